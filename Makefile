@@ -1,0 +1,41 @@
+# Everything a fresh machine needs: `make demo` and `make test` create .venv and install into it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DIR := demo-output
+
+.PHONY: demo test lint typecheck docs browser bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
+	$(BIN)/asyncmaturity simulate --out $(DEMO_DIR)/export --people 40 --days 60 --seed 7
+	$(BIN)/asyncmaturity ingest $(DEMO_DIR)/export --store $(DEMO_DIR)/store.duckdb
+	$(BIN)/asyncmaturity measure --store $(DEMO_DIR)/store.duckdb --json $(DEMO_DIR)/metrics.json
+	$(BIN)/asyncmaturity report --store $(DEMO_DIR)/store.duckdb --html $(DEMO_DIR)/report.html
+	@echo "Report: $(abspath $(DEMO_DIR)/report.html)"
+
+# Page tests need Debian's chromium; install it when missing and we are allowed to (root).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || echo "chromium not installed: browser tests will be skipped"; }
+
+test: $(STAMP) browser
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+
+docs: $(STAMP)
+	$(BIN)/asyncmaturity docs metrics > docs/metrics.md
+	$(BIN)/asyncmaturity docs sources > docs/sources.md
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache

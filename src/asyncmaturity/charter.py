@@ -1,0 +1,201 @@
+"""The team charter: the working norms that every norm-dependent metric reads.
+
+A charter is a YAML file; every field has a documented default, so an absent file means the
+defaults below. People are named by an identity the sources know (an e-mail address or a Slack
+user id); the store turns them into pseudonymous keys, never the other way round.
+
+Example::
+
+    timezone: Europe/Berlin
+    working_days: [mon, tue, wed, thu, fri]
+    working_hours: {start: "09:00", end: "17:00"}
+    response_windows: {default: 24, dm: 8, urgent channel: 1}
+    urgent_channels: [incidents]
+    people:
+      - id: alice@example.com
+        timezone: America/Chicago
+        working_hours: {start: "07:00", end: "15:00"}
+    exclude: [deploy-bot@example.com]
+    min_group_size: 5
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from asyncmaturity.errors import InvalidCharter
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+CONVERSATION_KINDS = (
+    "public channel",
+    "private channel",
+    "dm",
+    "group dm",
+    "mailing list",
+    "issue tracker",
+    "urgent channel",
+)
+DEFAULT_RECORD_SYSTEMS = (
+    r"github\.com/[^/\s]+/[^/\s]+/(issues|pull|discussions)/\d+",
+    r"gitlab\.[^/\s]+/.+/-/(issues|merge_requests)/\d+",
+    r"atlassian\.net/(browse|wiki)/",
+    r"/browse/[A-Z][A-Z0-9]+-\d+",
+    r"notion\.so/",
+    r"docs\.google\.com/",
+    r"linear\.app/",
+    r"confluence",
+)
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
+
+
+def _validate_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Europe/Berlin)") from None
+    return name
+
+
+def _validate_days(days: list[str]) -> list[str]:
+    normalized = [d.strip().lower()[:3] for d in days]
+    unknown = [d for d, n in zip(days, normalized, strict=True) if n not in WEEKDAYS]
+    if unknown:
+        raise ValueError(f"unknown weekday {unknown[0]!r}; use mon, tue, wed, thu, fri, sat, sun")
+    return sorted(set(normalized), key=WEEKDAYS.index)
+
+
+class WorkingHours(BaseModel):
+    """A daily working span in local time, `start` before `end` (an overnight shift is not supported)."""
+
+    model_config = ConfigDict(extra="forbid")
+    start: str = "09:00"
+    end: str = "17:00"
+
+    @field_validator("start", "end")
+    @classmethod
+    def _hhmm(cls, value: str) -> str:
+        if not _HHMM.match(str(value)):
+            raise ValueError(f"{value!r} is not a time of day as HH:MM")
+        return str(value)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> WorkingHours:
+        if self.start_s >= self.end_s:
+            raise ValueError(f"start {self.start} must be before end {self.end}")
+        return self
+
+    @property
+    def start_s(self) -> int:
+        """Seconds after local midnight at which work starts."""
+        hours, minutes = self.start.split(":")
+        return int(hours) * 3600 + int(minutes) * 60
+
+    @property
+    def end_s(self) -> int:
+        """Seconds after local midnight at which work ends."""
+        hours, minutes = self.end.split(":")
+        return int(hours) * 3600 + int(minutes) * 60
+
+
+class PersonNorms(BaseModel):
+    """Norms for one person, overriding the defaults; `id` is an e-mail address or a source user id."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    timezone: str | None = None
+    working_days: list[str] | None = None
+    working_hours: WorkingHours | None = None
+    team: str | None = None
+
+    _zone = field_validator("timezone")(lambda cls, v: v if v is None else _validate_zone(v))
+    _days = field_validator("working_days")(lambda cls, v: v if v is None else _validate_days(v))
+
+
+class Charter(BaseModel):
+    """A team's working agreement as the metrics read it; every field has a default."""
+
+    model_config = ConfigDict(extra="forbid")
+    timezone: str = Field("UTC", description="Zone of people whose source gives none.")
+    working_days: list[str] = Field(default_factory=lambda: list(WEEKDAYS[:5]))
+    working_hours: WorkingHours = Field(default_factory=WorkingHours)
+    response_windows: dict[str, Annotated[float, Field(gt=0)]] = Field(
+        default_factory=lambda: {"default": 24.0},
+        description="Working hours within which a request should be answered, by conversation kind.",
+    )
+    urgent_channels: list[str] = Field(default_factory=list)
+    people: list[PersonNorms] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list, description="People left out of every metric.")
+    bots: list[str] = Field(default_factory=list, description="Accounts to treat as bots.")
+    min_group_size: int = Field(5, ge=2, description="Smallest group any breakdown may show.")
+    focus_min_block_hours: float = Field(2.0, gt=0)
+    record_systems: list[str] = Field(default_factory=lambda: list(DEFAULT_RECORD_SYSTEMS))
+
+    _zone = field_validator("timezone")(lambda cls, v: _validate_zone(v))
+    _days = field_validator("working_days")(lambda cls, v: _validate_days(v))
+
+    @field_validator("response_windows")
+    @classmethod
+    def _window_kinds(cls, windows: dict[str, float]) -> dict[str, float]:
+        unknown = [k for k in windows if k != "default" and k not in CONVERSATION_KINDS]
+        if unknown:
+            raise ValueError(
+                f"unknown conversation kind {unknown[0]!r}; use default or one of "
+                + ", ".join(CONVERSATION_KINDS)
+            )
+        return {"default": 24.0, **windows}
+
+    @field_validator("record_systems")
+    @classmethod
+    def _patterns(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from None
+        return patterns
+
+    def window_hours(self, kind: str) -> float:
+        """Response window in working hours for a conversation kind."""
+        return self.response_windows.get(kind, self.response_windows["default"])
+
+
+def load_charter(path: Path | str | None) -> Charter:
+    """Read a charter file; `None` gives the defaults.
+
+    Raises :class:`InvalidCharter` naming the file and the first invalid field.
+    """
+    if path is None:
+        return Charter()
+    path = Path(path)
+    try:
+        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InvalidCharter(f"{path}: no such charter file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidCharter(f"{path}: cannot read: {exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise InvalidCharter(f"{path}: not valid YAML{where}") from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise InvalidCharter(f"{path}: a charter is a mapping of fields, not {type(raw).__name__}")
+    return parse_charter(raw, origin=str(path))
+
+
+def parse_charter(raw: dict[str, Any], *, origin: str = "charter") -> Charter:
+    """Validate a charter given as a mapping; errors name `origin` and the field."""
+    try:
+        return Charter.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        message = first["msg"].removeprefix("Value error, ")
+        raise InvalidCharter(f"{origin}: field {field}: {message}") from None

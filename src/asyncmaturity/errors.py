@@ -1,0 +1,39 @@
+"""Domain exceptions: each is named after the condition; the CLI turns them into one `Error:` line."""
+
+from __future__ import annotations
+
+
+class AsyncMaturityError(Exception):
+    """Base of every error the user can fix; its message is one line that says what and where."""
+
+
+class UnknownFormat(AsyncMaturityError):
+    """The export's type could not be detected, or the named format is not registered."""
+
+
+class InvalidExport(AsyncMaturityError):
+    """An export file or record cannot be read (malformed JSON, missing field, not this format)."""
+
+
+class UnsafeArchive(AsyncMaturityError):
+    """An archive is truncated, escapes its folder, or expands beyond the allowed size or ratio."""
+
+
+class UnknownTimeZone(AsyncMaturityError):
+    """A time-zone name is not in the IANA database."""
+
+
+class InvalidCharter(AsyncMaturityError):
+    """The team charter file is missing, not YAML, or has a field with an invalid value."""
+
+
+class RejectedRecords(AsyncMaturityError):
+    """Records were skipped and `--strict` asks for that to be fatal."""
+
+
+class StoreError(AsyncMaturityError):
+    """The evidence store cannot be opened, or is not an asyncmaturity store."""
+
+
+class UnknownMetric(AsyncMaturityError):
+    """A metric id is not in the registry."""

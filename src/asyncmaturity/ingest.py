@@ -1,0 +1,255 @@
+"""Ingest: exports in, new canonical records added to the evidence store, all or nothing.
+
+Example::
+
+    from asyncmaturity.ingest import ingest
+    summary = ingest(["slack-export.zip"], store="team.duckdb")
+    print(summary.added["messages"], summary.skipped_total)
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from asyncmaturity.charter import Charter
+from asyncmaturity.errors import AsyncMaturityError, InvalidExport, RejectedRecords, StoreError
+from asyncmaturity.sources import Source, SourceReport, detect_source, get_source
+from asyncmaturity.store import EVIDENCE_KEYS, EvidenceStore
+
+Progress = Callable[[str, int, int], None]
+PROVENANCE = ("source", "origin", "parser_version", "ingest_id")
+
+
+@dataclass
+class IngestContext:
+    """What a source needs while it ingests: the open transaction, the store's secret and options."""
+
+    con: duckdb.DuckDBPyConnection
+    secret: str
+    source: Source
+    ingest_id: str
+    keep_text: bool
+    record_systems: list[str]
+    on_progress: Progress | None = None
+    added: dict[str, int] = field(default_factory=dict)
+    duplicates: dict[str, int] = field(default_factory=dict)
+
+    def progress(self, stage: str, done: int, total: int) -> None:
+        """Report progress of a long stage to whoever listens (the CLI draws a bar)."""
+        if self.on_progress is not None:
+            self.on_progress(stage, done, total)
+
+    def insert_new(
+        self, table: str, select_sql: str, *, origin: str | None, params: dict[str, Any] | None = None
+    ) -> int:
+        """Add the rows of `select_sql` whose key is not in `table` yet; return how many were added.
+
+        `select_sql` may use `$keep` (keep text and names) and the names in `params`; provenance
+        columns it does not produce are filled in. Rows repeating a key within the same batch
+        count once; the rest count as duplicates (that is what makes re-ingest a no-op).
+        """
+        values = {"keep": self.keep_text, **(params or {})}
+        used = {k: v for k, v in values.items() if re.search(rf"\${k}\b", select_sql)}
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE _new AS {select_sql}", used)
+        columns = [row[0] for row in self.con.execute("DESCRIBE _new").fetchall()]
+        filled = {
+            "source": self.source.name,
+            "origin": origin,
+            "parser_version": self.source.parser_version,
+            "ingest_id": self.ingest_id,
+        }
+        extra = ", ".join(f"$p_{name} AS {name}" for name in PROVENANCE if name not in columns)
+        extra_params = {f"p_{name}": filled[name] for name in PROVENANCE if name not in columns}
+        key = EVIDENCE_KEYS[table]
+        staged = self.con.execute("SELECT count(*) FROM _new").fetchone()
+        inserted = self.con.execute(
+            f"""
+            INSERT INTO {table} BY NAME
+            SELECT * {', ' + extra if extra else ''} FROM _new n
+            WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE ({', '.join('t.' + k.strip() for k in key.split(','))})
+                                                         = ({', '.join('n.' + k.strip() for k in key.split(','))}))
+            QUALIFY row_number() OVER (PARTITION BY {key}) = 1
+            """,
+            extra_params,
+        ).fetchone()
+        added = int(inserted[0]) if inserted else 0
+        self.added[table] = self.added.get(table, 0) + added
+        duplicate = (int(staged[0]) if staged else 0) - added
+        self.duplicates[table] = self.duplicates.get(table, 0) + duplicate
+        self.con.execute("DROP TABLE _new")
+        return added
+
+
+@dataclass
+class ExportSummary:
+    """What ingest did with one export."""
+
+    path: str
+    source: str
+    detected: str
+    records_read: int
+    added: dict[str, int]
+    duplicates: dict[str, int]
+    skipped: dict[str, int]
+    examples: list[str]
+
+
+@dataclass
+class IngestSummary:
+    """What ingest did, per export and in total; skipped records are listed, never dropped silently."""
+
+    store: str
+    exports: list[ExportSummary]
+
+    @property
+    def added(self) -> dict[str, int]:
+        """New rows per evidence table."""
+        return _sum_dicts(e.added for e in self.exports)
+
+    @property
+    def duplicates(self) -> dict[str, int]:
+        """Rows already in the store (or repeated in the export), per table."""
+        return _sum_dicts(e.duplicates for e in self.exports)
+
+    @property
+    def skipped(self) -> dict[str, int]:
+        """Skipped records by reason."""
+        return _sum_dicts(e.skipped for e in self.exports)
+
+    @property
+    def skipped_total(self) -> int:
+        """All skipped records."""
+        return sum(self.skipped.values())
+
+    @property
+    def records_read(self) -> int:
+        """Every record read from the exports."""
+        return sum(e.records_read for e in self.exports)
+
+
+def _sum_dicts(dicts: Any) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for d in dicts:
+        for k, v in d.items():
+            total[k] = total.get(k, 0) + v
+    return total
+
+
+def ingest(
+    paths: Sequence[Path | str],
+    *,
+    store: Path | str,
+    format: str | None = None,
+    strict: bool = False,
+    keep_text: bool = False,
+    charter: Charter | None = None,
+    progress: Progress | None = None,
+    memory_limit: str = "1536MB",
+) -> IngestSummary:
+    """Add the records of every export in `paths` to the store, in one transaction.
+
+    Parameters:
+        paths: export files or folders; each is detected unless `format` names a source.
+        store: the DuckDB store file; created with the canonical tables if missing.
+        strict: make any skipped record fatal (nothing is added then).
+        keep_text: store message text and display names (off by default: derived features only).
+        charter: supplies the system-of-record URL patterns; defaults otherwise.
+        progress: called as ``progress(stage, done, total)`` during long stages.
+
+    On any error the store is left exactly as it was (a store this call created is removed).
+    """
+    store_path = Path(store)
+    exports = [Path(p) for p in paths]
+    for export in exports:
+        if not export.exists():
+            raise InvalidExport(f"{export}: no such file or folder")
+    sources = [get_source(format) if format else detect_source(export) for export in exports]
+    created = not store_path.exists()
+    try:
+        summary = _ingest_all(store_path, exports, sources, strict, keep_text, charter, progress, memory_limit)
+    except (AsyncMaturityError, KeyboardInterrupt):
+        if created:
+            _remove_store(store_path)
+        raise
+    except duckdb.Error as exc:
+        if created:
+            _remove_store(store_path)
+        raise StoreError(f"{store_path}: ingest failed and was rolled back: {str(exc).splitlines()[0]}") from None
+    return summary
+
+
+def _ingest_all(
+    store_path: Path,
+    exports: list[Path],
+    sources: list[Source],
+    strict: bool,
+    keep_text: bool,
+    charter: Charter | None,
+    progress: Progress | None,
+    memory_limit: str,
+) -> IngestSummary:
+    charter = charter or Charter()
+    with EvidenceStore.open(store_path) as store:
+        store.con.execute(f"SET memory_limit = '{memory_limit}'")
+        secret = store.secret
+        results: list[ExportSummary] = []
+        with store.transaction():
+            for export, source in zip(exports, sources, strict=True):
+                started = datetime.now(UTC).replace(tzinfo=None)
+                ctx = IngestContext(
+                    con=store.con,
+                    secret=secret,
+                    source=source,
+                    ingest_id=uuid.uuid4().hex,
+                    keep_text=keep_text,
+                    record_systems=charter.record_systems,
+                    on_progress=progress,
+                )
+                report: SourceReport = source.ingest(ctx, export)
+                if strict and report.skipped_total:
+                    reason, count = next(iter(report.skipped.items()))
+                    where = report.examples[0] if report.examples else str(export)
+                    raise RejectedRecords(
+                        f"{where} ({count} record(s) skipped for '{reason}'); --strict makes this fatal"
+                    )
+                results.append(
+                    ExportSummary(
+                        path=str(export),
+                        source=source.name,
+                        detected=report.detected,
+                        records_read=report.records_read,
+                        added=dict(ctx.added),
+                        duplicates=dict(ctx.duplicates),
+                        skipped=dict(report.skipped),
+                        examples=list(report.examples),
+                    )
+                )
+                store.con.execute(
+                    "INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        ctx.ingest_id,
+                        source.name,
+                        str(export),
+                        source.parser_version,
+                        started,
+                        datetime.now(UTC).replace(tzinfo=None),
+                        report.records_read,
+                        sum(ctx.added.values()),
+                        sum(ctx.duplicates.values()),
+                        report.skipped_total,
+                    ],
+                )
+        return IngestSummary(store=str(store_path), exports=results)
+
+
+def _remove_store(path: Path) -> None:
+    for candidate in (path, path.with_name(path.name + ".wal")):
+        candidate.unlink(missing_ok=True)

@@ -1,0 +1,223 @@
+"""The metric registry: every metric's id, unit, definition and the aggregate that computes it.
+
+Each metric is one aggregate over one frame of :mod:`asyncmaturity.metrics.frames` (``human``
+messages or thread ``roots``), so every metric of a frame is computed in one set-based query per
+scope. Listings, docs and the JSON ``definitions`` block are generated from :data:`METRICS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import ibis
+import ibis.expr.types as ir
+
+from asyncmaturity.errors import UnknownMetric
+
+Aggregate = Callable[[ir.Table], ir.Scalar]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One registered metric; `definition` is the exact contract, `parameters` the charter fields."""
+
+    id: str
+    label: str
+    unit: str  # count, share, seconds
+    frame: str  # "human" or "roots"
+    definition: str
+    aggregate: Aggregate
+    parameters: tuple[str, ...] = ()
+    differs_from: str = ""  # where our definition departs from the field's anchor, and why
+    contract: bool = False  # part of DESIGN.md's metric contract
+    kinds: tuple[str, ...] = field(default=("chat",))
+
+
+METRICS: dict[str, Metric] = {}
+
+
+def register(metric: Metric) -> Metric:
+    """Add `metric` to the registry; ids are unique."""
+    if metric.id in METRICS:
+        raise ValueError(f"metric {metric.id!r} registered twice")
+    METRICS[metric.id] = metric
+    return metric
+
+
+def get_metric(metric_id: str) -> Metric:
+    """The registered metric `metric_id`; :class:`UnknownMetric` lists the ids otherwise."""
+    try:
+        return METRICS[metric_id]
+    except KeyError:
+        raise UnknownMetric(
+            f"unknown metric {metric_id!r}; `asyncmaturity metrics` lists them"
+        ) from None
+
+
+_HUMAN = (
+    "A human message is a chat message whose subtype is none, thread_broadcast, file_share or "
+    "me_message, that has an author, carries no bot_id, and whose author is not a bot, an app "
+    "user or Slackbot, nor excluded or listed as a bot in the charter."
+)
+_ROOT = "A thread root is a human message that is not a reply."
+_HOURS = (
+    "Working hours come from the charter: by default Monday to Friday 09:00-17:00 in the "
+    "person's own time zone (the charter's, else the source's, else the charter default, UTC)."
+)
+_FIRST = (
+    "over roots answered by a human other than the root's author: seconds from the root to the "
+    "first such reply (ties broken by message key)"
+)
+_DM_KINDS = ("dm", "group dm")
+
+for metric in (
+    Metric(
+        "messages.human",
+        "Human messages",
+        "count",
+        "human",
+        f"Count of human messages. {_HUMAN}",
+        lambda t: t.count(),
+        contract=True,
+    ),
+    Metric(
+        "messages.thread_replies",
+        "Thread replies",
+        "count",
+        "human",
+        "Count of human messages that are replies in a thread (Slack: thread_ts present and "
+        "different from ts; thread_broadcast replies included).",
+        lambda t: t.is_reply.sum(),
+        contract=True,
+    ),
+    Metric(
+        "threads.count",
+        "Threads",
+        "count",
+        "human",
+        "Count of distinct threads with at least one human reply (the root itself need not be "
+        "in the store or be human).",
+        lambda t: t.thread_root_key.nunique(where=t.is_reply),
+        contract=True,
+    ),
+    Metric(
+        "people.active",
+        "Active people",
+        "count",
+        "human",
+        "Distinct authors of human messages.",
+        lambda t: t.author_key.nunique(),
+        contract=True,
+    ),
+    Metric(
+        "hours.after_hours_share",
+        "After-hours messages",
+        "share",
+        "human",
+        f"Share of human messages sent outside the author's working hours. {_HOURS}",
+        lambda t: t.after_hours.cast("float64").mean(),
+        parameters=("working_days", "working_hours", "timezone", "people"),
+        differs_from="Viva counts after-hours collaboration hours; this counts messages.",
+        contract=True,
+    ),
+    Metric(
+        "messages.dm_share",
+        "Messages in DMs",
+        "share",
+        "human",
+        "Share of human messages sent in direct messages or group DMs (public channels over DMs "
+        "is an async norm: work in the open).",
+        lambda t: t.conversation_kind.isin(list(_DM_KINDS)).cast("float64").mean(),
+    ),
+    Metric(
+        "messages.broadcast_share",
+        "@here/@channel rate",
+        "share",
+        "human",
+        "Share of human messages that notify a whole channel (@here, @channel or @everyone).",
+        lambda t: t.broadcast.cast("float64").mean(),
+    ),
+    Metric(
+        "messages.record_link_share",
+        "Links to a system of record",
+        "share",
+        "human",
+        "Share of human messages that link to a system of record (issue tracker, wiki, shared "
+        "document; the charter's record_systems URL patterns).",
+        lambda t: (t.record_links > 0).cast("float64").mean(),
+        parameters=("record_systems",),
+    ),
+    Metric(
+        "response.answered_share",
+        "Answered threads",
+        "share",
+        "roots",
+        f"Share of thread roots that got at least one reply from a human other than the root's "
+        f"author. {_ROOT}",
+        lambda t: t.answered.cast("float64").mean(),
+        contract=True,
+    ),
+    Metric(
+        "response.first_reply.median_s",
+        "Time to first reply (median)",
+        "seconds",
+        "roots",
+        f"Median, {_FIRST}; wall clock; linear-interpolated (quantile_cont).",
+        lambda t: t.latency_s.median(),
+        differs_from="CHAOSS time to first response; bots and the author's own replies excluded.",
+        contract=True,
+    ),
+    Metric(
+        "response.first_reply.p90_s",
+        "Time to first reply (90th percentile)",
+        "seconds",
+        "roots",
+        f"90th percentile, {_FIRST}; wall clock; linear-interpolated (quantile_cont).",
+        lambda t: t.latency_s.quantile(0.9),
+        contract=True,
+    ),
+    Metric(
+        "response.first_reply.business.median_s",
+        "Time to first reply in working time (median)",
+        "seconds",
+        "roots",
+        f"Median, {_FIRST}, counting only the responder's working hours. {_HOURS}",
+        lambda t: t.business_latency_s.median(),
+        parameters=("working_days", "working_hours", "timezone", "people"),
+        contract=True,
+    ),
+    Metric(
+        "response.first_reply.business.p90_s",
+        "Time to first reply in working time (90th percentile)",
+        "seconds",
+        "roots",
+        f"90th percentile, {_FIRST}, counting only the responder's working hours. {_HOURS}",
+        lambda t: t.business_latency_s.quantile(0.9),
+        parameters=("working_days", "working_hours", "timezone", "people"),
+    ),
+    Metric(
+        "response.within_window_share",
+        "Answered within the response window",
+        "share",
+        "roots",
+        "Share of answered roots whose first reply came within the charter's response window "
+        "for the conversation's kind (default 24 working hours), counted in the responder's "
+        "working time.",
+        lambda t: t.within_window.cast("float64").mean(),
+        parameters=("response_windows", "urgent_channels", "working_hours", "people"),
+        contract=True,
+    ),
+    Metric(
+        "response.immediate_share",
+        "Answered within 5 minutes",
+        "share",
+        "roots",
+        "Share of answered roots whose first reply came within 5 minutes, wall clock: a high "
+        "share signals an immediacy culture rather than considered async replies.",
+        lambda t: (t.latency_s <= 300).cast("float64").mean(where=t.answered),
+    ),
+):
+    register(metric)
+
+__all__ = ["METRICS", "Metric", "get_metric", "ibis", "register"]

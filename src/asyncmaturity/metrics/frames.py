@@ -1,0 +1,228 @@
+"""The evidence every chat metric is computed from, as Ibis tables (never Python loops over rows).
+
+:func:`build_frames` applies the charter (exclusions, bots, time zones, working hours, urgent
+channels) and the period once, and returns two frames: human messages with their author's local
+time, and thread roots with their first reply by another human. Group columns (conversation kind,
+channel, month) ride along so every metric can be computed per scope.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from asyncmaturity.charter import WEEKDAYS, Charter
+from asyncmaturity.metrics.business import business_seconds, is_working_time
+from asyncmaturity.metrics.timezones import instant_seconds, offset_table, with_local_seconds
+from asyncmaturity.store import EvidenceStore, identity_hash, normalize_identity
+
+SCOPES = {
+    "organization": [],
+    "conversation_kind": ["conversation_kind"],
+    "channel": ["channel"],
+    "month": ["month"],
+}
+CHANNEL_KINDS = ("public channel", "private channel", "urgent channel")
+
+
+@dataclass
+class Frames:
+    """Inputs of the chat metrics, already filtered by period and charter."""
+
+    human: ir.Table  # one row per human message
+    roots: ir.Table  # one row per thread root, first-reply columns null when unanswered
+    charter: Charter
+    first: datetime | None
+    last: datetime | None
+    unmatched_charter_ids: list[str]
+
+
+def _keys_for(store: EvidenceStore, ids: list[str]) -> tuple[dict[str, str], list[str]]:
+    """Map charter identities to person keys through the hashed identities; list the unknown."""
+    if not ids:
+        return {}, []
+    secret = store.secret
+    hashes = {raw: identity_hash(secret, normalize_identity(raw)) for raw in ids}
+    rows = store.con.execute(
+        "SELECT identity_hash, person_key FROM identities WHERE identity_hash IN "
+        "(SELECT unnest(?::VARCHAR[]))",
+        [list(hashes.values())],
+    ).fetchall()
+    found = dict(rows)
+    mapping = {raw: found[h] for raw, h in hashes.items() if h in found}
+    return mapping, [raw for raw in ids if raw not in mapping]
+
+
+def _schedule_table(store: EvidenceStore, charter: Charter) -> tuple[pa.Table, list[str]]:
+    """Effective time zone and working hours of every person (charter > source > default)."""
+    people = store.con.execute("SELECT DISTINCT ON (person_key) person_key, tz FROM people").fetchall()
+    overrides, unmatched = _keys_for(store, [p.id for p in charter.people])
+    by_key = {overrides[p.id]: p for p in charter.people if p.id in overrides}
+    default_days = set(charter.working_days)
+    columns: dict[str, list[Any]] = {name: [] for name in ("person_key", "tz", "start_s", "len_s")}
+    for d in range(7):
+        columns[f"w{d}"] = []
+    for person_key, tz in people:
+        norms = by_key.get(person_key)
+        hours = (norms.working_hours if norms else None) or charter.working_hours
+        days = set((norms.working_days if norms else None) or default_days)
+        columns["person_key"].append(person_key)
+        columns["tz"].append((norms.timezone if norms else None) or tz or charter.timezone)
+        columns["start_s"].append(hours.start_s)
+        columns["len_s"].append(hours.end_s - hours.start_s)
+        for d, name in enumerate(WEEKDAYS):
+            columns[f"w{d}"].append(int(name in days))
+    schema = pa.schema(
+        [("person_key", pa.string()), ("tz", pa.string())]
+        + [(n, pa.int64()) for n in ("start_s", "len_s", *(f"w{d}" for d in range(7)))]
+    )
+    return pa.table(columns, schema=schema), unmatched
+
+
+def _default_schedule(charter: Charter) -> dict[str, Any]:
+    return {
+        "tz": charter.timezone,
+        "start_s": charter.working_hours.start_s,
+        "len_s": charter.working_hours.end_s - charter.working_hours.start_s,
+        **{f"w{d}": int(name in charter.working_days) for d, name in enumerate(WEEKDAYS)},
+    }
+
+
+def period_bounds(since: date | datetime | None, until: date | datetime | None) -> tuple[datetime | None, datetime | None]:
+    """Half-open UTC bounds; a date `until` includes that whole day."""
+    start = datetime(since.year, since.month, since.day) if type(since) is date else since
+    if type(until) is date:
+        end: datetime | None = datetime(until.year, until.month, until.day) + timedelta(days=1)
+    else:
+        end = until  # type: ignore[assignment]
+    return start, end
+
+
+def build_frames(
+    store: EvidenceStore,
+    charter: Charter,
+    *,
+    since: date | datetime | None = None,
+    until: date | datetime | None = None,
+) -> Frames:
+    """Build the metric inputs over `store` for the half-open period [since, until)."""
+    con = ibis.duckdb.from_connection(store.con)
+    start, end = period_bounds(since, until)
+    messages = con.table("messages")
+    excluded, unmatched_excluded = _keys_for(store, charter.exclude)
+    bots, unmatched_bots = _keys_for(store, charter.bots)
+    condition = messages.kind == "human"
+    if start is not None:
+        condition &= messages.sent_at >= start
+    if end is not None:
+        condition &= messages.sent_at < end
+    if excluded or bots:
+        condition &= ~messages.author_key.isin(list({*excluded.values(), *bots.values()}))
+    # Excluded people's messages vanish entirely (not even as replies) by the same filter.
+    human = messages.filter(condition)
+
+    conversations = con.table("conversations")
+    urgent = charter.urgent_channels
+    conv_kind = (
+        ibis.cases((conversations.name.isin(urgent), ibis.literal("urgent channel")), else_=conversations.kind)
+        if urgent
+        else conversations.kind
+    )
+    conv = conversations.select(
+        c_key=conversations.conversation_key,
+        conversation_kind=conv_kind,
+        channel=ibis.cases(
+            (conv_kind.isin(list(CHANNEL_KINDS)), conversations.name), else_=ibis.null("string")
+        ),
+    ).distinct(on="c_key", keep="first")
+    human = human.join(conv, human.conversation_key == conv.c_key).drop("c_key")
+
+    schedule_arrow, unmatched_people = _schedule_table(store, charter)
+    schedule = ibis.memtable(schedule_arrow).rename(s_key="person_key")
+    defaults = _default_schedule(charter)
+    human = human.left_join(schedule, human.author_key == schedule.s_key)
+    human = human.mutate(
+        **{name: human[name].coalesce(ibis.literal(value)) for name, value in defaults.items()}
+    ).drop("s_key")
+    human = human.mutate(
+        sent_s=instant_seconds(human.sent_at), month=human.sent_at.strftime("%Y-%m")
+    )
+
+    bounds = human.aggregate(first=human.sent_at.min(), last=human.sent_at.max()).execute()
+    first = _py_datetime(bounds["first"].iloc[0])
+    last = _py_datetime(bounds["last"].iloc[0])
+    zones = {charter.timezone, "UTC", *schedule_arrow.column("tz").to_pylist()}
+    low = (first or datetime(2000, 1, 1)).date() - timedelta(days=2)
+    high = (last or datetime(2000, 1, 1)).date() + timedelta(days=2)
+    offsets = ibis.memtable(offset_table(zones, low, high))
+
+    human = with_local_seconds(human, ts="sent_at", zone="tz", offsets=offsets, out="local_s")
+    human = human.mutate(after_hours=~is_working_time(human, human.local_s))
+
+    roots = human.filter(~human.is_reply).select(
+        "message_key", "author_key", "sent_at", "sent_s", "conversation_kind", "channel", "month"
+    )
+    replies = human.filter(human.is_reply).select(
+        r_root=human.thread_root_key,
+        r_key=human.message_key,
+        r_author=human.author_key,
+        r_sent_s=human.sent_s,
+        r_local_s=human.local_s,
+        r_tz=human.tz,
+        start_s=human.start_s,
+        len_s=human.len_s,
+        **{f"w{d}": human[f"w{d}"] for d in range(7)},
+    )
+    candidates = roots.select(f_key="message_key", f_author="author_key", f_at="sent_at", f_s="sent_s")
+    pairs = candidates.join(
+        replies, (candidates.f_key == replies.r_root) & (candidates.f_author != replies.r_author)
+    )
+    pairs = pairs.mutate(
+        rank=ibis.row_number().over(group_by=pairs.f_key, order_by=[pairs.r_sent_s, pairs.r_key])
+    )
+    first_replies = pairs.filter(pairs.rank == 0)
+    # The root's instant on the responder's clock: business time is the responder's.
+    first_replies = with_local_seconds(
+        first_replies, ts="f_at", zone="r_tz", offsets=offsets, out="f_local_s"
+    )
+    first_replies = first_replies.select(
+        fr_key=first_replies.f_key,
+        latency_s=first_replies.r_sent_s - first_replies.f_s,
+        business_latency_s=business_seconds(first_replies, first_replies.r_local_s)
+        - business_seconds(first_replies, first_replies.f_local_s),
+    )
+    roots = roots.left_join(first_replies, roots.message_key == first_replies.fr_key).drop("fr_key")
+    window_s = _window_seconds(roots.conversation_kind, charter)
+    roots = roots.mutate(
+        answered=roots.latency_s.notnull(),
+        within_window=ibis.cases(
+            (roots.latency_s.isnull(), ibis.null("boolean")),
+            else_=roots.business_latency_s <= window_s,
+        ),
+    )
+    return Frames(
+        human=human,
+        roots=roots,
+        charter=charter,
+        first=first,
+        last=last,
+        unmatched_charter_ids=sorted({*unmatched_excluded, *unmatched_bots, *unmatched_people}),
+    )
+
+
+def _window_seconds(kind: ir.StringValue, charter: Charter) -> ir.FloatingValue:
+    windows = charter.response_windows
+    cases = [(kind == k, ibis.literal(h * 3600.0)) for k, h in windows.items() if k != "default"]
+    default = ibis.literal(windows["default"] * 3600.0)
+    return ibis.cases(*cases, else_=default) if cases else default
+
+
+def _py_datetime(value: Any) -> datetime | None:
+    if value is None or value != value:  # NaT/NaN compare unequal to themselves
+        return None
+    return value.to_pydatetime() if hasattr(value, "to_pydatetime") else value  # type: ignore[no-any-return]

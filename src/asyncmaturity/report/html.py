@@ -1,0 +1,52 @@
+"""Render :class:`ReportData` as one self-contained, offline HTML page.
+
+The page has inline CSS and inline SVG only: no script, no font, no image and no URL to fetch,
+which a Content-Security-Policy of ``default-src 'none'`` also enforces in the browser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from asyncmaturity.report.format import format_date, format_timestamp
+from asyncmaturity.report.model import ReportData
+from asyncmaturity.report.sections import SECTIONS, ReportSection
+
+# The template is named *.html.j2, which select_autoescape would not recognise: force escaping.
+_ENV = Environment(
+    loader=PackageLoader("asyncmaturity.report", "templates"),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+@dataclass(frozen=True)
+class _RenderedSection:
+    """A section's heading and its already-escaped body, as the template consumes them."""
+
+    id: str
+    title: str
+    body: Markup
+
+
+def render_html(data: ReportData, sections: Sequence[ReportSection] = SECTIONS) -> str:
+    """Render the report as a single HTML document, one block per registered section."""
+    ids = [section.id for section in sections]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"report section ids must be unique, got {ids}")
+    # Section renderers escape user data themselves; their output is trusted markup.
+    rendered = [_RenderedSection(s.id, s.title, Markup(s.render(data))) for s in sections]
+    template = _ENV.get_template("report.html.j2")
+    return template.render(
+        data=data,
+        sections=rendered,
+        period_start=format_date(data.period_start),
+        period_end=format_date(data.period_end),
+        generated=format_timestamp(data.generated_at),
+    )

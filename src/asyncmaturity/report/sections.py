@@ -1,0 +1,330 @@
+"""The sections of the HTML report, in page order, in one registry that also drives the contents.
+
+To add a section, write a ``render(data) -> str`` function that returns an HTML fragment (escape
+every piece of user data, most simply by building it with :class:`markupsafe.Markup.format`) and
+insert a :class:`ReportSection` for it in :data:`SECTIONS` where it should appear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from asyncmaturity.report import svg
+from asyncmaturity.report.format import (
+    NO_DATA,
+    format_axis_share,
+    format_count,
+    format_date,
+    format_month,
+    format_share,
+    format_timestamp,
+    format_value,
+    humanize_metric_id,
+    is_missing,
+    unit_for_metric_id,
+)
+from asyncmaturity.report.model import ReportData
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+HOURS_PER_DAY = 24
+
+Cell = str | Markup
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """One section of the report: its anchor id, its heading and the function rendering its body."""
+
+    id: str
+    title: str
+    render: Callable[[ReportData], str]
+
+
+# -- shared building blocks ------------------------------------------------------------------
+
+
+def _plural(count: int, singular: str, plural: str | None = None) -> str:
+    """Write "1 group" or "3 groups" with the count formatted."""
+    word = singular if count == 1 else (plural or singular + "s")
+    return f"{format_count(count)} {word}"
+
+
+def value_html(value: float | int | None, unit: str) -> Markup:
+    """Format a figure for the page, marking a missing value so it reads differently from zero."""
+    if value is None or is_missing(value):
+        return Markup('<span class="nodata">{}</span>').format(NO_DATA)
+    return Markup("{}").format(format_value(value, unit))
+
+
+def note(text: str, *, tone: str = "info") -> Markup:
+    """Render a short explanatory note; ``tone`` is "info" or "empty" (no data to show)."""
+    return Markup('<p class="note note-{}">{}</p>').format(tone, text)
+
+
+def data_table(
+    headers: Sequence[Cell],
+    rows: Sequence[Sequence[Cell]],
+    *,
+    caption: str = "",
+    header_titles: Sequence[str] = (),
+) -> Markup:
+    """Render a table whose first column heads each row and whose other columns are figures."""
+    head = Markup("").join(
+        Markup('<th scope="col"{}{}>{}</th>').format(
+            Markup(' class="num"') if i else "",
+            Markup(' title="{}"').format(header_titles[i])
+            if i < len(header_titles) and header_titles[i]
+            else "",
+            header,
+        )
+        for i, header in enumerate(headers)
+    )
+    body = Markup("").join(
+        Markup("<tr>{}</tr>").format(
+            Markup("").join(
+                Markup('<td class="num">{}</td>').format(cell)
+                if i
+                else Markup('<th scope="row">{}</th>').format(cell)
+                for i, cell in enumerate(row)
+            )
+        )
+        for row in rows
+    )
+    cap = Markup("<caption>{}</caption>").format(caption) if caption else ""
+    return Markup(
+        '<div class="table-wrap"><table>{}<thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>'
+    ).format(cap, head, body)
+
+
+def chart_figure(chart_svg: str, caption: str, table: Markup) -> Markup:
+    """Wrap a chart with its caption and its figures as a table, for screen readers and copying."""
+    return Markup(
+        '<figure class="chart">{}<figcaption>{}</figcaption>'
+        "<details><summary>Show the figures as a table</summary>{}</details></figure>"
+    ).format(Markup(chart_svg), caption, table)
+
+
+# -- sections --------------------------------------------------------------------------------
+
+
+def render_headline(data: ReportData) -> str:
+    """Render the headline figures as cards, each with its definition."""
+    if not data.headline:
+        return note("No headline figure was computed for this scope.", tone="empty")
+    cards = Markup("").join(
+        Markup(
+            '<article class="card" id="metric-{}"><h3>{}</h3>'
+            '<p class="value">{}</p><p class="definition">{}</p></article>'
+        ).format(figure.id, figure.label, value_html(figure.value, figure.unit), figure.definition)
+        for figure in data.headline
+    )
+    return Markup('<div class="cards">{}</div>').format(cards)
+
+
+def render_first_reply(data: ReportData) -> str:
+    """Render the distribution of time to first reply as a bar chart with counts."""
+    buckets = data.first_reply_distribution
+    total = sum(b.count for b in buckets)
+    if not buckets:
+        return note(
+            "No conversation in scope received a reply, so there is no distribution.", tone="empty"
+        )
+    bars = [
+        svg.Bar(
+            label=b.label,
+            value=b.count,
+            value_text=format_count(b.count),
+            sublabel=format_share(b.count / total) if total else "",
+            tooltip=f"{b.label}: {_plural(b.count, 'first reply', 'first replies')}",
+        )
+        for b in buckets
+    ]
+    chart = svg.bar_chart(
+        bars,
+        title="Distribution of time to first reply",
+        description=f"Bar chart of {_plural(total, 'first reply', 'first replies')} "
+        f"over {_plural(len(buckets), 'time range')}.",
+        integer_axis=True,
+    )
+    table = data_table(
+        ["Time to first reply", "First replies", "Share"],
+        [
+            [b.label, format_count(b.count), format_share(b.count / total) if total else NO_DATA]
+            for b in buckets
+        ],
+    )
+    caption = (
+        f"How long the first message of a conversation waited for a reply from someone else; "
+        f"{_plural(total, 'first reply', 'first replies')} in total."
+    )
+    figure = chart_figure(chart, caption, table)
+    if total == 0:
+        return figure + note(
+            "Every range is empty: no reply was observed in this period.", tone="empty"
+        )
+    return figure
+
+
+def _hour_range(hour: int) -> str:
+    """Write the local-time hour slot starting at ``hour``, as "09:00 to 10:00" with an en dash."""
+    return f"{hour:02d}:00\N{EN DASH}{(hour + 1) % HOURS_PER_DAY:02d}:00"
+
+
+def render_hour_of_week(data: ReportData) -> str:
+    """Render human messages by weekday and local hour as a heatmap."""
+    # Pad or trim to 7 x 24 so that a partial grid from the core still lines up with the labels.
+    grid = [
+        [int(v) for v in (list(row) + [0] * HOURS_PER_DAY)[:HOURS_PER_DAY]]
+        for row in (list(data.hour_of_week) + [[]] * len(WEEKDAYS))[: len(WEEKDAYS)]
+    ]
+    total = sum(sum(row) for row in grid)
+    hour_labels = [f"{h:02d}" for h in range(HOURS_PER_DAY)]
+    chart = svg.heatmap(
+        grid,
+        row_labels=WEEKDAYS,
+        col_labels=hour_labels,
+        title="Messages by hour of the week, in local time",
+        description=f"Heatmap of {_plural(total, 'human message')} by weekday (rows, Monday "
+        "first) and hour of day (columns) in each author's local time.",
+        tooltip=lambda r, c, v: f"{WEEKDAYS[r]} {_hour_range(c)}: {_plural(int(v), 'message')}",
+        col_label_every=3,
+        legend_title="Messages per hour",
+    )
+    table = data_table(
+        ["Day", *hour_labels, "Total"],
+        [
+            [day, *(format_count(v) for v in row), format_count(sum(row))]
+            for day, row in zip(WEEKDAYS, grid, strict=True)
+        ],
+    )
+    caption = (
+        f"When people write, in each author's own time zone: {_plural(total, 'human message')}. "
+        "Darker cells hold more messages; hover a cell for its count."
+    )
+    figure = chart_figure(chart, caption, table)
+    if total == 0:
+        return figure + note("No human message was recorded in this period.", tone="empty")
+    return figure
+
+
+def render_after_hours(data: ReportData) -> str:
+    """Render the monthly share of messages sent outside working hours, leaving gaps for None."""
+    months = data.after_hours_by_month
+    if not months:
+        return note(
+            "No month in scope has messages, so there is no after-hours trend.", tone="empty"
+        )
+    bars = [
+        svg.Bar(
+            label=format_month(m.month),
+            value=m.after_hours_share,
+            value_text=format_value(m.after_hours_share, "share"),
+            sublabel=f"{format_count(m.messages)} msgs",
+            tooltip=f"{format_month(m.month)}: {format_value(m.after_hours_share, 'share')} "
+            f"after hours of {_plural(m.messages, 'message')}",
+        )
+        for m in months
+    ]
+    chart = svg.bar_chart(
+        bars,
+        title="After-hours share by month",
+        description=f"Bar chart of the after-hours share of messages for "
+        f"{_plural(len(months), 'month')}; months without data are gaps.",
+        axis_format=format_axis_share,
+        colour="#7c3aed",
+    )
+    table = data_table(
+        ["Month", "Messages", "After-hours share"],
+        [
+            [
+                format_month(m.month),
+                format_count(m.messages),
+                value_html(m.after_hours_share, "share"),
+            ]
+            for m in months
+        ],
+    )
+    caption = (
+        "Share of human messages written outside the author's working hours, per calendar "
+        "month (UTC). A dashed outline marks a month without enough data."
+    )
+    return chart_figure(chart, caption, table)
+
+
+def render_by_kind(data: ReportData) -> str:
+    """Render the breakdown by conversation kind as a table with a suppression note."""
+    labels = {figure.id: figure.label for figure in data.headline}
+    metric_ids = data.breakdown_metric_ids
+    suppressed = Markup(
+        "Groups with fewer than {} are not shown, so that no one can be singled out; {} suppressed."
+    ).format(
+        _plural(data.min_group_size, "person", "people"),
+        _plural(data.suppressed_groups, "group was", "groups were"),
+    )
+    if not data.by_conversation_kind:
+        return note("No conversation kind reached the minimum group size.", tone="empty") + note(
+            suppressed
+        )
+    table = data_table(
+        [
+            "Conversation kind",
+            "People",
+            *(labels.get(m) or humanize_metric_id(m) for m in metric_ids),
+        ],
+        [
+            [
+                row.group,
+                format_count(row.people),
+                *(value_html(row.values.get(m), unit_for_metric_id(m)) for m in metric_ids),
+            ]
+            for row in data.by_conversation_kind
+        ],
+        header_titles=["", "", *metric_ids],
+    )
+    return table + note(suppressed)
+
+
+PRIVACY_STATEMENT = (
+    "This report shows team-level figures only. People are known to the evidence store by "
+    "pseudonymous keys and are never named here, message text is not shown, and any group with "
+    "fewer than {min_size} is suppressed so that no individual can be singled out."
+)
+
+
+def render_notes(data: ReportData) -> str:
+    """Render the charter summary, the privacy statement and when the report was generated."""
+    if data.charter_summary:
+        charter = Markup("<ul>{}</ul>").format(
+            Markup("").join(Markup("<li>{}</li>").format(line) for line in data.charter_summary)
+        )
+    else:
+        charter = Markup("<p>The charter's documented defaults were used.</p>")
+    privacy = PRIVACY_STATEMENT.format(min_size=_plural(data.min_group_size, "person", "people"))
+    sources = ", ".join(data.sources) or "none"
+    return Markup(
+        '<div class="notes"><h3>Charter</h3>{}<h3>Privacy</h3><p>{}</p>'
+        "<h3>About this report</h3><p>Generated on "
+        '<time datetime="{}">{}</time> from {} covering {} to {}.</p></div>'
+    ).format(
+        charter,
+        privacy,
+        data.generated_at,
+        format_timestamp(data.generated_at),
+        sources,
+        format_date(data.period_start),
+        format_date(data.period_end),
+    )
+
+
+SECTIONS: list[ReportSection] = [
+    ReportSection("headline", "Headline figures", render_headline),
+    ReportSection("first-reply", "Time to first reply", render_first_reply),
+    ReportSection("hour-of-week", "Activity by hour of the week", render_hour_of_week),
+    ReportSection("after-hours", "After-hours share by month", render_after_hours),
+    ReportSection("by-kind", "Figures by conversation kind", render_by_kind),
+    ReportSection("notes", "Notes", render_notes),
+]
+"""The report's sections in page order; the page and its table of contents follow this list."""

@@ -1,0 +1,429 @@
+"""Slack workspace exports (a .zip or its unpacked folder) into the canonical evidence tables.
+
+Listings (channels.json, groups.json, dms.json, mpims.json, users.json or org_users.json) are small
+and read in Python so that errors can name the record; the day files, which hold the millions of
+messages, are read by DuckDB's JSON reader and shaped by set-based SQL, never a loop per message.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import duckdb
+import pyarrow as pa
+
+from asyncmaturity.errors import InvalidExport, UnknownTimeZone
+from asyncmaturity.sources import SourceReport
+from asyncmaturity.sources.archive import extracted
+
+if TYPE_CHECKING:
+    from asyncmaturity.ingest import IngestContext
+
+DAY_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
+LISTINGS = {
+    "channels.json": "public channel",
+    "groups.json": "private channel",
+    "dms.json": "dm",
+    "mpims.json": "group dm",
+}
+USER_FILES = ("users.json", "org_users.json")
+HUMAN_SUBTYPES = ("thread_broadcast", "file_share", "me_message")
+SLACKBOT = "USLACKBOT"
+FILES_PER_BATCH = 2000
+# Only these fields are read from a message; the rest of each record (blocks, attachments, files)
+# is never materialised, which keeps memory flat however rich the export is.
+MESSAGE_COLUMNS = {
+    "type": "VARCHAR",
+    "subtype": "VARCHAR",
+    "user": "VARCHAR",
+    "bot_id": "VARCHAR",
+    "ts": "VARCHAR",
+    "thread_ts": "VARCHAR",
+    "text": "VARCHAR",
+    "reactions": "JSON",
+    "edited": "JSON",
+}
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A conversation as the export lists it (or as an unlisted folder implies)."""
+
+    conversation_id: str
+    kind: str
+    name: str | None
+    created: int | None
+    listed: bool
+
+
+class SlackSource:
+    """Slack workspace export: a .zip, or the folder it unpacks to."""
+
+    name = "slack"
+    summary = "Slack workspace export (standard, full or Enterprise Grid), zipped or unpacked"
+    parser_version = "slack/1"
+    accepts = "a .zip export or its folder: channels.json, users.json, one folder per conversation"
+
+    def detect(self, path: Path) -> bool:
+        """A folder or zip holding users.json or a channel listing, or conversation day files."""
+        if path.is_file() and path.suffix.lower() == ".zip":
+            import zipfile
+
+            try:
+                with zipfile.ZipFile(path) as zf:
+                    names = {Path(n).name for n in zf.namelist()[:100_000]}
+            except (zipfile.BadZipFile, OSError):
+                return False
+            return bool(names & (set(LISTINGS) | set(USER_FILES)))
+        if path.is_dir():
+            root = _export_root(path)
+            return any((root / name).is_file() for name in (*LISTINGS, *USER_FILES)) or any(
+                True for _ in _day_files(root, limit=1)
+            )
+        return False
+
+    def ingest(self, ctx: IngestContext, path: Path) -> SourceReport:
+        """Read the export at `path` and add its new records to the store."""
+        report = SourceReport()
+        opener = extracted(path) if path.is_file() else nullcontext(path)
+        with opener as unpacked:
+            root = _export_root(unpacked)
+            label = (lambda p: f"{path}!{p.relative_to(root).as_posix()}") if path.is_file() else str
+            users = _read_users(root, label, report)
+            conversations, files = _conversations(root, label, report)
+            if not users and not conversations:
+                raise InvalidExport(
+                    f"{path}: not a Slack export: no users.json, channel listing or conversation "
+                    "folders with YYYY-MM-DD.json day files"
+                )
+            listed = sum(c.listed for c in conversations.values())
+            report.detected = (
+                f"Slack export: {len(users)} users, {listed} listed conversations"
+                + (f", {len(conversations) - listed} unlisted folders" if listed < len(conversations) else "")
+                + f", {len(files)} day files"
+            )
+            _stage_users(ctx, users)
+            _stage_conversations(ctx, conversations)
+            _stage_messages(ctx, files, label, report)
+            _insert(ctx, path)
+        return report
+
+
+def _export_root(path: Path) -> Path:
+    """The folder holding the export; zips often wrap everything in one top-level folder."""
+    if any((path / name).is_file() for name in (*LISTINGS, *USER_FILES)):
+        return path
+    children = [p for p in path.iterdir() if not p.name.startswith(("__MACOSX", "."))]
+    if len(children) == 1 and children[0].is_dir():
+        return _export_root(children[0])
+    return path
+
+
+def _day_files(root: Path, limit: int | None = None) -> Iterator[tuple[str, Path]]:
+    found = 0
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        for file in sorted(folder.iterdir()):
+            if DAY_FILE.match(file.name) and file.is_file():
+                yield folder.name, file
+                found += 1
+                if limit is not None and found >= limit:
+                    return
+
+
+def _load_json_array(file: Path, label: Any) -> list[Any]:
+    try:
+        data = json.loads(file.read_bytes())
+    except json.JSONDecodeError as exc:
+        raise InvalidExport(
+            f"{label(file)}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidExport(f"{label(file)}: cannot read: {exc}") from None
+    if not isinstance(data, list):
+        raise InvalidExport(f"{label(file)}: expected a JSON array, found {type(data).__name__}")
+    return data
+
+
+def _read_users(root: Path, label: Any, report: SourceReport) -> list[dict[str, Any]]:
+    users: dict[str, dict[str, Any]] = {}
+    for name in USER_FILES:
+        file = root / name
+        if not file.is_file():
+            continue
+        missing: list[str] = []
+        for index, record in enumerate(_load_json_array(file, label)):
+            if not isinstance(record, dict) or not isinstance(record.get("id"), str):
+                missing.append(f"{label(file)} record {index}: no user id")
+                continue
+            tz = record.get("tz") or None
+            if tz is not None:
+                try:
+                    ZoneInfo(str(tz))
+                except (ZoneInfoNotFoundError, ValueError):
+                    raise UnknownTimeZone(
+                        f"{label(file)} record {index} (user {record['id']}): unknown time zone {tz!r}"
+                    ) from None
+            profile = record.get("profile") if isinstance(record.get("profile"), dict) else {}
+            email = profile.get("email") if isinstance(profile, dict) else None
+            users.setdefault(
+                record["id"],
+                {
+                    "user_id": record["id"],
+                    "tz": tz,
+                    "is_bot": bool(record.get("is_bot") or record.get("is_app_user"))
+                    or record["id"] == SLACKBOT,
+                    "email": str(email).strip().lower() if email else None,
+                    "display_name": record.get("real_name") or record.get("name"),
+                },
+            )
+        report.records_read += index + 1 if "index" in locals() else 0
+        report.skip("user record without an id", len(missing), missing)
+    return list(users.values())
+
+
+def _conversations(
+    root: Path, label: Any, report: SourceReport
+) -> tuple[dict[str, Conversation], list[tuple[str, Path]]]:
+    by_folder: dict[str, Conversation] = {}
+    for listing, kind in LISTINGS.items():
+        file = root / listing
+        if not file.is_file():
+            continue
+        missing: list[str] = []
+        for index, record in enumerate(_load_json_array(file, label)):
+            if not isinstance(record, dict) or not isinstance(record.get("id"), str):
+                missing.append(f"{label(file)} record {index}: no conversation id")
+                continue
+            created = record.get("created")
+            conversation = Conversation(
+                conversation_id=record["id"],
+                kind=kind,
+                name=record.get("name") if kind != "dm" else None,
+                created=int(float(created)) if isinstance(created, (int, float, str)) and str(created).replace(".", "", 1).isdigit() else None,
+                listed=True,
+            )
+            # Exports name channel folders by name and DM folders by id; accept either.
+            by_folder.setdefault(record["id"], conversation)
+            if conversation.name:
+                by_folder.setdefault(conversation.name, conversation)
+        report.skip("conversation record without an id", len(missing), missing)
+    files = list(_day_files(root))
+    result: dict[str, Conversation] = {}
+    for folder in sorted({folder for folder, _ in files}):
+        found = by_folder.get(folder)
+        if found is None:
+            found = Conversation(folder, _kind_of_unlisted(folder), folder, None, listed=False)
+        result[folder] = found
+    for conversation in by_folder.values():
+        result.setdefault(conversation.conversation_id, conversation)
+    return {k: v for k, v in result.items()}, files
+
+
+def _kind_of_unlisted(folder: str) -> str:
+    if folder.startswith("mpdm-"):
+        return "group dm"
+    if re.fullmatch(r"D[A-Z0-9]{6,}", folder):
+        return "dm"
+    return "public channel"
+
+
+def _register(ctx: IngestContext, name: str, rows: list[dict[str, Any]], schema: pa.Schema) -> None:
+    table = pa.Table.from_pylist(rows, schema=schema)
+    ctx.con.register(f"{name}_arrow", table)
+    ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
+    ctx.con.unregister(f"{name}_arrow")
+
+
+def _stage_users(ctx: IngestContext, users: list[dict[str, Any]]) -> None:
+    schema = pa.schema(
+        [
+            ("user_id", pa.string()),
+            ("tz", pa.string()),
+            ("is_bot", pa.bool_()),
+            ("email", pa.string()),
+            ("display_name", pa.string()),
+        ]
+    )
+    _register(ctx, "_slack_users", users, schema)
+
+
+def _stage_conversations(ctx: IngestContext, conversations: dict[str, Conversation]) -> None:
+    rows = [
+        {"folder": folder, "conversation_id": c.conversation_id, "kind": c.kind, "name": c.name,
+         "created": c.created}
+        for folder, c in conversations.items()
+    ]
+    schema = pa.schema(
+        [
+            ("folder", pa.string()),
+            ("conversation_id", pa.string()),
+            ("kind", pa.string()),
+            ("name", pa.string()),
+            ("created", pa.int64()),
+        ]
+    )
+    _register(ctx, "_slack_conversations", rows, schema)
+
+
+def _stage_messages(
+    ctx: IngestContext, files: list[tuple[str, Path]], label: Any, report: SourceReport
+) -> None:
+    con = ctx.con
+    file_rows = [{"folder": folder, "file": str(file), "origin": label(file)} for folder, file in files]
+    _register(
+        ctx,
+        "_slack_files",
+        file_rows,
+        pa.schema([("folder", pa.string()), ("file", pa.string()), ("origin", pa.string())]),
+    )
+    columns = "{" + ", ".join(f"'{k}': '{v}'" for k, v in MESSAGE_COLUMNS.items()) + "}"
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _slack_raw (file VARCHAR, ordinal BIGINT, "
+        + ", ".join(f'"{k}" {v}' for k, v in MESSAGE_COLUMNS.items())
+        + ")"
+    )
+    for start in range(0, len(files), FILES_PER_BATCH):
+        batch = [str(file) for _, file in files[start : start + FILES_PER_BATCH]]
+        try:
+            con.execute(
+                "INSERT INTO _slack_raw SELECT filename AS file, "
+                "row_number() OVER (PARTITION BY filename) - 1 AS ordinal, "
+                + ", ".join(f'"{k}"' for k in MESSAGE_COLUMNS)
+                + f" FROM read_json(?, columns = {columns}, format = 'array', filename = true, "
+                "maximum_object_size = 268435456)",
+                [batch],
+            )
+        except duckdb.Error as exc:
+            raise InvalidExport(_describe_json_error(exc, label)) from None
+        ctx.progress("messages", min(start + FILES_PER_BATCH, len(files)), len(files))
+    counted = con.execute("SELECT count(*) FROM _slack_raw").fetchone()
+    report.records_read += int(counted[0]) if counted else 0
+    for reason, condition in (
+        ("message without ts", "ts IS NULL OR trim(ts) = ''"),
+        ("ts is not a Slack timestamp", "ts IS NOT NULL AND trim(ts) <> '' AND NOT regexp_full_match(ts, '\\d{1,12}(\\.\\d{1,9})?')"),
+    ):
+        rows = con.execute(
+            f"SELECT f.origin, r.ordinal FROM _slack_raw r JOIN _slack_files f USING (file) WHERE {condition} "
+            "ORDER BY f.origin, r.ordinal"
+        ).fetchall()
+        report.skip(reason, len(rows), [f"{origin} record {ordinal}: {reason}" for origin, ordinal in rows])
+
+
+def _describe_json_error(exc: duckdb.Error, label: Any) -> str:
+    message = str(exc).strip().splitlines()[0]
+    match = re.search(r'in file "([^"]+)"', message)
+    where = label(Path(match.group(1))) if match else "a day file"
+    detail = re.sub(r'^.*?in file "[^"]+",?\s*', "", message)
+    if "Expected top-level JSON array" in message or "array" in message.lower() and "expected" in message.lower():
+        return f"{where}: expected a JSON array of messages ({detail})"
+    return f"{where}: malformed JSON ({detail})"
+
+
+def _insert(ctx: IngestContext, path: Path) -> None:
+    secret = ctx.secret
+    # Person keys: the keyed hash of the e-mail identity where the profile has one (so that other
+    # sources can link the same person), else of the Slack user id.
+    ctx.con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _slack_people AS
+        WITH authors AS (
+            SELECT DISTINCT "user" AS user_id, bool_or(bot_id IS NOT NULL) OVER (PARTITION BY "user") AS posted_as_bot
+            FROM _slack_raw WHERE "user" IS NOT NULL
+        ), everyone AS (
+            SELECT coalesce(u.user_id, a.user_id) AS user_id, u.tz, u.email, u.display_name,
+                   coalesce(u.is_bot, false) OR coalesce(a.user_id, '') = ? AS is_bot
+            FROM _slack_users u FULL OUTER JOIN (SELECT DISTINCT user_id FROM authors) a USING (user_id)
+        )
+        SELECT user_id, tz, email, display_name, is_bot,
+               sha256(? || '|slack:' || user_id) AS slack_hash,
+               CASE WHEN email IS NOT NULL THEN sha256(? || '|email:' || email) END AS email_hash,
+               substr(coalesce(CASE WHEN email IS NOT NULL THEN sha256(? || '|email:' || email) END,
+                               sha256(? || '|slack:' || user_id)), 1, 32) AS person_key
+        FROM everyone
+        """,
+        [SLACKBOT, secret, secret, secret, secret],
+    )
+    ctx.insert_new(
+        "people",
+        """SELECT person_key, tz, is_bot, NULL::VARCHAR AS team,
+                  CASE WHEN $keep THEN display_name END AS display_name
+           FROM _slack_people""",
+        origin=str(path),
+    )
+    ctx.insert_new(
+        "identities",
+        """SELECT slack_hash AS identity_hash, person_key, 'slack user' AS kind FROM _slack_people
+           UNION ALL
+           SELECT email_hash, person_key, 'email' FROM _slack_people WHERE email_hash IS NOT NULL""",
+        origin=str(path),
+    )
+    ctx.insert_new(
+        "conversations",
+        """SELECT DISTINCT ON (conversation_id)
+                  md5('slack|' || conversation_id) AS conversation_key, kind,
+                  CASE WHEN kind IN ('public channel', 'private channel') OR $keep THEN name END AS name,
+                  to_timestamp(created)::TIMESTAMP AS created
+           FROM _slack_conversations ORDER BY conversation_id""",
+        origin=str(path),
+    )
+    record_pattern = "|".join(f"(?:{p})" for p in ctx.record_systems) or "$^"
+    ctx.insert_new(
+        "messages",
+        """
+        WITH valid AS (
+            SELECT r.*, f.origin AS file_origin, c.conversation_id,
+                   regexp_extract_all(coalesce(r.text, ''), 'https?://[^\\s>|]+') AS urls
+            FROM _slack_raw r
+            JOIN _slack_files f USING (file)
+            JOIN _slack_conversations c ON c.folder = f.folder
+            WHERE regexp_full_match(trim(r.ts), '\\d{1,12}(\\.\\d{1,9})?')
+        )
+        SELECT
+            md5('slack|' || v.conversation_id || '|' || trim(v.ts)) AS message_key,
+            md5('slack|' || v.conversation_id) AS conversation_key,
+            md5('slack|' || v.conversation_id || '|' || coalesce(nullif(trim(v.thread_ts), ''), trim(v.ts))) AS thread_root_key,
+            CASE WHEN is_reply THEN md5('slack|' || v.conversation_id || '|' || trim(v.thread_ts)) END AS parent_key,
+            coalesce(p.person_key, CASE WHEN v.bot_id IS NOT NULL THEN substr(sha256($secret || '|slack-bot:' || v.bot_id), 1, 32) END) AS author_key,
+            make_timestamp(CAST(split_part(trim(v.ts), '.', 1) AS BIGINT) * 1000000
+                + CAST(rpad(left(split_part(trim(v.ts) || '.', '.', 2), 6), 6, '0') AS BIGINT)) AS sent_at,
+            NOT is_reply AS is_root,
+            is_reply,
+            CASE
+                WHEN v.bot_id IS NOT NULL OR v.subtype = 'bot_message' OR coalesce(p.is_bot, false) THEN 'bot'
+                WHEN v."user" IS NOT NULL AND (nullif(v.subtype, '') IS NULL OR v.subtype IN ('thread_broadcast', 'file_share', 'me_message')) THEN 'human'
+                ELSE 'system'
+            END AS kind,
+            nullif(v.subtype, '') AS subtype,
+            length(coalesce(v.text, '')) AS text_length,
+            len(v.urls) AS links,
+            len(list_filter(v.urls, lambda u: regexp_matches(u, $record_pattern))) AS record_links,
+            len(regexp_extract_all(coalesce(v.text, ''), '<@[UW][A-Z0-9]+')) AS mentions,
+            regexp_matches(coalesce(v.text, ''), '<!(here|channel|everyone)\\b') AS broadcast,
+            contains(regexp_replace(coalesce(v.text, ''), '<[^>]*>', '', 'g'), '?') AS is_question,
+            regexp_matches(lower(coalesce(v.text, '')), $decision_pattern) AS decision_language,
+            v.edited IS NOT NULL AS edited,
+            coalesce(list_sum(CAST(json_extract(v.reactions, '$[*].count') AS INTEGER[])), 0) AS reactions,
+            CASE WHEN $keep THEN v.text END AS text,
+            v.file_origin AS origin
+        FROM (
+            SELECT *, nullif(trim(thread_ts), '') IS NOT NULL AND trim(thread_ts) <> trim(ts) AS is_reply
+            FROM valid
+        ) v
+        LEFT JOIN _slack_people p ON p.user_id = v."user"
+        """,
+        origin=None,
+        params={"secret": secret, "record_pattern": record_pattern, "decision_pattern": DECISION_PATTERN},
+    )
+
+
+DECISION_PATTERN = (
+    r"\b(we decided|decided to|decision:|let's go with|lets go with|we will go with|"
+    r"we'll go with|agreed to|we agreed|approved)\b"
+)

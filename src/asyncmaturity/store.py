@@ -1,0 +1,189 @@
+"""The evidence store: an embedded DuckDB file holding only the canonical evidence tables.
+
+Every row carries provenance (source, origin file, parser version, ingest id) and a deterministic
+key, so ingesting the same export twice adds nothing. People are pseudonymous: their keys are keyed
+hashes (SHA-256 over a per-store secret and the identity), and the secret never leaves the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from asyncmaturity.errors import StoreError
+
+SCHEMA_VERSION = "1"
+
+# One statement per canonical table of DESIGN.md. Keys are strings so that the same tables can be
+# exported to Parquet and read by any engine; timestamps are UTC instants stored without a zone.
+_PROVENANCE = "source VARCHAR NOT NULL, origin VARCHAR, parser_version VARCHAR, ingest_id VARCHAR"
+SCHEMA: dict[str, str] = {
+    "store_meta": "key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL",
+    "ingests": (
+        "ingest_id VARCHAR PRIMARY KEY, source VARCHAR, origin VARCHAR, parser_version VARCHAR, "
+        "started_at TIMESTAMP, finished_at TIMESTAMP, records_read BIGINT, records_added BIGINT, "
+        "records_duplicate BIGINT, records_skipped BIGINT"
+    ),
+    "people": (
+        "person_key VARCHAR NOT NULL, tz VARCHAR, is_bot BOOLEAN NOT NULL, team VARCHAR, "
+        f"display_name VARCHAR, {_PROVENANCE}"
+    ),
+    "identities": "identity_hash VARCHAR NOT NULL, person_key VARCHAR NOT NULL, kind VARCHAR, "
+    + _PROVENANCE,
+    "conversations": (
+        "conversation_key VARCHAR NOT NULL, kind VARCHAR NOT NULL, name VARCHAR, created TIMESTAMP, "
+        + _PROVENANCE
+    ),
+    "messages": (
+        "message_key VARCHAR NOT NULL, conversation_key VARCHAR NOT NULL, thread_root_key VARCHAR, "
+        "parent_key VARCHAR, author_key VARCHAR, sent_at TIMESTAMP NOT NULL, is_root BOOLEAN NOT NULL, "
+        "is_reply BOOLEAN NOT NULL, kind VARCHAR NOT NULL, subtype VARCHAR, text_length INTEGER, "
+        "links INTEGER, record_links INTEGER, mentions INTEGER, broadcast BOOLEAN, "
+        "is_question BOOLEAN, decision_language BOOLEAN, edited BOOLEAN, reactions INTEGER, "
+        f"text VARCHAR, {_PROVENANCE}"
+    ),
+    "meetings": (
+        "meeting_key VARCHAR NOT NULL, series_key VARCHAR, organizer_key VARCHAR, "
+        "start_at TIMESTAMP NOT NULL, end_at TIMESTAMP NOT NULL, all_day BOOLEAN, cancelled BOOLEAN, "
+        "private BOOLEAN, recurring BOOLEAN, booked_at TIMESTAMP, attendee_count INTEGER, "
+        f"agenda BOOLEAN, notes BOOLEAN, {_PROVENANCE}"
+    ),
+    "attendance": (
+        "meeting_key VARCHAR NOT NULL, person_key VARCHAR NOT NULL, response VARCHAR, role VARCHAR, "
+        + _PROVENANCE
+    ),
+    "work_items": (
+        "item_key VARCHAR NOT NULL, kind VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, "
+        "closed_at TIMESTAMP, merged_at TIMESTAMP, author_key VARCHAR, assignees INTEGER, "
+        f"labels VARCHAR[], links VARCHAR[], {_PROVENANCE}"
+    ),
+    "work_events": (
+        "event_key VARCHAR NOT NULL, item_key VARCHAR NOT NULL, kind VARCHAR NOT NULL, "
+        f"actor_key VARCHAR, occurred_at TIMESTAMP NOT NULL, {_PROVENANCE}"
+    ),
+}
+# Tables whose rows are evidence (the rest is bookkeeping); each row's key column.
+EVIDENCE_KEYS: dict[str, str] = {
+    "people": "person_key",
+    "identities": "identity_hash",
+    "conversations": "conversation_key",
+    "messages": "message_key",
+    "meetings": "meeting_key",
+    "attendance": "meeting_key, person_key",
+    "work_items": "item_key",
+    "work_events": "event_key",
+}
+
+
+def identity_hash(secret: str, identity: str) -> str:
+    """Keyed hash of one source identity ('slack:U123', 'email:a@b.org'), as stored in SQL."""
+    return hashlib.sha256(f"{secret}|{identity}".encode()).hexdigest()
+
+
+def normalize_identity(raw: str) -> str:
+    """The identity string a charter entry names: an e-mail address or a prefixed source id.
+
+    >>> normalize_identity("Alice@Example.org")
+    'email:alice@example.org'
+    >>> normalize_identity("U024BE7LH")
+    'slack:U024BE7LH'
+    """
+    value = raw.strip()
+    if ":" in value and not value.startswith("mailto:"):
+        return value
+    value = value.removeprefix("mailto:")
+    if "@" in value:
+        return "email:" + value.lower()
+    return "slack:" + value
+
+
+class EvidenceStore:
+    """A handle on one store file; create it with :meth:`open` (new files get the schema)."""
+
+    def __init__(self, path: Path, connection: duckdb.DuckDBPyConnection) -> None:
+        self.path = path
+        self.con = connection
+
+    @classmethod
+    def open(cls, path: Path | str, *, create: bool = True, read_only: bool = False) -> EvidenceStore:
+        """Open (and with `create`, initialise) the store at `path`.
+
+        Raises :class:`StoreError` when the file is missing (without `create`) or not a store.
+        """
+        path = Path(path)
+        if not path.exists() and not create:
+            raise StoreError(f"{path}: no such store; create one with `asyncmaturity ingest`")
+        try:
+            con = duckdb.connect(str(path), read_only=read_only and path.exists())
+        except duckdb.Error as exc:
+            raise StoreError(f"{path}: cannot open as an evidence store: {_first_line(exc)}") from None
+        store = cls(path, con)
+        tables = store.tables()
+        if not tables and not read_only:
+            store._initialise()
+        elif "store_meta" not in tables:
+            con.close()
+            raise StoreError(f"{path}: not an asyncmaturity store (no store_meta table)")
+        return store
+
+    def _initialise(self) -> None:
+        with self.transaction():
+            for table, columns in SCHEMA.items():
+                self.con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
+            self.con.execute(
+                "INSERT INTO store_meta VALUES ('schema_version', ?), ('secret', ?)",
+                [SCHEMA_VERSION, secrets.token_hex(32)],
+            )
+
+    def tables(self) -> set[str]:
+        """Names of the tables in the main schema."""
+        rows = self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        ).fetchall()
+        return {row[0] for row in rows}
+
+    @property
+    def secret(self) -> str:
+        """The per-store key of the pseudonymous hashes."""
+        row = self.con.execute("SELECT value FROM store_meta WHERE key = 'secret'").fetchone()
+        if row is None:
+            raise StoreError(f"{self.path}: store has no secret; it was not created by asyncmaturity")
+        return str(row[0])
+
+    def counts(self) -> dict[str, int]:
+        """Row count of every evidence table."""
+        result: dict[str, int] = {}
+        for table in EVIDENCE_KEYS:
+            row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
+            result[table] = int(row[0]) if row else 0
+        return result
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: commit when the block ends, roll back on any exception."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close the connection (checkpointing the write-ahead log)."""
+        self.con.close()
+
+    def __enter__(self) -> EvidenceStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
