@@ -26,7 +26,7 @@ ZERO_FILL = "#eef1f5"
 # readers; the lightest stop is still distinguishable from ZERO_FILL.
 SEQUENTIAL_STOPS = ("#deebf7", "#9ecae1", "#4292c6", "#2171b5", "#08306b")
 
-_FONT_SIZE = 11
+_FONT_SIZE = 12
 # Average glyph advance of the sans-serif stack as a share of the font size, to size labels.
 _GLYPH_WIDTH = 0.6
 
@@ -130,8 +130,8 @@ def bar_chart(
     description: str = "",
     axis_format: Callable[[float], str] = format_axis_number,
     integer_axis: bool = False,
-    width: float = 720,
-    height: float = 280,
+    width: float = 960,
+    height: float = 300,
     colour: str = ACCENT,
 ) -> str:
     """Render a vertical bar chart with a value axis, value labels and optional sublabels.
@@ -230,18 +230,21 @@ def heatmap(
     value_format: Callable[[float], str] = format_count,
     col_label_every: int = 1,
     legend_title: str = "",
-    cell: float = 26,
+    width: float = 960,
+    max_cell: float = 40,
 ) -> str:
-    """Render a grid of values as coloured cells with row totals and a colour legend.
+    """Render a grid of values as square coloured cells with row totals and a colour legend.
 
-    Zero cells get a neutral fill distinct from the scale, so "none" never reads as "a few".
-    ``tooltip(row, col, value)`` gives each cell's hover text; by default "row col: value".
+    Cells are as large as ``width`` allows, up to ``max_cell``. Zero cells get a neutral fill
+    distinct from the scale, so "none" never reads as "a few". ``tooltip(row, col, value)``
+    gives each cell's hover text; by default "row col: value".
     """
-    gap = 2.0
+    gap = 3.0
     left = max((_text_width(label) for label in row_labels), default=0.0) + 12
-    top = 20.0
-    cols = len(col_labels)
-    totals_w = 64.0
+    top = 22.0
+    cols = max(len(col_labels), 1)
+    totals_w = 72.0
+    cell = min(max_cell, (width - left - totals_w) / cols)
     grid_w = cols * cell
     width = left + grid_w + totals_w
     grid_h = len(row_labels) * cell

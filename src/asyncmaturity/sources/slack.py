@@ -103,10 +103,11 @@ class SlackSource:
                     f"{path}: not a Slack export: no users.json, channel listing or conversation "
                     "folders with YYYY-MM-DD.json day files"
                 )
-            listed = sum(c.listed for c in conversations.values())
+            listed = len({c.conversation_id for c in conversations.values() if c.listed})
+            unlisted = sum(not c.listed for c in conversations.values())
             report.detected = (
                 f"Slack export: {len(users)} users, {listed} listed conversations"
-                + (f", {len(conversations) - listed} unlisted folders" if listed < len(conversations) else "")
+                + (f", {unlisted} unlisted folders" if unlisted else "")
                 + f", {len(files)} day files"
             )
             _stage_users(ctx, users)
@@ -356,6 +357,16 @@ def _insert(ctx: IngestContext, path: Path) -> None:
                   CASE WHEN $keep THEN display_name END AS display_name
            FROM _slack_people""",
         origin=str(path),
+    )
+    # Integrations post with a bot_id and no user; they are people rows too, flagged as bots.
+    ctx.insert_new(
+        "people",
+        """SELECT DISTINCT substr(sha256($secret || '|slack-bot:' || bot_id), 1, 32) AS person_key,
+                  NULL::VARCHAR AS tz, true AS is_bot, NULL::VARCHAR AS team,
+                  NULL::VARCHAR AS display_name
+           FROM _slack_raw WHERE bot_id IS NOT NULL AND "user" IS NULL""",
+        origin=str(path),
+        params={"secret": secret},
     )
     ctx.insert_new(
         "identities",

@@ -1,0 +1,106 @@
+"""One hand-written DuckDB query computing the organization-level contract figures of `measure`.
+
+It reads the evidence store directly and hard-codes the default charter (Monday to Friday,
+09:00 to 17:00 in each person's zone, UTC when the store has none). Local time comes from DuckDB's
+own ICU ``timezone()`` function, per row, rather than the offset table the Ibis metrics join, and
+working time from a closed form written independently of ``asyncmaturity.metrics.business``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+START_S = 9 * 3600
+LEN_S = 8 * 3600
+WORKDAYS = 5  # Monday (0) to Friday (4)
+
+
+def _business_seconds(local_s: str) -> str:
+    """Working seconds since the Monday before the epoch at local epoch seconds `local_s`."""
+    day = f"floor(({local_s}) / 86400)"
+    weekday = f"((({day} + 3) % 7 + 7) % 7)"
+    week = f"(({day} + 3 - {weekday}) / 7)"
+    into_day = f"greatest(least(({local_s}) - {day} * 86400 - {START_S}, {LEN_S}), 0)"
+    return (
+        f"({week} * {WORKDAYS * LEN_S} + least({weekday}, {WORKDAYS}) * {LEN_S}"
+        f" + CASE WHEN {weekday} < {WORKDAYS} THEN {into_day} ELSE 0 END)"
+    )
+
+
+QUERY = f"""
+WITH zones AS (
+    SELECT person_key, coalesce(first(tz), 'UTC') AS tz FROM people GROUP BY person_key
+),
+human AS (
+    SELECT m.message_key, m.thread_root_key, m.author_key, m.is_reply, m.sent_at,
+           coalesce(z.tz, 'UTC') AS tz,
+           timezone(coalesce(z.tz, 'UTC'), timezone('UTC', m.sent_at)) AS local_at
+    FROM messages m
+    SEMI JOIN conversations c ON c.conversation_key = m.conversation_key
+    LEFT JOIN zones z ON z.person_key = m.author_key
+    WHERE m.kind = 'human'
+),
+first_reply AS (
+    SELECT f.sent_at AS root_at,
+           arg_min({{'sent_at': r.sent_at, 'local_at': r.local_at, 'tz': r.tz}},
+                   {{'sent_at': r.sent_at, 'key': r.message_key}}) AS r
+    FROM human f
+    JOIN human r
+      ON r.thread_root_key = f.message_key AND r.is_reply AND r.author_key <> f.author_key
+    WHERE NOT f.is_reply
+    GROUP BY f.message_key, f.sent_at
+),
+latency AS (
+    SELECT epoch(r.sent_at) - epoch(root_at) AS latency_s,
+           {_business_seconds("epoch(r.local_at)")}
+           - {_business_seconds("epoch(timezone(r.tz, timezone('UTC', root_at)))")} AS business_s
+    FROM first_reply
+),
+by_message AS (
+    SELECT count(*) AS human,
+           count(*) FILTER (WHERE is_reply) AS replies,
+           count(DISTINCT thread_root_key) FILTER (WHERE is_reply) AS threads,
+           count(DISTINCT author_key) AS people,
+           avg(CASE WHEN isodow(local_at) <= 5 AND hour(local_at) BETWEEN 9 AND 16
+                    THEN 0.0 ELSE 1.0 END) AS after_hours,
+           count(*) FILTER (WHERE NOT is_reply) AS roots
+    FROM human
+),
+by_root AS (
+    SELECT count(*) AS answered,
+           quantile_cont(latency_s, 0.5) AS median_s,
+           quantile_cont(latency_s, 0.9) AS p90_s,
+           quantile_cont(business_s, 0.5) AS business_median_s
+    FROM latency
+)
+SELECT human AS "messages.human",
+       replies AS "messages.thread_replies",
+       threads AS "threads.count",
+       people AS "people.active",
+       after_hours AS "hours.after_hours_share",
+       answered / nullif(roots, 0) AS "response.answered_share",
+       median_s AS "response.first_reply.median_s",
+       p90_s AS "response.first_reply.p90_s",
+       business_median_s AS "response.first_reply.business.median_s"
+FROM by_message, by_root
+"""
+
+
+def figures(store: Path, con: duckdb.DuckDBPyConnection | None = None) -> dict[str, Any]:
+    """Run the query on `store` (read-only) and return the figures by metric id."""
+    own = con is None
+    con = con or duckdb.connect(str(store), read_only=True)
+    try:
+        cursor = con.execute(QUERY)
+        names = [d[0] for d in cursor.description]
+        row = cursor.fetchone()
+    finally:
+        if own:
+            con.close()
+    assert row is not None
+    return {
+        name: (float(v) if isinstance(v, float) else v) for name, v in zip(names, row, strict=True)
+    }

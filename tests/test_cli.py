@@ -1,0 +1,117 @@
+"""The CLI in-process: exact exit codes, one `Error:` line for user mistakes, JSON contract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from asyncmaturity.cli import app
+from asyncmaturity.metrics import METRICS
+from asyncmaturity.sources import SOURCES
+
+runner = CliRunner()
+
+CONTRACT_CHAT_IDS = {
+    "messages.human", "messages.thread_replies", "threads.count", "people.active",
+    "response.answered_share", "response.first_reply.median_s", "response.first_reply.p90_s",
+    "response.first_reply.business.median_s", "response.within_window_share",
+    "hours.after_hours_share",
+}
+
+
+def test_ingest_then_measure_json(slack_fixture: Any, tmp_path: Path) -> None:
+    store = tmp_path / "s.duckdb"
+    result = runner.invoke(app, ["ingest", str(slack_fixture("reply_by_root_author")), "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert "added" in result.output and "5 messages" in result.output
+    out = tmp_path / "m.json"
+    result = runner.invoke(app, ["measure", "--store", str(store), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    document = json.loads(out.read_text())
+    assert CONTRACT_CHAT_IDS <= set(document["metrics"])
+    assert document["metrics"]["response.answered_share"] == 0.5
+    assert document["metrics"]["messages.human"] == 5
+    assert set(document["definitions"]) == set(METRICS)
+    assert document["privacy"]["min_group_size"] == 5
+
+
+def test_measure_json_to_stdout(slack_fixture: Any, tmp_path: Path) -> None:
+    store = tmp_path / "s.duckdb"
+    runner.invoke(app, ["ingest", str(slack_fixture("zone_plus_0545")), "--store", str(store)])
+    result = runner.invoke(app, ["measure", "--store", str(store), "--json", "-", "--until", "2026-01-05"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["metrics"]["messages.human"] == 4
+
+
+def test_ingest_summary_shows_skipped_records(slack_fixture: Any, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["ingest", str(slack_fixture("record_without_ts")), "--store", str(tmp_path / "s.duckdb")]
+    )
+    assert result.exit_code == 0
+    assert "Skipped 2 records" in result.output and "1 message without ts" in result.output
+
+
+def test_strict_exits_non_zero_with_one_error_line(slack_fixture: Any, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["ingest", str(slack_fixture("record_without_ts")), "--store", str(tmp_path / "s.duckdb"), "--strict"],
+    )
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and "record 1" in lines[0]
+
+
+def test_missing_export_and_missing_store(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["ingest", str(tmp_path / "nope"), "--store", str(tmp_path / "s.duckdb")])
+    assert result.exit_code == 1 and "Error: " in result.stderr and "no such file" in result.stderr
+    result = runner.invoke(app, ["measure", "--store", str(tmp_path / "none.duckdb")])
+    assert result.exit_code == 1 and "no such store" in result.stderr
+
+
+def test_invalid_charter_names_the_field(slack_fixture: Any, tmp_path: Path) -> None:
+    store = tmp_path / "s.duckdb"
+    runner.invoke(app, ["ingest", str(slack_fixture("zone_plus_0545")), "--store", str(store)])
+    charter = tmp_path / "charter.yaml"
+    charter.write_text("working_hours:\n  start: '25:00'\n")
+    result = runner.invoke(app, ["measure", "--store", str(store), "--charter", str(charter)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"Error: {charter}: field working_hours.start: '25:00' is not a time of day as HH:MM"
+    )
+
+
+def test_bad_date_is_a_usage_error(slack_fixture: Any, tmp_path: Path) -> None:
+    store = tmp_path / "s.duckdb"
+    runner.invoke(app, ["ingest", str(slack_fixture("zone_plus_0545")), "--store", str(store)])
+    result = runner.invoke(app, ["measure", "--store", str(store), "--since", "2026-13-01"])
+    assert result.exit_code == 2 and "not a date" in result.output + result.stderr
+
+
+def test_listings_are_generated_from_the_registries() -> None:
+    sources = runner.invoke(app, ["sources"])
+    assert all(name in sources.output for name in SOURCES)
+    listed = runner.invoke(app, ["metrics"], env={"COLUMNS": "300"})
+    assert all(metric_id in listed.output for metric_id in METRICS)
+
+
+def test_docs_in_the_repository_agree_with_the_registries() -> None:
+    root = Path(__file__).resolve().parents[1]
+    for topic in ("metrics", "sources"):
+        generated = runner.invoke(app, ["docs", topic]).output
+        on_disk = (root / "docs" / f"{topic}.md").read_text()
+        assert generated == on_disk, f"docs/{topic}.md is stale: run `make docs`"
+    for metric in METRICS.values():
+        assert f"`{metric.id}`" in (root / "docs" / "metrics.md").read_text()
+
+
+def test_report_writes_html(slack_fixture: Any, tmp_path: Path) -> None:
+    store = tmp_path / "s.duckdb"
+    runner.invoke(app, ["ingest", str(slack_fixture("reply_by_root_author")), "--store", str(store)])
+    html = tmp_path / "r.html"
+    result = runner.invoke(app, ["report", "--store", str(store), "--html", str(html)])
+    assert result.exit_code == 0, result.output
+    text = html.read_text()
+    assert "<svg" in text and "Time to first reply" in text

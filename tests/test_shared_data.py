@@ -1,0 +1,49 @@
+"""Integration over the real exports in ../shared/data (skipped cleanly where absent)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from asyncmaturity.ingest import ingest
+from asyncmaturity.measure import measure
+from tests.reference_slack import reference_metrics
+
+
+def _compare(measured: dict[str, object], expected: dict[str, object]) -> None:
+    for metric_id, value in expected.items():
+        if value is None:
+            assert measured[metric_id] is None, metric_id
+        else:
+            assert measured[metric_id] == pytest.approx(value, rel=1e-9, abs=1e-6), metric_id
+
+
+def test_houston_slack_export_matches_the_reference(shared_data: Path, tmp_path: Path) -> None:
+    export = shared_data / "slack-houston-2016"
+    summary = ingest([export], store=tmp_path / "s.duckdb")
+    assert summary.skipped_total == 0
+    # 1,382 message records: 964 plain + 61 file_share are human; joins, purposes, file comments
+    # and the rest are system records, one is a bot's.
+    assert summary.added["messages"] == 1382
+    measured = measure(store=tmp_path / "s.duckdb").metrics
+    assert measured["messages.human"] == 1025
+    _compare(measured, reference_metrics(export))
+
+
+def test_houston_reingest_is_idempotent(shared_data: Path, tmp_path: Path) -> None:
+    export = shared_data / "slack-houston-2016"
+    ingest([export], store=tmp_path / "s.duckdb")
+    again = ingest([export], store=tmp_path / "s.duckdb")
+    assert sum(again.added.values()) == 0
+
+
+@pytest.mark.parametrize(
+    "quirk",
+    ["thread_across_dst_change", "reply_by_root_author", "bot_reply_in_thread",
+     "thread_broadcast_reply", "reply_in_later_day_file", "zone_plus_0545"],
+)
+def test_fixtures_match_the_reference(quirk: str, slack_fixture: object, tmp_path: Path) -> None:
+    export = slack_fixture(quirk)  # type: ignore[operator]
+    ingest([export], store=tmp_path / "s.duckdb")
+    _compare(measure(store=tmp_path / "s.duckdb").metrics, reference_metrics(export))
