@@ -569,7 +569,8 @@ def bench_measure(report: Report, workdir: Path, messages: int, repeat: int) -> 
     measure_s = statistics.median(r["seconds"] for r in measures)
     org_s = statistics.median(r["seconds"] for r in orgs)
     report.table(
-        f"Measure: store of {count:,} messages (ingested once in {_s(ingest_s)}), median of {repeat}",
+        f"Measure: store of {count:,} messages (ingested once in {_s(ingest_s)}), "
+        f"median of {repeat}",
         ["contender", "median", "runs", "vs SQL", "peak RSS"],
         [
             [

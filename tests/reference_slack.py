@@ -83,7 +83,9 @@ def reference_metrics(root: Path) -> dict[str, Any]:
     answered = 0
     for conversation, root in roots:
         others = [
-            r for r in replies_by_thread.get((conversation, root["ts"]), []) if r["user"] != root["user"]
+            r
+            for r in replies_by_thread.get((conversation, root["ts"]), [])
+            if r["user"] != root["user"]
         ]
         if not others:
             continue

@@ -14,13 +14,21 @@ from hypothesis import strategies as st
 from asyncmaturity.metrics.business import business_seconds, is_working_time
 from asyncmaturity.metrics.timezones import offset_table, with_local_seconds
 
-ZONES = ["UTC", "America/New_York", "Europe/Berlin", "Asia/Kathmandu", "Australia/Lord_Howe",
-         "America/St_Johns", "Pacific/Chatham"]
+ZONES = [
+    "UTC",
+    "America/New_York",
+    "Europe/Berlin",
+    "Asia/Kathmandu",
+    "Australia/Lord_Howe",
+    "America/St_Johns",
+    "Pacific/Chatham",
+]
 START = datetime(2025, 12, 20, tzinfo=UTC)
 
 
-def brute_force_working_minutes(start: datetime, end: datetime, zone: str, start_min: int,
-                                end_min: int, days: set[int]) -> int:
+def brute_force_working_minutes(
+    start: datetime, end: datetime, zone: str, start_min: int, end_min: int, days: set[int]
+) -> int:
     """Count, minute by minute, the minutes of [start, end) inside the local schedule."""
     tz = ZoneInfo(zone)
     count = 0
@@ -50,7 +58,9 @@ cases = st.lists(
 )
 
 
-def _run(rows: list[tuple[str, int, int]], schedule: tuple[int, int, set[int]]) -> list[tuple[float, bool]]:
+def _run(
+    rows: list[tuple[str, int, int]], schedule: tuple[int, int, set[int]]
+) -> list[tuple[float, bool]]:
     start_min, length_min, days = schedule
     table = pa.table(
         {
@@ -73,7 +83,9 @@ def _run(rows: list[tuple[str, int, int]], schedule: tuple[int, int, set[int]]) 
         inside=is_working_time(t, t.l0),
     )
     result = con.to_pyarrow(t.select("row", "working", "inside").order_by("row"))
-    return list(zip(result.column("working").to_pylist(), result.column("inside").to_pylist(), strict=True))
+    return list(
+        zip(result.column("working").to_pylist(), result.column("inside").to_pylist(), strict=True)
+    )
 
 
 @settings(max_examples=30, deadline=None)

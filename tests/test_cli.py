@@ -15,23 +15,31 @@ from asyncmaturity.sources import SOURCES
 runner = CliRunner()
 
 CONTRACT_CHAT_IDS = {
-    "messages.human", "messages.thread_replies", "threads.count", "people.active",
-    "response.answered_share", "response.first_reply.median_s", "response.first_reply.p90_s",
-    "response.first_reply.business.median_s", "response.within_window_share",
+    "messages.human",
+    "messages.thread_replies",
+    "threads.count",
+    "people.active",
+    "response.answered_share",
+    "response.first_reply.median_s",
+    "response.first_reply.p90_s",
+    "response.first_reply.business.median_s",
+    "response.within_window_share",
     "hours.after_hours_share",
 }
 
 
 def test_ingest_then_measure_json(slack_fixture: Any, tmp_path: Path) -> None:
     store = tmp_path / "s.duckdb"
-    result = runner.invoke(app, ["ingest", str(slack_fixture("reply_by_root_author")), "--store", str(store)])
+    result = runner.invoke(
+        app, ["ingest", str(slack_fixture("reply_by_root_author")), "--store", str(store)]
+    )
     assert result.exit_code == 0, result.output
     assert "added" in result.output and "5 messages" in result.output
     out = tmp_path / "m.json"
     result = runner.invoke(app, ["measure", "--store", str(store), "--json", str(out)])
     assert result.exit_code == 0, result.output
     document = json.loads(out.read_text())
-    assert CONTRACT_CHAT_IDS <= set(document["metrics"])
+    assert set(document["metrics"]) >= CONTRACT_CHAT_IDS
     assert document["metrics"]["response.answered_share"] == 0.5
     assert document["metrics"]["messages.human"] == 5
     assert set(document["definitions"]) == set(METRICS)
@@ -41,14 +49,17 @@ def test_ingest_then_measure_json(slack_fixture: Any, tmp_path: Path) -> None:
 def test_measure_json_to_stdout(slack_fixture: Any, tmp_path: Path) -> None:
     store = tmp_path / "s.duckdb"
     runner.invoke(app, ["ingest", str(slack_fixture("zone_plus_0545")), "--store", str(store)])
-    result = runner.invoke(app, ["measure", "--store", str(store), "--json", "-", "--until", "2026-01-05"])
+    result = runner.invoke(
+        app, ["measure", "--store", str(store), "--json", "-", "--until", "2026-01-05"]
+    )
     assert result.exit_code == 0
     assert json.loads(result.stdout)["metrics"]["messages.human"] == 4
 
 
 def test_ingest_summary_shows_skipped_records(slack_fixture: Any, tmp_path: Path) -> None:
     result = runner.invoke(
-        app, ["ingest", str(slack_fixture("record_without_ts")), "--store", str(tmp_path / "s.duckdb")]
+        app,
+        ["ingest", str(slack_fixture("record_without_ts")), "--store", str(tmp_path / "s.duckdb")],
     )
     assert result.exit_code == 0
     assert "Skipped 2 records" in result.output and "1 message without ts" in result.output
@@ -57,7 +68,13 @@ def test_ingest_summary_shows_skipped_records(slack_fixture: Any, tmp_path: Path
 def test_strict_exits_non_zero_with_one_error_line(slack_fixture: Any, tmp_path: Path) -> None:
     result = runner.invoke(
         app,
-        ["ingest", str(slack_fixture("record_without_ts")), "--store", str(tmp_path / "s.duckdb"), "--strict"],
+        [
+            "ingest",
+            str(slack_fixture("record_without_ts")),
+            "--store",
+            str(tmp_path / "s.duckdb"),
+            "--strict",
+        ],
     )
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
@@ -65,7 +82,9 @@ def test_strict_exits_non_zero_with_one_error_line(slack_fixture: Any, tmp_path:
 
 
 def test_missing_export_and_missing_store(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["ingest", str(tmp_path / "nope"), "--store", str(tmp_path / "s.duckdb")])
+    result = runner.invoke(
+        app, ["ingest", str(tmp_path / "nope"), "--store", str(tmp_path / "s.duckdb")]
+    )
     assert result.exit_code == 1 and "Error: " in result.stderr and "no such file" in result.stderr
     result = runner.invoke(app, ["measure", "--store", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 1 and "no such store" in result.stderr
@@ -109,7 +128,9 @@ def test_docs_in_the_repository_agree_with_the_registries() -> None:
 
 def test_report_writes_html(slack_fixture: Any, tmp_path: Path) -> None:
     store = tmp_path / "s.duckdb"
-    runner.invoke(app, ["ingest", str(slack_fixture("reply_by_root_author")), "--store", str(store)])
+    runner.invoke(
+        app, ["ingest", str(slack_fixture("reply_by_root_author")), "--store", str(store)]
+    )
     html = tmp_path / "r.html"
     result = runner.invoke(app, ["report", "--store", str(store), "--html", str(html)])
     assert result.exit_code == 0, result.output

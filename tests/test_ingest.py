@@ -158,10 +158,16 @@ def test_no_text_or_names_without_keep_text(slack_fixture: Any, tmp_path: Path) 
     ingest([slack_fixture("conversation_kinds")], store=store)
     con = duckdb.connect(str(store), read_only=True)
     assert con.execute("SELECT count(*) FROM messages WHERE text IS NOT NULL").fetchone() == (0,)
-    assert con.execute("SELECT count(*) FROM people WHERE display_name IS NOT NULL").fetchone() == (0,)
+    assert con.execute("SELECT count(*) FROM people WHERE display_name IS NOT NULL").fetchone() == (
+        0,
+    )
     names = {r[0]: r[1] for r in con.execute("SELECT kind, name FROM conversations").fetchall()}
-    assert names["public channel"] == "general" and names["dm"] is None and names["group dm"] is None
-    everything = " ".join(str(v) for row in con.execute("SELECT * FROM people").fetchall() for v in row)
+    assert (
+        names["public channel"] == "general" and names["dm"] is None and names["group dm"] is None
+    )
+    everything = " ".join(
+        str(v) for row in con.execute("SELECT * FROM people").fetchall() for v in row
+    )
     assert "UANA00001" not in everything and "example.org" not in everything
     con.close()
 
@@ -187,9 +193,14 @@ def test_person_keys_depend_on_the_store_secret(slack_fixture: Any, tmp_path: Pa
 
 def test_conversation_kinds_and_unlisted_folders(slack_fixture: Any, tmp_path: Path) -> None:
     store = tmp_path / "s.duckdb"
-    ingest([slack_fixture("conversation_kinds"), slack_fixture("folder_not_in_channels_json")], store=store)
+    ingest(
+        [slack_fixture("conversation_kinds"), slack_fixture("folder_not_in_channels_json")],
+        store=store,
+    )
     con = duckdb.connect(str(store), read_only=True)
-    kinds = dict(con.execute("SELECT name, kind FROM conversations WHERE name IS NOT NULL").fetchall())
+    kinds = dict(
+        con.execute("SELECT name, kind FROM conversations WHERE name IS NOT NULL").fetchall()
+    )
     all_kinds = sorted(r[0] for r in con.execute("SELECT kind FROM conversations").fetchall())
     con.close()
     assert kinds["secret-team"] == "private channel" and kinds["side-project"] == "public channel"

@@ -40,8 +40,14 @@ def test_houston_reingest_is_idempotent(shared_data: Path, tmp_path: Path) -> No
 
 @pytest.mark.parametrize(
     "quirk",
-    ["thread_across_dst_change", "reply_by_root_author", "bot_reply_in_thread",
-     "thread_broadcast_reply", "reply_in_later_day_file", "zone_plus_0545"],
+    [
+        "thread_across_dst_change",
+        "reply_by_root_author",
+        "bot_reply_in_thread",
+        "thread_broadcast_reply",
+        "reply_in_later_day_file",
+        "zone_plus_0545",
+    ],
 )
 def test_fixtures_match_the_reference(quirk: str, slack_fixture: object, tmp_path: Path) -> None:
     export = slack_fixture(quirk)  # type: ignore[operator]

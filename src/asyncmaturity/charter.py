@@ -58,7 +58,9 @@ def _validate_zone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Europe/Berlin)") from None
+        raise ValueError(
+            f"unknown time zone {name!r} (use an IANA name such as Europe/Berlin)"
+        ) from None
     return name
 
 

@@ -27,7 +27,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-docs_app = typer.Typer(help="Print reference docs generated from the registries.", no_args_is_help=True)
+docs_app = typer.Typer(
+    help="Print reference docs generated from the registries.", no_args_is_help=True
+)
 app.add_typer(docs_app, name="docs")
 out = Console()
 err = Console(stderr=True)
@@ -66,7 +68,9 @@ def _when(value: str | None, option: str) -> date | datetime | None:
     try:
         return date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD) or date-time", param_hint=option) from None
+        raise typer.BadParameter(
+            f"{value!r} is not a date (YYYY-MM-DD) or date-time", param_hint=option
+        ) from None
 
 
 @contextmanager
@@ -74,7 +78,12 @@ def _progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None] | N
     if not enabled:
         yield None
         return
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=err, transient=True) as progress:
         tasks: dict[str, Any] = {}
 
@@ -140,14 +149,21 @@ def ingest(
     norms = load_charter(charter) if charter else None
     with _progress_bar(not quiet and sys.stderr.isatty()) as progress:
         summary = run_ingest(
-            paths, store=store, format=format, strict=strict, keep_text=keep_text,
-            charter=norms, progress=progress,
+            paths,
+            store=store,
+            format=format,
+            strict=strict,
+            keep_text=keep_text,
+            charter=norms,
+            progress=progress,
         )
     for export in summary.exports:
         out.print(f"{export.path}: {export.detected}", highlight=False)
     added = ", ".join(f"{n:,} {table}" for table, n in summary.added.items() if n) or "nothing new"
     duplicates = sum(summary.duplicates.values())
-    out.print(f"Read {summary.records_read:,} records; added {added}; {duplicates:,} already in the store.")
+    out.print(
+        f"Read {summary.records_read:,} records; added {added}; {duplicates:,} already in the store."
+    )
     if summary.skipped_total:
         out.print(f"Skipped {summary.skipped_total:,} records:", style="yellow")
         for reason, count in summary.skipped.items():
@@ -174,14 +190,18 @@ def measure(
     from asyncmaturity.metrics import METRICS
 
     result = run_measure(
-        store=store, charter=load_charter(charter),
-        since=_when(since, "--since"), until=_when(until, "--until"),
+        store=store,
+        charter=load_charter(charter),
+        since=_when(since, "--since"),
+        until=_when(until, "--until"),
     )
     document = json.dumps(result.to_json(), indent=2)
     if json_out is not None and str(json_out) == "-":
         typer.echo(document)
         return
-    table = Table("metric", "value", title=f"{store} ({result.first or '-'} to {result.last or '-'})")
+    table = Table(
+        "metric", "value", title=f"{store} ({result.first or '-'} to {result.last or '-'})"
+    )
     for metric_id, value in result.metrics.items():
         table.add_row(metric_id, _format(value, METRICS[metric_id].unit))
     out.print(table)
@@ -207,8 +227,11 @@ def report(
     from asyncmaturity.report import build_report_data, render_html
 
     data = build_report_data(
-        store=store, charter=load_charter(charter),
-        since=_when(since, "--since"), until=_when(until, "--until"), title=title,
+        store=store,
+        charter=load_charter(charter),
+        since=_when(since, "--since"),
+        until=_when(until, "--until"),
+        title=title,
     )
     html.parent.mkdir(parents=True, exist_ok=True)
     html.write_text(render_html(data), encoding="utf-8")

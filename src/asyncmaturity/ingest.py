@@ -48,7 +48,12 @@ class IngestContext:
             self.on_progress(stage, done, total)
 
     def insert_new(
-        self, table: str, select_sql: str, *, origin: str | None, params: dict[str, Any] | None = None
+        self,
+        table: str,
+        select_sql: str,
+        *,
+        origin: str | None,
+        params: dict[str, Any] | None = None,
     ) -> int:
         """Add the rows of `select_sql` whose key is not in `table` yet; return how many were added.
 
@@ -73,9 +78,9 @@ class IngestContext:
         inserted = self.con.execute(
             f"""
             INSERT INTO {table} BY NAME
-            SELECT * {', ' + extra if extra else ''} FROM _new n
-            WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE ({', '.join('t.' + k.strip() for k in key.split(','))})
-                                                         = ({', '.join('n.' + k.strip() for k in key.split(','))}))
+            SELECT * {", " + extra if extra else ""} FROM _new n
+            WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE ({", ".join("t." + k.strip() for k in key.split(","))})
+                                                         = ({", ".join("n." + k.strip() for k in key.split(","))}))
             QUALIFY row_number() OVER (PARTITION BY {key}) = 1
             """,
             extra_params,
@@ -174,7 +179,9 @@ def ingest(
     sources = [get_source(format) if format else detect_source(export) for export in exports]
     created = not store_path.exists()
     try:
-        summary = _ingest_all(store_path, exports, sources, strict, keep_text, charter, progress, memory_limit)
+        summary = _ingest_all(
+            store_path, exports, sources, strict, keep_text, charter, progress, memory_limit
+        )
     except (AsyncMaturityError, KeyboardInterrupt):
         if created:
             _remove_store(store_path)
@@ -182,7 +189,9 @@ def ingest(
     except duckdb.Error as exc:
         if created:
             _remove_store(store_path)
-        raise StoreError(f"{store_path}: ingest failed and was rolled back: {str(exc).splitlines()[0]}") from None
+        raise StoreError(
+            f"{store_path}: ingest failed and was rolled back: {str(exc).splitlines()[0]}"
+        ) from None
     return summary
 
 

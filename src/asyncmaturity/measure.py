@@ -88,9 +88,9 @@ def _aggregate(frame: ir.Table, metrics: list[Metric], by: list[str]) -> list[di
     return records
 
 
-def compute(frames: Frames, metrics: list[Metric] | None = None) -> tuple[
-    dict[str, Value], dict[str, dict[str, dict[str, Value]]], dict[str, int]
-]:
+def compute(
+    frames: Frames, metrics: list[Metric] | None = None
+) -> tuple[dict[str, Value], dict[str, dict[str, dict[str, Value]]], dict[str, int]]:
     """Compute `metrics` (all by default) for the organization and every scope of SCOPES.
 
     Groups with fewer active people than the charter's min_group_size are suppressed whole (their

@@ -76,7 +76,8 @@ SELF_REPLY_GAP_MEDIAN_S = 600.0
 MAX_REPLY_DELAY_S = 30 * _DAY_S  # clipping this far out leaves every quantile below it untouched
 MAX_GAP_S = 2 * _DAY_S
 GROUP_DM_SHARE = 0.25  # share of DM-kind roots that go to a group DM when the author is in one
-CANDIDATES = 8  # members sampled per answer when looking for one whose hours fit
+CANDIDATES = 6  # members sampled per answer when looking for one whose hours fit
+TIME_TRIES = 4  # root times tried per answered root when looking for an answer that fits
 # Decorations that change no metric in the contract.
 FILE_SHARE_SHARE = 0.03
 ME_MESSAGE_SHARE = 0.005
@@ -1057,6 +1058,17 @@ class _Simulator:
         result: IntArray = np.where(first != author, first, second)
         return result
 
+    def _local_times(self, day: int, after: BoolArray, weekend: bool) -> IntArray:
+        """Local wall-clock instants on ``day``: a weekend time, or in or out of working hours."""
+        second = np.empty(len(after))
+        if weekend:
+            second[:] = _sample_profile(self.rng, _WEEKEND_PROFILE, len(after))
+        else:
+            second[~after] = _sample_profile(self.rng, _IN_HOURS_PROFILE, int((~after).sum()))
+            second[after] = _sample_profile(self.rng, _EVENING_PROFILE, int(after.sum()))
+        result: IntArray = ((day * _DAY_S + second) * _US).astype(np.int64)
+        return result
+
     def _move(self, users: IntArray, ts: IntArray, to_after: bool) -> IntArray:
         """Later instants that fall outside (``to_after``) or inside the users' working hours."""
         zone = self._zone(users)
@@ -1094,16 +1106,6 @@ class _Simulator:
         dealt = min(n, len(self.unposted))
         author[:dealt] = self.unposted[:dealt]
         self.unposted = self.unposted[dealt:]
-        after = np.ones(n, dtype=np.bool_) if weekend else rng.random(n) < self.after_weekday
-        second = np.empty(n)
-        if weekend:
-            second[:] = _sample_profile(rng, _WEEKEND_PROFILE, n)
-        else:
-            second[~after] = _sample_profile(rng, _IN_HOURS_PROFILE, int((~after).sum()))
-            second[after] = _sample_profile(rng, _EVENING_PROFILE, int(after.sum()))
-        local = (day * _DAY_S + second) * _US
-        t0 = zones.utc_us(self._zone(author), local.astype(np.int64))
-
         dm_kind = rng.random(n) < p.dm_share
         group = dm_kind & (rng.random(n) < GROUP_DM_SHARE) & (org.person_group_dms.count[author] > 0)
         direct = dm_kind & ~group
@@ -1113,18 +1115,26 @@ class _Simulator:
         conv[group] = org.person_group_dms.sample(author[group], rng.random(int(group.sum())))
         threaded = rng.random(n) < p.thread_share
         answered = threaded & (rng.random(n) < p.answered_share)
+        t0 = np.zeros(n, dtype=np.int64)
 
-        # First answers: the delay is fixed, the replier is picked so the answer's hours fit.
+        # Answered roots: the delay is drawn first and kept; the root's time (among a few tries)
+        # and the answerer (among a few members) are then picked together so that both the root
+        # and the answer fall in or out of working hours as drawn.
         ia = np.flatnonzero(answered)
         na = len(ia)
+        a_author = author[ia]
+        a_after = np.ones(na, dtype=np.bool_) if weekend else rng.random(na) < self.after_weekday
         delay_s = np.clip(
             p.reply_delay_median_s * np.exp(p.reply_delay_sigma * rng.standard_normal(na)),
             1.0,
             MAX_REPLY_DELAY_S,
         )
-        t1 = t0[ia] + (delay_s * _US).astype(np.int64)
+        delay_us = (delay_s * _US).astype(np.int64)
         want_in = rng.random(na) >= p.after_hours_share
-        a_author = author[ia]
+        local = self._local_times(day, np.repeat(a_after, TIME_TRIES), weekend)
+        t0_try = zones.utc_us(np.repeat(self._zone(a_author), TIME_TRIES), local).reshape(
+            na, TIME_TRIES
+        )
         uniform = rng.random((na, CANDIDATES))
         cand = np.empty((na, CANDIDATES), dtype=np.int64)
         cand_conv = np.repeat(conv[ia][:, None], CANDIDATES, axis=1)
@@ -1136,12 +1146,19 @@ class _Simulator:
         if (~a_direct).any():
             cand[~a_direct] = org.members.sample(conv[ia][~a_direct], uniform[~a_direct])
         valid = cand != a_author[:, None]
-        fits = zones.in_hours(self._zone(cand.ravel()), np.repeat(t1, CANDIDATES)).reshape(
-            na, CANDIDATES
-        )
-        ok = valid & (fits == want_in[:, None])
-        pick = np.where(ok.any(axis=1), ok.argmax(axis=1), valid.argmax(axis=1))
+        shape = (na, TIME_TRIES, CANDIDATES)
+        fits = zones.in_hours(
+            np.broadcast_to(self._zone(cand)[:, None, :], shape).ravel(),
+            np.broadcast_to((t0_try + delay_us[:, None])[:, :, None], shape).ravel(),
+        ).reshape(shape)
+        ok = valid[:, None, :] & (fits == want_in[:, None, None])
         rows = np.arange(na)
+        ok_try = ok.any(axis=2)
+        tried = np.where(ok_try.any(axis=1), ok_try.argmax(axis=1), 0)
+        ok = ok[rows, tried]
+        pick = np.where(ok.any(axis=1), ok.argmax(axis=1), valid.argmax(axis=1))
+        t0[ia] = t0_try[rows, tried]
+        t1 = t0[ia] + delay_us
         replier = cand[rows, pick]
         lonely = ~valid.any(axis=1)
         if lonely.any():
@@ -1158,7 +1175,7 @@ class _Simulator:
         tb = t0[ib] + ((t1[before] - t0[ib]) * rng.uniform(0.05, 0.95, len(ib))).astype(np.int64)
         tb = np.maximum(tb, t0[ib] + 1)
 
-        # Follow-ups in answered threads and the author's own replies in unanswered ones.
+        # Follow-ups in answered threads.
         nf = rng.poisson(p.followup_replies, na)
         f_root = np.repeat(ia, nf)
         gaps = np.clip(
@@ -1172,12 +1189,34 @@ class _Simulator:
         iu = np.flatnonzero(threaded & ~answered)
         ns = 1 + rng.poisson(UNANSWERED_SELF_REPLIES_EXTRA, len(iu))
         s_root = np.repeat(iu, ns)
+        batch_humans = n + na + len(ib) + len(f_root) + len(s_root)
+        target = math.floor(p.after_hours_share * (self.humans + batch_humans) + 0.5)
+        fixed_after = int(
+            a_after.sum()
+            + (~zones.in_hours(self._zone(replier), t1)).sum()
+            + (~zones.in_hours(self._zone(author[ib]), tb)).sum()
+            + (~zones.in_hours(self._zone(f_user), tf)).sum()
+        )
+
+        # Roots without an answer have free times: on a working day, as many of them go outside
+        # working hours as the day's target still needs (their own replies mostly follow them).
+        io = np.flatnonzero(~answered)
+        no = len(io)
+        if weekend:
+            o_after = np.ones(no, dtype=np.bool_)
+        else:
+            per_root = 1.0 + len(s_root) / no if no else 1.0
+            wanted = (target - self.humans_after - fixed_after) / per_root
+            count = min(max(math.floor(wanted + 0.5), 0), no)
+            o_after = np.zeros(no, dtype=np.bool_)
+            o_after[rng.choice(no, size=count, replace=False)] = True
+        t0[io] = zones.utc_us(self._zone(author[io]), self._local_times(day, o_after, weekend))
         gaps = np.clip(
             SELF_REPLY_GAP_MEDIAN_S * np.exp(rng.standard_normal(len(s_root))), 1.0, MAX_GAP_S
         )
         t_self = np.repeat(t0[iu], ns) + _grouped_cumsum((gaps * _US).astype(np.int64), ns)
 
-        # Steer the free replies so that the after-hours share stays on target.
+        # Steer the free replies so that the after-hours share lands on target.
         s_user = np.concatenate([f_user, author[s_root]])
         s_ts = np.concatenate([tf, t_self])
         s_in = zones.in_hours(self._zone(s_user), s_ts)
@@ -1186,8 +1225,6 @@ class _Simulator:
             + (~zones.in_hours(self._zone(replier), t1)).sum()
             + (~zones.in_hours(self._zone(author[ib]), tb)).sum()
         )
-        batch_humans = n + na + len(ib) + len(s_ts)
-        target = math.floor(p.after_hours_share * (self.humans + batch_humans) + 0.5)
         need = min(max(target - self.humans_after - fixed_after, 0), len(s_ts))
         have = int((~s_in).sum())
         if need != have:

@@ -110,7 +110,9 @@ class EvidenceStore:
         self.con = connection
 
     @classmethod
-    def open(cls, path: Path | str, *, create: bool = True, read_only: bool = False) -> EvidenceStore:
+    def open(
+        cls, path: Path | str, *, create: bool = True, read_only: bool = False
+    ) -> EvidenceStore:
         """Open (and with `create`, initialise) the store at `path`.
 
         Raises :class:`StoreError` when the file is missing (without `create`) or not a store.
@@ -121,7 +123,9 @@ class EvidenceStore:
         try:
             con = duckdb.connect(str(path), read_only=read_only and path.exists())
         except duckdb.Error as exc:
-            raise StoreError(f"{path}: cannot open as an evidence store: {_first_line(exc)}") from None
+            raise StoreError(
+                f"{path}: cannot open as an evidence store: {_first_line(exc)}"
+            ) from None
         store = cls(path, con)
         tables = store.tables()
         if not tables and not read_only:
@@ -152,7 +156,9 @@ class EvidenceStore:
         """The per-store key of the pseudonymous hashes."""
         row = self.con.execute("SELECT value FROM store_meta WHERE key = 'secret'").fetchone()
         if row is None:
-            raise StoreError(f"{self.path}: store has no secret; it was not created by asyncmaturity")
+            raise StoreError(
+                f"{self.path}: store has no secret; it was not created by asyncmaturity"
+            )
         return str(row[0])
 
     def counts(self) -> dict[str, int]:

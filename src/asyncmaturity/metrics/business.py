@@ -17,7 +17,9 @@ EPOCH_WEEKDAY = 3
 SCHEDULE_COLUMNS = ("start_s", "len_s", "w0", "w1", "w2", "w3", "w4", "w5", "w6")
 
 
-def _day_parts(local_s: ir.FloatingValue) -> tuple[ir.IntegerValue, ir.IntegerValue, ir.FloatingValue]:
+def _day_parts(
+    local_s: ir.FloatingValue,
+) -> tuple[ir.IntegerValue, ir.IntegerValue, ir.FloatingValue]:
     days = (local_s / DAY_S).floor().cast("int64")
     shifted = days + EPOCH_WEEKDAY
     weekday = ((shifted % 7) + 7) % 7
@@ -46,8 +48,10 @@ def business_seconds(t: ir.Table, local_s: ir.FloatingValue) -> ir.FloatingValue
 def is_working_time(t: ir.Table, local_s: ir.FloatingValue) -> ir.BooleanValue:
     """True when `local_s` falls inside the schedule of `t` (start inclusive, end exclusive)."""
     _, weekday, second_of_day = _day_parts(local_s)
-    return (_flag_on(t, weekday) == 1) & (second_of_day >= t.start_s) & (
-        second_of_day < t.start_s + t.len_s
+    return (
+        (_flag_on(t, weekday) == 1)
+        & (second_of_day >= t.start_s)
+        & (second_of_day < t.start_s + t.len_s)
     )
 
 

@@ -9,7 +9,7 @@ channel, month) ride along so every metric can be computed per scope.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import ibis
@@ -60,7 +60,9 @@ def _keys_for(store: EvidenceStore, ids: list[str]) -> tuple[dict[str, str], lis
 
 def _schedule_table(store: EvidenceStore, charter: Charter) -> tuple[pa.Table, list[str]]:
     """Effective time zone and working hours of every person (charter > source > default)."""
-    people = store.con.execute("SELECT DISTINCT ON (person_key) person_key, tz FROM people").fetchall()
+    people = store.con.execute(
+        "SELECT DISTINCT ON (person_key) person_key, tz FROM people"
+    ).fetchall()
     overrides, unmatched = _keys_for(store, [p.id for p in charter.people])
     by_key = {overrides[p.id]: p for p in charter.people if p.id in overrides}
     default_days = set(charter.working_days)
@@ -93,14 +95,25 @@ def _default_schedule(charter: Charter) -> dict[str, Any]:
     }
 
 
-def period_bounds(since: date | datetime | None, until: date | datetime | None) -> tuple[datetime | None, datetime | None]:
+def period_bounds(
+    since: date | datetime | None, until: date | datetime | None
+) -> tuple[datetime | None, datetime | None]:
     """Half-open UTC bounds; a date `until` includes that whole day."""
-    start = datetime(since.year, since.month, since.day) if type(since) is date else since
-    if type(until) is date:
-        end: datetime | None = datetime(until.year, until.month, until.day) + timedelta(days=1)
-    else:
-        end = until  # type: ignore[assignment]
-    return start, end
+
+    def start_of(day: date | datetime) -> datetime:
+        if isinstance(day, datetime):
+            return day.replace(tzinfo=None) if day.tzinfo is None else _naive_utc(day)
+        return datetime(day.year, day.month, day.day)
+
+    start = start_of(since) if since is not None else None
+    if until is None:
+        return start, None
+    end = start_of(until)
+    return start, end if isinstance(until, datetime) else end + timedelta(days=1)
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def build_frames(
@@ -129,7 +142,10 @@ def build_frames(
     conversations = con.table("conversations")
     urgent = charter.urgent_channels
     conv_kind = (
-        ibis.cases((conversations.name.isin(urgent), ibis.literal("urgent channel")), else_=conversations.kind)
+        ibis.cases(
+            (conversations.name.isin(urgent), ibis.literal("urgent channel")),
+            else_=conversations.kind,
+        )
         if urgent
         else conversations.kind
     )
@@ -163,6 +179,8 @@ def build_frames(
 
     human = with_local_seconds(human, ts="sent_at", zone="tz", offsets=offsets, out="local_s")
     human = human.mutate(after_hours=~is_working_time(human, human.local_s))
+    # Every scope of every metric reads these frames: compute them once, not once per query.
+    human = _materialize(store, con, "_am_human", human)
 
     roots = human.filter(~human.is_reply).select(
         "message_key", "author_key", "sent_at", "sent_s", "conversation_kind", "channel", "month"
@@ -178,7 +196,9 @@ def build_frames(
         len_s=human.len_s,
         **{f"w{d}": human[f"w{d}"] for d in range(7)},
     )
-    candidates = roots.select(f_key="message_key", f_author="author_key", f_at="sent_at", f_s="sent_s")
+    candidates = roots.select(
+        f_key="message_key", f_author="author_key", f_at="sent_at", f_s="sent_s"
+    )
     pairs = candidates.join(
         replies, (candidates.f_key == replies.r_root) & (candidates.f_author != replies.r_author)
     )
@@ -205,6 +225,7 @@ def build_frames(
             else_=roots.business_latency_s <= window_s,
         ),
     )
+    roots = _materialize(store, con, "_am_roots", roots)
     return Frames(
         human=human,
         roots=roots,
@@ -213,6 +234,13 @@ def build_frames(
         last=last,
         unmatched_charter_ids=sorted({*unmatched_excluded, *unmatched_bots, *unmatched_people}),
     )
+
+
+def _materialize(store: EvidenceStore, con: Any, name: str, expr: ir.Table) -> ir.Table:
+    # Ibis's overwrite=True emits SQL that this DuckDB rejects for temp tables; drop it first.
+    store.con.execute(f"DROP TABLE IF EXISTS temp.{name}")
+    table: ir.Table = con.create_table(name, expr, temp=True)
+    return table
 
 
 def _window_seconds(kind: ir.StringValue, charter: Charter) -> ir.FloatingValue:

@@ -62,7 +62,10 @@ def build_report_data(
 
         roots = frames.roots.filter(frames.roots.answered)
         bucket = ibis.cases(
-            *[(roots.latency_s >= low, index) for index, (_, low) in reversed(list(enumerate(LATENCY_EDGES)))],
+            *[
+                (roots.latency_s >= low, index)
+                for index, (_, low) in reversed(list(enumerate(LATENCY_EDGES)))
+            ],
             else_=0,
         )
         counted = roots.mutate(bucket=bucket).group_by("bucket").aggregate(n=roots.count())
@@ -79,8 +82,10 @@ def build_report_data(
 
         human = frames.human
         weekday, hour = hour_of_week(human.local_s)
-        cells = human.mutate(weekday=weekday, hour=hour).group_by(["weekday", "hour"]).aggregate(
-            n=human.count()
+        cells = (
+            human.mutate(weekday=weekday, hour=hour)
+            .group_by(["weekday", "hour"])
+            .aggregate(n=human.count())
         )
         heatmap = [[0] * 24 for _ in range(7)]
         for row in cells.to_pyarrow().to_pylist():

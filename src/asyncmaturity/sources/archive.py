@@ -52,7 +52,9 @@ def _extract_all(zf: zipfile.ZipFile, archive: Path, workdir: Path, max_total: i
     for info in zf.infolist():
         member = _safe_member_path(info.filename, archive)
         if stat.S_ISLNK(info.external_attr >> 16):
-            raise UnsafeArchive(f"{archive}: member {info.filename!r} is a symbolic link; refusing it")
+            raise UnsafeArchive(
+                f"{archive}: member {info.filename!r} is a symbolic link; refusing it"
+            )
         if info.is_dir():
             continue
         if info.file_size > RATIO_CHECK_FLOOR and info.file_size > MAX_RATIO * max(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -95,7 +95,9 @@ class SlackSource:
         opener = extracted(path) if path.is_file() else nullcontext(path)
         with opener as unpacked:
             root = _export_root(unpacked)
-            label = (lambda p: f"{path}!{p.relative_to(root).as_posix()}") if path.is_file() else str
+            label = (
+                (lambda p: f"{path}!{p.relative_to(root).as_posix()}") if path.is_file() else str
+            )
             users = _read_users(root, label, report)
             conversations, files = _conversations(root, label, report)
             if not users and not conversations:
@@ -207,7 +209,10 @@ def _conversations(
                 conversation_id=record["id"],
                 kind=kind,
                 name=record.get("name") if kind != "dm" else None,
-                created=int(float(created)) if isinstance(created, (int, float, str)) and str(created).replace(".", "", 1).isdigit() else None,
+                created=int(float(created))
+                if isinstance(created, (int, float, str))
+                and str(created).replace(".", "", 1).isdigit()
+                else None,
                 listed=True,
             )
             # Exports name channel folders by name and DM folders by id; accept either.
@@ -257,8 +262,13 @@ def _stage_users(ctx: IngestContext, users: list[dict[str, Any]]) -> None:
 
 def _stage_conversations(ctx: IngestContext, conversations: dict[str, Conversation]) -> None:
     rows = [
-        {"folder": folder, "conversation_id": c.conversation_id, "kind": c.kind, "name": c.name,
-         "created": c.created}
+        {
+            "folder": folder,
+            "conversation_id": c.conversation_id,
+            "kind": c.kind,
+            "name": c.name,
+            "created": c.created,
+        }
         for folder, c in conversations.items()
     ]
     schema = pa.schema(
@@ -277,7 +287,9 @@ def _stage_messages(
     ctx: IngestContext, files: list[tuple[str, Path]], label: Any, report: SourceReport
 ) -> None:
     con = ctx.con
-    file_rows = [{"folder": folder, "file": str(file), "origin": label(file)} for folder, file in files]
+    file_rows = [
+        {"folder": folder, "file": str(file), "origin": label(file)} for folder, file in files
+    ]
     _register(
         ctx,
         "_slack_files",
@@ -308,13 +320,18 @@ def _stage_messages(
     report.records_read += int(counted[0]) if counted else 0
     for reason, condition in (
         ("message without ts", "ts IS NULL OR trim(ts) = ''"),
-        ("ts is not a Slack timestamp", "ts IS NOT NULL AND trim(ts) <> '' AND NOT regexp_full_match(ts, '\\d{1,12}(\\.\\d{1,9})?')"),
+        (
+            "ts is not a Slack timestamp",
+            "ts IS NOT NULL AND trim(ts) <> '' AND NOT regexp_full_match(ts, '\\d{1,12}(\\.\\d{1,9})?')",
+        ),
     ):
         rows = con.execute(
             f"SELECT f.origin, r.ordinal FROM _slack_raw r JOIN _slack_files f USING (file) WHERE {condition} "
             "ORDER BY f.origin, r.ordinal"
         ).fetchall()
-        report.skip(reason, len(rows), [f"{origin} record {ordinal}: {reason}" for origin, ordinal in rows])
+        report.skip(
+            reason, len(rows), [f"{origin} record {ordinal}: {reason}" for origin, ordinal in rows]
+        )
 
 
 def _describe_json_error(exc: duckdb.Error, label: Any) -> str:
@@ -322,7 +339,11 @@ def _describe_json_error(exc: duckdb.Error, label: Any) -> str:
     match = re.search(r'in file "([^"]+)"', message)
     where = label(Path(match.group(1))) if match else "a day file"
     detail = re.sub(r'^.*?in file "[^"]+",?\s*', "", message)
-    if "Expected top-level JSON array" in message or "array" in message.lower() and "expected" in message.lower():
+    if (
+        "Expected top-level JSON array" in message
+        or ("array" in message.lower()
+        and "expected" in message.lower())
+    ):
         return f"{where}: expected a JSON array of messages ({detail})"
     return f"{where}: malformed JSON ({detail})"
 
@@ -430,7 +451,11 @@ def _insert(ctx: IngestContext, path: Path) -> None:
         LEFT JOIN _slack_people p ON p.user_id = v."user"
         """,
         origin=None,
-        params={"secret": secret, "record_pattern": record_pattern, "decision_pattern": DECISION_PATTERN},
+        params={
+            "secret": secret,
+            "record_pattern": record_pattern,
+            "decision_pattern": DECISION_PATTERN,
+        },
     )
 
 
