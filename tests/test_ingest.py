@@ -225,3 +225,19 @@ def test_the_same_person_across_user_files_gets_one_key(slack_fixture: Any, tmp_
     store = tmp_path / "s.duckdb"
     ingest([export], store=store)
     assert _counts(store)["people"] == 7  # 6 users + the bot id that posted without a user
+
+
+def test_interrupted_ingest_leaves_the_store_as_it_was(slack_fixture: Any, tmp_path: Path) -> None:
+    store = tmp_path / "s.duckdb"
+    ingest([slack_fixture("bot_reply_in_thread")], store=store)
+    before = _counts(store)
+    stages: list[str] = []
+
+    def interrupt(stage: str, done: int, total: int) -> None:
+        stages.append(stage)
+        raise KeyboardInterrupt  # what Ctrl-C raises in the middle of reading day files
+
+    with pytest.raises(KeyboardInterrupt):
+        ingest([slack_fixture("thread_broadcast_reply")], store=store, progress=interrupt)
+    assert stages == ["messages"]
+    assert _counts(store) == before

@@ -53,3 +53,14 @@ def test_fixtures_match_the_reference(quirk: str, slack_fixture: object, tmp_pat
     export = slack_fixture(quirk)  # type: ignore[operator]
     ingest([export], store=tmp_path / "s.duckdb")
     _compare(measure(store=tmp_path / "s.duckdb").metrics, reference_metrics(export))
+
+
+def test_simulated_export_matches_the_reference(tmp_path: Path) -> None:
+    # Thousands of threads with sub-second timestamps, many zones, self-replies and bots: the
+    # pipeline and the naive reference must agree to the microsecond.
+    from asyncmaturity.simulate import SimulationParams, simulate_slack_export
+
+    export = tmp_path / "export"
+    simulate_slack_export(export, SimulationParams(people=30, days=21, seed=3))
+    ingest([export], store=tmp_path / "s.duckdb")
+    _compare(measure(store=tmp_path / "s.duckdb").metrics, reference_metrics(export))

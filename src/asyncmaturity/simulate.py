@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -1421,12 +1423,13 @@ class _Writer:
         self.org = org
         self.texts = texts.texts
         self.user_ids = np.array(org.user_ids, dtype=object)
+        self.folders = [str(out_dir / c.folder) for c in org.conversations]
         self.made: set[int] = set()
         self.files = 0
         self.records = 0
         self.humans = 0
         self.ids = _Ids(params.seed)
-        self._human_members: dict[int, list[int]] = {}
+        self._human_members: dict[int, list[str]] = {}
 
     def write(self, batch: _Batch, flush_key: int) -> None:
         """Write every record of ``batch`` (whole UTC days that will receive nothing more)."""
@@ -1441,21 +1444,34 @@ class _Writer:
         change = np.flatnonzero((b.conv[1:] != b.conv[:-1]) | (day[1:] != day[:-1])) + 1
         starts = np.concatenate([[0], change]).tolist()
         ends = [*starts[1:], len(b)]
-        for start, end in zip(starts, ends, strict=True):
-            conv = int(b.conv[start])
-            folder = self.out_dir / self.org.conversations[conv].folder
+        names = {
+            int(d): (_EPOCH + timedelta(days=int(d))).isoformat() + ".json" for d in np.unique(day)
+        }
+        convs = b.conv[starts].tolist()
+        days = day[starts].tolist()
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+        for start, end, conv, d in zip(starts, ends, convs, days, strict=True):
+            folder = self.folders[conv]
             if conv not in self.made:
-                folder.mkdir(parents=True, exist_ok=True)
+                os.makedirs(folder, exist_ok=True)
                 self.made.add(conv)
-            name = (_EPOCH + timedelta(days=int(day[start]))).isoformat() + ".json"
-            (folder / name).write_text("[\n" + ",\n".join(lines[start:end]) + "\n]\n")
+            # Plain os calls: tens of thousands of small files make file objects the bottleneck.
+            fd = os.open(f"{folder}/{names[d]}", flags, 0o644)
+            try:
+                os.write(fd, ("[\n" + ",\n".join(lines[start:end]) + "\n]\n").encode())
+            finally:
+                os.close(fd)
         self.records += len(b)
         self.humans += int((b.kind <= _REPLY).sum())
 
-    def _members(self, conv: int) -> list[int]:
+    def _members(self, conv: int) -> list[str]:
+        """User ids of the human members of a conversation, as reactions may name them."""
         members = self._human_members.get(conv)
         if members is None:
-            members = [m for m in self.org.conversations[conv].members if m < self.p.people]
+            members = [
+                self.org.user_ids[m] for m in self.org.conversations[conv].members
+                if m < self.p.people
+            ]
             self._human_members[conv] = members
         return members
 
@@ -1464,66 +1480,77 @@ class _Writer:
         n = len(b)
         ids = self.user_ids
         team = self.org.team_id
-        ts = [_ts(t) for t in b.ts.tolist()]
+        ts = [f"{s}.{f:06d}" for s, f in zip((b.ts // _US).tolist(), (b.ts % _US).tolist())]
         user = ids[b.user].tolist()
         texts = self.texts
         text = [texts[t] for t in b.text.tolist()]
         extra: list[str] = b.thread.tolist()
-        kind = b.kind.tolist()
-        lines: list[str] = [""] * n
+        # Decorations are drawn with Python's generator, seeded from NumPy's: a call per draw is
+        # much cheaper there, and the seed keeps the files reproducible.
+        py_rng = random.Random(int(rng.integers(2**63)))
 
-        human = np.flatnonzero(b.kind <= _REPLY)
-        replies = np.flatnonzero(b.root >= 0)
-        thread_ts = b.thread_ts.tolist()
-        parent = ids[np.maximum(b.parent, 0)].tolist()
-        for i in replies.tolist():
-            extra[i] = f',"thread_ts":"{_ts(thread_ts[i])}","parent_user_id":"{parent[i]}"'
+        replies = np.flatnonzero(b.root >= 0).tolist()
+        thread_ts = b.thread_ts[replies]
+        thread_str = [f"{s}.{f:06d}" for s, f in zip((thread_ts // _US).tolist(),
+                                                       (thread_ts % _US).tolist())]
+        parent = ids[b.parent[replies]].tolist()
+        for i, root_ts, root_user in zip(replies, thread_str, parent, strict=True):
+            extra[i] = f',"thread_ts":"{root_ts}","parent_user_id":"{root_user}"'
         for i in np.flatnonzero(b.sub == _BROADCAST).tolist():
+            root_ts = extra[i][14:31]
+            root_user = extra[i][-12:-1]
             extra[i] += (
-                f',"root":{{"type":"message","user":"{parent[i]}","ts":"{_ts(thread_ts[i])}",'
-                f'"thread_ts":"{_ts(thread_ts[i])}"}}'
+                f',"root":{{"type":"message","user":"{root_user}","ts":"{root_ts}",'
+                f'"thread_ts":"{root_ts}"}}'
             )
         for i in np.flatnonzero(b.sub == _FILE_SHARE).tolist():
-            ext, mime, pretty, title = _FILE_KINDS[int(rng.integers(len(_FILE_KINDS)))]
+            ext, mime, pretty, title = _FILE_KINDS[py_rng.randrange(len(_FILE_KINDS))]
             self.files += 1
-            created = int(b.ts[i]) // _US
+            created = ts[i].partition(".")[0]
             extra[i] += (
                 f',"files":[{{"id":"{self.ids.make("F", self.files)}","created":{created},'
                 f'"timestamp":{created},"name":"{title}-{self.files}.{ext}","title":"{title}",'
                 f'"mimetype":"{mime}","filetype":"{ext}","pretty_type":"{pretty}",'
                 f'"user":"{user[i]}","mode":"hosted","is_external":false,"is_public":true,'
-                f'"size":{int(rng.integers(2_000, 2_000_000))}}}],"upload":true,'
+                f'"size":{py_rng.randrange(2_000, 2_000_000)}}}],"upload":true,'
                 '"display_as_bot":false'
             )
+        human = np.flatnonzero(b.kind <= _REPLY)
         decoration = rng.random(len(human))
-        for i in human[decoration < EDITED_SHARE].tolist():
-            edited = int(b.ts[i]) + int(rng.integers(5, 600)) * _US
-            extra[i] += f',"edited":{{"user":"{user[i]}","ts":"{_ts(edited)}"}}'
+        edited = human[decoration < EDITED_SHARE]
+        for i, t in zip(edited.tolist(), b.ts[edited].tolist(), strict=True):
+            at = t + py_rng.randrange(5, 600) * _US
+            extra[i] += f',"edited":{{"user":"{user[i]}","ts":"{at // _US}.{at % _US:06d}"}}'
         reacted = human[(decoration >= EDITED_SHARE) & (decoration < EDITED_SHARE + REACTION_SHARE)]
-        for i in reacted.tolist():
-            members = self._members(int(b.conv[i]))
+        for i, conv in zip(reacted.tolist(), b.conv[reacted].tolist(), strict=True):
+            members = self._members(conv)
             reactions = []
-            for name_index in rng.choice(len(_EMOJI), size=1 + int(rng.random() < 0.2), replace=False):
-                count = int(min(len(members), 1 + rng.poisson(0.8)))
-                who = rng.choice(len(members), size=count, replace=False)
-                names = ",".join(f'"{ids[members[int(w)]]}"' for w in np.sort(who))
-                reactions.append(
-                    f'{{"name":"{_EMOJI[int(name_index)]}","users":[{names}],"count":{count}}}'
-                )
+            for emoji in py_rng.sample(_EMOJI, 2 if py_rng.random() < 0.2 else 1):
+                count = min(len(members), 1 + int(py_rng.expovariate(1.2)))
+                who = ",".join(f'"{u}"' for u in sorted(py_rng.sample(members, count)))
+                reactions.append(f'{{"name":"{emoji}","users":[{who}],"count":{count}}}')
             extra[i] += ',"reactions":[' + ",".join(reactions) + "]"
 
-        raw = rng.bytes(16 * len(human)).hex()
-        sub_fragment = ("", '"subtype":"file_share",', '"subtype":"me_message",',
-                        '"subtype":"thread_broadcast",')
-        sub = b.sub.tolist()
-        for j, i in enumerate(human.tolist()):
-            h = raw[32 * j : 32 * j + 32]
-            lines[i] = (
-                f'{{"client_msg_id":"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:]}",'
-                f'"type":"message",{sub_fragment[sub[i]]}"text":"{text[i]}","user":"{user[i]}",'
-                f'"ts":"{ts[i]}","team":"{team}"{extra[i]}}}'
-            )
+        hexes = rng.bytes(16 * len(human)).hex()
+        sub_fragment = (
+            "",
+            '"subtype":"file_share",',
+            '"subtype":"me_message",',
+            '"subtype":"thread_broadcast",',
+        )
+        h_index = human.tolist()
+        rendered = [
+            f'{{"client_msg_id":"{hexes[j:j + 8]}-{hexes[j + 8:j + 12]}-4{hexes[j + 13:j + 16]}-'
+            f'a{hexes[j + 17:j + 20]}-{hexes[j + 20:j + 32]}","type":"message",'
+            f'{sub_fragment[s]}"text":"{text[i]}","user":"{user[i]}","ts":"{ts[i]}",'
+            f'"team":"{team}"{extra[i]}}}'
+            for j, i, s in zip(range(0, 32 * len(h_index), 32), h_index, b.sub[human].tolist())
+        ]
+        lines: list[str] = [""] * n
+        for i, line in zip(h_index, rendered, strict=True):
+            lines[i] = line
         org = self.org
+        kind = b.kind.tolist()
         for i in np.flatnonzero(b.kind > _REPLY).tolist():
             k = kind[i]
             if k == _DEPLOY_BOT:

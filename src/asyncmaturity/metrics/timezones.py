@@ -84,7 +84,9 @@ def offset_table(zones: Iterable[str], first_day: date, last_day: date) -> pa.Ta
 
 def instant_seconds(ts: ir.TimestampValue) -> ir.FloatingValue:
     """Seconds since the Unix epoch with the sub-second part, the same on every engine."""
-    return ts.epoch_seconds().cast("float64") + ts.microsecond().cast("float64") / 1e6
+    # Truncate first: some engines round a fractional epoch to the nearest second when casting.
+    whole = ts.truncate("s").epoch_seconds().cast("float64")
+    return whole + ts.microsecond().cast("float64") / 1e6
 
 
 def with_local_seconds(
