@@ -161,7 +161,9 @@ def _read_users(root: Path, label: Any, report: SourceReport) -> list[dict[str, 
         if not file.is_file():
             continue
         missing: list[str] = []
-        for index, record in enumerate(_load_json_array(file, label)):
+        records = _load_json_array(file, label)
+        report.records_read += len(records)
+        for index, record in enumerate(records):
             if not isinstance(record, dict) or not isinstance(record.get("id"), str):
                 missing.append(f"{label(file)} record {index}: no user id")
                 continue
@@ -186,7 +188,6 @@ def _read_users(root: Path, label: Any, report: SourceReport) -> list[dict[str, 
                     "display_name": record.get("real_name") or record.get("name"),
                 },
             )
-        report.records_read += index + 1 if "index" in locals() else 0
         report.skip("user record without an id", len(missing), missing)
     return list(users.values())
 
@@ -204,15 +205,11 @@ def _conversations(
             if not isinstance(record, dict) or not isinstance(record.get("id"), str):
                 missing.append(f"{label(file)} record {index}: no conversation id")
                 continue
-            created = record.get("created")
             conversation = Conversation(
                 conversation_id=record["id"],
                 kind=kind,
                 name=record.get("name") if kind != "dm" else None,
-                created=int(float(created))
-                if isinstance(created, (int, float, str))
-                and str(created).replace(".", "", 1).isdigit()
-                else None,
+                created=_epoch_or_none(record.get("created")),
                 listed=True,
             )
             # Exports name channel folders by name and DM folders by id; accept either.
@@ -229,7 +226,14 @@ def _conversations(
         result[folder] = found
     for conversation in by_folder.values():
         result.setdefault(conversation.conversation_id, conversation)
-    return {k: v for k, v in result.items()}, files
+    return result, files
+
+
+def _epoch_or_none(value: Any) -> int | None:
+    try:
+        return int(float(value))
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def _kind_of_unlisted(folder: str) -> str:
