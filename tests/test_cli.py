@@ -136,3 +136,19 @@ def test_report_writes_html(slack_fixture: Any, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     text = html.read_text()
     assert "<svg" in text and "Time to first reply" in text
+
+
+def test_simulate_refuses_a_non_empty_folder(tmp_path: Path) -> None:
+    (tmp_path / "keep.txt").write_text("mine")
+    result = runner.invoke(app, ["simulate", "--out", str(tmp_path), "--people", "5", "--days", "3"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ") and len(result.stderr.strip().splitlines()) == 1
+    assert (tmp_path / "keep.txt").read_text() == "mine"
+
+
+def test_simulate_writes_an_export_ingest_detects(tmp_path: Path) -> None:
+    out = tmp_path / "export"
+    result = runner.invoke(app, ["simulate", "--out", str(out), "--people", "8", "--days", "5"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["ingest", str(out), "--store", str(tmp_path / "s.duckdb")])
+    assert result.exit_code == 0 and "Slack export: " in result.output

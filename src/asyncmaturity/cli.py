@@ -31,7 +31,7 @@ docs_app = typer.Typer(
     help="Print reference docs generated from the registries.", no_args_is_help=True
 )
 app.add_typer(docs_app, name="docs")
-out = Console()
+out = Console(soft_wrap=True)
 err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -251,12 +251,15 @@ def simulate(
 
     try:
         params = SimulationParams(people=people, days=days, seed=seed)
+        with _progress_bar(sys.stderr.isatty()) as progress:
+            summary = simulate_slack_export(
+                out_dir,
+                params,
+                progress=(lambda d, t: progress("days", d, t)) if progress else None,
+            )
     except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
-    with _progress_bar(sys.stderr.isatty()) as progress:
-        summary = simulate_slack_export(
-            out_dir, params, progress=(lambda d, t: progress("days", d, t)) if progress else None
-        )
+        err.print(f"Error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
     out.print(
         f"Wrote {summary.messages:,} messages ({summary.human_messages:,} human) by "
         f"{summary.people} people in {summary.conversations} conversations to {out_dir}"
