@@ -241,3 +241,10 @@ def test_interrupted_ingest_leaves_the_store_as_it_was(slack_fixture: Any, tmp_p
         ingest([slack_fixture("thread_broadcast_reply")], store=store, progress=interrupt)
     assert stages == ["messages"]
     assert _counts(store) == before
+
+
+def test_day_file_that_is_not_utf8(slack_fixture: Any, tmp_path: Path) -> None:
+    broken = _copy(slack_fixture, "reply_in_later_day_file", tmp_path)
+    (broken / "general" / "2026-02-09.json").write_bytes(b'[{"text": "caf\xe9", "ts": "1"}]')
+    with pytest.raises(InvalidExport, match=r"general/2026-02-09\.json: malformed JSON"):
+        ingest([broken], store=tmp_path / "s.duckdb")
