@@ -137,7 +137,16 @@ def build_frames(
     if excluded or bots:
         condition &= ~messages.author_key.isin(list({*excluded.values(), *bots.values()}))
     # Excluded people's messages vanish entirely (not even as replies) by the same filter.
-    human = messages.filter(condition)
+    human = messages.filter(condition).select(
+        "message_key",
+        "thread_root_key",
+        "author_key",
+        "sent_at",
+        "is_reply",
+        "conversation_key",
+        "broadcast",
+        "record_links",
+    )
 
     conversations = con.table("conversations")
     urgent = charter.urgent_channels
@@ -156,7 +165,7 @@ def build_frames(
             (conv_kind.isin(list(CHANNEL_KINDS)), conversations.name), else_=ibis.null("string")
         ),
     ).distinct(on="c_key", keep="first")
-    human = human.join(conv, human.conversation_key == conv.c_key).drop("c_key")
+    human = human.join(conv, human.conversation_key == conv.c_key).drop("c_key", "conversation_key")
 
     schedule_arrow, unmatched_people = _schedule_table(store, charter)
     schedule = ibis.memtable(schedule_arrow).rename(s_key="person_key")
