@@ -19,7 +19,6 @@ demo: $(STAMP)
 	$(BIN)/asyncmaturity ingest $(DEMO_DIR)/export --store $(DEMO_DIR)/store.duckdb
 	$(BIN)/asyncmaturity measure --store $(DEMO_DIR)/store.duckdb --json $(DEMO_DIR)/metrics.json
 	$(BIN)/asyncmaturity report --store $(DEMO_DIR)/store.duckdb --html $(DEMO_DIR)/report.html
-	@echo "Report: $(abspath $(DEMO_DIR)/report.html)"
 
 # Page tests need Debian's chromium; install it when missing and we are allowed to (root).
 browser:

@@ -68,7 +68,8 @@ def build_report_data(
             ],
             else_=0,
         )
-        counted = roots.mutate(bucket=bucket).group_by("bucket").aggregate(n=roots.count())
+        bucketed = roots.mutate(bucket=bucket)
+        counted = bucketed.group_by("bucket").aggregate(n=bucketed.count())
         per_bucket = {int(r["bucket"]): int(r["n"]) for r in counted.to_pyarrow().to_pylist()}
         distribution = [
             Bucket(
@@ -82,11 +83,8 @@ def build_report_data(
 
         human = frames.human
         weekday, hour = hour_of_week(human.local_s)
-        cells = (
-            human.mutate(weekday=weekday, hour=hour)
-            .group_by(["weekday", "hour"])
-            .aggregate(n=human.count())
-        )
+        placed = human.mutate(weekday=weekday, hour=hour)
+        cells = placed.group_by(["weekday", "hour"]).aggregate(n=placed.count())
         heatmap = [[0] * 24 for _ in range(7)]
         for row in cells.to_pyarrow().to_pylist():
             if row["weekday"] is not None and row["hour"] is not None:
