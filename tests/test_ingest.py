@@ -248,3 +248,12 @@ def test_day_file_that_is_not_utf8(slack_fixture: Any, tmp_path: Path) -> None:
     (broken / "general" / "2026-02-09.json").write_bytes(b'[{"text": "caf\xe9", "ts": "1"}]')
     with pytest.raises(InvalidExport, match=r"general/2026-02-09\.json: malformed JSON"):
         ingest([broken], store=tmp_path / "s.duckdb")
+
+
+def test_same_message_twice_in_one_export_counts_once(slack_fixture: Any, tmp_path: Path) -> None:
+    # Some export tools write a channel's folder under its id as well as its name.
+    export = _copy(slack_fixture, "thread_broadcast_reply", tmp_path)
+    shutil.copytree(export / "general", export / "C00000000")
+    summary = ingest([export], store=tmp_path / "s.duckdb")
+    assert summary.added["messages"] == 3
+    assert summary.duplicates["messages"] == 3

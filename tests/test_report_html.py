@@ -12,9 +12,14 @@ from typing import Any
 import pytest
 
 from asyncmaturity.report import SECTIONS, ReportData, ReportSection, render_html
-from asyncmaturity.report.format import format_duration, format_value, unit_for_metric_id
+from asyncmaturity.report.format import (
+    format_duration,
+    format_value,
+    humanize_metric_id,
+    unit_for_metric_id,
+)
 from asyncmaturity.report.model import Bucket, GroupRow, MetricFigure, MonthShare
-from asyncmaturity.report.svg import nice_ticks
+from asyncmaturity.report.svg import Bar, bar_chart, nice_ticks
 
 INJECTION = "<script>alert(1)</script>"
 CHROMIUM_ARGS = [
@@ -179,6 +184,20 @@ def test_unit_inferred_from_metric_id(metric_id: str, unit: str) -> None:
     assert unit_for_metric_id(metric_id) == unit
 
 
+def test_metric_ids_become_readable_column_titles() -> None:
+    assert humanize_metric_id("response.first_reply.median_s") == "Response first reply median"
+    assert humanize_metric_id("hours.after_hours_share") == "Hours after hours"
+    assert humanize_metric_id("messages") == "Messages"
+
+
+def test_bar_chart_shortens_long_axis_labels_but_keeps_them_in_tooltips() -> None:
+    label = "more than seven days, including the never answered"
+    chart = bar_chart([Bar(label, 3, "3"), Bar("< 5 min", 0, "0")], title="t")
+    assert f"<title>{label}: 3</title>" in chart
+    assert "more than seven d\N{HORIZONTAL ELLIPSIS}</text>" in chart
+    assert "&lt; 5 min</text>" in chart
+
+
 def test_nice_ticks_cover_the_maximum() -> None:
     assert nice_ticks(410, integer=True) == [0, 100, 200, 300, 400, 500]
     assert [round(t, 2) for t in nice_ticks(0.152)] == [0, 0.05, 0.1, 0.15, 0.2]
@@ -294,7 +313,7 @@ def test_breakdown_table_uses_units_from_metric_ids(report_html: str) -> None:
     table = report_html[report_html.index('id="by-kind"') : report_html.index('id="notes"')]
     assert '<th scope="col">Conversation kind</th>' in table
     assert 'title="first_reply_median_s">Median time to first reply</th>' in table
-    assert "<td class=\"num\">2 h 00 min</td>" in table
+    assert '<td class="num">2 h 00 min</td>' in table
     assert '<td class="num">21.0%</td>' in table
     assert '<td class="num">8,120</td>' in table
     assert '<td class="num"><span class="nodata">no data</span></td>' in table
@@ -386,7 +405,9 @@ def test_report_renders_offline_in_chromium(tmp_path: Path) -> None:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.on(
                 "console",
-                lambda msg: problems.append(f"console: {msg.text}") if msg.type == "error" else None,
+                lambda msg: (
+                    problems.append(f"console: {msg.text}") if msg.type == "error" else None
+                ),
             )
             page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
             page.on("requestfailed", lambda req: problems.append(f"request failed: {req.url}"))

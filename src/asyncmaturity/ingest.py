@@ -74,20 +74,26 @@ class IngestContext:
         extra = ", ".join(f"$p_{name} AS {name}" for name in PROVENANCE if name not in columns)
         extra_params = {f"p_{name}": filled[name] for name in PROVENANCE if name not in columns}
         key = EVIDENCE_KEYS[table]
-        staged = self.con.execute("SELECT count(*) FROM _new").fetchone()
+        staged_row = self.con.execute(
+            f"SELECT count(*), count(*) - (SELECT count(*) FROM (SELECT DISTINCT {key} FROM _new)) "
+            "FROM _new"
+        ).fetchone()
+        staged, repeated = (int(staged_row[0]), int(staged_row[1])) if staged_row else (0, 0)
+        # Keeping the first of repeated keys costs a window over the whole batch: only when needed.
+        first_only = f"QUALIFY row_number() OVER (PARTITION BY {key}) = 1" if repeated else ""
+        match = " AND ".join(f"t.{k.strip()} = n.{k.strip()}" for k in key.split(","))
         inserted = self.con.execute(
             f"""
             INSERT INTO {table} BY NAME
             SELECT * {", " + extra if extra else ""} FROM _new n
-            WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE ({", ".join("t." + k.strip() for k in key.split(","))})
-                                                         = ({", ".join("n." + k.strip() for k in key.split(","))}))
-            QUALIFY row_number() OVER (PARTITION BY {key}) = 1
+            WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {match})
+            {first_only}
             """,
             extra_params,
         ).fetchone()
         added = int(inserted[0]) if inserted else 0
         self.added[table] = self.added.get(table, 0) + added
-        duplicate = (int(staged[0]) if staged else 0) - added
+        duplicate = staged - added
         self.duplicates[table] = self.duplicates.get(table, 0) + duplicate
         self.con.execute("DROP TABLE _new")
         return added
@@ -157,7 +163,7 @@ def ingest(
     keep_text: bool = False,
     charter: Charter | None = None,
     progress: Progress | None = None,
-    memory_limit: str = "1536MB",
+    memory_limit: str = "1GB",
 ) -> IngestSummary:
     """Add the records of every export in `paths` to the store, in one transaction.
 
@@ -210,6 +216,7 @@ def _ingest_all(
         store.con.execute(f"SET memory_limit = '{memory_limit}'")
         # Row order carries no meaning in the store; keeping it costs dearly on many small files.
         store.con.execute("SET preserve_insertion_order = false")
+        store.con.execute("SET enable_progress_bar = false")
         secret = store.secret
         results: list[ExportSummary] = []
         with store.transaction():

@@ -71,13 +71,14 @@ def unit_for_metric_id(metric_id: str) -> str:
 
 
 def humanize_metric_id(metric_id: str) -> str:
-    """Turn an id such as "first_reply_median_s" into a column title like "First reply median"."""
+    """Turn an id such as "response.first_reply.median_s" into "Response first reply median"."""
     stem = metric_id
     for suffix in ("_share", "_s"):
         if stem.endswith(suffix) and len(stem) > len(suffix):
             stem = stem[: -len(suffix)]
             break
-    words = stem.replace("_", " ").strip()
+    # Registry ids are dotted paths ("response.first_reply.median_s"): every separator is a space.
+    words = " ".join(stem.replace(".", " ").replace("_", " ").split())
     return words[:1].upper() + words[1:] if words else metric_id
 
 

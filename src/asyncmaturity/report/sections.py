@@ -102,7 +102,7 @@ def data_table(
 def chart_figure(chart_svg: str, caption: str, table: Markup) -> Markup:
     """Wrap a chart with its caption and its figures as a table, for screen readers and copying."""
     return Markup(
-        '<figure class="chart">{}<figcaption>{}</figcaption>'
+        '<figure class="chart"><div class="chart-scroll">{}</div><figcaption>{}</figcaption>'
         "<details><summary>Show the figures as a table</summary>{}</details></figure>"
     ).format(Markup(chart_svg), caption, table)
 

@@ -29,6 +29,8 @@ SEQUENTIAL_STOPS = ("#deebf7", "#9ecae1", "#4292c6", "#2171b5", "#08306b")
 _FONT_SIZE = 12
 # Average glyph advance of the sans-serif stack as a share of the font size, to size labels.
 _GLYPH_WIDTH = 0.6
+_LABEL_ANGLE = 35
+_MAX_LABEL_CHARS = 18
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,13 @@ def _num(value: float) -> str:
 def _text_width(text: str, size: float = _FONT_SIZE) -> float:
     """Estimate the rendered width of a label, good enough to decide whether labels collide."""
     return len(text) * size * _GLYPH_WIDTH
+
+
+def _shorten(label: str) -> str:
+    """Cut an axis label to a length that fits under a bar, marking the cut with an ellipsis."""
+    if len(label) <= _MAX_LABEL_CHARS:
+        return label
+    return label[: _MAX_LABEL_CHARS - 1].rstrip() + "\N{HORIZONTAL ELLIPSIS}"
 
 
 def _text(
@@ -147,15 +156,22 @@ def bar_chart(
     plot_w = width - left - 12
     slot = plot_w / n
 
-    label_w = max((_text_width(b.label) for b in bars), default=0.0)
+    # Long labels are shortened on the axis only; the tooltip and the data table keep them whole.
+    labels = [_shorten(b.label) for b in bars]
+    label_w = max((_text_width(label) for label in labels), default=0.0)
     rotate = label_w > slot * 0.95 and label_w > 0
     # Thin axis labels only when even rotated ones would overlap; every k-th bar keeps its label.
     every = max(1, math.ceil((_FONT_SIZE * 1.6 if rotate else label_w + 8) / slot))
     has_sub = any(b.sublabel for b in bars)
-    bottom = 22 + (label_w * 0.6 if rotate else 0) + (14 if has_sub and not rotate else 0)
     top = 22
-    plot_h = height - top - bottom
+    # The plot keeps its height; rotated labels make the chart taller instead of squashing it.
+    plot_h = height - top - 38
     base = top + plot_h
+    if rotate:
+        bottom = label_w * math.sin(math.radians(_LABEL_ANGLE)) + 24
+    else:
+        bottom = 24 + (14 if has_sub else 0)
+    height = base + bottom
     show_values = max((_text_width(b.value_text, 10) for b in bars), default=0.0) <= slot - 2
 
     def y_of(value: float) -> float:
@@ -206,13 +222,13 @@ def bar_chart(
                     _text(
                         cx,
                         base + 14,
-                        bar.label,
+                        labels[i],
                         anchor="end",
-                        extra=f' transform="rotate(-35 {_num(cx)} {_num(base + 14)})"',
+                        extra=f' transform="rotate(-{_LABEL_ANGLE} {_num(cx)} {_num(base + 14)})"',
                     )
                 )
             else:
-                parts.append(_text(cx, base + 16, bar.label))
+                parts.append(_text(cx, base + 16, labels[i]))
                 if bar.sublabel:
                     parts.append(_text(cx, base + 30, bar.sublabel, size=10, fill=MUTED))
     parts.append("</svg>")
@@ -264,7 +280,7 @@ def heatmap(
         y = top + r * cell
         row = grid[r] if r < len(grid) else []
         parts.append(_text(left - 8, y + cell / 2 + 4, label, anchor="end"))
-        for c in range(cols):
+        for c in range(len(col_labels)):
             value = row[c] if c < len(row) else 0.0
             tip = tooltip(r, c, value) if tooltip else f"{label} {col_labels[c]}: {value}"
             parts.append(
@@ -291,7 +307,7 @@ def _legend(
     x: float, y: float, peak: float, title: str, value_format: Callable[[float], str]
 ) -> str:
     """Render the heatmap legend: a swatch for zero, then the scale from low to the peak value."""
-    swatch = 22.0
+    swatch = 26.0
     parts = []
     if title:
         parts.append(_text(x, y + 14, title, anchor="start", fill=MUTED))

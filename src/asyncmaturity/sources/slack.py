@@ -340,18 +340,21 @@ def _stage_batch(
     """
     try:
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE _slack_batch AS SELECT filename, json_type(content) AS top, "
+            "CREATE OR REPLACE TEMP TABLE _slack_batch AS SELECT filename, "
             "json_transform(content, ?) AS m FROM read_text(?)",
             [structure, batch],
         )
     except duckdb.Error as exc:
         raise InvalidExport(_describe_json_error(batch, exc, label)) from None
-    wrong = con.execute(
-        "SELECT filename, top FROM _slack_batch WHERE top IS DISTINCT FROM 'ARRAY' LIMIT 1"
-    ).fetchone()
+    # json_transform gives NULL for a document that is not an array; only then look closer.
+    wrong = con.execute("SELECT filename FROM _slack_batch WHERE m IS NULL LIMIT 1").fetchone()
     if wrong is not None:
+        found = con.execute(
+            "SELECT lower(json_type(content)) FROM read_text(?)", [wrong[0]]
+        ).fetchone()
         raise InvalidExport(
-            f"{label(Path(wrong[0]))}: expected a JSON array of messages, found {str(wrong[1]).lower()}"
+            f"{label(Path(wrong[0]))}: expected a JSON array of messages, "
+            f"found {found[0] if found else 'nothing'}"
         )
     con.execute(
         "INSERT INTO _slack_raw SELECT filename, ordinal, "
@@ -448,7 +451,9 @@ def _insert(ctx: IngestContext, path: Path) -> None:
         """
         WITH valid AS (
             SELECT r.*, f.origin AS file_origin, c.conversation_id,
-                   regexp_extract_all(coalesce(r.text, ''), 'https?://[^\\s>|]+') AS urls
+                   -- Regular expressions only where a cheap substring test says they can match.
+                   CASE WHEN contains(r.text, 'http')
+                        THEN regexp_extract_all(r.text, 'https?://[^\\s>|]+') ELSE [] END AS urls
             FROM _slack_raw r
             JOIN _slack_files f USING (file)
             JOIN _slack_conversations c ON c.folder = f.folder
@@ -473,10 +478,13 @@ def _insert(ctx: IngestContext, path: Path) -> None:
             length(coalesce(v.text, '')) AS text_length,
             len(v.urls) AS links,
             len(list_filter(v.urls, lambda u: regexp_matches(u, $record_pattern))) AS record_links,
-            len(regexp_extract_all(coalesce(v.text, ''), '<@[UW][A-Z0-9]+')) AS mentions,
-            regexp_matches(coalesce(v.text, ''), '<!(here|channel|everyone)\\b') AS broadcast,
-            contains(regexp_replace(coalesce(v.text, ''), '<[^>]*>', '', 'g'), '?') AS is_question,
-            regexp_matches(lower(coalesce(v.text, '')), $decision_pattern) AS decision_language,
+            CASE WHEN contains(v.text, '<@')
+                 THEN len(regexp_extract_all(v.text, '<@[UW][A-Z0-9]+')) ELSE 0 END AS mentions,
+            coalesce(contains(v.text, '<!')
+                 AND regexp_matches(v.text, '<!(here|channel|everyone)\\b'), false) AS broadcast,
+            coalesce(contains(v.text, '?')
+                 AND contains(regexp_replace(v.text, '<[^>]*>', '', 'g'), '?'), false) AS is_question,
+            coalesce(regexp_matches(v.text, $decision_pattern, 'i'), false) AS decision_language,
             v.edited IS NOT NULL AS edited,
             coalesce(list_sum(CAST(json_extract(v.reactions, '$[*].count') AS INTEGER[])), 0) AS reactions,
             CASE WHEN $keep THEN v.text END AS text,
