@@ -140,7 +140,9 @@ def test_report_writes_html(slack_fixture: Any, tmp_path: Path) -> None:
 
 def test_simulate_refuses_a_non_empty_folder(tmp_path: Path) -> None:
     (tmp_path / "keep.txt").write_text("mine")
-    result = runner.invoke(app, ["simulate", "--out", str(tmp_path), "--people", "5", "--days", "3"])
+    result = runner.invoke(
+        app, ["simulate", "--out", str(tmp_path), "--people", "5", "--days", "3"]
+    )
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: ") and len(result.stderr.strip().splitlines()) == 1
     assert (tmp_path / "keep.txt").read_text() == "mine"

@@ -27,7 +27,6 @@ HEADLINE = (
 )
 BREAKDOWN = (
     "messages.human",
-    "people.active",
     "response.answered_share",
     "response.first_reply.median_s",
     "response.first_reply.business.median_s",
