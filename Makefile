@@ -32,6 +32,7 @@ test: $(STAMP) browser
 docs: $(STAMP)
 	$(BIN)/asyncmaturity docs metrics > docs/metrics.md
 	$(BIN)/asyncmaturity docs sources > docs/sources.md
+	$(BIN)/asyncmaturity docs charter > docs/charter.md
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

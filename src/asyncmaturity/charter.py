@@ -123,20 +123,46 @@ class Charter(BaseModel):
     """A team's working agreement as the metrics read it; every field has a default."""
 
     model_config = ConfigDict(extra="forbid")
-    timezone: str = Field("UTC", description="Zone of people whose source gives none.")
-    working_days: list[str] = Field(default_factory=lambda: list(WEEKDAYS[:5]))
-    working_hours: WorkingHours = Field(default_factory=WorkingHours)
+    timezone: str = Field(
+        "UTC", description="IANA time zone of people whose source gives none and the charter names not."
+    )
+    working_days: list[str] = Field(
+        default_factory=lambda: list(WEEKDAYS[:5]),
+        description="Working weekdays (mon..sun), for everyone without days of their own.",
+    )
+    working_hours: WorkingHours = Field(
+        default_factory=WorkingHours,
+        description="Daily working span in each person's local time, `{start: HH:MM, end: HH:MM}`.",
+    )
     response_windows: dict[str, Annotated[float, Field(gt=0)]] = Field(
         default_factory=lambda: {"default": 24.0},
-        description="Working hours within which a request should be answered, by conversation kind.",
+        description="Working hours within which a thread root should be answered, by conversation "
+        "kind (`default`, `public channel`, `private channel`, `dm`, `group dm`, `mailing list`, "
+        "`issue tracker`, `urgent channel`).",
     )
-    urgent_channels: list[str] = Field(default_factory=list)
-    people: list[PersonNorms] = Field(default_factory=list)
-    exclude: list[str] = Field(default_factory=list, description="People left out of every metric.")
-    bots: list[str] = Field(default_factory=list, description="Accounts to treat as bots.")
-    min_group_size: int = Field(5, ge=2, description="Smallest group any breakdown may show.")
-    focus_min_block_hours: float = Field(2.0, gt=0)
-    record_systems: list[str] = Field(default_factory=lambda: list(DEFAULT_RECORD_SYSTEMS))
+    urgent_channels: list[str] = Field(
+        default_factory=list,
+        description="Channel names whose conversations count as `urgent channel`.",
+    )
+    people: list[PersonNorms] = Field(
+        default_factory=list,
+        description="Per-person `timezone`, `working_days`, `working_hours`, `team`, keyed by `id` "
+        "(an e-mail address or a source user id such as a Slack `U...` id).",
+    )
+    exclude: list[str] = Field(
+        default_factory=list, description="People (e-mail or user id) left out of every metric."
+    )
+    bots: list[str] = Field(
+        default_factory=list,
+        description="Accounts (e-mail or user id) whose messages count as bot messages.",
+    )
+    min_group_size: int = Field(
+        5, ge=2, description="Smallest number of active people any breakdown group may show."
+    )
+    record_systems: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_RECORD_SYSTEMS),
+        description="URL regular expressions of systems of record (trackers, wikis, shared docs).",
+    )
 
     _zone = field_validator("timezone")(lambda cls, v: _validate_zone(v))
     _days = field_validator("working_days")(lambda cls, v: _validate_days(v))

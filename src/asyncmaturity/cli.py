@@ -274,6 +274,14 @@ def docs_metrics() -> None:
     typer.echo(metrics_markdown(), nl=False)
 
 
+@docs_app.command("charter")
+def docs_charter() -> None:
+    """Markdown reference of the team charter's fields (docs/charter.md)."""
+    from asyncmaturity.docs import charter_markdown
+
+    typer.echo(charter_markdown(), nl=False)
+
+
 @docs_app.command("sources")
 def docs_sources() -> None:
     """Markdown reference of every source (docs/sources.md)."""

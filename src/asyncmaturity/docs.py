@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from asyncmaturity.charter import Charter
 from asyncmaturity.metrics import METRICS
 from asyncmaturity.metrics.frames import SCOPES
@@ -39,6 +41,26 @@ def metrics_markdown() -> str:
             lines.append(f"- differs from the field: {m.differs_from}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def charter_markdown() -> str:
+    """docs/charter.md: every charter field with its default and meaning."""
+    lines = [
+        "# Team charter",
+        "",
+        "Generated from the charter model by `asyncmaturity docs charter`; do not edit by hand.",
+        "",
+        "A YAML file passed with `--charter`. Every field is optional; an absent file means the "
+        "defaults. An invalid value is rejected with the file and the field named.",
+        "",
+        "| field | default | meaning |",
+        "|---|---|---|",
+    ]
+    defaults = Charter().model_dump()
+    for name, field in Charter.model_fields.items():
+        default = json.dumps(defaults[name]).replace("|", "\\|")  # a pipe would end the cell
+        lines.append(f"| `{name}` | `{default}` | {field.description or ''} |")
+    return "\n".join(lines) + "\n"
 
 
 def sources_markdown() -> str:

@@ -116,6 +116,8 @@ def compute(
                     values[m.id] = _clean(m, row[m.id])
                 if frame_name == "human" and "__people" in row:
                     people[group] = int(row["__people"])
+        # Registry order, whichever frame a value came from.
+        groups = {g: {m.id: v.get(m.id) for m in chosen} for g, v in groups.items()}
         if not by:
             organization = groups.get("", {m.id: None for m in chosen})
             continue
