@@ -126,16 +126,19 @@ def test_docs_in_the_repository_agree_with_the_registries() -> None:
         assert f"`{metric.id}`" in (root / "docs" / "metrics.md").read_text()
 
 
-def test_report_writes_html(slack_fixture: Any, tmp_path: Path) -> None:
+def test_report_writes_html_without_names_or_small_groups(slack_fixture: Any, tmp_path: Path) -> None:
     store = tmp_path / "s.duckdb"
-    runner.invoke(
-        app, ["ingest", str(slack_fixture("reply_by_root_author")), "--store", str(store)]
-    )
+    # Even with names kept in the store, the report shows none, nor a group of two people.
+    export = str(slack_fixture("reply_by_root_author"))
+    runner.invoke(app, ["ingest", export, "--store", str(store), "--keep-text"])
     html = tmp_path / "r.html"
     result = runner.invoke(app, ["report", "--store", str(store), "--html", str(html)])
     assert result.exit_code == 0, result.output
     text = html.read_text()
     assert "<svg" in text and "Time to first reply" in text
+    assert "Ana" not in text and "Ben" not in text and "UANA00001" not in text
+    assert ">public channel<" not in text
+    assert "1 group was suppressed" in text
 
 
 def test_simulate_refuses_a_non_empty_folder(tmp_path: Path) -> None:
