@@ -170,10 +170,14 @@ def build_frames(
     schedule_arrow, unmatched_people = _schedule_table(store, charter)
     schedule = ibis.memtable(schedule_arrow).rename(s_key="person_key")
     defaults = _default_schedule(charter)
-    human = human.left_join(schedule, human.author_key == schedule.s_key)
-    human = human.mutate(
-        **{name: human[name].coalesce(ibis.literal(value)) for name, value in defaults.items()}
-    ).drop("s_key")
+
+    def with_schedule(table: ir.Table, person: str) -> ir.Table:
+        joined = table.left_join(schedule, table[person] == schedule.s_key)
+        return joined.mutate(
+            **{name: joined[name].coalesce(ibis.literal(v)) for name, v in defaults.items()}
+        ).drop("s_key")
+
+    human = with_schedule(human, "author_key")
     human = human.mutate(
         sent_s=instant_seconds(human.sent_at), month=human.sent_at.strftime("%Y-%m")
     )
@@ -189,7 +193,8 @@ def build_frames(
     human = with_local_seconds(human, ts="sent_at", zone="tz", offsets=offsets, out="local_s")
     human = human.mutate(after_hours=~is_working_time(human, human.local_s))
     # Every scope of every metric reads these frames: compute them once, not once per query.
-    human = _materialize(store, con, "_am_human", human)
+    # Schedules stay out (they are per person, not per message) and rejoin the first replies.
+    human = _materialize(store, con, "_am_human", human.drop(*defaults))
 
     roots = human.filter(~human.is_reply).select(
         "message_key", "author_key", "sent_at", "sent_s", "conversation_kind", "channel", "month"
@@ -200,10 +205,6 @@ def build_frames(
         r_author=human.author_key,
         r_sent_s=human.sent_s,
         r_local_s=human.local_s,
-        r_tz=human.tz,
-        start_s=human.start_s,
-        len_s=human.len_s,
-        **{f"w{d}": human[f"w{d}"] for d in range(7)},
     )
     candidates = roots.select(
         f_key="message_key", f_author="author_key", f_at="sent_at", f_s="sent_s"
@@ -214,10 +215,10 @@ def build_frames(
     pairs = pairs.mutate(
         rank=ibis.row_number().over(group_by=pairs.f_key, order_by=[pairs.r_sent_s, pairs.r_key])
     )
-    first_replies = pairs.filter(pairs.rank == 0)
+    first_replies = with_schedule(pairs.filter(pairs.rank == 0), "r_author")
     # The root's instant on the responder's clock: business time is the responder's.
     first_replies = with_local_seconds(
-        first_replies, ts="f_at", zone="r_tz", offsets=offsets, out="f_local_s"
+        first_replies, ts="f_at", zone="tz", offsets=offsets, out="f_local_s"
     )
     first_replies = first_replies.select(
         fr_key=first_replies.f_key,
