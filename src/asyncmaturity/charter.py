@@ -124,7 +124,8 @@ class Charter(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     timezone: str = Field(
-        "UTC", description="IANA time zone of people whose source gives none and the charter names not."
+        "UTC",
+        description="IANA time zone of people whose source gives none and the charter names not.",
     )
     working_days: list[str] = Field(
         default_factory=lambda: list(WEEKDAYS[:5]),

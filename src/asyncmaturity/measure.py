@@ -81,8 +81,8 @@ def _aggregate(frame: ir.Table, metrics: list[Metric], by: list[str]) -> list[di
     if by:
         frame = frame.filter(*[frame[c].notnull() for c in by])
     aggregates = {m.id: m.aggregate(frame) for m in metrics}
-    if by and "author_key" in frame.columns:
-        aggregates["__people"] = frame.author_key.nunique()
+    if by and "author_id" in frame.columns:
+        aggregates["__people"] = frame.author_id.nunique()
     table = frame.group_by(by).aggregate(**aggregates) if by else frame.aggregate(**aggregates)
     records: list[dict[str, Any]] = table.to_pyarrow().to_pylist()
     return records

@@ -107,7 +107,7 @@ for metric in (
         "count",
         "human",
         "Distinct authors of human messages.",
-        lambda t: t.author_key.nunique(),
+        lambda t: t.author_id.nunique(),
         contract=True,
     ),
     Metric(
