@@ -126,7 +126,9 @@ def test_docs_in_the_repository_agree_with_the_registries() -> None:
         assert f"`{metric.id}`" in (root / "docs" / "metrics.md").read_text()
 
 
-def test_report_writes_html_without_names_or_small_groups(slack_fixture: Any, tmp_path: Path) -> None:
+def test_report_writes_html_without_names_or_small_groups(
+    slack_fixture: Any, tmp_path: Path
+) -> None:
     store = tmp_path / "s.duckdb"
     # Even with names kept in the store, the report shows none, nor a group of two people.
     export = str(slack_fixture("reply_by_root_author"))
@@ -157,3 +159,8 @@ def test_simulate_writes_an_export_ingest_detects(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     result = runner.invoke(app, ["ingest", str(out), "--store", str(tmp_path / "s.duckdb")])
     assert result.exit_code == 0 and "Slack export: " in result.output
+
+
+def test_ingest_help_names_every_registered_format() -> None:
+    result = runner.invoke(app, ["ingest", "--help"], env={"COLUMNS": "200"})
+    assert all(name in result.output for name in SOURCES)

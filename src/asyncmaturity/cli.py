@@ -20,6 +20,7 @@ from rich.table import Table
 from asyncmaturity import __version__
 from asyncmaturity.charter import load_charter
 from asyncmaturity.errors import AsyncMaturityError
+from asyncmaturity.sources import SOURCES
 
 app = typer.Typer(
     help="Measure asynchronous-communication maturity from the exports a team already has.",
@@ -109,8 +110,6 @@ def _format(value: float | int | None, unit: str) -> str:
 @app.command()
 def sources() -> None:
     """List the export formats ingest understands (from the source registry)."""
-    from asyncmaturity.sources import SOURCES
-
     table = Table("format", "what", "accepts")
     for source in SOURCES.values():
         table.add_row(source.name, source.summary, source.accepts)
@@ -134,7 +133,10 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Export files or folders.")],
     store: StoreOpt,
     format: Annotated[
-        str | None, typer.Option("--format", help="Source format; detected when omitted.")
+        str | None,
+        typer.Option(
+            "--format", help=f"Source format ({', '.join(SOURCES)}); detected when omitted."
+        ),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on any skipped record.")] = False,
     keep_text: Annotated[
