@@ -196,3 +196,14 @@ def test_scopes_suppress_groups_below_minimum_size(slack_fixture: Any, tmp_path:
     assert set(small.scopes["conversation_kind"]) == set()  # one author per kind
     both = measure(store=store, charter=parse_charter({"min_group_size": 2}))
     assert "dm" not in both.scopes["channel"]  # DMs never appear as named channels
+
+
+def test_a_store_without_messages_measures_zero_and_no_data(tmp_path: Path) -> None:
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "users.json").write_text('[{"id": "U1", "tz": "Europe/Berlin"}]')
+    ingest([export], store=tmp_path / "s.duckdb")
+    result = measure(store=tmp_path / "s.duckdb")
+    assert result.metrics["messages.human"] == 0 and result.metrics["people.active"] == 0
+    assert result.metrics["response.answered_share"] is None
+    assert result.first is None and result.scopes["month"] == {}

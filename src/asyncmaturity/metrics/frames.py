@@ -141,7 +141,11 @@ def build_frames(
     if excluded or bots:
         condition &= ~messages.author_key.isin(list({*excluded.values(), *bots.values()}))
     # Excluded people's messages vanish entirely (not even as replies) by the same filter.
-    human = messages.filter(condition).select(
+    in_scope = messages.filter(condition)
+    bounds = in_scope.aggregate(first=in_scope.sent_at.min(), last=in_scope.sent_at.max())
+    bounds_row = bounds.to_pyarrow().to_pylist()[0]
+    first, last = bounds_row["first"], bounds_row["last"]
+    human = in_scope.select(
         "message_key",
         "thread_root_key",
         "author_key",
@@ -186,9 +190,6 @@ def build_frames(
         sent_s=instant_seconds(human.sent_at), month=human.sent_at.strftime("%Y-%m")
     )
 
-    bounds = human.aggregate(first=human.sent_at.min(), last=human.sent_at.max()).execute()
-    first = _py_datetime(bounds["first"].iloc[0])
-    last = _py_datetime(bounds["last"].iloc[0])
     zones = {charter.timezone, "UTC", *schedule_arrow.column("tz").to_pylist()}
     low = (first or datetime(2000, 1, 1)).date() - timedelta(days=2)
     high = (last or datetime(2000, 1, 1)).date() + timedelta(days=2)
@@ -262,9 +263,3 @@ def _window_seconds(kind: ir.StringValue, charter: Charter) -> ir.FloatingValue:
     cases = [(kind == k, ibis.literal(h * 3600.0)) for k, h in windows.items() if k != "default"]
     default = ibis.literal(windows["default"] * 3600.0)
     return ibis.cases(*cases, else_=default) if cases else default
-
-
-def _py_datetime(value: Any) -> datetime | None:
-    if value is None or value != value:  # NaT/NaN compare unequal to themselves
-        return None
-    return value.to_pydatetime() if hasattr(value, "to_pydatetime") else value  # type: ignore[no-any-return]
