@@ -719,7 +719,7 @@ def write_markdown(report: Report, path: Path) -> None:
         "## How each figure is obtained",
         "",
         "* **Ingest**: `asyncmaturity.ingest.ingest([export], store=new_file)`, default options "
-        "(1536 MB DuckDB memory limit), into a fresh store each run.",
+        "(1 GB DuckDB memory limit), into a fresh store each run.",
         "* **Floor**: `SELECT count(*) FROM read_json([every day file], format = 'array', "
         "columns = {the nine columns the Slack source reads})` in a fresh in-memory DuckDB: the "
         "cost of parsing the JSON with DuckDB's JSON reader. The read_text row is the same count "
@@ -740,10 +740,31 @@ def write_markdown(report: Report, path: Path) -> None:
         "* **Agreement**: counts and shares within 1e-6 relative, latencies within 1 s.",
         "",
     ]
+    lines += WHY_MISSED
     if report.notes:
         lines += ["## Notes", "", *[f"* {n}" for n in report.notes], ""]
     path.write_text("\n".join(lines))
     print(f"wrote {path}", flush=True)
+
+
+WHY_MISSED = [
+    "## Why the missed targets are missed",
+    "",
+    "* **10x the json + pandas baseline** is out of reach on this machine for any ingest that "
+    "parses the JSON: parsing alone (the read_text + json_transform row, the fastest way we found "
+    "to get the fields out of hundreds of thousands of small files) takes about a third of the "
+    "pandas baseline's whole time, so even an ingest that did nothing but parse would be about "
+    "3-5x faster, not 10x. The baseline is a fair, vectorised one (no Python loop per message); "
+    "against it ingest is about as fast while keeping less than half its peak memory, and the "
+    "store pays off on every later question: measure answers again in seconds where pandas "
+    "re-reads the JSON.",
+    "* **measure within 2x of one SQL query**: for the same figures (the organization-scope row: "
+    "the hand-written query computes only those) measure is within 2x. The full measure also "
+    "computes every registered metric for three breakdowns (conversation kind, channel, month), "
+    "about four times the figures; its extra cost is mostly the distinct counts of threads and "
+    "people per group.",
+    "",
+]
 
 
 def main(argv: list[str] | None = None) -> int:
