@@ -164,3 +164,20 @@ def test_simulate_writes_an_export_ingest_detects(tmp_path: Path) -> None:
 def test_ingest_help_names_every_registered_format() -> None:
     result = runner.invoke(app, ["ingest", "--help"], env={"COLUMNS": "200"})
     assert all(name in result.output for name in SOURCES)
+
+
+def test_measure_by_prints_a_breakdown_of_large_enough_groups(tmp_path: Path) -> None:
+    from asyncmaturity.simulate import SimulationParams, simulate_slack_export
+
+    export = tmp_path / "export"
+    simulate_slack_export(export, SimulationParams(people=12, days=10, seed=5))
+    store = tmp_path / "s.duckdb"
+    runner.invoke(app, ["ingest", str(export), "--store", str(store)])
+    result = runner.invoke(
+        app, ["measure", "--store", str(store), "--by", "conversation_kind"], env={"COLUMNS": "250"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "By conversation kind" in result.output and "public channel" in result.output
+    assert "group(s) with fewer than 5 active people not shown" in result.output
+    bad = runner.invoke(app, ["measure", "--store", str(store), "--by", "person"])
+    assert bad.exit_code == 2 and "not a breakdown" in bad.output + bad.stderr

@@ -20,6 +20,9 @@ from rich.table import Table
 from asyncmaturity import __version__
 from asyncmaturity.charter import load_charter
 from asyncmaturity.errors import AsyncMaturityError
+from asyncmaturity.metrics import METRICS
+from asyncmaturity.metrics.frames import SCOPES
+from asyncmaturity.report.format import format_value
 from asyncmaturity.sources import SOURCES
 
 app = typer.Typer(
@@ -96,17 +99,6 @@ def _progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None] | N
         yield update
 
 
-def _format(value: float | int | None, unit: str) -> str:
-    if value is None:
-        return "no data"
-    if unit == "share":
-        return f"{value:.1%}"
-    if unit == "seconds":
-        hours = value / 3600
-        return f"{value:,.0f} s ({hours:.1f} h)" if hours >= 1 else f"{value:,.0f} s"
-    return f"{value:,}"
-
-
 @app.command()
 def sources() -> None:
     """List the export formats ingest understands (from the source registry)."""
@@ -119,8 +111,6 @@ def sources() -> None:
 @app.command()
 def metrics() -> None:
     """List the registered metrics with their units and definitions."""
-    from asyncmaturity.metrics import METRICS
-
     table = Table("id", "unit", "definition")
     for metric in METRICS.values():
         table.add_row(metric.id, metric.unit, metric.definition)
@@ -186,11 +176,23 @@ def measure(
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Write the metrics JSON here ('-' for stdout).")
     ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            help="Also print a breakdown: " + ", ".join(s for s in SCOPES if s != "organization"),
+        ),
+    ] = None,
 ) -> None:
     """Compute every registered metric; print a table and optionally write JSON."""
     from asyncmaturity.measure import measure as run_measure
-    from asyncmaturity.metrics import METRICS
 
+    if by is not None and (by not in SCOPES or by == "organization"):
+        raise typer.BadParameter(
+            f"{by!r} is not a breakdown; use one of "
+            + ", ".join(s for s in SCOPES if s != "organization"),
+            param_hint="--by",
+        )
     result = run_measure(
         store=store,
         charter=load_charter(charter),
@@ -205,8 +207,21 @@ def measure(
         "metric", "value", title=f"{store} ({result.first or '-'} to {result.last or '-'})"
     )
     for metric_id, value in result.metrics.items():
-        table.add_row(metric_id, _format(value, METRICS[metric_id].unit))
+        table.add_row(metric_id, format_value(value, METRICS[metric_id].unit))
     out.print(table)
+    if by is not None:
+        groups = result.scopes[by]
+        breakdown = Table("metric", *groups, title=f"By {by.replace('_', ' ')}")
+        for metric_id, metric in METRICS.items():
+            breakdown.add_row(
+                metric_id,
+                *(format_value(values[metric_id], metric.unit) for values in groups.values()),
+            )
+        out.print(breakdown)
+        out.print(
+            f"{result.suppressed[by]} group(s) with fewer than {result.charter.min_group_size} "
+            "active people not shown."
+        )
     for note in result.notes:
         out.print(f"Note: {note}", style="yellow")
     if json_out is not None:
