@@ -8,9 +8,8 @@ scope. Listings, docs and the JSON ``definitions`` block are generated from :dat
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-import ibis
 import ibis.expr.types as ir
 
 from asyncmaturity.errors import UnknownMetric
@@ -31,7 +30,6 @@ class Metric:
     parameters: tuple[str, ...] = ()
     differs_from: str = ""  # where our definition departs from the field's anchor, and why
     contract: bool = False  # part of DESIGN.md's metric contract
-    kinds: tuple[str, ...] = field(default=("chat",))
 
 
 METRICS: dict[str, Metric] = {}
@@ -220,4 +218,4 @@ for metric in (
 ):
     register(metric)
 
-__all__ = ["METRICS", "Metric", "get_metric", "ibis", "register"]
+__all__ = ["METRICS", "Metric", "get_metric", "register"]
