@@ -402,22 +402,21 @@ def _insert(ctx: IngestContext, path: Path) -> None:
     ctx.con.execute(
         """
         CREATE OR REPLACE TEMP TABLE _slack_people AS
-        WITH authors AS (
-            SELECT DISTINCT "user" AS user_id, bool_or(bot_id IS NOT NULL) OVER (PARTITION BY "user") AS posted_as_bot
-            FROM _slack_raw WHERE "user" IS NOT NULL
-        ), everyone AS (
+        WITH everyone AS (
             SELECT coalesce(u.user_id, a.user_id) AS user_id, u.tz, u.email, u.display_name,
-                   coalesce(u.is_bot, false) OR coalesce(a.user_id, '') = ? AS is_bot
-            FROM _slack_users u FULL OUTER JOIN (SELECT DISTINCT user_id FROM authors) a USING (user_id)
+                   coalesce(u.is_bot, false) OR coalesce(u.user_id, a.user_id) = $slackbot AS is_bot
+            FROM _slack_users u
+            FULL OUTER JOIN (SELECT DISTINCT "user" AS user_id FROM _slack_raw
+                             WHERE "user" IS NOT NULL) a USING (user_id)
+        ), hashed AS (
+            SELECT *, sha256($secret || '|slack:' || user_id) AS slack_hash,
+                   CASE WHEN email IS NOT NULL THEN sha256($secret || '|email:' || email) END
+                       AS email_hash
+            FROM everyone
         )
-        SELECT user_id, tz, email, display_name, is_bot,
-               sha256(? || '|slack:' || user_id) AS slack_hash,
-               CASE WHEN email IS NOT NULL THEN sha256(? || '|email:' || email) END AS email_hash,
-               substr(coalesce(CASE WHEN email IS NOT NULL THEN sha256(? || '|email:' || email) END,
-                               sha256(? || '|slack:' || user_id)), 1, 32) AS person_key
-        FROM everyone
+        SELECT *, substr(coalesce(email_hash, slack_hash), 1, 32) AS person_key FROM hashed
         """,
-        [SLACKBOT, secret, secret, secret, secret],
+        {"slackbot": SLACKBOT, "secret": secret},
     )
     ctx.insert_new(
         "people",
