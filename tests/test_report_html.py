@@ -380,12 +380,13 @@ def _chromium_path() -> str:
     return path
 
 
-@pytest.mark.browser
-def test_report_renders_offline_in_chromium(tmp_path: Path) -> None:
+def _open_offline(report: Path, check: Any) -> list[str]:
+    """Open `report` in headless Chromium with every non-file request refused; run `check(page)`.
+
+    Returns the problems seen: console errors, page errors, failed or blocked requests.
+    """
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     executable = _chromium_path()
-    report = tmp_path / "report.html"
-    report.write_text(render_html(sample_report_data()), encoding="utf-8")
     problems: list[str] = []
 
     def route(handle: Any) -> None:
@@ -413,23 +414,55 @@ def test_report_renders_offline_in_chromium(tmp_path: Path) -> None:
             page.on("requestfailed", lambda req: problems.append(f"request failed: {req.url}"))
             page.route("**/*", route)
             page.goto(report.as_uri(), wait_until="load")
-
-            charts = page.locator("svg.chart-svg")
-            assert charts.count() == 3
-            for i in range(charts.count()):
-                box = charts.nth(i).bounding_box()
-                assert box is not None and box["width"] > 100 and box["height"] > 50
-            cards = page.locator(".card")
-            assert cards.count() == len(sample_report_data().headline)
-            for i in range(cards.count()):
-                assert cards.nth(i).is_visible()
-            assert page.title() == "Platform team & friends"
-            assert INJECTION in page.locator("#by-kind").inner_text()
-
-            page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
-            page.emulate_media(media="print")
-            page.screenshot(path=str(tmp_path / "report-print.png"), full_page=True)
+            check(page)
         finally:
             browser.close()
-    assert problems == []
+    return problems
+
+
+def _charts_have_size(page: Any) -> None:
+    charts = page.locator("svg.chart-svg")
+    assert charts.count() == 3
+    for i in range(charts.count()):
+        box = charts.nth(i).bounding_box()
+        assert box is not None and box["width"] > 100 and box["height"] > 50
+
+
+@pytest.mark.browser
+def test_report_renders_offline_in_chromium(tmp_path: Path) -> None:
+    report = tmp_path / "report.html"
+    report.write_text(render_html(sample_report_data()), encoding="utf-8")
+
+    def check(page: Any) -> None:
+        _charts_have_size(page)
+        cards = page.locator(".card")
+        assert cards.count() == len(sample_report_data().headline)
+        for i in range(cards.count()):
+            assert cards.nth(i).is_visible()
+        assert page.title() == "Platform team & friends"
+        assert INJECTION in page.locator("#by-kind").inner_text()
+        page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+        page.emulate_media(media="print")
+        page.screenshot(path=str(tmp_path / "report-print.png"), full_page=True)
+
+    assert _open_offline(report, check) == []
     assert (tmp_path / "report.png").stat().st_size > 10_000
+
+
+@pytest.mark.browser
+def test_report_from_a_real_store_renders_offline_in_chromium(tmp_path: Path) -> None:
+    from asyncmaturity.ingest import ingest
+    from asyncmaturity.report import build_report_data
+    from asyncmaturity.simulate import SimulationParams, simulate_slack_export
+
+    simulate_slack_export(tmp_path / "export", SimulationParams(people=12, days=20, seed=11))
+    ingest([tmp_path / "export"], store=tmp_path / "s.duckdb")
+    report = tmp_path / "report.html"
+    report.write_text(render_html(build_report_data(store=tmp_path / "s.duckdb")), "utf-8")
+
+    def check(page: Any) -> None:
+        _charts_have_size(page)
+        assert "public channel" in page.locator("#by-kind").inner_text()
+        assert page.locator(".card").count() > 0
+
+    assert _open_offline(report, check) == []
