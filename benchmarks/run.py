@@ -109,7 +109,15 @@ def _task_measure(args: dict[str, Any]) -> dict[str, Any]:
     started = time.perf_counter()
     result = measure(store=args["store"])
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "figures": {k: result.metrics.get(k) for k in COMPARED}}
+    scopes = {
+        scope: {group: {k: values.get(k) for k in COMPARED} for group, values in groups.items()}
+        for scope, groups in result.scopes.items()
+    }
+    return {
+        "seconds": seconds,
+        "figures": {k: result.metrics.get(k) for k in COMPARED},
+        "scopes": scopes,
+    }
 
 
 def _task_measure_org(args: dict[str, Any]) -> dict[str, Any]:
@@ -140,6 +148,15 @@ def _task_sql(args: dict[str, Any]) -> dict[str, Any]:
     return {"seconds": seconds, "figures": figures}
 
 
+def _task_sql_scopes(args: dict[str, Any]) -> dict[str, Any]:
+    import sql_baseline
+
+    started = time.perf_counter()
+    scopes = sql_baseline.figures_by_scope(Path(args["store"]))
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "figures": scopes["organization"][""], "scopes": scopes}
+
+
 def _task_pandas(args: dict[str, Any]) -> dict[str, Any]:
     import pandas_baseline
 
@@ -158,6 +175,7 @@ TASKS = {
     "measure": _task_measure,
     "measure_org": _task_measure_org,
     "sql": _task_sql,
+    "sql_scopes": _task_sql_scopes,
     "pandas": _task_pandas,
 }
 
@@ -613,29 +631,41 @@ def bench_measure(report: Report, workdir: Path, messages: int, repeat: int) -> 
     measures: list[dict[str, Any]] = []
     orgs: list[dict[str, Any]] = []
     sqls: list[dict[str, Any]] = []
+    scoped_sqls: list[dict[str, Any]] = []
     for round_ in range(repeat):
         sqls.append(run_child("sql", store=str(store)))
+        scoped_sqls.append(run_child("sql_scopes", store=str(store)))
         measures.append(run_child("measure", store=str(store)))
         orgs.append(run_child("measure_org", store=str(store)))
         print(
-            f"round {round_ + 1}/{repeat}: SQL {sqls[-1]['seconds']:.1f} s, measure "
-            f"{measures[-1]['seconds']:.1f} s, organization only {orgs[-1]['seconds']:.1f} s",
+            f"round {round_ + 1}/{repeat}: SQL {sqls[-1]['seconds']:.1f} s, SQL with scopes "
+            f"{scoped_sqls[-1]['seconds']:.1f} s, measure {measures[-1]['seconds']:.1f} s, "
+            f"organization only {orgs[-1]['seconds']:.1f} s",
             flush=True,
         )
     sql_s = statistics.median(r["seconds"] for r in sqls)
+    scoped_s = statistics.median(r["seconds"] for r in scoped_sqls)
     measure_s = statistics.median(r["seconds"] for r in measures)
     org_s = statistics.median(r["seconds"] for r in orgs)
     report.table(
         f"Measure: store of {count:,} messages (ingested once in {_s(ingested['seconds'])}, "
         f"peak RSS {_gib(ingested['peak_rss'])}), median of {repeat}",
-        ["contender", "median", "runs", "vs SQL", "peak RSS"],
+        ["contender", "median", "runs", "vs its SQL query", "peak RSS"],
         [
             [
-                "asyncmaturity measure (all metrics, 4 scopes)",
+                "asyncmaturity measure (all metrics, organization + 3 breakdowns)",
                 _s(measure_s),
                 ", ".join(_s(r["seconds"]) for r in measures),
-                f"{measure_s / sql_s:.2f}x",
+                f"{measure_s / scoped_s:.2f}x",
                 _gib(max(r["peak_rss"] for r in measures)),
+            ],
+            [
+                "one SQL query: the contract figures for organization + 3 breakdowns "
+                "(GROUPING SETS)",
+                _s(scoped_s),
+                ", ".join(_s(r["seconds"]) for r in scoped_sqls),
+                "1.00x",
+                _gib(max(r["peak_rss"] for r in scoped_sqls)),
             ],
             [
                 "measure's frames, organization scope, contract figures only",
@@ -645,7 +675,7 @@ def bench_measure(report: Report, workdir: Path, messages: int, repeat: int) -> 
                 _gib(max(r["peak_rss"] for r in orgs)),
             ],
             [
-                "one hand-written DuckDB SQL query (organization figures)",
+                "one SQL query: the contract figures for the organization",
                 _s(sql_s),
                 ", ".join(_s(r["seconds"]) for r in sqls),
                 "1.00x",
@@ -663,16 +693,25 @@ def bench_measure(report: Report, workdir: Path, messages: int, repeat: int) -> 
         },
     )
     bad = disagreements(measures[0]["figures"], sqls[0]["figures"], COMPARED)
+    # Every breakdown group measure shows (those at or above the minimum group size).
+    compared_groups = 0
+    for scope, groups in measures[0]["scopes"].items():
+        for group, values in groups.items():
+            compared_groups += 1
+            other = scoped_sqls[0]["scopes"].get(scope, {}).get(group, {})
+            bad += [f"{m} ({scope} {group})" for m in disagreements(values, other, COMPARED)]
     report.target(
-        "SQL query agrees with measure (1e-6 relative, 1 s for latencies)",
+        "SQL queries agree with measure (1e-6 relative, 1 s for latencies)",
         not bad,
-        "all figures agree" if not bad else "disagree on " + ", ".join(bad),
+        f"all figures agree, organization and {compared_groups} breakdown groups"
+        if not bad
+        else "disagree on " + ", ".join(bad[:10]),
     )
     report.target(
-        "measure within 2x of the hand-written SQL query",
-        measure_s / sql_s <= TARGET_MEASURE_RATIO,
-        f"{measure_s / sql_s:.2f}x ({_s(measure_s)} vs {_s(sql_s)}; organization scope "
-        f"alone {org_s / sql_s:.2f}x)",
+        "measure within 2x of a hand-written SQL query computing the same figures",
+        measure_s / scoped_s <= TARGET_MEASURE_RATIO and org_s / sql_s <= TARGET_MEASURE_RATIO,
+        f"{measure_s / scoped_s:.2f}x with every breakdown ({_s(measure_s)} vs {_s(scoped_s)}); "
+        f"{org_s / sql_s:.2f}x for the organization alone ({_s(org_s)} vs {_s(sql_s)})",
     )
 
 
@@ -734,9 +773,11 @@ def write_markdown(report: Report, path: Path) -> None:
         "the organization and each scope (conversation kind, channel, month). The "
         "organization-only row runs the same frames for the contract figures only, to show "
         "what the extra scopes cost.",
-        "* **SQL** (`benchmarks/sql_baseline.py`): one hand-written DuckDB query for the "
-        "organization's contract figures under the default charter, local time by ICU "
-        "`timezone()` per row.",
+        "* **SQL** (`benchmarks/sql_baseline.py`): hand-written DuckDB queries for the "
+        "contract figures under the default charter, local time by ICU `timezone()` per row: "
+        "one for the organization, and one with GROUPING SETS for the organization and the "
+        "three breakdowns measure computes (conversation kind, channel, month). measure also "
+        "computes six more metrics per group that the queries leave out.",
         "* **Agreement**: counts and shares within 1e-6 relative, latencies within 1 s.",
         "",
     ]
@@ -758,11 +799,10 @@ WHY_MISSED = [
     "against it ingest is about as fast while keeping less than half its peak memory, and the "
     "store pays off on every later question: measure answers again in seconds where pandas "
     "re-reads the JSON.",
-    "* **measure within 2x of one SQL query**: for the same figures (the organization-scope row: "
-    "the hand-written query computes only those) measure is within 2x. The full measure also "
-    "computes every registered metric for three breakdowns (conversation kind, channel, month), "
-    "about four times the figures; its extra cost is mostly the distinct counts of threads and "
-    "people per group.",
+    "* **measure within 2x of one SQL query**, where it is missed: measure materializes its two "
+    "frames (human messages with local time, thread roots with their first reply) so that every "
+    "metric of every scope reads them, and goes through Ibis so that the same definitions run "
+    "on Spark; one query fused by DuckDB's optimizer does less copying.",
     "",
 ]
 

@@ -104,3 +104,110 @@ def figures(store: Path, con: duckdb.DuckDBPyConnection | None = None) -> dict[s
     return {
         name: (float(v) if isinstance(v, float) else v) for name, v in zip(names, row, strict=True)
     }
+
+
+# The same figures for the organization and every breakdown of `measure` (conversation kind,
+# channel, month) in one query: GROUPING SETS over the same per-message and per-root rows.
+SCOPE_COLUMNS = {"conversation_kind": "conversation_kind", "channel": "channel", "month": "month"}
+SCOPES_QUERY = f"""
+WITH zones AS (
+    SELECT person_key, coalesce(first(tz), 'UTC') AS tz FROM people GROUP BY person_key
+),
+conversation AS (
+    SELECT conversation_key, first(kind) AS kind, first(name) AS name
+    FROM conversations GROUP BY conversation_key
+),
+human AS (
+    SELECT m.message_key, m.thread_root_key, m.author_key, m.is_reply, m.sent_at,
+           c.kind AS conversation_kind,
+           CASE WHEN c.kind IN ('public channel', 'private channel', 'urgent channel')
+                THEN c.name END AS channel,
+           strftime(m.sent_at, '%Y-%m') AS month,
+           coalesce(z.tz, 'UTC') AS tz,
+           timezone(coalesce(z.tz, 'UTC'), timezone('UTC', m.sent_at)) AS local_at
+    FROM messages m
+    JOIN conversation c ON c.conversation_key = m.conversation_key
+    LEFT JOIN zones z ON z.person_key = m.author_key
+    WHERE m.kind = 'human'
+),
+first_reply AS (
+    SELECT f.sent_at AS root_at, f.conversation_kind, f.channel, f.month,
+           arg_min({{'sent_at': r.sent_at, 'local_at': r.local_at, 'tz': r.tz}},
+                   {{'sent_at': r.sent_at, 'key': r.message_key}}) AS r
+    FROM human f
+    JOIN human r
+      ON r.thread_root_key = f.message_key AND r.is_reply AND r.author_key <> f.author_key
+    WHERE NOT f.is_reply
+    GROUP BY f.message_key, f.sent_at, f.conversation_kind, f.channel, f.month
+),
+latency AS (
+    SELECT conversation_kind, channel, month,
+           epoch(r.sent_at) - epoch(root_at) AS latency_s,
+           {_business_seconds("epoch(r.local_at)")}
+           - {_business_seconds("epoch(timezone(r.tz, timezone('UTC', root_at)))")} AS business_s
+    FROM first_reply
+),
+by_message AS (
+    SELECT grouping(conversation_kind, channel, month) AS g, conversation_kind, channel, month,
+           count(*) AS human,
+           count(*) FILTER (WHERE is_reply) AS replies,
+           count(DISTINCT thread_root_key) FILTER (WHERE is_reply) AS threads,
+           count(DISTINCT author_key) AS people,
+           avg(CASE WHEN isodow(local_at) <= 5 AND hour(local_at) BETWEEN 9 AND 16
+                    THEN 0.0 ELSE 1.0 END) AS after_hours,
+           count(*) FILTER (WHERE NOT is_reply) AS roots
+    FROM human
+    GROUP BY GROUPING SETS ((), (conversation_kind), (channel), (month))
+),
+by_root AS (
+    SELECT grouping(conversation_kind, channel, month) AS g, conversation_kind, channel, month,
+           count(*) AS answered,
+           quantile_cont(latency_s, 0.5) AS median_s,
+           quantile_cont(latency_s, 0.9) AS p90_s,
+           quantile_cont(business_s, 0.5) AS business_median_s
+    FROM latency
+    GROUP BY GROUPING SETS ((), (conversation_kind), (channel), (month))
+)
+SELECT m.g, coalesce(m.conversation_kind, m.channel, m.month) AS grp,
+       human AS "messages.human",
+       replies AS "messages.thread_replies",
+       threads AS "threads.count",
+       people AS "people.active",
+       after_hours AS "hours.after_hours_share",
+       coalesce(answered, 0) / nullif(roots, 0) AS "response.answered_share",
+       median_s AS "response.first_reply.median_s",
+       p90_s AS "response.first_reply.p90_s",
+       business_median_s AS "response.first_reply.business.median_s"
+FROM by_message m
+LEFT JOIN by_root r
+  ON r.g = m.g AND r.conversation_kind IS NOT DISTINCT FROM m.conversation_kind
+ AND r.channel IS NOT DISTINCT FROM m.channel AND r.month IS NOT DISTINCT FROM m.month
+"""
+# grouping() sets a bit for every column left out of the set: (kind) leaves channel and month.
+_GROUPING = {7: "organization", 3: "conversation_kind", 5: "channel", 6: "month"}
+
+
+def figures_by_scope(
+    store: Path, con: duckdb.DuckDBPyConnection | None = None
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Run the grouping-sets query: {scope: {group: {metric: value}}}, organization under ""."""
+    own = con is None
+    con = con or duckdb.connect(str(store), read_only=True)
+    try:
+        cursor = con.execute(SCOPES_QUERY)
+        names = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+    finally:
+        if own:
+            con.close()
+    result: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in rows:
+        record = dict(zip(names, row, strict=True))
+        scope = _GROUPING[int(record.pop("g"))]
+        group = record.pop("grp")
+        if scope != "organization" and group is None:
+            continue  # conversations that are not channels have no channel group
+        result.setdefault(scope, {})[group or ""] = {
+            k: (float(v) if isinstance(v, float) else v) for k, v in record.items()
+        }
+    return result
