@@ -1,4 +1,4 @@
-"""One hand-written DuckDB query computing the organization-level contract figures of `measure`.
+"""Hand-written DuckDB queries computing the contract figures of `measure`, for checks and timing.
 
 It reads the evidence store directly and hard-codes the default charter (Monday to Friday,
 09:00 to 17:00 in each person's zone, UTC when the store has none). Local time comes from DuckDB's
@@ -30,86 +30,9 @@ def _business_seconds(local_s: str) -> str:
     )
 
 
-QUERY = f"""
-WITH zones AS (
-    SELECT person_key, coalesce(first(tz), 'UTC') AS tz FROM people GROUP BY person_key
-),
-human AS (
-    SELECT m.message_key, m.thread_root_key, m.author_key, m.is_reply, m.sent_at,
-           coalesce(z.tz, 'UTC') AS tz,
-           timezone(coalesce(z.tz, 'UTC'), timezone('UTC', m.sent_at)) AS local_at
-    FROM messages m
-    SEMI JOIN conversations c ON c.conversation_key = m.conversation_key
-    LEFT JOIN zones z ON z.person_key = m.author_key
-    WHERE m.kind = 'human'
-),
-first_reply AS (
-    SELECT f.sent_at AS root_at,
-           arg_min({{'sent_at': r.sent_at, 'local_at': r.local_at, 'tz': r.tz}},
-                   {{'sent_at': r.sent_at, 'key': r.message_key}}) AS r
-    FROM human f
-    JOIN human r
-      ON r.thread_root_key = f.message_key AND r.is_reply AND r.author_key <> f.author_key
-    WHERE NOT f.is_reply
-    GROUP BY f.message_key, f.sent_at
-),
-latency AS (
-    SELECT epoch(r.sent_at) - epoch(root_at) AS latency_s,
-           {_business_seconds("epoch(r.local_at)")}
-           - {_business_seconds("epoch(timezone(r.tz, timezone('UTC', root_at)))")} AS business_s
-    FROM first_reply
-),
-by_message AS (
-    SELECT count(*) AS human,
-           count(*) FILTER (WHERE is_reply) AS replies,
-           count(DISTINCT thread_root_key) FILTER (WHERE is_reply) AS threads,
-           count(DISTINCT author_key) AS people,
-           avg(CASE WHEN isodow(local_at) <= 5 AND hour(local_at) BETWEEN 9 AND 16
-                    THEN 0.0 ELSE 1.0 END) AS after_hours,
-           count(*) FILTER (WHERE NOT is_reply) AS roots
-    FROM human
-),
-by_root AS (
-    SELECT count(*) AS answered,
-           quantile_cont(latency_s, 0.5) AS median_s,
-           quantile_cont(latency_s, 0.9) AS p90_s,
-           quantile_cont(business_s, 0.5) AS business_median_s
-    FROM latency
-)
-SELECT human AS "messages.human",
-       replies AS "messages.thread_replies",
-       threads AS "threads.count",
-       people AS "people.active",
-       after_hours AS "hours.after_hours_share",
-       answered / nullif(roots, 0) AS "response.answered_share",
-       median_s AS "response.first_reply.median_s",
-       p90_s AS "response.first_reply.p90_s",
-       business_median_s AS "response.first_reply.business.median_s"
-FROM by_message, by_root
-"""
-
-
-def figures(store: Path, con: duckdb.DuckDBPyConnection | None = None) -> dict[str, Any]:
-    """Run the query on `store` (read-only) and return the figures by metric id."""
-    own = con is None
-    con = con or duckdb.connect(str(store), read_only=True)
-    try:
-        cursor = con.execute(QUERY)
-        names = [d[0] for d in cursor.description]
-        row = cursor.fetchone()
-    finally:
-        if own:
-            con.close()
-    assert row is not None
-    return {
-        name: (float(v) if isinstance(v, float) else v) for name, v in zip(names, row, strict=True)
-    }
-
-
-# The same figures for the organization and every breakdown of `measure` (conversation kind,
-# channel, month) in one query: GROUPING SETS over the same per-message and per-root rows.
-SCOPE_COLUMNS = {"conversation_kind": "conversation_kind", "channel": "channel", "month": "month"}
-SCOPES_QUERY = f"""
+# The contract figures in one query, for the organization alone or, with GROUPING SETS, also for
+# every breakdown measure computes (conversation kind, channel, month) over the same rows.
+_TEMPLATE = f"""
 WITH zones AS (
     SELECT person_key, coalesce(first(tz), 'UTC') AS tz FROM people GROUP BY person_key
 ),
@@ -119,10 +42,7 @@ conversation AS (
 ),
 human AS (
     SELECT m.message_key, m.thread_root_key, m.author_key, m.is_reply, m.sent_at,
-           c.kind AS conversation_kind,
-           CASE WHEN c.kind IN ('public channel', 'private channel', 'urgent channel')
-                THEN c.name END AS channel,
-           strftime(m.sent_at, '%Y-%m') AS month,
+           __GROUPS__
            coalesce(z.tz, 'UTC') AS tz,
            timezone(coalesce(z.tz, 'UTC'), timezone('UTC', m.sent_at)) AS local_at
     FROM messages m
@@ -157,7 +77,7 @@ by_message AS (
                     THEN 0.0 ELSE 1.0 END) AS after_hours,
            count(*) FILTER (WHERE NOT is_reply) AS roots
     FROM human
-    GROUP BY GROUPING SETS ((), (conversation_kind), (channel), (month))
+    GROUP BY GROUPING SETS (__SETS__)
 ),
 by_root AS (
     SELECT grouping(conversation_kind, channel, month) AS g, conversation_kind, channel, month,
@@ -166,7 +86,7 @@ by_root AS (
            quantile_cont(latency_s, 0.9) AS p90_s,
            quantile_cont(business_s, 0.5) AS business_median_s
     FROM latency
-    GROUP BY GROUPING SETS ((), (conversation_kind), (channel), (month))
+    GROUP BY GROUPING SETS (__SETS__)
 )
 SELECT m.g, coalesce(m.conversation_kind, m.channel, m.month) AS grp,
        human AS "messages.human",
@@ -183,18 +103,41 @@ LEFT JOIN by_root r
   ON r.g = m.g AND r.conversation_kind IS NOT DISTINCT FROM m.conversation_kind
  AND r.channel IS NOT DISTINCT FROM m.channel AND r.month IS NOT DISTINCT FROM m.month
 """
+_GROUP_COLUMNS = """c.kind AS conversation_kind,
+           CASE WHEN c.kind IN ('public channel', 'private channel', 'urgent channel')
+                THEN c.name END AS channel,
+           strftime(m.sent_at, '%Y-%m') AS month,"""
+_NO_GROUPS = "NULL AS conversation_kind, NULL AS channel, NULL AS month,"
+# The organization alone: one group over the constant (null) group columns.
+QUERY = _TEMPLATE.replace("__GROUPS__", _NO_GROUPS).replace(
+    "__SETS__", "(conversation_kind, channel, month)"
+)
+SCOPES_QUERY = _TEMPLATE.replace("__GROUPS__", _GROUP_COLUMNS).replace(
+    "__SETS__", "(), (conversation_kind), (channel), (month)"
+)
 # grouping() sets a bit for every column left out of the set: (kind) leaves channel and month.
-_GROUPING = {7: "organization", 3: "conversation_kind", 5: "channel", 6: "month"}
+_GROUPING = {7: "organization", 0: "organization", 3: "conversation_kind", 5: "channel", 6: "month"}
+
+
+def figures(store: Path, con: duckdb.DuckDBPyConnection | None = None) -> dict[str, Any]:
+    """Run the organization query on `store` (read-only): {metric: value}."""
+    return _run(QUERY, store, con)["organization"][""]
 
 
 def figures_by_scope(
     store: Path, con: duckdb.DuckDBPyConnection | None = None
 ) -> dict[str, dict[str, dict[str, Any]]]:
     """Run the grouping-sets query: {scope: {group: {metric: value}}}, organization under ""."""
+    return _run(SCOPES_QUERY, store, con)
+
+
+def _run(
+    query: str, store: Path, con: duckdb.DuckDBPyConnection | None
+) -> dict[str, dict[str, dict[str, Any]]]:
     own = con is None
     con = con or duckdb.connect(str(store), read_only=True)
     try:
-        cursor = con.execute(SCOPES_QUERY)
+        cursor = con.execute(query)
         names = [d[0] for d in cursor.description]
         rows = cursor.fetchall()
     finally:
