@@ -413,6 +413,18 @@ def _git_commit() -> str:
     return head + (" with uncommitted changes in src/" if dirty else "")
 
 
+def _timing_row(label: str, runs: list[dict[str, Any]], comparison: str) -> list[str]:
+    """A table row: contender, median seconds, every run, a comparison, the highest peak RSS."""
+    median = statistics.median(r["seconds"] for r in runs)
+    return [
+        label,
+        _s(median),
+        ", ".join(_s(r["seconds"]) for r in runs),
+        comparison,
+        _gib(max(r["peak_rss"] for r in runs)),
+    ]
+
+
 def _s(seconds: float) -> str:
     return f"{seconds:.1f} s" if seconds >= 10 else f"{seconds:.2f} s"
 
@@ -502,27 +514,21 @@ def bench_ingest(report: Report, workdir: Path, messages: int, repeat: int) -> d
         f"of JSON), median of {repeat}",
         ["contender", "median", "runs", "messages/s", "peak RSS"],
         [
-            [
+            _timing_row(
                 "asyncmaturity ingest",
-                _s(ingest_s),
-                ", ".join(_s(r["seconds"]) for r in ingests),
+                ingests,
                 _rate(count, ingest_s),
-                _gib(peak),
-            ],
-            [
+            ),
+            _timing_row(
                 "floor: read_json count(*)",
-                _s(floor_s),
-                ", ".join(_s(r["seconds"]) for r in floors),
+                floors,
                 _rate(count, floor_s),
-                _gib(max(r["peak_rss"] for r in floors)),
-            ],
-            [
+            ),
+            _timing_row(
                 "(information) read_text + json_transform count",
-                _s(text_s),
-                ", ".join(_s(r["seconds"]) for r in text_floors),
+                text_floors,
                 _rate(count, text_s),
-                _gib(max(r["peak_rss"] for r in text_floors)),
-            ],
+            ),
         ],
     )
     fraction = floor_s / ingest_s
@@ -652,35 +658,27 @@ def bench_measure(report: Report, workdir: Path, messages: int, repeat: int) -> 
         f"peak RSS {_gib(ingested['peak_rss'])}), median of {repeat}",
         ["contender", "median", "runs", "vs its SQL query", "peak RSS"],
         [
-            [
+            _timing_row(
                 "asyncmaturity measure (all metrics, organization + 3 breakdowns)",
-                _s(measure_s),
-                ", ".join(_s(r["seconds"]) for r in measures),
+                measures,
                 f"{measure_s / scoped_s:.2f}x",
-                _gib(max(r["peak_rss"] for r in measures)),
-            ],
-            [
+            ),
+            _timing_row(
                 "one SQL query: the contract figures for organization + 3 breakdowns "
                 "(GROUPING SETS)",
-                _s(scoped_s),
-                ", ".join(_s(r["seconds"]) for r in scoped_sqls),
+                scoped_sqls,
                 "1.00x",
-                _gib(max(r["peak_rss"] for r in scoped_sqls)),
-            ],
-            [
+            ),
+            _timing_row(
                 "measure's frames, organization scope, contract figures only",
-                _s(org_s),
-                ", ".join(_s(r["seconds"]) for r in orgs),
+                orgs,
                 f"{org_s / sql_s:.2f}x",
-                _gib(max(r["peak_rss"] for r in orgs)),
-            ],
-            [
+            ),
+            _timing_row(
                 "one SQL query: the contract figures for the organization",
-                _s(sql_s),
-                ", ".join(_s(r["seconds"]) for r in sqls),
+                sqls,
                 "1.00x",
-                _gib(max(r["peak_rss"] for r in sqls)),
-            ],
+            ),
         ],
     )
     figures_table(

@@ -194,8 +194,27 @@ def test_scopes_suppress_groups_below_minimum_size(slack_fixture: Any, tmp_path:
     assert result.suppressed["conversation_kind"] == 4
     small = measure(store=store, charter=parse_charter({"min_group_size": 2}))
     assert set(small.scopes["conversation_kind"]) == set()  # one author per kind
-    both = measure(store=store, charter=parse_charter({"min_group_size": 2}))
-    assert "dm" not in both.scopes["channel"]  # DMs never appear as named channels
+
+
+def test_dms_never_appear_as_named_channels(tmp_path: Path) -> None:
+    import json
+
+    from asyncmaturity.charter import parse_charter
+    from asyncmaturity.simulate import SimulationParams, simulate_slack_export
+
+    export = tmp_path / "export"
+    simulate_slack_export(export, SimulationParams(people=12, days=10, seed=2))
+    # Names kept: group DMs then have a stored name that must still not become a channel.
+    ingest([export], store=tmp_path / "s.duckdb", keep_text=True)
+    result = measure(store=tmp_path / "s.duckdb", charter=parse_charter({"min_group_size": 2}))
+    # DMs and group DMs are measured as kinds, yet no DM shows up under a name of its own.
+    assert {"dm", "group dm"} <= set(result.scopes["conversation_kind"])
+    channel_names = {
+        c["name"]
+        for listing in ("channels.json", "groups.json")
+        for c in json.loads((export / listing).read_text())
+    }
+    assert result.scopes["channel"] and set(result.scopes["channel"]) <= channel_names
 
 
 def test_a_store_without_messages_measures_zero_and_no_data(tmp_path: Path) -> None:

@@ -33,7 +33,3 @@ class RejectedRecords(AsyncMaturityError):
 
 class StoreError(AsyncMaturityError):
     """The evidence store cannot be opened, or is not an asyncmaturity store."""
-
-
-class UnknownMetric(AsyncMaturityError):
-    """A metric id is not in the registry."""

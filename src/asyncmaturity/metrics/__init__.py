@@ -12,8 +12,6 @@ from dataclasses import dataclass
 
 import ibis.expr.types as ir
 
-from asyncmaturity.errors import UnknownMetric
-
 Aggregate = Callable[[ir.Table], ir.Scalar]
 
 
@@ -41,16 +39,6 @@ def register(metric: Metric) -> Metric:
         raise ValueError(f"metric {metric.id!r} registered twice")
     METRICS[metric.id] = metric
     return metric
-
-
-def get_metric(metric_id: str) -> Metric:
-    """The registered metric `metric_id`; :class:`UnknownMetric` lists the ids otherwise."""
-    try:
-        return METRICS[metric_id]
-    except KeyError:
-        raise UnknownMetric(
-            f"unknown metric {metric_id!r}; `asyncmaturity metrics` lists them"
-        ) from None
 
 
 _HUMAN = (
@@ -218,4 +206,4 @@ for metric in (
 ):
     register(metric)
 
-__all__ = ["METRICS", "Metric", "get_metric", "register"]
+__all__ = ["METRICS", "Metric", "register"]
