@@ -33,6 +33,7 @@ docs: $(STAMP)
 	$(BIN)/asyncmaturity docs metrics > docs/metrics.md
 	$(BIN)/asyncmaturity docs sources > docs/sources.md
 	$(BIN)/asyncmaturity docs charter > docs/charter.md
+	$(BIN)/asyncmaturity docs frameworks > docs/frameworks.md
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

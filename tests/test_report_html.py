@@ -211,7 +211,17 @@ def test_nice_ticks_cover_the_maximum() -> None:
 
 def test_sections_appear_in_registry_order_with_anchors(report_html: str) -> None:
     positions = []
-    for section in SECTIONS:
+    # A report without an assessment shows the evidence sections only.
+    shown = [s for s in SECTIONS if s.applies(sample_report_data())]
+    assert [s.id for s in shown] == [
+        "headline",
+        "first-reply",
+        "hour-of-week",
+        "after-hours",
+        "by-kind",
+        "notes",
+    ]
+    for section in shown:
         assert f'href="#{section.id}"' in report_html
         match = re.search(rf'<section[^>]*\bid="{re.escape(section.id)}"', report_html)
         assert match, f"section {section.id} is missing"

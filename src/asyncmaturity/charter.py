@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from asyncmaturity.errors import InvalidCharter
+from asyncmaturity.yamlfile import read_yaml
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CONVERSATION_KINDS = (
@@ -105,6 +105,27 @@ class WorkingHours(BaseModel):
         return int(hours) * 3600 + int(minutes) * 60
 
 
+class FocusBlock(BaseModel):
+    """A protected focus span on some weekdays, in each person's local time."""
+
+    model_config = ConfigDict(extra="forbid")
+    days: list[str] = Field(default_factory=lambda: list(WEEKDAYS[:5]))
+    start: str = "09:00"
+    end: str = "11:00"
+
+    _days = field_validator("days")(lambda cls, v: _validate_days(v))
+
+    @model_validator(mode="after")
+    def _valid_span(self) -> FocusBlock:
+        self.span  # noqa: B018 - validates the times and their order
+        return self
+
+    @property
+    def span(self) -> WorkingHours:
+        """The block's start and end as a validated daily span."""
+        return WorkingHours(start=self.start, end=self.end)
+
+
 class PersonNorms(BaseModel):
     """Norms for one person, overriding the defaults; `id` is an e-mail address or a source user id."""
 
@@ -160,13 +181,22 @@ class Charter(BaseModel):
     min_group_size: int = Field(
         5, ge=2, description="Smallest number of active people any breakdown group may show."
     )
+    focus_blocks: list[FocusBlock] = Field(
+        default_factory=list,
+        description="Protected focus time, `{days: [mon, ...], start: HH:MM, end: HH:MM}` in each "
+        "person's local time; the coordination-cost estimate counts interruptions inside them "
+        "(when none is given it assumes 09:00-11:00 on working days, and says so).",
+    )
+    no_meeting_days: list[str] = Field(
+        default_factory=list, description="Weekdays kept free of internal meetings (mon..sun)."
+    )
     record_systems: list[str] = Field(
         default_factory=lambda: list(DEFAULT_RECORD_SYSTEMS),
         description="URL regular expressions of systems of record (trackers, wikis, shared docs).",
     )
 
     _zone = field_validator("timezone")(lambda cls, v: _validate_zone(v))
-    _days = field_validator("working_days")(lambda cls, v: _validate_days(v))
+    _days = field_validator("working_days", "no_meeting_days")(lambda cls, v: _validate_days(v))
 
     @field_validator("response_windows")
     @classmethod
@@ -202,16 +232,7 @@ def load_charter(path: Path | str | None) -> Charter:
     if path is None:
         return Charter()
     path = Path(path)
-    try:
-        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InvalidCharter(f"{path}: no such charter file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidCharter(f"{path}: cannot read: {exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise InvalidCharter(f"{path}: not valid YAML{where}") from None
+    raw: Any = read_yaml(path, InvalidCharter, what="charter file")
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):

@@ -35,6 +35,12 @@ docs_app = typer.Typer(
     help="Print reference docs generated from the registries.", no_args_is_help=True
 )
 app.add_typer(docs_app, name="docs")
+frameworks_app = typer.Typer(
+    help="List, show and validate maturity frameworks (YAML).", no_args_is_help=True
+)
+app.add_typer(frameworks_app, name="frameworks")
+survey_app = typer.Typer(help="The self-assessment survey.", no_args_is_help=True)
+app.add_typer(survey_app, name="survey")
 out = Console(soft_wrap=True)
 err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -262,12 +268,34 @@ def simulate(
     people: Annotated[int, typer.Option(min=2)] = 40,
     days: Annotated[int, typer.Option(min=1)] = 60,
     seed: int = 0,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile",
+            help="Plant a maturity level: chaotic (0), reactive (1), systematic (2), optimized (3).",
+        ),
+    ] = None,
+    survey_out: Annotated[
+        Path | None,
+        typer.Option("--survey-out", help="Also write survey answers (CSV) of the profile."),
+    ] = None,
 ) -> None:
     """Write a realistic Slack export of a made-up organization (the demo's input)."""
+    from asyncmaturity.frameworks import combined_survey, shipped_frameworks
+    from asyncmaturity.profiles import PROFILES, simulate_survey
     from asyncmaturity.simulate import SimulationParams, simulate_slack_export
 
+    if profile is not None and profile not in PROFILES:
+        raise typer.BadParameter(
+            f"{profile!r}: use one of {', '.join(PROFILES)}", param_hint="--profile"
+        )
+    if survey_out is not None and profile is None:
+        raise typer.BadParameter("needs --profile", param_hint="--survey-out")
     try:
-        params = SimulationParams(people=people, days=days, seed=seed)
+        if profile is not None:
+            params = PROFILES[profile].simulation(people=people, days=days, seed=seed)
+        else:
+            params = SimulationParams(people=people, days=days, seed=seed)
         with _progress_bar(sys.stderr.isatty()) as progress:
             summary = simulate_slack_export(
                 out_dir,
@@ -281,6 +309,320 @@ def simulate(
         f"Wrote {summary.messages:,} messages ({summary.human_messages:,} human) by "
         f"{summary.people} people in {summary.conversations} conversations to {out_dir}"
     )
+    if survey_out is not None and profile is not None:
+        definition = combined_survey(list(shipped_frameworks().values()))
+        written = simulate_survey(
+            survey_out, definition, PROFILES[profile], respondents=people, seed=seed
+        )
+        out.print(f"Wrote {written} survey responses to {survey_out}")
+
+
+@frameworks_app.command("list")
+def frameworks_list() -> None:
+    """List the shipped frameworks."""
+    from asyncmaturity.frameworks import shipped_frameworks
+
+    table = Table("id", "kind", "name", "levels", "areas", "criteria")
+    for framework in shipped_frameworks().values():
+        table.add_row(
+            framework.id,
+            framework.kind,
+            framework.name,
+            ", ".join(level.name for level in framework.levels) or "-",
+            str(len(framework.areas) or len(framework.stages) or "-"),
+            str(len(framework.criteria()) or "-"),
+        )
+    out.print(table)
+
+
+@frameworks_app.command("show")
+@domain_errors
+def frameworks_show(
+    name: Annotated[str, typer.Argument(help="A shipped framework id or a YAML file.")],
+) -> None:
+    """Print a framework as Markdown: levels, areas, criteria with thresholds and rationale."""
+    from asyncmaturity.docs import framework_markdown
+    from asyncmaturity.frameworks import load_framework
+
+    typer.echo(framework_markdown(load_framework(name)), nl=False)
+
+
+@frameworks_app.command("validate")
+@domain_errors
+def frameworks_validate(
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Framework files; the shipped ones when omitted.")
+    ] = None,
+) -> None:
+    """Validate framework files (schema, metric ids, survey items, practices)."""
+    from asyncmaturity.frameworks import load_framework_file, validate_shipped
+
+    if not files:
+        validate_shipped()
+        out.print("All shipped frameworks are valid.")
+        return
+    for path in files:
+        framework = load_framework_file(path)
+        out.print(f"{path}: valid ({framework.kind}, {len(framework.criteria())} criteria)")
+
+
+QuestionsOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--questions", help="A survey file of the team's own questions and scales."),
+]
+
+
+@survey_app.command("questions")
+@domain_errors
+def survey_questions(
+    format: Annotated[
+        str, typer.Option("--format", help="markdown, csv (a form template) or json.")
+    ] = "markdown",
+    framework: Annotated[str, typer.Option("--framework")] = "five-area",
+    questions: QuestionsOpt = None,
+    charter: CharterOpt = None,
+) -> None:
+    """Print the survey generated from the frameworks (and the team's own questions)."""
+    from asyncmaturity.frameworks import combined_survey, load_framework, shipped_frameworks
+    from asyncmaturity.survey import questionnaire
+
+    if format not in ("markdown", "csv", "json"):
+        raise typer.BadParameter(f"{format!r}: use markdown, csv or json", param_hint="--format")
+    chosen = load_framework(framework)
+    definition = combined_survey([chosen, *shipped_frameworks().values()], questions or [])
+    typer.echo(
+        questionnaire(
+            definition,
+            format=format,  # type: ignore[arg-type]
+            min_group_size=load_charter(charter).min_group_size,
+        ),
+        nl=False,
+    )
+
+
+def _columns(path: Path | None) -> dict[str, str] | None:
+    if path is None:
+        return None
+    from asyncmaturity.errors import InvalidResponses
+    from asyncmaturity.yamlfile import read_yaml
+
+    mapping = read_yaml(path, InvalidResponses)
+    if not isinstance(mapping, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
+    ):
+        raise InvalidResponses(f"{path}: a column mapping is a YAML mapping of header: item id")
+    return mapping
+
+
+@app.command()
+@domain_errors
+def assess(
+    store: Annotated[
+        Path | None, typer.Option("--store", help="Evidence store file (DuckDB).")
+    ] = None,
+    survey: Annotated[
+        Path | None, typer.Option("--survey", help="Survey responses (CSV or JSON).")
+    ] = None,
+    framework: Annotated[
+        str, typer.Option("--framework", help="A shipped areas framework id or a YAML file.")
+    ] = "five-area",
+    charter: CharterOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    questions: QuestionsOpt = None,
+    columns: Annotated[
+        Path | None,
+        typer.Option("--columns", help="YAML mapping of survey CSV headers to item ids."),
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the assessment JSON ('-' for stdout).")
+    ] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write the HTML report.")] = None,
+    markdown: Annotated[
+        Path | None, typer.Option("--markdown", help="Write the assessment as Markdown.")
+    ] = None,
+    history: Annotated[
+        Path | None,
+        typer.Option(
+            "--history",
+            help="Folder of kept assessments: read for the trend, and this one is added.",
+        ),
+    ] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            help="An earlier assessment JSON whose targets to check "
+            "(default: the latest in --history).",
+        ),
+    ] = None,
+    assumptions: Annotated[
+        Path | None, typer.Option("--assumptions", help="YAML of cost assumptions.")
+    ] = None,
+    hourly_cost: Annotated[
+        float | None, typer.Option("--hourly-cost", help="Cost of a working hour.", min=0)
+    ] = None,
+    refocus_minutes: Annotated[
+        float | None, typer.Option("--refocus-minutes", help="Refocus cost per interruption.")
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail on any unreadable survey answer.")
+    ] = False,
+) -> None:
+    """Place the team on the maturity models, with the evidence and a ranked roadmap."""
+    from asyncmaturity.assess import assess as run_assess
+    from asyncmaturity.assess import load_history, read_assessment, save_to_history
+    from asyncmaturity.assess.cost import load_assumptions
+    from asyncmaturity.assess.markdown import assessment_markdown
+
+    kept = load_history(history) if history is not None else []
+    earlier = read_assessment(previous) if previous is not None else (kept[-1] if kept else None)
+    result = run_assess(
+        store=store,
+        survey=survey,
+        framework=framework,
+        charter=load_charter(charter),
+        since=_when(since, "--since"),
+        until=_when(until, "--until"),
+        questions=questions or [],
+        columns=_columns(columns),
+        strict=strict,
+        assumptions=load_assumptions(
+            assumptions, hourly_cost=hourly_cost, refocus_minutes=refocus_minutes
+        ),
+        previous=earlier,
+        history=kept,
+    )
+    document = result.to_json()
+    text = json.dumps(document, indent=2)
+    if json_out is not None and str(json_out) == "-":
+        typer.echo(text)
+    else:
+        _print_assessment(document)
+    for path, content in (
+        (json_out, text + "\n"),
+        (markdown, assessment_markdown(document)),
+    ):
+        if path is not None and str(path) != "-":
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8")
+            err.print(f"Wrote {path}")
+    if html is not None:
+        from asyncmaturity.report import render_assessment_html
+
+        html.parent.mkdir(parents=True, exist_ok=True)
+        html.write_text(
+            render_assessment_html(
+                document,
+                store=store,
+                charter=load_charter(charter),
+                since=_when(since, "--since"),
+                until=_when(until, "--until"),
+            ),
+            encoding="utf-8",
+        )
+        err.print(f"Report: {html.resolve()}")
+    if history is not None:
+        err.print(f"Kept in history: {save_to_history(history, document)}")
+
+
+def _print_assessment(document: dict[str, Any]) -> None:
+    stage = document.get("stage")
+    if stage:
+        out.print(f"WMI stage: [bold]{stage['level']} {stage['name']}[/bold]")
+    overall = document["overall"]
+    out.print(f"Overall ({document['framework']['name']}): {overall['level']} {overall['name']}")
+    table = Table("area", "level", "confidence", "criteria met", title="Areas")
+    for area in document["areas"]:
+        criteria = [c for level in area["levels"] for c in level["criteria"]]
+        met = sum(c["status"] == "met" for c in criteria)
+        unknown = sum(c["status"] == "unknown" for c in criteria)
+        table.add_row(
+            area["name"],
+            f"{area['level'] if area['level'] is not None else '-'} {area['level_name']}",
+            area["confidence"],
+            f"{met}/{len(criteria)} ({unknown} unknown)",
+        )
+    out.print(table)
+    roadmap = Table("#", "action", "quadrant", "effort", "target", title="Roadmap")
+    for rank, action in enumerate(document["roadmap"][:10], start=1):
+        target = action["target"] or {}
+        roadmap.add_row(
+            str(rank),
+            action["title"],
+            action["quadrant_name"],
+            action["effort"],
+            f"{target.get('metric', 'survey')} {target.get('op', '>=')} "
+            f"{target.get('threshold', target.get('min_score', ''))}",
+        )
+    out.print(roadmap)
+    for item in document["disagreements"]:
+        out.print(f"Disagreement: {item['text']}", style="yellow")
+    for note in document["notes"]:
+        out.print(f"Note: {note}", style="yellow")
+
+
+@app.command()
+@domain_errors
+def compare(
+    before: Annotated[Path, typer.Argument(help="Assessment JSON before the pilot.")],
+    after: Annotated[Path, typer.Argument(help="Assessment JSON after the pilot.")],
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the comparison JSON ('-' for stdout).")
+    ] = None,
+) -> None:
+    """Change per metric and per area between two assessments, with 95% bootstrap intervals."""
+    from asyncmaturity.assess import read_assessment
+    from asyncmaturity.assess.compare import compare_assessments
+
+    result = compare_assessments(read_assessment(before), read_assessment(after))
+    text = json.dumps(result, indent=2)
+    if json_out is not None and str(json_out) == "-":
+        typer.echo(text)
+        return
+    areas = Table("area", "before", "after", "change", "95% interval", "verdict", title="Areas")
+    for row in result["areas"]:
+        areas.add_row(
+            row["name"],
+            _level(row["before"]),
+            _level(row["after"]),
+            _signed(row["change"]),
+            _interval(row["interval"]),
+            row["verdict"],
+        )
+    out.print(areas)
+    metrics_table = Table(
+        "metric", "before", "after", "change", "95% interval", "verdict", title="Metrics"
+    )
+    for row in result["metrics"]:
+        unit = METRICS[row["id"]].unit if row["id"] in METRICS else "count"
+        metrics_table.add_row(
+            row["id"],
+            format_value(row["before"], unit),
+            format_value(row["after"], unit),
+            format_value(row["change"], unit) if row["change"] is not None else "-",
+            "-"
+            if row["interval"] is None
+            else f"{format_value(row['interval'][0], unit)} .. {format_value(row['interval'][1], unit)}",
+            row["verdict"],
+        )
+    out.print(metrics_table)
+    if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(text + "\n", encoding="utf-8")
+        err.print(f"Wrote {json_out}")
+
+
+def _level(value: int | None) -> str:
+    return "-" if value is None else str(value)
+
+
+def _signed(value: float | None) -> str:
+    return "-" if value is None else f"{value:+g}"
+
+
+def _interval(pair: list[float] | None) -> str:
+    return "-" if pair is None else f"{pair[0]:+.2f} .. {pair[1]:+.2f}"
 
 
 @docs_app.command("metrics")
@@ -297,6 +639,14 @@ def docs_charter() -> None:
     from asyncmaturity.docs import charter_markdown
 
     typer.echo(charter_markdown(), nl=False)
+
+
+@docs_app.command("frameworks")
+def docs_frameworks() -> None:
+    """Markdown reference of the placement rules and every shipped framework (docs/frameworks.md)."""
+    from asyncmaturity.docs import frameworks_markdown
+
+    typer.echo(frameworks_markdown(), nl=False)
 
 
 @docs_app.command("sources")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 from asyncmaturity.charter import Charter
+from asyncmaturity.frameworks import Criterion, Framework
 from asyncmaturity.metrics import METRICS
 from asyncmaturity.metrics.frames import SCOPES
+from asyncmaturity.report.format import format_value
 from asyncmaturity.sources import SOURCES
 
 
@@ -76,3 +78,151 @@ def sources_markdown() -> str:
     for s in SOURCES.values():
         lines.append(f"| `{s.name}` | {s.summary} | {s.accepts} | `{s.parser_version}` |")
     return "\n".join(lines) + "\n"
+
+
+def _check_text(criterion: Criterion) -> str:
+    parts = []
+    if criterion.metric is not None:
+        unit = METRICS[criterion.metric.id].unit
+        parts.append(
+            f"`{criterion.metric.id}` {criterion.metric.op} "
+            f"{format_value(criterion.metric.threshold, unit)}"
+        )
+    if criterion.survey is not None:
+        items = ", ".join(f"`{i}`" for i in criterion.survey.items)
+        parts.append(f"survey {items} mean score >= {criterion.survey.min_score:.2f}")
+    return "; ".join(parts)
+
+
+def framework_markdown(framework: Framework) -> str:
+    """One framework as Markdown: levels, areas or stages, criteria with thresholds and sources."""
+    lines = [
+        f"# {framework.name} (`{framework.id}`, {framework.kind})",
+        "",
+        framework.description,
+        "",
+    ]
+    if framework.attribution is not None:
+        a = framework.attribution
+        lines += [f"Source: {a.title}, {a.source}. Licence: {a.licence}.", "", f"> {a.notice}", ""]
+    if framework.levels:
+        lines += ["## Levels", ""]
+        lines += [f"- **{lv.value} {lv.name}**: {lv.summary}" for lv in framework.levels]
+        lines.append("")
+    for area in framework.areas:
+        lines += [f"## {area.name} (`{area.id}`)", "", area.description, ""]
+        for level in area.levels:
+            lines += [
+                f"### Level {level.level} {framework.level_name(level.level)}",
+                "",
+                level.text,
+                "",
+            ]
+            lines += ["| criterion | check | rationale | actions |", "|---|---|---|---|"]
+            for c in level.criteria:
+                actions = ", ".join(f"`{p}`" for p in c.actions)
+                lines.append(
+                    f"| `{c.id}`: {c.text} | {_check_text(c)} | {c.rationale} | {actions} |"
+                )
+            lines.append("")
+    if framework.rules:
+        lines += ["## Stage rules", ""] + [f"- {rule}" for rule in framework.rules] + [""]
+    for stage in framework.stages:
+        if not stage.criteria:
+            continue
+        lines += [f"### Stage {stage.level} {framework.level_name(stage.level)}: criteria", ""]
+        lines += ["| criterion | check | rationale |", "|---|---|---|"]
+        for c in stage.criteria:
+            lines.append(f"| `{c.id}`: {c.text} | {_check_text(c)} | {c.rationale} |")
+        lines.append("")
+    for title, elements in (
+        ("Assessment dimensions", framework.dimensions),
+        ("AWAIT protocol", framework.protocol),
+        ("Coordination Stack", framework.coordination_stack),
+        ("Principles", framework.principles),
+    ):
+        if elements:
+            lines += [f"## {title}", ""]
+            for e in elements:
+                metrics = (
+                    f" Metrics: {', '.join(f'`{m}`' for m in e.metrics)}." if e.metrics else ""
+                )
+                lines.append(
+                    f"- **{e.letter + ' ' if e.letter else ''}{e.name}**: {e.description}{metrics}"
+                )
+            lines.append("")
+    if framework.activities:
+        lines += [
+            "## Activities",
+            "",
+            "| activity | scheduled | synchronous | description |",
+            "|---|---|---|---|",
+        ]
+        for act in framework.activities:
+            lines.append(
+                f"| {act.name} | {act.scheduled} | {act.synchronous} | {act.description} |"
+            )
+        lines.append("")
+    if framework.prioritization:
+        lines += ["## Prioritisation (Eisenhower)", ""]
+        for q in sorted(framework.prioritization, key=lambda q: q.rank):
+            lines.append(
+                f"{q.rank}. **{q.name}** (urgent: {q.urgent}, important: {q.important}): {q.advice}"
+            )
+        lines.append("")
+    if framework.practices:
+        lines += ["## Practices", ""]
+        for p in framework.practices:
+            target = (
+                f"`{p.target.id}` {p.target.op} {format_value(p.target.threshold, METRICS[p.target.id].unit)}"
+                if p.target
+                else f"survey {', '.join(p.survey_target.items)} >= {p.survey_target.min_score:.2f}"
+                if p.survey_target
+                else "-"
+            )
+            saving = (
+                f" Saving: {p.saving.fraction:.0%} of {p.saving.component} ({p.saving.basis})"
+                if p.saving
+                else ""
+            )
+            lines.append(
+                f"- **{p.title}** (`{p.id}`, effort {p.effort}, {p.activity}): {p.description} "
+                f"Target: {target}.{saving} Source: {p.source}"
+            )
+        lines.append("")
+    if framework.survey is not None and framework.survey.items:
+        lines += ["## Survey items", "", "| id | scale | question |", "|---|---|---|"]
+        for item in framework.survey.items:
+            reverse = " (reversed)" if item.reverse else ""
+            lines.append(f"| `{item.id}` | {item.scale}{reverse} | {item.text} |")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def frameworks_markdown() -> str:
+    """docs/frameworks.md: the assessment rules and every shipped framework."""
+    from asyncmaturity.assess import evaluate, roadmap
+    from asyncmaturity.frameworks import shipped_frameworks
+
+    lines = [
+        "# Frameworks",
+        "",
+        "Generated from the framework files by `asyncmaturity docs frameworks`; do not edit by hand.",
+        "",
+        "## Placement rules",
+        "",
+        (evaluate.__doc__ or "").split("Rules (also in ``docs/frameworks.md``):", 1)[-1].strip(),
+        "",
+        "## Roadmap ranking",
+        "",
+        (roadmap.__doc__ or "").split("Ranking (also in ``docs/frameworks.md``):", 1)[-1].strip(),
+        "",
+    ]
+    body = "\n".join(lines)
+    for framework in shipped_frameworks().values():
+        demoted = [
+            "#" + line if line.startswith("#") else line
+            for line in framework_markdown(framework).splitlines()
+        ]
+        body += "\n" + "\n".join(demoted) + "\n"
+    return body.rstrip() + "\n"

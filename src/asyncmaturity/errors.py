@@ -33,3 +33,27 @@ class RejectedRecords(AsyncMaturityError):
 
 class StoreError(AsyncMaturityError):
     """The evidence store cannot be opened, or is not an asyncmaturity store."""
+
+
+class InvalidFramework(AsyncMaturityError):
+    """A framework file is not valid YAML or breaks the framework schema."""
+
+
+class UnknownFramework(AsyncMaturityError):
+    """No shipped framework has that name and no file has that path."""
+
+
+class InvalidAssessment(AsyncMaturityError):
+    """An assessment JSON file cannot be read or is not an assessment."""
+
+
+class NoEvidence(AsyncMaturityError):
+    """Neither a store nor survey responses were given, so there is nothing to assess."""
+
+
+class InvalidSurvey(AsyncMaturityError):
+    """A survey definition is missing, not YAML, has an invalid field, or clashes when merged."""
+
+
+class InvalidResponses(AsyncMaturityError):
+    """A survey responses file cannot be read, has the wrong shape, or (strict) an unreadable answer."""

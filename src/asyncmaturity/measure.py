@@ -10,6 +10,7 @@ Example::
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -77,12 +78,33 @@ def _clean(metric: Metric, value: Any) -> Value:
     return int(number) if metric.unit == "count" else number
 
 
-def _aggregate(frame: ir.Table, metrics: list[Metric], by: list[str]) -> list[dict[str, Any]]:
+# The evidence family of each frame: a scope group shows or withholds a family's metrics together.
+FAMILIES = {
+    "human": "chat",
+    "roots": "chat",
+    "meetings": "meetings",
+    "attendee_days": "meetings",
+    "work_items": "work",
+}
+# The frame that counts a family's people in a group, for the minimum group size.
+PEOPLE: dict[str, Callable[[ir.Table], ir.Scalar]] = {
+    "human": lambda t: t.author_id.nunique(),
+    "attendee_days": lambda t: t.person_key.nunique(where=t.active_in_month),
+    "work_items": lambda t: t.author_key.nunique(where=~t.author_is_bot),
+}
+
+
+def _aggregate(
+    frame: ir.Table,
+    metrics: list[Metric],
+    by: list[str],
+    people: Callable[[ir.Table], ir.Scalar] | None,
+) -> list[dict[str, Any]]:
     if by:
         frame = frame.filter(*[frame[c].notnull() for c in by])
     aggregates = {m.id: m.aggregate(frame) for m in metrics}
-    if by and "author_id" in frame.columns:
-        aggregates["__people"] = frame.author_id.nunique()
+    if by and people is not None:
+        aggregates["__people"] = people(frame)
     table = frame.group_by(by).aggregate(**aggregates) if by else frame.aggregate(**aggregates)
     records: list[dict[str, Any]] = table.to_pyarrow().to_pylist()
     return records
@@ -93,36 +115,54 @@ def compute(
 ) -> tuple[dict[str, Value], dict[str, dict[str, dict[str, Value]]], dict[str, int]]:
     """Compute `metrics` (all by default) for the organization and every scope of SCOPES.
 
-    Groups with fewer active people than the charter's min_group_size are suppressed whole (their
-    people count comes from the human-message frame) and counted in the third return value.
+    A scope applies to a frame that has its column (meetings and work items have months only). In
+    a group, each evidence family (chat, meetings, work) with fewer people than the charter's
+    min_group_size is withheld: chat counts message authors, meetings the people who attended one
+    that month, work the human item authors. The third return value counts the withheld
+    (group, family) pairs; a group with nothing left is dropped whole.
     """
     chosen = list(METRICS.values()) if metrics is None else metrics
-    by_frame = {"human": frames.human, "roots": frames.roots}
+    wanted = {FAMILIES[m.frame] for m in chosen}
     organization: dict[str, Value] = {}
     scopes: dict[str, dict[str, dict[str, Value]]] = {}
     suppressed: dict[str, int] = {}
     minimum = frames.charter.min_group_size
     for scope, by in SCOPES.items():
         groups: dict[str, dict[str, Value]] = {}
-        people: dict[str, int] = {}
-        for frame_name, frame in by_frame.items():
-            selected = [m for m in chosen if m.frame == frame_name]
-            if not selected:
+        present: dict[str, set[str]] = {}
+        people: dict[tuple[str, str], int] = {}
+        for frame_name, frame in frames.tables().items():
+            if not set(by) <= set(frame.columns):
                 continue
-            for row in _aggregate(frame, selected, by):
+            family = FAMILIES[frame_name]
+            selected = [m for m in chosen if m.frame == frame_name]
+            counter = PEOPLE.get(frame_name) if by and family in wanted else None
+            if not selected and counter is None:
+                continue
+            for row in _aggregate(frame, selected, by, counter):
                 group = str(row[by[0]]) if by else ""
                 values = groups.setdefault(group, {})
+                present.setdefault(group, set()).add(family)
                 for m in selected:
                     values[m.id] = _clean(m, row[m.id])
-                if frame_name == "human" and "__people" in row:
-                    people[group] = int(row["__people"])
+                if "__people" in row:
+                    people[(family, group)] = int(row["__people"] or 0)
         # Registry order, whichever frame a value came from.
         groups = {g: {m.id: v.get(m.id) for m in chosen} for g, v in groups.items()}
         if not by:
             organization = groups.get("", {m.id: None for m in chosen})
             continue
-        kept = {g: v for g, v in sorted(groups.items()) if people.get(g, 0) >= minimum}
-        suppressed[scope] = len(groups) - len(kept)
+        kept: dict[str, dict[str, Value]] = {}
+        withheld = 0
+        for group, values in sorted(groups.items()):
+            families = present[group] & wanted
+            shown = {f for f in families if people.get((f, group), 0) >= minimum}
+            withheld += len(families - shown)
+            if shown:
+                kept[group] = {
+                    m.id: values[m.id] if FAMILIES[m.frame] in shown else None for m in chosen
+                }
+        suppressed[scope] = withheld
         scopes[scope] = kept
     return organization, scopes, suppressed
 

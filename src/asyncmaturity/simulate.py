@@ -39,6 +39,7 @@ import json
 import math
 import os
 import random
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -48,6 +49,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import numpy.typing as npt
+
+from asyncmaturity.sources.slack import DECISION_PATTERN
 
 __all__ = [
     "SimulationParams",
@@ -148,6 +151,10 @@ class SimulationParams:
             that are not records (a repository's home page, a blog post).
         bot_thread_reply_share: share of threads in triage channels that get a bot auto-reply
             seconds after the root (ignored when ``bot_share`` is 0).
+        decision_record_share: when set, this share of the plain messages that state a decision
+            ('we decided', 'approved' ...) instead state it with a link to its record, which plants
+            ``decisions.record_link_share`` (decisions in link messages always carry one). None
+            leaves texts as drawn.
     """
 
     people: int = 40
@@ -173,6 +180,7 @@ class SimulationParams:
     broadcast_share: float = 0.02
     record_link_share: float = 0.1
     bot_thread_reply_share: float = 0.1
+    decision_record_share: float | None = None
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -227,6 +235,8 @@ def _validate(p: SimulationParams) -> None:
     ):
         _check_float(name, getattr(p, name), 0.0, 1.0)
     _check_float("bot_share", p.bot_share, 0.0, 0.9)
+    if p.decision_record_share is not None:
+        _check_float("decision_record_share", p.decision_record_share, 0.0, 1.0)
     _check_float("followup_replies", p.followup_replies, 0.0, 100.0)
     _check_float("reply_delay_median_s", p.reply_delay_median_s, 1.0, 7 * _DAY_S)
     _check_float("reply_delay_sigma", p.reply_delay_sigma, 0.0, 3.0)
@@ -865,6 +875,12 @@ _ROOT_LINK = (
     "Can someone review <https://github.com/acme/app/pull/{n}>?",
     "{m} the {w} ticket is <https://linear.app/acme/issue/ENG-{n}>",
 )
+_DECISION_LINK = (
+    "We decided to go with {w}, recorded in <https://github.com/acme/app/issues/{n}>.",
+    "Decision: {w} stays as it is, see <https://acme.atlassian.net/wiki/spaces/ENG/pages/{n}|record>.",
+    "Let's go with option B for {w}, ADR in <https://github.com/acme/app/pull/{n}>.",
+    "Approved, logged in <https://www.notion.so/acme/{w}-decisions-{n}>.",
+)
 _REPLY_LINK = (
     "Fixed in <https://github.com/acme/app/pull/{n}>",
     "Filed <https://linear.app/acme/issue/ENG-{n}>",
@@ -908,6 +924,8 @@ class _Texts:
     deploy: tuple[int, int]
     triage: tuple[int, int]
     slackbot: tuple[int, int]
+    decision_link: tuple[int, int]
+    is_decision: BoolArray  # per text: states a decision (the Slack source's pattern)
 
 
 def _build_texts(params: SimulationParams, org: _Org) -> _Texts:
@@ -949,6 +967,10 @@ def _build_texts(params: SimulationParams, org: _Org) -> _Texts:
         deploy=pool(_DEPLOY_TEXTS, _POOL_SIZE // 2),
         triage=pool(_TRIAGE_TEXTS, _POOL_SIZE // 4),
         slackbot=pool(_SLACKBOT_TEXTS, 8),
+        decision_link=pool(_DECISION_LINK, _POOL_SIZE // 4),
+        is_decision=np.array(
+            [re.search(DECISION_PATTERN, t, re.IGNORECASE) is not None for t in texts]
+        ),
     )
 
 
@@ -1291,6 +1313,12 @@ class _Simulator:
         me_start, me_size = self.texts.me
         text[me] = me_start + rng.integers(me_size, size=int(me.sum()))
         sub[is_reply & (draw < THREAD_BROADCAST_SHARE)] = _BROADCAST
+        if p.decision_record_share is not None:
+            # Only drawn when asked for, so the default simulation stays byte-identical.
+            plain_decision = (category == _PLAIN) & ~me & self.texts.is_decision[text]
+            swap = plain_decision & (rng.random(nh) < p.decision_record_share)
+            link_start, link_size = self.texts.decision_link
+            text[swap] = link_start + rng.integers(link_size, size=int(swap.sum()))
 
         # Bots fill up to their share of records, counting the auto-replies already made.
         humans_after_batch = self.humans + nh

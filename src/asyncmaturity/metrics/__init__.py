@@ -1,18 +1,38 @@
 """The metric registry: every metric's id, unit, definition and the aggregate that computes it.
 
 Each metric is one aggregate over one frame of :mod:`asyncmaturity.metrics.frames` (``human``
-messages or thread ``roots``), so every metric of a frame is computed in one set-based query per
-scope. Listings, docs and the JSON ``definitions`` block are generated from :data:`METRICS`.
+messages or thread ``roots``; ``meetings``, ``attendee_days`` and ``work_items`` from
+:mod:`asyncmaturity.metrics.evidence_frames`), so every metric of a frame is computed in one
+set-based query per scope. Listings, docs and the JSON ``definitions`` block are generated from :data:`METRICS`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
+import ibis
 import ibis.expr.types as ir
 
 Aggregate = Callable[[ir.Table], ir.Scalar]
+RowValue = Callable[[ir.Table], ir.Value]
+
+
+@dataclass(frozen=True)
+class Sample:
+    """How a metric decomposes by day, so bootstrap replicates cost one grouped query, not many.
+
+    ``mean``: the metric is the mean of ``value`` over the rows where it is not null (a share is
+    the mean of a boolean); ``sum``: the sum of ``value`` (a count is the sum of 1); ``quantile``:
+    the ``q`` quantile of ``value`` over non-null rows. ``day`` is the frame's timestamp column
+    that assigns a row to a UTC day, the unit that bootstrap resamples.
+    """
+
+    kind: Literal["mean", "sum", "quantile"]
+    value: RowValue
+    q: float = 0.5
+    day: str = "sent_at"
 
 
 @dataclass(frozen=True)
@@ -22,12 +42,14 @@ class Metric:
     id: str
     label: str
     unit: str  # count, share, seconds
-    frame: str  # "human" or "roots"
+    frame: str  # "human", "roots", "meetings", "attendee_days" or "work_items"
     definition: str
     aggregate: Aggregate
     parameters: tuple[str, ...] = ()
     differs_from: str = ""  # where our definition departs from the field's anchor, and why
     contract: bool = False  # part of DESIGN.md's metric contract
+    # None where no day decomposition exists (distinct counts): such a metric gets no interval.
+    sample: Sample | None = None
 
 
 METRICS: dict[str, Metric] = {}
@@ -65,6 +87,7 @@ for metric in (
         "human",
         f"Count of human messages. {_HUMAN}",
         lambda t: t.count(),
+        sample=Sample("sum", lambda t: ibis.literal(1)),
         contract=True,
     ),
     Metric(
@@ -75,6 +98,7 @@ for metric in (
         "Count of human messages that are replies in a thread (Slack: thread_ts present and "
         "different from ts; thread_broadcast replies included).",
         lambda t: t.is_reply.sum(),
+        sample=Sample("sum", lambda t: t.is_reply.cast("int64")),
         contract=True,
     ),
     Metric(
@@ -103,6 +127,7 @@ for metric in (
         "human",
         f"Share of human messages sent outside the author's working hours. {_HOURS}",
         lambda t: t.after_hours.cast("float64").mean(),
+        sample=Sample("mean", lambda t: t.after_hours),
         parameters=("working_days", "working_hours", "timezone", "people"),
         differs_from="Viva counts after-hours collaboration hours; this counts messages.",
         contract=True,
@@ -115,6 +140,7 @@ for metric in (
         "Share of human messages sent in direct messages or group DMs (public channels over DMs "
         "is an async norm: work in the open).",
         lambda t: t.conversation_kind.isin(list(_DM_KINDS)).cast("float64").mean(),
+        sample=Sample("mean", lambda t: t.conversation_kind.isin(list(_DM_KINDS))),
     ),
     Metric(
         "messages.broadcast_share",
@@ -123,6 +149,7 @@ for metric in (
         "human",
         "Share of human messages that notify a whole channel (@here, @channel or @everyone).",
         lambda t: t.broadcast.cast("float64").mean(),
+        sample=Sample("mean", lambda t: t.broadcast),
     ),
     Metric(
         "messages.record_link_share",
@@ -132,6 +159,7 @@ for metric in (
         "Share of human messages that link to a system of record (issue tracker, wiki, shared "
         "document; the charter's record_systems URL patterns).",
         lambda t: (t.record_links > 0).cast("float64").mean(),
+        sample=Sample("mean", lambda t: t.record_links > 0),
         parameters=("record_systems",),
     ),
     Metric(
@@ -142,6 +170,7 @@ for metric in (
         f"Share of thread roots that got at least one reply from a human other than the root's "
         f"author. {_ROOT}",
         lambda t: t.answered.cast("float64").mean(),
+        sample=Sample("mean", lambda t: t.answered),
         contract=True,
     ),
     Metric(
@@ -151,6 +180,7 @@ for metric in (
         "roots",
         f"Median, {_FIRST}; wall clock; linear-interpolated (quantile_cont).",
         lambda t: t.latency_s.median(),
+        sample=Sample("quantile", lambda t: t.latency_s, q=0.5),
         differs_from="CHAOSS time to first response; bots and the author's own replies excluded.",
         contract=True,
     ),
@@ -161,6 +191,7 @@ for metric in (
         "roots",
         f"90th percentile, {_FIRST}; wall clock; linear-interpolated (quantile_cont).",
         lambda t: t.latency_s.quantile(0.9),
+        sample=Sample("quantile", lambda t: t.latency_s, q=0.9),
         contract=True,
     ),
     Metric(
@@ -170,6 +201,7 @@ for metric in (
         "roots",
         f"Median, {_FIRST}, counting only the responder's working hours. {_HOURS}",
         lambda t: t.business_latency_s.median(),
+        sample=Sample("quantile", lambda t: t.business_latency_s, q=0.5),
         parameters=("working_days", "working_hours", "timezone", "people"),
         contract=True,
     ),
@@ -180,6 +212,7 @@ for metric in (
         "roots",
         f"90th percentile, {_FIRST}, counting only the responder's working hours. {_HOURS}",
         lambda t: t.business_latency_s.quantile(0.9),
+        sample=Sample("quantile", lambda t: t.business_latency_s, q=0.9),
         parameters=("working_days", "working_hours", "timezone", "people"),
     ),
     Metric(
@@ -191,6 +224,7 @@ for metric in (
         "for the conversation's kind (default 24 working hours), counted in the responder's "
         "working time.",
         lambda t: t.within_window.cast("float64").mean(),
+        sample=Sample("mean", lambda t: t.within_window),
         parameters=("response_windows", "urgent_channels", "working_hours", "people"),
         contract=True,
     ),
@@ -202,8 +236,60 @@ for metric in (
         "Share of answered roots whose first reply came within 5 minutes, wall clock: a high "
         "share signals an immediacy culture rather than considered async replies.",
         lambda t: (t.latency_s <= 300).cast("float64").mean(where=t.answered),
+        sample=Sample("mean", lambda t: t.latency_s <= 300),
+    ),
+    Metric(
+        "messages.thread_reply_share",
+        "Replies kept in threads",
+        "share",
+        "human",
+        "Share of human messages that are replies in a thread (thread discipline: conversations "
+        "stay in their thread instead of scattering over the channel).",
+        lambda t: t.is_reply.cast("float64").mean(),
+        sample=Sample("mean", lambda t: t.is_reply),
+    ),
+    Metric(
+        "decisions.record_link_share",
+        "Decisions linked to a record",
+        "share",
+        "human",
+        "Over human messages with decision language ('we decided', 'let's go with', "
+        "'decision:' ...): the share that link to a system of record (the charter's "
+        "record_systems). Null when no message states a decision.",
+        lambda t: (t.record_links > 0).cast("float64").mean(where=t.decision_language),
+        parameters=("record_systems",),
+        sample=Sample(
+            "mean",
+            lambda t: ibis.cases(
+                (t.decision_language, t.record_links > 0), else_=ibis.null("boolean")
+            ),
+        ),
+    ),
+    Metric(
+        "response.record_answer_share",
+        "Questions answered with a link to a record",
+        "share",
+        "roots",
+        "Over answered thread roots that ask a question: the share whose thread has a human reply "
+        "linking to a system of record (a doc, issue or wiki page), a sign that knowledge is "
+        "written down rather than retold.",
+        lambda t: t.record_answer.cast("float64").mean(where=t.answered & t.is_question),
+        parameters=("record_systems",),
+        sample=Sample(
+            "mean",
+            lambda t: ibis.cases(
+                (t.answered & t.is_question, t.record_answer), else_=ibis.null("boolean")
+            ),
+        ),
     ),
 ):
     register(metric)
 
-__all__ = ["METRICS", "Metric", "register"]
+# After the chat metrics, so the listing order is chat, meetings, work; the module reads Metric
+# and Sample from this one, hence the late import.
+from asyncmaturity.metrics.evidence_metrics import EVIDENCE_METRICS  # noqa: E402
+
+for metric in EVIDENCE_METRICS:
+    register(metric)
+
+__all__ = ["METRICS", "Metric", "Sample", "register"]

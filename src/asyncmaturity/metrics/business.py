@@ -59,3 +59,14 @@ def hour_of_week(local_s: ir.FloatingValue) -> tuple[ir.IntegerValue, ir.Integer
     """(weekday with Monday 0, hour 0-23) of a local instant."""
     _, weekday, second_of_day = _day_parts(local_s)
     return weekday, (second_of_day / 3600).floor().cast("int64")
+
+
+def in_daily_spans(
+    local_s: ir.FloatingValue, spans: list[tuple[frozenset[int], int, int]]
+) -> ir.BooleanValue:
+    """True when `local_s` falls in any (weekdays with Monday 0, start_s, end_s) span."""
+    _, weekday, second_of_day = _day_parts(local_s)
+    inside = ibis.literal(False)
+    for days, start_s, end_s in spans:
+        inside |= weekday.isin(sorted(days)) & (second_of_day >= start_s) & (second_of_day < end_s)
+    return inside

@@ -3,7 +3,8 @@
 :func:`build_frames` applies the charter (exclusions, bots, time zones, working hours, urgent
 channels) and the period once, and returns two frames: human messages with their author's local
 time, and thread roots with their first reply by another human. Group columns (conversation kind,
-channel, month) ride along so every metric can be computed per scope.
+channel, month) ride along so every metric can be computed per scope. The meeting and work
+frames come from :mod:`asyncmaturity.metrics.evidence_frames` under the same charter and period.
 """
 
 from __future__ import annotations
@@ -18,6 +19,11 @@ import pyarrow as pa
 
 from asyncmaturity.charter import WEEKDAYS, Charter
 from asyncmaturity.metrics.business import business_seconds, is_working_time
+from asyncmaturity.metrics.evidence_frames import (
+    EvidenceContext,
+    build_meeting_frames,
+    build_work_frame,
+)
 from asyncmaturity.metrics.timezones import instant_seconds, offset_table, with_local_seconds
 from asyncmaturity.store import EvidenceStore, identity_hash, normalize_identity
 
@@ -32,7 +38,7 @@ CHANNEL_KINDS = ("public channel", "private channel", "urgent channel")
 
 @dataclass
 class Frames:
-    """Inputs of the chat metrics, already filtered by period and charter."""
+    """Inputs of the metrics, already filtered by period and charter."""
 
     human: ir.Table  # one row per human message
     roots: ir.Table  # one row per thread root, first-reply columns null when unanswered
@@ -40,6 +46,22 @@ class Frames:
     first: datetime | None
     last: datetime | None
     unmatched_charter_ids: list[str]
+    # Calendar and work-tracking frames (see evidence_frames); None where the store has no such
+    # evidence in the period, so that their metrics are unknown rather than 0.
+    meetings: ir.Table | None = None
+    attendee_days: ir.Table | None = None
+    work_items: ir.Table | None = None
+
+    def tables(self) -> dict[str, ir.Table]:
+        """Every frame that has evidence, by the name metrics give in ``Metric.frame``."""
+        named = {
+            "human": self.human,
+            "roots": self.roots,
+            "meetings": self.meetings,
+            "attendee_days": self.attendee_days,
+            "work_items": self.work_items,
+        }
+        return {name: table for name, table in named.items() if table is not None}
 
 
 def _keys_for(store: EvidenceStore, ids: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -154,6 +176,9 @@ def build_frames(
         "conversation_key",
         "broadcast",
         "record_links",
+        "is_question",
+        "decision_language",
+        "mentions",
     )
 
     conversations = con.table("conversations")
@@ -202,8 +227,23 @@ def build_frames(
     human = _materialize(store, con, "_am_human", human.drop(*defaults))
 
     roots = human.filter(~human.is_reply).select(
-        "message_key", "author_key", "sent_at", "sent_s", "conversation_kind", "channel", "month"
+        "message_key",
+        "author_key",
+        "sent_at",
+        "sent_s",
+        "conversation_kind",
+        "channel",
+        "month",
+        "is_question",
     )
+    # A thread whose replies point at a system of record was answered with a durable link.
+    linked = (
+        human.filter(human.is_reply & (human.record_links > 0))
+        .select(l_root=human.thread_root_key)
+        .distinct()
+    )
+    roots = roots.left_join(linked, roots.message_key == linked.l_root)
+    roots = roots.mutate(record_answer=roots.l_root.notnull()).drop("l_root")
     replies = human.filter(human.is_reply).select(
         r_root=human.thread_root_key,
         r_key=human.message_key,
@@ -241,6 +281,17 @@ def build_frames(
         ),
     )
     roots = _materialize(store, con, "_am_roots", roots)
+    evidence = EvidenceContext(
+        con=con,
+        start=start,
+        end=end,
+        schedule=schedule,
+        defaults=defaults,
+        excluded=frozenset(excluded.values()),
+        bots=frozenset(bots.values()),
+        materialize=lambda name, expr: _materialize(store, con, name, expr),
+    )
+    meetings, attendee_days = build_meeting_frames(evidence)
     return Frames(
         human=human,
         roots=roots,
@@ -248,6 +299,9 @@ def build_frames(
         first=first,
         last=last,
         unmatched_charter_ids=sorted({*unmatched_excluded, *unmatched_bots, *unmatched_people}),
+        meetings=meetings,
+        attendee_days=attendee_days,
+        work_items=build_work_frame(evidence),
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, date, datetime
+from typing import Any
 
 NO_DATA = "no data"
 
@@ -123,3 +124,30 @@ def format_month(month: str) -> str:
     except ValueError:
         return month
     return f"{first:%b %Y}"
+
+
+def metric_value_text(metric_id: str, value: float | None) -> str:
+    """A metric's value formatted by its registered unit."""
+    from asyncmaturity.metrics import METRICS
+
+    unit = METRICS[metric_id].unit if metric_id in METRICS else "count"
+    return format_value(value, unit)
+
+
+def criterion_evidence(criterion: dict[str, Any]) -> str:
+    """'response.within_window_share = 84% (>= 80%: met); survey 0.71 (>= 0.60: met)'."""
+    parts = []
+    metric = criterion.get("metric")
+    if metric:
+        parts.append(
+            f"{metric['id']} = {metric_value_text(metric['id'], metric['value'])} "
+            f"({metric['op']} {metric_value_text(metric['id'], metric['threshold'])}: {metric['status']})"
+        )
+    survey = criterion.get("survey")
+    if survey:
+        score = "-" if survey["score"] is None else f"{survey['score']:.2f}"
+        parts.append(
+            f"survey {', '.join(survey['items'])} = {score} "
+            f"(>= {survey['min_score']:.2f}: {survey['status']})"
+        )
+    return "; ".join(parts)

@@ -40,6 +40,7 @@ def render_html(data: ReportData, sections: Sequence[ReportSection] = SECTIONS) 
     ids = [section.id for section in sections]
     if len(set(ids)) != len(ids):
         raise ValueError(f"report section ids must be unique, got {ids}")
+    sections = [section for section in sections if section.applies(data)]
     # Section renderers escape user data themselves; their output is trusted markup.
     rendered = [_RenderedSection(s.id, s.title, Markup(s.render(data))) for s in sections]
     template = _ENV.get_template("report.html.j2")
@@ -49,4 +50,25 @@ def render_html(data: ReportData, sections: Sequence[ReportSection] = SECTIONS) 
         period_start=format_date(data.period_start),
         period_end=format_date(data.period_end),
         generated=format_timestamp(data.generated_at),
+    )
+
+
+def empty_report_data(title: str, *, min_group_size: int) -> ReportData:
+    """Report data with no evidence figures (a survey-only assessment)."""
+    from datetime import UTC, datetime
+
+    return ReportData(
+        title=title,
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        period_start=None,
+        period_end=None,
+        sources=[],
+        min_group_size=min_group_size,
+        headline=[],
+        first_reply_distribution=[],
+        hour_of_week=[[0] * 24 for _ in range(7)],
+        after_hours_by_month=[],
+        by_conversation_kind=[],
+        breakdown_metric_ids=[],
+        suppressed_groups=0,
     )

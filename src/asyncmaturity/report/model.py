@@ -7,6 +7,7 @@ minimum group size: a renderer only formats it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -67,3 +68,6 @@ class ReportData:
     breakdown_metric_ids: list[str]
     suppressed_groups: int
     charter_summary: list[str] = field(default_factory=list)
+    # The assessment JSON document (asyncmaturity.assessment) and a comparison, when assessed.
+    assessment: dict[str, Any] | None = None
+    comparison: dict[str, Any] | None = None

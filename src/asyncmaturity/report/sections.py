@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from asyncmaturity.report import svg
+from asyncmaturity.report import assessment, svg
 from asyncmaturity.report.format import (
     NO_DATA,
     format_axis_share,
@@ -41,6 +41,8 @@ class ReportSection:
     id: str
     title: str
     render: Callable[[ReportData], str]
+    # Sections that do not apply (no assessment, no store) are left out of page and contents.
+    applies: Callable[[ReportData], bool] = lambda data: True
 
 
 # -- shared building blocks ------------------------------------------------------------------
@@ -319,12 +321,30 @@ def render_notes(data: ReportData) -> str:
     )
 
 
+def _has_store(data: ReportData) -> bool:
+    """Evidence sections show unless the report is a survey-only assessment (no store)."""
+    return data.assessment is None or bool(data.sources)
+
+
 SECTIONS: list[ReportSection] = [
-    ReportSection("headline", "Headline figures", render_headline),
-    ReportSection("first-reply", "Time to first reply", render_first_reply),
-    ReportSection("hour-of-week", "Activity by hour of the week", render_hour_of_week),
-    ReportSection("after-hours", "After-hours share by month", render_after_hours),
-    ReportSection("by-kind", "Figures by conversation kind", render_by_kind),
+    ReportSection("levels", "Maturity levels", assessment.render_levels, assessment.has_assessment),
+    ReportSection(
+        "roadmap", "Roadmap to the next level", assessment.render_roadmap, assessment.has_assessment
+    ),
+    ReportSection("change", "Before and after", assessment.render_change, assessment.has_change),
+    ReportSection(
+        "criteria", "Criteria and evidence", assessment.render_criteria, assessment.has_assessment
+    ),
+    ReportSection("cost", "Coordination cost", assessment.render_cost, assessment.has_assessment),
+    ReportSection("survey", "Survey", assessment.render_survey, assessment.has_assessment),
+    ReportSection("headline", "Headline figures", render_headline, _has_store),
+    ReportSection("first-reply", "Time to first reply", render_first_reply, _has_store),
+    ReportSection("hour-of-week", "Activity by hour of the week", render_hour_of_week, _has_store),
+    ReportSection("after-hours", "After-hours share by month", render_after_hours, _has_store),
+    ReportSection("by-kind", "Figures by conversation kind", render_by_kind, _has_store),
+    ReportSection(
+        "credits", "Models and credits", assessment.render_credits, assessment.has_assessment
+    ),
     ReportSection("notes", "Notes", render_notes),
 ]
 """The report's sections in page order; the page and its table of contents follow this list."""

@@ -1,0 +1,193 @@
+"""The roadmap: the failing criteria of each next level become ranked actions.
+
+Ranking (also in ``docs/frameworks.md``):
+
+Each practice that addresses a failing criterion of an area's next level (or of the next stage)
+is placed in an Eisenhower quadrant of the Asynchronous Communication Framework:
+
+- *important* when it addresses a criterion of a bottleneck: an area at the lowest level the team
+  has, or the next stage;
+- *urgent* when a criterion it addresses misses its threshold by 25% or more, when it belongs to
+  the emergencies activity, or when it is projected to save at least one hour per person-week.
+
+Within a quadrant, actions are ordered by impact per unit of effort: impact counts one point per
+criterion addressed (two for a bottleneck's), plus one for a saving of at least an hour per
+person-week (half for a quarter hour); effort is 1, 2 or 3 for low, medium and high.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from asyncmaturity.assess.cost import CoordinationCost
+from asyncmaturity.assess.evaluate import CriterionOutcome, Placement
+from asyncmaturity.frameworks import Framework, MetricCheck, Practice, SurveyCheck
+
+EFFORT_POINTS = {"low": 1, "medium": 2, "high": 3}
+LARGE_GAP = 0.25
+
+
+@dataclass(frozen=True)
+class Addressed:
+    """A failing criterion an action addresses, and where it sits."""
+
+    criterion_id: str
+    text: str
+    scope: str  # area id or "stage"
+    level: int
+    bottleneck: bool
+    gap: float | None  # relative distance from the threshold, metric criteria only
+
+
+@dataclass
+class RoadmapAction:
+    """One ranked action with its target, projected saving and the criteria it addresses."""
+
+    practice: Practice
+    addresses: list[Addressed] = field(default_factory=list)
+    quadrant: str = ""
+    quadrant_name: str = ""
+    quadrant_rank: int = 4
+    impact: float = 0.0
+    saving_hours_per_person_week: float | None = None
+    saving_fraction: float | None = None
+    baseline: float | None = None
+
+    @property
+    def effort_points(self) -> int:
+        """1, 2 or 3 for low, medium, high effort."""
+        return EFFORT_POINTS[self.practice.effort]
+
+    def to_json(self, cost: CoordinationCost | None) -> dict[str, Any]:
+        """The machine-readable form (part of the assessment JSON)."""
+        practice = self.practice
+        return {
+            "id": practice.id,
+            "title": practice.title,
+            "description": practice.description,
+            "steps": practice.steps,
+            "effort": practice.effort,
+            "activity": practice.activity,
+            "source": practice.source,
+            "quadrant": self.quadrant,
+            "quadrant_name": self.quadrant_name,
+            "impact": self.impact,
+            "addresses": [a.__dict__ for a in self.addresses],
+            "target": _target_json(practice.target, practice.survey_target),
+            "baseline": self.baseline,
+            "target_met_now": None
+            if self.baseline is None or practice.target is None
+            else practice.target.passes(self.baseline),
+            "saving": None
+            if practice.saving is None
+            else {
+                "component": practice.saving.component,
+                "fraction": self.saving_fraction,
+                "basis": practice.saving.basis,
+                "hours_per_person_week": self.saving_hours_per_person_week,
+                "money_per_person_week": cost.money(self.saving_hours_per_person_week)
+                if cost
+                else None,
+            },
+        }
+
+
+def _target_json(metric: MetricCheck | None, survey: SurveyCheck | None) -> dict[str, Any] | None:
+    if metric is not None:
+        return {"metric": metric.id, "op": metric.op, "threshold": metric.threshold}
+    if survey is not None:
+        return {"survey_items": survey.items, "min_score": survey.min_score}
+    return None
+
+
+def relative_gap(outcome: CriterionOutcome) -> float | None:
+    """How far a failing metric value is from its threshold, relative to the threshold."""
+    check = outcome.criterion.metric
+    if check is None or outcome.metric_value is None or outcome.metric_status != "not met":
+        return None
+    scale = abs(check.threshold) if check.threshold else 1.0
+    return abs(outcome.metric_value - check.threshold) / scale
+
+
+def build_roadmap(
+    framework: Framework,
+    placement: Placement,
+    practices: dict[str, Practice],
+    quadrants: Framework,
+    *,
+    metrics: dict[str, float | int | None],
+    cost: CoordinationCost | None,
+    stages: Framework | None = None,
+) -> list[RoadmapAction]:
+    """Rank the practices that address the failing criteria of each next level and stage."""
+    actions: dict[str, RoadmapAction] = {}
+    known = [a.level for a in placement.areas if a.level is not None]
+    lowest = min(known) if known else None
+
+    def add(outcome: CriterionOutcome, scope: str, level: int, bottleneck: bool) -> None:
+        for practice_id in outcome.criterion.actions:
+            action = actions.setdefault(practice_id, RoadmapAction(practices[practice_id]))
+            action.addresses.append(
+                Addressed(
+                    outcome.criterion.id,
+                    outcome.criterion.text,
+                    scope,
+                    level,
+                    bottleneck,
+                    relative_gap(outcome),
+                )
+            )
+
+    for area in placement.areas:
+        next_level = 1 if area.level is None else area.level + 1
+        bottleneck = area.level is None or area.level == lowest
+        for level in area.levels:
+            if level.level != next_level:
+                continue
+            for outcome in level.criteria:
+                if outcome.status == "not met":
+                    add(outcome, area.area_id, level.level, bottleneck)
+    if stages is not None and placement.stage is not None:
+        for stage in placement.stages:
+            if stage.level == placement.stage + 1:
+                for outcome in stage.criteria:
+                    if outcome.status == "not met":
+                        add(outcome, "stage", stage.level, True)
+
+    quadrant_of = {(q.urgent, q.important): q for q in quadrants.prioritization}
+    for action in actions.values():
+        _project_saving(action, cost)
+        target = action.practice.target
+        action.baseline = _float(metrics.get(target.id)) if target is not None else None
+        saving = action.saving_hours_per_person_week or 0.0
+        important = any(a.bottleneck for a in action.addresses)
+        urgent = (
+            any(a.gap is not None and a.gap >= LARGE_GAP for a in action.addresses)
+            or action.practice.activity == "emergencies"
+            or saving >= 1.0
+        )
+        quadrant = quadrant_of[(urgent, important)]
+        action.quadrant, action.quadrant_rank = quadrant.id, quadrant.rank
+        action.quadrant_name = quadrant.name
+        action.impact = sum(2.0 if a.bottleneck else 1.0 for a in action.addresses) + (
+            1.0 if saving >= 1.0 else 0.5 if saving >= 0.25 else 0.0
+        )
+    return sorted(
+        actions.values(),
+        key=lambda a: (a.quadrant_rank, -a.impact / a.effort_points, a.practice.id),
+    )
+
+
+def _project_saving(action: RoadmapAction, cost: CoordinationCost | None) -> None:
+    saving = action.practice.saving
+    if saving is None or cost is None:
+        return
+    fraction = cost.assumptions.action_savings.get(action.practice.id, saving.fraction)
+    action.saving_fraction = fraction
+    hours = cost.component(saving.component).hours_per_person_week
+    action.saving_hours_per_person_week = None if hours is None else hours * fraction
+
+
+def _float(value: float | int | None) -> float | None:
+    return None if value is None else float(value)

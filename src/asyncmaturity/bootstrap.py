@@ -1,0 +1,181 @@
+"""Bootstrap replicates of the registered metrics, so a before/after change is not sold as progress
+when it is noise.
+
+The resampling unit is the UTC day (a cluster bootstrap: messages of one day are not independent).
+Each replicate gives every day a Poisson(1) weight (the Poisson bootstrap, which needs no
+resampling of rows), and each metric is recomputed from per-day sufficient statistics that one
+grouped query returns (:class:`asyncmaturity.metrics.Sample`): sums and counts for shares and
+counts, a fine log-scale histogram for quantiles. Replicates are deterministic for a given seed
+and set of days.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+import ibis
+import ibis.expr.types as ir
+import numpy as np
+import numpy.typing as npt
+
+from asyncmaturity.metrics import Metric, Sample
+from asyncmaturity.metrics.frames import Frames
+
+REPLICATES = 200
+# Histogram resolution for quantiles: buckets of log1p(value) * 40, about 2.5% wide.
+_BUCKETS_PER_E = 40.0
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class DayWeights:
+    """Poisson(1) weights, one row per replicate, one column per day in `days`."""
+
+    days: list[date]
+    weights: FloatArray
+
+    def column(self, day: date) -> FloatArray:
+        """The weights of `day` in every replicate (zeros for a day not drawn)."""
+        return self.weights[:, self.days.index(day)]
+
+
+def day_weights(days: list[date], *, replicates: int = REPLICATES, seed: int = 0) -> DayWeights:
+    """Weights keyed by the day itself, so a day gets the same weights in every metric and run."""
+    ordered = sorted(set(days))
+    columns = [
+        np.random.default_rng([seed, day.toordinal()]).poisson(1.0, replicates).astype(np.float64)
+        for day in ordered
+    ]
+    matrix = np.stack(columns, axis=1) if columns else np.zeros((replicates, 0))
+    return DayWeights(days=ordered, weights=matrix)
+
+
+def frame_tables(frames: Frames) -> dict[str, ir.Table]:
+    """The frames by the names metrics use in `Metric.frame` (absent evidence kinds left out)."""
+    return frames.tables()
+
+
+def _day_statistics(table: ir.Table, sample: Sample) -> ir.Table:
+    value = sample.value(table)
+    day = table[sample.day].date().name("day")
+    if sample.kind == "quantile":
+        numeric = value.cast("float64")
+        bucket = ((numeric.clip(lower=0.0) + 1.0).ln() * _BUCKETS_PER_E).floor().cast("int64")
+        rows = table.select(day=day, bucket=bucket).filter(ibis._.bucket.notnull())
+        return rows.group_by(["day", "bucket"]).aggregate(n=rows.count())
+    numeric = value.cast("float64")
+    rows = table.select(day=day, v=numeric)
+    return rows.group_by("day").aggregate(s=rows.v.sum(), n=rows.v.count())
+
+
+def metric_replicates(
+    frames: Frames, metrics: list[Metric], weights: DayWeights | None = None, *, seed: int = 0
+) -> tuple[dict[str, list[float | None]], DayWeights]:
+    """Bootstrap replicates of every metric that has a `sample`, over the days in the frames.
+
+    Returns the replicates by metric id (None where a replicate has no data) and the weights used.
+    """
+    tables = frame_tables(frames)
+    statistics: dict[str, list[dict[str, object]]] = {}
+    all_days: set[date] = set()
+    for metric in metrics:
+        table = tables.get(metric.frame)
+        if metric.sample is None or table is None:
+            continue
+        rows = _day_statistics(table, metric.sample).to_pyarrow().to_pylist()
+        statistics[metric.id] = rows
+        all_days.update(row["day"] for row in rows if row["day"] is not None)
+    if weights is None:
+        weights = day_weights(sorted(all_days), seed=seed)
+    index = {day: i for i, day in enumerate(weights.days)}
+    result: dict[str, list[float | None]] = {}
+    for metric in metrics:
+        if metric.id not in statistics or metric.sample is None:
+            continue
+        result[metric.id] = _replicate(metric.sample, statistics[metric.id], weights, index)
+    return result, weights
+
+
+def _replicate(
+    sample: Sample, rows: list[dict[str, object]], weights: DayWeights, index: dict[date, int]
+) -> list[float | None]:
+    count = weights.weights.shape[0]
+    rows = [r for r in rows if r["day"] in index]
+    if not rows:
+        return [None] * count
+    columns = np.array([index[r["day"]] for r in rows], dtype=np.int64)  # type: ignore[index]
+    w = weights.weights[:, columns]  # replicates x rows
+    if sample.kind == "sum":
+        sums = np.array([float(r["s"] or 0.0) for r in rows])  # type: ignore[arg-type]
+        return [float(v) for v in w @ sums]
+    if sample.kind == "mean":
+        sums = np.array([float(r["s"] or 0.0) for r in rows])  # type: ignore[arg-type]
+        ns = np.array([float(r["n"] or 0.0) for r in rows])  # type: ignore[arg-type]
+        numerators, denominators = w @ sums, w @ ns
+        return [
+            float(n / d) if d > 0 else None for n, d in zip(numerators, denominators, strict=True)
+        ]
+    buckets = np.array([int(r["bucket"]) for r in rows])  # type: ignore[call-overload]
+    ns = np.array([float(r["n"]) for r in rows])  # type: ignore[arg-type]
+    order = np.unique(buckets)
+    position = np.searchsorted(order, buckets)
+    histogram = np.zeros((count, len(order)))
+    np.add.at(histogram.T, position, (w * ns).T)
+    return [_histogram_quantile(h, order, sample.q) for h in histogram]
+
+
+def _histogram_quantile(
+    counts: FloatArray, buckets: npt.NDArray[np.int64], q: float
+) -> float | None:
+    """The `q` quantile, linear-interpolated between order statistics like the metrics' own
+    (quantile_cont), of the values a weighted histogram holds; each value is its bucket's middle.
+
+    The weights are whole numbers (Poisson draws), so the histogram is a multiset of `total`
+    values: the quantile sits at rank q * (total - 1) among them.
+    """
+    total = counts.sum()
+    if total <= 0:
+        return None
+    cumulative = np.cumsum(counts)
+    rank = max(q * (total - 1), 0.0)
+    below = math.floor(rank)
+    last = len(buckets) - 1
+    # Buckets holding the order statistics either side of the rank (zero-count buckets never do).
+    lower = min(int(np.searchsorted(cumulative, below, side="right")), last)
+    upper = min(int(np.searchsorted(cumulative, below + 1, side="right")), last)
+    # A bucket's geometric middle on the log1p scale.
+    low_value = math.expm1((buckets[lower] + 0.5) / _BUCKETS_PER_E)
+    high_value = math.expm1((buckets[upper] + 0.5) / _BUCKETS_PER_E)
+    return float(low_value + (rank - below) * (high_value - low_value))
+
+
+def interval(
+    before: list[float | None], after: list[float | None], point: float, *, level: float = 0.95
+) -> tuple[float, float] | None:
+    """A percentile interval for `after - before`, centred on the exact `point` difference.
+
+    Replicates of the two periods are independent draws, paired by index. Centring on the point
+    estimate removes the small bias of bucketed quantile replicates. None when too few replicates
+    have data on both sides.
+    """
+    differences = np.array(
+        [a - b for a, b in zip(after, before, strict=False) if a is not None and b is not None]
+    )
+    if len(differences) < 20:
+        return None
+    centred = differences - float(np.median(differences))
+    low, high = np.quantile(centred, [(1 - level) / 2, 1 - (1 - level) / 2])
+    return float(point + low), float(point + high)
+
+
+__all__ = [
+    "REPLICATES",
+    "DayWeights",
+    "day_weights",
+    "frame_tables",
+    "interval",
+    "metric_replicates",
+]

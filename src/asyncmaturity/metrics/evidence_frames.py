@@ -1,0 +1,359 @@
+"""The calendar and work-tracking frames, built as Ibis tables from the canonical evidence tables.
+
+:func:`build_meeting_frames` gives ``meetings`` (one row per counted meeting instance) and
+``attendee_days`` (one row per active attendee and day of the period, with the merged meeting
+seconds and the focus seconds of that day); :func:`build_work_frame` gives ``work_items`` (one row
+per work item created in the period, with its first response and close). A frame is None when the
+store holds no rows of its kind in the period: no evidence, so its metrics are unknown, not 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from asyncmaturity.metrics.business import DAY_S, is_working_time
+from asyncmaturity.metrics.timezones import instant_seconds, offset_table, with_local_seconds
+
+FOCUS_BLOCK_S = 2 * 3600
+AD_HOC_S = 3600
+# Viva Insights leaves these out of meeting hours: they are not collaboration time spent together.
+LONG_MEETING_S = 8 * 3600
+LARGE_MEETING = 250
+SMALLEST_MEETING = 2
+ISSUE_KINDS = ("issue",)
+PULL_REQUEST_KINDS = ("pull_request", "merge_request")
+RESPONSE_EVENTS = ("comment", "review")
+
+
+@dataclass(frozen=True)
+class EvidenceContext:
+    """What :func:`~asyncmaturity.metrics.frames.build_frames` resolved once and these frames reuse."""
+
+    con: Any  # the Ibis DuckDB backend over the store's connection
+    start: datetime | None  # half-open UTC period, naive
+    end: datetime | None
+    schedule: ir.Table  # per person: s_key, person_id, tz, start_s, len_s, w0..w6
+    defaults: dict[str, Any]  # schedule of a person the store does not know
+    excluded: frozenset[str]  # person keys the charter leaves out of every metric
+    bots: frozenset[str]  # person keys the charter lists as bots
+    materialize: Callable[[str, ir.Table], ir.Table]
+
+
+def _in_period(ts: ir.TimestampValue, ctx: EvidenceContext) -> ir.BooleanValue:
+    condition: ir.BooleanValue = ibis.literal(True)
+    if ctx.start is not None:
+        condition &= ts >= ctx.start
+    if ctx.end is not None:
+        condition &= ts < ctx.end
+    return condition
+
+
+def _not_in(column: ir.StringValue, keys: Collection[str]) -> ir.BooleanValue:
+    # A null key is nobody the charter names; `NOT IN` alone would drop it as unknown.
+    if not keys:
+        return ibis.literal(True)
+    return column.isnull() | ~column.isin(sorted(keys))
+
+
+def _bot_keys(ctx: EvidenceContext) -> ir.Table:
+    """Person keys flagged as bots by a source (e.g. a login ending in "[bot]") or the charter."""
+    people = ctx.con.table("people")
+    flagged = people.filter(people.is_bot).select(b_key=people.person_key)
+    if ctx.bots:
+        listed = ibis.memtable({"b_key": sorted(ctx.bots)}, schema={"b_key": "string"})
+        flagged = flagged.union(listed)
+    return flagged.distinct()
+
+
+def _with_schedule(ctx: EvidenceContext, table: ir.Table, person: str) -> ir.Table:
+    joined = table.left_join(ctx.schedule, table[person] == ctx.schedule.s_key)
+    return joined.mutate(
+        **{name: joined[name].coalesce(ibis.literal(v)) for name, v in ctx.defaults.items()}
+    ).drop("s_key")
+
+
+def _period_days(ctx: EvidenceContext, first: datetime, last: datetime) -> list[date]:
+    """Whole UTC days of the period: [since, until) when given, else the first to the last start."""
+    low = (ctx.start or first).date()
+    if ctx.end is None:
+        high = last.date() + timedelta(days=1)
+    else:
+        # A bound inside a day takes that whole day: weeks are counted in whole days.
+        high = ctx.end.date() + timedelta(days=int(ctx.end.time() != datetime.min.time()))
+    return [low + timedelta(days=i) for i in range((high - low).days)]
+
+
+def build_meeting_frames(ctx: EvidenceContext) -> tuple[ir.Table | None, ir.Table | None]:
+    """The ``meetings`` and ``attendee_days`` frames, both None without meetings in the period."""
+    con = ctx.con
+    raw = con.table("meetings")
+    in_period = raw.filter(_in_period(raw.start_at, ctx))
+    if int(in_period.count().execute()) == 0:
+        return None, None
+    in_period = in_period.distinct(on="meeting_key", keep="first")
+    counted = in_period.filter(
+        ~in_period.cancelled.coalesce(False), ~in_period.all_day.coalesce(False)
+    )
+
+    attendance = con.table("attendance").distinct(on=["meeting_key", "person_key"], keep="first")
+    invited = attendance.group_by(i_key=attendance.meeting_key).aggregate(
+        invited=attendance.count()
+    )
+    counted = counted.left_join(invited, counted.meeting_key == invited.i_key).drop("i_key")
+    counted = counted.mutate(
+        m_start_s=instant_seconds(counted.start_at),
+        m_end_s=instant_seconds(counted.end_at),
+        private=counted.private.coalesce(False),
+        # The source's count where it has one, else the invitations the store holds.
+        attendees=counted.attendee_count.coalesce(counted.invited).coalesce(0),
+    )
+    bounds = counted.aggregate(first=counted.start_at.min(), last=counted.start_at.max())
+    bounds_row = bounds.to_pyarrow().to_pylist()[0]
+    first, last = bounds_row["first"], bounds_row["last"]
+    if first is None:
+        # Rows in the period, all cancelled or all-day: zero meetings held, which is evidence.
+        first = last = ctx.start or datetime(2000, 1, 1)
+
+    zones = {str(ctx.defaults["tz"]), "UTC", *ctx.schedule.tz.to_pyarrow().to_pylist()}
+    offsets = ibis.memtable(
+        offset_table(zones, first.date() - timedelta(days=2), last.date() + timedelta(days=2))
+    )
+    organized = _with_schedule(ctx, counted, "organizer_key")
+    organized = with_local_seconds(
+        organized, ts="start_at", zone="tz", offsets=offsets, out="organizer_local_s"
+    )
+    lead_s = organized.m_start_s - instant_seconds(organized.booked_at)
+    shared = ~organized.private
+    meetings = organized.select(
+        "meeting_key",
+        "start_at",
+        "end_at",
+        "m_start_s",
+        "m_end_s",
+        "private",
+        "attendees",
+        month=organized.start_at.strftime("%Y-%m"),
+        duration_s=organized.m_end_s - organized.m_start_s,
+        # Share columns are null where the instance is private or the source does not say, so
+        # that a mean over them is the share over the instances that tell.
+        has_agenda=ibis.cases((shared, organized.agenda), else_=ibis.null("boolean")),
+        in_series=ibis.cases((shared, organized.recurring), else_=ibis.null("boolean")),
+        ad_hoc=ibis.cases((shared, lead_s < AD_HOC_S), else_=ibis.null("boolean")),
+        outside_hours=ibis.cases(
+            (shared, ~is_working_time(organized, organized.organizer_local_s)),
+            else_=ibis.null("boolean"),
+        ),
+        # Booked at or after the start: the agenda had no lead time at all. (GREATEST skips a
+        # null, so the booking time is tested first.)
+        agenda_lead_s=ibis.cases(
+            (
+                shared & organized.agenda.coalesce(False) & organized.booked_at.notnull(),
+                ibis.greatest(lead_s, 0.0),
+            ),
+            else_=ibis.null("float64"),
+        ),
+        counts_hours=shared
+        & (organized.m_end_s - organized.m_start_s < LONG_MEETING_S)
+        & (organized.attendees >= SMALLEST_MEETING)
+        & (organized.attendees < LARGE_MEETING),
+    )
+    meetings = ctx.materialize("_am_meetings", meetings)
+    attendee_days = _attendee_days(ctx, meetings, attendance, offsets, first, last)
+    return meetings, attendee_days
+
+
+def _attendee_days(
+    ctx: EvidenceContext,
+    meetings: ir.Table,
+    attendance: ir.Table,
+    offsets: ir.Table,
+    first: datetime,
+    last: datetime,
+) -> ir.Table:
+    """One row per active attendee and period day: merged meeting seconds and focus seconds."""
+    bots = _bot_keys(ctx)
+    people = attendance.filter(
+        _not_in(attendance.person_key, ctx.excluded),
+        attendance.response.isnull() | (attendance.response.lower() != "declined"),
+    )
+    people = people.anti_join(bots, people.person_key == bots.b_key)
+    hours = meetings.filter(meetings.counts_hours)
+    attended = people.join(hours, people.meeting_key == hours.meeting_key).select(
+        person_key=people.person_key,
+        meeting_key=hours.meeting_key,
+        start_at=hours.start_at,
+        end_at=hours.end_at,
+        m_start_s=hours.m_start_s,
+        m_end_s=hours.m_end_s,
+        month=hours.month,
+    )
+    # In start order, a meeting adds only what lies beyond the latest end before it: every earlier
+    # meeting started no later, so the one reaching that end covers the time up to it. The sum of
+    # these parts is the person's merged meeting time, and each part stays with its own instance.
+    earlier = ibis.window(
+        group_by=attended.person_key,
+        order_by=[attended.m_start_s, attended.m_end_s, attended.meeting_key],
+        rows=(None, -1),
+    )
+    reached = attended.m_end_s.max().over(earlier).coalesce(attended.m_start_s)
+    attended = attended.mutate(
+        own_s=ibis.greatest(attended.m_end_s - ibis.greatest(attended.m_start_s, reached), 0.0)
+    )
+    attended = ctx.materialize("_am_attended", attended)
+
+    per_day = attended.group_by(
+        p_key=attended.person_key, p_day=attended.start_at.date()
+    ).aggregate(meeting_s=attended.own_s.sum())
+    per_month = attended.select(a_key=attended.person_key, a_month=attended.month).distinct()
+
+    days = ibis.memtable(pa.table({"day": pa.array(_period_days(ctx, first, last), pa.date32())}))
+    active = attended.select(a_person=attended.person_key).distinct()
+    grid = _with_schedule(ctx, active.cross_join(days), "a_person")
+    day_at = grid.day.cast("timestamp")
+    day_index = (day_at.epoch_seconds() / DAY_S).round().cast("int64")
+    grid = grid.mutate(
+        day_at=day_at,
+        day_index=day_index,
+        window_start=day_index.cast("float64") * DAY_S + grid.start_s.cast("float64"),
+    )
+    grid = grid.mutate(
+        window_end=grid.window_start + grid.len_s.cast("float64"),
+        working=is_working_time(grid, grid.window_start),
+    )
+    focus = _focus_inside_windows(ctx, attended, grid, offsets)
+
+    frame = grid.left_join(
+        focus, (grid.a_person == focus.f_key) & (grid.day_index == focus.f_day)
+    ).drop("f_key", "f_day")
+    frame = frame.left_join(
+        per_day, (frame.a_person == per_day.p_key) & (frame.day == per_day.p_day)
+    ).drop("p_key", "p_day")
+    month = frame.day.strftime("%Y-%m")
+    frame = frame.left_join(
+        per_month, (frame.a_person == per_month.a_key) & (month == per_month.a_month)
+    )
+    tail = frame.window_end - frame.last_end.coalesce(frame.window_start)
+    tail_block = ibis.cases((tail >= FOCUS_BLOCK_S, tail), else_=0.0)
+    result = frame.select(
+        person_key=frame.a_person,
+        day_at=frame.day_at,
+        month=month,
+        meeting_s=frame.meeting_s.coalesce(0.0),
+        focus_s=ibis.cases(
+            (frame.working, frame.inner_focus_s.coalesce(0.0) + tail_block), else_=0.0
+        ),
+        # The person attended something that month: who counts for the minimum group size.
+        active_in_month=frame.a_key.notnull(),
+    )
+    return ctx.materialize("_am_attendee_days", result)
+
+
+def _focus_inside_windows(
+    ctx: EvidenceContext, attended: ir.Table, grid: ir.Table, offsets: ir.Table
+) -> ir.Table:
+    """Per person and local day: seconds in free blocks of 2 h or more before the last meeting."""
+    local = _with_schedule(ctx, attended, "person_key")
+    local = with_local_seconds(local, ts="start_at", zone="tz", offsets=offsets, out="local_start")
+    local = with_local_seconds(local, ts="end_at", zone="tz", offsets=offsets, out="local_end")
+    # Working hours end by local midnight and Viva's set has no meeting of 8 h or more, so a
+    # meeting touches the working window of at most its start's and its end's local days.
+    spans = [
+        local.select(
+            s_key=local.person_key,
+            s_meeting=local.meeting_key,
+            s_day=(local[edge] / DAY_S).floor().cast("int64"),
+            local_start=local.local_start,
+            local_end=local.local_end,
+        )
+        for edge in ("local_start", "local_end")
+    ]
+    touched = spans[0].union(spans[1], distinct=True)
+    windows = grid.filter(grid.working).select(
+        "a_person", "day_index", "window_start", "window_end"
+    )
+    clipped = touched.join(
+        windows, (touched.s_key == windows.a_person) & (touched.s_day == windows.day_index)
+    )
+    clipped = clipped.mutate(
+        busy_from=ibis.greatest(clipped.local_start, clipped.window_start),
+        busy_to=ibis.least(clipped.local_end, clipped.window_end),
+    )
+    clipped = clipped.filter(clipped.busy_from < clipped.busy_to)
+    # The free block before a meeting runs from the latest end of the day's earlier meetings (or
+    # the window's start) to its start; a negative gap means it overlaps them.
+    earlier = ibis.window(
+        group_by=[clipped.s_key, clipped.s_day],
+        order_by=[clipped.busy_from, clipped.busy_to, clipped.s_meeting],
+        rows=(None, -1),
+    )
+    gap = clipped.busy_from - clipped.busy_to.max().over(earlier).coalesce(clipped.window_start)
+    gaps = clipped.mutate(block=ibis.cases((gap >= FOCUS_BLOCK_S, gap), else_=0.0))
+    return gaps.group_by(f_key=gaps.s_key, f_day=gaps.s_day).aggregate(
+        inner_focus_s=gaps.block.sum(), last_end=gaps.busy_to.max()
+    )
+
+
+def build_work_frame(ctx: EvidenceContext) -> ir.Table | None:
+    """The ``work_items`` frame, None without work items created in the period."""
+    con = ctx.con
+    raw = con.table("work_items")
+    items = raw.filter(_in_period(raw.created_at, ctx), _not_in(raw.author_key, ctx.excluded))
+    if int(items.count().execute()) == 0:
+        return None
+    items = items.distinct(on="item_key", keep="first")
+    bots = _bot_keys(ctx)
+
+    events = con.table("work_events").distinct(on="event_key", keep="first")
+    responses = events.filter(
+        events.kind.isin(list(RESPONSE_EVENTS)),
+        events.actor_key.notnull(),
+        _not_in(events.actor_key, ctx.excluded),
+    )
+    responses = responses.anti_join(bots, responses.actor_key == bots.b_key)
+    asked = items.select(r_item="item_key", r_author="author_key", r_created="created_at")
+    pairs = asked.join(
+        responses,
+        (asked.r_item == responses.item_key)
+        & (asked.r_author.isnull() | (responses.actor_key != asked.r_author))
+        # An event dated before its item (an imported or moved issue) answered nothing asked here.
+        & (responses.occurred_at >= asked.r_created),
+    )
+    first_responses = pairs.group_by("r_item").aggregate(first_at=pairs.occurred_at.min())
+
+    items = items.left_join(first_responses, items.item_key == first_responses.r_item).drop(
+        "r_item"
+    )
+    items = items.left_join(bots, items.author_key == bots.b_key)
+    kind = items.kind.lower()
+    is_pr = kind.isin(list(PULL_REQUEST_KINDS))
+    is_item = is_pr | kind.isin(list(ISSUE_KINDS))
+    closed = ibis.least(
+        items.closed_at.coalesce(items.merged_at), items.merged_at.coalesce(items.closed_at)
+    )
+    created_s = instant_seconds(items.created_at)
+    frame = items.select(
+        "item_key",
+        "created_at",
+        "author_key",
+        kind=kind,
+        month=items.created_at.strftime("%Y-%m"),
+        author_is_bot=items.b_key.notnull(),
+        is_item=is_item,
+        is_decision=kind == "decision",
+        first_response_s=ibis.cases(
+            (is_item, instant_seconds(items.first_at) - created_s), else_=ibis.null("float64")
+        ),
+        close_s=ibis.cases(
+            (is_item, instant_seconds(closed) - created_s), else_=ibis.null("float64")
+        ),
+        has_owner=ibis.cases((is_item, items.assignees > 0), else_=ibis.null("boolean")),
+        linked=ibis.cases((is_pr, items.links.length() > 0), else_=ibis.null("boolean")),
+    )
+    return ctx.materialize("_am_work_items", frame)

@@ -1,0 +1,231 @@
+"""The meeting and work-tracking metrics, registered after the chat metrics in that order."""
+
+from __future__ import annotations
+
+import ibis
+
+from asyncmaturity.metrics import Metric, Sample
+
+_COUNTED = (
+    "A meeting instance counts when it starts in the period (--since/--until on its start), is "
+    "not cancelled and is not all-day (recurrences expanded, overrides and exceptions applied)."
+)
+_SHARED = "over counted instances that are not private (Viva Insights never reads them)"
+_VIVA_SET = (
+    "Following Viva Insights, only counted instances that are not private, last less than 8 h "
+    "and have 2 to 249 attendees (the source's attendee count, else the invitations in the "
+    "store) count. A person attended an instance when their response is not declined "
+    "(accepted, tentative, needs-action or no reply); bots and people the charter excludes "
+    "attend nothing. Active attendees: people who attended at least one such instance in the "
+    "period. Weeks: the period's whole UTC days / 7 (--since to --until, else the first to the "
+    "last counted meeting's start day, inclusive)."
+)
+_VIVA_DEPARTURE = (
+    "Viva Insights measures each person-week and averages them over measured people; this "
+    "divides the total by active attendees x weeks of the period. Attendance comes from "
+    "attendance rows only: an organizer with no attendance row of their own attends nothing."
+)
+_KEPT_FOR_CONTRACT = (
+    "Viva Insights' meeting figures leave out private meetings, meetings of 8 h or more, of 250 "
+    "attendees or more and of a single attendee; this contract figure keeps them (the calendar's "
+    "whole volume, not time spent together)."
+)
+_HOURS = (
+    "Working hours come from the charter: by default Monday to Friday 09:00-17:00 in the "
+    "person's own time zone (the charter's, else the source's, else the charter default, UTC)."
+)
+_ITEMS = (
+    "Work items are issues and pull/merge requests created in the period (--since/--until on "
+    "their creation); items authored by people the charter excludes are left out."
+)
+_BOTS = (
+    "Bots: people a source flags as bots (a login ending in [bot], an app) or the charter lists "
+    "in bots; the charter's excluded people count as no one."
+)
+_SCHEDULE = ("working_days", "working_hours", "timezone", "people")
+
+EVIDENCE_METRICS: tuple[Metric, ...] = (
+    Metric(
+        "meetings.instances",
+        "Meetings",
+        "count",
+        "meetings",
+        f"Count of meeting instances. {_COUNTED} Private instances count.",
+        lambda t: t.count(),
+        sample=Sample("sum", lambda t: ibis.literal(1), day="start_at"),
+        differs_from=_KEPT_FOR_CONTRACT,
+        contract=True,
+    ),
+    Metric(
+        "meetings.hours",
+        "Meeting hours",
+        "hours",
+        "meetings",
+        f"Total scheduled duration of the counted meeting instances, in hours (overlaps count "
+        f"twice: this is the calendar's volume). {_COUNTED} Private instances count.",
+        lambda t: t.duration_s.sum().coalesce(0) / 3600,
+        sample=Sample("sum", lambda t: t.duration_s / 3600, day="start_at"),
+        differs_from=_KEPT_FOR_CONTRACT,
+        contract=True,
+    ),
+    Metric(
+        "meetings.hours_per_person_week",
+        "Meeting hours per person and week",
+        "hours",
+        "attendee_days",
+        f"Attended meeting hours per active attendee per week, one person's overlapping "
+        f"meetings merged (10:00-11:00 and 10:30-11:30 is 1.5 h). {_VIVA_SET}",
+        # Every active attendee has a row for every day, so the mean over rows is per person-day.
+        lambda t: t.meeting_s.mean() * 7 / 3600,
+        sample=Sample("mean", lambda t: t.meeting_s * 7 / 3600, day="day_at"),
+        differs_from=_VIVA_DEPARTURE,
+        contract=True,
+    ),
+    Metric(
+        "focus.hours_per_person_week",
+        "Focus hours per person and week",
+        "hours",
+        "attendee_days",
+        f"Hours in blocks of at least 2 h free of attended meetings inside each active "
+        f"attendee's working hours, per active attendee per week; each working day of the "
+        f"period is taken as that date in the person's own time zone. {_HOURS} The meetings "
+        f"(Viva Insights' set), active attendees and weeks are those of "
+        f"meetings.hours_per_person_week.",
+        lambda t: t.focus_s.mean() * 7 / 3600,
+        sample=Sample("mean", lambda t: t.focus_s * 7 / 3600, day="day_at"),
+        parameters=_SCHEDULE,
+        differs_from=f"Viva Insights' default working hours are 08:00-17:00; ours are the "
+        f"charter's. {_VIVA_DEPARTURE}",
+        contract=True,
+    ),
+    Metric(
+        "meetings.agenda_share",
+        "Meetings with an agenda",
+        "share",
+        "meetings",
+        f"Share, {_SHARED}, whose invitation carries an agenda (instances where the source does "
+        f"not say are left out). {_COUNTED}",
+        lambda t: t.has_agenda.cast("float64").mean(),
+        sample=Sample("mean", lambda t: t.has_agenda, day="start_at"),
+    ),
+    Metric(
+        "meetings.ad_hoc_share",
+        "Ad hoc meetings",
+        "share",
+        "meetings",
+        f"Share, {_SHARED} and with a booking time, booked less than 1 h before they start "
+        f"(start - booked_at < 3600 s; booked after the start counts; instances with no booking "
+        f"time are left out). {_COUNTED}",
+        lambda t: t.ad_hoc.cast("float64").mean(),
+        sample=Sample("mean", lambda t: t.ad_hoc, day="start_at"),
+    ),
+    Metric(
+        "meetings.recurring_share",
+        "Recurring meetings",
+        "share",
+        "meetings",
+        f"Share, {_SHARED}, that belong to a recurring series (instances where the source does "
+        f"not say are left out). {_COUNTED}",
+        lambda t: t.in_series.cast("float64").mean(),
+        sample=Sample("mean", lambda t: t.in_series, day="start_at"),
+    ),
+    Metric(
+        "meetings.outside_hours_share",
+        "Meetings outside the organizer's hours",
+        "share",
+        "meetings",
+        f"Share, {_SHARED}, that start outside the organizer's working hours (the organizer's "
+        f"charter schedule in their time zone; the charter's default schedule when the "
+        f"organizer is unknown). {_HOURS} {_COUNTED}",
+        lambda t: t.outside_hours.cast("float64").mean(),
+        sample=Sample("mean", lambda t: t.outside_hours, day="start_at"),
+        parameters=_SCHEDULE,
+        differs_from="Viva Insights counts the after-hours part of each attendee's meeting "
+        "hours; this classifies whole instances by their start, in the organizer's hours (as "
+        "Viva evaluates meeting metrics in the organizer's time zone).",
+    ),
+    Metric(
+        "meetings.agenda_lead_time.median_s",
+        "Agenda lead time (median)",
+        "seconds",
+        "meetings",
+        f"Median, {_SHARED} and have an agenda and a booking time, of the seconds from booking "
+        f"to start (booked at or after the start: 0); linear-interpolated (quantile_cont). A "
+        f"proxy of how far ahead the agenda was available: calendars record when an event was "
+        f"booked, not when its agenda was written. {_COUNTED}",
+        lambda t: t.agenda_lead_s.median(),
+        sample=Sample("quantile", lambda t: t.agenda_lead_s, q=0.5, day="start_at"),
+    ),
+    Metric(
+        "work.items",
+        "Issues and pull requests",
+        "count",
+        "work_items",
+        f"Count of issues and pull/merge requests created in the period, bot-authored ones "
+        f"included. {_ITEMS}",
+        lambda t: t.is_item.cast("int64").sum().coalesce(0),
+        sample=Sample("sum", lambda t: t.is_item.cast("int64"), day="created_at"),
+        contract=True,
+    ),
+    Metric(
+        "work.first_response.median_s",
+        "Time to first response on work items (median)",
+        "seconds",
+        "work_items",
+        f"Median, over issues and pull/merge requests that got one, of the seconds from "
+        f"creation to the first "
+        f"comment or review by someone other than the author, bots left out; wall clock; "
+        f"linear-interpolated (quantile_cont). {_ITEMS} {_BOTS}",
+        lambda t: t.first_response_s.median(),
+        sample=Sample("quantile", lambda t: t.first_response_s, q=0.5, day="created_at"),
+        parameters=("bots", "exclude"),
+        differs_from="github/issue-metrics starts a pull request's clock when it is ready for "
+        "review and GrimoireLab's time to first attention also counts reactions; this starts "
+        "at creation and counts comments and reviews only.",
+        contract=True,
+    ),
+    Metric(
+        "work.close.median_s",
+        "Time to close work items (median)",
+        "seconds",
+        "work_items",
+        f"Median, over issues and pull/merge requests closed or merged (at any time in the "
+        f"store), of the seconds "
+        f"from creation to the close; a merge counts as a close, the earlier of the two when "
+        f"both; linear-interpolated (quantile_cont). Items still open are left out, so a period "
+        f"with many open items reads faster than it is. {_ITEMS}",
+        lambda t: t.close_s.median(),
+        sample=Sample("quantile", lambda t: t.close_s, q=0.5, day="created_at"),
+        contract=True,
+    ),
+    Metric(
+        "work.owner_share",
+        "Work items with an owner",
+        "share",
+        "work_items",
+        f"Share of issues and pull/merge requests with at least one assignee (items whose "
+        f"source does not say are left out). {_ITEMS}",
+        lambda t: t.has_owner.cast("float64").mean(),
+        sample=Sample("mean", lambda t: t.has_owner, day="created_at"),
+    ),
+    Metric(
+        "work.pr_linked_share",
+        "Pull requests linked to an issue",
+        "share",
+        "work_items",
+        f"Share of pull/merge requests whose list of links to other items is not empty (pull "
+        f"requests whose source gives no list are left out). {_ITEMS}",
+        lambda t: t.linked.cast("float64").mean(),
+        sample=Sample("mean", lambda t: t.linked, day="created_at"),
+    ),
+    Metric(
+        "work.decision_records",
+        "Decision records",
+        "count",
+        "work_items",
+        "Count of work items of kind decision (decision records) created in the period; those "
+        "authored by people the charter excludes are left out.",
+        lambda t: t.is_decision.cast("int64").sum().coalesce(0),
+        sample=Sample("sum", lambda t: t.is_decision.cast("int64"), day="created_at"),
+    ),
+)
