@@ -15,10 +15,13 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
-	$(BIN)/asyncmaturity simulate --out $(DEMO_DIR)/export --people 40 --days 60 --seed 7
+	$(BIN)/asyncmaturity simulate --out $(DEMO_DIR)/export --people 40 --days 60 --seed 7 \
+		--profile reactive --survey-out $(DEMO_DIR)/survey.csv
 	$(BIN)/asyncmaturity ingest $(DEMO_DIR)/export --store $(DEMO_DIR)/store.duckdb
 	$(BIN)/asyncmaturity measure --store $(DEMO_DIR)/store.duckdb --json $(DEMO_DIR)/metrics.json
-	$(BIN)/asyncmaturity report --store $(DEMO_DIR)/store.duckdb --html $(DEMO_DIR)/report.html
+	$(BIN)/asyncmaturity assess --store $(DEMO_DIR)/store.duckdb --survey $(DEMO_DIR)/survey.csv \
+		--json $(DEMO_DIR)/assessment.json --markdown $(DEMO_DIR)/assessment.md \
+		--html $(DEMO_DIR)/report.html
 
 # Page tests need Debian's chromium; install it when missing and we are allowed to (root).
 browser:

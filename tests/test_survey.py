@@ -438,15 +438,25 @@ def test_team_below_min_group_suppressed(definition: SurveyDefinition) -> None:
         ("a", {DOC: 5}),
         ("b", {DOC: 1}),
         ("b", {DOC: 2}),
+        *[("c", {DOC: 3})] * 6,
     )
     results = aggregate(read, definition, min_group_size=5)
-    assert list(results.teams) == ["a"] and results.suppressed_teams == 1
-    # Organization, b included: 5 4 4 3 5 1 2 -> mean 24/7; scores 1 .75 .75 .5 1 0 .25 -> 4.25/7;
-    # favourable (4 or 5) 4/7.
+    # b (2) is below the minimum; a (5) is hidden too, because the organization minus a and c
+    # would otherwise reveal b's two answers (complementary suppression, smallest team first).
+    assert list(results.teams) == ["c"] and results.suppressed_teams == 2
+    # Organization, everyone included: 5 4 4 3 5 1 2 + six 3s -> mean 42/13; scores
+    # 1 .75 .75 .5 1 0 .25 + six .5 -> 7.25/13; favourable (4 or 5) 4/13.
     doc = results.item(DOC)
-    assert doc is not None and doc.n == 7
-    assert doc.mean == pytest.approx(24 / 7) and doc.score == pytest.approx(4.25 / 7)
-    assert doc.share_favourable == pytest.approx(4 / 7)
+    assert doc is not None and doc.n == 13
+    assert doc.mean == pytest.approx(42 / 13) and doc.score == pytest.approx(7.25 / 13)
+    assert doc.share_favourable == pytest.approx(4 / 13)
+    document = results.to_json()
+    assert set(document["teams"]) == {"c"} and document["privacy"]["suppressed_teams"] == 2
+    # Without b, nothing smaller than the minimum can be subtracted out: a and c are both shown.
+    without_b = [(r.team, r.answers) for r in read.rows if r.team != "b"]
+    shown = aggregate(responses(*without_b), definition, min_group_size=5)
+    assert list(shown.teams) == ["a", "c"] and shown.suppressed_teams == 0
+    results = shown
     # Team a: 5 4 4 3 5 -> mean 4.2, scores 1 .75 .75 .5 1 -> .8, favourable 4/5.
     team_doc = results.teams["a"].items[DOC]
     assert (team_doc.mean, team_doc.score, team_doc.share_favourable) == pytest.approx(
@@ -456,9 +466,7 @@ def test_team_below_min_group_suppressed(definition: SurveyDefinition) -> None:
     assert results.teams["a"].items[AGENDA].n == 3
     assert results.teams["a"].items[AGENDA].score is None
     assert results.teams["a"].items[AGENDA].distribution is None
-    document = results.to_json()
-    assert "b" not in document["teams"] and document["privacy"]["suppressed_teams"] == 1
-    json.dumps(document)  # plain JSON types only
+    json.dumps(results.to_json())  # plain JSON types only
 
 
 def test_organization_below_min_group_withheld(definition: SurveyDefinition) -> None:

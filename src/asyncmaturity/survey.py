@@ -1191,9 +1191,19 @@ def aggregate(
     items = figures(by_item, not withheld)
     teams: dict[str, TeamResults] = {}
     suppressed = 0
+    large = {name for name, members in by_team.items() if len(members) >= min_group_size}
+    # Complementary suppression: the organization minus the teams shown must not single out a
+    # group smaller than the minimum (a lone small team, or a few people with no team), so hide
+    # the smallest shown teams until the remainder is large enough.
+    residual = respondents - sum(len(by_team[name]) for name in large)
+    for name in sorted(large, key=lambda n: (len(by_team[n]), n)):
+        if residual == 0 or residual >= min_group_size:
+            break
+        large.discard(name)
+        residual += len(by_team[name])
     for name in sorted(by_team):
         members = by_team[name]
-        if len(members) < min_group_size:
+        if name not in large:
             suppressed += 1
             continue
         values: dict[str, list[float]] = {item.id: [] for item in definition.items}
@@ -1204,8 +1214,9 @@ def aggregate(
         teams[name] = TeamResults(respondents=len(members), items=figures(values, True))
     if suppressed:
         notes.append(
-            f"{suppressed} team(s) with fewer than {_people(min_group_size)} are not shown; "
-            "their answers count for the organization"
+            f"{suppressed} team(s) are not shown (fewer than {_people(min_group_size)}, or "
+            "hidden so that the teams shown cannot be subtracted from the organization to reveal "
+            "a smaller group); their answers count for the organization"
         )
     without_team = sum(1 for response in responses.rows if response.team is None)
     if by_team and without_team:

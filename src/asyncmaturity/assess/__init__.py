@@ -73,18 +73,26 @@ class Assessment:
     def disagreements(self) -> list[dict[str, Any]]:
         """Criteria where what people say and what the data shows differ."""
         found = []
+        seen: set[tuple[str, tuple[str, ...]]] = set()
         for scope, level, outcome in self._outcomes():
-            if outcome.disagrees:
-                found.append(
-                    {
-                        "criterion": outcome.criterion.id,
-                        "scope": scope,
-                        "level": level,
-                        "survey_status": outcome.survey_status,
-                        "data_status": outcome.metric_status,
-                        "text": disagreement_text(outcome, self.survey_definition),
-                    }
-                )
+            criterion = outcome.criterion
+            if not outcome.disagrees or criterion.metric is None or criterion.survey is None:
+                continue
+            # The same metric and items may back several levels; report the pair once.
+            pair = (criterion.metric.id, tuple(criterion.survey.items))
+            if pair in seen:
+                continue
+            seen.add(pair)
+            found.append(
+                {
+                    "criterion": criterion.id,
+                    "scope": scope,
+                    "level": level,
+                    "survey_status": outcome.survey_status,
+                    "data_status": outcome.metric_status,
+                    "text": disagreement_text(outcome, self.survey_definition),
+                }
+            )
         return found
 
     def _outcomes(self) -> list[tuple[str, int, CriterionOutcome]]:

@@ -282,6 +282,30 @@ def render_survey(data: ReportData) -> str:
             ).format(survey["respondents"], privacy["min_group_size"], privacy["suppressed_teams"])
         )
         parts.append(_table(["question", "answers", "score (0-1)", "disagreement (0-1)"], rows))
+        teams = survey.get("teams") or {}
+        if teams:
+            areas = [a["id"] for a in doc["areas"]]
+            names = {a["id"]: a["name"] for a in doc["areas"]}
+            team_rows = []
+            for team, figures in teams.items():
+                row: list[Any] = [team, figures["respondents"]]
+                for area in areas:
+                    scores = [
+                        f["score"]
+                        for item_id, f in figures["items"].items()
+                        if f["score"] is not None
+                        and (questions.get(item_id) or {}).get("area") == area
+                    ]
+                    row.append(f"{sum(scores) / len(scores):.2f}" if scores else "-")
+                team_rows.append(row)
+            parts.append(
+                _table(
+                    ["team", "respondents", *[names[a] for a in areas]],
+                    team_rows,
+                    caption="Mean survey score per team and area (teams of at least the "
+                    "minimum group size)",
+                )
+            )
     else:
         parts.append(Markup('<p class="note note-empty">No survey responses were given.</p>'))
     if doc.get("disagreements"):
