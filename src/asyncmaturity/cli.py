@@ -508,6 +508,7 @@ def assess(
             path.write_text(content, encoding="utf-8")
             err.print(f"Wrote {path}")
     if html is not None:
+        from asyncmaturity.assess.compare import compare_assessments
         from asyncmaturity.report import render_assessment_html
 
         html.parent.mkdir(parents=True, exist_ok=True)
@@ -518,6 +519,7 @@ def assess(
                 charter=load_charter(charter),
                 since=_when(since, "--since"),
                 until=_when(until, "--until"),
+                comparison=compare_assessments(earlier, document) if earlier else None,
             ),
             encoding="utf-8",
         )
@@ -570,13 +572,26 @@ def compare(
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Write the comparison JSON ('-' for stdout).")
     ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", help="Write the after assessment's report with the comparison."),
+    ] = None,
 ) -> None:
     """Change per metric and per area between two assessments, with 95% bootstrap intervals."""
     from asyncmaturity.assess import read_assessment
     from asyncmaturity.assess.compare import compare_assessments
 
-    result = compare_assessments(read_assessment(before), read_assessment(after))
+    earlier, later = read_assessment(before), read_assessment(after)
+    result = compare_assessments(earlier, later)
     text = json.dumps(result, indent=2)
+    if html is not None:
+        from asyncmaturity.report import render_assessment_html
+
+        html.parent.mkdir(parents=True, exist_ok=True)
+        html.write_text(
+            render_assessment_html(later, store=None, comparison=result), encoding="utf-8"
+        )
+        err.print(f"Report: {html.resolve()}")
     if json_out is not None and str(json_out) == "-":
         typer.echo(text)
         return
@@ -591,10 +606,13 @@ def compare(
             row["verdict"],
         )
     out.print(areas)
-    metrics_table = Table(
-        "metric", "before", "after", "change", "95% interval", "verdict", title="Metrics"
-    )
+    metrics_table = Table(title="Metrics (those with data)")
+    metrics_table.add_column("metric", no_wrap=True)
+    for heading in ("before", "after", "change", "95% interval", "verdict"):
+        metrics_table.add_column(heading)
     for row in result["metrics"]:
+        if row["before"] is None and row["after"] is None:
+            continue
         unit = METRICS[row["id"]].unit if row["id"] in METRICS else "count"
         metrics_table.add_row(
             row["id"],
@@ -603,7 +621,8 @@ def compare(
             format_value(row["change"], unit) if row["change"] is not None else "-",
             "-"
             if row["interval"] is None
-            else f"{format_value(row['interval'][0], unit)} .. {format_value(row['interval'][1], unit)}",
+            else f"{format_value(row['interval'][0], unit)} .. "
+            f"{format_value(row['interval'][1], unit)}",
             row["verdict"],
         )
     out.print(metrics_table)

@@ -33,7 +33,12 @@ def render_assessment_html(
             store=store, charter=charter, since=since, until=until, title=title
         )
     else:
-        data = empty_report_data(title, min_group_size=charter.min_group_size)
+        period = document.get("period") or {}
+        data = replace(
+            empty_report_data(title, min_group_size=charter.min_group_size),
+            period_start=(period.get("first") or "")[:10] or None,
+            period_end=(period.get("last") or "")[:10] or None,
+        )
     return render_html(replace(data, assessment=document, comparison=comparison))
 
 
