@@ -120,6 +120,16 @@ def _task_measure(args: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _task_assess(args: dict[str, Any]) -> dict[str, Any]:
+    """assess: measure plus 200 bootstrap replicates, the coordination cost and the placement."""
+    from asyncmaturity.assess import assess
+
+    started = time.perf_counter()
+    result = assess(store=args["store"])
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "figures": {k: result.metrics.get(k) for k in COMPARED}}
+
+
 def _task_measure_org(args: dict[str, Any]) -> dict[str, Any]:
     """measure's frames and aggregates for the organization scope only (a diagnostic)."""
     from asyncmaturity.charter import Charter
@@ -134,7 +144,7 @@ def _task_measure_org(args: dict[str, Any]) -> dict[str, Any]:
         frames = build_frames(store, Charter())
         for name, frame in (("human", frames.human), ("roots", frames.roots)):
             chosen = [m for m in METRICS.values() if m.frame == name and m.id in COMPARED]
-            figures.update(_aggregate(frame, chosen, [])[0])
+            figures.update(_aggregate(frame, chosen, [], None)[0])
     seconds = time.perf_counter() - started
     return {"seconds": seconds, "figures": figures}
 
@@ -173,6 +183,7 @@ TASKS = {
     "floor": _task_floor,
     "text_floor": _task_text_floor,
     "measure": _task_measure,
+    "assess": _task_assess,
     "measure_org": _task_measure_org,
     "sql": _task_sql,
     "sql_scopes": _task_sql_scopes,
@@ -638,21 +649,24 @@ def bench_measure(report: Report, workdir: Path, messages: int, repeat: int) -> 
     orgs: list[dict[str, Any]] = []
     sqls: list[dict[str, Any]] = []
     scoped_sqls: list[dict[str, Any]] = []
+    assessments: list[dict[str, Any]] = []
     for round_ in range(repeat):
         sqls.append(run_child("sql", store=str(store)))
         scoped_sqls.append(run_child("sql_scopes", store=str(store)))
         measures.append(run_child("measure", store=str(store)))
         orgs.append(run_child("measure_org", store=str(store)))
+        assessments.append(run_child("assess", store=str(store)))
         print(
             f"round {round_ + 1}/{repeat}: SQL {sqls[-1]['seconds']:.1f} s, SQL with scopes "
             f"{scoped_sqls[-1]['seconds']:.1f} s, measure {measures[-1]['seconds']:.1f} s, "
-            f"organization only {orgs[-1]['seconds']:.1f} s",
+            f"organization only {orgs[-1]['seconds']:.1f} s, assess {assessments[-1]['seconds']:.1f} s",
             flush=True,
         )
     sql_s = statistics.median(r["seconds"] for r in sqls)
     scoped_s = statistics.median(r["seconds"] for r in scoped_sqls)
     measure_s = statistics.median(r["seconds"] for r in measures)
     org_s = statistics.median(r["seconds"] for r in orgs)
+    assess_s = statistics.median(r["seconds"] for r in assessments)
     report.table(
         f"Measure: store of {count:,} messages (ingested once in {_s(ingested['seconds'])}, "
         f"peak RSS {_gib(ingested['peak_rss'])}), median of {repeat}",
@@ -679,6 +693,12 @@ def bench_measure(report: Report, workdir: Path, messages: int, repeat: int) -> 
                 sqls,
                 "1.00x",
             ),
+            _timing_row(
+                "(information) asyncmaturity assess: measure + 200 bootstrap replicates, "
+                "coordination cost, placement and roadmap",
+                assessments,
+                f"{assess_s / scoped_s:.2f}x ({assess_s / measure_s:.2f}x measure)",
+            ),
         ],
     )
     figures_table(
@@ -691,6 +711,10 @@ def bench_measure(report: Report, workdir: Path, messages: int, repeat: int) -> 
         },
     )
     bad = disagreements(measures[0]["figures"], sqls[0]["figures"], COMPARED)
+    bad += [
+        f"{m} (assess)"
+        for m in disagreements(assessments[0]["figures"], measures[0]["figures"], COMPARED)
+    ]
     # Every breakdown group measure shows (those at or above the minimum group size).
     compared_groups = 0
     for scope, groups in measures[0]["scopes"].items():

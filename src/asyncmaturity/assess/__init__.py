@@ -381,6 +381,7 @@ def assess(
         metrics=metrics,
         cost=cost,
         stages=stages,
+        survey=scores,
     )
     survey_reps = _survey_replicates(results, definition, replicate_count, seed)
     area_reps: dict[str, list[int | None]] = {a.id: [] for a in chosen.areas}

@@ -17,12 +17,13 @@ from asyncmaturity.bootstrap import interval
 def _directions(document: dict[str, Any]) -> dict[str, int]:
     """+1 where higher is better, -1 where lower is, from the criteria's thresholds."""
     found: dict[str, int] = {}
-    for area in document.get("areas", []):
-        for level in area["levels"]:
-            for criterion in level["criteria"]:
-                metric = criterion.get("metric")
-                if metric:
-                    found[metric["id"]] = 1 if metric["op"] in (">=", ">") else -1
+    levels = [level for area in document.get("areas", []) for level in area["levels"]]
+    levels += (document.get("stage") or {}).get("stages", [])
+    for level in levels:
+        for criterion in level["criteria"]:
+            metric = criterion.get("metric")
+            if metric:
+                found[metric["id"]] = 1 if metric["op"] in (">=", ">") else -1
     return found
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from asyncmaturity.assess.cost import CoordinationCost
-from asyncmaturity.assess.evaluate import CriterionOutcome, Placement
+from asyncmaturity.assess.evaluate import CriterionOutcome, Placement, survey_check_score
 from asyncmaturity.frameworks import Framework, MetricCheck, Practice, SurveyCheck
 
 EFFORT_POINTS = {"low": 1, "medium": 2, "high": 3}
@@ -76,9 +76,7 @@ class RoadmapAction:
             "addresses": [a.__dict__ for a in self.addresses],
             "target": _target_json(practice.target, practice.survey_target),
             "baseline": self.baseline,
-            "target_met_now": None
-            if self.baseline is None or practice.target is None
-            else practice.target.passes(self.baseline),
+            "target_met_now": _target_met(practice, self.baseline),
             "saving": None
             if practice.saving is None
             else {
@@ -91,6 +89,16 @@ class RoadmapAction:
                 else None,
             },
         }
+
+
+def _target_met(practice: Practice, baseline: float | None) -> bool | None:
+    if baseline is None:
+        return None
+    if practice.target is not None:
+        return practice.target.passes(baseline)
+    if practice.survey_target is not None:
+        return baseline >= practice.survey_target.min_score
+    return None
 
 
 def _target_json(metric: MetricCheck | None, survey: SurveyCheck | None) -> dict[str, Any] | None:
@@ -119,8 +127,12 @@ def build_roadmap(
     metrics: dict[str, float | int | None],
     cost: CoordinationCost | None,
     stages: Framework | None = None,
+    survey: dict[str, float | None] | None = None,
 ) -> list[RoadmapAction]:
-    """Rank the practices that address the failing criteria of each next level and stage."""
+    """Rank the practices that address the failing criteria of each next level and stage.
+
+    `survey` holds the item scores, the baseline of actions whose target is a survey check.
+    """
     actions: dict[str, RoadmapAction] = {}
     known = [a.level for a in placement.areas if a.level is not None]
     lowest = min(known) if known else None
@@ -159,7 +171,10 @@ def build_roadmap(
     for action in actions.values():
         _project_saving(action, cost)
         target = action.practice.target
-        action.baseline = _float(metrics.get(target.id)) if target is not None else None
+        if target is not None:
+            action.baseline = _float(metrics.get(target.id))
+        elif action.practice.survey_target is not None:
+            action.baseline = survey_check_score(action.practice.survey_target.items, survey or {})
         saving = action.saving_hours_per_person_week or 0.0
         important = any(a.bottleneck for a in action.addresses)
         urgent = (

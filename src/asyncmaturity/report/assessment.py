@@ -335,7 +335,7 @@ def render_change(data: ReportData) -> str:
         ]
         parts.append(
             _table(
-                ["previous action", "target", "before", "now"],
+                ["previous action", "target met?", "before", "now"],
                 rows,
                 caption="Were the previous roadmap's targets met?",
             )
