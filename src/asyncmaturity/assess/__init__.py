@@ -241,6 +241,9 @@ def _framework_json(framework: Framework) -> dict[str, Any]:
         "version": framework.version,
         "levels": [{"value": lv.value, "name": lv.name} for lv in framework.levels],
         "attribution": framework.attribution.model_dump() if framework.attribution else None,
+        "dimensions": [
+            {"id": d.id, "name": d.name, "metrics": d.metrics} for d in framework.dimensions
+        ],
     }
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from markupsafe import Markup
 
 from asyncmaturity.report import svg
-from asyncmaturity.report.format import criterion_evidence
+from asyncmaturity.report.format import criterion_evidence, metric_value_text
 from asyncmaturity.report.model import ReportData
 
 STATUS_CLASS = {"met": "ok", "not met": "bad", "unknown": "unknown"}
@@ -101,7 +101,25 @@ def render_levels(data: ReportData) -> str:
         coverage["known"], coverage["criteria"], coverage["from_data"], coverage["from_survey"]
     )
     table = _table(["area", "level", "confidence", "criteria with evidence"], rows)
-    return Markup("{}{}{}{}").format(lead, Markup(chart), table, summary)
+    dimensions = Markup("")
+    stage_framework = doc.get("stage_framework") or {}
+    if stage_framework.get("dimensions"):
+        metrics = doc.get("metrics") or {}
+        dimension_rows = [
+            [
+                d["name"],
+                Markup("<br>").join(
+                    f"{m} = {metric_value_text(m, metrics.get(m))}" for m in d["metrics"]
+                ),
+            ]
+            for d in stage_framework["dimensions"]
+        ]
+        dimensions = _table(
+            ["WMI assessment dimension", "evidence"],
+            dimension_rows,
+            caption="The WMI model's six assessment dimensions and the metrics that measure them",
+        )
+    return Markup("{}{}{}{}{}").format(lead, Markup(chart), table, summary, dimensions)
 
 
 def render_roadmap(data: ReportData) -> str:
