@@ -235,3 +235,21 @@ def test_frameworks_commands(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: {bad}: field kind:")
     assert "Traceback" not in result.output + result.stderr
+
+
+def test_every_data_file_of_the_package_is_declared_package_data() -> None:
+    import fnmatch
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    config = tomllib.loads((root / "pyproject.toml").read_text())
+    patterns = config["tool"]["setuptools"]["package-data"]["asyncmaturity"]
+    package = root / "src" / "asyncmaturity"
+    data = [
+        p.relative_to(package).as_posix()
+        for p in package.rglob("*")
+        if p.is_file() and p.suffix not in (".py", ".pyc")
+    ]
+    assert any(name.startswith("frameworks/data/") for name in data)
+    missing = [name for name in data if not any(fnmatch.fnmatch(name, p) for p in patterns)]
+    assert not missing, f"not shipped in a wheel: {missing}"
