@@ -428,11 +428,6 @@ def render_change(data: ReportData) -> str:
     return Markup("").join(parts)
 
 
-def has_change(data: ReportData) -> bool:
-    """Whether there is anything to show about change (always true with an assessment)."""
-    return data.assessment is not None
-
-
 def _fmt(value: float | None) -> str:
     return "-" if value is None else f"{value:.4g}"
 
