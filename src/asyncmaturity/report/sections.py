@@ -331,7 +331,9 @@ SECTIONS: list[ReportSection] = [
     ReportSection(
         "roadmap", "Roadmap to the next level", assessment.render_roadmap, assessment.has_assessment
     ),
-    ReportSection("change", "Before and after", assessment.render_change, assessment.has_assessment),
+    ReportSection(
+        "change", "Before and after", assessment.render_change, assessment.has_assessment
+    ),
     ReportSection(
         "criteria", "Criteria and evidence", assessment.render_criteria, assessment.has_assessment
     ),
