@@ -39,6 +39,7 @@ docs: $(STAMP)
 	$(BIN)/asyncmaturity docs frameworks > docs/frameworks.md
 
 bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/run.py
 
 clean:

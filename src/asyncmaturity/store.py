@@ -17,7 +17,7 @@ import duckdb
 
 from asyncmaturity.errors import StoreError
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 # One statement per canonical table of DESIGN.md. Keys are strings so that the same tables can be
 # exported to Parquet and read by any engine; timestamps are UTC instants stored without a zone.
@@ -45,7 +45,7 @@ SCHEMA: dict[str, str] = {
         "is_reply BOOLEAN NOT NULL, kind VARCHAR NOT NULL, subtype VARCHAR, text_length INTEGER, "
         "links INTEGER, record_links INTEGER, mentions INTEGER, broadcast BOOLEAN, "
         "is_question BOOLEAN, decision_language BOOLEAN, edited BOOLEAN, reactions INTEGER, "
-        f"text VARCHAR, {_PROVENANCE}"
+        f"text VARCHAR, local_offset_s INTEGER, subject VARCHAR, {_PROVENANCE}"
     ),
     "meetings": (
         "meeting_key VARCHAR NOT NULL, series_key VARCHAR, organizer_key VARCHAR, "
@@ -67,6 +67,10 @@ SCHEMA: dict[str, str] = {
         f"actor_key VARCHAR, occurred_at TIMESTAMP NOT NULL, {_PROVENANCE}"
     ),
 }
+# Columns added after a schema version, so that an older store gets them when opened for writing.
+MIGRATIONS: dict[str, list[tuple[str, str]]] = {
+    "2": [("messages", "local_offset_s INTEGER"), ("messages", "subject VARCHAR")],
+}
 # Tables whose rows are evidence (the rest is bookkeeping); each row's key column.
 EVIDENCE_KEYS: dict[str, str] = {
     "people": "person_key",
@@ -83,6 +87,25 @@ EVIDENCE_KEYS: dict[str, str] = {
 def identity_hash(secret: str, identity: str) -> str:
     """Keyed hash of one source identity ('slack:U123', 'email:a@b.org'), as stored in SQL."""
     return hashlib.sha256(f"{secret}|{identity}".encode()).hexdigest()
+
+
+def person_key_sql(identity_sql: str) -> str:
+    """DuckDB SQL for the person key of an identity expression (uses the `$secret` parameter).
+
+    The identity is 'email:' plus the lower-cased address where a source knows one (that is what
+    links one person across sources), else '<source>:<id>' ('slack:U123', 'github:octocat').
+    """
+    return f"substr(sha256($secret || '|' || ({identity_sql})), 1, 32)"
+
+
+def identity_hash_sql(identity_sql: str) -> str:
+    """DuckDB SQL for the stored identity hash of an identity expression (uses `$secret`)."""
+    return f"sha256($secret || '|' || ({identity_sql}))"
+
+
+def person_key(secret: str, identity: str) -> str:
+    """The person key of one identity, as :func:`person_key_sql` computes it in SQL."""
+    return identity_hash(secret, identity)[:32]
 
 
 def normalize_identity(raw: str) -> str:
@@ -133,7 +156,26 @@ class EvidenceStore:
         elif "store_meta" not in tables:
             con.close()
             raise StoreError(f"{path}: not an asyncmaturity store (no store_meta table)")
+        elif not read_only:
+            store._migrate()
         return store
+
+    def _migrate(self) -> None:
+        """Add the columns of later schema versions to an older store (idempotent)."""
+        row = self.con.execute(
+            "SELECT value FROM store_meta WHERE key = 'schema_version'"
+        ).fetchone()
+        version = row[0] if row else "1"
+        pending = [(v, changes) for v, changes in MIGRATIONS.items() if int(v) > int(version)]
+        if not pending:
+            return
+        with self.transaction():
+            for _, changes in pending:
+                for table, column in changes:
+                    self.con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column}")
+            self.con.execute(
+                "UPDATE store_meta SET value = ? WHERE key = 'schema_version'", [SCHEMA_VERSION]
+            )
 
     def _initialise(self) -> None:
         with self.transaction():

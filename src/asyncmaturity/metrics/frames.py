@@ -179,6 +179,7 @@ def build_frames(
         "is_question",
         "decision_language",
         "mentions",
+        "local_offset_s",
     )
 
     conversations = con.table("conversations")
@@ -220,7 +221,14 @@ def build_frames(
     high = (last or datetime(2000, 1, 1)).date() + timedelta(days=2)
     offsets = ibis.memtable(offset_table(zones, low, high))
 
-    human = with_local_seconds(human, ts="sent_at", zone="tz", offsets=offsets, out="local_s")
+    human = with_local_seconds(human, ts="sent_at", zone="tz", offsets=offsets, out="zone_s")
+    # An e-mail's local time is the offset in its own Date header, not its author's zone.
+    human = human.mutate(
+        local_s=ibis.cases(
+            (human.local_offset_s.notnull(), human.sent_s + human.local_offset_s.cast("float64")),
+            else_=human.zone_s,
+        )
+    ).drop("zone_s")
     human = human.mutate(after_hours=~is_working_time(human, human.local_s))
     # Every scope of every metric reads these frames: compute them once, not once per query.
     # Schedules stay out (they are per person, not per message) and rejoin the first replies.
@@ -250,6 +258,7 @@ def build_frames(
         r_author=human.author_key,
         r_sent_s=human.sent_s,
         r_local_s=human.local_s,
+        r_offset_s=human.local_offset_s,
     )
     candidates = roots.select(
         f_key="message_key", f_author="author_key", f_at="sent_at", f_s="sent_s"
@@ -263,7 +272,16 @@ def build_frames(
     first_replies = with_schedule(pairs.filter(pairs.rank == 0), "r_author").drop("person_id")
     # The root's instant on the responder's clock: business time is the responder's.
     first_replies = with_local_seconds(
-        first_replies, ts="f_at", zone="tz", offsets=offsets, out="f_local_s"
+        first_replies, ts="f_at", zone="tz", offsets=offsets, out="f_zone_s"
+    )
+    first_replies = first_replies.mutate(
+        f_local_s=ibis.cases(
+            (
+                first_replies.r_offset_s.notnull(),
+                first_replies.f_s + first_replies.r_offset_s.cast("float64"),
+            ),
+            else_=first_replies.f_zone_s,
+        )
     )
     first_replies = first_replies.select(
         fr_key=first_replies.f_key,
