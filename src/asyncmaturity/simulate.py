@@ -50,7 +50,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import numpy.typing as npt
 
-from asyncmaturity.sources.slack import DECISION_PATTERN
+from asyncmaturity.sources.features import DECISION_PATTERN
 
 __all__ = [
     "SimulationParams",

@@ -23,6 +23,7 @@ import pyarrow as pa
 from asyncmaturity.errors import InvalidExport, UnknownTimeZone
 from asyncmaturity.sources import SourceReport
 from asyncmaturity.sources.archive import extracted
+from asyncmaturity.sources.features import DECISION_PATTERN
 
 if TYPE_CHECKING:
     from asyncmaturity.ingest import IngestContext
@@ -511,7 +512,3 @@ def _insert(ctx: IngestContext, path: Path) -> None:
     )
 
 
-DECISION_PATTERN = (
-    r"\b(we decided|decided to|decision:|let's go with|lets go with|we will go with|"
-    r"we'll go with|agreed to|we agreed|approved)\b"
-)
