@@ -311,6 +311,11 @@ def test_metrics_recover_simulation(
     result = measure(store=tmp_path / "s.duckdb")
     assert_close(result.metrics, expected_metrics(GROUND_TRUTH))
     assert result.metrics["messages.human"] == ground_truth[1].human_messages
+    # One source in the store: its group in the `source` breakdown is the organization.
+    assert list(result.scopes["source"]) == ["slack"]
+    by_source = result.scopes["source"]["slack"]
+    for metric_id in ("messages.human", "response.answered_share", "hours.after_hours_share"):
+        assert by_source[metric_id] == result.metrics[metric_id]
 
 
 def test_expected_metrics_follow_the_parameters() -> None:

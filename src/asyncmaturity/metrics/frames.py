@@ -32,6 +32,7 @@ SCOPES = {
     "conversation_kind": ["conversation_kind"],
     "channel": ["channel"],
     "month": ["month"],
+    "source": ["source"],
 }
 CHANNEL_KINDS = ("public channel", "private channel", "urgent channel")
 
@@ -180,6 +181,7 @@ def build_frames(
         "decision_language",
         "mentions",
         "local_offset_s",
+        "source",
     )
 
     conversations = con.table("conversations")
@@ -243,6 +245,7 @@ def build_frames(
         "channel",
         "month",
         "is_question",
+        "source",
     )
     # A thread whose replies point at a system of record was answered with a durable link.
     linked = (
