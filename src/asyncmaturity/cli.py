@@ -140,6 +140,22 @@ def ingest(
     ] = False,
     charter: CharterOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="Start of the calendar expansion window, UTC (YYYY-MM-DD[THH:MM]); "
+            "other sources ignore it.",
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            "--until",
+            help="End of the calendar expansion window, UTC, exclusive; a date includes that "
+            "day; other sources ignore it.",
+        ),
+    ] = None,
 ) -> None:
     """Add exports to the evidence store: idempotent, and all or nothing."""
     from asyncmaturity.ingest import ingest as run_ingest
@@ -154,6 +170,8 @@ def ingest(
             keep_text=keep_text,
             charter=norms,
             progress=progress,
+            since=_when(since, "--since"),
+            until=_when(until, "--until"),
         )
     for export in summary.exports:
         out.print(f"{export.path}: {export.detected}", highlight=False)

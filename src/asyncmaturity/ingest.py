@@ -13,7 +13,7 @@ import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,12 @@ from asyncmaturity.store import EVIDENCE_KEYS, EvidenceStore
 
 Progress = Callable[[str, int, int], None]
 PROVENANCE = ("source", "origin", "parser_version", "ingest_id")
+# Columns a later export may fill in on a record already stored (never overwriting a value).
+FILLABLE = {
+    "people": ("tz", "team", "display_name"),
+    "work_items": ("closed_at", "merged_at"),
+}
+Window = tuple[datetime | None, datetime | None]
 
 
 @dataclass
@@ -39,6 +45,8 @@ class IngestContext:
     keep_text: bool
     record_systems: list[str]
     on_progress: Progress | None = None
+    # Half-open UTC bounds (naive) on calendar expansion, from --since/--until; None: unbounded.
+    window: Window = (None, None)
     added: dict[str, int] = field(default_factory=dict)
     duplicates: dict[str, int] = field(default_factory=dict)
 
@@ -74,6 +82,8 @@ class IngestContext:
         extra = ", ".join(f"$p_{name} AS {name}" for name in PROVENANCE if name not in columns)
         extra_params = {f"p_{name}": filled[name] for name in PROVENANCE if name not in columns}
         key = EVIDENCE_KEYS[table]
+        if table in FILLABLE:
+            self._complete(table, [c for c in FILLABLE[table] if c in columns])
         staged_row = self.con.execute(
             f"SELECT count(*), count(*) - (SELECT count(*) FROM (SELECT DISTINCT {key} FROM _new)) "
             "FROM _new"
@@ -97,6 +107,25 @@ class IngestContext:
         self.duplicates[table] = self.duplicates.get(table, 0) + duplicate
         self.con.execute("DROP TABLE _new")
         return added
+
+
+    def _complete(self, table: str, fillable: list[str]) -> None:
+        """Fill in what an earlier export did not know about a record already stored.
+
+        Keys decide identity and known values stay, but a value the store lacks is taken from a
+        later export: the time zone a chat profile gives a person first seen by e-mail (linked by
+        the same address), or the close of an issue first ingested while it was open.
+        """
+        key = EVIDENCE_KEYS[table]
+        for column in fillable:
+            self.con.execute(
+                f"""
+                UPDATE {table} SET {column} = n.{column}
+                FROM (SELECT {key}, any_value({column}) AS {column} FROM _new
+                      WHERE {column} IS NOT NULL GROUP BY {key}) n
+                WHERE {table}.{key} = n.{key} AND {table}.{column} IS NULL
+                """
+            )
 
 
 @dataclass
@@ -164,6 +193,8 @@ def ingest(
     charter: Charter | None = None,
     progress: Progress | None = None,
     memory_limit: str = "1GB",
+    since: date | datetime | None = None,
+    until: date | datetime | None = None,
 ) -> IngestSummary:
     """Add the records of every export in `paths` to the store, in one transaction.
 
@@ -174,6 +205,8 @@ def ingest(
         keep_text: store message text and display names (off by default: derived features only).
         charter: supplies the system-of-record URL patterns; defaults otherwise.
         progress: called as ``progress(stage, done, total)`` during long stages.
+        since, until: the calendar expansion window, UTC, half-open (a date `until` includes
+            that whole day); sources other than calendars ignore it.
 
     On any error the store is left exactly as it was (a store this call created is removed).
     """
@@ -183,10 +216,11 @@ def ingest(
         if not export.exists():
             raise InvalidExport(f"{export}: no such file or folder")
     sources = [get_source(format) if format else detect_source(export) for export in exports]
+    window = expansion_window(since, until)
     created = not store_path.exists()
     try:
         summary = _ingest_all(
-            store_path, exports, sources, strict, keep_text, charter, progress, memory_limit
+            store_path, exports, sources, strict, keep_text, charter, progress, memory_limit, window
         )
     except (AsyncMaturityError, KeyboardInterrupt):
         if created:
@@ -210,6 +244,7 @@ def _ingest_all(
     charter: Charter | None,
     progress: Progress | None,
     memory_limit: str,
+    window: Window = (None, None),
 ) -> IngestSummary:
     charter = charter or Charter()
     with EvidenceStore.open(store_path) as store:
@@ -230,6 +265,7 @@ def _ingest_all(
                     keep_text=keep_text,
                     record_systems=charter.record_systems,
                     on_progress=progress,
+                    window=window,
                 )
                 report: SourceReport = source.ingest(ctx, export)
                 if strict and report.skipped_total:
@@ -266,6 +302,32 @@ def _ingest_all(
                     ],
                 )
         return IngestSummary(store=str(store_path), exports=results)
+
+
+def expansion_window(since: date | datetime | None, until: date | datetime | None) -> Window:
+    """Half-open naive UTC bounds from `since`/`until`, read as `measure` reads its period.
+
+    A date is midnight UTC; a date `until` includes that whole day; an aware date-time is
+    converted to UTC. Raises :class:`InvalidExport` when the window ends before it starts.
+
+    >>> expansion_window(date(2024, 1, 1), date(2024, 12, 31))
+    (datetime.datetime(2024, 1, 1, 0, 0), datetime.datetime(2025, 1, 1, 0, 0))
+    """
+
+    def start_of(day: date | datetime) -> datetime:
+        if isinstance(day, datetime):
+            return day if day.tzinfo is None else day.astimezone(UTC).replace(tzinfo=None)
+        return datetime(day.year, day.month, day.day)
+
+    low = start_of(since) if since is not None else None
+    high = None
+    if until is not None:
+        high = start_of(until)
+        if not isinstance(until, datetime):
+            high += timedelta(days=1)
+    if low is not None and high is not None and high <= low:
+        raise InvalidExport(f"--until {until} is not after --since {since}: the window is empty")
+    return low, high
 
 
 def _remove_store(path: Path) -> None:

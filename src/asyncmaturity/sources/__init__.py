@@ -91,6 +91,27 @@ def _register_builtins() -> None:
     from asyncmaturity.sources.slack import SlackSource
 
     register(SlackSource())
+    from asyncmaturity.sources.ical import IcalSource
+
+    register(IcalSource())
+    from asyncmaturity.sources.mail import MaildirSource, MboxSource
+
+    register(MboxSource())
+    register(MaildirSource())
+    from asyncmaturity.sources.github import GitHubSource
+    from asyncmaturity.sources.gitlab import GitLabSource
+    from asyncmaturity.sources.jira import JiraSource
+
+    register(GitHubSource())
+    register(GitLabSource())
+    register(JiraSource())
+    from asyncmaturity.sources.mattermost import MattermostSource
+    from asyncmaturity.sources.teams import TeamsSource
+    from asyncmaturity.sources.zulip import ZulipSource
+
+    register(MattermostSource())
+    register(ZulipSource())
+    register(TeamsSource())
 
 
 _register_builtins()

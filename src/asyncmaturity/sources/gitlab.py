@@ -1,0 +1,479 @@
+"""GitLab issues, merge requests and their notes (REST API JSON).
+
+Accepted layouts: a JSON file, or a folder or .zip of them (``*.json``, ``*.jsonl``,
+``*.ndjson``), each a JSON array of records (API pages as saved, or arrays of pages), JSON Lines,
+one record, or an object wrapping arrays under ``issues``, ``merge_requests`` / ``mrs``,
+``notes`` or ``discussions``.
+
+What each record is:
+
+- an issue or merge request has an ``iid``; it is a merge request when it has ``merged_at``,
+  ``source_branch`` or a ``/-/merge_requests/`` URL, or sits under a merge-requests key. Read:
+  ``created_at``, ``closed_at``, ``merged_at``, ``author`` (``username``, ``bot``, ``email``
+  where the API gives one), ``assignees`` (else ``assignee``; absent: the item does not say),
+  ``labels`` (strings, or objects with ``name``), ``title``, ``description``; embedded
+  ``notes`` and ``discussions`` lists are read as below;
+- a note has ``noteable_type`` / ``noteable_iid`` (or sits under a notes key, or inside its item):
+  a note with ``system: true`` is an event, not a comment: "closed", "reopened" and "merged"
+  notes are 'state' events, "assigned to" / "unassigned" notes 'assignment' events, "approved
+  this merge request" a 'review'; other system notes (labels, mentions, commits) are not kept.
+  Every other note is a 'comment'. Notes on commits or snippets are not kept;
+- a discussion (``individual_note`` or a ``notes`` list without an ``iid``) is its notes.
+
+A note names its item by ``noteable_type`` and ``noteable_iid``; where the iid is null (the
+discussions API of some versions) by ``noteable_id``, the item's global ``id``, which must then
+be in the export (else the note is a counted skip).
+
+The project of a record is the path in its ``web_url`` or ``references.full``; a record with
+only a ``project_id`` (notes) takes the path another record gives that id, else 'project:<id>';
+a record naming neither takes the one project of the export. Issues and merge requests have their
+own number spaces: keys are md5('gitlab|group/project|#5') and md5('gitlab|group/project|!7').
+Merge requests have kind 'merge_request'.
+
+Bots: an author with ``bot: true``, or a username ending in "-bot" or "[bot]", or a project or
+group access-token bot ("project_12_bot_...", "group_3_bot_..."). Decision records, as on GitHub:
+a decision label ('decision', 'adr', 'rfc'...), a title starting 'ADR' or 'Decision:' (issues), or
+a description with Context / Decision / Consequences headings (issues and merge requests). Links:
+``#5``, ``!7``, ``group/project#5`` and issue or merge-request URLs in the title and description.
+
+Times are ISO 8601 with their offset applied; a record whose date cannot be read is a counted
+skip naming the file and record; malformed JSON stops the ingest with the file's name.
+
+Left out: epics, milestones, time tracking, award emoji, resource-event APIs (which name items
+by their global id, not their iid) and all texts.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from asyncmaturity.errors import InvalidExport
+from asyncmaturity.sources import SourceReport
+from asyncmaturity.sources.trackers import (
+    BATCH_ROWS,
+    JSON_SUFFIXES,
+    BadDate,
+    InputFile,
+    JsonRecord,
+    Stage,
+    input_files,
+    insert_staged,
+    is_decision,
+    is_slack_folder,
+    json_records,
+    parse_instant,
+    peek,
+    summary,
+)
+
+if TYPE_CHECKING:
+    from asyncmaturity.ingest import IngestContext
+
+MR_HINTS = frozenset({"merge_requests", "mergerequests", "mrs"})
+NOTE_HINTS = frozenset({"notes"})
+DISCUSSION_HINTS = frozenset({"discussions"})
+LIST_KEYS = frozenset({"issues", "items"}) | MR_HINTS | NOTE_HINTS | DISCUSSION_HINTS
+ITEM_URL = re.compile(r"https?://[^/\s\"]+/(.+?)/-/(issues|merge_requests|work_items)/(\d+)")
+FULL_REF = re.compile(r"^(.+?)([#!])(\d+)$")
+URL_REF = re.compile(r"https?://[^\s/]+/([\w./-]+?)/-/(issues|merge_requests|work_items)/(\d+)")
+CROSS_REF = re.compile(r"(?<![\w/.@-])([A-Za-z0-9][\w.-]*(?:/[\w.-]+)+)([#!])(\d+)\b")
+LOCAL_REF = re.compile(r"(?<![\w/&#!])([#!])(\d+)\b")
+BOT_NAME = re.compile(r"(?:-bot|\[bot\])$|^(?:project|group)_\d+_bot", re.IGNORECASE)
+STATE_NOTE = re.compile(r"^\s*(closed|reopened|merged)\b", re.IGNORECASE)
+ASSIGNMENT_NOTE = re.compile(r"^\s*(assigned to|unassigned|changed assignee)", re.IGNORECASE)
+REVIEW_NOTE = re.compile(r"^\s*approved this merge request", re.IGNORECASE)
+
+GITLAB_MARKS = re.compile(
+    r'"noteable_type"\s*:\s*"|"individual_note"\s*:|"web_url"\s*:\s*"[^"]*/-/(?:issues|merge_requests)/'
+    r'|"references"\s*:\s*\{\s*"short"\s*:\s*"[#!]'
+)
+IID_FIELD = re.compile(r'"iid"\s*:\s*\d')
+PROJECT_FIELD = re.compile(r'"project_id"\s*:\s*\d|"web_url"\s*:')
+JIRA_MARKS = re.compile(r'"fields"\s*:\s*\{|/rest/api/(?:\d|latest)/')
+
+
+def looks_like_gitlab(head: str) -> bool:
+    """True when a file's first bytes look like GitLab API JSON of issues, MRs or notes."""
+    if JIRA_MARKS.search(head):
+        return False
+    return bool(
+        GITLAB_MARKS.search(head) or (IID_FIELD.search(head) and PROJECT_FIELD.search(head))
+    )
+
+
+class GitLabSource:
+    """GitLab issues, merge requests, notes and discussions as API JSON."""
+
+    name = "gitlab"
+    summary = "GitLab issues, merge requests, notes and discussions (REST API JSON)"
+    parser_version = "gitlab/1"
+    accepts = (
+        "a JSON / JSON Lines file, or a folder or .zip of them: /issues, /merge_requests, "
+        "/notes, /discussions pages, or objects wrapping such lists"
+    )
+
+    def detect(self, path: Path) -> bool:
+        """GitLab API JSON in the file, or in the first files of a folder or zip."""
+        if is_slack_folder(path):
+            return False
+        return any(looks_like_gitlab(head) for _, head in peek(path, JSON_SUFFIXES))
+
+    def ingest(self, ctx: IngestContext, path: Path) -> SourceReport:
+        """Read the export at `path` and add its new work items and events to the store."""
+        report = SourceReport()
+        stage = Stage(ctx, report)
+        ids = GlobalIds(stage)
+        with input_files(path, JSON_SUFFIXES) as (_, files):
+            for file in files:
+                for record in json_records(file, LIST_KEYS):
+                    _read_record(stage, ids, file, record)
+        if not files:
+            raise InvalidExport(f"{path}: no GitLab JSON files (*.json, *.jsonl)")
+        report.records_read = sum(stage.counts.values())
+        ids.resolve()
+        stage.finish()
+        insert_staged(ctx, self.name, path)
+        report.detected = summary("GitLab", stage.counts, len(files))
+        return report
+
+
+Parent = tuple[str | None, str | None, str]  # (project path, project id, '#5' or '!7')
+GLOBAL = "id:"  # the number of a note's item known only by its global id, until resolved
+
+
+class GlobalIds:
+    """Items' global ids, for notes that name their item by ``noteable_id`` alone."""
+
+    def __init__(self, stage: Stage) -> None:
+        self.stage = stage
+        self.rows: list[dict[str, Any]] = []
+        self._register("_gl_ids", [])
+
+    def add(self, global_id: Any, scope: str | None, scope_id: str | None, number: str) -> None:
+        """Remember the item with this global id."""
+        if isinstance(global_id, int) and not isinstance(global_id, bool):
+            self.rows.append(
+                {
+                    "global_id": str(global_id),
+                    "scope": scope,
+                    "scope_id": scope_id,
+                    "number": number,
+                }
+            )
+            if len(self.rows) >= BATCH_ROWS:
+                self._register("_gl_batch", self.rows)
+                self.stage.ctx.con.execute("INSERT INTO _gl_ids SELECT * FROM _gl_batch")
+                self.rows.clear()
+
+    def _register(self, name: str, rows: list[dict[str, Any]]) -> None:
+        schema = pa.schema(
+            [("global_id", pa.string()), ("scope", pa.string()), ("scope_id", pa.string()),
+             ("number", pa.string())]
+        )  # fmt: skip
+        con = self.stage.ctx.con
+        con.register(f"{name}_arrow", pa.Table.from_pylist(rows, schema=schema))
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
+        con.unregister(f"{name}_arrow")
+
+    def resolve(self) -> None:
+        """Give notes staged under a global id their item; count those whose item is absent."""
+        self._register("_gl_batch", self.rows)
+        con = self.stage.ctx.con
+        con.execute("INSERT INTO _gl_ids SELECT * FROM _gl_batch")
+        self.stage.flush()
+        con.execute(
+            """
+            UPDATE _trk_events e SET scope = i.scope, scope_id = i.scope_id, number = i.number
+            FROM (SELECT DISTINCT ON (global_id) * FROM _gl_ids) i
+            WHERE e.number = $prefix || i.global_id
+            """,
+            {"prefix": GLOBAL},
+        )
+        lost = con.execute(
+            "SELECT record FROM _trk_events WHERE starts_with(number, $prefix) ORDER BY record",
+            {"prefix": GLOBAL},
+        ).fetchall()
+        for (where,) in lost:
+            self.stage.skip(
+                "note without its issue or merge request",
+                f"{where}: its item (noteable_id) is not in the export",
+            )
+        con.execute(
+            "DELETE FROM _trk_events WHERE starts_with(number, $prefix)", {"prefix": GLOBAL}
+        )
+        con.execute("DROP TABLE IF EXISTS _gl_ids")
+        con.execute("DROP TABLE IF EXISTS _gl_batch")
+
+
+def _read_record(stage: Stage, ids: GlobalIds, file: InputFile, record: JsonRecord) -> None:
+    rec, where = record.value, f"{file.label} {record.where}"
+    if not isinstance(rec, dict):
+        stage.count("other records")
+        stage.skip("record that is not a GitLab issue, merge request or note", where)
+        return
+    hint = record.hint
+    if "iid" in rec and hint not in NOTE_HINTS:
+        _read_item(stage, ids, rec, file.label, where, hint, record.context)
+    elif hint in DISCUSSION_HINTS or "individual_note" in rec or isinstance(rec.get("notes"), list):
+        _read_discussion(stage, rec, file.label, where, None, record.context)
+    elif hint in NOTE_HINTS or "noteable_type" in rec or "system" in rec:
+        _read_note(stage, rec, file.label, where, None, record.context)
+    else:
+        stage.count("other records")
+        stage.skip("record that is not a GitLab issue, merge request or note", where)
+
+
+def _username(user: Any) -> tuple[str | None, bool, str | None, str | None]:
+    """(username, is bot, name, e-mail) of a GitLab user object."""
+    if isinstance(user, str):
+        user = {"username": user}
+    if not isinstance(user, dict):
+        return None, False, None, None
+    username = user.get("username")
+    if not isinstance(username, str) or not username.strip():
+        return None, False, None, None
+    username = username.strip().lower()
+    bot = user.get("bot") is True or bool(BOT_NAME.search(username))
+    name = user.get("name") if isinstance(user.get("name"), str) else username
+    email = user.get("email") or user.get("public_email")
+    return username, bot, name, email if isinstance(email, str) else None
+
+
+def _person(stage: Stage, user: Any) -> str | None:
+    username, bot, name, email = _username(user)
+    if username is None:
+        return None
+    identity = f"gitlab:{username}"
+    stage.person(identity, is_bot=bot, name=name, email=email)
+    return identity
+
+
+def _project_id(rec: dict[str, Any], context: dict[str, Any]) -> str | None:
+    for value in (rec.get("project_id"), context.get("project_id")):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def _item_ref(rec: dict[str, Any]) -> tuple[str, str] | None:
+    """(project path, '#5' or '!7') from an item's web_url or references.full."""
+    url = rec.get("web_url")
+    if isinstance(url, str):
+        match = ITEM_URL.match(url)
+        if match:
+            sign = "!" if match[2] == "merge_requests" else "#"
+            return match[1].lower(), f"{sign}{match[3]}"
+    refs = rec.get("references")
+    full = refs.get("full") if isinstance(refs, dict) else None
+    if isinstance(full, str):
+        found = FULL_REF.match(full.strip())
+        if found:
+            return found[1].lower(), f"{found[2]}{found[3]}"
+    return None
+
+
+def _context_path(context: dict[str, Any]) -> str | None:
+    for key in ("project", "path_with_namespace", "project_path"):
+        value = context.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip().lower()
+        if isinstance(value, dict) and isinstance(value.get("path_with_namespace"), str):
+            return str(value["path_with_namespace"]).lower()
+    return None
+
+
+def _labels(value: Any) -> list[str] | None:
+    if not isinstance(value, list):
+        return None
+    names = (v.get("name") if isinstance(v, dict) else v for v in value)
+    return [n for n in names if isinstance(n, str)]
+
+
+def _links(text: str) -> list[str]:
+    """Referenced items as 'group/project|#5' or '|!7' (the item's own project)."""
+    refs = []
+    for m in URL_REF.finditer(text):
+        refs.append(f"{m[1].lower()}|{'!' if m[2] == 'merge_requests' else '#'}{m[3]}")
+    rest = URL_REF.sub(" ", text)
+    refs += [f"{m[1].lower()}|{m[2]}{m[3]}" for m in CROSS_REF.finditer(rest)]
+    rest = CROSS_REF.sub(" ", rest)
+    refs += [f"|{m[1]}{m[2]}" for m in LOCAL_REF.finditer(rest)]
+    return refs
+
+
+def _read_item(
+    stage: Stage,
+    ids: GlobalIds,
+    rec: dict[str, Any],
+    origin: str,
+    where: str,
+    hint: str | None,
+    context: dict[str, Any],
+) -> None:
+    iid = rec.get("iid")
+    ref = _item_ref(rec)
+    is_mr = (
+        hint in MR_HINTS
+        or "merged_at" in rec
+        or "source_branch" in rec
+        or (ref is not None and ref[1].startswith("!"))
+    )
+    stage.count("merge requests" if is_mr else "issues")
+    if not (isinstance(iid, int) and not isinstance(iid, bool)) and not (
+        isinstance(iid, str) and iid.isdigit()
+    ):
+        stage.skip("item without an iid", f"{where}: iid {iid!r}")
+        return
+    number = f"{'!' if is_mr else '#'}{iid}"
+    try:
+        created = parse_instant(rec.get("created_at"), "created_at")
+        closed = parse_instant(rec.get("closed_at"), "closed_at")
+        merged = parse_instant(rec.get("merged_at"), "merged_at")
+    except BadDate as exc:
+        stage.skip("date that cannot be read", f"{where}: {exc}")
+        return
+    if created is None:
+        stage.skip("item without a creation time", f"{where}: no created_at")
+        return
+    scope = ref[0] if ref else _context_path(context)
+    project_id = _project_id(rec, context)
+    labels = _labels(rec.get("labels"))
+    title = rec.get("title") if isinstance(rec.get("title"), str) else None
+    body = rec.get("description") if isinstance(rec.get("description"), str) else None
+    decision = is_decision([], None, body) if is_mr else is_decision(labels or [], title, body)
+    assignees: int | None = None
+    if isinstance(rec.get("assignees"), list):
+        assignees = len(rec["assignees"])
+        for assignee in rec["assignees"]:
+            _person(stage, assignee)
+    elif "assignee" in rec:
+        assignees = int(bool(rec["assignee"]))
+    stage.item(
+        origin=origin,
+        record=where,
+        scope=scope,
+        scope_id=project_id,
+        number=number,
+        kind="merge_request" if is_mr else "issue",
+        created_at=created,
+        closed_at=closed,
+        merged_at=merged,
+        author=_person(stage, rec.get("author")),
+        assignees=assignees,
+        labels=labels,
+        links=_links(f"{title or ''}\n{body or ''}") if (is_mr or title or body) else None,
+        decision=decision,
+    )
+    parent: Parent = (scope, project_id, number)
+    ids.add(rec.get("id"), scope, project_id, number)
+    for index, note in enumerate(rec.get("notes") or []):
+        _read_note(stage, note, origin, f"{where}.notes[{index}]", parent, context)
+    for index, discussion in enumerate(rec.get("discussions") or []):
+        _read_discussion(
+            stage, discussion, origin, f"{where}.discussions[{index}]", parent, context
+        )
+
+
+def _read_discussion(
+    stage: Stage,
+    rec: Any,
+    origin: str,
+    where: str,
+    parent: Parent | None,
+    context: dict[str, Any],
+) -> None:
+    notes = rec.get("notes") if isinstance(rec, dict) else None
+    if not isinstance(notes, list):
+        stage.count("other records")
+        stage.skip("discussion without notes", where)
+        return
+    for index, note in enumerate(notes):
+        _read_note(stage, note, origin, f"{where}.notes[{index}]", parent, context)
+
+
+def _note_parent(
+    rec: dict[str, Any], parent: Parent | None, context: dict[str, Any]
+) -> Parent | str | None:
+    """The note's item; 'other' for a note on a commit or snippet."""
+    if parent is not None:
+        return parent
+    kind = rec.get("noteable_type") or context.get("noteable_type")
+    iid = rec.get("noteable_iid", context.get("noteable_iid", context.get("iid")))
+    if kind is not None and kind not in ("Issue", "MergeRequest"):
+        return "other"
+    is_int = isinstance(iid, int) and not isinstance(iid, bool)
+    if not is_int and not (isinstance(iid, str) and iid.isdigit()):
+        global_id = rec.get("noteable_id")
+        if kind is not None and isinstance(global_id, int) and not isinstance(global_id, bool):
+            return None, None, f"{GLOBAL}{global_id}"  # resolved once every item is read
+        return None
+    sign = "!" if kind == "MergeRequest" else "#"
+    return _context_path(context), _project_id(rec, context), f"{sign}{iid}"
+
+
+def _read_note(
+    stage: Stage,
+    rec: Any,
+    origin: str,
+    where: str,
+    parent: Parent | None,
+    context: dict[str, Any],
+) -> None:
+    if not isinstance(rec, dict):
+        stage.count("other records")
+        stage.skip("note that is not an object", where)
+        return
+    found = _note_parent(rec, parent, context)
+    if found == "other":
+        stage.count("notes on commits or snippets (not kept)")
+        return
+    body = str(rec.get("body") or rec.get("note") or "")
+    if rec.get("system"):
+        if STATE_NOTE.match(body):
+            kind = "state"
+        elif ASSIGNMENT_NOTE.match(body):
+            kind = "assignment"
+        elif REVIEW_NOTE.match(body):
+            kind = "review"
+        else:
+            stage.count("system notes of other kinds (not kept)")
+            return
+        stage.count("system notes")
+    else:
+        kind = "comment"
+        stage.count("comments")
+    if not isinstance(found, tuple):
+        stage.skip("note without its issue or merge request", f"{where}: no noteable_iid")
+        return
+    try:
+        when = parse_instant(rec.get("created_at"), "created_at")
+    except BadDate as exc:
+        stage.skip("date that cannot be read", f"{where}: {exc}")
+        return
+    if when is None:
+        stage.skip("note without a time", f"{where}: no created_at")
+        return
+    actor = _person(stage, rec.get("author"))
+    native = rec.get("id")
+    event_id = (
+        f"note:{native}"
+        if native is not None
+        else f"{kind}|{when.isoformat()}|{actor.removeprefix('gitlab:') if actor else ''}"
+    )
+    stage.event(
+        origin=origin,
+        record=where,
+        scope=found[0],
+        scope_id=found[1],
+        number=found[2],
+        event_id=event_id,
+        kind=kind,
+        actor=actor,
+        occurred_at=when,
+    )

@@ -1,0 +1,457 @@
+"""Jira issues with comments and changelog (search API JSON), or Jira's CSV export.
+
+JSON: the response of ``/rest/api/2|3/search?expand=changelog`` (``{"issues": [...]}``), as one
+file, a folder or .zip of pages, an array of pages or of issues, or JSON Lines. Per issue (``key``
+and ``fields``): ``fields.created``, ``fields.resolutiondate`` (the close), ``fields.reporter``
+(else ``creator``) as the author, ``fields.assignee`` (0 or 1 assignees; absent from ``fields``:
+the issue does not say), ``fields.labels``, ``fields.issuelinks`` and ``fields.parent`` (links),
+``fields.comment.comments[]`` ('comment' events: ``author``, ``created``, ``id``) and
+``changelog.histories[]``: an item on field ``status`` is a 'state' event, on ``assignee`` an
+'assignment' event, at the history's ``created`` by its ``author``. Descriptions in Atlassian
+Document Format (API 3) are read for their headings only.
+
+CSV (Issues > Export > CSV): a header row, then one row per issue. Columns read by name (any
+case): ``Issue key``, ``Created``, ``Resolved``, ``Assignee Id`` (else ``Assignee``),
+``Reporter Id`` (else ``Reporter``, else ``Creator``), every ``Labels`` column (Jira repeats it,
+one label each), every ``Comment`` column ('date;author;text', the author an account id or user
+name), ``Issue Type``, ``Summary``, ``Description``, ``Project key`` and the ``Outward issue link
+(...)`` / ``Inward issue link (...)`` columns. Dates: ISO 8601 (an offset is applied), or Jira's
+display formats ``21/Nov/26 9:30 AM``, ``21/Nov/2026 9:30 AM``, ``21/Nov/26 09:30``,
+``2026-11-21 09:30``, with English month names. Jira writes CSV dates in the exporting user's
+time zone without saying which: they are read as UTC. The CSV has no changelog: no state or
+assignment events.
+
+People: ``accountId`` (Jira Cloud), else ``name`` / ``key`` (Server and Data Center), as
+'jira:<id>'; where any record gives the account's ``emailAddress`` the person is the e-mail
+identity, which links them to their mail and chat. ``timeZone`` is kept when it is an IANA name.
+Bots: ``accountType`` "app" (Automation for Jira, integrations) or a name ending in "[bot]" or
+"-bot".
+
+Keys: md5('jira|PROJ|PROJ-12'). Every issue has kind 'issue', except decision records: issue type
+"Decision", a decision label ('decision', 'adr', 'rfc'...), a summary starting 'ADR' or
+'Decision:', or a description with Context / Decision / Consequences headings.
+
+Left out: worklogs, sprints, custom fields, attachments, watchers, votes and all texts.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from asyncmaturity.errors import InvalidExport
+from asyncmaturity.sources import SourceReport
+from asyncmaturity.sources.trackers import (
+    JSON_SUFFIXES,
+    BadDate,
+    InputFile,
+    JsonRecord,
+    Stage,
+    csv_rows,
+    input_files,
+    insert_staged,
+    is_decision,
+    is_slack_folder,
+    json_records,
+    parse_instant,
+    peek,
+    summary,
+    text_of,
+)
+
+if TYPE_CHECKING:
+    from asyncmaturity.ingest import IngestContext
+
+LIST_KEYS = frozenset({"issues"})
+ISSUE_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)-(\d+)$")
+BOT_NAME = re.compile(r"(?:-bot|\[bot\])$", re.IGNORECASE)
+CSV_FORMATS = (
+    "%d/%b/%y %I:%M %p",
+    "%d/%b/%Y %I:%M %p",
+    "%d/%b/%y %H:%M",
+    "%d/%b/%Y %H:%M",
+    "%d/%b/%y %I:%M:%S %p",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M",
+)
+FIELDS_OBJECT = re.compile(r'"fields"\s*:\s*\{')
+ISSUE_KEY_FIELD = re.compile(r'"key"\s*:\s*"[A-Za-z][A-Za-z0-9_]*-\d+"')
+REST_URL = re.compile(r"/rest/api/(?:\d|latest)/(?:issue|search)")
+CSV_HEADER = re.compile(r"(^|,)\"?Issue key\"?(,|$)", re.IGNORECASE | re.MULTILINE)
+
+
+def looks_like_jira(name: str, head: str) -> bool:
+    """True for Jira search JSON, or a CSV whose header names 'Issue key' and 'Created'."""
+    if name.lower().endswith(".csv"):
+        first = head.lstrip("\ufeff").split("\n", 1)[0]
+        return bool(CSV_HEADER.search(first)) and "created" in first.lower()
+    return bool(
+        REST_URL.search(head) or (FIELDS_OBJECT.search(head) and ISSUE_KEY_FIELD.search(head))
+    )
+
+
+class JiraSource:
+    """Jira issues: search API JSON with changelog, or the CSV export."""
+
+    name = "jira"
+    summary = "Jira issues with comments and changelog (search API JSON), or Jira's CSV export"
+    parser_version = "jira/1"
+    accepts = (
+        "search API JSON (?expand=changelog) or the CSV export, as a file or a folder or .zip "
+        "of them"
+    )
+
+    def detect(self, path: Path) -> bool:
+        """Jira JSON or CSV in the file, or in the first files of a folder or zip."""
+        if is_slack_folder(path):
+            return False
+        return any(
+            looks_like_jira(name, head) for name, head in peek(path, (*JSON_SUFFIXES, ".csv"))
+        )
+
+    def ingest(self, ctx: IngestContext, path: Path) -> SourceReport:
+        """Read the export at `path` and add its new work items and events to the store."""
+        report = SourceReport()
+        stage = Stage(ctx, report)
+        with input_files(path, (*JSON_SUFFIXES, ".csv")) as (_, files):
+            for file in files:
+                if file.path.suffix.lower() == ".csv":
+                    _read_csv(stage, file)
+                else:
+                    for record in json_records(file, LIST_KEYS):
+                        _read_record(stage, file, record)
+        if not files:
+            raise InvalidExport(f"{path}: no Jira JSON or CSV files")
+        report.records_read = sum(stage.counts.values())
+        stage.finish()
+        insert_staged(ctx, self.name, path)
+        report.detected = summary("Jira", stage.counts, len(files))
+        return report
+
+
+@cache
+def _zone(name: str) -> str | None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return name
+
+
+def _person(stage: Stage, user: Any) -> str | None:
+    if isinstance(user, str):
+        user = {"name": user}
+    if not isinstance(user, dict):
+        return None
+    native = user.get("accountId") or user.get("name") or user.get("key")
+    if not isinstance(native, str) or not native.strip():
+        return None
+    native = native.strip()
+    name = user.get("displayName") if isinstance(user.get("displayName"), str) else native
+    bot = user.get("accountType") == "app" or bool(BOT_NAME.search(native))
+    tz = user.get("timeZone")
+    email = user.get("emailAddress")
+    identity = f"jira:{native}"
+    stage.person(
+        identity,
+        is_bot=bot or bool(BOT_NAME.search(name or "")),
+        name=name,
+        email=email if isinstance(email, str) else None,
+        tz=_zone(tz) if isinstance(tz, str) else None,
+    )
+    return identity
+
+
+def _scope(key: str, fields: dict[str, Any] | None = None) -> str:
+    project = (fields or {}).get("project")
+    if isinstance(project, dict) and isinstance(project.get("key"), str):
+        return str(project["key"]).upper()
+    return key.rsplit("-", 1)[0].upper()
+
+
+def _read_record(stage: Stage, file: InputFile, record: JsonRecord) -> None:
+    rec, where = record.value, f"{file.label} {record.where}"
+    if not isinstance(rec, dict) or not isinstance(rec.get("fields"), dict):
+        stage.count("other records")
+        stage.skip("record that is not a Jira issue", where)
+        return
+    stage.count("issues")
+    key = rec.get("key")
+    if not isinstance(key, str) or not ISSUE_KEY.match(key.strip()):
+        stage.skip("issue without a key", f"{where}: key {key!r}")
+        return
+    key = key.strip().upper()
+    fields: dict[str, Any] = rec["fields"]
+    try:
+        created = parse_instant(fields.get("created"), "created")
+        closed = parse_instant(fields.get("resolutiondate"), "resolutiondate")
+    except BadDate as exc:
+        stage.skip("date that cannot be read", f"{where} ({key}): {exc}")
+        return
+    if created is None:
+        stage.skip("issue without a creation time", f"{where} ({key}): no created")
+        return
+    scope = _scope(key, fields)
+    labels = [x for x in fields.get("labels") or [] if isinstance(x, str)]
+    issue_type = fields.get("issuetype")
+    type_name = issue_type.get("name") if isinstance(issue_type, dict) else None
+    summary_text = fields.get("summary") if isinstance(fields.get("summary"), str) else None
+    decision = str(type_name or "").strip().lower() == "decision" or is_decision(
+        labels, summary_text, text_of(fields.get("description"))
+    )
+    links = []
+    for link in fields.get("issuelinks") or []:
+        if isinstance(link, dict):
+            for side in ("inwardIssue", "outwardIssue"):
+                other = link.get(side)
+                if isinstance(other, dict) and isinstance(other.get("key"), str):
+                    links.append(f"{_scope(other['key'])}|{other['key'].upper()}")
+    parent = fields.get("parent")
+    if isinstance(parent, dict) and isinstance(parent.get("key"), str):
+        links.append(f"{_scope(parent['key'])}|{parent['key'].upper()}")
+    author = _person(stage, fields.get("reporter") or fields.get("creator"))
+    assignees = int(bool(fields["assignee"])) if "assignee" in fields else None
+    if fields.get("assignee"):
+        _person(stage, fields["assignee"])
+    stage.item(
+        origin=file.label,
+        record=where,
+        scope=scope,
+        scope_id=None,
+        number=key,
+        kind="issue",
+        created_at=created,
+        closed_at=closed,
+        merged_at=None,
+        author=author,
+        assignees=assignees,
+        labels=labels if "labels" in fields else None,
+        links=links,
+        decision=decision,
+    )
+    comment = fields.get("comment")
+    comments = comment.get("comments") if isinstance(comment, dict) else comment
+    for index, entry in enumerate(comments if isinstance(comments, list) else []):
+        _read_comment(stage, file.label, f"{where} ({key}) comment {index}", scope, key, entry)
+    changelog = rec.get("changelog")
+    histories = changelog.get("histories") if isinstance(changelog, dict) else None
+    for index, history in enumerate(histories if isinstance(histories, list) else []):
+        _read_history(stage, file.label, f"{where} ({key}) history {index}", scope, key, history)
+
+
+def _read_comment(stage: Stage, origin: str, where: str, scope: str, key: str, entry: Any) -> None:
+    stage.count("comments")
+    if not isinstance(entry, dict):
+        stage.skip("comment that is not an object", where)
+        return
+    try:
+        when = parse_instant(entry.get("created"), "created")
+    except BadDate as exc:
+        stage.skip("date that cannot be read", f"{where}: {exc}")
+        return
+    if when is None:
+        stage.skip("comment without a time", f"{where}: no created")
+        return
+    actor = _person(stage, entry.get("author"))
+    native = entry.get("id")
+    stage.event(
+        origin=origin,
+        record=where,
+        scope=scope,
+        scope_id=None,
+        number=key,
+        event_id=f"comment:{native}"
+        if native is not None
+        else f"comment|{when.isoformat()}|{actor or ''}",
+        kind="comment",
+        actor=actor,
+        occurred_at=when,
+    )
+
+
+def _read_history(
+    stage: Stage, origin: str, where: str, scope: str, key: str, history: Any
+) -> None:
+    if not isinstance(history, dict):
+        stage.count("changelog entries")
+        stage.skip("changelog entry that is not an object", where)
+        return
+    changed = {
+        str(item.get("field") or item.get("fieldId") or "").lower()
+        for item in history.get("items") or []
+        if isinstance(item, dict)
+    }
+    kinds = [
+        kind
+        for field, kind in (("status", "state"), ("assignee", "assignment"))
+        if field in changed
+    ]
+    if not kinds:
+        stage.count("changelog entries of other fields (not kept)")
+        return
+    stage.count("status and assignee changes")
+    try:
+        when = parse_instant(history.get("created"), "created")
+    except BadDate as exc:
+        stage.skip("date that cannot be read", f"{where}: {exc}")
+        return
+    if when is None:
+        stage.skip("changelog entry without a time", f"{where}: no created")
+        return
+    actor = _person(stage, history.get("author"))
+    native = history.get("id")
+    for kind in kinds:
+        field = "status" if kind == "state" else "assignee"
+        stage.event(
+            origin=origin,
+            record=where,
+            scope=scope,
+            scope_id=None,
+            number=key,
+            event_id=f"history:{native}:{field}"
+            if native is not None
+            else f"{field}|{when.isoformat()}|{actor or ''}",
+            kind=kind,
+            actor=actor,
+            occurred_at=when,
+        )
+
+
+# CSV -----------------------------------------------------------------------------------------
+
+
+def parse_jira_date(value: str, field_name: str) -> datetime | None:
+    """A UTC instant from a Jira CSV date: ISO 8601, or one of Jira's display formats."""
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        return parse_instant(text, field_name)
+    except BadDate:
+        pass
+    for pattern in CSV_FORMATS:
+        try:
+            return datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+    raise BadDate(f"{field_name} {value!r} is not a date")
+
+
+def _read_csv(stage: Stage, file: InputFile) -> None:
+    rows = csv_rows(file)
+    header = next(rows, None)
+    if header is None:
+        return
+    columns: dict[str, list[int]] = {}
+    for index, name in enumerate(header[1]):
+        columns.setdefault(name.strip().lower(), []).append(index)
+    if "issue key" not in columns or "created" not in columns:
+        raise InvalidExport(
+            f"{file.label}: not a Jira CSV export: the header has no 'Issue key' and 'Created' "
+            "columns"
+        )
+    link_columns = [
+        i
+        for name, found in columns.items()
+        if name.startswith(("outward issue link", "inward issue link"))
+        for i in found
+    ]
+
+    def first(cells: list[str], *names: str) -> str | None:
+        for name in names:
+            for index in columns.get(name, []):
+                if index < len(cells) and cells[index].strip():
+                    return cells[index].strip()
+        return None
+
+    def every(cells: list[str], indexes: list[int]) -> list[str]:
+        return [cells[i].strip() for i in indexes if i < len(cells) and cells[i].strip()]
+
+    has_assignee = "assignee" in columns or "assignee id" in columns
+    for number, cells in rows:
+        where = f"{file.label} row {number}"
+        if not any(c.strip() for c in cells):
+            continue
+        stage.count("issues")
+        key = first(cells, "issue key")
+        if key is None or not ISSUE_KEY.match(key):
+            stage.skip("issue without a key", f"{where}: Issue key {key!r}")
+            continue
+        key = key.upper()
+        try:
+            created = parse_jira_date(first(cells, "created") or "", "Created")
+            closed = parse_jira_date(first(cells, "resolved") or "", "Resolved")
+        except BadDate as exc:
+            stage.skip("date that cannot be read", f"{where} ({key}): {exc}")
+            continue
+        if created is None:
+            stage.skip("issue without a creation time", f"{where} ({key}): no Created")
+            continue
+        project = first(cells, "project key")
+        scope = project.upper() if project else _scope(key)
+        labels = every(cells, columns.get("labels", []))
+        decision = str(first(cells, "issue type") or "").lower() == "decision" or is_decision(
+            labels, first(cells, "summary"), first(cells, "description")
+        )
+        assignee = first(cells, "assignee id", "assignee")
+        author = first(cells, "reporter id", "reporter", "creator id", "creator")
+        links = [
+            f"{_scope(v)}|{v.upper()}" for v in every(cells, link_columns) if ISSUE_KEY.match(v)
+        ]
+        stage.item(
+            origin=file.label,
+            record=where,
+            scope=scope,
+            scope_id=None,
+            number=key,
+            kind="issue",
+            created_at=created,
+            closed_at=closed,
+            merged_at=None,
+            author=_person(stage, author) if author else None,
+            assignees=int(assignee is not None) if has_assignee else None,
+            labels=labels if "labels" in columns else None,
+            links=links,
+            decision=decision,
+        )
+        if assignee:
+            _person(stage, assignee)
+        for index, value in enumerate(every(cells, columns.get("comment", []))):
+            _read_csv_comment(
+                stage, file.label, f"{where} ({key}) comment {index}", scope, key, value
+            )
+
+
+def _read_csv_comment(
+    stage: Stage, origin: str, where: str, scope: str, key: str, value: str
+) -> None:
+    stage.count("comments")
+    parts = value.split(";", 2)
+    if len(parts) < 2:
+        stage.skip("comment that is not 'date;author;text'", f"{where}: no ';' separators")
+        return
+    try:
+        when = parse_jira_date(parts[0], "comment date")
+    except BadDate as exc:
+        stage.skip("date that cannot be read", f"{where}: {exc}")
+        return
+    if when is None:
+        stage.skip("comment without a time", f"{where}: empty date")
+        return
+    author = parts[1].strip()
+    actor = _person(stage, author) if author else None
+    stage.event(
+        origin=origin,
+        record=where,
+        scope=scope,
+        scope_id=None,
+        number=key,
+        event_id=f"comment|{when.isoformat()}|{actor or ''}",
+        kind="comment",
+        actor=actor,
+        occurred_at=when,
+    )

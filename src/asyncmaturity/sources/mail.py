@@ -1,0 +1,957 @@
+"""E-mail archives (mbox files, Mailman/pipermail monthly archives, Maildir folders) as evidence.
+
+Mailing lists are where many teams already work asynchronously, and their archives are large, so
+the parser reads only what the metrics need, fast: an mbox is split at its ``From `` separator
+lines in big blocks of bytes, only the header block of each message is parsed (a handful of
+headers, picked by one regular expression), and the body is decoded only as far as its first
+``text/plain`` part. Everything after that (keys, people, features, threads) is set-based SQL.
+
+Rules (DESIGN.md, metric contract for e-mail):
+
+- A message's key is md5('mail|' || Message-ID), the Message-ID normalised (angle brackets and
+  white space stripped, lower-cased), so a message found in two archives counts once. A message
+  without a Message-ID still counts: its key is md5('mail|' || sender address || UTC Date as
+  ISO 8601 || subject).
+- Date: the UTC instant is ``sent_at``; the header's own offset is ``local_offset_s`` (a Date with
+  no zone, or ``-0000``, is UTC). A message whose Date is missing or cannot be parsed is rejected:
+  counted under 'unparseable Date' with its file and message number (1-based), never stored.
+- A message with a sender is a human message (the charter's exclusion list applies at measure
+  time); one without any From header is a 'system' message. People are keyed by their e-mail
+  address ('email:' || lower(address)), which links them to the same person in other sources.
+  Pipermail's obfuscated ``name at host.org`` addresses are read as ``name@host.org``.
+- Threads: the parent is the message named by In-Reply-To, else the last of References. Only when
+  a message has neither header, a subject marked as a reply ("Re: X", after any list tags such as
+  "[Twisted-Python]") joins the thread of the most recent earlier message whose subject, with
+  reply/forward markers and tags stripped, is X, in the same list and the same ingest (subjects
+  are not stored by default, so earlier ingests cannot be searched). A message whose parent is
+  not in the store is a root; threads are resolved over the whole store after every mail ingest
+  (:mod:`asyncmaturity.sources.mail_threads`), so a reply ingested before its parent is linked
+  once the parent arrives.
+- Conversations: one per list, kind 'mailing list', named by its List-Id (the part in angle
+  brackets, lower-cased) or, without one, by the archive's file stem; a file named after a period
+  (``2010-January.txt.gz``, ``2024-03.mbox``) takes its folder's name instead, so that monthly
+  archives ingested one at a time make one list; so does a generic name such as ``mbox``. List
+  names are stored like channel names.
+- Features come from the message's own text: the first text/plain part (else the first text/html
+  part, tags stripped), transfer encoding and declared charset decoded (errors replaced), quoted
+  lines (``>``), the signature after ``-- `` and pipermail's scrubbed-attachment notes left out,
+  at most :data:`MAX_TEXT_BYTES` of it. Attachments are never decoded. With ``--keep-text`` the
+  decoded body (quotes included), the subject and display names are stored too.
+
+Not read: Received chains, Cc/To (recipients are not evidence of a reply), attachments, and
+Maildir's tmp/ folder (messages still being delivered). An mbox line starting ``From `` counts as
+a separator only when it carries a date with a time of day, much as mutt decides: pipermail
+archives leave body lines such as "From now on, ..." unescaped, and stdlib's mailbox (which
+Perceval uses) splits messages there.
+"""
+
+from __future__ import annotations
+
+import binascii
+import bz2
+import gzip
+import lzma
+import os
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import ExitStack, suppress
+from dataclasses import dataclass
+from datetime import datetime
+from email.header import decode_header, make_header
+from email.utils import parsedate_tz
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, cast
+
+import pyarrow as pa
+
+from asyncmaturity.errors import InvalidExport
+from asyncmaturity.sources import SourceReport
+from asyncmaturity.sources.archive import extracted
+from asyncmaturity.sources.features import feature_params, text_features_sql
+from asyncmaturity.sources.mail_threads import THREADS_TABLE, resolve_threads
+from asyncmaturity.store import identity_hash_sql, person_key_sql
+
+if TYPE_CHECKING:
+    from asyncmaturity.ingest import IngestContext
+
+BLOCK_BYTES = 4 << 20  # read mbox files in blocks this big
+MAX_MESSAGE_BYTES = 64 << 20  # beyond this a message keeps its head only (a bomb stays bounded)
+MAX_TEXT_BYTES = 1 << 20  # text read from one message for its features
+ROWS_PER_BATCH = 5_000  # messages parsed into one Arrow table
+STAGE_ROWS = 50_000  # messages handed to DuckDB at once
+MAX_PARTS = 64  # MIME parts looked at, per multipart level
+PEEK_FILES = 40  # files sniffed when detecting an mbox folder
+
+# A separator line: "From " then (after the envelope sender) a date with a time: asctime's
+# "Jan  1 05:05", RFC 5322's "1 Jan 2010 05:05" or ISO's "2010-01-01 05:05".
+_MONTH = rb"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+FROM_LINE_DATE = re.compile(
+    rb"(?i)\b(?:" + _MONTH + rb"\s+\d{1,2},?|\d{1,2}\s+" + _MONTH + rb"\s+\d{2,4}"
+    rb"|\d{4}-\d\d-\d\d[ T])\s*\d{1,2}:\d\d"
+)
+WANTED = (
+    "from|date|message-id|in-reply-to|references|subject|list-id|content-type|"
+    "content-transfer-encoding|content-disposition"
+)
+HEADER = re.compile(
+    rb"^(" + WANTED.encode() + rb")[ \t]*:[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)", re.M | re.I
+)
+HEADER_END = re.compile(rb"\n\r?\n")
+FOLD = re.compile(r"\r?\n[ \t]*")
+ANGLE_ID = re.compile(r"<\s*([^<>\s]+)\s*>")
+ADDRESS_IN_ANGLES = re.compile(r"<\s*([^<>\s]*)\s*>")
+BARE_ADDRESS = re.compile(r"[^\s<>()\[\]\",;:]+@[^\s<>()\[\]\",;:]+")
+# "name at host.org" (pipermail): the " at " between a name and a dotted host becomes "@".
+OBFUSCATED_AT = re.compile(
+    r"(?<=[^\s<>()\[\]\",;:@]) at (?=[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)+)"
+)
+COMMENT = re.compile(r"\(([^()]*)\)")
+PARAM_CHARSET = re.compile(r"(?i)\bcharset\s*=\s*\"?([^\";\s]+)")
+PARAM_BOUNDARY = re.compile(r"(?i)\bboundary\s*=\s*(?:\"([^\"]+)\"|([^;\s]+))")
+SUBJECT_PREFIX = re.compile(
+    r"^(?:\s*(?:(?:re|aw|sv|antw|fwd?|fw|tr|wg)\s*(?:\[\d+\])?\s*:|\[[^\]]*\]))+\s*", re.I
+)
+REPLY_MARK = re.compile(r"(?i)(?:^|[\s:\]])(?:re|aw|sv|antw)\s*(?:\[\d+\])?\s*:")
+# Quoted lines, matched from the newline before them: a literal first character keeps the
+# search fast (a multi-line "^" pattern is tried at every position of every body).
+QUOTED_LINE = re.compile(r"\n[ \t]*>[^\n]*")
+SIGNATURES = ("\n-- \n", "\n--\n")
+PIPERMAIL_SCRUBBED = "-------------- next part --------------"
+TAG = re.compile(r"<[^>]*>")
+PERIOD_STEM = re.compile(
+    r"(?i)^(?:\d{4}(?:[-_. ]?(?:\d{1,2}|q[1-4]|w\d{1,2}|[a-z]+))*|[a-z]+[-_. ]?\d{4})$"
+)
+# File stems that name no list (the folder does): mail clients' and exporters' generic names.
+GENERIC_STEMS = {"mbox", "inbox", "mail", "mails", "archive", "messages", "all", "export"}
+ARCHIVE_SUFFIXES = {".gz", ".bz2", ".xz", ".txt", ".mbox", ".mbx", ".mail", ".eml"}
+
+STAGED_SCHEMA = pa.schema(
+    [
+        ("file_no", pa.int32()),
+        ("msg_no", pa.int64()),
+        ("message_id", pa.string()),
+        ("parent_id", pa.string()),
+        ("thread_headers", pa.bool_()),
+        ("is_re", pa.bool_()),
+        ("base_subject", pa.string()),
+        ("subject", pa.string()),
+        ("has_from", pa.bool_()),
+        ("address", pa.string()),
+        ("display_name", pa.string()),
+        ("sent_at", pa.timestamp("us")),
+        ("offset_s", pa.int32()),
+        ("list_name", pa.string()),
+        ("own_text", pa.string()),
+        ("body", pa.string()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class MailFile:
+    """One archive file (or Maildir message file) and what names it in reports and threads."""
+
+    path: Path
+    label: str  # the path shown in reports ("archive.zip!2010-January.txt")
+    list_name: str  # the list its messages belong to unless they carry a List-Id
+
+
+# --------------------------------------------------------------------------------------------
+# Reading bytes: compressed files, mbox splitting
+
+
+def _open(path: Path) -> IO[bytes]:
+    """`path` for reading, decompressed when its content says gzip, bzip2 or xz."""
+    with path.open("rb") as probe:
+        magic = probe.read(6)
+    if magic[:2] == b"\x1f\x8b":
+        return cast(IO[bytes], gzip.open(path, "rb"))
+    if magic[:3] == b"BZh":
+        return bz2.open(path, "rb")
+    if magic == b"\xfd7zXZ\x00":
+        return lzma.open(path, "rb")
+    return path.open("rb")
+
+
+def _starts_like_mbox(path: Path) -> bool:
+    """True when the file's (decompressed) content begins with an mbox "From " line."""
+    try:
+        with _open(path) as stream:
+            head = stream.read(5)
+    except (OSError, EOFError, lzma.LZMAError):
+        return False
+    return head == b"From "
+
+
+def split_mbox(stream: IO[bytes], *, block_bytes: int | None = None) -> Iterator[bytes]:
+    """The messages of an mbox stream, each starting with its "From " line.
+
+    Reads blocks of `block_bytes` (default :data:`BLOCK_BYTES`); a line starting "From "
+    separates messages only when it carries a date (see the module docs). A message longer than
+    :data:`MAX_MESSAGE_BYTES` keeps only its first that many bytes, so memory stays bounded
+    whatever the input.
+    """
+    block_bytes = block_bytes or BLOCK_BYTES
+    buf = b""
+    start = 0  # where the current message starts in buf
+    scan = 0  # where the search for the next separator resumes
+    head: bytes | None = None  # the kept head of an over-long current message
+    first = True
+    while True:
+        data = stream.read(block_bytes)
+        eof = not data
+        if first:
+            data = data.lstrip(b"\r\n")
+            first = False
+        buf = buf[start:] + data if start else buf + data
+        scan -= start
+        start = 0
+        pos = max(scan, 0)
+        while True:
+            i = buf.find(b"\nFrom ", pos)
+            if i < 0:
+                scan = max(len(buf) - 5, start)
+                break
+            eol = buf.find(b"\n", i + 1)
+            if eol < 0 and not eof:
+                scan = i
+                break
+            line = buf[i + 1 : eol if eol >= 0 else len(buf)]
+            if FROM_LINE_DATE.search(line):
+                if head is not None:
+                    yield head
+                    head = None
+                else:
+                    yield buf[start : i + 1]
+                start = i + 1
+            pos = i + 1
+        if eof:
+            if head is not None:
+                yield head
+            elif buf[start:].strip():
+                yield buf[start:]
+            return
+        if head is None and len(buf) - start > MAX_MESSAGE_BYTES:
+            head = buf[start : start + MAX_MESSAGE_BYTES]
+        if head is not None and len(buf) - start > 4096:
+            # Keep only a tail in which the next separator line may begin.
+            drop = len(buf) - 4096
+            start, scan = drop, max(scan, drop)
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing one message
+
+
+def _header_text(raw: bytes) -> str:
+    """A header value as text: unfolded, RFC 2047 words decoded, undecodable bytes replaced."""
+    text = raw.decode("utf-8", "replace")
+    if "\n" in text:
+        text = FOLD.sub(" ", text)
+    text = text.strip()
+    if "=?" in text:
+        # A bad encoded word keeps its raw form: not worth losing the message over.
+        with suppress(ValueError, LookupError, UnicodeError, binascii.Error):
+            text = str(make_header(decode_header(text)))
+    return text
+
+
+def normalise_id(value: str) -> str | None:
+    """A Message-ID as a key: the first <...> (or the bare value), white space out, lower-cased."""
+    found = ANGLE_ID.search(value)
+    if found:
+        return found.group(1).lower()
+    bare = value.strip().strip("<>").strip()
+    if not bare or any(c.isspace() for c in bare):
+        return None
+    return bare.lower()
+
+
+def _last_reference(value: str) -> str | None:
+    found = ANGLE_ID.findall(value)
+    if found:
+        return str(found[-1]).lower()
+    tokens = [t for t in value.split() if "@" in t]
+    return tokens[-1].strip("<>").lower() if tokens else None
+
+
+def parse_sender(value: str) -> tuple[str | None, str | None]:
+    """(lower-cased address, display name) of a From value; "name at host" is de-obfuscated.
+
+    >>> parse_sender("glyph at twistedmatrix.com (Glyph Lefkowitz)")
+    ('glyph@twistedmatrix.com', 'Glyph Lefkowitz')
+    >>> parse_sender('"Doe, Jane" <Jane.Doe@Example.org>')
+    ('jane.doe@example.org', 'Doe, Jane')
+    """
+    if "@" not in value and " at " in value:
+        value = OBFUSCATED_AT.sub("@", value)
+    angled = ADDRESS_IN_ANGLES.search(value)
+    if angled and "@" in angled.group(1):
+        address = angled.group(1)
+        name = value[: angled.start()].strip().strip('"').strip() or None
+    else:
+        bare = BARE_ADDRESS.search(value)
+        if bare is None:
+            stripped = value.strip()
+            return (stripped.lower() or None), None
+        address = bare.group(0)
+        comment = COMMENT.search(value)
+        name = comment.group(1).strip() if comment else None
+        if name is None:
+            rest = (value[: bare.start()] + value[bare.end() :]).strip().strip('"').strip()
+            name = rest or None
+    return address.strip().lower(), (name or None)
+
+
+def parse_date(value: str) -> tuple[int, int] | None:
+    """(UTC epoch microseconds, offset seconds) of a Date value, or None when it is no date.
+
+    The common RFC 5322 form is matched directly; anything else goes to the standard library's
+    lenient parser (two-digit years, zone names, missing weekday commas...).
+
+    >>> parse_date("Fri, 1 Jan 2010 05:05:00 -0500")
+    (1262340300000000, -18000)
+    >>> parse_date("Fri, 1 Jan 2010 05:05:00") == parse_date("Fri, 1 Jan 2010 05:05:00 GMT")
+    True
+    """
+    fast = DATE_FAST.match(value)
+    month = MONTHS.get(fast.group(2).lower()) if fast else None
+    if fast and month:
+        day, _, year, hour, minute, second, zone = fast.groups()
+        offset = 0
+        if zone:
+            offset = int(zone[1:3]) * 3600 + int(zone[3:5]) * 60
+            offset = -offset if zone[0] == "-" else offset
+        parts = (int(year), month, int(day), int(hour), int(minute), int(second or 0))
+    else:
+        try:
+            parsed = parsedate_tz(value)
+        except (ValueError, IndexError, TypeError, OverflowError):
+            return None
+        if parsed is None:
+            return None
+        parts, offset = (
+            (parsed[0], parsed[1], parsed[2], parsed[3], parsed[4], parsed[5]),
+            parsed[9] or 0,
+        )
+    if abs(offset) >= 86400:
+        return None
+    try:
+        moment = datetime(*parts)  # validates month, day, hour...; naive = UTC wall time
+    except (ValueError, OverflowError, TypeError):
+        return None
+    since = moment - _EPOCH
+    return (since.days * 86400 + since.seconds - offset) * 1_000_000, offset
+
+
+_EPOCH = datetime(1970, 1, 1)
+MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+DATE_FAST = re.compile(
+    r"\s*(?:[A-Za-z]{3},?\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{1,2}):(\d\d)(?::(\d\d))?"
+    r"\s*([+-]\d{4})?\s*(?:\([^()]*\))?\s*$"
+)
+
+
+def _subject_parts(subject: str) -> tuple[str, bool]:
+    """(base subject for matching, marked as a reply) of a decoded subject."""
+    prefix = SUBJECT_PREFIX.match(subject)
+    if prefix is None:
+        return " ".join(subject.split()).lower(), False
+    base = " ".join(subject[prefix.end() :].split()).lower()
+    return base, bool(REPLY_MARK.search(prefix.group(0)))
+
+
+def _decode_part(data: bytes, encoding: bytes | None) -> bytes:
+    if encoding is None:
+        return data
+    name = encoding.strip().lower()
+    try:
+        if name == b"base64":
+            return binascii.a2b_base64(data)
+        if name == b"quoted-printable":
+            return binascii.a2b_qp(data)
+    except (binascii.Error, ValueError):
+        return data
+    return data
+
+
+def _charset_text(data: bytes, content_type: str) -> str:
+    charset = PARAM_CHARSET.search(content_type)
+    name = charset.group(1).lower() if charset else "utf-8"
+    if name in ("us-ascii", "ascii", "unknown-8bit", "x-unknown"):
+        name = "utf-8"
+    try:
+        return data.decode(name, "replace")
+    except LookupError:
+        return data.decode("utf-8", "replace")
+
+
+def _part_text(headers: dict[bytes, bytes], body: bytes, depth: int) -> tuple[str, bool] | None:
+    """(text, is html) of the first text part of a message or part, or None when it has none."""
+    content_type = _header_text(headers[b"content-type"]) if b"content-type" in headers else ""
+    main = content_type.split(";", 1)[0].strip().lower()
+    disposition = headers.get(b"content-disposition", b"").lstrip().lower()
+    if main.startswith("multipart/"):
+        boundary = PARAM_BOUNDARY.search(content_type)
+        if boundary is None or depth > 3:
+            return None
+        return _multipart_text(body, (boundary.group(1) or boundary.group(2)).encode(), depth)
+    if disposition.startswith(b"attachment"):
+        return None
+    if main not in ("", "text/plain", "text/html"):
+        return None
+    data = _decode_part(body[: 2 * MAX_TEXT_BYTES], headers.get(b"content-transfer-encoding"))
+    return _charset_text(data[:MAX_TEXT_BYTES], content_type), main == "text/html"
+
+
+def _multipart_text(body: bytes, boundary: bytes, depth: int) -> tuple[str, bool] | None:
+    """The first text/plain part of a multipart body (else its first HTML part), unparsed rest."""
+    delimiter = b"--" + boundary
+    html: tuple[str, bool] | None = None
+    pos = body.find(delimiter)
+    for _ in range(MAX_PARTS):
+        if pos < 0:
+            break
+        after = pos + len(delimiter)
+        if body[after : after + 2] == b"--":
+            break  # the closing delimiter
+        line_end = body.find(b"\n", after)
+        if line_end < 0:
+            break
+        following = body.find(b"\n" + delimiter, line_end)
+        end = following if following >= 0 else len(body)
+        split = HEADER_END.search(body, line_end, end)
+        header_end = split.start() if split else end
+        headers = _headers(body[line_end + 1 : header_end])
+        content = body[split.end() : end] if split else b""
+        found = _part_text(headers, content, depth + 1)
+        if found is not None:
+            if not found[1]:
+                return found
+            html = html or found
+        pos = following + 1 if following >= 0 else -1
+    return html
+
+
+def _headers(block: bytes) -> dict[bytes, bytes]:
+    headers: dict[bytes, bytes] = {}
+    for match in HEADER.finditer(block):
+        headers.setdefault(match.group(1).lower(), match.group(2))
+    return headers
+
+
+def own_text(text: str) -> str:
+    """The text a sender wrote: quoted lines, the signature and pipermail's notes left out."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    cut = text.find(PIPERMAIL_SCRUBBED)
+    if cut >= 0:
+        text = text[:cut]
+    text = "\n" + text
+    for marker in SIGNATURES:
+        cut = text.find(marker)
+        if cut >= 0:
+            text = text[:cut]
+    if ">" in text:
+        text = QUOTED_LINE.sub("", text)
+    return text.strip()
+
+
+def _header_block(raw: bytes, start: int) -> tuple[bytes, bytes]:
+    """(header block, body) of a message whose headers begin at `start`."""
+    if raw.startswith((b"\n", b"\r\n"), start):
+        return b"", raw[start:].lstrip(b"\r\n")
+    lf = raw.find(b"\n\n", start)
+    crlf = raw.find(b"\n\r\n", start, lf if lf >= 0 else len(raw))
+    if crlf >= 0:
+        return raw[start:crlf], raw[crlf + 3 :]
+    if lf >= 0:
+        return raw[start:lf], raw[lf + 2 :]
+    return raw[start:], b""
+
+
+def parse_message(
+    raw: bytes, start: int, file_no: int, msg_no: int, list_name: str, keep_text: bool
+) -> tuple[Any, ...] | str:
+    """One row of :data:`STAGED_SCHEMA` for the message in `raw` (headers from `start`).
+
+    Returns the reason instead when the message is rejected (its Date is missing or no date).
+    """
+    block, body = _header_block(raw, start)
+    headers: dict[bytes, bytes] = {}
+    for match in HEADER.finditer(block):
+        headers.setdefault(match.group(1).lower(), match.group(2))
+    date_raw = headers.get(b"date")
+    if date_raw is None:
+        return "no Date header"
+    date = _header_text(date_raw)
+    parsed = parse_date(date)
+    if parsed is None:
+        return f"Date {date!r} is not a date"
+    message_id = headers.get(b"message-id")
+    in_reply_to = headers.get(b"in-reply-to")
+    references = headers.get(b"references")
+    parent = None
+    if in_reply_to is not None:
+        parent = normalise_id(_header_text(in_reply_to))
+    if parent is None and references is not None:
+        parent = _last_reference(_header_text(references))
+    subject = _header_text(headers[b"subject"]) if b"subject" in headers else ""
+    base, is_re = _subject_parts(subject)
+    sender = headers.get(b"from")
+    address, name = parse_sender(_header_text(sender)) if sender is not None else (None, None)
+    list_id = headers.get(b"list-id")
+    if list_id is not None:
+        listed = _header_text(list_id)
+        angled = ANGLE_ID.search(listed)
+        list_name = (angled.group(1) if angled else listed).lower() or list_name
+    text = _part_text(headers, body, 0)
+    body_text = "" if text is None else TAG.sub(" ", text[0]) if text[1] else text[0]
+    return (
+        file_no,
+        msg_no,
+        normalise_id(_header_text(message_id)) if message_id is not None else None,
+        parent,
+        in_reply_to is not None or references is not None,
+        is_re,
+        base,
+        subject,
+        sender is not None,
+        address,
+        name if keep_text else None,
+        parsed[0],
+        parsed[1],
+        list_name,
+        own_text(body_text),
+        body_text.replace("\r\n", "\n") if keep_text else None,
+    )
+
+
+def _table(rows: list[tuple[Any, ...]]) -> pa.Table:
+    """Rows of :data:`STAGED_SCHEMA` as an Arrow table (and `rows` emptied)."""
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(STAGED_SCHEMA)
+    rows.clear()
+    return pa.Table.from_arrays(
+        [
+            pa.array(values, type=field.type)
+            for values, field in zip(columns, STAGED_SCHEMA, strict=True)
+        ],
+        schema=STAGED_SCHEMA,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Archives into staged rows
+
+
+def parse_mbox(
+    files: list[MailFile], *, keep_text: bool = False, report: SourceReport | None = None
+) -> Iterator[pa.Table]:
+    """Arrow tables of :data:`STAGED_SCHEMA` rows, one row per message with a parseable Date.
+
+    This is the whole parsing step of the mbox source (the rest is SQL); `file_no` in the rows is
+    the index into `files`. Rejected messages are counted in `report`.
+    """
+    report = report if report is not None else SourceReport()
+    rows: list[tuple[Any, ...]] = []
+    for file_no, file in enumerate(files):
+        rejected: list[str] = []
+        list_name = file.list_name
+        try:
+            with _open(file.path) as stream:
+                for msg_no, raw in enumerate(split_mbox(stream), start=1):
+                    first_line = raw.find(b"\n")
+                    start = len(raw) if first_line < 0 else first_line + 1
+                    row = parse_message(raw, start, file_no, msg_no, list_name, keep_text)
+                    if isinstance(row, str):
+                        rejected.append(f"{file.label} message {msg_no}: {row}")
+                    else:
+                        rows.append(row)
+                        if len(rows) >= ROWS_PER_BATCH:
+                            yield _table(rows)
+                    report.records_read += 1
+        except (OSError, EOFError, lzma.LZMAError, zlib.error) as exc:
+            raise InvalidExport(f"{file.label}: cannot read: {exc}") from None
+        report.skip("unparseable Date", len(rejected), rejected)
+    if rows:
+        yield _table(rows)
+
+
+def parse_maildir(
+    files: list[MailFile], *, keep_text: bool = False, report: SourceReport | None = None
+) -> Iterator[pa.Table]:
+    """Like :func:`parse_mbox`, for Maildir message files (one message each)."""
+    report = report if report is not None else SourceReport()
+    rows: list[tuple[Any, ...]] = []
+    rejected: list[str] = []
+    for file_no, file in enumerate(files):
+        try:
+            with file.path.open("rb") as stream:
+                raw = stream.read(MAX_MESSAGE_BYTES)
+        except OSError as exc:
+            raise InvalidExport(f"{file.label}: cannot read: {exc}") from None
+        report.records_read += 1
+        start = 0
+        if raw.startswith(b"From "):  # some tools keep the mbox separator line
+            start = raw.find(b"\n") + 1 or len(raw)
+        row = parse_message(raw, start, file_no, 1, file.list_name, keep_text)
+        if isinstance(row, str):
+            rejected.append(f"{file.label}: {row}")
+        else:
+            rows.append(row)
+            if len(rows) >= ROWS_PER_BATCH:
+                yield _table(rows)
+    report.skip("unparseable Date", len(rejected), rejected)
+    if rows:
+        yield _table(rows)
+
+
+def _stem(name: str) -> str:
+    stem = name
+    while True:
+        suffix = Path(stem).suffix.lower()
+        if suffix not in ARCHIVE_SUFFIXES:
+            return stem
+        stem = stem[: -len(suffix)]
+
+
+def _list_name(file_name: str, folder_name: str) -> str:
+    """The list an archive file stands for when its messages carry no List-Id."""
+    stem = _stem(file_name)
+    if (PERIOD_STEM.match(stem) or stem.lower() in GENERIC_STEMS or not stem) and folder_name:
+        return folder_name
+    return stem or file_name
+
+
+def _mbox_files(root: Path, label_root: str, root_name: str) -> tuple[list[MailFile], int]:
+    """Every mbox file under `root` (by content, sorted by path) and how many others were seen.
+
+    A file is labelled `label_root` followed by its path under `root`; `root_name` names the list
+    of period-named files directly in `root`.
+    """
+    found: list[MailFile] = []
+    others = 0
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__MACOSX")))
+        for name in sorted(names):
+            if name.startswith("."):
+                continue
+            path = Path(folder) / name
+            if not path.is_file():
+                continue
+            if not _starts_like_mbox(path):
+                others += 1
+                continue
+            relative = path.relative_to(root).as_posix()
+            parent = path.parent.name if path.parent != root else root_name
+            found.append(MailFile(path, f"{label_root}{relative}", _list_name(name, parent)))
+    return found, others
+
+
+def _is_maildir(path: Path) -> bool:
+    return (path / "cur").is_dir() and (path / "new").is_dir()
+
+
+def _maildirs(path: Path) -> list[Path]:
+    """`path` when it is a Maildir, else its sub-folders that are (Maildir++ keeps lists there)."""
+    if _is_maildir(path):
+        return [path]
+    try:
+        children = sorted(p for p in path.iterdir() if p.is_dir())
+    except OSError:
+        return []
+    return [p for p in children if _is_maildir(p)]
+
+
+# --------------------------------------------------------------------------------------------
+# The sources
+
+
+class MboxSource:
+    """mbox archives: a file, a compressed file, a zip of them, or a folder of them."""
+
+    name = "mbox"
+    summary = (
+        "E-mail archives in mbox format, Mailman/pipermail monthly archives included "
+        '(threads by In-Reply-To/References, "Re:" subject fallback only without them)'
+    )
+    parser_version = "mbox/1"
+    accepts = (
+        "an mbox file (plain, .gz, .bz2 or .xz), a .zip of them, or a folder of them, "
+        'recognised by content (a first line starting "From ")'
+    )
+
+    def detect(self, path: Path) -> bool:
+        """A file whose content starts with "From ", or a folder or zip holding such files."""
+        if path.is_file():
+            if path.suffix.lower() == ".zip":
+                return _zip_holds_mbox(path)
+            return _starts_like_mbox(path)
+        if path.is_dir() and not _maildirs(path):
+            return _folder_holds_mbox(path)
+        return False
+
+    def ingest(self, ctx: IngestContext, path: Path) -> SourceReport:
+        """Read every mbox archive at `path` and add its new messages to the store."""
+        report = SourceReport()
+        with ExitStack() as stack:
+            if path.is_file() and path.suffix.lower() == ".zip":
+                root = stack.enter_context(extracted(path))
+                files, others = _mbox_files(root, f"{path}!", _stem(path.stem))
+            elif path.is_file():
+                files, others = [MailFile(path, str(path), _list_name(path.name, _folder(path)))], 0
+            else:
+                files, others = _mbox_files(path, f"{path}/", path.resolve().name)
+            if not files:
+                raise InvalidExport(
+                    f'{path}: no mbox archive found (no file starts with a "From " line); '
+                    "pass --format to choose another reader"
+                )
+            _stage(ctx, parse_mbox(files, keep_text=ctx.keep_text, report=report), files)
+            report.detected = (
+                f"mbox: {len(files)} archive file(s), {report.records_read:,} messages"
+                + (f", {others} other file(s) ignored" if others else "")
+            )
+            _insert(ctx, path)
+        return report
+
+
+class MaildirSource:
+    """Maildir folders: cur/ and new/ hold one message per file."""
+
+    name = "maildir"
+    summary = "E-mail in Maildir folders (cur/ new/ tmp/), or a folder of such Maildirs"
+    parser_version = "maildir/1"
+    accepts = "a Maildir folder (cur/, new/, tmp/) or a folder whose sub-folders are Maildirs"
+
+    def detect(self, path: Path) -> bool:
+        """A folder with cur/ and new/ sub-folders, or whose sub-folders are such."""
+        return path.is_dir() and bool(_maildirs(path))
+
+    def ingest(self, ctx: IngestContext, path: Path) -> SourceReport:
+        """Read every message file in the Maildir(s) at `path` and add the new ones."""
+        report = SourceReport()
+        maildirs = _maildirs(path) if path.is_dir() else []
+        if not maildirs:
+            raise InvalidExport(f"{path}: not a Maildir (no cur/ and new/ folders)")
+        files: list[MailFile] = []
+        for maildir in maildirs:
+            list_name = maildir.resolve().name.lstrip(".") or "maildir"
+            for sub in ("cur", "new"):
+                names = sorted(
+                    e.name
+                    for e in os.scandir(maildir / sub)
+                    if e.is_file() and not e.name.startswith(".")
+                )
+                prefix = maildir / sub
+                files.extend(MailFile(prefix / n, str(prefix / n), list_name) for n in names)
+        _stage(ctx, parse_maildir(files, keep_text=ctx.keep_text, report=report), files)
+        report.detected = f"Maildir: {len(maildirs)} folder(s), {len(files):,} messages"
+        _insert(ctx, path)
+        return report
+
+
+def _folder(path: Path) -> str:
+    return path.resolve().parent.name
+
+
+def _zip_holds_mbox(path: Path) -> bool:
+    """Sniff the first :data:`PEEK_FILES` members of a zip (gzipped ones decompressed)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = [i for i in zf.infolist()[:PEEK_FILES] if not i.is_dir()]
+            for info in members[:PEEK_FILES]:
+                with zf.open(info) as member:
+                    head = member.read(5)
+                if head[:2] == b"\x1f\x8b":  # a gzipped archive inside the zip
+                    with zf.open(info) as member, gzip.GzipFile(fileobj=member) as inner:
+                        head = inner.read(5)
+                if head == b"From ":
+                    return True
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, zlib.error):
+        return False
+    return False
+
+
+def _folder_holds_mbox(path: Path) -> bool:
+    """Sniff up to :data:`PEEK_FILES` files, top level first, then one level down."""
+    peeked = 0
+    try:
+        entries = sorted(os.scandir(path), key=lambda e: e.name)
+        for entry in entries:
+            if entry.name.startswith(".") or not entry.is_file():
+                continue
+            if _starts_like_mbox(Path(entry.path)):
+                return True
+            peeked += 1
+            if peeked >= PEEK_FILES:
+                return False
+        for entry in entries:
+            if entry.name.startswith(".") or not entry.is_dir():
+                continue
+            for child in sorted(os.scandir(entry.path), key=lambda e: e.name):
+                if child.name.startswith(".") or not child.is_file():
+                    continue
+                if _starts_like_mbox(Path(child.path)):
+                    return True
+                peeked += 1
+                if peeked >= PEEK_FILES:
+                    return False
+    except OSError:
+        return False
+    return False
+
+
+# --------------------------------------------------------------------------------------------
+# Staged rows into the canonical tables
+
+
+def _stage(ctx: IngestContext, tables: Iterator[pa.Table], files: list[MailFile]) -> None:
+    """Load parsed rows into _mail_staged, computing the text features a few batches at a time.
+
+    Parsed batches are small (Python objects are big); DuckDB gets them gathered into Arrow
+    batches of up to :data:`STAGE_ROWS` rows, where its statements run at full speed.
+    """
+    con = ctx.con
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _mail_files AS "
+        "SELECT * FROM (SELECT unnest($no) AS file_no, unnest($origin) AS origin)",
+        {"no": list(range(len(files))), "origin": [f.label for f in files]},
+    )
+    columns = [n for n in STAGED_SCHEMA.names if n not in ("own_text", "body")]
+    select = ", ".join(columns) + ", body AS text, " + text_features_sql("own_text")
+    params = feature_params(ctx)
+    con.register("_mail_batch_arrow", STAGED_SCHEMA.empty_table())
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _mail_staged AS SELECT {select} FROM _mail_batch_arrow",
+        params,
+    )
+    con.unregister("_mail_batch_arrow")
+    gathered: list[pa.Table] = []
+
+    def flush() -> None:
+        batch = pa.concat_tables(gathered)
+        gathered.clear()
+        con.register("_mail_batch_arrow", batch)
+        con.execute(f"INSERT INTO _mail_staged SELECT {select} FROM _mail_batch_arrow", params)
+        con.unregister("_mail_batch_arrow")
+        # Files done so far: the batch's last row is in the latest file read.
+        ctx.progress("mail files", int(batch.column("file_no")[-1].as_py()) + 1, len(files))
+
+    for table in tables:
+        if table.num_rows:
+            gathered.append(table)
+        if sum(t.num_rows for t in gathered) >= STAGE_ROWS:
+            flush()
+    if gathered:
+        flush()
+
+
+def _insert(ctx: IngestContext, path: Path) -> None:
+    con = ctx.con
+    secret = {"secret": ctx.secret}
+    # Keys, one row per message key (the first copy by file and position), and the subject
+    # fallback for replies that carry neither In-Reply-To nor References.
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _mail_keyed AS
+        SELECT s.*,
+               md5('mail|' || coalesce(s.message_id, coalesce(s.address, '')
+                   || strftime(s.sent_at, '%Y-%m-%dT%H:%M:%S') || coalesce(s.subject, '')))
+                   AS message_key,
+               md5('mail|' || s.list_name) AS conversation_key
+        FROM _mail_staged s
+        QUALIFY row_number() OVER (PARTITION BY message_key ORDER BY file_no, msg_no) = 1
+        """
+    )
+    repeated = con.execute(
+        "SELECT (SELECT count(*) FROM _mail_staged) - (SELECT count(*) FROM _mail_keyed)"
+    ).fetchone()
+    if repeated and repeated[0]:
+        ctx.duplicates["messages"] = ctx.duplicates.get("messages", 0) + int(repeated[0])
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _mail_parents AS
+        SELECT r.message_key, p.message_key AS parent_key
+        FROM (SELECT * FROM _mail_keyed
+              WHERE parent_id IS NULL AND NOT thread_headers AND is_re AND base_subject <> '') r
+        ASOF JOIN (SELECT conversation_key, base_subject, sent_at, message_key FROM _mail_keyed) p
+          ON p.conversation_key = r.conversation_key AND p.base_subject = r.base_subject
+         AND r.sent_at > p.sent_at
+        """
+    )
+    identity = "'email:' || address"
+    ctx.insert_new(
+        "people",
+        f"""SELECT DISTINCT ON (address) {person_key_sql(identity)} AS person_key,
+                   NULL::VARCHAR AS tz, false AS is_bot, NULL::VARCHAR AS team,
+                   CASE WHEN $keep THEN display_name END AS display_name
+            FROM _mail_keyed WHERE address IS NOT NULL
+            ORDER BY address, display_name IS NULL, file_no, msg_no""",
+        origin=str(path),
+        params=secret,
+    )
+    ctx.insert_new(
+        "identities",
+        f"""SELECT DISTINCT {identity_hash_sql(identity)} AS identity_hash,
+                   {person_key_sql(identity)} AS person_key, 'email' AS kind
+            FROM _mail_keyed WHERE address IS NOT NULL""",
+        origin=str(path),
+        params=secret,
+    )
+    ctx.insert_new(
+        "conversations",
+        """SELECT DISTINCT conversation_key, 'mailing list' AS kind, list_name AS name,
+                  NULL::TIMESTAMP AS created
+           FROM _mail_keyed""",
+        origin=str(path),
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _mail_links AS
+        SELECT k.message_key,
+               coalesce(CASE WHEN k.parent_id IS NOT NULL THEN md5('mail|' || k.parent_id) END,
+                        p.parent_key) AS parent_key
+        FROM _mail_keyed k LEFT JOIN _mail_parents p USING (message_key)
+        """
+    )
+    # Threads before the insert: new rows go in with their final thread fields, and only stored
+    # replies whose parent has just arrived are updated.
+    resolve_threads(con, new_rows="_mail_links")
+    ctx.insert_new(
+        "messages",
+        f"""
+        SELECT k.message_key, k.conversation_key,
+               t.root_key AS thread_root_key, l.parent_key,
+               CASE WHEN k.address IS NOT NULL THEN {person_key_sql(identity)} END AS author_key,
+               k.sent_at, NOT t.is_reply AS is_root, t.is_reply,
+               CASE WHEN k.has_from AND k.address IS NOT NULL THEN 'human' ELSE 'system' END
+                   AS kind,
+               NULL::VARCHAR AS subtype,
+               k.text_length, k.links, k.record_links, 0 AS mentions, false AS broadcast,
+               k.is_question, k.decision_language, false AS edited, 0 AS reactions,
+               k.text, k.offset_s AS local_offset_s,
+               CASE WHEN $keep THEN k.subject END AS subject,
+               f.origin
+        FROM _mail_keyed k
+        JOIN _mail_links l USING (message_key)
+        JOIN {THREADS_TABLE} t USING (message_key)
+        JOIN _mail_files f USING (file_no)
+        """,
+        origin=None,
+        params=secret,
+    )
+    for table in (
+        THREADS_TABLE,
+        "_mail_links",
+        "_mail_parents",
+        "_mail_keyed",
+        "_mail_staged",
+        "_mail_files",
+    ):
+        con.execute(f"DROP TABLE IF EXISTS {table}")

@@ -1,0 +1,474 @@
+"""Microsoft Teams messages, as Microsoft Graph returns them, into the canonical tables.
+
+Input: JSON files of Graph ``chatMessage`` objects, as ``/teams/{id}/channels/{id}/messages``
+(optionally with ``$expand=replies``), ``.../messages/{id}/replies``, ``/chats/{id}/messages`` or
+the ``getAllMessages`` exports return them: pages wrapped in ``{"value": [...]}`` (an
+``@odata.nextLink`` is ignored: each page is a file of its own), a bare JSON array, or one message
+object; a single file or a folder of them (read recursively). A page of Graph ``channel`` objects
+(items with ``membershipType``) in the same folder names the channels and marks private ones.
+
+What is read and how:
+
+- ``id``, ``replyToId`` (the thread root; nested ``replies`` belong to their parent),
+  ``createdDateTime`` (UTC), ``lastEditedDateTime`` (edited), ``deletedDateTime`` (a deleted
+  message has no content left: it is not stored, and the summary counts it), ``importance``
+  (``high`` and ``urgent`` are kept as subtype 'importance:high' / 'importance:urgent'),
+  ``messageType`` (``message`` is a person's message; ``systemEventMessage`` and every other type
+  are system records, their type the subtype), ``reactions`` (counted).
+- The sender: ``from.user`` is a person, keyed by the e-mail address when the export carries one
+  (``email`` or an address-like ``userPrincipalName``), else by the AAD object id ('teams:<id>');
+  ``from.application`` is a bot, as is (DESIGN's rule) a user whose display name ends in "bot".
+- The conversation: ``channelIdentity.channelId`` is a channel (public unless a channel listing
+  says its ``membershipType`` is ``private``; named by the listing, else by its id), else
+  ``chatId`` (else the id in the page's ``@odata.context``) is a chat. A chat whose id ends in
+  ``@unq.gbl.spaces`` is a one-on-one chat (a DM); ``19:meeting_...`` and ``...@thread.v2`` chats
+  are group DMs; any other chat is a DM when exactly two people post in it, else a group DM.
+- The HTML body is stripped of tags for the text features; its links are the http(s) ``href``
+  targets. ``mentions[]`` count the distinct people and apps mentioned (Teams splits one mention
+  of "Ana Lima" into two entries with the same user); a mention of a channel, team or tag is a
+  broadcast.
+
+Left out: attachments, hosted contents, message history, policy violations, event details.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import pyarrow as pa
+
+from asyncmaturity.errors import InvalidExport
+from asyncmaturity.sources import SourceReport
+from asyncmaturity.sources.features import feature_params, text_features_sql
+from asyncmaturity.sources.zulip import (
+    HTML_PARAMS,
+    describe_json_error,
+    href_urls_sql,
+    html_text_sql,
+)
+from asyncmaturity.store import identity_hash_sql, person_key_sql
+
+if TYPE_CHECKING:
+    from asyncmaturity.ingest import IngestContext
+
+PEEK_BYTES = 256 << 10
+BYTES_PER_BATCH = 128 << 20
+FILES_PER_BATCH = 2000
+DETECT_FILES = 20
+NOT_TEAMS = ("channels.json", "users.json", "org_users.json", "realm.json", "stream_index.json")
+
+_MESSAGE: dict[str, Any] = {
+    "id": "VARCHAR",
+    "replyToId": "VARCHAR",
+    "messageType": "VARCHAR",
+    "createdDateTime": "VARCHAR",
+    "lastEditedDateTime": "VARCHAR",
+    "deletedDateTime": "VARCHAR",
+    "importance": "VARCHAR",
+    "chatId": "VARCHAR",
+    "displayName": "VARCHAR",
+    "membershipType": "VARCHAR",
+    "channelIdentity": {"teamId": "VARCHAR", "channelId": "VARCHAR"},
+    "from": {
+        "user": {
+            "id": "VARCHAR",
+            "displayName": "VARCHAR",
+            "email": "VARCHAR",
+            "userPrincipalName": "VARCHAR",
+        },
+        "application": {"id": "VARCHAR", "displayName": "VARCHAR"},
+    },
+    "body": {"contentType": "VARCHAR", "content": "VARCHAR"},
+    "mentions": [
+        {
+            "mentioned": {
+                "user": {"id": "VARCHAR"},
+                "application": {"id": "VARCHAR"},
+                "conversation": {"id": "VARCHAR"},
+                "tag": {"id": "VARCHAR"},
+            }
+        }
+    ],
+    "reactions": "JSON",
+}
+ITEMS_STRUCTURE = json.dumps([_MESSAGE | {"replies": [_MESSAGE]}])
+# The columns every message row is flattened to, top-level item or nested reply alike.
+_COLUMNS = """
+    {m}.id AS id, {m}.replyToId AS reply_to, {m}.messageType AS message_type,
+    {m}.createdDateTime AS created, {m}.lastEditedDateTime AS edited_at,
+    {m}.deletedDateTime AS deleted_at, {m}.importance AS importance, {m}.chatId AS chat_id,
+    {m}.channelIdentity.channelId AS channel_id, {m}.displayName AS display_name,
+    {m}.membershipType AS membership_type,
+    {m}."from"."user".id AS user_id, {m}."from"."user".displayName AS user_name,
+    coalesce(nullif(trim({m}."from"."user".email), ''),
+             CASE WHEN contains({m}."from"."user".userPrincipalName, '@')
+                  THEN {m}."from"."user".userPrincipalName END) AS user_email,
+    {m}."from".application.id AS app_id, {m}."from".application.displayName AS app_name,
+    {m}.body.contentType AS content_type, {m}.body.content AS content,
+    {m}.mentions AS mentions, {m}.reactions AS reactions
+"""
+ROW_PROBLEMS = (
+    ("record is not a chatMessage object", "NOT is_object"),
+    ("message without an id", "nullif(trim(id), '') IS NULL"),
+    ("createdDateTime is not a date", "sent_at IS NULL"),
+    ("message without channelIdentity or chatId", "conversation_id IS NULL"),
+)
+
+
+class TeamsSource:
+    """Microsoft Teams chatMessage JSON (Graph API pages): a file or a folder of files."""
+
+    name = "teams"
+    summary = "Microsoft Teams channel and chat messages as Microsoft Graph returns them (JSON)"
+    parser_version = "teams/1"
+    accepts = (
+        'a JSON file of Graph chatMessage objects ({"value": [...]} pages, an array, or one '
+        "message) or a folder of such files, with replies nested or separate"
+    )
+
+    def detect(self, path: Path) -> bool:
+        """A .json file, or a folder of them, whose first records are Graph chatMessages."""
+        try:
+            if path.is_file():
+                return path.suffix.lower() == ".json" and _looks_like_teams(path)
+            if path.is_dir():
+                if any((path / name).is_file() for name in NOT_TEAMS):
+                    return False
+                return any(_looks_like_teams(f) for f in _json_files(path, limit=DETECT_FILES))
+        except OSError:
+            return False
+        return False
+
+    def ingest(self, ctx: IngestContext, path: Path) -> SourceReport:
+        """Read the messages at `path` and add the new ones to the store."""
+        report = SourceReport()
+        files = [path] if path.is_file() else list(_json_files(path))
+        if not files:
+            raise InvalidExport(f"{path}: no .json files of Microsoft Teams messages")
+        _register(
+            ctx,
+            "_teams_files",
+            [{"file": str(f), "origin": str(f)} for f in files],
+            pa.schema([("file", pa.string()), ("origin", pa.string())]),
+        )
+        _stage(ctx, files)
+        _check(ctx, report)
+        _insert(ctx, path)
+        row = ctx.con.execute(
+            """SELECT count(DISTINCT (conversation_id, id))
+                          FILTER (WHERE problem IS NULL AND deleted_at IS NULL),
+                      count(DISTINCT conversation_id) FILTER (WHERE problem IS NULL AND is_channel),
+                      count(DISTINCT conversation_id) FILTER (WHERE problem IS NULL
+                                                              AND NOT is_channel),
+                      count(*) FILTER (WHERE problem IS NULL AND deleted_at IS NOT NULL)
+               FROM _teams_rows WHERE NOT is_listing"""
+        ).fetchone()
+        messages, channels, chats, deleted = row if row else (0, 0, 0, 0)
+        report.detected = (
+            f"Microsoft Teams (Graph JSON): {len(files)} file(s), {messages} messages in "
+            f"{channels} channels and {chats} chats"
+            + (f"; {deleted} deleted messages left out (no content)" if deleted else "")
+        )
+        for table in ("_teams_files", "_teams_rows", "_teams_messages", "_teams_people"):
+            ctx.con.execute(f"DROP TABLE IF EXISTS {table}")
+        return report
+
+
+def _json_files(root: Path, limit: int | None = None) -> list[Path]:
+    """The .json files under `root` (hidden folders skipped), sorted, at most `limit` of them."""
+    found: list[Path] = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__MACOSX")))
+        for name in sorted(names):
+            if name.lower().endswith(".json") and not name.startswith("."):
+                found.append(Path(folder) / name)
+                if limit is not None and len(found) >= limit:
+                    return found
+    return sorted(found)
+
+
+def _looks_like_teams(file: Path) -> bool:
+    with file.open("rb") as fh:
+        peek = fh.read(PEEK_BYTES)
+    return b'"messageType"' in peek and b'"createdDateTime"' in peek
+
+
+def _register(ctx: IngestContext, name: str, rows: list[dict[str, Any]], schema: pa.Schema) -> None:
+    ctx.con.register(f"{name}_arrow", pa.Table.from_pylist(rows, schema=schema))
+    try:
+        ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
+    finally:
+        ctx.con.unregister(f"{name}_arrow")
+
+
+def _stage(ctx: IngestContext, files: list[Path]) -> None:
+    """Parse the files in size-bounded batches into _teams_items (one row per page item)."""
+    con = ctx.con
+    kind = con.execute("SELECT typeof(json_transform('null', ?))", [ITEMS_STRUCTURE]).fetchone()
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _teams_docs (filename VARCHAR, context VARCHAR, "
+        f"shape VARCHAR, items {kind[0] if kind else 'JSON'})"
+    )
+    batch: list[str] = []
+    size = 0
+
+    def flush() -> None:
+        try:
+            con.execute(
+                """
+                INSERT INTO _teams_docs
+                SELECT filename, json_extract_string(content, '$."@odata.context"'), shape,
+                       json_transform(CASE shape WHEN 'ARRAY' THEN content
+                                                 WHEN 'PAGE' THEN json_extract(content, '$.value')
+                                                 WHEN 'MESSAGE' THEN '[' || content || ']' END,
+                                      ?)
+                FROM (SELECT filename, content,
+                             CASE WHEN json_type(content) = 'ARRAY' THEN 'ARRAY'
+                                  WHEN json_type(content) <> 'OBJECT' THEN NULL
+                                  WHEN json_type(content, '$.value') = 'ARRAY' THEN 'PAGE'
+                                  WHEN json_exists(content, '$.id') THEN 'MESSAGE' END AS shape
+                      FROM read_text(?))
+                """,
+                [ITEMS_STRUCTURE, batch],
+            )
+        except duckdb.Error as exc:
+            raise InvalidExport(describe_json_error(batch, exc, str)) from None
+
+    for done, file in enumerate(files, start=1):
+        batch.append(str(file))
+        size += file.stat().st_size
+        if size >= BYTES_PER_BATCH or len(batch) >= FILES_PER_BATCH:
+            flush()
+            ctx.progress("Teams files", done, len(files))
+            batch, size = [], 0
+    if batch:
+        flush()
+    wrong = con.execute("SELECT filename FROM _teams_docs WHERE shape IS NULL LIMIT 1").fetchone()
+    if wrong is not None:
+        raise InvalidExport(
+            f'{wrong[0]}: expected a Graph page {{"value": [...]}}, an array of chatMessage '
+            "objects or one chatMessage object"
+        )
+
+
+def _check(ctx: IngestContext, report: SourceReport) -> None:
+    """Flatten items and nested replies into _teams_rows and count the records that fail."""
+    con = ctx.con
+    context_id = "url_decode(nullif(regexp_extract(context, '{what}\\(''([^'']+)''\\)', 1), ''))"
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _teams_flat AS
+        WITH items AS (
+            SELECT filename, context, unnest(range(len(items))) AS ordinal, unnest(items) AS m
+            FROM _teams_docs
+        )
+        SELECT filename, ordinal, NULL::BIGINT AS reply_no, m IS NOT NULL AS is_object,
+               NULL::VARCHAR AS parent_id, NULL::VARCHAR AS parent_channel,
+               NULL::VARCHAR AS parent_chat,
+               {context_id.format(what="channels")} AS context_channel,
+               {context_id.format(what="chats")} AS context_chat,
+               {_COLUMNS.format(m="m")}
+        FROM items
+        UNION ALL
+        SELECT filename, ordinal, i + 1, r IS NOT NULL, m.id, m.channelIdentity.channelId,
+               m.chatId, {context_id.format(what="channels")}, {context_id.format(what="chats")},
+               {_COLUMNS.format(m="r")}
+        FROM (SELECT filename, context, ordinal, m, unnest(range(len(m.replies))) AS i,
+                     unnest(m.replies) AS r
+              FROM items WHERE len(m.replies) > 0)
+        """
+    )
+    con.execute("DROP TABLE _teams_docs")
+    problem = "CASE " + " ".join(f"WHEN {cond} THEN '{why}'" for why, cond in ROW_PROBLEMS) + " END"
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _teams_rows AS
+        SELECT *, {problem} AS problem
+        FROM (
+            SELECT *,
+                   membership_type IS NOT NULL AND message_type IS NULL AS is_listing,
+                   coalesce(channel_id, parent_channel, context_channel) IS NOT NULL
+                       AS is_channel,
+                   coalesce(channel_id, parent_channel, context_channel, chat_id, parent_chat,
+                            context_chat) AS conversation_id,
+                   timezone('UTC', TRY_CAST(
+                       CASE WHEN regexp_matches(trim(created), '(Z|[+-][0-9]{{2}}:?[0-9]{{2}})$')
+                            THEN trim(created) ELSE trim(created) || 'Z' END AS TIMESTAMPTZ))
+                       AS sent_at,
+                   coalesce(reply_to, parent_id) AS root_id
+            FROM _teams_flat
+        )
+        """
+    )
+    con.execute("DROP TABLE _teams_flat")
+    counted = con.execute("SELECT count(*) FROM _teams_rows WHERE NOT is_listing").fetchone()
+    report.records_read += int(counted[0]) if counted else 0
+    rows = con.execute(
+        """SELECT problem, count(*),
+                  list(f.origin || ' record ' || r.ordinal
+                       || CASE WHEN r.reply_no IS NOT NULL THEN ' reply ' || r.reply_no ELSE '' END
+                       || ': ' || problem ORDER BY f.origin, r.ordinal, r.reply_no)[1:3]
+           FROM _teams_rows r JOIN _teams_files f ON f.file = r.filename
+           WHERE problem IS NOT NULL AND NOT is_listing
+           GROUP BY problem ORDER BY min(f.origin), min(r.ordinal)"""
+    ).fetchall()
+    for reason, count, examples in rows:
+        report.skip(reason, int(count), list(examples))
+
+
+def _insert(ctx: IngestContext, path: Path) -> None:
+    con = ctx.con
+    secret = {"secret": ctx.secret}
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _teams_messages AS
+           SELECT *, md5('teams|' || conversation_id || '|' || trim(id)) AS message_key,
+                  CASE WHEN user_id IS NOT NULL THEN 'user:' || user_id
+                       WHEN app_id IS NOT NULL THEN 'app:' || app_id END AS author_ref
+           FROM _teams_rows
+           WHERE problem IS NULL AND NOT is_listing AND deleted_at IS NULL"""
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _teams_people AS
+        WITH senders AS (
+            SELECT DISTINCT ON (user_id) 'user:' || user_id AS author_ref,
+                   coalesce('email:' || lower(trim(user_email)), 'teams:' || user_id) AS identity,
+                   'teams:' || user_id AS teams_identity, user_name AS display_name,
+                   regexp_matches(lower(coalesce(user_name, '')), 'bot$') AS is_bot
+            FROM _teams_messages WHERE user_id IS NOT NULL
+            ORDER BY user_id, user_email NULLS LAST, user_name NULLS LAST
+        ), apps AS (
+            SELECT DISTINCT ON (app_id) 'app:' || app_id, 'teams-app:' || app_id, NULL,
+                   app_name, true
+            FROM _teams_messages WHERE user_id IS NULL AND app_id IS NOT NULL
+            ORDER BY app_id, app_name NULLS LAST
+        )
+        -- A user the store already knows keeps its person (an earlier export may have lacked
+        -- the e-mail address).
+        SELECT s.*, coalesce(known.person_key, {person_key_sql("s.identity")}) AS person_key
+        FROM (SELECT * FROM senders UNION ALL SELECT * FROM apps) s
+        LEFT JOIN identities known
+               ON known.identity_hash = {identity_hash_sql("coalesce(s.teams_identity, s.identity)")}
+        """,
+        secret,
+    )
+    ctx.insert_new(
+        "people",
+        """SELECT DISTINCT ON (person_key) person_key, NULL::VARCHAR AS tz, is_bot,
+                  NULL::VARCHAR AS team,
+                  CASE WHEN $keep THEN display_name END AS display_name
+           FROM _teams_people ORDER BY person_key, author_ref""",
+        origin=str(path),
+    )
+    ctx.insert_new(
+        "identities",
+        f"""SELECT {identity_hash_sql("identity")} AS identity_hash, person_key,
+                   CASE WHEN starts_with(identity, 'email:') THEN 'email'
+                        WHEN starts_with(identity, 'teams-app:') THEN 'teams app'
+                        ELSE 'teams user' END AS kind
+            FROM _teams_people
+            UNION ALL
+            SELECT {identity_hash_sql("teams_identity")}, person_key, 'teams user'
+            FROM _teams_people
+            WHERE teams_identity IS NOT NULL AND teams_identity <> identity""",
+        origin=str(path),
+        params=secret,
+    )
+    ctx.insert_new(
+        "conversations",
+        """
+        WITH listed AS (
+            SELECT DISTINCT ON (id) id, display_name, membership_type
+            FROM _teams_rows WHERE is_listing AND id IS NOT NULL
+            ORDER BY id, display_name NULLS LAST
+        ), used AS (
+            SELECT conversation_id, bool_or(is_channel) AS is_channel,
+                   count(DISTINCT user_id) AS people
+            FROM _teams_messages GROUP BY conversation_id
+        )
+        SELECT md5('teams|' || u.conversation_id) AS conversation_key,
+               CASE
+                   WHEN u.is_channel AND lower(l.membership_type) = 'private'
+                       THEN 'private channel'
+                   WHEN u.is_channel THEN 'public channel'
+                   WHEN u.conversation_id LIKE '%@unq.gbl.spaces' THEN 'dm'
+                   WHEN u.conversation_id LIKE '19:meeting\\_%' ESCAPE '\\'
+                        OR u.conversation_id LIKE '%@thread.v2'
+                        OR u.conversation_id LIKE '%@thread.skype' THEN 'group dm'
+                   WHEN u.people = 2 THEN 'dm'
+                   ELSE 'group dm'
+               END AS kind,
+               CASE WHEN u.is_channel THEN coalesce(l.display_name, u.conversation_id) END
+                   AS name,
+               NULL::TIMESTAMP AS created
+        FROM used u LEFT JOIN listed l ON l.id = u.conversation_id
+        """,
+        origin=str(path),
+    )
+    is_html = "lower(coalesce(k.content_type, 'html')) = 'html'"
+    ctx.insert_new(
+        "messages",
+        f"""
+        WITH shaped AS (
+            SELECT
+                k.message_key,
+                md5('teams|' || k.conversation_id) AS conversation_key,
+                md5('teams|' || k.conversation_id || '|' || trim(coalesce(k.root_id, k.id)))
+                    AS thread_root_key,
+                CASE WHEN k.is_reply
+                     THEN md5('teams|' || k.conversation_id || '|' || trim(k.root_id)) END
+                    AS parent_key,
+                p.person_key AS author_key,
+                k.sent_at,
+                NOT k.is_reply AS is_root,
+                k.is_reply,
+                CASE
+                    WHEN coalesce(k.message_type, 'message') <> 'message' THEN 'system'
+                    WHEN coalesce(p.is_bot, false) THEN 'bot'
+                    WHEN p.person_key IS NULL THEN 'system'
+                    ELSE 'human'
+                END AS kind,
+                CASE
+                    WHEN coalesce(k.message_type, 'message') <> 'message' THEN k.message_type
+                    WHEN lower(k.importance) IN ('high', 'urgent')
+                        THEN 'importance:' || lower(k.importance)
+                END AS subtype,
+                {text_features_sql("k.plain")},
+                len(list_distinct(list_filter(
+                    list_transform(coalesce(k.mentions, []),
+                                   lambda x: coalesce(x.mentioned."user".id,
+                                                      x.mentioned.application.id)),
+                    lambda x: x IS NOT NULL))) AS mentions,
+                len(list_filter(coalesce(k.mentions, []),
+                                lambda x: x.mentioned.conversation IS NOT NULL
+                                          OR x.mentioned.tag IS NOT NULL)) > 0 AS broadcast,
+                k.edited_at IS NOT NULL AS edited,
+                coalesce(json_array_length(k.reactions), 0) AS reactions,
+                CASE WHEN $keep THEN k.plain END AS text,
+                f.origin,
+                k.urls
+            FROM (
+                SELECT k.*,
+                       root_id IS NOT NULL AND trim(root_id) <> trim(id) AS is_reply,
+                       CASE WHEN {is_html} THEN {html_text_sql("k.content")}
+                            ELSE k.content END AS plain,
+                       CASE WHEN {is_html} THEN {href_urls_sql("k.content")}
+                            ELSE regexp_extract_all(coalesce(k.content, ''), $url_pattern)
+                       END AS urls
+                FROM _teams_messages k
+            ) k
+            LEFT JOIN _teams_people p USING (author_ref)
+            JOIN _teams_files f ON f.file = k.filename
+        )
+        SELECT * EXCLUDE (urls) REPLACE (
+            len(urls) AS links,
+            len(list_filter(urls, lambda u: regexp_matches(u, $record_pattern))) AS record_links)
+        FROM shaped
+        """,
+        origin=None,
+        params={**feature_params(ctx), **HTML_PARAMS},
+    )
