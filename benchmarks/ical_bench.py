@@ -27,6 +27,7 @@ import subprocess
 import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -162,6 +163,39 @@ print(json.dumps({
 """
 
 
+def run_rounds(
+    workdir: Path, series: int, since: date, until: date, repeat: int
+) -> tuple[Path, list[dict[str, Any]]]:
+    """Generate (once) the calendar and ingest it `repeat` times, each in a fresh interpreter."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    calendar = workdir / f"bench-{series}-{since.isoformat()}.ics"
+    if not calendar.exists():
+        calendar.write_text(generate(series, since), encoding="utf-8")
+    runs = []
+    for round_ in range(repeat):
+        store = workdir / f"bench-{round_}.duckdb"
+        store.unlink(missing_ok=True)
+        Path(str(store) + ".wal").unlink(missing_ok=True)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                CHILD,
+                str(calendar),
+                str(store),
+                since.isoformat(),
+                until.isoformat(),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+        )
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        store.unlink(missing_ok=True)
+    return calendar, runs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -172,25 +206,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workdir", type=Path, default=HERE / "work" / "ical")
     args = parser.parse_args()
-    args.workdir.mkdir(parents=True, exist_ok=True)
-    since = date.fromisoformat(args.since)
-    calendar = args.workdir / f"bench-{args.series}-{since.isoformat()}.ics"
-    if not calendar.exists():
-        calendar.write_text(generate(args.series, since), encoding="utf-8")
-    runs = []
-    for round_ in range(args.repeat):
-        store = args.workdir / f"bench-{round_}.duckdb"
-        store.unlink(missing_ok=True)
-        Path(str(store) + ".wal").unlink(missing_ok=True)
-        done = subprocess.run(
-            [sys.executable, "-c", CHILD, str(calendar), str(store), args.since, args.until],
-            check=True,
-            capture_output=True,
-            text=True,
-            cwd=REPO,
-        )
-        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
-        store.unlink(missing_ok=True)
+    calendar, runs = run_rounds(
+        args.workdir,
+        args.series,
+        date.fromisoformat(args.since),
+        date.fromisoformat(args.until),
+        args.repeat,
+    )
     median = statistics.median(r["seconds"] for r in runs)
     last = runs[-1]
     print(

@@ -135,7 +135,7 @@ def _child(kind: str, archive: Path, workdir: Path) -> dict[str, Any]:
     return {"kind": kind, "seconds": seconds, "cpu": cpu, "items": items, "peak_rss": peak}
 
 
-def _run_child(kind: str, archive: Path, workdir: Path) -> dict[str, Any]:
+def run_child(kind: str, archive: Path, workdir: Path) -> dict[str, Any]:
     env = {**os.environ, "TMPDIR": str(workdir)}  # Perceval copies the archive to a temp file
     done = subprocess.run(
         [
@@ -180,7 +180,7 @@ def main() -> None:
     runs: dict[str, list[dict[str, Any]]] = {kind: [] for kind in CONTENDERS}
     for round_no in range(args.repeat):
         for kind in CONTENDERS:
-            result = _run_child(kind, archive, args.workdir)
+            result = run_child(kind, archive, args.workdir)
             runs[kind].append(result)
             print(
                 f"round {round_no + 1}: {kind:8} {result['seconds']:7.2f} s  "

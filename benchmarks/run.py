@@ -16,6 +16,7 @@ their parameters, so a re-run only re-times.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import math
 import os
@@ -27,7 +28,7 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -737,6 +738,97 @@ def bench_measure(report: Report, workdir: Path, messages: int, repeat: int) -> 
     )
 
 
+def bench_mbox(report: Report, workdir: Path, repeat: int, messages: int = 100_000) -> None:
+    """mbox parsing and ingest against GrimoireLab's Perceval on the same archive."""
+    sys.path.insert(0, str(HERE))
+    import mbox_bench
+
+    if not mbox_bench.SOURCE.is_dir() or importlib.util.find_spec("perceval") is None:
+        report.note(
+            "mbox vs Perceval not run: it needs ../shared/data/mbox-twisted-2010 and the `bench` "
+            "extra (`pip install -e '.[bench]'`, which `make bench` does)."
+        )
+        return
+    folder = workdir / "mbox"
+    archive = mbox_bench.build_archive(folder, messages)
+    runs: dict[str, list[dict[str, Any]]] = {kind: [] for kind in mbox_bench.CONTENDERS}
+    for round_ in range(repeat):
+        for kind in mbox_bench.CONTENDERS:
+            runs[kind].append(mbox_bench.run_child(kind, archive, folder))
+        print(
+            f"mbox round {round_ + 1}/{repeat}: "
+            + ", ".join(f"{k} {runs[k][-1]['seconds']:.1f} s" for k in mbox_bench.CONTENDERS),
+            flush=True,
+        )
+    median = {k: statistics.median(r["seconds"] for r in v) for k, v in runs.items()}
+    per_round = {
+        k: statistics.median(
+            b["seconds"] / r["seconds"] for b, r in zip(runs["perceval"], v, strict=True)
+        )
+        for k, v in runs.items()
+    }
+    labels = {
+        "perceval": "Perceval `MBox(...).fetch()` (all items)",
+        "parse": "asyncmaturity mbox parse (staged rows)",
+        "ingest": "asyncmaturity ingest into a new store",
+    }
+    report.table(
+        f"E-mail: mbox archive of {messages:,} messages "
+        f"({archive.stat().st_size / 2**20:,.0f} MiB, from the twisted-python 2010 archives "
+        f"with renumbered Message-IDs), median of {repeat}",
+        ["contender", "median", "runs", "messages/s", "vs Perceval", "peak RSS"],
+        [
+            [
+                labels[kind],
+                _s(median[kind]),
+                ", ".join(_s(r["seconds"]) for r in runs[kind]),
+                _rate(messages, median[kind]),
+                f"{median['perceval'] / median[kind]:.1f}x (per round {per_round[kind]:.1f}x)",
+                _gib(max(r["peak_rss"] for r in runs[kind])),
+            ]
+            for kind in mbox_bench.CONTENDERS
+        ],
+    )
+    speedup = min(median["perceval"] / median["parse"], per_round["parse"])
+    report.target(
+        "mbox parsing >= 5x faster than Perceval's mbox backend",
+        speedup >= mbox_bench.TARGET_SPEEDUP,
+        f"{speedup:.1f}x (Perceval {_s(median['perceval'])} / parse {_s(median['parse'])}); "
+        f"full ingest {median['perceval'] / median['ingest']:.1f}x",
+    )
+
+
+def bench_calendar(report: Report, workdir: Path, repeat: int, series: int = 500) -> None:
+    """A year of a 500-series calendar: recurrence expansion, overrides and attendees."""
+    sys.path.insert(0, str(HERE))
+    import ical_bench
+
+    since, until = date(2025, 1, 1), date(2025, 12, 31)
+    _, runs = ical_bench.run_rounds(workdir / "ical", series, since, until, repeat)
+    seconds = statistics.median(r["seconds"] for r in runs)
+    last = runs[-1]
+    report.table(
+        f"Calendar: {series} recurring series ({last['events']:,} VEVENTs incl. overrides, five "
+        f"zones, EXDATEs), expanded for {since} to {until}, median of {repeat}",
+        ["contender", "median", "runs", "instances", "attendance rows", "peak RSS"],
+        [
+            [
+                "asyncmaturity ingest (expand + store)",
+                _s(seconds),
+                ", ".join(_s(r["seconds"]) for r in runs),
+                f"{last['instances']:,}",
+                f"{last['attendance']:,}",
+                _gib(max(r["peak_rss_mb"] for r in runs) * 2**20),
+            ]
+        ],
+    )
+    report.target(
+        "a year of a 500-series calendar expands in seconds (< 10 s)",
+        seconds < 10,
+        f"{_s(seconds)} for {last['instances']:,} instances",
+    )
+
+
 def write_markdown(report: Report, path: Path) -> None:
     m = report.machine
     passed = sum(1 for _, ok, _ in report.targets if ok)
@@ -865,7 +957,9 @@ def main(argv: list[str] | None = None) -> int:
         help="run the pandas baseline on an export this size and scale its time "
         "(default: the ingest export itself)",
     )
-    parser.add_argument("--skip", choices=["ingest", "measure"], action="append", default=[])
+    parser.add_argument(
+        "--skip", choices=["ingest", "measure", "sources"], action="append", default=[]
+    )
     parser.add_argument("--write-md", action="store_true", help="rewrite BENCHMARKS.md")
     parser.add_argument("--child", nargs=2, metavar=("TASK", "JSON"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -888,6 +982,9 @@ def main(argv: list[str] | None = None) -> int:
         bench_pandas(report, workdir, ingested, args.pandas_messages)
     if "measure" not in args.skip:
         bench_measure(report, workdir, args.measure_messages, args.repeat)
+    if "sources" not in args.skip:
+        bench_mbox(report, workdir, args.repeat)
+        bench_calendar(report, workdir, args.repeat)
     print(f"benchmarks took {time.perf_counter() - started:.0f} s", flush=True)
     print("\nTargets:")
     for name, ok, detail in report.targets:
