@@ -84,6 +84,7 @@ FAMILIES = {
     "roots": "chat",
     "meetings": "meetings",
     "attendee_days": "meetings",
+    "attended": "meetings",
     "work_items": "work",
 }
 # The frame that counts a family's people in a group, for the minimum group size.

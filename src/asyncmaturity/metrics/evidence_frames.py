@@ -18,13 +18,16 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from asyncmaturity.metrics.business import DAY_S, is_working_time
+from asyncmaturity.metrics.business import DAY_S, hour_of_week, is_working_time
 from asyncmaturity.metrics.timezones import instant_seconds, offset_table, with_local_seconds
 
 FOCUS_BLOCK_S = 2 * 3600
 AD_HOC_S = 3600
 # Viva Insights leaves these out of meeting hours: they are not collaboration time spent together.
 LONG_MEETING_S = 8 * 3600
+# Viva Insights' meeting types: up to an hour or longer, up to 8 attendees or more.
+HOUR_S = 3600
+TYPE_SIZE_LIMIT = 8
 LARGE_MEETING = 250
 SMALLEST_MEETING = 2
 ISSUE_KINDS = ("issue",)
@@ -44,6 +47,9 @@ class EvidenceContext:
     excluded: frozenset[str]  # person keys the charter leaves out of every metric
     bots: frozenset[str]  # person keys the charter lists as bots
     materialize: Callable[[str, ir.Table], ir.Table]
+    # The charter's protected time, on local clocks: (weekdays Monday 0, start_s, end_s) spans.
+    focus_spans: tuple[tuple[frozenset[int], int, int], ...] = ()
+    no_meeting_days: frozenset[int] = frozenset()
 
 
 def _in_period(ts: ir.TimestampValue, ctx: EvidenceContext) -> ir.BooleanValue:
@@ -90,13 +96,15 @@ def _period_days(ctx: EvidenceContext, first: datetime, last: datetime) -> list[
     return [low + timedelta(days=i) for i in range((high - low).days)]
 
 
-def build_meeting_frames(ctx: EvidenceContext) -> tuple[ir.Table | None, ir.Table | None]:
-    """The ``meetings`` and ``attendee_days`` frames, both None without meetings in the period."""
+def build_meeting_frames(
+    ctx: EvidenceContext,
+) -> tuple[ir.Table | None, ir.Table | None, ir.Table | None]:
+    """The ``meetings``, ``attendee_days`` and ``attended`` frames; None without meetings."""
     con = ctx.con
     raw = con.table("meetings")
     in_period = raw.filter(_in_period(raw.start_at, ctx))
     if int(in_period.count().execute()) == 0:
-        return None, None
+        return None, None, None
     in_period = in_period.distinct(on="meeting_key", keep="first")
     counted = in_period.filter(
         ~in_period.cancelled.coalesce(False), ~in_period.all_day.coalesce(False)
@@ -159,14 +167,69 @@ def build_meeting_frames(ctx: EvidenceContext) -> tuple[ir.Table | None, ir.Tabl
             ),
             else_=ibis.null("float64"),
         ),
+        meeting_type=ibis.cases(
+            (~shared, ibis.null("string")),
+            (
+                organized.m_end_s - organized.m_start_s <= HOUR_S,
+                ibis.cases(
+                    (organized.attendees <= TYPE_SIZE_LIMIT, "decision-making"), else_="large"
+                ),
+            ),
+            (organized.attendees <= TYPE_SIZE_LIMIT, "long"),
+            else_="long and large",
+        ),
+        on_no_meeting_day=ibis.cases(
+            (shared & bool(ctx.no_meeting_days), _weekday_in(organized.organizer_local_s, ctx)),
+            else_=ibis.null("boolean"),
+        ),
+        in_focus_block=ibis.cases(
+            (
+                shared & bool(ctx.focus_spans),
+                _overlaps_spans(
+                    organized.organizer_local_s,
+                    organized.m_end_s - organized.m_start_s,
+                    ctx.focus_spans,
+                ),
+            ),
+            else_=ibis.null("boolean"),
+        ),
         counts_hours=shared
         & (organized.m_end_s - organized.m_start_s < LONG_MEETING_S)
         & (organized.attendees >= SMALLEST_MEETING)
         & (organized.attendees < LARGE_MEETING),
     )
     meetings = ctx.materialize("_am_meetings", meetings)
-    attendee_days = _attendee_days(ctx, meetings, attendance, offsets, first, last)
-    return meetings, attendee_days
+    attendee_days, attended = _attendee_days(ctx, meetings, attendance, offsets, first, last)
+    # Each attendee's own clock and working hours decide whether the meeting is outside them.
+    local = _with_schedule(ctx, attended, "person_key")
+    local = with_local_seconds(local, ts="start_at", zone="tz", offsets=offsets, out="local_s")
+    attended_frame = local.select(
+        "person_key",
+        "meeting_key",
+        "start_at",
+        "month",
+        outside_hours=~is_working_time(local, local.local_s),
+    )
+    return meetings, attendee_days, ctx.materialize("_am_attended_hours", attended_frame)
+
+
+def _weekday_in(local_s: ir.FloatingValue, ctx: EvidenceContext) -> ir.BooleanValue:
+    weekday, _ = hour_of_week(local_s)
+    return weekday.isin(sorted(ctx.no_meeting_days))
+
+
+def _overlaps_spans(
+    local_s: ir.FloatingValue,
+    duration_s: ir.FloatingValue,
+    spans: tuple[tuple[frozenset[int], int, int], ...],
+) -> ir.BooleanValue:
+    """True when [local_s, local_s + duration_s) overlaps a span on its start's local day."""
+    weekday, _ = hour_of_week(local_s)
+    second = local_s - (local_s / DAY_S).floor() * DAY_S
+    hit = ibis.literal(False)
+    for days, start_s, end_s in spans:
+        hit |= weekday.isin(sorted(days)) & (second < end_s) & (second + duration_s > start_s)
+    return hit
 
 
 def _attendee_days(
@@ -176,8 +239,9 @@ def _attendee_days(
     offsets: ir.Table,
     first: datetime,
     last: datetime,
-) -> ir.Table:
-    """One row per active attendee and period day: merged meeting seconds and focus seconds."""
+) -> tuple[ir.Table, ir.Table]:
+    """One row per active attendee and period day (merged meeting and focus seconds), and the
+    attended (person, instance) rows it was computed from."""
     bots = _bot_keys(ctx)
     people = attendance.filter(
         _not_in(attendance.person_key, ctx.excluded),
@@ -207,6 +271,7 @@ def _attendee_days(
         own_s=ibis.greatest(attended.m_end_s - ibis.greatest(attended.m_start_s, reached), 0.0)
     )
     attended = ctx.materialize("_am_attended", attended)
+    attended_rows = attended
 
     per_day = attended.group_by(
         p_key=attended.person_key, p_day=attended.start_at.date()
@@ -252,7 +317,7 @@ def _attendee_days(
         # The person attended something that month: who counts for the minimum group size.
         active_in_month=frame.a_key.notnull(),
     )
-    return ctx.materialize("_am_attendee_days", result)
+    return ctx.materialize("_am_attendee_days", result), attended_rows
 
 
 def _focus_inside_windows(
@@ -355,5 +420,8 @@ def build_work_frame(ctx: EvidenceContext) -> ir.Table | None:
         ),
         has_owner=ibis.cases((is_item, items.assignees > 0), else_=ibis.null("boolean")),
         linked=ibis.cases((is_pr, items.links.length() > 0), else_=ibis.null("boolean")),
+        decision_cycle_s=ibis.cases(
+            (kind == "decision", instant_seconds(closed) - created_s), else_=ibis.null("float64")
+        ),
     )
     return ctx.materialize("_am_work_items", frame)

@@ -157,6 +157,79 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         sample=Sample("quantile", lambda t: t.agenda_lead_s, q=0.5, day="start_at"),
     ),
     Metric(
+        "meetings.type.decision_making_share",
+        "Decision-making meetings",
+        "share",
+        "meetings",
+        f"Share, {_SHARED}, of decision-making meetings: up to 1 h and up to 8 attendees (Viva Insights' meeting types; "
+        f"attendees as the source counts them, else the invitations). {_COUNTED}",
+        lambda t: (t.meeting_type == "decision-making").cast("float64").mean(),
+        sample=Sample("mean", lambda t: t.meeting_type == "decision-making", day="start_at"),
+    ),
+    Metric(
+        "meetings.type.large_share",
+        "Large meetings",
+        "share",
+        "meetings",
+        f"Share, {_SHARED}, of large meetings: up to 1 h and 9 attendees or more (Viva Insights' meeting types; "
+        f"attendees as the source counts them, else the invitations). {_COUNTED}",
+        lambda t: (t.meeting_type == "large").cast("float64").mean(),
+        sample=Sample("mean", lambda t: t.meeting_type == "large", day="start_at"),
+    ),
+    Metric(
+        "meetings.type.long_share",
+        "Long meetings",
+        "share",
+        "meetings",
+        f"Share, {_SHARED}, of long meetings: over 1 h and up to 8 attendees (Viva Insights' meeting types; "
+        f"attendees as the source counts them, else the invitations). {_COUNTED}",
+        lambda t: (t.meeting_type == "long").cast("float64").mean(),
+        sample=Sample("mean", lambda t: t.meeting_type == "long", day="start_at"),
+    ),
+    Metric(
+        "meetings.type.long_and_large_share",
+        "Long and large meetings",
+        "share",
+        "meetings",
+        f"Share, {_SHARED}, of long and large meetings: over 1 h and 9 attendees or more (Viva Insights' meeting types; "
+        f"attendees as the source counts them, else the invitations). {_COUNTED}",
+        lambda t: (t.meeting_type == "long and large").cast("float64").mean(),
+        sample=Sample("mean", lambda t: t.meeting_type == "long and large", day="start_at"),
+    ),
+    Metric(
+        "meetings.outside_attendee_hours_share",
+        "Meetings outside attendees' hours",
+        "share",
+        "attended",
+        f"Over attended (person, instance) pairs of Viva's set: the share whose start falls "
+        f"outside that attendee's own working hours, on their own clock. {_VIVA_SET} {_HOURS}",
+        lambda t: t.outside_hours.cast("float64").mean(),
+        sample=Sample("mean", lambda t: t.outside_hours, day="start_at"),
+        parameters=_SCHEDULE,
+    ),
+    Metric(
+        "meetings.on_no_meeting_days_share",
+        "Meetings on no-meeting days",
+        "share",
+        "meetings",
+        f"Share, {_SHARED}, that start on one of the charter's no_meeting_days (the organizer's "
+        f"local weekday). Unknown when the charter names no such day. {_COUNTED}",
+        lambda t: t.on_no_meeting_day.cast("float64").mean(),
+        sample=Sample("mean", lambda t: t.on_no_meeting_day, day="start_at"),
+        parameters=("no_meeting_days", "timezone", "people"),
+    ),
+    Metric(
+        "meetings.in_focus_blocks_share",
+        "Meetings inside focus blocks",
+        "share",
+        "meetings",
+        f"Share, {_SHARED}, that overlap one of the charter's focus_blocks on the organizer's "
+        f"clock (on the day they start). Unknown when the charter has no focus blocks. {_COUNTED}",
+        lambda t: t.in_focus_block.cast("float64").mean(),
+        sample=Sample("mean", lambda t: t.in_focus_block, day="start_at"),
+        parameters=("focus_blocks", "timezone", "people"),
+    ),
+    Metric(
         "work.items",
         "Issues and pull requests",
         "count",
@@ -227,5 +300,17 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         "authored by people the charter excludes are left out.",
         lambda t: t.is_decision.cast("int64").sum().coalesce(0),
         sample=Sample("sum", lambda t: t.is_decision.cast("int64"), day="created_at"),
+    ),
+    Metric(
+        "work.decision_cycle.median_s",
+        "Decision cycle time (median)",
+        "seconds",
+        "work_items",
+        "Median, over decision records (work items of kind decision: an issue labelled or "
+        "titled as a decision, an ADR) that were closed, of the seconds from creation to close; "
+        "linear-interpolated (quantile_cont). Decision records without a close (ADR files) are "
+        "left out.",
+        lambda t: t.decision_cycle_s.median(),
+        sample=Sample("quantile", lambda t: t.decision_cycle_s, q=0.5, day="created_at"),
     ),
 )

@@ -52,6 +52,7 @@ class Frames:
     meetings: ir.Table | None = None
     attendee_days: ir.Table | None = None
     work_items: ir.Table | None = None
+    attended: ir.Table | None = None  # one row per attended (person, instance) of Viva's set
 
     def tables(self) -> dict[str, ir.Table]:
         """Every frame that has evidence, by the name metrics give in ``Metric.frame``."""
@@ -61,6 +62,7 @@ class Frames:
             "meetings": self.meetings,
             "attendee_days": self.attendee_days,
             "work_items": self.work_items,
+            "attended": self.attended,
         }
         return {name: table for name, table in named.items() if table is not None}
 
@@ -311,8 +313,13 @@ def build_frames(
         excluded=frozenset(excluded.values()),
         bots=frozenset(bots.values()),
         materialize=lambda name, expr: _materialize(store, con, name, expr),
+        focus_spans=tuple(
+            (frozenset(WEEKDAYS.index(d) for d in b.days), b.span.start_s, b.span.end_s)
+            for b in charter.focus_blocks
+        ),
+        no_meeting_days=frozenset(WEEKDAYS.index(d) for d in charter.no_meeting_days),
     )
-    meetings, attendee_days = build_meeting_frames(evidence)
+    meetings, attendee_days, attended = build_meeting_frames(evidence)
     return Frames(
         human=human,
         roots=roots,
@@ -323,6 +330,7 @@ def build_frames(
         meetings=meetings,
         attendee_days=attendee_days,
         work_items=build_work_frame(evidence),
+        attended=attended,
     )
 
 
