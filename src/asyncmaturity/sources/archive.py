@@ -19,6 +19,15 @@ MAX_TOTAL_BYTES = 64 << 30
 _CHUNK = 1 << 20
 
 
+def zip_names(archive: Path, limit: int = 100_000) -> list[str] | None:
+    """The first `limit` member names of a zip archive; None when it cannot be read as one."""
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            return zf.namelist()[:limit]
+    except (zipfile.BadZipFile, OSError):
+        return None
+
+
 def _safe_member_path(name: str, archive: Path) -> PurePosixPath:
     member = PurePosixPath(name.replace("\\", "/"))
     if member.is_absolute() or ".." in member.parts or (member.parts and ":" in member.parts[0]):

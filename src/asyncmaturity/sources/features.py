@@ -2,7 +2,8 @@
 
 Sources stage their records in a temp table and select the canonical columns from it; these
 fragments keep the text-derived features (length, links, links to a system of record, question,
-decision language) identical across sources. Source-specific features (mentions, @here and the
+decision language) identical across sources, and the HTML helpers give the plain text and links
+of sources whose bodies are HTML (Zulip, Teams). Source-specific features (mentions, @here and the
 like) stay with each source, since every format marks them differently.
 """
 
@@ -18,6 +19,12 @@ DECISION_PATTERN = (
     r"we'll go with|agreed to|we agreed|approved)\b"
 )
 URL_PATTERN = r"https?://[^\s<>|)\]\"']+"
+HREF_PATTERN = r"""href=["'](https?://[^"'\s>]+)"""
+BLOCK_END_PATTERN = r"<br\s*/?>|</(?:p|div|li|h[1-6]|blockquote|pre|tr)>"
+HTML_PARAMS: dict[str, Any] = {
+    "href_pattern": HREF_PATTERN,
+    "block_end_pattern": BLOCK_END_PATTERN,
+}
 
 
 def text_features_sql(text: str) -> str:
@@ -42,3 +49,51 @@ def feature_params(ctx: IngestContext) -> dict[str, Any]:
         "record_pattern": "|".join(f"(?:{p})" for p in ctx.record_systems) or "$^",
         "decision_pattern": DECISION_PATTERN,
     }
+
+
+def html_text_sql(html: str) -> str:
+    """DuckDB SQL for the plain text of an HTML body: tags dropped, common entities decoded.
+
+    Block ends and line breaks become newlines. The query needs the parameters of
+    :data:`HTML_PARAMS`.
+    """
+    text = f"regexp_replace(coalesce({html}, ''), $block_end_pattern, chr(10), 'gi')"
+    text = f"regexp_replace({text}, '<[^>]*>', '', 'g')"
+    for entity, char in (
+        ("&nbsp;", "' '"),
+        ("&lt;", "'<'"),
+        ("&gt;", "'>'"),
+        ("&quot;", "'\"'"),
+        ("&#39;", "''''"),
+        ("&#x27;", "''''"),
+        ("&amp;", "'&'"),
+    ):
+        text = f"replace({text}, '{entity}', {char})"
+    return f"trim({text}, chr(32) || chr(9) || chr(10) || chr(13))"
+
+
+def href_urls_sql(html: str) -> str:
+    """DuckDB SQL for the list of http(s) link targets (``href``) of an HTML body."""
+    return f"regexp_extract_all(coalesce({html}, ''), $href_pattern, 1)"
+
+
+def body_text_sql(body: str, is_html: str) -> str:
+    """DuckDB SQL for the plain text of a body that is HTML where `is_html` holds, else text."""
+    return f"CASE WHEN {is_html} THEN {html_text_sql(body)} ELSE {body} END"
+
+
+def body_urls_sql(body: str, is_html: str) -> str:
+    """DuckDB SQL for a body's links: its ``href`` targets where `is_html` holds, else its URLs."""
+    return (
+        f"CASE WHEN {is_html} THEN {href_urls_sql(body)} "
+        f"ELSE regexp_extract_all(coalesce({body}, ''), $url_pattern) END"
+    )
+
+
+def links_from_urls_sql(table: str) -> str:
+    """SELECT of `table` with links and record_links counted from its `urls` column, left out."""
+    return f"""
+        SELECT * EXCLUDE (urls) REPLACE (
+            len(urls) AS links,
+            len(list_filter(urls, lambda u: regexp_matches(u, $record_pattern))) AS record_links)
+        FROM {table}"""

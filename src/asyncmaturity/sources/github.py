@@ -72,13 +72,13 @@ texts themselves (nothing of a body is stored but the features above).
 from __future__ import annotations
 
 import re
-import zipfile
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from asyncmaturity.errors import InvalidExport
 from asyncmaturity.sources import SourceReport
+from asyncmaturity.sources.archive import zip_names
 from asyncmaturity.sources.trackers import (
     FILE_SCOPE,
     JSON_SUFFIXES,
@@ -87,13 +87,12 @@ from asyncmaturity.sources.trackers import (
     JsonRecord,
     Stage,
     input_files,
-    insert_staged,
     is_decision,
     is_slack_folder,
     json_records,
+    label_names,
     parse_instant,
     peek,
-    summary,
     walk,
 )
 
@@ -204,11 +203,7 @@ class GitHubSource:
                 f"{path}: no GitHub JSON files (*.json, *.jsonl) and no decision-record folder "
                 "(docs/adr, doc/decisions)"
             )
-        report.records_read = sum(stage.counts.values())
-        stage.finish()
-        insert_staged(ctx, self.name, path)
-        report.detected = summary("GitHub", stage.counts, len(files) + len(adrs))
-        return report
+        return stage.commit(self.name, "GitHub", path, len(files) + len(adrs))
 
 
 # Records -------------------------------------------------------------------------------------
@@ -349,13 +344,6 @@ def _parent(rec: dict[str, Any], context: dict[str, Any]) -> tuple[str | None, s
     return None
 
 
-def _labels(value: Any) -> list[str] | None:
-    if not isinstance(value, list):
-        return None
-    names = (v.get("name") if isinstance(v, dict) else v for v in value)
-    return [n for n in names if isinstance(n, str)]
-
-
 def _assignees(rec: dict[str, Any]) -> int | None:
     if isinstance(rec.get("assignees"), list):
         return len(rec["assignees"])
@@ -406,21 +394,21 @@ def _read_item(
         or "/pulls/" in url
     )
     stage.count("pull requests" if is_pr else "issues")
-    try:
-        created = parse_instant(_first(rec, "created_at", "createdAt"), "created_at")
-        closed = parse_instant(_first(rec, "closed_at", "closedAt"), "closed_at")
-        merged = parse_instant(
+    times = stage.times(
+        where,
+        "item without a creation time",
+        (_first(rec, "created_at", "createdAt"), "created_at"),
+        (_first(rec, "closed_at", "closedAt"), "closed_at"),
+        (
             _first(rec, "merged_at", "mergedAt")
             or (marker.get("merged_at") if isinstance(marker, dict) else None),
             "merged_at",
-        )
-    except BadDate as exc:
-        stage.skip("date that cannot be read", f"{where}: {exc}")
+        ),
+    )
+    if times is None:
         return
-    if created is None:
-        stage.skip("item without a creation time", f"{where}: no created_at")
-        return
-    labels = _labels(rec.get("labels"))
+    created, (closed, merged) = times
+    labels = label_names(rec.get("labels"))
     title = rec.get("title") if isinstance(rec.get("title"), str) else None
     body = rec.get("body") if isinstance(rec.get("body"), str) else None
     decision = (
@@ -491,15 +479,13 @@ def _read_response(
     if parent is None:
         stage.skip(f"{shape} without its issue or pull request", f"{where}: no URL or number")
         return
-    try:
-        when = parse_instant(
-            _first(rec, "submitted_at", "submittedAt", "created_at", "createdAt"), "created_at"
-        )
-    except BadDate as exc:
-        stage.skip("date that cannot be read", f"{where}: {exc}")
-        return
+    when = stage.time(
+        where,
+        f"{shape} without a time",
+        _first(rec, "submitted_at", "submittedAt", "created_at", "createdAt"),
+        "created_at",
+    )
     if when is None:
-        stage.skip(f"{shape} without a time", f"{where}: no created_at")
         return
     actor = _person(stage, _first(rec, "user", "author"))
     login = actor.removeprefix("github:") if actor else ""
@@ -552,13 +538,8 @@ def _read_issue_event(
     if parent is None:
         stage.skip("issue event without its issue", f"{where}: no issue object")
         return
-    try:
-        when = parse_instant(rec.get("created_at"), "created_at")
-    except BadDate as exc:
-        stage.skip("date that cannot be read", f"{where}: {exc}")
-        return
+    when = stage.time(where, "issue event without a time", rec.get("created_at"), "created_at")
     if when is None:
-        stage.skip("issue event without a time", f"{where}: no created_at")
         return
     actor = _person(stage, rec.get("actor"))
     if action in STATE_EVENTS:
@@ -598,11 +579,7 @@ def _has_adr_folder(path: Path) -> bool:
 
 
 def _zip_has_adr_folder(path: Path) -> bool:
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = zf.namelist()[:100_000]
-    except (zipfile.BadZipFile, OSError):
-        return False
+    names = zip_names(path) or []
     return any(
         len(parts := PurePosixPath(name).parts) >= 2
         and parts[-2].lower() in ADR_DIRS

@@ -53,21 +53,19 @@ import pyarrow as pa
 
 from asyncmaturity.errors import InvalidExport
 from asyncmaturity.sources import SourceReport
+from asyncmaturity.sources.common import register_rows
 from asyncmaturity.sources.trackers import (
     BATCH_ROWS,
     JSON_SUFFIXES,
-    BadDate,
     InputFile,
     JsonRecord,
     Stage,
     input_files,
-    insert_staged,
     is_decision,
     is_slack_folder,
     json_records,
-    parse_instant,
+    label_names,
     peek,
-    summary,
 )
 
 if TYPE_CHECKING:
@@ -133,12 +131,8 @@ class GitLabSource:
                     _read_record(stage, ids, file, record)
         if not files:
             raise InvalidExport(f"{path}: no GitLab JSON files (*.json, *.jsonl)")
-        report.records_read = sum(stage.counts.values())
         ids.resolve()
-        stage.finish()
-        insert_staged(ctx, self.name, path)
-        report.detected = summary("GitLab", stage.counts, len(files))
-        return report
+        return stage.commit(self.name, "GitLab", path, len(files))
 
 
 Parent = tuple[str | None, str | None, str]  # (project path, project id, '#5' or '!7')
@@ -174,10 +168,7 @@ class GlobalIds:
             [("global_id", pa.string()), ("scope", pa.string()), ("scope_id", pa.string()),
              ("number", pa.string())]
         )  # fmt: skip
-        con = self.stage.ctx.con
-        con.register(f"{name}_arrow", pa.Table.from_pylist(rows, schema=schema))
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
-        con.unregister(f"{name}_arrow")
+        register_rows(self.stage.ctx, name, rows, schema)
 
     def resolve(self) -> None:
         """Give notes staged under a global id their item; count those whose item is absent."""
@@ -288,13 +279,6 @@ def _context_path(context: dict[str, Any]) -> str | None:
     return None
 
 
-def _labels(value: Any) -> list[str] | None:
-    if not isinstance(value, list):
-        return None
-    names = (v.get("name") if isinstance(v, dict) else v for v in value)
-    return [n for n in names if isinstance(n, str)]
-
-
 def _links(text: str) -> list[str]:
     """Referenced items as 'group/project|#5' or '|!7' (the item's own project)."""
     refs = []
@@ -331,19 +315,19 @@ def _read_item(
         stage.skip("item without an iid", f"{where}: iid {iid!r}")
         return
     number = f"{'!' if is_mr else '#'}{iid}"
-    try:
-        created = parse_instant(rec.get("created_at"), "created_at")
-        closed = parse_instant(rec.get("closed_at"), "closed_at")
-        merged = parse_instant(rec.get("merged_at"), "merged_at")
-    except BadDate as exc:
-        stage.skip("date that cannot be read", f"{where}: {exc}")
+    times = stage.times(
+        where,
+        "item without a creation time",
+        (rec.get("created_at"), "created_at"),
+        (rec.get("closed_at"), "closed_at"),
+        (rec.get("merged_at"), "merged_at"),
+    )
+    if times is None:
         return
-    if created is None:
-        stage.skip("item without a creation time", f"{where}: no created_at")
-        return
+    created, (closed, merged) = times
     scope = ref[0] if ref else _context_path(context)
     project_id = _project_id(rec, context)
-    labels = _labels(rec.get("labels"))
+    labels = label_names(rec.get("labels"))
     title = rec.get("title") if isinstance(rec.get("title"), str) else None
     body = rec.get("description") if isinstance(rec.get("description"), str) else None
     decision = is_decision([], None, body) if is_mr else is_decision(labels or [], title, body)
@@ -451,13 +435,8 @@ def _read_note(
     if not isinstance(found, tuple):
         stage.skip("note without its issue or merge request", f"{where}: no noteable_iid")
         return
-    try:
-        when = parse_instant(rec.get("created_at"), "created_at")
-    except BadDate as exc:
-        stage.skip("date that cannot be read", f"{where}: {exc}")
-        return
+    when = stage.time(where, "note without a time", rec.get("created_at"), "created_at")
     if when is None:
-        stage.skip("note without a time", f"{where}: no created_at")
         return
     actor = _person(stage, rec.get("author"))
     native = rec.get("id")

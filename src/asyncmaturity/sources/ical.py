@@ -71,9 +71,7 @@ batches and turned into rows by set-based SQL.
 from __future__ import annotations
 
 import html
-import os
 import re
-import zipfile
 from collections.abc import Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -87,7 +85,8 @@ import recurring_ical_events  # type: ignore[import-untyped]
 
 from asyncmaturity.errors import InvalidExport
 from asyncmaturity.sources import SourceReport
-from asyncmaturity.sources.archive import extracted
+from asyncmaturity.sources.archive import extracted, zip_names
+from asyncmaturity.sources.common import walk_files
 from asyncmaturity.store import identity_hash_sql, person_key_sql
 
 if TYPE_CHECKING:
@@ -152,11 +151,10 @@ class IcalSource:
     def detect(self, path: Path) -> bool:
         """A file that begins with BEGIN:VCALENDAR, or a folder or zip holding .ics files."""
         if _is_zip(path):
-            try:
-                with zipfile.ZipFile(path) as zf:
-                    names = [n.lower() for n in zf.namelist()[:100_000]]
-            except (zipfile.BadZipFile, OSError):
+            members = zip_names(path)
+            if members is None:
                 return False
+            names = [n.lower() for n in members]
             # A Slack export never holds calendars; its listings decide the other way round.
             listings = {"channels.json", "users.json", "org_users.json", "groups.json"}
             if any(Path(n).name in listings for n in names):
@@ -212,15 +210,7 @@ def _starts_with_vcalendar(file: Path) -> bool:
 
 def _calendar_files(root: Path, limit: int | None = None) -> Iterator[Path]:
     """The .ics files under `root` in a stable order (hidden and __MACOSX entries left out)."""
-    found = 0
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__MACOSX")))
-        for name in sorted(names):
-            if name.lower().endswith(SUFFIXES) and not name.startswith("."):
-                yield Path(folder) / name
-                found += 1
-                if limit is not None and found >= limit:
-                    return
+    return walk_files(root, SUFFIXES, limit)
 
 
 def _utc(value: date | datetime) -> datetime:

@@ -53,13 +53,11 @@ from asyncmaturity.sources.trackers import (
     Stage,
     csv_rows,
     input_files,
-    insert_staged,
     is_decision,
     is_slack_folder,
     json_records,
     parse_instant,
     peek,
-    summary,
     text_of,
 )
 
@@ -126,11 +124,7 @@ class JiraSource:
                         _read_record(stage, file, record)
         if not files:
             raise InvalidExport(f"{path}: no Jira JSON or CSV files")
-        report.records_read = sum(stage.counts.values())
-        stage.finish()
-        insert_staged(ctx, self.name, path)
-        report.detected = summary("Jira", stage.counts, len(files))
-        return report
+        return stage.commit(self.name, "Jira", path, len(files))
 
 
 @cache
@@ -186,15 +180,15 @@ def _read_record(stage: Stage, file: InputFile, record: JsonRecord) -> None:
         return
     key = key.strip().upper()
     fields: dict[str, Any] = rec["fields"]
-    try:
-        created = parse_instant(fields.get("created"), "created")
-        closed = parse_instant(fields.get("resolutiondate"), "resolutiondate")
-    except BadDate as exc:
-        stage.skip("date that cannot be read", f"{where} ({key}): {exc}")
+    times = stage.times(
+        f"{where} ({key})",
+        "issue without a creation time",
+        (fields.get("created"), "created"),
+        (fields.get("resolutiondate"), "resolutiondate"),
+    )
+    if times is None:
         return
-    if created is None:
-        stage.skip("issue without a creation time", f"{where} ({key}): no created")
-        return
+    created, (closed,) = times
     scope = _scope(key, fields)
     labels = [x for x in fields.get("labels") or [] if isinstance(x, str)]
     issue_type = fields.get("issuetype")
@@ -248,13 +242,8 @@ def _read_comment(stage: Stage, origin: str, where: str, scope: str, key: str, e
     if not isinstance(entry, dict):
         stage.skip("comment that is not an object", where)
         return
-    try:
-        when = parse_instant(entry.get("created"), "created")
-    except BadDate as exc:
-        stage.skip("date that cannot be read", f"{where}: {exc}")
-        return
+    when = stage.time(where, "comment without a time", entry.get("created"), "created")
     if when is None:
-        stage.skip("comment without a time", f"{where}: no created")
         return
     actor = _person(stage, entry.get("author"))
     native = entry.get("id")
@@ -294,13 +283,8 @@ def _read_history(
         stage.count("changelog entries of other fields (not kept)")
         return
     stage.count("status and assignee changes")
-    try:
-        when = parse_instant(history.get("created"), "created")
-    except BadDate as exc:
-        stage.skip("date that cannot be read", f"{where}: {exc}")
-        return
+    when = stage.time(where, "changelog entry without a time", history.get("created"), "created")
     if when is None:
-        stage.skip("changelog entry without a time", f"{where}: no created")
         return
     actor = _person(stage, history.get("author"))
     native = history.get("id")
@@ -382,15 +366,16 @@ def _read_csv(stage: Stage, file: InputFile) -> None:
             stage.skip("issue without a key", f"{where}: Issue key {key!r}")
             continue
         key = key.upper()
-        try:
-            created = parse_jira_date(first(cells, "created") or "", "Created")
-            closed = parse_jira_date(first(cells, "resolved") or "", "Resolved")
-        except BadDate as exc:
-            stage.skip("date that cannot be read", f"{where} ({key}): {exc}")
+        times = stage.times(
+            f"{where} ({key})",
+            "issue without a creation time",
+            (first(cells, "created") or "", "Created"),
+            (first(cells, "resolved") or "", "Resolved"),
+            parse=parse_jira_date,
+        )
+        if times is None:
             continue
-        if created is None:
-            stage.skip("issue without a creation time", f"{where} ({key}): no Created")
-            continue
+        created, (closed,) = times
         project = first(cells, "project key")
         scope = project.upper() if project else _scope(key)
         labels = every(cells, columns.get("labels", []))
@@ -434,13 +419,15 @@ def _read_csv_comment(
     if len(parts) < 2:
         stage.skip("comment that is not 'date;author;text'", f"{where}: no ';' separators")
         return
-    try:
-        when = parse_jira_date(parts[0], "comment date")
-    except BadDate as exc:
-        stage.skip("date that cannot be read", f"{where}: {exc}")
-        return
+    when = stage.time(
+        where,
+        "comment without a time",
+        parts[0],
+        "comment date",
+        parse=parse_jira_date,
+        detail="empty date",
+    )
     if when is None:
-        stage.skip("comment without a time", f"{where}: empty date")
         return
     author = parts[1].strip()
     actor = _person(stage, author) if author else None

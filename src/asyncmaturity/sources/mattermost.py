@@ -41,8 +41,14 @@ import pyarrow as pa
 from asyncmaturity.errors import InvalidExport, UnsafeArchive
 from asyncmaturity.sources import SourceReport
 from asyncmaturity.sources.archive import MAX_RATIO, MAX_TOTAL_BYTES, RATIO_CHECK_FLOOR
+from asyncmaturity.sources.common import (
+    insert_conversations,
+    insert_identities,
+    insert_people,
+    known_person_sql,
+    report_problems,
+)
 from asyncmaturity.sources.features import feature_params, text_features_sql
-from asyncmaturity.store import identity_hash_sql, person_key_sql
 
 if TYPE_CHECKING:
     from asyncmaturity.ingest import IngestContext
@@ -402,7 +408,9 @@ def _stage_batch(ctx: IngestContext, origin: str, numbers: list[int], lines: lis
 
 
 def _count_problems(ctx: IngestContext, report: SourceReport) -> None:
-    rows = ctx.con.execute(
+    report_problems(
+        ctx,
+        report,
         """SELECT reason, count(*), list(example ORDER BY origin, line_no, reply_no)[1:3]
            FROM (SELECT origin, line_no, 0 AS reply_no, reason,
                         origin || ' line ' || line_no || ': ' || reason AS example
@@ -413,10 +421,8 @@ def _count_problems(ctx: IngestContext, report: SourceReport) -> None:
                         || CASE WHEN reply_no > 0 THEN ' reply ' || reply_no ELSE '' END
                         || ': ' || problem
                  FROM _mm_msgs WHERE problem IS NOT NULL)
-           GROUP BY reason ORDER BY min(origin), min(line_no)"""
-    ).fetchall()
-    for reason, count, examples in rows:
-        report.skip(reason, int(count), list(examples))
+           GROUP BY reason ORDER BY min(origin), min(line_no)""",
+    )
 
 
 def _insert(ctx: IngestContext, path: Path) -> None:
@@ -424,6 +430,9 @@ def _insert(ctx: IngestContext, path: Path) -> None:
     secret = {"secret": ctx.secret}
     # People: every username the export names as a user, a bot or an author. The e-mail identity
     # (where the user object has one) is the person key, so the same person links across sources.
+    keyed = known_person_sql(
+        "identified", "coalesce(r.email_identity, r.mm_identity)", "r.mm_identity"
+    )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _mm_people AS
@@ -451,33 +460,26 @@ def _insert(ctx: IngestContext, path: Path) -> None:
                        OR regexp_matches(username, 'bot$') AS is_bot
             FROM merged
         )
-        -- A username the store already knows keeps its person (an earlier export may have
-        -- lacked the user objects, or their e-mail addresses).
-        SELECT i.*, coalesce(known.person_key,
-                             {person_key_sql("coalesce(i.email_identity, i.mm_identity)")})
-                        AS person_key
-        FROM identified i
-        LEFT JOIN identities known ON known.identity_hash = {identity_hash_sql("i.mm_identity")}
+        {keyed}
         """,
         secret,
     )
-    ctx.insert_new(
-        "people",
-        """SELECT DISTINCT ON (person_key) person_key, NULL::VARCHAR AS tz, is_bot,
-                  NULL::VARCHAR AS team,
-                  CASE WHEN $keep THEN coalesce(display_name, username) END AS display_name
-           FROM _mm_people ORDER BY person_key, username""",
-        origin=str(path),
+    insert_people(
+        ctx,
+        "_mm_people",
+        str(path),
+        order="username",
+        tz="NULL::VARCHAR",
+        name="coalesce(display_name, username)",
     )
-    ctx.insert_new(
-        "identities",
-        f"""SELECT {identity_hash_sql("mm_identity")} AS identity_hash, person_key,
-                   'mattermost user' AS kind FROM _mm_people
-            UNION ALL
-            SELECT {identity_hash_sql("email_identity")}, person_key, 'email' FROM _mm_people
-            WHERE email_identity IS NOT NULL""",
-        origin=str(path),
-        params=secret,
+    insert_identities(
+        ctx,
+        "_mm_people",
+        str(path),
+        kind="mattermost user",
+        other="email_identity",
+        identity="mm_identity",
+        other_kind="email",
     )
     # Conversations: listed channels first, then channels only posts name, then direct ones.
     con.execute(
@@ -503,10 +505,10 @@ def _insert(ctx: IngestContext, path: Path) -> None:
         """
     )
     con.execute("DROP TABLE _mm_msgs")  # everything later reads the keyed rows
-    ctx.insert_new(
-        "conversations",
-        """
-        WITH candidates AS (
+    insert_conversations(
+        ctx,
+        "mattermost",
+        """(
             SELECT 'channel:' || trim(team) || '/' || trim(name) AS conversation_id,
                    CASE WHEN upper(type) = 'P' THEN 'private channel' ELSE 'public channel' END
                        AS kind, trim(name) AS name, 1 AS priority
@@ -525,15 +527,10 @@ def _insert(ctx: IngestContext, path: Path) -> None:
                         UNION ALL
                         SELECT members FROM _mm_keyed WHERE line_type = 'direct_post'))
             WHERE len(m) > 0
-        )
-        SELECT DISTINCT ON (conversation_id)
-               md5('mattermost|' || conversation_id) AS conversation_key, kind,
-               CASE WHEN kind IN ('public channel', 'private channel') OR $keep THEN name END
-                   AS name,
-               NULL::TIMESTAMP AS created
-        FROM candidates ORDER BY conversation_id, priority
-        """,
-        origin=str(path),
+        ) candidates""",
+        str(path),
+        created="NULL::TIMESTAMP",
+        order="priority",
     )
     con.execute(
         """

@@ -22,7 +22,14 @@ import pyarrow as pa
 
 from asyncmaturity.errors import InvalidExport, UnknownTimeZone
 from asyncmaturity.sources import SourceReport
-from asyncmaturity.sources.archive import extracted
+from asyncmaturity.sources.archive import extracted, zip_names
+from asyncmaturity.sources.common import (
+    file_label,
+    insert_conversations,
+    load_json,
+    register_rows,
+    sole_folder,
+)
 from asyncmaturity.sources.features import DECISION_PATTERN
 
 if TYPE_CHECKING:
@@ -77,14 +84,10 @@ class SlackSource:
     def detect(self, path: Path) -> bool:
         """A folder or zip holding users.json or a channel listing, or conversation day files."""
         if path.is_file() and path.suffix.lower() == ".zip":
-            import zipfile
-
-            try:
-                with zipfile.ZipFile(path) as zf:
-                    names = {Path(n).name for n in zf.namelist()[:100_000]}
-            except (zipfile.BadZipFile, OSError):
-                return False
-            return bool(names & (set(LISTINGS) | set(USER_FILES)))
+            names = zip_names(path)
+            return names is not None and any(
+                Path(n).name in (*LISTINGS, *USER_FILES) for n in names
+            )
         if path.is_dir():
             root = _export_root(path)
             return any((root / name).is_file() for name in (*LISTINGS, *USER_FILES)) or any(
@@ -98,9 +101,7 @@ class SlackSource:
         opener = extracted(path) if path.is_file() else nullcontext(path)
         with opener as unpacked:
             root = _export_root(unpacked)
-            label = (
-                (lambda p: f"{path}!{p.relative_to(root).as_posix()}") if path.is_file() else str
-            )
+            label = file_label(path, root)
             users = _read_users(root, label, report)
             conversations, files = _conversations(root, label, report)
             if not users and not conversations:
@@ -126,10 +127,8 @@ def _export_root(path: Path) -> Path:
     """The folder holding the export; zips often wrap everything in one top-level folder."""
     if any((path / name).is_file() for name in (*LISTINGS, *USER_FILES)):
         return path
-    children = [p for p in path.iterdir() if not p.name.startswith(("__MACOSX", "."))]
-    if len(children) == 1 and children[0].is_dir():
-        return _export_root(children[0])
-    return path
+    inner = sole_folder(path)
+    return _export_root(inner) if inner is not None else path
 
 
 def _day_files(root: Path, limit: int | None = None) -> Iterator[tuple[str, Path]]:
@@ -150,14 +149,7 @@ def _day_files(root: Path, limit: int | None = None) -> Iterator[tuple[str, Path
 
 
 def _load_json_array(file: Path, label: Any) -> list[Any]:
-    try:
-        data = json.loads(file.read_bytes())
-    except json.JSONDecodeError as exc:
-        raise InvalidExport(
-            f"{label(file)}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidExport(f"{label(file)}: cannot read: {exc}") from None
+    data = load_json(file, label(file))
     if not isinstance(data, list):
         raise InvalidExport(f"{label(file)}: expected a JSON array, found {type(data).__name__}")
     return data
@@ -253,13 +245,6 @@ def _kind_of_unlisted(folder: str) -> str:
     return "public channel"
 
 
-def _register(ctx: IngestContext, name: str, rows: list[dict[str, Any]], schema: pa.Schema) -> None:
-    table = pa.Table.from_pylist(rows, schema=schema)
-    ctx.con.register(f"{name}_arrow", table)
-    ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
-    ctx.con.unregister(f"{name}_arrow")
-
-
 def _stage_users(ctx: IngestContext, users: list[dict[str, Any]]) -> None:
     schema = pa.schema(
         [
@@ -270,7 +255,7 @@ def _stage_users(ctx: IngestContext, users: list[dict[str, Any]]) -> None:
             ("display_name", pa.string()),
         ]
     )
-    _register(ctx, "_slack_users", users, schema)
+    register_rows(ctx, "_slack_users", users, schema)
 
 
 def _stage_conversations(ctx: IngestContext, conversations: dict[str, Conversation]) -> None:
@@ -293,7 +278,7 @@ def _stage_conversations(ctx: IngestContext, conversations: dict[str, Conversati
             ("created", pa.int64()),
         ]
     )
-    _register(ctx, "_slack_conversations", rows, schema)
+    register_rows(ctx, "_slack_conversations", rows, schema)
 
 
 def _stage_messages(
@@ -303,7 +288,7 @@ def _stage_messages(
     file_rows = [
         {"folder": folder, "file": str(file), "origin": label(file)} for folder, file in files
     ]
-    _register(
+    register_rows(
         ctx,
         "_slack_files",
         file_rows,
@@ -443,14 +428,12 @@ def _insert(ctx: IngestContext, path: Path) -> None:
            SELECT email_hash, person_key, 'email' FROM _slack_people WHERE email_hash IS NOT NULL""",
         origin=str(path),
     )
-    ctx.insert_new(
-        "conversations",
-        """SELECT DISTINCT ON (conversation_id)
-                  md5('slack|' || conversation_id) AS conversation_key, kind,
-                  CASE WHEN kind IN ('public channel', 'private channel') OR $keep THEN name END AS name,
-                  to_timestamp(created)::TIMESTAMP AS created
-           FROM _slack_conversations ORDER BY conversation_id""",
-        origin=str(path),
+    insert_conversations(
+        ctx,
+        "slack",
+        "_slack_conversations",
+        str(path),
+        created="to_timestamp(created)::TIMESTAMP",
     )
     record_pattern = "|".join(f"(?:{p})" for p in ctx.record_systems) or "$^"
     ctx.insert_new(
@@ -510,5 +493,3 @@ def _insert(ctx: IngestContext, path: Path) -> None:
             "decision_pattern": DECISION_PATTERN,
         },
     )
-
-

@@ -34,30 +34,35 @@ Left out: attachments, hosted contents, message history, policy violations, even
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import duckdb
 import pyarrow as pa
 
 from asyncmaturity.errors import InvalidExport
 from asyncmaturity.sources import SourceReport
-from asyncmaturity.sources.features import feature_params, text_features_sql
-from asyncmaturity.sources.zulip import (
-    HTML_PARAMS,
-    describe_json_error,
-    href_urls_sql,
-    html_text_sql,
+from asyncmaturity.sources.common import (
+    insert_identities,
+    insert_json_files,
+    insert_people,
+    known_person_sql,
+    register_rows,
+    report_problems,
+    walk_files,
 )
-from asyncmaturity.store import identity_hash_sql, person_key_sql
+from asyncmaturity.sources.features import (
+    HTML_PARAMS,
+    body_text_sql,
+    body_urls_sql,
+    feature_params,
+    links_from_urls_sql,
+    text_features_sql,
+)
 
 if TYPE_CHECKING:
     from asyncmaturity.ingest import IngestContext
 
 PEEK_BYTES = 256 << 10
-BYTES_PER_BATCH = 128 << 20
-FILES_PER_BATCH = 2000
 DETECT_FILES = 20
 NOT_TEAMS = ("channels.json", "users.json", "org_users.json", "realm.json", "stream_index.json")
 
@@ -149,7 +154,7 @@ class TeamsSource:
         files = [path] if path.is_file() else list(_json_files(path))
         if not files:
             raise InvalidExport(f"{path}: no .json files of Microsoft Teams messages")
-        _register(
+        register_rows(
             ctx,
             "_teams_files",
             [{"file": str(f), "origin": str(f)} for f in files],
@@ -180,29 +185,13 @@ class TeamsSource:
 
 def _json_files(root: Path, limit: int | None = None) -> list[Path]:
     """The .json files under `root` (hidden folders skipped), sorted, at most `limit` of them."""
-    found: list[Path] = []
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__MACOSX")))
-        for name in sorted(names):
-            if name.lower().endswith(".json") and not name.startswith("."):
-                found.append(Path(folder) / name)
-                if limit is not None and len(found) >= limit:
-                    return found
-    return sorted(found)
+    return sorted(walk_files(root, (".json",), limit))
 
 
 def _looks_like_teams(file: Path) -> bool:
     with file.open("rb") as fh:
         peek = fh.read(PEEK_BYTES)
     return b'"messageType"' in peek and b'"createdDateTime"' in peek
-
-
-def _register(ctx: IngestContext, name: str, rows: list[dict[str, Any]], schema: pa.Schema) -> None:
-    ctx.con.register(f"{name}_arrow", pa.Table.from_pylist(rows, schema=schema))
-    try:
-        ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
-    finally:
-        ctx.con.unregister(f"{name}_arrow")
 
 
 def _stage(ctx: IngestContext, files: list[Path]) -> None:
@@ -213,40 +202,27 @@ def _stage(ctx: IngestContext, files: list[Path]) -> None:
         "CREATE OR REPLACE TEMP TABLE _teams_docs (filename VARCHAR, context VARCHAR, "
         f"shape VARCHAR, items {kind[0] if kind else 'JSON'})"
     )
-    batch: list[str] = []
-    size = 0
-
-    def flush() -> None:
-        try:
-            con.execute(
-                """
-                INSERT INTO _teams_docs
-                SELECT filename, json_extract_string(content, '$."@odata.context"'), shape,
-                       json_transform(CASE shape WHEN 'ARRAY' THEN content
-                                                 WHEN 'PAGE' THEN json_extract(content, '$.value')
-                                                 WHEN 'MESSAGE' THEN '[' || content || ']' END,
-                                      ?)
-                FROM (SELECT filename, content,
-                             CASE WHEN json_type(content) = 'ARRAY' THEN 'ARRAY'
-                                  WHEN json_type(content) <> 'OBJECT' THEN NULL
-                                  WHEN json_type(content, '$.value') = 'ARRAY' THEN 'PAGE'
-                                  WHEN json_exists(content, '$.id') THEN 'MESSAGE' END AS shape
-                      FROM read_text(?))
-                """,
-                [ITEMS_STRUCTURE, batch],
-            )
-        except duckdb.Error as exc:
-            raise InvalidExport(describe_json_error(batch, exc, str)) from None
-
-    for done, file in enumerate(files, start=1):
-        batch.append(str(file))
-        size += file.stat().st_size
-        if size >= BYTES_PER_BATCH or len(batch) >= FILES_PER_BATCH:
-            flush()
-            ctx.progress("Teams files", done, len(files))
-            batch, size = [], 0
-    if batch:
-        flush()
+    insert_json_files(
+        ctx,
+        files,
+        """
+        INSERT INTO _teams_docs
+        SELECT filename, json_extract_string(content, '$."@odata.context"'), shape,
+               json_transform(CASE shape WHEN 'ARRAY' THEN content
+                                         WHEN 'PAGE' THEN json_extract(content, '$.value')
+                                         WHEN 'MESSAGE' THEN '[' || content || ']' END,
+                              ?)
+        FROM (SELECT filename, content,
+                     CASE WHEN json_type(content) = 'ARRAY' THEN 'ARRAY'
+                          WHEN json_type(content) <> 'OBJECT' THEN NULL
+                          WHEN json_type(content, '$.value') = 'ARRAY' THEN 'PAGE'
+                          WHEN json_exists(content, '$.id') THEN 'MESSAGE' END AS shape
+              FROM read_text(?))
+        """,
+        ITEMS_STRUCTURE,
+        str,
+        progress="Teams files",
+    )
     wrong = con.execute("SELECT filename FROM _teams_docs WHERE shape IS NULL LIMIT 1").fetchone()
     if wrong is not None:
         raise InvalidExport(
@@ -307,17 +283,17 @@ def _check(ctx: IngestContext, report: SourceReport) -> None:
     con.execute("DROP TABLE _teams_flat")
     counted = con.execute("SELECT count(*) FROM _teams_rows WHERE NOT is_listing").fetchone()
     report.records_read += int(counted[0]) if counted else 0
-    rows = con.execute(
+    report_problems(
+        ctx,
+        report,
         """SELECT problem, count(*),
                   list(f.origin || ' record ' || r.ordinal
                        || CASE WHEN r.reply_no IS NOT NULL THEN ' reply ' || r.reply_no ELSE '' END
                        || ': ' || problem ORDER BY f.origin, r.ordinal, r.reply_no)[1:3]
            FROM _teams_rows r JOIN _teams_files f ON f.file = r.filename
            WHERE problem IS NOT NULL AND NOT is_listing
-           GROUP BY problem ORDER BY min(f.origin), min(r.ordinal)"""
-    ).fetchall()
-    for reason, count, examples in rows:
-        report.skip(reason, int(count), list(examples))
+           GROUP BY problem ORDER BY min(f.origin), min(r.ordinal)""",
+    )
 
 
 def _insert(ctx: IngestContext, path: Path) -> None:
@@ -330,6 +306,11 @@ def _insert(ctx: IngestContext, path: Path) -> None:
                        WHEN app_id IS NOT NULL THEN 'app:' || app_id END AS author_ref
            FROM _teams_rows
            WHERE problem IS NULL AND NOT is_listing AND deleted_at IS NULL"""
+    )
+    keyed = known_person_sql(
+        "(SELECT * FROM senders UNION ALL SELECT * FROM apps)",
+        "r.identity",
+        "coalesce(r.teams_identity, r.identity)",
     )
     con.execute(
         f"""
@@ -347,36 +328,18 @@ def _insert(ctx: IngestContext, path: Path) -> None:
             FROM _teams_messages WHERE user_id IS NULL AND app_id IS NOT NULL
             ORDER BY app_id, app_name NULLS LAST
         )
-        -- A user the store already knows keeps its person (an earlier export may have lacked
-        -- the e-mail address).
-        SELECT s.*, coalesce(known.person_key, {person_key_sql("s.identity")}) AS person_key
-        FROM (SELECT * FROM senders UNION ALL SELECT * FROM apps) s
-        LEFT JOIN identities known
-               ON known.identity_hash = {identity_hash_sql("coalesce(s.teams_identity, s.identity)")}
+        {keyed}
         """,
         secret,
     )
-    ctx.insert_new(
-        "people",
-        """SELECT DISTINCT ON (person_key) person_key, NULL::VARCHAR AS tz, is_bot,
-                  NULL::VARCHAR AS team,
-                  CASE WHEN $keep THEN display_name END AS display_name
-           FROM _teams_people ORDER BY person_key, author_ref""",
-        origin=str(path),
-    )
-    ctx.insert_new(
-        "identities",
-        f"""SELECT {identity_hash_sql("identity")} AS identity_hash, person_key,
-                   CASE WHEN starts_with(identity, 'email:') THEN 'email'
-                        WHEN starts_with(identity, 'teams-app:') THEN 'teams app'
-                        ELSE 'teams user' END AS kind
-            FROM _teams_people
-            UNION ALL
-            SELECT {identity_hash_sql("teams_identity")}, person_key, 'teams user'
-            FROM _teams_people
-            WHERE teams_identity IS NOT NULL AND teams_identity <> identity""",
-        origin=str(path),
-        params=secret,
+    insert_people(ctx, "_teams_people", str(path), order="author_ref", tz="NULL::VARCHAR")
+    insert_identities(
+        ctx,
+        "_teams_people",
+        str(path),
+        kind="teams user",
+        other="teams_identity",
+        prefix_kinds={"teams-app:": "teams app"},
     )
     ctx.insert_new(
         "conversations",
@@ -454,20 +417,14 @@ def _insert(ctx: IngestContext, path: Path) -> None:
             FROM (
                 SELECT k.*,
                        root_id IS NOT NULL AND trim(root_id) <> trim(id) AS is_reply,
-                       CASE WHEN {is_html} THEN {html_text_sql("k.content")}
-                            ELSE k.content END AS plain,
-                       CASE WHEN {is_html} THEN {href_urls_sql("k.content")}
-                            ELSE regexp_extract_all(coalesce(k.content, ''), $url_pattern)
-                       END AS urls
+                       {body_text_sql("k.content", is_html)} AS plain,
+                       {body_urls_sql("k.content", is_html)} AS urls
                 FROM _teams_messages k
             ) k
             LEFT JOIN _teams_people p USING (author_ref)
             JOIN _teams_files f ON f.file = k.filename
         )
-        SELECT * EXCLUDE (urls) REPLACE (
-            len(urls) AS links,
-            len(list_filter(urls, lambda u: regexp_matches(u, $record_pattern))) AS record_links)
-        FROM shaped
+        {links_from_urls_sql("shaped")}
         """,
         origin=None,
         params={**feature_params(ctx), **HTML_PARAMS},

@@ -26,7 +26,7 @@ import json
 import os
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -39,6 +39,7 @@ import pyarrow as pa
 from asyncmaturity.errors import InvalidExport
 from asyncmaturity.sources import SourceReport
 from asyncmaturity.sources.archive import extracted
+from asyncmaturity.sources.common import insert_people, register_rows
 from asyncmaturity.store import identity_hash_sql, person_key_sql
 
 if TYPE_CHECKING:
@@ -183,6 +184,14 @@ def is_decision(labels: list[str], title: str | None, body: str | None) -> bool:
     )
 
 
+def label_names(value: Any) -> list[str] | None:
+    """The names of a labels list (objects with ``name``, or strings); None when there is none."""
+    if not isinstance(value, list):
+        return None
+    names = (v.get("name") if isinstance(v, dict) else v for v in value)
+    return [n for n in names if isinstance(n, str)]
+
+
 def text_of(value: Any) -> str | None:
     """Plain text of a body: a string as is, Atlassian Document Format flattened to lines."""
     if value is None or isinstance(value, str):
@@ -228,12 +237,7 @@ class Stage:
             ("_trk_events", EVENT_SCHEMA),
             ("_trk_people", PEOPLE_SCHEMA),
         ):
-            empty = pa.Table.from_pylist([], schema=schema)
-            self.ctx.con.register(f"{name}_arrow", empty)
-            self.ctx.con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow"
-            )
-            self.ctx.con.unregister(f"{name}_arrow")
+            register_rows(self.ctx, name, [], schema)
 
     def count(self, what: str, n: int = 1) -> None:
         """Count records of one kind, for the detected summary."""
@@ -242,6 +246,41 @@ class Stage:
     def skip(self, reason: str, where: str) -> None:
         """Count one skipped record; `where` is 'file record N: why'."""
         self.skips.setdefault(reason, []).append(where)
+
+    def times(
+        self,
+        where: str,
+        missing: str,
+        first: tuple[Any, str],
+        *others: tuple[Any, str],
+        parse: Callable[[Any, str], datetime | None] = parse_instant,
+        detail: str | None = None,
+    ) -> tuple[datetime, list[datetime | None]] | None:
+        """A record's required time and optional ones, each (value, field); None once skipped."""
+        try:
+            found = parse(*first)
+            rest = [parse(value, name) for value, name in others]
+        except BadDate as exc:
+            self.skip("date that cannot be read", f"{where}: {exc}")
+            return None
+        if found is None:
+            self.skip(missing, f"{where}: {detail or 'no ' + first[1]}")
+            return None
+        return found, rest
+
+    def time(
+        self,
+        where: str,
+        missing: str,
+        value: Any,
+        field_name: str,
+        *,
+        parse: Callable[[Any, str], datetime | None] = parse_instant,
+        detail: str | None = None,
+    ) -> datetime | None:
+        """A record's one required time, or None with the skip counted (as :meth:`times`)."""
+        found = self.times(where, missing, (value, field_name), parse=parse, detail=detail)
+        return found[0] if found else None
 
     def item(self, **row: Any) -> None:
         """Stage one item (the columns of ITEM_SCHEMA)."""
@@ -296,6 +335,14 @@ class Stage:
         self.flush()
         for reason, where in self.skips.items():
             self.report.skip(reason, len(where), where)
+
+    def commit(self, source: str, name: str, path: Path, files: int) -> SourceReport:
+        """Add everything staged to the store; the report, with its count and summary ('GitHub')."""
+        self.report.records_read = sum(self.counts.values())
+        self.finish()
+        insert_staged(self.ctx, source, path)
+        self.report.detected = summary(name, self.counts, files)
+        return self.report
 
 
 def insert_staged(ctx: IngestContext, source: str, path: Path) -> None:
@@ -383,13 +430,7 @@ def insert_staged(ctx: IngestContext, source: str, path: Path) -> None:
         {"secret": ctx.secret},
     )
     origin = str(path)
-    ctx.insert_new(
-        "people",
-        """SELECT DISTINCT ON (person_key) person_key, tz, is_bot, NULL::VARCHAR AS team,
-                  CASE WHEN $keep THEN name END AS display_name
-           FROM _trk_persons ORDER BY person_key, is_bot DESC""",
-        origin=origin,
-    )
+    insert_people(ctx, "_trk_persons", origin, order="is_bot DESC", name="name")
     ctx.insert_new(
         "identities",
         """SELECT native_hash AS identity_hash, person_key, $kind AS kind FROM _trk_persons

@@ -47,14 +47,31 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import duckdb
 import pyarrow as pa
 
 from asyncmaturity.errors import InvalidExport, UnknownTimeZone
 from asyncmaturity.sources import SourceReport
-from asyncmaturity.sources.archive import extracted
-from asyncmaturity.sources.features import feature_params, text_features_sql
-from asyncmaturity.store import identity_hash_sql, person_key_sql
+from asyncmaturity.sources.archive import extracted, zip_names
+from asyncmaturity.sources.common import (
+    file_label,
+    insert_conversations,
+    insert_identities,
+    insert_json_files,
+    insert_people,
+    load_json,
+    register_rows,
+    report_problems,
+    sole_folder,
+)
+from asyncmaturity.sources.features import (
+    HTML_PARAMS,
+    body_text_sql,
+    body_urls_sql,
+    feature_params,
+    links_from_urls_sql,
+    text_features_sql,
+)
+from asyncmaturity.store import person_key_sql
 
 if TYPE_CHECKING:
     from asyncmaturity.ingest import IngestContext
@@ -62,8 +79,6 @@ if TYPE_CHECKING:
 REALM_FILE = "realm.json"
 INDEX_FILE = "stream_index.json"
 MESSAGE_FILE = re.compile(r"^messages-\d+\.json$")
-BYTES_PER_BATCH = 128 << 20
-FILES_PER_BATCH = 2000
 STAGING_TABLES = (
     "_zulip_people",
     "_zulip_conversations",
@@ -77,9 +92,6 @@ STAGING_TABLES = (
     "_zulip_persons",
     "_zulip_keyed",
 )
-
-HREF_PATTERN = r"""href=["'](https?://[^"'\s>]+)"""
-BLOCK_END_PATTERN = r"<br\s*/?>|</(?:p|div|li|h[1-6]|blockquote|pre|tr)>"
 
 _USER = {
     "id": "BIGINT",
@@ -136,38 +148,6 @@ ARCHIVE_MESSAGE_STRUCTURE = json.dumps(
 WILDCARDS = ("all", "everyone", "stream", "channel", "topic")
 
 
-def html_text_sql(html: str) -> str:
-    """DuckDB SQL for the plain text of an HTML body: tags dropped, common entities decoded.
-
-    Block ends and line breaks become newlines. The query needs the parameters of
-    :data:`HTML_PARAMS`.
-    """
-    text = f"regexp_replace(coalesce({html}, ''), $block_end_pattern, chr(10), 'gi')"
-    text = f"regexp_replace({text}, '<[^>]*>', '', 'g')"
-    for entity, char in (
-        ("&nbsp;", "' '"),
-        ("&lt;", "'<'"),
-        ("&gt;", "'>'"),
-        ("&quot;", "'\"'"),
-        ("&#39;", "''''"),
-        ("&#x27;", "''''"),
-        ("&amp;", "'&'"),
-    ):
-        text = f"replace({text}, '{entity}', {char})"
-    return f"trim({text}, chr(32) || chr(9) || chr(10) || chr(13))"
-
-
-def href_urls_sql(html: str) -> str:
-    """DuckDB SQL for the list of http(s) link targets (``href``) of an HTML body."""
-    return f"regexp_extract_all(coalesce({html}, ''), $href_pattern, 1)"
-
-
-HTML_PARAMS: dict[str, Any] = {
-    "href_pattern": HREF_PATTERN,
-    "block_end_pattern": BLOCK_END_PATTERN,
-}
-
-
 def unsanitize_topic(stem: str) -> str:
     """The topic name behind a zulip-archive topic file name (the inverse of its sanitize_topic).
 
@@ -199,14 +179,10 @@ class ZulipSource:
     def detect(self, path: Path) -> bool:
         """A folder (or zip) holding realm.json or stream_index.json."""
         if path.is_file() and path.suffix.lower() == ".zip":
-            import zipfile
-
-            try:
-                with zipfile.ZipFile(path) as zf:
-                    names = {Path(n).name for n in zf.namelist()[:100_000]}
-            except (zipfile.BadZipFile, OSError):
-                return False
-            return bool(names & {REALM_FILE, INDEX_FILE})
+            names = zip_names(path)
+            return names is not None and any(
+                Path(n).name in (REALM_FILE, INDEX_FILE) for n in names
+            )
         if path.is_dir():
             try:
                 return _layout(path) is not None
@@ -226,11 +202,7 @@ class ZulipSource:
                     "stream_index.json (zulip-archive)"
                 )
             root, layout = found
-
-            def label(file: Path) -> str:
-                relative = file.relative_to(root).as_posix()
-                return f"{path}!{relative}" if path.is_file() else str(root / relative)
-
+            label = file_label(path, root)
             _create_staging(ctx)
             if layout == "realm":
                 _stage_realm(ctx, root, label, report)
@@ -250,18 +222,8 @@ def _layout(path: Path) -> tuple[Path, str] | None:
         return path, "realm"
     if (path / INDEX_FILE).is_file():
         return path, "archive"
-    children = [p for p in path.iterdir() if not p.name.startswith(("__MACOSX", "."))]
-    if len(children) == 1 and children[0].is_dir():
-        return _layout(children[0])
-    return None
-
-
-def _register(ctx: IngestContext, name: str, rows: list[dict[str, Any]], schema: pa.Schema) -> None:
-    ctx.con.register(f"{name}_arrow", pa.Table.from_pylist(rows, schema=schema))
-    try:
-        ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
-    finally:
-        ctx.con.unregister(f"{name}_arrow")
+    inner = sole_folder(path)
+    return _layout(inner) if inner is not None else None
 
 
 def _create_staging(ctx: IngestContext) -> None:
@@ -295,48 +257,13 @@ def _read_json_files(
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {table} (filename VARCHAR, s {kind[0] if kind else 'JSON'})"
     )
-    batch: list[str] = []
-    size = 0
-
-    def flush() -> None:
-        try:
-            con.execute(
-                f"INSERT INTO {table} SELECT filename, json_transform(content, ?) FROM read_text(?)",
-                [structure, batch],
-            )
-        except duckdb.Error as exc:
-            raise InvalidExport(describe_json_error(batch, exc, label)) from None
-
-    for file in files:
-        batch.append(str(file))
-        size += file.stat().st_size
-        if size >= BYTES_PER_BATCH or len(batch) >= FILES_PER_BATCH:
-            flush()
-            batch, size = [], 0
-    if batch:
-        flush()
-
-
-def describe_json_error(batch: list[str], exc: duckdb.Error, label: Any) -> str:
-    """Name the file behind a parse error (only run on the failure path)."""
-    detail = re.sub(r"^[A-Za-z ]*Error: ", "", str(exc).strip().splitlines()[0])
-    scratch = duckdb.connect()
-    bad: str | None = None
-    try:
-        for file in batch:
-            try:
-                valid = scratch.execute(
-                    "SELECT json_valid(content) FROM read_text(?)", [file]
-                ).fetchone()
-            except duckdb.Error:
-                valid = (False,)
-            if not valid or not valid[0]:
-                bad = file
-                break
-    finally:
-        scratch.close()
-    where = label(Path(bad)) if bad else "a message file"
-    return f"{where}: malformed JSON ({detail.rstrip('.')})"
+    insert_json_files(
+        ctx,
+        files,
+        f"INSERT INTO {table} SELECT filename, json_transform(content, ?) FROM read_text(?)",
+        structure,
+        label,
+    )
 
 
 def _stage_realm(ctx: IngestContext, root: Path, label: Any, report: SourceReport) -> None:
@@ -417,7 +344,7 @@ def _stage_realm(ctx: IngestContext, root: Path, label: Any, report: SourceRepor
         (entry.path for entry in os.scandir(root) if MESSAGE_FILE.match(entry.name)),
     )
     paths = [Path(f) for f in files]
-    _register(
+    register_rows(
         ctx,
         "_zulip_files",
         [{"file": str(p), "origin": label(p)} for p in paths],
@@ -505,14 +432,7 @@ def _stage_realm(ctx: IngestContext, root: Path, label: Any, report: SourceRepor
 def _stage_archive(ctx: IngestContext, root: Path, label: Any, report: SourceReport) -> None:
     con = ctx.con
     index_file = root / INDEX_FILE
-    try:
-        index = json.loads(index_file.read_bytes())
-    except json.JSONDecodeError as exc:
-        raise InvalidExport(
-            f"{label(index_file)}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidExport(f"{label(index_file)}: cannot read: {exc}") from None
+    index = load_json(index_file, label(index_file))
     streams = index.get("streams") if isinstance(index, dict) else None
     if not isinstance(streams, dict):
         raise InvalidExport(f"{label(index_file)}: expected an object with a 'streams' object")
@@ -547,7 +467,7 @@ def _stage_archive(ctx: IngestContext, root: Path, label: Any, report: SourceRep
                         "topic": by_file.get(stem, unsanitize_topic(stem)),
                     }
                 )
-    _register(
+    register_rows(
         ctx,
         "_zulip_files",
         file_rows,
@@ -632,15 +552,15 @@ def _stage_archive(ctx: IngestContext, root: Path, label: Any, report: SourceRep
 
 
 def _count_problems(ctx: IngestContext, report: SourceReport) -> None:
-    rows = ctx.con.execute(
+    report_problems(
+        ctx,
+        report,
         """SELECT problem, count(*),
                   list(origin || ' record ' || ordinal || ': ' || problem
                        ORDER BY origin, ordinal)[1:3]
            FROM _zulip_msgs WHERE problem IS NOT NULL
-           GROUP BY problem ORDER BY min(origin), min(ordinal)"""
-    ).fetchall()
-    for reason, count, examples in rows:
-        report.skip(reason, int(count), list(examples))
+           GROUP BY problem ORDER BY min(origin), min(ordinal)""",
+    )
 
 
 def _insert(ctx: IngestContext, path: Path) -> None:
@@ -651,42 +571,18 @@ def _insert(ctx: IngestContext, path: Path) -> None:
             SELECT *, {person_key_sql("identity")} AS person_key FROM _zulip_people""",
         secret,
     )
-    ctx.insert_new(
-        "people",
-        """SELECT DISTINCT ON (person_key) person_key, tz, is_bot, NULL::VARCHAR AS team,
-                  CASE WHEN $keep THEN display_name END AS display_name
-           FROM _zulip_persons ORDER BY person_key, sender_ref""",
-        origin=str(path),
+    insert_people(ctx, "_zulip_persons", str(path), order="sender_ref")
+    insert_identities(
+        ctx,
+        "_zulip_persons",
+        str(path),
+        kind="zulip user",
+        other="zulip_identity",
+        prefix_kinds={"zulip-name:": "zulip name"},
     )
-    ctx.insert_new(
-        "identities",
-        f"""SELECT {identity_hash_sql("identity")} AS identity_hash, person_key,
-                   CASE WHEN starts_with(identity, 'email:') THEN 'email'
-                        WHEN starts_with(identity, 'zulip-name:') THEN 'zulip name'
-                        ELSE 'zulip user' END AS kind
-            FROM _zulip_persons
-            UNION ALL
-            SELECT {identity_hash_sql("zulip_identity")}, person_key, 'zulip user'
-            FROM _zulip_persons
-            WHERE zulip_identity IS NOT NULL AND zulip_identity <> identity""",
-        origin=str(path),
-        params=secret,
-    )
-    ctx.insert_new(
-        "conversations",
-        """SELECT DISTINCT ON (conversation_id)
-                  md5('zulip|' || conversation_id) AS conversation_key, kind,
-                  CASE WHEN kind IN ('public channel', 'private channel') OR $keep THEN name END
-                      AS name,
-                  created
-           FROM _zulip_conversations ORDER BY conversation_id""",
-        origin=str(path),
-    )
-    plain = f"CASE WHEN m.is_html THEN {html_text_sql('m.body')} ELSE m.body END"
-    urls = (
-        f"CASE WHEN m.is_html THEN {href_urls_sql('m.body')} "
-        "ELSE regexp_extract_all(coalesce(m.body, ''), $url_pattern) END"
-    )
+    insert_conversations(ctx, "zulip", "_zulip_conversations", str(path))
+    plain = body_text_sql("m.body", "m.is_html")
+    urls = body_urls_sql("m.body", "m.is_html")
     wildcards = "|".join(WILDCARDS)
     mentions = (
         "CASE WHEN NOT contains(coalesce(m.body, ''), '@') AND NOT contains(coalesce(m.body, ''), "
@@ -752,10 +648,7 @@ def _insert(ctx: IngestContext, path: Path) -> None:
             FROM rooted k
             LEFT JOIN _zulip_persons p ON p.sender_ref = k.sender_ref
         )
-        SELECT * EXCLUDE (urls) REPLACE (
-            len(urls) AS links,
-            len(list_filter(urls, lambda u: regexp_matches(u, $record_pattern))) AS record_links)
-        FROM shaped
+        {links_from_urls_sql("shaped")}
         """,
         origin=None,
         params=feature_params(ctx),

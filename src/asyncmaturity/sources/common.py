@@ -1,0 +1,214 @@
+"""What several sources share: staging rows, reading JSON files, adding people and identities."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import pyarrow as pa
+
+from asyncmaturity.errors import InvalidExport
+from asyncmaturity.store import identity_hash_sql, person_key_sql
+
+if TYPE_CHECKING:
+    from asyncmaturity.ingest import IngestContext
+    from asyncmaturity.sources import SourceReport
+
+BYTES_PER_BATCH = 128 << 20
+FILES_PER_BATCH = 2000
+
+
+def file_label(path: Path, root: Path) -> Callable[[Path], str]:
+    """How messages name a file under `root`: 'export.zip!inner/file' when `path` is a zip."""
+    if path.is_file():
+        return lambda file: f"{path}!{file.relative_to(root).as_posix()}"
+    return str
+
+
+def sole_folder(path: Path) -> Path | None:
+    """The one folder in `path` when it holds nothing else (hidden and __MACOSX entries aside)."""
+    children = [p for p in path.iterdir() if not p.name.startswith(("__MACOSX", "."))]
+    return children[0] if len(children) == 1 and children[0].is_dir() else None
+
+
+def walk_files(root: Path, suffixes: tuple[str, ...], limit: int | None = None) -> Iterator[Path]:
+    """Up to `limit` files under `root` ending in `suffixes` (any case), hidden ones left out."""
+    found = 0
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__MACOSX")))
+        for name in sorted(names):
+            if name.lower().endswith(suffixes) and not name.startswith("."):
+                yield Path(folder) / name
+                found += 1
+                if limit is not None and found >= limit:
+                    return
+
+
+def register_rows(
+    ctx: IngestContext, name: str, rows: list[dict[str, Any]], schema: pa.Schema
+) -> None:
+    """Create (or replace) the temp table `name` from Python rows shaped by `schema`."""
+    ctx.con.register(f"{name}_arrow", pa.Table.from_pylist(rows, schema=schema))
+    try:
+        ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
+    finally:
+        ctx.con.unregister(f"{name}_arrow")
+
+
+def load_json(file: Path, shown: str) -> Any:
+    """The parsed JSON document of a small file; InvalidExport names it (`shown`) when it fails."""
+    try:
+        return json.loads(file.read_bytes())
+    except json.JSONDecodeError as exc:
+        raise InvalidExport(
+            f"{shown}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidExport(f"{shown}: cannot read: {exc}") from None
+
+
+def insert_json_files(
+    ctx: IngestContext,
+    files: list[Path],
+    sql: str,
+    structure: str,
+    label: Callable[[Path], str],
+    *,
+    progress: str | None = None,
+) -> None:
+    """Run `sql` (params: `structure`, file names) over `files` in batches bounded by size."""
+    batch: list[str] = []
+    size = 0
+
+    def flush() -> None:
+        try:
+            ctx.con.execute(sql, [structure, batch])
+        except duckdb.Error as exc:
+            raise InvalidExport(describe_json_error(batch, exc, label)) from None
+
+    for done, file in enumerate(files, start=1):
+        batch.append(str(file))
+        size += file.stat().st_size
+        if size >= BYTES_PER_BATCH or len(batch) >= FILES_PER_BATCH:
+            flush()
+            if progress is not None:
+                ctx.progress(progress, done, len(files))
+            batch, size = [], 0
+    if batch:
+        flush()
+
+
+def describe_json_error(batch: list[str], exc: duckdb.Error, label: Callable[[Path], str]) -> str:
+    """Name the file behind a parse error (only run on the failure path)."""
+    detail = re.sub(r"^[A-Za-z ]*Error: ", "", str(exc).strip().splitlines()[0])
+    scratch = duckdb.connect()
+    bad: str | None = None
+    try:
+        for file in batch:
+            try:
+                valid = scratch.execute(
+                    "SELECT json_valid(content) FROM read_text(?)", [file]
+                ).fetchone()
+            except duckdb.Error:
+                valid = (False,)
+            if not valid or not valid[0]:
+                bad = file
+                break
+    finally:
+        scratch.close()
+    where = label(Path(bad)) if bad else "a message file"
+    return f"{where}: malformed JSON ({detail.rstrip('.')})"
+
+
+def report_problems(ctx: IngestContext, report: SourceReport, sql: str) -> None:
+    """Count the skips that `sql` lists as (reason, count, up to three examples) rows."""
+    for reason, count, examples in ctx.con.execute(sql).fetchall():
+        report.skip(reason, int(count), list(examples))
+
+
+def insert_conversations(
+    ctx: IngestContext,
+    source: str,
+    rows: str,
+    origin: str,
+    *,
+    created: str = "created",
+    order: str = "",
+) -> None:
+    """Add the new conversations of `rows` (conversation_id, kind, name): one per id, by `order`."""
+    # Channel names are shared knowledge; the names of direct conversations are people's names.
+    ctx.insert_new(
+        "conversations",
+        f"""SELECT DISTINCT ON (conversation_id)
+                  md5('{source}|' || conversation_id) AS conversation_key, kind,
+                  CASE WHEN kind IN ('public channel', 'private channel') OR $keep THEN name END
+                      AS name,
+                  {created} AS created
+           FROM {rows} ORDER BY conversation_id{", " + order if order else ""}""",
+        origin=origin,
+    )
+
+
+def known_person_sql(rows: str, identity: str, native: str) -> str:
+    """SELECT of `rows` (as ``r``) with a person key: `native`'s known one, else `identity`'s."""
+    # An account the store already knows keeps its person: an earlier export may have lacked the
+    # e-mail address (or the user objects) that this one gives, or the other way round.
+    return f"""
+        SELECT r.*, coalesce(known.person_key, {person_key_sql(identity)}) AS person_key
+        FROM {rows} r
+        LEFT JOIN identities known ON known.identity_hash = {identity_hash_sql(native)}"""
+
+
+def insert_people(
+    ctx: IngestContext,
+    table: str,
+    origin: str,
+    *,
+    order: str,
+    tz: str = "tz",
+    name: str = "display_name",
+) -> None:
+    """Add the new people of `table` (person_key, is_bot): per person, the first row by `order`."""
+    ctx.insert_new(
+        "people",
+        f"""SELECT DISTINCT ON (person_key) person_key, {tz} AS tz, is_bot,
+                  NULL::VARCHAR AS team, CASE WHEN $keep THEN {name} END AS display_name
+           FROM {table} ORDER BY person_key, {order}""",
+        origin=origin,
+    )
+
+
+def insert_identities(
+    ctx: IngestContext,
+    table: str,
+    origin: str,
+    *,
+    kind: str,
+    other: str,
+    identity: str = "identity",
+    other_kind: str | None = None,
+    prefix_kinds: dict[str, str] | None = None,
+) -> None:
+    """Add the new identities of `table`'s people: `identity`, and `other` where it differs."""
+    # E-mail identities are of kind 'email' in every source, whichever column holds them.
+    named = {"email:": "email", **(prefix_kinds or {})}
+    cases = " ".join(
+        f"WHEN starts_with({identity}, '{prefix}') THEN '{name}'" for prefix, name in named.items()
+    )
+    ctx.insert_new(
+        "identities",
+        f"""SELECT {identity_hash_sql(identity)} AS identity_hash, person_key,
+                   CASE {cases} ELSE '{kind}' END AS kind
+            FROM {table}
+            UNION ALL
+            SELECT {identity_hash_sql(other)}, person_key, '{other_kind or kind}'
+            FROM {table}
+            WHERE {other} IS NOT NULL AND {other} <> {identity}""",
+        origin=origin,
+        params={"secret": ctx.secret},
+    )
