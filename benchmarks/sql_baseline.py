@@ -31,7 +31,7 @@ def _business_seconds(local_s: str) -> str:
 
 
 # The contract figures in one query, for the organization alone or, with GROUPING SETS, also for
-# every breakdown measure computes (conversation kind, channel, month) over the same rows.
+# every breakdown measure computes (conversation kind, channel, month, source) over the same rows.
 _TEMPLATE = f"""
 WITH zones AS (
     SELECT person_key, coalesce(first(tz), 'UTC') AS tz FROM people GROUP BY person_key
@@ -51,24 +51,25 @@ human AS (
     WHERE m.kind = 'human'
 ),
 first_reply AS (
-    SELECT f.sent_at AS root_at, f.conversation_kind, f.channel, f.month,
+    SELECT f.sent_at AS root_at, f.conversation_kind, f.channel, f.month, f.source,
            arg_min({{'sent_at': r.sent_at, 'local_at': r.local_at, 'tz': r.tz}},
                    {{'sent_at': r.sent_at, 'key': r.message_key}}) AS r
     FROM human f
     JOIN human r
       ON r.thread_root_key = f.message_key AND r.is_reply AND r.author_key <> f.author_key
     WHERE NOT f.is_reply
-    GROUP BY f.message_key, f.sent_at, f.conversation_kind, f.channel, f.month
+    GROUP BY f.message_key, f.sent_at, f.conversation_kind, f.channel, f.month, f.source
 ),
 latency AS (
-    SELECT conversation_kind, channel, month,
+    SELECT conversation_kind, channel, month, source,
            epoch(r.sent_at) - epoch(root_at) AS latency_s,
            {_business_seconds("epoch(r.local_at)")}
            - {_business_seconds("epoch(timezone(r.tz, timezone('UTC', root_at)))")} AS business_s
     FROM first_reply
 ),
 by_message AS (
-    SELECT grouping(conversation_kind, channel, month) AS g, conversation_kind, channel, month,
+    SELECT grouping(conversation_kind, channel, month, source) AS g,
+           conversation_kind, channel, month, source,
            count(*) AS human,
            count(*) FILTER (WHERE is_reply) AS replies,
            count(DISTINCT thread_root_key) FILTER (WHERE is_reply) AS threads,
@@ -80,7 +81,8 @@ by_message AS (
     GROUP BY GROUPING SETS (__SETS__)
 ),
 by_root AS (
-    SELECT grouping(conversation_kind, channel, month) AS g, conversation_kind, channel, month,
+    SELECT grouping(conversation_kind, channel, month, source) AS g,
+           conversation_kind, channel, month, source,
            count(*) AS answered,
            quantile_cont(latency_s, 0.5) AS median_s,
            quantile_cont(latency_s, 0.9) AS p90_s,
@@ -88,7 +90,7 @@ by_root AS (
     FROM latency
     GROUP BY GROUPING SETS (__SETS__)
 )
-SELECT m.g, coalesce(m.conversation_kind, m.channel, m.month) AS grp,
+SELECT m.g, coalesce(m.conversation_kind, m.channel, m.month, m.source) AS grp,
        human AS "messages.human",
        replies AS "messages.thread_replies",
        threads AS "threads.count",
@@ -102,21 +104,31 @@ FROM by_message m
 LEFT JOIN by_root r
   ON r.g = m.g AND r.conversation_kind IS NOT DISTINCT FROM m.conversation_kind
  AND r.channel IS NOT DISTINCT FROM m.channel AND r.month IS NOT DISTINCT FROM m.month
+ AND r.source IS NOT DISTINCT FROM m.source
 """
 _GROUP_COLUMNS = """c.kind AS conversation_kind,
            CASE WHEN c.kind IN ('public channel', 'private channel', 'urgent channel')
                 THEN c.name END AS channel,
-           strftime(m.sent_at, '%Y-%m') AS month,"""
-_NO_GROUPS = "NULL AS conversation_kind, NULL AS channel, NULL AS month,"
+           strftime(m.sent_at, '%Y-%m') AS month,
+           m.source AS source,"""
+_NO_GROUPS = "NULL AS conversation_kind, NULL AS channel, NULL AS month, NULL AS source,"
 # The organization alone: one group over the constant (null) group columns.
 QUERY = _TEMPLATE.replace("__GROUPS__", _NO_GROUPS).replace(
-    "__SETS__", "(conversation_kind, channel, month)"
+    "__SETS__", "(conversation_kind, channel, month, source)"
 )
 SCOPES_QUERY = _TEMPLATE.replace("__GROUPS__", _GROUP_COLUMNS).replace(
-    "__SETS__", "(), (conversation_kind), (channel), (month)"
+    "__SETS__", "(), (conversation_kind), (channel), (month), (source)"
 )
-# grouping() sets a bit for every column left out of the set: (kind) leaves channel and month.
-_GROUPING = {7: "organization", 0: "organization", 3: "conversation_kind", 5: "channel", 6: "month"}
+# grouping() sets a bit for every column left out of the set (kind 8, channel 4, month 2, source
+# 1): (kind) leaves channel, month and source.
+_GROUPING = {
+    15: "organization",
+    0: "organization",
+    7: "conversation_kind",
+    11: "channel",
+    13: "month",
+    14: "source",
+}
 
 
 def figures(store: Path, con: duckdb.DuckDBPyConnection | None = None) -> dict[str, Any]:
