@@ -88,30 +88,31 @@ def detect_source(path: Path) -> Source:
 
 
 def _register_builtins() -> None:
-    from asyncmaturity.sources.slack import SlackSource
-
-    register(SlackSource())
-    from asyncmaturity.sources.ical import IcalSource
-
-    register(IcalSource())
-    from asyncmaturity.sources.mail import MaildirSource, MboxSource
-
-    register(MboxSource())
-    register(MaildirSource())
+    # Imported here: the source modules import this one for SourceReport.
     from asyncmaturity.sources.github import GitHubSource
     from asyncmaturity.sources.gitlab import GitLabSource
+    from asyncmaturity.sources.ical import IcalSource
     from asyncmaturity.sources.jira import JiraSource
-
-    register(GitHubSource())
-    register(GitLabSource())
-    register(JiraSource())
+    from asyncmaturity.sources.mail import MaildirSource, MboxSource
     from asyncmaturity.sources.mattermost import MattermostSource
+    from asyncmaturity.sources.slack import SlackSource
     from asyncmaturity.sources.teams import TeamsSource
     from asyncmaturity.sources.zulip import ZulipSource
 
-    register(MattermostSource())
-    register(ZulipSource())
-    register(TeamsSource())
+    # Listing order: chat, e-mail, calendars, trackers.
+    for source in (
+        SlackSource(),
+        MattermostSource(),
+        ZulipSource(),
+        TeamsSource(),
+        MboxSource(),
+        MaildirSource(),
+        IcalSource(),
+        GitHubSource(),
+        GitLabSource(),
+        JiraSource(),
+    ):
+        register(source)
 
 
 _register_builtins()
