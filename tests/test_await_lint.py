@@ -1,0 +1,476 @@
+"""AWAIT analysis of one draft (`asyncmaturity lint`): hand-written expectations per rule."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from asyncmaturity.await_lint import (
+    ELEMENTS,
+    InvalidDraft,
+    analyse,
+    analyse_batch,
+)
+from asyncmaturity.cli import app
+from asyncmaturity.errors import UnknownTimeZone
+
+runner = CliRunner()
+# A Wednesday, mid-morning.
+SENT = datetime(2026, 3, 4, 10, 0)
+COMPLETE = "@alice, could you review the migration PR by Friday? https://git.example/pr/7"
+
+
+# --- is it a request? -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can you take a look at the doc",
+        "Could you send me the numbers",
+        "@bob review the PR",
+        "Please approve the budget",
+        "Would you mind checking the config",
+        "I need you to sign off on this",
+        "Let me know if the plan works",
+        "Thoughts?",
+        "Is the deploy done?",
+        "Review needed on #42",
+        "Any objections to merging today",
+        "We need your approval for the vendor",
+    ],
+)
+def test_requests(text: str) -> None:
+    assert analyse(text).is_request is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FYI we shipped v2 today.",
+        "Heads up: the deploy freeze starts tomorrow.",
+        "Heads up: please note the deploy freeze",
+        "Shipped!",
+        "thanks!",
+        "I reviewed it yesterday, all good.",
+        "The dashboard lives at https://dash.example/x?tab=2",
+        "Mail me at bob@example.com",
+    ],
+)
+def test_statements_are_not_requests(text: str) -> None:
+    result = analyse(text)
+    assert result.is_request is False
+    assert result.complete is False
+    assert result.suggestion is None
+
+
+# --- Assign ownership -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "evidence"),
+    [
+        ("@alice can you review this?", True, "@alice"),
+        ("<@U024BE7LH> please approve", True, "<@U024BE7LH>"),
+        ("<@U024BE7LH|dana> please approve", True, "<@U024BE7LH|dana>"),
+        ("<!subteam^S012AB|@design> can you check?", True, "<!subteam^S012AB|@design>"),
+        ("@platform-team please review the RFC", True, "@platform-team"),
+        ("Dana, can you approve the budget?", True, "Dana"),
+        ("Owner: Priya. Please fix the flaky test", True, "Owner: Priya"),
+        ("Assigned to @ravi: update the runbook?", True, "@ravi"),
+        ("assigned to Kim, please merge", True, "assigned to Kim"),
+        ("@here can you review this?", False, None),
+        ("<!here> can you review this?", False, None),
+        ("@channel please vote", False, None),
+        ("Hi, can you review this?", False, None),
+        ("Can someone look at this?", False, None),
+        ("Please mail bob@example.com the deck", False, None),
+    ],
+)
+def test_assign_ownership(text: str, present: bool, evidence: str | None) -> None:
+    element = analyse(text).elements["assign_ownership"]
+    assert (element.present, element.evidence) == (present, evidence)
+
+
+# --- Window for response --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence", "deadline"),
+    [
+        ("Can you review by Friday?", "by Friday", "2026-03-06T17:00:00+00:00"),
+        ("Can you review by Fri?", "by Fri", "2026-03-06T17:00:00+00:00"),
+        ("Can you review by next Friday?", "by next Friday", "2026-03-13T17:00:00+00:00"),
+        ("Can you review by Wednesday?", "by Wednesday", "2026-03-04T17:00:00+00:00"),
+        ("Can you review by Monday?", "by Monday", "2026-03-09T17:00:00+00:00"),
+        ("Can you review by Friday 3pm?", "by Friday", "2026-03-06T15:00:00+00:00"),
+        ("Approve by EOD please", "EOD", "2026-03-04T17:00:00+00:00"),
+        ("Approve by end of day please", "end of day", "2026-03-04T17:00:00+00:00"),
+        ("Approve by COB please", "COB", "2026-03-04T17:00:00+00:00"),
+        ("Can you answer today?", "today", "2026-03-04T17:00:00+00:00"),
+        ("Can you confirm by EOW?", "EOW", "2026-03-06T17:00:00+00:00"),
+        ("Can you confirm by end of the week?", "end of the week", "2026-03-06T17:00:00+00:00"),
+        ("Can you merge tomorrow?", "tomorrow", "2026-03-05T17:00:00+00:00"),
+        ("Can you merge tomorrow at 9:30?", "tomorrow", "2026-03-05T09:30:00+00:00"),
+        ("Please reply within 2 days", "within 2 days", "2026-03-06T10:00:00+00:00"),
+        ("Please reply within 48 hours", "within 48 hours", "2026-03-06T10:00:00+00:00"),
+        ("Please reply within two weeks", "within two weeks", "2026-03-18T10:00:00+00:00"),
+        ("Please reply in 3 business days", "in 3 business days", "2026-03-09T10:00:00+00:00"),
+        ("Please reply within 24h", "within 24h", "2026-03-05T10:00:00+00:00"),
+        ("Sign off by 3pm?", "by 3pm", "2026-03-04T15:00:00+00:00"),
+        ("Sign off by 9am?", "by 9am", "2026-03-05T09:00:00+00:00"),
+        ("Sign off by noon?", "by noon", "2026-03-04T12:00:00+00:00"),
+        (
+            "Review before the 10:30 standup?",
+            "before the 10:30 standup",
+            "2026-03-04T10:30:00+00:00",
+        ),
+        ("Decide by 2026-03-05 please", "by 2026-03-05", "2026-03-05T17:00:00+00:00"),
+        ("Decide by 2026-03-05T12:00 please", "by 2026-03-05T12:00", "2026-03-05T12:00:00+00:00"),
+        ("Decide by 5 March please", "by 5 March", "2026-03-05T17:00:00+00:00"),
+        ("Decide by the 5th of March?", "by the 5th of March", "2026-03-05T17:00:00+00:00"),
+        ("Decide by March 5th?", "by March 5th", "2026-03-05T17:00:00+00:00"),
+        ("Decide by Mar 5, 2027?", "by Mar 5, 2027", "2027-03-05T17:00:00+00:00"),
+        ("Decide by 1 March?", "by 1 March", "2027-03-01T17:00:00+00:00"),
+        ("Decide by 25/3?", "by 25/3", "2026-03-25T17:00:00+00:00"),
+        ("Decide by 3/25?", "by 3/25", "2026-03-25T17:00:00+00:00"),
+        ("Decide by 5/3?", "by 5/3", None),
+    ],
+)
+def test_window_resolved(text: str, evidence: str, deadline: str | None) -> None:
+    result = analyse(text, sent_at=SENT)
+    element = result.elements["window_for_response"]
+    assert element.present is True
+    assert element.evidence == evidence
+    assert (result.deadline.isoformat() if result.deadline else None) == deadline
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can you review this ASAP?",
+        "Urgent: please approve",
+        "Could you look at it soon?",
+        "Can you review when you get a chance?",
+        "Please review the March report",
+    ],
+)
+def test_no_window(text: str) -> None:
+    result = analyse(text, sent_at=SENT)
+    assert result.elements["window_for_response"].present is False
+    assert result.deadline is None
+    assert "window_for_response" in result.missing
+
+
+def test_asap_is_urgency_not_a_window() -> None:
+    result = analyse("@bob can you merge this ASAP? https://x.example/1", sent_at=SENT)
+    assert result.urgent is True
+    assert result.missing == ["window_for_response"]
+    assert result.notes == ("'ASAP' says hurry, not by when: name a deadline",)
+
+
+def test_ambiguous_numeric_date_has_a_note() -> None:
+    result = analyse("Decide by 5/3?", sent_at=SENT)
+    assert result.notes == (
+        "'by 5/3': day/month order is ambiguous; write an ISO date or a month name",
+    )
+
+
+def test_deadline_in_the_senders_time_zone() -> None:
+    sent = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)  # 10:00 in Berlin
+    result = analyse("Can you review by EOD?", sent_at=sent, timezone="Europe/Berlin")
+    assert result.deadline is not None
+    assert result.deadline.isoformat() == "2026-03-04T17:00:00+01:00"
+
+
+def test_eod_after_end_of_day_is_the_next_day() -> None:
+    result = analyse("Can you review by EOD?", sent_at=datetime(2026, 3, 4, 18, 30))
+    assert result.deadline is not None
+    assert result.deadline.isoformat() == "2026-03-05T17:00:00+00:00"
+
+
+def test_custom_end_of_day() -> None:
+    result = analyse("Can you review by Friday?", sent_at=SENT, end_of_day=time(18, 0))
+    assert result.deadline is not None
+    assert result.deadline.isoformat() == "2026-03-06T18:00:00+00:00"
+
+
+def test_without_sent_at_only_dated_windows_resolve() -> None:
+    relative = analyse("Can you review by Friday?")
+    assert relative.elements["window_for_response"].present is True
+    assert relative.deadline is None
+    dated = analyse("Can you review by 2026-03-05?")
+    assert dated.deadline is not None
+    assert dated.deadline.isoformat() == "2026-03-05T17:00:00+00:00"
+
+
+def test_unknown_time_zone() -> None:
+    with pytest.raises(UnknownTimeZone):
+        analyse("Can you?", timezone="Mars/Olympus")
+
+
+# --- Action required ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("Can you review this?", "review"),
+        ("Please approve the budget", "approve"),
+        ("Could you decide between A and B?", "decide"),
+        ("Can you confirm the date?", "confirm"),
+        ("Please sign off on the release", "sign off"),
+        ("Can you merge #12?", "merge"),
+        ("Could you vote in the poll?", "vote"),
+        ("Can you take a look?", "take a look"),
+        ("We need your approval on the contract", "your approval"),
+        ("Sending this for review, @kim?", "for review"),
+    ],
+)
+def test_action_present(text: str, evidence: str) -> None:
+    element = analyse(text).elements["action_required"]
+    assert (element.present, element.evidence) == (True, evidence)
+
+
+@pytest.mark.parametrize(
+    "text", ["Thoughts?", "@dana can you help?", "Any news on this?", "Hello?"]
+)
+def test_action_absent(text: str) -> None:
+    result = analyse(text)
+    assert result.is_request is True
+    assert result.elements["action_required"].present is False
+
+
+# --- Information complete -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("Review https://git.example/pr/7 please", "https://git.example/pr/7"),
+        ("Please review the attached deck", "attached"),
+        ("Please review [file: plan.pdf]", "[file: plan.pdf]"),
+        ("Can you fix #431?", "#431"),
+        ("Can you fix OPS-1234?", "OPS-1234"),
+        ("Context: the vendor raised prices. Approve?", "Context:"),
+        ("Approve the switch because the vendor raised prices?", "because"),
+        (
+            "Can you approve moving the weekly sync to Thursdays so the Sydney folks can join "
+            "without staying up late?",
+            "19 words",
+        ),
+    ],
+)
+def test_information_present(text: str, evidence: str) -> None:
+    element = analyse(text).elements["information_complete"]
+    assert (element.present, element.evidence) == (True, evidence)
+
+
+@pytest.mark.parametrize(
+    "text", ["Can you review this?", "@bob thoughts?", "Approve by Friday please"]
+)
+def test_information_absent(text: str) -> None:
+    assert analyse(text).elements["information_complete"].present is False
+
+
+# --- Thread discipline ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("Can you review? DM me", "DM me"),
+        ("Quick call?", "Quick call"),
+        ("Can we hop on a call about the launch?", "Can we hop on a call"),
+        ("can we jump on tomorrow?", "can we jump on"),
+        ("Let's take this offline, ok?", "take this offline"),
+        ("Could you call me about it?", "call me"),
+    ],
+)
+def test_thread_discipline_absent(text: str, evidence: str) -> None:
+    element = analyse(text).elements["thread_discipline"]
+    assert (element.present, element.evidence) == (False, evidence)
+
+
+def test_thread_discipline_present_by_default() -> None:
+    element = analyse("Can you reply in this thread?").elements["thread_discipline"]
+    assert (element.present, element.evidence) == (True, None)
+
+
+# --- The whole result -----------------------------------------------------------------------
+
+
+def test_complete_request() -> None:
+    result = analyse(COMPLETE, sent_at=SENT)
+    assert result.is_request is True
+    assert result.missing == []
+    assert result.complete is True
+    assert result.suggestion is None
+    assert result.deadline is not None
+    assert result.deadline.isoformat() == "2026-03-06T17:00:00+00:00"
+
+
+def test_suggestion_keeps_what_is_there() -> None:
+    result = analyse("Can someone take a look?")
+    assert result.missing == ["assign_ownership", "window_for_response", "information_complete"]
+    assert (
+        result.suggestion == "@owner, could you take a look <what> by <deadline>? Context: <link>"
+    )
+    moved = analyse("@bob review https://x.example/1 before the 10:00 standup, or quick call?")
+    assert moved.missing == ["thread_discipline"]
+    assert moved.suggestion == (
+        "@bob, could you review <what> before the 10:00 standup? "
+        "Context: https://x.example/1 (Reply in this thread.)"
+    )
+
+
+def test_url_question_mark_is_not_a_question() -> None:
+    assert analyse("Dashboard: https://dash.example/x?tab=2").is_request is False
+
+
+# --- CLI ------------------------------------------------------------------------------------
+
+
+def test_cli_complete_exits_0() -> None:
+    result = runner.invoke(app, ["lint", COMPLETE, "--sent-at", "2026-03-04T10:00"])
+    assert result.exit_code == 0, result.output
+    assert "✓ Window for response: by Friday -> 2026-03-06T17:00:00+00:00" in result.output
+    assert "✗" not in result.output
+
+
+def test_cli_incomplete_exits_1_with_checklist() -> None:
+    result = runner.invoke(app, ["lint", "Can someone take a look?"])
+    assert result.exit_code == 1, result.output
+    assert "✗ Assign ownership" in result.output
+    assert "✓ Action required: take a look" in result.output
+    assert "Suggestion: @owner, could you take a look <what> by <deadline>?" in result.output
+
+
+def test_cli_not_a_request_exits_0() -> None:
+    result = runner.invoke(app, ["lint", "FYI: shipped v2"])
+    assert result.exit_code == 0, result.output
+    assert "Not a request" in result.output
+
+
+def test_cli_stdin_and_json_shape() -> None:
+    result = runner.invoke(
+        app,
+        ["lint", "-", "--json", "--sent-at", "2026-03-04T10:00", "--timezone", "Europe/Berlin"],
+        input="@kim please approve by tomorrow https://x.example/9\n",
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert set(document) == {
+        "is_request",
+        "complete",
+        "elements",
+        "deadline",
+        "urgent",
+        "missing",
+        "suggestion",
+        "notes",
+    }
+    assert list(document["elements"]) == list(ELEMENTS)
+    assert document["elements"]["assign_ownership"] == {"present": True, "evidence": "@kim"}
+    assert document["deadline"] == "2026-03-05T17:00:00+01:00"
+    assert (document["is_request"], document["complete"], document["missing"]) == (True, True, [])
+    assert document["suggestion"] is None
+
+
+def test_cli_json_incomplete_exits_1() -> None:
+    result = runner.invoke(app, ["lint", "Thoughts?", "--json"])
+    assert result.exit_code == 1
+    assert json.loads(result.output)["missing"] == [
+        "assign_ownership",
+        "window_for_response",
+        "action_required",
+        "information_complete",
+    ]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["lint"],
+        ["lint", "x", "--sent-at", "Friday"],
+        ["lint", "x", "--timezone", "Mars/Olympus"],
+        ["lint", "x", "--batch", "drafts.jsonl"],
+    ],
+)
+def test_cli_usage_errors_exit_2(args: list[str]) -> None:
+    assert runner.invoke(app, args).exit_code == 2
+
+
+def test_cli_batch(tmp_path: Path) -> None:
+    drafts = tmp_path / "drafts.jsonl"
+    lines = [
+        {"text": COMPLETE, "sent_at": "2026-03-04T10:00:00+00:00"},
+        {"text": "FYI shipped"},
+        {
+            "text": "Can you approve by EOD?",
+            "sent_at": "2026-03-04T10:00",
+            "timezone": "Asia/Tokyo",
+        },
+    ]
+    drafts.write_text("\n".join(json.dumps(x) for x in lines) + "\n\n", encoding="utf-8")
+    result = runner.invoke(app, ["lint", "--batch", str(drafts)])
+    assert result.exit_code == 1, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [(r["is_request"], r["complete"]) for r in rows] == [
+        (True, True),
+        (False, False),
+        (True, False),
+    ]
+    assert rows[0]["deadline"] == "2026-03-06T17:00:00+00:00"
+    assert rows[2]["deadline"] == "2026-03-04T17:00:00+09:00"
+
+
+def test_cli_batch_all_complete_exits_0(tmp_path: Path) -> None:
+    drafts = tmp_path / "drafts.jsonl"
+    drafts.write_text(json.dumps({"text": COMPLETE}) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["lint", "--batch", str(drafts)])
+    assert result.exit_code == 0, result.output
+    assert len(result.output.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("{not json", "line 2: not JSON"),
+        ('{"sent_at": "2026-03-04"}', 'line 2: expected an object with a "text" string'),
+        (
+            '{"text": "hi?", "sent_at": "Friday"}',
+            "line 2: sent_at 'Friday' is not an ISO date-time",
+        ),
+        ('{"text": "hi?", "timezone": "Mars/Olympus"}', "line 2: 'Mars/Olympus' is not an IANA"),
+    ],
+)
+def test_cli_bad_batch_line(tmp_path: Path, line: str, message: str) -> None:
+    drafts = tmp_path / "drafts.jsonl"
+    drafts.write_text(json.dumps({"text": COMPLETE}) + "\n" + line + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["lint", "--batch", str(drafts)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"Error: {drafts} {message}")
+    assert len(result.stderr.strip().splitlines()) == 1
+    with pytest.raises(InvalidDraft):
+        analyse_batch(drafts)
+
+
+def test_batch_missing_file(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["lint", "--batch", str(tmp_path / "none.jsonl")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ")
+
+
+@pytest.mark.parametrize("text", ["@a " * 5000, "<@U1|" * 3000, "owner:" * 5000, "by 5 " * 5000])
+def test_adversarial_input_stays_fast(text: str) -> None:
+    import time as clock
+
+    started = clock.perf_counter()
+    analyse(text, sent_at=SENT)
+    assert clock.perf_counter() - started < 1.0
