@@ -53,11 +53,6 @@ def day_weights(days: list[date], *, replicates: int = REPLICATES, seed: int = 0
     return DayWeights(days=ordered, weights=matrix)
 
 
-def frame_tables(frames: Frames) -> dict[str, ir.Table]:
-    """The frames by the names metrics use in `Metric.frame` (absent evidence kinds left out)."""
-    return frames.tables()
-
-
 def _day_statistics(table: ir.Table, sample: Sample) -> ir.Table:
     value = sample.value(table)
     day = table[sample.day].date().name("day")
@@ -78,7 +73,7 @@ def metric_replicates(
 
     Returns the replicates by metric id (None where a replicate has no data) and the weights used.
     """
-    tables = frame_tables(frames)
+    tables = frames.tables()
     statistics: dict[str, list[dict[str, object]]] = {}
     all_days: set[date] = set()
     for metric in metrics:
@@ -175,7 +170,6 @@ __all__ = [
     "REPLICATES",
     "DayWeights",
     "day_weights",
-    "frame_tables",
     "interval",
     "metric_replicates",
 ]

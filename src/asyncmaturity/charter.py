@@ -219,6 +219,13 @@ class Charter(BaseModel):
                 raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from None
         return patterns
 
+    def focus_spans(self) -> tuple[tuple[frozenset[int], int, int], ...]:
+        """The focus blocks as (weekdays with Monday 0, start_s, end_s) on local clocks."""
+        return tuple(
+            (frozenset(WEEKDAYS.index(d) for d in b.days), b.span.start_s, b.span.end_s)
+            for b in self.focus_blocks
+        )
+
     def window_hours(self, kind: str) -> float:
         """Response window in working hours for a conversation kind."""
         return self.response_windows.get(kind, self.response_windows["default"])

@@ -108,7 +108,6 @@ class IngestContext:
         self.con.execute("DROP TABLE _new")
         return added
 
-
     def _complete(self, table: str, fillable: list[str]) -> None:
         """Fill in what an earlier export did not know about a record already stored.
 

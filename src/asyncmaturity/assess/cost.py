@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from asyncmaturity.charter import WEEKDAYS, Charter, FocusBlock
+from asyncmaturity.charter import Charter, FocusBlock
 from asyncmaturity.errors import InvalidFramework
 from asyncmaturity.metrics.business import in_daily_spans
 from asyncmaturity.metrics.frames import Frames
@@ -142,12 +142,6 @@ class CoordinationCost:
         }
 
 
-def _spans(blocks: list[FocusBlock]) -> list[tuple[frozenset[int], int, int]]:
-    return [
-        (frozenset(WEEKDAYS.index(d) for d in b.days), b.span.start_s, b.span.end_s) for b in blocks
-    ]
-
-
 def period_weeks(
     first: datetime | None, last: datetime | None, since: datetime | None, until: datetime | None
 ) -> float:
@@ -174,9 +168,9 @@ def coordination_cost(
     people = int(metrics.get("people.active") or 0)
     person_weeks = people * weeks
     assumed: list[str] = []
-    blocks = charter.focus_blocks
-    if not blocks:
-        blocks = [DEFAULT_FOCUS]
+    spans = charter.focus_spans()
+    if not spans:
+        spans = Charter(focus_blocks=[DEFAULT_FOCUS]).focus_spans()
         assumed.append(
             "No focus blocks in the charter: assumed 09:00-11:00 on Monday to Friday (two "
             "morning hours daily, the Asynchronous Communication Framework's focus-time rule)."
@@ -197,7 +191,7 @@ def coordination_cost(
     )
 
     human = frames.human
-    in_focus = in_daily_spans(human.local_s, _spans(blocks))
+    in_focus = in_daily_spans(human.local_s, list(spans))
     channel_people = (
         human.filter(human.channel.notnull())
         .group_by("channel")

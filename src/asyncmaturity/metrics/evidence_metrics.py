@@ -44,6 +44,39 @@ _BOTS = (
 )
 _SCHEDULE = ("working_days", "working_hours", "timezone", "people")
 
+# Viva Insights' meeting types: (value of the frame's meeting_type, id part, label, rule).
+_MEETING_TYPES = (
+    (
+        "decision-making",
+        "decision_making",
+        "Decision-making meetings",
+        "up to 1 h and up to 8 attendees",
+    ),
+    ("large", "large", "Large meetings", "up to 1 h and 9 attendees or more"),
+    ("long", "long", "Long meetings", "over 1 h and up to 8 attendees"),
+    (
+        "long and large",
+        "long_and_large",
+        "Long and large meetings",
+        "over 1 h and 9 attendees or more",
+    ),
+)
+
+
+def _meeting_type(value: str, ident: str, label: str, rule: str) -> Metric:
+    """The share of counted shared instances of one Viva meeting type."""
+    return Metric(
+        f"meetings.type.{ident}_share",
+        label,
+        "share",
+        "meetings",
+        f"Share, {_SHARED}, of {value} meetings: {rule} (Viva Insights' meeting types; "
+        f"attendees as the source counts them, else the invitations). {_COUNTED}",
+        lambda t: (t.meeting_type == value).cast("float64").mean(),
+        sample=Sample("mean", lambda t: t.meeting_type == value, day="start_at"),
+    )
+
+
 EVIDENCE_METRICS: tuple[Metric, ...] = (
     Metric(
         "meetings.instances",
@@ -156,46 +189,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         lambda t: t.agenda_lead_s.median(),
         sample=Sample("quantile", lambda t: t.agenda_lead_s, q=0.5, day="start_at"),
     ),
-    Metric(
-        "meetings.type.decision_making_share",
-        "Decision-making meetings",
-        "share",
-        "meetings",
-        f"Share, {_SHARED}, of decision-making meetings: up to 1 h and up to 8 attendees (Viva Insights' meeting types; "
-        f"attendees as the source counts them, else the invitations). {_COUNTED}",
-        lambda t: (t.meeting_type == "decision-making").cast("float64").mean(),
-        sample=Sample("mean", lambda t: t.meeting_type == "decision-making", day="start_at"),
-    ),
-    Metric(
-        "meetings.type.large_share",
-        "Large meetings",
-        "share",
-        "meetings",
-        f"Share, {_SHARED}, of large meetings: up to 1 h and 9 attendees or more (Viva Insights' meeting types; "
-        f"attendees as the source counts them, else the invitations). {_COUNTED}",
-        lambda t: (t.meeting_type == "large").cast("float64").mean(),
-        sample=Sample("mean", lambda t: t.meeting_type == "large", day="start_at"),
-    ),
-    Metric(
-        "meetings.type.long_share",
-        "Long meetings",
-        "share",
-        "meetings",
-        f"Share, {_SHARED}, of long meetings: over 1 h and up to 8 attendees (Viva Insights' meeting types; "
-        f"attendees as the source counts them, else the invitations). {_COUNTED}",
-        lambda t: (t.meeting_type == "long").cast("float64").mean(),
-        sample=Sample("mean", lambda t: t.meeting_type == "long", day="start_at"),
-    ),
-    Metric(
-        "meetings.type.long_and_large_share",
-        "Long and large meetings",
-        "share",
-        "meetings",
-        f"Share, {_SHARED}, of long and large meetings: over 1 h and 9 attendees or more (Viva Insights' meeting types; "
-        f"attendees as the source counts them, else the invitations). {_COUNTED}",
-        lambda t: (t.meeting_type == "long and large").cast("float64").mean(),
-        sample=Sample("mean", lambda t: t.meeting_type == "long and large", day="start_at"),
-    ),
+    *(_meeting_type(*kind) for kind in _MEETING_TYPES),
     Metric(
         "meetings.outside_attendee_hours_share",
         "Meetings outside attendees' hours",

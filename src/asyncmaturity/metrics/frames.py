@@ -313,10 +313,7 @@ def build_frames(
         excluded=frozenset(excluded.values()),
         bots=frozenset(bots.values()),
         materialize=lambda name, expr: _materialize(store, con, name, expr),
-        focus_spans=tuple(
-            (frozenset(WEEKDAYS.index(d) for d in b.days), b.span.start_s, b.span.end_s)
-            for b in charter.focus_blocks
-        ),
+        focus_spans=charter.focus_spans(),
         no_meeting_days=frozenset(WEEKDAYS.index(d) for d in charter.no_meeting_days),
     )
     meetings, attendee_days, attended = build_meeting_frames(evidence)
