@@ -74,8 +74,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from asyncmaturity import await_rules as rules
 from asyncmaturity.errors import AsyncMaturityError, UnknownTimeZone
-from asyncmaturity.sources.features import URL_PATTERN
 
 ELEMENTS: dict[str, str] = {
     "assign_ownership": "Assign ownership",
@@ -84,7 +84,6 @@ ELEMENTS: dict[str, str] = {
     "information_complete": "Information complete",
     "thread_discipline": "Thread discipline",
 }
-MIN_CONTEXT_WORDS = 15
 END_OF_DAY = time(17, 0)
 
 
@@ -143,83 +142,10 @@ class LintResult:
 
 
 _I = re.IGNORECASE
-URL_RE = re.compile(URL_PATTERN, _I)
-
-ACTION_VERBS = (
-    r"review|approve|decide|confirm|answer|fix|merge|sign[- ]?off|send|update|comment|vote|"
-    r"choose|pick|check|test|verify|look (?:at|into|over)|take a look|have a look|read|share|"
-    r"reply|respond|schedule|draft|write|deploy|investigate|provide|fill (?:in|out)|submit|"
-    r"weigh in|ack|acknowledge|triage|estimate|prioriti[sz]e|assign|add|create|file|book|prepare|"
-    r"rebase|release|publish|edit|proofread|sign|accept|reject|resolve|close|rerun|run|"
-    r"double[- ]check|clarify|explain|summari[sz]e|forward|ping|own|handle|cover|rank|rate"
-)
-ACTION_RE = re.compile(
-    rf"\b(?:{ACTION_VERBS})\b"
-    r"|\byour (?:approval|review|sign[- ]?off|decision|feedback|input|vote|answer|ok|ack)\b"
-    r"|\bfor (?:approval|review|sign[- ]?off|a decision)\b",
-    _I,
-)
-# Run on the text with every mention replaced by a comma, so "@bob review" opens a clause.
-IMPERATIVE_RE = re.compile(
-    rf"(?:^|[.!?;:\n,])\s*(?:please\s+|pls\s+|kindly\s+)?(?:{ACTION_VERBS})\b",
-    _I,
-)
-REQUEST_RE = re.compile(
-    r"\?|\b(?:can|could|would|will) (?:you|u|someone|somebody|anyone)\b|\bwould you mind\b"
-    r"|\bneed (?:you|someone|somebody) to\b|\bplease\b(?!\s+(?:note|be aware|ignore|disregard))"
-    r"|\bpls\b|\bplz\b|\blet me know\b|\blmk\b|\bthoughts\b|\bany (?:objections|concerns)\b"
-    r"|\bwaiting (?:on|for) (?:you|your)\b"
-    r"|\bneed (?:your|an?) (?:approval|review|decision|sign[- ]?off|input|answer|feedback)\b",
-    _I,
-)
-
-NOBODY = {"here", "channel", "everyone", "all"}
-AT_RE = re.compile(
-    r"<@[UW][A-Z0-9]+(?:\|[^>]{0,80})?>|<!subteam\^[A-Z0-9]+(?:\|[^>]{0,80})?>|(?<![\w.@])@([\w][\w.-]*)",
-)
-OWNER_RE = re.compile(
-    r"\b(?:owner|assignee|dri|responsible)\s*:\s*(?!@?(?:here|channel|everyone|all)\b)\S+"
-    r"|\bassigned to\s+(?!@?(?:here|channel|everyone|all|anyone|someone)\b)\S+",
-    _I,
-)
-_NOT_NAMES = (
-    "Hi|Hey|Hello|Folks|All|Team|Everyone|Anyone|Someone|Guys|So|Also|Ok|Okay|Thanks|Morning|"
-    "Please|Yes|No|Well|Sorry|And|But|Quick|Question|Hiya|Friends|People|Y'all|Yall"
-)
-NAMED_ASK_RE = re.compile(
-    rf"(?:^|[.!?\n]\s*)(?!(?:{_NOT_NAMES})\b)([A-Z][a-z]+(?: [A-Z][a-z]+)?),\s+"
-    r"(?:(?:can|could|would|will) you|please|pls|would you mind|need you to)\b"
-)
-
 URGENT_RE = re.compile(r"\b(?:asap|urgent(?:ly)?|soon|right away|immediately)\b", _I)
-MOVE_RE = re.compile(
-    r"\bdm me\b|\b(?:ping|message|msg) me (?:privately|directly|in (?:a )?dm)\b"
-    r"|\b(?:hop|jump|get) on (?:a )?(?:quick )?(?:call|zoom|meet|huddle|teams call|phone)\b"
-    r"|\bquick (?:call|sync|chat|huddle|zoom)\b|\b(?:call|phone|ring) me\b"
-    r"|\bcan we (?:hop|jump|get) on(?: a)?(?: quick)?(?: (?:call|zoom|meet|huddle))?\b|\btake (?:this|it) offline\b|\bhuddle\b"
-    r"|\blet'?s (?:talk|chat|discuss) (?:live|offline|in person|1:1|f2f)\b",
-    _I,
-)
-CONTEXT_RE = re.compile(
-    r"\[(?:attachment|file|image|screenshot)[^\]]*\]|\battached\b|\battachment\b|📎"
-    r"|(?<![\w&])#\d+\b|\b[A-Z][A-Z0-9]+-\d+\b"
-    r"|\b(?:context|background|details|why)\s*:|\btl;?dr\b|\bbecause\b|\bso that\b",
-    _I,
-)
-WORD_RE = re.compile("[^\\W\\d_][\\w'\u2019-]*")
-
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_WEEKDAY = (
-    r"(mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:r|rs|rsday)?|fri(?:day)?|"
-    r"sat(?:urday)?|sun(?:day)?)"
-)
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MONTH = (
-    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_PREP = r"(?:by|before|on|until|till|til|due(?: on| by)?|no later than|deadline:?|due date:?)"
-_PREP_START_RE = re.compile(rf"{_PREP}\s|(?:within|in)\s", _I)
+_PREP_START_RE = re.compile(rf"{rules.PREP}\s|(?:within|in)\s", _I)
 _NUMBERS = {
     w: n
     for n, w in enumerate(
@@ -240,54 +166,6 @@ _NUMBERS = {
         ]
     )
 }
-_NUM = r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-
-WINDOW_RES: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "iso",
-        re.compile(
-            rf"\b(?:{_PREP}\s+)?(\d{{4}})-(\d{{2}})-(\d{{2}})(?:[T ](\d{{2}}):(\d{{2}}))?\b", _I
-        ),
-    ),
-    (
-        "eod",
-        re.compile(
-            r"\b(?:eod|cob|end of (?:the )?(?:business |working )?day|close of business|today)\b",
-            _I,
-        ),
-    ),
-    ("eow", re.compile(r"\b(?:eow|end of (?:the |this )?week)\b", _I)),
-    ("tomorrow", re.compile(r"\b(?:tomorrow|tmrw|tmr)\b", _I)),
-    ("weekday", re.compile(rf"\b{_PREP}\s+(?:(this|next)\s+)?{_WEEKDAY}\b", _I)),
-    (
-        "within",
-        re.compile(
-            rf"\b(?:within|in)\s+(?:the\s+next\s+)?{_NUM}\s*"
-            r"(h|hrs?|hours?|d|days?|business days?|working days?|weeks?|wks?)\b",
-            _I,
-        ),
-    ),
-    (
-        "day_month",
-        re.compile(
-            rf"\b{_PREP}\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}(?:,?\s+(\d{{4}}))?\b",
-            _I,
-        ),
-    ),
-    (
-        "month_day",
-        re.compile(rf"\b{_PREP}\s+{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", _I),
-    ),
-    ("numeric", re.compile(rf"\b{_PREP}\s+(\d{{1,2}})/(\d{{1,2}})(?:/(\d{{4}}|\d{{2}}))?\b", _I)),
-    (
-        "time",
-        re.compile(
-            r"\b(?:by|before|until|till|no later than)\s+(?:the\s+)?(?:(noon|midday)|(\d{1,2})(?::(\d{2}))?\s*(am|pm)|(\d{1,2}):(\d{2}))"
-            r"(?:\s+(?:standup|stand-up|meeting|sync|demo|call|deadline))?",
-            _I,
-        ),
-    ),
-]
 TIME_RE = re.compile(
     r"\b(?:(noon|midday)|(\d{1,2})(?::(\d{2}))?\s*(am|pm)|(\d{1,2}):(\d{2}))\b", _I
 )
@@ -343,7 +221,7 @@ def _window(
 ) -> tuple[str | None, datetime | None, list[str]]:
     """The first window in `text`: its span, the resolved deadline, notes."""
     found: list[tuple[int, str, re.Match[str]]] = []
-    for kind, pattern in WINDOW_RES:
+    for kind, pattern in rules.WINDOWS.items():
         m = pattern.search(text)
         if m:
             found.append((m.start(), kind, m))
@@ -427,27 +305,39 @@ def _window(
     return evidence, datetime.combine(day, clock or end_of_day, tzinfo=zone), notes
 
 
-def _ownership(text: str) -> str | None:
-    for m in AT_RE.finditer(text):
-        if m.group(1) is None or m.group(1).lower().rstrip(".") not in NOBODY:
-            return m.group(0).rstrip(".,:")
-    owner = OWNER_RE.search(text) or NAMED_ASK_RE.search(text)
-    if owner is None:
-        return None
-    if owner.re is NAMED_ASK_RE:
-        return owner.group(1)
-    return owner.group(0).rstrip(".,;")
+def _ownership(plain: str) -> str | None:
+    """The first span naming an owner, in the order the rules try them."""
+    slack = rules.SLACK_MENTION.search(plain)
+    if slack:
+        return slack.group(0)
+    for rx, exclude in (
+        (rules.AT_NAME, rules.NOBODY),
+        (rules.OWNER, rules.NOBODY),
+        (rules.NAMED_ASK, rules.NOT_NAMES),
+    ):
+        for m in rx.compiled.finditer(plain):
+            name = next((g for g in m.groups() if g), "")
+            if name and name.lower().rstrip(".") not in exclude:
+                if rx is rules.OWNER:
+                    return m.group(0).strip().rstrip(".,;")
+                return ("@" if rx is rules.AT_NAME else "") + name.rstrip(".")
+    return None
 
 
 def _information(text: str, plain: str) -> str | None:
-    url = URL_RE.search(text)
+    url = rules.URL.search(text)
     if url:
         return url.group(0)
-    marker = CONTEXT_RE.search(plain)
+    marker = rules.CONTEXT.search(plain)
     if marker:
-        return marker.group(0)
-    words = len(WORD_RE.findall(AT_RE.sub(" ", plain)))
-    return f"{words} words" if words >= MIN_CONTEXT_WORDS else None
+        return marker.group(0).strip()
+    words = rules.word_count(plain)
+    return f"{words} words" if words >= rules.MIN_CONTEXT_WORDS else None
+
+
+def _span(rx: rules.Rx, text: str) -> str | None:
+    m = rx.search(text)
+    return m.group(0).strip() if m else None
 
 
 def analyse(
@@ -457,38 +347,34 @@ def analyse(
     timezone: str = "UTC",
     end_of_day: time = END_OF_DAY,
 ) -> LintResult:
-    """Analyse one draft against AWAIT (rules in the module docstring)."""
+    """Analyse one draft against AWAIT (rules in the module docstring).
+
+    Whether each element is present is :func:`asyncmaturity.await_rules.signals`, the same
+    answer `ingest` stores for an archived message; this adds the evidence and the deadline.
+
+    >>> analyse("@dana can you review #42 by Friday?").missing
+    []
+    """
     zone = time_zone(timezone)
     sent = None
     if sent_at is not None:
         sent = sent_at.replace(tzinfo=zone) if sent_at.tzinfo is None else sent_at.astimezone(zone)
-    plain = URL_RE.sub(" ", text)
-    is_request = bool(REQUEST_RE.search(plain) or IMPERATIVE_RE.search(AT_RE.sub(",", plain)))
-    owner = _ownership(plain)
+    found = rules.signals(text)
+    plain = rules.plain_text(text)
     window, deadline, notes = _window(plain, sent, end_of_day, zone)
-    action = ACTION_RE.search(plain)
-    info = _information(text, plain)
-    move = MOVE_RE.search(plain)
-    elements = {
-        "assign_ownership": Element("assign_ownership", owner is not None, owner),
-        "window_for_response": Element(
-            "window_for_response",
-            window is not None,
-            window,
-        ),
-        "action_required": Element(
-            "action_required", action is not None, action.group(0) if action else None
-        ),
-        "information_complete": Element("information_complete", info is not None, info),
-        "thread_discipline": Element(
-            "thread_discipline", move is None, move.group(0) if move else None
-        ),
+    present = {
+        "assign_ownership": (found["await_assign"], _ownership(plain)),
+        "window_for_response": (found["await_window"], window),
+        "action_required": (found["await_action"], _span(rules.ACTION, plain)),
+        "information_complete": (found["await_information"], _information(text, plain)),
+        "thread_discipline": (not found["sync_request"], _span(rules.MOVE, plain)),
     }
+    elements = {name: Element(name, flag, evidence) for name, (flag, evidence) in present.items()}
     urgent = URGENT_RE.search(plain)
     if urgent and window is None:
         notes.append(f"{urgent.group(0)!r} says hurry, not by when: name a deadline")
     return LintResult(
-        is_request=is_request,
+        is_request=found["is_request"],
         elements=elements,
         deadline=deadline,
         urgent=urgent is not None,
