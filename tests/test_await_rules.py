@@ -116,8 +116,8 @@ def test_null_text_has_no_signal(con: duckdb.DuckDBPyConnection) -> None:
         ("hi", {"bare_greeting"}),
         ("Hey @sam, got a minute?", {"bare_greeting", "is_request", "await_assign"}),
         (
-            "Hi Sam, can you review the deck by Friday?",
-            {"is_request", "await_action", "await_window"},
+            "Sam, can you review the deck by Friday?",
+            {"is_request", "await_assign", "await_action", "await_window"},
         ),
         ("any update on this?", {"is_request", "nudge", "await_action"}),
         ("which PR?", {"is_request", "clarification"}),
