@@ -37,6 +37,7 @@ docs: $(STAMP)
 	$(BIN)/asyncmaturity docs sources > docs/sources.md
 	$(BIN)/asyncmaturity docs charter > docs/charter.md
 	$(BIN)/asyncmaturity docs frameworks > docs/frameworks.md
+	$(BIN)/asyncmaturity docs await > docs/await.md
 
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,bench]'

@@ -118,7 +118,7 @@ def test_listings_are_generated_from_the_registries() -> None:
 
 def test_docs_in_the_repository_agree_with_the_registries() -> None:
     root = Path(__file__).resolve().parents[1]
-    for topic in ("metrics", "sources", "charter", "frameworks"):
+    for topic in ("metrics", "sources", "charter", "frameworks", "await"):
         generated = runner.invoke(app, ["docs", topic]).output
         on_disk = (root / "docs" / f"{topic}.md").read_text()
         assert generated == on_disk, f"docs/{topic}.md is stale: run `make docs`"

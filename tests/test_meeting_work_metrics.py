@@ -455,7 +455,7 @@ def test_no_meetings_means_unknown_not_zero(slack_fixture: Any, tmp_path: Path) 
     evidence = [
         m for m in METRICS.values() if m.frame in ("meetings", "attendee_days", "work_items")
     ]
-    assert {m.id.split(".")[0] for m in evidence} == {"meetings", "focus", "work"}
+    assert {m.id.split(".")[0] for m in evidence} == {"meetings", "focus", "work", "friction"}
     for metric in evidence:
         assert metrics[metric.id] is None, metric.id
     assert metrics["messages.human"] == 5  # the chat metrics are untouched
@@ -493,9 +493,9 @@ def test_month_groups_below_the_minimum_size_are_withheld(tmp_path: Path) -> Non
     assert march["work.items"] == 5
     assert march["messages.human"] is None  # no chat in this store
     # April has 2 attendees and 1 item author, both under 5: both families withheld, so the
-    # month is not shown at all; the count is per withheld (month, family).
+    # month is not shown at all; it counts as one withheld group.
     assert "2026-04" not in result.scopes["month"]
-    assert result.suppressed["month"] == 2
+    assert result.suppressed["month"] == 1
     assert result.scopes["conversation_kind"] == {}
 
 

@@ -748,6 +748,14 @@ def docs_metrics() -> None:
     typer.echo(metrics_markdown(), nl=False)
 
 
+@docs_app.command("await")
+def docs_await() -> None:
+    """Markdown reference of the AWAIT rules and metrics (docs/await.md)."""
+    from asyncmaturity.docs import await_markdown
+
+    typer.echo(await_markdown(), nl=False)
+
+
 @docs_app.command("charter")
 def docs_charter() -> None:
     """Markdown reference of the team charter's fields (docs/charter.md)."""

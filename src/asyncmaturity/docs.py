@@ -45,6 +45,33 @@ def metrics_markdown() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def await_markdown() -> str:
+    """docs/await.md: the AWAIT rules of `lint` and of the archive signals, and their metrics."""
+    from asyncmaturity import await_lint, await_rules
+    from asyncmaturity.metrics.await_metrics import AWAIT_METRICS
+
+    lines = [
+        "# AWAIT requests: the draft linter and the archive metrics",
+        "",
+        "Generated from the code by `asyncmaturity docs await`; do not edit by hand.",
+        "",
+        "## `asyncmaturity lint`: one draft",
+        "",
+        (await_lint.__doc__ or "").strip(),
+        "",
+        "## Signals stored for every archived message",
+        "",
+        (await_rules.__doc__ or "").strip(),
+        "",
+        "## Metrics",
+        "",
+        "| id | unit | definition |",
+        "|---|---|---|",
+    ]
+    lines += [f"| `{m.id}` | {m.unit} | {m.definition} |" for m in AWAIT_METRICS]
+    return "\n".join(lines) + "\n"
+
+
 def charter_markdown() -> str:
     """docs/charter.md: every charter field with its default and meaning."""
     lines = [

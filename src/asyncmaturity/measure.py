@@ -33,7 +33,7 @@ class MeasureResult:
 
     metrics: dict[str, Value]
     scopes: dict[str, dict[str, dict[str, Value]]]
-    suppressed: dict[str, int]
+    suppressed: dict[str, int]  # per scope: groups with at least one family's figures withheld
     charter: Charter
     store: str
     counts: dict[str, int]
@@ -86,12 +86,14 @@ FAMILIES = {
     "attendee_days": "meetings",
     "attended": "meetings",
     "work_items": "work",
+    "requests": "requests",
 }
 # The frame that counts a family's people in a group, for the minimum group size.
 PEOPLE: dict[str, Callable[[ir.Table], ir.Scalar]] = {
     "human": lambda t: t.author_id.nunique(),
     "attendee_days": lambda t: t.person_key.nunique(where=t.active_in_month),
     "work_items": lambda t: t.author_key.nunique(where=~t.author_is_bot),
+    "requests": lambda t: t.author_key.nunique(),
 }
 
 
@@ -158,7 +160,8 @@ def compute(
         for group, values in sorted(groups.items()):
             families = present[group] & wanted
             shown = {f for f in families if people.get((f, group), 0) >= minimum}
-            withheld += len(families - shown)
+            # A group counts once, however many of its evidence families were withheld.
+            withheld += bool(families - shown)
             if shown:
                 kept[group] = {
                     m.id: values[m.id] if FAMILIES[m.frame] in shown else None for m in chosen

@@ -155,6 +155,10 @@ class SimulationParams:
             ('we decided', 'approved' ...) instead state it with a link to its record, which plants
             ``decisions.record_link_share`` (decisions in link messages always carry one). None
             leaves texts as drawn.
+        await_request_share: when set, this share of the plain thread roots that state no
+            decision are instead AWAIT-complete requests (an owner mentioned, a window, an action,
+            a link to the record, nothing moving the talk elsewhere), which plants
+            ``await.complete_share``. None leaves texts as drawn.
     """
 
     people: int = 40
@@ -181,6 +185,7 @@ class SimulationParams:
     record_link_share: float = 0.1
     bot_thread_reply_share: float = 0.1
     decision_record_share: float | None = None
+    await_request_share: float | None = None
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -235,8 +240,9 @@ def _validate(p: SimulationParams) -> None:
     ):
         _check_float(name, getattr(p, name), 0.0, 1.0)
     _check_float("bot_share", p.bot_share, 0.0, 0.9)
-    if p.decision_record_share is not None:
-        _check_float("decision_record_share", p.decision_record_share, 0.0, 1.0)
+    for optional in ("decision_record_share", "await_request_share"):
+        if getattr(p, optional) is not None:
+            _check_float(optional, getattr(p, optional), 0.0, 1.0)
     _check_float("followup_replies", p.followup_replies, 0.0, 100.0)
     _check_float("reply_delay_median_s", p.reply_delay_median_s, 1.0, 7 * _DAY_S)
     _check_float("reply_delay_sigma", p.reply_delay_sigma, 0.0, 3.0)
@@ -881,6 +887,19 @@ _DECISION_LINK = (
     "Let's go with option B for {w}, ADR in <https://github.com/acme/app/pull/{n}>.",
     "Approved, logged in <https://www.notion.so/acme/{w}-decisions-{n}>.",
 )
+# Requests with all five AWAIT elements under the rules of `asyncmaturity lint`.
+_AWAIT_REQUEST = (
+    "{m} could you review <https://github.com/acme/app/pull/{n}> by Friday? It changes the {w} "
+    "retry logic.",
+    "{m} please approve the {w} budget by EOD tomorrow. Plan: "
+    "<https://docs.google.com/document/d/1x{n}abc/edit|{w} plan>",
+    "{m} can you confirm the {w} rollout date within 2 business days? Details in "
+    "<https://acme.atlassian.net/browse/ENG-{n}>",
+    "{m} please decide between {w} and {w2} by Thursday, trade-offs: "
+    "<https://www.notion.so/acme/{w}-{n}>",
+    "{m} could you sign off the {w} release notes before Wednesday 3pm? Draft: "
+    "<https://github.com/acme/app/pull/{n}>",
+)
 _REPLY_LINK = (
     "Fixed in <https://github.com/acme/app/pull/{n}>",
     "Filed <https://linear.app/acme/issue/ENG-{n}>",
@@ -925,6 +944,7 @@ class _Texts:
     triage: tuple[int, int]
     slackbot: tuple[int, int]
     decision_link: tuple[int, int]
+    await_request: tuple[int, int]
     is_decision: BoolArray  # per text: states a decision (the Slack source's pattern)
 
 
@@ -968,6 +988,7 @@ def _build_texts(params: SimulationParams, org: _Org) -> _Texts:
         triage=pool(_TRIAGE_TEXTS, _POOL_SIZE // 4),
         slackbot=pool(_SLACKBOT_TEXTS, 8),
         decision_link=pool(_DECISION_LINK, _POOL_SIZE // 4),
+        await_request=pool(_AWAIT_REQUEST, _POOL_SIZE // 4),
         is_decision=np.array(
             [re.search(DECISION_PATTERN, t, re.IGNORECASE) is not None for t in texts]
         ),
@@ -1313,6 +1334,12 @@ class _Simulator:
         me_start, me_size = self.texts.me
         text[me] = me_start + rng.integers(me_size, size=int(me.sum()))
         sub[is_reply & (draw < THREAD_BROADCAST_SHARE)] = _BROADCAST
+        if p.await_request_share is not None:
+            # Only drawn when asked for, so the default simulation stays byte-identical.
+            plain_root = (category == _PLAIN) & ~me & ~is_reply & ~self.texts.is_decision[text]
+            ask = plain_root & (rng.random(nh) < p.await_request_share)
+            ask_start, ask_size = self.texts.await_request
+            text[ask] = ask_start + rng.integers(ask_size, size=int(ask.sum()))
         if p.decision_record_share is not None:
             # Only drawn when asked for, so the default simulation stays byte-identical.
             plain_decision = (category == _PLAIN) & ~me & self.texts.is_decision[text]

@@ -17,11 +17,24 @@ import duckdb
 
 from asyncmaturity.errors import StoreError
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 # One statement per canonical table of DESIGN.md. Keys are strings so that the same tables can be
 # exported to Parquet and read by any engine; timestamps are UTC instants stored without a zone.
 _PROVENANCE = "source VARCHAR NOT NULL, origin VARCHAR, parser_version VARCHAR, ingest_id VARCHAR"
+# What the AWAIT rules (await_rules.SIGNALS) read in a message's text, kept when the text is not.
+AWAIT_SIGNAL_COLUMNS = (
+    "is_request",
+    "await_assign",
+    "await_window",
+    "await_action",
+    "await_information",
+    "sync_request",
+    "bare_greeting",
+    "nudge",
+    "clarification",
+)
+_AWAIT_SIGNALS = ", ".join(f"{name} BOOLEAN" for name in AWAIT_SIGNAL_COLUMNS)
 SCHEMA: dict[str, str] = {
     "store_meta": "key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL",
     "ingests": (
@@ -45,13 +58,13 @@ SCHEMA: dict[str, str] = {
         "is_reply BOOLEAN NOT NULL, kind VARCHAR NOT NULL, subtype VARCHAR, text_length INTEGER, "
         "links INTEGER, record_links INTEGER, mentions INTEGER, broadcast BOOLEAN, "
         "is_question BOOLEAN, decision_language BOOLEAN, edited BOOLEAN, reactions INTEGER, "
-        f"text VARCHAR, local_offset_s INTEGER, subject VARCHAR, {_PROVENANCE}"
+        f"text VARCHAR, local_offset_s INTEGER, subject VARCHAR, {_AWAIT_SIGNALS}, {_PROVENANCE}"
     ),
     "meetings": (
         "meeting_key VARCHAR NOT NULL, series_key VARCHAR, organizer_key VARCHAR, "
         "start_at TIMESTAMP NOT NULL, end_at TIMESTAMP NOT NULL, all_day BOOLEAN, cancelled BOOLEAN, "
         "private BOOLEAN, recurring BOOLEAN, booked_at TIMESTAMP, attendee_count INTEGER, "
-        f"agenda BOOLEAN, notes BOOLEAN, {_PROVENANCE}"
+        f"agenda BOOLEAN, notes BOOLEAN, decision_meeting BOOLEAN, {_PROVENANCE}"
     ),
     "attendance": (
         "meeting_key VARCHAR NOT NULL, person_key VARCHAR NOT NULL, response VARCHAR, role VARCHAR, "
@@ -64,12 +77,18 @@ SCHEMA: dict[str, str] = {
     ),
     "work_events": (
         "event_key VARCHAR NOT NULL, item_key VARCHAR NOT NULL, kind VARCHAR NOT NULL, "
-        f"actor_key VARCHAR, occurred_at TIMESTAMP NOT NULL, {_PROVENANCE}"
+        f"actor_key VARCHAR, occurred_at TIMESTAMP NOT NULL, {_AWAIT_SIGNALS}, {_PROVENANCE}"
     ),
 }
 # Columns added after a schema version, so that an older store gets them when opened for writing.
 MIGRATIONS: dict[str, list[tuple[str, str]]] = {
     "2": [("messages", "local_offset_s INTEGER"), ("messages", "subject VARCHAR")],
+    # Rows ingested before version 3 keep NULL signals: AWAIT metrics treat them as unknown.
+    "3": [
+        *(("messages", f"{name} BOOLEAN") for name in AWAIT_SIGNAL_COLUMNS),
+        ("meetings", "decision_meeting BOOLEAN"),
+        *(("work_events", f"{name} BOOLEAN") for name in AWAIT_SIGNAL_COLUMNS),
+    ],
 }
 # Tables whose rows are evidence (the rest is bookkeeping); each row's key column.
 EVIDENCE_KEYS: dict[str, str] = {

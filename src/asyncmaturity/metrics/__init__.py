@@ -285,11 +285,12 @@ for metric in (
 ):
     register(metric)
 
-# After the chat metrics, so the listing order is chat, meetings, work; the module reads Metric
-# and Sample from this one, hence the late import.
+# After the chat metrics, so the listing order is chat, AWAIT, meetings, work; these modules read
+# Metric and Sample from this one, hence the late imports.
+from asyncmaturity.metrics.await_metrics import AWAIT_METRICS  # noqa: E402
 from asyncmaturity.metrics.evidence_metrics import EVIDENCE_METRICS  # noqa: E402
 
-for metric in EVIDENCE_METRICS:
+for metric in (*AWAIT_METRICS, *EVIDENCE_METRICS):
     register(metric)
 
 __all__ = ["METRICS", "Metric", "Sample", "register"]

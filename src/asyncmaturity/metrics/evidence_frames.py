@@ -52,7 +52,7 @@ class EvidenceContext:
     no_meeting_days: frozenset[int] = frozenset()
 
 
-def _in_period(ts: ir.TimestampValue, ctx: EvidenceContext) -> ir.BooleanValue:
+def within_period(ts: ir.TimestampValue, ctx: EvidenceContext) -> ir.BooleanValue:
     condition: ir.BooleanValue = ibis.literal(True)
     if ctx.start is not None:
         condition &= ts >= ctx.start
@@ -61,14 +61,14 @@ def _in_period(ts: ir.TimestampValue, ctx: EvidenceContext) -> ir.BooleanValue:
     return condition
 
 
-def _not_in(column: ir.StringValue, keys: Collection[str]) -> ir.BooleanValue:
+def not_in(column: ir.StringValue, keys: Collection[str]) -> ir.BooleanValue:
     # A null key is nobody the charter names; `NOT IN` alone would drop it as unknown.
     if not keys:
         return ibis.literal(True)
     return column.isnull() | ~column.isin(sorted(keys))
 
 
-def _bot_keys(ctx: EvidenceContext) -> ir.Table:
+def bot_keys(ctx: EvidenceContext) -> ir.Table:
     """Person keys flagged as bots by a source (e.g. a login ending in "[bot]") or the charter."""
     people = ctx.con.table("people")
     flagged = people.filter(people.is_bot).select(b_key=people.person_key)
@@ -102,7 +102,7 @@ def build_meeting_frames(
     """The ``meetings``, ``attendee_days`` and ``attended`` frames; None without meetings."""
     con = ctx.con
     raw = con.table("meetings")
-    in_period = raw.filter(_in_period(raw.start_at, ctx))
+    in_period = raw.filter(within_period(raw.start_at, ctx))
     if int(in_period.count().execute()) == 0:
         return None, None, None
     in_period = in_period.distinct(on="meeting_key", keep="first")
@@ -198,6 +198,7 @@ def build_meeting_frames(
         & (organized.attendees >= SMALLEST_MEETING)
         & (organized.attendees < LARGE_MEETING),
     )
+    meetings = _with_meeting_conduct(ctx, meetings, organized, attendance)
     meetings = ctx.materialize("_am_meetings", meetings)
     attendee_days, attended = _attendee_days(ctx, meetings, attendance, offsets, first, last)
     # Each attendee's own clock and working hours decide whether the meeting is outside them.
@@ -211,6 +212,99 @@ def build_meeting_frames(
         outside_hours=~is_working_time(local, local.local_s),
     )
     return meetings, attendee_days, ctx.materialize("_am_attended_hours", attended_frame)
+
+
+# A meeting's written outcome may follow it by up to two days; a thread that stalled before an
+# ad hoc meeting was active in the day before the booking.
+WRITTEN_OUTCOME_S = 2 * DAY_S
+STALLED_THREAD_S = DAY_S
+
+
+def _with_meeting_conduct(
+    ctx: EvidenceContext, meetings: ir.Table, organized: ir.Table, attendance: ir.Table
+) -> ir.Table:
+    """`meetings` with the two meeting-side friction indicators (null where they do not apply).
+
+    * ``decision_unwritten``: a kick-off, approval or decision meeting (by its title) whose
+      outcome has no written trace: no notes or recording link on the event, no work item of
+      kind decision created and no human message stating a decision or linking a record, by any
+      of its attendees, from its start to :data:`WRITTEN_OUTCOME_S` after its end.
+    * ``after_stalled_thread``: an ad hoc meeting booked while a chat or mail thread was stalling:
+      two or more of its attendees wrote in the thread in the :data:`STALLED_THREAD_S` before the
+      booking, and none of its attendees wrote in it again between the booking and the meeting's
+      start.
+    """
+    con = ctx.con
+    people = attendance.filter(
+        attendance.response.isnull() | (attendance.response.lower() != "declined")
+    ).select(a_meeting=attendance.meeting_key, a_person=attendance.person_key)
+    shared = ~organized.private.coalesce(False)
+    facts = organized.select(
+        f_key=organized.meeting_key,
+        f_start_s=organized.m_start_s,
+        f_end_s=organized.m_end_s,
+        f_booked_s=instant_seconds(organized.booked_at),
+        f_decision=shared & organized.decision_meeting.coalesce(False),
+        f_notes=organized.notes.coalesce(False),
+        f_ad_hoc=shared & (organized.m_start_s - instant_seconds(organized.booked_at) < AD_HOC_S),
+    )
+    raw = con.table("messages")
+    human = raw.filter(raw.kind == "human", raw.author_key.notnull())
+    messages = human.select(
+        w_author=human.author_key,
+        w_thread=human.thread_root_key.coalesce(human.message_key),
+        w_s=instant_seconds(human.sent_at),
+        w_outcome=human.decision_language.coalesce(False) | (human.record_links.coalesce(0) > 0),
+    )
+    items = con.table("work_items")
+    records = items.filter(items.kind == "decision", items.author_key.notnull()).select(
+        w_author=items.author_key, w_s=instant_seconds(items.created_at)
+    )
+
+    deciding = facts.filter(facts.f_decision).join(people, facts.f_key == people.a_meeting)
+    written_by_message = deciding.join(
+        messages.filter(messages.w_outcome),
+        (deciding.a_person == messages.w_author)
+        & (messages.w_s >= deciding.f_start_s)
+        & (messages.w_s <= deciding.f_end_s + WRITTEN_OUTCOME_S),
+    ).select(o_key=deciding.f_key)
+    written_by_record = deciding.join(
+        records,
+        (deciding.a_person == records.w_author)
+        & (records.w_s >= deciding.f_start_s)
+        & (records.w_s <= deciding.f_end_s + WRITTEN_OUTCOME_S),
+    ).select(o_key=deciding.f_key)
+    written = written_by_message.union(written_by_record).distinct()
+
+    booked = facts.filter(facts.f_ad_hoc).join(people, facts.f_key == people.a_meeting)
+    talk = booked.join(
+        messages,
+        (booked.a_person == messages.w_author)
+        & (messages.w_s >= booked.f_booked_s - STALLED_THREAD_S)
+        & (messages.w_s < booked.f_start_s),
+    )
+    per_thread = talk.group_by(s_key=talk.f_key, s_thread=talk.w_thread).aggregate(
+        writers=talk.w_author.nunique(where=talk.w_s <= talk.f_booked_s),
+        after_booking=(talk.w_s > talk.f_booked_s).sum(),
+    )
+    stalled = (
+        per_thread.filter(per_thread.writers >= 2, per_thread.after_booking == 0)
+        .select(st_key=per_thread.s_key)
+        .distinct()
+    )
+
+    flags = facts.left_join(written, facts.f_key == written.o_key)
+    flags = flags.left_join(stalled, flags.f_key == stalled.st_key)
+    flags = flags.select(
+        c_key=flags.f_key,
+        decision_unwritten=ibis.cases(
+            (flags.f_decision, ~flags.f_notes & flags.o_key.isnull()), else_=ibis.null("boolean")
+        ),
+        after_stalled_thread=ibis.cases(
+            (flags.f_ad_hoc, flags.st_key.notnull()), else_=ibis.null("boolean")
+        ),
+    )
+    return meetings.left_join(flags, meetings.meeting_key == flags.c_key).drop("c_key")
 
 
 def _weekday_in(local_s: ir.FloatingValue, ctx: EvidenceContext) -> ir.BooleanValue:
@@ -242,9 +336,9 @@ def _attendee_days(
 ) -> tuple[ir.Table, ir.Table]:
     """One row per active attendee and period day (merged meeting and focus seconds), and the
     attended (person, instance) rows it was computed from."""
-    bots = _bot_keys(ctx)
+    bots = bot_keys(ctx)
     people = attendance.filter(
-        _not_in(attendance.person_key, ctx.excluded),
+        not_in(attendance.person_key, ctx.excluded),
         attendance.response.isnull() | (attendance.response.lower() != "declined"),
     )
     people = people.anti_join(bots, people.person_key == bots.b_key)
@@ -369,17 +463,17 @@ def build_work_frame(ctx: EvidenceContext) -> ir.Table | None:
     """The ``work_items`` frame, None without work items created in the period."""
     con = ctx.con
     raw = con.table("work_items")
-    items = raw.filter(_in_period(raw.created_at, ctx), _not_in(raw.author_key, ctx.excluded))
+    items = raw.filter(within_period(raw.created_at, ctx), not_in(raw.author_key, ctx.excluded))
     if int(items.count().execute()) == 0:
         return None
     items = items.distinct(on="item_key", keep="first")
-    bots = _bot_keys(ctx)
+    bots = bot_keys(ctx)
 
     events = con.table("work_events").distinct(on="event_key", keep="first")
     responses = events.filter(
         events.kind.isin(list(RESPONSE_EVENTS)),
         events.actor_key.notnull(),
-        _not_in(events.actor_key, ctx.excluded),
+        not_in(events.actor_key, ctx.excluded),
     )
     responses = responses.anti_join(bots, responses.actor_key == bots.b_key)
     asked = items.select(r_item="item_key", r_author="author_key", r_created="created_at")

@@ -24,8 +24,14 @@ from asyncmaturity.metrics.evidence_frames import (
     build_meeting_frames,
     build_work_frame,
 )
+from asyncmaturity.metrics.request_frames import build_request_frame
 from asyncmaturity.metrics.timezones import instant_seconds, offset_table, with_local_seconds
-from asyncmaturity.store import EvidenceStore, identity_hash, normalize_identity
+from asyncmaturity.store import (
+    AWAIT_SIGNAL_COLUMNS,
+    EvidenceStore,
+    identity_hash,
+    normalize_identity,
+)
 
 SCOPES = {
     "organization": [],
@@ -53,6 +59,8 @@ class Frames:
     attendee_days: ir.Table | None = None
     work_items: ir.Table | None = None
     attended: ir.Table | None = None  # one row per attended (person, instance) of Viva's set
+    # Thread roots and tracker comments with AWAIT signals (see request_frames).
+    requests: ir.Table | None = None
 
     def tables(self) -> dict[str, ir.Table]:
         """Every frame that has evidence, by the name metrics give in ``Metric.frame``."""
@@ -63,6 +71,7 @@ class Frames:
             "attendee_days": self.attendee_days,
             "work_items": self.work_items,
             "attended": self.attended,
+            "requests": self.requests,
         }
         return {name: table for name, table in named.items() if table is not None}
 
@@ -184,7 +193,10 @@ def build_frames(
         "mentions",
         "local_offset_s",
         "source",
+        *AWAIT_SIGNAL_COLUMNS,
     )
+    # A mention the source resolved names an owner even where the plain text lost it (Teams).
+    human = human.mutate(await_assign=human.await_assign | (human.mentions > 0))
 
     conversations = con.table("conversations")
     urgent = charter.urgent_channels
@@ -248,6 +260,7 @@ def build_frames(
         "month",
         "is_question",
         "source",
+        *AWAIT_SIGNAL_COLUMNS,
     )
     # A thread whose replies point at a system of record was answered with a durable link.
     linked = (
@@ -303,6 +316,7 @@ def build_frames(
             else_=roots.business_latency_s <= window_s,
         ),
     )
+    roots = with_thread_conduct(roots, human)
     roots = _materialize(store, con, "_am_roots", roots)
     evidence = EvidenceContext(
         con=con,
@@ -317,6 +331,7 @@ def build_frames(
         no_meeting_days=frozenset(WEEKDAYS.index(d) for d in charter.no_meeting_days),
     )
     meetings, attendee_days, attended = build_meeting_frames(evidence)
+    requests = build_request_frame(evidence, roots)
     return Frames(
         human=human,
         roots=roots,
@@ -328,6 +343,62 @@ def build_frames(
         attendee_days=attendee_days,
         work_items=build_work_frame(evidence),
         attended=attended,
+        requests=requests,
+    )
+
+
+PING_PONG_SWITCHES = 3
+
+
+def with_thread_conduct(roots: ir.Table, human: ir.Table) -> ir.Table:
+    """`roots` with how each thread went, for the AWAIT and friction metrics.
+
+    * ``moved``: a message of the thread (the root or a reply) asks to move to a call or DM;
+    * ``clarified``: someone other than the root's author asked back what was meant;
+    * ``nudged``: the root's author chased (a nudge) before anyone else had replied;
+    * ``switches``: changes of speaker between consecutive human messages of the thread (its
+      root included), in time order; ``ping_pong`` when more than :data:`PING_PONG_SWITCHES`.
+
+    Null where the store holds no signals for the root (ingested before schema 3).
+    """
+    members = human.select(
+        t_root=human.thread_root_key,
+        t_key=human.message_key,
+        t_author=human.author_key,
+        t_s=human.sent_s,
+        t_sync=human.sync_request,
+        t_clar=human.clarification,
+        t_nudge=human.nudge,
+    )
+    members = members.filter(members.t_root.notnull())
+    order = ibis.window(group_by=members.t_root, order_by=[members.t_s, members.t_key])
+    members = members.mutate(t_previous=members.t_author.lag().over(order))
+    starts = roots.select(
+        s_key=roots.message_key,
+        s_author=roots.author_key,
+        s_s=roots.sent_s,
+        s_first=roots.sent_s + roots.latency_s,
+    )
+    joined = members.join(starts, members.t_root == starts.s_key)
+    by_other = joined.t_author != joined.s_author
+    before_answer = joined.s_first.isnull() | (joined.t_s < joined.s_first)
+    conduct = joined.group_by(c_key=joined.t_root).aggregate(
+        moved=joined.t_sync.any(),
+        clarified=(joined.t_clar & by_other).any(),
+        nudged=(joined.t_nudge & ~by_other & (joined.t_key != joined.s_key) & before_answer).any(),
+        switches=(joined.t_previous.notnull() & (joined.t_previous != joined.t_author))
+        .cast("int64")
+        .sum(),
+    )
+    roots = roots.left_join(conduct, roots.message_key == conduct.c_key).drop("c_key")
+    known = roots.is_request.notnull()
+    return roots.mutate(
+        moved=ibis.cases(
+            (known, roots.moved.coalesce(False) | roots.sync_request), else_=ibis.null("boolean")
+        ),
+        clarified=ibis.cases((known, roots.clarified.coalesce(False)), else_=ibis.null("boolean")),
+        nudged=ibis.cases((known, roots.nudged.coalesce(False)), else_=ibis.null("boolean")),
+        ping_pong=roots.switches.coalesce(0) > PING_PONG_SWITCHES,
     )
 
 

@@ -28,7 +28,8 @@ HTML_PARAMS: dict[str, Any] = {
 
 
 def text_features_sql(text: str) -> str:
-    """SELECT-list SQL for text_length, links, record_links, is_question and decision_language.
+    """SELECT-list SQL for text_length, links, record_links, is_question, decision_language and
+    the AWAIT signals (:func:`await_signals_sql`).
 
     `text` is an SQL expression of the message's plain text; the query needs the parameters of
     :func:`feature_params`.
@@ -39,7 +40,17 @@ def text_features_sql(text: str) -> str:
         len({urls}) AS links,
         len(list_filter({urls}, lambda u: regexp_matches(u, $record_pattern))) AS record_links,
         coalesce(contains({text}, '?'), false) AS is_question,
-        coalesce(regexp_matches({text}, $decision_pattern, 'i'), false) AS decision_language"""
+        coalesce(regexp_matches({text}, $decision_pattern, 'i'), false) AS decision_language,
+        {await_signals_sql(text)}"""
+
+
+def await_signals_sql(text: str) -> str:
+    """SELECT-list SQL for the AWAIT and friction signals of a message text (no parameters)."""
+    # Imported here: await_rules reads URL_PATTERN from this module, and importing it at the top
+    # would import the sources package (and every source) before that pattern exists.
+    from asyncmaturity.await_rules import signals_sql
+
+    return signals_sql(text)
 
 
 def feature_params(ctx: IngestContext) -> dict[str, Any]:

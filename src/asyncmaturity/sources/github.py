@@ -93,6 +93,7 @@ from asyncmaturity.sources.trackers import (
     label_names,
     parse_instant,
     peek,
+    text_of,
     walk,
 )
 
@@ -504,6 +505,7 @@ def _read_response(
         kind="review" if shape == "review" else "comment",
         actor=actor,
         occurred_at=when,
+        text=text_of(rec.get("body")),
     )
 
 

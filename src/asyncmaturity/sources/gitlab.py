@@ -455,4 +455,5 @@ def _read_note(
         kind=kind,
         actor=actor,
         occurred_at=when,
+        text=body if kind == "comment" else None,
     )

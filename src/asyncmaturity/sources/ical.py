@@ -35,6 +35,8 @@ What one instance becomes (a ``meetings`` row, and one ``attendance`` row per pe
   address names notes, minutes or a recording (``/rec/``, ``recording``, Google Docs, HackMD,
   Notion, Etherpad, Loom, YouTube...), or the text just before it on its line says notes, meeting
   minutes, minutes of, recording(s) or recap.
+- ``decision_meeting``: the SUMMARY names a kick-off, an approval, a sign-off, a go/no-go or a
+  decision meeting (``DECISION_MEETING``); the title itself is not stored.
 - People: ATTENDEE and ORGANIZER addresses; ``mailto:`` ones get the e-mail identity (so calendar
   people link to their chat and mail selves), others ``ical:<value>``. Not people, so neither in
   attendance nor in ``attendee_count``: CUTYPE=ROOM or RESOURCE, ROLE=NON-PARTICIPANT (copied for
@@ -114,6 +116,11 @@ URL = re.compile(r"https?://[^\s<>\"'\])]+", re.IGNORECASE)
 TAG = re.compile(r"<[^>]*>")
 LINE_BREAK_TAG = re.compile(r"<\s*(br|/p|/div|/li|/tr|/h\d)\s*/?\s*>", re.IGNORECASE)
 AGENDA_WORD = re.compile(r"\bagenda", re.IGNORECASE)
+DECISION_MEETING = re.compile(
+    r"\b(kick[\s-]?off|approvals?|approve|sign[\s-]?off|go[\s/-]*no[\s-]*go|decisions?|"
+    r"decide|steering|review board)\b",
+    re.IGNORECASE,
+)
 AGENDA_MIN_CHARS = 20
 # Lines of conferencing boilerplate: they say how to join, not what the meeting is about.
 BOILERPLATE_LINE = re.compile(
@@ -568,8 +575,19 @@ def _template_row(template: Template, master: Template | None) -> dict[str, Any]
         "booked_at": _created(component) or (_created(base) if base is not None else None),
         "agenda": has_agenda(description, links),
         "notes": has_notes_link(description, links),
+        "decision_meeting": _decision_meeting(component, base),
         "origin": template.origin,
     }
+
+
+def _decision_meeting(
+    component: icalendar.cal.Component, base: icalendar.cal.Component | None
+) -> bool:
+    """The event's title (an override without one: its master's) names a decision meeting."""
+    summary = component.get("SUMMARY")
+    if summary is None and base is not None:
+        summary = base.get("SUMMARY")
+    return summary is not None and DECISION_MEETING.search(str(summary)) is not None
 
 
 def _created(component: icalendar.cal.Component) -> datetime | None:
@@ -589,6 +607,7 @@ TEMPLATE_SCHEMA = pa.schema(
         ("booked_at", pa.timestamp("us")),
         ("agenda", pa.bool_()),
         ("notes", pa.bool_()),
+        ("decision_meeting", pa.bool_()),
         ("origin", pa.string()),
     ]
 )
@@ -847,7 +866,7 @@ def _insert(ctx: IngestContext, path: Path) -> None:
                         THEN {person_key_sql("t.organizer")} END AS organizer_key,
                    i.start_at, i.end_at, i.all_day, t.cancelled, t.private, t.recurring,
                    t.booked_at, coalesce(n.n, 0)::INTEGER AS attendee_count, t.agenda, t.notes,
-                   t.origin
+                   t.decision_meeting, t.origin
             FROM _ical_instances i
             JOIN _ical_templates t USING (template_id)
             LEFT JOIN invited n USING (template_id)""",

@@ -259,6 +259,7 @@ def _read_comment(stage: Stage, origin: str, where: str, scope: str, key: str, e
         kind="comment",
         actor=actor,
         occurred_at=when,
+        text=text_of(entry.get("body")),
     )
 
 
@@ -441,4 +442,5 @@ def _read_csv_comment(
         kind="comment",
         actor=actor,
         occurred_at=when,
+        text=parts[2] if len(parts) > 2 else "",
     )

@@ -71,7 +71,7 @@ from asyncmaturity.sources import SourceReport
 from asyncmaturity.sources.archive import extracted
 from asyncmaturity.sources.features import feature_params, text_features_sql
 from asyncmaturity.sources.mail_threads import THREADS_TABLE, resolve_threads
-from asyncmaturity.store import identity_hash_sql, person_key_sql
+from asyncmaturity.store import AWAIT_SIGNAL_COLUMNS, identity_hash_sql, person_key_sql
 
 if TYPE_CHECKING:
     from asyncmaturity.ingest import IngestContext
@@ -935,6 +935,7 @@ def _insert(ctx: IngestContext, path: Path) -> None:
                NULL::VARCHAR AS subtype,
                k.text_length, k.links, k.record_links, 0 AS mentions, false AS broadcast,
                k.is_question, k.decision_language, false AS edited, 0 AS reactions,
+               {", ".join(f"k.{name}" for name in AWAIT_SIGNAL_COLUMNS)},
                k.text, k.offset_s AS local_offset_s,
                CASE WHEN $keep THEN k.subject END AS subject,
                f.origin

@@ -30,7 +30,7 @@ from asyncmaturity.sources.common import (
     register_rows,
     sole_folder,
 )
-from asyncmaturity.sources.features import DECISION_PATTERN
+from asyncmaturity.sources.features import DECISION_PATTERN, await_signals_sql
 
 if TYPE_CHECKING:
     from asyncmaturity.ingest import IngestContext
@@ -438,7 +438,7 @@ def _insert(ctx: IngestContext, path: Path) -> None:
     record_pattern = "|".join(f"(?:{p})" for p in ctx.record_systems) or "$^"
     ctx.insert_new(
         "messages",
-        """
+        f"""
         WITH valid AS (
             SELECT r.*, f.origin AS file_origin, c.conversation_id,
                    -- Regular expressions only where a cheap substring test says they can match.
@@ -475,6 +475,7 @@ def _insert(ctx: IngestContext, path: Path) -> None:
             coalesce(contains(v.text, '?')
                  AND contains(regexp_replace(v.text, '<[^>]*>', '', 'g'), '?'), false) AS is_question,
             coalesce(regexp_matches(v.text, $decision_pattern, 'i'), false) AS decision_language,
+            {await_signals_sql("v.text")},
             v.edited IS NOT NULL AS edited,
             coalesce(list_sum(CAST(json_extract(v.reactions, '$[*].count') AS INTEGER[])), 0) AS reactions,
             CASE WHEN $keep THEN v.text END AS text,

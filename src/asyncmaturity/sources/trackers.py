@@ -40,7 +40,8 @@ from asyncmaturity.errors import InvalidExport
 from asyncmaturity.sources import SourceReport
 from asyncmaturity.sources.archive import extracted
 from asyncmaturity.sources.common import insert_people, register_rows
-from asyncmaturity.store import identity_hash_sql, person_key_sql
+from asyncmaturity.sources.features import await_signals_sql
+from asyncmaturity.store import AWAIT_SIGNAL_COLUMNS, identity_hash_sql, person_key_sql
 
 if TYPE_CHECKING:
     from asyncmaturity.ingest import IngestContext
@@ -117,6 +118,8 @@ EVENT_SCHEMA = pa.schema(
         ("kind", pa.string()),
         ("actor", pa.string()),
         ("occurred_at", pa.timestamp("us")),
+        # A comment's or review's body, read for its AWAIT signals and then dropped.
+        ("text", pa.string()),
     ]
 )
 PEOPLE_SCHEMA = pa.schema(
@@ -454,9 +457,11 @@ def insert_staged(ctx: IngestContext, source: str, path: Path) -> None:
             SELECT t.*, md5($source || '|' || {scope_sql} || '|' || t.number) AS item_key
             FROM _trk_events t LEFT JOIN _trk_scopes m USING (scope_id)
         )
+        , signalled AS (SELECT r.*, {await_signals_sql("r.text")} FROM r)
         SELECT md5(r.item_key || '|' || r.event_id) AS event_key, r.item_key, r.kind,
-               p.person_key AS actor_key, r.occurred_at, r.origin
-        FROM r LEFT JOIN _trk_persons p ON p.identity = r.actor
+               p.person_key AS actor_key, r.occurred_at, r.origin,
+               {", ".join(f"CASE WHEN r.text IS NOT NULL THEN r.{c} END AS {c}" for c in AWAIT_SIGNAL_COLUMNS)}
+        FROM signalled r LEFT JOIN _trk_persons p ON p.identity = r.actor
         """,
         origin=None,
         params={"source": source, "single": single},
