@@ -8,19 +8,18 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from asyncmaturity import __version__
 from asyncmaturity.await_lint import ELEMENTS, analyse, analyse_batch, time_zone
 from asyncmaturity.charter import load_charter
-from asyncmaturity.errors import AsyncMaturityError
+from asyncmaturity.cli_assist import assist_app
+from asyncmaturity.cli_common import domain_errors, err, out
 from asyncmaturity.metrics import METRICS
 from asyncmaturity.metrics.frames import SCOPES
 from asyncmaturity.report.format import format_value
@@ -42,9 +41,7 @@ frameworks_app = typer.Typer(
 app.add_typer(frameworks_app, name="frameworks")
 survey_app = typer.Typer(help="The self-assessment survey.", no_args_is_help=True)
 app.add_typer(survey_app, name="survey")
-out = Console(soft_wrap=True)
-err = Console(stderr=True)
-F = TypeVar("F", bound=Callable[..., Any])
+app.add_typer(assist_app, name="assist")
 
 StoreOpt = Annotated[Path, typer.Option("--store", help="Evidence store file (DuckDB).")]
 CharterOpt = Annotated[
@@ -57,20 +54,6 @@ UntilOpt = Annotated[
     str | None,
     typer.Option("--until", help="End of the period, UTC, exclusive; a date includes that day."),
 ]
-
-
-def domain_errors(func: F) -> F:
-    """Turn domain exceptions into `Error: ...` on stderr and exit status 1."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except AsyncMaturityError as exc:
-            err.print(f"Error: {exc}", markup=False, highlight=False, soft_wrap=True)
-            raise typer.Exit(1) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _when(value: str | None, option: str) -> date | datetime | None:

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from asyncmaturity.ingest import IngestContext
 
+# "decision:" ends in a colon, after which a word boundary would need a letter: it stands apart.
 DECISION_PATTERN = (
-    r"\b(we decided|decided to|decision:|let's go with|lets go with|we will go with|"
-    r"we'll go with|agreed to|we agreed|approved)\b"
+    r"\b(?:we decided|decided to|let's go with|lets go with|we will go with|"
+    r"we'll go with|agreed to|we agreed|approved)\b|\bdecision:"
 )
 URL_PATTERN = r"https?://[^\s<>|)\]\"']+"
 HREF_PATTERN = r"""href=["'](https?://[^"'\s>]+)"""
