@@ -1,19 +1,26 @@
-"""Score `asyncmaturity.await_lint.analyse` against the hand-labelled AWAIT evaluation set.
+"""Score the AWAIT linter and the friction signals against the hand-labelled sets.
 
-    .venv/bin/python benchmarks/await_eval.py
+    .venv/bin/python benchmarks/await_eval.py                    # the main set (messages.jsonl)
+    .venv/bin/python benchmarks/await_eval.py --set heldout      # the held-out set
+    .venv/bin/python benchmarks/await_eval.py --set all          # main + held-out together
+    .venv/bin/python benchmarks/await_eval.py --set friction     # the four friction signals
     .venv/bin/python benchmarks/await_eval.py --json build/await_eval.json
     .venv/bin/python benchmarks/await_eval.py --errors action    # list the misses for one field
 
-The set (``benchmarks/await_eval/messages.jsonl``, definitions in ``README.md`` next to it) is
-validated first: every line must parse, ids must be unique and every field be present with the
-right type; a broken set exits with status 2 and names the line.
+The sets live in ``benchmarks/await_eval/`` (definitions and rulings in ``README.md`` there):
+``messages.jsonl`` (main, the rules are tuned on it), ``heldout.jsonl`` (written before tuning and
+never tuned on) and ``friction.jsonl``. ``--file PATH`` scores another file in the format of the
+chosen set. A set is validated first: every line must parse, ids must be unique and every field be
+present with the right type; a broken set exits with status 2 and names the line.
 
-Printed: a Markdown table of precision, recall and F1 with TP/FP/FN/TN counts for ``is_request``
-(over all messages) and for each AWAIT element (over the messages labelled as requests), with
-PASS/FAIL against the targets of issue 5 (precision >= 0.9 and recall >= 0.85 per element), and the
-deadline accuracy: the share of messages with a labelled deadline whose resolved deadline, read in
-the message's time zone, equals the label to the minute. The exit status is 0 whatever the scores;
-the report is the output.
+Printed for the AWAIT sets: a Markdown table of precision, recall and F1 with TP/FP/FN/TN counts
+for ``is_request`` (over all messages) and for each AWAIT element (over the messages labelled as
+requests), with PASS/FAIL against the targets of issue 5 (precision >= 0.9 and recall >= 0.85 per
+element), and the deadline accuracy: the share of messages with a labelled deadline whose resolved
+deadline, read in the message's time zone, equals the label to the minute. For the friction set:
+the same table for ``bare_greeting``, ``nudge``, ``clarification`` and ``sync_request`` as
+:func:`asyncmaturity.await_rules.signals` computes them (the signals ``ingest`` stores). The exit
+status is 0 whatever the scores; the report is the output.
 """
 
 from __future__ import annotations
@@ -29,7 +36,18 @@ from zoneinfo import ZoneInfo
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-DEFAULT_SET = HERE / "await_eval" / "messages.jsonl"
+SETS: dict[str, Path] = {
+    "main": HERE / "await_eval" / "messages.jsonl",
+    "heldout": HERE / "await_eval" / "heldout.jsonl",
+    "friction": HERE / "await_eval" / "friction.jsonl",
+}
+# A set name -> the AWAIT files it scores together.
+AWAIT_SETS: dict[str, tuple[str, ...]] = {
+    "main": ("main",),
+    "heldout": ("heldout",),
+    "all": ("main", "heldout"),
+}
+FRICTION = ("bare_greeting", "nudge", "clarification", "sync_request")
 if str(REPO / "src") not in sys.path:
     sys.path.insert(0, str(REPO / "src"))
 
@@ -53,19 +71,25 @@ REQUIRED: dict[str, tuple[type, ...]] = {
     "note": (str, type(None)),
     **{name: (bool, type(None)) for name in ELEMENTS},
 }
+FRICTION_REQUIRED: dict[str, tuple[type, ...]] = {
+    "id": (str,),
+    "text": (str,),
+    "note": (str, type(None)),
+    **{name: (bool,) for name in FRICTION},
+}
 
 
 class InvalidSet(Exception):
     """The evaluation set cannot be used as it is."""
 
 
-def load_set(path: Path) -> list[dict[str, Any]]:
-    """Read and validate the JSONL set; raise `InvalidSet` naming the first problem."""
+def _records(path: Path, required: dict[str, tuple[type, ...]]) -> list[tuple[str, dict[str, Any]]]:
+    """The JSONL objects of `path` with where each is, fields and unique ids checked."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidSet(f"{path}: cannot read: {exc}") from exc
-    records: list[dict[str, Any]] = []
+    records: list[tuple[str, dict[str, Any]]] = []
     seen: dict[str, int] = {}
     for number, line in enumerate(lines, 1):
         where = f"{path}:{number}"
@@ -77,7 +101,7 @@ def load_set(path: Path) -> list[dict[str, Any]]:
             raise InvalidSet(f"{where}: not valid JSON: {exc}") from exc
         if not isinstance(record, dict):
             raise InvalidSet(f"{where}: expected a JSON object")
-        for key, types in REQUIRED.items():
+        for key, types in required.items():
             if key not in record:
                 raise InvalidSet(f"{where}: missing field {key!r}")
             if not isinstance(record[key], types):
@@ -86,6 +110,16 @@ def load_set(path: Path) -> list[dict[str, Any]]:
         if rid in seen:
             raise InvalidSet(f"{where}: duplicate id {rid!r} (first on line {seen[rid]})")
         seen[rid] = number
+        records.append((where, record))
+    if not records:
+        raise InvalidSet(f"{path}: no messages")
+    return records
+
+
+def load_set(path: Path) -> list[dict[str, Any]]:
+    """Read and validate an AWAIT JSONL set; raise `InvalidSet` naming the first problem."""
+    records: list[dict[str, Any]] = []
+    for where, record in _records(path, REQUIRED):
         try:
             datetime.fromisoformat(record["sent_at"])
             ZoneInfo(record["timezone"])
@@ -105,9 +139,12 @@ def load_set(path: Path) -> list[dict[str, Any]]:
         if record["deadline"] is not None and not record["window"]:
             raise InvalidSet(f"{where}: a deadline is labelled but window is false")
         records.append(record)
-    if not records:
-        raise InvalidSet(f"{path}: no messages")
     return records
+
+
+def load_friction(path: Path) -> list[dict[str, Any]]:
+    """Read and validate the friction JSONL set; raise `InvalidSet` naming the first problem."""
+    return [record for _, record in _records(path, FRICTION_REQUIRED)]
 
 
 @dataclass
@@ -176,7 +213,12 @@ def _local(deadline: datetime | None, zone: str) -> datetime | None:
     return deadline.replace(second=0, microsecond=0)
 
 
+def _miss(errors: list[dict[str, Any]], rid: str, field: str, label: Any, predicted: Any) -> None:
+    errors.append({"id": rid, "field": field, "label": label, "predicted": predicted})
+
+
 def evaluate(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """Score the AWAIT linter on labelled messages (see the module docstring)."""
     from asyncmaturity.await_lint import analyse
 
     request = Score("is_request", "all messages")
@@ -184,6 +226,7 @@ def evaluate(records: list[dict[str, Any]]) -> dict[str, Any]:
     deadline_hits = deadline_total = 0
     errors: list[dict[str, Any]] = []
     for record in records:
+        rid = record["id"]
         result = analyse(
             record["text"],
             sent_at=datetime.fromisoformat(record["sent_at"]),
@@ -191,28 +234,14 @@ def evaluate(records: list[dict[str, Any]]) -> dict[str, Any]:
         )
         request.add(record["is_request"], bool(result.is_request))
         if bool(result.is_request) != record["is_request"]:
-            errors.append(
-                {
-                    "id": record["id"],
-                    "field": "is_request",
-                    "label": record["is_request"],
-                    "predicted": bool(result.is_request),
-                }
-            )
+            _miss(errors, rid, "is_request", record["is_request"], bool(result.is_request))
         if not record["is_request"]:
             continue
         for name, score in elements.items():
             predicted = _element(result, name)
             score.add(record[name], predicted)
             if predicted != record[name]:
-                errors.append(
-                    {
-                        "id": record["id"],
-                        "field": name,
-                        "label": record[name],
-                        "predicted": predicted,
-                    }
-                )
+                _miss(errors, rid, name, record[name], predicted)
         if record["deadline"] is not None:
             deadline_total += 1
             want = datetime.fromisoformat(record["deadline"]).replace(second=0, microsecond=0)
@@ -220,14 +249,7 @@ def evaluate(records: list[dict[str, Any]]) -> dict[str, Any]:
             if got == want:
                 deadline_hits += 1
             else:
-                errors.append(
-                    {
-                        "id": record["id"],
-                        "field": "deadline",
-                        "label": record["deadline"],
-                        "predicted": got.isoformat() if got else None,
-                    }
-                )
+                _miss(errors, rid, "deadline", record["deadline"], got.isoformat() if got else None)
     return {
         "messages": len(records),
         "requests": sum(1 for r in records if r["is_request"]),
@@ -244,56 +266,115 @@ def evaluate(records: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def evaluate_friction(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """Score the four friction signals of `await_rules.signals` on labelled messages."""
+    from asyncmaturity.await_rules import signals
+
+    scores = {name: Score(name, "all messages") for name in FRICTION}
+    errors: list[dict[str, Any]] = []
+    for record in records:
+        found = signals(record["text"])
+        for name, score in scores.items():
+            score.add(record[name], found[name])
+            if found[name] != record[name]:
+                _miss(errors, record["id"], name, record[name], found[name])
+    return {
+        "messages": len(records),
+        "targets": {"precision": PRECISION_TARGET, "recall": RECALL_TARGET},
+        "elements": {name: score.to_json() for name, score in scores.items()},
+        "all_elements_pass": all(score.passed for score in scores.values()),
+        "errors": errors,
+    }
+
+
+def load(name: str, file: Path | None = None) -> list[dict[str, Any]]:
+    """The validated records of the set `name` (main, heldout, all or friction), or of `file`."""
+    if name == "friction":
+        return load_friction(file or SETS["friction"])
+    if file is not None:
+        return load_set(file)
+    return [record for part in AWAIT_SETS[name] for record in load_set(SETS[part])]
+
+
+def report(name: str, file: Path | None = None) -> dict[str, Any]:
+    """The report of one set: `evaluate` for the AWAIT sets, `evaluate_friction` for friction."""
+    records = load(name, file)
+    return evaluate_friction(records) if name == "friction" else evaluate(records)
+
+
+def _table_row(row: dict[str, Any], verdict: str) -> str:
+    return (
+        f"| {row['field']} | {row['scope']} | {row['n']} | {row['tp']} | {row['fp']} | "
+        f"{row['fn']} | {row['tn']} | {row['precision']:.3f} | {row['recall']:.3f} | "
+        f"{row['f1']:.3f} | {verdict} |"
+    )
+
+
 def markdown(report: dict[str, Any]) -> str:
+    """The report as Markdown: the table, then (AWAIT sets) the deadline accuracy."""
+    friction = "is_request" not in report
+    title = (
+        f"Friction signals: {report['messages']} messages"
+        if friction
+        else f"AWAIT evaluation: {report['messages']} messages, "
+        f"{report['requests']} labelled requests"
+    )
     lines = [
-        f"AWAIT evaluation: {report['messages']} messages, {report['requests']} labelled requests",
+        title,
         "",
         "| field | scope | n | TP | FP | FN | TN | precision | recall | F1 | target |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
-    rows = [report["is_request"], *report["elements"].values()]
-    for row in rows:
-        verdict = "PASS" if row["pass"] else "FAIL"
-        if row["field"] == "is_request":
-            verdict = f"({verdict})"  # the issue's targets are per element; shown for reference
+    if not friction:
+        # The issue's targets are per element; is_request's verdict is shown for reference.
+        row = report["is_request"]
+        lines.append(_table_row(row, f"({'PASS' if row['pass'] else 'FAIL'})"))
+    for row in report["elements"].values():
+        lines.append(_table_row(row, "PASS" if row["pass"] else "FAIL"))
+    lines.append("")
+    if not friction:
+        d = report["deadline"]
+        accuracy = f"{d['accuracy']:.3f}" if d["accuracy"] is not None else "n/a"
         lines.append(
-            f"| {row['field']} | {row['scope']} | {row['n']} | {row['tp']} | {row['fp']} | "
-            f"{row['fn']} | {row['tn']} | {row['precision']:.3f} | {row['recall']:.3f} | "
-            f"{row['f1']:.3f} | {verdict} |"
+            f"Deadline accuracy (exact local minute, over labelled deadlines): {accuracy} "
+            f"({d['exact']}/{d['labelled']})"
         )
-    d = report["deadline"]
-    accuracy = f"{d['accuracy']:.3f}" if d["accuracy"] is not None else "n/a"
-    lines += [
-        "",
-        f"Deadline accuracy (exact local minute, over labelled deadlines): {accuracy} "
-        f"({d['exact']}/{d['labelled']})",
-        f"Targets per element: precision >= {PRECISION_TARGET}, recall >= {RECALL_TARGET}; "
-        f"all elements: {'PASS' if report['all_elements_pass'] else 'FAIL'}",
-    ]
+    lines.append(
+        f"Targets per {'signal' if friction else 'element'}: precision >= {PRECISION_TARGET}, "
+        f"recall >= {RECALL_TARGET}; all: {'PASS' if report['all_elements_pass'] else 'FAIL'}"
+    )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--set", type=Path, default=DEFAULT_SET, help="the labelled JSONL set")
+    parser.add_argument(
+        "--set",
+        choices=[*AWAIT_SETS, "friction"],
+        default="main",
+        help="which labelled set to score (default: main)",
+    )
+    parser.add_argument(
+        "--file", type=Path, metavar="PATH", help="score this JSONL file, in the set's format"
+    )
     parser.add_argument("--json", type=Path, metavar="OUT", help="also write the report as JSON")
     parser.add_argument(
         "--errors",
         metavar="FIELD",
-        help="list the misses for one field (is_request, an element or deadline)",
+        help="list the misses for one field (is_request, an element, deadline or a signal)",
     )
     args = parser.parse_args(argv)
     try:
-        records = load_set(args.set)
+        records = load(args.set, args.file)
     except InvalidSet as exc:
         print(f"await_eval: invalid evaluation set: {exc}", file=sys.stderr)
         return 2
-    report = evaluate(records)
-    print(markdown(report))
+    result = evaluate_friction(records) if args.set == "friction" else evaluate(records)
+    print(markdown(result))
     if args.errors:
         texts = {r["id"]: r["text"] for r in records}
         print(f"\nMisses for {args.errors}:")
-        for error in report["errors"]:
+        for error in result["errors"]:
             if error["field"] == args.errors:
                 print(
                     f"- {error['id']} label={error['label']} predicted={error['predicted']}: "
@@ -301,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return 0
 
 

@@ -829,6 +829,51 @@ def bench_calendar(report: Report, workdir: Path, repeat: int, series: int = 500
     )
 
 
+AWAIT_SETS = {
+    "main": "main set (`messages.jsonl`, the rules are tuned on it)",
+    "heldout": "held-out set (`heldout.jsonl`, written before tuning)",
+    "friction": "friction set (`friction.jsonl`)",
+}
+
+
+def bench_await(report: Report) -> None:
+    """The AWAIT linter and the friction signals scored on the labelled sets (seconds)."""
+    import await_eval
+
+    for name, label in AWAIT_SETS.items():
+        result = await_eval.report(name)
+        scores = list(result["elements"].values())
+        if "is_request" in result:
+            scores.insert(0, result["is_request"])
+        rows = [
+            [
+                row["field"],
+                f"{row['precision']:.3f}",
+                f"{row['recall']:.3f}",
+                str(row["tp"] + row["fn"]),
+                ("yes" if row["pass"] else "**no**")
+                + (" (reference)" if row["field"] == "is_request" else ""),
+            ]
+            for row in scores
+        ]
+        title = f"AWAIT rules, {label}: {result['messages']} messages"
+        deadline = result.get("deadline")
+        if deadline:
+            title += (
+                f", {result['requests']} requests; deadline accuracy "
+                f"{deadline['accuracy']:.3f} ({deadline['exact']}/{deadline['labelled']})"
+            )
+        title += f"; reproduce: `.venv/bin/python benchmarks/await_eval.py --set {name}`"
+        report.table(title, ["element", "precision", "recall", "support", "target met"], rows)
+        if name == "main":
+            missed = [row["field"] for row in scores[1:] if not row["pass"]]
+            report.target(
+                "AWAIT elements on the main labelled set: precision >= 0.9, recall >= 0.85 each",
+                result["all_elements_pass"],
+                "all five elements" if not missed else "missed: " + ", ".join(missed),
+            )
+
+
 def write_markdown(report: Report, path: Path) -> None:
     m = report.machine
     passed = sum(1 for _, ok, _ in report.targets if ok)
@@ -893,6 +938,11 @@ def write_markdown(report: Report, path: Path) -> None:
         "three breakdowns measure computes (conversation kind, channel, month). measure also "
         "computes six more metrics per group that the queries leave out.",
         "* **Agreement**: counts and shares within 1e-6 relative, latencies within 1 s.",
+        "* **AWAIT** (`benchmarks/await_eval.py`): the rules of `asyncmaturity lint` (the "
+        "signals ingest stores) against hand-labelled messages; precision and recall per element "
+        "over the labelled requests (is_request over all messages), support = labelled positives, "
+        "target precision >= 0.9 and recall >= 0.85; the deadline is exact when it equals the "
+        "label to the local minute. Definitions in `benchmarks/await_eval/README.md`.",
         "",
     ]
     lines += _why_missed(report.targets)
@@ -958,7 +1008,7 @@ def main(argv: list[str] | None = None) -> int:
         "(default: the ingest export itself)",
     )
     parser.add_argument(
-        "--skip", choices=["ingest", "measure", "sources"], action="append", default=[]
+        "--skip", choices=["ingest", "measure", "sources", "await"], action="append", default=[]
     )
     parser.add_argument("--write-md", action="store_true", help="rewrite BENCHMARKS.md")
     parser.add_argument("--child", nargs=2, metavar=("TASK", "JSON"), help=argparse.SUPPRESS)
@@ -985,6 +1035,8 @@ def main(argv: list[str] | None = None) -> int:
     if "sources" not in args.skip:
         bench_mbox(report, workdir, args.repeat)
         bench_calendar(report, workdir, args.repeat)
+    if "await" not in args.skip:
+        bench_await(report)
     print(f"benchmarks took {time.perf_counter() - started:.0f} s", flush=True)
     print("\nTargets:")
     for name, ok, detail in report.targets:

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from asyncmaturity.await_rules import SIGNALS, signals, signals_sql
 
-EVAL_SET = Path(__file__).parent.parent / "benchmarks" / "await_eval" / "messages.jsonl"
+EVAL_DIR = Path(__file__).parent.parent / "benchmarks" / "await_eval"
+EVAL_SETS = ("messages.jsonl", "heldout.jsonl", "friction.jsonl")
 
 # Pieces the rules look for, so that generated text reaches every branch of every pattern.
 FRAGMENTS = [
@@ -61,6 +62,41 @@ FRAGMENTS = [
     "which PR?",
     "what do you mean",
     "link?",
+    # The rules added for greetings, non-record links, DM phrasings, dd.mm. dates and friction.
+    "Dear Mrs. Okafor,\n",
+    "aiko, ",
+    "Kenji — ",
+    "Hey Ola! ",
+    "\nKind regards,\nAna",
+    "Thanks,\n",
+    "https://www.youtube.com/watch?v=x",
+    "https://giphy.com/gifs/x",
+    "https://www.google.com/search?q=x",
+    "re the thing from yesterday",
+    "pls reply by DM",
+    "text me on WhatsApp",
+    "I'll set up a zoom",
+    "ping me privately",
+    "don't DM me",
+    "huddle?",
+    "by 14.03.",
+    "by 3pm CET tomorrow",
+    "in 10 min",
+    "need the signed",
+    "a decision from you",
+    "where is the config?",
+    "can everyone merge",
+    "👋",
+    "🙏 approve",
+    "1,400 EUR",
+    "plan.pdf",
+    "ticket 55781",
+    " - ",
+    "ping",
+    "^^",
+    "following up on",
+    "what's 'x'?",
+    "you mean ",
     "\n",
     "\v",
     ", ",
@@ -93,8 +129,13 @@ def con() -> duckdb.DuckDBPyConnection:
 def test_every_labelled_message_gets_the_same_signals_in_sql(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    items = [json.loads(line)["text"] for line in EVAL_SET.read_text().splitlines() if line]
-    assert len(items) >= 300
+    items = [
+        json.loads(line)["text"]
+        for name in EVAL_SETS
+        for line in (EVAL_DIR / name).read_text(encoding="utf-8").splitlines()
+        if line
+    ]
+    assert len(items) >= 550
     assert sql_signals(con, items) == [signals(text) for text in items]
 
 
@@ -119,8 +160,10 @@ def test_null_text_has_no_signal(con: duckdb.DuckDBPyConnection) -> None:
             "Sam, can you review the deck by Friday?",
             {"is_request", "await_assign", "await_action", "await_window"},
         ),
-        ("any update on this?", {"is_request", "nudge", "await_action"}),
-        ("which PR?", {"is_request", "clarification"}),
+        # "update" as a noun names no action.
+        ("any update on this?", {"is_request", "nudge"}),
+        # A direct question asks for a specific answer.
+        ("which PR?", {"is_request", "clarification", "await_action"}),
         ("quick call?", {"is_request", "sync_request"}),
         ("Please note the office is closed.", set()),
         (
@@ -131,3 +174,84 @@ def test_null_text_has_no_signal(con: duckdb.DuckDBPyConnection) -> None:
 )
 def test_signal_examples(text: str, expected: set[str]) -> None:
     assert {name for name, on in signals(text).items() if on} == expected
+
+
+# (text, signal, expected): one quirk of the rules each, expected values written by hand.
+QUIRKS = [
+    # Greeting names and names opening the message assign ownership; generic ones do not.
+    ("Hi Sven,\n\ncan you review it?", "await_assign", True),
+    ("Dear Mrs. Okafor,\n\nCould you send the SOW?", "await_assign", True),
+    ("Kenji — please approve it", "await_assign", True),
+    ("aiko, let me know", "await_assign", True),
+    ("Hey Ola! Could you share the rubric?", "await_assign", True),
+    ("Hi team, can you review it?", "await_assign", False),
+    ("Dear Sir or Madam, could you confirm?", "await_assign", False),
+    ("Please review it.\n\nThanks,\nClara", "await_assign", False),
+    ("Best regards,\nMarkus", "await_assign", False),
+    # Links to non-record sites give no context; a Drive file does.
+    ("Can you decide? https://www.youtube.com/watch?v=x", "await_information", False),
+    ("Can you decide? https://www.google.com/search?q=x", "await_information", False),
+    ("Can you decide? https://giphy.com/gifs/this-is-fine", "await_information", False),
+    ("Can you decide? https://drive.google.com/file/d/1x/view", "await_information", True),
+    # Concrete facts count: an amount, a named file, a numbered record.
+    ("Can you approve 2,400 EUR?", "await_information", True),
+    ("Can you check plan.pdf?", "await_information", True),
+    ("Can you reply to ticket 55781?", "await_information", True),
+    # Greetings, sign-offs, thread instructions and pointers to shared memory are no context.
+    (
+        "Hello everyone,\n\nre the thing from yesterday can you fix that one when you get a "
+        "chance? Reply here pls so everyone sees it.\n\nKind regards,\nS. Lindqvist",
+        "await_information",
+        False,
+    ),
+    # Moving the exchange out of the thread.
+    ("could you confirm? pls reply by DM not here", "sync_request", True),
+    ("text me on WhatsApp instead, I'm travelling", "sync_request", True),
+    ("I'll set up a zoom, easier than typing", "sync_request", True),
+    ("let's take this offline — ping me privately.", "sync_request", True),
+    ("Let's move this to email so legal can be in cc.", "sync_request", True),
+    ("Please don't DM me about it, ask in #help", "sync_request", False),
+    ("The huddle room is booked all day.", "sync_request", False),
+    ("Let's discuss in this thread so everyone can follow.", "sync_request", False),
+    # Window forms: dd.mm. dates and a time with a zone; "on Monday" says when, not by when.
+    ("can you fix it by 30.03?", "await_window", True),
+    ("can you approve by 3pm CET tomorrow?", "await_window", True),
+    ("It broke after the refactor on Monday, can you fix it?", "await_window", False),
+    # Vague asks and nouns name no action; a verb where it is asked for does.
+    ("let me know", "await_action", False),
+    ("Can you help with this?", "await_action", False),
+    ("any chance you could look at this?", "await_action", False),
+    ("Ticket WEB-2291 has the test logs. any input?", "await_action", False),
+    ("Draft: the release notes. thoughts?", "await_action", False),
+    ("@juan review?", "await_action", True),
+    ("@lena 🙏 approve my PTO", "await_action", True),
+    ("need the signed contract", "await_action", True),
+    ("Anyone knows where the VPN config is?", "await_action", True),
+    # Statements stay statements.
+    ("ack", "is_request", False),
+    ("Test results from last night: 3 failed.", "is_request", False),
+    ("Please be informed that the policy changed.", "is_request", False),
+    ("The new onboarding flow needs some love by EOD", "is_request", True),
+    # Friction: bare greetings with emoji or a pleasantry; chasers, not follow-ups.
+    ("hey 👋", "bare_greeting", True),
+    ("Hi Ana, hope you're well!", "bare_greeting", True),
+    ("Hi all, the release notes are out: https://x.example/r", "bare_greeting", False),
+    ("ping", "nudge", True),
+    ("Sorry to chase, but we need the NDA today.", "nudge", True),
+    ("Following up on yesterday's decision, here is the doc", "nudge", False),
+    ("Please bump lodash to 4.17.21", "nudge", False),
+    ("Still waiting for CI to finish.", "nudge", False),
+    ("You mean the Brightwave tenant?", "clarification", True),
+    ("Which option do you prefer, A or B?", "clarification", False),
+    ("Can you clarify the refund policy in the FAQ?", "clarification", False),
+]
+
+
+@pytest.mark.parametrize(("text", "signal", "expected"), QUIRKS)
+def test_rule_quirks(text: str, signal: str, expected: bool) -> None:
+    assert signals(text)[signal] is expected
+
+
+def test_quirks_get_the_same_signals_in_sql(con: duckdb.DuckDBPyConnection) -> None:
+    items = [text for text, _, _ in QUIRKS]
+    assert sql_signals(con, items) == [signals(text) for text in items]

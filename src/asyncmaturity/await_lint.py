@@ -8,53 +8,87 @@ so the same text always gives the same answer. English only.
 Rules
 -----
 URLs are removed before every rule except *Information complete*, so a `?` in a link is no question.
+A mention counts as the start of a clause ("@bob approve this"), and so does the text after a
+sentence mark, a comma, a spaced dash, "and"/"then", with any emoji skipped ("@lena 🙏 approve").
 
 * **Request** (`is_request`): a `?`; or a polite/imperative ask: "can/could/would/will you",
-  "would you mind", "need you to", "please" (not "please note/be aware/ignore"), "let me know",
-  "lmk", "thoughts", "any objections/concerns", "waiting on you", "need your review/approval/input/
-  sign-off"; or an action verb of the list below opening a clause ("Review the PR", "@bob approve
-  this"). Anything else (FYIs, heads-ups, "shipped", "thanks!") is a statement.
+  "would you mind", "need you to", "please"/"kindly" (not "please note/be aware/be informed/
+  ignore"), "I'd appreciate it if you", "let me know", "lmk", "thoughts", "any objections/
+  concerns", "waiting on you", "need your review/approval/input/sign-off", "need the signed ...",
+  "needs some love"; or a verb of the action list (or "reply", "ping", "look at") opening a clause
+  and followed by what it acts on or by the clause's end ("Review the PR", "@juan review?", not
+  "Test results: ..." or "Draft: ..."). Anything else (FYIs, heads-ups, "shipped", "ack",
+  "thanks!") is a statement.
 * **Assign ownership**: a Slack user or group mention (`<@U123>`, `<!subteam^S1|@design>`), an
-  `@name` or `@team` (an e-mail address is no mention), "owner:/assignee: X", "assigned to X", or a
-  capitalised name opening a clause before an ask ("Dana, can you ..."). `@here`, `@channel`,
-  `@everyone`, `@all` and `<!here>` name nobody in particular and do not count.
+  `@name` or `@team` (an e-mail address is no mention), "owner:/assignee: X", "assigned to X", a
+  capitalised name opening a clause before an ask ("Dana, can you ..."), a name in the greeting
+  ("Hi Sven,", "Dear Mrs. Okafor,", "Hey Ola!") or a name opening a line before a comma or a dash
+  ("Aiko, ...", "Kenji — ...", lower-case "tom, ..." too). `@here`, `@channel`, `@everyone`,
+  `@all` and `<!here>` name nobody in particular and do not count, nor do generic greetings and
+  sign-offs ("Hi team,", "Hey all,", "Dear colleagues,", "Dear Sir,", "Thanks,", "BR,"): see
+  `await_rules.NOT_NAMES`.
 * **Window for response**: a deadline or a response window. Read forms: "EOD"/"COB"/"end of
-  (the) day"/"close of business"/"today"; "EOW"/"end of (the) week"; "tomorrow"; "(by|before|on|
-  until|due|no later than) [this|next] <weekday>"; "within/in [the next] N hours/days/business
-  days/weeks" (N a number or one..twelve; "48h" too); ISO dates (`2026-03-05`, with an optional
-  `THH:MM`); month-name dates ("5 March", "March 5th", "5th of March", optional year) and numeric
-  dates ("25/3", "3/25/2026") after one of the prepositions above; a time of day after a
-  preposition ("by 3pm", "before the 10:00 standup", "by noon"). "ASAP", "urgent" and "soon" set
-  `urgent` but are **not** a window: they say hurry, not by when.
+  (the) day"/"close of business"/"today"; "EOW"/"end of (the) week"; "tomorrow"; "(by|before|
+  until|due|no later than) [this|next] <weekday>" ("on Monday" is not read: it usually says when
+  something happened); "within/in [the next] N minutes/hours/days/business days/weeks" (N a number
+  or one..twelve; "48h" too); ISO dates (`2026-03-05`, with an optional `THH:MM`); month-name dates
+  ("5 March", "March 5th", "5th of March", optional year), numeric dates ("25/3", "3/25/2026")
+  and dd.mm. dates ("14.03.", "30.04.2026") after one of the prepositions above; a time of day
+  after a preposition, with an optional zone ("by 3pm", "by 3pm CET", "before the 10:00 standup",
+  "by noon"). "ASAP", "urgent" and "soon" set `urgent` but are **not** a window: they say hurry,
+  not by when.
   Numeric dates: the day/month order is taken only when it is unambiguous (one part above 12, or
   both equal); "by 5/3" is a window, but its deadline stays unresolved (`None`) and a note says so.
-  Use ISO dates or month names to be read exactly.
+  dd.mm. dates are read day first (European usage), with a note. Use ISO dates or month names to
+  be read exactly.
 * **Deadline** (`deadline`): the first window in the text, resolved against `sent_at` read in
   `timezone` (a naive `sent_at` is local time there). A day without a time ends at the end of the
   working day (`end_of_day`, default 17:00); a time in the text ("Friday 3pm") replaces it.
   EOD/today: that day (the next day when `sent_at` is already past it); tomorrow: the next day;
   EOW: the Friday of that week (of the next week on a weekend); "by Friday": the next Friday on or
   after `sent_at` (today only if the end of the working day is still ahead); "next Friday": the
-  Friday of the following calendar week; "within N days/hours/weeks": `sent_at` plus that duration
-  (business days skip Saturdays and Sundays); a date without a year: the next such date on or after
-  the day sent; a time alone: that time today, or tomorrow when already past. Without `sent_at`,
-  only dates with a year resolve.
-* **Action required**: an explicit verb of what to do (review, approve, decide, confirm, answer,
-  fix, merge, sign off, send, update, comment, vote, choose, check, test, look at, ...) or an ask
-  for "your approval/review/sign-off/decision/feedback/input". "Thoughts?" asks, but names no action.
-* **Information complete**: a link (the ingest's URL pattern), an attachment marker ("attached",
-  "[file ...]", 📎), a ticket reference (`#123`, `ABC-123`), a context marker ("context:",
-  "background:", "details:", "tl;dr", "because", "so that"), or at least 15 words once links and
-  mentions are removed.
-* **Thread discipline**: for one draft, present unless it asks to move the conversation elsewhere
-  ("DM me", "hop on a call", "quick call?", "can we jump on", "take this offline", "huddle",
-  "call me"). Whether a team actually keeps replies in threads is an archive-level metric, measured
-  by `asyncmaturity measure`, not here.
+  Friday of the following calendar week; "within N minutes/hours/days/weeks": `sent_at` plus that
+  duration (business days skip Saturdays and Sundays); a date without a year: the next such date
+  on or after the day sent; a time alone: that time today, or tomorrow when already past. A day
+  named in the same sentence within 15 characters of a time or of EOD sets its day ("by 3pm CET
+  tomorrow", "EOD Friday", "Friday by 3pm"). A time with a zone ("3pm ET", "9:00 UTC") is read in
+  that zone and given in `timezone`; "CET"/"CEST" mean Central European local time (Berlin).
+  Without `sent_at`, only dates with a year resolve.
+* **Action required**: a verb of what to do (review, approve, decide, confirm, answer, fix, merge,
+  sign off, send, update, check, test, run, export, translate, grant, proofread, ...: see
+  `await_rules.ACTION_VERBS`) where it is asked for: after "can/could/would/will you|someone|
+  everyone", "please", "kindly", "need you to", "I'd appreciate it if you could" (up to three
+  words between), or opening a clause as above; an ask for "your approval/review/sign-off/decision/
+  feedback/OK", "for review/approval", "need the signed ...", "a decision from you"; or a direct
+  factual question opening a clause ("where is the VPN config?", "is the deploy done?", "do we
+  need a DPA?"). Vague asks name no action: "thoughts?", "any input?", "let me know", "what do we
+  do here?", "can you help with this?", "(take a) look at this"; nor do the same words used as
+  nouns ("any update?", "the flaky test", "dry run", "Draft:", "read-only") or where-to-reply
+  phrases ("reply here", "ping me").
+* **Information complete**: a link to a record (the ingest's URL pattern; links to a web search,
+  YouTube or a GIF site are no record: `await_rules.NON_RECORD_URL`), an attachment marker
+  ("attached", "[file ...]", 📎), a ticket reference (`#123`, `ABC-123`, "ticket 55781"), a file
+  name (`plan.pdf`), an amount or a share ("2,400 EUR", "18k", "3.1%"), a context marker
+  ("context:", "background:", "details:", "tl;dr", "because", "so that"), or at least 15 words
+  once links, mentions and filler are removed. Filler (`await_rules.FILLER`): the greeting, the
+  sign-off, the clause that says where to reply ("Reply here pls so everyone sees it", "DM me if
+  anything is unclear"), "no rush"/"when you get a chance"-like phrases, pleasantries, vague asks
+  and pointers to shared memory ("re the thing from yesterday", "about that doc", "the one we
+  talked about").
+* **Thread discipline**: for one draft, present unless it asks to move the conversation elsewhere:
+  to a DM ("DM me", "pls reply by DM", "ping/message me privately", "send me a DM"), a phone or a
+  chat app ("call me", "text me on WhatsApp", "give me a ring", "easier on the phone"), e-mail
+  ("reply via email", "move this to email"), a call or a meeting ("hop on a call", "quick call?",
+  "can we jump on", "I'll set up a zoom", "let's do a quick video call", "huddle?", "take this
+  offline", "discuss it in person"). A negated ask ("please don't DM me") keeps it. Whether a team
+  actually keeps replies in threads is an archive-level metric, measured by `asyncmaturity
+  measure`, not here.
 
 Each element's `evidence` is the matched span (for the window, the words: "by Friday"; the
-resolved instant is `deadline`), the word count for long context, or, for an absent thread
-discipline, the span that moves the talk elsewhere. `urgent` and `notes` (ambiguous date, ASAP
-without a deadline) are advice, not elements.
+resolved instant is `deadline`; for the action, the verb or noun phrase asked for), the word count
+for long context, or, for an absent thread discipline, the span that moves the talk elsewhere.
+`urgent` and `notes` (ambiguous date, a dd.mm. date read day first, ASAP without a deadline) are
+advice, not elements.
 
 Batches (`analyse_batch`) are all or nothing, like ingest: the first malformed line raises
 `InvalidDraft` naming the file and the line, and nothing is returned.
@@ -166,9 +200,32 @@ _NUMBERS = {
         ]
     )
 }
-TIME_RE = re.compile(
-    r"\b(?:(noon|midday)|(\d{1,2})(?::(\d{2}))?\s*(am|pm)|(\d{1,2}):(\d{2}))\b", _I
-)
+TIME_RE = re.compile(rf"\b{rules.CLOCK}\b", _I)
+# A day named next to a time or to "EOD" ("by 3pm CET tomorrow", "EOD Friday"): it sets the day.
+DAY_NEAR_RE = re.compile(rf"\b(?:(tomorrow|tmrw|tmr)|(?:(this|next)\s+)?{rules.WEEKDAY})\b", _I)
+NEAR = 15
+# Zone abbreviations a time may carry; "CET" is said all year for Central European local time.
+ZONES = {
+    "cet": "Europe/Berlin",
+    "cest": "Europe/Berlin",
+    "utc": "UTC",
+    "gmt": "UTC",
+    "bst": "Europe/London",
+    "et": "America/New_York",
+    "est": "America/New_York",
+    "edt": "America/New_York",
+    "ct": "America/Chicago",
+    "cst": "America/Chicago",
+    "cdt": "America/Chicago",
+    "pt": "America/Los_Angeles",
+    "pst": "America/Los_Angeles",
+    "pdt": "America/Los_Angeles",
+    "ist": "Asia/Kolkata",
+    "jst": "Asia/Tokyo",
+    "sgt": "Asia/Singapore",
+    "aest": "Australia/Sydney",
+    "aedt": "Australia/Sydney",
+}
 
 
 def time_zone(name: str) -> ZoneInfo:
@@ -179,11 +236,12 @@ def time_zone(name: str) -> ZoneInfo:
         raise UnknownTimeZone(f"{name!r} is not an IANA time zone") from None
 
 
-def _clock(m: re.Match[str], base: int) -> time | None:
-    """A time of day from groups (noon, hour, minute, am/pm, hour24, minute24) at `base`."""
-    noon, hour, minute, meridiem, hour24, minute24 = m.groups()[base : base + 6]
+def _clock(m: re.Match[str], base: int) -> tuple[time, ZoneInfo | None] | None:
+    """A time of day and its zone (None: the sender's) from the :data:`rules.CLOCK` groups."""
+    noon, hour, minute, meridiem, hour24, minute24, zone = m.groups()[base : base + 7]
+    where = ZoneInfo(ZONES[zone.lower()]) if zone else None
     if noon:
-        return time(12, 0)
+        return time(12, 0), where
     if hour24 is not None:
         h, mi = int(hour24), int(minute24)
     else:
@@ -191,7 +249,43 @@ def _clock(m: re.Match[str], base: int) -> time | None:
         if h < 1 or h > 12:
             return None
         h = h % 12 + (12 if meridiem.lower() == "pm" else 0)
-    return time(h, mi) if h < 24 and mi < 60 else None
+    return (time(h, mi), where) if h < 24 and mi < 60 else None
+
+
+def _at(
+    day: date, clock: tuple[time, ZoneInfo | None] | None, end_of_day: time, zone: ZoneInfo
+) -> datetime:
+    """`day` (in the sender's zone) at the clock time, read in its own zone when it names one."""
+    if clock is None:
+        return datetime.combine(day, end_of_day, tzinfo=zone)
+    at, where = clock
+    return datetime.combine(day, at, tzinfo=where or zone).astimezone(zone)
+
+
+def _weekday(today: date, name: str, qualifier: str | None, past_eod: bool) -> date:
+    """The day a weekday name means: the next one (today while before EOD), or next week's."""
+    target = _WEEKDAYS.index(name[:3].lower())
+    if (qualifier or "").lower() == "next":
+        return today + timedelta(days=7 - today.weekday() + target)
+    ahead = (target - today.weekday()) % 7
+    if ahead == 0 and past_eod:
+        ahead = 7
+    return today + timedelta(days=ahead)
+
+
+def _day_near(text: str, m: re.Match[str]) -> re.Match[str] | None:
+    """A day named next to the match `m` in the same sentence ("tomorrow", a weekday), if any."""
+    near = next((d for d in DAY_NEAR_RE.finditer(text) if d.end() >= m.start() - NEAR), None)
+    if near is None or near.start() > m.end() + NEAR:
+        return None
+    between = text[min(m.end(), near.end()) : max(m.start(), near.start())]
+    return None if re.search(r"[.!?;\n]", between) else near
+
+
+def _near_date(near: re.Match[str], today: date, past_eod: bool) -> date:
+    if near.group(1):
+        return today + timedelta(days=1)
+    return _weekday(today, near.group(3), near.group(2), past_eod)
 
 
 def _add_business_days(start: datetime, days: int) -> datetime:
@@ -216,6 +310,52 @@ def _year_date(year: int | None, month: int, day: int, sent: datetime | None) ->
         return None
 
 
+def _within(m: re.Match[str], sent: datetime | None) -> datetime | None:
+    """`sent` plus the duration of a "within N hours/days/business days/weeks" match."""
+    raw, unit = m.group(1).lower(), m.group(2).lower()
+    n = 1 if raw in ("a", "an") else _NUMBERS.get(raw)
+    count = int(raw) if n is None else n
+    if sent is None:
+        return None
+    if unit.startswith(("business", "working")):
+        return _add_business_days(sent, count)
+    if unit.startswith("h"):
+        return sent + timedelta(hours=count)
+    if unit.startswith("m"):
+        return sent + timedelta(minutes=count)
+    if unit.startswith("w"):
+        return sent + timedelta(weeks=count)
+    return sent + timedelta(days=count)
+
+
+def _date(kind: str, m: re.Match[str], sent: datetime | None, notes: list[str]) -> date | None:
+    """The day of a written date (ISO, month name, numeric, dd.mm.), noting what is unclear."""
+    evidence = m.group(0).strip()
+    if kind == "iso":
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            notes.append(f"{evidence!r} is not a calendar date")
+            return None
+    if kind in ("day_month", "month_day"):
+        d, mon = (1, 2) if kind == "day_month" else (2, 1)
+        month = _MONTHS.index(m.group(mon)[:3].lower()) + 1
+        return _year_date(int(m.group(3)) if m.group(3) else None, month, int(m.group(d)), sent)
+    a, b = int(m.group(1)), int(m.group(2))
+    year = int(m.group(3)) if m.group(3) else None
+    if year is not None and year < 100:
+        year += 2000
+    if kind == "dotted":
+        notes.append(f"{evidence!r} read day first (dd.mm.)")
+        return _year_date(year, b, a, sent)
+    if a > 12 >= b or a == b:
+        return _year_date(year, b, a, sent)
+    if b > 12 >= a:
+        return _year_date(year, a, b, sent)
+    notes.append(f"{evidence!r}: day/month order is ambiguous; write an ISO date or a month name")
+    return None
+
+
 def _window(
     text: str, sent: datetime | None, end_of_day: time, zone: ZoneInfo
 ) -> tuple[str | None, datetime | None, list[str]]:
@@ -228,81 +368,42 @@ def _window(
     if not found:
         return None, None, []
     _, kind, m = min(found, key=lambda item: item[0])
-    evidence = m.group(0).strip()
+    near = _day_near(text, m) if kind in ("time", "eod") else None
+    span = (min(m.start(), near.start()), max(m.end(), near.end())) if near else m.span()
+    evidence = text[span[0] : span[1]].strip()
     notes: list[str] = []
-    day: date | None = None
-    deadline: datetime | None = None
-    clock: time | None = None
     if kind == "within":
-        raw, unit = m.group(1).lower(), m.group(2).lower()
-        n = 1 if raw in ("a", "an") else _NUMBERS.get(raw)
-        count = int(raw) if n is None else n
-        if sent is not None:
-            if unit.startswith(("business", "working")):
-                deadline = _add_business_days(sent, count)
-            elif unit.startswith("h"):
-                deadline = sent + timedelta(hours=count)
-            elif unit.startswith("w"):
-                deadline = sent + timedelta(weeks=count)
-            else:
-                deadline = sent + timedelta(days=count)
-        return evidence, deadline, notes
-    if kind == "time":
-        clock = _clock(m, 0)
-        if sent is not None and clock is not None:
-            candidate = datetime.combine(sent.date(), clock, tzinfo=zone)
-            deadline = candidate if candidate > sent else candidate + timedelta(days=1)
-        return evidence, deadline, notes
-    if kind == "iso":
-        try:
-            day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            notes.append(f"{evidence!r} is not a calendar date")
-        if m.group(4) is not None and int(m.group(4)) < 24 and int(m.group(5)) < 60:
-            clock = time(int(m.group(4)), int(m.group(5)))
-    elif kind in ("day_month", "month_day"):
-        d, mon, y = (1, 2, 3) if kind == "day_month" else (2, 1, 3)
-        month = _MONTHS.index(m.group(mon)[:3].lower()) + 1
-        year = int(m.group(y)) if m.group(y) else None
-        day = _year_date(year, month, int(m.group(d)), sent)
-    elif kind == "numeric":
-        a, b = int(m.group(1)), int(m.group(2))
-        year = int(m.group(3)) if m.group(3) else None
-        if year is not None and year < 100:
-            year += 2000
-        if a > 12 >= b or a == b:
-            day = _year_date(year, b, a, sent)
-        elif b > 12 >= a:
-            day = _year_date(year, a, b, sent)
-        else:
-            notes.append(
-                f"{evidence!r}: day/month order is ambiguous; write an ISO date or a month name"
-            )
+        return evidence, _within(m, sent), notes
+    day: date | None = None
+    clock = _clock(m, 0) if kind == "time" else None
+    if kind == "iso" and m.group(4) is not None and int(m.group(4)) < 24 and int(m.group(5)) < 60:
+        clock = (time(int(m.group(4)), int(m.group(5))), None)
+    if kind in ("iso", "day_month", "month_day", "numeric", "dotted"):
+        day = _date(kind, m, sent, notes)
     elif sent is not None:
         today = sent.date()
         past_eod = sent >= datetime.combine(today, end_of_day, tzinfo=zone)
-        if kind == "eod":
-            day = today + timedelta(days=1) if past_eod else today
+        if near is not None:
+            day = _near_date(near, today, past_eod)
         elif kind == "tomorrow":
             day = today + timedelta(days=1)
+        elif kind == "time":
+            if clock is None:
+                return evidence, None, notes
+            candidate = _at(today, clock, end_of_day, zone)
+            return evidence, candidate if candidate > sent else candidate + timedelta(days=1), notes
+        elif kind == "eod":
+            day = today + timedelta(days=1) if past_eod else today
         elif kind == "eow":
-            ahead = (4 - today.weekday()) % 7
-            day = today + timedelta(days=ahead)
+            day = today + timedelta(days=(4 - today.weekday()) % 7)
         elif kind == "weekday":
-            target = _WEEKDAYS.index(m.group(2)[:3].lower())
-            if (m.group(1) or "").lower() == "next":
-                day = today + timedelta(days=7 - today.weekday() + target)
-            else:
-                ahead = (target - today.weekday()) % 7
-                if ahead == 0 and past_eod:
-                    ahead = 7
-                day = today + timedelta(days=ahead)
+            day = _weekday(today, m.group(2), m.group(1), past_eod)
     if day is None:
         return evidence, None, notes
     if clock is None:
         refine = TIME_RE.search(text)
         clock = _clock(refine, 0) if refine else None
-    return evidence, datetime.combine(day, clock or end_of_day, tzinfo=zone), notes
+    return evidence, _at(day, clock, end_of_day, zone), notes
 
 
 def _ownership(plain: str) -> str | None:
@@ -313,6 +414,7 @@ def _ownership(plain: str) -> str | None:
     for rx, exclude in (
         (rules.AT_NAME, rules.NOBODY),
         (rules.OWNER, rules.NOBODY),
+        (rules.ADDRESSEE, rules.NOT_NAMES),
         (rules.NAMED_ASK, rules.NOT_NAMES),
     ):
         for m in rx.compiled.finditer(plain):
@@ -325,7 +427,7 @@ def _ownership(plain: str) -> str | None:
 
 
 def _information(text: str, plain: str) -> str | None:
-    url = rules.URL.search(text)
+    url = rules.record_link(text)
     if url:
         return url.group(0)
     marker = rules.CONTEXT.search(plain)
@@ -338,6 +440,12 @@ def _information(text: str, plain: str) -> str | None:
 def _span(rx: rules.Rx, text: str) -> str | None:
     m = rx.search(text)
     return m.group(0).strip() if m else None
+
+
+def _action(plain: str) -> str | None:
+    """The action asked for: the verb or noun phrase the rule captured."""
+    m = rules.action_match(plain)
+    return next((g for g in m.groups() if g), m.group(0)).strip() if m else None
 
 
 def analyse(
@@ -365,9 +473,12 @@ def analyse(
     present = {
         "assign_ownership": (found["await_assign"], _ownership(plain)),
         "window_for_response": (found["await_window"], window),
-        "action_required": (found["await_action"], _span(rules.ACTION, plain)),
+        "action_required": (found["await_action"], _action(plain)),
         "information_complete": (found["await_information"], _information(text, plain)),
-        "thread_discipline": (not found["sync_request"], _span(rules.MOVE, plain)),
+        "thread_discipline": (
+            not found["sync_request"],
+            _span(rules.MOVE, rules.asking_text(plain)),
+        ),
     }
     elements = {name: Element(name, flag, evidence) for name, (flag, evidence) in present.items()}
     urgent = URGENT_RE.search(plain)

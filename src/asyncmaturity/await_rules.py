@@ -3,22 +3,32 @@
 `asyncmaturity lint` reads one draft in Python; `ingest` derives the same signals for every message
 of every source in one set-based SQL statement, because message text is not kept by default. Both
 read the patterns below, so a draft and an archived message with the same text get the same answer:
-every pattern is RE2-compatible (no look-around, no back-references), Python compiles it with
-`re.ASCII` so that `\\w`, `\\b`, `\\d` and `\\s` mean what they mean in RE2, and exclusions that a
-look-ahead would express ("@here names nobody") are lists filtered after extraction. A test runs
-both over the labelled evaluation set and over generated text and requires identical signals.
+every pattern is RE2-compatible (no look-around, no back-references, no possessive or atomic
+groups), Python compiles it with `re.ASCII` so that `\\w`, `\\b`, `\\d` and `\\s` mean what they
+mean in RE2, and exclusions that a look-ahead would express are either lists filtered after
+extraction ("@here names nobody", `NOT_NAMES`) or phrases replaced before matching ("please note",
+"don't DM me", links to non-record sites, filler before words are counted). Scans up to a
+sentence mark are bounded (`{0,200}`) so that Python's backtracking engine stays linear on long
+texts. A test runs both over the labelled evaluation sets and over generated text and requires
+identical signals.
 
 Signals (booleans; the rules are documented in `await_lint` and docs/await.md):
 
 * `is_request`: the message asks someone for something.
 * `await_assign`, `await_window`, `await_action`, `await_information`: four of the five AWAIT
   elements as the text shows them.
-* `sync_request`: asks to move the exchange out of the thread to a call, huddle or DM ("quick
-  call?", "DM me"); thread discipline is its negation for one message, and a friction indicator.
-* `bare_greeting`: a greeting and nothing else ("hi", "Hey @sam, got a minute?"): the no-hello
-  anti-pattern.
-* `nudge`: a follow-up chaser ("any update?", "bump", "gentle reminder").
-* `clarification`: asks back what was meant ("which PR?", "what do you mean?").
+* `sync_request`: asks to move the exchange out of the thread to a call, huddle, DM, phone or
+  e-mail ("quick call?", "DM me", "text me on WhatsApp", "I'll set up a zoom"); thread discipline
+  is its negation for one message, and a friction indicator.
+* `bare_greeting`: a greeting and nothing else ("hi", "hey 👋", "Hey @sam, got a minute?", "Hi
+  Ana, hope you're well!"): the no-hello anti-pattern. A greeting with content is not bare.
+* `nudge`: a chaser for an earlier ask ("any update?", "bump", "ping", "gentle reminder", "sorry
+  to chase", "following up ... ?"); not a follow-up that delivers ("following up on the decision,
+  here is the doc"), an event reminder, or "bump" a version.
+* `clarification`: asks back what was meant ("which PR?", "what do you mean?", "you mean the EU
+  tenant?", "link?"); not a question asking to choose ("which option do you prefer?").
+
+The labelled sets and their rulings are in `benchmarks/await_eval/` (README.md there).
 """
 
 from __future__ import annotations
@@ -28,6 +38,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from asyncmaturity.sources.features import URL_PATTERN
+from asyncmaturity.store import AWAIT_SIGNAL_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -67,37 +78,83 @@ def _sql_list(words: frozenset[str]) -> str:
 
 
 URL = Rx(URL_PATTERN)
+# Links to sites that hold no record of the work (a web search, a video, a GIF): no context.
+NON_RECORD_URL = Rx(
+    r"https?://(?:www\.|m\.|media\.)?(?:google\.(?:com|co\.[a-z]{2}|[a-z]{2})|bing\.com"
+    r"|duckduckgo\.com|youtube\.com|youtu\.be|giphy\.com|tenor\.com|gfycat\.com|lmgtfy\.com)"
+    r"(?:[/?#][^\s<>|)\]\"']*)?"
+)
 
 # Mentions. Slack user and group mentions always name someone; an `@word` names someone unless
 # it is a broadcast word. The character before `@` is consumed (RE2 has no look-behind), which is
-# why replacements put group 1 back.
+# why replacements put group 1 back; a Slack mention is tried first, so its `<` is no such
+# character.
 SLACK_MENTION = Rx(r"<@[UW][A-Z0-9]+(?:\|[^>]{0,80})?>|<!subteam\^[A-Z0-9]+(?:\|[^>]{0,80})?>")
 AT_NAME = Rx(r"(?:^|[^\w.@])@(\w[\w.-]*)")
-ANY_MENTION = Rx(r"(^|[^\w.@])@\w[\w.-]*|<[@!][^>]{0,100}>")
+ANY_MENTION = Rx(r"<[@!][^>]{0,100}>|(^|[^\w.@])@\w[\w.-]*")
 NOBODY = frozenset({"here", "channel", "everyone", "all", "anyone", "someone", "team"})
 OWNER = Rx(
     r"\b(?:owner|assignee|dri|responsible)\s*:\s*@?(\w[\w.-]*)"
     r"|\bassigned to\s+@?(\w[\w.-]*)"
 )
+# Words that open a line or follow a greeting like a name but name nobody in particular.
 NOT_NAMES = frozenset(
     [
         "hi",
         "hey",
         "hello",
+        "hallo",
+        "hiya",
+        "yo",
         "folks",
         "all",
         "team",
         "everyone",
+        "everybody",
         "anyone",
         "someone",
+        "somebody",
+        "whoever",
+        "nobody",
         "guys",
+        "y'all",
+        "yall",
+        "people",
+        "friends",
+        "there",
+        "colleagues",
+        "sir",
+        "madam",
+        "customer",
+        "customers",
+        "hiring",
+        "recruiter",
+        "recruiters",
+        "members",
+        "partners",
+        "devs",
+        "crew",
+        "gang",
         "so",
         "also",
         "ok",
         "okay",
         "thanks",
+        "thank",
+        "thx",
+        "ty",
+        "cheers",
+        "regards",
+        "kind",
+        "best",
+        "warm",
+        "many",
+        "br",
         "morning",
+        "afternoon",
+        "evening",
         "please",
+        "pls",
         "yes",
         "no",
         "well",
@@ -106,11 +163,38 @@ NOT_NAMES = frozenset(
         "but",
         "quick",
         "question",
-        "hiya",
-        "friends",
-        "people",
-        "y'all",
-        "yall",
+        "btw",
+        "fyi",
+        "psa",
+        "note",
+        "reminder",
+        "update",
+        "status",
+        "hmm",
+        "oh",
+        "sure",
+        "great",
+        "cool",
+        "nice",
+        "right",
+        "actually",
+        "anyway",
+        "honestly",
+        "done",
+        "agreed",
+        "noted",
+        "welcome",
+        "congrats",
+        "lol",
+        "wow",
+        "good",
+        "urgent",
+        "important",
+        "again",
+        "now",
+        "then",
+        "today",
+        "tomorrow",
     ]
 )
 NAMED_ASK = Rx(
@@ -118,49 +202,162 @@ NAMED_ASK = Rx(
     r"(?:(?:can|could|would|will) you|please|pls|would you mind|need you to)\b",
     ignore_case=False,
 )
+# En and em dashes, and typographic quotes (written as escapes: they look like ASCII ones).
+DASHES = "\u2013\u2014"
+OPEN_QUOTES = "'\"\u2018\u201c"
+CLOSE_QUOTES = "'\"\u2019\u201d"
+_GREETING = r"(?:hi|hey|hello|hallo|hiya|dear|good (?:morning|afternoon|evening)|morning)"
+_TITLE = r"(?:(?:mr|mrs|ms|miss|mx|dr|prof)\.?\s+)?"
+# A name in the greeting ("Hi Sven,", "Dear Mrs. Okafor,", "Hey Ola!") or opening a line before
+# a comma or a dash ("Aiko, ...", "Kenji — ...", lower-case "tom, ..." too). Group 1 or 2.
+ADDRESSEE = Rx(
+    rf"(?:^|\n)[ \t]*(?:{_GREETING}[ \t]+{_TITLE}([a-z][\w'-]*)(?:[ \t]+[a-z][\w'-]*)?"
+    rf"[ \t]*(?:[,!:.\n{DASHES}]|\s-{{1,2}}\s)"
+    rf"|{_TITLE}([a-z][\w'-]*)(?:-san|-sama)?[ \t]*(?:[,{DASHES}]|\s-{{1,2}}\s))"
+)
 
+# Emoji and their joiners: "hey 👋" is as bare as "hey", "@lena 🙏 approve" opens with "approve".
+EMOJI = "[\u2600-\u27bf\U0001f300-\U0001faff\ufe0f\u200d]"
+# Where a clause starts: after a sentence mark, a comma, a spaced dash, "and" or "then", and any
+# blanks or emoji that follow.
+_CLAUSE = rf"(?:^|[.!?;:\n,]|\s[-{DASHES}]|\band\b|\bthen\b)(?:\s|{EMOJI})*"
+
+# What to do: an action verb. A verb counts where it is asked for (after "can you", "please",
+# "need you to", ...; at the start of a clause, followed by what it acts on), and so do the
+# nouns of an approval sought ("your approval", "for review", "need the signed ...").
 ACTION_VERBS = (
     r"review|approve|decide|confirm|answer|fix|merge|sign[- ]?off|send|update|comment|vote|"
-    r"choose|pick|check|test|verify|look (?:at|into|over)|take a look|have a look|read|share|"
-    r"reply|respond|schedule|draft|write|deploy|investigate|provide|fill (?:in|out)|submit|"
-    r"weigh in|ack|acknowledge|triage|estimate|prioriti[sz]e|assign|add|create|file|book|prepare|"
-    r"rebase|release|publish|edit|proofread|sign|accept|reject|resolve|close|rerun|run|"
-    r"double[- ]check|clarify|explain|summari[sz]e|forward|ping|own|handle|cover|rank|rate"
+    r"choose|pick|check|test|verify|look (?:into|over)|read|share|reply to|respond to|"
+    r"schedule|draft|write|deploy|investigate|provide|fill (?:in|out)|submit|"
+    r"weigh in|acknowledge|triage|estimate|prioriti[sz]e|assign|add|create|file|book|prepare|"
+    r"rebase|release|publish|edit|proofread|sign|countersign|accept|reject|resolve|close|rerun|run|"
+    r"double[- ]check|clarify|explain|summari[sz]e|forward|own|handle|cover|rank|rate|translate|"
+    r"export|import|grant|give (?:\w+ )?(?:access|feedback|permission|an? (?:answer|estimate))|"
+    r"place|order|pay|restart|rotate|extend|clean up|remove|delete|revoke|revert|roll ?back|"
+    r"upgrade|install|enable|disable|reset|set up|configure|migrate|renew|cancel|invite|"
+    r"finali[sz]e|"
+    r"return|post|upload|sort out|agree on|sign up|follow up with|escalate|swap|replace|"
+    r"tell (?:me|us) (?:which|what|where|when|who|whether|if|how)|"
+    r"let (?:me|us) know (?:which|where|when|who|whether|how (?:much|many|long))"
+)
+_ASK = (
+    r"(?:can|could|would|will) (?:you|u|someone|somebody|some1|anyone|anybody|everyone|everybody|"
+    r"one of you|either of you|whoever)|would you mind|need (?:you|someone|somebody) to|please|pls"
+    r"|plz|kindly"
+    r"|(?:like|want|ask|asking|appreciate it if|grateful if) (?:you|someone)(?: to| could| can)?"
+)
+# After a bare imperative verb: what it acts on, or the end of the clause (not a colon, which
+# makes "Draft:" or "Update:" a label).
+_OBJECT = (
+    r"(?:\s+(?:the|a|an|this|that|these|those|it|them|him|her|me|us|my|our|your|their|his|all|"
+    r"both|each|one|some|any|whether|if|and|or|by|before|asap|now|today|tomorrow|pls|please|"
+    r"when|what|which|how|where|who|up|out|off|over|through|to|with|for|needed|required)\b"
+    r"|\s*[#@?!.,\n]|\s*$)"
 )
 ACTION = Rx(
-    rf"\b(?:{ACTION_VERBS})\b"
-    r"|\byour (?:approval|review|sign[- ]?off|decision|feedback|input|vote|answer|ok|ack)\b"
-    r"|\bfor (?:approval|review|sign[- ]?off|a decision)\b"
+    rf"\b(?:{_ASK})\s+(?:[\w']+\s+){{0,3}}?({ACTION_VERBS}|ack)\b"
+    rf"|{_CLAUSE}({ACTION_VERBS}){_OBJECT}"
+    r"|\b(your (?:approval|review|sign[- ]?off|decision|feedback|vote|answer|ok|okay|ack|"
+    r"go-ahead|green light|signature))\b"
+    r"|\b(for (?:approval|review|sign[- ]?off|a decision|signature))\b"
+    r"|\bneeds? (?:the |a |an )?(signed|approval|sign[- ]?off|signature|a decision)\b"
+    r"|\b(a decision from you)\b"
+    # A direct factual question ("where is the VPN config?", "is the deploy done?").
+    rf"|(?:{_CLAUSE}|\b(?:knows?|tell me|wondering|idea|sure)\s+)((?:where|when|who|whom|"
+    r"whose|which|how (?:much|many|long|often)|what(?:'s| is| are| was) (?:the|our|your|their)|"
+    r"is (?:the|it|this|there|our)|are (?:the|we|there)|do (?:we|they)|does|did (?:we|they|the)|"
+    r"has|have we|should (?:we|i))\b)[^.!?\n]{0,200}\?"
 )
+# Every verb that makes a clause-opening imperative an ask (for `is_request`), vague ones too.
+ASK_VERBS = rf"{ACTION_VERBS}|reply|respond|ping|look at|take a look|have a look"
 # Run on the text with every mention replaced by a comma, so "@bob review" opens a clause.
-IMPERATIVE = Rx(rf"(?:^|[.!?;:\n,])\s*(?:please\s+|pls\s+|kindly\s+)?(?:{ACTION_VERBS})\b")
-NOT_ASKING = Rx(r"\bplease\s+(?:note|be aware|ignore|disregard)\b")
+IMPERATIVE = Rx(rf"{_CLAUSE}(?:please\s+|pls\s+|kindly\s+)?(?:{ASK_VERBS}){_OBJECT}")
+NOT_ASKING = Rx(
+    r"\b(?:please|pls|plz|kindly)\s+(?:note|be (?:aware|informed|advised)|ignore|disregard)\b"
+    r"|\b(?:don'?t|do not|no need to|never) (?:dm|call|text|ping|message|email|e-mail) me\b"
+)
 REQUEST = Rx(
     r"\?|\b(?:can|could|would|will) (?:you|u|someone|somebody|anyone)\b|\bwould you mind\b"
     r"|\bneed (?:you|someone|somebody) to\b|\bplease\b"
     r"|\bpls\b|\bplz\b|\blet me know\b|\blmk\b|\bthoughts\b|\bany (?:objections|concerns)\b"
-    r"|\bwaiting (?:on|for) (?:you|your)\b"
+    r"|\bwaiting (?:on|for) (?:you|your)\b|\bkindly\b|\b(?:appreciate it|grateful) if you\b"
     r"|\bneed (?:your|an?) (?:approval|review|decision|sign[- ]?off|input|answer|feedback)\b"
+    r"|\bneeds? (?:the |your )?signed\b|\bneeds? (?:some |a little )?love\b"
 )
 
+# Moving the exchange out of the thread: to a call, a meeting, a DM, a phone, e-mail, a chat app.
+_CALL = (
+    r"(?:call|zoom|meet|meeting|huddle|teams call|video call|phone call|hangout|chat|sync|1:1|"
+    r"catch-?up)"
+)
+_ELSEWHERE = (
+    r"(?:dms?|pm|private(?:ly)?|directly|e-?mail|mail|phone|whatsapp|signal|telegram|sms|text|"
+    r"(?:a |the )?(?:call|zoom|huddle|phone))"
+)
 MOVE = Rx(
-    r"\bdm me\b|\b(?:ping|message|msg) me (?:privately|directly|in (?:a )?dm)\b"
-    r"|\b(?:hop|jump|get) on (?:a )?(?:quick )?(?:call|zoom|meet|huddle|teams call|phone)\b"
-    r"|\bquick (?:call|sync|chat|huddle|zoom)\b|\b(?:call|phone|ring) me\b"
+    r"\bdm me\b|\bsend me a dm\b|\b(?:ping|message|msg|text|whatsapp|email|e-mail|mail|call|ring"
+    r"|phone) me (?:privately|directly|in (?:a )?dms?|on (?:whatsapp|signal|telegram|my phone)|"
+    r"via \w+)\b|\b(?:text|whatsapp) me\b|\bgive me a (?:call|ring|buzz)\b"
+    rf"|\b(?:reply|respond|answer|write|get back to me)\s+(?:by|via|over|in|on)\s+{_ELSEWHERE}\b"
+    r"|\b(?:reply|respond|answer) (?:privately|directly)\b"
+    r"|\b(?:hop|jump|get) on (?:a |the )?(?:quick |short )?"
+    rf"(?:video |phone |teams |zoom )?{_CALL}\b"
+    rf"|\bquick (?:video |phone |teams |zoom )?{_CALL}\b|\b(?:call|phone|ring) me\b"
     r"|\bcan we (?:hop|jump|get) on(?: a)?(?: quick)?(?: (?:call|zoom|meet|huddle))?\b"
-    r"|\btake (?:this|it) offline\b|\bhuddle\b"
+    rf"|\b(?:i'?ll|i will|let me|let'?s|we can|can we|could we|shall we|should we) (?:set up|"
+    rf"schedule|book|arrange|organi[sz]e|do|have|grab) (?:a |an )?(?:quick |short |brief )?"
+    rf"(?:video |phone |teams |zoom )?{_CALL}\b"
+    r"|\btake (?:this|it|that) offline\b|^\s*huddle\b|\bhuddle\s*\?"
+    r"|\b(?:a|quick|let'?s|can we|shall we|start a|join (?:the|my|a)) huddle\b"
+    r"|\bhuddle (?:in \d|now|later|up)\b"
+    r"|\b(?:move|take) (?:this|it|that|the (?:discussion|conversation)) (?:to|into|over to) "
+    r"(?:dms?|a dm|e-?mail|a call|zoom|a meeting|private)\b"
+    r"|\b(?:talk|chat|discuss|sync|go over|walk through)(?: [\w'-]+){0,4}? (?:live|offline|"
+    r"in person|1:1|f2f|face to face|over the phone|on the phone|by phone|privately)\b"
+    r"|\beasier (?:on|over|by) (?:the )?phone\b|\bto a (?:private |quick |short )?(?:call|zoom|"
+    r"huddle|meeting)\b"
     r"|\blet'?s (?:talk|chat|discuss) (?:live|offline|in person|1:1|f2f)\b"
 )
 CONTEXT = Rx(
     r"\[(?:attachment|file|image|screenshot)[^\]]*\]|\battached\b|\battachment\b|📎"
     r"|(?:^|[^\w&])#\d+\b|\b[A-Z][A-Z0-9]+-\d+\b"
     r"|\b(?:context|background|details|why)\s*:|\btl;?dr\b|\bbecause\b|\bso that\b"
+    # Concrete facts: an amount or a share, a named file, a numbered record.
+    r"|\b\d[\d,.]*\s?(?:%|k\b|eur\b|usd\b|gbp\b|chf\b|€)|[€$£]\s?\d[\d,.]*"
+    r"|\b[\w-]+\.(?:pdf|docx?|xlsx?|csv|pptx?|zip|png|jpe?g|md|txt|json|ya?ml|sql|log)\b"
+    r"|\b(?:ticket|invoice|order|case|incident|request|user|customer|account|po|pr|issue|ref)\.?"
+    r"\s*(?:#|no\.?|id|number)?\s*\d{3,}\b"
 )
-# A word is a run of non-blank characters; counted after links and mentions are removed.
+# Words that say nothing about the matter, removed before the words are counted: the greeting,
+# the sign-off, the clause that says where to reply, "no rush"-like phrases, pleasantries and
+# pointers to shared memory ("re the thing from yesterday").
+FILLER = Rx(
+    rf"^\s*{_GREETING}\b[^\n,!:]{{0,30}}[,!:]?"
+    r"|(?:^|\n)[ \t]*(?:(?:kind|best|warm|many|with (?:best|kind|warm))\s+(?:regards|wishes)|"
+    r"regards|best|cheers|thanks(?: (?:a lot|again|in advance|so much))?|thank you(?: (?:in "
+    r"advance|so much|very much))?|many thanks|thx|ty|br|all the best|sincerely|yours(?: "
+    r"sincerely| truly)?)[ \t]*[,!.]?[^\n]{0,12}(?:\n[^\n]{0,40}){0,3}\s*$"
+    rf"|(?:{MOVE.pattern}|\b(?:reply|respond|answer|questions?|discuss(?:ion)?|"
+    r"comments?) (?:here|in (?:this|the) thread)\b|🧵)[^.!?\n]{0,200}[.!?]*"
+    r"|\b(?:when you (?:get|have) a (?:chance|sec|second|min|minute|moment)|at your (?:earliest )?"
+    r"convenience|no rush|soon-?ish|as soon as possible|asap|if possible|thank you in advance|"
+    r"i hope (?:this|my) (?:e-?mail|mail|message) finds you well|hope you(?:'re| are) (?:well|"
+    r"doing well))\b"
+    r"|\b(?:re:?|about|regarding)\s+(?:the|that|this) (?:thing|issue|doc|one|topic|stuff|matter)"
+    r"(?: from (?:yesterday|today|earlier|before|last \w+|the \w+))?"
+    r"|\bthe (?:one|thing|doc|issue) we (?:talked|spoke|discussed|chatted) about\b"
+    # Asks that say nothing about the matter.
+    r"|\b(?:(?:can|could) you help(?: me)? with (?:this|that|it)|let me know|any (?:input|ideas|"
+    r"thoughts)|thoughts|ideas|what do (?:we|i) do (?:here|now)|it would be great to have it)\b"
+)
+# A word is a run of non-blank characters; counted after links, mentions and filler are removed.
 WORD = Rx(r"[^ \t\n\r\f\v]+")
 MIN_CONTEXT_WORDS = 15
+# "At least MIN_CONTEXT_WORDS words" as one match, for SQL: far cheaper there than listing the
+# words (Python counts them: the same answer, and linear in its backtracking engine).
+MANY_WORDS = Rx(rf"(?:[^ \t\n\r\f\v]+[ \t\n\r\f\v]+){{{MIN_CONTEXT_WORDS - 1}}}[^ \t\n\r\f\v]")
 
-_WEEKDAY = (
+WEEKDAY = (
     r"(mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:r|rs|rsday)?|fri(?:day)?|"
     r"sat(?:urday)?|sun(?:day)?)"
 )
@@ -168,8 +365,16 @@ _MONTH = (
     r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
-PREP = r"(?:by|before|on|until|till|til|due(?: on| by)?|no later than|deadline:?|due date:?)"
+# "on <day>" is left out: "the refactor on Monday" says when something happened, not by when.
+PREP = r"(?:by|before|until|till|til|due(?: on| by)?|no later than|deadline:?|due date:?)"
 NUM = r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+# A clock time with an optional zone ("3pm CET", "10:00 UTC"): groups noon, hour, minute, am/pm,
+# hour24, minute24, zone.
+ZONE = r"(cet|cest|utc|gmt|et|est|edt|ct|cst|cdt|pt|pst|pdt|bst|ist|jst|sgt|aest|aedt)"
+CLOCK = (
+    r"(?:(noon|midday)|(\d{1,2})(?::(\d{2}))?\s*(am|pm)|(\d{1,2}):(\d{2}))"
+    rf"(?:\s*{ZONE}\b)?"
+)
 # Each window form, in the order `await_lint` resolves them; the groups feed the deadline.
 WINDOWS: dict[str, Rx] = {
     "iso": Rx(rf"\b(?:{PREP}\s+)?(\d{{4}})-(\d{{2}})-(\d{{2}})(?:[T ](\d{{2}}):(\d{{2}}))?\b"),
@@ -178,53 +383,65 @@ WINDOWS: dict[str, Rx] = {
     ),
     "eow": Rx(r"\b(?:eow|end of (?:the |this )?week)\b"),
     "tomorrow": Rx(r"\b(?:tomorrow|tmrw|tmr)\b"),
-    "weekday": Rx(rf"\b{PREP}\s+(?:(this|next)\s+)?{_WEEKDAY}\b"),
+    "weekday": Rx(rf"\b{PREP}\s+(?:(this|next)\s+)?{WEEKDAY}\b"),
     "within": Rx(
         rf"\b(?:within|in)\s+(?:the\s+next\s+)?{NUM}\s*"
-        r"(h|hrs?|hours?|d|days?|business days?|working days?|weeks?|wks?)\b"
+        r"(h|hrs?|hours?|mins?|minutes?|d|days?|business days?|working days?|weeks?|wks?)\b"
     ),
     "day_month": Rx(
         rf"\b{PREP}\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}(?:,?\s+(\d{{4}}))?\b"
     ),
     "month_day": Rx(rf"\b{PREP}\s+{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?"),
     "numeric": Rx(rf"\b{PREP}\s+(\d{{1,2}})/(\d{{1,2}})(?:/(\d{{4}}|\d{{2}}))?\b"),
+    # dd.mm. (European): day first, a two-digit month, an optional year ("by 14.03.", "30.04.2026").
+    "dotted": Rx(
+        rf"\b{PREP}\s+(?:the\s+)?(0?[1-9]|[12]\d|3[01])\.(0[1-9]|1[0-2])\b(?:\.(\d{{4}}|\d{{2}})?)?"
+    ),
     "time": Rx(
-        r"\b(?:by|before|until|till|no later than)\s+(?:the\s+)?(?:(noon|midday)|(\d{1,2})(?::(\d{2}))?\s*(am|pm)|(\d{1,2}):(\d{2}))"
+        rf"\b(?:by|before|until|till|no later than)\s+(?:the\s+)?{CLOCK}"
         r"(?:\s+(?:standup|stand-up|meeting|sync|demo|call|deadline))?"
     ),
 }
 ANY_WINDOW = Rx("|".join(f"(?:{rx.pattern})" for rx in WINDOWS.values()))
 
+_SEP = rf"(?:[\s,!.:?]|{EMOJI})*"
 BARE_GREETING = Rx(
-    r"^\s*(?:hi|hey|hello|hiya|yo|morning|good (?:morning|afternoon|evening)|greetings)"
-    r"(?:\s+there)?[\s,!.]*"
-    r"(?:@\w[\w.-]*|<@[UW][A-Z0-9]+(?:\|[^>]{0,80})?>|[A-Z][a-z]+)?[\s,!.:]*"
-    r"(?:(?:are )?you (?:there|around|free|busy)|got a (?:sec|second|min|minute)|"
-    r"quick question|do you have a (?:sec|second|min|minute))?[\s!?.,:]*$"
+    r"^\s*(?:hi|hey|hello|hallo|hiya|yo|morning|good (?:morning|afternoon|evening)|greetings)"
+    rf"(?:\s+(?:there|hey|all))?{_SEP}"
+    rf"(?:@\w[\w.-]*|<@[UW][A-Z0-9]+(?:\|[^>]{{0,80}})?>|{_TITLE}[A-Z][a-z]+)?{_SEP}"
+    r"(?:(?:(?:are )?you (?:there|around|free|busy)|got a (?:sec|second|min|minute)|"
+    r"quick question|do you have (?:a|\d+) (?:sec|second|min|minute)s?|"
+    r"hope you(?:'re| are)? (?:well|doing well|had a (?:good|great|nice|lovely) \w+))"
+    rf"{_SEP})*$"
 )
 NUDGE = Rx(
-    r"\bany (?:update|news|progress)s?\b|\bbump(?:ing)?\b|\bfollowing up\b|\bfollow(?:-| )up on\b"
-    r"|\b(?:gentle|friendly|quick) reminder\b|\bcircling back\b|\bjust checking in\b"
-    r"|\bdid you (?:get|have) a chance\b|\bany (?:word|eta)\b|\bstill waiting\b"
+    r"\bany (?:updates?|news|progress|word|eta)(?: (?:on|here|from|regarding|re|about|for|with)\b"
+    r"|\s*[?!.]|\s*$)"
+    rf"|^\s*(?:ping|bump|bumping|nudge)(?:\s*[\^?!.]|\s+[-@<{DASHES}]|\s*$)"
+    r"|\bbump(?:ing)? (?:this|that|it|the thread|my)\b"
+    r"|\b(?:gentle|friendly|quick|kind|kindly|small|soft|second|another) (?:reminder|nudge|ping|"
+    r"bump)\b|\b(?:just )?following up\b[^?]{0,200}\?|\bfollow(?:ing)?[- ]up on my\b"
+    r"|\bcircling back\b|\b(?:just )?checking in (?:again )?on\b|\bjust checking in\b"
+    r"|\bdid you (?:get|have) a chance\b|\bsorry to (?:chase|nag|bother you again|ping again)\b"
+    r"|\bre-?sending (?:this|in case)\b|\bin case (?:this|it) got (?:lost|buried)\b"
+    r"|\bstill (?:need|waiting (?:on|for)) (?:you|your|an? (?:answer|reply|response|decision)|"
+    r"the|this|that)\b|(?:^|\s)\^+\s*(?:anyone|anybody|\?)|^\s*hello+\s*\?+\s+\S"
 )
 CLARIFICATION = Rx(
     r"\bwhat do you mean\b|\bwhich (?:one|pr|ticket|issue|doc|file|version|branch|environment|env|"
-    r"page|link|account|customer|invoice)s?\b[^.!]*\?|\b(?:can|could) you (?:clarify|elaborate)\b"
-    r"|\b(?:do|did) you mean\b|\bmore context\b|\bwhat (?:exactly|is this about)\b"
+    r"page|link|account|customer|invoice)s?\b[^.!]{0,200}\?|^\s*which \w+(?: \w+)?\s*\?"
+    r"|\b(?:can|could) you (?:please )?elaborate\b|\b(?:can|could) you (?:please )?clarify(?: "
+    r"(?:what|which|who|whether|how|where|that|this|a bit|pls|please)\b|\s*[?.!]|\s*$)"
+    r"|\b(?:do|did) you mean\b|(?:^|[.!?,]\s*)(?:you|u) mean\b[^.!]{0,200}\?|\bmore specific\b"
+    r"|\b(?:give|share|need|provide|add|some|any) (?:me |us )?(?:some |a bit |a little )?more "
+    r"context\b|\bmore context\s*\?|\bwhat (?:exactly|is this about)\b"
+    rf"|\bwhat(?:'s| is) [{OPEN_QUOTES}][^{CLOSE_QUOTES}]{{1,40}}[{CLOSE_QUOTES}]\s*\?"
     r"|\bnot sure what you\b|\bwhat are you referring to\b|\blink\s*\?"
+    r"|\b(?:do you have|can you (?:send|share)|is there) (?:a|the) link\b"
 )
 
-SIGNALS = (
-    "is_request",
-    "await_assign",
-    "await_window",
-    "await_action",
-    "await_information",
-    "sync_request",
-    "bare_greeting",
-    "nudge",
-    "clarification",
-)
+# The names of the signals, as the store's columns hold them.
+SIGNALS = AWAIT_SIGNAL_COLUMNS
 
 
 def _names(rx: Rx, text: str) -> list[str]:
@@ -244,6 +461,11 @@ def plain_text(text: str) -> str:
     return URL.compiled.sub(" ", text.replace("\v", " "))
 
 
+def record_link(text: str) -> re.Match[str] | None:
+    """The first link to a record (not to a web search, a video or a GIF), if any."""
+    return URL.search(NON_RECORD_URL.compiled.sub(" ", text.replace("\v", " ")))
+
+
 def has_owner(plain: str) -> bool:
     """A person or team is named as the one to act (broadcast words name nobody)."""
     if SLACK_MENTION.search(plain):
@@ -251,12 +473,28 @@ def has_owner(plain: str) -> bool:
     named = _names(AT_NAME, plain) + _names(OWNER, plain)
     if any(name.lower().rstrip(".") not in NOBODY for name in named):
         return True
-    return any(name.lower() not in NOT_NAMES for name in _names(NAMED_ASK, plain))
+    addressed = _names(NAMED_ASK, plain) + _names(ADDRESSEE, plain)
+    return any(name.lower() not in NOT_NAMES for name in addressed)
+
+
+def content(plain: str) -> str:
+    """`plain` without mentions and filler: the words that may tell what the matter is."""
+    return FILLER.compiled.sub(" ", without_mentions(plain, " "))
 
 
 def word_count(plain: str) -> int:
-    """Words (runs of non-blank characters) once mentions are removed."""
-    return len(WORD.compiled.findall(without_mentions(plain, " ")))
+    """Words (runs of non-blank characters) once mentions and filler are removed."""
+    return len(WORD.compiled.findall(content(plain)))
+
+
+def asking_text(plain: str) -> str:
+    """`plain` without phrases that look like asks but are not ("please note", "don't DM me")."""
+    return NOT_ASKING.compiled.sub(" ", plain)
+
+
+def action_match(plain: str) -> re.Match[str] | None:
+    """The first asked-for action, read on the text with mentions opening clauses."""
+    return ACTION.search(without_mentions(asking_text(plain)))
 
 
 def signals(text: str) -> dict[str, bool]:
@@ -266,16 +504,17 @@ def signals(text: str) -> dict[str, bool]:
     True
     """
     plain = plain_text(text)
-    asking = NOT_ASKING.compiled.sub(" ", plain)
+    asking = asking_text(plain)
+    clauses = without_mentions(asking)
     return {
-        "is_request": bool(REQUEST.search(asking) or IMPERATIVE.search(without_mentions(asking))),
+        "is_request": bool(REQUEST.search(asking) or IMPERATIVE.search(clauses)),
         "await_assign": has_owner(plain),
         "await_window": bool(ANY_WINDOW.search(plain)),
-        "await_action": bool(ACTION.search(plain)),
+        "await_action": bool(ACTION.search(clauses)),
         "await_information": bool(
-            URL.search(text) or CONTEXT.search(plain) or word_count(plain) >= MIN_CONTEXT_WORDS
+            record_link(text) or CONTEXT.search(plain) or word_count(plain) >= MIN_CONTEXT_WORDS
         ),
-        "sync_request": bool(MOVE.search(plain)),
+        "sync_request": bool(MOVE.search(asking)),
         "bare_greeting": bool(BARE_GREETING.search(plain)),
         "nudge": bool(NUDGE.search(plain)),
         "clarification": bool(CLARIFICATION.search(plain)),
@@ -283,7 +522,10 @@ def signals(text: str) -> dict[str, bool]:
 
 
 def _names_sql(rx: Rx, expr: str, groups: int, exclude: frozenset[str], strip_dot: bool) -> str:
-    """SQL: does any name captured by `rx` (in any of its groups) fall outside `exclude`?"""
+    """SQL: does any name captured by `rx` (in any of its groups) fall outside `exclude`?
+
+    The names are listed only where `rx` matches at all, which most texts do not.
+    """
     parts = []
     for group in range(1, groups + 1):
         name = "rtrim(lower(n), '.')" if strip_dot else "lower(n)"
@@ -291,7 +533,7 @@ def _names_sql(rx: Rx, expr: str, groups: int, exclude: frozenset[str], strip_do
             f"len(list_filter({rx.extract_all_sql(expr, group)}, "
             f"lambda n: n <> '' AND NOT list_contains({_sql_list(exclude)}, {name}))) > 0"
         )
-    return " OR ".join(parts)
+    return f"CASE WHEN {rx.matches_sql(expr)} THEN {' OR '.join(parts)} ELSE false END"
 
 
 def signals_sql(text: str) -> str:
@@ -299,28 +541,29 @@ def signals_sql(text: str) -> str:
 
     Self-contained (patterns are inlined as literals); a NULL text gives false everywhere.
     """
-    raw = f"coalesce({text}, '')"
-    plain = URL.replace_sql(f"replace({raw}, chr(11), ' ')", " ")
+    raw = f"replace(coalesce({text}, ''), chr(11), ' ')"
+    plain = URL.replace_sql(raw, " ")
     asking = NOT_ASKING.replace_sql(plain, " ")
-    no_mentions = ANY_MENTION.replace_sql(asking, "\\1,")
-    spaced = ANY_MENTION.replace_sql(plain, "\\1 ")
-    words = f"len({WORD.extract_all_sql(spaced, 0)})"
+    clauses = ANY_MENTION.replace_sql(asking, "\\1,")
+    spaced = FILLER.replace_sql(ANY_MENTION.replace_sql(plain, "\\1 "), " ")
     owner = " OR ".join(
         [
             SLACK_MENTION.matches_sql(plain),
             _names_sql(AT_NAME, plain, 1, NOBODY, strip_dot=True),
             _names_sql(OWNER, plain, 2, NOBODY, strip_dot=True),
             _names_sql(NAMED_ASK, plain, 1, NOT_NAMES, strip_dot=False),
+            _names_sql(ADDRESSEE, plain, 2, NOT_NAMES, strip_dot=False),
         ]
     )
+    record = URL.matches_sql(NON_RECORD_URL.replace_sql(raw, " "))
     return f"""
-        ({REQUEST.matches_sql(asking)} OR {IMPERATIVE.matches_sql(no_mentions)}) AS is_request,
+        ({REQUEST.matches_sql(asking)} OR {IMPERATIVE.matches_sql(clauses)}) AS is_request,
         ({owner}) AS await_assign,
         {ANY_WINDOW.matches_sql(plain)} AS await_window,
-        {ACTION.matches_sql(plain)} AS await_action,
-        ({URL.matches_sql(raw)} OR {CONTEXT.matches_sql(plain)}
-            OR {words} >= {MIN_CONTEXT_WORDS}) AS await_information,
-        {MOVE.matches_sql(plain)} AS sync_request,
+        {ACTION.matches_sql(clauses)} AS await_action,
+        ({record} OR {CONTEXT.matches_sql(plain)}
+            OR {MANY_WORDS.matches_sql(spaced)}) AS await_information,
+        {MOVE.matches_sql(asking)} AS sync_request,
         {BARE_GREETING.matches_sql(plain)} AS bare_greeting,
         {NUDGE.matches_sql(plain)} AS nudge,
         {CLARIFICATION.matches_sql(plain)} AS clarification"""
