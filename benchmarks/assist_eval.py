@@ -547,6 +547,25 @@ def _fmt(value: float | None) -> str:
     return f"{value:.3f}" if value is not None else "n/a"
 
 
+def evaluate_all(sets: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """Every assistant scored on its labelled set, with the seconds each step took."""
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    encoder = caching(model_encoder())
+    seconds["model_load"] = time.perf_counter() - started
+    report: dict[str, Any] = {}
+    for name, evaluate in (
+        ("duplicates", evaluate_duplicates),
+        ("routing", evaluate_routing),
+        ("decisions", evaluate_decisions),
+    ):
+        started = time.perf_counter()
+        report[name] = evaluate(sets[name], encoder)
+        seconds[name] = time.perf_counter() - started
+    report["seconds"] = {name: round(value, 2) for name, value in seconds.items()}
+    return report
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sets", type=Path, default=SETS, help="folder of the labelled sets")
@@ -565,20 +584,7 @@ def main(argv: list[str] | None = None) -> int:
     except (InvalidSet, OSError) as exc:
         print(f"assist_eval: invalid evaluation set: {exc}", file=sys.stderr)
         return 2
-    seconds: dict[str, float] = {}
-    started = time.perf_counter()
-    encoder = caching(model_encoder())
-    seconds["model_load"] = time.perf_counter() - started
-    report: dict[str, Any] = {}
-    for name, evaluate in (
-        ("duplicates", evaluate_duplicates),
-        ("routing", evaluate_routing),
-        ("decisions", evaluate_decisions),
-    ):
-        started = time.perf_counter()
-        report[name] = evaluate(sets[name], encoder)
-        seconds[name] = time.perf_counter() - started
-    report["seconds"] = {name: round(value, 2) for name, value in seconds.items()}
+    report = evaluate_all(sets)
     print(markdown(report))
     if args.errors:
         print(f"\nMisses of {args.errors}:")

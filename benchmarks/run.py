@@ -865,13 +865,71 @@ def bench_await(report: Report) -> None:
             )
         title += f"; reproduce: `.venv/bin/python benchmarks/await_eval.py --set {name}`"
         report.table(title, ["element", "precision", "recall", "support", "target met"], rows)
-        if name == "main":
+        if name in ("main", "heldout"):
             missed = [row["field"] for row in scores[1:] if not row["pass"]]
             report.target(
-                "AWAIT elements on the main labelled set: precision >= 0.9, recall >= 0.85 each",
+                f"AWAIT elements on the {label.split(' (')[0]}: precision >= 0.9, "
+                "recall >= 0.85 each",
                 result["all_elements_pass"],
                 "all five elements" if not missed else "missed: " + ", ".join(missed),
             )
+
+
+def bench_assist(report: Report) -> None:
+    """The optional assistants scored on their labelled sets (tune and held-out halves)."""
+    import importlib.util
+
+    if importlib.util.find_spec("sentence_transformers") is None:
+        report.notes.append(
+            "The assistants' evaluation did not run: the `assist` extra is not installed "
+            "(`pip install torch==2.13.0` then `pip install -e '.[assist]'`)."
+        )
+        return
+    import assist_eval
+
+    result = assist_eval.evaluate_all(assist_eval.load_sets(assist_eval.SETS))
+    reproduce = "reproduce: `.venv/bin/python benchmarks/assist_eval.py`"
+    dup, route, dec = result["duplicates"], result["routing"], result["decisions"]
+    report.table(
+        f"Assistants: duplicate questions, threshold {dup['threshold']:.2f}; {reproduce}",
+        ["half", "pairs", "precision", "recall", "F1", "right question first"],
+        [
+            [
+                part,
+                str(row["pairs"]),
+                f"{row['precision']:.3f}",
+                f"{row['recall']:.3f}",
+                f"{row['f1']:.3f}",
+                f"{row['hit_at_1']:.3f}",
+            ]
+            for part, row in dup["halves"].items()
+        ],
+    )
+    report.table(
+        f"Assistants: predictive routing, k = {route['k']} (baseline: the most active answerers)",
+        ["half", "questions", "top-1", "top-3", "baseline top-1", "baseline top-3"],
+        [
+            [
+                part,
+                str(row["questions"]),
+                f"{row['top1']:.3f}",
+                f"{row['top3']:.3f}",
+                f"{row['baseline_top1']:.3f}",
+                f"{row['baseline_top3']:.3f}",
+            ]
+            for part, row in route["halves"].items()
+        ],
+    )
+    report.table(
+        f"Assistants: decisions in threads, margin {dec['margin']:+.2f} (the regex of "
+        "decision_language as the baseline)",
+        ["half", "classifier", "precision", "recall", "F1"],
+        [
+            [part, name, f"{c['precision']:.3f}", f"{c['recall']:.3f}", f"{c['f1']:.3f}"]
+            for part, row in dec["halves"].items()
+            for name, c in row["variants"].items()
+        ],
+    )
 
 
 def write_markdown(report: Report, path: Path) -> None:
@@ -1008,7 +1066,10 @@ def main(argv: list[str] | None = None) -> int:
         "(default: the ingest export itself)",
     )
     parser.add_argument(
-        "--skip", choices=["ingest", "measure", "sources", "await"], action="append", default=[]
+        "--skip",
+        choices=["ingest", "measure", "sources", "await", "assist"],
+        action="append",
+        default=[],
     )
     parser.add_argument("--write-md", action="store_true", help="rewrite BENCHMARKS.md")
     parser.add_argument("--child", nargs=2, metavar=("TASK", "JSON"), help=argparse.SUPPRESS)
@@ -1037,6 +1098,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_calendar(report, workdir, args.repeat)
     if "await" not in args.skip:
         bench_await(report)
+    if "assist" not in args.skip:
+        bench_assist(report)
     print(f"benchmarks took {time.perf_counter() - started:.0f} s", flush=True)
     print("\nTargets:")
     for name, ok, detail in report.targets:
