@@ -32,6 +32,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from asyncmaturity.store import SCHEMA_VERSION
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 if str(HERE) not in sys.path:
@@ -299,11 +301,15 @@ def cached_store(workdir: Path, export: Path) -> tuple[Path, dict[str, Any]]:
     store = workdir / "stores" / f"{export.name}.duckdb"
     marker = store.with_suffix(".json")
     if marker.exists() and store.exists():
-        return store, json.loads(marker.read_text())
+        cached = json.loads(marker.read_text())
+        # A store from an older schema lacks what ingest now derives: ingest it again.
+        if cached.get("schema_version") == SCHEMA_VERSION:
+            return store, cached
     store.parent.mkdir(parents=True, exist_ok=True)
     store.unlink(missing_ok=True)
     print(f"ingesting {export.name} into {store} ...", flush=True)
     result = run_child("ingest", export=str(export), store=str(store))
+    result["schema_version"] = SCHEMA_VERSION
     marker.write_text(json.dumps(result))
     return store, result
 
