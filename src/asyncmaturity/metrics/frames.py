@@ -376,7 +376,6 @@ def with_thread_conduct(roots: ir.Table, human: ir.Table) -> ir.Table:
     starts = roots.select(
         s_key=roots.message_key,
         s_author=roots.author_key,
-        s_s=roots.sent_s,
         s_first=roots.sent_s + roots.latency_s,
     )
     joined = members.join(starts, members.t_root == starts.s_key)
