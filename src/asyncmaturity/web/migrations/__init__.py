@@ -1,0 +1,1 @@
+"""Alembic migrations of the web database, run by :func:`asyncmaturity.web.db.migrate`."""

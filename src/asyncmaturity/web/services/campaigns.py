@@ -1,0 +1,297 @@
+"""Survey campaigns: a framework's questionnaire behind a share link, answered at each member's pace.
+
+The questionnaire is the one the CLI prints (`asyncmaturity survey questions --framework F`): the
+chosen framework's items first, then every shipped framework's. Answers are saved as people go
+and submitted once; figures follow :func:`asyncmaturity.survey.aggregate` and stay hidden until
+the campaign's minimum group size of submitted responses is reached. The CSV export is the form
+template's layout, which `asyncmaturity assess --survey` reads.
+
+Example::
+
+    campaign = create_campaign(db, team=team, title="Spring check", framework="five-area",
+                               min_group_size=5)
+    save_answers(db, campaign=campaign, respondent=key, answers={"documentation.written_answers": 4},
+                 submit=False)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from asyncmaturity.frameworks import SHIPPED, Framework, combined_survey, shipped_frameworks
+from asyncmaturity.survey import (
+    DEFAULT_MIN_GROUP_SIZE,
+    Response,
+    SurveyDefinition,
+    SurveyResponses,
+    SurveyResults,
+    aggregate,
+    questionnaire,
+)
+from asyncmaturity.web.errors import Conflict, InvalidInput
+from asyncmaturity.web.models import Campaign, CampaignStatus, SurveyResponse, Team, utcnow
+from asyncmaturity.web.security import new_token
+
+_SHARE_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+MAX_GROUP_SIZE = 1000
+
+Answer = float | str | None
+ResponseStatus = Literal["not_started", "saved", "submitted"]
+
+
+@dataclass(frozen=True)
+class CampaignSummary:
+    """A campaign with the number of submitted responses (a count reveals nobody)."""
+
+    campaign: Campaign
+    submitted: int
+
+
+@dataclass(frozen=True)
+class CampaignResults:
+    """What may be shown of a campaign: always the counts; the figures only at the group size."""
+
+    submitted: int
+    min_group_size: int
+    survey: SurveyResults | None
+
+    @property
+    def needed(self) -> int:
+        """How many more submitted responses are needed before figures are shown."""
+        return max(0, self.min_group_size - self.submitted)
+
+
+def campaign_frameworks() -> list[Framework]:
+    """The shipped frameworks a campaign can be built on: those that place a team (areas)."""
+    return [f for f in shipped_frameworks().values() if f.kind == "areas" and f.survey is not None]
+
+
+@cache
+def campaign_survey(framework: str) -> SurveyDefinition:
+    """The questionnaire of a campaign on `framework`, as `survey questions --framework` builds it."""
+    shipped = shipped_frameworks()
+    if framework not in SHIPPED or framework not in {f.id for f in campaign_frameworks()}:
+        choices = ", ".join(f.id for f in campaign_frameworks())
+        raise InvalidInput(f"no survey framework {framework!r}; use one of {choices}")
+    return combined_survey([shipped[framework], *shipped.values()])
+
+
+def create_campaign(
+    db: Session,
+    *,
+    team: Team,
+    title: str,
+    framework: str,
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+) -> Campaign:
+    """A new open campaign of `team` with a fresh share-link token."""
+    campaign_survey(framework)  # refuses an unknown framework before anything is stored
+    title = " ".join(title.split())
+    if not title:
+        raise InvalidInput("a campaign needs a title")
+    if not 2 <= min_group_size <= MAX_GROUP_SIZE:
+        raise InvalidInput(f"the minimum group size is between 2 and {MAX_GROUP_SIZE}")
+    campaign = Campaign(
+        team_id=team.id,
+        title=title,
+        framework=framework,
+        share_token=new_token(),
+        min_group_size=min_group_size,
+        status="open",
+    )
+    db.add(campaign)
+    db.flush()
+    return campaign
+
+
+def campaigns_of(db: Session, *, team: Team) -> list[CampaignSummary]:
+    """The team's campaigns, newest first, each with its count of submitted responses."""
+    submitted = (
+        select(SurveyResponse.campaign_id, func.count().label("n"))
+        .where(SurveyResponse.submitted_at.is_not(None))
+        .group_by(SurveyResponse.campaign_id)
+        .subquery()
+    )
+    rows = db.execute(
+        select(Campaign, func.coalesce(submitted.c.n, 0))
+        .outerjoin(submitted, submitted.c.campaign_id == Campaign.id)
+        .where(Campaign.team_id == team.id)
+        .order_by(Campaign.created_at.desc(), Campaign.id.desc())
+    ).all()
+    return [CampaignSummary(campaign=c, submitted=int(n)) for c, n in rows]
+
+
+def campaign_by_share_token(db: Session, *, token: str) -> Campaign | None:
+    """The campaign a share link names, if any (a malformed token names none)."""
+    if not _SHARE_TOKEN.match(token):
+        return None
+    return db.scalar(select(Campaign).where(Campaign.share_token == token))
+
+
+def set_status(db: Session, *, campaign: Campaign, status: CampaignStatus) -> Campaign:
+    """Open or close a campaign; a closed one accepts no answers."""
+    campaign.status = status
+    db.flush()
+    return campaign
+
+
+def submitted_count(db: Session, *, campaign: Campaign) -> int:
+    """How many responses to `campaign` have been submitted."""
+    return int(
+        db.scalar(
+            select(func.count())
+            .select_from(SurveyResponse)
+            .where(
+                SurveyResponse.campaign_id == campaign.id, SurveyResponse.submitted_at.is_not(None)
+            )
+        )
+        or 0
+    )
+
+
+def response_of(db: Session, *, campaign: Campaign, respondent: str) -> SurveyResponse | None:
+    """The respondent's saved or submitted response, if they started one."""
+    return db.scalar(
+        select(SurveyResponse).where(
+            SurveyResponse.campaign_id == campaign.id, SurveyResponse.respondent == respondent
+        )
+    )
+
+
+def response_status(response: SurveyResponse | None) -> ResponseStatus:
+    """Where a respondent stands: not started, saved (can resume) or submitted."""
+    if response is None:
+        return "not_started"
+    return "submitted" if response.submitted_at is not None else "saved"
+
+
+def save_answers(
+    db: Session,
+    *,
+    campaign: Campaign,
+    respondent: str,
+    answers: Mapping[str, Answer],
+    submit: bool,
+) -> SurveyResponse:
+    """Merge `answers` into the respondent's response and, with `submit`, submit it.
+
+    An answer is an option value or label of the item's scale (what a form posts); None or a
+    blank string clears it. A submitted response is final (Conflict), a closed campaign takes no
+    answers (Conflict), and an unknown item or an answer outside the scale is InvalidInput.
+    """
+    if campaign.status != "open":
+        raise Conflict("this campaign is closed and takes no more answers")
+    definition = campaign_survey(campaign.framework)
+    read = _read_answers(definition, answers)
+    response = response_of(db, campaign=campaign, respondent=respondent)
+    if response is not None and response.submitted_at is not None:
+        raise Conflict("your answers were submitted already and cannot change")
+    merged = dict(response.answers) if response is not None else {}
+    for item_id, value in read.items():
+        if value is None:
+            merged.pop(item_id, None)
+        else:
+            merged[item_id] = value
+    if submit and not merged:
+        raise InvalidInput("answer at least one question before submitting")
+    now = utcnow()
+    if response is None:
+        response = SurveyResponse(campaign_id=campaign.id, respondent=respondent, answers=merged)
+        db.add(response)
+    response.answers = merged
+    response.saved_at = now
+    if submit:
+        response.submitted_at = now
+    db.flush()
+    return response
+
+
+def _read_answers(
+    definition: SurveyDefinition, answers: Mapping[str, Answer]
+) -> dict[str, float | None]:
+    read: dict[str, float | None] = {}
+    for item_id, raw in answers.items():
+        try:
+            scale = definition.scale_of(item_id)
+        except KeyError:
+            raise InvalidInput(f"{item_id!r} is not a question of this survey") from None
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            read[item_id] = None
+            continue
+        try:
+            read[item_id] = scale.read_answer(raw)
+        except ValueError:
+            raise InvalidInput(
+                f"{item_id}: {str(raw)[:40]!r} is not an answer ({scale.describe()})"
+            ) from None
+    return read
+
+
+def _submitted_responses(db: Session, *, campaign: Campaign, team: Team) -> SurveyResponses:
+    # Ordered by the respondent hash: the order says nothing about when or who.
+    rows = db.scalars(
+        select(SurveyResponse)
+        .where(SurveyResponse.campaign_id == campaign.id, SurveyResponse.submitted_at.is_not(None))
+        .order_by(SurveyResponse.respondent)
+    ).all()
+    return SurveyResponses(
+        rows=[
+            Response(team=team.name, answers={k: float(v) for k, v in row.answers.items()})
+            for row in rows
+        ],
+        origin=f"campaign {campaign.id}",
+    )
+
+
+def campaign_results(db: Session, *, campaign: Campaign, team: Team) -> CampaignResults:
+    """The campaign's figures once enough people submitted; before that, how many did."""
+    count = submitted_count(db, campaign=campaign)
+    if count < campaign.min_group_size:
+        return CampaignResults(count, campaign.min_group_size, None)
+    responses = _submitted_responses(db, campaign=campaign, team=team)
+    survey = aggregate(
+        responses, campaign_survey(campaign.framework), min_group_size=campaign.min_group_size
+    )
+    return CampaignResults(count, campaign.min_group_size, survey)
+
+
+def export_csv(db: Session, *, campaign: Campaign, team: Team) -> str:
+    """The submitted responses as the CSV template `assess --survey` reads: a `team` column, then
+    one ``<question> [<item id>]`` column per item holding the option value (blank: unanswered).
+
+    Refused (Conflict) below the minimum group size: single rows would then be single people.
+    """
+    count = submitted_count(db, campaign=campaign)
+    if count < campaign.min_group_size:
+        raise Conflict(
+            f"{count} of {campaign.min_group_size} responses submitted: the export opens at the "
+            "minimum group size"
+        )
+    definition = campaign_survey(campaign.framework)
+    buffer = io.StringIO()
+    # The header is the form template's own first row, so the export matches it by construction.
+    buffer.write(questionnaire(definition, format="csv").split("\n", 1)[0] + "\n")
+    writer = csv.writer(buffer, lineterminator="\n")
+    for response in _submitted_responses(db, campaign=campaign, team=team).rows:
+        writer.writerow(
+            [
+                response.team,
+                *(_option_text(response.answers.get(item.id)) for item in definition.items),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def _option_text(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if value.is_integer() else repr(value)

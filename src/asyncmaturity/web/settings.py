@@ -1,0 +1,125 @@
+"""The web app's settings: one declarative model read from the environment and the command line.
+
+Every field is a setting; its description is its help text, and ``ASYNCMATURITY_WEB_<NAME>`` sets it
+from the environment (``ASYNCMATURITY_WEB_DATABASE_URL=postgresql+psycopg://...``). Settings are
+built by whoever starts the app (the CLI, a test) and handed to :func:`create_app`; nothing here
+runs at import time.
+
+Example::
+
+    settings = WebSettings.from_env(database_url="team.db")   # a path means a SQLite file
+    app = create_app(settings)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from asyncmaturity.errors import AsyncMaturityError
+
+ENV_PREFIX = "ASYNCMATURITY_WEB_"
+DEFAULT_DATABASE = "asyncmaturity-web.db"
+# Values people paste from tutorials; a deployment that keeps one has no secret at all.
+_PLACEHOLDER_SECRETS = frozenset(
+    {"changethis", "changeme", "secret", "secret-key", "your-secret-key"}
+)
+
+
+class InvalidWebSettings(AsyncMaturityError):
+    """A web setting from the environment or the command line has an invalid value."""
+
+
+class WebSettings(BaseModel):
+    """Everything `asyncmaturity serve` can be told; the defaults run on a fresh machine."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    database_url: str = Field(
+        f"sqlite:///{DEFAULT_DATABASE}",
+        description="SQLAlchemy URL (sqlite:///FILE or postgresql+psycopg://USER@HOST/DB), or a "
+        "file path, which means a SQLite database there.",
+    )
+    secret_key: SecretStr | None = Field(
+        None,
+        description="Key of the respondent hashes (at least 32 characters). When unset, one is "
+        "generated on first start and kept in the database; keep it stable, since changing it "
+        "detaches saved survey answers from the people who saved them.",
+    )
+    cookie_secure: bool | None = Field(
+        None,
+        description="The Secure flag of cookies: true, false, or auto (unset): set whenever the "
+        "request came over HTTPS, so http://localhost works and a TLS deployment is protected.",
+    )
+    max_upload_bytes: int = Field(
+        20 * 1024 * 1024, ge=1024, description="Largest request body accepted, in bytes."
+    )
+    session_hours: int = Field(336, ge=1, description="How long a login lasts, in hours.")
+    invite_hours: int = Field(168, ge=1, description="How long an invitation link works, in hours.")
+    password_time_cost: int = Field(
+        3, ge=1, description="Argon2id passes per password hash (RFC 9106 low-memory profile: 3)."
+    )
+    password_memory_kib: int = Field(
+        65536, ge=64, description="Argon2id memory per password hash, KiB (64 MiB by default)."
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _path_means_sqlite(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("cannot be empty")
+        if "://" in value:
+            return value
+        return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+    @field_validator("secret_key", mode="before")
+    @classmethod
+    def _blank_secret(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _real_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        text = value.get_secret_value()
+        if text.lower() in _PLACEHOLDER_SECRETS or len(text) < 32:
+            raise ValueError(
+                "use at least 32 random characters (python -c 'import secrets; "
+                "print(secrets.token_urlsafe(32))'), or leave it unset to have one generated"
+            )
+        return value
+
+    @field_validator("cookie_secure", mode="before")
+    @classmethod
+    def _auto(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and value.strip().lower() in ("", "auto") else value
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> WebSettings:
+        """Settings from ``ASYNCMATURITY_WEB_*`` variables, then `overrides` that are not None.
+
+        Raises :class:`InvalidWebSettings` naming the setting and where it came from.
+        """
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        origin: dict[str, str] = {}
+        for name in cls.model_fields:
+            key = ENV_PREFIX + name.upper()
+            if key in environ:
+                values[name], origin[name] = environ[key], key
+        for name, value in overrides.items():
+            if value is not None:
+                values[name], origin[name] = value, name.replace("_", "-")
+        try:
+            return cls.model_validate(values)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            name = str(first["loc"][0]) if first["loc"] else ""
+            message = first["msg"].removeprefix("Value error, ")
+            raise InvalidWebSettings(f"setting {origin.get(name, name)}: {message}") from None

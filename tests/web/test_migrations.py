@@ -1,0 +1,67 @@
+"""The shipped migrations build exactly the schema the models describe, on every backend."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from fastapi import FastAPI
+from sqlalchemy import select, text
+
+from asyncmaturity.web.db import (
+    DatabaseError,
+    create_db_engine,
+    migrate,
+    session_factory,
+    site_secret,
+)
+from asyncmaturity.web.deps import WebContext
+from asyncmaturity.web.models import Base, SiteSetting
+
+
+def test_migrated_schema_matches_the_models(shared_app: FastAPI) -> None:
+    engine = shared_app.state.context.engine
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "compare_server_default": False}
+        )
+        differences = compare_metadata(context, Base.metadata)
+    assert differences == []
+
+
+def test_migrating_again_changes_nothing(shared_app: FastAPI) -> None:
+    engine = shared_app.state.context.engine
+    assert migrate(engine) == "0001"
+
+
+def test_the_secret_key_is_generated_once_and_kept(context: WebContext) -> None:
+    readers = context.readers
+    with readers() as db:
+        kept = db.scalars(select(SiteSetting.value)).all()
+    assert len(kept) == 1 and context.secret == kept[0].encode() and len(kept[0]) >= 48
+    assert site_secret(context.sessions, None) == context.secret
+    assert site_secret(context.sessions, "g" * 40) == b"g" * 40
+
+
+def test_an_unknown_revision_is_refused_with_advice(tmp_path: Path) -> None:
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'future.db'}")
+    try:
+        migrate(engine)
+        with session_factory(engine)() as db:
+            db.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+            db.commit()
+        with pytest.raises(DatabaseError, match=r"migration '9999'.*upgrade asyncmaturity"):
+            migrate(engine)
+    finally:
+        engine.dispose()
+
+
+def test_an_unreachable_database_is_a_clear_error() -> None:
+    engine = create_db_engine("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
+    try:
+        with pytest.raises(DatabaseError, match="cannot open the database"):
+            migrate(engine)
+    finally:
+        engine.dispose()
