@@ -51,8 +51,10 @@ def build_request_frame(ctx: EvidenceContext, roots: ir.Table) -> ir.Table:
     """Thread roots and tracker comments, with the columns of :data:`COLUMNS`."""
     chat = roots.select(*COLUMNS)
     comments = _tracker_comments(ctx)
-    combined = chat if comments is None else chat.union(comments.select(*COLUMNS))
-    return ctx.materialize("_am_requests", combined)
+    if comments is None:
+        # The roots frame is materialized already: a projection of it costs nothing to keep.
+        return chat
+    return ctx.materialize("_am_requests", chat.union(comments.select(*COLUMNS)))
 
 
 def _tracker_comments(ctx: EvidenceContext) -> ir.Table | None:
