@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asyncmaturity.await_rules import SIGNALS, signals, signals_sql
+from asyncmaturity.await_rules import MAX_SIGNAL_CHARS, SIGNALS, signals, signals_sql
 
 EVAL_DIR = Path(__file__).parent.parent / "benchmarks" / "await_eval"
 EVAL_SETS = ("messages.jsonl", "heldout.jsonl", "friction.jsonl")
@@ -255,3 +255,16 @@ def test_rule_quirks(text: str, signal: str, expected: bool) -> None:
 def test_quirks_get_the_same_signals_in_sql(con: duckdb.DuckDBPyConnection) -> None:
     items = [text for text, _, _ in QUIRKS]
     assert sql_signals(con, items) == [signals(text) for text in items]
+
+
+@pytest.mark.parametrize(
+    "ask_at", [MAX_SIGNAL_CHARS - 40, MAX_SIGNAL_CHARS - 5, MAX_SIGNAL_CHARS + 10]
+)
+def test_only_the_first_characters_are_read_in_python_and_sql(
+    con: duckdb.DuckDBPyConnection, ask_at: int
+) -> None:
+    # An ask that starts past the cap is not read; one cut by the cap is read as far as it goes.
+    text = "é" * ask_at + " @dana can you review #42 by Friday?"
+    found = signals(text)
+    assert sql_signals(con, [text]) == [found]
+    assert found["is_request"] is (ask_at + 30 < MAX_SIGNAL_CHARS)

@@ -458,7 +458,8 @@ def analyse(
     """Analyse one draft against AWAIT (rules in the module docstring).
 
     Whether each element is present is :func:`asyncmaturity.await_rules.signals`, the same
-    answer `ingest` stores for an archived message; this adds the evidence and the deadline.
+    answer `ingest` stores for an archived message; this adds the evidence and the deadline. Like
+    ingest, it reads the first `MAX_SIGNAL_CHARS` (2,000) characters of the draft.
 
     >>> analyse("@dana can you review #42 by Friday?").missing
     []
@@ -467,6 +468,7 @@ def analyse(
     sent = None
     if sent_at is not None:
         sent = sent_at.replace(tzinfo=zone) if sent_at.tzinfo is None else sent_at.astimezone(zone)
+    text = text[: rules.MAX_SIGNAL_CHARS]
     found = rules.signals(text)
     plain = rules.plain_text(text)
     window, deadline, notes = _window(plain, sent, end_of_day, zone)

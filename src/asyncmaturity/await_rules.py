@@ -497,12 +497,20 @@ def action_match(plain: str) -> re.Match[str] | None:
     return ACTION.search(without_mentions(asking_text(plain)))
 
 
+# Only the first characters of a message are read: a request states its ask up front, and the
+# tail of a long e-mail (signatures, disclaimers, pasted logs) would cost time and add noise.
+MAX_SIGNAL_CHARS = 2000
+
+
 def signals(text: str) -> dict[str, bool]:
     """Every signal of one message text, as the ingest's SQL computes it.
+
+    Only the first :data:`MAX_SIGNAL_CHARS` characters are read.
 
     >>> signals("@dana can you review #42 by Friday?")["await_window"]
     True
     """
+    text = text[:MAX_SIGNAL_CHARS]
     plain = plain_text(text)
     asking = asking_text(plain)
     clauses = without_mentions(asking)
@@ -539,9 +547,10 @@ def _names_sql(rx: Rx, expr: str, groups: int, exclude: frozenset[str], strip_do
 def signals_sql(text: str) -> str:
     """SELECT-list SQL for every signal of :data:`SIGNALS` over the SQL text expression `text`.
 
-    Self-contained (patterns are inlined as literals); a NULL text gives false everywhere.
+    Self-contained (patterns are inlined as literals); a NULL text gives false everywhere. Only
+    the first :data:`MAX_SIGNAL_CHARS` characters are read, as in :func:`signals`.
     """
-    raw = f"replace(coalesce({text}, ''), chr(11), ' ')"
+    raw = f"replace(left(coalesce({text}, ''), {MAX_SIGNAL_CHARS}), chr(11), ' ')"
     plain = URL.replace_sql(raw, " ")
     asking = NOT_ASKING.replace_sql(plain, " ")
     clauses = ANY_MENTION.replace_sql(asking, "\\1,")
