@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -27,16 +28,27 @@ START = datetime(2025, 12, 20, tzinfo=UTC)
 
 
 def brute_force_working_minutes(
-    start: datetime, end: datetime, zone: str, start_min: int, end_min: int, days: set[int]
+    start: datetime,
+    end: datetime,
+    zone: str,
+    start_min: int,
+    end_min: int,
+    days: set[int],
+    off: Collection[date] = (),
 ) -> int:
-    """Count, minute by minute, the minutes of [start, end) inside the local schedule."""
+    """Count, minute by minute, the minutes of [start, end) inside the local schedule and not on
+    a local date `off`."""
     tz = ZoneInfo(zone)
     count = 0
     moment = start
     while moment < end:
         local = moment.astimezone(tz)
         minute_of_day = local.hour * 60 + local.minute
-        if local.weekday() in days and start_min <= minute_of_day < end_min:
+        if (
+            local.weekday() in days
+            and start_min <= minute_of_day < end_min
+            and local.date() not in off
+        ):
             count += 1
         moment += timedelta(minutes=1)
     return count

@@ -9,19 +9,27 @@ Example::
     timezone: Europe/Berlin
     working_days: [mon, tue, wed, thu, fri]
     working_hours: {start: "09:00", end: "17:00"}
+    holidays:
+      - {date: 2026-12-25, name: Christmas Day}
+      - {date: 2026-11-26, name: Thanksgiving, timezone: America/Chicago}
     response_windows: {default: 24, dm: 8, urgent channel: 1}
+    request_windows: {normal: 24, urgent: 4}
     urgent_channels: [incidents]
     people:
       - id: alice@example.com
         timezone: America/Chicago
         working_hours: {start: "07:00", end: "15:00"}
+        out_of_office: [{start: 2026-08-03, end: 2026-08-14}]
     exclude: [deploy-bot@example.com]
     min_group_size: 5
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -29,6 +37,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from asyncmaturity.errors import InvalidCharter
+from asyncmaturity.store import normalize_identity
 from asyncmaturity.yamlfile import read_yaml
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -41,6 +50,9 @@ CONVERSATION_KINDS = (
     "issue tracker",
     "urgent channel",
 )
+# Urgencies of a request with a response window; an emergency is synchronous by definition.
+REQUEST_URGENCIES = ("normal", "urgent")
+DEFAULT_REQUEST_WINDOWS = {"normal": 24.0, "urgent": 4.0}
 DEFAULT_RECORD_SYSTEMS = (
     r"github\.com/[^/\s]+/[^/\s]+/(issues|pull|discussions)/\d+",
     r"gitlab\.[^/\s]+/.+/-/(issues|merge_requests)/\d+",
@@ -126,6 +138,43 @@ class FocusBlock(BaseModel):
         return WorkingHours(start=self.start, end=self.end)
 
 
+class Holiday(BaseModel):
+    """A public holiday: the whole `date` on each person's own clock, without working hours.
+
+    With `timezone` it is a regional holiday, for the people whose time zone is that one only.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    date: dt.date
+    name: str | None = None
+    timezone: str | None = None
+
+    _zone = field_validator("timezone")(lambda cls, v: v if v is None else _validate_zone(v))
+
+    def applies_in(self, zone: str) -> bool:
+        """Whether a person working in time zone `zone` has this holiday."""
+        return self.timezone is None or self.timezone == zone
+
+
+class OutOfOffice(BaseModel):
+    """A period away, from `start` to `end` inclusive, whole days on the person's own clock."""
+
+    model_config = ConfigDict(extra="forbid")
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> OutOfOffice:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+    def dates(self) -> Iterator[dt.date]:
+        """Every date of the period."""
+        for offset in range((self.end - self.start).days + 1):
+            yield self.start + dt.timedelta(days=offset)
+
+
 class PersonNorms(BaseModel):
     """Norms for one person, overriding the defaults; `id` is an e-mail address or a source user id."""
 
@@ -135,6 +184,7 @@ class PersonNorms(BaseModel):
     working_days: list[str] | None = None
     working_hours: WorkingHours | None = None
     team: str | None = None
+    out_of_office: list[OutOfOffice] = Field(default_factory=list)
 
     _zone = field_validator("timezone")(lambda cls, v: v if v is None else _validate_zone(v))
     _days = field_validator("working_days")(lambda cls, v: v if v is None else _validate_days(v))
@@ -156,11 +206,27 @@ class Charter(BaseModel):
         default_factory=WorkingHours,
         description="Daily working span in each person's local time, `{start: HH:MM, end: HH:MM}`.",
     )
+    holidays: list[Holiday] = Field(
+        default_factory=list,
+        description="Public holidays, `{date: YYYY-MM-DD, name: optional, timezone: optional}`: "
+        "each is the whole date on each person's own clock; with `timezone` it is a regional "
+        "holiday, for the people working in that IANA zone only. A holiday (like a person's "
+        "`out_of_office` day) has no working hours: no metric counts it as working time, a reply "
+        "it delays misses no window, and what a person sends or attends on it counts as neither "
+        "inside nor outside their hours (after-hours shares leave it out).",
+    )
     response_windows: dict[str, Annotated[float, Field(gt=0)]] = Field(
         default_factory=lambda: {"default": 24.0},
         description="Working hours within which a thread root should be answered, by conversation "
         "kind (`default`, `public channel`, `private channel`, `dm`, `group dm`, `mailing list`, "
         "`issue tracker`, `urgent channel`).",
+    )
+    request_windows: dict[str, Annotated[float, Field(gt=0)]] = Field(
+        default_factory=lambda: dict(DEFAULT_REQUEST_WINDOWS),
+        description="Working hours within which a request should be answered, by urgency "
+        "(`normal`, default 24; `urgent`, default 4), on the responder's schedule (holidays and "
+        "out-of-office days skipped). An `emergency` is synchronous by definition: it has no "
+        "window.",
     )
     urgent_channels: list[str] = Field(
         default_factory=list,
@@ -168,8 +234,10 @@ class Charter(BaseModel):
     )
     people: list[PersonNorms] = Field(
         default_factory=list,
-        description="Per-person `timezone`, `working_days`, `working_hours`, `team`, keyed by `id` "
-        "(an e-mail address or a source user id such as a Slack `U...` id).",
+        description="Per-person `timezone`, `working_days`, `working_hours`, `team` and "
+        "`out_of_office` periods (`[{start: YYYY-MM-DD, end: YYYY-MM-DD}]`, both days included, "
+        "whole days on the person's clock, treated like holidays), keyed by `id` (an e-mail "
+        "address or a source user id such as a Slack `U...` id).",
     )
     exclude: list[str] = Field(
         default_factory=list, description="People (e-mail or user id) left out of every metric."
@@ -209,6 +277,21 @@ class Charter(BaseModel):
             )
         return {"default": 24.0, **windows}
 
+    @field_validator("request_windows")
+    @classmethod
+    def _urgencies(cls, windows: dict[str, float]) -> dict[str, float]:
+        for urgency in windows:
+            if urgency == "emergency":
+                raise ValueError(
+                    "an emergency is synchronous by definition and has no response window; "
+                    "use " + " or ".join(REQUEST_URGENCIES)
+                )
+            if urgency not in REQUEST_URGENCIES:
+                raise ValueError(
+                    f"unknown urgency {urgency!r}; use " + " or ".join(REQUEST_URGENCIES)
+                )
+        return {**DEFAULT_REQUEST_WINDOWS, **windows}
+
     @field_validator("record_systems")
     @classmethod
     def _patterns(cls, patterns: list[str]) -> list[str]:
@@ -229,6 +312,93 @@ class Charter(BaseModel):
     def window_hours(self, kind: str) -> float:
         """Response window in working hours for a conversation kind."""
         return self.response_windows.get(kind, self.response_windows["default"])
+
+    def request_window_hours(self, urgency: str) -> float:
+        """Response window in working hours for a request of `urgency` (normal or urgent)."""
+        if urgency not in self.request_windows:
+            raise ValueError(f"no response window for urgency {urgency!r}")
+        return self.request_windows[urgency]
+
+    def norms_for(self, person_id: str) -> PersonNorms | None:
+        """The `people` entry naming `person_id` (compared as the store compares identities)."""
+        wanted = normalize_identity(person_id)
+        return next((p for p in self.people if normalize_identity(p.id) == wanted), None)
+
+    def schedule(
+        self, norms: PersonNorms | None = None, *, source_timezone: str | None = None
+    ) -> Schedule:
+        """A person's effective schedule: their own norms, else the source's time zone, else the
+        charter's defaults; days off are the holidays of their zone and their out-of-office days."""
+        zone = (norms.timezone if norms else None) or source_timezone or self.timezone
+        hours = (norms.working_hours if norms else None) or self.working_hours
+        days = (norms.working_days if norms else None) or self.working_days
+        days_off = {h.date for h in self.holidays if h.applies_in(zone)}
+        for period in norms.out_of_office if norms else ():
+            days_off.update(period.dates())
+        return Schedule(
+            timezone=zone,
+            working_days=frozenset(WEEKDAYS.index(d) for d in days),
+            start_s=hours.start_s,
+            end_s=hours.end_s,
+            days_off=frozenset(days_off),
+        )
+
+    def schedule_for(
+        self, person_id: str | None, *, source_timezone: str | None = None
+    ) -> Schedule:
+        """The effective schedule of the person the charter may name `person_id`."""
+        norms = self.norms_for(person_id) if person_id is not None else None
+        return self.schedule(norms, source_timezone=source_timezone)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """One person's working time: a daily local span on some weekdays, less their days off."""
+
+    timezone: str
+    working_days: frozenset[int]  # Monday 0
+    start_s: int  # seconds after local midnight
+    end_s: int
+    days_off: frozenset[dt.date] = frozenset()  # holidays and out-of-office dates, local
+
+    def works_on(self, day: dt.date) -> bool:
+        """Whether local date `day` has working hours."""
+        return day.weekday() in self.working_days and day not in self.days_off
+
+
+def due_at(sent_at: dt.datetime, hours: float, schedule: Schedule) -> dt.datetime:
+    """The first instant at which `hours` working hours of `schedule` have passed since `sent_at`.
+
+    Working time is counted on the person's local wall clock, as the metrics count it (see
+    :mod:`asyncmaturity.metrics.business`); days outside `working_days` and days off are skipped.
+    A naive `sent_at` is UTC; the result is an aware UTC datetime.
+
+    >>> s = Charter(holidays=[{"date": "2026-03-09"}]).schedule()
+    >>> due_at(dt.datetime(2026, 3, 6, 16, 0), 4, s)  # Friday 16:00, Monday a holiday
+    datetime.datetime(2026, 3, 10, 12, 0, tzinfo=datetime.timezone.utc)
+    """
+    if hours < 0:
+        raise ValueError(f"a window of {hours} hours is negative")
+    if not schedule.working_days:
+        raise ValueError("the schedule has no working day")
+    zone = ZoneInfo(schedule.timezone)
+    if sent_at.tzinfo is None:
+        sent_at = sent_at.replace(tzinfo=dt.UTC)
+    remaining = dt.timedelta(hours=hours)
+    if not remaining:
+        return sent_at.astimezone(dt.UTC)
+    moment = sent_at.astimezone(zone).replace(tzinfo=None)
+    day = moment.date()
+    while True:
+        midnight = dt.datetime.combine(day, dt.time())
+        if schedule.works_on(day):
+            begin = max(moment, midnight + dt.timedelta(seconds=schedule.start_s))
+            available = midnight + dt.timedelta(seconds=schedule.end_s) - begin
+            if remaining <= available:
+                return (begin + remaining).replace(tzinfo=zone).astimezone(dt.UTC)
+            if available > dt.timedelta(0):
+                remaining -= available
+        day += dt.timedelta(days=1)
 
 
 def load_charter(path: Path | str | None) -> Charter:

@@ -42,7 +42,7 @@ class Metric:
     id: str
     label: str
     unit: str  # count, share, seconds
-    frame: str  # "human", "roots", "meetings", "attendee_days" or "work_items"
+    frame: str  # "human", "roots", "meetings", "attendee_days", "work_items", "requests"
     definition: str
     aggregate: Aggregate
     parameters: tuple[str, ...] = ()
@@ -69,10 +69,21 @@ _HUMAN = (
     "user or Slackbot, nor excluded or listed as a bot in the charter."
 )
 _ROOT = "A thread root is a human message that is not a reply."
-_HOURS = (
+WORKING_HOURS_TEXT: str = (
     "Working hours come from the charter: by default Monday to Friday 09:00-17:00 in the "
-    "person's own time zone (the charter's, else the source's, else the charter default, UTC)."
+    "person's own time zone (the charter's, else the source's, else the charter default, UTC). "
+    "The charter's holidays (those of the person's zone) and the person's out-of-office days "
+    "are whole days on their own clock without working hours."
 )
+# The charter fields that decide a person's working time.
+SCHEDULE_PARAMETERS: tuple[str, ...] = (
+    "working_days",
+    "working_hours",
+    "timezone",
+    "people",
+    "holidays",
+)
+_HOURS = WORKING_HOURS_TEXT
 _FIRST = (
     "over roots answered by a human other than the root's author: seconds from the root to the "
     "first such reply (ties broken by message key)"
@@ -125,10 +136,13 @@ for metric in (
         "After-hours messages",
         "share",
         "human",
-        f"Share of human messages sent outside the author's working hours. {_HOURS}",
+        f"Share of human messages sent outside the author's working hours, over the messages "
+        f"not sent on a day off of the author: a message sent on their holiday or out-of-office "
+        f"day (their local date) is neither inside nor outside their hours and is left out of "
+        f"both the numerator and the denominator (it still counts as a human message). {_HOURS}",
         lambda t: t.after_hours.cast("float64").mean(),
         sample=Sample("mean", lambda t: t.after_hours),
-        parameters=("working_days", "working_hours", "timezone", "people"),
+        parameters=SCHEDULE_PARAMETERS,
         differs_from="Viva counts after-hours collaboration hours; this counts messages.",
         contract=True,
     ),
@@ -199,10 +213,11 @@ for metric in (
         "Time to first reply in working time (median)",
         "seconds",
         "roots",
-        f"Median, {_FIRST}, counting only the responder's working hours. {_HOURS}",
+        f"Median, {_FIRST}, counting only the responder's working hours (their days off count "
+        f"none). {_HOURS}",
         lambda t: t.business_latency_s.median(),
         sample=Sample("quantile", lambda t: t.business_latency_s, q=0.5),
-        parameters=("working_days", "working_hours", "timezone", "people"),
+        parameters=SCHEDULE_PARAMETERS,
         contract=True,
     ),
     Metric(
@@ -210,10 +225,11 @@ for metric in (
         "Time to first reply in working time (90th percentile)",
         "seconds",
         "roots",
-        f"90th percentile, {_FIRST}, counting only the responder's working hours. {_HOURS}",
+        f"90th percentile, {_FIRST}, counting only the responder's working hours (their days "
+        f"off count none). {_HOURS}",
         lambda t: t.business_latency_s.quantile(0.9),
         sample=Sample("quantile", lambda t: t.business_latency_s, q=0.9),
-        parameters=("working_days", "working_hours", "timezone", "people"),
+        parameters=SCHEDULE_PARAMETERS,
     ),
     Metric(
         "response.within_window_share",
@@ -222,10 +238,11 @@ for metric in (
         "roots",
         "Share of answered roots whose first reply came within the charter's response window "
         "for the conversation's kind (default 24 working hours), counted in the responder's "
-        "working time.",
+        "working time: the responder's holidays and out-of-office days count none, so a reply "
+        "they delay misses no window.",
         lambda t: t.within_window.cast("float64").mean(),
         sample=Sample("mean", lambda t: t.within_window),
-        parameters=("response_windows", "urgent_channels", "working_hours", "people"),
+        parameters=("response_windows", "urgent_channels", "working_hours", "people", "holidays"),
         contract=True,
     ),
     Metric(
@@ -293,4 +310,4 @@ from asyncmaturity.metrics.evidence_metrics import EVIDENCE_METRICS  # noqa: E40
 for metric in (*AWAIT_METRICS, *EVIDENCE_METRICS):
     register(metric)
 
-__all__ = ["METRICS", "Metric", "Sample", "register"]
+__all__ = ["METRICS", "SCHEDULE_PARAMETERS", "WORKING_HOURS_TEXT", "Metric", "Sample", "register"]

@@ -9,8 +9,8 @@ store holds no rows of its kind in the period: no evidence, so its metrics are u
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -18,7 +18,13 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from asyncmaturity.metrics.business import DAY_S, hour_of_week, is_working_time
+from asyncmaturity.metrics.business import (
+    DAY_S,
+    DaysOff,
+    hour_of_week,
+    is_working_time,
+    outside_hours,
+)
 from asyncmaturity.metrics.timezones import instant_seconds, offset_table, with_local_seconds
 
 FOCUS_BLOCK_S = 2 * 3600
@@ -50,6 +56,8 @@ class EvidenceContext:
     # The charter's protected time, on local clocks: (weekdays Monday 0, start_s, end_s) spans.
     focus_spans: tuple[tuple[frozenset[int], int, int], ...] = ()
     no_meeting_days: frozenset[int] = frozenset()
+    # Local dates off (holidays, out-of-office days) by the schedule's day-off profile.
+    days_off: Mapping[int, frozenset[date]] = field(default_factory=dict)
 
 
 def within_period(ts: ir.TimestampValue, ctx: EvidenceContext) -> ir.BooleanValue:
@@ -130,13 +138,16 @@ def build_meeting_frames(
         first = last = ctx.start or datetime(2000, 1, 1)
 
     zones = {str(ctx.defaults["tz"]), "UTC", *ctx.schedule.tz.to_pyarrow().to_pylist()}
-    offsets = ibis.memtable(
-        offset_table(zones, first.date() - timedelta(days=2), last.date() + timedelta(days=2))
-    )
+    low, high = first.date() - timedelta(days=2), last.date() + timedelta(days=2)
+    offsets = ibis.memtable(offset_table(zones, low, high))
+    period = _period_days(ctx, first, last)
+    # The attendee-day grid may reach beyond the meetings' own days: the lookup covers both.
+    days_off = DaysOff.over(ctx.days_off, min([low, *period[:1]]), max([high, *period[-1:]]))
     organized = _with_schedule(ctx, counted, "organizer_key")
     organized = with_local_seconds(
         organized, ts="start_at", zone="tz", offsets=offsets, out="organizer_local_s"
     )
+    organized, organizer_off = days_off.mark(organized, "organizer_local_s")
     lead_s = organized.m_start_s - instant_seconds(organized.booked_at)
     shared = ~organized.private
     meetings = organized.select(
@@ -154,8 +165,12 @@ def build_meeting_frames(
         has_agenda=ibis.cases((shared, organized.agenda), else_=ibis.null("boolean")),
         in_series=ibis.cases((shared, organized.recurring), else_=ibis.null("boolean")),
         ad_hoc=ibis.cases((shared, lead_s < AD_HOC_S), else_=ibis.null("boolean")),
+        # Null too on the organizer's day off: neither inside nor outside their hours.
         outside_hours=ibis.cases(
-            (shared, ~is_working_time(organized, organized.organizer_local_s)),
+            (
+                shared,
+                outside_hours(organized, organized.organizer_local_s, days_off=organizer_off),
+            ),
             else_=ibis.null("boolean"),
         ),
         # Booked at or after the start: the agenda had no lead time at all. (GREATEST skips a
@@ -200,16 +215,18 @@ def build_meeting_frames(
     )
     meetings = _with_meeting_conduct(ctx, meetings, organized, attendance)
     meetings = ctx.materialize("_am_meetings", meetings)
-    attendee_days, attended = _attendee_days(ctx, meetings, attendance, offsets, first, last)
-    # Each attendee's own clock and working hours decide whether the meeting is outside them.
+    attendee_days, attended = _attendee_days(ctx, meetings, attendance, offsets, days_off, period)
+    # Each attendee's own clock and working hours decide whether the meeting is outside them
+    # (neither, null, on the attendee's day off).
     local = _with_schedule(ctx, attended, "person_key")
     local = with_local_seconds(local, ts="start_at", zone="tz", offsets=offsets, out="local_s")
+    local, attendee_off = days_off.mark(local, "local_s")
     attended_frame = local.select(
         "person_key",
         "meeting_key",
         "start_at",
         "month",
-        outside_hours=~is_working_time(local, local.local_s),
+        outside_hours=outside_hours(local, local.local_s, days_off=attendee_off),
     )
     return meetings, attendee_days, ctx.materialize("_am_attended_hours", attended_frame)
 
@@ -331,11 +348,12 @@ def _attendee_days(
     meetings: ir.Table,
     attendance: ir.Table,
     offsets: ir.Table,
-    first: datetime,
-    last: datetime,
+    days_off: DaysOff,
+    period: list[date],
 ) -> tuple[ir.Table, ir.Table]:
     """One row per active attendee and period day (merged meeting and focus seconds), and the
-    attended (person, instance) rows it was computed from."""
+    attended (person, instance) rows it was computed from. A person's day off (holiday,
+    out-of-office) has no working window, like a weekend: no focus time."""
     bots = bot_keys(ctx)
     people = attendance.filter(
         not_in(attendance.person_key, ctx.excluded),
@@ -372,7 +390,7 @@ def _attendee_days(
     ).aggregate(meeting_s=attended.own_s.sum())
     per_month = attended.select(a_key=attended.person_key, a_month=attended.month).distinct()
 
-    days = ibis.memtable(pa.table({"day": pa.array(_period_days(ctx, first, last), pa.date32())}))
+    days = ibis.memtable(pa.table({"day": pa.array(period, pa.date32())}))
     active = attended.select(a_person=attended.person_key).distinct()
     grid = _with_schedule(ctx, active.cross_join(days), "a_person")
     day_at = grid.day.cast("timestamp")
@@ -382,9 +400,10 @@ def _attendee_days(
         day_index=day_index,
         window_start=day_index.cast("float64") * DAY_S + grid.start_s.cast("float64"),
     )
+    grid, off = days_off.mark(grid, "window_start")
     grid = grid.mutate(
         window_end=grid.window_start + grid.len_s.cast("float64"),
-        working=is_working_time(grid, grid.window_start),
+        working=is_working_time(grid, grid.window_start, days_off=off),
     )
     focus = _focus_inside_windows(ctx, attended, grid, offsets)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ibis
 
-from asyncmaturity.metrics import Metric, Sample
+from asyncmaturity.metrics import SCHEDULE_PARAMETERS, WORKING_HOURS_TEXT, Metric, Sample
 
 _COUNTED = (
     "A meeting instance counts when it starts in the period (--since/--until on its start), is "
@@ -30,10 +30,7 @@ _KEPT_FOR_CONTRACT = (
     "attendees or more and of a single attendee; this contract figure keeps them (the calendar's "
     "whole volume, not time spent together)."
 )
-_HOURS = (
-    "Working hours come from the charter: by default Monday to Friday 09:00-17:00 in the "
-    "person's own time zone (the charter's, else the source's, else the charter default, UTC)."
-)
+_HOURS = WORKING_HOURS_TEXT
 _ITEMS = (
     "Work items are issues and pull/merge requests created in the period (--since/--until on "
     "their creation); items authored by people the charter excludes are left out."
@@ -42,7 +39,7 @@ _BOTS = (
     "Bots: people a source flags as bots (a login ending in [bot], an app) or the charter lists "
     "in bots; the charter's excluded people count as no one."
 )
-_SCHEDULE = ("working_days", "working_hours", "timezone", "people")
+_SCHEDULE = SCHEDULE_PARAMETERS
 
 # Viva Insights' meeting types: (value of the frame's meeting_type, id part, label, rule).
 _MEETING_TYPES = (
@@ -121,7 +118,8 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         "attendee_days",
         f"Hours in blocks of at least 2 h free of attended meetings inside each active "
         f"attendee's working hours, per active attendee per week; each working day of the "
-        f"period is taken as that date in the person's own time zone. {_HOURS} The meetings "
+        f"period is taken as that date in the person's own time zone, and a day off (holiday, "
+        f"out-of-office) has no focus time, like a weekend. {_HOURS} The meetings "
         f"(Viva Insights' set), active attendees and weeks are those of "
         f"meetings.hours_per_person_week.",
         lambda t: t.focus_s.mean() * 7 / 3600,
@@ -169,7 +167,8 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         "meetings",
         f"Share, {_SHARED}, that start outside the organizer's working hours (the organizer's "
         f"charter schedule in their time zone; the charter's default schedule when the "
-        f"organizer is unknown). {_HOURS} {_COUNTED}",
+        f"organizer is unknown); instances starting on a day off of the organizer (on their "
+        f"clock) are neither and left out. {_HOURS} {_COUNTED}",
         lambda t: t.outside_hours.cast("float64").mean(),
         sample=Sample("mean", lambda t: t.outside_hours, day="start_at"),
         parameters=_SCHEDULE,
@@ -196,7 +195,8 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         "share",
         "attended",
         f"Over attended (person, instance) pairs of Viva's set: the share whose start falls "
-        f"outside that attendee's own working hours, on their own clock. {_VIVA_SET} {_HOURS}",
+        f"outside that attendee's own working hours, on their own clock; pairs on a day off of "
+        f"the attendee are neither and left out. {_VIVA_SET} {_HOURS}",
         lambda t: t.outside_hours.cast("float64").mean(),
         sample=Sample("mean", lambda t: t.outside_hours, day="start_at"),
         parameters=_SCHEDULE,

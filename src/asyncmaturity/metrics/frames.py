@@ -17,8 +17,13 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from asyncmaturity.charter import WEEKDAYS, Charter
-from asyncmaturity.metrics.business import business_seconds, is_working_time
+from asyncmaturity.charter import WEEKDAYS, Charter, Schedule
+from asyncmaturity.metrics.business import (
+    PROFILE_COLUMN,
+    DaysOff,
+    business_seconds,
+    outside_hours,
+)
 from asyncmaturity.metrics.evidence_frames import (
     EvidenceContext,
     build_meeting_frames,
@@ -92,45 +97,69 @@ def _keys_for(store: EvidenceStore, ids: list[str]) -> tuple[dict[str, str], lis
     return mapping, [raw for raw in ids if raw not in mapping]
 
 
-def _schedule_table(store: EvidenceStore, charter: Charter) -> tuple[pa.Table, list[str]]:
-    """Effective time zone and working hours of every person (charter > source > default)."""
+@dataclass(frozen=True)
+class Schedules:
+    """Every person's effective schedule, as the frames join it."""
+
+    table: pa.Table  # person_key, person_id, tz, start_s, len_s, w0..w6 (+ x_profile)
+    defaults: dict[str, Any]  # the schedule of a person the store does not know
+    # Dates off (holidays, out-of-office days) by profile; empty when the charter has none, and
+    # then no frame joins anything for them.
+    days_off: dict[int, frozenset[date]]
+    unmatched: list[str]  # charter `people` ids the store does not know
+
+
+NO_PROFILE = -1  # the PROFILE_COLUMN of a person without days off
+
+
+def _schedule_columns(schedule: Schedule, profiles: dict[frozenset[date], int]) -> dict[str, Any]:
+    columns: dict[str, Any] = {
+        "tz": schedule.timezone,
+        "start_s": schedule.start_s,
+        "len_s": schedule.end_s - schedule.start_s,
+        **{f"w{d}": int(d in schedule.working_days) for d in range(7)},
+    }
+    if schedule.days_off:
+        columns[PROFILE_COLUMN] = profiles.setdefault(schedule.days_off, len(profiles))
+    return columns
+
+
+def _schedules(store: EvidenceStore, charter: Charter) -> Schedules:
+    """Effective time zone, working hours and days off of every person (charter > source >
+    default); people with the same dates off share a day-off profile."""
     people = store.con.execute(
         "SELECT DISTINCT ON (person_key) person_key, tz FROM people"
     ).fetchall()
     overrides, unmatched = _keys_for(store, [p.id for p in charter.people])
     by_key = {overrides[p.id]: p for p in charter.people if p.id in overrides}
-    default_days = set(charter.working_days)
-    columns: dict[str, list[Any]] = {
-        name: [] for name in ("person_key", "person_id", "tz", "start_s", "len_s")
-    }
-    for d in range(7):
-        columns[f"w{d}"] = []
-    for person_key, tz in people:
-        norms = by_key.get(person_key)
-        hours = (norms.working_hours if norms else None) or charter.working_hours
-        days = set((norms.working_days if norms else None) or default_days)
-        columns["person_key"].append(person_key)
-        # A dense integer per person: distinct counts over ints are far cheaper than over keys.
-        columns["person_id"].append(len(columns["person_id"]))
-        columns["tz"].append((norms.timezone if norms else None) or tz or charter.timezone)
-        columns["start_s"].append(hours.start_s)
-        columns["len_s"].append(hours.end_s - hours.start_s)
-        for d, name in enumerate(WEEKDAYS):
-            columns[f"w{d}"].append(int(name in days))
-    schema = pa.schema(
-        [("person_key", pa.string()), ("person_id", pa.int64()), ("tz", pa.string())]
-        + [(n, pa.int64()) for n in ("start_s", "len_s", *(f"w{d}" for d in range(7)))]
+    profiles: dict[frozenset[date], int] = {}
+    rows = [
+        {
+            "person_key": person_key,
+            # A dense integer per person: distinct counts over ints are far cheaper than over keys.
+            "person_id": index,
+            **_schedule_columns(
+                charter.schedule(by_key.get(person_key), source_timezone=tz), profiles
+            ),
+        }
+        for index, (person_key, tz) in enumerate(people)
+    ]
+    defaults = _schedule_columns(charter.schedule(), profiles)
+    names = [("person_key", pa.string()), ("person_id", pa.int64()), ("tz", pa.string())]
+    names += [(n, pa.int64()) for n in ("start_s", "len_s", *(f"w{d}" for d in range(7)))]
+    if profiles:
+        names.append((PROFILE_COLUMN, pa.int64()))
+        defaults.setdefault(PROFILE_COLUMN, NO_PROFILE)
+        for row in rows:
+            row.setdefault(PROFILE_COLUMN, NO_PROFILE)
+    schema = pa.schema(names)
+    table = pa.Table.from_pylist(rows, schema=schema) if rows else schema.empty_table()
+    return Schedules(
+        table=table,
+        defaults=defaults,
+        days_off={profile: dates for dates, profile in profiles.items()},
+        unmatched=unmatched,
     )
-    return pa.table(columns, schema=schema), unmatched
-
-
-def _default_schedule(charter: Charter) -> dict[str, Any]:
-    return {
-        "tz": charter.timezone,
-        "start_s": charter.working_hours.start_s,
-        "len_s": charter.working_hours.end_s - charter.working_hours.start_s,
-        **{f"w{d}": int(name in charter.working_days) for d, name in enumerate(WEEKDAYS)},
-    }
 
 
 def period_bounds(
@@ -217,9 +246,9 @@ def build_frames(
     ).distinct(on="c_key", keep="first")
     human = human.join(conv, human.conversation_key == conv.c_key).drop("c_key", "conversation_key")
 
-    schedule_arrow, unmatched_people = _schedule_table(store, charter)
-    schedule = ibis.memtable(schedule_arrow).rename(s_key="person_key")
-    defaults = _default_schedule(charter)
+    schedules = _schedules(store, charter)
+    schedule = ibis.memtable(schedules.table).rename(s_key="person_key")
+    defaults = schedules.defaults
 
     def with_schedule(table: ir.Table, person: str) -> ir.Table:
         joined = table.left_join(schedule, table[person] == schedule.s_key)
@@ -232,10 +261,11 @@ def build_frames(
         sent_s=instant_seconds(human.sent_at), month=human.sent_at.strftime("%Y-%m")
     )
 
-    zones = {charter.timezone, "UTC", *schedule_arrow.column("tz").to_pylist()}
+    zones = {charter.timezone, "UTC", *schedules.table.column("tz").to_pylist()}
     low = (first or datetime(2000, 1, 1)).date() - timedelta(days=2)
     high = (last or datetime(2000, 1, 1)).date() + timedelta(days=2)
     offsets = ibis.memtable(offset_table(zones, low, high))
+    days_off = DaysOff.over(schedules.days_off, low, high)
 
     human = with_local_seconds(human, ts="sent_at", zone="tz", offsets=offsets, out="zone_s")
     # An e-mail's local time is the offset in its own Date header, not its author's zone.
@@ -245,7 +275,11 @@ def build_frames(
             else_=human.zone_s,
         )
     ).drop("zone_s")
-    human = human.mutate(after_hours=~is_working_time(human, human.local_s))
+    # On the author's day off a message is neither inside nor outside their hours (null).
+    human, off = days_off.mark(human, "local_s")
+    human = human.mutate(after_hours=outside_hours(human, human.local_s, days_off=off)).drop(
+        *DaysOff.columns(off)
+    )
     # Every scope of every metric reads these frames: compute them once, not once per query.
     # Schedules stay out (they are per person, not per message) and rejoin the first replies.
     human = _materialize(store, con, "_am_human", human.drop(*defaults))
@@ -301,11 +335,14 @@ def build_frames(
             else_=first_replies.f_zone_s,
         )
     )
+    # The responder's days off count no working time between the two instants.
+    first_replies, r_off = days_off.mark(first_replies, "r_local_s", "r_d_")
+    first_replies, f_off = days_off.mark(first_replies, "f_local_s", "f_d_")
     first_replies = first_replies.select(
         fr_key=first_replies.f_key,
         latency_s=first_replies.r_sent_s - first_replies.f_s,
-        business_latency_s=business_seconds(first_replies, first_replies.r_local_s)
-        - business_seconds(first_replies, first_replies.f_local_s),
+        business_latency_s=business_seconds(first_replies, first_replies.r_local_s, days_off=r_off)
+        - business_seconds(first_replies, first_replies.f_local_s, days_off=f_off),
     )
     roots = roots.left_join(first_replies, roots.message_key == first_replies.fr_key).drop("fr_key")
     window_s = _window_seconds(roots.conversation_kind, charter)
@@ -329,6 +366,7 @@ def build_frames(
         materialize=lambda name, expr: _materialize(store, con, name, expr),
         focus_spans=charter.focus_spans(),
         no_meeting_days=frozenset(WEEKDAYS.index(d) for d in charter.no_meeting_days),
+        days_off=schedules.days_off,
     )
     meetings, attendee_days, attended = build_meeting_frames(evidence)
     requests = build_request_frame(evidence, roots)
@@ -338,7 +376,7 @@ def build_frames(
         charter=charter,
         first=first,
         last=last,
-        unmatched_charter_ids=sorted({*unmatched_excluded, *unmatched_bots, *unmatched_people}),
+        unmatched_charter_ids=sorted({*unmatched_excluded, *unmatched_bots, *schedules.unmatched}),
         meetings=meetings,
         attendee_days=attendee_days,
         work_items=build_work_frame(evidence),
