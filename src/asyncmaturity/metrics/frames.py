@@ -394,38 +394,40 @@ def with_thread_conduct(roots: ir.Table, human: ir.Table) -> ir.Table:
     * ``moved``: a message of the thread (the root or a reply) asks to move to a call or DM;
     * ``clarified``: someone other than the root's author asked back what was meant;
     * ``nudged``: the root's author chased (a nudge) before anyone else had replied;
-    * ``switches``: changes of speaker between consecutive human messages of the thread (its
-      root included), in time order; ``ping_pong`` when more than :data:`PING_PONG_SWITCHES`.
+    * ``switches``: changes of speaker between consecutive human messages of the thread, the
+      root first and its replies in time order; ``ping_pong`` when more than
+      :data:`PING_PONG_SWITCHES`.
 
     Null where the store holds no signals for the root (ingested before schema 3).
     """
-    members = human.select(
-        t_root=human.thread_root_key,
-        t_key=human.message_key,
-        t_author=human.author_key,
-        t_s=human.sent_s,
-        t_sync=human.sync_request,
-        t_clar=human.clarification,
-        t_nudge=human.nudge,
+    # Replies only: the root's own signals are on its row, and its author is the speaker the
+    # first reply follows. Most roots have no reply, so this keeps the window small.
+    replies = human.filter(human.is_reply & human.thread_root_key.notnull())
+    replies = replies.select(
+        t_root=replies.thread_root_key,
+        t_key=replies.message_key,
+        t_author=replies.author_key,
+        t_s=replies.sent_s,
+        t_sync=replies.sync_request,
+        t_clar=replies.clarification,
+        t_nudge=replies.nudge,
     )
-    members = members.filter(members.t_root.notnull())
-    order = ibis.window(group_by=members.t_root, order_by=[members.t_s, members.t_key])
-    members = members.mutate(t_previous=members.t_author.lag().over(order))
+    order = ibis.window(group_by=replies.t_root, order_by=[replies.t_s, replies.t_key])
+    replies = replies.mutate(t_previous=replies.t_author.lag().over(order))
     starts = roots.select(
         s_key=roots.message_key,
         s_author=roots.author_key,
         s_first=roots.sent_s + roots.latency_s,
     )
-    joined = members.join(starts, members.t_root == starts.s_key)
+    joined = replies.join(starts, replies.t_root == starts.s_key)
     by_other = joined.t_author != joined.s_author
     before_answer = joined.s_first.isnull() | (joined.t_s < joined.s_first)
+    previous = joined.t_previous.coalesce(joined.s_author)
     conduct = joined.group_by(c_key=joined.t_root).aggregate(
         moved=joined.t_sync.any(),
         clarified=(joined.t_clar & by_other).any(),
-        nudged=(joined.t_nudge & ~by_other & (joined.t_key != joined.s_key) & before_answer).any(),
-        switches=(joined.t_previous.notnull() & (joined.t_previous != joined.t_author))
-        .cast("int64")
-        .sum(),
+        nudged=(joined.t_nudge & ~by_other & before_answer).any(),
+        switches=(previous != joined.t_author).cast("int64").sum(),
     )
     roots = roots.left_join(conduct, roots.message_key == conduct.c_key).drop("c_key")
     known = roots.is_request.notnull()
