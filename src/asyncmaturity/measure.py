@@ -22,6 +22,8 @@ from asyncmaturity import __version__
 from asyncmaturity.charter import Charter
 from asyncmaturity.metrics import METRICS, Metric
 from asyncmaturity.metrics.frames import SCOPES, Frames, build_frames
+from asyncmaturity.metrics.ledger_metrics import FRAME as LEDGER_FRAME
+from asyncmaturity.metrics.ledger_metrics import build_ledger_frame
 from asyncmaturity.store import EvidenceStore
 
 Value = float | int | None
@@ -87,6 +89,7 @@ FAMILIES = {
     "attended": "meetings",
     "work_items": "work",
     "requests": "requests",
+    LEDGER_FRAME: "ledger",
 }
 # The frame that counts a family's people in a group, for the minimum group size.
 PEOPLE: dict[str, Callable[[ir.Table], ir.Scalar]] = {
@@ -94,7 +97,24 @@ PEOPLE: dict[str, Callable[[ir.Table], ir.Scalar]] = {
     "attendee_days": lambda t: t.person_key.nunique(where=t.active_in_month),
     "work_items": lambda t: t.author_key.nunique(where=~t.author_is_bot),
     "requests": lambda t: t.author_key.nunique(),
+    LEDGER_FRAME: lambda t: t.author_key.nunique(),
 }
+# Frames built here rather than in build_frames, from the frames it built (family -> builder),
+# only when a chosen metric reads them.
+EXTRA_FRAMES: dict[str, Callable[[Frames], ir.Table | None]] = {
+    LEDGER_FRAME: build_ledger_frame,
+}
+
+
+def frame_tables(frames: Frames, families: set[str]) -> dict[str, ir.Table]:
+    """Every frame with evidence, :data:`EXTRA_FRAMES` included where `families` want them."""
+    tables = frames.tables()
+    for name, build in EXTRA_FRAMES.items():
+        if FAMILIES[name] in families:
+            extra = build(frames)
+            if extra is not None:
+                tables[name] = extra
+    return tables
 
 
 def _aggregate(
@@ -130,11 +150,12 @@ def compute(
     scopes: dict[str, dict[str, dict[str, Value]]] = {}
     suppressed: dict[str, int] = {}
     minimum = frames.charter.min_group_size
+    tables = frame_tables(frames, wanted)
     for scope, by in SCOPES.items():
         groups: dict[str, dict[str, Value]] = {}
         present: dict[str, set[str]] = {}
         people: dict[tuple[str, str], int] = {}
-        for frame_name, frame in frames.tables().items():
+        for frame_name, frame in tables.items():
             if not set(by) <= set(frame.columns):
                 continue
             family = FAMILIES[frame_name]

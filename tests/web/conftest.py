@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from glob import glob
 from pathlib import Path
 
@@ -22,12 +23,29 @@ from fastapi.testclient import TestClient
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from asyncmaturity.decision_records import DecisionRecord
 from asyncmaturity.web import WebSettings, create_app
 from asyncmaturity.web.deps import CSRF_HEADER, SESSION_COOKIE, WebContext
-from asyncmaturity.web.models import Base, Campaign, Membership, Role, SiteSetting, Team, User
-from asyncmaturity.web.services import accounts, campaigns
+from asyncmaturity.web.models import (
+    Base,
+    Campaign,
+    Decision,
+    EvidenceJob,
+    LedgerRequest,
+    Membership,
+    Role,
+    SiteSetting,
+    Team,
+    User,
+    utcnow,
+)
+from asyncmaturity.web.services import accounts, campaigns, decisions, ledger
 
 PASSWORD = "correct horse battery"
+# Titles of team A's ledger request and decision: another team must never see them.
+LEDGER_SECRETS = ("Alpha secret pricing request", "Alpha secret storage decision")
+# The file name of team A's upload job: another team must never see it.
+UPLOAD_SECRET = "alpha-secret-export.zip"
 
 
 def settings_for(database_url: str, **overrides: object) -> WebSettings:
@@ -150,10 +168,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 
 @pytest.fixture(scope="session")
-def shared_app(database_url: str) -> Iterator[FastAPI]:
-    """One migrated app per backend for the whole session (tests wipe their rows after them)."""
-    app = create_app(settings_for(database_url))
+def shared_app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
+    """One migrated app per backend for the whole session (tests wipe their rows after them);
+    its evidence stores and uploads go to a temporary folder."""
+    app = create_app(settings_for(database_url, data_dir=tmp_path_factory.mktemp("data")))
     yield app
+    app.state.jobs.shutdown()
     app.state.context.engine.dispose()
 
 
@@ -236,6 +256,63 @@ class Factory:
             )
             db.commit()
             return campaign
+
+    def request(
+        self,
+        team: Team,
+        requester: User,
+        owner: User,
+        *,
+        title: str = LEDGER_SECRETS[0],
+        urgency: str = "normal",
+        now: datetime | None = None,
+    ) -> LedgerRequest:
+        """A ledger request of `requester` to `owner` in `team`, made at `now` (default: now)."""
+        with self.context.sessions() as db:
+            stored = db.get(Team, team.id)
+            assert stored is not None
+            draft = ledger.RequestDraft(
+                title=title, action="Approve the new tiers", urgency=urgency, owner_id=owner.id
+            )
+            request = ledger.create_request(
+                db, team=stored, requester=requester, draft=draft, now=now or utcnow()
+            )
+            db.commit()
+            return request
+
+    def ledger_entries(
+        self, team: Team, requester: User, *, owner: User
+    ) -> tuple[LedgerRequest, Decision]:
+        """A ledger request of `requester` to `owner` and a decision record, in `team`."""
+        request = self.request(team, requester, owner)
+        with self.context.sessions() as db:
+            stored = db.get(Team, team.id)
+            assert stored is not None
+            decision = decisions.create_decision(
+                db,
+                team=stored,
+                proposer=requester,
+                record=DecisionRecord(title=LEDGER_SECRETS[1], status="accepted"),
+                now=utcnow(),
+            )
+            db.commit()
+            return request, decision
+
+    def job(self, team: Team, user: User, *, status: str = "failed") -> EvidenceJob:
+        """An ingest job of `team` (a failed one by default), straight into the table."""
+        with self.context.sessions() as db:
+            job = EvidenceJob(
+                team_id=team.id,
+                kind="ingest",
+                status=status,
+                created_by=user.id,
+                input_name=UPLOAD_SECRET,
+                summary={},
+                error="cannot tell the export type" if status == "failed" else None,
+            )
+            db.add(job)
+            db.commit()
+            return job
 
     def client(self, user: User, *, csrf: bool = True) -> TestClient:
         """A client logged in as `user`; with `csrf`, it sends the session's token on every call."""

@@ -19,7 +19,7 @@ from starlette.routing import Mount, Route
 from asyncmaturity.web.deps import CSRF_FIELD, SCOPE_RESOLVERS
 from asyncmaturity.web.services import accounts
 
-from .conftest import Factory, World
+from .conftest import LEDGER_SECRETS, UPLOAD_SECRET, Factory, World
 
 # Reachable without a login, on purpose; each says why.
 PUBLIC = {
@@ -107,11 +107,16 @@ def path_values(world: World, make: Factory) -> dict[str, str]:
             db, team=team_a, email="new@a.example", role="member", hours=1
         )
         db.commit()
+    request, decision = make.ledger_entries(world.team_a, world.member_a, owner=world.admin_a)
+    job = make.job(world.team_a, world.admin_a)
     return {
         "team_id": str(world.team_a.id),
         "campaign_id": str(world.campaign_a.id),
         "share_token": world.campaign_a.share_token,
         "token": token,
+        "request_id": str(request.id),
+        "number": str(decision.number),
+        "job_id": str(job.id),
     }
 
 
@@ -150,6 +155,9 @@ def test_another_team_never_sees_or_changes_team_a(
         world.admin_a.email,
         world.member_a.email,
         "new@a.example",
+        LEDGER_SECRETS[0],
+        LEDGER_SECRETS[1],
+        UPLOAD_SECRET,
     ]
     scoped = set(SCOPE_RESOLVERS)
     for call in route_calls(app):

@@ -1,8 +1,10 @@
 """Page tests in headless Chromium (Debian's, driven by Playwright) against a live server: log in
-from a share link, answer, save, come back, finish and submit; a team admin starts a campaign."""
+from a share link, answer, save, come back, finish and submit; a team admin starts a campaign; a
+member adds a ledger request that its owner answers."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -119,3 +121,39 @@ def test_an_admin_sees_results_starts_a_campaign_and_shares_its_link(
     assert "Complete." in page.inner_text("#lint-result")
     page.click("button:has-text('Log out')")
     page.wait_for_url("**/login")
+
+
+def test_a_member_asks_the_owner_answers_and_the_ledger_shows_it(page: Any, world: World) -> None:
+    page.goto("/")
+    _log_in(page, world.member_a.email)
+    page.click(f"text={world.team_a.name}")
+    page.click("#ledger-links >> text=Request ledger")
+    create = "form[method=post][action$='/ledger']"
+    page.fill(f"{create} input[name=title]", "Pricing tiers sign-off")
+    page.select_option(f"{create} select[name=owner]", label=world.admin_a.email)
+    page.fill(f"{create} textarea[name=action]", "Approve the three new pricing tiers")
+    page.fill(f"{create} textarea[name=information]", "Numbers: https://docs.google.com/d/7")
+    page.click("button:has-text('Check')")
+    assert "Complete." in page.inner_text("#await-check")
+    page.click("button:has-text('Add request')")
+    page.wait_for_selector("#status:has-text('open')")
+    request_url = page.url
+    due = page.inner_text("#due")
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC", due), due
+
+    page.click("text=Request ledger")
+    row = page.locator("#requests tbody tr", has_text="Pricing tiers sign-off")
+    assert row.locator("td.due").inner_text() == due
+    assert row.get_attribute("data-status") == "open"
+    page.click("button:has-text('Log out')")
+    page.wait_for_url("**/login")
+
+    _log_in(page, world.admin_a.email)
+    page.goto(request_url)
+    page.fill("textarea[name=body]", "Approved, go ahead.")
+    page.click("button:has-text('Reply')")
+    page.wait_for_selector("#status:has-text('answered')")
+    assert "Approved, go ahead." in page.inner_text("#replies")
+    page.click("text=Request ledger")
+    answered = page.locator("#requests tbody tr", has_text="Pricing tiers sign-off")
+    assert answered.get_attribute("data-status") == "answered"

@@ -31,6 +31,9 @@ def test_every_api_route_answers_errors_in_the_one_shape(
         "campaign_id": "999999",
         "share_token": "x" * 43,
         "token": "nope",
+        "request_id": "999999",
+        "number": "999999",
+        "job_id": "999999",
     }
     checked = 0
     for call in route_calls(app):

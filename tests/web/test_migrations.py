@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from fastapi import FastAPI
@@ -12,13 +13,14 @@ from sqlalchemy import select, text
 
 from asyncmaturity.web.db import (
     DatabaseError,
+    alembic_config,
     create_db_engine,
     migrate,
     session_factory,
     site_secret,
 )
 from asyncmaturity.web.deps import WebContext
-from asyncmaturity.web.models import Base, SiteSetting
+from asyncmaturity.web.models import Base, Decision, SiteSetting, Team
 
 
 def test_migrated_schema_matches_the_models(shared_app: FastAPI) -> None:
@@ -33,7 +35,7 @@ def test_migrated_schema_matches_the_models(shared_app: FastAPI) -> None:
 
 def test_migrating_again_changes_nothing(shared_app: FastAPI) -> None:
     engine = shared_app.state.context.engine
-    assert migrate(engine) == "0001"
+    assert migrate(engine) == "0003"
 
 
 def test_the_secret_key_is_generated_once_and_kept(context: WebContext) -> None:
@@ -63,5 +65,23 @@ def test_an_unreachable_database_is_a_clear_error() -> None:
     try:
         with pytest.raises(DatabaseError, match="cannot open the database"):
             migrate(engine)
+    finally:
+        engine.dispose()
+
+
+def test_a_database_of_the_first_release_gets_the_ledger_tables(tmp_path: Path) -> None:
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    try:
+        command.upgrade(alembic_config(engine), "0001")
+        with session_factory(engine)() as db:
+            db.add(Team(name="Kept"))
+            db.commit()
+        assert migrate(engine) == "0001"
+        with session_factory(engine)() as db:
+            team = db.scalar(select(Team))
+            assert team is not None and team.name == "Kept"
+            db.add(Decision(team_id=team.id, number=1, title="Use the ledger"))
+            db.commit()
+            assert db.scalar(select(Decision.title)) == "Use the ledger"
     finally:
         engine.dispose()

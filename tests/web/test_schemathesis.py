@@ -43,10 +43,14 @@ def test_no_generated_request_makes_a_server_error(
         token, session = accounts.open_session(db, user=admin, hours=1)
         db.commit()
     headers = {"Cookie": f"{SESSION_COOKIE}={token}", CSRF_HEADER: session.csrf_token}
+    request, decision = make.ledger_entries(world.team_a, world.member_a, owner=world.admin_a)
     real = {
         "team_id": world.team_a.id,
         "campaign_id": world.campaign_a.id,
         "share_token": world.campaign_a.share_token,
+        "request_id": request.id,
+        "number": decision.number,
+        "job_id": make.job(world.team_a, world.admin_a).id,
     }
     checks = [
         not_a_server_error,

@@ -42,7 +42,7 @@ class Metric:
     id: str
     label: str
     unit: str  # count, share, seconds
-    frame: str  # "human", "roots", "meetings", "attendee_days", "work_items", "requests"
+    frame: str  # "human", "roots", "meetings", "attendee_days", "work_items", "requests", "ledger"
     definition: str
     aggregate: Aggregate
     parameters: tuple[str, ...] = ()
@@ -302,12 +302,13 @@ for metric in (
 ):
     register(metric)
 
-# After the chat metrics, so the listing order is chat, AWAIT, meetings, work; these modules read
+# After the chat metrics, so the listing order is chat, AWAIT, meetings, work, ledger; these modules read
 # Metric and Sample from this one, hence the late imports.
 from asyncmaturity.metrics.await_metrics import AWAIT_METRICS  # noqa: E402
 from asyncmaturity.metrics.evidence_metrics import EVIDENCE_METRICS  # noqa: E402
+from asyncmaturity.metrics.ledger_metrics import LEDGER_METRICS  # noqa: E402
 
-for metric in (*AWAIT_METRICS, *EVIDENCE_METRICS):
+for metric in (*AWAIT_METRICS, *EVIDENCE_METRICS, *LEDGER_METRICS):
     register(metric)
 
 __all__ = ["METRICS", "SCHEDULE_PARAMETERS", "WORKING_HOURS_TEXT", "Metric", "Sample", "register"]

@@ -93,13 +93,14 @@ def _register_builtins() -> None:
     from asyncmaturity.sources.gitlab import GitLabSource
     from asyncmaturity.sources.ical import IcalSource
     from asyncmaturity.sources.jira import JiraSource
+    from asyncmaturity.sources.ledger import LedgerSource
     from asyncmaturity.sources.mail import MaildirSource, MboxSource
     from asyncmaturity.sources.mattermost import MattermostSource
     from asyncmaturity.sources.slack import SlackSource
     from asyncmaturity.sources.teams import TeamsSource
     from asyncmaturity.sources.zulip import ZulipSource
 
-    # Listing order: chat, e-mail, calendars, trackers.
+    # Listing order: chat, e-mail, calendars, trackers, the web app's ledger.
     for source in (
         SlackSource(),
         MattermostSource(),
@@ -111,6 +112,7 @@ def _register_builtins() -> None:
         GitHubSource(),
         GitLabSource(),
         JiraSource(),
+        LedgerSource(),
     ):
         register(source)
 

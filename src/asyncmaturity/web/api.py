@@ -60,7 +60,7 @@ from asyncmaturity.web.schemas import (
 from asyncmaturity.web.services import accounts, campaigns
 
 API_PREFIX = "/api/v1"
-_ERRORS: dict[int | str, dict[str, Any]] = {
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": description}
     for status, description in (
         (401, "Not logged in"),
@@ -72,7 +72,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     )
 }
 
-router = APIRouter(prefix=API_PREFIX, responses=_ERRORS)
+router = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
 
 
 @router.get("/health", tags=["service"])

@@ -8,11 +8,13 @@ Example::
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from urllib.parse import quote
 
+import anyio.to_thread
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -22,11 +24,22 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from asyncmaturity import __version__
 from asyncmaturity.errors import AsyncMaturityError
-from asyncmaturity.web import api, pages
+from asyncmaturity.web import (
+    api,
+    api_charter,
+    api_dashboard,
+    api_ledger,
+    pages,
+    pages_charter,
+    pages_dashboard,
+    pages_ledger,
+)
 from asyncmaturity.web.db import create_db_engine, migrate, session_factory, site_secret
 from asyncmaturity.web.deps import WebContext
 from asyncmaturity.web.errors import PayloadTooLarge, error_status_and_code
 from asyncmaturity.web.security import Passwords
+from asyncmaturity.web.services.escalation import escalate_due
+from asyncmaturity.web.services.jobs import JobRunner, fail_stale
 from asyncmaturity.web.settings import WebSettings
 from asyncmaturity.web.templating import templates
 
@@ -71,13 +84,22 @@ def create_app(settings: WebSettings | None = None, *, migrate_database: bool = 
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        escalating = None
+        if settings.escalation_interval_s > 0:
+            escalating = asyncio.create_task(escalation_loop(context))
         yield
+        if escalating is not None:
+            escalating.cancel()
+            with suppress(asyncio.CancelledError):
+                await escalating
+        app.state.jobs.shutdown()
         engine.dispose()
 
     app = FastAPI(
         title="asyncmaturity",
         version=__version__,
-        summary="Survey campaigns, results and AWAIT checks of the asyncmaturity web app.",
+        summary="Survey campaigns, results, AWAIT checks, the request ledger and the decision log "
+        "of the asyncmaturity web app.",
         openapi_url=f"{api.API_PREFIX}/openapi.json",
         docs_url=None,  # Swagger UI loads script from a CDN; the spec itself is what clients need
         redoc_url=None,
@@ -85,7 +107,13 @@ def create_app(settings: WebSettings | None = None, *, migrate_database: bool = 
     )
     app.state.context = context
     app.include_router(api.router)
+    app.include_router(api_ledger.router)
     app.include_router(pages.router)
+    app.include_router(pages_ledger.router)
+    for module in (api_charter, api_dashboard, pages_charter, pages_dashboard):
+        app.include_router(module.router)
+    fail_stale(sessions)  # jobs a stopped server left queued or running
+    app.state.jobs = JobRunner(sessions, settings)
     app.mount("/static", StaticFiles(packages=[("asyncmaturity.web", "static")]), name="static")
     app.add_exception_handler(AsyncMaturityError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
@@ -94,6 +122,21 @@ def create_app(settings: WebSettings | None = None, *, migrate_database: bool = 
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
     return app
+
+
+async def escalation_loop(context: WebContext) -> None:
+    """Escalate overdue ledger requests every `escalation_interval_s` while the app runs; a
+    failing run is logged and the next one tries again."""
+    while True:
+        try:
+            done = await anyio.to_thread.run_sync(
+                lambda: escalate_due(context.sessions, settings=context.settings)
+            )
+            if done:
+                logger.info("escalated %d ledger request(s)", len(done))
+        except Exception:
+            logger.exception("the escalation run failed; retrying in the next interval")
+        await asyncio.sleep(context.settings.escalation_interval_s)
 
 
 # -- errors ---------------------------------------------------------------------------------
@@ -189,8 +232,10 @@ class SecurityHeaders:
                     (b"x-content-type-options", b"nosniff"),
                     (b"x-frame-options", b"DENY"),
                     (b"referrer-policy", b"same-origin"),
-                    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
                 ]
+                # A route may set a policy of its own (the report's inline styles, sandboxed).
+                if not any(name.lower() == b"content-security-policy" for name, _ in headers):
+                    headers.append((b"content-security-policy", CONTENT_SECURITY_POLICY.encode()))
                 if not scope["path"].startswith("/static/"):
                     headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers

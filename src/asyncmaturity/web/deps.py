@@ -7,7 +7,7 @@ Route signatures read as typed lists of what they need::
     def campaign(campaign_id: ObjectId, scope: TeamMember, db: Db) -> CampaignPublic: ...
 
 Isolation: :data:`TeamMember` and :data:`TeamAdmin` resolve the route's scoped path parameter
-(`team_id`, `campaign_id`, `share_token`; later waves register theirs with
+(`team_id`, `campaign_id`, `share_token`, `request_id`; later waves register theirs with
 :func:`scope_resolver`) to an object and its team, and answer 404, exactly as for a missing
 object, when the user is not in that team. Inside the team, an action above the user's role is
 403.
@@ -27,7 +27,7 @@ from starlette.formparsers import MultiPartException
 
 from asyncmaturity.web.db import DB_CONCURRENCY
 from asyncmaturity.web.errors import Conflict, CsrfFailed, Forbidden, NotAuthenticated, NotFound
-from asyncmaturity.web.models import AuthSession, Campaign, Role, Team, User
+from asyncmaturity.web.models import AuthSession, Campaign, LedgerRequest, Role, Team, User
 from asyncmaturity.web.security import Passwords, new_token, respondent_key, same_secret
 from asyncmaturity.web.services import accounts
 from asyncmaturity.web.services.campaigns import campaign_by_share_token
@@ -41,6 +41,9 @@ CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MAX_ID = 2**31 - 1
 ObjectId = Annotated[int, Path(ge=1, le=MAX_ID, description="The object's numeric id.")]
+DecisionNumber = Annotated[
+    int, Path(ge=0, le=MAX_ID, description="The record's number in the team's decision log.")
+]
 T = TypeVar("T")
 
 
@@ -208,6 +211,13 @@ def _campaign(db: Session, raw: str) -> tuple[int, object] | None:
 def _shared_campaign(db: Session, raw: str) -> tuple[int, object] | None:
     campaign = campaign_by_share_token(db, token=raw)
     return None if campaign is None else (campaign.team_id, campaign)
+
+
+@scope_resolver("request_id")
+def _ledger_request(db: Session, raw: str) -> tuple[int, object] | None:
+    key = parse_id(raw)
+    request = db.get(LedgerRequest, key) if key is not None else None
+    return None if request is None else (request.team_id, request)
 
 
 @dataclass(frozen=True)

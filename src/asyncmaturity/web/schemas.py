@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from asyncmaturity.decision_records import DecisionStatus
+from asyncmaturity.ledger import RequestStatus, Urgency
 from asyncmaturity.web.models import CampaignStatus, Role
 from asyncmaturity.web.security import MAX_PASSWORD_LENGTH
 from asyncmaturity.web.services.campaigns import MAX_GROUP_SIZE, ResponseStatus
@@ -269,3 +271,262 @@ class LintPublic(BaseModel):
     missing: list[str]
     suggestion: str | None
     notes: list[str]
+
+
+# -- the AWAIT ledger -----------------------------------------------------------------------
+
+LongText = Annotated[str, StringConstraints(max_length=20000)]
+Url = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=r"^https?://[^\s]+$")
+]
+ListEntry = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=_NO_CONTROL)
+]
+MAX_REQUEST_LINKS = 20
+
+
+class LedgerRequestCreate(_In):
+    """A new request: who owns it (a member's `owner_id`, or an `owner_name` outside the app),
+    what to do, what they need to know, how urgent. `emergency` is the synchronous path: it is
+    escalated at once and the answer tells you to call or page the owner."""
+
+    title: Title
+    action: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
+    information: LongText = ""
+    links: list[Url] = Field(default_factory=list, max_length=MAX_REQUEST_LINKS)
+    urgency: Urgency = "normal"
+    owner_id: int | None = Field(None, ge=1, le=2**31 - 1, description="A member of the team.")
+    owner_name: Name | None = Field(None, description="An owner who is not a member.")
+    thread_url: Url | None = Field(None, description="Where the exchange happens, if elsewhere.")
+
+
+class RequestCheckPublic(BaseModel):
+    """The AWAIT check of a request: each element, what is missing, and the due time it gets."""
+
+    complete: bool
+    missing: list[str]
+    elements: dict[str, LintElement]
+    due_at: datetime | None
+    suggestion: str | None = Field(description="A rewrite of the text when it lacks something.")
+    notes: list[str]
+
+
+class LedgerReplyPublic(BaseModel):
+    """A reply in a request's thread."""
+
+    id: int
+    author: str | None
+    body: str
+    created_at: datetime
+
+
+class EscalationPublic(BaseModel):
+    """One escalation delivery: a webhook POST or an e-mail, and whether it worked."""
+
+    channel: Literal["webhook", "email"]
+    target: str
+    ok: bool
+    detail: str
+    attempted_at: datetime
+
+
+class LedgerRequestPublic(BaseModel):
+    """A request with its status now (open, answered, overdue, escalated, closed)."""
+
+    id: int
+    team_id: int
+    title: str
+    action: str
+    information: str
+    links: list[str]
+    urgency: Urgency
+    status: RequestStatus
+    overdue: bool
+    owner: str
+    owner_id: int | None
+    requester: str | None
+    thread_url: str | None
+    created_at: datetime
+    due_at: datetime | None = Field(description="Null for an emergency: it has no window.")
+    answered_at: datetime | None
+    escalated_at: datetime | None
+    closed_at: datetime | None
+    replies: int
+    url: str
+
+
+class LedgerRequestDetail(LedgerRequestPublic):
+    """A request with its thread, its escalations and, for an emergency, what to do now."""
+
+    thread: list[LedgerReplyPublic]
+    escalations: list[EscalationPublic]
+    advice: str | None
+    check: RequestCheckPublic | None = Field(
+        None, description="The AWAIT check, in the answer to creating the request."
+    )
+
+
+class LedgerRequestsPublic(BaseModel):
+    """A team's requests, newest first."""
+
+    data: list[LedgerRequestPublic]
+    count: int
+
+
+class ReplyCreate(_In):
+    """A reply in the thread; the first by anyone but the requester answers the request."""
+
+    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
+
+
+class LedgerSettingsPublic(BaseModel):
+    """A team's ledger norms and escalation targets."""
+
+    charter: str = Field(description="The team charter as YAML (docs/charter.md); empty: defaults.")
+    webhook_urls: list[str]
+    escalation_emails: list[str]
+
+
+class LedgerSettingsUpdate(_In):
+    """New ledger settings for the team (replacing the old ones)."""
+
+    charter: Annotated[str, StringConstraints(max_length=65536)] = ""
+    webhook_urls: list[Url] = Field(default_factory=list, max_length=20)
+    escalation_emails: list[Email] = Field(default_factory=list, max_length=20)
+
+
+class ExportTeam(BaseModel):
+    """The team an export is of."""
+
+    id: int
+    name: str
+
+
+class ExportReply(BaseModel):
+    """A reply, as exported (`from`: its author's address)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+    id: int
+    author: str | None = Field(alias="from", serialization_alias="from")
+    created_at: datetime
+    body: str
+
+
+class ExportRequest(BaseModel):
+    """A request with its thread, as exported (people as e-mail addresses)."""
+
+    id: int
+    title: str
+    action: str
+    information: str
+    links: list[str]
+    urgency: Urgency
+    requester: str | None
+    owner: str | None
+    owner_name: str | None
+    thread_url: str | None
+    created_at: datetime
+    due_at: datetime | None
+    answered_at: datetime | None
+    escalated_at: datetime | None
+    closed_at: datetime | None
+    replies: list[ExportReply]
+
+
+class DecisionFields(BaseModel):
+    """A decision record's fields, as the export and the API show them (links by number)."""
+
+    number: int
+    title: str
+    status: DecisionStatus
+    context: str
+    decision: str
+    consequences: str
+    deciders: list[str]
+    consulted: list[str]
+    informed: list[str]
+    tags: list[str]
+    supersedes: int | None = Field(description="The number of the record this one replaces.")
+    superseded_by: int | None
+    work_item_url: str | None
+    thread_url: str | None
+    proposer: str | None
+    created_at: datetime
+    decided_at: datetime | None
+
+
+class ExportDecision(DecisionFields):
+    """A decision record, as exported."""
+
+
+class LedgerExport(BaseModel):
+    """The ledger and the decision log of a team: what `asyncmaturity ingest` reads as evidence."""
+
+    format: Literal["asyncmaturity-ledger"]
+    version: int
+    generator: str
+    exported_at: datetime
+    team: ExportTeam
+    requests: list[ExportRequest]
+    decisions: list[ExportDecision]
+
+
+# -- the decision log -----------------------------------------------------------------------
+
+NewDecisionStatus = Literal["proposed", "accepted", "rejected", "deprecated"]
+
+
+class DecisionCreate(_In):
+    """A new record of the decision log (MADR's fields). `superseded` is not a starting status:
+    supersede the old record with this one instead."""
+
+    title: Title
+    status: NewDecisionStatus = "proposed"
+    context: LongText = Field("", description="Context and problem statement: the rationale.")
+    decision: LongText = Field("", description="The decision outcome.")
+    consequences: LongText = ""
+    deciders: list[ListEntry] = Field(default_factory=list, max_length=50)
+    consulted: list[ListEntry] = Field(default_factory=list, max_length=50)
+    informed: list[ListEntry] = Field(default_factory=list, max_length=50)
+    tags: list[ListEntry] = Field(default_factory=list, max_length=50)
+    work_item_url: Url | None = None
+    thread_url: Url | None = None
+
+
+class DecisionUpdate(_In):
+    """Changes to a record: only the fields given change."""
+
+    title: Title | None = None
+    status: NewDecisionStatus | None = None
+    context: LongText | None = None
+    decision: LongText | None = None
+    consequences: LongText | None = None
+    deciders: list[ListEntry] | None = Field(None, max_length=50)
+    consulted: list[ListEntry] | None = Field(None, max_length=50)
+    informed: list[ListEntry] | None = Field(None, max_length=50)
+    tags: list[ListEntry] | None = Field(None, max_length=50)
+    work_item_url: Url | None = None
+    thread_url: Url | None = None
+
+
+class DecisionPublic(DecisionFields):
+    """A record of the decision log; `url` is its own page."""
+
+    id: int
+    team_id: int
+    updated_at: datetime
+    url: str
+
+
+class DecisionsPublic(BaseModel):
+    """A team's decision records, by number."""
+
+    data: list[DecisionPublic]
+    count: int
+
+
+class DecisionImportPublic(BaseModel):
+    """What an import of MADR files added, and the files it left out with why."""
+
+    created: list[DecisionPublic]
+    skipped: list[str]

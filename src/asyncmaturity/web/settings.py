@@ -66,6 +66,50 @@ class WebSettings(BaseModel):
     password_memory_kib: int = Field(
         65536, ge=64, description="Argon2id memory per password hash, KiB (64 MiB by default)."
     )
+    public_url: str | None = Field(
+        None,
+        description="The address people open the app at (https://async.example.com), for the links "
+        "in escalation webhooks and e-mails; unset, they carry the path alone.",
+    )
+    escalation_interval_s: int = Field(
+        60,
+        ge=0,
+        description="Seconds between two runs of the escalation of overdue ledger requests while "
+        "the server runs; 0 turns the background run off.",
+    )
+    webhook_timeout_s: float = Field(
+        5.0,
+        gt=0,
+        le=60,
+        description="Time limit of one escalation webhook POST (and of the SMTP connection), "
+        "in seconds.",
+    )
+    smtp_host: str | None = Field(
+        None, description="SMTP server of escalation e-mails; unset, no e-mail is sent."
+    )
+    smtp_port: int = Field(25, ge=1, le=65535, description="Port of the SMTP server.")
+    smtp_from: str = Field(
+        "asyncmaturity@localhost", description="Sender address of escalation e-mails."
+    )
+    smtp_username: str | None = Field(None, description="SMTP login name, when it needs one.")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password, with the login.")
+    smtp_starttls: bool = Field(
+        False, description="Upgrade the SMTP connection with STARTTLS before logging in."
+    )
+    data_dir: Path | None = Field(
+        None,
+        description="Folder of the evidence stores the app keeps for teams (uploads are ingested "
+        "into them) and of uploads while they are ingested; unset: a folder named after the "
+        "SQLite database beside it (asyncmaturity-web-data), or asyncmaturity-web-data in the "
+        "working folder with PostgreSQL.",
+    )
+    job_workers: int = Field(
+        2,
+        ge=1,
+        le=16,
+        description="Background threads that ingest uploads and run assessments (one team's jobs "
+        "run one after another).",
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -77,7 +121,7 @@ class WebSettings(BaseModel):
             return value
         return f"sqlite:///{Path(value).expanduser().resolve()}"
 
-    @field_validator("secret_key", mode="before")
+    @field_validator("secret_key", "smtp_password", mode="before")
     @classmethod
     def _blank_secret(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
@@ -94,6 +138,18 @@ class WebSettings(BaseModel):
                 "print(secrets.token_urlsafe(32))'), or leave it unset to have one generated"
             )
         return value
+
+    @field_validator("public_url", "smtp_host", "smtp_username", mode="before")
+    @classmethod
+    def _blank_text(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("give the address as http(s)://host[:port][/path]")
+        return None if value is None else value.rstrip("/")
 
     @field_validator("cookie_secure", mode="before")
     @classmethod

@@ -11,6 +11,7 @@ Example::
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -59,6 +60,15 @@ def check_password(password: str) -> str:
 def user_by_email(db: Session, *, email: str) -> User | None:
     """The account with this address, if any."""
     return db.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def emails_by_id(db: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    """User id -> address of the given accounts (ids of gone accounts, and None, left out)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = db.execute(select(User.id, User.email).where(User.id.in_(wanted)))
+    return {user_id: email for user_id, email in rows}
 
 
 def create_user(

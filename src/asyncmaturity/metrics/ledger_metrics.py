@@ -1,0 +1,229 @@
+"""Metrics of the AWAIT request ledger and the decision log (the `ledger` source), over the
+``ledger`` frame.
+
+The frame has one row per ledger request and decision-log record created in the period: the
+``work_items`` frame's rows (period and charter exclusions applied) that the `ledger` source
+stored, with what their events say (see :mod:`asyncmaturity.sources.ledger`):
+
+- a request's ``due_at`` (its 'due' event: the window the ledger set from the team charter, on
+  its owner's schedule; none for an emergency) and ``answered_at`` (the first 'comment', a
+  reply, by a person other than its requester, bots and people the charter excludes left out);
+  ``within_window`` (answered by its due time) and ``overdue`` (not answered by it: answered
+  later, or unanswered when its due time passed before the measurement or its close);
+- a record's ``has_rationale`` (context and consequences written), ``has_deciders`` and
+  ``latency_s`` (seconds from its proposal to its decision, when it was proposed in the log
+  before being decided).
+
+Requests made elsewhere (chat, mail, trackers) are the ``await.*`` metrics' business; the
+ledger's own requests count there too, through their 'request' events.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import ibis
+import ibis.expr.types as ir
+
+from asyncmaturity.metrics import Metric
+from asyncmaturity.metrics.timezones import instant_seconds
+from asyncmaturity.store import identity_hash, normalize_identity
+
+if TYPE_CHECKING:
+    from asyncmaturity.metrics.frames import Frames
+
+SOURCE = "ledger"
+FRAME = "ledger"
+_LEDGER = (
+    "Ledger requests are those of the AWAIT request ledger of `asyncmaturity serve`, ingested "
+    "from its export (source `ledger`); a request's due time is the one the ledger set from the "
+    "team charter's request window for its urgency, in its owner's working hours."
+)
+_LOG = (
+    "Decision-log records are those of the web app's decision log (source `ledger`), imported "
+    "MADR files included."
+)
+
+
+def _charter_keys(con: ibis.BaseBackend, frames: Frames) -> list[str]:
+    """Person keys of the people the charter excludes or lists as bots."""
+    ids = [*frames.charter.exclude, *frames.charter.bots]
+    if not ids:
+        return []
+    meta = con.table("store_meta")
+    secret = meta.filter(meta.key == "secret").value.to_pyarrow().to_pylist()
+    if not secret:
+        return []
+    hashes = [identity_hash(secret[0], normalize_identity(raw)) for raw in ids]
+    identities = con.table("identities")
+    found = identities.filter(identities.identity_hash.isin(hashes)).person_key
+    return sorted({key for key in found.to_pyarrow().to_pylist() if key is not None})
+
+
+def build_ledger_frame(frames: Frames, *, now: datetime | None = None) -> ir.Table | None:
+    """The ``ledger`` frame (see the module docstring); None when the period has no ledger row.
+
+    `now` (default: the current instant) decides whether an unanswered, open request is past
+    its due time.
+    """
+    work = frames.work_items
+    if work is None:
+        return None
+    con = ibis.get_backend(work)
+    raw = con.table("work_items")
+    ledger = raw.filter(raw.source == SOURCE, raw.kind.isin(["request", "decision"]))
+    ledger = ledger.distinct(on="item_key", keep="first")
+    ledger = ledger.select(l_key=ledger.item_key, l_source=ledger.source, l_closed=ledger.closed_at)
+    items = work.join(ledger, work.item_key == ledger.l_key)
+    if int(items.count().execute()) == 0:
+        return None
+
+    people = con.table("people")
+    skipped = people.filter(people.is_bot).select(s_key=people.person_key)
+    listed = _charter_keys(con, frames)
+    if listed:
+        skipped = skipped.union(ibis.memtable({"s_key": listed}, schema={"s_key": "string"}))
+    events = con.table("work_events").distinct(on="event_key", keep="first")
+    events = events.filter(events.item_key.isin(items.item_key))
+    replies = events.filter(events.kind == "comment", events.actor_key.notnull())
+    replies = replies.anti_join(skipped, replies.actor_key == skipped.s_key)
+    authors = items.select(a_key=items.item_key, a_author=items.author_key)
+    replies = replies.join(authors, replies.item_key == authors.a_key)
+    replies = replies.filter(replies.a_author.isnull() | (replies.actor_key != replies.a_author))
+    facts = events.group_by(f_key=events.item_key).aggregate(
+        due_at=events.occurred_at.min(where=events.kind == "due"),
+        has_rationale=(events.kind == "rationale").any(),
+        has_deciders=(events.kind == "deciders").any(),
+    )
+    answers = replies.group_by(r_key=replies.item_key).aggregate(
+        answered_at=replies.occurred_at.min()
+    )
+    rows = items.left_join(facts, items.item_key == facts.f_key)
+    rows = rows.left_join(answers, rows.item_key == answers.r_key)
+    moment = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
+    is_request = rows.kind == "request"
+    is_record = rows.kind == "decision"
+    windowed = is_request & rows.due_at.notnull()
+    answered = rows.answered_at.notnull()
+    # An unanswered request is late once its due time passed: before now, or before its close.
+    ended = rows.l_closed.coalesce(ibis.literal(moment))
+    latency = instant_seconds(rows.l_closed) - instant_seconds(rows.created_at)
+    frame = rows.select(
+        "item_key",
+        "kind",
+        "created_at",
+        "month",
+        "author_key",
+        source=rows.l_source,
+        due_at=rows.due_at,
+        answered_at=rows.answered_at,
+        within_window=ibis.cases(
+            (windowed & answered, rows.answered_at <= rows.due_at), else_=ibis.null("boolean")
+        ),
+        overdue=ibis.cases(
+            (windowed & answered, rows.answered_at > rows.due_at),
+            (windowed & (rows.due_at < ended), True),
+            else_=ibis.null("boolean"),
+        ),
+        has_rationale=ibis.cases(
+            (is_record, rows.has_rationale.coalesce(False)), else_=ibis.null("boolean")
+        ),
+        has_deciders=ibis.cases(
+            (is_record, rows.has_deciders.coalesce(False)), else_=ibis.null("boolean")
+        ),
+        latency_s=ibis.cases((is_record & (latency > 0), latency), else_=ibis.null("float64")),
+    )
+    # Every scope's query reads it: compute it once (as the other frames are).
+    con.con.execute("DROP TABLE IF EXISTS temp._am_ledger")
+    table: ir.Table = con.create_table("_am_ledger", frame, temp=True)
+    return table
+
+
+def _requests(t: ir.Table) -> ir.BooleanValue:
+    return t.kind == "request"
+
+
+def _records(t: ir.Table) -> ir.BooleanValue:
+    return t.kind == "decision"
+
+
+def _share(metric_id: str, label: str, column: str, definition: str, **extra: Any) -> Metric:
+    """The share of rows where boolean `column` is true, over the rows where it is not null."""
+    return Metric(
+        metric_id,
+        label,
+        "share",
+        FRAME,
+        definition,
+        lambda t: t[column].cast("float64").mean(),
+        **extra,
+    )
+
+
+_WINDOW = ("request_windows", "working_hours", "holidays", "people")
+
+LEDGER_METRICS: tuple[Metric, ...] = (
+    Metric(
+        "ledger.requests",
+        "Ledger requests",
+        "count",
+        FRAME,
+        f"Count of ledger requests created in the period. {_LEDGER}",
+        lambda t: _requests(t).cast("int64").sum().coalesce(0),
+    ),
+    _share(
+        "ledger.within_window_share",
+        "Ledger requests answered within their window",
+        "within_window",
+        "Over answered ledger requests with a window (normal and urgent; an emergency has none): "
+        "the share whose first reply by someone other than the requester came at or before the "
+        f"due time. {_LEDGER}",
+        parameters=_WINDOW,
+    ),
+    _share(
+        "ledger.overdue_share",
+        "Overdue ledger requests",
+        "overdue",
+        "Over ledger requests with a window whose outcome is known (answered, or past their due "
+        "time unanswered: at the measurement, or when closed): the share not answered by their "
+        "due time. Open requests not yet due, and requests closed unanswered before their due "
+        f"time, are left out. {_LEDGER}",
+        parameters=_WINDOW,
+    ),
+    Metric(
+        "decisions.log_records",
+        "Decision-log records",
+        "count",
+        FRAME,
+        f"Count of decision-log records created (proposed) in the period. {_LOG}",
+        lambda t: _records(t).cast("int64").sum().coalesce(0),
+    ),
+    _share(
+        "decisions.with_rationale_share",
+        "Decisions with their rationale",
+        "has_rationale",
+        "Over decision-log records: the share whose context (the problem and why) and "
+        f"consequences are both written. {_LOG}",
+        differs_from="MADR and Nygard templates: context and consequences are their rationale.",
+    ),
+    _share(
+        "decisions.with_owner_share",
+        "Decisions with named deciders",
+        "has_deciders",
+        f"Over decision-log records: the share that name their deciders. {_LOG}",
+    ),
+    Metric(
+        "decisions.latency.median_s",
+        "Decision latency (median)",
+        "seconds",
+        FRAME,
+        "Median seconds from a decision-log record's proposal to its decision (accepted or "
+        "rejected), wall clock, over records decided after they were proposed in the log (one "
+        "written after the fact, proposed and decided at once, has no latency to measure); "
+        f"linear-interpolated (quantile_cont). {_LOG}",
+        lambda t: t.latency_s.median(),
+        differs_from="`work.decision_cycle.median_s` counts every closed decision record of any "
+        "source, those recorded after the fact (0 s) included.",
+    ),
+)

@@ -1,0 +1,274 @@
+"""The AWAIT request ledger and the decision log of `asyncmaturity serve`, from its JSON export.
+
+Input: the document ``GET /api/v1/teams/{team_id}/ledger/export`` returns (``"format":
+"asyncmaturity-ledger"``), as a file, or a folder or .zip of such files (one per team, or the
+same team exported again later: records seen before add nothing, later replies and closes do).
+
+Mapping (work items and their events, so that the tracker metrics read them too):
+
+- A request is a work item of kind 'request' (key md5('ledger|team-<id>|R<id>')): created at
+  its creation, closed when closed, authored by its requester, one assignee (its owner), label
+  'urgency:<normal|urgent|emergency>'. Its events: 'request' by the requester at its creation,
+  carrying the AWAIT signals of its text (title, action, information and links: the ledger's
+  requests count among the ``await.*`` requests); 'due' at its due time (none for an
+  emergency); 'comment' for each reply by its author, with the reply's AWAIT signals;
+  'escalation' when escalated; 'state' when closed. Only replies have an actor besides the
+  request itself, so only a reply answers it.
+- A decision record is a work item of kind 'decision' (key md5('ledger|team-<id>|D<number>')):
+  created when proposed, closed when decided (``work.decision_cycle_s`` counts it), authored by
+  its proposer, as many assignees as deciders, its tags as labels, a link to the record it
+  supersedes. Its events: 'state' when decided; 'rationale' when both its context and its
+  consequences are written; 'deciders' when it names its deciders.
+
+People are their e-mail addresses, so the same person is linked to their chat, mail and tracker
+accounts; the store keeps only the keyed hash. Texts are read for AWAIT signals and dropped
+(kept only with ``--keep-text``, like every source).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from asyncmaturity.errors import InvalidExport
+from asyncmaturity.sources import SourceReport
+from asyncmaturity.sources.common import load_json
+from asyncmaturity.sources.trackers import InputFile, Stage, input_files, is_slack_folder, peek
+
+if TYPE_CHECKING:
+    from asyncmaturity.ingest import IngestContext
+
+FORMAT = "asyncmaturity-ledger"
+MARKER = re.compile(r'"format"\s*:\s*"asyncmaturity-ledger"')
+SUFFIXES = (".json",)
+
+
+class LedgerSource:
+    """The request ledger and decision log exported by `asyncmaturity serve`."""
+
+    name = "ledger"
+    summary = "The AWAIT request ledger and decision log of `asyncmaturity serve` (its JSON export)"
+    parser_version = "ledger/1"
+    accepts = (
+        "the JSON of GET /api/v1/teams/{team_id}/ledger/export, as a file or a folder or .zip "
+        "of them"
+    )
+
+    def detect(self, path: Path) -> bool:
+        """A ledger export in the file, or in the first files of a folder or zip."""
+        if is_slack_folder(path):
+            return False
+        return any(MARKER.search(head) for _, head in peek(path, SUFFIXES))
+
+    def ingest(self, ctx: IngestContext, path: Path) -> SourceReport:
+        """Read the exports at `path` and add their new work items, events and people."""
+        report = SourceReport()
+        stage = Stage(ctx, report)
+        with input_files(path, SUFFIXES) as (_, files):
+            for file in files:
+                document = load_json(file.path, file.label)
+                if not isinstance(document, dict) or document.get("format") != FORMAT:
+                    stage.count("other files")
+                    stage.skip("file that is not a ledger export", file.label)
+                    continue
+                _read_document(stage, file, document)
+        if not files:
+            raise InvalidExport(f"{path}: no ledger export (*.json)")
+        return stage.commit(self.name, "Ledger", path, len(files))
+
+
+def _person(stage: Stage, email: Any) -> str | None:
+    if not isinstance(email, str) or "@" not in email:
+        return None
+    identity = f"ledger:{email.strip().lower()}"
+    stage.person(identity, is_bot=False, email=email)
+    return identity
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _read_document(stage: Stage, file: InputFile, document: dict[str, Any]) -> None:
+    team = document.get("team")
+    if not isinstance(team, dict) or not isinstance(team.get("id"), int):
+        raise InvalidExport(f"{file.label}: a ledger export names its team (team.id)")
+    scope = f"team-{team['id']}"
+    for index, request in enumerate(document.get("requests") or []):
+        _read_request(stage, file, f"{file.label} requests[{index}]", scope, request)
+    for index, decision in enumerate(document.get("decisions") or []):
+        _read_decision(stage, file, f"{file.label} decisions[{index}]", scope, decision)
+
+
+def _place(file: InputFile, where: str, scope: str, number: str) -> dict[str, Any]:
+    """Where a staged item or event comes from and which item it is."""
+    return {
+        "origin": file.label,
+        "record": where,
+        "scope": scope,
+        "scope_id": None,
+        "number": number,
+    }
+
+
+def _event(
+    stage: Stage,
+    file: InputFile,
+    where: str,
+    scope: str,
+    number: str,
+    event_id: str,
+    kind: str,
+    when: Any,
+    actor: str | None = None,
+    text: str | None = None,
+) -> None:
+    stage.event(
+        **_place(file, where, scope, number),
+        event_id=event_id,
+        kind=kind,
+        actor=actor,
+        occurred_at=when,
+        text=text,
+    )
+
+
+def _opened(
+    stage: Stage, where: str, raw: Any, what: str, key: str, times: tuple[str, ...]
+) -> tuple[datetime, list[datetime | None]] | None:
+    """A record's creation and other times (fields `times`), or None once skipped: not an
+    object, without its integer `key`, or without a readable creation time."""
+    stage.count({"reply": "replies"}.get(what, f"{what}s"))
+    if not isinstance(raw, dict) or not isinstance(raw.get(key), int):
+        stage.skip(f"{what} without {'an id' if key == 'id' else 'a number'}", where)
+        return None
+    return stage.times(
+        where,
+        f"{what} without a creation time",
+        (raw.get("created_at"), "created_at"),
+        *((raw.get(name), name) for name in times),
+    )
+
+
+def _item(
+    stage: Stage,
+    file: InputFile,
+    where: str,
+    scope: str,
+    number: str,
+    *,
+    kind: str,
+    created: datetime,
+    closed: datetime | None,
+    author: str | None,
+    assignees: int,
+    labels: list[str],
+    links: list[str],
+) -> None:
+    stage.item(
+        **_place(file, where, scope, number),
+        kind=kind,
+        created_at=created,
+        closed_at=closed,
+        merged_at=None,
+        author=author,
+        assignees=assignees,
+        labels=labels,
+        links=links,
+        decision=kind == "decision",
+    )
+
+
+def _read_request(stage: Stage, file: InputFile, where: str, scope: str, raw: Any) -> None:
+    # Imported here: the AWAIT rules import the sources package, which registers this module.
+    from asyncmaturity.ledger import request_text
+
+    opened = _opened(stage, where, raw, "request", "id", ("due_at", "escalated_at", "closed_at"))
+    if opened is None:
+        return
+    created, (due, escalated, closed) = opened
+    number = f"R{raw['id']}"
+    requester = _person(stage, raw.get("requester"))
+    _person(stage, raw.get("owner"))
+    _item(
+        stage,
+        file,
+        where,
+        scope,
+        number,
+        kind="request",
+        created=created,
+        closed=closed,
+        author=requester,
+        assignees=1,
+        labels=[f"urgency:{_text(raw.get('urgency')) or 'normal'}"],
+        links=[],
+    )
+    links = [link for link in raw.get("links") or [] if isinstance(link, str)]
+    text = request_text(
+        _text(raw.get("title")), _text(raw.get("action")), _text(raw.get("information")), links
+    )
+    _event(stage, file, where, scope, number, "request", "request", created, requester, text)
+    for event_id, kind, when in (
+        ("due", "due", due),
+        ("escalation", "escalation", escalated),
+        ("closed", "state", closed),
+    ):
+        if when is not None:
+            _event(stage, file, where, scope, number, event_id, kind, when)
+    for index, reply in enumerate(raw.get("replies") or []):
+        at = f"{where} replies[{index}]"
+        replied = _opened(stage, at, reply, "reply", "id", ())
+        if replied is not None:
+            author = _person(stage, reply.get("from"))
+            body = _text(reply.get("body"))
+            _event(
+                stage,
+                file,
+                at,
+                scope,
+                number,
+                f"reply:{reply['id']}",
+                "comment",
+                replied[0],
+                author,
+                body,
+            )
+
+
+def _read_decision(stage: Stage, file: InputFile, where: str, scope: str, raw: Any) -> None:
+    opened = _opened(stage, where, raw, "decision record", "number", ("decided_at",))
+    if opened is None:
+        return
+    created, (decided,) = opened
+    number = f"D{raw['number']}"
+    deciders = [d for d in raw.get("deciders") or [] if isinstance(d, str) and d.strip()]
+    supersedes = raw.get("supersedes")
+    _item(
+        stage,
+        file,
+        where,
+        scope,
+        number,
+        kind="decision",
+        created=created,
+        closed=decided,
+        author=_person(stage, raw.get("proposer")),
+        assignees=len(deciders),
+        labels=[t for t in raw.get("tags") or [] if isinstance(t, str)],
+        links=[f"|D{supersedes}"] if isinstance(supersedes, int) else [],
+    )
+    facts = (
+        ("decided", "state", decided is not None),
+        (
+            "rationale",
+            "rationale",
+            bool(_text(raw.get("context")).strip() and _text(raw.get("consequences")).strip()),
+        ),
+        ("deciders", "deciders", bool(deciders)),
+    )
+    for event_id, kind, holds in facts:
+        if holds:
+            _event(stage, file, where, scope, number, event_id, kind, decided or created)

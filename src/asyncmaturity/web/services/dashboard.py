@@ -1,0 +1,165 @@
+"""What a team's dashboard shows: its kept assessments and their figures, drawn with the report's
+own sections and charts (:mod:`asyncmaturity.report.assessment`, :mod:`asyncmaturity.report.svg`).
+
+Every figure comes from the assessment document, which holds team-level figures only: the store
+and the report apply the charter's minimum group size before anything reaches it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Any
+
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import Session, defer
+
+from asyncmaturity.metrics import METRICS
+from asyncmaturity.report import ASSESSMENT_TITLE
+from asyncmaturity.report.assessment import render_levels, render_roadmap
+from asyncmaturity.report.data import HEADLINE
+from asyncmaturity.report.format import format_axis_share, format_value, humanize_metric_id
+from asyncmaturity.report.html import empty_report_data
+from asyncmaturity.report.model import ReportData
+from asyncmaturity.report.svg import Bar, bar_chart
+from asyncmaturity.web.errors import Conflict
+from asyncmaturity.web.models import JOB_STATUSES, EvidenceJob, JobStatus, Team, TeamAssessment
+
+KEY_METRICS = HEADLINE
+"""The metrics the dashboard leads with: the report's headline figures."""
+AWAIT_PREFIXES = ("await.", "friction.", "ledger.", "decisions.")
+"""AWAIT compliance: the request elements, the friction they cause, the ledger and the log."""
+ROADMAP_TOP = 3
+NO_ASSESSMENT = "the team has no assessment yet: upload an export, then run one"
+
+
+@dataclass(frozen=True)
+class MetricView:
+    """One figure as pages and the API show it."""
+
+    id: str
+    label: str
+    unit: str
+    value: float | int | None
+    text: str
+    definition: str
+
+
+def latest_assessment(db: Session, *, team: Team) -> TeamAssessment | None:
+    """The team's newest assessment, or None."""
+    query = (
+        select(TeamAssessment)
+        .where(TeamAssessment.team_id == team.id)
+        .order_by(TeamAssessment.id.desc())
+        .limit(1)
+    )
+    return db.scalar(query)
+
+
+def require_latest(db: Session, *, team: Team) -> TeamAssessment:
+    """The team's newest assessment; Conflict (409) while it has none."""
+    found = latest_assessment(db, team=team)
+    if found is None:
+        raise Conflict(NO_ASSESSMENT)
+    return found
+
+
+def assessments_of(db: Session, *, team: Team, limit: int = 50) -> list[TeamAssessment]:
+    """The team's assessments, newest first, without their documents and reports."""
+    query = (
+        select(TeamAssessment)
+        .options(defer(TeamAssessment.document), defer(TeamAssessment.report_html))
+        .where(TeamAssessment.team_id == team.id)
+        .order_by(TeamAssessment.id.desc())
+        .limit(limit)
+    )
+    return list(db.scalars(query))
+
+
+def metric_view(metric_id: str, value: Any) -> MetricView:
+    """A metric's value with its label, unit and formatted text."""
+    metric = METRICS.get(metric_id)
+    unit = metric.unit if metric is not None else "count"
+    number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if isinstance(number, float) and not math.isfinite(number):
+        number = None
+    return MetricView(
+        id=metric_id,
+        label=metric.label if metric is not None else humanize_metric_id(metric_id),
+        unit=unit,
+        value=number,
+        text=format_value(number, unit),
+        definition=metric.definition if metric is not None else "",
+    )
+
+
+def metrics_of(document: dict[str, Any]) -> list[MetricView]:
+    """Every metric of an assessment, in the registry's order (unknown ids last)."""
+    values: dict[str, Any] = document.get("metrics") or {}
+    ordered = [m for m in METRICS if m in values] + sorted(m for m in values if m not in METRICS)
+    return [metric_view(metric_id, values[metric_id]) for metric_id in ordered]
+
+
+def key_metrics(document: dict[str, Any]) -> list[MetricView]:
+    """The headline figures."""
+    values: dict[str, Any] = document.get("metrics") or {}
+    return [metric_view(metric_id, values.get(metric_id)) for metric_id in KEY_METRICS]
+
+
+def await_metrics(document: dict[str, Any]) -> list[MetricView]:
+    """AWAIT compliance: the `await.*`, `friction.*`, `ledger.*` and `decisions.*` figures."""
+    return [view for view in metrics_of(document) if view.id.startswith(AWAIT_PREFIXES)]
+
+
+def _report_data(document: dict[str, Any]) -> ReportData:
+    privacy = document.get("privacy") or {}
+    data = empty_report_data(ASSESSMENT_TITLE, min_group_size=int(privacy.get("min_group_size", 5)))
+    return replace(data, assessment=document)
+
+
+def levels_section(document: dict[str, Any]) -> Markup:
+    """The report's levels section: WMI stage, overall level, the per-area chart and table."""
+    return Markup(render_levels(_report_data(document)))
+
+
+def roadmap_section(document: dict[str, Any], top: int = ROADMAP_TOP) -> Markup:
+    """The report's roadmap section, cut to its first `top` actions."""
+    shortened = {**document, "roadmap": list(document.get("roadmap") or [])[:top]}
+    return Markup(render_roadmap(_report_data(shortened)))
+
+
+def await_chart(views: list[MetricView]) -> Markup | None:
+    """The report's bar chart of the AWAIT shares (0 to 100%), when any has a value."""
+    shares = [v for v in views if v.unit == "share" and v.id.startswith("await.")]
+    if not any(v.value is not None for v in shares):
+        return None
+    bars = [
+        Bar(label=v.label, value=None if v.value is None else float(v.value), value_text=v.text)
+        for v in shares
+    ]
+    chart = bar_chart(
+        bars,
+        title="AWAIT compliance",
+        description="Share of requests with each AWAIT element",
+        axis_format=format_axis_share,
+        height=280,
+    )
+    return Markup(chart)
+
+
+def job_status(value: str) -> JobStatus:
+    """A stored job status as its literal type."""
+    for status in JOB_STATUSES:
+        if value == status:
+            return status
+    raise ValueError(f"unknown job status {value!r}")
+
+
+def job_progress(job: EvidenceJob) -> float | None:
+    """How far a running job is, 0..1, when its stage reports a total."""
+    if job.status == "done":
+        return 1.0
+    if job.total <= 0:
+        return None
+    return min(1.0, max(0.0, job.done / job.total))

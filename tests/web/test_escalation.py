@@ -1,0 +1,178 @@
+"""Escalation of overdue requests and emergencies to real receivers on loopback: an HTTP server
+for the webhooks and an SMTP sink for the e-mails (no mocks). Failures are recorded, never
+raised, and no request is escalated twice."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from asyncmaturity.web import create_app
+from asyncmaturity.web.deps import CSRF_HEADER, SESSION_COOKIE
+from asyncmaturity.web.models import LedgerEscalation, LedgerRequest, Team, User
+from asyncmaturity.web.services import accounts, ledger
+from asyncmaturity.web.services.escalation import escalate_due
+
+from .conftest import Factory, World, _free_port, settings_for
+from .receivers import http_receiver, smtp_sink
+
+# Mon 2 Mar 2026 10:00 UTC; a normal request is due Thu 5 Mar 10:00 (default charter).
+MONDAY = datetime(2026, 3, 2, 10, tzinfo=UTC)
+
+
+def _request(make: Factory, world: World, title: str, urgency: str, at: datetime) -> int:
+    made = make.request(
+        world.team_a, world.member_a, world.admin_a, title=title, urgency=urgency, now=at
+    )
+    return made.id
+
+
+def _targets(make: Factory, world: World, webhooks: list[str], emails: list[str]) -> None:
+    with make.context.sessions() as db:
+        team = db.get(Team, world.team_a.id)
+        assert team is not None
+        ledger.update_settings(
+            db, team=team, charter="", webhook_urls=webhooks, escalation_emails=emails
+        )
+        db.commit()
+
+
+def test_overdue_requests_and_emergencies_go_to_every_webhook_and_address(
+    make: Factory, world: World, database_url: str
+) -> None:
+    overdue = _request(make, world, "Budget sign-off", "normal", MONDAY)
+    _request(make, world, "Not due yet", "normal", MONDAY + timedelta(days=2))
+    answered = _request(make, world, "Answered late", "normal", MONDAY)
+    emergency = _request(make, world, "Site down", "emergency", MONDAY + timedelta(days=3))
+    with make.context.sessions() as db:
+        late = db.get(LedgerRequest, answered)
+        owner = db.get(User, world.admin_a.id)
+        assert late is not None and owner is not None
+        ledger.add_reply(
+            db, request=late, author=owner, body="done", now=MONDAY + timedelta(days=4)
+        )
+        db.commit()
+    now = MONDAY + timedelta(days=3, hours=1)  # Thu 11:00: the first request is an hour late
+    closed_port = _free_port()
+    with http_receiver() as (base, got), smtp_sink() as (smtp_port, mail):
+        _targets(
+            make,
+            world,
+            [f"{base}/hook", f"{base}/fail", f"http://127.0.0.1:{closed_port}/gone"],
+            ["Ops@A.example", "lead@a.example"],
+        )
+        settings = settings_for(
+            database_url,
+            smtp_host="127.0.0.1",
+            smtp_port=smtp_port,
+            smtp_from="ledger@a.example",
+            public_url="https://async.example.com/",
+            webhook_timeout_s=2,
+        )
+        done = escalate_due(make.context.sessions, now=now, settings=settings)
+        assert sorted(e.request_id for e in done) == [overdue, emergency]
+        assert (
+            escalate_due(make.context.sessions, now=now + timedelta(hours=1), settings=settings)
+            == []
+        )
+
+    hooks = [(path, body) for path, body in got.posts if path == "/hook"]
+    assert len(hooks) == 2 and len(got.posts) == 4  # each request once per reachable webhook
+    payload = next(body for _, body in hooks if body["request"]["id"] == overdue)
+    assert payload["event"] == "ledger.escalation" and payload["reason"] == "overdue"
+    assert payload["team"] == {"id": world.team_a.id, "name": world.team_a.name}
+    assert payload["request"]["url"] == f"https://async.example.com/requests/{overdue}"
+    assert payload["request"]["owner"] == world.admin_a.email
+    assert payload["request"]["requester"] == world.member_a.email
+    assert payload["request"]["due_at"] == "2026-03-05T10:00:00+00:00"
+    assert next(b for _, b in hooks if b["request"]["id"] == emergency)["reason"] == "emergency"
+
+    assert len(mail.mails) == 2
+    sender, recipients, message = next(m for m in mail.mails if "Budget" in m[2]["Subject"])
+    assert sender == "ledger@a.example"
+    assert recipients == ["ops@a.example", "lead@a.example"]
+    assert message["Subject"] == "[Team Alpha] Overdue request: Budget sign-off"
+    assert f"https://async.example.com/requests/{overdue}" in message.get_content()
+    urgent = next(m for m in mail.mails if "Site down" in m[2]["Subject"])[2]
+    assert (
+        urgent["Subject"].startswith("[Team Alpha] EMERGENCY")
+        and "call or page" in urgent.get_content()
+    )
+
+    with make.context.readers() as db:
+        rows = db.scalars(
+            select(LedgerEscalation).where(LedgerEscalation.request_id == overdue)
+        ).all()
+        outcome = {(r.channel, r.target.rsplit("/", 1)[-1]): (r.ok, r.detail) for r in rows}
+        assert outcome[("webhook", "hook")] == (True, "HTTP 204")
+        assert outcome[("webhook", "fail")] == (False, "HTTP 500")
+        assert outcome[("webhook", "gone")][0] is False
+        assert "ConnectError" in outcome[("webhook", "gone")][1]
+        assert outcome[("email", "ops@a.example, lead@a.example")] == (
+            True,
+            "sent to 2 address(es)",
+        )
+        stored = db.get(LedgerRequest, overdue)
+        assert stored is not None and stored.escalated_at == now
+
+
+def test_a_mail_server_that_is_down_is_recorded_not_raised(
+    make: Factory, world: World, database_url: str
+) -> None:
+    request_id = _request(make, world, "Budget sign-off", "normal", MONDAY)
+    _targets(make, world, [], ["ops@a.example"])
+    settings = settings_for(database_url, smtp_host="127.0.0.1", smtp_port=_free_port())
+    done = escalate_due(make.context.sessions, now=MONDAY + timedelta(days=9), settings=settings)
+    assert [e.request_id for e in done] == [request_id]
+    (delivery,) = done[0].deliveries
+    assert delivery.channel == "email" and not delivery.ok
+    assert "ConnectionRefusedError" in delivery.detail
+    unset = settings_for(database_url)
+    assert "no SMTP server set" in ledger_mail_detail(make, world, unset)
+
+
+def ledger_mail_detail(make: Factory, world: World, settings: object) -> str:
+    """The detail of the e-mail delivery of a fresh overdue request escalated under `settings`."""
+    _request(make, world, "Another one", "urgent", MONDAY)
+    done = escalate_due(make.context.sessions, now=MONDAY + timedelta(days=9), settings=settings)  # type: ignore[arg-type]
+    return done[0].deliveries[0].detail
+
+
+def test_an_emergency_made_through_the_api_is_escalated_at_once(
+    shared_app: object, make: Factory, world: World, database_url: str
+) -> None:
+    with http_receiver() as (base, got), smtp_sink() as (smtp_port, mail):
+        _targets(make, world, [f"{base}/hook"], ["ops@a.example"])
+        app = create_app(
+            settings_for(database_url, smtp_host="127.0.0.1", smtp_port=smtp_port),
+            migrate_database=False,
+        )
+        try:
+            with make.context.sessions() as db:
+                token, session = accounts.open_session(db, user=world.member_a, hours=1)
+                db.commit()
+            client = TestClient(
+                app, cookies={SESSION_COOKIE: token}, headers={CSRF_HEADER: session.csrf_token}
+            )
+            response = client.post(
+                f"/api/v1/teams/{world.team_a.id}/ledger/requests",
+                json={
+                    "title": "Checkout is down",
+                    "action": "Roll back the release",
+                    "urgency": "emergency",
+                    "owner_id": world.admin_a.id,
+                },
+            )
+            assert response.status_code == 201
+            body = response.json()
+            assert body["due_at"] is None and "call or page the owner now" in body["advice"]
+            assert [b["request"]["title"] for _, b in got.posts] == ["Checkout is down"]
+            assert len(mail.mails) == 1
+            shown = client.get(f"/api/v1/requests/{body['id']}").json()
+            assert shown["status"] == "escalated"
+            assert {e["channel"] for e in shown["escalations"]} == {"webhook", "email"}
+            assert all(e["ok"] for e in shown["escalations"])
+        finally:
+            app.state.context.engine.dispose()
