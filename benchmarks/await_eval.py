@@ -28,11 +28,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from confusion import Counts
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -147,37 +149,12 @@ def load_friction(path: Path) -> list[dict[str, Any]]:
     return [record for _, record in _records(path, FRICTION_REQUIRED)]
 
 
-@dataclass
-class Score:
+@dataclass(kw_only=True)
+class Score(Counts):
+    """The counts of one labelled field over one scope, with the targets."""
+
     field: str
     scope: str
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-    tn: int = 0
-
-    def add(self, truth: bool, predicted: bool) -> None:
-        if truth and predicted:
-            self.tp += 1
-        elif predicted:
-            self.fp += 1
-        elif truth:
-            self.fn += 1
-        else:
-            self.tn += 1
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
     @property
     def passed(self) -> bool:
@@ -185,11 +162,8 @@ class Score:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            **asdict(self),
+            **super().to_json(),
             "n": self.tp + self.fp + self.fn + self.tn,
-            "precision": round(self.precision, 4),
-            "recall": round(self.recall, 4),
-            "f1": round(self.f1, 4),
             "pass": self.passed,
         }
 
@@ -221,8 +195,8 @@ def evaluate(records: list[dict[str, Any]]) -> dict[str, Any]:
     """Score the AWAIT linter on labelled messages (see the module docstring)."""
     from asyncmaturity.await_lint import analyse
 
-    request = Score("is_request", "all messages")
-    elements = {name: Score(name, "labelled requests") for name in ELEMENTS}
+    request = Score(field="is_request", scope="all messages")
+    elements = {name: Score(field=name, scope="labelled requests") for name in ELEMENTS}
     deadline_hits = deadline_total = 0
     errors: list[dict[str, Any]] = []
     for record in records:
@@ -270,7 +244,7 @@ def evaluate_friction(records: list[dict[str, Any]]) -> dict[str, Any]:
     """Score the four friction signals of `await_rules.signals` on labelled messages."""
     from asyncmaturity.await_rules import signals
 
-    scores = {name: Score(name, "all messages") for name in FRICTION}
+    scores = {name: Score(field=name, scope="all messages") for name in FRICTION}
     errors: list[dict[str, Any]] = []
     for record in records:
         found = signals(record["text"])
