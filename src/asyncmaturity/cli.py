@@ -240,6 +240,26 @@ def measure(
 
 @app.command()
 @domain_errors
+def export(
+    store: StoreOpt,
+    parquet: Annotated[
+        Path, typer.Option("--parquet", help="Folder for the Parquet files (source/month parts).")
+    ],
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace what an earlier export left there.")
+    ] = False,
+) -> None:
+    """Export the evidence tables as Parquet partitioned by source and month (for Spark)."""
+    from asyncmaturity.export import export_parquet
+
+    summary = export_parquet(store, parquet, overwrite=overwrite)
+    for table, count in summary.rows.items():
+        out.print(f"{table}: {count:,} rows", highlight=False)
+    out.print(f"Wrote {summary.folder}", highlight=False)
+
+
+@app.command()
+@domain_errors
 def report(
     store: StoreOpt,
     html: Annotated[Path, typer.Option("--html", help="Write the single-file HTML report here.")],
