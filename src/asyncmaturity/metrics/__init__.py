@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import ibis
 import ibis.expr.types as ir
@@ -61,6 +61,35 @@ def register(metric: Metric) -> Metric:
         raise ValueError(f"metric {metric.id!r} registered twice")
     METRICS[metric.id] = metric
     return metric
+
+
+def share_metric(
+    metric_id: str,
+    label: str,
+    frame: str,
+    definition: str,
+    value: Callable[[ir.Table], ir.BooleanValue],
+    where: Callable[[ir.Table], ir.BooleanValue] | None = None,
+    *,
+    day: str | None = "sent_at",
+    **extra: Any,
+) -> Metric:
+    """A share metric: the mean of boolean `value` over the rows where `where` holds (all rows
+    when None), nulls left out; `day` is the frame's column for bootstrap replicates (None: no
+    day decomposition, so no interval)."""
+
+    def aggregate(t: ir.Table) -> ir.Scalar:
+        if where is None:
+            return value(t).cast("float64").mean()
+        return value(t).cast("float64").mean(where=where(t))
+
+    def sampled(t: ir.Table) -> ir.Value:
+        if where is None:
+            return value(t)
+        return ibis.cases((where(t), value(t)), else_=ibis.null("boolean"))
+
+    sample = Sample("mean", sampled, day=day) if day is not None else None
+    return Metric(metric_id, label, "share", frame, definition, aggregate, sample=sample, **extra)
 
 
 _HUMAN = (
@@ -311,4 +340,12 @@ from asyncmaturity.metrics.ledger_metrics import LEDGER_METRICS  # noqa: E402
 for metric in (*AWAIT_METRICS, *EVIDENCE_METRICS, *LEDGER_METRICS):
     register(metric)
 
-__all__ = ["METRICS", "SCHEDULE_PARAMETERS", "WORKING_HOURS_TEXT", "Metric", "Sample", "register"]
+__all__ = [
+    "METRICS",
+    "SCHEDULE_PARAMETERS",
+    "WORKING_HOURS_TEXT",
+    "Metric",
+    "Sample",
+    "register",
+    "share_metric",
+]

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import ibis
 import ibis.expr.types as ir
 
-from asyncmaturity.metrics import Metric, Sample
+from asyncmaturity.metrics import Metric, Sample, share_metric
 
 _REQUEST = (
     "A request is a human thread root whose text asks someone for something: a question, a "
@@ -35,27 +34,10 @@ def _share(
     where: Callable[[ir.Table], ir.BooleanValue] | None = None,
     differs_from: str = "",
 ) -> Metric:
-    """A share metric: the mean of `value` over the rows where `where` holds (all rows if None)."""
-
-    def aggregate(t: ir.Table) -> ir.Scalar:
-        if where is None:
-            return value(t).cast("float64").mean()
-        return value(t).cast("float64").mean(where=where(t))
-
-    def sampled(t: ir.Table) -> ir.Value:
-        if where is None:
-            return value(t)
-        return ibis.cases((where(t), value(t)), else_=ibis.null("boolean"))
-
-    return Metric(
-        metric_id,
-        label,
-        "share",
-        frame,
-        definition,
-        aggregate,
-        differs_from=differs_from,
-        sample=Sample("mean", sampled, day="start_at" if frame == "meetings" else "sent_at"),
+    """A share over the requests, messages or meetings frame, by the day of its rows."""
+    day = "start_at" if frame == "meetings" else "sent_at"
+    return share_metric(
+        metric_id, label, frame, definition, value, where, day=day, differs_from=differs_from
     )
 
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import ibis
 import ibis.expr.types as ir
 
-from asyncmaturity.metrics import Metric
+from asyncmaturity.metrics import Metric, share_metric
 from asyncmaturity.metrics.timezones import instant_seconds
 from asyncmaturity.store import identity_hash, normalize_identity
 
@@ -150,15 +150,8 @@ def _records(t: ir.Table) -> ir.BooleanValue:
 
 def _share(metric_id: str, label: str, column: str, definition: str, **extra: Any) -> Metric:
     """The share of rows where boolean `column` is true, over the rows where it is not null."""
-    return Metric(
-        metric_id,
-        label,
-        "share",
-        FRAME,
-        definition,
-        lambda t: t[column].cast("float64").mean(),
-        **extra,
-    )
+    # No day decomposition: bootstrap replicates read only the frames build_frames makes.
+    return share_metric(metric_id, label, FRAME, definition, lambda t: t[column], day=None, **extra)
 
 
 _WINDOW = ("request_windows", "working_hours", "holidays", "people")
