@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from asyncmaturity.await_rules import URL_PATTERN, signals_sql
+
 if TYPE_CHECKING:
     from asyncmaturity.ingest import IngestContext
 
@@ -19,7 +21,6 @@ DECISION_PATTERN = (
     r"\b(?:we decided|decided to|let's go with|lets go with|we will go with|"
     r"we'll go with|agreed to|we agreed|approved)\b|\bdecision:"
 )
-URL_PATTERN = r"https?://[^\s<>|)\]\"']+"
 HREF_PATTERN = r"""href=["'](https?://[^"'\s>]+)"""
 BLOCK_END_PATTERN = r"<br\s*/?>|</(?:p|div|li|h[1-6]|blockquote|pre|tr)>"
 HTML_PARAMS: dict[str, Any] = {
@@ -47,10 +48,6 @@ def text_features_sql(text: str) -> str:
 
 def await_signals_sql(text: str) -> str:
     """SELECT-list SQL for the AWAIT and friction signals of a message text (no parameters)."""
-    # Imported here: await_rules reads URL_PATTERN from this module, and importing it at the top
-    # would import the sources package (and every source) before that pattern exists.
-    from asyncmaturity.await_rules import signals_sql
-
     return signals_sql(text)
 
 
