@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.spark
 DEMO_DIR := demo-output
 
-.PHONY: demo test lint typecheck docs browser postgres bench clean
+.PHONY: demo test lint typecheck docs browser postgres java bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +24,15 @@ demo: $(STAMP)
 		--json $(DEMO_DIR)/assessment.json --markdown $(DEMO_DIR)/assessment.md \
 		--html $(DEMO_DIR)/report.html
 
+# The Spark parity test runs PySpark (the spark extra, a large download: only for tests).
+$(SPARK_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
+	touch $(SPARK_STAMP)
+
+# Spark needs a Java 17 runtime; install Debian's when missing and we are root.
+java:
+	@command -v java >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null) || echo "java not installed: the Spark parity test will be skipped"; }
+
 # Page tests need Debian's chromium; install it when missing and we are allowed to (root).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || echo "chromium not installed: browser tests will be skipped"; }
@@ -32,7 +42,7 @@ browser:
 postgres:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) || echo "postgresql not installed: the PostgreSQL half of the web tests will be skipped"; }
 
-test: $(STAMP) browser postgres
+test: $(STAMP) $(SPARK_STAMP) browser postgres java
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest -q

@@ -55,7 +55,9 @@ def test_every_table_round_trips_with_source_and_month_partitions(
         "hive_partitioning = true)"
     ).fetchone()
     with duckdb.connect(str(store), read_only=True) as original:
-        assert keys == original.execute("SELECT list_sort(list(message_key)) FROM messages").fetchone()
+        assert (
+            keys == original.execute("SELECT list_sort(list(message_key)) FROM messages").fetchone()
+        )
 
 
 def test_a_folder_with_files_needs_overwrite(tmp_path: Path, slack_fixture: Any) -> None:

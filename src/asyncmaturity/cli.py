@@ -44,6 +44,15 @@ app.add_typer(survey_app, name="survey")
 app.add_typer(assist_app, name="assist")
 
 StoreOpt = Annotated[Path, typer.Option("--store", help="Evidence store file (DuckDB).")]
+# measure also reads a Parquet export (a folder), on DuckDB or Spark.
+EvidenceOpt = Annotated[
+    str,
+    typer.Option(
+        "--store",
+        help="Evidence store file (DuckDB), or a Parquet export folder (for Spark also a URI "
+        "such as hdfs:///exports/team).",
+    ),
+]
 CharterOpt = Annotated[
     Path | None, typer.Option("--charter", help="Team charter YAML (defaults when omitted).")
 ]
@@ -177,7 +186,7 @@ def ingest(
 @app.command()
 @domain_errors
 def measure(
-    store: StoreOpt,
+    store: EvidenceOpt,
     charter: CharterOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
@@ -191,8 +200,37 @@ def measure(
             help="Also print a breakdown: " + ", ".join(s for s in SCOPES if s != "organization"),
         ),
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="duckdb (a store file or a Parquet export) or spark (a Parquet export; needs "
+            "the spark extra and Java 17).",
+        ),
+    ] = "duckdb",
+    spark_master: Annotated[
+        str | None,
+        typer.Option(
+            "--spark-master",
+            help="Spark master URL (local[2], spark://host:7077, yarn); default: spark-submit's, "
+            "else $ASYNCMATURITY_SPARK_MASTER, else local[*].",
+        ),
+    ] = None,
+    secret_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--secret-file",
+            help="A Parquet export's store secret (export --secret-file), for a charter that "
+            "names people.",
+        ),
+    ] = None,
 ) -> None:
-    """Compute every registered metric; print a table and optionally write JSON."""
+    """Compute every registered metric; print a table and optionally write JSON.
+
+    --store takes a store file or a folder written by `export --parquet` (or
+    `simulate --parquet`); --engine spark runs the same metric definitions on Apache Spark.
+    """
+    from asyncmaturity.evidence import ENGINES
     from asyncmaturity.measure import measure as run_measure
 
     if by is not None and (by not in SCOPES or by == "organization"):
@@ -201,11 +239,18 @@ def measure(
             + ", ".join(s for s in SCOPES if s != "organization"),
             param_hint="--by",
         )
+    if engine not in ENGINES:
+        raise typer.BadParameter(
+            f"{engine!r}: use one of {', '.join(ENGINES)}", param_hint="--engine"
+        )
     result = run_measure(
-        store=store,
+        store=store if "://" in store else Path(store),
         charter=load_charter(charter),
         since=_when(since, "--since"),
         until=_when(until, "--until"),
+        engine=engine,
+        spark_master=spark_master,
+        secret=_read_secret(secret_file),
     )
     document = json.dumps(result.to_json(), indent=2)
     if json_out is not None and str(json_out) == "-":
@@ -238,6 +283,17 @@ def measure(
         out.print(f"JSON: {json_out}")
 
 
+def _read_secret(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        return path.read_text(encoding="utf-8").strip() or None
+    except OSError as exc:
+        raise typer.BadParameter(
+            f"{path}: cannot read: {exc.strerror}", param_hint="--secret-file"
+        ) from None
+
+
 @app.command()
 @domain_errors
 def export(
@@ -248,11 +304,19 @@ def export(
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="Replace what an earlier export left there.")
     ] = False,
+    secret_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--secret-file",
+            help="Also write the store's secret here (owner-only file, outside the export), "
+            "for measuring the export with a charter that names people.",
+        ),
+    ] = None,
 ) -> None:
     """Export the evidence tables as Parquet partitioned by source and month (for Spark)."""
     from asyncmaturity.export import export_parquet
 
-    summary = export_parquet(store, parquet, overwrite=overwrite)
+    summary = export_parquet(store, parquet, overwrite=overwrite, secret_file=secret_file)
     for table, count in summary.rows.items():
         out.print(f"{table}: {count:,} rows", highlight=False)
     out.print(f"Wrote {summary.folder}", highlight=False)

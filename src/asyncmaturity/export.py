@@ -32,6 +32,10 @@ class ExportTargetExists(AsyncMaturityError):
     """The export folder already holds files and overwriting was not asked for."""
 
 
+class SecretInsideExport(AsyncMaturityError):
+    """The secret file was asked for inside the export folder, which is meant to be shared."""
+
+
 @dataclass(frozen=True)
 class ExportSummary:
     """What was written: rows per table, and the folder."""
@@ -40,14 +44,22 @@ class ExportSummary:
     rows: dict[str, int]
 
 
-def export_parquet(store: Path, folder: Path, *, overwrite: bool = False) -> ExportSummary:
+def export_parquet(
+    store: Path, folder: Path, *, overwrite: bool = False, secret_file: Path | None = None
+) -> ExportSummary:
     """Write every evidence table of `store` under `folder` as partitioned Parquet.
 
     Parameters:
         store: an evidence store written by `ingest`.
         folder: the output folder; it must be empty or absent unless `overwrite`.
         overwrite: replace what an earlier export left in `folder`.
+        secret_file: also write the store's secret here (readable by its owner only), for
+            measuring the export with a charter that names people; never inside `folder`.
     """
+    if secret_file is not None and secret_file.resolve().is_relative_to(folder.resolve()):
+        raise SecretInsideExport(
+            f"{secret_file}: the secret must not be written inside the export folder {folder}"
+        )
     if folder.exists() and any(folder.iterdir()):
         if not overwrite:
             raise ExportTargetExists(
@@ -57,6 +69,11 @@ def export_parquet(store: Path, folder: Path, *, overwrite: bool = False) -> Exp
     folder.mkdir(parents=True, exist_ok=True)
     rows: dict[str, int] = {}
     with EvidenceStore.open(store, create=False, read_only=True) as opened:
+        if secret_file is not None:
+            secret_file.parent.mkdir(parents=True, exist_ok=True)
+            secret_file.touch(mode=0o600)
+            secret_file.chmod(0o600)
+            secret_file.write_text(opened.secret + "\n", encoding="utf-8")
         for table in EVIDENCE_KEYS:
             month = MONTH_OF.get(table)
             select = (

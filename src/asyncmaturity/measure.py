@@ -20,11 +20,11 @@ import ibis.expr.types as ir
 
 from asyncmaturity import __version__
 from asyncmaturity.charter import Charter
+from asyncmaturity.evidence import open_evidence
 from asyncmaturity.metrics import METRICS, Metric
 from asyncmaturity.metrics.frames import SCOPES, Frames, build_frames
 from asyncmaturity.metrics.ledger_metrics import FRAME as LEDGER_FRAME
 from asyncmaturity.metrics.ledger_metrics import build_ledger_frame
-from asyncmaturity.store import EvidenceStore
 
 Value = float | int | None
 
@@ -198,16 +198,23 @@ def measure(
     charter: Charter | None = None,
     since: date | datetime | None = None,
     until: date | datetime | None = None,
+    engine: str = "duckdb",
+    spark_master: str | None = None,
+    secret: str | None = None,
 ) -> MeasureResult:
     """Compute every registered metric over the store for the period [since, until).
 
     Parameters:
-        store: an evidence store written by `ingest`.
+        store: an evidence store written by `ingest`, or a Parquet folder written by
+            `export --parquet` (or `simulate --parquet`).
         charter: working norms; the documented defaults when omitted.
         since, until: UTC bounds on message time; a date `until` includes that whole day.
+        engine: ``duckdb`` (default) or ``spark`` (a Parquet folder; the ``spark`` extra).
+        spark_master: the Spark master URL; see :func:`asyncmaturity.evidence.open_evidence`.
+        secret: a Parquet export's store secret, for a charter that names people.
     """
     charter = charter or Charter()
-    with EvidenceStore.open(store, create=False) as opened:
+    with open_evidence(store, engine=engine, spark_master=spark_master, secret=secret) as opened:
         frames = build_frames(opened, charter, since=since, until=until)
         organization, scopes, suppressed = compute(frames)
         notes = []

@@ -215,7 +215,9 @@ class EvidenceStore:
     @property
     def secret(self) -> str:
         """The per-store key of the pseudonymous hashes."""
-        row = self.con.execute("SELECT value FROM store_meta WHERE key = 'secret'").fetchone()
+        # fetchall, not fetchone: an unfinished result blocks the next query on the connection.
+        rows = self.con.execute("SELECT value FROM store_meta WHERE key = 'secret'").fetchall()
+        row = rows[0] if rows else None
         if row is None:
             raise StoreError(
                 f"{self.path}: store has no secret; it was not created by asyncmaturity"

@@ -18,6 +18,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from asyncmaturity.evidence import Evidence
 from asyncmaturity.metrics.business import (
     DAY_S,
     DaysOff,
@@ -45,7 +46,7 @@ RESPONSE_EVENTS = ("comment", "review")
 class EvidenceContext:
     """What :func:`~asyncmaturity.metrics.frames.build_frames` resolved once and these frames reuse."""
 
-    con: Any  # the Ibis DuckDB backend over the store's connection
+    evidence: Evidence  # the store's tables on the chosen engine
     start: datetime | None  # half-open UTC period, naive
     end: datetime | None
     schedule: ir.Table  # per person: s_key, person_id, tz, start_s, len_s, w0..w6
@@ -78,8 +79,9 @@ def not_in(column: ir.StringValue, keys: Collection[str]) -> ir.BooleanValue:
 
 def bot_keys(ctx: EvidenceContext) -> ir.Table:
     """Person keys flagged as bots by a source (e.g. a login ending in "[bot]") or the charter."""
-    people = ctx.con.table("people")
-    flagged = people.filter(people.is_bot).select(b_key=people.person_key)
+    people = ctx.evidence.table("people")
+    # Nullable like the listed keys: a store declares person_key NOT NULL, a union needs equal types.
+    flagged = people.filter(people.is_bot).select(b_key=people.person_key.cast("string"))
     if ctx.bots:
         listed = ibis.memtable({"b_key": sorted(ctx.bots)}, schema={"b_key": "string"})
         flagged = flagged.union(listed)
@@ -108,8 +110,7 @@ def build_meeting_frames(
     ctx: EvidenceContext,
 ) -> tuple[ir.Table | None, ir.Table | None, ir.Table | None]:
     """The ``meetings``, ``attendee_days`` and ``attended`` frames; None without meetings."""
-    con = ctx.con
-    raw = con.table("meetings")
+    raw = ctx.evidence.table("meetings")
     in_period = raw.filter(within_period(raw.start_at, ctx))
     if int(in_period.count().execute()) == 0:
         return None, None, None
@@ -118,7 +119,9 @@ def build_meeting_frames(
         ~in_period.cancelled.coalesce(False), ~in_period.all_day.coalesce(False)
     )
 
-    attendance = con.table("attendance").distinct(on=["meeting_key", "person_key"], keep="first")
+    attendance = ctx.evidence.table("attendance").distinct(
+        on=["meeting_key", "person_key"], keep="first"
+    )
     invited = attendance.group_by(i_key=attendance.meeting_key).aggregate(
         invited=attendance.count()
     )
@@ -251,7 +254,6 @@ def _with_meeting_conduct(
       booking, and none of its attendees wrote in it again between the booking and the meeting's
       start.
     """
-    con = ctx.con
     people = attendance.filter(
         attendance.response.isnull() | (attendance.response.lower() != "declined")
     ).select(a_meeting=attendance.meeting_key, a_person=attendance.person_key)
@@ -265,7 +267,7 @@ def _with_meeting_conduct(
         f_notes=organized.notes.coalesce(False),
         f_ad_hoc=shared & (organized.m_start_s - instant_seconds(organized.booked_at) < AD_HOC_S),
     )
-    raw = con.table("messages")
+    raw = ctx.evidence.table("messages")
     human = raw.filter(raw.kind == "human", raw.author_key.notnull())
     messages = human.select(
         w_author=human.author_key,
@@ -273,7 +275,7 @@ def _with_meeting_conduct(
         w_s=instant_seconds(human.sent_at),
         w_outcome=human.decision_language.coalesce(False) | (human.record_links.coalesce(0) > 0),
     )
-    items = con.table("work_items")
+    items = ctx.evidence.table("work_items")
     records = items.filter(items.kind == "decision", items.author_key.notnull()).select(
         w_author=items.author_key, w_s=instant_seconds(items.created_at)
     )
@@ -480,15 +482,14 @@ def _focus_inside_windows(
 
 def build_work_frame(ctx: EvidenceContext) -> ir.Table | None:
     """The ``work_items`` frame, None without work items created in the period."""
-    con = ctx.con
-    raw = con.table("work_items")
+    raw = ctx.evidence.table("work_items")
     items = raw.filter(within_period(raw.created_at, ctx), not_in(raw.author_key, ctx.excluded))
     if int(items.count().execute()) == 0:
         return None
     items = items.distinct(on="item_key", keep="first")
     bots = bot_keys(ctx)
 
-    events = con.table("work_events").distinct(on="event_key", keep="first")
+    events = ctx.evidence.table("work_events").distinct(on="event_key", keep="first")
     responses = events.filter(
         events.kind.isin(list(RESPONSE_EVENTS)),
         events.actor_key.notnull(),

@@ -18,6 +18,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from asyncmaturity.charter import WEEKDAYS, Charter, Schedule
+from asyncmaturity.evidence import Evidence, as_evidence
 from asyncmaturity.metrics.business import (
     PROFILE_COLUMN,
     DaysOff,
@@ -66,6 +67,9 @@ class Frames:
     attended: ir.Table | None = None  # one row per attended (person, instance) of Viva's set
     # Thread roots and tracker comments with AWAIT signals (see request_frames).
     requests: ir.Table | None = None
+    # Where the frames came from, for frames built later from the same tables (the ledger's).
+    evidence: Evidence | None = None
+    charter_keys: frozenset[str] = frozenset()  # person keys the charter excludes or calls bots
 
     def tables(self) -> dict[str, ir.Table]:
         """Every frame that has evidence, by the name metrics give in ``Metric.frame``."""
@@ -81,18 +85,18 @@ class Frames:
         return {name: table for name, table in named.items() if table is not None}
 
 
-def _keys_for(store: EvidenceStore, ids: list[str]) -> tuple[dict[str, str], list[str]]:
+def _keys_for(evidence: Evidence, ids: list[str], what: str) -> tuple[dict[str, str], list[str]]:
     """Map charter identities to person keys through the hashed identities; list the unknown."""
     if not ids:
         return {}, []
-    secret = store.secret
+    secret = evidence.require_secret(f"the charter's `{what}` names people")
     hashes = {raw: identity_hash(secret, normalize_identity(raw)) for raw in ids}
-    rows = store.con.execute(
-        "SELECT identity_hash, person_key FROM identities WHERE identity_hash IN "
-        "(SELECT unnest(?::VARCHAR[]))",
-        [list(hashes.values())],
-    ).fetchall()
-    found = dict(rows)
+    identities = evidence.table("identities")
+    rows = identities.filter(identities.identity_hash.isin(sorted(set(hashes.values()))))
+    found = {
+        row["identity_hash"]: row["person_key"]
+        for row in rows.select("identity_hash", "person_key").to_pyarrow().to_pylist()
+    }
     mapping = {raw: found[h] for raw, h in hashes.items() if h in found}
     return mapping, [raw for raw in ids if raw not in mapping]
 
@@ -124,13 +128,14 @@ def _schedule_columns(schedule: Schedule, profiles: dict[frozenset[date], int]) 
     return columns
 
 
-def _schedules(store: EvidenceStore, charter: Charter) -> Schedules:
+def _schedules(evidence: Evidence, charter: Charter) -> Schedules:
     """Effective time zone, working hours and days off of every person (charter > source >
     default); people with the same dates off share a day-off profile."""
-    people = store.con.execute(
-        "SELECT DISTINCT ON (person_key) person_key, tz FROM people"
-    ).fetchall()
-    overrides, unmatched = _keys_for(store, [p.id for p in charter.people])
+    table = evidence.table("people")
+    # One row per person; were a key stored twice, the greatest zone wins on every engine.
+    rows_by_key = table.group_by("person_key").aggregate(tz=table.tz.max()).order_by("person_key")
+    people = [(r["person_key"], r["tz"]) for r in rows_by_key.to_pyarrow().to_pylist()]
+    overrides, unmatched = _keys_for(evidence, [p.id for p in charter.people], "people")
     by_key = {overrides[p.id]: p for p in charter.people if p.id in overrides}
     profiles: dict[frozenset[date], int] = {}
     rows = [
@@ -184,18 +189,24 @@ def _naive_utc(moment: datetime) -> datetime:
 
 
 def build_frames(
-    store: EvidenceStore,
+    store: EvidenceStore | Evidence,
     charter: Charter,
     *,
     since: date | datetime | None = None,
     until: date | datetime | None = None,
 ) -> Frames:
-    """Build the metric inputs over `store` for the half-open period [since, until)."""
-    con = ibis.duckdb.from_connection(store.con)
+    """Build the metric inputs over `store` for the half-open period [since, until).
+
+    Parameters:
+        store: an open store file, or evidence on any engine (:mod:`asyncmaturity.evidence`).
+        charter: the working norms the frames apply.
+        since, until: UTC bounds on evidence time; a date `until` includes that whole day.
+    """
+    evidence = as_evidence(store)
     start, end = period_bounds(since, until)
-    messages = con.table("messages")
-    excluded, unmatched_excluded = _keys_for(store, charter.exclude)
-    bots, unmatched_bots = _keys_for(store, charter.bots)
+    messages = evidence.table("messages")
+    excluded, unmatched_excluded = _keys_for(evidence, charter.exclude, "exclude")
+    bots, unmatched_bots = _keys_for(evidence, charter.bots, "bots")
     condition = messages.kind == "human"
     if start is not None:
         condition &= messages.sent_at >= start
@@ -227,7 +238,7 @@ def build_frames(
     # A mention the source resolved names an owner even where the plain text lost it (Teams).
     human = human.mutate(await_assign=human.await_assign | (human.mentions > 0))
 
-    conversations = con.table("conversations")
+    conversations = evidence.table("conversations")
     urgent = charter.urgent_channels
     conv_kind = (
         ibis.cases(
@@ -246,7 +257,7 @@ def build_frames(
     ).distinct(on="c_key", keep="first")
     human = human.join(conv, human.conversation_key == conv.c_key).drop("c_key", "conversation_key")
 
-    schedules = _schedules(store, charter)
+    schedules = _schedules(evidence, charter)
     schedule = ibis.memtable(schedules.table).rename(s_key="person_key")
     defaults = schedules.defaults
 
@@ -282,7 +293,7 @@ def build_frames(
     )
     # Every scope of every metric reads these frames: compute them once, not once per query.
     # Schedules stay out (they are per person, not per message) and rejoin the first replies.
-    human = _materialize(store, con, "_am_human", human.drop(*defaults))
+    human = evidence.materialize("_am_human", human.drop(*defaults))
 
     roots = human.filter(~human.is_reply).select(
         "message_key",
@@ -354,22 +365,22 @@ def build_frames(
         ),
     )
     roots = with_thread_conduct(roots, human)
-    roots = _materialize(store, con, "_am_roots", roots)
-    evidence = EvidenceContext(
-        con=con,
+    roots = evidence.materialize("_am_roots", roots)
+    context = EvidenceContext(
+        evidence=evidence,
         start=start,
         end=end,
         schedule=schedule,
         defaults=defaults,
         excluded=frozenset(excluded.values()),
         bots=frozenset(bots.values()),
-        materialize=lambda name, expr: _materialize(store, con, name, expr),
+        materialize=evidence.materialize,
         focus_spans=charter.focus_spans(),
         no_meeting_days=frozenset(WEEKDAYS.index(d) for d in charter.no_meeting_days),
         days_off=schedules.days_off,
     )
-    meetings, attendee_days, attended = build_meeting_frames(evidence)
-    requests = build_request_frame(evidence, roots)
+    meetings, attendee_days, attended = build_meeting_frames(context)
+    requests = build_request_frame(context, roots)
     return Frames(
         human=human,
         roots=roots,
@@ -379,9 +390,11 @@ def build_frames(
         unmatched_charter_ids=sorted({*unmatched_excluded, *unmatched_bots, *schedules.unmatched}),
         meetings=meetings,
         attendee_days=attendee_days,
-        work_items=build_work_frame(evidence),
+        work_items=build_work_frame(context),
         attended=attended,
         requests=requests,
+        evidence=evidence,
+        charter_keys=frozenset({*excluded.values(), *bots.values()}),
     )
 
 
@@ -439,13 +452,6 @@ def with_thread_conduct(roots: ir.Table, human: ir.Table) -> ir.Table:
         nudged=ibis.cases((known, roots.nudged.coalesce(False)), else_=ibis.null("boolean")),
         ping_pong=roots.switches.coalesce(0) > PING_PONG_SWITCHES,
     )
-
-
-def _materialize(store: EvidenceStore, con: Any, name: str, expr: ir.Table) -> ir.Table:
-    # Ibis's overwrite=True emits SQL that this DuckDB rejects for temp tables; drop it first.
-    store.con.execute(f"DROP TABLE IF EXISTS temp.{name}")
-    table: ir.Table = con.create_table(name, expr, temp=True)
-    return table
 
 
 def _window_seconds(kind: ir.StringValue, charter: Charter) -> ir.FloatingValue:

@@ -28,7 +28,6 @@ import ibis.expr.types as ir
 
 from asyncmaturity.metrics import Metric, share_metric
 from asyncmaturity.metrics.timezones import instant_seconds
-from asyncmaturity.store import identity_hash, normalize_identity
 
 if TYPE_CHECKING:
     from asyncmaturity.metrics.frames import Frames
@@ -46,21 +45,6 @@ _LOG = (
 )
 
 
-def _charter_keys(con: ibis.BaseBackend, frames: Frames) -> list[str]:
-    """Person keys of the people the charter excludes or lists as bots."""
-    ids = [*frames.charter.exclude, *frames.charter.bots]
-    if not ids:
-        return []
-    meta = con.table("store_meta")
-    secret = meta.filter(meta.key == "secret").value.to_pyarrow().to_pylist()
-    if not secret:
-        return []
-    hashes = [identity_hash(secret[0], normalize_identity(raw)) for raw in ids]
-    identities = con.table("identities")
-    found = identities.filter(identities.identity_hash.isin(hashes)).person_key
-    return sorted({key for key in found.to_pyarrow().to_pylist() if key is not None})
-
-
 def build_ledger_frame(frames: Frames, *, now: datetime | None = None) -> ir.Table | None:
     """The ``ledger`` frame (see the module docstring); None when the period has no ledger row.
 
@@ -68,10 +52,10 @@ def build_ledger_frame(frames: Frames, *, now: datetime | None = None) -> ir.Tab
     its due time.
     """
     work = frames.work_items
-    if work is None:
+    if work is None or frames.evidence is None:
         return None
-    con = ibis.get_backend(work)
-    raw = con.table("work_items")
+    evidence = frames.evidence
+    raw = evidence.table("work_items")
     ledger = raw.filter(raw.source == SOURCE, raw.kind.isin(["request", "decision"]))
     ledger = ledger.distinct(on="item_key", keep="first")
     ledger = ledger.select(l_key=ledger.item_key, l_source=ledger.source, l_closed=ledger.closed_at)
@@ -79,12 +63,13 @@ def build_ledger_frame(frames: Frames, *, now: datetime | None = None) -> ir.Tab
     if int(items.count().execute()) == 0:
         return None
 
-    people = con.table("people")
-    skipped = people.filter(people.is_bot).select(s_key=people.person_key)
-    listed = _charter_keys(con, frames)
-    if listed:
+    people = evidence.table("people")
+    # Nullable like the listed keys: a store declares person_key NOT NULL, a union needs equal types.
+    skipped = people.filter(people.is_bot).select(s_key=people.person_key.cast("string"))
+    if frames.charter_keys:
+        listed = sorted(frames.charter_keys)
         skipped = skipped.union(ibis.memtable({"s_key": listed}, schema={"s_key": "string"}))
-    events = con.table("work_events").distinct(on="event_key", keep="first")
+    events = evidence.table("work_events").distinct(on="event_key", keep="first")
     events = events.filter(events.item_key.isin(items.item_key))
     replies = events.filter(events.kind == "comment", events.actor_key.notnull())
     replies = replies.anti_join(skipped, replies.actor_key == skipped.s_key)
@@ -135,9 +120,7 @@ def build_ledger_frame(frames: Frames, *, now: datetime | None = None) -> ir.Tab
         latency_s=ibis.cases((is_record & (latency > 0), latency), else_=ibis.null("float64")),
     )
     # Every scope's query reads it: compute it once (as the other frames are).
-    con.con.execute("DROP TABLE IF EXISTS temp._am_ledger")
-    table: ir.Table = con.create_table("_am_ledger", frame, temp=True)
-    return table
+    return evidence.materialize("_am_ledger", frame)
 
 
 def _requests(t: ir.Table) -> ir.BooleanValue:

@@ -58,7 +58,7 @@ def build_request_frame(ctx: EvidenceContext, roots: ir.Table) -> ir.Table:
 
 
 def _tracker_comments(ctx: EvidenceContext) -> ir.Table | None:
-    events = ctx.con.table("work_events").distinct(on="event_key", keep="first")
+    events = ctx.evidence.table("work_events").distinct(on="event_key", keep="first")
     if "is_request" not in events.columns:
         return None
     bots = bot_keys(ctx)

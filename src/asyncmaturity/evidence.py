@@ -1,0 +1,375 @@
+"""The canonical evidence tables as Ibis tables on one engine, wherever they are stored.
+
+Metrics read the store through :class:`Evidence`, never through an engine's own API, so the same
+metric definitions run on a DuckDB store file, on a Parquet export (`asyncmaturity export
+--parquet`) read by DuckDB, and on that export read by Apache Spark (the optional ``spark``
+extra): local mode on one machine, or a cluster given by a master URL or by ``spark-submit``.
+
+>>> from pathlib import Path
+>>> # with open_evidence(Path("team.duckdb")) as evidence: evidence.table("messages").count()
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import ibis
+import ibis.expr.types as ir
+
+from asyncmaturity.errors import AsyncMaturityError, StoreError
+from asyncmaturity.store import EVIDENCE_KEYS, SCHEMA, EvidenceStore
+
+ENGINES = ("duckdb", "spark")
+# Hive partition columns that the Parquet export adds and the store tables do not have.
+PARTITION_ONLY = ("month",)
+SECRET_VARIABLE = "ASYNCMATURITY_STORE_SECRET"
+MASTER_VARIABLE = "ASYNCMATURITY_SPARK_MASTER"
+
+
+class EngineUnavailable(AsyncMaturityError):
+    """The chosen engine cannot run here: its optional dependency is not installed."""
+
+
+class EngineStoreMismatch(AsyncMaturityError):
+    """The chosen engine cannot read this kind of store (Spark reads Parquet exports only)."""
+
+
+class SecretRequired(AsyncMaturityError):
+    """The charter names people, but the evidence carries no secret to find their keys by."""
+
+
+@dataclass
+class Evidence:
+    """The evidence tables of one store on one Ibis backend, and how to keep a result for reuse.
+
+    Attributes:
+        backend: the Ibis backend the tables live on.
+        engine: ``duckdb`` or ``spark``.
+        location: the store file or Parquet folder, for messages.
+        secret: the key of the store's pseudonymous hashes; None for a Parquet export, which
+            never carries it (unless given through :data:`SECRET_VARIABLE`).
+    """
+
+    backend: ibis.BaseBackend
+    engine: str
+    location: str
+    secret: str | None
+    tables: dict[str, ir.Table]
+    keep: Callable[[str, ir.Table], ir.Table]
+    store: EvidenceStore | None = None
+    _closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def table(self, name: str) -> ir.Table:
+        """The canonical table `name` (empty, with the store's columns, when the export lacks it)."""
+        return self.tables[name]
+
+    def materialize(self, name: str, expr: ir.Table) -> ir.Table:
+        """Compute `expr` once and keep it, for frames that many metric queries read."""
+        return self.keep(name, expr)
+
+    def require_secret(self, what: str) -> str:
+        """The store's secret; raises :class:`SecretRequired` naming `what` needed it."""
+        if self.secret is None:
+            raise SecretRequired(
+                f"{self.location}: {what}, but a Parquet export carries no store secret to "
+                f"find them by; set {SECRET_VARIABLE} to the store's secret (`asyncmaturity "
+                "export --secret-file`)"
+            )
+        return self.secret
+
+    def counts(self) -> dict[str, int]:
+        """Row count of every evidence table."""
+        if self.store is not None:
+            return self.store.counts()
+        return {name: int(self.tables[name].count().to_pyarrow().as_py()) for name in EVIDENCE_KEYS}
+
+    def close(self) -> None:
+        """Release the engine's resources (temporary tables, the DuckDB connection)."""
+        for closer in reversed(self._closers):
+            closer()
+        self._closers.clear()
+
+
+def as_evidence(store: EvidenceStore | Evidence) -> Evidence:
+    """`store` as :class:`Evidence` (a DuckDB store file opened already is wrapped, not copied)."""
+    if isinstance(store, Evidence):
+        return store
+    backend = ibis.duckdb.from_connection(store.con)
+
+    def keep(name: str, expr: ir.Table) -> ir.Table:
+        # Ibis's overwrite=True emits SQL that this DuckDB rejects for temp tables; drop it first.
+        store.con.execute(f"DROP TABLE IF EXISTS temp.{name}")
+        table: ir.Table = backend.create_table(name, expr, temp=True)
+        return table
+
+    tables = {name: backend.table(name) for name in (*EVIDENCE_KEYS, "store_meta")}
+    return Evidence(
+        backend=backend,
+        engine="duckdb",
+        location=str(store.path),
+        secret=store.secret,
+        tables=tables,
+        keep=keep,
+        store=store,
+    )
+
+
+def is_uri(path: Path | str) -> bool:
+    """Whether `path` names a location of a cluster's file system (``scheme://...``)."""
+    return isinstance(path, str) and "://" in path
+
+
+def is_parquet_export(path: Path) -> bool:
+    """Whether `path` is a folder in the layout `asyncmaturity export --parquet` writes."""
+    return path.is_dir()
+
+
+@contextmanager
+def open_evidence(
+    path: Path | str,
+    *,
+    engine: str = "duckdb",
+    spark_master: str | None = None,
+    secret: str | None = None,
+) -> Iterator[Evidence]:
+    """Open the evidence at `path` (a store file or a Parquet export folder) on `engine`.
+
+    Parameters:
+        path: a DuckDB store written by `ingest`, or a folder written by `export --parquet`
+            (or by `simulate --parquet`); for Spark also a URI such as ``hdfs:///exports/team``
+            or ``s3a://bucket/team`` that the cluster reads.
+        engine: ``duckdb`` (default) or ``spark`` (Parquet folders only; needs the ``spark``
+            extra and Java 17).
+        spark_master: the Spark master URL (``local[2]``, ``spark://host:7077``, ``yarn``);
+            by default the session ``spark-submit`` configured, else :data:`MASTER_VARIABLE`,
+            else ``local[*]``.
+        secret: a Parquet export's store secret (`export --secret-file`), needed only when the
+            charter names people; by default :data:`SECRET_VARIABLE` of the environment.
+    """
+    if engine not in ENGINES:
+        raise EngineStoreMismatch(f"{engine!r}: unknown engine; use one of {', '.join(ENGINES)}")
+    secret = secret or _secret_from_environment()
+    if is_uri(path):
+        if engine != "spark":
+            raise EngineStoreMismatch(f"{path}: a URI is read by the spark engine only")
+        remote = _open_parquet_spark(str(path), spark_master, secret)
+        try:
+            yield remote
+        finally:
+            remote.close()
+        return
+    path = Path(path)
+    if not path.exists():
+        raise StoreError(f"{path}: no such store; create one with `asyncmaturity ingest`")
+    if not is_parquet_export(path):
+        if engine != "duckdb":
+            raise EngineStoreMismatch(
+                f"{path}: the {engine} engine reads a Parquet export; write one with "
+                f"`asyncmaturity export --store {path} --parquet DIR` and pass that folder"
+            )
+        with EvidenceStore.open(path, create=False) as store:
+            evidence = as_evidence(store)
+            try:
+                yield evidence
+            finally:
+                evidence.close()
+        return
+    opened = (
+        _open_parquet_duckdb(path, secret)
+        if engine == "duckdb"
+        else _open_parquet_spark(path, spark_master, secret)
+    )
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def _parquet_tables(path: Path) -> dict[str, Path]:
+    """The evidence tables the export folder holds (an empty table is not written)."""
+    tables = {name: path / name for name in EVIDENCE_KEYS if (path / name).is_dir()}
+    if not tables and not any((path / name).exists() for name in EVIDENCE_KEYS):
+        raise StoreError(
+            f"{path}: not a Parquet export of an evidence store (none of "
+            f"{', '.join(EVIDENCE_KEYS)} is in it)"
+        )
+    return tables
+
+
+def canonical_schemas() -> dict[str, ibis.Schema]:
+    """The Ibis schema of every evidence table, from the store's own table statements."""
+    con = duckdb.connect()
+    try:
+        backend = ibis.duckdb.from_connection(con)
+        schemas = {}
+        for name in EVIDENCE_KEYS:
+            con.execute(f"CREATE TABLE {name} ({SCHEMA[name]})")
+            schemas[name] = backend.table(name).schema()
+        return schemas
+    finally:
+        con.close()
+
+
+def _conform(table: ir.Table, schema: ibis.Schema, where: Path) -> ir.Table:
+    """`table` with exactly the store's columns and types (partition columns dropped)."""
+    missing = [name for name in schema.names if name not in table.columns]
+    if missing:
+        raise StoreError(f"{where}: Parquet files lack column(s) {', '.join(missing)}")
+    return table.select(
+        *[
+            table[name]
+            if _same_type(table[name].type(), dtype)
+            else table[name].cast(dtype).name(name)
+            for name, dtype in schema.items()
+        ]
+    )
+
+
+def _same_type(found: Any, wanted: Any) -> bool:
+    # Engines report a timestamp's precision differently (DuckDB 6, Spark none); the instants
+    # are the same, and a cast would only make frames of the two disagree on their schema.
+    if found.is_timestamp() and wanted.is_timestamp():
+        return bool(found.timezone == wanted.timezone)
+    return bool(found == wanted)
+
+
+def _secret_from_environment() -> str | None:
+    value = os.environ.get(SECRET_VARIABLE, "").strip()
+    return value or None
+
+
+def _open_parquet_duckdb(path: Path, secret: str | None) -> Evidence:
+    con = duckdb.connect()
+    backend = ibis.duckdb.from_connection(con)
+    schemas = canonical_schemas()
+    present = _parquet_tables(path)
+    tables: dict[str, ir.Table] = {}
+    for name, schema in schemas.items():
+        if name in present:
+            glob = str(present[name] / "**" / "*.parquet")
+            raw = backend.read_parquet(glob, table_name=f"_pq_{name}", hive_partitioning=True)
+            tables[name] = _conform(raw, schema, present[name])
+        else:
+            tables[name] = backend.create_table(f"_pq_{name}", schema=schema, temp=True)
+
+    def keep(name: str, expr: ir.Table) -> ir.Table:
+        con.execute(f"DROP TABLE IF EXISTS temp.{name}")
+        table: ir.Table = backend.create_table(name, expr, temp=True)
+        return table
+
+    evidence = Evidence(
+        backend=backend,
+        engine="duckdb",
+        location=str(path),
+        secret=secret,
+        tables=tables,
+        keep=keep,
+    )
+    evidence._closers.append(con.close)
+    return evidence
+
+
+def spark_session(master: str | None = None) -> Any:
+    """The Spark session to run on: ``spark-submit``'s when there is one, else a new one.
+
+    Local runs get few shuffle partitions (Spark's default of 200 is meant for clusters and makes
+    small local jobs slow); a session configured by ``spark-submit`` keeps its own settings.
+    """
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise EngineUnavailable(
+            "the spark engine needs PySpark: pip install 'asyncmaturity[spark]' (and Java 17)"
+        ) from None
+    active = SparkSession.getActiveSession()
+    if active is not None and master is None:
+        return active
+    chosen = master or os.environ.get(MASTER_VARIABLE)
+    builder = SparkSession.builder.appName("asyncmaturity")
+    if chosen is None and _under_spark_submit():
+        # spark-submit's --master and --conf reach the session through its launcher: keep them.
+        chosen = "(spark-submit)"
+    else:
+        chosen = chosen or "local[*]"
+        builder = builder.master(chosen)
+        if chosen.startswith("local"):
+            builder = builder.config("spark.sql.shuffle.partitions", "4")
+            builder = builder.config("spark.ui.enabled", "false")
+    try:
+        return builder.getOrCreate()
+    except Exception as exc:  # PySpark raises its own errors when Java or the master is missing
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise EngineUnavailable(
+            f"cannot start Spark with master {chosen!r} (it needs Java 17): {first}"
+        ) from None
+
+
+def _under_spark_submit() -> bool:
+    # spark-submit starts the Python driver with the port of the JVM it launched.
+    return "PYSPARK_GATEWAY_PORT" in os.environ
+
+
+def _teach_spark_microseconds() -> None:
+    """Let Ibis extract a timestamp's microseconds on Spark, which Ibis 12 refuses to do.
+
+    Spark has had ``unix_micros`` since 3.1; every latency reads sub-second parts (Slack times
+    carry microseconds), so without it no frame could be built on Spark.
+    """
+    from ibis.backends.sql.compilers.pyspark import PySparkCompiler
+
+    def visit_extract_microsecond(self: Any, op: Any, *, arg: Any) -> Any:
+        return self.cast(self.f.pmod(self.f.unix_micros(arg), 1_000_000), op.dtype)
+
+    PySparkCompiler.visit_ExtractMicrosecond = visit_extract_microsecond
+
+
+def _open_parquet_spark(location: Path | str, master: str | None, secret: str | None) -> Evidence:
+    session = spark_session(master)
+    _teach_spark_microseconds()
+    backend = ibis.pyspark.connect(session)
+    schemas = canonical_schemas()
+    if isinstance(location, Path):
+        folders = {name: str(folder) for name, folder in _parquet_tables(location).items()}
+    else:
+        folders = {name: f"{location.rstrip('/')}/{name}" for name in schemas}
+    tables: dict[str, ir.Table] = {}
+    for name, schema in schemas.items():
+        raw = _spark_parquet(backend, folders[name], name) if name in folders else None
+        tables[name] = (
+            _conform(raw, schema, Path(folders[name]))
+            if raw is not None
+            else ibis.memtable(schema.to_pyarrow().empty_table())
+        )
+
+    def keep(name: str, expr: ir.Table) -> ir.Table:
+        # A view registers the in-memory tables the expression reads (Ibis's cache() alone
+        # does not on Spark); caching the view computes it once.
+        return backend.create_view(name, expr, overwrite=True).cache()
+
+    return Evidence(
+        backend=backend,
+        engine="spark",
+        location=str(location),
+        secret=secret,
+        tables=tables,
+        keep=keep,
+    )
+
+
+def _spark_parquet(backend: Any, folder: str, name: str) -> ir.Table | None:
+    """The Parquet table in `folder`, or None where the export has none (an empty table)."""
+    from pyspark.errors import AnalysisException
+
+    try:
+        table: ir.Table = backend.read_parquet(folder, table_name=f"_pq_{name}")
+    except AnalysisException as exc:
+        if "PATH_NOT_FOUND" in str(exc) or "does not exist" in str(exc):
+            return None
+        raise StoreError(f"{folder}: cannot read as Parquet: {str(exc).splitlines()[0]}") from None
+    return table
