@@ -12,6 +12,8 @@ extra): local mode on one machine, or a cluster given by a master URL or by ``sp
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -246,6 +248,10 @@ def _secret_from_environment() -> str | None:
 
 def _open_parquet_duckdb(path: Path, secret: str | None) -> Evidence:
     con = duckdb.connect()
+    # Frames of a large export outgrow memory: let DuckDB spill them to a folder of our own
+    # (an in-memory database would otherwise spill into the working directory).
+    spill = Path(tempfile.mkdtemp(prefix="asyncmaturity-duckdb-"))
+    con.execute(f"SET temp_directory = '{spill.as_posix()}'")
     backend = ibis.duckdb.from_connection(con)
     schemas = canonical_schemas()
     present = _parquet_tables(path)
@@ -271,6 +277,7 @@ def _open_parquet_duckdb(path: Path, secret: str | None) -> Evidence:
         tables=tables,
         keep=keep,
     )
+    evidence._closers.append(lambda: shutil.rmtree(spill, ignore_errors=True))
     evidence._closers.append(con.close)
     return evidence
 
