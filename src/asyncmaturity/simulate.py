@@ -31,6 +31,11 @@ no more messages (replies may land days after their root) and are then written, 
 bounded by a few days of messages. Replies to the last days' roots may land after the period: the
 export is as if taken once every thread had its replies. The same parameters always give
 byte-identical files (with the same NumPy and Python versions).
+
+The same organization can also keep a calendar and an issue tracker
+(:mod:`asyncmaturity.simulate_evidence`, which writes all three as export files), and be written
+as evidence tables in Parquet with no export in between (:mod:`asyncmaturity.simulate_parquet`);
+:class:`ChatRun` is the day-by-day chat both build on.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ import math
 import os
 import random
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -159,6 +164,33 @@ class SimulationParams:
             decision are instead AWAIT-complete requests (an owner mentioned, a window, an action,
             a link to the record, nothing moving the talk elsewhere), which plants
             ``await.complete_share``. None leaves texts as drawn.
+        meetings: also simulate a calendar (see :mod:`asyncmaturity.simulate_evidence`): weekly
+            team meetings, daily stand-ups of some teams, weekly or fortnightly 1:1s of each
+            manager with each report, fortnightly review meetings of a few teams' leads, and ad
+            hoc meetings, with agendas, notes links, cancelled instances and declines. Off by
+            default: the chat simulation is the same either way.
+        work_items: also simulate a GitHub tracker: issues and pull requests by the people with
+            a GitHub account (and a dependency bot), with comments, reviews, CI bot comments,
+            closes and merges. Off by default.
+        team_size: people per team (the last team takes the remainder); a team's first member
+            is its manager. Teams are drawn mostly within a time zone.
+        ad_hoc_meetings_per_person_day: expected ad hoc meetings organized per person per
+            working day.
+        meeting_cancel_share: share of recurring meeting instances that are cancelled.
+        meeting_decline_share: share of invitations (the organizer's aside) declined, per
+            instance.
+        agenda_share: share of meetings whose invitation carries an agenda.
+        notes_share: share of meetings whose invitation links notes or a recording.
+        work_items_per_person_day: expected issues and pull requests opened per person per
+            working day (authored by the people with a GitHub account, and a dependency bot).
+        pull_request_share: share of work items that are pull requests (the rest are issues, a
+            few of them decision records).
+        work_response_median_s: median seconds from an item's creation to the first comment or
+            review by another person, over the items that get one.
+        work_response_share: share of items that get a comment or review by another person.
+        work_close_median_s: median seconds from an item's creation to its close or merge.
+        work_close_share: share of items closed or merged (pull requests mostly merged); a close
+            that would fall after the export (a day after the period) leaves the item open.
     """
 
     people: int = 40
@@ -186,6 +218,20 @@ class SimulationParams:
     bot_thread_reply_share: float = 0.1
     decision_record_share: float | None = None
     await_request_share: float | None = None
+    meetings: bool = False
+    work_items: bool = False
+    team_size: int = 8
+    ad_hoc_meetings_per_person_day: float = 0.15
+    meeting_cancel_share: float = 0.05
+    meeting_decline_share: float = 0.08
+    agenda_share: float = 0.5
+    notes_share: float = 0.3
+    work_items_per_person_day: float = 0.2
+    pull_request_share: float = 0.5
+    work_response_median_s: float = 4 * 3600.0
+    work_response_share: float = 0.8
+    work_close_median_s: float = 2 * 86_400.0
+    work_close_share: float = 0.75
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -243,6 +289,24 @@ def _validate(p: SimulationParams) -> None:
     for optional in ("decision_record_share", "await_request_share"):
         if getattr(p, optional) is not None:
             _check_float(optional, getattr(p, optional), 0.0, 1.0)
+    for flag in ("meetings", "work_items"):
+        if not isinstance(getattr(p, flag), bool):
+            raise ValueError(f"{flag} must be true or false, got {getattr(p, flag)!r}")
+    _check_int("team_size", p.team_size, 2, 1_000)
+    for name in (
+        "meeting_cancel_share",
+        "meeting_decline_share",
+        "agenda_share",
+        "notes_share",
+        "pull_request_share",
+        "work_response_share",
+        "work_close_share",
+    ):
+        _check_float(name, getattr(p, name), 0.0, 1.0)
+    _check_float("ad_hoc_meetings_per_person_day", p.ad_hoc_meetings_per_person_day, 0.0, 20.0)
+    _check_float("work_items_per_person_day", p.work_items_per_person_day, 0.0, 100.0)
+    _check_float("work_response_median_s", p.work_response_median_s, 1.0, 30 * _DAY_S)
+    _check_float("work_close_median_s", p.work_close_median_s, 1.0, 365 * _DAY_S)
     _check_float("followup_replies", p.followup_replies, 0.0, 100.0)
     _check_float("reply_delay_median_s", p.reply_delay_median_s, 1.0, 7 * _DAY_S)
     _check_float("reply_delay_sigma", p.reply_delay_sigma, 0.0, 3.0)
@@ -350,7 +414,7 @@ def _offset_at(zone: ZoneInfo, instant_s: int) -> int:
     return int(offset.total_seconds()) if offset is not None else 0
 
 
-class _Zones:
+class Zones:
     """UTC offsets of a few zones as sorted transition tables, looked up for whole arrays at once.
 
     Exact to the second between ``low_s`` and ``high_s``: the offset is sampled daily and every
@@ -513,7 +577,7 @@ class _Ids:
 
 
 @dataclass
-class _Csr:
+class Csr:
     """Rows of integer lists stored flat (compressed sparse rows), for vectorised sampling."""
 
     flat: IntArray
@@ -521,7 +585,7 @@ class _Csr:
     count: IntArray
 
     @classmethod
-    def from_rows(cls, rows: Sequence[Sequence[int]]) -> _Csr:
+    def from_rows(cls, rows: Sequence[Sequence[int]]) -> Csr:
         count = np.array([len(r) for r in rows], dtype=np.int64)
         offset = np.concatenate([[0], np.cumsum(count)[:-1]]).astype(np.int64)
         flat = np.array([v for r in rows for v in r], dtype=np.int64)
@@ -560,7 +624,7 @@ class _Conversation:
 
 
 @dataclass
-class _Org:
+class Org:
     """People, bots and conversations, with lookup tables for vectorised sampling."""
 
     team_id: str
@@ -573,11 +637,11 @@ class _Org:
     activity_cdf: FloatArray
     conversations: list[_Conversation]
     channel_like: int  # conversations [0, channel_like) are channels and group DMs, then DMs
-    members: _Csr  # human members of channel-like conversations
-    person_channels: _Csr  # channels (public and private) per person, repeated by weight
-    person_group_dms: _Csr
-    person_dm_partner: _Csr
-    person_dm_conv: _Csr  # aligned with person_dm_partner
+    members: Csr  # human members of channel-like conversations
+    person_channels: Csr  # channels (public and private) per person, repeated by weight
+    person_group_dms: Csr
+    person_dm_partner: Csr
+    person_dm_conv: Csr  # aligned with person_dm_partner
     dm_members: IntArray  # (n_dm, 2)
     general: int
     bot_channel: int
@@ -619,7 +683,7 @@ def _allot_zones(rng: np.random.Generator, params: SimulationParams) -> tuple[li
     return names, rng.permutation(zones)
 
 
-def _build_org(params: SimulationParams, start_s: int) -> _Org:
+def _build_org(params: SimulationParams, start_s: int) -> Org:
     """Draw people, memberships, DMs and group DMs from the seed (independent of ``days``)."""
     rng = np.random.default_rng([params.seed, 1])
     ids = _Ids(params.seed)
@@ -770,7 +834,7 @@ def _build_org(params: SimulationParams, start_s: int) -> _Org:
         partner_convs[b].append(channel_like + index)
 
     team_id = ids.make("T", 0)
-    return _Org(
+    return Org(
         team_id=team_id,
         people=people,
         zone_names=zone_names,
@@ -781,13 +845,13 @@ def _build_org(params: SimulationParams, start_s: int) -> _Org:
         activity_cdf=activity_cdf,
         conversations=conversations,
         channel_like=channel_like,
-        members=_Csr.from_rows(
+        members=Csr.from_rows(
             [[m for m in c.members if m < people] for c in conversations[:channel_like]]
         ),
-        person_channels=_Csr.from_rows(person_channels),
-        person_group_dms=_Csr.from_rows(person_group_dms),
-        person_dm_partner=_Csr.from_rows(partners),
-        person_dm_conv=_Csr.from_rows(partner_convs),
+        person_channels=Csr.from_rows(person_channels),
+        person_group_dms=Csr.from_rows(person_group_dms),
+        person_dm_partner=Csr.from_rows(partners),
+        person_dm_conv=Csr.from_rows(partner_convs),
         dm_members=np.array(dm_list, dtype=np.int64).reshape(-1, 2),
         general=0,
         bot_channel=bot_channel,
@@ -934,7 +998,7 @@ _POOL_SIZE = 256
 
 
 @dataclass
-class _Texts:
+class Texts:
     """Rendered text pools and where each begins in ``texts``."""
 
     texts: list[str]
@@ -948,7 +1012,7 @@ class _Texts:
     is_decision: BoolArray  # per text: states a decision (the Slack source's pattern)
 
 
-def _build_texts(params: SimulationParams, org: _Org) -> _Texts:
+def _build_texts(params: SimulationParams, org: Org) -> Texts:
     rng = np.random.default_rng([params.seed, 2])
     texts: list[str] = []
 
@@ -980,7 +1044,7 @@ def _build_texts(params: SimulationParams, org: _Org) -> _Texts:
         (_LINK, False): pool(_ROOT_LINK, _POOL_SIZE),
         (_LINK, True): pool(_REPLY_LINK, _POOL_SIZE // 2),
     }
-    return _Texts(
+    return Texts(
         texts=texts,
         human=human,
         me=pool(_ME_TEXTS, len(_ME_TEXTS)),
@@ -1006,7 +1070,7 @@ _COLUMNS = ("conv", "ts", "kind", "user", "sub", "text", "root", "thread_ts", "p
 
 
 @dataclass
-class _Batch:
+class Batch:
     """Message records as columns.
 
     ``root`` is the row of a reply's root within the day's batch, -1 for a non-reply; once batches
@@ -1025,27 +1089,27 @@ class _Batch:
     thread: npt.NDArray[np.object_]  # a root's thread fields as a JSON fragment, or ""
 
     @classmethod
-    def empty(cls) -> _Batch:
+    def empty(cls) -> Batch:
         z = np.zeros(0, dtype=np.int64)
         return cls(z, z, z, z, z, z, z, z, z, np.zeros(0, dtype=object))
 
     def __len__(self) -> int:
         return len(self.ts)
 
-    def take(self, rows: IntArray | BoolArray) -> _Batch:
+    def take(self, rows: IntArray | BoolArray) -> Batch:
         """The records at ``rows`` (indexes or a mask)."""
         columns: dict[str, Any] = {name: getattr(self, name)[rows] for name in _COLUMNS}
-        return _Batch(**columns)
+        return Batch(**columns)
 
     @staticmethod
-    def concat(parts: Sequence[_Batch]) -> _Batch:
+    def concat(parts: Sequence[Batch]) -> Batch:
         """All records of ``parts``, in order."""
         if not parts:
-            return _Batch.empty()
+            return Batch.empty()
         columns: dict[str, Any] = {
             name: np.concatenate([getattr(p, name) for p in parts]) for name in _COLUMNS
         }
-        return _Batch(**columns)
+        return Batch(**columns)
 
 
 def _ts(us: int) -> str:
@@ -1064,11 +1128,22 @@ def _grouped_cumsum(values: IntArray, counts: IntArray) -> IntArray:
 class _Simulator:
     """Generates one local day at a time and keeps counters that steer the shares onto target."""
 
-    def __init__(self, params: SimulationParams, org: _Org, zones: _Zones, texts: _Texts) -> None:
+    def __init__(
+        self,
+        params: SimulationParams,
+        org: Org,
+        zones: Zones,
+        texts: Texts,
+        *,
+        render_threads: bool = True,
+    ) -> None:
         self.p = params
         self.org = org
         self.zones = zones
         self.texts = texts
+        # The JSON thread fragments of roots are only for the Slack export; no draw depends on
+        # them, so leaving them out changes no record.
+        self.render_threads = render_threads
         self.rng = np.random.default_rng([params.seed, 3])
         self.start_day = (params.start - _EPOCH).days
         working, weekend = _period_days(params)
@@ -1151,7 +1226,7 @@ class _Simulator:
 
     # -- one day ------------------------------------------------------------------------------
 
-    def day(self, k: int, pending: _Batch) -> _Batch:
+    def day(self, k: int, pending: Batch) -> Batch:
         """All records generated on local day ``k`` of the period, made unique against ``pending``."""
         p, org, rng, zones = self.p, self.org, self.rng, self.zones
         day = self.start_day + k
@@ -1399,7 +1474,7 @@ class _Simulator:
 
         nr = len(reply_root)
         nt, nj = len(it), len(join_user)
-        batch = _Batch(
+        batch = Batch(
             conv=np.concatenate(
                 [
                     conv,
@@ -1445,7 +1520,7 @@ class _Simulator:
         return batch
 
     @staticmethod
-    def _make_unique(batch: _Batch, pending: _Batch) -> None:
+    def _make_unique(batch: Batch, pending: Batch) -> None:
         """Nudge new timestamps by a microsecond until (conversation, ts) is unique.
 
         Only the new batch moves: written and pending records keep their ts, so thread links to
@@ -1462,7 +1537,7 @@ class _Simulator:
             # In a tie the later row in the stable order is always new (old rows are unique).
             batch.ts[order[1:][same] - old] += 1
 
-    def _link_threads(self, batch: _Batch) -> None:
+    def _link_threads(self, batch: Batch) -> None:
         """Fill replies' thread_ts and parent, and each root's reply_count, users and latest."""
         replies = np.flatnonzero(batch.root >= 0)
         if not len(replies):
@@ -1474,9 +1549,11 @@ class _Simulator:
         root_of = batch.root[order]
         starts = np.flatnonzero(np.concatenate([[True], root_of[1:] != root_of[:-1]]))
         ends = np.concatenate([starts[1:], [len(order)]])
-        quoted = [f'"{u}"' for u in self.org.user_ids]
         roots_at = root_of[starts]
         batch.thread_ts[roots_at] = batch.ts[roots_at]
+        if not self.render_threads:
+            return
+        quoted = [f'"{u}"' for u in self.org.user_ids]
         root_ts = [_ts(t) for t in batch.ts[roots_at].tolist()]
         latest = [_ts(t) for t in batch.ts[order[ends - 1]].tolist()]
         users = batch.user[order].tolist()
@@ -1513,10 +1590,116 @@ _FILE_KINDS = (
 )
 
 
+def join_text(user_id: str) -> str:
+    """The text of a ``channel_join`` record of ``user_id``."""
+    return f"<@{user_id}> has joined the channel"
+
+
+# What the Slack source makes of each record kind (kind, then subtype by kind and human subtype).
+_KIND_NAMES = np.array(["human", "human", "bot", "bot", "bot", "system"], dtype=object)
+_SUBTYPE_NAMES = np.array(
+    [None, "file_share", "me_message", "thread_broadcast", "bot_message", "channel_join"],
+    dtype=object,
+)
+
+
+@dataclass
+class StoreView:
+    """Records as the Slack source stores them: kind, subtype, reply flag, thread root, text."""
+
+    kind: npt.NDArray[np.object_]  # 'human', 'bot' or 'system'
+    subtype: npt.NDArray[np.object_]  # None or the record's subtype
+    is_reply: BoolArray
+    root_ts: IntArray  # the thread root's ts (a record's own when it is not a reply)
+    text: IntArray  # index into Texts.texts, or len(texts) + user for a channel_join record
+    deploy: BoolArray  # records of the legacy integration (bot_id, no user)
+
+
+def store_view(b: Batch, texts: Texts) -> StoreView:
+    """How the Slack source reads each record of ``b`` (as rendered by the Slack writer)."""
+    sub = np.where(
+        b.kind <= _REPLY, b.sub, np.where(b.kind == _DEPLOY_BOT, 4, np.where(b.kind == _JOIN, 5, 0))
+    )
+    is_reply = b.root >= 0
+    join = b.kind == _JOIN
+    return StoreView(
+        kind=_KIND_NAMES[b.kind],
+        subtype=_SUBTYPE_NAMES[sub],
+        is_reply=is_reply,
+        root_ts=np.where(is_reply, b.thread_ts, b.ts),
+        text=np.where(join, len(texts.texts) + b.user, b.text),
+        deploy=b.kind == _DEPLOY_BOT,
+    )
+
+
+def conversation_members(org: Org) -> Csr:
+    """The human members of every conversation, in listing order (who may react to a message)."""
+    return Csr.from_rows([[m for m in c.members if m < org.people] for c in org.conversations])
+
+
+def file_order(batch: Batch) -> tuple[Batch, IntArray]:
+    """The records in the order of the export's files (conversation, UTC day, ts) and their days."""
+    day = batch.ts // _DAY_US
+    order = np.lexsort((batch.ts, day, batch.conv))
+    ordered: IntArray = day[order]
+    return batch.take(order), ordered
+
+
+@dataclass
+class Decorations:
+    """What a flush adds to its human records beyond the simulation: edits and reactions.
+
+    Drawn once per flush by :func:`decorate`, so the Slack export and the direct Parquet tables
+    carry the same edited flags and reaction counts.
+    """
+
+    py_seed: int  # seed of the Slack writer's Python draws (file details, edit times)
+    human: IntArray  # rows of human records
+    edited: IntArray  # rows of edited records
+    reacted: IntArray  # rows of records with reactions
+    hexes: bytes  # 16 bytes per human record, its client_msg_id
+    emojis: IntArray  # (reacted, 2): emoji of each reaction, -1 for none
+    who: IntArray  # (reacted, 2, 2): the people behind each reaction, -1 for none
+
+    def edited_mask(self, n: int) -> BoolArray:
+        """Per record of the flush: edited."""
+        mask = np.zeros(n, dtype=np.bool_)
+        mask[self.edited] = True
+        return mask
+
+    def reaction_counts(self, n: int) -> IntArray:
+        """Per record of the flush: the sum of its reactions' counts (distinct people each)."""
+        counts = np.zeros(n, dtype=np.int64)
+        counts[self.reacted] = (self.who >= 0).sum(axis=(1, 2))
+        return counts
+
+
+def decorate(b: Batch, seed: int, flush_key: int, members: Csr) -> Decorations:
+    """The decorations of one flush of records in file order (see :class:`Decorations`)."""
+    rng = np.random.default_rng([seed, 4, flush_key])
+    py_seed = int(rng.integers(2**63))
+    human = np.flatnonzero(b.kind <= _REPLY)
+    decoration = rng.random(len(human))
+    edited = human[decoration < EDITED_SHARE]
+    reacted = human[(decoration >= EDITED_SHARE) & (decoration < EDITED_SHARE + REACTION_SHARE)]
+    hexes = rng.bytes(16 * len(human))
+    # One emoji, a second one time in five; one member reacts with each, and a second draw (with
+    # replacement, so perhaps the same member) two times in five: one or two people, rarely more.
+    n = len(reacted)
+    first = rng.integers(len(_EMOJI), size=n)
+    second = (first + 1 + rng.integers(len(_EMOJI) - 1, size=n)) % len(_EMOJI)
+    emojis = np.stack([first, np.where(rng.random(n) < 0.2, second, -1)], axis=1)
+    who = members.sample(b.conv[reacted], rng.random((n, 4))).reshape(n, 2, 2)
+    again = (rng.random((n, 2)) < 0.4) & (who[:, :, 1] != who[:, :, 0])
+    who[:, :, 1] = np.where(again, who[:, :, 1], -1)
+    who[emojis[:, 1] < 0, 1, :] = -1
+    return Decorations(py_seed, human, edited, reacted, hexes, emojis.astype(np.int64), who)
+
+
 class _Writer:
     """Renders records to JSON text and writes one file per conversation and UTC day."""
 
-    def __init__(self, out_dir: Path, params: SimulationParams, org: _Org, texts: _Texts) -> None:
+    def __init__(self, out_dir: Path, params: SimulationParams, org: Org, texts: Texts) -> None:
         self.out_dir = out_dir
         self.p = params
         self.org = org
@@ -1528,18 +1711,14 @@ class _Writer:
         self.records = 0
         self.humans = 0
         self.ids = _Ids(params.seed)
-        self._human_members: dict[int, list[str]] = {}
+        self.members = conversation_members(org)
 
-    def write(self, batch: _Batch, flush_key: int) -> None:
+    def write(self, batch: Batch, flush_key: int) -> None:
         """Write every record of ``batch`` (whole UTC days that will receive nothing more)."""
         if not len(batch):
             return
-        rng = np.random.default_rng([self.p.seed, 4, flush_key])
-        day = batch.ts // _DAY_US
-        order = np.lexsort((batch.ts, day, batch.conv))
-        b = batch.take(order)
-        day = day[order]
-        lines = self._render(b, rng)
+        b, day = file_order(batch)
+        lines = self._render(b, decorate(b, self.p.seed, flush_key, self.members))
         change = np.flatnonzero((b.conv[1:] != b.conv[:-1]) | (day[1:] != day[:-1])) + 1
         starts = np.concatenate([[0], change]).tolist()
         ends = [*starts[1:], len(b)]
@@ -1563,19 +1742,7 @@ class _Writer:
         self.records += len(b)
         self.humans += int((b.kind <= _REPLY).sum())
 
-    def _members(self, conv: int) -> list[str]:
-        """User ids of the human members of a conversation, as reactions may name them."""
-        members = self._human_members.get(conv)
-        if members is None:
-            members = [
-                self.org.user_ids[m]
-                for m in self.org.conversations[conv].members
-                if m < self.p.people
-            ]
-            self._human_members[conv] = members
-        return members
-
-    def _render(self, b: _Batch, rng: np.random.Generator) -> list[str]:
+    def _render(self, b: Batch, decorations: Decorations) -> list[str]:
         """One JSON object per record, in the order of ``b``."""
         n = len(b)
         ids = self.user_ids
@@ -1588,9 +1755,9 @@ class _Writer:
         texts = self.texts
         text = [texts[t] for t in b.text.tolist()]
         extra: list[str] = b.thread.tolist()
-        # Decorations are drawn with Python's generator, seeded from NumPy's: a call per draw is
-        # much cheaper there, and the seed keeps the files reproducible.
-        py_rng = random.Random(int(rng.integers(2**63)))
+        # File details and edit times are drawn with Python's generator, seeded from NumPy's: a
+        # call per draw is much cheaper there, and the seed keeps the files reproducible.
+        py_rng = random.Random(decorations.py_seed)
 
         replies = np.flatnonzero(b.root >= 0).tolist()
         thread_ts = b.thread_ts[replies]
@@ -1621,33 +1788,27 @@ class _Writer:
                 f'"size":{py_rng.randrange(2_000, 2_000_000)}}}],"upload":true,'
                 '"display_as_bot":false'
             )
-        human = np.flatnonzero(b.kind <= _REPLY)
-        decoration = rng.random(len(human))
-        edited = human[decoration < EDITED_SHARE]
+        human = decorations.human
+        edited = decorations.edited
         for i, t in zip(edited.tolist(), b.ts[edited].tolist(), strict=True):
             at = t + py_rng.randrange(5, 600) * _US
             extra[i] += f',"edited":{{"user":"{user[i]}","ts":"{at // _US}.{at % _US:06d}"}}'
-        reacted = human[(decoration >= EDITED_SHARE) & (decoration < EDITED_SHARE + REACTION_SHARE)]
-        for i, conv in zip(reacted.tolist(), b.conv[reacted].tolist(), strict=True):
-            members = self._members(conv)
-            size = len(members)
-            first = py_rng.randrange(len(_EMOJI))
-            emojis = [first]
-            if py_rng.random() < 0.2:
-                emojis.append((first + 1 + py_rng.randrange(len(_EMOJI) - 1)) % len(_EMOJI))
+        for i, emojis, who in zip(
+            decorations.reacted.tolist(),
+            decorations.emojis.tolist(),
+            decorations.who.tolist(),
+            strict=True,
+        ):
             reactions = []
-            for emoji in emojis:
-                # Draws with replacement, then distinct: one or two people react, rarely more.
-                who = sorted(
-                    {members[py_rng.randrange(size)] for _ in range(1 + (py_rng.random() < 0.4))}
-                )
-                names = ",".join(f'"{u}"' for u in who)
-                reactions.append(
-                    f'{{"name":"{_EMOJI[emoji]}","users":[{names}],"count":{len(who)}}}'
-                )
+            for emoji, people in zip(emojis, who, strict=True):
+                if emoji < 0:
+                    continue
+                names = ",".join(f'"{u}"' for u in sorted(str(ids[x]) for x in people if x >= 0))
+                count = sum(x >= 0 for x in people)
+                reactions.append(f'{{"name":"{_EMOJI[emoji]}","users":[{names}],"count":{count}}}')
             extra[i] += ',"reactions":[' + ",".join(reactions) + "]"
 
-        hexes = rng.bytes(16 * len(human)).hex()
+        hexes = decorations.hexes.hex()
         sub_fragment = (
             "",
             '"subtype":"file_share",',
@@ -1693,7 +1854,7 @@ class _Writer:
             else:
                 lines[i] = (
                     f'{{"type":"message","subtype":"channel_join","ts":"{ts[i]}",'
-                    f'"user":"{user[i]}","text":"<@{user[i]}> has joined the channel"}}'
+                    f'"user":"{user[i]}","text":"{join_text(user[i])}"}}'
                 )
         return lines
 
@@ -1819,6 +1980,92 @@ class _Writer:
             (self.out_dir / name).write_text(json.dumps(records, indent=4) + "\n")
 
 
+@dataclass
+class ChatRun:
+    """The chat simulation of one parameter set: the organization, and its records day by day."""
+
+    params: SimulationParams
+    org: Org
+    zones: Zones
+    texts: Texts
+    simulator: _Simulator
+    start_day: int  # the first local day of the period, in days since 1970-01-01
+    start_s: int
+
+    def flushes(self) -> Iterator[tuple[int, Batch, int]]:
+        """(day, finished records, flush key) after each local day of the period, then the rest.
+
+        ``day`` is the local day just generated (0 to ``days - 1``), then ``days`` for the last
+        flush, which holds the replies that land after the period. Records are finished when
+        their UTC day can receive no more; the flush key seeds the writers' decorations.
+        """
+        pending = Batch.empty()
+        days = self.params.days
+        for k in range(days):
+            batch = self.simulator.day(k, pending)
+            pending = Batch.concat([pending, batch])
+            # No zone is more than 14 hours ahead of UTC and no root is posted before 06:30
+            # local, so later local days only add records from this UTC day on: the days
+            # before are final.
+            done = pending.ts // _DAY_US < self.start_day + k
+            finished = Batch.empty()
+            if done.any():
+                finished = pending.take(done)
+                pending = pending.take(~done)
+            yield k, finished, self.start_day + k
+        yield days, pending, self.start_day + days
+
+
+def chat_run(params: SimulationParams, *, render_threads: bool = True) -> ChatRun:
+    """Draw the organization of ``params`` and set up its chat simulation.
+
+    Parameters:
+        params: the simulation's parameters (validated).
+        render_threads: build the Slack JSON fragments of thread roots (only the Slack writer
+            reads them).
+    """
+    _validate(params)
+    start_day = (params.start - _EPOCH).days
+    start_s = start_day * _DAY_S
+    # The offset tables cover every instant a record can take: from the channel opened before the
+    # period to the longest reply delay, follow-up gaps and moves into working hours after it.
+    zone_low = start_s - 4 * _DAY_S
+    zone_high = start_s + (params.days + 120) * _DAY_S + MAX_REPLY_DELAY_S
+    org = _build_org(params, start_s)
+    zones = Zones(org.zone_names, zone_low, zone_high)
+    texts = _build_texts(params, org)
+    simulator = _Simulator(params, org, zones, texts, render_threads=render_threads)
+    return ChatRun(params, org, zones, texts, simulator, start_day, start_s)
+
+
+def check_output_folder(out_dir: Path) -> None:
+    """Raise ``ValueError`` unless ``out_dir`` is missing or an empty folder."""
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise ValueError(f"{out_dir}: output folder exists and is not empty")
+
+
+def write_slack_export(
+    run: ChatRun,
+    out_dir: Path,
+    on_day: Callable[[int], None] | None = None,
+) -> SimulationSummary:
+    """Write the Slack export of ``run`` to ``out_dir``; ``on_day(k)`` follows each local day."""
+    params = run.params
+    writer = _Writer(out_dir, params, run.org, run.texts)
+    writer.write_listings(run.start_s)
+    for k, finished, key in run.flushes():
+        writer.write(finished, key)
+        if on_day is not None and k < params.days:
+            on_day(k)
+    return SimulationSummary(
+        out_dir=out_dir,
+        messages=writer.records,
+        human_messages=writer.humans,
+        people=params.people,
+        conversations=len(run.org.conversations),
+    )
+
+
 def simulate_slack_export(
     out_dir: Path,
     params: SimulationParams,
@@ -1829,41 +2076,12 @@ def simulate_slack_export(
     ``out_dir`` must be missing or empty (``ValueError`` otherwise). ``progress(done_days,
     total_days)`` is called as each local day is generated and every finished UTC day written.
     The metric values the export should measure are :func:`expected_metrics` of ``params``.
+    Only the chat is written: :func:`asyncmaturity.simulate_evidence.simulate_export` writes the
+    meetings and work items of ``params`` beside it.
     """
     _validate(params)
     out_dir = Path(out_dir)
-    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        raise ValueError(f"{out_dir}: output folder exists and is not empty")
-    start_day = (params.start - _EPOCH).days
-    start_s = start_day * _DAY_S
-    # The offset tables cover every instant a record can take: from the channel opened before the
-    # period to the longest reply delay, follow-up gaps and moves into working hours after it.
-    zone_low = start_s - 4 * _DAY_S
-    zone_high = start_s + (params.days + 120) * _DAY_S + MAX_REPLY_DELAY_S
-    org = _build_org(params, start_s)
-    zones = _Zones(org.zone_names, zone_low, zone_high)
-    texts = _build_texts(params, org)
-    simulator = _Simulator(params, org, zones, texts)
-    writer = _Writer(out_dir, params, org, texts)
-    writer.write_listings(start_s)
-
-    pending = _Batch.empty()
-    for k in range(params.days):
-        batch = simulator.day(k, pending)
-        pending = _Batch.concat([pending, batch])
-        # No zone is more than 14 hours ahead of UTC and no root is posted before 06:30 local, so
-        # later local days only add records from this UTC day on: the days before are final.
-        done = pending.ts // _DAY_US < start_day + k
-        if done.any():
-            writer.write(pending.take(done), start_day + k)
-            pending = pending.take(~done)
-        if progress is not None:
-            progress(k + 1, params.days)
-    writer.write(pending, start_day + params.days)
-    return SimulationSummary(
-        out_dir=out_dir,
-        messages=writer.records,
-        human_messages=writer.humans,
-        people=params.people,
-        conversations=len(org.conversations),
-    )
+    check_output_folder(out_dir)
+    run = chat_run(params)
+    on_day = (lambda k: progress(k + 1, params.days)) if progress is not None else None
+    return write_slack_export(run, out_dir, on_day)
