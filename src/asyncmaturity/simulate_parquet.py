@@ -76,7 +76,7 @@ from asyncmaturity.simulate_evidence import (
 from asyncmaturity.sources.features import DECISION_PATTERN, await_signals_sql
 from asyncmaturity.sources.github import GitHubSource
 from asyncmaturity.sources.ical import IcalSource
-from asyncmaturity.sources.slack import SlackSource
+from asyncmaturity.sources.slack import SlackSource, slack_text_features_sql
 from asyncmaturity.store import (
     AWAIT_SIGNAL_COLUMNS,
     EVIDENCE_KEYS,
@@ -116,33 +116,6 @@ def simulation_secret(seed: int) -> str:
 def _ingest_id(seed: int, source: str) -> str:
     """A stable stand-in for the id of the ingest that would have read ``source``."""
     return hashlib.md5(f"asyncmaturity simulation|{seed}|{source}".encode()).hexdigest()
-
-
-def slack_text_features_sql(text: str) -> str:
-    """SELECT-list SQL of the features the Slack source derives from a message's text.
-
-    The same expressions as the Slack source's insert (links, mentions, @here, question and
-    decision language by Slack's markup; the AWAIT signals of :func:`await_signals_sql`); the
-    query needs the parameters ``record_pattern`` and ``decision_pattern``.
-    """
-    urls = (
-        f"CASE WHEN contains({text}, 'http') "
-        f"THEN regexp_extract_all({text}, 'https?://[^\\s>|]+') ELSE [] END"
-    )
-    return f"""
-        length(coalesce({text}, ''))::INTEGER AS text_length,
-        len({urls})::INTEGER AS links,
-        len(list_filter({urls}, lambda u: regexp_matches(u, $record_pattern)))::INTEGER
-            AS record_links,
-        (CASE WHEN contains({text}, '<@')
-              THEN len(regexp_extract_all({text}, '<@[UW][A-Z0-9]+')) ELSE 0 END)::INTEGER
-            AS mentions,
-        coalesce(contains({text}, '<!')
-             AND regexp_matches({text}, '<!(here|channel|everyone)\\b'), false) AS broadcast,
-        coalesce(contains({text}, '?')
-             AND contains(regexp_replace({text}, '<[^>]*>', '', 'g'), '?'), false) AS is_question,
-        coalesce(regexp_matches({text}, $decision_pattern, 'i'), false) AS decision_language,
-        {await_signals_sql(text)}"""
 
 
 @dataclass

@@ -381,6 +381,40 @@ def _describe_json_error(batch: list[str], exc: duckdb.Error, label: Any) -> str
     return f"{where}: malformed JSON ({detail.rstrip('.')})"
 
 
+def slack_urls_sql(text: str) -> str:
+    """DuckDB SQL: the URLs of a Slack message's text (mrkdwn wraps them in ``<...|label>``)."""
+    # The regular expression only where a cheap substring test says it can match.
+    return (
+        f"CASE WHEN contains({text}, 'http') "
+        f"THEN regexp_extract_all({text}, 'https?://[^\\s>|]+') ELSE [] END"
+    )
+
+
+def slack_text_features_sql(text: str, urls: str | None = None) -> str:
+    """SELECT-list SQL of the features the Slack source derives from a message's text.
+
+    Links, mentions, @here, question and decision language by Slack's markup, and the AWAIT
+    signals of :func:`await_signals_sql`; `urls` is the column of :func:`slack_urls_sql` where
+    the query has computed it already. The query needs the parameters ``record_pattern`` and
+    ``decision_pattern``. `simulate --parquet` writes its rows with the same SQL.
+    """
+    urls = urls or slack_urls_sql(text)
+    return f"""
+        length(coalesce({text}, ''))::INTEGER AS text_length,
+        len({urls})::INTEGER AS links,
+        len(list_filter({urls}, lambda u: regexp_matches(u, $record_pattern)))::INTEGER
+            AS record_links,
+        (CASE WHEN contains({text}, '<@')
+              THEN len(regexp_extract_all({text}, '<@[UW][A-Z0-9]+')) ELSE 0 END)::INTEGER
+            AS mentions,
+        coalesce(contains({text}, '<!')
+             AND regexp_matches({text}, '<!(here|channel|everyone)\\b'), false) AS broadcast,
+        coalesce(contains({text}, '?')
+             AND contains(regexp_replace({text}, '<[^>]*>', '', 'g'), '?'), false) AS is_question,
+        coalesce(regexp_matches({text}, $decision_pattern, 'i'), false) AS decision_language,
+        {await_signals_sql(text)}"""
+
+
 def _insert(ctx: IngestContext, path: Path) -> None:
     secret = ctx.secret
     # Person keys: the keyed hash of the e-mail identity where the profile has one (so that other
@@ -441,9 +475,7 @@ def _insert(ctx: IngestContext, path: Path) -> None:
         f"""
         WITH valid AS (
             SELECT r.*, f.origin AS file_origin, c.conversation_id,
-                   -- Regular expressions only where a cheap substring test says they can match.
-                   CASE WHEN contains(r.text, 'http')
-                        THEN regexp_extract_all(r.text, 'https?://[^\\s>|]+') ELSE [] END AS urls
+                   {slack_urls_sql("r.text")} AS urls
             FROM _slack_raw r
             JOIN _slack_files f USING (file)
             JOIN _slack_conversations c ON c.folder = f.folder
@@ -465,17 +497,7 @@ def _insert(ctx: IngestContext, path: Path) -> None:
                 ELSE 'system'
             END AS kind,
             nullif(v.subtype, '') AS subtype,
-            length(coalesce(v.text, '')) AS text_length,
-            len(v.urls) AS links,
-            len(list_filter(v.urls, lambda u: regexp_matches(u, $record_pattern))) AS record_links,
-            CASE WHEN contains(v.text, '<@')
-                 THEN len(regexp_extract_all(v.text, '<@[UW][A-Z0-9]+')) ELSE 0 END AS mentions,
-            coalesce(contains(v.text, '<!')
-                 AND regexp_matches(v.text, '<!(here|channel|everyone)\\b'), false) AS broadcast,
-            coalesce(contains(v.text, '?')
-                 AND contains(regexp_replace(v.text, '<[^>]*>', '', 'g'), '?'), false) AS is_question,
-            coalesce(regexp_matches(v.text, $decision_pattern, 'i'), false) AS decision_language,
-            {await_signals_sql("v.text")},
+            {slack_text_features_sql("v.text", urls="v.urls")},
             v.edited IS NOT NULL AS edited,
             coalesce(list_sum(CAST(json_extract(v.reactions, '$[*].count') AS INTEGER[])), 0) AS reactions,
             CASE WHEN $keep THEN v.text END AS text,
