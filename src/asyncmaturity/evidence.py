@@ -248,6 +248,7 @@ def _secret_from_environment() -> str | None:
 
 def _open_parquet_duckdb(path: Path, secret: str | None) -> Evidence:
     con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
     # Frames of a large export outgrow memory: let DuckDB spill them to a folder of our own
     # (an in-memory database would otherwise spill into the working directory).
     spill = Path(tempfile.mkdtemp(prefix="asyncmaturity-duckdb-"))

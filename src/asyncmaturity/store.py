@@ -168,6 +168,8 @@ class EvidenceStore:
             raise StoreError(
                 f"{path}: cannot open as an evidence store: {_first_line(exc)}"
             ) from None
+        # Every time is a UTC instant: conversions from epochs must not follow the machine's zone.
+        con.execute("SET TimeZone = 'UTC'")
         store = cls(path, con)
         tables = store.tables()
         if not tables and not read_only:
