@@ -21,6 +21,7 @@ import json
 import math
 import os
 import platform
+import re
 import resource
 import shutil
 import statistics
@@ -28,9 +29,11 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import scale  # benchmarks/scale.py, beside this script
 
 from asyncmaturity.store import SCHEMA_VERSION
 
@@ -43,6 +46,10 @@ TARGET_PEAK_BYTES = 2 * 1024**3
 TARGET_FLOOR_FRACTION = 1 / 3
 TARGET_PANDAS_SPEEDUP = 10.0
 TARGET_MEASURE_RATIO = 2.0
+TARGET_INCREMENTAL_RATIO = 1.5
+INCREMENTAL_MESSAGES = 10_000_000
+# The benchmark's sections, in the order they run; each is a --skip choice.
+SECTIONS = ("ingest", "measure", "incremental", "scale", "spark", "sources", "await", "assist")
 PANDAS_FULL_LIMIT_S = 15 * 60
 COUNT_METRICS = ("messages.human", "messages.thread_replies", "threads.count", "people.active")
 SHARE_METRICS = ("hours.after_hours_share", "response.answered_share")
@@ -71,6 +78,14 @@ def _task_ingest(args: dict[str, Any]) -> dict[str, Any]:
     summary = ingest([args["export"]], store=args["store"])
     seconds = time.perf_counter() - started
     return {"seconds": seconds, "added": summary.added, "records_read": summary.records_read}
+
+
+def _task_ingest_plain(args: dict[str, Any]) -> dict[str, Any]:
+    """ingest as it was before the time-span filter: the anti-join reads every stored key."""
+    import asyncmaturity.ingest
+
+    asyncmaturity.ingest.TIME_KEYED = {}
+    return _task_ingest(args)
 
 
 def _task_floor(args: dict[str, Any]) -> dict[str, Any]:
@@ -183,6 +198,7 @@ def _task_pandas(args: dict[str, Any]) -> dict[str, Any]:
 
 TASKS = {
     "ingest": _task_ingest,
+    "ingest_plain": _task_ingest_plain,
     "floor": _task_floor,
     "text_floor": _task_text_floor,
     "measure": _task_measure,
@@ -191,6 +207,7 @@ TASKS = {
     "sql": _task_sql,
     "sql_scopes": _task_sql_scopes,
     "pandas": _task_pandas,
+    **scale.TASKS,
 }
 
 
@@ -322,6 +339,60 @@ def warm_page_cache(files: list[str]) -> None:
                 pass
 
 
+def last_weekday(info: dict[str, Any]) -> date:
+    """The last Monday-to-Friday day that a cached export's simulation covers."""
+    params = info["params"]
+    day = date.fromisoformat(str(params["start"])) + timedelta(days=int(params["days"]) - 1)
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
+
+
+def partial_export(target: Path, export: Path, keep: Any) -> Path:
+    """`export` with only the day files whose name `keep` accepts (listings always), made once.
+
+    Files are hard links (symbolic links where the file system refuses), so a partial copy of
+    a 10M-message export costs seconds and no space. Built under a temporary name and renamed,
+    so an interrupted build is never taken for a finished one.
+    """
+    if target.is_dir():
+        return target
+    building = target.with_name(target.name + ".building")
+    shutil.rmtree(building, ignore_errors=True)
+    building.mkdir(parents=True)
+
+    def link(source: str, destination: Path) -> None:
+        try:
+            os.link(source, destination)
+        except OSError:
+            os.symlink(source, destination)
+
+    for entry in os.scandir(export):
+        if entry.is_file():
+            link(entry.path, building / entry.name)
+        elif entry.is_dir():
+            names = [f.name for f in os.scandir(entry.path) if keep(f.name)]
+            if names:
+                (building / entry.name).mkdir()
+                for name in names:
+                    link(os.path.join(entry.path, name), building / entry.name / name)
+    building.rename(target)
+    return target
+
+
+def copy_store(source: Path, target: Path) -> None:
+    """Copy a store file and flush it to disk, so that no timed ingest pays for the copy.
+
+    Without the fsync, the ingest's own checkpoint waits for the copy's dirty pages to be
+    written: about 0.2 s per 500 MB, which once passed for a cost of the store's size.
+    """
+    target.unlink(missing_ok=True)
+    Path(str(target) + ".wal").unlink(missing_ok=True)
+    shutil.copyfile(source, target)
+    with open(target, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
 # ---------------------------------------------------------------------------------------------
 # Comparisons
 
@@ -351,9 +422,15 @@ class Report:
     targets: list[tuple[str, bool, str]] = field(default_factory=list)
     tables: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # The section (a --skip choice) now running, and the section of each table and target: a
+    # partial run's --write-md replaces only its own sections in BENCHMARKS.md.
+    section: str = ""
+    table_sections: list[str] = field(default_factory=list)
+    target_sections: dict[str, str] = field(default_factory=dict)
 
     def target(self, name: str, passed: bool, detail: str) -> None:
         self.targets.append((name, passed, detail))
+        self.target_sections[name] = self.section
         print(f"{'PASS' if passed else 'FAIL'}  {name}: {detail}", flush=True)
 
     def table(self, title: str, header: list[str], rows: list[list[str]]) -> None:
@@ -369,6 +446,7 @@ class Report:
             )
         block = "\n".join(text)
         self.tables.append(block)
+        self.table_sections.append(self.section)
         print("\n" + block + "\n", flush=True)
 
     def note(self, text: str) -> None:
@@ -744,6 +822,133 @@ def bench_measure(report: Report, workdir: Path, messages: int, repeat: int) -> 
     )
 
 
+INCREMENTAL_ROWS = {
+    "empty": "an empty store",
+    "quarter": "a store of the export's first {quarter} days (about a quarter)",
+    "rest": "a store of the export's other {rest} days",
+    "again": "that store again, the day already in it (re-ingest)",
+    "plain": "(before) a store of the other {rest} days, anti-join over every stored key",
+}
+
+
+def bench_incremental(report: Report, workdir: Path, messages: int, repeat: int) -> None:
+    """Adding one weekday to a store costs in proportion to the day, not the store (issue 7)."""
+    export, info = cached_export(workdir, messages)
+    params = info["params"]
+    start = date.fromisoformat(str(params["start"]))
+    days = int(params["days"])
+    day = last_weekday(info)
+    quarter_days = days // 4
+    day_file = f"{day}.json"
+    quarter_end = f"{start + timedelta(days=quarter_days)}.json"
+    folder = workdir / "incr"
+    # Day files are named YYYY-MM-DD.json: the name orders them by date.
+    only_day = partial_export(folder / f"{export.name}-only-{day}", export, day_file.__eq__)
+    rest = partial_export(folder / f"{export.name}-minus-{day}", export, day_file.__ne__)
+    quarter = partial_export(
+        folder / f"{export.name}-first-{quarter_days}-days", export, quarter_end.__gt__
+    )
+    rest_store, rest_ingest = cached_store(workdir, rest)
+    quarter_store, quarter_ingest = cached_store(workdir, quarter)
+    files = day_files(only_day)
+    warm_page_cache(files)
+    scratch = workdir / "incremental-scratch.duckdb"
+    runs: dict[str, list[dict[str, Any]]] = {kind: [] for kind in INCREMENTAL_ROWS}
+    for round_ in range(repeat):
+        scratch.unlink(missing_ok=True)
+        Path(str(scratch) + ".wal").unlink(missing_ok=True)
+        runs["empty"].append(run_child("ingest", export=str(only_day), store=str(scratch)))
+        copy_store(quarter_store, scratch)
+        runs["quarter"].append(run_child("ingest", export=str(only_day), store=str(scratch)))
+        copy_store(rest_store, scratch)
+        runs["plain"].append(run_child("ingest_plain", export=str(only_day), store=str(scratch)))
+        copy_store(rest_store, scratch)
+        runs["rest"].append(run_child("ingest", export=str(only_day), store=str(scratch)))
+        runs["again"].append(run_child("ingest", export=str(only_day), store=str(scratch)))
+        print(
+            f"incremental round {round_ + 1}/{repeat}: "
+            + ", ".join(f"{kind} {runs[kind][-1]['seconds']:.2f} s" for kind in runs),
+            flush=True,
+        )
+    scratch.unlink(missing_ok=True)
+    median = {kind: statistics.median(r["seconds"] for r in v) for kind, v in runs.items()}
+    per_round = {
+        kind: statistics.median(
+            r["seconds"] / e["seconds"] for r, e in zip(v, runs["empty"], strict=True)
+        )
+        for kind, v in runs.items()
+    }
+    added = {kind: [int(r["added"].get("messages", 0)) for r in v] for kind, v in runs.items()}
+    others = {
+        kind: {sum(r["added"].values()) - int(r["added"].get("messages", 0)) for r in v}
+        for kind, v in runs.items()
+    }
+    day_messages = added["empty"][0]
+    before = {
+        "empty": 0,
+        "quarter": int(quarter_ingest["added"]["messages"]),
+        "rest": int(rest_ingest["added"]["messages"]),
+        "plain": int(rest_ingest["added"]["messages"]),
+        "again": int(rest_ingest["added"]["messages"]) + day_messages,
+    }
+    names = {k: v.format(quarter=quarter_days, rest=days - 1) for k, v in INCREMENTAL_ROWS.items()}
+    alone = " ".join(f"--skip {s}" for s in SECTIONS if s != "incremental")
+    alone += f" --incremental-messages {messages}" if messages != INCREMENTAL_MESSAGES else ""
+    alone += f" --repeat {repeat}" if repeat != 3 else ""
+    report.table(
+        f"Incremental ingest: one weekday ({day}: {len(files):,} day files, {day_messages:,} "
+        f"messages) of a {days}-day, {int(info['messages']):,}-message export, into stores of "
+        f"its other days, median of {repeat}; reproduce: "
+        f"`.venv/bin/python benchmarks/run.py {alone}`",
+        [
+            "ingest the day into",
+            "messages stored",
+            "median",
+            "runs",
+            "vs empty store",
+            "messages added",
+            "peak RSS",
+        ],
+        [
+            [
+                names[kind],
+                f"{before[kind]:,}",
+                _s(median[kind]),
+                ", ".join(_s(r["seconds"]) for r in runs[kind]),
+                f"{median[kind] / median['empty']:.2f}x (per round {per_round[kind]:.2f}x)",
+                ", ".join(f"{a:,}" for a in sorted(set(added[kind])))
+                + "".join(f" (+{o:,} other rows)" for o in sorted(others[kind]) if o),
+                _gib(max(r["peak_rss"] for r in runs[kind])),
+            ]
+            for kind in ("empty", "quarter", "rest", "again", "plain")
+        ],
+    )
+    ratio = median["rest"] / median["empty"]
+    report.target(
+        "incremental ingest: a weekday into a store of the export's other days within "
+        f"{TARGET_INCREMENTAL_RATIO:g}x of the same day into an empty store",
+        ratio <= TARGET_INCREMENTAL_RATIO,
+        f"{ratio:.2f}x ({_s(median['rest'])} into {before['rest']:,} messages vs "
+        f"{_s(median['empty'])}); into the "
+        f"{quarter_days}-day store {median['quarter'] / median['empty']:.2f}x; "
+        f"before (anti-join over every key) {median['plain'] / median['empty']:.2f}x",
+    )
+    exact = all(
+        a == day_messages for kind in ("quarter", "rest", "plain") for a in added[kind]
+    ) and all(sum(r["added"].values()) == 0 for r in runs["again"])
+    report.target(
+        "incremental ingest is exact: the day adds the same messages to every store, "
+        "and nothing when ingested again",
+        exact,
+        f"{day_messages:,} messages into each store, "
+        f"{max(sum(r['added'].values()) for r in runs['again'])} rows on re-ingest"
+        if exact
+        else "added: "
+        + "; ".join(f"{kind} {sorted(set(a))}" for kind, a in added.items())
+        + f"; re-ingest rows {[sum(r['added'].values()) for r in runs['again']]}",
+    )
+
+
 def bench_mbox(report: Report, workdir: Path, repeat: int, messages: int = 100_000) -> None:
     """mbox parsing and ingest against GrimoireLab's Perceval on the same archive."""
     sys.path.insert(0, str(HERE))
@@ -938,7 +1143,20 @@ def bench_assist(report: Report) -> None:
     )
 
 
-def write_markdown(report: Report, path: Path) -> None:
+def write_markdown(report: Report, path: Path, *, merge: bool = False) -> None:
+    """Write BENCHMARKS.md; with `merge` (a run of some sections), replace only those sections."""
+    text = render_markdown(report)
+    if merge and path.exists():
+        try:
+            text = merge_markdown(path.read_text(), report)
+        except ValueError as exc:
+            print(f"{path} is not laid out as expected ({exc}): rewriting it whole", flush=True)
+    path.write_text(text)
+    print(f"wrote {path}", flush=True)
+
+
+def render_markdown(report: Report) -> str:
+    """The whole of BENCHMARKS.md for this run's sections."""
     m = report.machine
     passed = sum(1 for _, ok, _ in report.targets if ok)
     lines = [
@@ -975,8 +1193,8 @@ def write_markdown(report: Report, path: Path) -> None:
         "## Results",
         "",
     ]
-    for block in report.tables:
-        lines += [block, ""]
+    for section, blocks in _section_blocks(report):
+        lines += [_region(section, blocks), ""]
     lines += [
         "## How each figure is obtained",
         "",
@@ -1007,13 +1225,134 @@ def write_markdown(report: Report, path: Path) -> None:
         "over the labelled requests (is_request over all messages), support = labelled positives, "
         "target precision >= 0.9 and recall >= 0.85; the deadline is exact when it equals the "
         "label to the local minute. Definitions in `benchmarks/await_eval/README.md`.",
-        "",
     ]
+    if "incremental" in report.table_sections:
+        lines += [
+            "* **Incremental**: the day files of the export's last weekday alone (hard links "
+            "under `benchmarks/work/incr/`), ingested with default options into an empty store, "
+            "into a copy of a store of the export's first quarter of days, into a copy of a store "
+            "of every other day, and then into that store again. The stores are ingested once and "
+            "cached; each copy is flushed to disk before the timed ingest (else the ingest's "
+            "checkpoint waits for the copy's writes). Slack messages are matched against the "
+            "store only within the day's time span, since their key fixes their time "
+            "(`TIME_KEYED` in `src/asyncmaturity/ingest.py`); the (before) row empties "
+            "`TIME_KEYED`, so that the anti-join reads every stored key, as it still does for "
+            "the other sources' tables.",
+        ]
+    lines += [""]
     lines += _why_missed(report.targets)
     if report.notes:
         lines += ["## Notes", "", *[f"* {n}" for n in report.notes], ""]
-    path.write_text("\n".join(lines))
-    print(f"wrote {path}", flush=True)
+    return "\n".join(lines)
+
+
+def _section_blocks(report: Report) -> list[tuple[str, list[str]]]:
+    """This run's tables grouped by section, in order."""
+    grouped: list[tuple[str, list[str]]] = []
+    for section, block in zip(report.table_sections, report.tables, strict=True):
+        if grouped and grouped[-1][0] == section:
+            grouped[-1][1].append(block)
+        else:
+            grouped.append((section, [block]))
+    return grouped
+
+
+def _region(section: str, blocks: list[str]) -> str:
+    """A section's tables between markers that a later partial run finds and replaces."""
+    return "\n\n".join([f"<!-- section: {section} -->", *blocks, f"<!-- /section: {section} -->"])
+
+
+def _masked(title: str) -> str:
+    """A table's title with its numbers masked: the same table in another run."""
+    return re.sub(r"\d[\d,.]*", "#", title.strip())
+
+
+def merge_markdown(old: str, report: Report) -> str:
+    """`old` BENCHMARKS.md with this run's sections, targets and notes on method replaced.
+
+    A section's tables replace those between its markers; in a file written before the
+    markers, the tables of the same titles (numbers aside); else they go at the end of the
+    results. Each section says when and by what command it was measured, since the file's
+    header describes the run that wrote it whole.
+    """
+    text = old
+    for section, blocks in _section_blocks(report):
+        stamp = (
+            f"_Measured {report.started}, code at commit {report.machine['commit']}, by "
+            f"`{report.command}`._"
+        )
+        region = _region(section, [stamp, *blocks])
+        start, end = f"<!-- section: {section} -->", f"<!-- /section: {section} -->"
+        if start in text and end in text:
+            head, rest = text.split(start, 1)
+            text = head + region + rest.split(end, 1)[1]
+            continue
+        results = text.index("\n## Results\n")
+        after = text.find("\n## ", results + 1)
+        after = len(text) if after < 0 else after
+        titles = {_masked(b.splitlines()[0]) for b in blocks}
+        pieces, placed = [], False
+        for piece in re.split(r"(?m)^(?=### )", text[results:after]):
+            if piece.startswith("### ") and _masked(piece.splitlines()[0]) in titles:
+                if not placed:
+                    pieces.append(region + "\n\n")
+                    placed = True
+                continue
+            pieces.append(piece)
+        body = "".join(pieces).rstrip("\n")
+        if not placed:
+            body += "\n\n" + region
+        text = text[:results] + body + "\n" + text[after:]
+    return _merge_bullets(_merge_targets(text, report), render_markdown(report))
+
+
+def _merge_targets(text: str, report: Report) -> str:
+    """The targets table with this run's rows replaced (by name) or added, and recounted."""
+    lines = text.split("\n")
+    header = next((i for i, line in enumerate(lines) if line.startswith("## Targets:")), None)
+    if header is None or header + 2 >= len(lines) or not lines[header + 2].startswith("| target"):
+        raise ValueError("no targets table")
+    first = header + 4
+    last = first
+    while last < len(lines) and lines[last].startswith("| "):
+        last += 1
+    new = {
+        name: f"| {name} | {'PASS' if ok else '**FAIL**'} | {detail} |"
+        for name, ok, detail in report.targets
+    }
+    rows = [new.pop(row[2:].split(" | ", 1)[0], row) for row in lines[first:last]]
+    rows += new.values()
+    passed = sum(1 for row in rows if " | PASS | " in row)
+    lines[header] = f"## Targets: {passed} of {len(rows)} met"
+    lines[first:last] = rows
+    return "\n".join(lines)
+
+
+def _merge_bullets(text: str, rendered: str) -> str:
+    """The notes on method with this run's (`rendered`) bullets replaced by label or added."""
+    heading = "## How each figure is obtained\n"
+
+    def bullets(doc: str) -> tuple[int, int, list[str]]:
+        start = doc.index(heading) + len(heading)
+        end = doc.find("\n## ", start)
+        end = len(doc) if end < 0 else end
+        lines = [line for line in doc[start:end].split("\n") if line]
+        if not all(line.startswith("* **") for line in lines):
+            raise ValueError("a note on method is not a one-line bullet")
+        return start, end, lines
+
+    def label(line: str) -> str:
+        return line.split("**", 2)[1]
+
+    start, end, old = bullets(text)
+    merged = list(old)
+    for line in bullets(rendered)[2]:
+        same = [i for i, o in enumerate(merged) if label(o) == label(line)]
+        if same:
+            merged[same[0]] = line
+        else:
+            merged.append(line)
+    return text[:start] + "\n" + "\n".join(merged) + "\n" + text[end:]
 
 
 # Why a target is out of reach when it is missed, keyed by the start of the target's name.
@@ -1062,6 +1401,23 @@ def main(argv: list[str] | None = None) -> int:
         default=10_000_000,
         help="messages in the store that measure and the SQL query read",
     )
+    parser.add_argument(
+        "--incremental-messages",
+        type=int,
+        default=INCREMENTAL_MESSAGES,
+        help="messages in the export whose last weekday the incremental section adds",
+    )
+    parser.add_argument(
+        "--scale-sizes",
+        default="1000000,10000000,50000000",
+        help="message counts of the simulated organizations that measure reads (comma-separated)",
+    )
+    parser.add_argument(
+        "--spark-messages",
+        type=int,
+        default=1_000_000,
+        help="messages of the simulated organization measured on Spark local mode and DuckDB",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="rounds per comparison (median)")
     parser.add_argument("--workdir", type=Path, default=HERE / "work")
     parser.add_argument(
@@ -1073,7 +1429,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--skip",
-        choices=["ingest", "measure", "sources", "await", "assist"],
+        choices=SECTIONS,
         action="append",
         default=[],
     )
@@ -1095,23 +1451,39 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(report.machine), flush=True)
     started = time.perf_counter()
     if "ingest" not in args.skip:
+        report.section = "ingest"
         ingested = bench_ingest(report, workdir, args.messages, args.repeat)
         bench_pandas(report, workdir, ingested, args.pandas_messages)
     if "measure" not in args.skip:
+        report.section = "measure"
         bench_measure(report, workdir, args.measure_messages, args.repeat)
+    if "incremental" not in args.skip:
+        report.section = "incremental"
+        bench_incremental(report, workdir, args.incremental_messages, args.repeat)
+    formats = {"s": _s, "gib": _gib}
+    if "scale" not in args.skip:
+        report.section = "scale"
+        sizes = [int(size) for size in args.scale_sizes.split(",")]
+        scale.bench_scale(report, workdir, sizes, args.repeat, run_child, formats)
+    if "spark" not in args.skip:
+        report.section = "spark"
+        scale.bench_spark(report, workdir, args.spark_messages, run_child, formats)
     if "sources" not in args.skip:
+        report.section = "sources"
         bench_mbox(report, workdir, args.repeat)
         bench_calendar(report, workdir, args.repeat)
     if "await" not in args.skip:
+        report.section = "await"
         bench_await(report)
     if "assist" not in args.skip:
+        report.section = "assist"
         bench_assist(report)
     print(f"benchmarks took {time.perf_counter() - started:.0f} s", flush=True)
     print("\nTargets:")
     for name, ok, detail in report.targets:
         print(f"  {'PASS' if ok else 'FAIL'}  {name}: {detail}")
     if args.write_md:
-        write_markdown(report, REPO / "BENCHMARKS.md")
+        write_markdown(report, REPO / "BENCHMARKS.md", merge=bool(args.skip))
     return 0 if all(ok for _, ok, _ in report.targets) else 1
 
 

@@ -1,0 +1,239 @@
+"""Benchmark sections for issue 7: measure at 1M, 10M and 50M messages, and Spark local mode.
+
+The inputs are simulated organizations of 10,000 people with chat, meetings and work items,
+written by `simulate_parquet` straight into the `export --parquet` layout. Only the period
+grows, so the organization stays the same and only the amount of evidence changes.
+`benchmarks/run.py` runs these sections in fresh interpreters (its `run_child`), which also
+report their peak RSS.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import resource
+import shutil
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+PEOPLE = 10_000
+SEED = 20260105
+# Message records (bots and system records included) per calendar day for PEOPLE people with
+# the simulator's defaults (about 45,000 measured; a little less, so a size is reached);
+# used only to pick a period's length.
+RECORDS_PER_DAY = 44_000
+# The machine's memory: the 50M-message run must stay within it.
+MEMORY_BUDGET_BYTES = 24 * 1024**3
+
+
+def scale_params(messages: int) -> Any:
+    """Parameters of a 10,000-person organization whose period holds about `messages` records."""
+    from asyncmaturity.simulate import SimulationParams
+
+    days = max(7, math.ceil(messages / RECORDS_PER_DAY))
+    return SimulationParams(people=PEOPLE, days=days, seed=SEED, meetings=True, work_items=True)
+
+
+def _label(messages: int) -> str:
+    return f"{messages // 1_000_000}M" if messages >= 1_000_000 else f"{messages // 1000}k"
+
+
+def cached_parquet(
+    workdir: Path, messages: int, run_child: Callable[..., dict[str, Any]]
+) -> tuple[Path, dict[str, Any]]:
+    """The simulated Parquet folder for about `messages` records (written once) and its summary."""
+    params = scale_params(messages)
+    folder = workdir / "parquet" / f"org-p{params.people}-d{params.days}-s{params.seed}"
+    summary_file = folder.with_suffix(".json")
+    if summary_file.exists() and folder.is_dir():
+        summary: dict[str, Any] = json.loads(summary_file.read_text())
+        return folder, summary
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    print(f"simulating {params.people} people over {params.days} days into {folder}", flush=True)
+    summary = run_child("simulate_parquet", folder=str(folder), days=params.days)
+    summary_file.write_text(json.dumps(summary))
+    return folder, summary
+
+
+def task_simulate_parquet(args: dict[str, Any]) -> dict[str, Any]:
+    """Child task: write one simulated organization as Parquet."""
+    from asyncmaturity.simulate_parquet import simulate_parquet
+
+    params = scale_params(args["days"] * RECORDS_PER_DAY)
+    started = time.perf_counter()
+    written = simulate_parquet(Path(args["folder"]), params)
+    return {
+        "seconds": time.perf_counter() - started,
+        "rows": written.rows,
+        "messages": written.messages,
+        "human_messages": written.human_messages,
+        "days": params.days,
+    }
+
+
+def task_measure_parquet(args: dict[str, Any]) -> dict[str, Any]:
+    """Child task: every metric and scope over a Parquet folder on one engine."""
+    from asyncmaturity.measure import measure
+
+    started = time.perf_counter()
+    result = measure(
+        store=Path(args["folder"]), engine=args["engine"], spark_master=args.get("master")
+    )
+    seconds = time.perf_counter() - started
+    document = result.to_json()
+    found = {"seconds": seconds, "metrics": document["metrics"], "scopes": document["scopes"]}
+    if args["engine"] == "spark":
+        from pyspark.sql import SparkSession
+
+        session = SparkSession.getActiveSession()
+        if session is not None:
+            session.stop()
+        # The JVM is this interpreter's child: once it has exited, its peak is counted here.
+        found["jvm_peak_rss"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    return found
+
+
+TASKS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "simulate_parquet": task_simulate_parquet,
+    "measure_parquet": task_measure_parquet,
+}
+
+
+def _values_agree(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
+    """Metric ids (organization and scopes) where two measure results differ beyond 1e-9."""
+
+    def same(x: Any, y: Any) -> bool:
+        if isinstance(x, float) and isinstance(y, float):
+            return math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9)
+        return bool(x == y)
+
+    wrong = [k for k, v in a["metrics"].items() if not same(v, b["metrics"].get(k))]
+    for scope, groups in a["scopes"].items():
+        other = b["scopes"].get(scope, {})
+        if set(groups) != set(other):
+            wrong.append(f"{scope} groups")
+            continue
+        wrong += [
+            f"{scope}={g}:{k}"
+            for g, values in groups.items()
+            for k, v in values.items()
+            if not same(v, other[g].get(k))
+        ]
+    return wrong
+
+
+def bench_scale(
+    report: Any,
+    workdir: Path,
+    sizes: list[int],
+    repeat: int,
+    run_child: Callable[..., dict[str, Any]],
+    fmt: dict[str, Callable[..., str]],
+) -> None:
+    """measure on DuckDB at each size: seconds, seconds per million messages, peak memory."""
+    s, gib = fmt["s"], fmt["gib"]
+    rows: list[list[str]] = []
+    per_million: dict[int, float] = {}
+    peaks: dict[int, int] = {}
+    for size in sizes:
+        folder, summary = cached_parquet(workdir, size, run_child)
+        # The largest size runs once: one run is several minutes on two cores.
+        rounds = repeat if size < 50_000_000 else 1
+        runs = [run_child("measure_parquet", folder=str(folder), engine="duckdb")]
+        runs += [
+            run_child("measure_parquet", folder=str(folder), engine="duckdb")
+            for _ in range(rounds - 1)
+        ]
+        median = statistics.median(r["seconds"] for r in runs)
+        million = summary["messages"] / 1e6
+        per_million[size] = median / million
+        peaks[size] = max(r["peak_rss"] for r in runs)
+        rows.append(
+            [
+                _label(size),
+                f"{summary['messages']:,}",
+                f"{summary['rows']['meetings']:,} / {summary['rows']['work_items']:,}",
+                str(summary["days"]),
+                s(summary["seconds"]) + f" ({gib(summary['peak_rss'])})",
+                s(median),
+                ", ".join(s(r["seconds"]) for r in runs),
+                f"{per_million[size]:.2f}",
+                gib(peaks[size]),
+            ]
+        )
+    report.table(
+        f"measure on DuckDB at growing size ({PEOPLE:,} people; only the period grows)",
+        [
+            "size",
+            "messages",
+            "meetings / work items",
+            "days",
+            "simulate --parquet (peak RSS)",
+            "measure median",
+            "runs",
+            "s per million messages",
+            "measure peak RSS",
+        ],
+        rows,
+    )
+    smallest, largest = min(sizes), max(sizes)
+    if len(sizes) > 1:
+        growth = per_million[largest] / per_million[smallest]
+        report.target(
+            "measure cost grows linearly with messages",
+            growth <= 1.5,
+            f"{per_million[largest]:.2f} s per million messages at {_label(largest)} against "
+            f"{per_million[smallest]:.2f} at {_label(smallest)} ({growth:.2f}x; linear is 1.0, "
+            "the target is at most 1.5)",
+        )
+    if largest >= 50_000_000:
+        report.target(
+            "a 50M-message measure within 24 GB",
+            peaks[largest] <= MEMORY_BUDGET_BYTES,
+            f"peak RSS {gib(peaks[largest])} at {_label(largest)}",
+        )
+
+
+def bench_spark(
+    report: Any,
+    workdir: Path,
+    messages: int,
+    run_child: Callable[..., dict[str, Any]],
+    fmt: dict[str, Callable[..., str]],
+    master: str = "local[2]",
+) -> None:
+    """The same measure on Spark local mode and on DuckDB over one folder: time and agreement."""
+    s, gib = fmt["s"], fmt["gib"]
+    folder, summary = cached_parquet(workdir, messages, run_child)
+    duck = run_child("measure_parquet", folder=str(folder), engine="duckdb")
+    spark = run_child("measure_parquet", folder=str(folder), engine="spark", master=master)
+    wrong = _values_agree(duck, spark)
+    compared = len(duck["metrics"]) + sum(
+        len(values) for groups in duck["scopes"].values() for values in groups.values()
+    )
+    report.table(
+        f"Spark local mode ({master}) against DuckDB, {summary['messages']:,} messages",
+        ["engine", "seconds (the child's wall time, JVM start included)", "peak RSS"],
+        [
+            ["DuckDB", s(duck["wall"]), gib(duck["peak_rss"])],
+            [
+                "Spark " + master,
+                s(spark["wall"]),
+                f"{gib(spark['peak_rss'])} Python driver, {gib(spark.get('jvm_peak_rss', 0))} JVM",
+            ],
+        ],
+    )
+    report.note(
+        f"Spark local mode: {spark['wall'] / duck['wall']:.1f}x DuckDB's time on this 2-core "
+        "machine. Local mode checks parity; Spark pays off only on a cluster."
+    )
+    report.target(
+        "Spark gives every metric and scope as DuckDB does",
+        not wrong,
+        f"{compared - len(wrong):,} of {compared:,} values agree"
+        + (f"; differ: {', '.join(wrong[:5])}" if wrong else ""),
+    )
