@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import stat
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -144,3 +145,15 @@ def test_the_secret_file_is_owner_only_and_never_inside_the_export(
     assert mix.secret not in "".join(
         p.read_bytes().decode("latin-1") for p in (tmp_path / "out").rglob("*") if p.is_file()
     )
+
+
+def test_measure_leaves_no_frames_behind(
+    mix: Mix, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The frames' throwaway database lives in the temporary folder and goes with the result."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    measure(store=mix.parquet, charter=mix.charter, secret=mix.secret)
+    assert list(scratch.iterdir()) == []
+    assert not (Path.cwd() / ".tmp").exists()

@@ -247,12 +247,12 @@ def _secret_from_environment() -> str | None:
 
 
 def _open_parquet_duckdb(path: Path, secret: str | None) -> Evidence:
-    con = duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")
-    # Frames of a large export outgrow memory: let DuckDB spill them to a folder of our own
-    # (an in-memory database would otherwise spill into the working directory).
+    # The frames live in a throwaway database file, not in memory: its tables are compressed
+    # and paged by DuckDB's buffer manager, which halves measure's peak memory at 10M messages
+    # (BENCHMARKS.md, scale), and anything DuckDB spills stays in that folder too.
     spill = Path(tempfile.mkdtemp(prefix="asyncmaturity-duckdb-"))
-    con.execute(f"SET temp_directory = '{spill.as_posix()}'")
+    con = duckdb.connect(str(spill / "frames.duckdb"))
+    con.execute("SET TimeZone = 'UTC'")
     backend = ibis.duckdb.from_connection(con)
     schemas = canonical_schemas()
     present = _parquet_tables(path)
@@ -266,8 +266,9 @@ def _open_parquet_duckdb(path: Path, secret: str | None) -> Evidence:
             tables[name] = backend.create_table(f"_pq_{name}", schema=schema, temp=True)
 
     def keep(name: str, expr: ir.Table) -> ir.Table:
-        con.execute(f"DROP TABLE IF EXISTS temp.{name}")
-        table: ir.Table = backend.create_table(name, expr, temp=True)
+        # Ibis's overwrite=True emits SQL this DuckDB rejects; drop the table first.
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+        table: ir.Table = backend.create_table(name, expr)
         return table
 
     evidence = Evidence(
