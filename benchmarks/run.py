@@ -1226,6 +1226,10 @@ def render_markdown(report: Report) -> str:
         "target precision >= 0.9 and recall >= 0.85; the deadline is exact when it equals the "
         "label to the local minute. Definitions in `benchmarks/await_eval/README.md`.",
     ]
+    if "scale" in report.table_sections:
+        lines += [SCALE_METHOD]
+    if "spark" in report.table_sections:
+        lines += [SPARK_METHOD]
     if "incremental" in report.table_sections:
         lines += [
             "* **Incremental**: the day files of the export's last weekday alone (hard links "
@@ -1304,6 +1308,23 @@ def merge_markdown(old: str, report: Report) -> str:
             body += "\n\n" + region
         text = text[:results] + body + "\n" + text[after:]
     return _merge_bullets(_merge_targets(text, report), render_markdown(report))
+
+
+SCALE_METHOD = (
+    "* **Scale** (`benchmarks/scale.py`): organizations of 10,000 people with chat, meetings and "
+    "work items, written by `asyncmaturity.simulate_parquet.simulate_parquet` straight into the "
+    "`export --parquet` layout; only the period grows (23, 228 and 1,137 days). Each run is "
+    "`measure(store=folder)` on DuckDB, every metric and every scope, in a fresh process; "
+    "DuckDB keeps the frames in a throwaway database file and uses its default memory limit "
+    "(80% of RAM), spilling beyond it. The largest size runs once."
+)
+SPARK_METHOD = (
+    "* **Spark** (`benchmarks/scale.py`): the same `measure` on the 1M-message folder with "
+    '`engine="spark"` (PySpark local mode, `local[2]`, 4 shuffle partitions) and on DuckDB, each '
+    "in a fresh process; seconds include the JVM's start; the JVM's memory is sampled every "
+    "0.2 s (getrusage cannot see it). Every organization and scope value is compared (counts "
+    "exactly, other values to 1e-9 relative)."
+)
 
 
 def _merge_targets(text: str, report: Report) -> str:

@@ -28,8 +28,6 @@ from asyncmaturity.errors import AsyncMaturityError, StoreError
 from asyncmaturity.store import EVIDENCE_KEYS, SCHEMA, EvidenceStore
 
 ENGINES = ("duckdb", "spark")
-# Hive partition columns that the Parquet export adds and the store tables do not have.
-PARTITION_ONLY = ("month",)
 SECRET_VARIABLE = "ASYNCMATURITY_STORE_SECRET"
 MASTER_VARIABLE = "ASYNCMATURITY_SPARK_MASTER"
 
@@ -54,8 +52,8 @@ class Evidence:
         backend: the Ibis backend the tables live on.
         engine: ``duckdb`` or ``spark``.
         location: the store file or Parquet folder, for messages.
-        secret: the key of the store's pseudonymous hashes; None for a Parquet export, which
-            never carries it (unless given through :data:`SECRET_VARIABLE`).
+        secret: the key of the store's pseudonymous hashes; for a Parquet export, which never
+            carries it, the one given (`--secret-file` or :data:`SECRET_VARIABLE`), else None.
     """
 
     backend: ibis.BaseBackend
@@ -110,7 +108,7 @@ def as_evidence(store: EvidenceStore | Evidence) -> Evidence:
         table: ir.Table = backend.create_table(name, expr, temp=True)
         return table
 
-    tables = {name: backend.table(name) for name in (*EVIDENCE_KEYS, "store_meta")}
+    tables = {name: backend.table(name) for name in EVIDENCE_KEYS}
     return Evidence(
         backend=backend,
         engine="duckdb",
@@ -154,43 +152,40 @@ def open_evidence(
         secret: a Parquet export's store secret (`export --secret-file`), needed only when the
             charter names people; by default :data:`SECRET_VARIABLE` of the environment.
     """
-    if engine not in ENGINES:
-        raise EngineStoreMismatch(f"{engine!r}: unknown engine; use one of {', '.join(ENGINES)}")
-    secret = secret or _secret_from_environment()
-    if is_uri(path):
-        if engine != "spark":
-            raise EngineStoreMismatch(f"{path}: a URI is read by the spark engine only")
-        remote = _open_parquet_spark(str(path), spark_master, secret)
-        try:
-            yield remote
-        finally:
-            remote.close()
-        return
-    path = Path(path)
-    if not path.exists():
-        raise StoreError(f"{path}: no such store; create one with `asyncmaturity ingest`")
-    if not is_parquet_export(path):
-        if engine != "duckdb":
-            raise EngineStoreMismatch(
-                f"{path}: the {engine} engine reads a Parquet export; write one with "
-                f"`asyncmaturity export --store {path} --parquet DIR` and pass that folder"
-            )
-        with EvidenceStore.open(path, create=False) as store:
-            evidence = as_evidence(store)
-            try:
-                yield evidence
-            finally:
-                evidence.close()
-        return
-    opened = (
-        _open_parquet_duckdb(path, secret)
-        if engine == "duckdb"
-        else _open_parquet_spark(path, spark_master, secret)
-    )
+    opened = _open(path, engine, spark_master, secret or _secret_from_environment())
     try:
         yield opened
     finally:
         opened.close()
+
+
+def _open(path: Path | str, engine: str, master: str | None, secret: str | None) -> Evidence:
+    if engine not in ENGINES:
+        raise EngineStoreMismatch(f"{engine!r}: unknown engine; use one of {', '.join(ENGINES)}")
+    if is_uri(path):
+        if engine != "spark":
+            raise EngineStoreMismatch(f"{path}: a URI is read by the spark engine only")
+        return _open_parquet_spark(str(path), master, secret)
+    path = Path(path)
+    if not path.exists():
+        raise StoreError(f"{path}: no such store; create one with `asyncmaturity ingest`")
+    if is_parquet_export(path):
+        if engine == "duckdb":
+            return _open_parquet_duckdb(path, secret)
+        return _open_parquet_spark(path, master, secret)
+    if engine != "duckdb":
+        raise EngineStoreMismatch(
+            f"{path}: the {engine} engine reads a Parquet export; write one with "
+            f"`asyncmaturity export --store {path} --parquet DIR` and pass that folder"
+        )
+    store = EvidenceStore.open(path, create=False)
+    try:
+        evidence = as_evidence(store)
+    except BaseException:
+        store.close()
+        raise
+    evidence._closers.append(store.close)
+    return evidence
 
 
 def _parquet_tables(path: Path) -> dict[str, Path]:
