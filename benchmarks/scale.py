@@ -253,7 +253,8 @@ def bench_spark(
             [
                 "Spark " + master,
                 s(spark["wall"]),
-                f"{gib(spark['peak_rss'])} Python driver, {gib(spark.get('jvm_peak_rss', 0))} JVM",
+                f"{gib(spark['peak_rss'])} Python driver + "
+                f"{gib(spark['children_peak_rss'])} JVM (sampled)",
             ],
         ],
     )
