@@ -240,6 +240,37 @@ WRITTEN_OUTCOME_S = 2 * DAY_S
 STALLED_THREAD_S = DAY_S
 
 
+def _by_person_within(rows: ir.Table, events: ir.Table, *, high_inclusive: bool = True) -> ir.Table:
+    """`rows` (a_person, w_low, w_high) joined to the `events` (w_author, w_s, ...) of the same
+    person with w_low <= w_s <= w_high (< w_high unless `high_inclusive`).
+
+    A join on the person alone would pair every row with all of that person's events, a cost
+    that grows with the square of the period; each row instead meets only the events of the
+    UTC days its window spans (an event falls on exactly one day, so none is met twice).
+    """
+    spans = rows.aggregate(days=((rows.w_high - rows.w_low) / DAY_S).ceil().max())
+    widest = spans.to_pyarrow().to_pylist()[0]["days"]
+    if widest is None:
+        widest = 0
+    offsets = ibis.memtable(
+        {"d_offset": list(range(int(widest) + 2))}, schema={"d_offset": "int64"}
+    )
+    first_day = (rows.w_low / DAY_S).floor()
+    days = rows.mutate(d_first=first_day).cross_join(offsets)
+    days = days.mutate(d_day=days.d_first + days.d_offset)
+    days = days.filter(days.d_day <= (days.w_high / DAY_S).floor()).drop("d_first", "d_offset")
+    dated = events.mutate(e_day=(events.w_s / DAY_S).floor())
+    upper = dated.w_s <= days.w_high if high_inclusive else dated.w_s < days.w_high
+    joined = days.join(
+        dated,
+        (days.a_person == dated.w_author)
+        & (days.d_day == dated.e_day)
+        & (dated.w_s >= days.w_low)
+        & upper,
+    )
+    return joined.drop("d_day", "e_day")
+
+
 def _with_meeting_conduct(
     ctx: EvidenceContext, meetings: ir.Table, organized: ir.Table, attendance: ir.Table
 ) -> ir.Table:
@@ -281,27 +312,19 @@ def _with_meeting_conduct(
     )
 
     deciding = facts.filter(facts.f_decision).join(people, facts.f_key == people.a_meeting)
-    written_by_message = deciding.join(
-        messages.filter(messages.w_outcome),
-        (deciding.a_person == messages.w_author)
-        & (messages.w_s >= deciding.f_start_s)
-        & (messages.w_s <= deciding.f_end_s + WRITTEN_OUTCOME_S),
-    ).select(o_key=deciding.f_key)
-    written_by_record = deciding.join(
-        records,
-        (deciding.a_person == records.w_author)
-        & (records.w_s >= deciding.f_start_s)
-        & (records.w_s <= deciding.f_end_s + WRITTEN_OUTCOME_S),
-    ).select(o_key=deciding.f_key)
-    written = written_by_message.union(written_by_record).distinct()
+    deciding = deciding.mutate(
+        w_low=deciding.f_start_s, w_high=deciding.f_end_s + WRITTEN_OUTCOME_S
+    )
+    written_by_message = _by_person_within(deciding, messages.filter(messages.w_outcome))
+    written_by_record = _by_person_within(deciding, records)
+    written = written_by_message.select(o_key="f_key").union(
+        written_by_record.select(o_key="f_key")
+    )
+    written = written.distinct()
 
     booked = facts.filter(facts.f_ad_hoc).join(people, facts.f_key == people.a_meeting)
-    talk = booked.join(
-        messages,
-        (booked.a_person == messages.w_author)
-        & (messages.w_s >= booked.f_booked_s - STALLED_THREAD_S)
-        & (messages.w_s < booked.f_start_s),
-    )
+    booked = booked.mutate(w_low=booked.f_booked_s - STALLED_THREAD_S, w_high=booked.f_start_s)
+    talk = _by_person_within(booked, messages, high_inclusive=False)
     per_thread = talk.group_by(s_key=talk.f_key, s_thread=talk.w_thread).aggregate(
         writers=talk.w_author.nunique(where=talk.w_s <= talk.f_booked_s),
         after_booking=(talk.w_s > talk.f_booked_s).sum(),
