@@ -61,17 +61,14 @@ class Evidence:
     location: str
     secret: str | None
     tables: dict[str, ir.Table]
-    keep: Callable[[str, ir.Table], ir.Table]
+    # Computes a table once and keeps it, for frames that many metric queries read.
+    materialize: Callable[[str, ir.Table], ir.Table]
     store: EvidenceStore | None = None
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
     def table(self, name: str) -> ir.Table:
         """The canonical table `name` (empty, with the store's columns, when the export lacks it)."""
         return self.tables[name]
-
-    def materialize(self, name: str, expr: ir.Table) -> ir.Table:
-        """Compute `expr` once and keep it, for frames that many metric queries read."""
-        return self.keep(name, expr)
 
     def require_secret(self, what: str) -> str:
         """The store's secret; raises :class:`SecretRequired` naming `what` needed it."""
@@ -115,7 +112,7 @@ def as_evidence(store: EvidenceStore | Evidence) -> Evidence:
         location=str(store.path),
         secret=store.secret,
         tables=tables,
-        keep=keep,
+        materialize=keep,
         store=store,
     )
 
@@ -272,7 +269,7 @@ def _open_parquet_duckdb(path: Path, secret: str | None) -> Evidence:
         location=str(path),
         secret=secret,
         tables=tables,
-        keep=keep,
+        materialize=keep,
     )
     evidence._closers.append(lambda: shutil.rmtree(spill, ignore_errors=True))
     evidence._closers.append(con.close)
@@ -362,7 +359,7 @@ def _open_parquet_spark(location: Path | str, master: str | None, secret: str | 
         location=str(location),
         secret=secret,
         tables=tables,
-        keep=keep,
+        materialize=keep,
     )
 
 

@@ -9,7 +9,7 @@ store holds no rows of its kind in the period: no evidence, so its metrics are u
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -53,7 +53,6 @@ class EvidenceContext:
     defaults: dict[str, Any]  # schedule of a person the store does not know
     excluded: frozenset[str]  # person keys the charter leaves out of every metric
     bots: frozenset[str]  # person keys the charter lists as bots
-    materialize: Callable[[str, ir.Table], ir.Table]
     # The charter's protected time, on local clocks: (weekdays Monday 0, start_s, end_s) spans.
     focus_spans: tuple[tuple[frozenset[int], int, int], ...] = ()
     no_meeting_days: frozenset[int] = frozenset()
@@ -217,7 +216,7 @@ def build_meeting_frames(
         & (organized.attendees < LARGE_MEETING),
     )
     meetings = _with_meeting_conduct(ctx, meetings, organized, attendance)
-    meetings = ctx.materialize("_am_meetings", meetings)
+    meetings = ctx.evidence.materialize("_am_meetings", meetings)
     attendee_days, attended = _attendee_days(ctx, meetings, attendance, offsets, days_off, period)
     # Each attendee's own clock and working hours decide whether the meeting is outside them
     # (neither, null, on the attendee's day off).
@@ -231,7 +230,7 @@ def build_meeting_frames(
         "month",
         outside_hours=outside_hours(local, local.local_s, days_off=attendee_off),
     )
-    return meetings, attendee_days, ctx.materialize("_am_attended_hours", attended_frame)
+    return meetings, attendee_days, ctx.evidence.materialize("_am_attended_hours", attended_frame)
 
 
 # A meeting's written outcome may follow it by up to two days; a thread that stalled before an
@@ -407,7 +406,7 @@ def _attendee_days(
     attended = attended.mutate(
         own_s=ibis.greatest(attended.m_end_s - ibis.greatest(attended.m_start_s, reached), 0.0)
     )
-    attended = ctx.materialize("_am_attended", attended)
+    attended = ctx.evidence.materialize("_am_attended", attended)
     attended_rows = attended
 
     per_day = attended.group_by(
@@ -455,7 +454,7 @@ def _attendee_days(
         # The person attended something that month: who counts for the minimum group size.
         active_in_month=frame.a_key.notnull(),
     )
-    return ctx.materialize("_am_attendee_days", result), attended_rows
+    return ctx.evidence.materialize("_am_attendee_days", result), attended_rows
 
 
 def _focus_inside_windows(
@@ -561,4 +560,4 @@ def build_work_frame(ctx: EvidenceContext) -> ir.Table | None:
             (kind == "decision", instant_seconds(closed) - created_s), else_=ibis.null("float64")
         ),
     )
-    return ctx.materialize("_am_work_items", frame)
+    return ctx.evidence.materialize("_am_work_items", frame)

@@ -374,7 +374,6 @@ def build_frames(
         defaults=defaults,
         excluded=frozenset(excluded.values()),
         bots=frozenset(bots.values()),
-        materialize=evidence.materialize,
         focus_spans=charter.focus_spans(),
         no_meeting_days=frozenset(WEEKDAYS.index(d) for d in charter.no_meeting_days),
         days_off=schedules.days_off,

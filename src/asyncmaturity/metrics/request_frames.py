@@ -54,7 +54,7 @@ def build_request_frame(ctx: EvidenceContext, roots: ir.Table) -> ir.Table:
     if comments is None:
         # The roots frame is materialized already: a projection of it costs nothing to keep.
         return chat
-    return ctx.materialize("_am_requests", chat.union(comments.select(*COLUMNS)))
+    return ctx.evidence.materialize("_am_requests", chat.union(comments.select(*COLUMNS)))
 
 
 def _tracker_comments(ctx: EvidenceContext) -> ir.Table | None:
