@@ -19,7 +19,7 @@ requests), with PASS/FAIL against the targets of issue 5 (precision >= 0.9 and r
 element), and the deadline accuracy: the share of messages with a labelled deadline whose resolved
 deadline, read in the message's time zone, equals the label to the minute. For the friction set:
 the same table for ``bare_greeting``, ``nudge``, ``clarification`` and ``sync_request`` as
-:func:`asyncmaturity.await_rules.signals` computes them (the signals ``ingest`` stores). The exit
+:func:`asyncmaturity.await_protocol.rules.signals` computes them (the signals ``ingest`` stores). The exit
 status is 0 whatever the scores; the report is the output.
 """
 
@@ -193,7 +193,7 @@ def _miss(errors: list[dict[str, Any]], rid: str, field: str, label: Any, predic
 
 def evaluate(records: list[dict[str, Any]]) -> dict[str, Any]:
     """Score the AWAIT linter on labelled messages (see the module docstring)."""
-    from asyncmaturity.await_lint import analyse
+    from asyncmaturity.await_protocol.lint import analyse
 
     request = Score(field="is_request", scope="all messages")
     elements = {name: Score(field=name, scope="labelled requests") for name in ELEMENTS}
@@ -242,7 +242,7 @@ def evaluate(records: list[dict[str, Any]]) -> dict[str, Any]:
 
 def evaluate_friction(records: list[dict[str, Any]]) -> dict[str, Any]:
     """Score the four friction signals of `await_rules.signals` on labelled messages."""
-    from asyncmaturity.await_rules import signals
+    from asyncmaturity.await_protocol.rules import signals
 
     scores = {name: Score(field=name, scope="all messages") for name in FRICTION}
     errors: list[dict[str, Any]] = []

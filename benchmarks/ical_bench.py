@@ -145,7 +145,7 @@ def generate(series: int, window_start: date, seed: int = 7) -> str:
 CHILD = """
 import json, resource, sys, time
 from datetime import date
-from asyncmaturity.ingest import ingest
+from asyncmaturity.store.ingest import ingest
 calendar, store, since, until = sys.argv[1:5]
 started = time.perf_counter()
 summary = ingest([calendar], store=store, since=date.fromisoformat(since),

@@ -122,7 +122,7 @@ def _child(kind: str, archive: Path, workdir: Path) -> dict[str, Any]:
         items = sum(table.num_rows for table in parse_mbox(files))
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     else:
-        from asyncmaturity.ingest import ingest
+        from asyncmaturity.store.ingest import ingest
 
         store = workdir / "bench-ingest.duckdb"
         store.unlink(missing_ok=True)

@@ -35,7 +35,7 @@ from typing import Any
 
 import scale  # benchmarks/scale.py, beside this script
 
-from asyncmaturity.store import SCHEMA_VERSION
+from asyncmaturity.store.database import SCHEMA_VERSION
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -72,7 +72,7 @@ def _peak_rss_bytes() -> int:
 
 
 def _task_ingest(args: dict[str, Any]) -> dict[str, Any]:
-    from asyncmaturity.ingest import ingest
+    from asyncmaturity.store.ingest import ingest
 
     started = time.perf_counter()
     summary = ingest([args["export"]], store=args["store"])
@@ -82,9 +82,9 @@ def _task_ingest(args: dict[str, Any]) -> dict[str, Any]:
 
 def _task_ingest_plain(args: dict[str, Any]) -> dict[str, Any]:
     """ingest as it was before the time-span filter: the anti-join reads every stored key."""
-    import asyncmaturity.ingest
+    import asyncmaturity.store.ingest
 
-    asyncmaturity.ingest.TIME_KEYED = {}
+    asyncmaturity.store.ingest.TIME_KEYED = {}
     return _task_ingest(args)
 
 
@@ -122,7 +122,7 @@ def _task_text_floor(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def _task_measure(args: dict[str, Any]) -> dict[str, Any]:
-    from asyncmaturity.measure import measure
+    from asyncmaturity.metrics.measure import measure
 
     started = time.perf_counter()
     result = measure(store=args["store"])
@@ -151,10 +151,10 @@ def _task_assess(args: dict[str, Any]) -> dict[str, Any]:
 def _task_measure_org(args: dict[str, Any]) -> dict[str, Any]:
     """measure's frames and aggregates for the organization scope only (a diagnostic)."""
     from asyncmaturity.charter import Charter
-    from asyncmaturity.measure import _aggregate
     from asyncmaturity.metrics import METRICS
     from asyncmaturity.metrics.frames import build_frames
-    from asyncmaturity.store import EvidenceStore
+    from asyncmaturity.metrics.measure import _aggregate
+    from asyncmaturity.store.database import EvidenceStore
 
     started = time.perf_counter()
     figures: dict[str, Any] = {}
@@ -242,7 +242,7 @@ def run_child(task: str, timeout: float | None = None, **args: Any) -> dict[str,
 
 def simulation_params(messages: int) -> Any:
     """Parameters whose export holds at least `messages` message records (bots included)."""
-    from asyncmaturity.simulate import SimulationParams, expected_metrics
+    from asyncmaturity.simulate.chat import SimulationParams, expected_metrics
 
     people = max(40, min(1000, messages // 5000))
     base = SimulationParams(
@@ -273,7 +273,7 @@ def _key(params: Any) -> str:
 
 def cached_export(workdir: Path, messages: int) -> tuple[Path, dict[str, Any]]:
     """The simulated export for `messages` (generated once) and its summary."""
-    from asyncmaturity.simulate import simulate_slack_export
+    from asyncmaturity.simulate.chat import simulate_slack_export
 
     params = simulation_params(messages)
     folder = workdir / "exports" / _key(params)
@@ -1177,7 +1177,7 @@ def render_markdown(report: Report) -> str:
         "Every timed step runs in a fresh Python process; seconds are the operation itself "
         "(imports excluded), peak RSS is the process's (`getrusage` maxrss, DuckDB's native "
         "memory included). Day files are read once before timing so no contender pays for a "
-        "cold page cache. Inputs come from `asyncmaturity.simulate` (default shape, "
+        "cold page cache. Inputs come from `asyncmaturity.simulate.chat` (default shape, "
         f"{MESSAGES_PER_PERSON_DAY:g} messages per person per working day, 40 channels, seed "
         f"{SEED}).",
         "",
@@ -1312,7 +1312,7 @@ def merge_markdown(old: str, report: Report) -> str:
 
 SCALE_METHOD = (
     "* **Scale** (`benchmarks/scale.py`): organizations of 10,000 people with chat, meetings and "
-    "work items, written by `asyncmaturity.simulate_parquet.simulate_parquet` straight into the "
+    "work items, written by `asyncmaturity.simulate.parquet.simulate_parquet` straight into the "
     "`export --parquet` layout; only the period grows (23, 228 and 1,137 days). Each run is "
     "`measure(store=folder)` on DuckDB, every metric and every scope, in a fresh process; "
     "DuckDB keeps the frames in a throwaway database file and uses its default memory limit "

@@ -32,7 +32,7 @@ MEMORY_BUDGET_BYTES = 24 * 1024**3
 
 def scale_params(messages: int) -> Any:
     """Parameters of a 10,000-person organization whose period holds about `messages` records."""
-    from asyncmaturity.simulate import SimulationParams
+    from asyncmaturity.simulate.chat import SimulationParams
 
     days = max(7, math.ceil(messages / RECORDS_PER_DAY))
     return SimulationParams(people=PEOPLE, days=days, seed=SEED, meetings=True, work_items=True)
@@ -62,7 +62,7 @@ def cached_parquet(
 
 def task_simulate_parquet(args: dict[str, Any]) -> dict[str, Any]:
     """Child task: write one simulated organization as Parquet."""
-    from asyncmaturity.simulate_parquet import simulate_parquet
+    from asyncmaturity.simulate.parquet import simulate_parquet
 
     params = scale_params(args["days"] * RECORDS_PER_DAY)
     started = time.perf_counter()
@@ -109,7 +109,7 @@ class _ChildMemory:
 
 def task_measure_parquet(args: dict[str, Any]) -> dict[str, Any]:
     """Child task: every metric and scope over a Parquet folder on one engine."""
-    from asyncmaturity.measure import measure
+    from asyncmaturity.metrics.measure import measure
 
     with _ChildMemory() as children:
         started = time.perf_counter()

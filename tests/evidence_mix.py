@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from asyncmaturity.charter import Charter
-from asyncmaturity.export import export_parquet
-from asyncmaturity.ingest import ingest
-from asyncmaturity.simulate import SimulationParams, simulate_slack_export
+from asyncmaturity.simulate.chat import SimulationParams, simulate_slack_export
+from asyncmaturity.store.export import export_parquet
+from asyncmaturity.store.ingest import ingest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXPORTS = [

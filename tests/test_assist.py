@@ -34,9 +34,9 @@ from asyncmaturity.assist import (
     similar_questions,
 )
 from asyncmaturity.assist.duplicates import DEFAULT_THRESHOLD
-from asyncmaturity.cli_assist import assist_app
+from asyncmaturity.cli.assist import assist_app
 from asyncmaturity.errors import StoreError
-from asyncmaturity.ingest import ingest
+from asyncmaturity.store.ingest import ingest
 
 runner = CliRunner()
 VOCABULARY = ("vpn", "password", "reset", "deploy", "broken")
@@ -350,7 +350,7 @@ def test_empty_input_loads_no_model(without_sentence_transformers: Any) -> None:
 
 def test_importing_the_assistants_loads_no_torch() -> None:
     code = (
-        "import sys, asyncmaturity.assist, asyncmaturity.cli_assist; "
+        "import sys, asyncmaturity.assist, asyncmaturity.cli.assist; "
         "print(sorted({'torch', 'sentence_transformers'} & set(sys.modules)))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from asyncmaturity.await_lint import (
+from asyncmaturity.await_protocol.lint import (
     ELEMENTS,
     InvalidDraft,
     analyse,

@@ -10,11 +10,11 @@ import duckdb
 import pytest
 
 from asyncmaturity.assess import assess
-from asyncmaturity.await_rules import signals
+from asyncmaturity.await_protocol.rules import signals
 from asyncmaturity.charter import parse_charter
-from asyncmaturity.ingest import ingest
-from asyncmaturity.measure import measure
-from asyncmaturity.store import AWAIT_SIGNAL_COLUMNS
+from asyncmaturity.metrics.measure import measure
+from asyncmaturity.store.database import AWAIT_SIGNAL_COLUMNS
+from asyncmaturity.store.ingest import ingest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MONDAY_10 = 1772445600  # 2026-03-02 10:00 UTC

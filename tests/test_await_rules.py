@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asyncmaturity.await_rules import MAX_SIGNAL_CHARS, SIGNALS, signals, signals_sql
+from asyncmaturity.await_protocol.rules import MAX_SIGNAL_CHARS, SIGNALS, signals, signals_sql
 
 EVAL_DIR = Path(__file__).parent.parent / "benchmarks" / "await_eval"
 EVAL_SETS = ("messages.jsonl", "heldout.jsonl", "friction.jsonl")

@@ -13,7 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asyncmaturity.bootstrap import (
+from asyncmaturity.charter import Charter
+from asyncmaturity.metrics import METRICS
+from asyncmaturity.metrics.bootstrap import (
     _BUCKETS_PER_E,
     DayWeights,
     _histogram_quantile,
@@ -21,13 +23,11 @@ from asyncmaturity.bootstrap import (
     interval,
     metric_replicates,
 )
-from asyncmaturity.charter import Charter
-from asyncmaturity.ingest import ingest
-from asyncmaturity.measure import compute
-from asyncmaturity.metrics import METRICS
 from asyncmaturity.metrics.frames import build_frames
-from asyncmaturity.simulate import SimulationParams, simulate_slack_export
-from asyncmaturity.store import EvidenceStore
+from asyncmaturity.metrics.measure import compute
+from asyncmaturity.simulate.chat import SimulationParams, simulate_slack_export
+from asyncmaturity.store.database import EvidenceStore
+from asyncmaturity.store.ingest import ingest
 
 # A value's bucket middle is within half a bucket, 1/80 on the log1p scale, of the value itself:
 # |middle - v| <= (e^(1/80) - 1) * (1 + v), about 1.26% of 1 + v.

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from asyncmaturity.assess import assess
 from asyncmaturity.cli import app
-from asyncmaturity.profiles import PROFILES
+from asyncmaturity.simulate.profiles import PROFILES
 
 runner = CliRunner()
 CHAT_AREAS = ("documentation", "decision-making", "leadership-culture")

@@ -24,8 +24,6 @@ from hypothesis import strategies as st
 
 from asyncmaturity.charter import Charter, Schedule, due_at, load_charter, parse_charter
 from asyncmaturity.errors import InvalidCharter
-from asyncmaturity.ingest import ingest
-from asyncmaturity.measure import measure
 from asyncmaturity.metrics.business import (
     DaysOff,
     business_seconds,
@@ -33,8 +31,10 @@ from asyncmaturity.metrics.business import (
     is_working_time,
     outside_hours,
 )
+from asyncmaturity.metrics.measure import measure
 from asyncmaturity.metrics.timezones import offset_table, with_local_seconds
-from asyncmaturity.store import EvidenceStore
+from asyncmaturity.store.database import EvidenceStore
+from asyncmaturity.store.ingest import ingest
 from tests.test_business_hours import brute_force_working_minutes
 from tests.test_meeting_work_metrics import Evidence
 

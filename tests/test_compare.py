@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 from asyncmaturity.assess import assess
 from asyncmaturity.assess.compare import _directions, _verdict, compare_assessments
 from asyncmaturity.cli import app
-from asyncmaturity.ingest import ingest
-from asyncmaturity.profiles import PROFILES
-from asyncmaturity.simulate import simulate_slack_export
+from asyncmaturity.simulate.chat import simulate_slack_export
+from asyncmaturity.simulate.profiles import PROFILES
+from asyncmaturity.store.ingest import ingest
 
 runner = CliRunner()
 WIDE = {"COLUMNS": "250"}

@@ -47,10 +47,10 @@ from asyncmaturity.assess.cost import (
 from asyncmaturity.charter import Charter, FocusBlock
 from asyncmaturity.cli import app
 from asyncmaturity.errors import InvalidFramework
-from asyncmaturity.ingest import ingest
-from asyncmaturity.measure import compute
 from asyncmaturity.metrics.frames import build_frames
-from asyncmaturity.store import EvidenceStore
+from asyncmaturity.metrics.measure import compute
+from asyncmaturity.store.database import EvidenceStore
+from asyncmaturity.store.ingest import ingest
 
 runner = CliRunner()
 FIXTURE = Path(__file__).parent / "fixtures" / "slack" / "focus_block_interruptions"

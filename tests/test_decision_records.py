@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asyncmaturity.decision_records import (
+from asyncmaturity.decisions.records import (
     DECISION_STATUSES,
     DecisionRecord,
     InvalidDecisionRecord,

@@ -9,8 +9,8 @@ import duckdb
 from typer.testing import CliRunner
 
 from asyncmaturity.cli import app
-from asyncmaturity.ingest import ingest
-from asyncmaturity.store import EVIDENCE_KEYS
+from asyncmaturity.store.database import EVIDENCE_KEYS
+from asyncmaturity.store.ingest import ingest
 
 runner = CliRunner()
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from asyncmaturity.ingest import ingest
-from asyncmaturity.store import EvidenceStore, identity_hash, person_key
+from asyncmaturity.store.database import EvidenceStore, identity_hash, person_key
+from asyncmaturity.store.ingest import ingest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

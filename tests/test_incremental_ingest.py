@@ -16,8 +16,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from asyncmaturity.ingest import TIME_KEYED, ingest
-from asyncmaturity.store import EVIDENCE_KEYS, EvidenceStore
+from asyncmaturity.store.database import EVIDENCE_KEYS, EvidenceStore
+from asyncmaturity.store.ingest import TIME_KEYED, ingest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # Provenance that names the file or the call a row came from: it differs between the parts of a

@@ -18,8 +18,8 @@ from asyncmaturity.errors import (
     UnknownTimeZone,
     UnsafeArchive,
 )
-from asyncmaturity.ingest import ingest
-from asyncmaturity.store import EvidenceStore
+from asyncmaturity.store.database import EvidenceStore
+from asyncmaturity.store.ingest import ingest
 
 
 def _counts(store: Path) -> dict[str, int]:

@@ -11,8 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asyncmaturity.charter import Charter, parse_charter
-from asyncmaturity.ledger import (
+from asyncmaturity.await_protocol.ledger import (
     LedgerEntry,
     answered_within_window,
     due_for_escalation,
@@ -22,6 +21,7 @@ from asyncmaturity.ledger import (
     request_due_at,
     request_status,
 )
+from asyncmaturity.charter import Charter, parse_charter
 
 
 def utc(month: int, day: int, hour: int, minute: int = 0) -> datetime:

@@ -36,11 +36,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from asyncmaturity.assess import assess
-from asyncmaturity.decision_records import DecisionRecord
-from asyncmaturity.ingest import ingest
-from asyncmaturity.measure import measure
+from asyncmaturity.decisions.records import DecisionRecord
+from asyncmaturity.metrics.measure import measure
 from asyncmaturity.sources import detect_source
-from asyncmaturity.store import EvidenceStore
+from asyncmaturity.store.database import EvidenceStore
+from asyncmaturity.store.ingest import ingest
 from asyncmaturity.web import create_app
 from asyncmaturity.web.deps import CSRF_HEADER, SESSION_COOKIE
 from asyncmaturity.web.models import LedgerRequest, Membership, Team, User

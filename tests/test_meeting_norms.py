@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from asyncmaturity.charter import parse_charter
-from asyncmaturity.measure import measure
+from asyncmaturity.metrics.measure import measure
 from tests.test_meeting_work_metrics import SINCE, UNTIL, Evidence, _store_with, at
 
 

@@ -23,10 +23,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from asyncmaturity.charter import parse_charter
-from asyncmaturity.ingest import ingest
-from asyncmaturity.measure import measure
 from asyncmaturity.metrics import METRICS
-from asyncmaturity.store import EvidenceStore, identity_hash, normalize_identity
+from asyncmaturity.metrics.measure import measure
+from asyncmaturity.store.database import EvidenceStore, identity_hash, normalize_identity
+from asyncmaturity.store.ingest import ingest
 
 H = 3600
 DAY = 86400

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from asyncmaturity.ingest import ingest
-from asyncmaturity.measure import measure
+from asyncmaturity.metrics.measure import measure
+from asyncmaturity.store.ingest import ingest
 
 H = 3600
 EXPECTED: dict[str, dict[str, Any]] = {
@@ -200,7 +200,7 @@ def test_dms_never_appear_as_named_channels(tmp_path: Path) -> None:
     import json
 
     from asyncmaturity.charter import parse_charter
-    from asyncmaturity.simulate import SimulationParams, simulate_slack_export
+    from asyncmaturity.simulate.chat import SimulationParams, simulate_slack_export
 
     export = tmp_path / "export"
     simulate_slack_export(export, SimulationParams(people=12, days=10, seed=2))

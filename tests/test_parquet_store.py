@@ -19,10 +19,10 @@ import yaml
 from typer.testing import CliRunner
 
 from asyncmaturity.cli import app
-from asyncmaturity.evidence import SECRET_VARIABLE
-from asyncmaturity.export import export_parquet
-from asyncmaturity.ingest import ingest
-from asyncmaturity.measure import measure
+from asyncmaturity.metrics.measure import measure
+from asyncmaturity.store.evidence import SECRET_VARIABLE
+from asyncmaturity.store.export import export_parquet
+from asyncmaturity.store.ingest import ingest
 from tests.evidence_mix import Mix, build_mix, differences
 
 runner = CliRunner()

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from asyncmaturity.ingest import ingest
-from asyncmaturity.measure import measure
+from asyncmaturity.metrics.measure import measure
+from asyncmaturity.store.ingest import ingest
 from tests.reference_slack import reference_metrics
 
 
@@ -58,7 +58,7 @@ def test_fixtures_match_the_reference(quirk: str, slack_fixture: object, tmp_pat
 def test_simulated_export_matches_the_reference(tmp_path: Path) -> None:
     # Thousands of threads with sub-second timestamps, many zones, self-replies and bots: the
     # pipeline and the naive reference must agree to the microsecond.
-    from asyncmaturity.simulate import SimulationParams, simulate_slack_export
+    from asyncmaturity.simulate.chat import SimulationParams, simulate_slack_export
 
     export = tmp_path / "export"
     simulate_slack_export(export, SimulationParams(people=30, days=21, seed=3))

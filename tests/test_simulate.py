@@ -23,7 +23,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asyncmaturity.simulate import (
+from asyncmaturity.simulate.chat import (
     SimulationParams,
     SimulationSummary,
     expected_metrics,
@@ -303,9 +303,9 @@ def test_brute_force_metrics_match_expected(ground_truth: tuple[Path, Simulation
 def test_metrics_recover_simulation(
     ground_truth: tuple[Path, SimulationSummary], tmp_path: Path
 ) -> None:
-    pytest.importorskip("asyncmaturity.measure")
-    from asyncmaturity.ingest import ingest
-    from asyncmaturity.measure import measure
+    pytest.importorskip("asyncmaturity.metrics.measure")
+    from asyncmaturity.metrics.measure import measure
+    from asyncmaturity.store.ingest import ingest
 
     ingest([ground_truth[0]], store=tmp_path / "s.duckdb")
     result = measure(store=tmp_path / "s.duckdb")

@@ -18,14 +18,14 @@ import pytest
 from typer.testing import CliRunner
 
 from asyncmaturity.cli import app
-from asyncmaturity.export import MONTH_OF, export_parquet
-from asyncmaturity.measure import MeasureResult, measure
 from asyncmaturity.metrics import METRICS
-from asyncmaturity.simulate import SimulationParams, simulate_slack_export
-from asyncmaturity.simulate_evidence import simulate_export
-from asyncmaturity.simulate_parquet import simulate_parquet, simulation_secret
+from asyncmaturity.metrics.measure import MeasureResult, measure
+from asyncmaturity.simulate.chat import SimulationParams, simulate_slack_export
+from asyncmaturity.simulate.evidence import simulate_export
+from asyncmaturity.simulate.parquet import simulate_parquet, simulation_secret
 from asyncmaturity.sources import detect_source
-from asyncmaturity.store import EVIDENCE_KEYS, EvidenceStore
+from asyncmaturity.store.database import EVIDENCE_KEYS, EvidenceStore
+from asyncmaturity.store.export import MONTH_OF, export_parquet
 
 runner = CliRunner()
 SEED = 11

@@ -23,8 +23,7 @@ from typer.testing import CliRunner
 
 from asyncmaturity.cli import app
 from asyncmaturity.errors import InvalidExport, RejectedRecords
-from asyncmaturity.ingest import ingest
-from asyncmaturity.measure import measure
+from asyncmaturity.metrics.measure import measure
 from asyncmaturity.sources import SOURCES, detect_source
 from asyncmaturity.sources.ical import (
     MAX_INSTANCES,
@@ -33,7 +32,8 @@ from asyncmaturity.sources.ical import (
     has_agenda,
     has_notes_link,
 )
-from asyncmaturity.store import EvidenceStore, person_key
+from asyncmaturity.store.database import EvidenceStore, person_key
+from asyncmaturity.store.ingest import ingest
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ical"
 SOURCE = IcalSource()

@@ -20,11 +20,11 @@ from typing import Any
 import pytest
 
 from asyncmaturity.errors import InvalidExport, RejectedRecords
-from asyncmaturity.ingest import ingest
-from asyncmaturity.measure import measure
+from asyncmaturity.metrics.measure import measure
 from asyncmaturity.sources import detect_source, get_source
 from asyncmaturity.sources.mail import normalise_id, parse_date, parse_sender, split_mbox
-from asyncmaturity.store import EvidenceStore, person_key
+from asyncmaturity.store.database import EvidenceStore, person_key
+from asyncmaturity.store.ingest import ingest
 
 MAIL = Path(__file__).parent / "fixtures" / "mail"
 SLACK = Path(__file__).parent / "fixtures" / "slack"

@@ -12,10 +12,10 @@ import duckdb
 import pytest
 
 from asyncmaturity.errors import InvalidExport, RejectedRecords, UnsafeArchive
-from asyncmaturity.ingest import ingest
-from asyncmaturity.measure import measure
+from asyncmaturity.metrics.measure import measure
 from asyncmaturity.sources import SOURCES, detect_source
-from asyncmaturity.store import EvidenceStore, person_key
+from asyncmaturity.store.database import EvidenceStore, person_key
+from asyncmaturity.store.ingest import ingest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MATTERMOST = FIXTURES / "mattermost"

@@ -19,15 +19,15 @@ import duckdb
 import pytest
 
 from asyncmaturity.errors import InvalidExport, RejectedRecords
-from asyncmaturity.ingest import ingest
-from asyncmaturity.measure import measure
+from asyncmaturity.metrics.measure import measure
 from asyncmaturity.sources import SOURCES, detect_source
 from asyncmaturity.sources.trackers import (
     follows_decision_template,
     is_decision_label,
     text_of,
 )
-from asyncmaturity.store import EvidenceStore, person_key
+from asyncmaturity.store.database import EvidenceStore, person_key
+from asyncmaturity.store.ingest import ingest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TRACKERS = ("github", "gitlab", "jira")

@@ -12,11 +12,11 @@ import duckdb
 import pytest
 
 from asyncmaturity.errors import InvalidExport, RejectedRecords
-from asyncmaturity.ingest import ingest
-from asyncmaturity.measure import measure
+from asyncmaturity.metrics.measure import measure
 from asyncmaturity.sources import SOURCES, detect_source
 from asyncmaturity.sources.zulip import sanitize_topic, unsanitize_topic
-from asyncmaturity.store import EvidenceStore, person_key
+from asyncmaturity.store.database import EvidenceStore, person_key
+from asyncmaturity.store.ingest import ingest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ZULIP = FIXTURES / "zulip"

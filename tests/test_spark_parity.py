@@ -20,9 +20,9 @@ from typer.testing import CliRunner
 
 import asyncmaturity.__main__ as entry_point
 from asyncmaturity.cli import app
-from asyncmaturity.export import export_parquet
-from asyncmaturity.ingest import ingest
-from asyncmaturity.measure import measure
+from asyncmaturity.metrics.measure import measure
+from asyncmaturity.store.export import export_parquet
+from asyncmaturity.store.ingest import ingest
 from tests.evidence_mix import Mix, build_mix, differences
 
 pytest.importorskip("pyspark", reason="the spark extra is not installed")

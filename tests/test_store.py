@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from asyncmaturity.store import SCHEMA_VERSION, EvidenceStore
+from asyncmaturity.store.database import SCHEMA_VERSION, EvidenceStore
 
 
 def _columns(store: EvidenceStore, table: str) -> set[str]:
@@ -53,7 +53,7 @@ def test_epoch_times_are_stored_as_utc_whatever_the_machine_zone(
     """A channel's `created` epoch is a UTC instant, also on a machine set to Kolkata time."""
     store = tmp_path / "store.duckdb"
     script = (
-        "import sys; from pathlib import Path; from asyncmaturity.ingest import ingest; "
+        "import sys; from pathlib import Path; from asyncmaturity.store.ingest import ingest; "
         "ingest([Path(sys.argv[1])], store=Path(sys.argv[2]))"
     )
     completed = subprocess.run(

@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from asyncmaturity.errors import InvalidCharter
-from asyncmaturity.store import normalize_identity
+from asyncmaturity.store.database import normalize_identity
 from asyncmaturity.yamlfile import read_yaml
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -23,7 +23,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from asyncmaturity.decision_records import DecisionRecord
+from asyncmaturity.decisions.records import DecisionRecord
 from asyncmaturity.web import WebSettings, create_app
 from asyncmaturity.web.deps import CSRF_HEADER, SESSION_COOKIE, WebContext
 from asyncmaturity.web.models import (

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from asyncmaturity.charter import Charter
-from asyncmaturity.ingest import ingest
+from asyncmaturity.store.ingest import ingest
 from asyncmaturity.web.db import alembic_config, create_db_engine, migrate, session_factory
 from asyncmaturity.web.deps import CSRF_FIELD, WebContext
 from asyncmaturity.web.models import EvidenceJob, Team, TeamAssessment, User, utcnow

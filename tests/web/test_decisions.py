@@ -9,7 +9,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from asyncmaturity.decision_records import parse_decision_record
+from asyncmaturity.decisions.records import parse_decision_record
 
 from .conftest import Factory, World
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from asyncmaturity.await_protocol.ledger import request_due_at
 from asyncmaturity.charter import parse_charter
-from asyncmaturity.ledger import request_due_at
 from asyncmaturity.web.models import LedgerRequest, Membership, Team, User
 from asyncmaturity.web.services import ledger
 

@@ -27,7 +27,6 @@ from asyncmaturity.assess.cost import (
 )
 from asyncmaturity.assess.evaluate import CriterionOutcome, Placement, place
 from asyncmaturity.assess.roadmap import RoadmapAction, build_roadmap
-from asyncmaturity.bootstrap import REPLICATES, metric_replicates
 from asyncmaturity.charter import Charter
 from asyncmaturity.errors import InvalidAssessment, InvalidFramework, NoEvidence
 from asyncmaturity.frameworks import (
@@ -37,11 +36,12 @@ from asyncmaturity.frameworks import (
     practices_catalogue,
     shipped_frameworks,
 )
-from asyncmaturity.measure import compute
 from asyncmaturity.metrics import METRICS
+from asyncmaturity.metrics.bootstrap import REPLICATES, metric_replicates
 from asyncmaturity.metrics.frames import build_frames, period_bounds
+from asyncmaturity.metrics.measure import compute
 from asyncmaturity.report.format import format_value
-from asyncmaturity.store import EvidenceStore
+from asyncmaturity.store.database import EvidenceStore
 from asyncmaturity.survey import SurveyDefinition, SurveyResults, aggregate, load_responses
 
 ASSESSMENT_KIND = "asyncmaturity.assessment"

@@ -1,7 +1,7 @@
 """Compare two assessments (before and after a pilot) with bootstrap intervals.
 
 Each assessment carries bootstrap replicates of its metrics and area levels (see
-:mod:`asyncmaturity.bootstrap`). The change of a metric is `after - before`; its 95% interval comes
+:mod:`asyncmaturity.metrics.bootstrap`). The change of a metric is `after - before`; its 95% interval comes
 from the replicate differences, centred on the measured change. A change is called an improvement
 or a decline only when the interval excludes zero, and the direction is judged by the criteria
 that cite the metric (higher is better for `>=` thresholds); otherwise it is 'no clear change'.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from asyncmaturity.bootstrap import interval
+from asyncmaturity.metrics.bootstrap import interval
 
 
 def _directions(document: dict[str, Any]) -> dict[str, int]:

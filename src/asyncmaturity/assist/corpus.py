@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from asyncmaturity.errors import AsyncMaturityError
-from asyncmaturity.store import EvidenceStore
+from asyncmaturity.store.database import EvidenceStore
 
 
 class NoKeptText(AsyncMaturityError):

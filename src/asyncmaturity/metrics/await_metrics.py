@@ -1,6 +1,6 @@
 """AWAIT compliance and coordination-friction metrics, over the signals ingest derives from text.
 
-Every message source stores the AWAIT signals of each message (:mod:`asyncmaturity.await_rules`,
+Every message source stores the AWAIT signals of each message (:mod:`asyncmaturity.await_protocol.rules`,
 the same rules as `asyncmaturity lint`), so these metrics need no message text. A request is a
 thread root (a chat message that starts a thread or stands alone, an e-mail that is not a reply)
 whose text asks someone for something. Messages ingested before the store carried signals

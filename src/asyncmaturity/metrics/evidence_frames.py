@@ -18,7 +18,6 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from asyncmaturity.evidence import Evidence
 from asyncmaturity.metrics.business import (
     DAY_S,
     DaysOff,
@@ -27,6 +26,7 @@ from asyncmaturity.metrics.business import (
     outside_hours,
 )
 from asyncmaturity.metrics.timezones import instant_seconds, offset_table, with_local_seconds
+from asyncmaturity.store.evidence import Evidence
 
 FOCUS_BLOCK_S = 2 * 3600
 AD_HOC_S = 3600

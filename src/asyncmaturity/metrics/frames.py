@@ -18,7 +18,6 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from asyncmaturity.charter import WEEKDAYS, Charter, Schedule
-from asyncmaturity.evidence import Evidence, as_evidence
 from asyncmaturity.metrics.business import (
     PROFILE_COLUMN,
     DaysOff,
@@ -32,12 +31,13 @@ from asyncmaturity.metrics.evidence_frames import (
 )
 from asyncmaturity.metrics.request_frames import build_request_frame
 from asyncmaturity.metrics.timezones import instant_seconds, offset_table, with_local_seconds
-from asyncmaturity.store import (
+from asyncmaturity.store.database import (
     AWAIT_SIGNAL_COLUMNS,
     EvidenceStore,
     identity_hash,
     normalize_identity,
 )
+from asyncmaturity.store.evidence import Evidence, as_evidence
 
 SCOPES = {
     "organization": [],
@@ -198,7 +198,7 @@ def build_frames(
     """Build the metric inputs over `store` for the half-open period [since, until).
 
     Parameters:
-        store: an open store file, or evidence on any engine (:mod:`asyncmaturity.evidence`).
+        store: an open store file, or evidence on any engine (:mod:`asyncmaturity.store.evidence`).
         charter: the working norms the frames apply.
         since, until: UTC bounds on evidence time; a date `until` includes that whole day.
     """

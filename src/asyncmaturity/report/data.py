@@ -8,12 +8,12 @@ from pathlib import Path
 import ibis
 
 from asyncmaturity.charter import Charter
-from asyncmaturity.measure import compute
 from asyncmaturity.metrics import METRICS
 from asyncmaturity.metrics.business import hour_of_week
 from asyncmaturity.metrics.frames import build_frames
+from asyncmaturity.metrics.measure import compute
 from asyncmaturity.report.model import Bucket, GroupRow, MetricFigure, MonthShare, ReportData
-from asyncmaturity.store import EvidenceStore
+from asyncmaturity.store.database import EvidenceStore
 
 HEADLINE = (
     "messages.human",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 from asyncmaturity.errors import UnknownFormat
 
 if TYPE_CHECKING:
-    from asyncmaturity.ingest import IngestContext
+    from asyncmaturity.store.ingest import IngestContext
 
 
 @dataclass

@@ -13,11 +13,11 @@ import duckdb
 import pyarrow as pa
 
 from asyncmaturity.errors import InvalidExport
-from asyncmaturity.store import identity_hash_sql, person_key_sql
+from asyncmaturity.store.database import identity_hash_sql, person_key_sql
 
 if TYPE_CHECKING:
-    from asyncmaturity.ingest import IngestContext
     from asyncmaturity.sources import SourceReport
+    from asyncmaturity.store.ingest import IngestContext
 
 BYTES_PER_BATCH = 128 << 20
 FILES_PER_BATCH = 2000

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from asyncmaturity.await_rules import URL_PATTERN, signals_sql
+from asyncmaturity.await_protocol.rules import URL_PATTERN, signals_sql
 
 if TYPE_CHECKING:
-    from asyncmaturity.ingest import IngestContext
+    from asyncmaturity.store.ingest import IngestContext
 
 # "decision:" ends in a colon, after which a word boundary would need a letter: it stands apart.
 DECISION_PATTERN = (

@@ -98,7 +98,7 @@ from asyncmaturity.sources.trackers import (
 )
 
 if TYPE_CHECKING:
-    from asyncmaturity.ingest import IngestContext
+    from asyncmaturity.store.ingest import IngestContext
 
 PR_HINTS = frozenset({"pulls", "pull_requests", "pullrequests", "prs"})
 COMMENT_HINTS = frozenset({"comments", "issue_comments"})

@@ -69,7 +69,7 @@ from asyncmaturity.sources.trackers import (
 )
 
 if TYPE_CHECKING:
-    from asyncmaturity.ingest import IngestContext
+    from asyncmaturity.store.ingest import IngestContext
 
 MR_HINTS = frozenset({"merge_requests", "mergerequests", "mrs"})
 NOTE_HINTS = frozenset({"notes"})

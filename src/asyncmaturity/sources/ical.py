@@ -89,10 +89,10 @@ from asyncmaturity.errors import InvalidExport
 from asyncmaturity.sources import SourceReport
 from asyncmaturity.sources.archive import extracted, zip_names
 from asyncmaturity.sources.common import walk_files
-from asyncmaturity.store import identity_hash_sql, person_key_sql
+from asyncmaturity.store.database import identity_hash_sql, person_key_sql
 
 if TYPE_CHECKING:
-    from asyncmaturity.ingest import IngestContext
+    from asyncmaturity.store.ingest import IngestContext
 
 SUFFIXES = (".ics", ".ical", ".icalendar")
 MAX_INSTANCES = 10_000  # per series and window: a daily meeting for 27 years

@@ -62,7 +62,7 @@ from asyncmaturity.sources.trackers import (
 )
 
 if TYPE_CHECKING:
-    from asyncmaturity.ingest import IngestContext
+    from asyncmaturity.store.ingest import IngestContext
 
 LIST_KEYS = frozenset({"issues"})
 ISSUE_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)-(\d+)$")

@@ -38,7 +38,7 @@ from asyncmaturity.sources.common import load_json
 from asyncmaturity.sources.trackers import InputFile, Stage, input_files, is_slack_folder, peek
 
 if TYPE_CHECKING:
-    from asyncmaturity.ingest import IngestContext
+    from asyncmaturity.store.ingest import IngestContext
 
 FORMAT = "asyncmaturity-ledger"
 MARKER = re.compile(r'"format"\s*:\s*"asyncmaturity-ledger"')
@@ -183,7 +183,7 @@ def _item(
 
 def _read_request(stage: Stage, file: InputFile, where: str, scope: str, raw: Any) -> None:
     # Imported here: the AWAIT rules import the sources package, which registers this module.
-    from asyncmaturity.ledger import request_text
+    from asyncmaturity.await_protocol.ledger import request_text
 
     opened = _opened(stage, where, raw, "request", "id", ("due_at", "escalated_at", "closed_at"))
     if opened is None:

@@ -71,10 +71,10 @@ from asyncmaturity.sources import SourceReport
 from asyncmaturity.sources.archive import extracted
 from asyncmaturity.sources.features import feature_params, text_features_sql
 from asyncmaturity.sources.mail_threads import THREADS_TABLE, resolve_threads
-from asyncmaturity.store import AWAIT_SIGNAL_COLUMNS, identity_hash_sql, person_key_sql
+from asyncmaturity.store.database import AWAIT_SIGNAL_COLUMNS, identity_hash_sql, person_key_sql
 
 if TYPE_CHECKING:
-    from asyncmaturity.ingest import IngestContext
+    from asyncmaturity.store.ingest import IngestContext
 
 BLOCK_BYTES = 4 << 20  # read mbox files in blocks this big
 MAX_MESSAGE_BYTES = 64 << 20  # beyond this a message keeps its head only (a bomb stays bounded)

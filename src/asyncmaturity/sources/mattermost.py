@@ -51,7 +51,7 @@ from asyncmaturity.sources.common import (
 from asyncmaturity.sources.features import feature_params, text_features_sql
 
 if TYPE_CHECKING:
-    from asyncmaturity.ingest import IngestContext
+    from asyncmaturity.store.ingest import IngestContext
 
 LINES_PER_BATCH = 20_000
 BYTES_PER_BATCH = 32 << 20

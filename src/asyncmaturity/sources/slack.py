@@ -33,7 +33,7 @@ from asyncmaturity.sources.common import (
 from asyncmaturity.sources.features import DECISION_PATTERN, await_signals_sql
 
 if TYPE_CHECKING:
-    from asyncmaturity.ingest import IngestContext
+    from asyncmaturity.store.ingest import IngestContext
 
 DAY_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
 LISTINGS = {

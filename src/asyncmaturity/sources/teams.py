@@ -60,7 +60,7 @@ from asyncmaturity.sources.features import (
 )
 
 if TYPE_CHECKING:
-    from asyncmaturity.ingest import IngestContext
+    from asyncmaturity.store.ingest import IngestContext
 
 PEEK_BYTES = 256 << 10
 DETECT_FILES = 20

@@ -41,10 +41,10 @@ from asyncmaturity.sources import SourceReport
 from asyncmaturity.sources.archive import extracted
 from asyncmaturity.sources.common import insert_people, register_rows
 from asyncmaturity.sources.features import await_signals_sql
-from asyncmaturity.store import AWAIT_SIGNAL_COLUMNS, identity_hash_sql, person_key_sql
+from asyncmaturity.store.database import AWAIT_SIGNAL_COLUMNS, identity_hash_sql, person_key_sql
 
 if TYPE_CHECKING:
-    from asyncmaturity.ingest import IngestContext
+    from asyncmaturity.store.ingest import IngestContext
 
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
 PEEK_BYTES = 256 << 10

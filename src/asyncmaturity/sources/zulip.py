@@ -71,10 +71,10 @@ from asyncmaturity.sources.features import (
     links_from_urls_sql,
     text_features_sql,
 )
-from asyncmaturity.store import person_key_sql
+from asyncmaturity.store.database import person_key_sql
 
 if TYPE_CHECKING:
-    from asyncmaturity.ingest import IngestContext
+    from asyncmaturity.store.ingest import IngestContext
 
 REALM_FILE = "realm.json"
 INDEX_FILE = "stream_index.json"

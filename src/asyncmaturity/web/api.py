@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request, Response
 from sqlalchemy import select
 
 from asyncmaturity import __version__
-from asyncmaturity.await_lint import analyse
+from asyncmaturity.await_protocol.lint import analyse
 from asyncmaturity.web.deps import (
     Context,
     CurrentUser,

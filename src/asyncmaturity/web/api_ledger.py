@@ -11,8 +11,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, File, Query, Request, Response, UploadFile
 
-from asyncmaturity.decision_records import DecisionRecord
-from asyncmaturity.ledger import EMERGENCY_ADVICE, RequestCheck, RequestStatus, urgency_of
+from asyncmaturity.await_protocol.ledger import (
+    EMERGENCY_ADVICE,
+    RequestCheck,
+    RequestStatus,
+    urgency_of,
+)
+from asyncmaturity.decisions.records import DecisionRecord
 from asyncmaturity.web.api import API_PREFIX, ERROR_RESPONSES
 from asyncmaturity.web.deps import (
     MAX_ID,

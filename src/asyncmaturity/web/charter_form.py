@@ -33,7 +33,7 @@ from asyncmaturity.charter import (
     parse_charter,
 )
 from asyncmaturity.errors import InvalidCharter
-from asyncmaturity.store import normalize_identity
+from asyncmaturity.store.database import normalize_identity
 
 ORIGIN = "form"
 WINDOW_KINDS = ("default", *CONVERSATION_KINDS)

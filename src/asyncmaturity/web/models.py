@@ -34,8 +34,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from asyncmaturity.decision_records import DECISION_STATUSES
-from asyncmaturity.ledger import URGENCIES
+from asyncmaturity.await_protocol.ledger import URGENCIES
+from asyncmaturity.decisions.records import DECISION_STATUSES
 
 Role = Literal["admin", "member"]
 ROLES: tuple[Role, ...] = ("admin", "member")
@@ -230,7 +230,7 @@ class TeamLedgerSettings(Base):
 class LedgerRequest(Base):
     """A request in the ledger: who asks whom (a member, or a named owner outside the app) for
     what action, with what information, by when (`due_at`, from the charter; none for an
-    emergency). Status is not stored: it follows from the times (:mod:`asyncmaturity.ledger`)."""
+    emergency). Status is not stored: it follows from the times (:mod:`asyncmaturity.await_protocol.ledger`)."""
 
     __tablename__ = "ledger_requests"
     __table_args__ = (

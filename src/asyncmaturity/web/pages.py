@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 from starlette.datastructures import FormData
 
-from asyncmaturity.await_lint import ELEMENTS, analyse
+from asyncmaturity.await_protocol.lint import ELEMENTS, analyse
 from asyncmaturity.report.format import format_axis_share
 from asyncmaturity.report.svg import Bar, bar_chart
 from asyncmaturity.survey import SurveyDefinition, SurveyResults

@@ -24,9 +24,14 @@ from fastapi import (
 )
 from fastapi.responses import HTMLResponse
 
-from asyncmaturity.decision_records import DECISION_STATUSES, DecisionRecord
+from asyncmaturity.await_protocol.ledger import (
+    EMERGENCY_ADVICE,
+    REQUEST_STATUSES,
+    URGENCIES,
+    RequestCheck,
+)
+from asyncmaturity.decisions.records import DECISION_STATUSES, DecisionRecord
 from asyncmaturity.errors import AsyncMaturityError
-from asyncmaturity.ledger import EMERGENCY_ADVICE, REQUEST_STATUSES, URGENCIES, RequestCheck
 from asyncmaturity.web.deps import (
     Context,
     Db,

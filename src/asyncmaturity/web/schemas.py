@@ -12,8 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from asyncmaturity.decision_records import DecisionStatus
-from asyncmaturity.ledger import RequestStatus, Urgency
+from asyncmaturity.await_protocol.ledger import RequestStatus, Urgency
+from asyncmaturity.decisions.records import DecisionStatus
 from asyncmaturity.web.models import CampaignStatus, Role
 from asyncmaturity.web.security import MAX_PASSWORD_LENGTH
 from asyncmaturity.web.services.campaigns import MAX_GROUP_SIZE, ResponseStatus

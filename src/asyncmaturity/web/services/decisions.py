@@ -1,7 +1,7 @@
 """The decision log of a team: numbered records with the fields of a MADR decision record,
 filterable, superseded by later ones, imported from and exported to MADR Markdown files.
 
-Records travel as the core's :class:`~asyncmaturity.decision_records.DecisionRecord`: the API
+Records travel as the core's :class:`~asyncmaturity.decisions.records.DecisionRecord`: the API
 and the pages build one from their input, imports parse one per file, exports render one.
 
 Example::
@@ -24,7 +24,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from asyncmaturity.decision_records import (
+from asyncmaturity.decisions.records import (
     DECIDED_STATUSES,
     DECISION_STATUSES,
     DecisionRecord,

@@ -26,7 +26,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from asyncmaturity import __version__
-from asyncmaturity.ledger import due_for_escalation
+from asyncmaturity.await_protocol.ledger import due_for_escalation
 from asyncmaturity.web.models import LedgerEscalation, LedgerRequest, Team, User, utcnow
 from asyncmaturity.web.services.ledger import settings_of
 from asyncmaturity.web.settings import WebSettings

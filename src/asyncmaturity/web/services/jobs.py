@@ -41,9 +41,9 @@ from asyncmaturity.assess import assess
 from asyncmaturity.assess.compare import compare_assessments
 from asyncmaturity.charter import Charter
 from asyncmaturity.errors import AsyncMaturityError
-from asyncmaturity.ingest import IngestSummary, ingest
 from asyncmaturity.report import ASSESSMENT_TITLE, render_assessment_html
 from asyncmaturity.sources import SOURCES
+from asyncmaturity.store.ingest import IngestSummary, ingest
 from asyncmaturity.web.errors import Conflict, InvalidInput
 from asyncmaturity.web.models import (
     EvidenceJob,

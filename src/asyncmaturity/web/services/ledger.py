@@ -2,7 +2,7 @@
 information, answered in a thread; the team's charter and escalation contacts; the JSON export
 that `asyncmaturity ingest --format ledger` reads.
 
-The rules (due times, status, what needs escalation) are the core's :mod:`asyncmaturity.ledger`;
+The rules (due times, status, what needs escalation) are the core's :mod:`asyncmaturity.await_protocol.ledger`;
 this module stores and finds things.
 
 Example::
@@ -25,9 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from asyncmaturity import __version__
-from asyncmaturity.charter import Charter, parse_charter
-from asyncmaturity.errors import InvalidCharter
-from asyncmaturity.ledger import (
+from asyncmaturity.await_protocol.ledger import (
     RequestCheck,
     RequestStatus,
     check_request,
@@ -37,6 +35,8 @@ from asyncmaturity.ledger import (
     request_status,
     urgency_of,
 )
+from asyncmaturity.charter import Charter, parse_charter
+from asyncmaturity.errors import InvalidCharter
 from asyncmaturity.web.errors import Conflict, Forbidden, InvalidInput
 from asyncmaturity.web.models import (
     Decision,

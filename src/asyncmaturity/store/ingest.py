@@ -2,7 +2,7 @@
 
 Example::
 
-    from asyncmaturity.ingest import ingest
+    from asyncmaturity.store.ingest import ingest
     summary = ingest(["slack-export.zip"], store="team.duckdb")
     print(summary.added["messages"], summary.skipped_total)
 """
@@ -22,7 +22,7 @@ import duckdb
 from asyncmaturity.charter import Charter
 from asyncmaturity.errors import AsyncMaturityError, InvalidExport, RejectedRecords, StoreError
 from asyncmaturity.sources import Source, SourceReport, detect_source, get_source
-from asyncmaturity.store import EVIDENCE_KEYS, EvidenceStore
+from asyncmaturity.store.database import EVIDENCE_KEYS, EvidenceStore
 
 Progress = Callable[[str, int, int], None]
 PROVENANCE = ("source", "origin", "parser_version", "ingest_id")

@@ -24,7 +24,7 @@ from asyncmaturity.assist import (
 from asyncmaturity.assist.decisions import DEFAULT_MARGIN
 from asyncmaturity.assist.duplicates import DEFAULT_THRESHOLD
 from asyncmaturity.assist.routing import DEFAULT_K
-from asyncmaturity.cli_common import domain_errors, out
+from asyncmaturity.cli.common import domain_errors, out
 
 assist_app = typer.Typer(
     help="Level 4-5 assistants: duplicate questions, routing, decision drafts (optional extra).",

@@ -33,8 +33,8 @@ export is as if taken once every thread had its replies. The same parameters alw
 byte-identical files (with the same NumPy and Python versions).
 
 The same organization can also keep a calendar and an issue tracker
-(:mod:`asyncmaturity.simulate_evidence`, which writes all three as export files), and be written
-as evidence tables in Parquet with no export in between (:mod:`asyncmaturity.simulate_parquet`);
+(:mod:`asyncmaturity.simulate.evidence`, which writes all three as export files), and be written
+as evidence tables in Parquet with no export in between (:mod:`asyncmaturity.simulate.parquet`);
 :class:`ChatRun` is the day-by-day chat both build on.
 """
 
@@ -164,7 +164,7 @@ class SimulationParams:
             decision are instead AWAIT-complete requests (an owner mentioned, a window, an action,
             a link to the record, nothing moving the talk elsewhere), which plants
             ``await.complete_share``. None leaves texts as drawn.
-        meetings: also simulate a calendar (see :mod:`asyncmaturity.simulate_evidence`): weekly
+        meetings: also simulate a calendar (see :mod:`asyncmaturity.simulate.evidence`): weekly
             team meetings, daily stand-ups of some teams, weekly or fortnightly 1:1s of each
             manager with each report, fortnightly review meetings of a few teams' leads, and ad
             hoc meetings, with agendas, notes links, cancelled instances and declines. Off by
@@ -2076,7 +2076,7 @@ def simulate_slack_export(
     ``out_dir`` must be missing or empty (``ValueError`` otherwise). ``progress(done_days,
     total_days)`` is called as each local day is generated and every finished UTC day written.
     The metric values the export should measure are :func:`expected_metrics` of ``params``.
-    Only the chat is written: :func:`asyncmaturity.simulate_evidence.simulate_export` writes the
+    Only the chat is written: :func:`asyncmaturity.simulate.evidence.simulate_export` writes the
     meetings and work items of ``params`` beside it.
     """
     _validate(params)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from asyncmaturity.errors import AsyncMaturityError
-from asyncmaturity.store import EVIDENCE_KEYS, EvidenceStore
+from asyncmaturity.store.database import EVIDENCE_KEYS, EvidenceStore
 
 # The column whose UTC month partitions a table, where the table has one.
 MONTH_OF = {

@@ -25,7 +25,7 @@ import ibis
 import ibis.expr.types as ir
 
 from asyncmaturity.errors import AsyncMaturityError, StoreError
-from asyncmaturity.store import EVIDENCE_KEYS, SCHEMA, EvidenceStore
+from asyncmaturity.store.database import EVIDENCE_KEYS, SCHEMA, EvidenceStore
 
 ENGINES = ("duckdb", "spark")
 SECRET_VARIABLE = "ASYNCMATURITY_STORE_SECRET"

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal, Protocol, TypeVar
 
-from asyncmaturity.await_lint import ELEMENTS, Element, LintResult, analyse
+from asyncmaturity.await_protocol.lint import ELEMENTS, Element, LintResult, analyse
 from asyncmaturity.charter import Charter, due_at
 
 Urgency = Literal["normal", "urgent", "emergency"]
@@ -205,7 +205,7 @@ def check_request(
     sent_at: datetime,
 ) -> RequestCheck:
     """Check a request against AWAIT before it is added: the text for the action, the information
-    and thread discipline (:func:`asyncmaturity.await_lint.analyse`); the owner field for
+    and thread discipline (:func:`asyncmaturity.await_protocol.lint.analyse`); the owner field for
     ownership; the charter's due time (or the emergency path) for the window."""
     result = analyse(request_text(title, action, information, links), sent_at=sent_at)
     elements = dict(result.elements)

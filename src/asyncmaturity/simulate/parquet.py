@@ -1,7 +1,7 @@
 """Write the evidence tables of a simulated organization directly as Parquet, no export between.
 
-:func:`simulate_parquet` runs the simulation of :mod:`asyncmaturity.simulate` (and the meetings and
-work items of :mod:`asyncmaturity.simulate_evidence` where asked for) and writes the rows that
+:func:`simulate_parquet` runs the simulation of :mod:`asyncmaturity.simulate.chat` (and the meetings and
+work items of :mod:`asyncmaturity.simulate.evidence` where asked for) and writes the rows that
 ``asyncmaturity ingest`` would store for its exports (``slack/``, ``calendar.ics``, ``github/``,
 in that order), in the layout of ``asyncmaturity export --parquet``: one folder per evidence
 table, Hive partitions ``source=.../month=YYYY-MM/`` for ``messages``, ``meetings``,
@@ -38,8 +38,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from asyncmaturity.charter import Charter
-from asyncmaturity.export import MONTH_OF
-from asyncmaturity.simulate import (
+from asyncmaturity.simulate.chat import (
     Batch,
     ChatRun,
     IntArray,
@@ -52,7 +51,7 @@ from asyncmaturity.simulate import (
     join_text,
     store_view,
 )
-from asyncmaturity.simulate_evidence import (
+from asyncmaturity.simulate.evidence import (
     BOT_LOGINS,
     CALENDAR_FILE,
     CLOSED,
@@ -77,13 +76,14 @@ from asyncmaturity.sources.features import DECISION_PATTERN, await_signals_sql
 from asyncmaturity.sources.github import GitHubSource
 from asyncmaturity.sources.ical import IcalSource
 from asyncmaturity.sources.slack import SlackSource, slack_text_features_sql
-from asyncmaturity.store import (
+from asyncmaturity.store.database import (
     AWAIT_SIGNAL_COLUMNS,
     EVIDENCE_KEYS,
     SCHEMA,
     identity_hash_sql,
     person_key_sql,
 )
+from asyncmaturity.store.export import MONTH_OF
 
 __all__ = ["DEFAULT_CHUNK_ROWS", "ParquetSummary", "simulate_parquet", "simulation_secret"]
 

@@ -108,7 +108,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from asyncmaturity import await_rules as rules
+from asyncmaturity.await_protocol import rules
 from asyncmaturity.errors import AsyncMaturityError, UnknownTimeZone
 
 ELEMENTS: dict[str, str] = {
@@ -457,7 +457,7 @@ def analyse(
 ) -> LintResult:
     """Analyse one draft against AWAIT (rules in the module docstring).
 
-    Whether each element is present is :func:`asyncmaturity.await_rules.signals`, the same
+    Whether each element is present is :func:`asyncmaturity.await_protocol.rules.signals`, the same
     answer `ingest` stores for an archived message; this adds the evidence and the deadline. Like
     ingest, it reads the first `MAX_SIGNAL_CHARS` (2,000) characters of the draft.
 

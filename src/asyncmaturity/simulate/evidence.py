@@ -1,7 +1,7 @@
 """Meetings and work items of a simulated organization, and the calendar and GitHub files of them.
 
 With ``SimulationParams.meetings`` or ``work_items`` on, the organization of
-:mod:`asyncmaturity.simulate` also keeps a calendar and an issue tracker. Both are drawn one local
+:mod:`asyncmaturity.simulate.chat` also keeps a calendar and an issue tracker. Both are drawn one local
 day at a time from random streams of their own, so the chat is the same with or without them.
 
 * People get teams of ``team_size`` (drawn mostly within a time zone, the first member the
@@ -30,7 +30,7 @@ calendar as ``calendar.ics`` (one VCALENDAR: each series once with its RRULE, ca
 declined instances as overrides) and the tracker as GitHub REST JSON in ``github/``
 (``issues.json``, ``pulls.json``, ``comments.json``, ``reviews.json``, ``events.json``);
 ``asyncmaturity ingest DIR/slack DIR/calendar.ics DIR/github`` reads them all.
-:mod:`asyncmaturity.simulate_parquet` writes the same records as evidence tables directly.
+:mod:`asyncmaturity.simulate.parquet` writes the same records as evidence tables directly.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from typing import IO, Any
 import numpy as np
 import numpy.typing as npt
 
-from asyncmaturity.simulate import (
+from asyncmaturity.simulate.chat import (
     Csr,
     IntArray,
     Org,
@@ -1416,7 +1416,7 @@ def simulate_export(
 ) -> EvidenceExportSummary:
     """Write the exports of a simulated organization to ``out_dir``: chat, calendar, tracker.
 
-    Without meetings and work items this is :func:`asyncmaturity.simulate.simulate_slack_export`
+    Without meetings and work items this is :func:`asyncmaturity.simulate.chat.simulate_slack_export`
     (the Slack export in ``out_dir`` itself). With either, the Slack export goes to
     ``out_dir/slack``, the calendar to ``out_dir/calendar.ics`` and the work items to
     ``out_dir/github/``; ``ingest_paths`` lists what to give ``asyncmaturity ingest``.

@@ -2,7 +2,7 @@
 
 Example::
 
-    from asyncmaturity.measure import measure
+    from asyncmaturity.metrics.measure import measure
     result = measure(store="team.duckdb")
     result.metrics["response.first_reply.median_s"]
 """
@@ -20,11 +20,11 @@ import ibis.expr.types as ir
 
 from asyncmaturity import __version__
 from asyncmaturity.charter import Charter
-from asyncmaturity.evidence import open_evidence
 from asyncmaturity.metrics import METRICS, Metric
 from asyncmaturity.metrics.frames import SCOPES, Frames, build_frames
 from asyncmaturity.metrics.ledger_metrics import FRAME as LEDGER_FRAME
 from asyncmaturity.metrics.ledger_metrics import build_ledger_frame
+from asyncmaturity.store.evidence import open_evidence
 
 Value = float | int | None
 
@@ -210,7 +210,7 @@ def measure(
         charter: working norms; the documented defaults when omitted.
         since, until: UTC bounds on message time; a date `until` includes that whole day.
         engine: ``duckdb`` (default) or ``spark`` (a Parquet folder; the ``spark`` extra).
-        spark_master: the Spark master URL; see :func:`asyncmaturity.evidence.open_evidence`.
+        spark_master: the Spark master URL; see :func:`asyncmaturity.store.evidence.open_evidence`.
         secret: a Parquet export's store secret, for a charter that names people.
     """
     charter = charter or Charter()

@@ -47,7 +47,8 @@ def metrics_markdown() -> str:
 
 def await_markdown() -> str:
     """docs/await.md: the AWAIT rules of `lint` and of the archive signals, and their metrics."""
-    from asyncmaturity import await_lint, await_rules
+    from asyncmaturity.await_protocol import lint as await_lint
+    from asyncmaturity.await_protocol import rules as await_rules
     from asyncmaturity.metrics.await_metrics import AWAIT_METRICS
 
     lines = [

@@ -16,10 +16,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from asyncmaturity import __version__
-from asyncmaturity.await_lint import ELEMENTS, analyse, analyse_batch, time_zone
+from asyncmaturity.await_protocol.lint import ELEMENTS, analyse, analyse_batch, time_zone
 from asyncmaturity.charter import load_charter
-from asyncmaturity.cli_assist import assist_app
-from asyncmaturity.cli_common import domain_errors, err, out
+from asyncmaturity.cli.assist import assist_app
+from asyncmaturity.cli.common import domain_errors, err, out
 from asyncmaturity.metrics import METRICS
 from asyncmaturity.metrics.frames import SCOPES
 from asyncmaturity.report.format import format_value
@@ -151,7 +151,7 @@ def ingest(
     ] = None,
 ) -> None:
     """Add exports to the evidence store: idempotent, and all or nothing."""
-    from asyncmaturity.ingest import ingest as run_ingest
+    from asyncmaturity.store.ingest import ingest as run_ingest
 
     norms = load_charter(charter) if charter else None
     with _progress_bar(not quiet and sys.stderr.isatty()) as progress:
@@ -230,8 +230,8 @@ def measure(
     --store takes a store file or a folder written by `export --parquet` (or
     `simulate --parquet`); --engine spark runs the same metric definitions on Apache Spark.
     """
-    from asyncmaturity.evidence import ENGINES
-    from asyncmaturity.measure import measure as run_measure
+    from asyncmaturity.metrics.measure import measure as run_measure
+    from asyncmaturity.store.evidence import ENGINES
 
     if by is not None and (by not in SCOPES or by == "organization"):
         raise typer.BadParameter(
@@ -314,7 +314,7 @@ def export(
     ] = None,
 ) -> None:
     """Export the evidence tables as Parquet partitioned by source and month (for Spark)."""
-    from asyncmaturity.export import export_parquet
+    from asyncmaturity.store.export import export_parquet
 
     summary = export_parquet(store, parquet, overwrite=overwrite, secret_file=secret_file)
     for table, count in summary.rows.items():
@@ -412,15 +412,15 @@ def simulate(
     `asyncmaturity ingest`; a Parquet folder is measured as it is (`measure --store FOLDER`).
     """
     from asyncmaturity.frameworks import combined_survey, shipped_frameworks
-    from asyncmaturity.profiles import PROFILES, simulate_survey
-    from asyncmaturity.simulate import SimulationParams, check_output_folder
-    from asyncmaturity.simulate_evidence import (
+    from asyncmaturity.simulate.chat import SimulationParams, check_output_folder
+    from asyncmaturity.simulate.evidence import (
         CALENDAR_FILE,
         GITHUB_FOLDER,
         ingest_command,
         simulate_export,
     )
-    from asyncmaturity.simulate_parquet import DEFAULT_CHUNK_ROWS, simulate_parquet
+    from asyncmaturity.simulate.parquet import DEFAULT_CHUNK_ROWS, simulate_parquet
+    from asyncmaturity.simulate.profiles import PROFILES, simulate_survey
 
     if profile is not None and profile not in PROFILES:
         raise typer.BadParameter(
@@ -518,8 +518,8 @@ def frameworks_show(
     name: Annotated[str, typer.Argument(help="A shipped framework id or a YAML file.")],
 ) -> None:
     """Print a framework as Markdown: levels, areas, criteria with thresholds and rationale."""
-    from asyncmaturity.docs import framework_markdown
     from asyncmaturity.frameworks import load_framework
+    from asyncmaturity.report.docs import framework_markdown
 
     typer.echo(framework_markdown(load_framework(name)), nl=False)
 
@@ -650,7 +650,7 @@ def assess(
     from asyncmaturity.assess import assess as run_assess
     from asyncmaturity.assess import load_history, read_assessment, save_to_history
     from asyncmaturity.assess.cost import load_assumptions
-    from asyncmaturity.assess.markdown import assessment_markdown
+    from asyncmaturity.report.markdown import assessment_markdown
 
     kept = load_history(history) if history is not None else []
     earlier = read_assessment(previous) if previous is not None else (kept[-1] if kept else None)
@@ -964,7 +964,7 @@ def serve(
 @docs_app.command("metrics")
 def docs_metrics() -> None:
     """Markdown reference of every metric (docs/metrics.md)."""
-    from asyncmaturity.docs import metrics_markdown
+    from asyncmaturity.report.docs import metrics_markdown
 
     typer.echo(metrics_markdown(), nl=False)
 
@@ -972,7 +972,7 @@ def docs_metrics() -> None:
 @docs_app.command("await")
 def docs_await() -> None:
     """Markdown reference of the AWAIT rules and metrics (docs/await.md)."""
-    from asyncmaturity.docs import await_markdown
+    from asyncmaturity.report.docs import await_markdown
 
     typer.echo(await_markdown(), nl=False)
 
@@ -980,7 +980,7 @@ def docs_await() -> None:
 @docs_app.command("charter")
 def docs_charter() -> None:
     """Markdown reference of the team charter's fields (docs/charter.md)."""
-    from asyncmaturity.docs import charter_markdown
+    from asyncmaturity.report.docs import charter_markdown
 
     typer.echo(charter_markdown(), nl=False)
 
@@ -988,7 +988,7 @@ def docs_charter() -> None:
 @docs_app.command("frameworks")
 def docs_frameworks() -> None:
     """Markdown reference of the placement rules and every shipped framework (docs/frameworks.md)."""
-    from asyncmaturity.docs import frameworks_markdown
+    from asyncmaturity.report.docs import frameworks_markdown
 
     typer.echo(frameworks_markdown(), nl=False)
 
@@ -996,7 +996,7 @@ def docs_frameworks() -> None:
 @docs_app.command("sources")
 def docs_sources() -> None:
     """Markdown reference of every source (docs/sources.md)."""
-    from asyncmaturity.docs import sources_markdown
+    from asyncmaturity.report.docs import sources_markdown
 
     typer.echo(sources_markdown(), nl=False)
 

@@ -1,0 +1,1 @@
+"""The simulator: a made-up organization's exports or evidence tables, deterministic per seed."""
