@@ -1,7 +1,7 @@
 """`asyncmaturity assist ...`: the optional Level 4-5 assistants on the command line.
 
-A Typer sub-app that the main CLI mounts; it imports typer, rich, the assist core and `cli_common`
-(never `asyncmaturity.cli`, which imports this module).
+A Typer sub-app that the main CLI mounts; it imports typer, rich, the assist core and `cli.app`
+(never `asyncmaturity.cli`, which mounts it).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from asyncmaturity.assist import (
 from asyncmaturity.assist.decisions import DEFAULT_MARGIN
 from asyncmaturity.assist.duplicates import DEFAULT_THRESHOLD
 from asyncmaturity.assist.routing import DEFAULT_K
-from asyncmaturity.cli.common import domain_errors, out
+from asyncmaturity.cli.app import domain_errors, out
 
 assist_app = typer.Typer(
     help="Level 4-5 assistants: duplicate questions, routing, decision drafts (optional extra).",

@@ -1,0 +1,126 @@
+"""What every command shares: the root Typer app, the consoles, the options, and the translation
+of domain errors into one `Error:` line and exit status 1."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from asyncmaturity import __version__
+from asyncmaturity.errors import AsyncMaturityError
+
+app = typer.Typer(
+    help="Measure asynchronous-communication maturity from the exports a team already has.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def domain_errors(func: F) -> F:
+    """Turn domain exceptions into `Error: ...` on stderr and exit status 1."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except AsyncMaturityError as exc:
+            err.print(f"Error: {exc}", markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+StoreOpt = Annotated[Path, typer.Option("--store", help="Evidence store file (DuckDB).")]
+# measure also reads a Parquet export (a folder), on DuckDB or Spark.
+EvidenceOpt = Annotated[
+    str,
+    typer.Option(
+        "--store",
+        help="Evidence store file (DuckDB), or a Parquet export folder (for Spark also a URI "
+        "such as hdfs:///exports/team).",
+    ),
+]
+CharterOpt = Annotated[
+    Path | None, typer.Option("--charter", help="Team charter YAML (defaults when omitted).")
+]
+SinceOpt = Annotated[
+    str | None, typer.Option("--since", help="Start of the period, UTC (YYYY-MM-DD[THH:MM]).")
+]
+UntilOpt = Annotated[
+    str | None,
+    typer.Option("--until", help="End of the period, UTC, exclusive; a date includes that day."),
+]
+
+QuestionsOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--questions", help="A survey file of the team's own questions and scales."),
+]
+
+
+def parse_when(value: str | None, option: str) -> date | datetime | None:
+    """`value` of `option` as a date (YYYY-MM-DD) or a date-time; a usage error otherwise."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not a date (YYYY-MM-DD) or date-time", param_hint=option
+        ) from None
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress callback drawing bars on stderr while the block runs (None when disabled)."""
+    if not enabled:
+        yield None
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as progress:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(f"Reading {stage}", total=total)
+            progress.update(tasks[stage], completed=done, total=total)
+
+        yield update
+
+
+def read_secret(path: Path | None) -> str | None:
+    """The store secret kept in `path` (`export --secret-file`), or None."""
+    if path is None:
+        return None
+    try:
+        return path.read_text(encoding="utf-8").strip() or None
+    except OSError as exc:
+        raise typer.BadParameter(
+            f"{path}: cannot read: {exc.strerror}", param_hint="--secret-file"
+        ) from None
+
+
+@app.callback(invoke_without_command=True)
+def _version(
+    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+) -> None:
+    if version:
+        typer.echo(__version__)
+        raise typer.Exit()

@@ -1,0 +1,261 @@
+"""`sources`, `metrics`, `ingest`, `measure`, `export` and `report`: evidence in, figures out."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from asyncmaturity.charter import load_charter
+from asyncmaturity.cli.app import (
+    CharterOpt,
+    EvidenceOpt,
+    SinceOpt,
+    StoreOpt,
+    UntilOpt,
+    domain_errors,
+    out,
+    parse_when,
+    progress_bar,
+    read_secret,
+)
+from asyncmaturity.metrics import METRICS
+from asyncmaturity.metrics.frames import SCOPES
+from asyncmaturity.report.format import format_value
+from asyncmaturity.sources import SOURCES
+
+
+def sources() -> None:
+    """List the export formats ingest understands (from the source registry)."""
+    table = Table("format", "what", "accepts")
+    for source in SOURCES.values():
+        table.add_row(source.name, source.summary, source.accepts)
+    out.print(table)
+
+
+def metrics() -> None:
+    """List the registered metrics with their units and definitions."""
+    table = Table("id", "unit", "definition")
+    for metric in METRICS.values():
+        table.add_row(metric.id, metric.unit, metric.definition)
+    out.print(table)
+
+
+@domain_errors
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Export files or folders.")],
+    store: StoreOpt,
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format", help=f"Source format ({', '.join(SOURCES)}); detected when omitted."
+        ),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on any skipped record.")] = False,
+    keep_text: Annotated[
+        bool, typer.Option("--keep-text", help="Store message text and names (off by default).")
+    ] = False,
+    charter: CharterOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="Start of the calendar expansion window, UTC (YYYY-MM-DD[THH:MM]); "
+            "other sources ignore it.",
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            "--until",
+            help="End of the calendar expansion window, UTC, exclusive; a date includes that "
+            "day; other sources ignore it.",
+        ),
+    ] = None,
+) -> None:
+    """Add exports to the evidence store: idempotent, and all or nothing."""
+    from asyncmaturity.store.ingest import ingest as run_ingest
+
+    norms = load_charter(charter) if charter else None
+    with progress_bar(not quiet and sys.stderr.isatty()) as progress:
+        summary = run_ingest(
+            paths,
+            store=store,
+            format=format,
+            strict=strict,
+            keep_text=keep_text,
+            charter=norms,
+            progress=progress,
+            since=parse_when(since, "--since"),
+            until=parse_when(until, "--until"),
+        )
+    for export in summary.exports:
+        out.print(f"{export.path}: {export.detected}", highlight=False)
+    added = ", ".join(f"{n:,} {table}" for table, n in summary.added.items() if n) or "nothing new"
+    duplicates = sum(summary.duplicates.values())
+    out.print(
+        f"Read {summary.records_read:,} records; added {added}; {duplicates:,} already in the store."
+    )
+    if summary.skipped_total:
+        out.print(f"Skipped {summary.skipped_total:,} records:", style="yellow")
+        for reason, count in summary.skipped.items():
+            out.print(f"  {count:,} {reason}", highlight=False)
+        for export in summary.exports:
+            for example in export.examples:
+                out.print(f"  e.g. {example}", highlight=False)
+    out.print(f"Store: {store}")
+
+
+@domain_errors
+def measure(
+    store: EvidenceOpt,
+    charter: CharterOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the metrics JSON here ('-' for stdout).")
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            help="Also print a breakdown: " + ", ".join(s for s in SCOPES if s != "organization"),
+        ),
+    ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="duckdb (a store file or a Parquet export) or spark (a Parquet export; needs "
+            "the spark extra and Java 17).",
+        ),
+    ] = "duckdb",
+    spark_master: Annotated[
+        str | None,
+        typer.Option(
+            "--spark-master",
+            help="Spark master URL (local[2], spark://host:7077, yarn); default: spark-submit's, "
+            "else $ASYNCMATURITY_SPARK_MASTER, else local[*].",
+        ),
+    ] = None,
+    secret_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--secret-file",
+            help="A Parquet export's store secret (export --secret-file), for a charter that "
+            "names people.",
+        ),
+    ] = None,
+) -> None:
+    """Compute every registered metric; print a table and optionally write JSON.
+
+    --store takes a store file or a folder written by `export --parquet` (or
+    `simulate --parquet`); --engine spark runs the same metric definitions on Apache Spark.
+    """
+    from asyncmaturity.metrics.measure import measure as run_measure
+    from asyncmaturity.store.evidence import ENGINES
+
+    if by is not None and (by not in SCOPES or by == "organization"):
+        raise typer.BadParameter(
+            f"{by!r} is not a breakdown; use one of "
+            + ", ".join(s for s in SCOPES if s != "organization"),
+            param_hint="--by",
+        )
+    if engine not in ENGINES:
+        raise typer.BadParameter(
+            f"{engine!r}: use one of {', '.join(ENGINES)}", param_hint="--engine"
+        )
+    result = run_measure(
+        store=store if "://" in store else Path(store),
+        charter=load_charter(charter),
+        since=parse_when(since, "--since"),
+        until=parse_when(until, "--until"),
+        engine=engine,
+        spark_master=spark_master,
+        secret=read_secret(secret_file),
+    )
+    document = json.dumps(result.to_json(), indent=2)
+    if json_out is not None and str(json_out) == "-":
+        typer.echo(document)
+        return
+    table = Table(
+        "metric", "value", title=f"{store} ({result.first or '-'} to {result.last or '-'})"
+    )
+    for metric_id, value in result.metrics.items():
+        table.add_row(metric_id, format_value(value, METRICS[metric_id].unit))
+    out.print(table)
+    if by is not None:
+        groups = result.scopes[by]
+        breakdown = Table("metric", *groups, title=f"By {by.replace('_', ' ')}")
+        for metric_id, metric in METRICS.items():
+            breakdown.add_row(
+                metric_id,
+                *(format_value(values[metric_id], metric.unit) for values in groups.values()),
+            )
+        out.print(breakdown)
+        out.print(
+            f"{result.suppressed[by]} group(s) with fewer than {result.charter.min_group_size} "
+            "active people not shown."
+        )
+    for note in result.notes:
+        out.print(f"Note: {note}", style="yellow")
+    if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(document + "\n", encoding="utf-8")
+        out.print(f"JSON: {json_out}")
+
+
+@domain_errors
+def export(
+    store: StoreOpt,
+    parquet: Annotated[
+        Path, typer.Option("--parquet", help="Folder for the Parquet files (source/month parts).")
+    ],
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace what an earlier export left there.")
+    ] = False,
+    secret_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--secret-file",
+            help="Also write the store's secret here (owner-only file, outside the export), "
+            "for measuring the export with a charter that names people.",
+        ),
+    ] = None,
+) -> None:
+    """Export the evidence tables as Parquet partitioned by source and month (for Spark)."""
+    from asyncmaturity.store.export import export_parquet
+
+    summary = export_parquet(store, parquet, overwrite=overwrite, secret_file=secret_file)
+    for table, count in summary.rows.items():
+        out.print(f"{table}: {count:,} rows", highlight=False)
+    out.print(f"Wrote {summary.folder}", highlight=False)
+
+
+@domain_errors
+def report(
+    store: StoreOpt,
+    html: Annotated[Path, typer.Option("--html", help="Write the single-file HTML report here.")],
+    charter: CharterOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    title: Annotated[str, typer.Option("--title")] = "Asynchronous communication report",
+) -> None:
+    """Write a self-contained HTML report (inline CSS and SVG; opens offline)."""
+    from asyncmaturity.report import build_report_data, render_html
+
+    data = build_report_data(
+        store=store,
+        charter=load_charter(charter),
+        since=parse_when(since, "--since"),
+        until=parse_when(until, "--until"),
+        title=title,
+    )
+    html.parent.mkdir(parents=True, exist_ok=True)
+    html.write_text(render_html(data), encoding="utf-8")
+    out.print(f"Report: {html.resolve()}")
