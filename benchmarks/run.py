@@ -139,13 +139,21 @@ def _task_measure(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def _task_assess(args: dict[str, Any]) -> dict[str, Any]:
-    """assess: measure plus 200 bootstrap replicates, the coordination cost and the placement."""
-    from asyncmaturity.assess import assess
+    """assess as `assess --json --markdown --html` runs it: one measurement with 200 bootstrap
+    replicates, the coordination cost and the report's figures, the placement, and the three
+    renderings."""
+    from asyncmaturity.pipeline import AssessmentRequest, run_assessment
 
     started = time.perf_counter()
-    result = assess(store=args["store"])
+    outcome = run_assessment(AssessmentRequest(store=args["store"]))
+    rendered = (outcome.json(), outcome.markdown(), outcome.html())
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "figures": {k: result.metrics.get(k) for k in COMPARED}}
+    metrics = outcome.document.metrics
+    return {
+        "seconds": seconds,
+        "figures": {k: metrics.get(k) for k in COMPARED},
+        "rendered_bytes": sum(len(text) for text in rendered),
+    }
 
 
 def _task_measure_org(args: dict[str, Any]) -> dict[str, Any]:
@@ -154,12 +162,12 @@ def _task_measure_org(args: dict[str, Any]) -> dict[str, Any]:
     from asyncmaturity.metrics import METRICS
     from asyncmaturity.metrics.frames import build_frames
     from asyncmaturity.metrics.measure import _aggregate
-    from asyncmaturity.store.database import EvidenceStore
+    from asyncmaturity.store.evidence import open_evidence
 
     started = time.perf_counter()
     figures: dict[str, Any] = {}
-    with EvidenceStore.open(args["store"], create=False) as store:
-        frames = build_frames(store, Charter())
+    with open_evidence(args["store"]) as evidence:
+        frames = build_frames(evidence, Charter())
         for name, frame in (("human", frames.human), ("roots", frames.roots)):
             chosen = [m for m in METRICS.values() if m.frame == name and m.id in COMPARED]
             figures.update(_aggregate(frame, chosen, [], None)[0])

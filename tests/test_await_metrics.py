@@ -9,12 +9,12 @@ from typing import Any
 import duckdb
 import pytest
 
-from asyncmaturity.assess import assess
 from asyncmaturity.await_protocol.rules import signals
 from asyncmaturity.charter import parse_charter
 from asyncmaturity.metrics.measure import measure
 from asyncmaturity.store.database import AWAIT_SIGNAL_COLUMNS
 from asyncmaturity.store.ingest import ingest
+from tests.assessing import assessed
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MONDAY_10 = 1772445600  # 2026-03-02 10:00 UTC
@@ -126,7 +126,7 @@ def test_store_without_signals_gives_unknown_not_zero(await_store: Path) -> None
 
 
 def test_wmi_await_criterion_is_decided_by_the_messages(await_store: Path) -> None:
-    stage = assess(store=await_store).to_json()["stage"]
+    stage = assessed(store=await_store)["stage"]
     criterion = next(
         c for s in stage["stages"] for c in s["criteria"] if c["id"] == "wmi.await-standard"
     )

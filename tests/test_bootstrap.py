@@ -26,7 +26,7 @@ from asyncmaturity.metrics.bootstrap import (
 from asyncmaturity.metrics.frames import build_frames
 from asyncmaturity.metrics.measure import compute
 from asyncmaturity.simulate.chat import SimulationParams, simulate_slack_export
-from asyncmaturity.store.database import EvidenceStore
+from asyncmaturity.store.evidence import open_evidence
 from asyncmaturity.store.ingest import ingest
 
 # A value's bucket middle is within half a bucket, 1/80 on the log1p scale, of the value itself:
@@ -40,8 +40,8 @@ def measured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, di
     root = tmp_path_factory.mktemp("bootstrap")
     simulate_slack_export(root / "export", SimulationParams(people=12, days=14, seed=4))
     ingest([root / "export"], store=root / "s.duckdb")
-    with EvidenceStore.open(root / "s.duckdb", create=False) as store:
-        frames = build_frames(store, Charter())
+    with open_evidence(root / "s.duckdb") as evidence:
+        frames = build_frames(evidence, Charter())
         metrics, _, _ = compute(frames)
         yield frames, metrics
 

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from asyncmaturity.assess import assess
 from asyncmaturity.cli import app
 from asyncmaturity.simulate.profiles import PROFILES
+from tests.assessing import assessed
 
 runner = CliRunner()
 CHAT_AREAS = ("documentation", "decision-making", "leadership-culture")
@@ -65,7 +65,7 @@ def test_data_only_places_chat_areas_at_the_planted_level(
 ) -> None:
     store, _ = simulated[name]
     planted = PROFILES[name].level
-    document = assess(store=store).to_json()
+    document = assessed(store=store)
     levels = _levels(document)
     assert {a: levels[a] for a in CHAT_AREAS} == {a: planted for a in CHAT_AREAS}
     assert levels["work-tracking"] is None and levels["meetings"] is None
@@ -96,7 +96,7 @@ def test_survey_only_places_every_area_at_the_planted_level(
 ) -> None:
     _, answers = simulated[name]
     planted = PROFILES[name].level
-    document = assess(survey=answers).to_json()
+    document = assessed(survey=answers)
     assert set(_levels(document).values()) == {planted}
     assert document["coverage"]["from_data"] == 0
     assert document["cost"] is None and document["metrics"] == {}

@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from asyncmaturity.assess import assess
-from asyncmaturity.assess.compare import _directions, _verdict, compare_assessments
+from asyncmaturity.assess.compare import _directions, _verdict
+from asyncmaturity.assess.document import AssessmentDocument
 from asyncmaturity.cli import app
 from asyncmaturity.simulate.chat import simulate_slack_export
 from asyncmaturity.simulate.profiles import PROFILES
 from asyncmaturity.store.ingest import ingest
+from tests.assessing import assessed, compared
 
 runner = CliRunner()
 WIDE = {"COLUMNS": "250"}
@@ -36,9 +37,9 @@ def documents(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, A
     root = tmp_path_factory.mktemp("compare")
     chaotic, optimized = _store(root, "chaotic"), _store(root, "optimized")
     return {
-        "chaotic": assess(store=chaotic).to_json(),
-        "chaotic_reseeded": assess(store=chaotic, seed=1).to_json(),
-        "optimized": assess(store=optimized).to_json(),
+        "chaotic": assessed(store=chaotic),
+        "chaotic_reseeded": assessed(store=chaotic, seed=1),
+        "optimized": assessed(store=optimized),
     }
 
 
@@ -76,7 +77,7 @@ def test_planted_levels_are_where_the_profiles_put_them(
 def test_chaotic_to_optimized_improves_every_area_with_a_level(
     documents: dict[str, dict[str, Any]],
 ) -> None:
-    result = compare_assessments(documents["chaotic"], documents["optimized"])
+    result = compared(documents["chaotic"], documents["optimized"])
     assert result["kind"] == "asyncmaturity.comparison"
     areas = _by_id(result["areas"])
     for area_id in ("documentation", "decision-making", "leadership-culture"):
@@ -95,13 +96,13 @@ def test_chaotic_to_optimized_improves_every_area_with_a_level(
 def test_lower_is_better_where_the_criteria_say_at_most(
     documents: dict[str, dict[str, Any]],
 ) -> None:
-    directions = _directions(documents["chaotic"])
+    directions = _directions(AssessmentDocument.from_json(documents["chaotic"]))
     assert directions["messages.dm_share"] == -1  # `<= 0.5`, `<= 0.35`, `<= 0.2`
     assert directions["hours.after_hours_share"] == -1
     assert directions["messages.record_link_share"] == 1  # `>= ...`
     assert "messages.human" not in directions  # no criterion cites it
 
-    metrics = _by_id(compare_assessments(documents["chaotic"], documents["optimized"])["metrics"])
+    metrics = _by_id(compared(documents["chaotic"], documents["optimized"])["metrics"])
     # Planted DM shares 0.60 -> 0.12: a fall, which for DMs is an improvement.
     dm = metrics["messages.dm_share"]
     assert dm["change"] == pytest.approx(dm["after"] - dm["before"])
@@ -123,7 +124,7 @@ def test_lower_is_better_where_the_criteria_say_at_most(
 
 
 def test_the_reverse_comparison_is_a_decline(documents: dict[str, dict[str, Any]]) -> None:
-    result = compare_assessments(documents["optimized"], documents["chaotic"])
+    result = compared(documents["optimized"], documents["chaotic"])
     metrics = _by_id(result["metrics"])
     assert metrics["messages.dm_share"]["verdict"] == "worsened"
     assert _by_id(result["areas"])["documentation"]["verdict"] == "worsened"
@@ -133,7 +134,7 @@ def test_the_same_evidence_twice_is_no_clear_change(documents: dict[str, dict[st
     before, after = documents["chaotic"], documents["chaotic_reseeded"]
     assert before["bootstrap"]["seed"] == 0 and after["bootstrap"]["seed"] == 1
     assert before["bootstrap"]["metrics"] != after["bootstrap"]["metrics"]
-    result = compare_assessments(before, after)
+    result = compared(before, after)
     with_interval = [m for m in result["metrics"] if m["interval"] is not None]
     assert len(with_interval) >= 12
     for row in with_interval:
@@ -151,7 +152,7 @@ def test_follow_up_checks_the_earlier_roadmap_against_the_later_metrics(
     documents: dict[str, dict[str, Any]],
 ) -> None:
     before, after = documents["chaotic"], documents["optimized"]
-    follow = compare_assessments(before, after)["follow_up"]
+    follow = compared(before, after)["follow_up"]
     assert [f["action"] for f in follow] == [a["id"] for a in before["roadmap"]]
     for item in follow:
         target = item["target"]

@@ -37,19 +37,19 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from asyncmaturity.assess.cost import (
+from asyncmaturity.charter import Charter, FocusBlock
+from asyncmaturity.cli import app
+from asyncmaturity.errors import InvalidFramework
+from asyncmaturity.metrics.cost import (
     CoordinationCost,
     CostAssumptions,
     coordination_cost,
     load_assumptions,
     period_weeks,
 )
-from asyncmaturity.charter import Charter, FocusBlock
-from asyncmaturity.cli import app
-from asyncmaturity.errors import InvalidFramework
 from asyncmaturity.metrics.frames import build_frames
 from asyncmaturity.metrics.measure import compute
-from asyncmaturity.store.database import EvidenceStore
+from asyncmaturity.store.evidence import open_evidence
 from asyncmaturity.store.ingest import ingest
 
 runner = CliRunner()
@@ -71,7 +71,7 @@ def _cost(
     store: Path, charter: Charter | None = None, assumptions: CostAssumptions = PINNED
 ) -> CoordinationCost:
     charter = charter or Charter()
-    with EvidenceStore.open(store, create=False) as opened:
+    with open_evidence(store) as opened:
         frames = build_frames(opened, charter)
         metrics, _, _ = compute(frames)
         weeks = period_weeks(frames.first, frames.last, None, None)

@@ -35,7 +35,6 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from asyncmaturity.assess import assess
 from asyncmaturity.decisions.records import DecisionRecord
 from asyncmaturity.metrics.measure import measure
 from asyncmaturity.sources import detect_source
@@ -45,6 +44,7 @@ from asyncmaturity.web import create_app
 from asyncmaturity.web.deps import CSRF_HEADER, SESSION_COOKIE
 from asyncmaturity.web.models import LedgerRequest, Membership, Team, User
 from asyncmaturity.web.services import accounts, decisions, ledger
+from tests.assessing import assessed
 from tests.web.conftest import PASSWORD, settings_for
 
 
@@ -176,7 +176,7 @@ def test_the_ledger_export_is_evidence_for_measure_and_assess(web: FastAPI, tmp_
     # Each request's text is an AWAIT request ("Approve the new tiers" with its doc link).
     assert metrics["await.requests"] >= 6
 
-    assessment = assess(store=store).to_json()
+    assessment = assessed(store=store)
     assert assessment["metrics"]["decisions.with_owner_share"] == 0.75
 
     with EvidenceStore.open(store, create=False, read_only=True) as opened:

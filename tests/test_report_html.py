@@ -12,14 +12,14 @@ from typing import Any
 import pytest
 
 from asyncmaturity.report import SECTIONS, ReportData, ReportSection, render_html
-from asyncmaturity.report.format import (
+from asyncmaturity.report.model import Bucket, GroupRow, MetricFigure, MonthShare
+from asyncmaturity.report.svg import Bar, bar_chart, nice_ticks
+from asyncmaturity.units import (
     format_duration,
     format_value,
     humanize_metric_id,
     unit_for_metric_id,
 )
-from asyncmaturity.report.model import Bucket, GroupRow, MetricFigure, MonthShare
-from asyncmaturity.report.svg import Bar, bar_chart, nice_ticks
 
 INJECTION = "<script>alert(1)</script>"
 CHROMIUM_ARGS = [
@@ -461,14 +461,14 @@ def test_report_renders_offline_in_chromium(tmp_path: Path) -> None:
 
 @pytest.mark.browser
 def test_report_from_a_real_store_renders_offline_in_chromium(tmp_path: Path) -> None:
-    from asyncmaturity.report import build_report_data
+    from asyncmaturity.pipeline import run_report
     from asyncmaturity.simulate.chat import SimulationParams, simulate_slack_export
     from asyncmaturity.store.ingest import ingest
 
     simulate_slack_export(tmp_path / "export", SimulationParams(people=12, days=20, seed=11))
     ingest([tmp_path / "export"], store=tmp_path / "s.duckdb")
     report = tmp_path / "report.html"
-    report.write_text(render_html(build_report_data(store=tmp_path / "s.duckdb")), "utf-8")
+    report.write_text(render_html(run_report(store=tmp_path / "s.duckdb")), "utf-8")
 
     def check(page: Any) -> None:
         _charts_have_size(page)

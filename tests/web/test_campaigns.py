@@ -111,7 +111,7 @@ def test_campaign_end_to_end_through_the_api(make: Factory, world: World, tmp_pa
     # The team's charter sets the same minimum group size as the campaign.
     assessment = assess(survey=path, framework="five-area", charter=Charter(min_group_size=3))
     assert assessment.survey is not None and assessment.survey.respondents == 3
-    assert assessment.to_json()["overall"]["level"] is not None
+    assert assessment.document().overall.level is not None
 
 
 def make_membership(user: User, team_id: int) -> Membership:

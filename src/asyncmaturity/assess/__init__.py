@@ -1,50 +1,59 @@
-"""Assess: place a team on the maturity models from its evidence and survey, and say what next.
+"""Assess: place a team on the maturity models from its measurement and survey, and say what next.
 
 Example::
 
     from asyncmaturity.assess import assess
-    result = assess(store="team.duckdb", survey="answers.csv")
+    from asyncmaturity.metrics.measure import measure
+    measured = measure(store="team.duckdb", replicates=REPLICATES, cost=CostAssumptions())
+    result = assess(measured, survey="answers.csv")
     result.placement.overall, [a.practice.title for a in result.roadmap]
+
+:mod:`asyncmaturity.pipeline` runs the whole use case (history, measure, assess, compare, render).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from asyncmaturity import __version__
-from asyncmaturity.assess.cost import (
-    CoordinationCost,
-    CostAssumptions,
-    coordination_cost,
-    period_weeks,
+from asyncmaturity.assess.document import (
+    ASSESSMENT_KIND,
+    FORMAT_VERSION,
+    AssessmentDocument,
+    FollowUp,
+    MetricTarget,
+    Status,
+    SurveyTarget,
+    TrendPoint,
+    load_history,
+    read_assessment,
+    save_to_history,
 )
 from asyncmaturity.assess.evaluate import CriterionOutcome, Placement, place
 from asyncmaturity.assess.roadmap import RoadmapAction, build_roadmap
 from asyncmaturity.charter import Charter
-from asyncmaturity.errors import InvalidAssessment, InvalidFramework, NoEvidence
+from asyncmaturity.errors import InvalidFramework, NoEvidence
 from asyncmaturity.frameworks import (
     Framework,
+    MetricCheck,
     combined_survey,
     load_framework,
     practices_catalogue,
     shipped_frameworks,
 )
 from asyncmaturity.metrics import METRICS
-from asyncmaturity.metrics.bootstrap import REPLICATES, metric_replicates
-from asyncmaturity.metrics.frames import build_frames, period_bounds
-from asyncmaturity.metrics.measure import compute
-from asyncmaturity.report.format import format_value
-from asyncmaturity.store.database import EvidenceStore
+from asyncmaturity.metrics.bootstrap import REPLICATES
+from asyncmaturity.metrics.cost import CoordinationCost
+from asyncmaturity.metrics.measure import MeasureResult
 from asyncmaturity.survey import SurveyDefinition, SurveyResults, aggregate, load_responses
+from asyncmaturity.units import format_value
 
-ASSESSMENT_KIND = "asyncmaturity.assessment"
 CONFIDENCE = ((0.8, "high"), (0.5, "medium"), (0.0, "low"))
 
 Value = float | int | None
@@ -66,8 +75,8 @@ class Assessment:
     store: str | None
     period: dict[str, str | None]
     replicates: dict[str, Any]
-    follow_up: list[dict[str, Any]] = field(default_factory=list)
-    history: list[dict[str, Any]] = field(default_factory=list)
+    follow_up: list[FollowUp] = field(default_factory=list)
+    history: list[TrendPoint] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def disagreements(self) -> list[dict[str, Any]]:
@@ -109,8 +118,9 @@ class Assessment:
         ]
         return found
 
-    def to_json(self) -> dict[str, Any]:
-        """The stable machine-readable assessment (what `compare` and `--history` read)."""
+    def document(self) -> AssessmentDocument:
+        """The typed assessment document (what `--json`, `compare`, `--history` and every
+        renderer read)."""
         framework = self.framework
         areas = []
         for area_def, area in zip(framework.areas, self.placement.areas, strict=True):
@@ -161,44 +171,46 @@ class Assessment:
             }
         criteria = [o for _, _, o in self._outcomes()]
         known = sum(o.status != "unknown" for o in criteria)
-        return {
-            "kind": ASSESSMENT_KIND,
-            "format_version": 1,
-            "tool": {"name": "asyncmaturity", "version": __version__},
-            "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "store": self.store,
-            "period": self.period,
-            "framework": _framework_json(framework),
-            "stage_framework": _framework_json(self.stages) if self.stages else None,
-            "overall": {
-                "level": self.placement.overall,
-                "name": framework.level_name(self.placement.overall),
-                "rule": "The weakest area with evidence sets the overall level.",
-            },
-            "stage": stage_json,
-            "areas": areas,
-            "coverage": {
-                "criteria": len(criteria),
-                "known": known,
-                "share": round(known / len(criteria), 4) if criteria else 0.0,
-                "from_data": sum(o.decided_by == "data" for o in criteria),
-                "from_survey": sum(o.decided_by == "survey" for o in criteria),
-            },
-            "metrics": self.metrics,
-            "survey": self.survey.to_json() if self.survey is not None else None,
-            "questions": {
-                item.id: {"text": item.text, "area": item.area, "topic": item.topic}
-                for item in self.survey_definition.items
-            },
-            "disagreements": self.disagreements(),
-            "roadmap": [a.to_json(self.cost) for a in self.roadmap],
-            "follow_up": self.follow_up,
-            "cost": self.cost.to_json() if self.cost is not None else None,
-            "history": self.history,
-            "bootstrap": self.replicates,
-            "privacy": {"min_group_size": self.charter.min_group_size},
-            "notes": self.notes,
-        }
+        return AssessmentDocument.model_validate(
+            {
+                "kind": ASSESSMENT_KIND,
+                "format_version": FORMAT_VERSION,
+                "tool": {"name": "asyncmaturity", "version": __version__},
+                "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "store": self.store,
+                "period": self.period,
+                "framework": _framework_json(framework),
+                "stage_framework": _framework_json(self.stages) if self.stages else None,
+                "overall": {
+                    "level": self.placement.overall,
+                    "name": framework.level_name(self.placement.overall),
+                    "rule": "The weakest area with evidence sets the overall level.",
+                },
+                "stage": stage_json,
+                "areas": areas,
+                "coverage": {
+                    "criteria": len(criteria),
+                    "known": known,
+                    "share": round(known / len(criteria), 4) if criteria else 0.0,
+                    "from_data": sum(o.decided_by == "data" for o in criteria),
+                    "from_survey": sum(o.decided_by == "survey" for o in criteria),
+                },
+                "metrics": self.metrics,
+                "survey": self.survey.to_json() if self.survey is not None else None,
+                "questions": {
+                    item.id: {"text": item.text, "area": item.area, "topic": item.topic}
+                    for item in self.survey_definition.items
+                },
+                "disagreements": self.disagreements(),
+                "roadmap": [a.to_json(self.cost) for a in self.roadmap],
+                "follow_up": self.follow_up,
+                "cost": self.cost.to_json() if self.cost is not None else None,
+                "history": self.history,
+                "bootstrap": self.replicates,
+                "privacy": {"min_group_size": self.charter.min_group_size},
+                "notes": self.notes,
+            }
+        )
 
     def _criterion_json(self, outcome: CriterionOutcome) -> dict[str, Any]:
         criterion = outcome.criterion
@@ -304,36 +316,39 @@ def _survey_replicates(
 
 
 def assess(
-    *,
-    store: Path | str | None = None,
+    measurement: MeasureResult | None = None,
     survey: Path | str | None = None,
+    *,
     framework: str | Path = "five-area",
     charter: Charter | None = None,
-    since: date | datetime | None = None,
-    until: date | datetime | None = None,
     questions: Sequence[Path] = (),
     columns: dict[str, str] | None = None,
     strict: bool = False,
-    assumptions: CostAssumptions | None = None,
-    previous: dict[str, Any] | None = None,
-    history: Sequence[dict[str, Any]] = (),
+    previous: AssessmentDocument | None = None,
+    history: Sequence[AssessmentDocument] = (),
     seed: int = 0,
 ) -> Assessment:
-    """Assess a team from a store, survey responses, or both.
+    """Assess a team from its measurement, its survey responses, or both.
 
     Parameters:
-        store: an evidence store written by `ingest` (optional when a survey is given).
-        survey: responses as CSV or JSON (optional when a store is given).
+        measurement: what :func:`asyncmaturity.metrics.measure.measure` computed from the
+            evidence, with bootstrap replicates and the coordination cost (optional when a
+            survey is given).
+        survey: responses as CSV or JSON (optional when a measurement is given).
         framework: a shipped areas framework id or a framework file of one's own.
+        charter: the team's norms (the measurement's when one is given).
         questions: extra survey-definition files (a team's own questions and scales).
         columns: survey CSV header -> item id, for headers that match no item.
-        previous: an earlier assessment's JSON; its roadmap targets are checked against now.
-        history: earlier assessments' JSON, oldest first, for the trend.
+        previous: an earlier assessment; its roadmap targets are checked against now.
+        history: earlier assessments, oldest first, for the trend.
+        seed: the survey's bootstrap seed (the measurement's replicates carry their own).
     """
-    if store is None and survey is None:
+    if measurement is None and survey is None:
         raise NoEvidence(
             "nothing to assess: give a store (--store), survey responses (--survey), or both"
         )
+    if measurement is not None:
+        charter = measurement.charter
     charter = charter or Charter()
     chosen = load_framework(framework)
     if chosen.kind != "areas":
@@ -348,31 +363,25 @@ def assess(
     if survey is not None:
         responses = load_responses(Path(survey), definition, columns=columns, strict=strict)
         results = aggregate(responses, definition, min_group_size=charter.min_group_size)
-    notes: list[str] = []
     metrics: dict[str, Value] = {}
-    cost = None
+    cost: CoordinationCost | None = None
     metric_reps: dict[str, list[float | None]] = {}
     period: dict[str, str | None] = {"since": None, "until": None, "first": None, "last": None}
+    notes: list[str] = []
+    if measurement is not None:
+        metrics = measurement.metrics
+        cost = measurement.cost
+        if measurement.replicates is not None:
+            metric_reps = measurement.replicates.metrics
+            seed = measurement.replicates.seed
+        period = {
+            "since": measurement.since,
+            "until": measurement.until,
+            "first": measurement.first.isoformat() if measurement.first else None,
+            "last": measurement.last.isoformat() if measurement.last else None,
+        }
+        notes = list(measurement.notes)
     replicate_count = REPLICATES
-    if store is not None:
-        with EvidenceStore.open(store, create=False) as opened:
-            frames = build_frames(opened, charter, since=since, until=until)
-            metrics, _, _ = compute(frames)
-            start, end = period_bounds(since, until)
-            weeks = period_weeks(frames.first, frames.last, start, end)
-            cost = coordination_cost(frames, metrics, assumptions or CostAssumptions(), weeks=weeks)
-            metric_reps, _ = metric_replicates(frames, list(METRICS.values()), seed=seed)
-            period = {
-                "since": since.isoformat() if since else None,
-                "until": until.isoformat() if until else None,
-                "first": frames.first.isoformat() if frames.first else None,
-                "last": frames.last.isoformat() if frames.last else None,
-            }
-            if frames.unmatched_charter_ids:
-                notes.append(
-                    f"{len(frames.unmatched_charter_ids)} people named in the charter are not in "
-                    "the store; their entries had no effect"
-                )
     scores = _survey_scores(results)
     placement = place(chosen, metrics, scores, stages=stages)
     practices = practices_catalogue(chosen)
@@ -419,7 +428,7 @@ def assess(
         roadmap=roadmap,
         cost=cost,
         charter=charter,
-        store=str(store) if store is not None else None,
+        store=measurement.store if measurement is not None else None,
         period=period,
         replicates=replicates,
         notes=notes,
@@ -431,94 +440,58 @@ def assess(
 
 
 def follow_up(
-    previous: dict[str, Any], metrics: dict[str, Value], scores: dict[str, float | None]
-) -> list[dict[str, Any]]:
+    previous: AssessmentDocument, metrics: dict[str, Value], scores: dict[str, float | None]
+) -> list[FollowUp]:
     """For each action of the previous roadmap: was its target met now?"""
-    from asyncmaturity.frameworks import MetricCheck
-
     checked = []
-    for action in previous.get("roadmap", []):
-        target = action.get("target")
-        status, now = "unknown", None
-        if target and "metric" in target:
-            value = metrics.get(target["metric"])
+    for action in previous.roadmap:
+        target = action.target
+        status: Status = "unknown"
+        now = None
+        if isinstance(target, MetricTarget):
+            value = metrics.get(target.metric)
             if value is not None:
                 now = float(value)
-                check = MetricCheck(
-                    id=target["metric"], op=target["op"], threshold=target["threshold"]
-                )
+                check = MetricCheck(id=target.metric, op=target.op, threshold=target.threshold)
                 status = "met" if check.passes(now) else "not met"
-        elif target and "survey_items" in target:
-            known = [s for s in (scores.get(i) for i in target["survey_items"]) if s is not None]
+        elif isinstance(target, SurveyTarget):
+            known = [s for s in (scores.get(i) for i in target.survey_items) if s is not None]
             if known:
                 now = sum(known) / len(known)
-                status = "met" if now >= target["min_score"] else "not met"
+                status = "met" if now >= target.min_score else "not met"
         checked.append(
-            {
-                "action": action.get("id"),
-                "title": action.get("title"),
-                "target": target,
-                "before": action.get("baseline"),
-                "now": now,
-                "status": status,
-            }
+            FollowUp(
+                action=action.id,
+                title=action.title,
+                target=target,
+                before=action.baseline,
+                now=now,
+                status=status,
+            )
         )
     return checked
 
 
-def trend(history: Sequence[dict[str, Any]], current: Assessment) -> list[dict[str, Any]]:
+def trend(history: Sequence[AssessmentDocument], current: Assessment) -> list[TrendPoint]:
     """Each earlier assessment's area levels and stage, oldest first, then the current one."""
-    points = []
-    for document in history:
-        points.append(
-            {
-                "generated_at": document.get("generated_at"),
-                "period_last": (document.get("period") or {}).get("last"),
-                "areas": {a["id"]: a["level"] for a in document.get("areas", [])},
-                "stage": (document.get("stage") or {}).get("level"),
-            }
+    points = [
+        TrendPoint(
+            generated_at=document.generated_at,
+            period_last=document.period.last,
+            areas={area.id: area.level for area in document.areas},
+            stage=document.stage.level if document.stage is not None else None,
         )
+        for document in history
+    ]
     points.append(
-        {
-            "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "period_last": current.period.get("last"),
-            "areas": {a.area_id: a.level for a in current.placement.areas},
-            "stage": current.placement.stage,
-        }
+        TrendPoint(
+            generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            period_last=current.period.get("last"),
+            areas={a.area_id: a.level for a in current.placement.areas},
+            stage=current.placement.stage,
+        )
     )
     return points
-
-
-def read_assessment(path: Path | str) -> dict[str, Any]:
-    """Read an assessment JSON written by `assess --json`; raise InvalidAssessment otherwise."""
-    path = Path(path)
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InvalidAssessment(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidAssessment(f"{path}: not an assessment JSON file: {exc}") from None
-    if not isinstance(document, dict) or document.get("kind") != ASSESSMENT_KIND:
-        raise InvalidAssessment(
-            f"{path}: not an assessment (write one with `asyncmaturity assess --json FILE`)"
-        )
-    return document
-
-
-def load_history(directory: Path) -> list[dict[str, Any]]:
-    """Earlier assessments kept in `directory`, oldest first (by file name, which is a timestamp)."""
-    if not directory.is_dir():
-        return []
-    return [read_assessment(p) for p in sorted(directory.glob("assessment-*.json"))]
-
-
-def save_to_history(directory: Path, document: dict[str, Any]) -> Path:
-    """Keep `document` in `directory` as assessment-<UTC timestamp>.json; return its path."""
-    directory.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    path = directory / f"assessment-{stamp}.json"
-    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    return path
 
 
 __all__ = [

@@ -1,29 +1,39 @@
 """Compare two assessments (before and after a pilot) with bootstrap intervals.
 
 Each assessment carries bootstrap replicates of its metrics and area levels (see
-:mod:`asyncmaturity.metrics.bootstrap`). The change of a metric is `after - before`; its 95% interval comes
-from the replicate differences, centred on the measured change. A change is called an improvement
-or a decline only when the interval excludes zero, and the direction is judged by the criteria
-that cite the metric (higher is better for `>=` thresholds); otherwise it is 'no clear change'.
+:mod:`asyncmaturity.metrics.bootstrap`). The change of a metric is `after - before`; its 95%
+interval comes from the replicate differences, centred on the measured change. A change is
+called an improvement or a decline only when the interval excludes zero, and the direction is
+judged by the criteria that cite the metric (higher is better for `>=` thresholds); otherwise it
+is 'no clear change'.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
+from asyncmaturity.assess import follow_up
+from asyncmaturity.assess.document import (
+    AreaChange,
+    AssessmentDocument,
+    Change,
+    ComparedAssessment,
+    ComparisonDocument,
+    MetricChange,
+)
 from asyncmaturity.metrics.bootstrap import interval
 
+METHOD = (
+    "95% percentile interval of bootstrap replicate differences (Poisson bootstrap over UTC "
+    "days; survey answers redrawn), centred on the measured change"
+)
 
-def _directions(document: dict[str, Any]) -> dict[str, int]:
+
+def _directions(document: AssessmentDocument) -> dict[str, int]:
     """+1 where higher is better, -1 where lower is, from the criteria's thresholds."""
     found: dict[str, int] = {}
-    levels = [level for area in document.get("areas", []) for level in area["levels"]]
-    levels += (document.get("stage") or {}).get("stages", [])
-    for level in levels:
-        for criterion in level["criteria"]:
-            metric = criterion.get("metric")
-            if metric:
-                found[metric["id"]] = 1 if metric["op"] in (">=", ">") else -1
+    for _, _, criterion in document.criteria():
+        metric = criterion.metric
+        if metric is not None:
+            found[metric.id] = 1 if metric.op in (">=", ">") else -1
     return found
 
 
@@ -41,99 +51,80 @@ def _verdict(change: float | None, bounds: tuple[float, float] | None, direction
     return "improved" if better else "worsened"
 
 
-def compare_assessments(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+def compare_assessments(
+    before: AssessmentDocument, after: AssessmentDocument
+) -> ComparisonDocument:
     """The change per metric and per area, with 95% bootstrap intervals and a verdict each."""
     directions = _directions(after) | _directions(before)
-    before_reps = (before.get("bootstrap") or {}).get("metrics", {})
-    after_reps = (after.get("bootstrap") or {}).get("metrics", {})
+    before_reps, after_reps = before.bootstrap.metrics, after.bootstrap.metrics
     metrics = []
-    for metric_id, after_value in (after.get("metrics") or {}).items():
-        before_value = (before.get("metrics") or {}).get(metric_id)
+    for metric_id, after_value in after.metrics.items():
+        before_value = before.metrics.get(metric_id)
         change = None if before_value is None or after_value is None else after_value - before_value
         bounds = None
         if change is not None and metric_id in before_reps and metric_id in after_reps:
             bounds = interval(before_reps[metric_id], after_reps[metric_id], change)
         metrics.append(
-            {
-                "id": metric_id,
-                "before": before_value,
-                "after": after_value,
-                "change": change,
-                "relative_change": change / before_value
+            MetricChange(
+                id=metric_id,
+                before=before_value,
+                after=after_value,
+                change=change,
+                relative_change=change / before_value
                 if change is not None and before_value
                 else None,
-                "interval": list(bounds) if bounds else None,
-                "verdict": _verdict(change, bounds, directions.get(metric_id, 0)),
-            }
+                interval=list(bounds) if bounds else None,
+                verdict=_verdict(change, bounds, directions.get(metric_id, 0)),
+            )
         )
     areas = []
-    before_areas = {a["id"]: a for a in before.get("areas", [])}
-    before_area_reps = (before.get("bootstrap") or {}).get("areas", {})
-    after_area_reps = (after.get("bootstrap") or {}).get("areas", {})
-    for area in after.get("areas", []):
-        was = before_areas.get(area["id"], {}).get("level")
-        now = area["level"]
+    before_levels = {area.id: area.level for area in before.areas}
+    for area in after.areas:
+        was, now = before_levels.get(area.id), area.level
         change = None if was is None or now is None else now - was
         bounds = None
         if change is not None:
             bounds = interval(
-                before_area_reps.get(area["id"], []), after_area_reps.get(area["id"], []), change
+                before.bootstrap.areas.get(area.id, []),
+                after.bootstrap.areas.get(area.id, []),
+                change,
             )
         areas.append(
-            {
-                "id": area["id"],
-                "name": area["name"],
-                "before": was,
-                "after": now,
-                "change": change,
-                "interval": list(bounds) if bounds else None,
-                "verdict": _verdict(change, bounds, 1),
-            }
+            AreaChange(
+                id=area.id,
+                name=area.name,
+                before=was,
+                after=now,
+                change=change,
+                interval=list(bounds) if bounds else None,
+                verdict=_verdict(change, bounds, 1),
+            )
         )
-    stage_before = (before.get("stage") or {}).get("level")
-    stage_after = (after.get("stage") or {}).get("level")
+    stage_before = before.stage.level if before.stage is not None else None
+    stage_after = after.stage.level if after.stage is not None else None
     stage_change = (
         None if stage_before is None or stage_after is None else stage_after - stage_before
     )
     stage_bounds = None
     if stage_change is not None:
-        stage_bounds = interval(
-            (before.get("bootstrap") or {}).get("stage", []),
-            (after.get("bootstrap") or {}).get("stage", []),
-            stage_change,
-        )
-    framework_id = (after.get("framework") or {}).get("id", "five-area")
-    return {
-        "kind": "asyncmaturity.comparison",
-        "framework": framework_id,
-        "before": {"generated_at": before.get("generated_at"), "period": before.get("period")},
-        "after": {"generated_at": after.get("generated_at"), "period": after.get("period")},
-        "method": "95% percentile interval of bootstrap replicate differences (Poisson bootstrap "
-        "over UTC days; survey answers redrawn), centred on the measured change",
-        "stage": {
-            "before": stage_before,
-            "after": stage_after,
-            "change": stage_change,
-            "interval": list(stage_bounds) if stage_bounds else None,
-            "verdict": _verdict(stage_change, stage_bounds, 1),
-        },
-        "areas": areas,
-        "metrics": metrics,
-        "follow_up": _follow_up(before, after),
-    }
-
-
-def _follow_up(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each earlier roadmap action's target checked against the later metrics."""
-    from asyncmaturity.assess import follow_up
-
-    scores = {
-        item_id: figures.get("score")
-        for item_id, figures in (
-            ((after.get("survey") or {}).get("organization") or {}).get("items") or {}
-        ).items()
-    }
-    return follow_up(before, after.get("metrics") or {}, scores)
+        stage_bounds = interval(before.bootstrap.stage, after.bootstrap.stage, stage_change)
+    return ComparisonDocument(
+        framework=after.framework.id,
+        before=ComparedAssessment(generated_at=before.generated_at, period=before.period),
+        after=ComparedAssessment(generated_at=after.generated_at, period=after.period),
+        method=METHOD,
+        stage=Change(
+            before=stage_before,
+            after=stage_after,
+            change=stage_change,
+            interval=list(stage_bounds) if stage_bounds else None,
+            verdict=_verdict(stage_change, stage_bounds, 1),
+        ),
+        areas=areas,
+        metrics=metrics,
+        # Each earlier roadmap action's target checked against the later metrics.
+        follow_up=follow_up(before, after.metrics, after.survey_scores()),
+    )
 
 
 __all__ = ["compare_assessments"]

@@ -20,9 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from asyncmaturity.assess.cost import CoordinationCost
 from asyncmaturity.assess.evaluate import CriterionOutcome, Placement, survey_check_score
 from asyncmaturity.frameworks import Framework, MetricCheck, Practice, SurveyCheck
+from asyncmaturity.metrics.cost import CoordinationCost
 
 EFFORT_POINTS = {"low": 1, "medium": 2, "high": 3}
 LARGE_GAP = 0.25

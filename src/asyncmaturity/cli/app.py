@@ -44,13 +44,35 @@ def domain_errors(func: F) -> F:
 
 
 StoreOpt = Annotated[Path, typer.Option("--store", help="Evidence store file (DuckDB).")]
-# measure also reads a Parquet export (a folder), on DuckDB or Spark.
-EvidenceOpt = Annotated[
+_EVIDENCE_HELP = (
+    "Evidence store file (DuckDB), or a Parquet export folder (for Spark also a URI such as "
+    "hdfs:///exports/team)."
+)
+# What measure, report and assess read: a store file or a Parquet export, on DuckDB or Spark.
+EvidenceOpt = Annotated[str, typer.Option("--store", help=_EVIDENCE_HELP)]
+OptionalEvidenceOpt = Annotated[str | None, typer.Option("--store", help=_EVIDENCE_HELP)]
+EngineOpt = Annotated[
     str,
     typer.Option(
-        "--store",
-        help="Evidence store file (DuckDB), or a Parquet export folder (for Spark also a URI "
-        "such as hdfs:///exports/team).",
+        "--engine",
+        help="duckdb (a store file or a Parquet export) or spark (a Parquet export; needs "
+        "the spark extra and Java 17).",
+    ),
+]
+SparkMasterOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--spark-master",
+        help="Spark master URL (local[2], spark://host:7077, yarn); default: spark-submit's, "
+        "else $ASYNCMATURITY_SPARK_MASTER, else local[*].",
+    ),
+]
+SecretFileOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--secret-file",
+        help="A Parquet export's store secret (export --secret-file), for a charter that "
+        "names people.",
     ),
 ]
 CharterOpt = Annotated[
@@ -103,6 +125,17 @@ def progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None] | No
             progress.update(tasks[stage], completed=done, total=total)
 
         yield update
+
+
+def evidence_location(store: str, engine: str) -> Path | str:
+    """The evidence `--store` names (a URI stays text), once `--engine` is known to be one."""
+    from asyncmaturity.store.evidence import ENGINES
+
+    if engine not in ENGINES:
+        raise typer.BadParameter(
+            f"{engine!r}: use one of {', '.join(ENGINES)}", param_hint="--engine"
+        )
+    return store if "://" in store else Path(store)
 
 
 def read_secret(path: Path | None) -> str | None:

@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from asyncmaturity.charter import load_charter
 from asyncmaturity.cli.app import (
     CharterOpt,
+    EngineOpt,
+    OptionalEvidenceOpt,
     QuestionsOpt,
+    SecretFileOpt,
     SinceOpt,
+    SparkMasterOpt,
     UntilOpt,
     domain_errors,
     err,
+    evidence_location,
     out,
     parse_when,
+    read_secret,
 )
-from asyncmaturity.metrics import METRICS
-from asyncmaturity.report.format import format_value
+from asyncmaturity.report.data import ASSESSMENT_TITLE
 
 
 def _columns(path: Path | None) -> dict[str, str] | None:
@@ -40,9 +44,7 @@ def _columns(path: Path | None) -> dict[str, str] | None:
 
 @domain_errors
 def assess(
-    store: Annotated[
-        Path | None, typer.Option("--store", help="Evidence store file (DuckDB).")
-    ] = None,
+    store: OptionalEvidenceOpt = None,
     survey: Annotated[
         Path | None, typer.Option("--survey", help="Survey responses (CSV or JSON).")
     ] = None,
@@ -91,100 +93,59 @@ def assess(
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail on any unreadable survey answer.")
     ] = False,
+    engine: EngineOpt = "duckdb",
+    spark_master: SparkMasterOpt = None,
+    secret_file: SecretFileOpt = None,
 ) -> None:
-    """Place the team on the maturity models, with the evidence and a ranked roadmap."""
-    from asyncmaturity.assess import assess as run_assess
-    from asyncmaturity.assess import load_history, read_assessment, save_to_history
-    from asyncmaturity.assess.cost import load_assumptions
-    from asyncmaturity.report.markdown import assessment_markdown
+    """Place the team on the maturity models, with the evidence and a ranked roadmap.
+
+    --store takes a store file or a Parquet export (--engine spark runs it on Apache Spark).
+    """
+    from asyncmaturity.assess.document import load_history, read_assessment, save_to_history
+    from asyncmaturity.metrics.cost import load_assumptions
+    from asyncmaturity.pipeline import AssessmentRequest, run_assessment
+    from asyncmaturity.report.terminal import assessment_tables
 
     kept = load_history(history) if history is not None else []
-    earlier = read_assessment(previous) if previous is not None else (kept[-1] if kept else None)
-    result = run_assess(
-        store=store,
-        survey=survey,
-        framework=framework,
-        charter=load_charter(charter),
-        since=parse_when(since, "--since"),
-        until=parse_when(until, "--until"),
-        questions=questions or [],
-        columns=_columns(columns),
-        strict=strict,
-        assumptions=load_assumptions(
-            assumptions, hourly_cost=hourly_cost, refocus_minutes=refocus_minutes
-        ),
-        previous=earlier,
-        history=kept,
+    outcome = run_assessment(
+        AssessmentRequest(
+            store=evidence_location(store, engine) if store is not None else None,
+            engine=engine,
+            spark_master=spark_master,
+            secret=read_secret(secret_file),
+            survey=survey,
+            framework=framework,
+            charter=load_charter(charter),
+            since=parse_when(since, "--since"),
+            until=parse_when(until, "--until"),
+            questions=questions or [],
+            columns=_columns(columns),
+            strict=strict,
+            assumptions=load_assumptions(
+                assumptions, hourly_cost=hourly_cost, refocus_minutes=refocus_minutes
+            ),
+            history=kept,
+            previous=read_assessment(previous) if previous is not None else None,
+            figures=html is not None,
+        )
     )
-    document = result.to_json()
-    text = json.dumps(document, indent=2)
     if json_out is not None and str(json_out) == "-":
-        typer.echo(text)
+        typer.echo(outcome.json())
     else:
-        _print_assessment(document)
-    for path, content in (
-        (json_out, text + "\n"),
-        (markdown, assessment_markdown(document)),
-    ):
+        for shown in assessment_tables(outcome.document):
+            out.print(shown)
+    renderers: list[tuple[Path | None, Callable[[], str]]] = [
+        (json_out, lambda: outcome.json() + "\n"),
+        (markdown, outcome.markdown),
+        (html, outcome.html),
+    ]
+    for path, render in renderers:
         if path is not None and str(path) != "-":
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(content, encoding="utf-8")
-            err.print(f"Wrote {path}")
-    if html is not None:
-        from asyncmaturity.assess.compare import compare_assessments
-        from asyncmaturity.report import render_assessment_html
-
-        html.parent.mkdir(parents=True, exist_ok=True)
-        html.write_text(
-            render_assessment_html(
-                document,
-                store=store,
-                charter=load_charter(charter),
-                since=parse_when(since, "--since"),
-                until=parse_when(until, "--until"),
-                comparison=compare_assessments(earlier, document) if earlier else None,
-            ),
-            encoding="utf-8",
-        )
-        err.print(f"Report: {html.resolve()}")
+            path.write_text(render(), encoding="utf-8")
+            err.print(f"Report: {path.resolve()}" if path is html else f"Wrote {path}")
     if history is not None:
-        err.print(f"Kept in history: {save_to_history(history, document)}")
-
-
-def _print_assessment(document: dict[str, Any]) -> None:
-    stage = document.get("stage")
-    if stage:
-        out.print(f"WMI stage: [bold]{stage['level']} {stage['name']}[/bold]")
-    overall = document["overall"]
-    out.print(f"Overall ({document['framework']['name']}): {overall['level']} {overall['name']}")
-    table = Table("area", "level", "confidence", "criteria met", title="Areas")
-    for area in document["areas"]:
-        criteria = [c for level in area["levels"] for c in level["criteria"]]
-        met = sum(c["status"] == "met" for c in criteria)
-        unknown = sum(c["status"] == "unknown" for c in criteria)
-        table.add_row(
-            area["name"],
-            f"{area['level'] if area['level'] is not None else '-'} {area['level_name']}",
-            area["confidence"],
-            f"{met}/{len(criteria)} ({unknown} unknown)",
-        )
-    out.print(table)
-    roadmap = Table("#", "action", "quadrant", "effort", "target", title="Roadmap")
-    for rank, action in enumerate(document["roadmap"][:10], start=1):
-        target = action["target"] or {}
-        roadmap.add_row(
-            str(rank),
-            action["title"],
-            action["quadrant_name"],
-            action["effort"],
-            f"{target.get('metric', 'survey')} {target.get('op', '>=')} "
-            f"{target.get('threshold', target.get('min_score', ''))}",
-        )
-    out.print(roadmap)
-    for item in document["disagreements"]:
-        out.print(f"Disagreement: {item['text']}", style="yellow")
-    for note in document["notes"]:
-        out.print(f"Note: {note}", style="yellow")
+        err.print(f"Kept in history: {save_to_history(history, outcome.document)}")
 
 
 @domain_errors
@@ -200,67 +161,25 @@ def compare(
     ] = None,
 ) -> None:
     """Change per metric and per area between two assessments, with 95% bootstrap intervals."""
-    from asyncmaturity.assess import read_assessment
     from asyncmaturity.assess.compare import compare_assessments
+    from asyncmaturity.assess.document import read_assessment
+    from asyncmaturity.report import render_html, report_data
+    from asyncmaturity.report.terminal import comparison_tables
 
     earlier, later = read_assessment(before), read_assessment(after)
     result = compare_assessments(earlier, later)
-    text = json.dumps(result, indent=2)
+    text = result.dumps()
     if html is not None:
-        from asyncmaturity.report import render_assessment_html
-
         html.parent.mkdir(parents=True, exist_ok=True)
-        html.write_text(
-            render_assessment_html(later, store=None, comparison=result), encoding="utf-8"
-        )
+        data = report_data(None, assessment=later, comparison=result, title=ASSESSMENT_TITLE)
+        html.write_text(render_html(data), encoding="utf-8")
         err.print(f"Report: {html.resolve()}")
     if json_out is not None and str(json_out) == "-":
         typer.echo(text)
         return
-    areas = Table("area", "before", "after", "change", "95% interval", "verdict", title="Areas")
-    for row in result["areas"]:
-        areas.add_row(
-            row["name"],
-            _level(row["before"]),
-            _level(row["after"]),
-            _signed(row["change"]),
-            _interval(row["interval"]),
-            row["verdict"],
-        )
-    out.print(areas)
-    metrics_table = Table(title="Metrics (those with data)")
-    metrics_table.add_column("metric", no_wrap=True)
-    for heading in ("before", "after", "change", "95% interval", "verdict"):
-        metrics_table.add_column(heading)
-    for row in result["metrics"]:
-        if row["before"] is None and row["after"] is None:
-            continue
-        unit = METRICS[row["id"]].unit if row["id"] in METRICS else "count"
-        metrics_table.add_row(
-            row["id"],
-            format_value(row["before"], unit),
-            format_value(row["after"], unit),
-            format_value(row["change"], unit) if row["change"] is not None else "-",
-            "-"
-            if row["interval"] is None
-            else f"{format_value(row['interval'][0], unit)} .. "
-            f"{format_value(row['interval'][1], unit)}",
-            row["verdict"],
-        )
-    out.print(metrics_table)
+    for shown in comparison_tables(result):
+        out.print(shown)
     if json_out is not None:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(text + "\n", encoding="utf-8")
         err.print(f"Wrote {json_out}")
-
-
-def _level(value: int | None) -> str:
-    return "-" if value is None else str(value)
-
-
-def _signed(value: float | None) -> str:
-    return "-" if value is None else f"{value:+g}"
-
-
-def _interval(pair: list[float] | None) -> str:
-    return "-" if pair is None else f"{pair[0]:+.2f} .. {pair[1]:+.2f}"

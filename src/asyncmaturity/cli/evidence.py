@@ -13,11 +13,15 @@ from rich.table import Table
 from asyncmaturity.charter import load_charter
 from asyncmaturity.cli.app import (
     CharterOpt,
+    EngineOpt,
     EvidenceOpt,
+    SecretFileOpt,
     SinceOpt,
+    SparkMasterOpt,
     StoreOpt,
     UntilOpt,
     domain_errors,
+    evidence_location,
     out,
     parse_when,
     progress_bar,
@@ -25,7 +29,6 @@ from asyncmaturity.cli.app import (
 )
 from asyncmaturity.metrics import METRICS
 from asyncmaturity.metrics.frames import SCOPES
-from asyncmaturity.report.format import format_value
 from asyncmaturity.sources import SOURCES
 
 
@@ -127,30 +130,9 @@ def measure(
             help="Also print a breakdown: " + ", ".join(s for s in SCOPES if s != "organization"),
         ),
     ] = None,
-    engine: Annotated[
-        str,
-        typer.Option(
-            "--engine",
-            help="duckdb (a store file or a Parquet export) or spark (a Parquet export; needs "
-            "the spark extra and Java 17).",
-        ),
-    ] = "duckdb",
-    spark_master: Annotated[
-        str | None,
-        typer.Option(
-            "--spark-master",
-            help="Spark master URL (local[2], spark://host:7077, yarn); default: spark-submit's, "
-            "else $ASYNCMATURITY_SPARK_MASTER, else local[*].",
-        ),
-    ] = None,
-    secret_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--secret-file",
-            help="A Parquet export's store secret (export --secret-file), for a charter that "
-            "names people.",
-        ),
-    ] = None,
+    engine: EngineOpt = "duckdb",
+    spark_master: SparkMasterOpt = None,
+    secret_file: SecretFileOpt = None,
 ) -> None:
     """Compute every registered metric; print a table and optionally write JSON.
 
@@ -158,7 +140,7 @@ def measure(
     `simulate --parquet`); --engine spark runs the same metric definitions on Apache Spark.
     """
     from asyncmaturity.metrics.measure import measure as run_measure
-    from asyncmaturity.store.evidence import ENGINES
+    from asyncmaturity.report.terminal import measurement_tables
 
     if by is not None and (by not in SCOPES or by == "organization"):
         raise typer.BadParameter(
@@ -166,12 +148,8 @@ def measure(
             + ", ".join(s for s in SCOPES if s != "organization"),
             param_hint="--by",
         )
-    if engine not in ENGINES:
-        raise typer.BadParameter(
-            f"{engine!r}: use one of {', '.join(ENGINES)}", param_hint="--engine"
-        )
     result = run_measure(
-        store=store if "://" in store else Path(store),
+        store=evidence_location(store, engine),
         charter=load_charter(charter),
         since=parse_when(since, "--since"),
         until=parse_when(until, "--until"),
@@ -183,27 +161,8 @@ def measure(
     if json_out is not None and str(json_out) == "-":
         typer.echo(document)
         return
-    table = Table(
-        "metric", "value", title=f"{store} ({result.first or '-'} to {result.last or '-'})"
-    )
-    for metric_id, value in result.metrics.items():
-        table.add_row(metric_id, format_value(value, METRICS[metric_id].unit))
-    out.print(table)
-    if by is not None:
-        groups = result.scopes[by]
-        breakdown = Table("metric", *groups, title=f"By {by.replace('_', ' ')}")
-        for metric_id, metric in METRICS.items():
-            breakdown.add_row(
-                metric_id,
-                *(format_value(values[metric_id], metric.unit) for values in groups.values()),
-            )
-        out.print(breakdown)
-        out.print(
-            f"{result.suppressed[by]} group(s) with fewer than {result.charter.min_group_size} "
-            "active people not shown."
-        )
-    for note in result.notes:
-        out.print(f"Note: {note}", style="yellow")
+    for shown in measurement_tables(result, by=by):
+        out.print(shown)
     if json_out is not None:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(document + "\n", encoding="utf-8")
@@ -239,21 +198,28 @@ def export(
 
 @domain_errors
 def report(
-    store: StoreOpt,
+    store: EvidenceOpt,
     html: Annotated[Path, typer.Option("--html", help="Write the single-file HTML report here.")],
     charter: CharterOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
     title: Annotated[str, typer.Option("--title")] = "Asynchronous communication report",
+    engine: EngineOpt = "duckdb",
+    spark_master: SparkMasterOpt = None,
+    secret_file: SecretFileOpt = None,
 ) -> None:
     """Write a self-contained HTML report (inline CSS and SVG; opens offline)."""
-    from asyncmaturity.report import build_report_data, render_html
+    from asyncmaturity.pipeline import run_report
+    from asyncmaturity.report import render_html
 
-    data = build_report_data(
-        store=store,
+    data = run_report(
+        store=evidence_location(store, engine),
         charter=load_charter(charter),
         since=parse_when(since, "--since"),
         until=parse_when(until, "--until"),
+        engine=engine,
+        spark_master=spark_master,
+        secret=read_secret(secret_file),
         title=title,
     )
     html.parent.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import ibis.expr.types as ir
 
-from asyncmaturity.metrics import Metric, Sample, share_metric
+from asyncmaturity.metrics.registry import Metric, Sample, share_metric
 
 _REQUEST = (
     "A request is a human thread root whose text asks someone for something: a question, a "
@@ -34,10 +34,9 @@ def _share(
     where: Callable[[ir.Table], ir.BooleanValue] | None = None,
     differs_from: str = "",
 ) -> Metric:
-    """A share over the requests, messages or meetings frame, by the day of its rows."""
-    day = "start_at" if frame == "meetings" else "sent_at"
+    """A share over the requests, messages or meetings frame."""
     return share_metric(
-        metric_id, label, frame, definition, value, where, day=day, differs_from=differs_from
+        metric_id, label, frame, definition, value, where, differs_from=differs_from
     )
 
 

@@ -12,6 +12,7 @@ and set of days.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,8 +21,8 @@ import ibis.expr.types as ir
 import numpy as np
 import numpy.typing as npt
 
-from asyncmaturity.metrics import Metric, Sample
-from asyncmaturity.metrics.frames import Frames
+from asyncmaturity.metrics.frameset import FRAMES, Frames
+from asyncmaturity.metrics.registry import Metric, Sample
 
 REPLICATES = 200
 # Histogram resolution for quantiles: buckets of log1p(value) * 40, about 2.5% wide.
@@ -53,9 +54,9 @@ def day_weights(days: list[date], *, replicates: int = REPLICATES, seed: int = 0
     return DayWeights(days=ordered, weights=matrix)
 
 
-def _day_statistics(table: ir.Table, sample: Sample) -> ir.Table:
+def _day_statistics(table: ir.Table, sample: Sample, day_column: str) -> ir.Table:
     value = sample.value(table)
-    day = table[sample.day].date().name("day")
+    day = table[day_column].date().name("day")
     if sample.kind == "quantile":
         numeric = value.cast("float64")
         bucket = ((numeric.clip(lower=0.0) + 1.0).ln() * _BUCKETS_PER_E).floor().cast("int64")
@@ -67,24 +68,31 @@ def _day_statistics(table: ir.Table, sample: Sample) -> ir.Table:
 
 
 def metric_replicates(
-    frames: Frames, metrics: list[Metric], weights: DayWeights | None = None, *, seed: int = 0
+    frames: Frames,
+    metrics: list[Metric],
+    weights: DayWeights | None = None,
+    *,
+    seed: int = 0,
+    replicates: int = REPLICATES,
 ) -> tuple[dict[str, list[float | None]], DayWeights]:
     """Bootstrap replicates of every metric that has a `sample`, over the days in the frames.
 
     Returns the replicates by metric id (None where a replicate has no data) and the weights used.
     """
-    tables = frames.tables()
     statistics: dict[str, list[dict[str, object]]] = {}
     all_days: set[date] = set()
     for metric in metrics:
-        table = tables.get(metric.frame)
-        if metric.sample is None or table is None:
+        day_column = FRAMES[metric.frame].day
+        if metric.sample is None or day_column is None:
             continue
-        rows = _day_statistics(table, metric.sample).to_pyarrow().to_pylist()
+        table = frames.get(metric.frame)
+        if table is None:
+            continue
+        rows = _day_statistics(table, metric.sample, day_column).to_pyarrow().to_pylist()
         statistics[metric.id] = rows
         all_days.update(row["day"] for row in rows if row["day"] is not None)
     if weights is None:
-        weights = day_weights(sorted(all_days), seed=seed)
+        weights = day_weights(sorted(all_days), replicates=replicates, seed=seed)
     index = {day: i for i, day in enumerate(weights.days)}
     result: dict[str, list[float | None]] = {}
     for metric in metrics:
@@ -148,7 +156,11 @@ def _histogram_quantile(
 
 
 def interval(
-    before: list[float | None], after: list[float | None], point: float, *, level: float = 0.95
+    before: Sequence[float | None],
+    after: Sequence[float | None],
+    point: float,
+    *,
+    level: float = 0.95,
 ) -> tuple[float, float] | None:
     """A percentile interval for `after - before`, centred on the exact `point` difference.
 

@@ -9,10 +9,8 @@ store holds no rows of its kind in the period: no evidence, so its metrics are u
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection
 from datetime import date, datetime, timedelta
-from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -25,8 +23,8 @@ from asyncmaturity.metrics.business import (
     is_working_time,
     outside_hours,
 )
+from asyncmaturity.metrics.frameset import FrameContext, Frames, FrameSpec, register_frame
 from asyncmaturity.metrics.timezones import instant_seconds, offset_table, with_local_seconds
-from asyncmaturity.store.evidence import Evidence
 
 FOCUS_BLOCK_S = 2 * 3600
 AD_HOC_S = 3600
@@ -42,25 +40,7 @@ PULL_REQUEST_KINDS = ("pull_request", "merge_request")
 RESPONSE_EVENTS = ("comment", "review")
 
 
-@dataclass(frozen=True)
-class EvidenceContext:
-    """What :func:`~asyncmaturity.metrics.frames.build_frames` resolved once and these frames reuse."""
-
-    evidence: Evidence  # the store's tables on the chosen engine
-    start: datetime | None  # half-open UTC period, naive
-    end: datetime | None
-    schedule: ir.Table  # per person: s_key, person_id, tz, start_s, len_s, w0..w6
-    defaults: dict[str, Any]  # schedule of a person the store does not know
-    excluded: frozenset[str]  # person keys the charter leaves out of every metric
-    bots: frozenset[str]  # person keys the charter lists as bots
-    # The charter's protected time, on local clocks: (weekdays Monday 0, start_s, end_s) spans.
-    focus_spans: tuple[tuple[frozenset[int], int, int], ...] = ()
-    no_meeting_days: frozenset[int] = frozenset()
-    # Local dates off (holidays, out-of-office days) by the schedule's day-off profile.
-    days_off: Mapping[int, frozenset[date]] = field(default_factory=dict)
-
-
-def within_period(ts: ir.TimestampValue, ctx: EvidenceContext) -> ir.BooleanValue:
+def within_period(ts: ir.TimestampValue, ctx: FrameContext) -> ir.BooleanValue:
     condition: ir.BooleanValue = ibis.literal(True)
     if ctx.start is not None:
         condition &= ts >= ctx.start
@@ -76,7 +56,7 @@ def not_in(column: ir.StringValue, keys: Collection[str]) -> ir.BooleanValue:
     return column.isnull() | ~column.isin(sorted(keys))
 
 
-def bot_keys(ctx: EvidenceContext) -> ir.Table:
+def bot_keys(ctx: FrameContext) -> ir.Table:
     """Person keys flagged as bots by a source (e.g. a login ending in "[bot]") or the charter."""
     people = ctx.evidence.table("people")
     # Nullable like the listed keys: a store declares person_key NOT NULL, a union needs equal types.
@@ -87,14 +67,7 @@ def bot_keys(ctx: EvidenceContext) -> ir.Table:
     return flagged.distinct()
 
 
-def _with_schedule(ctx: EvidenceContext, table: ir.Table, person: str) -> ir.Table:
-    joined = table.left_join(ctx.schedule, table[person] == ctx.schedule.s_key)
-    return joined.mutate(
-        **{name: joined[name].coalesce(ibis.literal(v)) for name, v in ctx.defaults.items()}
-    ).drop("s_key")
-
-
-def _period_days(ctx: EvidenceContext, first: datetime, last: datetime) -> list[date]:
+def _period_days(ctx: FrameContext, first: datetime, last: datetime) -> list[date]:
     """Whole UTC days of the period: [since, until) when given, else the first to the last start."""
     low = (ctx.start or first).date()
     if ctx.end is None:
@@ -106,7 +79,7 @@ def _period_days(ctx: EvidenceContext, first: datetime, last: datetime) -> list[
 
 
 def build_meeting_frames(
-    ctx: EvidenceContext,
+    ctx: FrameContext,
 ) -> tuple[ir.Table | None, ir.Table | None, ir.Table | None]:
     """The ``meetings``, ``attendee_days`` and ``attended`` frames; None without meetings."""
     raw = ctx.evidence.table("meetings")
@@ -145,7 +118,7 @@ def build_meeting_frames(
     period = _period_days(ctx, first, last)
     # The attendee-day grid may reach beyond the meetings' own days: the lookup covers both.
     days_off = DaysOff.over(ctx.days_off, min([low, *period[:1]]), max([high, *period[-1:]]))
-    organized = _with_schedule(ctx, counted, "organizer_key")
+    organized = ctx.with_schedule(counted, "organizer_key")
     organized = with_local_seconds(
         organized, ts="start_at", zone="tz", offsets=offsets, out="organizer_local_s"
     )
@@ -220,7 +193,7 @@ def build_meeting_frames(
     attendee_days, attended = _attendee_days(ctx, meetings, attendance, offsets, days_off, period)
     # Each attendee's own clock and working hours decide whether the meeting is outside them
     # (neither, null, on the attendee's day off).
-    local = _with_schedule(ctx, attended, "person_key")
+    local = ctx.with_schedule(attended, "person_key")
     local = with_local_seconds(local, ts="start_at", zone="tz", offsets=offsets, out="local_s")
     local, attendee_off = days_off.mark(local, "local_s")
     attended_frame = local.select(
@@ -271,7 +244,7 @@ def _by_person_within(rows: ir.Table, events: ir.Table, *, high_inclusive: bool 
 
 
 def _with_meeting_conduct(
-    ctx: EvidenceContext, meetings: ir.Table, organized: ir.Table, attendance: ir.Table
+    ctx: FrameContext, meetings: ir.Table, organized: ir.Table, attendance: ir.Table
 ) -> ir.Table:
     """`meetings` with the two meeting-side friction indicators (null where they do not apply).
 
@@ -348,7 +321,7 @@ def _with_meeting_conduct(
     return meetings.left_join(flags, meetings.meeting_key == flags.c_key).drop("c_key")
 
 
-def _weekday_in(local_s: ir.FloatingValue, ctx: EvidenceContext) -> ir.BooleanValue:
+def _weekday_in(local_s: ir.FloatingValue, ctx: FrameContext) -> ir.BooleanValue:
     weekday, _ = hour_of_week(local_s)
     return weekday.isin(sorted(ctx.no_meeting_days))
 
@@ -368,7 +341,7 @@ def _overlaps_spans(
 
 
 def _attendee_days(
-    ctx: EvidenceContext,
+    ctx: FrameContext,
     meetings: ir.Table,
     attendance: ir.Table,
     offsets: ir.Table,
@@ -416,7 +389,7 @@ def _attendee_days(
 
     days = ibis.memtable(pa.table({"day": pa.array(period, pa.date32())}))
     active = attended.select(a_person=attended.person_key).distinct()
-    grid = _with_schedule(ctx, active.cross_join(days), "a_person")
+    grid = ctx.with_schedule(active.cross_join(days), "a_person")
     day_at = grid.day.cast("timestamp")
     day_index = (day_at.epoch_seconds() / DAY_S).round().cast("int64")
     grid = grid.mutate(
@@ -458,10 +431,10 @@ def _attendee_days(
 
 
 def _focus_inside_windows(
-    ctx: EvidenceContext, attended: ir.Table, grid: ir.Table, offsets: ir.Table
+    ctx: FrameContext, attended: ir.Table, grid: ir.Table, offsets: ir.Table
 ) -> ir.Table:
     """Per person and local day: seconds in free blocks of 2 h or more before the last meeting."""
-    local = _with_schedule(ctx, attended, "person_key")
+    local = ctx.with_schedule(attended, "person_key")
     local = with_local_seconds(local, ts="start_at", zone="tz", offsets=offsets, out="local_start")
     local = with_local_seconds(local, ts="end_at", zone="tz", offsets=offsets, out="local_end")
     # Working hours end by local midnight and Viva's set has no meeting of 8 h or more, so a
@@ -502,7 +475,7 @@ def _focus_inside_windows(
     )
 
 
-def build_work_frame(ctx: EvidenceContext) -> ir.Table | None:
+def build_work_frame(ctx: FrameContext) -> ir.Table | None:
     """The ``work_items`` frame, None without work items created in the period."""
     raw = ctx.evidence.table("work_items")
     items = raw.filter(within_period(raw.created_at, ctx), not_in(raw.author_key, ctx.excluded))
@@ -561,3 +534,34 @@ def build_work_frame(ctx: EvidenceContext) -> ir.Table | None:
         ),
     )
     return ctx.evidence.materialize("_am_work_items", frame)
+
+
+def _meeting_frames(frames: Frames) -> tuple[ir.Table | None, ir.Table | None, ir.Table | None]:
+    return frames.shared(build_meeting_frames)
+
+
+register_frame(
+    FrameSpec("meetings", "meetings", "start_at", lambda frames: _meeting_frames(frames)[0])
+)
+register_frame(
+    FrameSpec(
+        "attendee_days",
+        "meetings",
+        "day_at",
+        lambda frames: _meeting_frames(frames)[1],
+        # The people of the meetings family: those who attended a meeting that month.
+        people=lambda t: t.person_key.nunique(where=t.active_in_month),
+    )
+)
+register_frame(
+    FrameSpec("attended", "meetings", "start_at", lambda frames: _meeting_frames(frames)[2])
+)
+register_frame(
+    FrameSpec(
+        "work_items",
+        "work",
+        "created_at",
+        lambda frames: build_work_frame(frames.context),
+        people=lambda t: t.author_key.nunique(where=~t.author_is_bot),
+    )
+)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ibis
 
-from asyncmaturity.metrics import SCHEDULE_PARAMETERS, WORKING_HOURS_TEXT, Metric, Sample
+from asyncmaturity.metrics.registry import SCHEDULE_PARAMETERS, WORKING_HOURS_TEXT, Metric, Sample
 
 _COUNTED = (
     "A meeting instance counts when it starts in the period (--since/--until on its start), is "
@@ -70,7 +70,7 @@ def _meeting_type(value: str, ident: str, label: str, rule: str) -> Metric:
         f"Share, {_SHARED}, of {value} meetings: {rule} (Viva Insights' meeting types; "
         f"attendees as the source counts them, else the invitations). {_COUNTED}",
         lambda t: (t.meeting_type == value).cast("float64").mean(),
-        sample=Sample("mean", lambda t: t.meeting_type == value, day="start_at"),
+        sample=Sample("mean", lambda t: t.meeting_type == value),
     )
 
 
@@ -82,7 +82,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         "meetings",
         f"Count of meeting instances. {_COUNTED} Private instances count.",
         lambda t: t.count(),
-        sample=Sample("sum", lambda t: ibis.literal(1), day="start_at"),
+        sample=Sample("sum", lambda t: ibis.literal(1)),
         differs_from=_KEPT_FOR_CONTRACT,
         contract=True,
     ),
@@ -94,7 +94,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         f"Total scheduled duration of the counted meeting instances, in hours (overlaps count "
         f"twice: this is the calendar's volume). {_COUNTED} Private instances count.",
         lambda t: t.duration_s.sum().coalesce(0) / 3600,
-        sample=Sample("sum", lambda t: t.duration_s / 3600, day="start_at"),
+        sample=Sample("sum", lambda t: t.duration_s / 3600),
         differs_from=_KEPT_FOR_CONTRACT,
         contract=True,
     ),
@@ -107,7 +107,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         f"meetings merged (10:00-11:00 and 10:30-11:30 is 1.5 h). {_VIVA_SET}",
         # Every active attendee has a row for every day, so the mean over rows is per person-day.
         lambda t: t.meeting_s.mean() * 7 / 3600,
-        sample=Sample("mean", lambda t: t.meeting_s * 7 / 3600, day="day_at"),
+        sample=Sample("mean", lambda t: t.meeting_s * 7 / 3600),
         differs_from=_VIVA_DEPARTURE,
         contract=True,
     ),
@@ -123,7 +123,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         f"(Viva Insights' set), active attendees and weeks are those of "
         f"meetings.hours_per_person_week.",
         lambda t: t.focus_s.mean() * 7 / 3600,
-        sample=Sample("mean", lambda t: t.focus_s * 7 / 3600, day="day_at"),
+        sample=Sample("mean", lambda t: t.focus_s * 7 / 3600),
         parameters=_SCHEDULE,
         differs_from=f"Viva Insights' default working hours are 08:00-17:00; ours are the "
         f"charter's. {_VIVA_DEPARTURE}",
@@ -137,7 +137,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         f"Share, {_SHARED}, whose invitation carries an agenda (instances where the source does "
         f"not say are left out). {_COUNTED}",
         lambda t: t.has_agenda.cast("float64").mean(),
-        sample=Sample("mean", lambda t: t.has_agenda, day="start_at"),
+        sample=Sample("mean", lambda t: t.has_agenda),
     ),
     Metric(
         "meetings.ad_hoc_share",
@@ -148,7 +148,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         f"(start - booked_at < 3600 s; booked after the start counts; instances with no booking "
         f"time are left out). {_COUNTED}",
         lambda t: t.ad_hoc.cast("float64").mean(),
-        sample=Sample("mean", lambda t: t.ad_hoc, day="start_at"),
+        sample=Sample("mean", lambda t: t.ad_hoc),
     ),
     Metric(
         "meetings.recurring_share",
@@ -158,7 +158,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         f"Share, {_SHARED}, that belong to a recurring series (instances where the source does "
         f"not say are left out). {_COUNTED}",
         lambda t: t.in_series.cast("float64").mean(),
-        sample=Sample("mean", lambda t: t.in_series, day="start_at"),
+        sample=Sample("mean", lambda t: t.in_series),
     ),
     Metric(
         "meetings.outside_hours_share",
@@ -170,7 +170,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         f"organizer is unknown); instances starting on a day off of the organizer (on their "
         f"clock) are neither and left out. {_HOURS} {_COUNTED}",
         lambda t: t.outside_hours.cast("float64").mean(),
-        sample=Sample("mean", lambda t: t.outside_hours, day="start_at"),
+        sample=Sample("mean", lambda t: t.outside_hours),
         parameters=_SCHEDULE,
         differs_from="Viva Insights counts the after-hours part of each attendee's meeting "
         "hours; this classifies whole instances by their start, in the organizer's hours (as "
@@ -186,7 +186,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         f"proxy of how far ahead the agenda was available: calendars record when an event was "
         f"booked, not when its agenda was written. {_COUNTED}",
         lambda t: t.agenda_lead_s.median(),
-        sample=Sample("quantile", lambda t: t.agenda_lead_s, q=0.5, day="start_at"),
+        sample=Sample("quantile", lambda t: t.agenda_lead_s, q=0.5),
     ),
     *(_meeting_type(*kind) for kind in _MEETING_TYPES),
     Metric(
@@ -198,7 +198,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         f"outside that attendee's own working hours, on their own clock; pairs on a day off of "
         f"the attendee are neither and left out. {_VIVA_SET} {_HOURS}",
         lambda t: t.outside_hours.cast("float64").mean(),
-        sample=Sample("mean", lambda t: t.outside_hours, day="start_at"),
+        sample=Sample("mean", lambda t: t.outside_hours),
         parameters=_SCHEDULE,
     ),
     Metric(
@@ -209,7 +209,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         f"Share, {_SHARED}, that start on one of the charter's no_meeting_days (the organizer's "
         f"local weekday). Unknown when the charter names no such day. {_COUNTED}",
         lambda t: t.on_no_meeting_day.cast("float64").mean(),
-        sample=Sample("mean", lambda t: t.on_no_meeting_day, day="start_at"),
+        sample=Sample("mean", lambda t: t.on_no_meeting_day),
         parameters=("no_meeting_days", "timezone", "people"),
     ),
     Metric(
@@ -220,7 +220,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         f"Share, {_SHARED}, that overlap one of the charter's focus_blocks on the organizer's "
         f"clock (on the day they start). Unknown when the charter has no focus blocks. {_COUNTED}",
         lambda t: t.in_focus_block.cast("float64").mean(),
-        sample=Sample("mean", lambda t: t.in_focus_block, day="start_at"),
+        sample=Sample("mean", lambda t: t.in_focus_block),
         parameters=("focus_blocks", "timezone", "people"),
     ),
     Metric(
@@ -231,7 +231,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         f"Count of issues and pull/merge requests created in the period, bot-authored ones "
         f"included. {_ITEMS}",
         lambda t: t.is_item.cast("int64").sum().coalesce(0),
-        sample=Sample("sum", lambda t: t.is_item.cast("int64"), day="created_at"),
+        sample=Sample("sum", lambda t: t.is_item.cast("int64")),
         contract=True,
     ),
     Metric(
@@ -244,7 +244,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         f"comment or review by someone other than the author, bots left out; wall clock; "
         f"linear-interpolated (quantile_cont). {_ITEMS} {_BOTS}",
         lambda t: t.first_response_s.median(),
-        sample=Sample("quantile", lambda t: t.first_response_s, q=0.5, day="created_at"),
+        sample=Sample("quantile", lambda t: t.first_response_s, q=0.5),
         parameters=("bots", "exclude"),
         differs_from="github/issue-metrics starts a pull request's clock when it is ready for "
         "review and GrimoireLab's time to first attention also counts reactions; this starts "
@@ -262,7 +262,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         f"both; linear-interpolated (quantile_cont). Items still open are left out, so a period "
         f"with many open items reads faster than it is. {_ITEMS}",
         lambda t: t.close_s.median(),
-        sample=Sample("quantile", lambda t: t.close_s, q=0.5, day="created_at"),
+        sample=Sample("quantile", lambda t: t.close_s, q=0.5),
         contract=True,
     ),
     Metric(
@@ -273,7 +273,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         f"Share of issues and pull/merge requests with at least one assignee (items whose "
         f"source does not say are left out). {_ITEMS}",
         lambda t: t.has_owner.cast("float64").mean(),
-        sample=Sample("mean", lambda t: t.has_owner, day="created_at"),
+        sample=Sample("mean", lambda t: t.has_owner),
     ),
     Metric(
         "work.pr_linked_share",
@@ -283,7 +283,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         f"Share of pull/merge requests whose list of links to other items is not empty (pull "
         f"requests whose source gives no list are left out). {_ITEMS}",
         lambda t: t.linked.cast("float64").mean(),
-        sample=Sample("mean", lambda t: t.linked, day="created_at"),
+        sample=Sample("mean", lambda t: t.linked),
     ),
     Metric(
         "work.decision_records",
@@ -293,7 +293,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         "Count of work items of kind decision (decision records) created in the period; those "
         "authored by people the charter excludes are left out.",
         lambda t: t.is_decision.cast("int64").sum().coalesce(0),
-        sample=Sample("sum", lambda t: t.is_decision.cast("int64"), day="created_at"),
+        sample=Sample("sum", lambda t: t.is_decision.cast("int64")),
     ),
     Metric(
         "work.decision_cycle.median_s",
@@ -305,6 +305,6 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         "linear-interpolated (quantile_cont). Decision records without a close (ADR files) are "
         "left out.",
         lambda t: t.decision_cycle_s.median(),
-        sample=Sample("quantile", lambda t: t.decision_cycle_s, q=0.5, day="created_at"),
+        sample=Sample("quantile", lambda t: t.decision_cycle_s, q=0.5),
     ),
 )

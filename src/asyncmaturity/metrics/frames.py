@@ -1,10 +1,14 @@
-"""The evidence every chat metric is computed from, as Ibis tables (never Python loops over rows).
+"""The chat frames, and the context every frame of a run is built from (never Python loops
+over rows).
 
-:func:`build_frames` applies the charter (exclusions, bots, time zones, working hours, urgent
-channels) and the period once, and returns two frames: human messages with their author's local
-time, and thread roots with their first reply by another human. Group columns (conversation kind,
-channel, month) ride along so every metric can be computed per scope. The meeting and work
-frames come from :mod:`asyncmaturity.metrics.evidence_frames` under the same charter and period.
+:func:`build_frames` resolves the charter (exclusions, bots, time zones, working hours, days off)
+and the period once over the evidence, into the :class:`~asyncmaturity.metrics.frameset.Frames`
+of the run. This module registers the two chat frames: ``human`` (human messages with their
+author's local time) and ``roots`` (thread roots with their first reply by another human). Group
+columns (conversation kind, channel, month, source) ride along so every metric can be computed per
+scope. The meeting and work frames (:mod:`asyncmaturity.metrics.evidence_frames`), the requests
+frame (:mod:`asyncmaturity.metrics.request_frames`) and the ledger frame
+(:mod:`asyncmaturity.metrics.ledger_metrics`) are registered by their own modules.
 """
 
 from __future__ import annotations
@@ -24,20 +28,10 @@ from asyncmaturity.metrics.business import (
     business_seconds,
     outside_hours,
 )
-from asyncmaturity.metrics.evidence_frames import (
-    EvidenceContext,
-    build_meeting_frames,
-    build_work_frame,
-)
-from asyncmaturity.metrics.request_frames import build_request_frame
+from asyncmaturity.metrics.frameset import FrameContext, Frames, FrameSpec, register_frame
 from asyncmaturity.metrics.timezones import instant_seconds, offset_table, with_local_seconds
-from asyncmaturity.store.database import (
-    AWAIT_SIGNAL_COLUMNS,
-    EvidenceStore,
-    identity_hash,
-    normalize_identity,
-)
-from asyncmaturity.store.evidence import Evidence, as_evidence
+from asyncmaturity.store.database import AWAIT_SIGNAL_COLUMNS, identity_hash, normalize_identity
+from asyncmaturity.store.evidence import Evidence
 
 SCOPES = {
     "organization": [],
@@ -47,42 +41,6 @@ SCOPES = {
     "source": ["source"],
 }
 CHANNEL_KINDS = ("public channel", "private channel", "urgent channel")
-
-
-@dataclass
-class Frames:
-    """Inputs of the metrics, already filtered by period and charter."""
-
-    human: ir.Table  # one row per human message
-    roots: ir.Table  # one row per thread root, first-reply columns null when unanswered
-    charter: Charter
-    first: datetime | None
-    last: datetime | None
-    unmatched_charter_ids: list[str]
-    # Calendar and work-tracking frames (see evidence_frames); None where the store has no such
-    # evidence in the period, so that their metrics are unknown rather than 0.
-    meetings: ir.Table | None = None
-    attendee_days: ir.Table | None = None
-    work_items: ir.Table | None = None
-    attended: ir.Table | None = None  # one row per attended (person, instance) of Viva's set
-    # Thread roots and tracker comments with AWAIT signals (see request_frames).
-    requests: ir.Table | None = None
-    # Where the frames came from, for frames built later from the same tables (the ledger's).
-    evidence: Evidence | None = None
-    charter_keys: frozenset[str] = frozenset()  # person keys the charter excludes or calls bots
-
-    def tables(self) -> dict[str, ir.Table]:
-        """Every frame that has evidence, by the name metrics give in ``Metric.frame``."""
-        named = {
-            "human": self.human,
-            "roots": self.roots,
-            "meetings": self.meetings,
-            "attendee_days": self.attendee_days,
-            "work_items": self.work_items,
-            "attended": self.attended,
-            "requests": self.requests,
-        }
-        return {name: table for name, table in named.items() if table is not None}
 
 
 def _keys_for(evidence: Evidence, ids: list[str], what: str) -> tuple[dict[str, str], list[str]]:
@@ -189,36 +147,86 @@ def _naive_utc(moment: datetime) -> datetime:
 
 
 def build_frames(
-    store: EvidenceStore | Evidence,
+    evidence: Evidence,
     charter: Charter,
     *,
     since: date | datetime | None = None,
     until: date | datetime | None = None,
 ) -> Frames:
-    """Build the metric inputs over `store` for the half-open period [since, until).
+    """Resolve the charter and the period over `evidence` once; the frames build on demand.
 
     Parameters:
-        store: an open store file, or evidence on any engine (:mod:`asyncmaturity.store.evidence`).
+        evidence: the evidence tables on any engine (:mod:`asyncmaturity.store.evidence`).
         charter: the working norms the frames apply.
         since, until: UTC bounds on evidence time; a date `until` includes that whole day.
     """
-    evidence = as_evidence(store)
     start, end = period_bounds(since, until)
-    messages = evidence.table("messages")
     excluded, unmatched_excluded = _keys_for(evidence, charter.exclude, "exclude")
     bots, unmatched_bots = _keys_for(evidence, charter.bots, "bots")
+    in_scope = _messages_in_scope(
+        evidence, start, end, frozenset({*excluded.values(), *bots.values()})
+    )
+    bounds = in_scope.aggregate(first=in_scope.sent_at.min(), last=in_scope.sent_at.max())
+    bounds_row = bounds.to_pyarrow().to_pylist()[0]
+    schedules = _schedules(evidence, charter)
+    context = FrameContext(
+        evidence=evidence,
+        charter=charter,
+        start=start,
+        end=end,
+        first=bounds_row["first"],
+        last=bounds_row["last"],
+        schedule=ibis.memtable(schedules.table).rename(s_key="person_key"),
+        defaults=schedules.defaults,
+        zones=frozenset({charter.timezone, "UTC", *schedules.table.column("tz").to_pylist()}),
+        excluded=frozenset(excluded.values()),
+        bots=frozenset(bots.values()),
+        focus_spans=charter.focus_spans(),
+        no_meeting_days=frozenset(WEEKDAYS.index(d) for d in charter.no_meeting_days),
+        days_off=schedules.days_off,
+        unmatched_charter_ids=tuple(
+            sorted({*unmatched_excluded, *unmatched_bots, *schedules.unmatched})
+        ),
+    )
+    return Frames(context)
+
+
+def _messages_in_scope(
+    evidence: Evidence, start: datetime | None, end: datetime | None, left_out: frozenset[str]
+) -> ir.Table:
+    """Human messages of the period, without those of people the charter excludes or calls bots."""
+    messages = evidence.table("messages")
     condition = messages.kind == "human"
     if start is not None:
         condition &= messages.sent_at >= start
     if end is not None:
         condition &= messages.sent_at < end
-    if excluded or bots:
-        condition &= ~messages.author_key.isin(list({*excluded.values(), *bots.values()}))
+    if left_out:
+        condition &= ~messages.author_key.isin(sorted(left_out))
     # Excluded people's messages vanish entirely (not even as replies) by the same filter.
-    in_scope = messages.filter(condition)
-    bounds = in_scope.aggregate(first=in_scope.sent_at.min(), last=in_scope.sent_at.max())
-    bounds_row = bounds.to_pyarrow().to_pylist()[0]
-    first, last = bounds_row["first"], bounds_row["last"]
+    return messages.filter(condition)
+
+
+def _chat_offsets(context: FrameContext) -> ir.Table:
+    """Zone offsets for every day of the chat period (two days either side)."""
+    low = (context.first or datetime(2000, 1, 1)).date() - timedelta(days=2)
+    high = (context.last or datetime(2000, 1, 1)).date() + timedelta(days=2)
+    return ibis.memtable(offset_table(context.zones, low, high))
+
+
+def _chat_days_off(context: FrameContext) -> DaysOff:
+    low = (context.first or datetime(2000, 1, 1)).date() - timedelta(days=2)
+    high = (context.last or datetime(2000, 1, 1)).date() + timedelta(days=2)
+    return DaysOff.over(context.days_off, low, high)
+
+
+def build_human(frames: Frames) -> ir.Table:
+    """The ``human`` frame: one row per human message of the period, with its author's local
+    time, whether it was sent after hours, and the scope columns."""
+    context = frames.context
+    charter = context.charter
+    evidence = context.evidence
+    in_scope = _messages_in_scope(evidence, context.start, context.end, context.charter_keys)
     human = in_scope.select(
         "message_key",
         "thread_root_key",
@@ -257,27 +265,12 @@ def build_frames(
     ).distinct(on="c_key", keep="first")
     human = human.join(conv, human.conversation_key == conv.c_key).drop("c_key", "conversation_key")
 
-    schedules = _schedules(evidence, charter)
-    schedule = ibis.memtable(schedules.table).rename(s_key="person_key")
-    defaults = schedules.defaults
-
-    def with_schedule(table: ir.Table, person: str) -> ir.Table:
-        joined = table.left_join(schedule, table[person] == schedule.s_key)
-        return joined.mutate(
-            **{name: joined[name].coalesce(ibis.literal(v)) for name, v in defaults.items()}
-        ).drop("s_key")
-
-    human = with_schedule(human, "author_key").rename(author_id="person_id")
+    human = context.with_schedule(human, "author_key").rename(author_id="person_id")
     human = human.mutate(
         sent_s=instant_seconds(human.sent_at), month=human.sent_at.strftime("%Y-%m")
     )
-
-    zones = {charter.timezone, "UTC", *schedules.table.column("tz").to_pylist()}
-    low = (first or datetime(2000, 1, 1)).date() - timedelta(days=2)
-    high = (last or datetime(2000, 1, 1)).date() + timedelta(days=2)
-    offsets = ibis.memtable(offset_table(zones, low, high))
-    days_off = DaysOff.over(schedules.days_off, low, high)
-
+    offsets = frames.shared(_chat_offsets)
+    days_off = frames.shared(_chat_days_off)
     human = with_local_seconds(human, ts="sent_at", zone="tz", offsets=offsets, out="zone_s")
     # An e-mail's local time is the offset in its own Date header, not its author's zone.
     human = human.mutate(
@@ -291,10 +284,17 @@ def build_frames(
     human = human.mutate(after_hours=outside_hours(human, human.local_s, days_off=off)).drop(
         *DaysOff.columns(off)
     )
-    # Every scope of every metric reads these frames: compute them once, not once per query.
+    # Every scope of every metric reads this frame: compute it once, not once per query.
     # Schedules stay out (they are per person, not per message) and rejoin the first replies.
-    human = evidence.materialize("_am_human", human.drop(*defaults))
+    return evidence.materialize("_am_human", human.drop(*context.defaults))
 
+
+def build_roots(frames: Frames) -> ir.Table:
+    """The ``roots`` frame: one row per thread root of the ``human`` frame, with its first reply
+    by another human (wall-clock and working-time latency), its response window and how the
+    thread went."""
+    context = frames.context
+    human = frames.human
     roots = human.filter(~human.is_reply).select(
         "message_key",
         "author_key",
@@ -332,10 +332,12 @@ def build_frames(
     pairs = pairs.mutate(
         rank=ibis.row_number().over(group_by=pairs.f_key, order_by=[pairs.r_sent_s, pairs.r_key])
     )
-    first_replies = with_schedule(pairs.filter(pairs.rank == 0), "r_author").drop("person_id")
+    first_replies = context.with_schedule(pairs.filter(pairs.rank == 0), "r_author").drop(
+        "person_id"
+    )
     # The root's instant on the responder's clock: business time is the responder's.
     first_replies = with_local_seconds(
-        first_replies, ts="f_at", zone="tz", offsets=offsets, out="f_zone_s"
+        first_replies, ts="f_at", zone="tz", offsets=frames.shared(_chat_offsets), out="f_zone_s"
     )
     first_replies = first_replies.mutate(
         f_local_s=ibis.cases(
@@ -347,6 +349,7 @@ def build_frames(
         )
     )
     # The responder's days off count no working time between the two instants.
+    days_off = frames.shared(_chat_days_off)
     first_replies, r_off = days_off.mark(first_replies, "r_local_s", "r_d_")
     first_replies, f_off = days_off.mark(first_replies, "f_local_s", "f_d_")
     first_replies = first_replies.select(
@@ -356,7 +359,7 @@ def build_frames(
         - business_seconds(first_replies, first_replies.f_local_s, days_off=f_off),
     )
     roots = roots.left_join(first_replies, roots.message_key == first_replies.fr_key).drop("fr_key")
-    window_s = _window_seconds(roots.conversation_kind, charter)
+    window_s = _window_seconds(roots.conversation_kind, context.charter)
     roots = roots.mutate(
         answered=roots.latency_s.notnull(),
         within_window=ibis.cases(
@@ -365,36 +368,7 @@ def build_frames(
         ),
     )
     roots = with_thread_conduct(roots, human)
-    roots = evidence.materialize("_am_roots", roots)
-    context = EvidenceContext(
-        evidence=evidence,
-        start=start,
-        end=end,
-        schedule=schedule,
-        defaults=defaults,
-        excluded=frozenset(excluded.values()),
-        bots=frozenset(bots.values()),
-        focus_spans=charter.focus_spans(),
-        no_meeting_days=frozenset(WEEKDAYS.index(d) for d in charter.no_meeting_days),
-        days_off=schedules.days_off,
-    )
-    meetings, attendee_days, attended = build_meeting_frames(context)
-    requests = build_request_frame(context, roots)
-    return Frames(
-        human=human,
-        roots=roots,
-        charter=charter,
-        first=first,
-        last=last,
-        unmatched_charter_ids=sorted({*unmatched_excluded, *unmatched_bots, *schedules.unmatched}),
-        meetings=meetings,
-        attendee_days=attendee_days,
-        work_items=build_work_frame(context),
-        attended=attended,
-        requests=requests,
-        evidence=evidence,
-        charter_keys=frozenset({*excluded.values(), *bots.values()}),
-    )
+    return context.evidence.materialize("_am_roots", roots)
 
 
 PING_PONG_SWITCHES = 3
@@ -458,3 +432,9 @@ def _window_seconds(kind: ir.StringValue, charter: Charter) -> ir.FloatingValue:
     cases = [(kind == k, ibis.literal(h * 3600.0)) for k, h in windows.items() if k != "default"]
     default = ibis.literal(windows["default"] * 3600.0)
     return ibis.cases(*cases, else_=default) if cases else default
+
+
+register_frame(
+    FrameSpec("human", "chat", "sent_at", build_human, people=lambda t: t.author_id.nunique())
+)
+register_frame(FrameSpec("roots", "chat", "sent_at", build_roots))

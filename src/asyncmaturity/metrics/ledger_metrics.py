@@ -21,16 +21,14 @@ ledger's own requests count there too, through their 'request' events.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
 
-from asyncmaturity.metrics import Metric, share_metric
+from asyncmaturity.metrics.frameset import Frames, FrameSpec, register_frame
+from asyncmaturity.metrics.registry import Metric, share_metric
 from asyncmaturity.metrics.timezones import instant_seconds
-
-if TYPE_CHECKING:
-    from asyncmaturity.metrics.frames import Frames
 
 SOURCE = "ledger"
 FRAME = "ledger"
@@ -51,8 +49,8 @@ def build_ledger_frame(frames: Frames, *, now: datetime | None = None) -> ir.Tab
     `now` (default: the current instant) decides whether an unanswered, open request is past
     its due time.
     """
-    work = frames.work_items
-    if work is None or frames.evidence is None:
+    work = frames.get("work_items")
+    if work is None:
         return None
     evidence = frames.evidence
     raw = evidence.table("work_items")
@@ -66,8 +64,8 @@ def build_ledger_frame(frames: Frames, *, now: datetime | None = None) -> ir.Tab
     people = evidence.table("people")
     # Nullable like the listed keys: a store declares person_key NOT NULL, a union needs equal types.
     skipped = people.filter(people.is_bot).select(s_key=people.person_key.cast("string"))
-    if frames.charter_keys:
-        listed = sorted(frames.charter_keys)
+    if frames.context.charter_keys:
+        listed = sorted(frames.context.charter_keys)
         skipped = skipped.union(ibis.memtable({"s_key": listed}, schema={"s_key": "string"}))
     events = evidence.table("work_events").distinct(on="event_key", keep="first")
     events = events.filter(events.item_key.isin(items.item_key))
@@ -133,8 +131,7 @@ def _records(t: ir.Table) -> ir.BooleanValue:
 
 def _share(metric_id: str, label: str, column: str, definition: str, **extra: Any) -> Metric:
     """The share of rows where boolean `column` is true, over the rows where it is not null."""
-    # No day decomposition: bootstrap replicates read only the frames build_frames makes.
-    return share_metric(metric_id, label, FRAME, definition, lambda t: t[column], day=None, **extra)
+    return share_metric(metric_id, label, FRAME, definition, lambda t: t[column], **extra)
 
 
 _WINDOW = ("request_windows", "working_hours", "holidays", "people")
@@ -202,4 +199,17 @@ LEDGER_METRICS: tuple[Metric, ...] = (
         differs_from="`work.decision_cycle.median_s` counts every closed decision record of any "
         "source, those recorded after the fact (0 s) included.",
     ),
+)
+
+
+# No day column, so ledger metrics get no bootstrap interval (as before the frame registry,
+# when replicates read only the frames built ahead of the ledger's).
+register_frame(
+    FrameSpec(
+        FRAME,
+        "ledger",
+        None,
+        build_ledger_frame,
+        people=lambda t: t.author_key.nunique(),
+    )
 )

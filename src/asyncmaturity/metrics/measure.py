@@ -1,4 +1,9 @@
-"""Measure: the registered metrics over the store, for the organization and each scope.
+"""Measure: one pass over the evidence, from which everything downstream is computed.
+
+:func:`measure` opens the evidence once, builds the frames, and computes every registered metric
+for the organization and each scope; on request it also computes, from the same frames, what an
+assessment and a report need: bootstrap replicates, the coordination cost and the report's
+distributions. Nothing downstream reads a store again.
 
 Example::
 
@@ -10,7 +15,6 @@ Example::
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,18 +24,35 @@ import ibis.expr.types as ir
 
 from asyncmaturity import __version__
 from asyncmaturity.charter import Charter
-from asyncmaturity.metrics import METRICS, Metric
-from asyncmaturity.metrics.frames import SCOPES, Frames, build_frames
-from asyncmaturity.metrics.ledger_metrics import FRAME as LEDGER_FRAME
-from asyncmaturity.metrics.ledger_metrics import build_ledger_frame
+from asyncmaturity.metrics.bootstrap import metric_replicates
+from asyncmaturity.metrics.cost import (
+    CoordinationCost,
+    CostAssumptions,
+    coordination_cost,
+    period_weeks,
+)
+from asyncmaturity.metrics.figures import EvidenceFigures, evidence_figures
+from asyncmaturity.metrics.frames import SCOPES, build_frames, period_bounds
+from asyncmaturity.metrics.frameset import FRAMES, Frames, PeopleCounter
+from asyncmaturity.metrics.registry import METRICS, Metric
 from asyncmaturity.store.evidence import open_evidence
 
 Value = float | int | None
 
 
+@dataclass(frozen=True)
+class Replicates:
+    """Bootstrap replicates of the metrics that decompose by day (see :mod:`.bootstrap`)."""
+
+    seed: int
+    count: int
+    metrics: dict[str, list[float | None]]
+
+
 @dataclass
 class MeasureResult:
-    """Metric values for the whole store and per scope, with what was suppressed for privacy."""
+    """One measurement: metric values for the whole store and per scope, with what was
+    suppressed for privacy, and what else was asked of the same pass over the evidence."""
 
     metrics: dict[str, Value]
     scopes: dict[str, dict[str, dict[str, Value]]]
@@ -44,6 +65,9 @@ class MeasureResult:
     since: str | None = None
     until: str | None = None
     notes: list[str] = field(default_factory=list)
+    replicates: Replicates | None = None
+    cost: CoordinationCost | None = None
+    figures: EvidenceFigures | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The stable machine-readable form (the `measure --json` contract)."""
@@ -80,48 +104,11 @@ def _clean(metric: Metric, value: Any) -> Value:
     return int(number) if metric.unit == "count" else number
 
 
-# The evidence family of each frame: a scope group shows or withholds a family's metrics together.
-FAMILIES = {
-    "human": "chat",
-    "roots": "chat",
-    "meetings": "meetings",
-    "attendee_days": "meetings",
-    "attended": "meetings",
-    "work_items": "work",
-    "requests": "requests",
-    LEDGER_FRAME: "ledger",
-}
-# The frame that counts a family's people in a group, for the minimum group size.
-PEOPLE: dict[str, Callable[[ir.Table], ir.Scalar]] = {
-    "human": lambda t: t.author_id.nunique(),
-    "attendee_days": lambda t: t.person_key.nunique(where=t.active_in_month),
-    "work_items": lambda t: t.author_key.nunique(where=~t.author_is_bot),
-    "requests": lambda t: t.author_key.nunique(),
-    LEDGER_FRAME: lambda t: t.author_key.nunique(),
-}
-# Frames built here rather than in build_frames, from the frames it built (family -> builder),
-# only when a chosen metric reads them.
-EXTRA_FRAMES: dict[str, Callable[[Frames], ir.Table | None]] = {
-    LEDGER_FRAME: build_ledger_frame,
-}
-
-
-def frame_tables(frames: Frames, families: set[str]) -> dict[str, ir.Table]:
-    """Every frame with evidence, :data:`EXTRA_FRAMES` included where `families` want them."""
-    tables = frames.tables()
-    for name, build in EXTRA_FRAMES.items():
-        if FAMILIES[name] in families:
-            extra = build(frames)
-            if extra is not None:
-                tables[name] = extra
-    return tables
-
-
 def _aggregate(
     frame: ir.Table,
     metrics: list[Metric],
     by: list[str],
-    people: Callable[[ir.Table], ir.Scalar] | None,
+    people: PeopleCounter | None,
 ) -> list[dict[str, Any]]:
     if by:
         frame = frame.filter(*[frame[c].notnull() for c in by])
@@ -145,32 +132,31 @@ def compute(
     (group, family) pairs; a group with nothing left is dropped whole.
     """
     chosen = list(METRICS.values()) if metrics is None else metrics
-    wanted = {FAMILIES[m.frame] for m in chosen}
+    wanted = {FRAMES[m.frame].family for m in chosen}
     organization: dict[str, Value] = {}
     scopes: dict[str, dict[str, dict[str, Value]]] = {}
     suppressed: dict[str, int] = {}
     minimum = frames.charter.min_group_size
-    tables = frame_tables(frames, wanted)
     for scope, by in SCOPES.items():
         groups: dict[str, dict[str, Value]] = {}
         present: dict[str, set[str]] = {}
         people: dict[tuple[str, str], int] = {}
-        for frame_name, frame in tables.items():
-            if not set(by) <= set(frame.columns):
-                continue
-            family = FAMILIES[frame_name]
-            selected = [m for m in chosen if m.frame == frame_name]
-            counter = PEOPLE.get(frame_name) if by and family in wanted else None
+        for spec in FRAMES.values():
+            selected = [m for m in chosen if m.frame == spec.name]
+            counter = spec.people if by and spec.family in wanted else None
             if not selected and counter is None:
+                continue
+            frame = frames.get(spec.name)
+            if frame is None or not set(by) <= set(frame.columns):
                 continue
             for row in _aggregate(frame, selected, by, counter):
                 group = str(row[by[0]]) if by else ""
                 values = groups.setdefault(group, {})
-                present.setdefault(group, set()).add(family)
+                present.setdefault(group, set()).add(spec.family)
                 for m in selected:
                     values[m.id] = _clean(m, row[m.id])
                 if "__people" in row:
-                    people[(family, group)] = int(row["__people"] or 0)
+                    people[(spec.family, group)] = int(row["__people"] or 0)
         # Registry order, whichever frame a value came from.
         groups = {g: {m.id: v.get(m.id) for m in chosen} for g, v in groups.items()}
         if not by:
@@ -185,7 +171,7 @@ def compute(
             withheld += bool(families - shown)
             if shown:
                 kept[group] = {
-                    m.id: values[m.id] if FAMILIES[m.frame] in shown else None for m in chosen
+                    m.id: values[m.id] if FRAMES[m.frame].family in shown else None for m in chosen
                 }
         suppressed[scope] = withheld
         scopes[scope] = kept
@@ -201,28 +187,49 @@ def measure(
     engine: str = "duckdb",
     spark_master: str | None = None,
     secret: str | None = None,
+    replicates: int = 0,
+    seed: int = 0,
+    cost: CostAssumptions | None = None,
+    figures: bool = False,
 ) -> MeasureResult:
-    """Compute every registered metric over the store for the period [since, until).
+    """Compute every registered metric over the evidence for the period [since, until), in one
+    opening of the evidence, with whatever else is asked of the same frames.
 
     Parameters:
         store: an evidence store written by `ingest`, or a Parquet folder written by
-            `export --parquet` (or `simulate --parquet`).
+            `export --parquet` (or `simulate --parquet`); for Spark also a URI.
         charter: working norms; the documented defaults when omitted.
         since, until: UTC bounds on message time; a date `until` includes that whole day.
         engine: ``duckdb`` (default) or ``spark`` (a Parquet folder; the ``spark`` extra).
         spark_master: the Spark master URL; see :func:`asyncmaturity.store.evidence.open_evidence`.
         secret: a Parquet export's store secret, for a charter that names people.
+        replicates: how many bootstrap replicates of the metrics to draw (0: none).
+        seed: the bootstrap's seed.
+        cost: estimate the coordination cost under these assumptions (None: no estimate).
+        figures: also aggregate the report's distributions.
     """
     charter = charter or Charter()
     with open_evidence(store, engine=engine, spark_master=spark_master, secret=secret) as opened:
         frames = build_frames(opened, charter, since=since, until=until)
         organization, scopes, suppressed = compute(frames)
         notes = []
-        if frames.unmatched_charter_ids:
+        unmatched = frames.context.unmatched_charter_ids
+        if unmatched:
             notes.append(
-                f"{len(frames.unmatched_charter_ids)} people named in the charter are not in the "
-                "store; their entries had no effect"
+                f"{len(unmatched)} people named in the charter are not in the store; their "
+                "entries had no effect"
             )
+        drawn = None
+        if replicates:
+            by_metric, _ = metric_replicates(
+                frames, list(METRICS.values()), seed=seed, replicates=replicates
+            )
+            drawn = Replicates(seed=seed, count=replicates, metrics=by_metric)
+        estimate = None
+        if cost is not None:
+            start, end = period_bounds(since, until)
+            weeks = period_weeks(frames.first, frames.last, start, end)
+            estimate = coordination_cost(frames, organization, cost, weeks=weeks)
         return MeasureResult(
             metrics=organization,
             scopes=scopes,
@@ -235,4 +242,7 @@ def measure(
             since=since.isoformat() if since else None,
             until=until.isoformat() if until else None,
             notes=notes,
+            replicates=drawn,
+            cost=estimate,
+            figures=evidence_figures(frames) if figures else None,
         )

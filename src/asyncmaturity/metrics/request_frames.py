@@ -17,12 +17,8 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from asyncmaturity.metrics.evidence_frames import (
-    EvidenceContext,
-    bot_keys,
-    not_in,
-    within_period,
-)
+from asyncmaturity.metrics.evidence_frames import bot_keys, not_in, within_period
+from asyncmaturity.metrics.frameset import FrameContext, FrameSpec, register_frame
 from asyncmaturity.metrics.timezones import instant_seconds
 
 COLUMNS = (
@@ -47,7 +43,7 @@ COLUMNS = (
 TRACKER_KIND = "issue tracker"
 
 
-def build_request_frame(ctx: EvidenceContext, roots: ir.Table) -> ir.Table:
+def build_request_frame(ctx: FrameContext, roots: ir.Table) -> ir.Table:
     """Thread roots and tracker comments, with the columns of :data:`COLUMNS`."""
     chat = roots.select(*COLUMNS)
     comments = _tracker_comments(ctx)
@@ -57,7 +53,7 @@ def build_request_frame(ctx: EvidenceContext, roots: ir.Table) -> ir.Table:
     return ctx.evidence.materialize("_am_requests", chat.union(comments.select(*COLUMNS)))
 
 
-def _tracker_comments(ctx: EvidenceContext) -> ir.Table | None:
+def _tracker_comments(ctx: FrameContext) -> ir.Table | None:
     events = ctx.evidence.table("work_events").distinct(on="event_key", keep="first")
     if "is_request" not in events.columns:
         return None
@@ -120,3 +116,14 @@ def _tracker_comments(ctx: EvidenceContext) -> ir.Table | None:
         nudged=rows.n_key.notnull(),
         ping_pong=ibis.null("boolean"),
     )
+
+
+register_frame(
+    FrameSpec(
+        "requests",
+        "requests",
+        "sent_at",
+        lambda frames: build_request_frame(frames.context, frames.roots),
+        people=lambda t: t.author_key.nunique(),
+    )
+)

@@ -1,6 +1,6 @@
 """Report sections of an assessment: levels, roadmap, evidence, cost, survey, change and trend.
 
-Each renders from the assessment JSON document held in ``ReportData.assessment`` (and the
+Each renders from the typed assessment document held in ``ReportData.assessment`` (and the
 comparison in ``ReportData.comparison``), so a kept assessment renders the same as a fresh one.
 """
 
@@ -10,6 +10,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from asyncmaturity.assess.document import AssessmentDocument, MetricTarget, SurveyTarget
 from asyncmaturity.report import svg
 from asyncmaturity.report.format import criterion_evidence, metric_value_text
 from asyncmaturity.report.model import ReportData
@@ -17,7 +18,7 @@ from asyncmaturity.report.model import ReportData
 STATUS_CLASS = {"met": "ok", "not met": "bad", "unknown": "unknown"}
 
 
-def _doc(data: ReportData) -> dict[str, Any]:
+def _doc(data: ReportData) -> AssessmentDocument:
     assert data.assessment is not None
     return data.assessment
 
@@ -49,70 +50,65 @@ def _status(status: str) -> Markup:
 def render_levels(data: ReportData) -> str:
     """The WMI stage, the overall level and each area's level as a bar chart with confidence."""
     doc = _doc(data)
-    framework = doc["framework"]
-    top = max(level["value"] for level in framework["levels"])
+    framework = doc.framework
+    top = max(level.value for level in framework.levels)
     bars = [
         svg.Bar(
-            label=area["name"],
-            value=None if area["level"] is None else float(area["level"]),
-            value_text="unknown"
-            if area["level"] is None
-            else f"{area['level']} {area['level_name']}",
-            sublabel=f"confidence {area['confidence']}",
-            tooltip=f"{area['name']}: {area['level_name']} (coverage {area['coverage']:.0%})",
+            label=area.name,
+            value=None if area.level is None else float(area.level),
+            value_text="unknown" if area.level is None else f"{area.level} {area.level_name}",
+            sublabel=f"confidence {area.confidence}",
+            tooltip=f"{area.name}: {area.level_name} (coverage {area.coverage:.0%})",
         )
-        for area in doc["areas"]
+        for area in doc.areas
     ]
     chart = svg.bar_chart(
         bars,
         title="Level per area",
-        description=f"Levels 0 to {top} of the {framework['name']}",
+        description=f"Levels 0 to {top} of the {framework.name}",
         axis_format=lambda v: f"{v:g}",
         integer_axis=True,
         height=260,
     )
-    stage = doc.get("stage")
+    stage = doc.stage
     lead = Markup("")
     if stage:
         lead = Markup(
             '<p class="lead">WMI stage <strong>{} {}</strong>. Overall five-area level '
             "<strong>{} {}</strong> ({})</p>"
         ).format(
-            stage["level"],
-            stage["name"],
-            doc["overall"]["level"],
-            doc["overall"]["name"],
-            doc["overall"]["rule"],
+            stage.level,
+            stage.name,
+            doc.overall.level,
+            doc.overall.name,
+            doc.overall.rule,
         )
     rows = [
         [
-            area["name"],
-            f"{area['level'] if area['level'] is not None else '-'} {area['level_name']}",
-            area["confidence"],
-            f"{area['coverage']:.0%}",
+            area.name,
+            f"{area.level if area.level is not None else '-'} {area.level_name}",
+            area.confidence,
+            f"{area.coverage:.0%}",
         ]
-        for area in doc["areas"]
+        for area in doc.areas
     ]
-    coverage = doc["coverage"]
+    coverage = doc.coverage
     summary = Markup(
         '<p class="note">{} of {} criteria have evidence ({} from data, {} from the '
         "survey); the rest are unknown, never counted as passed.</p>"
-    ).format(
-        coverage["known"], coverage["criteria"], coverage["from_data"], coverage["from_survey"]
-    )
+    ).format(coverage.known, coverage.criteria, coverage.from_data, coverage.from_survey)
     table = _table(["area", "level", "confidence", "criteria with evidence"], rows)
     dimensions = Markup("")
-    stage_framework = doc.get("stage_framework") or {}
-    if stage_framework.get("dimensions"):
-        metrics = doc.get("metrics") or {}
+    stage_framework = doc.stage_framework
+    if stage_framework is not None and stage_framework.dimensions:
         dimension_rows = [
             [
-                d["name"],
+                d.name,
                 Markup("<br>").join(
-                    f"{m} = {metric_value_text(m, metrics.get(m))}" for m in d["metrics"]
+                    f"{m} = {metric_value_text(m, doc.metrics.get(m))}" for m in d.metrics
                 ),
             ]
-            for d in stage_framework["dimensions"]
+            for d in stage_framework.dimensions
         ]
         dimensions = _table(
             ["WMI assessment dimension", "evidence"],
@@ -125,39 +121,39 @@ def render_levels(data: ReportData) -> str:
 def render_roadmap(data: ReportData) -> str:
     """The ranked actions: quadrant, effort, target and projected saving."""
     doc = _doc(data)
-    if not doc["roadmap"]:
+    if not doc.roadmap:
         return Markup(
             '<p class="note note-empty">No criterion of a next level fails: nothing to '
             "add to the roadmap. Unknown criteria may still need evidence.</p>"
         )
     items = []
-    for action in doc["roadmap"]:
-        saving = action.get("saving") or {}
-        hours = saving.get("hours_per_person_week")
-        money = saving.get("money_per_person_week")
+    for action in doc.roadmap:
+        saving = action.saving
+        hours = saving.hours_per_person_week if saving else None
+        money = saving.money_per_person_week if saving else None
         projected = (
             Markup(
                 "<p><strong>Projected saving:</strong> {:.2f} h per person-week{}. {}</p>"
             ).format(
                 hours,
                 f" ({money:,.0f} per person-week)" if money is not None else "",
-                saving.get("basis", ""),
+                saving.basis if saving else "",
             )
             if hours is not None
             else Markup("")
         )
-        target = action.get("target") or {}
-        if "metric" in target:
-            target_text = f"{target['metric']} {target['op']} {target['threshold']:g}"
-        elif target:
-            target_text = f"survey {', '.join(target['survey_items'])} >= {target['min_score']:.2f}"
+        target = action.target
+        if isinstance(target, MetricTarget):
+            target_text = f"{target.metric} {target.op} {target.threshold:g}"
+        elif isinstance(target, SurveyTarget):
+            target_text = f"survey {', '.join(target.survey_items)} >= {target.min_score:.2f}"
         else:
             target_text = "-"
-        addresses = ", ".join(a["criterion_id"] for a in action["addresses"])
-        steps = Markup("").join(Markup("<li>{}</li>").format(s) for s in action["steps"])
+        addresses = ", ".join(a.criterion_id for a in action.addresses)
+        steps = Markup("").join(Markup("<li>{}</li>").format(s) for s in action.steps)
         done = (
             Markup(' <span class="tag tag-done">target already met</span>')
-            if action.get("target_met_now")
+            if action.target_met_now
             else Markup("")
         )
         items.append(
@@ -167,18 +163,18 @@ def render_roadmap(data: ReportData) -> str:
                 "<p><strong>Target that shows it worked:</strong> {} (now {}){}.</p>{}"
                 '<p class="muted">Addresses: {}. Source: {}</p></li>'
             ).format(
-                action["id"],
-                action["title"],
-                action.get("quadrant_name", action["quadrant"]),
-                action["effort"],
-                action["description"],
+                action.id,
+                action.title,
+                action.quadrant_name or action.quadrant,
+                action.effort,
+                action.description,
                 steps,
                 target_text,
-                "-" if action.get("baseline") is None else f"{action['baseline']:.3g}",
+                "-" if action.baseline is None else f"{action.baseline:.3g}",
                 done,
                 projected,
                 addresses,
-                action["source"],
+                action.source,
             )
         )
     return Markup('<ol class="roadmap">{}</ol>').format(Markup("").join(items))
@@ -188,83 +184,80 @@ def render_criteria(data: ReportData) -> str:
     """Every criterion with its measured value against its threshold, per area and level."""
     doc = _doc(data)
     parts = []
-    for area in doc["areas"]:
+    for area in doc.areas:
         rows = []
-        for level in area["levels"]:
-            for c in level["criteria"]:
+        for level in area.levels:
+            for c in level.criteria:
                 disagreement = (
-                    Markup('<br><span class="disagree">{}</span>').format(c["disagreement"])
-                    if c.get("disagreement")
+                    Markup('<br><span class="disagree">{}</span>').format(c.disagreement)
+                    if c.disagreement
                     else Markup("")
                 )
                 rows.append(
                     [
-                        f"{level['level']} {level['name']}",
-                        Markup("{}{}").format(c["text"], disagreement),
-                        _status(c["status"]),
+                        f"{level.level} {level.name}",
+                        Markup("{}{}").format(c.text, disagreement),
+                        _status(c.status),
                         criterion_evidence(c) or "-",
-                        c["rationale"],
+                        c.rationale,
                     ]
                 )
         parts.append(
             _table(
                 ["level", "criterion", "status", "evidence", "threshold rationale"],
                 rows,
-                caption=f"{area['name']}: level {area['level'] if area['level'] is not None else '-'} "
-                f"{area['level_name']}",
+                caption=f"{area.name}: level {area.level if area.level is not None else '-'} "
+                f"{area.level_name}",
             )
         )
-    stage = doc.get("stage")
+    stage = doc.stage
     if stage:
         rows = []
-        for s in stage["stages"]:
+        for s in stage.stages:
             rules = "; ".join(
-                f"{'all' if r['count'] == 'all' else r['count']} areas at >= {r['areas_at_least']}: "
-                f"{'holds' if r['holds'] else 'fails'}"
-                for r in s["requires"]
+                f"{r.count} areas at >= {r.areas_at_least}: {'holds' if r.holds else 'fails'}"
+                for r in s.requires
             )
-            criteria = "; ".join(f"{c['text']} ({c['status']})" for c in s["criteria"])
-            rows.append(
-                [f"{s['level']} {s['name']}", _status(s["status"]), rules or "-", criteria or "-"]
-            )
+            criteria = "; ".join(f"{c.text} ({c.status})" for c in s.criteria)
+            rows.append([f"{s.level} {s.name}", _status(s.status), rules or "-", criteria or "-"])
         parts.append(_table(["stage", "status", "rules", "criteria"], rows, caption="WMI stages"))
     return Markup("").join(parts)
 
 
 def render_cost(data: ReportData) -> str:
     """What coordination costs per person-week, with every assumption stated."""
-    cost = _doc(data).get("cost")
+    cost = _doc(data).cost
     if not cost:
         return Markup(
             '<p class="note note-empty">No store was assessed, so there is no cost estimate.</p>'
         )
     rows = []
-    for c in cost["components"]:
-        hours = c["hours_per_person_week"]
-        money = c.get("money_per_person_week")
+    currency = cost.assumptions.currency
+    for c in cost.components:
+        hours = c.hours_per_person_week
+        money = c.money_per_person_week
         rows.append(
             [
-                c["label"],
+                c.label,
                 "no data" if hours is None else f"{hours:.2f} h",
-                "-" if money is None else f"{money:,.0f} {cost['assumptions']['currency']}",
-                c["basis"],
+                "-" if money is None else f"{money:,.0f} {currency}",
+                c.basis,
             ]
         )
-    total = cost["total_hours_per_person_week"]
+    total = cost.total_hours_per_person_week
+    total_money = cost.total_money_per_person_week
     rows.append(
         [
             "Total",
             "no data" if total is None else f"{total:.2f} h",
-            "-"
-            if cost.get("total_money_per_person_week") is None
-            else f"{cost['total_money_per_person_week']:,.0f} {cost['assumptions']['currency']}",
-            f"{cost['people']} active people over {cost['weeks']:.1f} weeks",
+            "-" if total_money is None else f"{total_money:,.0f} {currency}",
+            f"{cost.people} active people over {cost.weeks:.1f} weeks",
         ]
     )
-    assumptions = Markup("").join(Markup("<li>{}</li>").format(a) for a in cost["assumed"])
+    assumptions = Markup("").join(Markup("<li>{}</li>").format(a) for a in cost.assumed)
     knobs = Markup("").join(
         Markup("<li><code>{}</code>: {}</li>").format(k, v)
-        for k, v in cost["assumptions"].items()
+        for k, v in cost.assumptions.model_dump().items()
         if k != "action_savings"
     )
     return Markup("{}<h3>Assumptions</h3><ul>{}{}</ul>").format(
@@ -275,44 +268,46 @@ def render_cost(data: ReportData) -> str:
 def render_survey(data: ReportData) -> str:
     """Survey scores per item with the spread of answers, and where people and data disagree."""
     doc = _doc(data)
-    survey = doc.get("survey")
+    survey = doc.survey
     parts = []
     if survey:
         rows = []
-        questions = doc.get("questions") or {}
-        for item_id, f in survey["organization"]["items"].items():
-            text = (questions.get(item_id) or {}).get("text", "")
+        questions = doc.questions
+        for item_id, f in survey.organization.items.items():
+            question = questions.get(item_id)
             rows.append(
                 [
-                    Markup('{}<br><span class="muted">{}</span>').format(text, item_id),
-                    f["n"],
-                    "-" if f["score"] is None else f"{f['score']:.2f}",
+                    Markup('{}<br><span class="muted">{}</span>').format(
+                        question.text if question else "", item_id
+                    ),
+                    f.n,
+                    "-" if f.score is None else f"{f.score:.2f}",
                     "-"
-                    if f["disagreement"] is None
-                    else f"{f['disagreement']:.2f}"
-                    + (" (polarized)" if f.get("polarized") else ""),
+                    if f.disagreement is None
+                    else f"{f.disagreement:.2f}" + (" (polarized)" if f.polarized else ""),
                 ]
             )
-        privacy = survey["privacy"]
+        privacy = survey.privacy
         parts.append(
             Markup(
                 "<p>{} respondents; teams under {} people are not shown ({} suppressed).</p>"
-            ).format(survey["respondents"], privacy["min_group_size"], privacy["suppressed_teams"])
+            ).format(survey.respondents, privacy.min_group_size, privacy.suppressed_teams)
         )
         parts.append(_table(["question", "answers", "score (0-1)", "disagreement (0-1)"], rows))
-        teams = survey.get("teams") or {}
+        teams = survey.teams
         if teams:
-            areas = [a["id"] for a in doc["areas"]]
-            names = {a["id"]: a["name"] for a in doc["areas"]}
+            areas = [a.id for a in doc.areas]
+            names = {a.id: a.name for a in doc.areas}
             team_rows = []
             for team, figures in teams.items():
-                row: list[Any] = [team, figures["respondents"]]
+                row: list[Any] = [team, figures.respondents]
                 for area in areas:
                     scores = [
-                        f["score"]
-                        for item_id, f in figures["items"].items()
-                        if f["score"] is not None
-                        and (questions.get(item_id) or {}).get("area") == area
+                        f.score
+                        for item_id, f in figures.items.items()
+                        if f.score is not None
+                        and item_id in questions
+                        and questions[item_id].area == area
                     ]
                     row.append(f"{sum(scores) / len(scores):.2f}" if scores else "-")
                 team_rows.append(row)
@@ -326,12 +321,10 @@ def render_survey(data: ReportData) -> str:
             )
     else:
         parts.append(Markup('<p class="note note-empty">No survey responses were given.</p>'))
-    if doc.get("disagreements"):
+    if doc.disagreements:
         parts.append(
             Markup("<h3>Where people and data disagree</h3><ul>{}</ul>").format(
-                Markup("").join(
-                    Markup("<li>{}</li>").format(d["text"]) for d in doc["disagreements"]
-                )
+                Markup("").join(Markup("<li>{}</li>").format(d.text) for d in doc.disagreements)
             )
         )
     return Markup("").join(parts)
@@ -341,15 +334,16 @@ def render_change(data: ReportData) -> str:
     """Before and after: the previous roadmap's targets, the comparison with intervals, the trend."""
     doc = _doc(data)
     parts = []
-    if doc.get("follow_up"):
+    rows: list[list[Any]]
+    if doc.follow_up:
         rows = [
             [
-                f["title"],
-                f["status"],
-                "-" if f["before"] is None else f"{f['before']:.3g}",
-                "-" if f["now"] is None else f"{f['now']:.3g}",
+                f.title,
+                f.status,
+                "-" if f.before is None else f"{f.before:.3g}",
+                "-" if f.now is None else f"{f.now:.3g}",
             ]
-            for f in doc["follow_up"]
+            for f in doc.follow_up
         ]
         parts.append(
             _table(
@@ -362,15 +356,13 @@ def render_change(data: ReportData) -> str:
     if comparison:
         rows = [
             [
-                a["name"],
-                a["before"],
-                a["after"],
-                "-"
-                if a["interval"] is None
-                else f"{a['interval'][0]:+.1f} .. {a['interval'][1]:+.1f}",
-                a["verdict"],
+                a.name,
+                a.before,
+                a.after,
+                "-" if a.interval is None else f"{a.interval[0]:+.1f} .. {a.interval[1]:+.1f}",
+                a.verdict,
             ]
-            for a in comparison["areas"]
+            for a in comparison.areas
         ]
         parts.append(
             _table(
@@ -381,17 +373,15 @@ def render_change(data: ReportData) -> str:
         )
         rows = [
             [
-                m["id"],
-                _fmt(m["before"]),
-                _fmt(m["after"]),
-                _fmt(m["change"]),
-                "-"
-                if m["interval"] is None
-                else f"{_fmt(m['interval'][0])} .. {_fmt(m['interval'][1])}",
-                m["verdict"],
+                m.id,
+                _fmt(m.before),
+                _fmt(m.after),
+                _fmt(m.change),
+                "-" if m.interval is None else f"{_fmt(m.interval[0])} .. {_fmt(m.interval[1])}",
+                m.verdict,
             ]
-            for m in comparison["metrics"]
-            if m["change"] is not None
+            for m in comparison.metrics
+            if m.change is not None
         ]
         parts.append(
             _table(
@@ -400,15 +390,15 @@ def render_change(data: ReportData) -> str:
                 caption="Change per metric",
             )
         )
-        parts.append(Markup('<p class="note">{}</p>').format(comparison["method"]))
-    history = doc.get("history") or []
+        parts.append(Markup('<p class="note">{}</p>').format(comparison.method))
+    history = doc.history
     if len(history) > 1:
-        area_ids = [a["id"] for a in doc["areas"]]
-        names = {a["id"]: a["name"] for a in doc["areas"]}
+        area_ids = [a.id for a in doc.areas]
+        names = {a.id: a.name for a in doc.areas}
         rows = [
-            [(p.get("period_last") or p.get("generated_at") or "-")[:10]]
-            + ["-" if p["areas"].get(a) is None else p["areas"][a] for a in area_ids]
-            + ["-" if p.get("stage") is None else p["stage"]]
+            [(p.period_last or p.generated_at or "-")[:10]]
+            + ["-" if p.areas.get(a) is None else p.areas[a] for a in area_ids]
+            + ["-" if p.stage is None else p.stage]
             for p in history
         ]
         parts.append(
@@ -436,9 +426,9 @@ def render_credits(data: ReportData) -> str:
     """Credit lines of the models used (CC-BY-4.0 requires attribution)."""
     doc = _doc(data)
     notices = [
-        f["attribution"]["notice"]
-        for f in (doc["framework"], doc.get("stage_framework"))
-        if f and f.get("attribution")
+        f.attribution.notice
+        for f in (doc.framework, doc.stage_framework)
+        if f is not None and f.attribution is not None
     ]
     return Markup("<ul>{}</ul>").format(
         Markup("").join(Markup("<li>{}</li>").format(n) for n in notices)

@@ -1,20 +1,21 @@
-"""Compute the report's figures from the store: the measure results plus two distributions."""
+"""The report's figures from a measurement: headline metrics, breakdowns and distributions.
+
+Pure: it reads what :func:`asyncmaturity.metrics.measure.measure` computed (with ``figures``)
+and never opens a store.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import UTC, datetime
 
-import ibis
-
+from asyncmaturity.assess.document import AssessmentDocument, ComparisonDocument
 from asyncmaturity.charter import Charter
 from asyncmaturity.metrics import METRICS
-from asyncmaturity.metrics.business import hour_of_week
-from asyncmaturity.metrics.frames import build_frames
-from asyncmaturity.metrics.measure import compute
-from asyncmaturity.report.model import Bucket, GroupRow, MetricFigure, MonthShare, ReportData
-from asyncmaturity.store.database import EvidenceStore
+from asyncmaturity.metrics.measure import MeasureResult
+from asyncmaturity.report.model import GroupRow, MetricFigure, MonthShare, ReportData
 
+REPORT_TITLE = "Asynchronous communication report"
+ASSESSMENT_TITLE = "Asynchronous communication maturity assessment"
 HEADLINE = (
     "messages.human",
     "people.active",
@@ -32,68 +33,49 @@ BREAKDOWN = (
     "response.first_reply.business.median_s",
     "hours.after_hours_share",
 )
-# Edges of the time-to-first-reply histogram, in seconds; the last bucket is open-ended.
-LATENCY_EDGES: tuple[tuple[str, float], ...] = (
-    ("< 5 min", 0),
-    ("5-15 min", 300),
-    ("15-60 min", 900),
-    ("1-4 h", 3600),
-    ("4-24 h", 4 * 3600),
-    ("1-3 d", 86400),
-    ("3-7 d", 3 * 86400),
-    ("> 7 d", 7 * 86400),
-)
 
 
-def build_report_data(
+def report_data(
+    measurement: MeasureResult | None,
     *,
-    store: Path | str,
-    charter: Charter | None = None,
-    since: date | datetime | None = None,
-    until: date | datetime | None = None,
-    title: str = "Asynchronous communication report",
+    title: str = REPORT_TITLE,
+    assessment: AssessmentDocument | None = None,
+    comparison: ComparisonDocument | None = None,
 ) -> ReportData:
-    """Everything the report shows, aggregated and filtered by the minimum group size."""
-    charter = charter or Charter()
-    with EvidenceStore.open(store, create=False) as opened:
-        frames = build_frames(opened, charter, since=since, until=until)
-        organization, scopes, suppressed = compute(frames)
+    """Everything the report shows, aggregated and filtered by the minimum group size.
 
-        roots = frames.roots.filter(frames.roots.answered)
-        bucket = ibis.cases(
-            *[
-                (roots.latency_s >= low, index)
-                for index, (_, low) in reversed(list(enumerate(LATENCY_EDGES)))
-            ],
-            else_=0,
+    Parameters:
+        measurement: a measurement with its figures; None for a survey-only assessment (the
+            report then shows the assessment alone).
+        title: the page's title.
+        assessment, comparison: the assessment and its comparison with the previous one.
+    """
+    if measurement is None or measurement.figures is None:
+        if assessment is not None:
+            minimum = assessment.privacy.min_group_size
+        else:
+            minimum = (measurement.charter if measurement else Charter()).min_group_size
+        period = assessment.period if assessment is not None else None
+        return ReportData(
+            title=title,
+            generated_at=_now(),
+            period_start=((period.first or "")[:10] or None) if period else None,
+            period_end=((period.last or "")[:10] or None) if period else None,
+            sources=[],
+            min_group_size=minimum,
+            headline=[],
+            first_reply_distribution=[],
+            hour_of_week=[[0] * 24 for _ in range(7)],
+            after_hours_by_month=[],
+            by_conversation_kind=[],
+            breakdown_metric_ids=[],
+            suppressed_groups=0,
+            assessment=assessment,
+            comparison=comparison,
         )
-        bucketed = roots.mutate(bucket=bucket)
-        counted = bucketed.group_by("bucket").aggregate(n=bucketed.count())
-        per_bucket = {int(r["bucket"]): int(r["n"]) for r in counted.to_pyarrow().to_pylist()}
-        distribution = [
-            Bucket(
-                label=label,
-                low_s=low,
-                high_s=LATENCY_EDGES[i + 1][1] if i + 1 < len(LATENCY_EDGES) else None,
-                count=per_bucket.get(i, 0),
-            )
-            for i, (label, low) in enumerate(LATENCY_EDGES)
-        ]
-
-        human = frames.human
-        weekday, hour = hour_of_week(human.local_s)
-        placed = human.mutate(weekday=weekday, hour=hour)
-        cells = placed.group_by(["weekday", "hour"]).aggregate(n=placed.count())
-        heatmap = [[0] * 24 for _ in range(7)]
-        for row in cells.to_pyarrow().to_pylist():
-            if row["weekday"] is not None and row["hour"] is not None:
-                heatmap[int(row["weekday"])][int(row["hour"])] = int(row["n"])
-
-        sources = [
-            str(r[0])
-            for r in opened.con.execute("SELECT DISTINCT source FROM ingests ORDER BY 1").fetchall()
-        ]
-
+    charter = measurement.charter
+    figures = measurement.figures
+    scopes = measurement.scopes
     months = [
         MonthShare(
             month=month,
@@ -110,7 +92,7 @@ def build_report_data(
         MetricFigure(
             id=metric_id,
             label=METRICS[metric_id].label,
-            value=organization.get(metric_id),
+            value=measurement.metrics.get(metric_id),
             unit=METRICS[metric_id].unit,
             definition=METRICS[metric_id].definition,
         )
@@ -119,18 +101,18 @@ def build_report_data(
     hours = charter.working_hours
     return ReportData(
         title=title,
-        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        period_start=frames.first.date().isoformat() if frames.first else None,
-        period_end=frames.last.date().isoformat() if frames.last else None,
-        sources=sources,
+        generated_at=_now(),
+        period_start=measurement.first.date().isoformat() if measurement.first else None,
+        period_end=measurement.last.date().isoformat() if measurement.last else None,
+        sources=figures.sources,
         min_group_size=charter.min_group_size,
         headline=headline,
-        first_reply_distribution=distribution,
-        hour_of_week=heatmap,
+        first_reply_distribution=figures.first_reply_distribution,
+        hour_of_week=figures.hour_of_week,
         after_hours_by_month=months,
         by_conversation_kind=kinds,
         breakdown_metric_ids=list(BREAKDOWN),
-        suppressed_groups=suppressed.get("conversation_kind", 0),
+        suppressed_groups=measurement.suppressed.get("conversation_kind", 0),
         charter_summary=[
             f"Working days: {', '.join(charter.working_days)}; hours {hours.start}-{hours.end} "
             "in each person's own time zone (default " + charter.timezone + ").",
@@ -139,7 +121,13 @@ def build_report_data(
             + ".",
             f"Minimum group size: {charter.min_group_size}.",
         ],
+        assessment=assessment,
+        comparison=comparison,
     )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _float(value: float | int | None) -> float | None:

@@ -8,8 +8,8 @@ from asyncmaturity.charter import Charter
 from asyncmaturity.frameworks import Criterion, Framework
 from asyncmaturity.metrics import METRICS
 from asyncmaturity.metrics.frames import SCOPES
-from asyncmaturity.report.format import format_value
 from asyncmaturity.sources import SOURCES
+from asyncmaturity.units import format_value
 
 
 def metrics_markdown() -> str:

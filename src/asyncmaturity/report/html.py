@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from asyncmaturity.report.format import format_date, format_timestamp
 from asyncmaturity.report.model import ReportData
 from asyncmaturity.report.sections import SECTIONS, ReportSection
+from asyncmaturity.units import format_date, format_timestamp
 
 # The template is named *.html.j2, which select_autoescape would not recognise: force escaping.
 _ENV = Environment(
@@ -50,25 +50,4 @@ def render_html(data: ReportData, sections: Sequence[ReportSection] = SECTIONS) 
         period_start=format_date(data.period_start),
         period_end=format_date(data.period_end),
         generated=format_timestamp(data.generated_at),
-    )
-
-
-def empty_report_data(title: str, *, min_group_size: int) -> ReportData:
-    """Report data with no evidence figures (a survey-only assessment)."""
-    from datetime import UTC, datetime
-
-    return ReportData(
-        title=title,
-        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        period_start=None,
-        period_end=None,
-        sources=[],
-        min_group_size=min_group_size,
-        headline=[],
-        first_reply_distribution=[],
-        hour_of_week=[[0] * 24 for _ in range(7)],
-        after_hours_by_month=[],
-        by_conversation_kind=[],
-        breakdown_metric_ids=[],
-        suppressed_groups=0,
     )

@@ -7,7 +7,9 @@ minimum group size: a renderer only formats it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+
+from asyncmaturity.assess.document import AssessmentDocument, ComparisonDocument
+from asyncmaturity.metrics.figures import Bucket
 
 
 @dataclass(frozen=True)
@@ -19,16 +21,6 @@ class MetricFigure:
     value: float | int | None
     unit: str  # "count", "share", "seconds", "hours"
     definition: str
-
-
-@dataclass(frozen=True)
-class Bucket:
-    """One bar of a distribution: a half-open range [low_s, high_s) and how many fall in it."""
-
-    label: str
-    low_s: float
-    high_s: float | None
-    count: int
 
 
 @dataclass(frozen=True)
@@ -51,7 +43,7 @@ class GroupRow:
 
 @dataclass(frozen=True)
 class ReportData:
-    """All that the HTML report shows; see :func:`asyncmaturity.report.build_report_data`."""
+    """All that the HTML report shows; see :func:`asyncmaturity.report.data.report_data`."""
 
     title: str
     generated_at: str  # ISO 8601 UTC
@@ -68,6 +60,9 @@ class ReportData:
     breakdown_metric_ids: list[str]
     suppressed_groups: int
     charter_summary: list[str] = field(default_factory=list)
-    # The assessment JSON document (asyncmaturity.assessment) and a comparison, when assessed.
-    assessment: dict[str, Any] | None = None
-    comparison: dict[str, Any] | None = None
+    # The assessment and its comparison with the previous one, when assessed.
+    assessment: AssessmentDocument | None = None
+    comparison: ComparisonDocument | None = None
+
+
+__all__ = ["Bucket", "GroupRow", "MetricFigure", "MonthShare", "ReportData"]

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from asyncmaturity.report import assessment, svg
-from asyncmaturity.report.format import (
+from asyncmaturity.report.model import ReportData
+from asyncmaturity.units import (
     NO_DATA,
     format_axis_share,
     format_count,
@@ -26,7 +27,6 @@ from asyncmaturity.report.format import (
     is_missing,
     unit_for_metric_id,
 )
-from asyncmaturity.report.model import ReportData
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 HOURS_PER_DAY = 24

@@ -230,8 +230,10 @@ class EvidenceStore:
         """Row count of every evidence table."""
         result: dict[str, int] = {}
         for table in EVIDENCE_KEYS:
-            row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
-            result[table] = int(row[0]) if row else 0
+            # fetchall, not fetchone: DuckDB refuses the connection's next query while a result
+            # is still open, and a fetchone leaves it open.
+            rows = self.con.execute(f"SELECT count(*) FROM {table}").fetchall()
+            result[table] = int(rows[0][0]) if rows else 0
         return result
 
     @contextmanager

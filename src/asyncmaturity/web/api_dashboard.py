@@ -235,19 +235,17 @@ def latest_assessment(
     409 while there is none."""
     found = dashboard.require_latest(db, team=scope.team)
     summary = assessment_summary(request, found, found.id)
-    return AssessmentPublic(**summary.model_dump(), document=found.document)
+    return AssessmentPublic(**summary.model_dump(), document=dashboard.document_of(found))
 
 
 @router.get("/teams/{team_id}/metrics", tags=["dashboard"])
 def latest_metrics(team_id: ObjectId, scope: TeamMember, db: Db) -> MetricsPublic:
     """The team-level metrics of the newest assessment; 409 while there is none."""
     found = dashboard.require_latest(db, team=scope.team)
-    views = dashboard.metrics_of(found.document)
+    document = dashboard.document_of(found)
+    views = dashboard.metrics_of(document)
     data = [MetricPublic(**view.__dict__) for view in views]
-    period = {
-        str(k): (None if v is None else str(v))
-        for k, v in (found.document.get("period") or {}).items()
-    }
+    period = document.period.model_dump()
     return MetricsPublic(
         assessment_id=found.id,
         created_at=found.created_at,

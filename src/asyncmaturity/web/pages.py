@@ -16,9 +16,9 @@ from markupsafe import Markup
 from starlette.datastructures import FormData
 
 from asyncmaturity.await_protocol.lint import ELEMENTS, analyse
-from asyncmaturity.report.format import format_axis_share
 from asyncmaturity.report.svg import Bar, bar_chart
 from asyncmaturity.survey import SurveyDefinition, SurveyResults
+from asyncmaturity.units import format_axis_share
 from asyncmaturity.web.deps import (
     CSRF_FIELD,
     Context,

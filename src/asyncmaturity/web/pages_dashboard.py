@@ -49,7 +49,7 @@ def _dashboard(
     **extra: Any,
 ) -> Response:
     latest = dashboard.latest_assessment(db, team=scope.team)
-    document = latest.document if latest is not None else None
+    document = dashboard.document_of(latest) if latest is not None else None
     figures: dict[str, Any] = {}
     if document is not None:
         await_views = dashboard.await_metrics(document)

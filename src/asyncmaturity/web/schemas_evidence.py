@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from asyncmaturity.assess.document import AssessmentDocument
 from asyncmaturity.web.models import JobKind, JobStatus
 
 
@@ -89,7 +90,7 @@ class AssessmentsPublic(BaseModel):
 class AssessmentPublic(AssessmentSummary):
     """An assessment with its document, as `asyncmaturity assess --json` writes it."""
 
-    document: dict[str, Any]
+    document: AssessmentDocument
 
 
 class MetricPublic(BaseModel):

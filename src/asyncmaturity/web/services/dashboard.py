@@ -8,21 +8,20 @@ and the report apply the charter's minimum group size before anything reaches it
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
+from asyncmaturity.assess.document import AssessmentDocument
 from asyncmaturity.metrics import METRICS
-from asyncmaturity.report import ASSESSMENT_TITLE
 from asyncmaturity.report.assessment import render_levels, render_roadmap
-from asyncmaturity.report.data import HEADLINE
-from asyncmaturity.report.format import format_axis_share, format_value, humanize_metric_id
-from asyncmaturity.report.html import empty_report_data
+from asyncmaturity.report.data import ASSESSMENT_TITLE, HEADLINE, report_data
 from asyncmaturity.report.model import ReportData
 from asyncmaturity.report.svg import Bar, bar_chart
+from asyncmaturity.units import format_axis_share, format_value, humanize_metric_id
 from asyncmaturity.web.errors import Conflict
 from asyncmaturity.web.models import JOB_STATUSES, EvidenceJob, JobStatus, Team, TeamAssessment
 
@@ -65,6 +64,11 @@ def require_latest(db: Session, *, team: Team) -> TeamAssessment:
     return found
 
 
+def document_of(kept: TeamAssessment) -> AssessmentDocument:
+    """A kept assessment's document (one written by any version the tool reads)."""
+    return AssessmentDocument.from_json(kept.document, origin=f"assessment {kept.id}")
+
+
 def assessments_of(db: Session, *, team: Team, limit: int = 50) -> list[TeamAssessment]:
     """The team's assessments, newest first, without their documents and reports."""
     query = (
@@ -94,38 +98,35 @@ def metric_view(metric_id: str, value: Any) -> MetricView:
     )
 
 
-def metrics_of(document: dict[str, Any]) -> list[MetricView]:
+def metrics_of(document: AssessmentDocument) -> list[MetricView]:
     """Every metric of an assessment, in the registry's order (unknown ids last)."""
-    values: dict[str, Any] = document.get("metrics") or {}
+    values = document.metrics
     ordered = [m for m in METRICS if m in values] + sorted(m for m in values if m not in METRICS)
     return [metric_view(metric_id, values[metric_id]) for metric_id in ordered]
 
 
-def key_metrics(document: dict[str, Any]) -> list[MetricView]:
+def key_metrics(document: AssessmentDocument) -> list[MetricView]:
     """The headline figures."""
-    values: dict[str, Any] = document.get("metrics") or {}
-    return [metric_view(metric_id, values.get(metric_id)) for metric_id in KEY_METRICS]
+    return [metric_view(metric_id, document.metrics.get(metric_id)) for metric_id in KEY_METRICS]
 
 
-def await_metrics(document: dict[str, Any]) -> list[MetricView]:
+def await_metrics(document: AssessmentDocument) -> list[MetricView]:
     """AWAIT compliance: the `await.*`, `friction.*`, `ledger.*` and `decisions.*` figures."""
     return [view for view in metrics_of(document) if view.id.startswith(AWAIT_PREFIXES)]
 
 
-def _report_data(document: dict[str, Any]) -> ReportData:
-    privacy = document.get("privacy") or {}
-    data = empty_report_data(ASSESSMENT_TITLE, min_group_size=int(privacy.get("min_group_size", 5)))
-    return replace(data, assessment=document)
+def _report_data(document: AssessmentDocument) -> ReportData:
+    return report_data(None, title=ASSESSMENT_TITLE, assessment=document)
 
 
-def levels_section(document: dict[str, Any]) -> Markup:
+def levels_section(document: AssessmentDocument) -> Markup:
     """The report's levels section: WMI stage, overall level, the per-area chart and table."""
     return Markup(render_levels(_report_data(document)))
 
 
-def roadmap_section(document: dict[str, Any], top: int = ROADMAP_TOP) -> Markup:
+def roadmap_section(document: AssessmentDocument, top: int = ROADMAP_TOP) -> Markup:
     """The report's roadmap section, cut to its first `top` actions."""
-    shortened = {**document, "roadmap": list(document.get("roadmap") or [])[:top]}
+    shortened = document.model_copy(update={"roadmap": document.roadmap[:top]})
     return Markup(render_roadmap(_report_data(shortened)))
 
 

@@ -21,7 +21,6 @@ the same database never fails a job that is still being worked on.
 from __future__ import annotations
 
 import logging
-import math
 import re
 import secrets
 import shutil
@@ -37,11 +36,11 @@ from typing import Any, BinaryIO
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from asyncmaturity.assess import assess
-from asyncmaturity.assess.compare import compare_assessments
+from asyncmaturity.assess.document import AssessmentDocument
 from asyncmaturity.charter import Charter
 from asyncmaturity.errors import AsyncMaturityError
-from asyncmaturity.report import ASSESSMENT_TITLE, render_assessment_html
+from asyncmaturity.pipeline import AssessmentRequest, run_assessment
+from asyncmaturity.report import ASSESSMENT_TITLE
 from asyncmaturity.sources import SOURCES
 from asyncmaturity.store.ingest import IngestSummary, ingest
 from asyncmaturity.web.errors import Conflict, InvalidInput
@@ -414,46 +413,37 @@ def ingest_summary(summary: IngestSummary) -> dict[str, Any]:
 def _assess(
     work: _Work, progress: Callable[[str, int, int], None]
 ) -> tuple[dict[str, Any], TeamAssessment]:
-    previous = work.history[-1] if work.history else None
-    progress("assessing", 0, 2)
-    result = assess(store=work.store, charter=work.charter, previous=previous, history=work.history)
-    document = _finite(result.to_json())
-    document["store"] = work.store.name  # the file's name: the server's folders are not news
-    progress("writing the report", 1, 2)
-    html = render_assessment_html(
-        document,
-        store=work.store,
-        charter=work.charter,
-        comparison=compare_assessments(previous, document) if previous else None,
-        title=f"{ASSESSMENT_TITLE}: {work.team_name}",
+    history = [
+        AssessmentDocument.from_json(document, origin="a kept assessment")
+        for document in work.history
+    ]
+    outcome = run_assessment(
+        AssessmentRequest(
+            store=work.store,
+            charter=work.charter,
+            history=history,
+            title=f"{ASSESSMENT_TITLE}: {work.team_name}",
+            # The file's name: the server's folders are not news to the team.
+            store_name=work.store.name,
+        ),
+        progress=progress,
     )
-    progress("done", 2, 2)
-    stage = document.get("stage") or {}
+    document = outcome.document
+    stage = document.stage
     kept = TeamAssessment(
         team_id=work.team_id,
-        overall_level=document["overall"]["level"],
-        stage_level=stage.get("level"),
-        document=document,
-        report_html=html,
+        overall_level=document.overall.level,
+        stage_level=stage.level if stage is not None else None,
+        document=document.to_json(),
+        report_html=outcome.html(),
     )
     summary = {
-        "overall_level": document["overall"]["level"],
-        "overall_name": document["overall"]["name"],
-        "stage_level": stage.get("level"),
-        "stage_name": stage.get("name"),
+        "overall_level": document.overall.level,
+        "overall_name": document.overall.name,
+        "stage_level": stage.level if stage is not None else None,
+        "stage_name": stage.name if stage is not None else None,
     }
     return summary, kept
-
-
-def _finite(value: Any) -> Any:
-    """`value` with NaN and infinities as None (PostgreSQL's JSON has no such numbers)."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {key: _finite(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_finite(item) for item in value]
-    return value
 
 
 def _one_line(exc: AsyncMaturityError, replacements: dict[str, str]) -> str:

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from asyncmaturity.charter import Charter, FocusBlock
 from asyncmaturity.errors import InvalidFramework
 from asyncmaturity.metrics.business import in_daily_spans
-from asyncmaturity.metrics.frames import Frames
+from asyncmaturity.metrics.frameset import Frames
 from asyncmaturity.yamlfile import read_yaml
 
 DEFAULT_FOCUS = FocusBlock()

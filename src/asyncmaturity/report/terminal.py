@@ -1,0 +1,122 @@
+"""Results as terminal tables (Rich renderables), from the typed documents: what the CLI prints.
+
+Each function returns the renderables in order, with the lines of warnings and notes as styled
+text, so the CLI only prints them.
+"""
+
+from __future__ import annotations
+
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from asyncmaturity.assess.document import (
+    AssessmentDocument,
+    ComparisonDocument,
+    MetricTarget,
+    SurveyTarget,
+)
+from asyncmaturity.metrics import METRICS
+from asyncmaturity.metrics.measure import MeasureResult
+from asyncmaturity.units import format_value
+
+ROADMAP_SHOWN = 10
+
+
+def measurement_tables(result: MeasureResult, *, by: str | None = None) -> list[RenderableType]:
+    """Every metric of the organization, and the breakdown by scope `by` when asked."""
+    table = Table(
+        "metric", "value", title=f"{result.store} ({result.first or '-'} to {result.last or '-'})"
+    )
+    for metric_id, value in result.metrics.items():
+        table.add_row(metric_id, format_value(value, METRICS[metric_id].unit))
+    shown: list[RenderableType] = [table]
+    if by is not None:
+        groups = result.scopes[by]
+        breakdown = Table("metric", *groups, title=f"By {by.replace('_', ' ')}")
+        for metric_id, metric in METRICS.items():
+            breakdown.add_row(
+                metric_id,
+                *(format_value(values[metric_id], metric.unit) for values in groups.values()),
+            )
+        shown.append(breakdown)
+        shown.append(
+            Text(
+                f"{result.suppressed[by]} group(s) with fewer than "
+                f"{result.charter.min_group_size} active people not shown."
+            )
+        )
+    shown += [Text(f"Note: {note}", style="yellow") for note in result.notes]
+    return shown
+
+
+def assessment_tables(document: AssessmentDocument) -> list[RenderableType]:
+    """The stage, the overall level, each area's level, the top of the roadmap and the caveats."""
+    shown: list[RenderableType] = []
+    if document.stage:
+        shown.append(
+            Text.from_markup(
+                f"WMI stage: [bold]{document.stage.level} {document.stage.name}[/bold]"
+            )
+        )
+    overall = document.overall
+    shown.append(Text(f"Overall ({document.framework.name}): {overall.level} {overall.name}"))
+    table = Table("area", "level", "confidence", "criteria met", title="Areas")
+    for area in document.areas:
+        criteria = [c for level in area.levels for c in level.criteria]
+        met = sum(c.status == "met" for c in criteria)
+        unknown = sum(c.status == "unknown" for c in criteria)
+        table.add_row(
+            area.name,
+            f"{area.level if area.level is not None else '-'} {area.level_name}",
+            area.confidence,
+            f"{met}/{len(criteria)} ({unknown} unknown)",
+        )
+    shown.append(table)
+    roadmap = Table("#", "action", "quadrant", "effort", "target", title="Roadmap")
+    for rank, action in enumerate(document.roadmap[:ROADMAP_SHOWN], start=1):
+        target = action.target
+        if isinstance(target, MetricTarget):
+            target_text = f"{target.metric} {target.op} {target.threshold}"
+        elif isinstance(target, SurveyTarget):
+            target_text = f"survey >= {target.min_score}"
+        else:
+            target_text = "survey >= "
+        roadmap.add_row(str(rank), action.title, action.quadrant_name, action.effort, target_text)
+    shown.append(roadmap)
+    shown += [Text(f"Disagreement: {d.text}", style="yellow") for d in document.disagreements]
+    shown += [Text(f"Note: {note}", style="yellow") for note in document.notes]
+    return shown
+
+
+def comparison_tables(comparison: ComparisonDocument) -> list[RenderableType]:
+    """The change per area and per metric with data, with intervals and verdicts."""
+    areas = Table("area", "before", "after", "change", "95% interval", "verdict", title="Areas")
+    for area in comparison.areas:
+        areas.add_row(
+            area.name,
+            "-" if area.before is None else str(area.before),
+            "-" if area.after is None else str(area.after),
+            "-" if area.change is None else f"{area.change:+g}",
+            "-" if area.interval is None else f"{area.interval[0]:+.2f} .. {area.interval[1]:+.2f}",
+            area.verdict,
+        )
+    metrics = Table(title="Metrics (those with data)")
+    metrics.add_column("metric", no_wrap=True)
+    for heading in ("before", "after", "change", "95% interval", "verdict"):
+        metrics.add_column(heading)
+    for row in comparison.metrics:
+        if row.before is None and row.after is None:
+            continue
+        unit = METRICS[row.id].unit if row.id in METRICS else "count"
+        metrics.add_row(
+            row.id,
+            format_value(row.before, unit),
+            format_value(row.after, unit),
+            format_value(row.change, unit) if row.change is not None else "-",
+            "-"
+            if row.interval is None
+            else f"{format_value(row.interval[0], unit)} .. {format_value(row.interval[1], unit)}",
+            row.verdict,
+        )
+    return [areas, metrics]
