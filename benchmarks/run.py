@@ -250,7 +250,7 @@ def run_child(task: str, timeout: float | None = None, **args: Any) -> dict[str,
 
 def simulation_params(messages: int) -> Any:
     """Parameters whose export holds at least `messages` message records (bots included)."""
-    from asyncmaturity.simulate.chat import SimulationParams, expected_metrics
+    from asyncmaturity.simulate.params import SimulationParams, expected_metrics
 
     people = max(40, min(1000, messages // 5000))
     base = SimulationParams(
@@ -281,7 +281,7 @@ def _key(params: Any) -> str:
 
 def cached_export(workdir: Path, messages: int) -> tuple[Path, dict[str, Any]]:
     """The simulated export for `messages` (generated once) and its summary."""
-    from asyncmaturity.simulate.chat import simulate_slack_export
+    from asyncmaturity.simulate.export import simulate_slack_export
 
     params = simulation_params(messages)
     folder = workdir / "exports" / _key(params)

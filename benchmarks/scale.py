@@ -32,7 +32,7 @@ MEMORY_BUDGET_BYTES = 24 * 1024**3
 
 def scale_params(messages: int) -> Any:
     """Parameters of a 10,000-person organization whose period holds about `messages` records."""
-    from asyncmaturity.simulate.chat import SimulationParams
+    from asyncmaturity.simulate.params import SimulationParams
 
     days = max(7, math.ceil(messages / RECORDS_PER_DAY))
     return SimulationParams(people=PEOPLE, days=days, seed=SEED, meetings=True, work_items=True)

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from asyncmaturity.charter import Charter
-from asyncmaturity.simulate.chat import SimulationParams, simulate_slack_export
+from asyncmaturity.simulate.export import simulate_slack_export
+from asyncmaturity.simulate.params import SimulationParams
 from asyncmaturity.store.export import export_parquet
 from asyncmaturity.store.ingest import ingest
 

@@ -25,7 +25,8 @@ from asyncmaturity.metrics.bootstrap import (
 )
 from asyncmaturity.metrics.frames import build_frames
 from asyncmaturity.metrics.measure import compute
-from asyncmaturity.simulate.chat import SimulationParams, simulate_slack_export
+from asyncmaturity.simulate.export import simulate_slack_export
+from asyncmaturity.simulate.params import SimulationParams
 from asyncmaturity.store.evidence import open_evidence
 from asyncmaturity.store.ingest import ingest
 

@@ -167,7 +167,8 @@ def test_ingest_help_names_every_registered_format() -> None:
 
 
 def test_measure_by_prints_a_breakdown_of_large_enough_groups(tmp_path: Path) -> None:
-    from asyncmaturity.simulate.chat import SimulationParams, simulate_slack_export
+    from asyncmaturity.simulate.export import simulate_slack_export
+    from asyncmaturity.simulate.params import SimulationParams
 
     export = tmp_path / "export"
     simulate_slack_export(export, SimulationParams(people=12, days=10, seed=5))

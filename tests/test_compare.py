@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from asyncmaturity.assess.compare import _directions, _verdict
 from asyncmaturity.assess.document import AssessmentDocument
 from asyncmaturity.cli import app
-from asyncmaturity.simulate.chat import simulate_slack_export
+from asyncmaturity.simulate.export import simulate_slack_export
 from asyncmaturity.simulate.profiles import PROFILES
 from asyncmaturity.store.ingest import ingest
 from tests.assessing import assessed, compared

@@ -200,7 +200,8 @@ def test_dms_never_appear_as_named_channels(tmp_path: Path) -> None:
     import json
 
     from asyncmaturity.charter import parse_charter
-    from asyncmaturity.simulate.chat import SimulationParams, simulate_slack_export
+    from asyncmaturity.simulate.export import simulate_slack_export
+    from asyncmaturity.simulate.params import SimulationParams
 
     export = tmp_path / "export"
     simulate_slack_export(export, SimulationParams(people=12, days=10, seed=2))

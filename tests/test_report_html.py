@@ -462,7 +462,8 @@ def test_report_renders_offline_in_chromium(tmp_path: Path) -> None:
 @pytest.mark.browser
 def test_report_from_a_real_store_renders_offline_in_chromium(tmp_path: Path) -> None:
     from asyncmaturity.pipeline import run_report
-    from asyncmaturity.simulate.chat import SimulationParams, simulate_slack_export
+    from asyncmaturity.simulate.export import simulate_slack_export
+    from asyncmaturity.simulate.params import SimulationParams
     from asyncmaturity.store.ingest import ingest
 
     simulate_slack_export(tmp_path / "export", SimulationParams(people=12, days=20, seed=11))

@@ -58,7 +58,8 @@ def test_fixtures_match_the_reference(quirk: str, slack_fixture: object, tmp_pat
 def test_simulated_export_matches_the_reference(tmp_path: Path) -> None:
     # Thousands of threads with sub-second timestamps, many zones, self-replies and bots: the
     # pipeline and the naive reference must agree to the microsecond.
-    from asyncmaturity.simulate.chat import SimulationParams, simulate_slack_export
+    from asyncmaturity.simulate.export import simulate_slack_export
+    from asyncmaturity.simulate.params import SimulationParams
 
     export = tmp_path / "export"
     simulate_slack_export(export, SimulationParams(people=30, days=21, seed=3))

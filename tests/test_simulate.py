@@ -23,12 +23,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asyncmaturity.simulate.chat import (
-    SimulationParams,
-    SimulationSummary,
-    expected_metrics,
-    simulate_slack_export,
-)
+from asyncmaturity.simulate.export import simulate_slack_export
+from asyncmaturity.simulate.params import SimulationParams, expected_metrics
+from asyncmaturity.simulate.slack_writer import SimulationSummary
 
 GROUND_TRUTH = SimulationParams(people=60, days=40, seed=7)
 # How far a measured figure may stray from expected_metrics at the ground-truth size: shares in

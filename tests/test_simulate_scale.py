@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 from asyncmaturity.cli import app
 from asyncmaturity.metrics import METRICS
 from asyncmaturity.metrics.measure import MeasureResult, measure
-from asyncmaturity.simulate.chat import SimulationParams, simulate_slack_export
-from asyncmaturity.simulate.evidence import simulate_export
+from asyncmaturity.simulate.export import simulate_export, simulate_slack_export
+from asyncmaturity.simulate.params import SimulationParams
 from asyncmaturity.simulate.parquet import simulate_parquet, simulation_secret
 from asyncmaturity.sources import detect_source
 from asyncmaturity.store.database import EVIDENCE_KEYS, EvidenceStore

@@ -75,13 +75,14 @@ def simulate(
     `asyncmaturity ingest`; a Parquet folder is measured as it is (`measure --store FOLDER`).
     """
     from asyncmaturity.frameworks import combined_survey, shipped_frameworks
-    from asyncmaturity.simulate.chat import SimulationParams, check_output_folder
-    from asyncmaturity.simulate.evidence import (
+    from asyncmaturity.simulate.export import (
         CALENDAR_FILE,
         GITHUB_FOLDER,
+        check_output_folder,
         ingest_command,
         simulate_export,
     )
+    from asyncmaturity.simulate.params import SimulationParams
     from asyncmaturity.simulate.parquet import DEFAULT_CHUNK_ROWS, simulate_parquet
     from asyncmaturity.simulate.profiles import PROFILES, simulate_survey
 

@@ -1,7 +1,8 @@
 """Write the evidence tables of a simulated organization directly as Parquet, no export between.
 
-:func:`simulate_parquet` runs the simulation of :mod:`asyncmaturity.simulate.chat` (and the meetings and
-work items of :mod:`asyncmaturity.simulate.evidence` where asked for) and writes the rows that
+:func:`simulate_parquet` runs the simulation of :mod:`asyncmaturity.simulate.chat` (and the meetings
+of :mod:`asyncmaturity.simulate.meetings` and work items of :mod:`asyncmaturity.simulate.work_items`
+where asked for) and writes the rows that
 ``asyncmaturity ingest`` would store for its exports (``slack/``, ``calendar.ics``, ``github/``,
 in that order), in the layout of ``asyncmaturity export --parquet``: one folder per evidence
 table, Hive partitions ``source=.../month=YYYY-MM/`` for ``messages``, ``meetings``,
@@ -38,39 +39,29 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from asyncmaturity.charter import Charter
-from asyncmaturity.simulate.chat import (
-    Batch,
-    ChatRun,
-    IntArray,
-    SimulationParams,
-    chat_run,
-    check_output_folder,
-    conversation_members,
-    decorate,
-    file_order,
-    join_text,
-    store_view,
-)
-from asyncmaturity.simulate.evidence import (
-    BOT_LOGINS,
+from asyncmaturity.simulate.arrays import IntArray
+from asyncmaturity.simulate.chat import Batch, ChatRun, chat_run
+from asyncmaturity.simulate.clock import US
+from asyncmaturity.simulate.export import (
     CALENDAR_FILE,
+    GITHUB_FOLDER,
+    SLACK_FOLDER,
+    Evidence,
+    build_evidence,
+    check_output_folder,
+)
+from asyncmaturity.simulate.meetings import RESPONSE, ROLE, MeetingDay, MeetingTexts, uid_sql
+from asyncmaturity.simulate.organization import BOT_LOGINS, BOT_TIMEZONE, conversation_members
+from asyncmaturity.simulate.params import SimulationParams
+from asyncmaturity.simulate.slack_writer import decorate, file_order, join_text, store_view
+from asyncmaturity.simulate.work_items import (
     CLOSED,
     COMMENT,
-    EMAIL_DOMAIN,
-    GITHUB_FOLDER,
     LABEL_SETS,
     PULL_REQUEST,
     REPOSITORIES,
-    RESPONSE,
     REVIEW,
-    ROLE,
-    SLACK_FOLDER,
-    Evidence,
-    MeetingDay,
-    MeetingTexts,
     WorkDay,
-    build_evidence,
-    uid_sql,
 )
 from asyncmaturity.sources.features import DECISION_PATTERN, await_signals_sql
 from asyncmaturity.sources.github import GitHubSource
@@ -88,8 +79,6 @@ from asyncmaturity.store.export import MONTH_OF
 __all__ = ["DEFAULT_CHUNK_ROWS", "ParquetSummary", "simulate_parquet", "simulation_secret"]
 
 DEFAULT_CHUNK_ROWS = 250_000
-_US = 1_000_000
-_DAY_S = 86_400
 _CONVERSATION_KINDS = {
     "public": "public channel",
     "private": "private channel",
@@ -137,8 +126,8 @@ class ParquetSummary:
 _MONTH_FROM = {
     "messages": ("ts", 1),
     "meetings": ("start_us", 1),
-    "work_items": ("created_s", _US),
-    "work_events": ("occurred_s", _US),
+    "work_items": ("created_s", US),
+    "work_events": ("occurred_s", US),
 }
 
 
@@ -281,8 +270,7 @@ class _ParquetRun:
         self.people = people
         # Person keys, as the sources compute them: the e-mail identity of people (the Slack
         # profile's address), the Slack user id of bots, the bot id of the legacy integration.
-        self.emails = [f"{handle}@{EMAIL_DOMAIN}" for handle in org.handles]
-        identities = [f"email:{e}" for e in self.emails]
+        identities = [f"email:{e}" for e in org.emails]
         identities += [f"slack:{u}" for u in org.user_ids[people:]]
         keys = self._person_keys([*identities, f"slack-bot:{org.bot_ids['deploybot']}"])
         self.user_keys = pa.array(keys[:-1], type=pa.string())
@@ -532,13 +520,13 @@ class _ParquetRun:
                         type=pa.string(),
                     ),
                     "created": pa.array(
-                        [c.created * _US for c in org.conversations], type=pa.timestamp("us")
+                        [c.created * US for c in org.conversations], type=pa.timestamp("us")
                     ),
                     "origin": _strings([origin] * len(org.conversations)),
                 }
             )
         )
-        zones = [org.zone_names[int(z)] for z in org.person_zone] + ["America/Los_Angeles"] * 3
+        zones = [org.zone_names[int(z)] for z in org.person_zone] + [BOT_TIMEZONE] * 3
         is_bot = [False] * people + [True] * 3
         keys = self.user_keys.to_pylist()
         user_ids = list(org.user_ids)
@@ -558,7 +546,7 @@ class _ParquetRun:
         )
         slack_ids = [f"slack:{u}" for u in user_ids]
         user_keys = self.user_keys.to_pylist()
-        email_ids = [f"email:{e}" for e in self.emails]
+        email_ids = [f"email:{e}" for e in org.emails]
         self.slack_tables["identities"].add(
             self._identities(
                 [*slack_ids, *email_ids],
@@ -680,9 +668,10 @@ def simulate_parquet(
 ) -> ParquetSummary:
     """Write the evidence tables of a simulated organization to ``out_dir`` as Parquet.
 
-    The rows are those ``asyncmaturity ingest`` stores for :func:`simulate_export`'s files of the
-    same parameters (provenance aside, person keys under :func:`simulation_secret`), in the
-    layout of ``asyncmaturity export --parquet``.
+    The rows are those ``asyncmaturity ingest`` stores for the files that
+    :func:`~asyncmaturity.simulate.export.simulate_export` writes for the same parameters
+    (provenance aside, person keys under :func:`simulation_secret`), in the layout of
+    ``asyncmaturity export --parquet``.
 
     Parameters:
         out_dir: a missing or empty folder (``ValueError`` otherwise).
@@ -697,7 +686,7 @@ def simulate_parquet(
     run = chat_run(params, render_threads=False)
     evidence = None
     if params.meetings or params.work_items:
-        evidence = build_evidence(params, run.org, run.zones, run.start_day)
+        evidence = build_evidence(run)
     out_dir.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
     try:

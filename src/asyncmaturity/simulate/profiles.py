@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from asyncmaturity.simulate.chat import SimulationParams
+from asyncmaturity.simulate.params import SimulationParams
 from asyncmaturity.survey import SurveyDefinition
 
 # Target mean item score of the survey at each planted level: inside the band between the
