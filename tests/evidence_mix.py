@@ -114,3 +114,37 @@ def differences(expected: dict[str, Any], found: dict[str, Any]) -> list[str]:
     if expected["privacy"] != found["privacy"]:
         problems.append(f"privacy: {expected['privacy']} != {found['privacy']}")
     return problems
+
+
+VOLATILE = {"generated_at", "tool", "store"}
+
+
+def assessment_differences(expected: Any, found: Any, where: str = "$") -> list[str]:
+    """Where two assessment documents disagree, what a run cannot reproduce left out (when it ran,
+    the tool's version, where the store was); floats to 1e-9 relative (engines may add in
+    another order)."""
+    if isinstance(expected, dict):
+        if not isinstance(found, dict):
+            return [f"{where}: {found!r} is not an object"]
+        keys = set(expected) - VOLATILE
+        if keys != set(found) - VOLATILE:
+            return [f"{where}: keys {sorted(keys ^ (set(found) - VOLATILE))} differ"]
+        return [
+            problem
+            for key in sorted(keys)
+            for problem in assessment_differences(expected[key], found[key], f"{where}.{key}")
+        ]
+    if isinstance(expected, list):
+        if not isinstance(found, list) or len(found) != len(expected):
+            return [f"{where}: lengths differ"]
+        return [
+            problem
+            for index, (a, b) in enumerate(zip(expected, found, strict=True))
+            for problem in assessment_differences(a, b, f"{where}[{index}]")
+        ]
+    if isinstance(expected, float) and isinstance(found, int | float):
+        if math.isclose(expected, found, rel_tol=1e-9, abs_tol=1e-9):
+            return []
+    elif expected == found:
+        return []
+    return [f"{where}: {expected!r} != {found!r}"]

@@ -20,10 +20,11 @@ from typer.testing import CliRunner
 
 from asyncmaturity.cli import app
 from asyncmaturity.metrics.measure import measure
+from asyncmaturity.pipeline import AssessmentRequest, run_assessment
 from asyncmaturity.store.evidence import SECRET_VARIABLE
 from asyncmaturity.store.export import export_parquet
 from asyncmaturity.store.ingest import ingest
-from tests.evidence_mix import Mix, build_mix, differences
+from tests.evidence_mix import Mix, assessment_differences, build_mix, differences
 
 runner = CliRunner()
 
@@ -42,6 +43,45 @@ def _charter_file(mix: Mix, folder: Path) -> Path:
     path = folder / "charter.yaml"
     path.write_text(yaml.safe_dump(mix.charter.model_dump(mode="json")), encoding="utf-8")
     return path
+
+
+def test_the_assessment_and_report_of_a_parquet_export_equal_the_store(mix: Mix) -> None:
+    """Levels, criteria, roadmap, cost, bootstrap replicates and the report's figures."""
+    reference = run_assessment(AssessmentRequest(store=mix.store, charter=mix.charter))
+    found = run_assessment(
+        AssessmentRequest(store=mix.parquet, charter=mix.charter, secret=mix.secret)
+    )
+    assert reference.document.bootstrap.metrics  # replicates were drawn and compared
+    assert reference.document.cost is not None
+    assert assessment_differences(reference.document.to_json(), found.document.to_json()) == []
+    assert found.report.first_reply_distribution == reference.report.first_reply_distribution
+    assert found.report.hour_of_week == reference.report.hour_of_week
+    assert found.report.sources == reference.report.sources
+    # The same text but for when it was generated.
+    assert found.markdown().splitlines()[3:] == reference.markdown().splitlines()[3:]
+
+
+def test_assess_and_report_commands_read_a_parquet_export(mix: Mix, tmp_path: Path) -> None:
+    secret = tmp_path / "secret"
+    secret.write_text(mix.secret, encoding="utf-8")
+    charter = _charter_file(mix, tmp_path)
+    common = ["--charter", str(charter)]
+    from_store = runner.invoke(app, ["assess", "--store", str(mix.store), *common, "--json", "-"])
+    assert from_store.exit_code == 0, from_store.output
+    options = [*common, "--secret-file", str(secret)]
+    from_export = runner.invoke(
+        app, ["assess", "--store", str(mix.parquet), *options, "--json", "-"]
+    )
+    assert from_export.exit_code == 0, from_export.output
+    expected, found = json.loads(from_store.stdout), json.loads(from_export.stdout)
+    assert assessment_differences(expected, found) == []
+    assert found["store"] == str(mix.parquet)
+    html = tmp_path / "report.html"
+    result = runner.invoke(
+        app, ["report", "--store", str(mix.parquet), *options, "--html", str(html)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Time to first reply" in html.read_text(encoding="utf-8")
 
 
 def test_every_metric_of_a_parquet_export_equals_the_store(mix: Mix) -> None:

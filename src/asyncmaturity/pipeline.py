@@ -86,11 +86,12 @@ class AssessmentRequest:
 
 @dataclass(frozen=True)
 class AssessmentOutcome:
-    """One assessment and everything rendered from it."""
+    """One assessment, the measurement it was made from, and everything rendered from them."""
 
     document: AssessmentDocument
     comparison: ComparisonDocument | None
     report: ReportData
+    measurement: MeasureResult | None
 
     def json(self) -> str:
         """The assessment JSON (`assess --json`)."""
@@ -147,7 +148,9 @@ def run_assessment(
     report("writing the report", 2, 3)
     data = report_data(measurement, title=request.title, assessment=document, comparison=comparison)
     report("done", 3, 3)
-    return AssessmentOutcome(document=document, comparison=comparison, report=data)
+    return AssessmentOutcome(
+        document=document, comparison=comparison, report=data, measurement=measurement
+    )
 
 
 def run_report(

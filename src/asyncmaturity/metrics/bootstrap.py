@@ -54,17 +54,47 @@ def day_weights(days: list[date], *, replicates: int = REPLICATES, seed: int = 0
     return DayWeights(days=ordered, weights=matrix)
 
 
-def _day_statistics(table: ir.Table, sample: Sample, day_column: str) -> ir.Table:
-    value = sample.value(table)
-    day = table[day_column].date().name("day")
-    if sample.kind == "quantile":
-        numeric = value.cast("float64")
-        bucket = ((numeric.clip(lower=0.0) + 1.0).ln() * _BUCKETS_PER_E).floor().cast("int64")
-        rows = table.select(day=day, bucket=bucket).filter(ibis._.bucket.notnull())
-        return rows.group_by(["day", "bucket"]).aggregate(n=rows.count())
+def _bucket(value: ir.Value) -> ir.IntegerValue:
     numeric = value.cast("float64")
-    rows = table.select(day=day, v=numeric)
-    return rows.group_by("day").aggregate(s=rows.v.sum(), n=rows.v.count())
+    bucket: ir.IntegerValue = (
+        ((numeric.clip(lower=0.0) + 1.0).ln() * _BUCKETS_PER_E).floor().cast("int64")
+    )
+    return bucket
+
+
+def _frame_statistics(
+    table: ir.Table, samples: dict[str, Sample], day_column: str
+) -> dict[str, list[dict[str, object]]]:
+    """Per-day statistics of every sampled metric of one frame, in two grouped queries: sums and
+    counts for shares and counts, (day, bucket) counts for quantiles."""
+    day = table[day_column].date()
+    found: dict[str, list[dict[str, object]]] = {metric_id: [] for metric_id in samples}
+    moments = [(i, s) for i, s in enumerate(samples.values()) if s.kind != "quantile"]
+    if moments:
+        rows = table.select(
+            day=day, **{f"v{i}": sample.value(table).cast("float64") for i, sample in moments}
+        )
+        aggregates = {}
+        for i, _ in moments:
+            aggregates[f"s{i}"] = rows[f"v{i}"].sum()
+            aggregates[f"n{i}"] = rows[f"v{i}"].count()
+        by_day = rows.group_by("day").aggregate(**aggregates).to_pyarrow().to_pylist()
+        ids = list(samples)
+        for i, _ in moments:
+            found[ids[i]] = [{"day": r["day"], "s": r[f"s{i}"], "n": r[f"n{i}"]} for r in by_day]
+    quantiles = [(i, s) for i, s in enumerate(samples.values()) if s.kind == "quantile"]
+    if quantiles:
+        parts = [
+            table.select(day=day, k=ibis.literal(i), bucket=_bucket(sample.value(table)))
+            for i, sample in quantiles
+        ]
+        values = ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0]
+        values = values.filter(values.bucket.notnull())
+        counted = values.group_by(["k", "day", "bucket"]).aggregate(n=values.count())
+        ids = list(samples)
+        for r in counted.to_pyarrow().to_pylist():
+            found[ids[int(r["k"])]].append({"day": r["day"], "bucket": r["bucket"], "n": r["n"]})
+    return found
 
 
 def metric_replicates(
@@ -79,18 +109,20 @@ def metric_replicates(
 
     Returns the replicates by metric id (None where a replicate has no data) and the weights used.
     """
-    statistics: dict[str, list[dict[str, object]]] = {}
-    all_days: set[date] = set()
+    by_frame: dict[str, dict[str, Sample]] = {}
     for metric in metrics:
-        day_column = FRAMES[metric.frame].day
-        if metric.sample is None or day_column is None:
+        if metric.sample is not None and FRAMES[metric.frame].day is not None:
+            by_frame.setdefault(metric.frame, {})[metric.id] = metric.sample
+    statistics: dict[str, list[dict[str, object]]] = {}
+    for frame_name, samples in by_frame.items():
+        table = frames.get(frame_name)
+        day_column = FRAMES[frame_name].day
+        if table is None or day_column is None:
             continue
-        table = frames.get(metric.frame)
-        if table is None:
-            continue
-        rows = _day_statistics(table, metric.sample, day_column).to_pyarrow().to_pylist()
-        statistics[metric.id] = rows
-        all_days.update(row["day"] for row in rows if row["day"] is not None)
+        statistics.update(_frame_statistics(table, samples, day_column))
+    all_days = {
+        row["day"] for rows in statistics.values() for row in rows if isinstance(row["day"], date)
+    }
     if weights is None:
         weights = day_weights(sorted(all_days), replicates=replicates, seed=seed)
     index = {day: i for i, day in enumerate(weights.days)}
