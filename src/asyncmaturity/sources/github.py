@@ -97,6 +97,7 @@ from asyncmaturity.sources.trackers import (
     text_of,
     walk,
 )
+from asyncmaturity.vocabulary import WorkEventKind, WorkItemKind
 
 if TYPE_CHECKING:
     from asyncmaturity.store.ingest import IngestContext
@@ -430,7 +431,7 @@ def _read_item(
         scope=scope,
         scope_id=None,
         number=number,
-        kind="pull_request" if is_pr else "issue",
+        kind=WorkItemKind.PULL_REQUEST if is_pr else WorkItemKind.ISSUE,
         created_at=created,
         closed_at=closed,
         merged_at=merged,
@@ -497,7 +498,7 @@ def _read_response(
         scope_id=None,
         number=parent[1],
         event_id=event_id,
-        kind="review" if shape == "review" else "comment",
+        kind=WorkEventKind.REVIEW if shape == "review" else WorkEventKind.COMMENT,
         actor=actor,
         occurred_at=when,
         text=text_of(rec.get("body")),
@@ -540,11 +541,12 @@ def _read_issue_event(
         return
     actor = _person(stage, rec.get("actor"))
     if action in STATE_EVENTS:
-        kind, event_id = "state", f"state:{action}|{when.isoformat()}"
+        kind, event_id = WorkEventKind.STATE, f"state:{action}|{when.isoformat()}"
     else:
         assignee, _, _ = _login(rec.get("assignee"))
         _person(stage, rec.get("assignee"))
-        kind, event_id = "assignment", f"assignment:{action}:{assignee or ''}|{when.isoformat()}"
+        kind = WorkEventKind.ASSIGNMENT
+        event_id = f"assignment:{action}:{assignee or ''}|{when.isoformat()}"
     stage.event(
         origin=origin,
         record=where,
@@ -623,7 +625,7 @@ def _read_adr(stage: Stage, file: Path, key: str, label: str) -> None:
         scope=FILE_SCOPE,
         scope_id=None,
         number=key,
-        kind="decision",
+        kind=WorkItemKind.DECISION,
         created_at=created,
         closed_at=None,
         merged_at=None,
