@@ -68,6 +68,7 @@ class ReportData:
     breakdown_metric_ids: list[str]
     suppressed_groups: int
     charter_summary: list[str] = field(default_factory=list)
-    # The assessment JSON document (asyncmaturity.assessment) and a comparison, when assessed.
+    # The assessment JSON document (of kind asyncmaturity.assess.ASSESSMENT_KIND) and a
+    # comparison, when assessed.
     assessment: dict[str, Any] | None = None
     comparison: dict[str, Any] | None = None
