@@ -1206,7 +1206,7 @@ def render_markdown(report: Report) -> str:
     lines += [
         "## How each figure is obtained",
         "",
-        "* **Ingest**: `asyncmaturity.ingest.ingest([export], store=new_file)`, default options "
+        "* **Ingest**: `asyncmaturity.store.ingest.ingest([export], store=new_file)`, default options "
         "(1 GB DuckDB memory limit), into a fresh store each run.",
         "* **Floor**: `SELECT count(*) FROM read_json([every day file], format = 'array', "
         "columns = {the nine columns the Slack source reads})` in a fresh in-memory DuckDB: the "
@@ -1218,7 +1218,7 @@ def render_markdown(report: Report) -> str:
         "(per-zone `tz_convert`, merge of replies on roots, `numpy.busday_count` for working "
         "time). It runs once, end to end (load + compute); ingest + measure is what our tool "
         "needs to produce the same figures.",
-        "* **Measure**: `asyncmaturity.measure.measure(store=...)`: every registered metric for "
+        "* **Measure**: `asyncmaturity.metrics.measure.measure(store=...)`: every registered metric for "
         "the organization and each scope (conversation kind, channel, month). The "
         "organization-only row runs the same frames for the contract figures only, to show "
         "what the extra scopes cost.",
@@ -1247,7 +1247,7 @@ def render_markdown(report: Report) -> str:
             "cached; each copy is flushed to disk before the timed ingest (else the ingest's "
             "checkpoint waits for the copy's writes). Slack messages are matched against the "
             "store only within the day's time span, since their key fixes their time "
-            "(`TIME_KEYED` in `src/asyncmaturity/ingest.py`); the (before) row empties "
+            "(`TIME_KEYED` in `src/asyncmaturity/store/ingest.py`); the (before) row empties "
             "`TIME_KEYED`, so that the anti-join reads every stored key, as it still does for "
             "the other sources' tables.",
         ]

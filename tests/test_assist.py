@@ -12,7 +12,8 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from asyncmaturity.assist import (
 )
 from asyncmaturity.assist.duplicates import DEFAULT_THRESHOLD
 from asyncmaturity.cli.assist import assist_app
+from asyncmaturity.decisions.records import file_name, parse_decision_record, render_madr
 from asyncmaturity.errors import StoreError
 from asyncmaturity.store.ingest import ingest
 
@@ -243,11 +245,12 @@ BARE_APPROVAL = DecisionDraft(
 
 
 def test_draft_markdown_is_madr() -> None:
-    assert BARE_APPROVAL.markdown() == (
+    assert render_madr(BARE_APPROVAL.record()) == (
         "---\n"
         "status: proposed\n"
         "date: 2026-02-04\n"
-        'deciders: "Ana \\"the DBA\\" Alvarez"\n'
+        "deciders:\n"
+        '- Ana "the DBA" Alvarez\n'
         "---\n"
         "\n"
         "# Decision on: Which db for the events\n"
@@ -261,6 +264,8 @@ def test_draft_markdown_is_madr() -> None:
         "\n"
         "> Ship it.\n"
         "\n"
+        "### Consequences\n"
+        "\n"
         "## More Information\n"
         "\n"
         "Drafted by `asyncmaturity assist decisions` from a chat or e-mail thread; review\n"
@@ -270,8 +275,24 @@ def test_draft_markdown_is_madr() -> None:
         "* Thread root: `r1`\n"
         "* Decision message: `m2` (2026-02-04T09:02:00 UTC)\n"
     )
-    assert BARE_APPROVAL.filename(7) == "0007-decision-on-which-db-for-the-events.md"
+    assert file_name(BARE_APPROVAL.record(7)) == "0007-decision-on-which-db-for-the-events.md"
     assert BARE_APPROVAL.to_json()["status"] == "proposed"
+
+
+def test_a_draft_file_reads_back_to_its_record() -> None:
+    # A name with a comma stays one decider (front matter lists, not comma-separated text).
+    draft = replace(BARE_APPROVAL, decider_name="Alvarez, Ana")
+    record = draft.record(7)
+    name = file_name(record)
+    again = parse_decision_record(render_madr(record), name=name)
+    assert again == replace(record, source=name)
+    assert again.deciders == ["Alvarez, Ana"] and again.date == datetime(2026, 2, 4, tzinfo=UTC)
+    assert "* Decision message: `m2` (2026-02-04T09:02:00 UTC)" in again.more_information
+
+
+def test_a_draft_without_a_decider_names_none() -> None:
+    record = replace(BARE_APPROVAL, decider_key=None, decider_name=None).record()
+    assert record.deciders == [] and "deciders" not in render_madr(record)
 
 
 def test_a_bare_approval_takes_its_title_from_the_thread_root(tmp_path: Path) -> None:
@@ -297,6 +318,9 @@ def test_decisions_cli_writes_one_file_per_draft(tmp_path: Path, monkeypatch: An
         "0001-update-we-decided-to-use-clickhouse-instead.md",
         "0002-decision-standup-moves-to-10-00.md",
     ]
+    first = parse_decision_record((out / names[0]).read_text("utf-8"), name=names[0])
+    assert (first.number, first.title) == (1, "Update: we decided to use ClickHouse instead")
+    assert (first.status, first.deciders) == ("proposed", ["Ana Alvarez"])
 
 
 def test_a_store_without_text_is_a_domain_error(slack_fixture: Any, tmp_path: Path) -> None:

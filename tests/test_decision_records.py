@@ -3,7 +3,7 @@ same record, and a bad file named in one error line."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from asyncmaturity.decisions.records import (
     DECISION_STATUSES,
     DecisionRecord,
     InvalidDecisionRecord,
+    decision_date,
     file_name,
     parse_decision_record,
     read_decision_record,
@@ -132,6 +133,64 @@ One more service to run.
     assert record.date == datetime(2026, 3, 12, tzinfo=UTC)
 
 
+# Every form either reader accepted before the GitHub source's ADR files and the decision log
+# shared one parser, with the instant each gave (the GitHub reader's naive UTC, made aware).
+@pytest.mark.parametrize(
+    ("value", "instant"),
+    [
+        ("2026-02-10", datetime(2026, 2, 10, tzinfo=UTC)),
+        ("2026-02-20T15:30:00+01:00", datetime(2026, 2, 20, 14, 30, tzinfo=UTC)),
+        ("2026-02-20T15:30:00+0100", datetime(2026, 2, 20, 14, 30, tzinfo=UTC)),
+        ("2026-02-20T15:30:00Z", datetime(2026, 2, 20, 15, 30, tzinfo=UTC)),
+        ("2026-02-20T15:30z", datetime(2026, 2, 20, 15, 30, tzinfo=UTC)),
+        ("2026-02-20 15:30", datetime(2026, 2, 20, 15, 30, tzinfo=UTC)),
+        ("2026-02-20T15:30:00.250", datetime(2026, 2, 20, 15, 30, 0, 250000, tzinfo=UTC)),
+        ("2026-02-10 (amended 2026-03-01)", datetime(2026, 2, 10, tzinfo=UTC)),
+        ("accepted on 2026-02-10", datetime(2026, 2, 10, tzinfo=UTC)),
+        ("**2026-02-10**", datetime(2026, 2, 10, tzinfo=UTC)),
+        ("[2026-02-10]", datetime(2026, 2, 10, tzinfo=UTC)),
+        ('"2026-02-10"', datetime(2026, 2, 10, tzinfo=UTC)),
+        ("10 February 2026", datetime(2026, 2, 10, tzinfo=UTC)),
+        ("10 Feb 2026", datetime(2026, 2, 10, tzinfo=UTC)),
+        ("February 10, 2026", datetime(2026, 2, 10, tzinfo=UTC)),
+        ("Feb 10, 2026", datetime(2026, 2, 10, tzinfo=UTC)),
+        ("2026/02/10", datetime(2026, 2, 10, tzinfo=UTC)),
+        ("10.02.2026", datetime(2026, 2, 10, tzinfo=UTC)),
+        (date(2026, 2, 10), datetime(2026, 2, 10, tzinfo=UTC)),
+        (datetime(2026, 2, 10, 9, 0), datetime(2026, 2, 10, 9, 0, tzinfo=UTC)),
+    ],
+)
+def test_every_date_form_of_either_former_reader(value: object, instant: datetime) -> None:
+    assert decision_date(value) == instant
+    line = parse_decision_record(f"# T\n\nDate: {value}\n")
+    assert line.date == instant
+
+
+def test_an_offset_the_iso_pattern_missed_is_applied() -> None:
+    # The GitHub reader took the ISO date within the line and dropped an hours-only offset and an
+    # offset after a space; the whole value is ISO 8601 and its offset counts.
+    assert decision_date("2026-02-20T15:30+01") == datetime(2026, 2, 20, 14, 30, tzinfo=UTC)
+    assert decision_date("2026-02-20 15:30 +01:00") == datetime(2026, 2, 20, 14, 30, tzinfo=UTC)
+    assert decision_date("") is None
+    with pytest.raises(ValueError, match="date 'someday' is not a date"):
+        decision_date("someday")
+
+
+def test_more_information_is_its_own_section() -> None:
+    text = MADR_FULL + "\n## More Information\n\n* Thread: `r1`\n"
+    record = parse_decision_record(text, name="0005-use-duckdb.md")
+    assert record.more_information == "* Thread: `r1`"
+    assert "More Information" not in record.decision
+    assert render_madr(record).endswith(
+        "### Consequences\n\n* Good, because no server.\n\n## More Information\n\n* Thread: `r1`\n"
+    )
+    # A log that keeps only the decision text keeps it as parsing once kept every other section.
+    assert record.decision_with_more_information() == (
+        record.decision + "\n\n### More Information\n\n* Thread: `r1`"
+    )
+    assert DecisionRecord(title="T", decision="D").decision_with_more_information() == "D"
+
+
 def test_file_names_and_titles_that_start_with_a_year() -> None:
     record = parse_decision_record("# 2026 roadmap freeze\n", name="roadmap.md")
     assert record.number is None and record.title == "2026 roadmap freeze"
@@ -202,6 +261,7 @@ _INSTANT = st.datetimes(
         superseded_by=st.none() | st.integers(0, 9999),
         work_item_url=st.none() | _WORD.map(lambda w: f"https://tracker.example/{w}"),
         thread_url=st.none() | _WORD.map(lambda w: f"https://chat.example/{w}"),
+        more_information=_TEXT,
     )
 )
 def test_rendered_madr_reads_back_to_the_same_record(record: DecisionRecord) -> None:

@@ -271,6 +271,38 @@ def test_adr_file_without_a_date_takes_its_modification_time(tmp_path: Path) -> 
     )
 
 
+def test_adr_dates_are_read_as_the_decision_log_reads_them(tmp_path: Path) -> None:
+    # A prose date, an ISO date within a longer line and an hours-only offset are read as the
+    # decision-records module reads them; a date that is none is a counted skip naming the file.
+    folder = tmp_path / "docs" / "adr"
+    folder.mkdir(parents=True)
+    dates = {
+        "0001-prose.md": "12 March 2026",
+        "0002-amended.md": "2026-02-10 (amended 2026-03-01)",
+        "0003-offset.md": "2026-02-20T15:30+01",
+        "0004-none.md": "someday",
+    }
+    for name, value in dates.items():
+        (folder / name).write_text(f"# {name}\n\nDate: {value}\n", "utf-8")
+    store = tmp_path / "s.duckdb"
+    summary = ingest([tmp_path], store=store)
+    found = items(store)
+    created = {
+        n: found[key("github", "files", f"docs/adr/{n}")]["created"]
+        for n in dates
+        if n != "0004-none.md"
+    }
+    assert created == {
+        "0001-prose.md": datetime(2026, 3, 12),
+        "0002-amended.md": datetime(2026, 2, 10),
+        "0003-offset.md": datetime(2026, 2, 20, 14, 30),
+    }
+    assert summary.skipped == {"date that cannot be read": 1}
+    assert f"{folder / '0004-none.md'}: date 'someday' is not a date (use YYYY-MM-DD)" in (
+        summary.exports[0].examples
+    )
+
+
 def test_pr_closes_issue_links(tmp_path: Path) -> None:
     # #40 "closes #4"; #41 "Fixes acme/other#7" (its reference to itself is dropped); #42 an
     # issue URL and GH-6; #43 "#fff" and "step 3" reference nothing. Linked: 3 of 4.

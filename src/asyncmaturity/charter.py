@@ -38,18 +38,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from asyncmaturity.errors import InvalidCharter
 from asyncmaturity.store.database import normalize_identity
+from asyncmaturity.vocabulary import ConversationKind
 from asyncmaturity.yamlfile import read_yaml
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-CONVERSATION_KINDS = (
-    "public channel",
-    "private channel",
-    "dm",
-    "group dm",
-    "mailing list",
-    "issue tracker",
-    "urgent channel",
-)
 # Urgencies of a request with a response window; an emergency is synchronous by definition.
 REQUEST_URGENCIES = ("normal", "urgent")
 DEFAULT_REQUEST_WINDOWS = {"normal": 24.0, "urgent": 4.0}
@@ -218,8 +210,7 @@ class Charter(BaseModel):
     response_windows: dict[str, Annotated[float, Field(gt=0)]] = Field(
         default_factory=lambda: {"default": 24.0},
         description="Working hours within which a thread root should be answered, by conversation "
-        "kind (`default`, `public channel`, `private channel`, `dm`, `group dm`, `mailing list`, "
-        "`issue tracker`, `urgent channel`).",
+        f"kind (`default`, {', '.join(f'`{kind}`' for kind in ConversationKind)}).",
     )
     request_windows: dict[str, Annotated[float, Field(gt=0)]] = Field(
         default_factory=lambda: dict(DEFAULT_REQUEST_WINDOWS),
@@ -230,7 +221,7 @@ class Charter(BaseModel):
     )
     urgent_channels: list[str] = Field(
         default_factory=list,
-        description="Channel names whose conversations count as `urgent channel`.",
+        description=f"Channel names whose conversations count as `{ConversationKind.URGENT_CHANNEL}`.",
     )
     people: list[PersonNorms] = Field(
         default_factory=list,
@@ -269,11 +260,12 @@ class Charter(BaseModel):
     @field_validator("response_windows")
     @classmethod
     def _window_kinds(cls, windows: dict[str, float]) -> dict[str, float]:
-        unknown = [k for k in windows if k != "default" and k not in CONVERSATION_KINDS]
+        kinds = list(ConversationKind)
+        unknown = [k for k in windows if k != "default" and k not in kinds]
         if unknown:
             raise ValueError(
                 f"unknown conversation kind {unknown[0]!r}; use default or one of "
-                + ", ".join(CONVERSATION_KINDS)
+                + ", ".join(kinds)
             )
         return {"default": 24.0, **windows}
 

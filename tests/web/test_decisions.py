@@ -144,6 +144,20 @@ def test_a_repositorys_decision_folder_comes_in_once(make: Factory, world: World
     assert [d["number"] for d in single["created"]] == [3]
 
 
+def test_an_imported_more_information_stays_with_the_decision(make: Factory, world: World) -> None:
+    # The log keeps no More Information of its own (an assistant's draft ends in one): it is
+    # the decision's last section, as every other extra section of a file.
+    admin = make.client(world.admin_b)
+    url = f"/api/v1/teams/{world.team_b.id}/decision-records"
+    draft = (
+        b"# Use Redis\n\n## Decision Outcome\n\nRedis.\n\n## More Information\n\n* Thread: `r1`\n"
+    )
+    imported = admin.post(url, files={"files": ("0001-use-redis.md", draft, "text/markdown")})
+    assert imported.status_code == 201, imported.text
+    (created,) = imported.json()["created"]
+    assert created["decision"] == "Redis.\n\n### More Information\n\n* Thread: `r1`"
+
+
 def test_a_bad_file_refuses_the_whole_import_naming_it(make: Factory, world: World) -> None:
     admin = make.client(world.admin_b)
     url = f"/api/v1/teams/{world.team_b.id}/decision-records"

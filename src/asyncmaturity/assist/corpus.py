@@ -14,6 +14,7 @@ from pathlib import Path
 
 from asyncmaturity.errors import AsyncMaturityError
 from asyncmaturity.store.database import EvidenceStore
+from asyncmaturity.vocabulary import MessageKind
 
 
 class NoKeptText(AsyncMaturityError):
@@ -66,13 +67,13 @@ QUESTIONS_SQL = f"""
 WITH roots AS (
     SELECT message_key, conversation_key, author_key, sent_at, {_ROOT_TEXT} AS text
     FROM messages
-    WHERE is_root AND kind = 'human' AND nullif(trim(text), '') IS NOT NULL
+    WHERE is_root AND kind = '{MessageKind.HUMAN}' AND nullif(trim(text), '') IS NOT NULL
       AND (coalesce(is_question, false) OR coalesce(contains(subject, '?'), false))
 ), answers AS (
     SELECT r.message_key, m.author_key, min(m.sent_at) AS first_at
     FROM roots r JOIN messages m
       ON m.thread_root_key = r.message_key AND m.conversation_key = r.conversation_key
-    WHERE m.is_reply AND m.kind = 'human' AND m.message_key <> r.message_key
+    WHERE m.is_reply AND m.kind = '{MessageKind.HUMAN}' AND m.message_key <> r.message_key
       AND m.author_key IS NOT NULL AND m.author_key IS DISTINCT FROM r.author_key
     GROUP BY ALL
 )
@@ -85,9 +86,9 @@ GROUP BY ALL
 ORDER BY r.sent_at, r.message_key
 """
 
-THREADS_SQL = """
+THREADS_SQL = f"""
 SELECT conversation_key, coalesce(thread_root_key, message_key) AS thread_root_key, message_key,
-       author_key, sent_at, text, kind = 'human' AS human
+       author_key, sent_at, text, kind = '{MessageKind.HUMAN}' AS human
 FROM messages
 WHERE nullif(trim(text), '') IS NOT NULL
 ORDER BY conversation_key, thread_root_key, sent_at, message_key

@@ -14,7 +14,8 @@ classifier combines rules, read one sentence at a time, and embeddings:
   chosen on the tuning half of `benchmarks/assist_eval`.
 
 One draft per thread: the thread's last decision message (a later decision supersedes an earlier
-one), as a MADR-style Markdown record with status "proposed" and links back to the thread.
+one), as a :class:`~asyncmaturity.decisions.records.DecisionRecord` with status "proposed" and
+links back to the thread, written as MADR by the records module.
 """
 
 from __future__ import annotations
@@ -22,17 +23,22 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
 from asyncmaturity.assist.corpus import Message, Thread, load_names, load_threads
 from asyncmaturity.assist.embed import Encoder, embed
+from asyncmaturity.decisions.records import DecisionRecord, file_name, render_madr
 from asyncmaturity.sources.features import DECISION_PATTERN
 
 DEFAULT_MARGIN = 0.07
 TITLE_WORDS = 12
 MIN_TITLE_WORDS = 4  # a shorter decision ("Ship it.") takes its title from the thread root
+DRAFT_NOTE = (
+    "Drafted by `asyncmaturity assist decisions` from a chat or e-mail thread; review\n"
+    "it, name the considered options, and change the status when it is accepted."
+)
 
 # Written for the classifier (not taken from the evaluation set): typical ways to decide ...
 DECISION_PROTOTYPES = (
@@ -174,7 +180,7 @@ def _verdict(text: str, value: float, margin: float) -> Verdict:
 
 @dataclass(frozen=True)
 class DecisionDraft:
-    """A decision-record draft for one thread (MADR-style, status "proposed")."""
+    """A thread's decision, found by the classifier, to draft a proposed record from."""
 
     title: str
     date: datetime
@@ -186,43 +192,28 @@ class DecisionDraft:
     context: str | None  # the thread root's text; None when the root's text was not kept
     decision: str
 
-    def markdown(self) -> str:
-        """The draft as MADR Markdown: front matter, context, outcome and links."""
+    def record(self, number: int | None = None) -> DecisionRecord:
+        """The draft as a proposed decision record dated the day of the decision message: the
+        root and the decision quoted, and the links back to the thread as More Information."""
         context = self.context if self.context is not None else "(the thread root kept no text)"
-        return "\n".join(
-            [
-                "---",
-                "status: proposed",
-                f"date: {self.date.date().isoformat()}",
-                f"deciders: {_yaml_string(self.decider_name or self.decider_key or 'unknown')}",
-                "---",
-                "",
-                f"# {self.title}",
-                "",
-                "## Context and Problem Statement",
-                "",
-                _quote(context),
-                "",
-                "## Decision Outcome",
-                "",
-                _quote(self.decision),
-                "",
-                "## More Information",
-                "",
-                "Drafted by `asyncmaturity assist decisions` from a chat or e-mail thread; review",
-                "it, name the considered options, and change the status when it is accepted.",
-                "",
-                f"* Conversation: `{self.conversation_key}`",
-                f"* Thread root: `{self.thread_root_key}`",
-                f"* Decision message: `{self.message_key}` ({self.date.isoformat()} UTC)",
-                "",
-            ]
+        decider = self.decider_name or self.decider_key
+        return DecisionRecord(
+            title=self.title,
+            number=number,
+            date=datetime.combine(self.date.date(), time(), tzinfo=UTC),
+            context=_quote(context),
+            decision=_quote(self.decision),
+            deciders=[decider] if decider else [],
+            more_information="\n".join(
+                [
+                    DRAFT_NOTE,
+                    "",
+                    f"* Conversation: `{self.conversation_key}`",
+                    f"* Thread root: `{self.thread_root_key}`",
+                    f"* Decision message: `{self.message_key}` ({self.date.isoformat()} UTC)",
+                ]
+            ),
         )
-
-    def filename(self, number: int) -> str:
-        """MADR's file name for the `number`-th record: `0001-title-in-kebab-case.md`."""
-        slug = re.sub(r"[^a-z0-9]+", "-", self.title.lower()).strip("-")[:60].strip("-")
-        return f"{number:04d}-{slug or 'decision'}.md"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -291,12 +282,14 @@ def decision_drafts(
 
 
 def write_drafts(drafts: DecisionDrafts, folder: Path) -> list[Path]:
-    """Write each draft as `NNNN-title.md` into `folder` (created); the paths written."""
+    """Write each draft as MADR, numbered from 1, into `folder` (created) under its record's
+    :func:`~asyncmaturity.decisions.records.file_name`; the paths written."""
     folder.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
     for number, draft in enumerate(drafts.drafts, 1):
-        path = folder / draft.filename(number)
-        path.write_text(draft.markdown(), encoding="utf-8")
+        record = draft.record(number)
+        path = folder / file_name(record)
+        path.write_text(render_madr(record), encoding="utf-8")
         paths.append(path)
     return paths
 
@@ -332,7 +325,3 @@ def _first_sentence(text: str) -> str:
 
 def _quote(text: str) -> str:
     return "\n".join(f"> {line}".rstrip() for line in text.strip().splitlines())
-
-
-def _yaml_string(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -26,7 +26,7 @@ sentence mark, a comma, a spaced dash, "and"/"then", with any emoji skipped ("@l
   ("Aiko, ...", "Kenji — ...", lower-case "tom, ..." too). `@here`, `@channel`, `@everyone`,
   `@all` and `<!here>` name nobody in particular and do not count, nor do generic greetings and
   sign-offs ("Hi team,", "Hey all,", "Dear colleagues,", "Dear Sir,", "Thanks,", "BR,"): see
-  `await_rules.NOT_NAMES`.
+  `asyncmaturity.await_protocol.rules.NOT_NAMES`.
 * **Window for response**: a deadline or a response window. Read forms: "EOD"/"COB"/"end of
   (the) day"/"close of business"/"today"; "EOW"/"end of (the) week"; "tomorrow"; "(by|before|
   until|due|no later than) [this|next] <weekday>" ("on Monday" is not read: it usually says when
@@ -56,25 +56,25 @@ sentence mark, a comma, a spaced dash, "and"/"then", with any emoji skipped ("@l
   Without `sent_at`, only dates with a year resolve.
 * **Action required**: a verb of what to do (review, approve, decide, confirm, answer, fix, merge,
   sign off, send, update, check, test, run, export, translate, grant, proofread, ...: see
-  `await_rules.ACTION_VERBS`) where it is asked for: after "can/could/would/will you|someone|
-  everyone", "please", "kindly", "need you to", "I'd appreciate it if you could" (up to three
-  words between), or opening a clause as above; an ask for "your approval/review/sign-off/decision/
-  feedback/OK", "for review/approval", "need the signed ...", "a decision from you"; or a direct
-  factual question opening a clause ("where is the VPN config?", "is the deploy done?", "do we
-  need a DPA?"). Vague asks name no action: "thoughts?", "any input?", "let me know", "what do we
-  do here?", "can you help with this?", "(take a) look at this"; nor do the same words used as
-  nouns ("any update?", "the flaky test", "dry run", "Draft:", "read-only") or where-to-reply
-  phrases ("reply here", "ping me").
+  `asyncmaturity.await_protocol.rules.ACTION_VERBS`) where it is asked for: after
+  "can/could/would/will you|someone|everyone", "please", "kindly", "need you to", "I'd appreciate it
+  if you could" (up to three words between), or opening a clause as above; an ask for "your
+  approval/review/sign-off/decision/feedback/OK", "for review/approval", "need the signed ...", "a
+  decision from you"; or a direct factual question opening a clause ("where is the VPN config?", "is
+  the deploy done?", "do we need a DPA?"). Vague asks name no action: "thoughts?", "any input?",
+  "let me know", "what do we do here?", "can you help with this?", "(take a) look at this"; nor do
+  the same words used as nouns ("any update?", "the flaky test", "dry run", "Draft:", "read-only")
+  or where-to-reply phrases ("reply here", "ping me").
 * **Information complete**: a link to a record (the ingest's URL pattern; links to a web search,
-  YouTube or a GIF site are no record: `await_rules.NON_RECORD_URL`), an attachment marker
-  ("attached", "[file ...]", 📎), a ticket reference (`#123`, `ABC-123`, "ticket 55781"), a file
-  name (`plan.pdf`), an amount or a share ("2,400 EUR", "18k", "3.1%"), a context marker
-  ("context:", "background:", "details:", "tl;dr", "because", "so that"), or at least 15 words
-  once links, mentions and filler are removed. Filler (`await_rules.FILLER`): the greeting, the
-  sign-off, the clause that says where to reply ("Reply here pls so everyone sees it", "DM me if
-  anything is unclear"), "no rush"/"when you get a chance"-like phrases, pleasantries, vague asks
-  and pointers to shared memory ("re the thing from yesterday", "about that doc", "the one we
-  talked about").
+  YouTube or a GIF site are no record: `asyncmaturity.await_protocol.rules.NON_RECORD_URL`), an
+  attachment marker ("attached", "[file ...]", 📎), a ticket reference (`#123`, `ABC-123`, "ticket
+  55781"), a file name (`plan.pdf`), an amount or a share ("2,400 EUR", "18k", "3.1%"), a context
+  marker ("context:", "background:", "details:", "tl;dr", "because", "so that"), or at least 15
+  words once links, mentions and filler are removed. Filler
+  (`asyncmaturity.await_protocol.rules.FILLER`): the greeting, the sign-off, the clause that says
+  where to reply ("Reply here pls so everyone sees it", "DM me if anything is unclear"), "no
+  rush"/"when you get a chance"-like phrases, pleasantries, vague asks and pointers to shared memory
+  ("re the thing from yesterday", "about that doc", "the one we talked about").
 * **Thread discipline**: for one draft, present unless it asks to move the conversation elsewhere:
   to a DM ("DM me", "pls reply by DM", "ping/message me privately", "send me a DM"), a phone or a
   chat app ("call me", "text me on WhatsApp", "give me a ring", "easier on the phone"), e-mail

@@ -12,7 +12,8 @@ sentence mark are bounded (`{0,200}`) so that Python's backtracking engine stays
 texts. A test runs both over the labelled evaluation sets and over generated text and requires
 identical signals.
 
-Signals (booleans; the rules are documented in `await_lint` and docs/await.md):
+Signals (booleans; the rules are documented in `asyncmaturity.await_protocol.lint` and
+docs/await.md):
 
 * `is_request`: the message asks someone for something.
 * `await_assign`, `await_window`, `await_action`, `await_information`: four of the five AWAIT
@@ -377,7 +378,8 @@ CLOCK = (
     r"(?:(noon|midday)|(\d{1,2})(?::(\d{2}))?\s*(am|pm)|(\d{1,2}):(\d{2}))"
     rf"(?:\s*{ZONE}\b)?"
 )
-# Each window form, in the order `await_lint` resolves them; the groups feed the deadline.
+# Each window form, in the order `asyncmaturity.await_protocol.lint` resolves them; the groups
+# feed the deadline.
 WINDOWS: dict[str, Rx] = {
     "iso": Rx(rf"\b(?:{PREP}\s+)?(\d{{4}})-(\d{{2}})-(\d{{2}})(?:[T ](\d{{2}}):(\d{{2}}))?\b"),
     "eod": Rx(

@@ -6,7 +6,8 @@ Two layouts are read:
   with ``status``, ``date``, ``deciders`` (MADR 4: ``decision-makers``), ``consulted``,
   ``informed``, and here also ``tags``, ``supersedes``, ``superseded-by``, ``work-item`` and
   ``thread``; a ``# Title``; sections ``## Context and Problem Statement``, ``## Decision
-  Outcome`` and ``### Consequences`` inside it (MADR 3) or ``## Consequences`` (MADR 2).
+  Outcome`` and ``### Consequences`` inside it (MADR 3) or ``## Consequences`` (MADR 2), and
+  ``## More Information``.
 - **Nygard** (adr-tools): ``# 1. Title``, a ``Date: 2026-02-10`` line, ``## Status`` (its first
   word; "Superseded by [3. ...](0003-...)" and "Supersedes [1. ...]" lines link records),
   ``## Context``, ``## Decision``, ``## Consequences``.
@@ -14,9 +15,10 @@ Two layouts are read:
 Lists (deciders and the like) are YAML lists or comma-separated text. A record's number comes
 from its title ("# 12. Use Postgres") or its file name ("0012-use-postgres.md"). Other sections
 (Decision Drivers, Considered Options, Pros and Cons...) are kept in the decision text under
-their own ``###`` heading. A file that cannot be read is one :class:`InvalidDecisionRecord` line
-naming it. :func:`render_madr` writes the MADR layout that :func:`parse_decision_record` reads back
-to the same record.
+their own ``###`` heading. Dates are read by :func:`decision_date` (ISO 8601, '10 February
+2026' and the like). A file that cannot be read is one :class:`InvalidDecisionRecord` line naming
+it. :func:`render_madr` writes the MADR layout that :func:`parse_decision_record` reads back to
+the same record.
 
 Example::
 
@@ -71,16 +73,21 @@ _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
 # "1. Title" (adr-tools), "ADR-7: Title", "ADR 7 Title"; a title that starts with a year does not.
 _NUMBERED_TITLE = re.compile(r"^(?:ADR[-_ ]?(\d+)[.:)]?|(\d+)[.:)])\s+(.+)$", re.IGNORECASE)
 _FILE_NUMBER = re.compile(r"^(?:adr[-_ ]?)?(\d+)(?:[-_ ]|$)", re.IGNORECASE)
-_DATE_LINE = re.compile(r"^\W{0,4}date\W{0,4}:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
+# A "Date: 2026-02-10" line (adr-tools), also in bold or as a list item.
+DATE_LINE = re.compile(r"^\W{0,4}date\W{0,4}:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
 _REFERENCE = re.compile(
     r"(?:\[\s*(?:ADR[-_ ]?)?(\d+)\b|(?:ADR[-_ ]?|#)(\d+)\b|\((?:[^)]*/)?(\d+)-)"
 )
 _SUPERSEDED_BY = re.compile(r"superseded\s+by\b(.*)", re.IGNORECASE)
 _SUPERSEDES = re.compile(r"^\W*supersedes\b(.*)", re.IGNORECASE | re.MULTILINE)
 _DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%Y/%m/%d", "%d.%m.%Y")
+_ISO_INSTANT = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
 _CONTEXT = ("context and problem statement", "context", "problem statement")
 _DECISION = ("decision outcome", "decision")
 _CONSEQUENCES = ("consequences",)
+_MORE_INFORMATION = ("more information",)
 _STATUS = ("status",)
 _SLUG = re.compile(r"[^a-z0-9]+")
 _PREAMBLE = "\0preamble"  # no heading can name it
@@ -112,7 +119,15 @@ class DecisionRecord:
     superseded_by: int | None = None
     work_item_url: str | None = None
     thread_url: str | None = None
+    more_information: str = ""  # links and notes, MADR's last section
     source: str = ""  # the file it came from, for messages
+
+    def decision_with_more_information(self) -> str:
+        """The decision text ending in the More Information as a ``###`` section, for a log that
+        keeps no More Information of its own (as the parser keeps any other section)."""
+        if not self.more_information:
+            return self.decision
+        return _with_sections(self.decision, [("More Information", self.more_information)])
 
 
 # -- reading --------------------------------------------------------------------------------
@@ -194,13 +209,13 @@ def parse_decision_record(text: str, *, name: str = "decision record") -> Decisi
         record.status = _status(status_value, name)
     record.date = _date(meta.get("date"), name)
     if record.date is None:
-        line = _DATE_LINE.search(preamble)
-        record.date = _date(line[1].strip(), name) if line else None
+        line = DATE_LINE.search(preamble)
+        record.date = _date(line[1], name) if line else None
     record.context = sections.pop("context", "")
     record.decision = sections.pop("decision", "")
     record.consequences = sections.pop("consequences", "")
-    extra = [f"### {heading}\n\n{content}".strip() for heading, content in sections.items()]
-    record.decision = "\n\n".join(part for part in (record.decision, *extra) if part)
+    record.more_information = sections.pop("more information", "")
+    record.decision = _with_sections(record.decision, sections.items())
     record.deciders = _names(meta.get("deciders", meta.get("decision-makers")), "deciders", name)
     record.consulted = _names(meta.get("consulted"), "consulted", name)
     record.informed = _names(meta.get("informed"), "informed", name)
@@ -242,6 +257,7 @@ def _section_of(heading: str) -> str | None:
         ("consequences", _CONSEQUENCES),
         ("decision", _DECISION),
         ("status", _STATUS),
+        ("more information", _MORE_INFORMATION),
     ):
         if lowered in names:
             return key
@@ -286,7 +302,14 @@ def _status(value: Any, name: str) -> DecisionStatus:
     return _STATUS_WORDS[word]
 
 
-def _date(value: Any, name: str) -> datetime | None:
+def decision_date(value: Any) -> datetime | None:
+    """A record's date as an aware UTC instant; None when empty, ValueError when not a date.
+
+    Read: a YAML date or timestamp; ISO 8601 text (an offset is applied, none is UTC, a bare date
+    is midnight), else the first ISO 8601 date within the text ("2026-02-10 (amended)"); or
+    one of '10 February 2026', '10 Feb 2026', 'February 10, 2026', 'Feb 10, 2026',
+    '2026/02/10', '10.02.2026'.
+    """
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -294,16 +317,33 @@ def _date(value: Any, name: str) -> datetime | None:
     if isinstance(value, date):
         return datetime.combine(value, time(), tzinfo=UTC)
     text = str(value).strip().strip("\"'*_[]").strip()
-    try:
-        return _date(datetime.fromisoformat(text.replace("Z", "+00:00")), name)
-    except ValueError:
-        pass
+    candidates = [text]
+    if within := _ISO_INSTANT.search(text):
+        candidates.append(within[0])
+    for candidate in candidates:
+        try:
+            return decision_date(datetime.fromisoformat(re.sub(r"[Zz]$", "+00:00", candidate)))
+        except ValueError:
+            continue
     for pattern in _DATE_FORMATS:
         try:
             return datetime.strptime(text, pattern).replace(tzinfo=UTC)
         except ValueError:
             continue
-    raise InvalidDecisionRecord(f"{name}: date {text[:40]!r} is not a date (use YYYY-MM-DD)")
+    raise ValueError(f"date {text[:40]!r} is not a date (use YYYY-MM-DD)")
+
+
+def _date(value: Any, name: str) -> datetime | None:
+    try:
+        return decision_date(value)
+    except ValueError as exc:
+        raise InvalidDecisionRecord(f"{name}: {exc}") from None
+
+
+def _with_sections(text: str, sections: Iterable[tuple[str, str]]) -> str:
+    """`text` followed by each (heading, content) as a ``###`` section."""
+    parts = [f"### {heading}\n\n{content}".strip() for heading, content in sections]
+    return "\n\n".join(part for part in (text, *parts) if part)
 
 
 def _names(value: Any, what: str, name: str) -> list[str]:
@@ -360,14 +400,14 @@ def file_name(record: DecisionRecord) -> str:
 
 
 def render_madr(record: DecisionRecord) -> str:
-    """The record as MADR Markdown (front matter, title, the three sections)."""
+    """The record as MADR Markdown: front matter, title, the three sections and, when it has
+    one, More Information."""
     meta: dict[str, Any] = {"status": record.status}
     if record.date is not None:
         moment = record.date.astimezone(UTC)
+        # A day is written bare, as MADR's template has it (YAML reads it back as a date).
         meta["date"] = (
-            moment.date().isoformat()
-            if moment.time() == time()
-            else moment.isoformat().replace("+00:00", "Z")
+            moment.date() if moment.time() == time() else moment.isoformat().replace("+00:00", "Z")
         )
     for key, values in (
         ("deciders", record.deciders),
@@ -387,11 +427,13 @@ def render_madr(record: DecisionRecord) -> str:
             meta[key] = value
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000).strip()
     title = f"{record.number}. {record.title}" if record.number is not None else record.title
-    lines = ["---", front, "---", f"# {title}", ""]
+    lines = ["---", front, "---", "", f"# {title}", ""]
     for heading, text in (
         ("## Context and Problem Statement", record.context),
         ("## Decision Outcome", record.decision),
         ("### Consequences", record.consequences),
     ):
         lines += [heading, "", text.strip(), ""] if text.strip() else [heading, ""]
+    if record.more_information.strip():
+        lines += ["## More Information", "", record.more_information.strip(), ""]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -11,6 +11,7 @@ from asyncmaturity.metrics.registry import (
     Metric,
     Sample,
 )
+from asyncmaturity.vocabulary import ConversationKind
 
 _HUMAN = (
     "A human message is a chat message whose subtype is none, thread_broadcast, file_share or "
@@ -23,7 +24,7 @@ _FIRST = (
     "over roots answered by a human other than the root's author: seconds from the root to the "
     "first such reply (ties broken by message key)"
 )
-_DM_KINDS = ("dm", "group dm")
+_DM_KINDS = (ConversationKind.DM, ConversationKind.GROUP_DM)
 
 CHAT_METRICS: tuple[Metric, ...] = (
     Metric(

@@ -27,6 +27,7 @@ from asyncmaturity.charter import Charter, FocusBlock
 from asyncmaturity.errors import InvalidFramework
 from asyncmaturity.metrics.business import in_daily_spans
 from asyncmaturity.metrics.frameset import Frames
+from asyncmaturity.vocabulary import ConversationKind
 from asyncmaturity.yamlfile import read_yaml
 
 DEFAULT_FOCUS = FocusBlock()
@@ -202,8 +203,8 @@ def coordination_cost(
     joined = focus_rows.left_join(members, focus_rows.channel == members.c_channel)
     count = (
         joined.aggregate(
-            dms=(joined.conversation_kind == "dm").cast("int64").sum(),
-            group_dms=(joined.conversation_kind == "group dm").cast("int64").sum(),
+            dms=(joined.conversation_kind == ConversationKind.DM).cast("int64").sum(),
+            group_dms=(joined.conversation_kind == ConversationKind.GROUP_DM).cast("int64").sum(),
             mentions=joined.mentions.coalesce(0).sum(),
             broadcasts=(
                 joined.broadcast.cast("int64") * (joined.members.coalesce(1) - 1).clip(lower=0)

@@ -25,6 +25,7 @@ from asyncmaturity.metrics.business import (
 )
 from asyncmaturity.metrics.frameset import FrameContext, Frames, FrameSpec, register_frame
 from asyncmaturity.metrics.timezones import instant_seconds, offset_table, with_local_seconds
+from asyncmaturity.vocabulary import MeetingResponse, MessageKind, WorkEventKind, WorkItemKind
 
 FOCUS_BLOCK_S = 2 * 3600
 AD_HOC_S = 3600
@@ -35,9 +36,9 @@ HOUR_S = 3600
 TYPE_SIZE_LIMIT = 8
 LARGE_MEETING = 250
 SMALLEST_MEETING = 2
-ISSUE_KINDS = ("issue",)
-PULL_REQUEST_KINDS = ("pull_request", "merge_request")
-RESPONSE_EVENTS = ("comment", "review")
+ISSUE_KINDS = (WorkItemKind.ISSUE,)
+PULL_REQUEST_KINDS = (WorkItemKind.PULL_REQUEST, WorkItemKind.MERGE_REQUEST)
+RESPONSE_EVENTS = (WorkEventKind.COMMENT, WorkEventKind.REVIEW)
 
 
 def within_period(ts: ir.TimestampValue, ctx: FrameContext) -> ir.BooleanValue:
@@ -258,7 +259,7 @@ def _with_meeting_conduct(
       start.
     """
     people = attendance.filter(
-        attendance.response.isnull() | (attendance.response.lower() != "declined")
+        attendance.response.isnull() | (attendance.response.lower() != MeetingResponse.DECLINED)
     ).select(a_meeting=attendance.meeting_key, a_person=attendance.person_key)
     shared = ~organized.private.coalesce(False)
     facts = organized.select(
@@ -271,7 +272,7 @@ def _with_meeting_conduct(
         f_ad_hoc=shared & (organized.m_start_s - instant_seconds(organized.booked_at) < AD_HOC_S),
     )
     raw = ctx.evidence.table("messages")
-    human = raw.filter(raw.kind == "human", raw.author_key.notnull())
+    human = raw.filter(raw.kind == MessageKind.HUMAN, raw.author_key.notnull())
     messages = human.select(
         w_author=human.author_key,
         w_thread=human.thread_root_key.coalesce(human.message_key),
@@ -279,7 +280,7 @@ def _with_meeting_conduct(
         w_outcome=human.decision_language.coalesce(False) | (human.record_links.coalesce(0) > 0),
     )
     items = ctx.evidence.table("work_items")
-    records = items.filter(items.kind == "decision", items.author_key.notnull()).select(
+    records = items.filter(items.kind == WorkItemKind.DECISION, items.author_key.notnull()).select(
         w_author=items.author_key, w_s=instant_seconds(items.created_at)
     )
 
@@ -354,7 +355,7 @@ def _attendee_days(
     bots = bot_keys(ctx)
     people = attendance.filter(
         not_in(attendance.person_key, ctx.excluded),
-        attendance.response.isnull() | (attendance.response.lower() != "declined"),
+        attendance.response.isnull() | (attendance.response.lower() != MeetingResponse.DECLINED),
     )
     people = people.anti_join(bots, people.person_key == bots.b_key)
     hours = meetings.filter(meetings.counts_hours)
@@ -520,7 +521,7 @@ def build_work_frame(ctx: FrameContext) -> ir.Table | None:
         month=items.created_at.strftime("%Y-%m"),
         author_is_bot=items.b_key.notnull(),
         is_item=is_item,
-        is_decision=kind == "decision",
+        is_decision=kind == WorkItemKind.DECISION,
         first_response_s=ibis.cases(
             (is_item, instant_seconds(items.first_at) - created_s), else_=ibis.null("float64")
         ),
@@ -530,7 +531,8 @@ def build_work_frame(ctx: FrameContext) -> ir.Table | None:
         has_owner=ibis.cases((is_item, items.assignees > 0), else_=ibis.null("boolean")),
         linked=ibis.cases((is_pr, items.links.length() > 0), else_=ibis.null("boolean")),
         decision_cycle_s=ibis.cases(
-            (kind == "decision", instant_seconds(closed) - created_s), else_=ibis.null("float64")
+            (kind == WorkItemKind.DECISION, instant_seconds(closed) - created_s),
+            else_=ibis.null("float64"),
         ),
     )
     return ctx.evidence.materialize("_am_work_items", frame)

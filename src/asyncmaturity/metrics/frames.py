@@ -32,6 +32,7 @@ from asyncmaturity.metrics.frameset import FrameContext, Frames, FrameSpec, regi
 from asyncmaturity.metrics.timezones import instant_seconds, offset_table, with_local_seconds
 from asyncmaturity.store.database import AWAIT_SIGNAL_COLUMNS, identity_hash, normalize_identity
 from asyncmaturity.store.evidence import Evidence
+from asyncmaturity.vocabulary import ConversationKind, MessageKind
 
 SCOPES = {
     "organization": [],
@@ -40,7 +41,11 @@ SCOPES = {
     "month": ["month"],
     "source": ["source"],
 }
-CHANNEL_KINDS = ("public channel", "private channel", "urgent channel")
+CHANNEL_KINDS = (
+    ConversationKind.PUBLIC_CHANNEL,
+    ConversationKind.PRIVATE_CHANNEL,
+    ConversationKind.URGENT_CHANNEL,
+)
 
 
 def _keys_for(evidence: Evidence, ids: list[str], what: str) -> tuple[dict[str, str], list[str]]:
@@ -196,7 +201,7 @@ def _messages_in_scope(
 ) -> ir.Table:
     """Human messages of the period, without those of people the charter excludes or calls bots."""
     messages = evidence.table("messages")
-    condition = messages.kind == "human"
+    condition = messages.kind == MessageKind.HUMAN
     if start is not None:
         condition &= messages.sent_at >= start
     if end is not None:
@@ -250,7 +255,7 @@ def build_human(frames: Frames) -> ir.Table:
     urgent = charter.urgent_channels
     conv_kind = (
         ibis.cases(
-            (conversations.name.isin(urgent), ibis.literal("urgent channel")),
+            (conversations.name.isin(urgent), ibis.literal(str(ConversationKind.URGENT_CHANNEL))),
             else_=conversations.kind,
         )
         if urgent

@@ -29,6 +29,7 @@ import ibis.expr.types as ir
 from asyncmaturity.metrics.frameset import Frames, FrameSpec, register_frame
 from asyncmaturity.metrics.registry import Metric, share_metric
 from asyncmaturity.metrics.timezones import instant_seconds
+from asyncmaturity.vocabulary import WorkEventKind, WorkItemKind
 
 SOURCE = "ledger"
 FRAME = "ledger"
@@ -54,7 +55,9 @@ def build_ledger_frame(frames: Frames, *, now: datetime | None = None) -> ir.Tab
         return None
     evidence = frames.evidence
     raw = evidence.table("work_items")
-    ledger = raw.filter(raw.source == SOURCE, raw.kind.isin(["request", "decision"]))
+    ledger = raw.filter(
+        raw.source == SOURCE, raw.kind.isin([WorkItemKind.REQUEST, WorkItemKind.DECISION])
+    )
     ledger = ledger.distinct(on="item_key", keep="first")
     ledger = ledger.select(l_key=ledger.item_key, l_source=ledger.source, l_closed=ledger.closed_at)
     items = work.join(ledger, work.item_key == ledger.l_key)
@@ -69,15 +72,15 @@ def build_ledger_frame(frames: Frames, *, now: datetime | None = None) -> ir.Tab
         skipped = skipped.union(ibis.memtable({"s_key": listed}, schema={"s_key": "string"}))
     events = evidence.table("work_events").distinct(on="event_key", keep="first")
     events = events.filter(events.item_key.isin(items.item_key))
-    replies = events.filter(events.kind == "comment", events.actor_key.notnull())
+    replies = events.filter(events.kind == WorkEventKind.COMMENT, events.actor_key.notnull())
     replies = replies.anti_join(skipped, replies.actor_key == skipped.s_key)
     authors = items.select(a_key=items.item_key, a_author=items.author_key)
     replies = replies.join(authors, replies.item_key == authors.a_key)
     replies = replies.filter(replies.a_author.isnull() | (replies.actor_key != replies.a_author))
     facts = events.group_by(f_key=events.item_key).aggregate(
-        due_at=events.occurred_at.min(where=events.kind == "due"),
-        has_rationale=(events.kind == "rationale").any(),
-        has_deciders=(events.kind == "deciders").any(),
+        due_at=events.occurred_at.min(where=events.kind == WorkEventKind.DUE),
+        has_rationale=(events.kind == WorkEventKind.RATIONALE).any(),
+        has_deciders=(events.kind == WorkEventKind.DECIDERS).any(),
     )
     answers = replies.group_by(r_key=replies.item_key).aggregate(
         answered_at=replies.occurred_at.min()
@@ -85,8 +88,8 @@ def build_ledger_frame(frames: Frames, *, now: datetime | None = None) -> ir.Tab
     rows = items.left_join(facts, items.item_key == facts.f_key)
     rows = rows.left_join(answers, rows.item_key == answers.r_key)
     moment = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
-    is_request = rows.kind == "request"
-    is_record = rows.kind == "decision"
+    is_request = rows.kind == WorkItemKind.REQUEST
+    is_record = rows.kind == WorkItemKind.DECISION
     windowed = is_request & rows.due_at.notnull()
     answered = rows.answered_at.notnull()
     # An unanswered request is late once its due time passed: before now, or before its close.
@@ -122,11 +125,11 @@ def build_ledger_frame(frames: Frames, *, now: datetime | None = None) -> ir.Tab
 
 
 def _requests(t: ir.Table) -> ir.BooleanValue:
-    return t.kind == "request"
+    return t.kind == WorkItemKind.REQUEST
 
 
 def _records(t: ir.Table) -> ir.BooleanValue:
-    return t.kind == "decision"
+    return t.kind == WorkItemKind.DECISION
 
 
 def _share(metric_id: str, label: str, column: str, definition: str, **extra: Any) -> Metric:

@@ -20,6 +20,7 @@ import ibis.expr.types as ir
 from asyncmaturity.metrics.evidence_frames import bot_keys, not_in, within_period
 from asyncmaturity.metrics.frameset import FrameContext, FrameSpec, register_frame
 from asyncmaturity.metrics.timezones import instant_seconds
+from asyncmaturity.vocabulary import ConversationKind
 
 COLUMNS = (
     "sent_at",
@@ -40,7 +41,7 @@ COLUMNS = (
     "nudged",
     "ping_pong",
 )
-TRACKER_KIND = "issue tracker"
+TRACKER_KIND = ConversationKind.ISSUE_TRACKER
 
 
 def build_request_frame(ctx: FrameContext, roots: ir.Table) -> ir.Table:

@@ -34,6 +34,7 @@ from asyncmaturity.simulate.organization import EMAIL_DOMAIN, Org, Staff, Zones
 from asyncmaturity.simulate.params import WORK_END_S, WORK_START_S, SimulationParams
 from asyncmaturity.simulate.texts import POOL_SIZE, TOPICS, render_pool
 from asyncmaturity.sources.ical import DECISION_MEETING, has_agenda, has_notes_link
+from asyncmaturity.vocabulary import AttendanceRole, MeetingResponse
 
 # Calendar shape (see SimulationParams for the tunable parts).
 STANDUP_TEAM_SHARE = 0.35
@@ -55,9 +56,9 @@ ACCEPTED, TENTATIVE, DECLINED, NEEDS_ACTION = 0, 1, 2, 3
 REQUIRED, OPTIONAL, CHAIR = 0, 1, 2
 # The codes' names in iCalendar (PARTSTAT, ICS_ROLE) and in the store (RESPONSE, ROLE).
 PARTSTAT = ("ACCEPTED", "TENTATIVE", "DECLINED", "NEEDS-ACTION")
-RESPONSE = ("accepted", "tentative", "declined", "needs-action")
+RESPONSE = tuple(MeetingResponse)
 ICS_ROLE = ("REQ-PARTICIPANT", "OPT-PARTICIPANT", "CHAIR")
-ROLE = ("required", "optional", "required")
+ROLE = (AttendanceRole.REQUIRED, AttendanceRole.OPTIONAL, AttendanceRole.REQUIRED)
 
 
 _TEAM_TITLES = ("{w} team sync", "{w} weekly", "{w} planning")

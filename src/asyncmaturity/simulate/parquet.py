@@ -75,15 +75,16 @@ from asyncmaturity.store.database import (
     person_key_sql,
 )
 from asyncmaturity.store.export import MONTH_OF
+from asyncmaturity.vocabulary import ConversationKind, WorkItemKind
 
 __all__ = ["DEFAULT_CHUNK_ROWS", "ParquetSummary", "simulate_parquet", "simulation_secret"]
 
 DEFAULT_CHUNK_ROWS = 250_000
 _CONVERSATION_KINDS = {
-    "public": "public channel",
-    "private": "private channel",
-    "dm": "dm",
-    "group_dm": "group dm",
+    "public": ConversationKind.PUBLIC_CHANNEL,
+    "private": ConversationKind.PRIVATE_CHANNEL,
+    "dm": ConversationKind.DM,
+    "group_dm": ConversationKind.GROUP_DM,
 }
 _FEATURES = (
     "text_length",
@@ -454,7 +455,7 @@ class _ParquetRun:
         self.logins_used[day.assignee[day.assignee >= 0]] = True
         self.logins_used[day.event_actor] = True
         repos = _strings(list(REPOSITORIES))
-        kinds = _strings(["issue", "pull_request", "decision"])
+        kinds = _strings([WorkItemKind.ISSUE, WorkItemKind.PULL_REQUEST, WorkItemKind.DECISION])
         origins = _strings([f"{GITHUB_FOLDER}/issues.json", f"{GITHUB_FOLDER}/pulls.json"])
         labels = pa.array([list(s) for s in LABEL_SETS], type=pa.list_(pa.string()))
         self.items_writer.add(

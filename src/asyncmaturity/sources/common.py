@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from asyncmaturity.errors import InvalidExport
 from asyncmaturity.store.database import identity_hash_sql, person_key_sql
+from asyncmaturity.vocabulary import ConversationKind
 
 if TYPE_CHECKING:
     from asyncmaturity.sources import SourceReport
@@ -146,8 +147,9 @@ def insert_conversations(
         "conversations",
         f"""SELECT DISTINCT ON (conversation_id)
                   md5('{source}|' || conversation_id) AS conversation_key, kind,
-                  CASE WHEN kind IN ('public channel', 'private channel') OR $keep THEN name END
-                      AS name,
+                  CASE WHEN kind IN ('{ConversationKind.PUBLIC_CHANNEL}',
+                                     '{ConversationKind.PRIVATE_CHANNEL}') OR $keep
+                       THEN name END AS name,
                   {created} AS created
            FROM {rows} ORDER BY conversation_id{", " + order if order else ""}""",
         origin=origin,

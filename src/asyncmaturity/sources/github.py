@@ -47,13 +47,15 @@ Decision records (kind 'decision'): an issue with a label naming one ('decision'
 issue whose title starts with 'ADR' ('ADR-0003', 'ADR 12:') or 'Decision:', or an issue or pull
 request whose body has headings starting Context, Decision and Consequences (Nygard's template and
 MADR); a pull request is a decision by its body alone. A decision is not counted among the issues
-and pull requests (``work.items``) but in ``work.decision_records``. In a folder or .zip, every Markdown file directly inside a folder named ``adr``, ``adrs``,
-``decisions``, ``decision-records`` or ``architecture-decisions`` (``docs/adr/0001-*.md``,
+and pull requests (``work.items``) but in ``work.decision_records``. In a folder or .zip, every
+Markdown file directly inside a folder named ``adr``, ``adrs``, ``decisions``,
+``decision-records`` or ``architecture-decisions`` (``docs/adr/0001-*.md``,
 ``doc/decisions/*.md``) is a decision record too, README, index and template files aside; it is
-created at the date of its front matter's ``date:`` or its ``Date:`` line (adr-tools, MADR: ISO
-8601, or '10 February 2026', 'February 10, 2026', '2026/02/10', '10.02.2026'; another value is a
-counted skip), else at the file's modification time (UTC), and keyed by its path under the
-folder given (given the ADR folder itself: its name and the file's).
+created at the date of its front matter's ``date:`` or its ``Date:`` line (adr-tools, MADR; read
+by :func:`asyncmaturity.decisions.records.decision_date`: ISO 8601, or '10 February 2026',
+'February 10, 2026', '2026/02/10', '10.02.2026' and the like; another value is a counted skip),
+else at the file's modification time (UTC), and keyed by its path under the folder given (given
+the ADR folder itself: its name and the file's).
 
 Links: the references in an item's title and body (``#12``, ``GH-12``, ``closes #12``,
 ``owner/repo#12``, an issue or pull request URL) and gh's ``closingIssuesReferences`` are the
@@ -76,13 +78,13 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from asyncmaturity.decisions.records import DATE_LINE, NOT_RECORDS, SUFFIXES, decision_date
 from asyncmaturity.errors import InvalidExport
 from asyncmaturity.sources import SourceReport
 from asyncmaturity.sources.archive import zip_names
 from asyncmaturity.sources.trackers import (
     FILE_SCOPE,
     JSON_SUFFIXES,
-    BadDate,
     InputFile,
     JsonRecord,
     Stage,
@@ -91,11 +93,11 @@ from asyncmaturity.sources.trackers import (
     is_slack_folder,
     json_records,
     label_names,
-    parse_instant,
     peek,
     text_of,
     walk,
 )
+from asyncmaturity.vocabulary import WorkEventKind, WorkItemKind
 
 if TYPE_CHECKING:
     from asyncmaturity.store.ingest import IngestContext
@@ -122,7 +124,6 @@ ADR_PLACES = (
     "adr",
     "decisions",
 )
-ADR_NOT_RECORDS = re.compile(r"^(readme|index|template)\b|template", re.IGNORECASE)
 
 ITEM_URL = re.compile(
     r"https?://[^/\s\"]+/(?:api/v3/)?(?:repos/)?([\w.-]+)/([\w.-]+)/(?:issues|pulls?)/(\d+)"
@@ -132,11 +133,6 @@ URL_REF = re.compile(r"https?://[^\s/]+/([\w.-]+)/([\w.-]+)/(?:issues|pull)/(\d+
 CROSS_REF = re.compile(r"(?<![\w/.@-])([A-Za-z0-9][\w.-]*/[\w.-]+)#(\d+)\b")
 COMMENT_ANCHOR = re.compile(r"#(?:issuecomment|discussion_r)-?(\d+)$")
 LOCAL_REF = re.compile(r"(?<![\w/&#])(?:#|GH-)(\d+)\b")
-ADR_DATE = re.compile(r"^\W{0,4}date\W{0,4}:\s*(.*)$", re.IGNORECASE | re.MULTILINE)
-ADR_DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%Y/%m/%d", "%d.%m.%Y")
-ISO_DATE = re.compile(
-    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
-)
 
 # Detection: markers in the first bytes of a file.
 # A chat message may link to GitHub under a "url" key (Slack blocks): only API-shaped fields count.
@@ -435,7 +431,7 @@ def _read_item(
         scope=scope,
         scope_id=None,
         number=number,
-        kind="pull_request" if is_pr else "issue",
+        kind=WorkItemKind.PULL_REQUEST if is_pr else WorkItemKind.ISSUE,
         created_at=created,
         closed_at=closed,
         merged_at=merged,
@@ -502,7 +498,7 @@ def _read_response(
         scope_id=None,
         number=parent[1],
         event_id=event_id,
-        kind="review" if shape == "review" else "comment",
+        kind=WorkEventKind.REVIEW if shape == "review" else WorkEventKind.COMMENT,
         actor=actor,
         occurred_at=when,
         text=text_of(rec.get("body")),
@@ -545,11 +541,12 @@ def _read_issue_event(
         return
     actor = _person(stage, rec.get("actor"))
     if action in STATE_EVENTS:
-        kind, event_id = "state", f"state:{action}|{when.isoformat()}"
+        kind, event_id = WorkEventKind.STATE, f"state:{action}|{when.isoformat()}"
     else:
         assignee, _, _ = _login(rec.get("assignee"))
         _person(stage, rec.get("assignee"))
-        kind, event_id = "assignment", f"assignment:{action}:{assignee or ''}|{when.isoformat()}"
+        kind = WorkEventKind.ASSIGNMENT
+        event_id = f"assignment:{action}:{assignee or ''}|{when.isoformat()}"
     stage.event(
         origin=origin,
         record=where,
@@ -572,7 +569,7 @@ def _has_adr_folder(path: Path) -> bool:
     folders += [path / place for place in ADR_PLACES if (path / place).is_dir()]
     try:
         return any(
-            f.suffix.lower() in (".md", ".markdown") and not ADR_NOT_RECORDS.search(f.stem)
+            f.suffix.lower() in SUFFIXES and not NOT_RECORDS.search(f.stem)
             for folder in folders
             for f in folder.iterdir()
         )
@@ -585,7 +582,7 @@ def _zip_has_adr_folder(path: Path) -> bool:
     return any(
         len(parts := PurePosixPath(name).parts) >= 2
         and parts[-2].lower() in ADR_DIRS
-        and name.lower().endswith((".md", ".markdown"))
+        and name.lower().endswith(SUFFIXES)
         for name in names
     )
 
@@ -596,29 +593,15 @@ def _adr_files(root: Path) -> list[tuple[Path, str]]:
     for file in walk(root):
         folder = file.parent
         if (
-            file.suffix.lower() in (".md", ".markdown")
+            file.suffix.lower() in SUFFIXES
             and folder.name.lower() in ADR_DIRS
-            and not ADR_NOT_RECORDS.search(file.stem)
+            and not NOT_RECORDS.search(file.stem)
         ):
             key = (
                 f"{root.name}/{file.name}" if folder == root else file.relative_to(root).as_posix()
             )
             found.append((file, key))
     return found
-
-
-def _adr_date(value: str) -> datetime | None:
-    """The date of a 'Date:' line: ISO 8601 anywhere in it, or '10 February 2026' and the like."""
-    iso = ISO_DATE.search(value)
-    if iso:
-        return parse_instant(iso[0], "date")
-    text = value.strip().strip("\"'*_[]").strip()
-    for pattern in ADR_DATE_FORMATS:
-        try:
-            return datetime.strptime(text, pattern)
-        except ValueError:
-            continue
-    raise BadDate(f"date {value.strip()!r} is not a date")
 
 
 def _read_adr(stage: Stage, file: Path, key: str, label: str) -> None:
@@ -629,22 +612,20 @@ def _read_adr(stage: Stage, file: Path, key: str, label: str) -> None:
         mtime = file.stat().st_mtime
     except OSError as exc:
         raise InvalidExport(f"{label}: cannot read: {exc}") from None
-    match = ADR_DATE.search(head)
-    if match:
-        try:
-            created = _adr_date(match[1])
-        except BadDate as exc:
-            stage.skip("date that cannot be read", f"{label}: {exc}")
-            return
-    else:
-        created = datetime.fromtimestamp(mtime, UTC).replace(tzinfo=None)
+    match = DATE_LINE.search(head)
+    try:
+        dated = decision_date(match[1]) if match else None
+    except ValueError as exc:
+        stage.skip("date that cannot be read", f"{label}: {exc}")
+        return
+    created = (dated or datetime.fromtimestamp(mtime, UTC)).replace(tzinfo=None)
     stage.item(
         origin=label,
         record=label,
         scope=FILE_SCOPE,
         scope_id=None,
         number=key,
-        kind="decision",
+        kind=WorkItemKind.DECISION,
         created_at=created,
         closed_at=None,
         merged_at=None,

@@ -67,6 +67,7 @@ from asyncmaturity.sources.trackers import (
     label_names,
     peek,
 )
+from asyncmaturity.vocabulary import WorkEventKind, WorkItemKind
 
 if TYPE_CHECKING:
     from asyncmaturity.store.ingest import IngestContext
@@ -344,7 +345,7 @@ def _read_item(
         scope=scope,
         scope_id=project_id,
         number=number,
-        kind="merge_request" if is_mr else "issue",
+        kind=WorkItemKind.MERGE_REQUEST if is_mr else WorkItemKind.ISSUE,
         created_at=created,
         closed_at=closed,
         merged_at=merged,
@@ -420,17 +421,17 @@ def _read_note(
     body = str(rec.get("body") or rec.get("note") or "")
     if rec.get("system"):
         if STATE_NOTE.match(body):
-            kind = "state"
+            kind = WorkEventKind.STATE
         elif ASSIGNMENT_NOTE.match(body):
-            kind = "assignment"
+            kind = WorkEventKind.ASSIGNMENT
         elif REVIEW_NOTE.match(body):
-            kind = "review"
+            kind = WorkEventKind.REVIEW
         else:
             stage.count("system notes of other kinds (not kept)")
             return
         stage.count("system notes")
     else:
-        kind = "comment"
+        kind = WorkEventKind.COMMENT
         stage.count("comments")
     if not isinstance(found, tuple):
         stage.skip("note without its issue or merge request", f"{where}: no noteable_iid")
@@ -455,5 +456,5 @@ def _read_note(
         kind=kind,
         actor=actor,
         occurred_at=when,
-        text=body if kind == "comment" else None,
+        text=body if kind == WorkEventKind.COMMENT else None,
     )

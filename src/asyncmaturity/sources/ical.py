@@ -90,6 +90,7 @@ from asyncmaturity.sources import SourceReport
 from asyncmaturity.sources.archive import extracted, zip_names
 from asyncmaturity.sources.common import walk_files
 from asyncmaturity.store.database import identity_hash_sql, person_key_sql
+from asyncmaturity.vocabulary import AttendanceRole, MeetingResponse
 
 if TYPE_CHECKING:
     from asyncmaturity.store.ingest import IngestContext
@@ -102,11 +103,11 @@ TAIL_YEARS = 1
 # Properties whose unreadable value makes an event impossible to place in time.
 TIME_PROPERTIES = ("DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID")
 RESPONSES = {
-    "ACCEPTED": "accepted",
-    "TENTATIVE": "tentative",
-    "DECLINED": "declined",
-    "DELEGATED": "declined",
-    "NEEDS-ACTION": "needs-action",
+    "ACCEPTED": MeetingResponse.ACCEPTED,
+    "TENTATIVE": MeetingResponse.TENTATIVE,
+    "DECLINED": MeetingResponse.DECLINED,
+    "DELEGATED": MeetingResponse.DECLINED,
+    "NEEDS-ACTION": MeetingResponse.NEEDS_ACTION,
 }
 NOT_PEOPLE_CUTYPES = ("ROOM", "RESOURCE")
 # Google Calendar's addresses of calendars and rooms (group., resource., import.calendar...).
@@ -257,8 +258,8 @@ class Invite:
 
     identity: str  # 'email:<address>' or 'ical:<value>'
     display_name: str | None
-    response: str
-    role: str
+    response: MeetingResponse
+    role: AttendanceRole
 
 
 @dataclass
@@ -473,8 +474,8 @@ def _invites(component: icalendar.cal.Component) -> tuple[str | None, list[Invit
         invites[identity] = Invite(
             identity=identity,
             display_name=str(params["CN"]) if params.get("CN") else None,
-            response=RESPONSES.get(partstat, "needs-action"),
-            role="optional" if role == "OPT-PARTICIPANT" else "required",
+            response=RESPONSES.get(partstat, MeetingResponse.NEEDS_ACTION),
+            role=AttendanceRole.OPTIONAL if role == "OPT-PARTICIPANT" else AttendanceRole.REQUIRED,
         )
     organizer = component.get("ORGANIZER")
     organizer_identity = _address(organizer) if organizer is not None else None
@@ -487,8 +488,8 @@ def _invites(component: icalendar.cal.Component) -> tuple[str | None, list[Invit
         invites[organizer_identity] = Invite(
             identity=organizer_identity,
             display_name=str(params["CN"]) if params.get("CN") else None,
-            response="accepted",
-            role="required",
+            response=MeetingResponse.ACCEPTED,
+            role=AttendanceRole.REQUIRED,
         )
     return organizer_identity, list(invites.values())
 

@@ -60,6 +60,7 @@ from asyncmaturity.sources.trackers import (
     peek,
     text_of,
 )
+from asyncmaturity.vocabulary import WorkEventKind, WorkItemKind
 
 if TYPE_CHECKING:
     from asyncmaturity.store.ingest import IngestContext
@@ -217,7 +218,7 @@ def _read_record(stage: Stage, file: InputFile, record: JsonRecord) -> None:
         scope=scope,
         scope_id=None,
         number=key,
-        kind="issue",
+        kind=WorkItemKind.ISSUE,
         created_at=created,
         closed_at=closed,
         merged_at=None,
@@ -256,7 +257,7 @@ def _read_comment(stage: Stage, origin: str, where: str, scope: str, key: str, e
         event_id=f"comment:{native}"
         if native is not None
         else f"comment|{when.isoformat()}|{actor or ''}",
-        kind="comment",
+        kind=WorkEventKind.COMMENT,
         actor=actor,
         occurred_at=when,
         text=text_of(entry.get("body")),
@@ -277,7 +278,7 @@ def _read_history(
     }
     kinds = [
         kind
-        for field, kind in (("status", "state"), ("assignee", "assignment"))
+        for field, kind in (("status", WorkEventKind.STATE), ("assignee", WorkEventKind.ASSIGNMENT))
         if field in changed
     ]
     if not kinds:
@@ -290,7 +291,7 @@ def _read_history(
     actor = _person(stage, history.get("author"))
     native = history.get("id")
     for kind in kinds:
-        field = "status" if kind == "state" else "assignee"
+        field = "status" if kind == WorkEventKind.STATE else "assignee"
         stage.event(
             origin=origin,
             record=where,
@@ -394,7 +395,7 @@ def _read_csv(stage: Stage, file: InputFile) -> None:
             scope=scope,
             scope_id=None,
             number=key,
-            kind="issue",
+            kind=WorkItemKind.ISSUE,
             created_at=created,
             closed_at=closed,
             merged_at=None,
@@ -439,7 +440,7 @@ def _read_csv_comment(
         scope_id=None,
         number=key,
         event_id=f"comment|{when.isoformat()}|{actor or ''}",
-        kind="comment",
+        kind=WorkEventKind.COMMENT,
         actor=actor,
         occurred_at=when,
         text=parts[2] if len(parts) > 2 else "",

@@ -36,6 +36,7 @@ from asyncmaturity.errors import InvalidExport
 from asyncmaturity.sources import SourceReport
 from asyncmaturity.sources.common import load_json
 from asyncmaturity.sources.trackers import InputFile, Stage, input_files, is_slack_folder, peek
+from asyncmaturity.vocabulary import WorkEventKind, WorkItemKind
 
 if TYPE_CHECKING:
     from asyncmaturity.store.ingest import IngestContext
@@ -120,7 +121,7 @@ def _event(
     scope: str,
     number: str,
     event_id: str,
-    kind: str,
+    kind: WorkEventKind,
     when: Any,
     actor: str | None = None,
     text: str | None = None,
@@ -159,7 +160,7 @@ def _item(
     scope: str,
     number: str,
     *,
-    kind: str,
+    kind: WorkItemKind,
     created: datetime,
     closed: datetime | None,
     author: str | None,
@@ -177,7 +178,7 @@ def _item(
         assignees=assignees,
         labels=labels,
         links=links,
-        decision=kind == "decision",
+        decision=kind == WorkItemKind.DECISION,
     )
 
 
@@ -198,7 +199,7 @@ def _read_request(stage: Stage, file: InputFile, where: str, scope: str, raw: An
         where,
         scope,
         number,
-        kind="request",
+        kind=WorkItemKind.REQUEST,
         created=created,
         closed=closed,
         author=requester,
@@ -210,11 +211,22 @@ def _read_request(stage: Stage, file: InputFile, where: str, scope: str, raw: An
     text = request_text(
         _text(raw.get("title")), _text(raw.get("action")), _text(raw.get("information")), links
     )
-    _event(stage, file, where, scope, number, "request", "request", created, requester, text)
+    _event(
+        stage,
+        file,
+        where,
+        scope,
+        number,
+        "request",
+        WorkEventKind.REQUEST,
+        created,
+        requester,
+        text,
+    )
     for event_id, kind, when in (
-        ("due", "due", due),
-        ("escalation", "escalation", escalated),
-        ("closed", "state", closed),
+        ("due", WorkEventKind.DUE, due),
+        ("escalation", WorkEventKind.ESCALATION, escalated),
+        ("closed", WorkEventKind.STATE, closed),
     ):
         if when is not None:
             _event(stage, file, where, scope, number, event_id, kind, when)
@@ -231,7 +243,7 @@ def _read_request(stage: Stage, file: InputFile, where: str, scope: str, raw: An
                 scope,
                 number,
                 f"reply:{reply['id']}",
-                "comment",
+                WorkEventKind.COMMENT,
                 replied[0],
                 author,
                 body,
@@ -252,7 +264,7 @@ def _read_decision(stage: Stage, file: InputFile, where: str, scope: str, raw: A
         where,
         scope,
         number,
-        kind="decision",
+        kind=WorkItemKind.DECISION,
         created=created,
         closed=decided,
         author=_person(stage, raw.get("proposer")),
@@ -261,13 +273,13 @@ def _read_decision(stage: Stage, file: InputFile, where: str, scope: str, raw: A
         links=[f"|D{supersedes}"] if isinstance(supersedes, int) else [],
     )
     facts = (
-        ("decided", "state", decided is not None),
+        ("decided", WorkEventKind.STATE, decided is not None),
         (
             "rationale",
-            "rationale",
+            WorkEventKind.RATIONALE,
             bool(_text(raw.get("context")).strip() and _text(raw.get("consequences")).strip()),
         ),
-        ("deciders", "deciders", bool(deciders)),
+        ("deciders", WorkEventKind.DECIDERS, bool(deciders)),
     )
     for event_id, kind, holds in facts:
         if holds:

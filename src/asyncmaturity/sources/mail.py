@@ -72,6 +72,7 @@ from asyncmaturity.sources.archive import extracted
 from asyncmaturity.sources.features import feature_params, text_features_sql
 from asyncmaturity.sources.mail_threads import THREADS_TABLE, resolve_threads
 from asyncmaturity.store.database import AWAIT_SIGNAL_COLUMNS, identity_hash_sql, person_key_sql
+from asyncmaturity.vocabulary import ConversationKind, MessageKind
 
 if TYPE_CHECKING:
     from asyncmaturity.store.ingest import IngestContext
@@ -906,7 +907,8 @@ def _insert(ctx: IngestContext, path: Path) -> None:
     )
     ctx.insert_new(
         "conversations",
-        """SELECT DISTINCT conversation_key, 'mailing list' AS kind, list_name AS name,
+        f"""SELECT DISTINCT conversation_key, '{ConversationKind.MAILING_LIST}' AS kind,
+                  list_name AS name,
                   NULL::TIMESTAMP AS created
            FROM _mail_keyed""",
         origin=str(path),
@@ -930,8 +932,8 @@ def _insert(ctx: IngestContext, path: Path) -> None:
                t.root_key AS thread_root_key, l.parent_key,
                CASE WHEN k.address IS NOT NULL THEN {person_key_sql(identity)} END AS author_key,
                k.sent_at, NOT t.is_reply AS is_root, t.is_reply,
-               CASE WHEN k.has_from AND k.address IS NOT NULL THEN 'human' ELSE 'system' END
-                   AS kind,
+               CASE WHEN k.has_from AND k.address IS NOT NULL THEN '{MessageKind.HUMAN}'
+                    ELSE '{MessageKind.SYSTEM}' END AS kind,
                NULL::VARCHAR AS subtype,
                k.text_length, k.links, k.record_links, 0 AS mentions, false AS broadcast,
                k.is_question, k.decision_language, false AS edited, 0 AS reactions,

@@ -49,6 +49,7 @@ from asyncmaturity.sources.common import (
     report_problems,
 )
 from asyncmaturity.sources.features import feature_params, text_features_sql
+from asyncmaturity.vocabulary import ConversationKind, MessageKind
 
 if TYPE_CHECKING:
     from asyncmaturity.store.ingest import IngestContext
@@ -508,17 +509,19 @@ def _insert(ctx: IngestContext, path: Path) -> None:
     insert_conversations(
         ctx,
         "mattermost",
-        """(
+        f"""(
             SELECT 'channel:' || trim(team) || '/' || trim(name) AS conversation_id,
-                   CASE WHEN upper(type) = 'P' THEN 'private channel' ELSE 'public channel' END
+                   CASE WHEN upper(type) = 'P' THEN '{ConversationKind.PRIVATE_CHANNEL}'
+                        ELSE '{ConversationKind.PUBLIC_CHANNEL}' END
                        AS kind, trim(name) AS name, 1 AS priority
             FROM _mm_channels WHERE nullif(trim(team), '') IS NOT NULL
             UNION ALL
-            SELECT DISTINCT conversation_id, 'public channel', trim(channel), 2
+            SELECT DISTINCT conversation_id, '{ConversationKind.PUBLIC_CHANNEL}', trim(channel), 2
             FROM _mm_keyed WHERE line_type = 'post'
             UNION ALL
             SELECT 'direct:' || array_to_string(m, ','),
-                   CASE WHEN len(m) <= 2 THEN 'dm' ELSE 'group dm' END,
+                   CASE WHEN len(m) <= 2 THEN '{ConversationKind.DM}'
+                        ELSE '{ConversationKind.GROUP_DM}' END,
                    array_to_string(m, ', '), 3
             FROM (SELECT list_sort(list_distinct(list_filter(
                              list_transform(members, lambda u: lower(trim(u))),
@@ -560,10 +563,10 @@ def _insert(ctx: IngestContext, path: Path) -> None:
                 WHEN coalesce(p.is_bot, false)
                      OR lower(coalesce(k.props->>'from_webhook', '')) = 'true'
                      OR lower(coalesce(k.props->>'from_bot', '')) = 'true'
-                     OR lower(coalesce(k.props->>'from_plugin', '')) = 'true' THEN 'bot'
+                     OR lower(coalesce(k.props->>'from_plugin', '')) = 'true' THEN '{MessageKind.BOT}'
                 WHEN p.person_key IS NOT NULL AND coalesce(k.post_type, '') IN ('', 'me')
-                    THEN 'human'
-                ELSE 'system'
+                    THEN '{MessageKind.HUMAN}'
+                ELSE '{MessageKind.SYSTEM}'
             END AS kind,
             nullif(k.post_type, '') AS subtype,
             {text_features_sql("k.message")},

@@ -31,16 +31,17 @@ from asyncmaturity.sources.common import (
     sole_folder,
 )
 from asyncmaturity.sources.features import DECISION_PATTERN, await_signals_sql
+from asyncmaturity.vocabulary import ConversationKind, MessageKind
 
 if TYPE_CHECKING:
     from asyncmaturity.store.ingest import IngestContext
 
 DAY_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
 LISTINGS = {
-    "channels.json": "public channel",
-    "groups.json": "private channel",
-    "dms.json": "dm",
-    "mpims.json": "group dm",
+    "channels.json": ConversationKind.PUBLIC_CHANNEL,
+    "groups.json": ConversationKind.PRIVATE_CHANNEL,
+    "dms.json": ConversationKind.DM,
+    "mpims.json": ConversationKind.GROUP_DM,
 }
 USER_FILES = ("users.json", "org_users.json")
 HUMAN_SUBTYPES = ("thread_broadcast", "file_share", "me_message")
@@ -67,7 +68,7 @@ class Conversation:
     """A conversation as the export lists it (or as an unlisted folder implies)."""
 
     conversation_id: str
-    kind: str
+    kind: ConversationKind
     name: str | None
     created: int | None
     listed: bool
@@ -209,7 +210,7 @@ def _conversations(
             conversation = Conversation(
                 conversation_id=record["id"],
                 kind=kind,
-                name=record.get("name") if kind != "dm" else None,
+                name=record.get("name") if kind != ConversationKind.DM else None,
                 created=_epoch_or_none(record.get("created")),
                 listed=True,
             )
@@ -237,12 +238,12 @@ def _epoch_or_none(value: Any) -> int | None:
         return None
 
 
-def _kind_of_unlisted(folder: str) -> str:
+def _kind_of_unlisted(folder: str) -> ConversationKind:
     if folder.startswith("mpdm-"):
-        return "group dm"
+        return ConversationKind.GROUP_DM
     if re.fullmatch(r"D[A-Z0-9]{6,}", folder):
-        return "dm"
-    return "public channel"
+        return ConversationKind.DM
+    return ConversationKind.PUBLIC_CHANNEL
 
 
 def _stage_users(ctx: IngestContext, users: list[dict[str, Any]]) -> None:
@@ -492,9 +493,9 @@ def _insert(ctx: IngestContext, path: Path) -> None:
             NOT is_reply AS is_root,
             is_reply,
             CASE
-                WHEN v.bot_id IS NOT NULL OR v.subtype = 'bot_message' OR coalesce(p.is_bot, false) THEN 'bot'
-                WHEN v."user" IS NOT NULL AND (nullif(v.subtype, '') IS NULL OR v.subtype IN ('thread_broadcast', 'file_share', 'me_message')) THEN 'human'
-                ELSE 'system'
+                WHEN v.bot_id IS NOT NULL OR v.subtype = 'bot_message' OR coalesce(p.is_bot, false) THEN '{MessageKind.BOT}'
+                WHEN v."user" IS NOT NULL AND (nullif(v.subtype, '') IS NULL OR v.subtype IN ('thread_broadcast', 'file_share', 'me_message')) THEN '{MessageKind.HUMAN}'
+                ELSE '{MessageKind.SYSTEM}'
             END AS kind,
             nullif(v.subtype, '') AS subtype,
             {slack_text_features_sql("v.text", urls="v.urls")},

@@ -58,6 +58,7 @@ from asyncmaturity.sources.features import (
     links_from_urls_sql,
     text_features_sql,
 )
+from asyncmaturity.vocabulary import ConversationKind, MessageKind
 
 if TYPE_CHECKING:
     from asyncmaturity.store.ingest import IngestContext
@@ -343,7 +344,7 @@ def _insert(ctx: IngestContext, path: Path) -> None:
     )
     ctx.insert_new(
         "conversations",
-        """
+        f"""
         WITH listed AS (
             SELECT DISTINCT ON (id) id, display_name, membership_type
             FROM _teams_rows WHERE is_listing AND id IS NOT NULL
@@ -356,14 +357,14 @@ def _insert(ctx: IngestContext, path: Path) -> None:
         SELECT md5('teams|' || u.conversation_id) AS conversation_key,
                CASE
                    WHEN u.is_channel AND lower(l.membership_type) = 'private'
-                       THEN 'private channel'
-                   WHEN u.is_channel THEN 'public channel'
-                   WHEN u.conversation_id LIKE '%@unq.gbl.spaces' THEN 'dm'
+                       THEN '{ConversationKind.PRIVATE_CHANNEL}'
+                   WHEN u.is_channel THEN '{ConversationKind.PUBLIC_CHANNEL}'
+                   WHEN u.conversation_id LIKE '%@unq.gbl.spaces' THEN '{ConversationKind.DM}'
                    WHEN u.conversation_id LIKE '19:meeting\\_%' ESCAPE '\\'
                         OR u.conversation_id LIKE '%@thread.v2'
-                        OR u.conversation_id LIKE '%@thread.skype' THEN 'group dm'
-                   WHEN u.people = 2 THEN 'dm'
-                   ELSE 'group dm'
+                        OR u.conversation_id LIKE '%@thread.skype' THEN '{ConversationKind.GROUP_DM}'
+                   WHEN u.people = 2 THEN '{ConversationKind.DM}'
+                   ELSE '{ConversationKind.GROUP_DM}'
                END AS kind,
                CASE WHEN u.is_channel THEN coalesce(l.display_name, u.conversation_id) END
                    AS name,
@@ -390,10 +391,10 @@ def _insert(ctx: IngestContext, path: Path) -> None:
                 NOT k.is_reply AS is_root,
                 k.is_reply,
                 CASE
-                    WHEN coalesce(k.message_type, 'message') <> 'message' THEN 'system'
-                    WHEN coalesce(p.is_bot, false) THEN 'bot'
-                    WHEN p.person_key IS NULL THEN 'system'
-                    ELSE 'human'
+                    WHEN coalesce(k.message_type, 'message') <> 'message' THEN '{MessageKind.SYSTEM}'
+                    WHEN coalesce(p.is_bot, false) THEN '{MessageKind.BOT}'
+                    WHEN p.person_key IS NULL THEN '{MessageKind.SYSTEM}'
+                    ELSE '{MessageKind.HUMAN}'
                 END AS kind,
                 CASE
                     WHEN coalesce(k.message_type, 'message') <> 'message' THEN k.message_type

@@ -42,6 +42,7 @@ from asyncmaturity.sources.archive import extracted
 from asyncmaturity.sources.common import insert_people, register_rows
 from asyncmaturity.sources.features import await_signals_sql
 from asyncmaturity.store.database import AWAIT_SIGNAL_COLUMNS, identity_hash_sql, person_key_sql
+from asyncmaturity.vocabulary import WorkItemKind
 
 if TYPE_CHECKING:
     from asyncmaturity.store.ingest import IngestContext
@@ -386,9 +387,11 @@ def insert_staged(ctx: IngestContext, source: str, path: Path) -> None:
             FROM _trk_items t LEFT JOIN _trk_scopes m USING (scope_id)
         ), merged AS (
             SELECT md5($source || '|' || rscope || '|' || number) AS item_key,
-                   CASE WHEN bool_or(decision) THEN 'decision'
-                        WHEN bool_or(kind = 'pull_request') THEN 'pull_request'
-                        WHEN bool_or(kind = 'merge_request') THEN 'merge_request'
+                   CASE WHEN bool_or(decision) THEN '{WorkItemKind.DECISION}'
+                        WHEN bool_or(kind = '{WorkItemKind.PULL_REQUEST}')
+                            THEN '{WorkItemKind.PULL_REQUEST}'
+                        WHEN bool_or(kind = '{WorkItemKind.MERGE_REQUEST}')
+                            THEN '{WorkItemKind.MERGE_REQUEST}'
                         ELSE min(kind) END AS kind,
                    min(created_at) AS created_at, max(closed_at) AS closed_at,
                    max(merged_at) AS merged_at, any_value(author) AS author,

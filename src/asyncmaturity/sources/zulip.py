@@ -72,6 +72,7 @@ from asyncmaturity.sources.features import (
     text_features_sql,
 )
 from asyncmaturity.store.database import person_key_sql
+from asyncmaturity.vocabulary import ConversationKind, MessageKind
 
 if TYPE_CHECKING:
     from asyncmaturity.store.ingest import IngestContext
@@ -329,10 +330,10 @@ def _stage_realm(ctx: IngestContext, root: Path, label: Any, report: SourceRepor
            GROUP BY ALL"""
     )
     con.execute(
-        """INSERT INTO _zulip_conversations
+        f"""INSERT INTO _zulip_conversations
            SELECT 'stream:' || s.id,
-                  CASE WHEN coalesce(s.invite_only, false) THEN 'private channel'
-                       ELSE 'public channel' END,
+                  CASE WHEN coalesce(s.invite_only, false) THEN '{ConversationKind.PRIVATE_CHANNEL}'
+                       ELSE '{ConversationKind.PUBLIC_CHANNEL}' END,
                   s.name, to_timestamp(s.date_created)::TIMESTAMP
            FROM (SELECT unnest(coalesce(r.zerver_stream, [])) AS s FROM _zulip_r)
            WHERE s.id IS NOT NULL"""
@@ -410,9 +411,10 @@ def _stage_realm(ctx: IngestContext, root: Path, label: Any, report: SourceRepor
              AND sender_ref NOT IN (SELECT sender_ref FROM _zulip_people)"""
     )
     con.execute(
-        """INSERT INTO _zulip_conversations
+        f"""INSERT INTO _zulip_conversations
            SELECT DISTINCT conversation_id,
-                  CASE WHEN conversation_id LIKE 'group:%' THEN 'group dm' ELSE 'dm' END,
+                  CASE WHEN conversation_id LIKE 'group:%' THEN '{ConversationKind.GROUP_DM}'
+                       ELSE '{ConversationKind.DM}' END,
                   NULL, NULL::TIMESTAMP
            FROM _zulip_msgs
            WHERE problem IS NULL AND NOT starts_with(conversation_id, 'stream:')"""
@@ -535,8 +537,9 @@ def _stage_archive(ctx: IngestContext, root: Path, label: Any, report: SourceRep
         """
     )
     con.execute(
-        """INSERT INTO _zulip_conversations
-           SELECT DISTINCT ON (stream_id) 'stream:' || stream_id, 'public channel', stream_name,
+        f"""INSERT INTO _zulip_conversations
+           SELECT DISTINCT ON (stream_id) 'stream:' || stream_id,
+                  '{ConversationKind.PUBLIC_CHANNEL}', stream_name,
                   NULL::TIMESTAMP
            FROM _zulip_files ORDER BY stream_id, stream_name"""
     )
@@ -633,8 +636,8 @@ def _insert(ctx: IngestContext, path: Path) -> None:
                 k.sent_at,
                 k.root_key = k.message_key AS is_root,
                 k.root_key <> k.message_key AS is_reply,
-                CASE WHEN p.person_key IS NULL THEN 'system'
-                     WHEN p.is_bot THEN 'bot' ELSE 'human' END AS kind,
+                CASE WHEN p.person_key IS NULL THEN '{MessageKind.SYSTEM}'
+                     WHEN p.is_bot THEN '{MessageKind.BOT}' ELSE '{MessageKind.HUMAN}' END AS kind,
                 k.topic_key AS subtype,
                 {text_features_sql("k.plain")},
                 k.mentions,

@@ -22,7 +22,8 @@ SCHEMA_VERSION = "3"
 # One statement per canonical table of DESIGN.md. Keys are strings so that the same tables can be
 # exported to Parquet and read by any engine; timestamps are UTC instants stored without a zone.
 _PROVENANCE = "source VARCHAR NOT NULL, origin VARCHAR, parser_version VARCHAR, ingest_id VARCHAR"
-# What the AWAIT rules (await_rules.SIGNALS) read in a message's text, kept when the text is not.
+# What the AWAIT rules (asyncmaturity.await_protocol.rules.SIGNALS) read in a message's text, kept
+# when the text is not.
 AWAIT_SIGNAL_COLUMNS = (
     "is_request",
     "await_assign",

@@ -25,18 +25,14 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from asyncmaturity.charter import (
-    CONVERSATION_KINDS,
-    REQUEST_URGENCIES,
-    WEEKDAYS,
-    Charter,
-    parse_charter,
-)
+from asyncmaturity.charter import REQUEST_URGENCIES, WEEKDAYS, Charter, parse_charter
 from asyncmaturity.errors import InvalidCharter
 from asyncmaturity.store.database import normalize_identity
+from asyncmaturity.vocabulary import ConversationKind
 
 ORIGIN = "form"
-WINDOW_KINDS = ("default", *CONVERSATION_KINDS)
+# Plain strings: they become the keys of a charter that is written back as YAML.
+WINDOW_KINDS = ("default", *(kind.value for kind in ConversationKind))
 DAY_FIELDS = ("working_days", "no_meeting_days")
 LINE_FIELDS = (
     "focus_blocks",

@@ -182,7 +182,7 @@ def _apply(decision: Decision, record: DecisionRecord) -> None:
     decision.title = title
     decision.status = record.status
     decision.context = _text(record.context, "the context")
-    decision.decision = _text(record.decision, "the decision")
+    decision.decision = _text(record.decision_with_more_information(), "the decision")
     decision.consequences = _text(record.consequences, "the consequences")
     decision.deciders = _names(record.deciders, "deciders")
     decision.consulted = _names(record.consulted, "consulted")
