@@ -24,19 +24,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from asyncmaturity import __version__
 from asyncmaturity.errors import AsyncMaturityError
-from asyncmaturity.web import (
-    api,
-    api_charter,
-    api_dashboard,
-    api_ledger,
-    pages,
-    pages_charter,
-    pages_dashboard,
-    pages_ledger,
-)
+from asyncmaturity.web import api
 from asyncmaturity.web.db import create_db_engine, migrate, session_factory, site_secret
 from asyncmaturity.web.deps import WebContext
 from asyncmaturity.web.errors import PayloadTooLarge, error_status_and_code
+from asyncmaturity.web.routers import ROUTERS
 from asyncmaturity.web.security import Passwords
 from asyncmaturity.web.services.escalation import escalate_due
 from asyncmaturity.web.services.jobs import JobRunner, fail_stale
@@ -106,12 +98,8 @@ def create_app(settings: WebSettings | None = None, *, migrate_database: bool = 
         lifespan=lifespan,
     )
     app.state.context = context
-    app.include_router(api.router)
-    app.include_router(api_ledger.router)
-    app.include_router(pages.router)
-    app.include_router(pages_ledger.router)
-    for module in (api_charter, api_dashboard, pages_charter, pages_dashboard):
-        app.include_router(module.router)
+    for router in ROUTERS:
+        app.include_router(router)
     fail_stale(sessions)  # jobs a stopped server left queued or running
     app.state.jobs = JobRunner(sessions, settings)
     app.mount("/static", StaticFiles(packages=[("asyncmaturity.web", "static")]), name="static")
