@@ -82,5 +82,5 @@ def test_architecture_and_readme_name_every_package() -> None:
 def test_architecture_names_no_module_that_is_gone() -> None:
     architecture = (REPO / "ARCHITECTURE.md").read_text(encoding="utf-8")
     for cited in re.findall(r"`([a-z_]+(?:/[a-z_]+)*\.py)`", architecture):
-        candidates = [PACKAGE / cited, *PACKAGE.glob(f"*/{cited}")]
+        candidates = [REPO / cited, PACKAGE / cited, *PACKAGE.glob(f"*/{cited}")]
         assert any(c.is_file() for c in candidates), cited
