@@ -9,7 +9,7 @@ from asyncmaturity.frameworks import Criterion, Framework
 from asyncmaturity.metrics import METRICS
 from asyncmaturity.metrics.frames import SCOPES
 from asyncmaturity.report.format import format_value
-from asyncmaturity.sources import SOURCES
+from asyncmaturity.sources import registered_sources
 
 
 def metrics_markdown() -> str:
@@ -103,7 +103,7 @@ def sources_markdown() -> str:
         "| format | what | accepts | parser |",
         "|---|---|---|---|",
     ]
-    for s in SOURCES.values():
+    for s in registered_sources():
         lines.append(f"| `{s.name}` | {s.summary} | {s.accepts} | `{s.parser_version}` |")
     return "\n".join(lines) + "\n"
 

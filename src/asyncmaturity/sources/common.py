@@ -16,8 +16,7 @@ from asyncmaturity.errors import InvalidExport
 from asyncmaturity.store.database import identity_hash_sql, person_key_sql
 
 if TYPE_CHECKING:
-    from asyncmaturity.sources import SourceReport
-    from asyncmaturity.store.ingest import IngestContext
+    from asyncmaturity.sources.interface import IngestContext, SourceReport
 
 BYTES_PER_BATCH = 128 << 20
 FILES_PER_BATCH = 2000

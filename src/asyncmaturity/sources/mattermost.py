@@ -39,7 +39,6 @@ from typing import IO, TYPE_CHECKING
 import pyarrow as pa
 
 from asyncmaturity.errors import InvalidExport, UnsafeArchive
-from asyncmaturity.sources import SourceReport
 from asyncmaturity.sources.archive import MAX_RATIO, MAX_TOTAL_BYTES, RATIO_CHECK_FLOOR
 from asyncmaturity.sources.common import (
     insert_conversations,
@@ -49,9 +48,10 @@ from asyncmaturity.sources.common import (
     report_problems,
 )
 from asyncmaturity.sources.features import feature_params, text_features_sql
+from asyncmaturity.sources.interface import SourceFamily, SourceReport
 
 if TYPE_CHECKING:
-    from asyncmaturity.store.ingest import IngestContext
+    from asyncmaturity.sources.interface import IngestContext
 
 LINES_PER_BATCH = 20_000
 BYTES_PER_BATCH = 32 << 20
@@ -135,6 +135,7 @@ class MattermostSource:
     """Mattermost bulk export: a .jsonl file, its folder, or the export .zip."""
 
     name = "mattermost"
+    family = SourceFamily.CHAT
     summary = "Mattermost bulk export (mmctl export), JSONL, zipped with attachments or plain"
     parser_version = "mattermost/1"
     accepts = (
