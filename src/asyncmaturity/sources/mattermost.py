@@ -153,7 +153,10 @@ class MattermostSource:
     def ingest(self, ctx: IngestContext, path: Path) -> SourceReport:
         """Read the export at `path` and add its new records to the store."""
         report = SourceReport()
-        files = _export_files(path, peek_only=False)
+        try:
+            files = _export_files(path, peek_only=False)
+        except zipfile.BadZipFile as exc:
+            raise UnsafeArchive(f"{path}: truncated or not a zip archive ({exc})") from None
         if not files:
             raise InvalidExport(
                 f"{path}: not a Mattermost bulk export: no JSONL file whose first line is a "
