@@ -82,9 +82,9 @@ def _task_ingest(args: dict[str, Any]) -> dict[str, Any]:
 
 def _task_ingest_plain(args: dict[str, Any]) -> dict[str, Any]:
     """ingest as it was before the time-span filter: the anti-join reads every stored key."""
-    import asyncmaturity.store.ingest
+    import asyncmaturity.sources.interface
 
-    asyncmaturity.store.ingest.TIME_KEYED = {}
+    asyncmaturity.sources.interface.TIME_KEYED = {}
     return _task_ingest(args)
 
 
@@ -1247,7 +1247,7 @@ def render_markdown(report: Report) -> str:
             "cached; each copy is flushed to disk before the timed ingest (else the ingest's "
             "checkpoint waits for the copy's writes). Slack messages are matched against the "
             "store only within the day's time span, since their key fixes their time "
-            "(`TIME_KEYED` in `src/asyncmaturity/store/ingest.py`); the (before) row empties "
+            "(`TIME_KEYED` in `src/asyncmaturity/sources/interface.py`); the (before) row empties "
             "`TIME_KEYED`, so that the anti-join reads every stored key, as it still does for "
             "the other sources' tables.",
         ]

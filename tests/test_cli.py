@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from asyncmaturity.cli import app
 from asyncmaturity.metrics import METRICS
-from asyncmaturity.sources import SOURCES
+from asyncmaturity.sources import registered_sources, source_names
 
 runner = CliRunner()
 
@@ -110,8 +110,15 @@ def test_bad_date_is_a_usage_error(slack_fixture: Any, tmp_path: Path) -> None:
 
 
 def test_listings_are_generated_from_the_registries() -> None:
-    sources = runner.invoke(app, ["sources"])
-    assert all(name in sources.output for name in SOURCES)
+    names = [source.name for source in registered_sources()]
+    assert sorted(names) == source_names()
+    listing = runner.invoke(app, ["sources"], env={"COLUMNS": "300"})
+    cells = [line.split("│")[1].strip() for line in listing.output.splitlines() if "│" in line]
+    assert [cell for cell in cells if cell] == names  # wrapped rows continue with an empty cell
+    documented = (Path(__file__).resolve().parents[1] / "docs" / "sources.md").read_text()
+    assert [
+        line.split("`")[1] for line in documented.splitlines() if line.startswith("| `")
+    ] == names
     listed = runner.invoke(app, ["metrics"], env={"COLUMNS": "300"})
     assert all(metric_id in listed.output for metric_id in METRICS)
 
@@ -163,7 +170,7 @@ def test_simulate_writes_an_export_ingest_detects(tmp_path: Path) -> None:
 
 def test_ingest_help_names_every_registered_format() -> None:
     result = runner.invoke(app, ["ingest", "--help"], env={"COLUMNS": "200"})
-    assert all(name in result.output for name in SOURCES)
+    assert all(name in result.output for name in source_names())
 
 
 def test_measure_by_prints_a_breakdown_of_large_enough_groups(tmp_path: Path) -> None:

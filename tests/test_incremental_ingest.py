@@ -1,7 +1,7 @@
 """Incremental ingest stays exact: adding part of an export, or all of it again, is idempotent.
 
 Slack messages are matched against the store only within the staged batch's time span
-(ingest.TIME_KEYED): these tests pin what that relies on and what it must never change.
+(interface.TIME_KEYED): these tests pin what that relies on and what it must never change.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from typing import Any
 import duckdb
 import pytest
 
+from asyncmaturity.sources.interface import TIME_KEYED
 from asyncmaturity.store.database import EVIDENCE_KEYS, EvidenceStore
-from asyncmaturity.store.ingest import TIME_KEYED, ingest
+from asyncmaturity.store.ingest import ingest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # Provenance that names the file or the call a row came from: it differs between the parts of a

@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from asyncmaturity.cli import app
 from asyncmaturity.errors import InvalidExport, RejectedRecords
 from asyncmaturity.metrics.measure import measure
-from asyncmaturity.sources import SOURCES, detect_source
+from asyncmaturity.sources import detect_source, get_source
 from asyncmaturity.sources.ical import (
     MAX_INSTANCES,
     IcalSource,
@@ -378,7 +378,7 @@ def test_default_window(tmp_path: Path) -> None:
 
 
 def test_detection(tmp_path: Path, slack_fixture: Any) -> None:
-    assert SOURCES["ical"] is not None
+    assert get_source("ical") is not None
     for name in ("several_vcalendars_in_one_file", "endless_minutely_rrule"):
         assert SOURCE.detect(fixture(name))
         assert detect_source(fixture(name)).name == "ical"

@@ -111,8 +111,8 @@ def test_detection_by_content(tmp_path: Path) -> None:
         "duplicate_message_id_across_archives",
         "reply_before_parent",
     ):
-        assert detect_source(MAIL / name) is mbox, name
-    assert detect_source(MAIL / "maildir_basic") is maildir
+        assert detect_source(MAIL / name).name == "mbox", name
+    assert detect_source(MAIL / "maildir_basic").name == "maildir"
     assert not mbox.detect(MAIL / "maildir_basic")
     assert not maildir.detect(MAIL / "duplicate_message_id_across_archives")
     # Whatever the name: a file called .json holding an mbox is an mbox; JSON is not, even gzipped.

@@ -13,7 +13,7 @@ import pytest
 
 from asyncmaturity.errors import InvalidExport, RejectedRecords, UnsafeArchive
 from asyncmaturity.metrics.measure import measure
-from asyncmaturity.sources import SOURCES, detect_source
+from asyncmaturity.sources import detect_source, get_source
 from asyncmaturity.store.database import EvidenceStore, person_key
 from asyncmaturity.store.ingest import ingest
 
@@ -183,7 +183,7 @@ def test_zip_bomb_member_is_refused(tmp_path: Path) -> None:
 
 
 def test_detection(tmp_path: Path) -> None:
-    source = SOURCES["mattermost"]
+    source = get_source("mattermost")
     assert detect_source(REPLIES).name == "mattermost"
     folder = tmp_path / "unzipped"
     folder.mkdir()

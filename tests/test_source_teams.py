@@ -12,7 +12,7 @@ import pytest
 
 from asyncmaturity.errors import InvalidExport, RejectedRecords
 from asyncmaturity.metrics.measure import measure
-from asyncmaturity.sources import SOURCES, detect_source
+from asyncmaturity.sources import detect_source, get_source
 from asyncmaturity.store.database import EvidenceStore, person_key
 from asyncmaturity.store.ingest import ingest
 
@@ -180,7 +180,7 @@ def test_reingest_adds_nothing(tmp_path: Path) -> None:
 
 
 def test_detection() -> None:
-    source = SOURCES["teams"]
+    source = get_source("teams")
     for export in sorted(TEAMS.iterdir()):
         assert detect_source(export).name == "teams", export
     for fixture in [

@@ -20,7 +20,7 @@ import pytest
 
 from asyncmaturity.errors import InvalidExport, RejectedRecords
 from asyncmaturity.metrics.measure import measure
-from asyncmaturity.sources import SOURCES, detect_source
+from asyncmaturity.sources import detect_source, get_source
 from asyncmaturity.sources.trackers import (
     follows_decision_template,
     is_decision_label,
@@ -682,7 +682,7 @@ OTHER_EXPORTS = {
 def test_other_sources_json_is_not_claimed(name: str, tmp_path: Path) -> None:
     path = tmp_path / name
     path.write_text(OTHER_EXPORTS[name], "utf-8")
-    assert [s for s in TRACKERS if SOURCES[s].detect(path)] == []
+    assert [s for s in TRACKERS if get_source(s).detect(path)] == []
 
 
 def test_other_sources_fixtures_are_not_claimed(tmp_path: Path) -> None:
@@ -691,7 +691,7 @@ def test_other_sources_fixtures_are_not_claimed(tmp_path: Path) -> None:
     checked = 0
     for folder in others:
         for path in sorted(folder.iterdir()):
-            claimed = [s for s in TRACKERS if SOURCES[s].detect(path)]
+            claimed = [s for s in TRACKERS if get_source(s).detect(path)]
             assert claimed == [], path
             checked += 1
     # The Slack export zipped, too.
@@ -701,7 +701,7 @@ def test_other_sources_fixtures_are_not_claimed(tmp_path: Path) -> None:
         for file in sorted(source.rglob("*")):
             if file.is_file():
                 zf.write(file, file.relative_to(source).as_posix())
-    assert [s for s in TRACKERS if SOURCES[s].detect(archive)] == []
+    assert [s for s in TRACKERS if get_source(s).detect(archive)] == []
     assert checked > 10
 
 
@@ -710,14 +710,15 @@ def test_each_tracker_claims_only_its_own_json(tmp_path: Path) -> None:
     gitlab = fixture("gitlab", "system_notes_are_events.json")
     jira = fixture("jira", "changelog_status_transitions.json")
     claims = {
-        p.parent.name: [s for s in TRACKERS if SOURCES[s].detect(p)] for p in (github, gitlab, jira)
+        p.parent.name: [s for s in TRACKERS if get_source(s).detect(p)]
+        for p in (github, gitlab, jira)
     }
     assert claims == {"github": ["github"], "gitlab": ["gitlab"], "jira": ["jira"]}
     # A folder copy of an export is claimed like the file.
     folder = tmp_path / "export"
     folder.mkdir()
     shutil.copy(gitlab, folder / "page-1.json")
-    assert [s for s in TRACKERS if SOURCES[s].detect(folder)] == ["gitlab"]
+    assert [s for s in TRACKERS if get_source(s).detect(folder)] == ["gitlab"]
 
 
 def test_decision_rules() -> None:

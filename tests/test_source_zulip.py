@@ -13,7 +13,7 @@ import pytest
 
 from asyncmaturity.errors import InvalidExport, RejectedRecords
 from asyncmaturity.metrics.measure import measure
-from asyncmaturity.sources import SOURCES, detect_source
+from asyncmaturity.sources import detect_source, get_source
 from asyncmaturity.sources.zulip import sanitize_topic, unsanitize_topic
 from asyncmaturity.store.database import EvidenceStore, person_key
 from asyncmaturity.store.ingest import ingest
@@ -264,7 +264,7 @@ def test_malformed_message_file_names_the_file(tmp_path: Path) -> None:
 
 
 def test_detection(tmp_path: Path) -> None:
-    source = SOURCES["zulip"]
+    source = get_source("zulip")
     for export in (REALM, ARCHIVE, LATER / "first"):
         assert detect_source(export).name == "zulip"
     wrapper = tmp_path / "zulip-export-abc"

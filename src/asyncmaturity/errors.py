@@ -11,6 +11,10 @@ class UnknownFormat(AsyncMaturityError):
     """The export's type could not be detected, or the named format is not registered."""
 
 
+class InvalidSource(AsyncMaturityError):
+    """A registered source cannot be used: its entry point fails to load or clashes with another."""
+
+
 class InvalidExport(AsyncMaturityError):
     """An export file or record cannot be read (malformed JSON, missing field, not this format)."""
 

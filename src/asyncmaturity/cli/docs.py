@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from asyncmaturity.cli.app import domain_errors
+
 docs_app = typer.Typer(
     help="Print reference docs generated from the registries.", no_args_is_help=True
 )
@@ -42,6 +44,7 @@ def docs_frameworks() -> None:
 
 
 @docs_app.command("sources")
+@domain_errors
 def docs_sources() -> None:
     """Markdown reference of every source (docs/sources.md)."""
     from asyncmaturity.report.docs import sources_markdown

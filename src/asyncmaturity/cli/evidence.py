@@ -29,13 +29,14 @@ from asyncmaturity.cli.app import (
 )
 from asyncmaturity.metrics import METRICS
 from asyncmaturity.metrics.frames import SCOPES
-from asyncmaturity.sources import SOURCES
+from asyncmaturity.sources import registered_sources, source_names
 
 
+@domain_errors
 def sources() -> None:
     """List the export formats ingest understands (from the source registry)."""
     table = Table("format", "what", "accepts")
-    for source in SOURCES.values():
+    for source in registered_sources():
         table.add_row(source.name, source.summary, source.accepts)
     out.print(table)
 
@@ -55,7 +56,7 @@ def ingest(
     format: Annotated[
         str | None,
         typer.Option(
-            "--format", help=f"Source format ({', '.join(SOURCES)}); detected when omitted."
+            "--format", help=f"Source format ({', '.join(source_names())}); detected when omitted."
         ),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on any skipped record.")] = False,

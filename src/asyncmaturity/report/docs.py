@@ -8,7 +8,7 @@ from asyncmaturity.charter import Charter
 from asyncmaturity.frameworks import Criterion, Framework
 from asyncmaturity.metrics import METRICS
 from asyncmaturity.metrics.frames import SCOPES
-from asyncmaturity.sources import SOURCES
+from asyncmaturity.sources import registered_sources
 from asyncmaturity.units import format_value
 
 
@@ -103,7 +103,7 @@ def sources_markdown() -> str:
         "| format | what | accepts | parser |",
         "|---|---|---|---|",
     ]
-    for s in SOURCES.values():
+    for s in registered_sources():
         lines.append(f"| `{s.name}` | {s.summary} | {s.accepts} | `{s.parser_version}` |")
     return "\n".join(lines) + "\n"
 

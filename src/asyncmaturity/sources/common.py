@@ -17,8 +17,7 @@ from asyncmaturity.store.database import identity_hash_sql, person_key_sql
 from asyncmaturity.vocabulary import ConversationKind
 
 if TYPE_CHECKING:
-    from asyncmaturity.sources import SourceReport
-    from asyncmaturity.store.ingest import IngestContext
+    from asyncmaturity.sources.interface import IngestContext, SourceReport
 
 BYTES_PER_BATCH = 128 << 20
 FILES_PER_BATCH = 2000

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from asyncmaturity.await_protocol.rules import URL_PATTERN, signals_sql
 
 if TYPE_CHECKING:
-    from asyncmaturity.store.ingest import IngestContext
+    from asyncmaturity.sources.interface import IngestContext
 
 # "decision:" ends in a colon, after which a word boundary would need a letter: it stands apart.
 DECISION_PATTERN = (

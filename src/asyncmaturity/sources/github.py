@@ -80,8 +80,8 @@ from typing import TYPE_CHECKING, Any
 
 from asyncmaturity.decisions.records import DATE_LINE, NOT_RECORDS, SUFFIXES, decision_date
 from asyncmaturity.errors import InvalidExport
-from asyncmaturity.sources import SourceReport
 from asyncmaturity.sources.archive import zip_names
+from asyncmaturity.sources.interface import SourceFamily, SourceReport
 from asyncmaturity.sources.trackers import (
     FILE_SCOPE,
     JSON_SUFFIXES,
@@ -100,7 +100,7 @@ from asyncmaturity.sources.trackers import (
 from asyncmaturity.vocabulary import WorkEventKind, WorkItemKind
 
 if TYPE_CHECKING:
-    from asyncmaturity.store.ingest import IngestContext
+    from asyncmaturity.sources.interface import IngestContext
 
 PR_HINTS = frozenset({"pulls", "pull_requests", "pullrequests", "prs"})
 COMMENT_HINTS = frozenset({"comments", "issue_comments"})
@@ -162,6 +162,7 @@ class GitHubSource:
     """GitHub issues and pull requests as JSON (REST API or gh CLI), plus ADR folders."""
 
     name = "github"
+    family = SourceFamily.TRACKER
     summary = (
         "GitHub issues, pull requests, comments, reviews and issue events (REST API or gh CLI "
         "JSON), and decision records (ADR Markdown files)"

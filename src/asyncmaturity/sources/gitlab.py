@@ -52,8 +52,8 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from asyncmaturity.errors import InvalidExport
-from asyncmaturity.sources import SourceReport
 from asyncmaturity.sources.common import register_rows
+from asyncmaturity.sources.interface import SourceFamily, SourceReport
 from asyncmaturity.sources.trackers import (
     BATCH_ROWS,
     JSON_SUFFIXES,
@@ -70,7 +70,7 @@ from asyncmaturity.sources.trackers import (
 from asyncmaturity.vocabulary import WorkEventKind, WorkItemKind
 
 if TYPE_CHECKING:
-    from asyncmaturity.store.ingest import IngestContext
+    from asyncmaturity.sources.interface import IngestContext
 
 MR_HINTS = frozenset({"merge_requests", "mergerequests", "mrs"})
 NOTE_HINTS = frozenset({"notes"})
@@ -108,6 +108,7 @@ class GitLabSource:
     """GitLab issues, merge requests, notes and discussions as API JSON."""
 
     name = "gitlab"
+    family = SourceFamily.TRACKER
     summary = "GitLab issues, merge requests, notes and discussions (REST API JSON)"
     parser_version = "gitlab/1"
     accepts = (

@@ -86,14 +86,14 @@ import pyarrow as pa
 import recurring_ical_events  # type: ignore[import-untyped]
 
 from asyncmaturity.errors import InvalidExport
-from asyncmaturity.sources import SourceReport
 from asyncmaturity.sources.archive import extracted, zip_names
 from asyncmaturity.sources.common import walk_files
+from asyncmaturity.sources.interface import SourceFamily, SourceReport
 from asyncmaturity.store.database import identity_hash_sql, person_key_sql
 from asyncmaturity.vocabulary import AttendanceRole, MeetingResponse
 
 if TYPE_CHECKING:
-    from asyncmaturity.store.ingest import IngestContext
+    from asyncmaturity.sources.interface import IngestContext
 
 SUFFIXES = (".ics", ".ical", ".icalendar")
 MAX_INSTANCES = 10_000  # per series and window: a daily meeting for 27 years
@@ -149,6 +149,7 @@ class IcalSource:
     """iCalendar calendars: .ics files, folders of them, or a .zip of them."""
 
     name = "ical"
+    family = SourceFamily.CALENDAR
     summary = "iCalendar calendars (.ics): events expanded into meeting instances and attendance"
     parser_version = "ical/1"
     accepts = (

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from asyncmaturity.errors import InvalidExport
-from asyncmaturity.sources import SourceReport
+from asyncmaturity.sources.interface import SourceFamily, SourceReport
 from asyncmaturity.sources.trackers import (
     JSON_SUFFIXES,
     BadDate,
@@ -63,7 +63,7 @@ from asyncmaturity.sources.trackers import (
 from asyncmaturity.vocabulary import WorkEventKind, WorkItemKind
 
 if TYPE_CHECKING:
-    from asyncmaturity.store.ingest import IngestContext
+    from asyncmaturity.sources.interface import IngestContext
 
 LIST_KEYS = frozenset({"issues"})
 ISSUE_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)-(\d+)$")
@@ -97,6 +97,7 @@ class JiraSource:
     """Jira issues: search API JSON with changelog, or the CSV export."""
 
     name = "jira"
+    family = SourceFamily.TRACKER
     summary = "Jira issues with comments and changelog (search API JSON), or Jira's CSV export"
     parser_version = "jira/1"
     accepts = (

@@ -32,14 +32,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from asyncmaturity.await_protocol.ledger import request_text
 from asyncmaturity.errors import InvalidExport
-from asyncmaturity.sources import SourceReport
 from asyncmaturity.sources.common import load_json
+from asyncmaturity.sources.interface import SourceFamily, SourceReport
 from asyncmaturity.sources.trackers import InputFile, Stage, input_files, is_slack_folder, peek
 from asyncmaturity.vocabulary import WorkEventKind, WorkItemKind
 
 if TYPE_CHECKING:
-    from asyncmaturity.store.ingest import IngestContext
+    from asyncmaturity.sources.interface import IngestContext
 
 FORMAT = "asyncmaturity-ledger"
 MARKER = re.compile(r'"format"\s*:\s*"asyncmaturity-ledger"')
@@ -50,6 +51,7 @@ class LedgerSource:
     """The request ledger and decision log exported by `asyncmaturity serve`."""
 
     name = "ledger"
+    family = SourceFamily.LEDGER
     summary = "The AWAIT request ledger and decision log of `asyncmaturity serve` (its JSON export)"
     parser_version = "ledger/1"
     accepts = (
@@ -183,9 +185,6 @@ def _item(
 
 
 def _read_request(stage: Stage, file: InputFile, where: str, scope: str, raw: Any) -> None:
-    # Imported here: the AWAIT rules import the sources package, which registers this module.
-    from asyncmaturity.await_protocol.ledger import request_text
-
     opened = _opened(stage, where, raw, "request", "id", ("due_at", "escalated_at", "closed_at"))
     if opened is None:
         return

@@ -67,15 +67,15 @@ from typing import IO, TYPE_CHECKING, Any, cast
 import pyarrow as pa
 
 from asyncmaturity.errors import InvalidExport
-from asyncmaturity.sources import SourceReport
 from asyncmaturity.sources.archive import extracted
 from asyncmaturity.sources.features import feature_params, text_features_sql
+from asyncmaturity.sources.interface import SourceFamily, SourceReport
 from asyncmaturity.sources.mail_threads import THREADS_TABLE, resolve_threads
 from asyncmaturity.store.database import AWAIT_SIGNAL_COLUMNS, identity_hash_sql, person_key_sql
 from asyncmaturity.vocabulary import ConversationKind, MessageKind
 
 if TYPE_CHECKING:
-    from asyncmaturity.store.ingest import IngestContext
+    from asyncmaturity.sources.interface import IngestContext
 
 BLOCK_BYTES = 4 << 20  # read mbox files in blocks this big
 MAX_MESSAGE_BYTES = 64 << 20  # beyond this a message keeps its head only (a bomb stays bounded)
@@ -677,6 +677,7 @@ class MboxSource:
     """mbox archives: a file, a compressed file, a zip of them, or a folder of them."""
 
     name = "mbox"
+    family = SourceFamily.MAIL
     summary = (
         "E-mail archives in mbox format, Mailman/pipermail monthly archives included "
         '(threads by In-Reply-To/References, "Re:" subject fallback only without them)'
@@ -726,6 +727,7 @@ class MaildirSource:
     """Maildir folders: cur/ and new/ hold one message per file."""
 
     name = "maildir"
+    family = SourceFamily.MAIL
     summary = "E-mail in Maildir folders (cur/ new/ tmp/), or a folder of such Maildirs"
     parser_version = "maildir/1"
     accepts = "a Maildir folder (cur/, new/, tmp/) or a folder whose sub-folders are Maildirs"

@@ -39,7 +39,6 @@ from typing import IO, TYPE_CHECKING
 import pyarrow as pa
 
 from asyncmaturity.errors import InvalidExport, UnsafeArchive
-from asyncmaturity.sources import SourceReport
 from asyncmaturity.sources.archive import MAX_RATIO, MAX_TOTAL_BYTES, RATIO_CHECK_FLOOR
 from asyncmaturity.sources.common import (
     insert_conversations,
@@ -49,10 +48,11 @@ from asyncmaturity.sources.common import (
     report_problems,
 )
 from asyncmaturity.sources.features import feature_params, text_features_sql
+from asyncmaturity.sources.interface import SourceFamily, SourceReport
 from asyncmaturity.vocabulary import ConversationKind, MessageKind
 
 if TYPE_CHECKING:
-    from asyncmaturity.store.ingest import IngestContext
+    from asyncmaturity.sources.interface import IngestContext
 
 LINES_PER_BATCH = 20_000
 BYTES_PER_BATCH = 32 << 20
@@ -136,6 +136,7 @@ class MattermostSource:
     """Mattermost bulk export: a .jsonl file, its folder, or the export .zip."""
 
     name = "mattermost"
+    family = SourceFamily.CHAT
     summary = "Mattermost bulk export (mmctl export), JSONL, zipped with attachments or plain"
     parser_version = "mattermost/1"
     accepts = (
@@ -153,7 +154,10 @@ class MattermostSource:
     def ingest(self, ctx: IngestContext, path: Path) -> SourceReport:
         """Read the export at `path` and add its new records to the store."""
         report = SourceReport()
-        files = _export_files(path, peek_only=False)
+        try:
+            files = _export_files(path, peek_only=False)
+        except zipfile.BadZipFile as exc:
+            raise UnsafeArchive(f"{path}: truncated or not a zip archive ({exc})") from None
         if not files:
             raise InvalidExport(
                 f"{path}: not a Mattermost bulk export: no JSONL file whose first line is a "

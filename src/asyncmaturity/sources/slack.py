@@ -21,7 +21,6 @@ import duckdb
 import pyarrow as pa
 
 from asyncmaturity.errors import InvalidExport, UnknownTimeZone
-from asyncmaturity.sources import SourceReport
 from asyncmaturity.sources.archive import extracted, zip_names
 from asyncmaturity.sources.common import (
     file_label,
@@ -31,10 +30,11 @@ from asyncmaturity.sources.common import (
     sole_folder,
 )
 from asyncmaturity.sources.features import DECISION_PATTERN, await_signals_sql
+from asyncmaturity.sources.interface import SourceFamily, SourceReport
 from asyncmaturity.vocabulary import ConversationKind, MessageKind
 
 if TYPE_CHECKING:
-    from asyncmaturity.store.ingest import IngestContext
+    from asyncmaturity.sources.interface import IngestContext
 
 DAY_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
 LISTINGS = {
@@ -78,6 +78,7 @@ class SlackSource:
     """Slack workspace export: a .zip, or the folder it unpacks to."""
 
     name = "slack"
+    family = SourceFamily.CHAT
     summary = "Slack workspace export (standard, full or Enterprise Grid), zipped or unpacked"
     parser_version = "slack/1"
     accepts = "a .zip export or its folder: channels.json, users.json, one folder per conversation"

@@ -40,7 +40,6 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from asyncmaturity.errors import InvalidExport
-from asyncmaturity.sources import SourceReport
 from asyncmaturity.sources.common import (
     insert_identities,
     insert_json_files,
@@ -58,10 +57,11 @@ from asyncmaturity.sources.features import (
     links_from_urls_sql,
     text_features_sql,
 )
+from asyncmaturity.sources.interface import SourceFamily, SourceReport
 from asyncmaturity.vocabulary import ConversationKind, MessageKind
 
 if TYPE_CHECKING:
-    from asyncmaturity.store.ingest import IngestContext
+    from asyncmaturity.sources.interface import IngestContext
 
 PEEK_BYTES = 256 << 10
 DETECT_FILES = 20
@@ -129,6 +129,7 @@ class TeamsSource:
     """Microsoft Teams chatMessage JSON (Graph API pages): a file or a folder of files."""
 
     name = "teams"
+    family = SourceFamily.CHAT
     summary = "Microsoft Teams channel and chat messages as Microsoft Graph returns them (JSON)"
     parser_version = "teams/1"
     accepts = (

@@ -37,15 +37,15 @@ import duckdb
 import pyarrow as pa
 
 from asyncmaturity.errors import InvalidExport
-from asyncmaturity.sources import SourceReport
 from asyncmaturity.sources.archive import extracted
 from asyncmaturity.sources.common import insert_people, register_rows
 from asyncmaturity.sources.features import await_signals_sql
+from asyncmaturity.sources.interface import SourceReport
 from asyncmaturity.store.database import AWAIT_SIGNAL_COLUMNS, identity_hash_sql, person_key_sql
 from asyncmaturity.vocabulary import WorkItemKind
 
 if TYPE_CHECKING:
-    from asyncmaturity.store.ingest import IngestContext
+    from asyncmaturity.sources.interface import IngestContext
 
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
 PEEK_BYTES = 256 << 10

@@ -50,7 +50,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pyarrow as pa
 
 from asyncmaturity.errors import InvalidExport, UnknownTimeZone
-from asyncmaturity.sources import SourceReport
 from asyncmaturity.sources.archive import extracted, zip_names
 from asyncmaturity.sources.common import (
     file_label,
@@ -71,11 +70,12 @@ from asyncmaturity.sources.features import (
     links_from_urls_sql,
     text_features_sql,
 )
+from asyncmaturity.sources.interface import SourceFamily, SourceReport
 from asyncmaturity.store.database import person_key_sql
 from asyncmaturity.vocabulary import ConversationKind, MessageKind
 
 if TYPE_CHECKING:
-    from asyncmaturity.store.ingest import IngestContext
+    from asyncmaturity.sources.interface import IngestContext
 
 REALM_FILE = "realm.json"
 INDEX_FILE = "stream_index.json"
@@ -170,6 +170,7 @@ class ZulipSource:
     """Zulip realm export or zulip-archive JSON tree: a folder, or a .zip of one."""
 
     name = "zulip"
+    family = SourceFamily.CHAT
     summary = "Zulip realm export (unpacked) or zulip-archive JSON tree; topics are threads"
     parser_version = "zulip/1"
     accepts = (

@@ -14,7 +14,7 @@ from fastapi import APIRouter, BackgroundTasks, File, Form, Request, Response, U
 from fastapi.responses import HTMLResponse
 
 from asyncmaturity.errors import AsyncMaturityError
-from asyncmaturity.sources import SOURCES
+from asyncmaturity.sources import source_names
 from asyncmaturity.web.api_dashboard import (
     Jobs,
     queue_assessment,
@@ -75,7 +75,7 @@ def _dashboard(
         document=document,
         figures=figures,
         history=dashboard.assessments_of(db, team=scope.team, limit=12),
-        formats=sorted(SOURCES),
+        formats=source_names(),
         max_upload_mb=context.settings.max_upload_bytes / (1024 * 1024),
         error=extra.get("error"),
         paths_error=extra.get("paths_error"),

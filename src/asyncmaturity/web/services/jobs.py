@@ -41,7 +41,7 @@ from asyncmaturity.charter import Charter
 from asyncmaturity.errors import AsyncMaturityError
 from asyncmaturity.pipeline import AssessmentRequest, run_assessment
 from asyncmaturity.report import ASSESSMENT_TITLE
-from asyncmaturity.sources import SOURCES
+from asyncmaturity.sources import source_names
 from asyncmaturity.store.ingest import IngestSummary, ingest
 from asyncmaturity.web.errors import Conflict, InvalidInput
 from asyncmaturity.web.models import (
@@ -81,10 +81,9 @@ def check_format(name: str | None) -> str | None:
     """An export format name (a source of `asyncmaturity ingest --format`), or None to detect it."""
     if name is None or not name.strip():
         return None
-    if name.strip() not in SOURCES:
-        raise InvalidInput(
-            f"unknown format {name.strip()!r}; use one of {', '.join(sorted(SOURCES))}"
-        )
+    names = source_names()
+    if name.strip() not in names:
+        raise InvalidInput(f"unknown format {name.strip()!r}; use one of {', '.join(names)}")
     return name.strip()
 
 
