@@ -35,6 +35,18 @@ TARGET_ASSESS_RATIO = 1.3
 NOISE = 1.05
 
 
+METHOD = (
+    "* **One measurement per run** (`benchmarks/pipeline.py`): each contender is the command "
+    "line itself (`benchmarks/cli_child.py`) in a fresh interpreter, so import time counts; "
+    "contenders alternate round by round on the same cached store. `assess --json --markdown "
+    "--html` measures once (metrics, 200 bootstrap replicates, coordination cost, the report's "
+    "distributions), assesses and renders three files; `measure --json` writes the metrics. The "
+    "earlier commit's `measure` runs from its own source tree (`git archive` into "
+    "`benchmarks/work/commits/`) with the same installed dependencies, and its metrics are "
+    "compared with this checkout's (1e-9 relative)."
+)
+
+
 def baseline_source(workdir: Path, commit: str) -> Path:
     """The `src` folder of `commit`, extracted once into the work folder."""
     full = subprocess.run(
@@ -43,7 +55,10 @@ def baseline_source(workdir: Path, commit: str) -> Path:
     target = workdir / "commits" / full[:12]
     if not (target / "src" / "asyncmaturity").is_dir():
         archive = subprocess.run(
-            ["git", "archive", "--format=tar", full, "src"], cwd=REPO, capture_output=True, check=True
+            ["git", "archive", "--format=tar", full, "src"],
+            cwd=REPO,
+            capture_output=True,
+            check=True,
         ).stdout
         target.mkdir(parents=True, exist_ok=True)
         with tarfile.open(fileobj=BytesIO(archive)) as tar:

@@ -33,6 +33,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pipeline  # benchmarks/pipeline.py, beside this script
 import scale  # benchmarks/scale.py, beside this script
 
 from asyncmaturity.store.database import SCHEMA_VERSION
@@ -49,7 +50,17 @@ TARGET_MEASURE_RATIO = 2.0
 TARGET_INCREMENTAL_RATIO = 1.5
 INCREMENTAL_MESSAGES = 10_000_000
 # The benchmark's sections, in the order they run; each is a --skip choice.
-SECTIONS = ("ingest", "measure", "incremental", "scale", "spark", "sources", "await", "assist")
+SECTIONS = (
+    "ingest",
+    "measure",
+    "incremental",
+    "scale",
+    "spark",
+    "pipeline",
+    "sources",
+    "await",
+    "assist",
+)
 PANDAS_FULL_LIMIT_S = 15 * 60
 COUNT_METRICS = ("messages.human", "messages.thread_replies", "threads.count", "people.active")
 SHARE_METRICS = ("hours.after_hours_share", "response.answered_share")
@@ -1238,6 +1249,8 @@ def render_markdown(report: Report) -> str:
         lines += [SCALE_METHOD]
     if "spark" in report.table_sections:
         lines += [SPARK_METHOD]
+    if "pipeline" in report.table_sections:
+        lines += [pipeline.METHOD]
     if "incremental" in report.table_sections:
         lines += [
             "* **Incremental**: the day files of the export's last weekday alone (hard links "
@@ -1453,6 +1466,17 @@ def main(argv: list[str] | None = None) -> int:
         default=1_000_000,
         help="messages of the simulated organization measured on Spark local mode and DuckDB",
     )
+    parser.add_argument(
+        "--pipeline-messages",
+        type=int,
+        default=1_000_000,
+        help="messages in the store that assess and measure read side by side",
+    )
+    parser.add_argument(
+        "--baseline-commit",
+        default=pipeline.BASELINE_COMMIT,
+        help="the commit whose measure runs beside this checkout's on the measure store",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="rounds per comparison (median)")
     parser.add_argument("--workdir", type=Path, default=HERE / "work")
     parser.add_argument(
@@ -1503,6 +1527,21 @@ def main(argv: list[str] | None = None) -> int:
     if "spark" not in args.skip:
         report.section = "spark"
         scale.bench_spark(report, workdir, args.spark_messages, run_child, formats)
+    if "pipeline" not in args.skip:
+        report.section = "pipeline"
+        small, small_info = cached_export(workdir, args.pipeline_messages)
+        large, large_info = cached_export(workdir, args.measure_messages)
+        pipeline.bench_pipeline(
+            report,
+            workdir=workdir,
+            store=cached_store(workdir, small)[0],
+            store_title=f"store of {int(small_info['messages']):,} messages",
+            large_store=cached_store(workdir, large)[0],
+            large_title=f"store of {int(large_info['messages']):,} messages",
+            baseline=args.baseline_commit,
+            repeat=args.repeat,
+            formats=formats,
+        )
     if "sources" not in args.skip:
         report.section = "sources"
         bench_mbox(report, workdir, args.repeat)
