@@ -34,10 +34,12 @@ from asyncmaturity.assist import (
     route_question,
     similar_questions,
 )
+from asyncmaturity.assist.corpus import load_names, load_threads
 from asyncmaturity.assist.duplicates import DEFAULT_THRESHOLD
 from asyncmaturity.cli.assist import assist_app
 from asyncmaturity.decisions.records import file_name, parse_decision_record, render_madr
 from asyncmaturity.errors import StoreError
+from asyncmaturity.store.export import export_parquet
 from asyncmaturity.store.ingest import ingest
 
 runner = CliRunner()
@@ -321,6 +323,40 @@ def test_decisions_cli_writes_one_file_per_draft(tmp_path: Path, monkeypatch: An
     first = parse_decision_record((out / names[0]).read_text("utf-8"), name=names[0])
     assert (first.number, first.title) == (1, "Update: we decided to use ClickHouse instead")
     assert (first.status, first.deciders) == ("proposed", ["Ana Alvarez"])
+
+
+def test_a_parquet_export_reads_as_the_store_it_came_from(tmp_path: Path, monkeypatch: Any) -> None:
+    """Questions, threads and names, and a command over the export, as over the store."""
+    later = [
+        (author, text, minute + 100, None if root is None else root + 100)
+        for author, text, minute, root in DECISION_THEN_A_LATER_REVERSAL
+    ]
+    store = _store(tmp_path, DUPLICATE_ASKED_BEFORE_THE_FIRST_ANSWER + later)
+    # Mail, where the question may be the subject alone, in the same store.
+    mbox = Path(__file__).parent / "fixtures" / "mail" / "first_reply_metrics.mbox"
+    ingest([mbox], store=store, keep_text=True)
+    parquet = tmp_path / "parquet"
+    export_parquet(store, parquet)
+    questions = load_questions(store)
+    assert [q.text for q in questions if q.answered] == [
+        "Question A?\nText.\n\n",
+        "how do I reset the vpn password?",
+        "vpn password reset?",
+        "Which db for the events? Postgres or ClickHouse",
+        "did we decide on the logo?",
+    ]
+    assert load_questions(parquet) == questions
+    assert load_questions(parquet, answered_only=True) == load_questions(store, answered_only=True)
+    assert load_threads(parquet) == load_threads(store)
+    assert load_names(parquet) == load_names(store)
+    assert "Ana Alvarez" in load_names(store).values()
+    monkeypatch.setattr("asyncmaturity.assist.decisions.embed", lambda texts, _=None: zeros(texts))
+    outputs = [
+        runner.invoke(assist_app, ["decisions", "--store", str(where), "--json", "--margin", "0.5"])
+        for where in (store, parquet)
+    ]
+    assert [result.exit_code for result in outputs] == [0, 0], outputs[1].output
+    assert json.loads(outputs[1].stdout) == json.loads(outputs[0].stdout)
 
 
 def test_a_store_without_text_is_a_domain_error(slack_fixture: Any, tmp_path: Path) -> None:

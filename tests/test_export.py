@@ -1,4 +1,5 @@
-"""`asyncmaturity export --parquet`: every evidence table as Parquet, by source and month."""
+"""`asyncmaturity export --parquet`: every evidence table as Parquet, by source and month, from a
+store file or from another Parquet export."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pytest
 from typer.testing import CliRunner
 
 from asyncmaturity.cli import app
 from asyncmaturity.store.database import EVIDENCE_KEYS
+from asyncmaturity.store.evidence import SECRET_VARIABLE, SecretRequired
+from asyncmaturity.store.export import ExportOverEvidence, export_parquet
 from asyncmaturity.store.ingest import ingest
 
 runner = CliRunner()
@@ -75,3 +79,53 @@ def test_a_folder_with_files_needs_overwrite(tmp_path: Path, slack_fixture: Any)
     assert replaced.exit_code == 0, replaced.output
     assert not (folder / "keep.txt").exists()
     assert (folder / "messages").is_dir()
+
+
+def test_a_parquet_export_exports_to_the_same_files(tmp_path: Path, slack_fixture: Any) -> None:
+    """Exporting an export again gives the same partitions and rows (column order aside)."""
+    store = _store(tmp_path, slack_fixture)
+    first, second = tmp_path / "first", tmp_path / "second"
+    export_parquet(store, first)
+    assert export_parquet(first, second).rows == export_parquet(store, tmp_path / "third").rows
+
+    def parts(folder: Path) -> set[str]:
+        return {str(path.parent.relative_to(folder)) for path in folder.rglob("*.parquet")}
+
+    assert parts(second) == parts(first)
+    con = duckdb.connect()
+    for table in (path.name for path in first.iterdir()):
+        read = [
+            f"SELECT * FROM read_parquet('{folder / table}/**/*.parquet', hive_partitioning = true)"
+            for folder in (first, second)
+        ]
+        columns = ", ".join(con.execute(f"DESCRIBE {read[0]}").fetchnumpy()["column_name"])
+        both = [f"SELECT {columns} FROM ({query})" for query in read]
+        assert con.execute(f"{both[0]} EXCEPT ALL {both[1]}").fetchall() == [], table
+        assert con.execute(f"{both[1]} EXCEPT ALL {both[0]}").fetchall() == [], table
+
+
+def test_the_export_never_overwrites_the_evidence(tmp_path: Path, slack_fixture: Any) -> None:
+    store = _store(tmp_path, slack_fixture)
+    with pytest.raises(ExportOverEvidence):
+        export_parquet(store, tmp_path, overwrite=True)
+    assert store.exists()
+    export_parquet(store, tmp_path / "parquet")
+    with pytest.raises(ExportOverEvidence):
+        export_parquet(tmp_path / "parquet", tmp_path / "parquet", overwrite=True)
+    assert (tmp_path / "parquet" / "messages").is_dir()
+
+
+def test_the_secret_of_a_parquet_export_comes_from_the_environment(
+    tmp_path: Path, slack_fixture: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = _store(tmp_path, slack_fixture)
+    first = tmp_path / "first"
+    export_parquet(store, first, secret_file=tmp_path / "secret")
+    secret = (tmp_path / "secret").read_text(encoding="utf-8")
+    monkeypatch.delenv(SECRET_VARIABLE, raising=False)
+    with pytest.raises(SecretRequired):
+        export_parquet(first, tmp_path / "second", secret_file=tmp_path / "again")
+    assert not (tmp_path / "second").exists() and not (tmp_path / "again").exists()
+    monkeypatch.setenv(SECRET_VARIABLE, secret.strip())
+    export_parquet(first, tmp_path / "second", secret_file=tmp_path / "again")
+    assert (tmp_path / "again").read_text(encoding="utf-8") == secret

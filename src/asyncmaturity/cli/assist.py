@@ -32,7 +32,11 @@ assist_app = typer.Typer(
 )
 
 StoreOpt = Annotated[
-    Path, typer.Option("--store", help="Evidence store file (DuckDB), ingested with --keep-text.")
+    Path,
+    typer.Option(
+        "--store",
+        help="Evidence store file (DuckDB) ingested with --keep-text, or a Parquet export of one.",
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 ThresholdOpt = Annotated[

@@ -172,7 +172,10 @@ def measure(
 
 @domain_errors
 def export(
-    store: StoreOpt,
+    store: Annotated[
+        Path,
+        typer.Option("--store", help="Evidence store file (DuckDB), or a Parquet export folder."),
+    ],
     parquet: Annotated[
         Path, typer.Option("--parquet", help="Folder for the Parquet files (source/month parts).")
     ],

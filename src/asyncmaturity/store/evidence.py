@@ -4,6 +4,8 @@ Metrics read the store through :class:`Evidence`, never through an engine's own 
 metric definitions run on a DuckDB store file, on a Parquet export (`asyncmaturity export
 --parquet`) read by DuckDB, and on that export read by Apache Spark (the optional ``spark``
 extra): local mode on one machine, or a cluster given by a master URL or by ``spark-submit``.
+A store file is opened read-only: readers take no write lock, so several (in other processes too)
+read one store at once, and an older store is read as its migration would leave it, not migrated.
 
 >>> from pathlib import Path
 >>> # with open_evidence(Path("team.duckdb")) as evidence: evidence.table("messages").count()
@@ -25,7 +27,7 @@ import ibis
 import ibis.expr.types as ir
 
 from asyncmaturity.errors import AsyncMaturityError, StoreError
-from asyncmaturity.store.database import EVIDENCE_KEYS, SCHEMA, EvidenceStore
+from asyncmaturity.store.database import EVIDENCE_KEYS, MIGRATIONS, SCHEMA, EvidenceStore
 
 ENGINES = ("duckdb", "spark")
 SECRET_VARIABLE = "ASYNCMATURITY_STORE_SECRET"
@@ -74,9 +76,8 @@ class Evidence:
         """The store's secret; raises :class:`SecretRequired` naming `what` needed it."""
         if self.secret is None:
             raise SecretRequired(
-                f"{self.location}: {what}, but a Parquet export carries no store secret to "
-                f"find them by; set {SECRET_VARIABLE} to the store's secret (`asyncmaturity "
-                "export --secret-file`)"
+                f"{self.location}: {what}, but a Parquet export carries no store secret; set "
+                f"{SECRET_VARIABLE} to the store's secret (`asyncmaturity export --secret-file`)"
             )
         return self.secret
 
@@ -105,7 +106,10 @@ def as_evidence(store: EvidenceStore | Evidence) -> Evidence:
         table: ir.Table = backend.create_table(name, expr, temp=True)
         return table
 
-    tables = {name: backend.table(name) for name in EVIDENCE_KEYS}
+    tables = {
+        name: _conform(backend.table(name), name, schema, store.path)
+        for name, schema in canonical_schemas().items()
+    }
     return Evidence(
         backend=backend,
         engine="duckdb",
@@ -175,7 +179,7 @@ def _open(path: Path | str, engine: str, master: str | None, secret: str | None)
             f"{path}: the {engine} engine reads a Parquet export; write one with "
             f"`asyncmaturity export --store {path} --parquet DIR` and pass that folder"
         )
-    store = EvidenceStore.open(path, create=False)
+    store = EvidenceStore.open(path, create=False, read_only=True)
     try:
         evidence = as_evidence(store)
     except BaseException:
@@ -210,19 +214,30 @@ def canonical_schemas() -> dict[str, ibis.Schema]:
         con.close()
 
 
-def _conform(table: ir.Table, schema: ibis.Schema, where: Path) -> ir.Table:
+# The columns each table gained in later schema versions: where an older store (opened read-only,
+# so not migrated) or its export lacks them, they read as NULL, as the migration leaves them.
+_LATER_COLUMNS = {
+    (table, column.split()[0]) for changes in MIGRATIONS.values() for table, column in changes
+}
+
+
+def _conform(table: ir.Table, name: str, schema: ibis.Schema, where: Path) -> ir.Table:
     """`table` with exactly the store's columns and types (partition columns dropped)."""
-    missing = [name for name in schema.names if name not in table.columns]
+    missing = [
+        column
+        for column in schema.names
+        if column not in table.columns and (name, column) not in _LATER_COLUMNS
+    ]
     if missing:
-        raise StoreError(f"{where}: Parquet files lack column(s) {', '.join(missing)}")
-    return table.select(
-        *[
-            table[name]
-            if _same_type(table[name].type(), dtype)
-            else table[name].cast(dtype).name(name)
-            for name, dtype in schema.items()
-        ]
-    )
+        raise StoreError(f"{where}: table {name} lacks column(s) {', '.join(missing)}")
+    return table.select(*[_column(table, column, dtype) for column, dtype in schema.items()])
+
+
+def _column(table: ir.Table, name: str, dtype: Any) -> ir.Value:
+    if name not in table.columns:
+        return ibis.null(dtype).name(name)
+    found = table[name]
+    return found if _same_type(found.type(), dtype) else found.cast(dtype).name(name)
 
 
 def _same_type(found: Any, wanted: Any) -> bool:
@@ -253,7 +268,7 @@ def _open_parquet_duckdb(path: Path, secret: str | None) -> Evidence:
         if name in present:
             glob = str(present[name] / "**" / "*.parquet")
             raw = backend.read_parquet(glob, table_name=f"_pq_{name}", hive_partitioning=True)
-            tables[name] = _conform(raw, schema, present[name])
+            tables[name] = _conform(raw, name, schema, present[name])
         else:
             tables[name] = backend.create_table(f"_pq_{name}", schema=schema, temp=True)
 
@@ -343,7 +358,7 @@ def _open_parquet_spark(location: Path | str, master: str | None, secret: str | 
     for name, schema in schemas.items():
         raw = _spark_parquet(backend, folders[name], name) if name in folders else None
         tables[name] = (
-            _conform(raw, schema, Path(folders[name]))
+            _conform(raw, name, schema, Path(folders[name]))
             if raw is not None
             else ibis.memtable(schema.to_pyarrow().empty_table())
         )
