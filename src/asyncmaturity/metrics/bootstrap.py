@@ -14,12 +14,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import ibis
 import ibis.expr.types as ir
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from asyncmaturity.metrics.frameset import FRAMES, Frames
 from asyncmaturity.metrics.registry import Metric, Sample
@@ -29,6 +31,8 @@ REPLICATES = 200
 _BUCKETS_PER_E = 40.0
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+_EPOCH = date(1970, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -62,13 +66,38 @@ def _bucket(value: ir.Value) -> ir.IntegerValue:
     return bucket
 
 
+@dataclass(frozen=True)
+class DayStatistics:
+    """One metric's sufficient statistics by UTC day (as days since 1970-01-01).
+
+    ``mean`` and ``sum`` samples: the sum (``sums``) and count (``counts``) of the values of each
+    day; ``quantile`` samples: the count (``counts``) of each (day, ``buckets``) pair.
+    """
+
+    days: IntArray
+    counts: FloatArray
+    sums: FloatArray | None = None
+    buckets: IntArray | None = None
+
+
+def _epoch_days(column: pa.ChunkedArray) -> IntArray:
+    return np.asarray(column.cast(pa.int32()).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _floats(column: pa.ChunkedArray) -> FloatArray:
+    # A day whose values are all null sums to null: nothing to add.
+    filled = pc.fill_null(column.cast(pa.float64()), 0.0)
+    return np.asarray(filled.to_numpy(zero_copy_only=False), dtype=np.float64)
+
+
 def _frame_statistics(
     table: ir.Table, samples: dict[str, Sample], day_column: str
-) -> dict[str, list[dict[str, object]]]:
+) -> dict[str, DayStatistics]:
     """Per-day statistics of every sampled metric of one frame, in two grouped queries: sums and
     counts for shares and counts, (day, bucket) counts for quantiles."""
     day = table[day_column].date()
-    found: dict[str, list[dict[str, object]]] = {metric_id: [] for metric_id in samples}
+    ids = list(samples)
+    found: dict[str, DayStatistics] = {}
     moments = [(i, s) for i, s in enumerate(samples.values()) if s.kind != "quantile"]
     if moments:
         rows = table.select(
@@ -78,10 +107,13 @@ def _frame_statistics(
         for i, _ in moments:
             aggregates[f"s{i}"] = rows[f"v{i}"].sum()
             aggregates[f"n{i}"] = rows[f"v{i}"].count()
-        by_day = rows.group_by("day").aggregate(**aggregates).to_pyarrow().to_pylist()
-        ids = list(samples)
+        by_day = rows.group_by("day").aggregate(**aggregates).to_pyarrow()
+        by_day = by_day.filter(pc.is_valid(by_day["day"]))
+        days = _epoch_days(by_day["day"])
         for i, _ in moments:
-            found[ids[i]] = [{"day": r["day"], "s": r[f"s{i}"], "n": r[f"n{i}"]} for r in by_day]
+            found[ids[i]] = DayStatistics(
+                days=days, counts=_floats(by_day[f"n{i}"]), sums=_floats(by_day[f"s{i}"])
+            )
     quantiles = [(i, s) for i, s in enumerate(samples.values()) if s.kind == "quantile"]
     if quantiles:
         parts = [
@@ -89,11 +121,18 @@ def _frame_statistics(
             for i, sample in quantiles
         ]
         values = ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0]
-        values = values.filter(values.bucket.notnull())
+        values = values.filter(values.bucket.notnull(), values.day.notnull())
         counted = values.group_by(["k", "day", "bucket"]).aggregate(n=values.count())
-        ids = list(samples)
-        for r in counted.to_pyarrow().to_pylist():
-            found[ids[int(r["k"])]].append({"day": r["day"], "bucket": r["bucket"], "n": r["n"]})
+        result = counted.to_pyarrow()
+        which = np.asarray(result["k"].to_numpy(), dtype=np.int64)
+        days = _epoch_days(result["day"])
+        buckets = np.asarray(result["bucket"].to_numpy(), dtype=np.int64)
+        counts = _floats(result["n"])
+        for i, _ in quantiles:
+            mine = which == i
+            found[ids[i]] = DayStatistics(
+                days=days[mine], counts=counts[mine], buckets=buckets[mine]
+            )
     return found
 
 
@@ -113,52 +152,57 @@ def metric_replicates(
     for metric in metrics:
         if metric.sample is not None and FRAMES[metric.frame].day is not None:
             by_frame.setdefault(metric.frame, {})[metric.id] = metric.sample
-    statistics: dict[str, list[dict[str, object]]] = {}
+    statistics: dict[str, DayStatistics] = {}
     for frame_name, samples in by_frame.items():
         table = frames.get(frame_name)
         day_column = FRAMES[frame_name].day
         if table is None or day_column is None:
             continue
         statistics.update(_frame_statistics(table, samples, day_column))
-    all_days = {
-        row["day"] for rows in statistics.values() for row in rows if isinstance(row["day"], date)
-    }
     if weights is None:
-        weights = day_weights(sorted(all_days), replicates=replicates, seed=seed)
-    index = {day: i for i, day in enumerate(weights.days)}
+        seen = np.unique(
+            np.concatenate([s.days for s in statistics.values()] or [np.zeros(0, np.int64)])
+        )
+        days = [_EPOCH + timedelta(days=int(offset)) for offset in seen]
+        weights = day_weights(days, replicates=replicates, seed=seed)
+    drawn = np.array([(day - _EPOCH).days for day in weights.days], dtype=np.int64)
     result: dict[str, list[float | None]] = {}
     for metric in metrics:
         if metric.id not in statistics or metric.sample is None:
             continue
-        result[metric.id] = _replicate(metric.sample, statistics[metric.id], weights, index)
+        result[metric.id] = _replicate(metric.sample, statistics[metric.id], weights, drawn)
     return result, weights
 
 
 def _replicate(
-    sample: Sample, rows: list[dict[str, object]], weights: DayWeights, index: dict[date, int]
+    sample: Sample, stats: DayStatistics, weights: DayWeights, drawn: IntArray
 ) -> list[float | None]:
+    """One metric in every replicate; `drawn` holds the days of `weights`' columns."""
     count = weights.weights.shape[0]
-    rows = [r for r in rows if r["day"] in index]
-    if not rows:
+    columns = np.searchsorted(drawn, stats.days)
+    known = columns < len(drawn)
+    known[known] = drawn[columns[known]] == stats.days[known]
+    if not known.any():
         return [None] * count
-    columns = np.array([index[r["day"]] for r in rows], dtype=np.int64)  # type: ignore[index]
-    w = weights.weights[:, columns]  # replicates x rows
-    if sample.kind == "sum":
-        sums = np.array([float(r["s"] or 0.0) for r in rows])  # type: ignore[arg-type]
-        return [float(v) for v in w @ sums]
-    if sample.kind == "mean":
-        sums = np.array([float(r["s"] or 0.0) for r in rows])  # type: ignore[arg-type]
-        ns = np.array([float(r["n"] or 0.0) for r in rows])  # type: ignore[arg-type]
-        numerators, denominators = w @ sums, w @ ns
+    columns = columns[known]
+    if sample.kind in ("sum", "mean"):
+        assert stats.sums is not None
+        w = weights.weights[:, columns]  # replicates x days
+        sums = stats.sums[known]
+        if sample.kind == "sum":
+            return [float(v) for v in w @ sums]
+        numerators, denominators = w @ sums, w @ stats.counts[known]
         return [
             float(n / d) if d > 0 else None for n, d in zip(numerators, denominators, strict=True)
         ]
-    buckets = np.array([int(r["bucket"]) for r in rows])  # type: ignore[call-overload]
-    ns = np.array([float(r["n"]) for r in rows])  # type: ignore[arg-type]
+    assert stats.buckets is not None
+    buckets = stats.buckets[known]
     order = np.unique(buckets)
-    position = np.searchsorted(order, buckets)
-    histogram = np.zeros((count, len(order)))
-    np.add.at(histogram.T, position, (w * ns).T)
+    # Values per (day, bucket), then each replicate's histogram as weights @ that matrix: the
+    # weights and counts are whole numbers, so the sums are exact in any order.
+    per_day = np.zeros((len(drawn), len(order)))
+    np.add.at(per_day, (columns, np.searchsorted(order, buckets)), stats.counts[known])
+    histogram = weights.weights @ per_day
     return [_histogram_quantile(h, order, sample.q) for h in histogram]
 
 
