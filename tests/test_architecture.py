@@ -8,6 +8,7 @@ cycle is reported against the parts it runs through.
 from __future__ import annotations
 
 import ast
+import functools
 from collections import deque
 from pathlib import Path
 
@@ -51,8 +52,9 @@ def imported_modules(name: str, file: Path, is_package: bool, known: set[str]) -
     return imported
 
 
+@functools.cache
 def import_graph() -> dict[str, set[str]]:
-    """Module -> the package's modules it imports."""
+    """Module -> the package's modules it imports (read once per test session; not to mutate)."""
     found = modules()
     known = set(found)
     return {

@@ -573,8 +573,9 @@ def test_cli_failures_are_one_error_line(source: str, spec: Conformance, tmp_pat
         assert not store.exists()
 
 
-# Records of the smaller generated export; the larger one has four times as many.
-RECORDS = 1000
+# Records of the smaller generated export (at least twice the lowered batch limits); the larger
+# one has four times as many.
+RECORDS = 500
 # Allocations that differ between two runs whatever their size (caches, interned strings, DuckDB
 # result objects). A reader that keeps what it read holds more: a parsed record costs kilobytes.
 MARGIN = 1 << 20
