@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from asyncmaturity.cli import app
 from asyncmaturity.metrics.measure import measure
-from asyncmaturity.pipeline import AssessmentRequest, run_assessment
+from asyncmaturity.pipeline import AssessmentOutcome, AssessmentRequest, run_assessment
 from asyncmaturity.store.evidence import SECRET_VARIABLE
 from asyncmaturity.store.export import export_parquet
 from asyncmaturity.store.ingest import ingest
@@ -45,12 +45,26 @@ def _charter_file(mix: Mix, folder: Path) -> Path:
     return path
 
 
-def test_the_assessment_and_report_of_a_parquet_export_equal_the_store(mix: Mix) -> None:
-    """Levels, criteria, roadmap, cost, bootstrap replicates and the report's figures."""
-    reference = run_assessment(AssessmentRequest(store=mix.store, charter=mix.charter))
+@pytest.fixture(scope="module")
+def reference(mix: Mix) -> AssessmentOutcome:
+    """The mix's assessment from its store file, for the export to equal."""
+    return run_assessment(AssessmentRequest(store=mix.store, charter=mix.charter))
+
+
+def test_every_metric_and_the_assessment_of_a_parquet_export_equal_the_store(
+    mix: Mix, reference: AssessmentOutcome
+) -> None:
+    """Every metric and scope; levels, criteria, roadmap, cost, bootstrap replicates; the
+    report's figures and text."""
     found = run_assessment(
         AssessmentRequest(store=mix.parquet, charter=mix.charter, secret=mix.secret)
     )
+    assert reference.measurement is not None and found.measurement is not None
+    measured, measured_export = reference.measurement.to_json(), found.measurement.to_json()
+    # The mix and its charter give every registered metric a value, so none is compared vacuously.
+    assert [k for k, v in measured["metrics"].items() if v is None] == []
+    assert differences(measured, measured_export) == []
+    assert measured_export["store"]["counts"] == measured["store"]["counts"]
     assert reference.document.bootstrap.metrics  # replicates were drawn and compared
     assert reference.document.cost is not None
     assert assessment_differences(reference.document.to_json(), found.document.to_json()) == []
@@ -61,20 +75,18 @@ def test_the_assessment_and_report_of_a_parquet_export_equal_the_store(mix: Mix)
     assert found.markdown().splitlines()[3:] == reference.markdown().splitlines()[3:]
 
 
-def test_assess_and_report_commands_read_a_parquet_export(mix: Mix, tmp_path: Path) -> None:
+def test_assess_and_report_commands_read_a_parquet_export(
+    mix: Mix, reference: AssessmentOutcome, tmp_path: Path
+) -> None:
     secret = tmp_path / "secret"
     secret.write_text(mix.secret, encoding="utf-8")
-    charter = _charter_file(mix, tmp_path)
-    common = ["--charter", str(charter)]
-    from_store = runner.invoke(app, ["assess", "--store", str(mix.store), *common, "--json", "-"])
-    assert from_store.exit_code == 0, from_store.output
-    options = [*common, "--secret-file", str(secret)]
+    options = ["--charter", str(_charter_file(mix, tmp_path)), "--secret-file", str(secret)]
     from_export = runner.invoke(
         app, ["assess", "--store", str(mix.parquet), *options, "--json", "-"]
     )
     assert from_export.exit_code == 0, from_export.output
-    expected, found = json.loads(from_store.stdout), json.loads(from_export.stdout)
-    assert assessment_differences(expected, found) == []
+    found = json.loads(from_export.stdout)
+    assert assessment_differences(reference.document.to_json(), found) == []
     assert found["store"] == str(mix.parquet)
     html = tmp_path / "report.html"
     result = runner.invoke(
@@ -82,15 +94,6 @@ def test_assess_and_report_commands_read_a_parquet_export(mix: Mix, tmp_path: Pa
     )
     assert result.exit_code == 0, result.output
     assert "Time to first reply" in html.read_text(encoding="utf-8")
-
-
-def test_every_metric_of_a_parquet_export_equals_the_store(mix: Mix) -> None:
-    reference = measure(store=mix.store, charter=mix.charter).to_json()
-    # The mix and its charter give every registered metric a value, so none is compared vacuously.
-    assert [k for k, v in reference["metrics"].items() if v is None] == []
-    found = measure(store=mix.parquet, charter=mix.charter, secret=mix.secret).to_json()
-    assert differences(reference, found) == []
-    assert found["store"]["counts"] == reference["store"]["counts"]
 
 
 def test_an_export_without_calendar_or_tracker_tables_reads_them_as_empty(

@@ -25,7 +25,6 @@ from asyncmaturity.cli.app import (
     parse_when,
     read_secret,
 )
-from asyncmaturity.report.data import ASSESSMENT_TITLE
 
 
 def _columns(path: Path | None) -> dict[str, str] | None:
@@ -163,7 +162,7 @@ def compare(
     """Change per metric and per area between two assessments, with 95% bootstrap intervals."""
     from asyncmaturity.assess.compare import compare_assessments
     from asyncmaturity.assess.document import read_assessment
-    from asyncmaturity.report import render_html, report_data
+    from asyncmaturity.report import ASSESSMENT_TITLE, render_html, report_data
     from asyncmaturity.report.terminal import comparison_tables
 
     earlier, later = read_assessment(before), read_assessment(after)
