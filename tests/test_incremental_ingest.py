@@ -59,6 +59,9 @@ def _contents(store: Path) -> dict[str, list[tuple[Any, ...]]]:
                 if row[0] not in PER_CALL
             ]
             rows = opened.con.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall()
+            if table == "visibility":
+                # What an export can see is stated once per export: parts state it once each.
+                rows = list(set(rows))
             tables[table] = sorted(rows, key=repr)
         return tables
 

@@ -76,3 +76,15 @@ class WorkEventKind(StrEnum):
     ESCALATION = "escalation"
     RATIONALE = "rationale"
     DECIDERS = "deciders"
+
+
+class Visibility(StrEnum):
+    """What an export may or may not show (``visibility.aspect``): a source records, for each
+    export, which of these it can see, so that a metric needing what no export shows is unknown
+    rather than zero."""
+
+    DIRECT_MESSAGES = "direct messages"
+    GROUP_MESSAGES = "group messages"
+    PRIVATE_CHANNELS = "private channels"
+    ATTENDEES = "attendees"
+    ASSIGNEES = "assignees"

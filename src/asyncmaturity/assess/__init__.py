@@ -78,6 +78,9 @@ class Assessment:
     follow_up: list[FollowUp] = field(default_factory=list)
     history: list[TrendPoint] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # What the exports can see (aspect -> its visibility JSON), and why metrics are unknown.
+    visibility: dict[str, Any] = field(default_factory=dict)
+    unknown: dict[str, str] = field(default_factory=dict)
 
     def disagreements(self) -> list[dict[str, Any]]:
         """Criteria where what people say and what the data shows differ."""
@@ -209,6 +212,8 @@ class Assessment:
                 "bootstrap": self.replicates,
                 "privacy": {"min_group_size": self.charter.min_group_size},
                 "notes": self.notes,
+                "visibility": self.visibility,
+                "unknown": self.unknown,
             }
         )
 
@@ -222,6 +227,7 @@ class Assessment:
                 "threshold": criterion.metric.threshold,
                 "value": outcome.metric_value,
                 "status": outcome.metric_status,
+                "reason": self.unknown.get(criterion.metric.id),
             }
         survey = None
         if criterion.survey is not None:
@@ -432,6 +438,12 @@ def assess(
         period=period,
         replicates=replicates,
         notes=notes,
+        visibility={
+            str(aspect): state.to_json() for aspect, state in measurement.visibility.items()
+        }
+        if measurement is not None
+        else {},
+        unknown=dict(measurement.unknown) if measurement is not None else {},
     )
     if previous is not None:
         assessment.follow_up = follow_up(previous, metrics, scores)

@@ -101,13 +101,15 @@ class Overall(_Part):
 
 
 class MetricEvidence(_Part):
-    """A criterion's metric: its threshold, the measured value and its verdict."""
+    """A criterion's metric: its threshold, the measured value and its verdict; why it is unknown
+    when no export shows what it needs."""
 
     id: str
     op: str
     threshold: float
     value: Value
     status: Status
+    reason: str | None = None  # absent in version 1 files
 
 
 class SurveyEvidence(_Part):
@@ -365,6 +367,7 @@ class CostEstimate(_Part):
 
     people: int
     weeks: float
+    person_weeks: int = 0  # absent in version 1 files, which divided by people x weeks
     total_hours_per_person_week: float | None
     total_money_per_person_week: float | None
     components: list[CostComponent]
@@ -395,6 +398,14 @@ class Bootstrap(_Part):
     areas: dict[str, list[int | None]]
     overall: list[int | None]
     stage: list[int | None]
+
+
+class ExportVisibility(_Part):
+    """Whether the exports show one aspect (None: none stated it), and which do and do not."""
+
+    visible: bool | None
+    seen_by: list[str]
+    not_seen_by: list[str]
 
 
 class AssessmentPrivacy(_Part):
@@ -429,6 +440,10 @@ class AssessmentDocument(_Part):
     bootstrap: Bootstrap
     privacy: AssessmentPrivacy
     notes: list[str]
+    # What the exports can see, and the metrics unknown because none shows what they need
+    # (absent in version 1 files).
+    visibility: dict[str, ExportVisibility] = Field(default_factory=dict)
+    unknown: dict[str, str] = Field(default_factory=dict)
 
     def criteria(self) -> list[tuple[str, int, CriterionResult]]:
         """Every criterion with its scope (an area id, or 'stage') and level."""

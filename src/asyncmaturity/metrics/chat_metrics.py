@@ -11,7 +11,7 @@ from asyncmaturity.metrics.registry import (
     Metric,
     Sample,
 )
-from asyncmaturity.vocabulary import ConversationKind
+from asyncmaturity.vocabulary import ConversationKind, Visibility
 
 _HUMAN = (
     "A human message is a chat message whose subtype is none, thread_broadcast, file_share or "
@@ -91,6 +91,7 @@ CHAT_METRICS: tuple[Metric, ...] = (
         "is an async norm: work in the open).",
         lambda t: t.conversation_kind.isin(list(_DM_KINDS)).cast("float64").mean(),
         sample=Sample("mean", lambda t: t.conversation_kind.isin(list(_DM_KINDS))),
+        needs=(Visibility.DIRECT_MESSAGES, Visibility.GROUP_MESSAGES),
     ),
     Metric(
         "messages.broadcast_share",

@@ -11,6 +11,10 @@ Three components, each in hours per active person per week:
 - waiting: working hours that requests (thread roots asking a question) wait for their first
   answer, capped, times the share of waiting that blocks work.
 
+Interruptions and waiting are divided by the active person-weeks: the (person, ISO week) pairs in
+which the person sent a human message. A long archive whose people come and go is then not
+divided by every week of everyone it ever saw.
+
 The roadmap's projected savings apply each practice's assumed fraction to one component.
 """
 
@@ -101,6 +105,7 @@ class CoordinationCost:
     weeks: float
     assumptions: CostAssumptions
     assumed: list[str] = field(default_factory=list)
+    person_weeks: int = 0  # active person-weeks: (person, week) pairs with a human message
 
     @property
     def total_hours_per_person_week(self) -> float | None:
@@ -125,6 +130,7 @@ class CoordinationCost:
         return {
             "people": self.people,
             "weeks": self.weeks,
+            "person_weeks": self.person_weeks,
             "total_hours_per_person_week": self.total_hours_per_person_week,
             "total_money_per_person_week": self.money(self.total_hours_per_person_week),
             "components": [
@@ -163,12 +169,21 @@ def coordination_cost(
     assumptions: CostAssumptions,
     *,
     weeks: float,
+    direct_messages_seen: bool | None = None,
 ) -> CoordinationCost:
-    """Estimate the three components from the frames and the measured metrics."""
+    """Estimate the three components from the frames and the measured metrics.
+
+    `direct_messages_seen` is False when no export shows direct or group messages: their
+    interruptions cannot be counted, and the estimate says so.
+    """
     charter: Charter = frames.charter
     people = int(metrics.get("people.active") or 0)
-    person_weeks = people * weeks
+    person_weeks = active_person_weeks(frames)
     assumed: list[str] = []
+    if direct_messages_seen is False:
+        assumed.append(
+            "No export shows direct or group messages: interruptions by them are not counted."
+        )
     spans = charter.focus_spans()
     if not spans:
         spans = Charter(focus_blocks=[DEFAULT_FOCUS]).focus_spans()
@@ -230,7 +245,7 @@ def coordination_cost(
         "Interruptions in focus time",
         interruption_hours if metrics.get("messages.human") else None,
         f"{interruptions:,} interruptions inside focus blocks x {assumptions.refocus_minutes:g} "
-        "min to refocus, per person-week.",
+        "min to refocus, per active person-week.",
         events=interruptions,
     )
 
@@ -256,7 +271,8 @@ def coordination_cost(
         waiting_hours,
         f"{int(waited['n'] or 0):,} requests (questions starting a thread); working hours to the "
         f"first answer, capped at {assumptions.waiting_cap_hours:g} h, unanswered ones at the cap, "
-        f"x {assumptions.waiting_blocking_share:.0%} assumed to block work, per person-week.",
+        f"x {assumptions.waiting_blocking_share:.0%} assumed to block work, per active "
+        "person-week.",
         events=int(waited["n"] or 0),
     )
     return CoordinationCost(
@@ -265,4 +281,12 @@ def coordination_cost(
         weeks=weeks,
         assumptions=assumptions,
         assumed=assumed,
+        person_weeks=person_weeks,
     )
+
+
+def active_person_weeks(frames: Frames) -> int:
+    """(Person, ISO week) pairs in which the person sent a human message."""
+    human = frames.human
+    pairs = human.select(person=human.author_id, week=human.sent_at.truncate("W")).distinct()
+    return int(pairs.count().to_pyarrow().as_py())

@@ -25,7 +25,13 @@ from asyncmaturity.metrics.business import (
 )
 from asyncmaturity.metrics.frameset import FrameContext, Frames, FrameSpec, register_frame
 from asyncmaturity.metrics.timezones import instant_seconds, offset_table, with_local_seconds
-from asyncmaturity.vocabulary import MeetingResponse, MessageKind, WorkEventKind, WorkItemKind
+from asyncmaturity.vocabulary import (
+    MeetingResponse,
+    MessageKind,
+    Visibility,
+    WorkEventKind,
+    WorkItemKind,
+)
 
 FOCUS_BLOCK_S = 2 * 3600
 AD_HOC_S = 3600
@@ -553,10 +559,17 @@ register_frame(
         lambda frames: _meeting_frames(frames)[1],
         # The people of the meetings family: those who attended a meeting that month.
         people=lambda t: t.person_key.nunique(where=t.active_in_month),
+        needs=(Visibility.ATTENDEES,),
     )
 )
 register_frame(
-    FrameSpec("attended", "meetings", "start_at", lambda frames: _meeting_frames(frames)[2])
+    FrameSpec(
+        "attended",
+        "meetings",
+        "start_at",
+        lambda frames: _meeting_frames(frames)[2],
+        needs=(Visibility.ATTENDEES,),
+    )
 )
 register_frame(
     FrameSpec(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ibis
 
 from asyncmaturity.metrics.registry import SCHEDULE_PARAMETERS, WORKING_HOURS_TEXT, Metric, Sample
+from asyncmaturity.vocabulary import Visibility
 
 _COUNTED = (
     "A meeting instance counts when it starts in the period (--since/--until on its start), is "
@@ -71,6 +72,7 @@ def _meeting_type(value: str, ident: str, label: str, rule: str) -> Metric:
         f"attendees as the source counts them, else the invitations). {_COUNTED}",
         lambda t: (t.meeting_type == value).cast("float64").mean(),
         sample=Sample("mean", lambda t: t.meeting_type == value),
+        needs=(Visibility.ATTENDEES,),
     )
 
 
@@ -274,6 +276,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         f"source does not say are left out). {_ITEMS}",
         lambda t: t.has_owner.cast("float64").mean(),
         sample=Sample("mean", lambda t: t.has_owner),
+        needs=(Visibility.ASSIGNEES,),
     ),
     Metric(
         "work.pr_linked_share",

@@ -23,6 +23,7 @@ import ibis.expr.types as ir
 
 from asyncmaturity.charter import Charter
 from asyncmaturity.store.evidence import Evidence
+from asyncmaturity.vocabulary import Visibility
 
 Family = Literal["chat", "meetings", "work", "requests", "ledger"]
 FAMILIES: tuple[Family, ...] = ("chat", "meetings", "work", "requests", "ledger")
@@ -94,6 +95,7 @@ class FrameSpec:
         build: makes the frame from the frames of the run (None: no evidence in the period).
         people: counts the family's people in a scope group, on the frame that says who they
             are (one frame per family has it).
+        needs: what the evidence must show for every metric of the frame to mean anything.
     """
 
     name: str
@@ -101,6 +103,7 @@ class FrameSpec:
     day: str | None
     build: Builder
     people: PeopleCounter | None = None
+    needs: tuple[Visibility, ...] = ()
 
 
 FRAMES: dict[str, FrameSpec] = {}

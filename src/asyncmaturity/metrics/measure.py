@@ -35,7 +35,14 @@ from asyncmaturity.metrics.figures import EvidenceFigures, evidence_figures
 from asyncmaturity.metrics.frames import SCOPES, build_frames, period_bounds
 from asyncmaturity.metrics.frameset import FRAMES, Frames, PeopleCounter
 from asyncmaturity.metrics.registry import METRICS, Metric
+from asyncmaturity.metrics.visibility import (
+    AspectVisibility,
+    partial_notes,
+    read_visibility,
+    unknown_metrics,
+)
 from asyncmaturity.store.evidence import open_evidence
+from asyncmaturity.vocabulary import Visibility
 
 Value = float | int | None
 
@@ -68,6 +75,9 @@ class MeasureResult:
     replicates: Replicates | None = None
     cost: CoordinationCost | None = None
     figures: EvidenceFigures | None = None
+    # What the exports can see, and the metrics unknown because none shows what they need.
+    visibility: dict[Visibility, AspectVisibility] = field(default_factory=dict)
+    unknown: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """The stable machine-readable form (the `measure --json` contract)."""
@@ -91,6 +101,8 @@ class MeasureResult:
                 m.id: {"label": m.label, "unit": m.unit, "definition": m.definition}
                 for m in METRICS.values()
             },
+            "visibility": {str(a): state.to_json() for a, state in self.visibility.items()},
+            "unknown": self.unknown,
             "notes": self.notes,
         }
 
@@ -211,8 +223,11 @@ def measure(
     charter = charter or Charter()
     with open_evidence(store, engine=engine, spark_master=spark_master, secret=secret) as opened:
         frames = build_frames(opened, charter, since=since, until=until)
+        visibility = read_visibility(opened)
+        unknown = unknown_metrics(METRICS.values(), visibility)
         organization, scopes, suppressed = compute(frames)
-        notes = []
+        _forget(unknown, organization, scopes)
+        notes = partial_notes(visibility)
         unmatched = frames.context.unmatched_charter_ids
         if unmatched:
             notes.append(
@@ -221,15 +236,20 @@ def measure(
             )
         drawn = None
         if replicates:
-            by_metric, _ = metric_replicates(
-                frames, list(METRICS.values()), seed=seed, replicates=replicates
-            )
+            known = [m for m in METRICS.values() if m.id not in unknown]
+            by_metric, _ = metric_replicates(frames, known, seed=seed, replicates=replicates)
             drawn = Replicates(seed=seed, count=replicates, metrics=by_metric)
         estimate = None
         if cost is not None:
             start, end = period_bounds(since, until)
             weeks = period_weeks(frames.first, frames.last, start, end)
-            estimate = coordination_cost(frames, organization, cost, weeks=weeks)
+            estimate = coordination_cost(
+                frames,
+                organization,
+                cost,
+                weeks=weeks,
+                direct_messages_seen=visibility[Visibility.DIRECT_MESSAGES].visible,
+            )
         return MeasureResult(
             metrics=organization,
             scopes=scopes,
@@ -245,4 +265,18 @@ def measure(
             replicates=drawn,
             cost=estimate,
             figures=evidence_figures(frames) if figures else None,
+            visibility=visibility,
+            unknown=unknown,
         )
+
+
+def _forget(
+    unknown: dict[str, str],
+    organization: dict[str, Value],
+    scopes: dict[str, dict[str, dict[str, Value]]],
+) -> None:
+    """Null the values of `unknown` metrics everywhere: what no export shows is not 0."""
+    for values in (organization, *(g for groups in scopes.values() for g in groups.values())):
+        for metric_id in unknown:
+            if metric_id in values:
+                values[metric_id] = None

@@ -15,6 +15,8 @@ from typing import Any, Literal
 import ibis
 import ibis.expr.types as ir
 
+from asyncmaturity.vocabulary import Visibility
+
 Aggregate = Callable[[ir.Table], ir.Scalar]
 RowValue = Callable[[ir.Table], ir.Value]
 
@@ -50,6 +52,9 @@ class Metric:
     # None where no day decomposition exists (distinct counts), and ignored on a frame without a
     # day column: such a metric gets no interval.
     sample: Sample | None = None
+    # What the evidence must show for the value to mean anything (beside its frame's needs):
+    # where no export in the store can see it, the metric is unknown, not 0.
+    needs: tuple[Visibility, ...] = ()
 
 
 METRICS: dict[str, Metric] = {}

@@ -12,7 +12,7 @@ from asyncmaturity.assess.document import AssessmentDocument, ComparisonDocument
 from asyncmaturity.charter import Charter
 from asyncmaturity.metrics import METRICS
 from asyncmaturity.metrics.measure import MeasureResult
-from asyncmaturity.report.model import GroupRow, MetricFigure, MonthShare, ReportData
+from asyncmaturity.report.model import GroupRow, MetricFigure, MonthShare, ReportData, SeenRow
 
 REPORT_TITLE = "Asynchronous communication report"
 ASSESSMENT_TITLE = "Asynchronous communication maturity assessment"
@@ -56,6 +56,14 @@ def report_data(
         else:
             minimum = (measurement.charter if measurement else Charter()).min_group_size
         period = assessment.period if assessment is not None else None
+        seen = (
+            [
+                SeenRow(str(aspect), state.visible, state.seen_by, state.not_seen_by)
+                for aspect, state in assessment.visibility.items()
+            ]
+            if assessment is not None
+            else []
+        )
         return ReportData(
             title=title,
             generated_at=_now(),
@@ -72,6 +80,8 @@ def report_data(
             suppressed_groups=0,
             assessment=assessment,
             comparison=comparison,
+            visibility=seen,
+            unknown=dict(assessment.unknown) if assessment is not None else {},
         )
     charter = measurement.charter
     figures = measurement.figures
@@ -123,6 +133,11 @@ def report_data(
         ],
         assessment=assessment,
         comparison=comparison,
+        visibility=[
+            SeenRow(str(aspect), state.visible, state.seen_by, state.not_seen_by)
+            for aspect, state in measurement.visibility.items()
+        ],
+        unknown=dict(measurement.unknown),
     )
 
 

@@ -17,7 +17,9 @@ def criterion_evidence(criterion: CriterionResult) -> str:
     """'response.within_window_share = 84% (>= 80%: met); survey 0.71 (>= 0.60: met)'."""
     parts = []
     metric = criterion.metric
-    if metric:
+    if metric and metric.reason:
+        parts.append(f"{metric.id} unknown: {metric.reason}")
+    elif metric:
         parts.append(
             f"{metric.id} = {metric_value_text(metric.id, metric.value)} "
             f"({metric.op} {metric_value_text(metric.id, metric.threshold)}: {metric.status})"

@@ -94,6 +94,12 @@ def assessment_markdown(document: AssessmentDocument) -> str:
         for item in document.follow_up:
             lines.append(f"- {item.title}: {item.status} (now {item.now})")
         lines.append("")
+    hidden = [(a, v) for a, v in document.visibility.items() if v.visible is False]
+    if hidden or document.unknown:
+        lines += ["## What the exports do not show", ""]
+        lines += [f"- {aspect}: not shown by {', '.join(v.not_seen_by)}" for aspect, v in hidden]
+        lines += [f"- `{metric_id}` unknown: {why}" for metric_id, why in document.unknown.items()]
+        lines.append("")
     if document.disagreements:
         lines += ["## Where people and data disagree", ""]
         lines += [f"- {d.text}" for d in document.disagreements]

@@ -42,6 +42,16 @@ class GroupRow:
 
 
 @dataclass(frozen=True)
+class SeenRow:
+    """Whether the exports show one aspect (None: none stated it), and which do and do not."""
+
+    aspect: str
+    visible: bool | None
+    seen_by: list[str]
+    not_seen_by: list[str]
+
+
+@dataclass(frozen=True)
 class ReportData:
     """All that the HTML report shows; see :func:`asyncmaturity.report.data.report_data`."""
 
@@ -60,9 +70,12 @@ class ReportData:
     breakdown_metric_ids: list[str]
     suppressed_groups: int
     charter_summary: list[str] = field(default_factory=list)
+    # What the exports can see, and the metrics unknown because none shows what they need.
+    visibility: list[SeenRow] = field(default_factory=list)
+    unknown: dict[str, str] = field(default_factory=dict)
     # The assessment and its comparison with the previous one, when assessed.
     assessment: AssessmentDocument | None = None
     comparison: ComparisonDocument | None = None
 
 
-__all__ = ["Bucket", "GroupRow", "MetricFigure", "MonthShare", "ReportData"]
+__all__ = ["Bucket", "GroupRow", "MetricFigure", "MonthShare", "ReportData", "SeenRow"]

@@ -321,6 +321,45 @@ def render_notes(data: ReportData) -> str:
     )
 
 
+def render_visibility(data: ReportData) -> str:
+    """What the exports show and do not show, and the figures unknown because of it."""
+    rows = [
+        [
+            row.aspect,
+            "not stated" if row.visible is None else ("shown" if row.visible else "not shown"),
+            ", ".join(row.seen_by) or "-",
+            ", ".join(row.not_seen_by) or "-",
+        ]
+        for row in data.visibility
+    ]
+    head = Markup("").join(
+        Markup('<th scope="col">{}</th>').format(h)
+        for h in ("what", "in the evidence", "shown by", "not shown by")
+    )
+    body = Markup("").join(
+        Markup("<tr>{}</tr>").format(Markup("").join(Markup("<td>{}</td>").format(c) for c in r))
+        for r in rows
+    )
+    unknown = Markup("").join(
+        Markup("<li><code>{}</code>: {}</li>").format(metric_id, reason)
+        for metric_id, reason in data.unknown.items()
+    )
+    return Markup(
+        "<p>An export shows only what its platform put in it. What no export shows is unknown, "
+        "never zero, and so is every criterion that needs it.</p>"
+        '<div class="table-wrap"><table class="assessment"><thead><tr>{}</tr></thead>'
+        "<tbody>{}</tbody></table></div>{}"
+    ).format(
+        head,
+        body,
+        Markup("<h3>Unknown figures</h3><ul>{}</ul>").format(unknown) if unknown else "",
+    )
+
+
+def _has_visibility(data: ReportData) -> bool:
+    return any(row.visible is not None for row in data.visibility)
+
+
 def _has_store(data: ReportData) -> bool:
     """Evidence sections show unless the report is a survey-only assessment (no store)."""
     return data.assessment is None or bool(data.sources)
@@ -347,6 +386,7 @@ SECTIONS: list[ReportSection] = [
     ReportSection(
         "credits", "Models and credits", assessment.render_credits, assessment.has_assessment
     ),
+    ReportSection("visibility", "What the exports show", render_visibility, _has_visibility),
     ReportSection("notes", "Notes", render_notes),
 ]
 """The report's sections in page order; the page and its table of contents follow this list."""

@@ -46,6 +46,10 @@ def measurement_tables(result: MeasureResult, *, by: str | None = None) -> list[
                 f"{result.charter.min_group_size} active people not shown."
             )
         )
+    shown += [
+        Text(f"Unknown: {metric_id}: {why}", style="yellow")
+        for metric_id, why in result.unknown.items()
+    ]
     shown += [Text(f"Note: {note}", style="yellow") for note in result.notes]
     return shown
 
@@ -85,6 +89,10 @@ def assessment_tables(document: AssessmentDocument) -> list[RenderableType]:
         roadmap.add_row(str(rank), action.title, action.quadrant_name, action.effort, target_text)
     shown.append(roadmap)
     shown += [Text(f"Disagreement: {d.text}", style="yellow") for d in document.disagreements]
+    shown += [
+        Text(f"Unknown: {metric_id}: {why}", style="yellow")
+        for metric_id, why in document.unknown.items()
+    ]
     shown += [Text(f"Note: {note}", style="yellow") for note in document.notes]
     return shown
 

@@ -90,7 +90,7 @@ from asyncmaturity.sources.archive import extracted, zip_names
 from asyncmaturity.sources.common import walk_files
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
 from asyncmaturity.store.database import identity_hash_sql, person_key_sql
-from asyncmaturity.vocabulary import AttendanceRole, MeetingResponse
+from asyncmaturity.vocabulary import AttendanceRole, MeetingResponse, Visibility
 
 if TYPE_CHECKING:
     from asyncmaturity.sources.interface import IngestContext
@@ -785,6 +785,8 @@ def _expand_and_insert(
         capped,
     )
     report.detected = _detected(reader, len(query.series), instances, (low, high), ctx.window)
+    invited = ctx.con.execute("SELECT count(*) FROM _ical_invites").fetchall()[0][0]
+    report.sees = {Visibility.ATTENDEES: bool(invited)}
     _insert(ctx, path)
 
 

@@ -19,6 +19,7 @@ from typing import Any, Protocol, runtime_checkable
 import duckdb
 
 from asyncmaturity.store.database import EVIDENCE_KEYS
+from asyncmaturity.vocabulary import Visibility
 
 Progress = Callable[[str, int, int], None]
 PROVENANCE = ("source", "origin", "parser_version", "ingest_id")
@@ -69,6 +70,8 @@ class SourceReport:
     skipped: dict[str, int] = field(default_factory=dict)
     examples: list[str] = field(default_factory=list)  # "file record N: reason", a few per reason
     detected: str = ""
+    # What the export can see (ingest records it per export); an aspect left out is not stated.
+    sees: dict[Visibility, bool] = field(default_factory=dict)
 
     def skip(self, reason: str, count: int, examples: list[str]) -> None:
         """Count `count` skipped records for `reason`, keeping a few places to show the user."""
@@ -130,12 +133,15 @@ class IngestContext:
         *,
         origin: str | None,
         params: dict[str, Any] | None = None,
+        records: bool = True,
     ) -> int:
         """Add the rows of `select_sql` whose key is not in `table` yet; return how many were added.
 
         `select_sql` may use `$keep` (keep text and names) and the names in `params`; provenance
         columns it does not produce are filled in. Rows repeating a key within the same batch
-        count once; the rest count as duplicates (that is what makes re-ingest a no-op).
+        count once; the rest count as duplicates (that is what makes re-ingest a no-op). Rows
+        that describe the export rather than record its evidence (`records` false: what it can
+        see) are left out of the added and duplicate counts.
         """
         values = {"keep": self.keep_text, **(params or {})}
         used = {k: v for k, v in values.items() if re.search(rf"\${k}\b", select_sql)}
@@ -171,9 +177,9 @@ class IngestContext:
             {**extra_params, **span_params},
         ).fetchone()
         added = int(inserted[0]) if inserted else 0
-        self.added[table] = self.added.get(table, 0) + added
-        duplicate = staged - added
-        self.duplicates[table] = self.duplicates.get(table, 0) + duplicate
+        if records:
+            self.added[table] = self.added.get(table, 0) + added
+            self.duplicates[table] = self.duplicates.get(table, 0) + staged - added
         self.con.execute("DROP TABLE _new")
         return added
 

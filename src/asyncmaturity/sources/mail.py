@@ -72,7 +72,7 @@ from asyncmaturity.sources.features import feature_params, text_features_sql
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
 from asyncmaturity.sources.mail_threads import THREADS_TABLE, resolve_threads
 from asyncmaturity.store.database import AWAIT_SIGNAL_COLUMNS, identity_hash_sql, person_key_sql
-from asyncmaturity.vocabulary import ConversationKind, MessageKind
+from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
 
 if TYPE_CHECKING:
     from asyncmaturity.sources.interface import IngestContext
@@ -673,6 +673,11 @@ def _maildirs(path: Path) -> list[Path]:
 # The sources
 
 
+# A list archive, or one person's Maildir, shows the messages of its list or mailbox: never the
+# direct and group mail exchanged among the team beside it.
+MAIL_SEES = {Visibility.DIRECT_MESSAGES: False, Visibility.GROUP_MESSAGES: False}
+
+
 class MboxSource:
     """mbox archives: a file, a compressed file, a zip of them, or a folder of them."""
 
@@ -700,7 +705,7 @@ class MboxSource:
 
     def ingest(self, ctx: IngestContext, path: Path) -> SourceReport:
         """Read every mbox archive at `path` and add its new messages to the store."""
-        report = SourceReport()
+        report = SourceReport(sees=dict(MAIL_SEES))
         with ExitStack() as stack:
             if path.is_file() and path.suffix.lower() == ".zip":
                 root = stack.enter_context(extracted(path))
@@ -738,7 +743,7 @@ class MaildirSource:
 
     def ingest(self, ctx: IngestContext, path: Path) -> SourceReport:
         """Read every message file in the Maildir(s) at `path` and add the new ones."""
-        report = SourceReport()
+        report = SourceReport(sees=dict(MAIL_SEES))
         maildirs = _maildirs(path) if path.is_dir() else []
         if not maildirs:
             raise InvalidExport(f"{path}: not a Maildir (no cur/ and new/ folders)")

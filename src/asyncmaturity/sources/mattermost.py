@@ -49,7 +49,7 @@ from asyncmaturity.sources.common import (
 )
 from asyncmaturity.sources.features import feature_params, text_features_sql
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
-from asyncmaturity.vocabulary import ConversationKind, MessageKind
+from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
 
 if TYPE_CHECKING:
     from asyncmaturity.sources.interface import IngestContext
@@ -153,7 +153,14 @@ class MattermostSource:
 
     def ingest(self, ctx: IngestContext, path: Path) -> SourceReport:
         """Read the export at `path` and add its new records to the store."""
-        report = SourceReport()
+        # A bulk export holds direct and group channels and private channels with the rest.
+        report = SourceReport(
+            sees={
+                Visibility.DIRECT_MESSAGES: True,
+                Visibility.GROUP_MESSAGES: True,
+                Visibility.PRIVATE_CHANNELS: True,
+            }
+        )
         try:
             files = _export_files(path, peek_only=False)
         except zipfile.BadZipFile as exc:

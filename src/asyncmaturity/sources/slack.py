@@ -31,7 +31,7 @@ from asyncmaturity.sources.common import (
 )
 from asyncmaturity.sources.features import DECISION_PATTERN, await_signals_sql
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
-from asyncmaturity.vocabulary import ConversationKind, MessageKind
+from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
 
 if TYPE_CHECKING:
     from asyncmaturity.sources.interface import IngestContext
@@ -104,6 +104,13 @@ class SlackSource:
         with opener as unpacked:
             root = _export_root(unpacked)
             label = file_label(path, root)
+            # A workspace export holds DMs, group DMs and private channels only with their
+            # listings (a Standard plan's export has public channels alone).
+            report.sees = {
+                Visibility.DIRECT_MESSAGES: (root / "dms.json").is_file(),
+                Visibility.GROUP_MESSAGES: (root / "mpims.json").is_file(),
+                Visibility.PRIVATE_CHANNELS: (root / "groups.json").is_file(),
+            }
             users = _read_users(root, label, report)
             conversations, files = _conversations(root, label, report)
             if not users and not conversations:

@@ -58,7 +58,7 @@ from asyncmaturity.sources.features import (
     text_features_sql,
 )
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
-from asyncmaturity.vocabulary import ConversationKind, MessageKind
+from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
 
 if TYPE_CHECKING:
     from asyncmaturity.sources.interface import IngestContext
@@ -175,6 +175,11 @@ class TeamsSource:
                FROM _teams_rows WHERE NOT is_listing"""
         ).fetchone()
         messages, channels, chats, deleted = row if row else (0, 0, 0, 0)
+        # Channel messages and chats are separate Graph exports: chats are seen when some are in.
+        report.sees = {
+            Visibility.DIRECT_MESSAGES: bool(chats),
+            Visibility.GROUP_MESSAGES: bool(chats),
+        }
         report.detected = (
             f"Microsoft Teams (Graph JSON): {len(files)} file(s), {messages} messages in "
             f"{channels} channels and {chats} chats"

@@ -42,7 +42,7 @@ from asyncmaturity.sources.common import insert_people, register_rows
 from asyncmaturity.sources.features import await_signals_sql
 from asyncmaturity.sources.interface import SourceReport
 from asyncmaturity.store.database import AWAIT_SIGNAL_COLUMNS, identity_hash_sql, person_key_sql
-from asyncmaturity.vocabulary import WorkItemKind
+from asyncmaturity.vocabulary import Visibility, WorkItemKind
 
 if TYPE_CHECKING:
     from asyncmaturity.sources.interface import IngestContext
@@ -222,6 +222,10 @@ def _adf_text(node: dict[str, Any], out: list[str]) -> None:
             _adf_text(child, out)
 
 
+# Items that have assignees: issues and pull/merge requests (not decision records or requests).
+ASSIGNABLE = (WorkItemKind.ISSUE, WorkItemKind.PULL_REQUEST, WorkItemKind.MERGE_REQUEST)
+
+
 @dataclass
 class Stage:
     """Staged rows of one export, flushed to temp tables in batches; skips counted with examples."""
@@ -234,6 +238,8 @@ class Stage:
     seen_people: set[tuple[Any, ...]] = field(default_factory=set)
     skips: dict[str, list[str]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    # Whether any issue or pull/merge request said who its assignees are (absent: not stated).
+    states_assignees: bool | None = None
 
     def __post_init__(self) -> None:
         for name, schema in (
@@ -288,6 +294,8 @@ class Stage:
 
     def item(self, **row: Any) -> None:
         """Stage one item (the columns of ITEM_SCHEMA)."""
+        if row.get("kind") in ASSIGNABLE:
+            self.states_assignees = bool(self.states_assignees) or row.get("assignees") is not None
         self.items.append(row)
         if len(self.items) >= BATCH_ROWS:
             self._flush("_trk_items", self.items, ITEM_SCHEMA)
@@ -346,6 +354,8 @@ class Stage:
         self.finish()
         insert_staged(self.ctx, source, path)
         self.report.detected = summary(name, self.counts, files)
+        if self.states_assignees is not None:
+            self.report.sees = {Visibility.ASSIGNEES: self.states_assignees}
         return self.report
 
 

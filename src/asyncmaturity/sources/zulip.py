@@ -72,7 +72,7 @@ from asyncmaturity.sources.features import (
 )
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
 from asyncmaturity.store.database import person_key_sql
-from asyncmaturity.vocabulary import ConversationKind, MessageKind
+from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
 
 if TYPE_CHECKING:
     from asyncmaturity.sources.interface import IngestContext
@@ -426,6 +426,15 @@ def _stage_realm(ctx: IngestContext, root: Path, label: Any, report: SourceRepor
         "(SELECT count(*) FROM _zulip_msgs WHERE problem IS NULL)"
     ).fetchone()
     n_users, n_streams, n_messages = counts if counts else (0, 0, 0)
+    # An export of public data leaves direct and group messages out: seen only when some are in.
+    direct = (
+        n_messages
+        > con.execute(
+            "SELECT count(*) FROM _zulip_msgs "
+            "WHERE problem IS NULL AND starts_with(conversation_id, 'stream:')"
+        ).fetchall()[0][0]
+    )
+    report.sees = {Visibility.DIRECT_MESSAGES: direct, Visibility.GROUP_MESSAGES: direct}
     report.detected = (
         f"Zulip realm export: {n_users} users, {n_streams} streams, {len(paths)} message files, "
         f"{n_messages} messages"
@@ -550,6 +559,12 @@ def _stage_archive(ctx: IngestContext, root: Path, label: Any, report: SourceRep
         "(SELECT count(*) FROM _zulip_msgs WHERE problem IS NULL)"
     ).fetchone()
     n_streams, n_topics, n_messages = counts if counts else (0, 0, 0)
+    # A zulip-archive publishes public streams only.
+    report.sees = {
+        Visibility.DIRECT_MESSAGES: False,
+        Visibility.GROUP_MESSAGES: False,
+        Visibility.PRIVATE_CHANNELS: False,
+    }
     report.detected = (
         f"zulip-archive JSON: {n_streams} streams, {n_topics} topic files, {n_messages} messages"
     )

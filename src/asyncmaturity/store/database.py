@@ -17,7 +17,7 @@ import duckdb
 
 from asyncmaturity.errors import StoreError
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 # One statement per canonical table of DESIGN.md. Keys are strings so that the same tables can be
 # exported to Parquet and read by any engine; timestamps are UTC instants stored without a zone.
@@ -80,6 +80,8 @@ SCHEMA: dict[str, str] = {
         "event_key VARCHAR NOT NULL, item_key VARCHAR NOT NULL, kind VARCHAR NOT NULL, "
         f"actor_key VARCHAR, occurred_at TIMESTAMP NOT NULL, {_AWAIT_SIGNALS}, {_PROVENANCE}"
     ),
+    # What each ingested export can see (asyncmaturity.vocabulary.Visibility), by its origin.
+    "visibility": f"aspect VARCHAR NOT NULL, visible BOOLEAN NOT NULL, {_PROVENANCE}",
 }
 # Columns added after a schema version, so that an older store gets them when opened for writing.
 MIGRATIONS: dict[str, list[tuple[str, str]]] = {
@@ -90,6 +92,9 @@ MIGRATIONS: dict[str, list[tuple[str, str]]] = {
         ("meetings", "decision_meeting BOOLEAN"),
         *(("work_events", f"{name} BOOLEAN") for name in AWAIT_SIGNAL_COLUMNS),
     ],
+    # Version 4 adds the visibility table (created with every missing table); stores ingested
+    # before it record no visibility, which measure reads as "not recorded", not "not seen".
+    "4": [],
 }
 # Tables whose rows are evidence (the rest is bookkeeping); each row's key column.
 EVIDENCE_KEYS: dict[str, str] = {
@@ -101,6 +106,8 @@ EVIDENCE_KEYS: dict[str, str] = {
     "attendance": "meeting_key, person_key",
     "work_items": "item_key",
     "work_events": "event_key",
+    # An export seen again adds nothing; one that shows more than before adds a visible row.
+    "visibility": "source, origin, aspect, visible",
 }
 
 
@@ -183,7 +190,7 @@ class EvidenceStore:
         return store
 
     def _migrate(self) -> None:
-        """Add the columns of later schema versions to an older store (idempotent)."""
+        """Add the tables and columns of later schema versions to an older store (idempotent)."""
         row = self.con.execute(
             "SELECT value FROM store_meta WHERE key = 'schema_version'"
         ).fetchone()
@@ -192,6 +199,8 @@ class EvidenceStore:
         if not pending:
             return
         with self.transaction():
+            for table, columns in SCHEMA.items():
+                self.con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
             for _, changes in pending:
                 for table, column in changes:
                     self.con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column}")
@@ -230,7 +239,12 @@ class EvidenceStore:
     def counts(self) -> dict[str, int]:
         """Row count of every evidence table."""
         result: dict[str, int] = {}
+        # A table of a later schema version is empty in an older store opened read-only.
+        present = self.tables()
         for table in EVIDENCE_KEYS:
+            if table not in present:
+                result[table] = 0
+                continue
             # fetchall, not fetchone: DuckDB refuses the connection's next query while a result
             # is still open, and a fetchone leaves it open.
             rows = self.con.execute(f"SELECT count(*) FROM {table}").fetchall()

@@ -106,8 +106,12 @@ def as_evidence(store: EvidenceStore | Evidence) -> Evidence:
         table: ir.Table = backend.create_table(name, expr, temp=True)
         return table
 
+    present = store.tables()
+    # A table of a later schema version is empty in an older store opened read-only.
     tables = {
         name: _conform(backend.table(name), name, schema, store.path)
+        if name in present
+        else ibis.memtable(schema.to_pyarrow().empty_table())
         for name, schema in canonical_schemas().items()
     }
     return Evidence(

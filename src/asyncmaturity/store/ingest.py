@@ -165,6 +165,7 @@ def _ingest_all(
                     window=window,
                 )
                 report: SourceReport = source.ingest(ctx, export)
+                _record_visibility(ctx, export, report)
                 if strict and report.skipped_total:
                     reason, count = next(iter(report.skipped.items()))
                     where = report.examples[0] if report.examples else str(export)
@@ -199,6 +200,28 @@ def _ingest_all(
                     ],
                 )
         return IngestSummary(store=str(store_path), exports=results)
+
+
+def _record_visibility(ctx: IngestContext, export: Path, report: SourceReport) -> None:
+    """Keep what the export can and cannot see, under its origin (see the visibility table)."""
+    if not report.sees:
+        return
+    rows = ", ".join(f"($a{i}, $v{i})" for i in range(len(report.sees)))
+    ctx.insert_new(
+        "visibility",
+        # The key holds source and origin, so the rows carry them before insert_new fills in
+        # the rest of the provenance.
+        f"SELECT $source AS source, $origin AS origin, aspect, visible "
+        f"FROM (VALUES {rows}) AS seen(aspect, visible)",
+        origin=str(export),
+        records=False,
+        params={
+            "source": ctx.source.name,
+            "origin": str(export),
+            **{f"a{i}": str(aspect) for i, aspect in enumerate(report.sees)},
+            **{f"v{i}": visible for i, visible in enumerate(report.sees.values())},
+        },
+    )
 
 
 def expansion_window(since: date | datetime | None, until: date | datetime | None) -> Window:
