@@ -123,6 +123,8 @@ def part_of(module: str) -> str:
 
 
 PARTS = sorted({part_of(module) for module in modules()})
+
+
 @pytest.mark.parametrize("part", PARTS)
 def test_no_import_cycle_runs_through(part: str) -> None:
     graph = import_graph()

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from asyncmaturity.assess.document import FORMAT_VERSION, AssessmentDocument, read_assessment
 from asyncmaturity.cli import app
 from asyncmaturity.errors import InvalidAssessment
+from asyncmaturity.metrics.cost import CostAssumptions
 from asyncmaturity.pipeline import AssessmentRequest, run_assessment
 from asyncmaturity.simulate.export import simulate_slack_export
 from asyncmaturity.simulate.params import SimulationParams
@@ -64,27 +65,34 @@ def test_a_version_1_file_is_read_whole(commit: str, tmp_path: Path) -> None:
     written = document.to_json()
     # Nothing of the file is lost. What later versions added reads as empty: the earliest files
     # lack the frameworks' dimensions; every version 1 file lacks what the exports can see, the
-    # unknown metrics' reasons and the active person-weeks of the cost.
+    # unknown metrics' reasons, the assumptions and the active person-weeks of the cost.
     for framework in ("framework", "stage_framework"):
         raw[framework].setdefault("dimensions", [])
     raw.setdefault("visibility", {})
     raw.setdefault("unknown", {})
+    raw.setdefault("assumptions", [])
     raw["cost"].setdefault("person_weeks", 0)
+    # Version 1 costed group DMs at the default the cost assumptions now name.
+    raw["cost"]["assumptions"].setdefault(
+        "group_dm_recipients", CostAssumptions().group_dm_recipients
+    )
     for _, _, criterion in read_assessment(path).criteria():
         assert criterion.metric is None or criterion.metric.reason is None
-    assert _without_reasons(written) == raw
+    assert _without_later_keys(written) == raw
 
 
-def _without_reasons(document: Any) -> Any:
-    """`document` without the criteria's `reason` keys (added after version 1, always null)."""
+def _without_later_keys(document: Any) -> Any:
+    """`document` without what version 1 criteria lack: the metric's `reason` (always null) and
+    the criterion's `assumed` (always empty)."""
     if isinstance(document, dict):
         return {
-            k: _without_reasons(v)
+            k: _without_later_keys(v)
             for k, v in document.items()
             if not (k == "reason" and v is None and "threshold" in document)
+            and not (k == "assumed" and v == [] and "rationale" in document)
         }
     if isinstance(document, list):
-        return [_without_reasons(v) for v in document]
+        return [_without_later_keys(v) for v in document]
     return document
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-# benchmarks/work holds the benchmarks' inputs and earlier commits' sources (git-ignored).
+# The benchmarks' git-ignored work folder holds their inputs and earlier commits' sources.
 WORK = ROOT / "benchmarks" / "work"
 SCANNED = sorted(
     path

@@ -48,6 +48,7 @@ from asyncmaturity.frameworks import (
     shipped_frameworks,
 )
 from asyncmaturity.metrics import METRICS
+from asyncmaturity.metrics.assumptions import Assumption
 from asyncmaturity.metrics.bootstrap import REPLICATES
 from asyncmaturity.metrics.cost import CoordinationCost
 from asyncmaturity.metrics.measure import MeasureResult
@@ -81,6 +82,7 @@ class Assessment:
     # What the exports can see (aspect -> its visibility JSON), and why metrics are unknown.
     visibility: dict[str, Any] = field(default_factory=dict)
     unknown: dict[str, str] = field(default_factory=dict)
+    assumptions: list[Assumption] = field(default_factory=list)
 
     def disagreements(self) -> list[dict[str, Any]]:
         """Criteria where what people say and what the data shows differ."""
@@ -134,7 +136,13 @@ class Assessment:
                     "level": area.level,
                     "level_name": framework.level_name(area.level),
                     "coverage": round(area.coverage, 4),
-                    "confidence": confidence(area.coverage, area.level),
+                    "confidence": confidence(
+                        area.coverage,
+                        area.level,
+                        assumed=any(
+                            self._assumed(o) for level in area.levels for o in level.criteria
+                        ),
+                    ),
                     "levels": [
                         {
                             "level": level.level,
@@ -213,9 +221,26 @@ class Assessment:
                 "privacy": {"min_group_size": self.charter.min_group_size},
                 "notes": self.notes,
                 "visibility": self.visibility,
+                "assumptions": self._assumptions_json(),
                 "unknown": self.unknown,
             }
         )
+
+    def _assumed(self, outcome: CriterionOutcome) -> list[str]:
+        """The defaults a criterion decided by data leans on (ids of the measurement's
+        assumptions that its metric reads)."""
+        metric = outcome.criterion.metric
+        if outcome.decided_by != "data" or metric is None:
+            return []
+        return [a.id for a in self.assumptions if metric.id in a.metrics]
+
+    def _assumptions_json(self) -> list[dict[str, Any]]:
+        """Each assumption with the number of criteria whose metric reads it."""
+        cited = [o.criterion.metric.id for _, _, o in self._outcomes() if o.criterion.metric]
+        return [
+            {**a.to_json(), "criteria": sum(metric_id in a.metrics for metric_id in cited)}
+            for a in self.assumptions
+        ]
 
     def _criterion_json(self, outcome: CriterionOutcome) -> dict[str, Any]:
         criterion = outcome.criterion
@@ -249,6 +274,7 @@ class Assessment:
             "disagreement": disagreement_text(outcome, self.survey_definition)
             if outcome.disagrees
             else None,
+            "assumed": self._assumed(outcome),
         }
 
 
@@ -265,11 +291,14 @@ def _framework_json(framework: Framework) -> dict[str, Any]:
     }
 
 
-def confidence(coverage: float, level: int | None) -> str:
-    """'high', 'medium' or 'low' from the share of deciding criteria with evidence; 'none'."""
+def confidence(coverage: float, level: int | None, *, assumed: bool = False) -> str:
+    """'high', 'medium' or 'low' from the share of deciding criteria with evidence, one step lower
+    when a criterion decided by data leans on an assumed default; 'none' without a level."""
     if level is None:
         return "none"
-    return next(label for floor, label in CONFIDENCE if coverage >= floor)
+    labels = [label for _, label in CONFIDENCE]
+    found = next(label for floor, label in CONFIDENCE if coverage >= floor)
+    return labels[min(labels.index(found) + int(assumed), len(labels) - 1)]
 
 
 def disagreement_text(outcome: CriterionOutcome, definition: SurveyDefinition) -> str:
@@ -444,6 +473,7 @@ def assess(
         if measurement is not None
         else {},
         unknown=dict(measurement.unknown) if measurement is not None else {},
+        assumptions=list(measurement.assumptions) if measurement is not None else [],
     )
     if previous is not None:
         assessment.follow_up = follow_up(previous, metrics, scores)

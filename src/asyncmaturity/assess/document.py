@@ -133,6 +133,8 @@ class CriterionResult(_Part):
     rationale: str
     actions: list[str]
     disagreement: str | None
+    # The assumptions (ids) a criterion decided by data leans on; absent in version 1 files.
+    assumed: list[str] = Field(default_factory=list)
 
 
 class LevelResult(_Part):
@@ -408,6 +410,17 @@ class ExportVisibility(_Part):
     not_seen_by: list[str]
 
 
+class AssumptionUsed(_Part):
+    """A default the figures lean on, what overrides it, and what depends on it."""
+
+    id: str
+    text: str
+    override: str
+    people: int | None
+    metrics: list[str]
+    criteria: int
+
+
 class AssessmentPrivacy(_Part):
     """The minimum group size the assessment applied."""
 
@@ -444,6 +457,8 @@ class AssessmentDocument(_Part):
     # (absent in version 1 files).
     visibility: dict[str, ExportVisibility] = Field(default_factory=dict)
     unknown: dict[str, str] = Field(default_factory=dict)
+    # The defaults the figures lean on (absent in version 1 files).
+    assumptions: list[AssumptionUsed] = Field(default_factory=list)
 
     def criteria(self) -> list[tuple[str, int, CriterionResult]]:
         """Every criterion with its scope (an area id, or 'stage') and level."""

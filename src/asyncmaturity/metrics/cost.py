@@ -35,7 +35,6 @@ from asyncmaturity.vocabulary import ConversationKind
 from asyncmaturity.yamlfile import read_yaml
 
 DEFAULT_FOCUS = FocusBlock()
-GROUP_DM_RECIPIENTS = 2
 
 
 class CostAssumptions(BaseModel):
@@ -44,6 +43,12 @@ class CostAssumptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
     refocus_minutes: float = Field(
         23.0, gt=0, description="Minutes lost to refocus after one interruption."
+    )
+    group_dm_recipients: int = Field(
+        2,
+        ge=1,
+        description="People a group-DM message interrupts (exports do not list a group DM's "
+        "members).",
     )
     waiting_cap_hours: float = Field(
         8.0,
@@ -229,11 +234,12 @@ def coordination_cost(
         .to_pylist()[0]
     )
     assumed.append(
-        f"A group-DM message interrupts {GROUP_DM_RECIPIENTS} people (exports do not list members)."
+        f"A group-DM message interrupts {assumptions.group_dm_recipients} people (exports do not "
+        "list members)."
     )
     interruptions = (
         (count["dms"] or 0)
-        + (count["group_dms"] or 0) * GROUP_DM_RECIPIENTS
+        + (count["group_dms"] or 0) * assumptions.group_dm_recipients
         + (count["mentions"] or 0)
         + (count["broadcasts"] or 0)
     )

@@ -13,7 +13,7 @@ frame (:mod:`asyncmaturity.metrics.request_frames`) and the ledger frame
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -74,6 +74,9 @@ class Schedules:
     # then no frame joins anything for them.
     days_off: dict[int, frozenset[date]]
     unmatched: list[str]  # charter `people` ids the store does not know
+    # People whose zone, or working days and hours, are the charter's defaults: no export or
+    # charter entry gives them their own (see asyncmaturity.metrics.assumptions).
+    defaulted: dict[str, int] = field(default_factory=dict)
 
 
 NO_PROFILE = -1  # the PROFILE_COLUMN of a person without days off
@@ -122,11 +125,25 @@ def _schedules(evidence: Evidence, charter: Charter) -> Schedules:
             row.setdefault(PROFILE_COLUMN, NO_PROFILE)
     schema = pa.schema(names)
     table = pa.Table.from_pylist(rows, schema=schema) if rows else schema.empty_table()
+    own_hours = {"working_hours", "working_days"} & charter.model_fields_set
     return Schedules(
         table=table,
         defaults=defaults,
         days_off={profile: dates for dates, profile in profiles.items()},
         unmatched=unmatched,
+        defaulted={
+            "timezone": sum(
+                tz is None and (key not in by_key or by_key[key].timezone is None)
+                for key, tz in people
+            ),
+            "working_hours": 0
+            if own_hours
+            else sum(
+                key not in by_key
+                or (by_key[key].working_hours is None and by_key[key].working_days is None)
+                for key, _ in people
+            ),
+        },
     )
 
 
@@ -192,6 +209,8 @@ def build_frames(
         unmatched_charter_ids=tuple(
             sorted({*unmatched_excluded, *unmatched_bots, *schedules.unmatched})
         ),
+        people=int(schedules.table.num_rows),
+        defaulted=schedules.defaulted,
     )
     return Frames(context)
 

@@ -48,6 +48,9 @@ class FrameContext:
         no_meeting_days: weekdays (Monday 0) the charter keeps free of meetings.
         days_off: local dates off (holidays, out-of-office days) by day-off profile.
         unmatched_charter_ids: charter identities the store does not know.
+        people: the people the store knows.
+        defaulted: per norm (``timezone``, ``working_hours``), how many of them have the
+            charter's default for want of their own.
     """
 
     evidence: Evidence
@@ -65,6 +68,8 @@ class FrameContext:
     no_meeting_days: frozenset[int] = frozenset()
     days_off: Mapping[int, frozenset[date]] = field(default_factory=dict)
     unmatched_charter_ids: tuple[str, ...] = ()
+    people: int = 0
+    defaulted: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def charter_keys(self) -> frozenset[str]:

@@ -24,6 +24,7 @@ import ibis.expr.types as ir
 
 from asyncmaturity import __version__
 from asyncmaturity.charter import Charter
+from asyncmaturity.metrics.assumptions import Assumption, assumptions_of
 from asyncmaturity.metrics.bootstrap import metric_replicates
 from asyncmaturity.metrics.cost import (
     CoordinationCost,
@@ -78,6 +79,8 @@ class MeasureResult:
     # What the exports can see, and the metrics unknown because none shows what they need.
     visibility: dict[Visibility, AspectVisibility] = field(default_factory=dict)
     unknown: dict[str, str] = field(default_factory=dict)
+    # The defaults the figures lean on, where neither the charter nor the evidence said more.
+    assumptions: list[Assumption] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The stable machine-readable form (the `measure --json` contract)."""
@@ -103,6 +106,7 @@ class MeasureResult:
             },
             "visibility": {str(a): state.to_json() for a, state in self.visibility.items()},
             "unknown": self.unknown,
+            "assumptions": [a.to_json() for a in self.assumptions],
             "notes": self.notes,
         }
 
@@ -267,6 +271,7 @@ def measure(
             figures=evidence_figures(frames) if figures else None,
             visibility=visibility,
             unknown=unknown,
+            assumptions=assumptions_of(frames.context, METRICS.values(), cost),
         )
 
 

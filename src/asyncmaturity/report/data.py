@@ -12,7 +12,14 @@ from asyncmaturity.assess.document import AssessmentDocument, ComparisonDocument
 from asyncmaturity.charter import Charter
 from asyncmaturity.metrics import METRICS
 from asyncmaturity.metrics.measure import MeasureResult
-from asyncmaturity.report.model import GroupRow, MetricFigure, MonthShare, ReportData, SeenRow
+from asyncmaturity.report.model import (
+    AssumedRow,
+    GroupRow,
+    MetricFigure,
+    MonthShare,
+    ReportData,
+    SeenRow,
+)
 
 REPORT_TITLE = "Asynchronous communication report"
 ASSESSMENT_TITLE = "Asynchronous communication maturity assessment"
@@ -82,6 +89,7 @@ def report_data(
             comparison=comparison,
             visibility=seen,
             unknown=dict(assessment.unknown) if assessment is not None else {},
+            assumptions=_assumed(None, assessment),
         )
     charter = measurement.charter
     figures = measurement.figures
@@ -138,7 +146,23 @@ def report_data(
             for aspect, state in measurement.visibility.items()
         ],
         unknown=dict(measurement.unknown),
+        assumptions=_assumed(measurement, assessment),
     )
+
+
+def _assumed(
+    measurement: MeasureResult | None, assessment: AssessmentDocument | None
+) -> list[AssumedRow]:
+    """The assumptions as the report lists them: the assessment's (with criteria), else the
+    measurement's."""
+    if assessment is not None:
+        return [
+            AssumedRow(a.text, a.override, len(a.metrics), a.criteria)
+            for a in assessment.assumptions
+        ]
+    if measurement is None:
+        return []
+    return [AssumedRow(a.text, a.override, len(a.metrics), None) for a in measurement.assumptions]
 
 
 def _now() -> str:

@@ -31,4 +31,6 @@ def criterion_evidence(criterion: CriterionResult) -> str:
             f"survey {', '.join(survey.items)} = {score} "
             f"(>= {survey.min_score:.2f}: {survey.status})"
         )
+    if criterion.assumed:
+        parts.append(f"assumes {', '.join(criterion.assumed)}")
     return "; ".join(parts)

@@ -94,6 +94,13 @@ def assessment_markdown(document: AssessmentDocument) -> str:
         for item in document.follow_up:
             lines.append(f"- {item.title}: {item.status} (now {item.now})")
         lines.append("")
+    if document.assumptions:
+        lines += ["## Assumptions", ""]
+        lines += [
+            f"- {a.text} (override: `{a.override}`; {a.criteria} criteria depend on it)"
+            for a in document.assumptions
+        ]
+        lines.append("")
     hidden = [(a, v) for a, v in document.visibility.items() if v.visible is False]
     if hidden or document.unknown:
         lines += ["## What the exports do not show", ""]

@@ -52,6 +52,16 @@ class SeenRow:
 
 
 @dataclass(frozen=True)
+class AssumedRow:
+    """A default the figures lean on: what it assumes, what overrides it, what depends on it."""
+
+    text: str
+    override: str
+    metrics: int
+    criteria: int | None  # None in a report without an assessment
+
+
+@dataclass(frozen=True)
 class ReportData:
     """All that the HTML report shows; see :func:`asyncmaturity.report.data.report_data`."""
 
@@ -73,9 +83,18 @@ class ReportData:
     # What the exports can see, and the metrics unknown because none shows what they need.
     visibility: list[SeenRow] = field(default_factory=list)
     unknown: dict[str, str] = field(default_factory=dict)
+    assumptions: list[AssumedRow] = field(default_factory=list)
     # The assessment and its comparison with the previous one, when assessed.
     assessment: AssessmentDocument | None = None
     comparison: ComparisonDocument | None = None
 
 
-__all__ = ["Bucket", "GroupRow", "MetricFigure", "MonthShare", "ReportData", "SeenRow"]
+__all__ = [
+    "AssumedRow",
+    "Bucket",
+    "GroupRow",
+    "MetricFigure",
+    "MonthShare",
+    "ReportData",
+    "SeenRow",
+]

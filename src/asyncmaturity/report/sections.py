@@ -356,6 +356,35 @@ def render_visibility(data: ReportData) -> str:
     )
 
 
+def render_assumptions(data: ReportData) -> str:
+    """Every default the figures lean on, what overrides it and how much depends on it."""
+    items = Markup("").join(
+        Markup('<li>{} <span class="muted">Override: <code>{}</code>; {}.</span></li>').format(
+            row.text,
+            row.override,
+            f"{_plural(row.metrics, 'metric')}"
+            + (
+                ""
+                if row.criteria is None
+                else f", {_plural(row.criteria, 'criterion', 'criteria')}"
+            )
+            + " read it"
+            if row.metrics
+            else "the cost estimate reads it",
+        )
+        for row in data.assumptions
+    )
+    return Markup(
+        "<p>Where neither the charter nor the evidence says, these defaults stand in. A "
+        "criterion decided under one says so, and its area's confidence is one step lower.</p>"
+        "<ul>{}</ul>"
+    ).format(items)
+
+
+def _has_assumptions(data: ReportData) -> bool:
+    return bool(data.assumptions)
+
+
 def _has_visibility(data: ReportData) -> bool:
     return any(row.visible is not None for row in data.visibility)
 
@@ -367,6 +396,9 @@ def _has_store(data: ReportData) -> bool:
 
 SECTIONS: list[ReportSection] = [
     ReportSection("levels", "Maturity levels", assessment.render_levels, assessment.has_assessment),
+    # What the verdicts lean on comes before what they recommend.
+    ReportSection("visibility", "What the exports show", render_visibility, _has_visibility),
+    ReportSection("assumptions", "Assumptions", render_assumptions, _has_assumptions),
     ReportSection(
         "roadmap", "Roadmap to the next level", assessment.render_roadmap, assessment.has_assessment
     ),
@@ -386,7 +418,6 @@ SECTIONS: list[ReportSection] = [
     ReportSection(
         "credits", "Models and credits", assessment.render_credits, assessment.has_assessment
     ),
-    ReportSection("visibility", "What the exports show", render_visibility, _has_visibility),
     ReportSection("notes", "Notes", render_notes),
 ]
 """The report's sections in page order; the page and its table of contents follow this list."""

@@ -50,6 +50,10 @@ def measurement_tables(result: MeasureResult, *, by: str | None = None) -> list[
         Text(f"Unknown: {metric_id}: {why}", style="yellow")
         for metric_id, why in result.unknown.items()
     ]
+    shown += [
+        Text(f"Assumed: {a.text} (override: {a.override})", style="yellow")
+        for a in result.assumptions
+    ]
     shown += [Text(f"Note: {note}", style="yellow") for note in result.notes]
     return shown
 
@@ -92,6 +96,10 @@ def assessment_tables(document: AssessmentDocument) -> list[RenderableType]:
     shown += [
         Text(f"Unknown: {metric_id}: {why}", style="yellow")
         for metric_id, why in document.unknown.items()
+    ]
+    shown += [
+        Text(f"Assumed: {a.text} (override: {a.override}; {a.criteria} criteria)", style="yellow")
+        for a in document.assumptions
     ]
     shown += [Text(f"Note: {note}", style="yellow") for note in document.notes]
     return shown

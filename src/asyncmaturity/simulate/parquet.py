@@ -75,7 +75,7 @@ from asyncmaturity.store.database import (
     person_key_sql,
 )
 from asyncmaturity.store.export import MONTH_OF
-from asyncmaturity.vocabulary import ConversationKind, WorkItemKind
+from asyncmaturity.vocabulary import ConversationKind, Visibility, WorkItemKind
 
 __all__ = ["DEFAULT_CHUNK_ROWS", "ParquetSummary", "simulate_parquet", "simulation_secret"]
 
@@ -331,6 +331,10 @@ class _ParquetRun:
             table: writer(table, "github", "SELECT * FROM _raw", github)
             for table in ("people", "identities")
         }
+        self.visibility_tables = {
+            source: writer("visibility", source, "SELECT * FROM _raw", version)
+            for source, version in (("slack", slack), ("ical", ical), ("github", github))
+        }
         self.writers: list[_TableWriter] = [
             self.messages_writer,
             self.meetings_writer,
@@ -339,6 +343,7 @@ class _ParquetRun:
             self.events_writer,
             *self.slack_tables.values(),
             *self.github_tables.values(),
+            *self.visibility_tables.values(),
         ]
 
     def _person_keys(self, identities: list[str]) -> list[str]:
@@ -578,8 +583,39 @@ class _ParquetRun:
                     GITHUB_FOLDER,
                 )
             )
+        self._visibility()
         for writer in self.writers:
             writer.flush()
+
+    def _visibility(self) -> None:
+        """What each export shows, as its source reports it (see the visibility table)."""
+        # The Slack export lists DMs, group DMs and private channels; every simulated meeting
+        # invites its attendees and every item states its assignees (an empty list included).
+        seen: dict[str, tuple[str, dict[Visibility, bool]]] = {
+            "slack": (
+                SLACK_FOLDER,
+                {
+                    Visibility.DIRECT_MESSAGES: True,
+                    Visibility.GROUP_MESSAGES: True,
+                    Visibility.PRIVATE_CHANNELS: True,
+                },
+            )
+        }
+        if self.evidence is not None and self.evidence.meetings is not None:
+            attended = self.attendance_writer.rows + self.attendance_writer.buffered
+            seen["ical"] = (CALENDAR_FILE, {Visibility.ATTENDEES: attended > 0})
+        if self.evidence is not None and self.evidence.work is not None:
+            seen["github"] = (GITHUB_FOLDER, {Visibility.ASSIGNEES: True})
+        for source, (origin, aspects) in seen.items():
+            self.visibility_tables[source].add(
+                pa.table(
+                    {
+                        "aspect": _strings([str(a) for a in aspects]),
+                        "visible": pa.array(list(aspects.values()), type=pa.bool_()),
+                        "origin": _strings([origin] * len(aspects)),
+                    }
+                )
+            )
 
     def _identities(
         self, identities: list[str], keys: list[str], kinds: list[str], origin: str

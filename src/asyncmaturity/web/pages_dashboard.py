@@ -59,6 +59,8 @@ def _dashboard(
             "key_metrics": dashboard.key_metrics(document),
             "await_metrics": await_views,
             "await_chart": dashboard.await_chart(await_views),
+            "assumptions": dashboard.assumptions_section(document),
+            "visibility": dashboard.visibility_section(document),
         }
     return render(
         request,

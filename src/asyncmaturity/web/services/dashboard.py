@@ -20,6 +20,7 @@ from asyncmaturity.metrics import METRICS
 from asyncmaturity.report.assessment import render_levels, render_roadmap
 from asyncmaturity.report.data import ASSESSMENT_TITLE, HEADLINE, report_data
 from asyncmaturity.report.model import ReportData
+from asyncmaturity.report.sections import render_assumptions, render_visibility
 from asyncmaturity.report.svg import Bar, bar_chart
 from asyncmaturity.units import format_axis_share, format_value, humanize_metric_id
 from asyncmaturity.web.errors import Conflict
@@ -128,6 +129,20 @@ def roadmap_section(document: AssessmentDocument, top: int = ROADMAP_TOP) -> Mar
     """The report's roadmap section, cut to its first `top` actions."""
     shortened = document.model_copy(update={"roadmap": document.roadmap[:top]})
     return Markup(render_roadmap(_report_data(shortened)))
+
+
+def assumptions_section(document: AssessmentDocument) -> Markup | None:
+    """The report's assumptions section, when the figures lean on any default."""
+    data = _report_data(document)
+    return Markup(render_assumptions(data)) if data.assumptions else None
+
+
+def visibility_section(document: AssessmentDocument) -> Markup | None:
+    """The report's section on what the exports show, when any export stated it."""
+    data = _report_data(document)
+    if not any(row.visible is not None for row in data.visibility):
+        return None
+    return Markup(render_visibility(data))
 
 
 def await_chart(views: list[MetricView]) -> Markup | None:

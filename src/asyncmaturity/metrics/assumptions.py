@@ -1,0 +1,140 @@
+"""The defaults a measurement leans on where neither the charter nor the evidence says otherwise.
+
+Every default that a figure (and so a verdict) depends on is listed with what it assumes, how
+many people it applies to where it is per person, the metrics that read it (a metric's
+registered ``parameters``), and what overrides it: a field of the team charter, or of the cost
+assumptions file (``assess --assumptions``). Nothing listed here is a default the user chose:
+a charter or assumptions file that sets the field removes it from the list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from asyncmaturity.charter import DEFAULT_RECORD_SYSTEMS, Charter
+from asyncmaturity.metrics.cost import CostAssumptions
+from asyncmaturity.metrics.frameset import FrameContext
+from asyncmaturity.metrics.registry import Metric
+
+CHARTER = "charter"
+COST = "assumptions"
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One default a measurement leans on.
+
+    Attributes:
+        id: a stable name (``working-hours``, ``timezone``, ``record-systems``, ...).
+        text: what is assumed, in a sentence.
+        override: where to state otherwise: ``charter: working_hours`` or ``assumptions: ...``.
+        people: how many of the people it applies to, where it is per person.
+        metrics: the ids of the metrics that read it.
+    """
+
+    id: str
+    text: str
+    override: str
+    people: int | None = None
+    metrics: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        """The machine-readable form (part of the measure and assessment JSON)."""
+        return {
+            "id": self.id,
+            "text": self.text,
+            "override": self.override,
+            "people": self.people,
+            "metrics": list(self.metrics),
+        }
+
+
+def _reading(metrics: Iterable[Metric], *fields: str) -> tuple[str, ...]:
+    return tuple(m.id for m in metrics if set(fields) & set(m.parameters))
+
+
+def assumptions_of(
+    context: FrameContext, metrics: Iterable[Metric], cost: CostAssumptions | None
+) -> list[Assumption]:
+    """The defaults the run leaned on: the charter's, per person where the charter and the
+    exports are silent, and the cost estimate's when one was made."""
+    charter: Charter = context.charter
+    chosen = set(charter.model_fields_set)
+    metrics = list(metrics)
+    found: list[Assumption] = []
+    hours = charter.working_hours
+    days = ", ".join(charter.working_days)
+    by_default = context.defaulted.get("working_hours", 0)
+    if by_default:
+        found.append(
+            Assumption(
+                "working-hours",
+                f"Working hours {hours.start}-{hours.end} on {days}, in each person's own time "
+                f"zone, for {by_default} of {context.people} people the charter gives no hours.",
+                f"{CHARTER}: working_hours, working_days (or people[].working_hours)",
+                people=by_default,
+                metrics=_reading(metrics, "working_hours", "working_days"),
+            )
+        )
+    zoneless = context.defaulted.get("timezone", 0)
+    if zoneless:
+        found.append(
+            Assumption(
+                "timezone",
+                f"{zoneless} of {context.people} people have no time zone in the exports or the "
+                f"charter: their working hours and local times are read in {charter.timezone}.",
+                f"{CHARTER}: people[].timezone (or timezone, the default zone)",
+                people=zoneless,
+                metrics=_reading(metrics, "timezone"),
+            )
+        )
+    for field, ident, text in (
+        (
+            "record_systems",
+            "record-systems",
+            f"Links to a system of record are those matching the {len(DEFAULT_RECORD_SYSTEMS)} "
+            "default patterns (GitHub and GitLab issues and pull requests, Jira and Confluence, "
+            "Notion, Google Docs, Linear); a team's own wiki, docs or tracker host counts only "
+            "when the charter lists it.",
+        ),
+        (
+            "response_windows",
+            "response-windows",
+            "A reply is expected within "
+            + ", ".join(f"{h:g} working hours ({k})" for k, h in charter.response_windows.items())
+            + ".",
+        ),
+        (
+            "focus_blocks",
+            "focus-blocks",
+            "The charter names no focus blocks: no meeting is counted as breaking one, and the "
+            "cost estimate assumes 09:00-11:00 on Monday to Friday.",
+        ),
+    ):
+        if field not in chosen:
+            found.append(
+                Assumption(ident, text, f"{CHARTER}: {field}", metrics=_reading(metrics, field))
+            )
+    if cost is not None:
+        set_in_file = cost.model_fields_set
+        for field, ident, text in (
+            (
+                "refocus_minutes",
+                "refocus-minutes",
+                f"An interruption costs {cost.refocus_minutes:g} minutes to refocus.",
+            ),
+            (
+                "group_dm_recipients",
+                "group-dm-size",
+                f"A group-DM message interrupts {cost.group_dm_recipients} people.",
+            ),
+            (
+                "waiting_blocking_share",
+                "waiting-blocking-share",
+                f"{cost.waiting_blocking_share:.0%} of waiting on a request blocks work.",
+            ),
+        ):
+            if field not in set_in_file:
+                found.append(Assumption(ident, text, f"{COST}: {field}"))
+    return found
