@@ -41,7 +41,10 @@ def no_secret_in_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _charter_file(mix: Mix, folder: Path) -> Path:
     path = folder / "charter.yaml"
-    path.write_text(yaml.safe_dump(mix.charter.model_dump(mode="json")), encoding="utf-8")
+    # Only what the mix's charter sets: a field written out is a field the team declared, and
+    # the defaults left unset are stated as assumptions on both sides alike.
+    charter = mix.charter.model_dump(mode="json", exclude_unset=True)
+    path.write_text(yaml.safe_dump(charter), encoding="utf-8")
     return path
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from asyncmaturity.charter import Charter
 from asyncmaturity.metrics.measure import measure
 from asyncmaturity.store.ingest import ingest
 from tests.reference_slack import reference_metrics
@@ -26,9 +27,28 @@ def test_houston_slack_export_matches_the_reference(shared_data: Path, tmp_path:
     # 1,382 message records: 964 plain + 61 file_share are human; joins, purposes, file comments
     # and the rest are system records, one is a bot's.
     assert summary.added["messages"] == 1382
-    measured = measure(store=tmp_path / "s.duckdb").metrics
+    # The reference counts working time on the charter's default hours, declared here: read
+    # from its own messages, this community keeps no shared hours (the next test).
+    declared = Charter(shared_working_hours=True)
+    measured = measure(store=tmp_path / "s.duckdb", charter=declared).metrics
     assert measured["messages.human"] == 1025
     _compare(measured, reference_metrics(export))
+
+
+def test_houston_keeps_no_shared_working_hours(shared_data: Path, tmp_path: Path) -> None:
+    # A volunteer meetup community: its quietest two days, Wednesday and Thursday, still hold
+    # 220 of its 1,025 messages (21%, over the 15% an office team stays under), counted apart
+    # with zoneinfo per local weekday in each author's users.json zone.
+    ingest([shared_data / "slack-houston-2016"], store=tmp_path / "s.duckdb")
+    result = measure(store=tmp_path / "s.duckdb")
+    norms = result.to_json()["working_norms"]
+    assert norms["shared_working_hours"] is False and norms["basis"] == "detected"
+    assert norms["quiet_days"] == ["wed", "thu"]
+    assert norms["quiet_days_share"] == pytest.approx(220 / 1025)
+    assert result.metrics["hours.after_hours_share"] is None
+    assert result.unknown["hours.after_hours_share"].startswith("not applicable: the team keeps")
+    (hours,) = [a for a in result.assumptions if a.id == "working-hours"]
+    assert hours.basis == "detected" and "no shared working hours" in hours.text
 
 
 def test_houston_reingest_is_idempotent(shared_data: Path, tmp_path: Path) -> None:

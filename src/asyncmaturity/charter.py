@@ -198,6 +198,13 @@ class Charter(BaseModel):
         default_factory=WorkingHours,
         description="Daily working span in each person's local time, `{start: HH:MM, end: HH:MM}`.",
     )
+    shared_working_hours: bool | None = Field(
+        None,
+        description="Whether the team keeps shared working hours. `false` (volunteer and "
+        "open-source communities): after-hours figures do not apply and response windows run on "
+        "the wall clock. Unset: read from the team's messages, unless `working_hours` or "
+        "`working_days` is set (then `true`).",
+    )
     holidays: list[Holiday] = Field(
         default_factory=list,
         description="Public holidays, `{date: YYYY-MM-DD, name: optional, timezone: optional}`: "

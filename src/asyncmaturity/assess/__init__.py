@@ -81,6 +81,9 @@ class Assessment:
     notes: list[str] = field(default_factory=list)
     # What the exports can see (aspect -> its visibility JSON), and why metrics are unknown.
     visibility: dict[str, Any] = field(default_factory=dict)
+    # Whether the team keeps shared working hours and where its hours come from (None without
+    # a measurement).
+    working_norms: dict[str, Any] | None = None
     unknown: dict[str, str] = field(default_factory=dict)
     assumptions: list[Assumption] = field(default_factory=list)
 
@@ -140,7 +143,9 @@ class Assessment:
                         area.coverage,
                         area.level,
                         assumed=any(
-                            self._assumed(o) for level in area.levels for o in level.criteria
+                            self._assumed(o, defaults_only=True)
+                            for level in area.levels
+                            for o in level.criteria
                         ),
                     ),
                     "levels": [
@@ -221,18 +226,24 @@ class Assessment:
                 "privacy": {"min_group_size": self.charter.min_group_size},
                 "notes": self.notes,
                 "visibility": self.visibility,
+                "working_norms": self.working_norms,
                 "assumptions": self._assumptions_json(),
                 "unknown": self.unknown,
             }
         )
 
-    def _assumed(self, outcome: CriterionOutcome) -> list[str]:
-        """The defaults a criterion decided by data leans on (ids of the measurement's
-        assumptions that its metric reads)."""
+    def _assumed(self, outcome: CriterionOutcome, *, defaults_only: bool = False) -> list[str]:
+        """The defaults and detected norms a criterion decided by data leans on (ids of the
+        measurement's assumptions that its metric reads); only the defaults with
+        `defaults_only` (norms read from the team's own data do not lower confidence)."""
         metric = outcome.criterion.metric
         if outcome.decided_by != "data" or metric is None:
             return []
-        return [a.id for a in self.assumptions if metric.id in a.metrics]
+        return [
+            a.id
+            for a in self.assumptions
+            if metric.id in a.metrics and (a.basis == "default" or not defaults_only)
+        ]
 
     def _assumptions_json(self) -> list[dict[str, Any]]:
         """Each assumption with the number of criteria whose metric reads it."""
@@ -474,6 +485,7 @@ def assess(
         else {},
         unknown=dict(measurement.unknown) if measurement is not None else {},
         assumptions=list(measurement.assumptions) if measurement is not None else [],
+        working_norms=measurement.norms.to_json() if measurement is not None else None,
     )
     if previous is not None:
         assessment.follow_up = follow_up(previous, metrics, scores)

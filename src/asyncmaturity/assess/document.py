@@ -419,6 +419,9 @@ class AssumptionUsed(_Part):
     people: int | None
     metrics: list[str]
     criteria: int
+    # default: assumed for want of evidence; detected: read from the team's data (absent in
+    # files written before detection, all of whose assumptions were defaults).
+    basis: Literal["default", "detected"] = "default"
 
 
 class AssessmentPrivacy(_Part):
@@ -459,6 +462,9 @@ class AssessmentDocument(_Part):
     unknown: dict[str, str] = Field(default_factory=dict)
     # The defaults the figures lean on (absent in version 1 files).
     assumptions: list[AssumptionUsed] = Field(default_factory=list)
+    # Whether the team keeps shared working hours, detected or declared (absent in files
+    # written before detection).
+    working_norms: dict[str, Any] | None = None
 
     def criteria(self) -> list[tuple[str, int, CriterionResult]]:
         """Every criterion with its scope (an area id, or 'stage') and level."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from asyncmaturity.charter import DEFAULT_RECORD_SYSTEMS, Charter
 from asyncmaturity.metrics.cost import CostAssumptions
@@ -31,6 +32,8 @@ class Assumption:
         override: where to state otherwise: ``charter: working_hours`` or ``assumptions: ...``.
         people: how many of the people it applies to, where it is per person.
         metrics: the ids of the metrics that read it.
+        basis: ``default`` (assumed for want of evidence) or ``detected`` (read from the
+            team's own data; :mod:`asyncmaturity.metrics.norms`).
     """
 
     id: str
@@ -38,6 +41,7 @@ class Assumption:
     override: str
     people: int | None = None
     metrics: tuple[str, ...] = ()
+    basis: Literal["default", "detected"] = "default"
 
     def to_json(self) -> dict[str, object]:
         """The machine-readable form (part of the measure and assessment JSON)."""
@@ -47,6 +51,7 @@ class Assumption:
             "override": self.override,
             "people": self.people,
             "metrics": list(self.metrics),
+            "basis": self.basis,
         }
 
 
@@ -75,6 +80,19 @@ def assumptions_of(
                 f"{CHARTER}: working_hours, working_days (or people[].working_hours)",
                 people=by_default,
                 metrics=_reading(metrics, "working_hours", "working_days"),
+            )
+        )
+    norms = context.norms
+    if norms.basis == "detected":
+        found.append(
+            Assumption(
+                "working-hours",
+                norms.describe(),
+                f"{CHARTER}: working_hours, working_days, people[].working_hours, "
+                "shared_working_hours",
+                people=norms.own + norms.from_team if norms.shared else context.people,
+                metrics=_reading(metrics, "working_hours", "working_days"),
+                basis="detected",
             )
         )
     zoneless = context.defaulted.get("timezone", 0)

@@ -79,6 +79,7 @@ CHAT_METRICS: tuple[Metric, ...] = (
         lambda t: t.after_hours.cast("float64").mean(),
         sample=Sample("mean", lambda t: t.after_hours),
         parameters=SCHEDULE_PARAMETERS,
+        after_hours=True,
         differs_from="Viva counts after-hours collaboration hours; this counts messages.",
         contract=True,
     ),

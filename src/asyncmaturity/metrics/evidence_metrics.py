@@ -127,6 +127,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         lambda t: t.focus_s.mean() * 7 / 3600,
         sample=Sample("mean", lambda t: t.focus_s * 7 / 3600),
         parameters=_SCHEDULE,
+        after_hours=True,
         differs_from=f"Viva Insights' default working hours are 08:00-17:00; ours are the "
         f"charter's. {_VIVA_DEPARTURE}",
         contract=True,
@@ -174,6 +175,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         lambda t: t.outside_hours.cast("float64").mean(),
         sample=Sample("mean", lambda t: t.outside_hours),
         parameters=_SCHEDULE,
+        after_hours=True,
         differs_from="Viva Insights counts the after-hours part of each attendee's meeting "
         "hours; this classifies whole instances by their start, in the organizer's hours (as "
         "Viva evaluates meeting metrics in the organizer's time zone).",
@@ -202,6 +204,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         lambda t: t.outside_hours.cast("float64").mean(),
         sample=Sample("mean", lambda t: t.outside_hours),
         parameters=_SCHEDULE,
+        after_hours=True,
     ),
     Metric(
         "meetings.on_no_meeting_days_share",

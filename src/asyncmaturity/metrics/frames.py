@@ -13,7 +13,7 @@ frame (:mod:`asyncmaturity.metrics.request_frames`) and the ledger frame
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -23,12 +23,15 @@ import pyarrow as pa
 
 from asyncmaturity.charter import WEEKDAYS, Charter, Schedule
 from asyncmaturity.metrics.business import (
+    DAY_S,
     PROFILE_COLUMN,
     DaysOff,
     business_seconds,
+    hour_of_week,
     outside_hours,
 )
 from asyncmaturity.metrics.frameset import FrameContext, Frames, FrameSpec, register_frame
+from asyncmaturity.metrics.norms import WorkingNorms, detect_norms
 from asyncmaturity.metrics.timezones import instant_seconds, offset_table, with_local_seconds
 from asyncmaturity.store.database import AWAIT_SIGNAL_COLUMNS, identity_hash, normalize_identity
 from asyncmaturity.store.evidence import Evidence
@@ -77,6 +80,8 @@ class Schedules:
     # People whose zone, or working days and hours, are the charter's defaults: no export or
     # charter entry gives them their own (see asyncmaturity.metrics.assumptions).
     defaulted: dict[str, int] = field(default_factory=dict)
+    # Person keys whose days or hours the charter gives (detection leaves them alone).
+    declared: frozenset[str] = frozenset()
 
 
 NO_PROFILE = -1  # the PROFILE_COLUMN of a person without days off
@@ -131,6 +136,11 @@ def _schedules(evidence: Evidence, charter: Charter) -> Schedules:
         defaults=defaults,
         days_off={profile: dates for dates, profile in profiles.items()},
         unmatched=unmatched,
+        declared=frozenset(
+            key
+            for key, norms in by_key.items()
+            if norms.working_hours is not None or norms.working_days is not None
+        ),
         defaulted={
             "timezone": sum(
                 tz is None and (key not in by_key or by_key[key].timezone is None)
@@ -145,6 +155,115 @@ def _schedules(evidence: Evidence, charter: Charter) -> Schedules:
             ),
         },
     )
+
+
+def _hours_columns(start_s: int, len_s: int, days: frozenset[int]) -> dict[str, int]:
+    return {"start_s": start_s, "len_s": len_s, **{f"w{d}": int(d in days) for d in range(7)}}
+
+
+# Without shared working hours every moment is working time: the wall clock.
+WALL_CLOCK = _hours_columns(0, DAY_S, frozenset(range(7)))
+
+
+def _norms_of(
+    evidence: Evidence,
+    charter: Charter,
+    schedules: Schedules,
+    in_scope: ir.Table,
+    bounds: tuple[datetime | None, datetime | None],
+) -> WorkingNorms:
+    """Whether the team keeps shared working hours, and its detected hours where the charter is
+    silent (see :mod:`asyncmaturity.metrics.norms`)."""
+    chosen = charter.model_fields_set
+    if charter.shared_working_hours is not None or {"working_hours", "working_days"} & chosen:
+        return WorkingNorms(shared=charter.shared_working_hours is not False, basis="charter")
+    first, last = bounds
+    if first is None or last is None:
+        return WorkingNorms(shared=True, basis="default")
+    activity = _activity(in_scope, schedules.table, charter, first, last)
+    hours = charter.working_hours
+    detected = detect_norms(activity, hours.end_s - hours.start_s)
+    return detected or WorkingNorms(shared=True, basis="default")
+
+
+def _activity(
+    in_scope: ir.Table, people: pa.Table, charter: Charter, first: datetime, last: datetime
+) -> pa.Table:
+    """Human messages by author, local weekday and local hour (person_key, weekday, hour,
+    messages): one grouped query."""
+    zones = {charter.timezone, *(z for z in people.column("tz").to_pylist() if z)}
+    offsets = ibis.memtable(
+        offset_table(zones, first.date() - timedelta(days=2), last.date() + timedelta(days=2))
+    )
+    zone_of = ibis.memtable(people.select(["person_key", "tz"])).rename(
+        a_key="person_key", a_tz="tz"
+    )
+    messages = in_scope.select("author_key", "sent_at", "local_offset_s")
+    joined = messages.left_join(zone_of, messages.author_key == zone_of.a_key)
+    joined = joined.mutate(tz=joined.a_tz.coalesce(charter.timezone)).drop("a_key", "a_tz")
+    joined = _with_local_time(joined, offsets)
+    weekday, hour = hour_of_week(joined.local_s)
+    counted = joined.group_by(person_key=joined.author_key, weekday=weekday, hour=hour).aggregate(
+        messages=joined.count()
+    )
+    return counted.to_pyarrow()
+
+
+def _with_local_time(table: ir.Table, offsets: ir.Table) -> ir.Table:
+    """`table` with ``local_s``: its ``sent_at`` on the clock of the zone in ``tz``, except an
+    e-mail, whose own Date header gives its offset (``local_offset_s``)."""
+    table = with_local_seconds(table, ts="sent_at", zone="tz", offsets=offsets, out="zone_s")
+    return table.mutate(
+        local_s=ibis.cases(
+            (
+                table.local_offset_s.notnull(),
+                instant_seconds(table.sent_at) + table.local_offset_s.cast("float64"),
+            ),
+            else_=table.zone_s,
+        )
+    ).drop("zone_s")
+
+
+def _with_norms(schedules: Schedules, norms: WorkingNorms) -> tuple[Schedules, WorkingNorms]:
+    """The schedules with detected hours (or the wall clock, without shared hours) for every
+    person whose hours the charter does not give; the norms with their counts."""
+    if norms.basis == "default" or (norms.basis == "charter" and norms.shared):
+        return schedules, norms
+    rows = schedules.table.to_pylist()
+    defaults = dict(schedules.defaults)
+    own = from_team = 0
+    if not norms.shared:
+        # No working hours means no days off either: a holiday is another day.
+        for row in rows:
+            row.update(WALL_CLOCK)
+            if PROFILE_COLUMN in row:
+                row[PROFILE_COLUMN] = NO_PROFILE
+        defaults.update(WALL_CLOCK)
+        days_off: dict[int, frozenset[date]] = {}
+    else:
+        team = norms.team
+        assert team is not None  # detected norms always have the team's hours
+        for row in rows:
+            if row["person_key"] in schedules.declared:
+                continue
+            hours = norms.by_person.get(row["person_key"])
+            own, from_team = own + (hours is not None), from_team + (hours is None)
+            hours = hours or team
+            row.update(
+                _hours_columns(hours.start_s, hours.end_s - hours.start_s, hours.working_days)
+            )
+        defaults.update(_hours_columns(team.start_s, team.end_s - team.start_s, team.working_days))
+        days_off = dict(schedules.days_off)
+    table = pa.Table.from_pylist(rows, schema=schedules.table.schema)
+    adjusted = Schedules(
+        table=table,
+        defaults=defaults,
+        days_off=days_off,
+        unmatched=schedules.unmatched,
+        defaulted={**schedules.defaulted, "working_hours": 0},
+        declared=schedules.declared,
+    )
+    return adjusted, replace(norms, own=own, from_team=from_team)
 
 
 def period_bounds(
@@ -191,6 +310,10 @@ def build_frames(
     bounds = in_scope.aggregate(first=in_scope.sent_at.min(), last=in_scope.sent_at.max())
     bounds_row = bounds.to_pyarrow().to_pylist()[0]
     schedules = _schedules(evidence, charter)
+    norms = _norms_of(
+        evidence, charter, schedules, in_scope, (bounds_row["first"], bounds_row["last"])
+    )
+    schedules, norms = _with_norms(schedules, norms)
     context = FrameContext(
         evidence=evidence,
         charter=charter,
@@ -211,6 +334,7 @@ def build_frames(
         ),
         people=int(schedules.table.num_rows),
         defaulted=schedules.defaulted,
+        norms=norms,
     )
     return Frames(context)
 
@@ -295,14 +419,7 @@ def build_human(frames: Frames) -> ir.Table:
     )
     offsets = frames.shared(_chat_offsets)
     days_off = frames.shared(_chat_days_off)
-    human = with_local_seconds(human, ts="sent_at", zone="tz", offsets=offsets, out="zone_s")
-    # An e-mail's local time is the offset in its own Date header, not its author's zone.
-    human = human.mutate(
-        local_s=ibis.cases(
-            (human.local_offset_s.notnull(), human.sent_s + human.local_offset_s.cast("float64")),
-            else_=human.zone_s,
-        )
-    ).drop("zone_s")
+    human = _with_local_time(human, offsets)
     # On the author's day off a message is neither inside nor outside their hours (null).
     human, off = days_off.mark(human, "local_s")
     human = human.mutate(after_hours=outside_hours(human, human.local_s, days_off=off)).drop(

@@ -22,6 +22,7 @@ import ibis
 import ibis.expr.types as ir
 
 from asyncmaturity.charter import Charter
+from asyncmaturity.metrics.norms import WorkingNorms
 from asyncmaturity.store.evidence import Evidence
 from asyncmaturity.vocabulary import Visibility
 
@@ -51,6 +52,8 @@ class FrameContext:
         people: the people the store knows.
         defaulted: per norm (``timezone``, ``working_hours``), how many of them have the
             charter's default for want of their own.
+        norms: whether the team keeps shared working hours and where its hours come from
+            (:mod:`asyncmaturity.metrics.norms`).
     """
 
     evidence: Evidence
@@ -70,6 +73,7 @@ class FrameContext:
     unmatched_charter_ids: tuple[str, ...] = ()
     people: int = 0
     defaulted: Mapping[str, int] = field(default_factory=dict)
+    norms: WorkingNorms = field(default_factory=lambda: WorkingNorms(shared=True, basis="default"))
 
     @property
     def charter_keys(self) -> frozenset[str]:

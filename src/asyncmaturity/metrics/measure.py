@@ -35,6 +35,7 @@ from asyncmaturity.metrics.cost import (
 from asyncmaturity.metrics.figures import EvidenceFigures, evidence_figures
 from asyncmaturity.metrics.frames import SCOPES, build_frames, period_bounds
 from asyncmaturity.metrics.frameset import FRAMES, Frames, PeopleCounter
+from asyncmaturity.metrics.norms import WorkingNorms, not_applicable
 from asyncmaturity.metrics.registry import METRICS, Metric
 from asyncmaturity.metrics.visibility import (
     AspectVisibility,
@@ -81,6 +82,8 @@ class MeasureResult:
     unknown: dict[str, str] = field(default_factory=dict)
     # The defaults the figures lean on, where neither the charter nor the evidence said more.
     assumptions: list[Assumption] = field(default_factory=list)
+    # Whether the team keeps shared working hours and where its hours come from.
+    norms: WorkingNorms = field(default_factory=lambda: WorkingNorms(shared=True, basis="default"))
 
     def to_json(self) -> dict[str, Any]:
         """The stable machine-readable form (the `measure --json` contract)."""
@@ -107,6 +110,7 @@ class MeasureResult:
             "visibility": {str(a): state.to_json() for a, state in self.visibility.items()},
             "unknown": self.unknown,
             "assumptions": [a.to_json() for a in self.assumptions],
+            "working_norms": self.norms.to_json(),
             "notes": self.notes,
         }
 
@@ -229,6 +233,8 @@ def measure(
         frames = build_frames(opened, charter, since=since, until=until)
         visibility = read_visibility(opened)
         unknown = unknown_metrics(METRICS.values(), visibility)
+        norms = frames.context.norms
+        unknown.update(not_applicable(METRICS.values(), norms))
         organization, scopes, suppressed = compute(frames)
         _forget(unknown, organization, scopes)
         notes = partial_notes(visibility)
@@ -272,6 +278,7 @@ def measure(
             visibility=visibility,
             unknown=unknown,
             assumptions=assumptions_of(frames.context, METRICS.values(), cost),
+            norms=norms,
         )
 
 

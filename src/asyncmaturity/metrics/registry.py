@@ -55,6 +55,9 @@ class Metric:
     # What the evidence must show for the value to mean anything (beside its frame's needs):
     # where no export in the store can see it, the metric is unknown, not 0.
     needs: tuple[Visibility, ...] = ()
+    # An after-hours figure (after-hours messages, meetings outside hours, focus time): it does
+    # not apply where the team keeps no shared working hours, so it is unknown there, not 0.
+    after_hours: bool = False
 
 
 METRICS: dict[str, Metric] = {}
@@ -95,8 +98,11 @@ def share_metric(
 
 
 WORKING_HOURS_TEXT: str = (
-    "Working hours come from the charter: by default Monday to Friday 09:00-17:00 in the "
-    "person's own time zone (the charter's, else the source's, else the charter default, UTC). "
+    "Working hours come from the charter; where it is silent, from the person's own messages "
+    "(the team's where they sent fewer than 30; see Working norms), else Monday to Friday "
+    "09:00-17:00, in the person's own time zone (the charter's, else the source's, else the "
+    "charter default, UTC). A team that keeps no shared working hours has none: its working "
+    "time is the wall clock and after-hours figures are unknown. "
     "The charter's holidays (those of the person's zone) and the person's out-of-office days "
     "are whole days on their own clock without working hours."
 )

@@ -14,6 +14,8 @@ from asyncmaturity.units import format_value
 
 def metrics_markdown() -> str:
     """docs/metrics.md: every registered metric with its exact definition and parameters."""
+    from asyncmaturity.metrics import norms
+
     defaults = Charter().model_dump()
     lines = [
         "# Metrics",
@@ -31,6 +33,16 @@ def metrics_markdown() -> str:
     ]
     for m in METRICS.values():
         lines.append(f"| `{m.id}` | {m.unit} | {'yes' if m.contract else ''} | {m.definition} |")
+    lines += [
+        "",
+        "## Working norms",
+        "",
+        (norms.__doc__ or "").strip(),
+        "",
+        "After-hours figures, unknown where the team keeps no shared working hours: "
+        + ", ".join(f"`{m.id}`" for m in METRICS.values() if m.after_hours)
+        + ".",
+    ]
     lines += ["", "## Parameters and departures from the field's definitions", ""]
     for m in METRICS.values():
         if not (m.parameters or m.differs_from):
