@@ -454,7 +454,7 @@ def test_url_question_mark_is_not_a_question() -> None:
 def test_cli_complete_exits_0() -> None:
     result = runner.invoke(app, ["lint", COMPLETE, "--sent-at", "2026-03-04T10:00"])
     assert result.exit_code == 0, result.output
-    assert "✓ Window for response: by Friday -> 2026-03-06T17:00:00+00:00" in result.output
+    assert "✓ Window for response: by Friday -> 6 Mar 2026, 17:00 UTC" in result.output
     assert "✗" not in result.output
 
 

@@ -1,5 +1,5 @@
 """Before/after comparison of two assessments: verdicts from bootstrap intervals, the direction of
-'better' from the criteria's thresholds, and the `compare` command."""
+'better' from the criteria's thresholds (else the registry), and the `compare` command."""
 
 from __future__ import annotations
 
@@ -116,7 +116,8 @@ def test_lower_is_better_where_the_criteria_say_at_most(
     # Planted record-link shares 0.005 -> 0.20: a rise, and higher is better there.
     record = metrics["messages.record_link_share"]
     assert record["interval"][0] > 0 and record["verdict"] == "improved"
-    # No criterion gives a direction to the wall-clock reply time: it only 'increased'.
+    # Neither a criterion nor the registry gives the wall-clock reply time a direction: it only
+    # 'increased'.
     assert metrics["response.first_reply.median_s"]["verdict"] == "increased"
     # Distinct counts have no day decomposition, so no interval; no calendar, no data.
     assert metrics["people.active"]["verdict"] == "no interval"

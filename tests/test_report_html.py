@@ -14,12 +14,7 @@ import pytest
 from asyncmaturity.report import SECTIONS, ReportData, ReportSection, render_html
 from asyncmaturity.report.model import Bucket, GroupRow, MetricFigure, MonthShare
 from asyncmaturity.report.svg import Bar, bar_chart, nice_ticks
-from asyncmaturity.units import (
-    format_duration,
-    format_value,
-    humanize_metric_id,
-    unit_for_metric_id,
-)
+from asyncmaturity.units import format_duration, format_value, humanize_metric_id
 
 INJECTION = "<script>alert(1)</script>"
 CHROMIUM_ARGS = [
@@ -53,7 +48,7 @@ def sample_report_data() -> ReportData:
         min_group_size=5,
         headline=[
             MetricFigure(
-                "first_reply_median_s",
+                "response.first_reply.median_s",
                 "Median time to first reply",
                 5400,
                 "seconds",
@@ -61,14 +56,14 @@ def sample_report_data() -> ReportData:
                 "else, within working hours.",
             ),
             MetricFigure(
-                "after_hours_share",
+                "hours.after_hours_share",
                 "After-hours share",
                 0.125,
                 "share",
                 "Share of human messages written outside the author's working hours.",
             ),
             MetricFigure(
-                "messages", "Human messages", 12345, "count", "Messages written by people."
+                "messages.human", "Human messages", 12345, "count", "Messages written by people."
             ),
             MetricFigure(
                 "first_reply_p90_s",
@@ -85,11 +80,11 @@ def sample_report_data() -> ReportData:
                 "Share of first replies that arrive within the charter's response window.",
             ),
             MetricFigure(
-                "overlap_hours",
-                "Daily working-hour overlap",
-                3.5,
+                "focus.hours_per_person_week",
+                "Focus hours per person and week",
+                12.5,
                 "hours",
-                "Median daily overlap of working hours between two teammates.",
+                "Hours in blocks of at least 2 h free of meetings, per person and week.",
             ),
         ],
         first_reply_distribution=[
@@ -113,20 +108,36 @@ def sample_report_data() -> ReportData:
             GroupRow(
                 "public channel",
                 38,
-                {"first_reply_median_s": 7200, "after_hours_share": 0.09, "messages": 8120},
+                {
+                    "response.first_reply.median_s": 7200,
+                    "hours.after_hours_share": 0.09,
+                    "messages.human": 8120,
+                },
             ),
             GroupRow(
                 "dm",
                 24,
-                {"first_reply_median_s": 1500, "after_hours_share": 0.21, "messages": 3610},
+                {
+                    "response.first_reply.median_s": 1500,
+                    "hours.after_hours_share": 0.21,
+                    "messages.human": 3610,
+                },
             ),
             GroupRow(
                 INJECTION,
                 7,
-                {"first_reply_median_s": None, "after_hours_share": 0.0, "messages": 615},
+                {
+                    "response.first_reply.median_s": None,
+                    "hours.after_hours_share": 0.0,
+                    "messages.human": 615,
+                },
             ),
         ],
-        breakdown_metric_ids=["first_reply_median_s", "after_hours_share", "messages"],
+        breakdown_metric_ids=[
+            "response.first_reply.median_s",
+            "hours.after_hours_share",
+            "messages.human",
+        ],
         suppressed_groups=2,
         charter_summary=[
             "Time zone: Europe/Berlin",
@@ -167,21 +178,13 @@ def test_format_duration(seconds: float, text: str) -> None:
         (0.42, "share", "42.0%"),
         (1234567, "count", "1,234,567"),
         (12.25, "count", "12.2"),
-        (3.5, "hours", "3 h 30 min"),
+        (3.5, "hours", "3.5 h"),
         (None, "share", "no data"),
         (float("nan"), "seconds", "no data"),
     ],
 )
 def test_format_value(value: float | None, unit: str, text: str) -> None:
     assert format_value(value, unit) == text
-
-
-@pytest.mark.parametrize(
-    ("metric_id", "unit"),
-    [("after_hours_share", "share"), ("first_reply_median_s", "seconds"), ("messages", "count")],
-)
-def test_unit_inferred_from_metric_id(metric_id: str, unit: str) -> None:
-    assert unit_for_metric_id(metric_id) == unit
 
 
 def test_metric_ids_become_readable_column_titles() -> None:
@@ -294,7 +297,7 @@ def test_no_external_resource_and_no_script(report_html: str) -> None:
 
 
 def test_headline_figures_are_formatted_with_definitions(report_html: str) -> None:
-    for text in ("1 h 30 min", "12.5%", "12,345", "3.2 d", "3 h 30 min"):
+    for text in ("1 h 30 min", "12.5%", "12,345", "3.2 d", "12.5 h"):
         assert f'<p class="value">{text}</p>' in report_html
     assert '<p class="value"><span class="nodata">no data</span></p>' in report_html
     for figure in sample_report_data().headline:
@@ -319,10 +322,10 @@ def test_charts_are_accessible_svg(report_html: str) -> None:
     assert "Mon 08:00\N{EN DASH}09:00: 6 messages" in report_html
 
 
-def test_breakdown_table_uses_units_from_metric_ids(report_html: str) -> None:
+def test_breakdown_table_uses_the_registered_units(report_html: str) -> None:
     table = report_html[report_html.index('id="by-kind"') : report_html.index('id="notes"')]
     assert '<th scope="col">Conversation kind</th>' in table
-    assert 'title="first_reply_median_s">Median time to first reply</th>' in table
+    assert 'title="response.first_reply.median_s">Median time to first reply</th>' in table
     assert '<td class="num">2 h 00 min</td>' in table
     assert '<td class="num">21.0%</td>' in table
     assert '<td class="num">8,120</td>' in table

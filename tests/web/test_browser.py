@@ -139,7 +139,7 @@ def test_a_member_asks_the_owner_answers_and_the_ledger_shows_it(page: Any, worl
     page.wait_for_selector("#status:has-text('open')")
     request_url = page.url
     due = page.inner_text("#due")
-    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC", due), due
+    assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC", due), due
 
     page.click("text=Request ledger")
     row = page.locator("#requests tbody tr", has_text="Pricing tiers sign-off")

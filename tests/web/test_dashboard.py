@@ -5,6 +5,7 @@ site admin points at, and a browser doing it all through the pages."""
 from __future__ import annotations
 
 import io
+import re
 import time
 import zipfile
 from datetime import timedelta
@@ -102,6 +103,10 @@ def test_an_upload_is_ingested_assessed_and_shown(
     for part in ('id="levels"', "Level per area", 'class="chart-svg"', 'id="key-metrics"'):
         assert part in dashboard.text, part
     assert 'data-metric="await.requests"' in dashboard.text
+    # Dates as people read them, not the document's ISO timestamps.
+    day = r"\d{1,2} [A-Z][a-z]{2} \d{4}"
+    assert re.search(rf"Assessment of {day}, \d{{2}}:\d{{2}} UTC</h2>", dashboard.text)
+    assert re.search(rf"Period {day} to {day}\.", dashboard.text)
     assert 'id="upload-form"' not in dashboard.text  # admins upload
     report = member.get(f"/teams/{world.team_a.id}/report")
     assert report.status_code == 200 and "Level per area" in report.text

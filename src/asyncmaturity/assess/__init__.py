@@ -53,9 +53,18 @@ from asyncmaturity.metrics.bootstrap import REPLICATES
 from asyncmaturity.metrics.cost import CoordinationCost
 from asyncmaturity.metrics.measure import MeasureResult
 from asyncmaturity.survey import SurveyDefinition, SurveyResults, aggregate, load_responses
-from asyncmaturity.units import format_value
+from asyncmaturity.units import format_score, format_value
 
 CONFIDENCE = ((0.8, "high"), (0.5, "medium"), (0.0, "low"))
+
+# What a survey score (0 worst .. 1 best) says people think. A five-point agreement scale scores
+# its answers 0, 0.25, 0.5, 0.75 and 1: a mean at 'agree' (0.75) or above reads as agreement, one
+# at 'disagree' (0.25) or below as disagreement, one within 0.05 of the neutral middle as neither,
+# and the rest as leaning one way.
+AGREE = 0.75
+MOSTLY_AGREE = 0.55
+MOSTLY_DISAGREE = 0.45
+DISAGREE = 0.25
 
 Value = float | int | None
 
@@ -312,22 +321,47 @@ def confidence(coverage: float, level: int | None, *, assumed: bool = False) -> 
     return labels[min(labels.index(found) + int(assumed), len(labels) - 1)]
 
 
+def agreement(score: float) -> str:
+    """What a survey score says people think: 'agree', 'mostly agree', ... 'disagree'."""
+    if score >= AGREE:
+        return "agree"
+    if score >= MOSTLY_AGREE:
+        return "mostly agree"
+    if score <= DISAGREE:
+        return "disagree"
+    if score <= MOSTLY_DISAGREE:
+        return "mostly disagree"
+    return "neither agree nor disagree"
+
+
+def _against_the_bar(score: float, bar: float) -> str:
+    """Where a survey score stands against its criterion's bar: '0.07 below the bar of 0.75'."""
+    # Compared as shown (two decimals), so that 0.748 against 0.75 does not read "0.00 below".
+    gap = round(score - bar, 2)
+    if gap == 0:
+        return f"{'at' if score >= bar else 'just below'} the bar of {format_score(bar)}"
+    side = "above" if gap > 0 else "below"
+    return f"{format_score(abs(gap))} {side} the bar of {format_score(bar)}"
+
+
 def disagreement_text(outcome: CriterionOutcome, definition: SurveyDefinition) -> str:
-    """'People say X (survey score 0.78), but the data says Y: agenda share 12% (needs >= 60%).'"""
+    """'People mostly agree that "X" (survey score 0.68, 0.07 below the bar of 0.75), while the
+    data meets the criterion: answered within 5 minutes is 21.5% (needs <= 30.0%).'"""
     criterion = outcome.criterion
-    assert criterion.metric is not None and criterion.survey is not None
+    score = outcome.survey_score
+    assert criterion.metric is not None and criterion.survey is not None and score is not None
     metric = METRICS[criterion.metric.id]
     first = criterion.survey.items[0]
     try:
         statement = definition.item(first).text
     except KeyError:
         statement = first
-    said = "agree" if outcome.survey_status == "met" else "do not agree"
     shows = "meets" if outcome.metric_status == "met" else "misses"
     return (
-        f"People {said} that \u201c{statement}\u201d (survey score {outcome.survey_score:.2f}, "
-        f"needs {criterion.survey.min_score:.2f}), but the data {shows} the criterion: "
-        f"{metric.label.lower()} is {format_value(outcome.metric_value, metric.unit)} "
+        f"People {agreement(score)} that \u201c{statement}\u201d (survey score "
+        f"{format_score(score)}, {_against_the_bar(score, criterion.survey.min_score)}), while "
+        f"the data {shows} the criterion: {metric.label.lower()} is "
+        f"{format_value(outcome.metric_value, metric.unit)} "
         f"(needs {criterion.metric.op} {format_value(criterion.metric.threshold, metric.unit)})."
     )
 

@@ -2,10 +2,14 @@
 
 Each assessment carries bootstrap replicates of its metrics and area levels (see
 :mod:`asyncmaturity.metrics.bootstrap`). The change of a metric is `after - before`; its 95%
-interval comes from the replicate differences, centred on the measured change. A change is
-called an improvement or a decline only when the interval excludes zero, and the direction is
-judged by the criteria that cite the metric (higher is better for `>=` thresholds); otherwise it
-is 'no clear change'.
+interval comes from the replicate differences, centred on the measured change.
+
+The verdicts (the `verdict` of the comparison JSON, :data:`asyncmaturity.assess.document.Verdict`):
+'no data' (a side has no value), 'no interval' (too few replicates), 'no clear change' (the
+interval holds zero), and, when it excludes zero, 'improved' or 'worsened' where the metric has
+a better direction, else 'increased' or 'decreased'. The direction comes from the criteria that
+cite the metric (higher is better for `>=` thresholds), else from the metric's registered
+`better`; area levels and the stage are better higher.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ from asyncmaturity.assess.document import (
     ComparedAssessment,
     ComparisonDocument,
     MetricChange,
+    Verdict,
 )
+from asyncmaturity.metrics import METRICS
 from asyncmaturity.metrics.bootstrap import interval
 
 METHOD = (
@@ -28,8 +34,9 @@ METHOD = (
 
 
 def _directions(document: AssessmentDocument) -> dict[str, int]:
-    """+1 where higher is better, -1 where lower is, from the criteria's thresholds."""
-    found: dict[str, int] = {}
+    """+1 where higher is better, -1 where lower is: from the criteria's thresholds, else from
+    the metric's registered `better`."""
+    found = {m.id: 1 if m.better == "higher" else -1 for m in METRICS.values() if m.better}
     for _, _, criterion in document.criteria():
         metric = criterion.metric
         if metric is not None:
@@ -37,7 +44,7 @@ def _directions(document: AssessmentDocument) -> dict[str, int]:
     return found
 
 
-def _verdict(change: float | None, bounds: tuple[float, float] | None, direction: int) -> str:
+def _verdict(change: float | None, bounds: tuple[float, float] | None, direction: int) -> Verdict:
     if change is None:
         return "no data"
     if bounds is None:

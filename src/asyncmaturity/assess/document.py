@@ -546,6 +546,12 @@ def save_to_history(directory: Path, document: AssessmentDocument) -> Path:
     return path
 
 
+Verdict = Literal[
+    "no data", "no interval", "no clear change", "improved", "worsened", "increased", "decreased"
+]
+"""What a change amounts to (:mod:`asyncmaturity.assess.compare` says when each applies)."""
+
+
 class Change(_Part):
     """The change of one figure between two assessments, with its interval and verdict."""
 
@@ -553,7 +559,7 @@ class Change(_Part):
     after: Value
     change: float | None
     interval: list[float] | None
-    verdict: str
+    verdict: Verdict
 
 
 class MetricChange(_Part):
@@ -565,7 +571,7 @@ class MetricChange(_Part):
     change: float | None
     relative_change: float | None
     interval: list[float] | None
-    verdict: str
+    verdict: Verdict
 
 
 class AreaChange(_Part):
@@ -577,7 +583,7 @@ class AreaChange(_Part):
     after: int | None
     change: float | None
     interval: list[float] | None
-    verdict: str
+    verdict: Verdict
 
 
 class ComparedAssessment(_Part):

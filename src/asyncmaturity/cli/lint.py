@@ -12,6 +12,7 @@ import typer
 
 from asyncmaturity.await_protocol.lint import ELEMENTS, analyse, analyse_batch, time_zone
 from asyncmaturity.cli.app import domain_errors, out
+from asyncmaturity.units import format_timestamp
 
 
 @domain_errors
@@ -79,7 +80,7 @@ def lint(
             mark = "[green]✓[/green]" if element.present else "[red]✗[/red]"
             shown = escape(element.evidence) if element.evidence else ""
             if name == "window_for_response" and result.deadline is not None:
-                shown += f" -> {result.deadline.isoformat()}"
+                shown += f" -> {format_timestamp(result.deadline)}"
             out.print(f"{mark} {label}" + (f": {shown}" if shown else ""), highlight=False)
         for note in result.notes:
             out.print(f"Note: {escape(note)}", style="yellow", highlight=False)

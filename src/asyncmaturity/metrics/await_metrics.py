@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import ibis.expr.types as ir
 
-from asyncmaturity.metrics.registry import Metric, Sample, share_metric
+from asyncmaturity.metrics.registry import Better, Metric, Sample, share_metric
 
 _REQUEST = (
     "A request is a human thread root whose text asks someone for something: a question, a "
@@ -33,10 +33,11 @@ def _share(
     value: Callable[[ir.Table], ir.BooleanValue],
     where: Callable[[ir.Table], ir.BooleanValue] | None = None,
     differs_from: str = "",
+    better: Better | None = None,
 ) -> Metric:
     """A share over the requests, messages or meetings frame."""
     return share_metric(
-        metric_id, label, frame, definition, value, where, differs_from=differs_from
+        metric_id, label, frame, definition, value, where, differs_from=differs_from, better=better
     )
 
 
@@ -85,6 +86,7 @@ AWAIT_METRICS: tuple[Metric, ...] = (
         lambda t: t.await_assign,
         _requests,
         differs_from=_ANCHOR,
+        better="higher",
     ),
     _share(
         "await.window_share",
@@ -94,6 +96,7 @@ AWAIT_METRICS: tuple[Metric, ...] = (
         f"a time); 'ASAP' and 'soon' are no window. {_RULES}",
         lambda t: t.await_window,
         _requests,
+        better="higher",
     ),
     _share(
         "await.action_share",
@@ -103,6 +106,7 @@ AWAIT_METRICS: tuple[Metric, ...] = (
         f"confirm, a specific question...) rather than 'thoughts?' or 'let me know'. {_RULES}",
         lambda t: t.await_action,
         _requests,
+        better="higher",
     ),
     _share(
         "await.information_share",
@@ -113,6 +117,7 @@ AWAIT_METRICS: tuple[Metric, ...] = (
         "clarification (no one but the author asked back what was meant).",
         lambda t: t.await_information & ~t.clarified,
         _requests,
+        better="higher",
     ),
     _share(
         "await.thread_share",
@@ -122,6 +127,7 @@ AWAIT_METRICS: tuple[Metric, ...] = (
         "the exchange to a call, huddle or DM ('quick call?', 'DM me', 'take this offline').",
         lambda t: ~t.moved,
         _requests,
+        better="higher",
     ),
     _share(
         "await.complete_share",
@@ -133,6 +139,7 @@ AWAIT_METRICS: tuple[Metric, ...] = (
         _complete,
         _requests,
         differs_from=_ANCHOR,
+        better="higher",
     ),
     _share(
         "friction.clarification_share",
@@ -143,6 +150,7 @@ AWAIT_METRICS: tuple[Metric, ...] = (
         "information would have saved.",
         lambda t: t.clarified,
         _answered_requests,
+        better="lower",
     ),
     _share(
         "friction.ping_pong_share",
@@ -156,6 +164,7 @@ AWAIT_METRICS: tuple[Metric, ...] = (
         lambda t: t.answered & t.is_request.notnull(),
         differs_from="GitLab handbook: 'more than three back-and-forths', counted here as "
         "changes of speaker.",
+        better="lower",
     ),
     _share(
         "friction.nudge_share",
@@ -165,6 +174,7 @@ AWAIT_METRICS: tuple[Metric, ...] = (
         "'bump', 'gentle reminder') before anyone else replied.",
         lambda t: t.nudged,
         _requests,
+        better="lower",
     ),
     _share(
         "friction.bare_greeting_share",
@@ -173,6 +183,7 @@ AWAIT_METRICS: tuple[Metric, ...] = (
         "Share of thread roots that are a greeting and nothing else ('hi', 'hey @sam, got a "
         "minute?'): the receiver has to wait for the actual question (nohello.net).",
         lambda t: t.bare_greeting,
+        better="lower",
     ),
     _share(
         "friction.sync_request_share",
@@ -181,6 +192,7 @@ AWAIT_METRICS: tuple[Metric, ...] = (
         "Share of human messages that ask to move to a call, huddle or DM ('quick call?', "
         "'can we hop on', 'DM me'): the synchronous bottlenecks an audit looks for.",
         lambda t: t.sync_request,
+        better="lower",
     ),
     _share(
         "friction.stalled_thread_meeting_share",
@@ -192,6 +204,7 @@ AWAIT_METRICS: tuple[Metric, ...] = (
         "them wrote in it again before the meeting started.",
         lambda t: t.after_stalled_thread,
         lambda t: t.after_stalled_thread.notnull(),
+        better="lower",
     ),
     _share(
         "friction.unwritten_decision_meeting_share",
@@ -203,5 +216,6 @@ AWAIT_METRICS: tuple[Metric, ...] = (
         "decision record created, by any attendee, from the start to 48 h after the end.",
         lambda t: t.decision_unwritten,
         lambda t: t.decision_unwritten.notnull(),
+        better="lower",
     ),
 )

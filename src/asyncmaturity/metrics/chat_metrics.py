@@ -82,6 +82,7 @@ CHAT_METRICS: tuple[Metric, ...] = (
         after_hours=True,
         differs_from="Viva counts after-hours collaboration hours; this counts messages.",
         contract=True,
+        better="lower",
     ),
     Metric(
         "messages.dm_share",
@@ -93,6 +94,7 @@ CHAT_METRICS: tuple[Metric, ...] = (
         lambda t: t.conversation_kind.isin(list(_DM_KINDS)).cast("float64").mean(),
         sample=Sample("mean", lambda t: t.conversation_kind.isin(list(_DM_KINDS))),
         needs=(Visibility.DIRECT_MESSAGES, Visibility.GROUP_MESSAGES),
+        better="lower",
     ),
     Metric(
         "messages.broadcast_share",
@@ -102,6 +104,7 @@ CHAT_METRICS: tuple[Metric, ...] = (
         "Share of human messages that notify a whole channel (@here, @channel or @everyone).",
         lambda t: t.broadcast.cast("float64").mean(),
         sample=Sample("mean", lambda t: t.broadcast),
+        better="lower",
     ),
     Metric(
         "messages.record_link_share",
@@ -113,6 +116,7 @@ CHAT_METRICS: tuple[Metric, ...] = (
         lambda t: (t.record_links > 0).cast("float64").mean(),
         sample=Sample("mean", lambda t: t.record_links > 0),
         parameters=("record_systems",),
+        better="higher",
     ),
     Metric(
         "response.answered_share",
@@ -124,6 +128,7 @@ CHAT_METRICS: tuple[Metric, ...] = (
         lambda t: t.answered.cast("float64").mean(),
         sample=Sample("mean", lambda t: t.answered),
         contract=True,
+        better="higher",
     ),
     Metric(
         "response.first_reply.median_s",
@@ -182,6 +187,7 @@ CHAT_METRICS: tuple[Metric, ...] = (
         sample=Sample("mean", lambda t: t.within_window),
         parameters=("response_windows", "urgent_channels", "working_hours", "people", "holidays"),
         contract=True,
+        better="higher",
     ),
     Metric(
         "response.immediate_share",
@@ -192,6 +198,7 @@ CHAT_METRICS: tuple[Metric, ...] = (
         "share signals an immediacy culture rather than considered async replies.",
         lambda t: (t.latency_s <= 300).cast("float64").mean(where=t.answered),
         sample=Sample("mean", lambda t: t.latency_s <= 300),
+        better="lower",
     ),
     Metric(
         "messages.thread_reply_share",
@@ -202,6 +209,7 @@ CHAT_METRICS: tuple[Metric, ...] = (
         "stay in their thread instead of scattering over the channel).",
         lambda t: t.is_reply.cast("float64").mean(),
         sample=Sample("mean", lambda t: t.is_reply),
+        better="higher",
     ),
     Metric(
         "decisions.record_link_share",
@@ -219,6 +227,7 @@ CHAT_METRICS: tuple[Metric, ...] = (
                 (t.decision_language, t.record_links > 0), else_=ibis.null("boolean")
             ),
         ),
+        better="higher",
     ),
     Metric(
         "response.record_answer_share",
@@ -236,5 +245,6 @@ CHAT_METRICS: tuple[Metric, ...] = (
                 (t.answered & t.is_question, t.record_answer), else_=ibis.null("boolean")
             ),
         ),
+        better="higher",
     ),
 )

@@ -112,6 +112,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         sample=Sample("mean", lambda t: t.meeting_s * 7 / 3600),
         differs_from=_VIVA_DEPARTURE,
         contract=True,
+        better="lower",
     ),
     Metric(
         "focus.hours_per_person_week",
@@ -131,6 +132,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         differs_from=f"Viva Insights' default working hours are 08:00-17:00; ours are the "
         f"charter's. {_VIVA_DEPARTURE}",
         contract=True,
+        better="higher",
     ),
     Metric(
         "meetings.agenda_share",
@@ -141,6 +143,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         f"not say are left out). {_COUNTED}",
         lambda t: t.has_agenda.cast("float64").mean(),
         sample=Sample("mean", lambda t: t.has_agenda),
+        better="higher",
     ),
     Metric(
         "meetings.ad_hoc_share",
@@ -152,6 +155,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         f"time are left out). {_COUNTED}",
         lambda t: t.ad_hoc.cast("float64").mean(),
         sample=Sample("mean", lambda t: t.ad_hoc),
+        better="lower",
     ),
     Metric(
         "meetings.recurring_share",
@@ -179,6 +183,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         differs_from="Viva Insights counts the after-hours part of each attendee's meeting "
         "hours; this classifies whole instances by their start, in the organizer's hours (as "
         "Viva evaluates meeting metrics in the organizer's time zone).",
+        better="lower",
     ),
     Metric(
         "meetings.agenda_lead_time.median_s",
@@ -191,6 +196,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         f"booked, not when its agenda was written. {_COUNTED}",
         lambda t: t.agenda_lead_s.median(),
         sample=Sample("quantile", lambda t: t.agenda_lead_s, q=0.5),
+        better="higher",
     ),
     *(_meeting_type(*kind) for kind in _MEETING_TYPES),
     Metric(
@@ -205,6 +211,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         sample=Sample("mean", lambda t: t.outside_hours),
         parameters=_SCHEDULE,
         after_hours=True,
+        better="lower",
     ),
     Metric(
         "meetings.on_no_meeting_days_share",
@@ -216,6 +223,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         lambda t: t.on_no_meeting_day.cast("float64").mean(),
         sample=Sample("mean", lambda t: t.on_no_meeting_day),
         parameters=("no_meeting_days", "timezone", "people"),
+        better="lower",
     ),
     Metric(
         "meetings.in_focus_blocks_share",
@@ -227,6 +235,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         lambda t: t.in_focus_block.cast("float64").mean(),
         sample=Sample("mean", lambda t: t.in_focus_block),
         parameters=("focus_blocks", "timezone", "people"),
+        better="lower",
     ),
     Metric(
         "work.items",
@@ -255,6 +264,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         "review and GrimoireLab's time to first attention also counts reactions; this starts "
         "at creation and counts comments and reviews only.",
         contract=True,
+        better="lower",
     ),
     Metric(
         "work.close.median_s",
@@ -280,6 +290,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         lambda t: t.has_owner.cast("float64").mean(),
         sample=Sample("mean", lambda t: t.has_owner),
         needs=(Visibility.ASSIGNEES,),
+        better="higher",
     ),
     Metric(
         "work.pr_linked_share",
@@ -290,6 +301,7 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         f"requests whose source gives no list are left out). {_ITEMS}",
         lambda t: t.linked.cast("float64").mean(),
         sample=Sample("mean", lambda t: t.linked),
+        better="higher",
     ),
     Metric(
         "work.decision_records",
@@ -312,5 +324,6 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         "left out.",
         lambda t: t.decision_cycle_s.median(),
         sample=Sample("quantile", lambda t: t.decision_cycle_s, q=0.5),
+        better="lower",
     ),
 )

@@ -156,6 +156,7 @@ LEDGER_METRICS: tuple[Metric, ...] = (
         "the share whose first reply by someone other than the requester came at or before the "
         f"due time. {_LEDGER}",
         parameters=_WINDOW,
+        better="higher",
     ),
     _share(
         "ledger.overdue_share",
@@ -166,6 +167,7 @@ LEDGER_METRICS: tuple[Metric, ...] = (
         "due time. Open requests not yet due, and requests closed unanswered before their due "
         f"time, are left out. {_LEDGER}",
         parameters=_WINDOW,
+        better="lower",
     ),
     Metric(
         "decisions.log_records",
@@ -182,12 +184,14 @@ LEDGER_METRICS: tuple[Metric, ...] = (
         "Over decision-log records: the share whose context (the problem and why) and "
         f"consequences are both written. {_LOG}",
         differs_from="MADR and Nygard templates: context and consequences are their rationale.",
+        better="higher",
     ),
     _share(
         "decisions.with_owner_share",
         "Decisions with named deciders",
         "has_deciders",
         f"Over decision-log records: the share that name their deciders. {_LOG}",
+        better="higher",
     ),
     Metric(
         "decisions.latency.median_s",
@@ -201,6 +205,7 @@ LEDGER_METRICS: tuple[Metric, ...] = (
         lambda t: t.latency_s.median(),
         differs_from="`work.decision_cycle.median_s` counts every closed decision record of any "
         "source, those recorded after the fact (0 s) included.",
+        better="lower",
     ),
 )
 

@@ -1,4 +1,5 @@
-"""The metric registry: every metric's id, unit, definition and the aggregate that computes it.
+"""The metric registry: every metric's id, unit, definition, the aggregate that computes it and
+which way is better.
 
 Each metric is one aggregate over one registered frame
 (:data:`asyncmaturity.metrics.frameset.FRAMES`), so every metric of a frame is computed in one
@@ -15,10 +16,12 @@ from typing import Any, Literal
 import ibis
 import ibis.expr.types as ir
 
+from asyncmaturity.units import Unit
 from asyncmaturity.vocabulary import Visibility
 
 Aggregate = Callable[[ir.Table], ir.Scalar]
 RowValue = Callable[[ir.Table], ir.Value]
+Better = Literal["higher", "lower"]
 
 
 @dataclass(frozen=True)
@@ -42,13 +45,17 @@ class Metric:
 
     id: str
     label: str
-    unit: str  # count, share, seconds
+    unit: Unit
     frame: str  # a registered frame (asyncmaturity.metrics.frameset.FRAMES)
     definition: str
     aggregate: Aggregate
     parameters: tuple[str, ...] = ()
     differs_from: str = ""  # where our definition departs from the field's anchor, and why
     contract: bool = False  # part of DESIGN.md's metric contract
+    # Which way is an improvement, where that is plain from the definition alone; None for
+    # volumes and for figures a mature team may move either way (a compare verdict then says
+    # "increased" or "decreased"). A criterion's threshold on the metric must agree with it.
+    better: Better | None = None
     # None where no day decomposition exists (distinct counts), and ignored on a frame without a
     # day column: such a metric gets no interval.
     sample: Sample | None = None

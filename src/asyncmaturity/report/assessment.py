@@ -10,10 +10,28 @@ from typing import Any
 
 from markupsafe import Markup
 
-from asyncmaturity.assess.document import AssessmentDocument, MetricTarget, SurveyTarget
+from asyncmaturity.assess.document import AssessmentDocument
 from asyncmaturity.report import svg
-from asyncmaturity.report.format import criterion_evidence, metric_value_text
+from asyncmaturity.report.format import (
+    AREA_CHANGE_HEADERS,
+    METRIC_CHANGE_HEADERS,
+    area_change_cells,
+    cost_settings,
+    criterion_evidence,
+    metric_change_cells,
+    metric_value_text,
+    shown_metric_changes,
+    target_text,
+    target_value_text,
+)
 from asyncmaturity.report.model import ReportData
+from asyncmaturity.units import (
+    format_date,
+    format_money,
+    format_score,
+    format_share,
+    format_value,
+)
 
 STATUS_CLASS = {"met": "ok", "not met": "bad", "unknown": "unknown"}
 
@@ -58,7 +76,7 @@ def render_levels(data: ReportData) -> str:
             value=None if area.level is None else float(area.level),
             value_text="unknown" if area.level is None else f"{area.level} {area.level_name}",
             sublabel=f"confidence {area.confidence}",
-            tooltip=f"{area.name}: {area.level_name} (coverage {area.coverage:.0%})",
+            tooltip=f"{area.name}: {area.level_name} (coverage {format_share(area.coverage, 0)})",
         )
         for area in doc.areas
     ]
@@ -88,7 +106,7 @@ def render_levels(data: ReportData) -> str:
             area.name,
             f"{area.level if area.level is not None else '-'} {area.level_name}",
             area.confidence,
-            f"{area.coverage:.0%}",
+            format_share(area.coverage, 0),
         ]
         for area in doc.areas
     ]
@@ -126,29 +144,21 @@ def render_roadmap(data: ReportData) -> str:
             '<p class="note note-empty">No criterion of a next level fails: nothing to '
             "add to the roadmap. Unknown criteria may still need evidence.</p>"
         )
+    currency = doc.cost.assumptions.currency if doc.cost is not None else ""
     items = []
     for action in doc.roadmap:
         saving = action.saving
         hours = saving.hours_per_person_week if saving else None
         money = saving.money_per_person_week if saving else None
         projected = (
-            Markup(
-                "<p><strong>Projected saving:</strong> {:.2f} h per person-week{}. {}</p>"
-            ).format(
-                hours,
-                f" ({money:,.0f} per person-week)" if money is not None else "",
+            Markup("<p><strong>Projected saving:</strong> {}{}. {}</p>").format(
+                format_value(hours, "hours per person-week"),
+                f" ({format_money(money, currency)} per person-week)" if money is not None else "",
                 saving.basis if saving else "",
             )
             if hours is not None
             else Markup("")
         )
-        target = action.target
-        if isinstance(target, MetricTarget):
-            target_text = f"{target.metric} {target.op} {target.threshold:g}"
-        elif isinstance(target, SurveyTarget):
-            target_text = f"survey {', '.join(target.survey_items)} >= {target.min_score:.2f}"
-        else:
-            target_text = "-"
         addresses = ", ".join(a.criterion_id for a in action.addresses)
         steps = Markup("").join(Markup("<li>{}</li>").format(s) for s in action.steps)
         done = (
@@ -169,8 +179,8 @@ def render_roadmap(data: ReportData) -> str:
                 action.effort,
                 action.description,
                 steps,
-                target_text,
-                "-" if action.baseline is None else f"{action.baseline:.3g}",
+                target_text(action.target),
+                target_value_text(action.target, action.baseline),
                 done,
                 projected,
                 addresses,
@@ -239,8 +249,8 @@ def render_cost(data: ReportData) -> str:
         rows.append(
             [
                 c.label,
-                "no data" if hours is None else f"{hours:.2f} h",
-                "-" if money is None else f"{money:,.0f} {currency}",
+                format_value(hours, "hours"),
+                "-" if money is None else format_money(money, currency),
                 c.basis,
             ]
         )
@@ -249,16 +259,15 @@ def render_cost(data: ReportData) -> str:
     rows.append(
         [
             "Total",
-            "no data" if total is None else f"{total:.2f} h",
-            "-" if total_money is None else f"{total_money:,.0f} {currency}",
+            format_value(total, "hours"),
+            "-" if total_money is None else format_money(total_money, currency),
             f"{cost.people} active people over {cost.weeks:.1f} weeks",
         ]
     )
     assumptions = Markup("").join(Markup("<li>{}</li>").format(a) for a in cost.assumed)
     knobs = Markup("").join(
-        Markup("<li><code>{}</code>: {}</li>").format(k, v)
-        for k, v in cost.assumptions.model_dump().items()
-        if k != "action_savings"
+        Markup("<li><code>{}</code>: {}</li>").format(field, value)
+        for field, value in cost_settings(cost.assumptions)
     )
     return Markup("{}<h3>Assumptions</h3><ul>{}{}</ul>").format(
         _table(["component", "per person-week", "money", "how"], rows), assumptions, knobs
@@ -281,10 +290,10 @@ def render_survey(data: ReportData) -> str:
                         question.text if question else "", item_id
                     ),
                     f.n,
-                    "-" if f.score is None else f"{f.score:.2f}",
+                    format_score(f.score),
                     "-"
                     if f.disagreement is None
-                    else f"{f.disagreement:.2f}" + (" (polarized)" if f.polarized else ""),
+                    else format_score(f.disagreement) + (" (polarized)" if f.polarized else ""),
                 ]
             )
         privacy = survey.privacy
@@ -309,7 +318,7 @@ def render_survey(data: ReportData) -> str:
                         and item_id in questions
                         and questions[item_id].area == area
                     ]
-                    row.append(f"{sum(scores) / len(scores):.2f}" if scores else "-")
+                    row.append(format_score(sum(scores) / len(scores)) if scores else "-")
                 team_rows.append(row)
             parts.append(
                 _table(
@@ -339,64 +348,33 @@ def render_change(data: ReportData) -> str:
         rows = [
             [
                 f.title,
+                target_text(f.target),
                 f.status,
-                "-" if f.before is None else f"{f.before:.3g}",
-                "-" if f.now is None else f"{f.now:.3g}",
+                target_value_text(f.target, f.before),
+                target_value_text(f.target, f.now),
             ]
             for f in doc.follow_up
         ]
         parts.append(
             _table(
-                ["previous action", "target met?", "before", "now"],
+                ["previous action", "target", "target met?", "before", "now"],
                 rows,
                 caption="Were the previous roadmap's targets met?",
             )
         )
     comparison = data.comparison
     if comparison:
-        rows = [
-            [
-                a.name,
-                a.before,
-                a.after,
-                "-" if a.interval is None else f"{a.interval[0]:+.1f} .. {a.interval[1]:+.1f}",
-                a.verdict,
-            ]
-            for a in comparison.areas
-        ]
-        parts.append(
-            _table(
-                ["area", "before", "after", "95% interval", "verdict"],
-                rows,
-                caption="Change per area",
-            )
-        )
-        rows = [
-            [
-                m.id,
-                _fmt(m.before),
-                _fmt(m.after),
-                _fmt(m.change),
-                "-" if m.interval is None else f"{_fmt(m.interval[0])} .. {_fmt(m.interval[1])}",
-                m.verdict,
-            ]
-            for m in comparison.metrics
-            if m.change is not None
-        ]
-        parts.append(
-            _table(
-                ["metric", "before", "after", "change", "95% interval", "verdict"],
-                rows,
-                caption="Change per metric",
-            )
-        )
+        rows = [area_change_cells(a) for a in comparison.areas]
+        parts.append(_table(list(AREA_CHANGE_HEADERS), rows, caption="Change per area"))
+        rows = [metric_change_cells(m) for m in shown_metric_changes(comparison)]
+        parts.append(_table(list(METRIC_CHANGE_HEADERS), rows, caption="Change per metric"))
         parts.append(Markup('<p class="note">{}</p>').format(comparison.method))
     history = doc.history
     if len(history) > 1:
         area_ids = [a.id for a in doc.areas]
         names = {a.id: a.name for a in doc.areas}
         rows = [
-            [(p.period_last or p.generated_at or "-")[:10]]
+            [format_date(p.period_last or p.generated_at)]
             + ["-" if p.areas.get(a) is None else p.areas[a] for a in area_ids]
             + ["-" if p.stage is None else p.stage]
             for p in history
@@ -416,10 +394,6 @@ def render_change(data: ReportData) -> str:
             )
         )
     return Markup("").join(parts)
-
-
-def _fmt(value: float | None) -> str:
-    return "-" if value is None else f"{value:.4g}"
 
 
 def render_credits(data: ReportData) -> str:

@@ -9,7 +9,7 @@ from asyncmaturity.frameworks import Criterion, Framework
 from asyncmaturity.metrics import METRICS
 from asyncmaturity.metrics.frames import SCOPES
 from asyncmaturity.sources import registered_sources
-from asyncmaturity.units import format_value
+from asyncmaturity.units import format_score, format_share, format_value
 
 
 def metrics_markdown() -> str:
@@ -28,11 +28,18 @@ def metrics_markdown() -> str:
         "linear-interpolated (DuckDB `quantile_cont`). Timestamps are UTC; `--since` is "
         "inclusive, `--until` exclusive (a date `--until` includes that whole day).",
         "",
-        "| id | unit | contract | definition |",
-        "|---|---|---|---|",
+        "`better` is the direction in which the metric improves, where the definition alone "
+        "makes it plain; `compare` calls a change of a metric without one increased or decreased, "
+        "unless a criterion's threshold gives it a direction.",
+        "",
+        "| id | unit | better | contract | definition |",
+        "|---|---|---|---|---|",
     ]
     for m in METRICS.values():
-        lines.append(f"| `{m.id}` | {m.unit} | {'yes' if m.contract else ''} | {m.definition} |")
+        lines.append(
+            f"| `{m.id}` | {m.unit} | {m.better or ''} | {'yes' if m.contract else ''} "
+            f"| {m.definition} |"
+        )
     lines += [
         "",
         "## Working norms",
@@ -130,7 +137,7 @@ def _check_text(criterion: Criterion) -> str:
         )
     if criterion.survey is not None:
         items = ", ".join(f"`{i}`" for i in criterion.survey.items)
-        parts.append(f"survey {items} mean score >= {criterion.survey.min_score:.2f}")
+        parts.append(f"survey {items} mean score >= {format_score(criterion.survey.min_score)}")
     return "; ".join(parts)
 
 
@@ -216,12 +223,13 @@ def framework_markdown(framework: Framework) -> str:
             target = (
                 f"`{p.target.id}` {p.target.op} {format_value(p.target.threshold, METRICS[p.target.id].unit)}"
                 if p.target
-                else f"survey {', '.join(p.survey_target.items)} >= {p.survey_target.min_score:.2f}"
+                else f"survey {', '.join(p.survey_target.items)} >= "
+                f"{format_score(p.survey_target.min_score)}"
                 if p.survey_target
                 else "-"
             )
             saving = (
-                f" Saving: {p.saving.fraction:.0%} of {p.saving.component} ({p.saving.basis})"
+                f" Saving: {format_share(p.saving.fraction, 0)} of {p.saving.component} ({p.saving.basis})"
                 if p.saving
                 else ""
             )

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from asyncmaturity.report.model import ReportData
 from asyncmaturity.report.sections import SECTIONS, ReportSection
-from asyncmaturity.units import format_date, format_timestamp
+from asyncmaturity.units import format_period, format_timestamp
 
 # The template is named *.html.j2, which select_autoescape would not recognise: force escaping.
 _ENV = Environment(
@@ -47,7 +47,6 @@ def render_html(data: ReportData, sections: Sequence[ReportSection] = SECTIONS) 
     return template.render(
         data=data,
         sections=rendered,
-        period_start=format_date(data.period_start),
-        period_end=format_date(data.period_end),
+        period=format_period(data.period_start, data.period_end),
         generated=format_timestamp(data.generated_at),
     )

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from asyncmaturity.assess.document import (
-    AssessmentDocument,
-    MetricTarget,
-    RoadmapItem,
-    SurveyTarget,
+from asyncmaturity.assess.document import AssessmentDocument
+from asyncmaturity.report.format import (
+    assumption_reach,
+    criterion_evidence,
+    target_text,
+    target_value_text,
 )
-from asyncmaturity.report.format import criterion_evidence, metric_value_text
-
-
-def _target(action: RoadmapItem) -> str:
-    target = action.target
-    if isinstance(target, MetricTarget):
-        threshold = metric_value_text(target.metric, target.threshold)
-        return f"{target.metric} {target.op} {threshold}"
-    if isinstance(target, SurveyTarget):
-        return f"survey {', '.join(target.survey_items)} >= {target.min_score:.2f}"
-    return "-"
+from asyncmaturity.units import format_period, format_share, format_timestamp, format_value
 
 
 def assessment_markdown(document: AssessmentDocument) -> str:
@@ -27,8 +18,8 @@ def assessment_markdown(document: AssessmentDocument) -> str:
     period = document.period
     respondents = document.survey.respondents if document.survey is not None else 0
     lines.append(
-        f"Generated {document.generated_at}; evidence from {period.first or '-'} to "
-        f"{period.last or '-'}; survey respondents: {respondents}."
+        f"Generated {format_timestamp(document.generated_at)}; evidence "
+        f"{format_period(period.first, period.last)}; survey respondents: {respondents}."
     )
     lines.append("")
     stage = document.stage
@@ -46,7 +37,7 @@ def assessment_markdown(document: AssessmentDocument) -> str:
     for area in document.areas:
         lines.append(
             f"| {area.name} | {area.level if area.level is not None else '-'} "
-            f"{area.level_name} | {area.confidence} | {area.coverage:.0%} |"
+            f"{area.level_name} | {area.confidence} | {format_share(area.coverage, 0)} |"
         )
     lines.append("")
     for area in document.areas:
@@ -69,35 +60,37 @@ def assessment_markdown(document: AssessmentDocument) -> str:
         saving = action.saving
         hours = saving.hours_per_person_week if saving else None
         projected = (
-            f" Projected saving: {hours:.2f} h per person-week ({saving.basis})"
+            f" Projected saving: {format_value(hours, 'hours per person-week')} ({saving.basis})"
             if saving is not None and hours is not None
             else ""
         )
         lines.append(
             f"{rank}. **{action.title}** ({action.quadrant_name}, effort {action.effort}). "
-            f"{action.description} Target: {_target(action)}.{projected}"
+            f"{action.description} Target: {target_text(action.target)} "
+            f"(now {target_value_text(action.target, action.baseline)}).{projected}"
         )
     lines.append("")
     cost = document.cost
     if cost:
         lines += ["## Coordination cost", ""]
         for component in cost.components:
-            hours = component.hours_per_person_week
-            lines.append(
-                f"- {component.label}: "
-                f"{'-' if hours is None else f'{hours:.2f} h'} per person-week. {component.basis}"
-            )
+            time = format_value(component.hours_per_person_week, "hours per person-week")
+            lines.append(f"- {component.label}: {time}. {component.basis}")
         lines += [f"- Assumed: {text}" for text in cost.assumed]
         lines.append("")
     if document.follow_up:
         lines += ["## Previous roadmap: were the targets met?", ""]
         for item in document.follow_up:
-            lines.append(f"- {item.title}: {item.status} (now {item.now})")
+            lines.append(
+                f"- {item.title}: {item.status} (target {target_text(item.target)}; before "
+                f"{target_value_text(item.target, item.before)}, now "
+                f"{target_value_text(item.target, item.now)})"
+            )
         lines.append("")
     if document.assumptions:
         lines += ["## Assumptions", ""]
         lines += [
-            f"- {a.text} (override: `{a.override}`; {a.criteria} criteria depend on it)"
+            f"- {a.text} (override: `{a.override}`; {assumption_reach(len(a.metrics), a.criteria)})"
             for a in document.assumptions
         ]
         lines.append("")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from asyncmaturity.assess.document import AssessmentDocument, ComparisonDocument
 from asyncmaturity.metrics.figures import Bucket
+from asyncmaturity.units import Unit
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,7 @@ class MetricFigure:
     id: str
     label: str
     value: float | int | None
-    unit: str  # "count", "share", "seconds", "hours"
+    unit: Unit
     definition: str
 
 

@@ -13,19 +13,21 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from asyncmaturity.report import assessment, svg
+from asyncmaturity.report.format import assumption_reach, metric_unit
 from asyncmaturity.report.model import ReportData
 from asyncmaturity.units import (
     NO_DATA,
+    Unit,
     format_axis_share,
     format_count,
-    format_date,
+    format_counted,
     format_month,
+    format_period,
     format_share,
     format_timestamp,
     format_value,
     humanize_metric_id,
     is_missing,
-    unit_for_metric_id,
 )
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -48,13 +50,7 @@ class ReportSection:
 # -- shared building blocks ------------------------------------------------------------------
 
 
-def _plural(count: int, singular: str, plural: str | None = None) -> str:
-    """Write "1 group" or "3 groups" with the count formatted."""
-    word = singular if count == 1 else (plural or singular + "s")
-    return f"{format_count(count)} {word}"
-
-
-def value_html(value: float | int | None, unit: str) -> Markup:
+def value_html(value: float | int | None, unit: Unit) -> Markup:
     """Format a figure for the page, marking a missing value so it reads differently from zero."""
     if value is None or is_missing(value):
         return Markup('<span class="nodata">{}</span>').format(NO_DATA)
@@ -140,15 +136,15 @@ def render_first_reply(data: ReportData) -> str:
             value=b.count,
             value_text=format_count(b.count),
             sublabel=format_share(b.count / total) if total else "",
-            tooltip=f"{b.label}: {_plural(b.count, 'first reply', 'first replies')}",
+            tooltip=f"{b.label}: {format_counted(b.count, 'first reply', 'first replies')}",
         )
         for b in buckets
     ]
     chart = svg.bar_chart(
         bars,
         title="Distribution of time to first reply",
-        description=f"Bar chart of {_plural(total, 'first reply', 'first replies')} "
-        f"over {_plural(len(buckets), 'time range')}.",
+        description=f"Bar chart of {format_counted(total, 'first reply', 'first replies')} "
+        f"over {format_counted(len(buckets), 'time range')}.",
         integer_axis=True,
     )
     table = data_table(
@@ -160,7 +156,7 @@ def render_first_reply(data: ReportData) -> str:
     )
     caption = (
         f"How long the first message of a conversation waited for a reply from someone else; "
-        f"{_plural(total, 'first reply', 'first replies')} in total."
+        f"{format_counted(total, 'first reply', 'first replies')} in total."
     )
     figure = chart_figure(chart, caption, table)
     if total == 0:
@@ -189,9 +185,11 @@ def render_hour_of_week(data: ReportData) -> str:
         row_labels=WEEKDAYS,
         col_labels=hour_labels,
         title="Messages by hour of the week, in local time",
-        description=f"Heatmap of {_plural(total, 'human message')} by weekday (rows, Monday "
+        description=f"Heatmap of {format_counted(total, 'human message')} by weekday (rows, Monday "
         "first) and hour of day (columns) in each author's local time.",
-        tooltip=lambda r, c, v: f"{WEEKDAYS[r]} {_hour_range(c)}: {_plural(int(v), 'message')}",
+        tooltip=lambda r, c, v: (
+            f"{WEEKDAYS[r]} {_hour_range(c)}: {format_counted(int(v), 'message')}"
+        ),
         col_label_every=3,
         legend_title="Messages per hour",
     )
@@ -203,7 +201,7 @@ def render_hour_of_week(data: ReportData) -> str:
         ],
     )
     caption = (
-        f"When people write, in each author's own time zone: {_plural(total, 'human message')}. "
+        f"When people write, in each author's own time zone: {format_counted(total, 'human message')}. "
         "Darker cells hold more messages; hover a cell for its count."
     )
     figure = chart_figure(chart, caption, table)
@@ -226,7 +224,7 @@ def render_after_hours(data: ReportData) -> str:
             value_text=format_value(m.after_hours_share, "share"),
             sublabel=f"{format_count(m.messages)} msgs",
             tooltip=f"{format_month(m.month)}: {format_value(m.after_hours_share, 'share')} "
-            f"after hours of {_plural(m.messages, 'message')}",
+            f"after hours of {format_counted(m.messages, 'message')}",
         )
         for m in months
     ]
@@ -234,7 +232,7 @@ def render_after_hours(data: ReportData) -> str:
         bars,
         title="After-hours share by month",
         description=f"Bar chart of the after-hours share of messages for "
-        f"{_plural(len(months), 'month')}; months without data are gaps.",
+        f"{format_counted(len(months), 'month')}; months without data are gaps.",
         axis_format=format_axis_share,
         colour="#7c3aed",
     )
@@ -263,8 +261,8 @@ def render_by_kind(data: ReportData) -> str:
     suppressed = Markup(
         "Groups with fewer than {} are not shown, so that no one can be singled out; {} suppressed."
     ).format(
-        _plural(data.min_group_size, "person", "people"),
-        _plural(data.suppressed_groups, "group was", "groups were"),
+        format_counted(data.min_group_size, "person", "people"),
+        format_counted(data.suppressed_groups, "group was", "groups were"),
     )
     if not data.by_conversation_kind:
         return note("No conversation kind reached the minimum group size.", tone="empty") + note(
@@ -280,7 +278,7 @@ def render_by_kind(data: ReportData) -> str:
             [
                 row.group,
                 format_count(row.people),
-                *(value_html(row.values.get(m), unit_for_metric_id(m)) for m in metric_ids),
+                *(value_html(row.values.get(m), metric_unit(m)) for m in metric_ids),
             ]
             for row in data.by_conversation_kind
         ],
@@ -304,20 +302,21 @@ def render_notes(data: ReportData) -> str:
         )
     else:
         charter = Markup("<p>The charter's documented defaults were used.</p>")
-    privacy = PRIVACY_STATEMENT.format(min_size=_plural(data.min_group_size, "person", "people"))
+    privacy = PRIVACY_STATEMENT.format(
+        min_size=format_counted(data.min_group_size, "person", "people")
+    )
     sources = ", ".join(data.sources) or "none"
     return Markup(
         '<div class="notes"><h3>Charter</h3>{}<h3>Privacy</h3><p>{}</p>'
         "<h3>About this report</h3><p>Generated on "
-        '<time datetime="{}">{}</time> from {} covering {} to {}.</p></div>'
+        '<time datetime="{}">{}</time> from {} covering {}.</p></div>'
     ).format(
         charter,
         privacy,
         data.generated_at,
         format_timestamp(data.generated_at),
         sources,
-        format_date(data.period_start),
-        format_date(data.period_end),
+        format_period(data.period_start, data.period_end),
     )
 
 
@@ -362,15 +361,7 @@ def render_assumptions(data: ReportData) -> str:
         Markup('<li>{} <span class="muted">Override: <code>{}</code>; {}.</span></li>').format(
             row.text,
             row.override,
-            f"{_plural(row.metrics, 'metric')}"
-            + (
-                ""
-                if row.criteria is None
-                else f", {_plural(row.criteria, 'criterion', 'criteria')}"
-            )
-            + " read it"
-            if row.metrics
-            else "the cost estimate reads it",
+            assumption_reach(row.metrics, row.criteria),
         )
         for row in data.assumptions
     )

@@ -10,24 +10,29 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from asyncmaturity.assess.document import (
-    AssessmentDocument,
-    ComparisonDocument,
-    MetricTarget,
-    SurveyTarget,
-)
+from asyncmaturity.assess.document import AssessmentDocument, ComparisonDocument
 from asyncmaturity.metrics import METRICS
 from asyncmaturity.metrics.measure import MeasureResult
-from asyncmaturity.units import format_value
+from asyncmaturity.report.format import (
+    AREA_CHANGE_HEADERS,
+    METRIC_CHANGE_HEADERS,
+    area_change_cells,
+    assumption_reach,
+    metric_change_cells,
+    shown_metric_changes,
+    target_text,
+    target_value_text,
+)
+from asyncmaturity.units import format_period, format_value
 
 ROADMAP_SHOWN = 10
 
 
 def measurement_tables(result: MeasureResult, *, by: str | None = None) -> list[RenderableType]:
     """Every metric of the organization, and the breakdown by scope `by` when asked."""
-    table = Table(
-        "metric", "value", title=f"{result.store} ({result.first or '-'} to {result.last or '-'})"
-    )
+    first = result.first.isoformat() if result.first else None
+    last = result.last.isoformat() if result.last else None
+    table = Table("metric", "value", title=f"{result.store} ({format_period(first, last)})")
     for metric_id, value in result.metrics.items():
         table.add_row(metric_id, format_value(value, METRICS[metric_id].unit))
     shown: list[RenderableType] = [table]
@@ -51,7 +56,10 @@ def measurement_tables(result: MeasureResult, *, by: str | None = None) -> list[
         for metric_id, why in result.unknown.items()
     ]
     shown += [
-        Text(f"Assumed: {a.text} (override: {a.override})", style="yellow")
+        Text(
+            f"Assumed: {a.text} (override: {a.override}; {assumption_reach(len(a.metrics), None)})",
+            style="yellow",
+        )
         for a in result.assumptions
     ]
     shown += [Text(f"Note: {note}", style="yellow") for note in result.notes]
@@ -81,16 +89,16 @@ def assessment_tables(document: AssessmentDocument) -> list[RenderableType]:
             f"{met}/{len(criteria)} ({unknown} unknown)",
         )
     shown.append(table)
-    roadmap = Table("#", "action", "quadrant", "effort", "target", title="Roadmap")
+    roadmap = Table("#", "action", "quadrant", "effort", "target", "now", title="Roadmap")
     for rank, action in enumerate(document.roadmap[:ROADMAP_SHOWN], start=1):
-        target = action.target
-        if isinstance(target, MetricTarget):
-            target_text = f"{target.metric} {target.op} {target.threshold}"
-        elif isinstance(target, SurveyTarget):
-            target_text = f"survey >= {target.min_score}"
-        else:
-            target_text = "survey >= "
-        roadmap.add_row(str(rank), action.title, action.quadrant_name, action.effort, target_text)
+        roadmap.add_row(
+            str(rank),
+            action.title,
+            action.quadrant_name,
+            action.effort,
+            target_text(action.target),
+            target_value_text(action.target, action.baseline),
+        )
     shown.append(roadmap)
     shown += [Text(f"Disagreement: {d.text}", style="yellow") for d in document.disagreements]
     shown += [
@@ -98,7 +106,11 @@ def assessment_tables(document: AssessmentDocument) -> list[RenderableType]:
         for metric_id, why in document.unknown.items()
     ]
     shown += [
-        Text(f"Assumed: {a.text} (override: {a.override}; {a.criteria} criteria)", style="yellow")
+        Text(
+            f"Assumed: {a.text} (override: {a.override}; "
+            f"{assumption_reach(len(a.metrics), a.criteria)})",
+            style="yellow",
+        )
         for a in document.assumptions
     ]
     shown += [Text(f"Note: {note}", style="yellow") for note in document.notes]
@@ -107,32 +119,13 @@ def assessment_tables(document: AssessmentDocument) -> list[RenderableType]:
 
 def comparison_tables(comparison: ComparisonDocument) -> list[RenderableType]:
     """The change per area and per metric with data, with intervals and verdicts."""
-    areas = Table("area", "before", "after", "change", "95% interval", "verdict", title="Areas")
+    areas = Table(*AREA_CHANGE_HEADERS, title="Areas")
     for area in comparison.areas:
-        areas.add_row(
-            area.name,
-            "-" if area.before is None else str(area.before),
-            "-" if area.after is None else str(area.after),
-            "-" if area.change is None else f"{area.change:+g}",
-            "-" if area.interval is None else f"{area.interval[0]:+.2f} .. {area.interval[1]:+.2f}",
-            area.verdict,
-        )
+        areas.add_row(*area_change_cells(area))
     metrics = Table(title="Metrics (those with data)")
-    metrics.add_column("metric", no_wrap=True)
-    for heading in ("before", "after", "change", "95% interval", "verdict"):
+    metrics.add_column(METRIC_CHANGE_HEADERS[0], no_wrap=True)
+    for heading in METRIC_CHANGE_HEADERS[1:]:
         metrics.add_column(heading)
-    for row in comparison.metrics:
-        if row.before is None and row.after is None:
-            continue
-        unit = METRICS[row.id].unit if row.id in METRICS else "count"
-        metrics.add_row(
-            row.id,
-            format_value(row.before, unit),
-            format_value(row.after, unit),
-            format_value(row.change, unit) if row.change is not None else "-",
-            "-"
-            if row.interval is None
-            else f"{format_value(row.interval[0], unit)} .. {format_value(row.interval[1], unit)}",
-            row.verdict,
-        )
+    for row in shown_metric_changes(comparison):
+        metrics.add_row(*metric_change_cells(row))
     return [areas, metrics]

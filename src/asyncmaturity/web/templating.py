@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from asyncmaturity.units import format_period, format_share, format_timestamp
+
 
 def instant(moment: datetime | None) -> str:
-    """An instant as pages show it: ``2026-03-05 10:00 UTC`` (a dash when there is none)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment is not None else "—"
+    """An instant as pages and reports show it: ``5 Mar 2026, 10:00 UTC`` (a dash when there is
+    none)."""
+    return format_timestamp(moment) if moment is not None else "—"
 
 
 templates = Jinja2Templates(
@@ -24,3 +27,5 @@ templates = Jinja2Templates(
     )
 )
 templates.env.filters["instant"] = instant
+templates.env.filters["period"] = format_period
+templates.env.filters["share"] = format_share

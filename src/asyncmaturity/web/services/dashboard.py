@@ -19,6 +19,7 @@ from asyncmaturity.assess.document import AssessmentDocument
 from asyncmaturity.metrics import METRICS
 from asyncmaturity.report.assessment import render_levels, render_roadmap
 from asyncmaturity.report.data import ASSESSMENT_TITLE, HEADLINE, report_data
+from asyncmaturity.report.format import metric_unit
 from asyncmaturity.report.model import ReportData
 from asyncmaturity.report.sections import render_assumptions, render_visibility
 from asyncmaturity.report.svg import Bar, bar_chart
@@ -85,7 +86,7 @@ def assessments_of(db: Session, *, team: Team, limit: int = 50) -> list[TeamAsse
 def metric_view(metric_id: str, value: Any) -> MetricView:
     """A metric's value with its label, unit and formatted text."""
     metric = METRICS.get(metric_id)
-    unit = metric.unit if metric is not None else "count"
+    unit = metric_unit(metric_id)
     number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
     if isinstance(number, float) and not math.isfinite(number):
         number = None
