@@ -307,9 +307,10 @@ def test_requests_in_issue_comments_count_like_chat_requests(tmp_path: Path) -> 
         ),
         _comment(2, 7, "renovate[bot]", 5, "Please review the dependency dashboard."),
         _comment(3, 7, "bob", 30, "done"),
-        # Issue 8: a vague ask that Dave has to clarify.
+        # Issue 8: a vague ask that Dave has to clarify, and Carol's answer: a round-trip.
         _comment(4, 8, "carol", 0, "thoughts?"),
         _comment(5, 8, "dave", 20, "not sure what you mean"),
+        _comment(8, 8, "carol", 45, "the retry change in #12"),
         # Issue 9: Dave asks for a call, nobody answers, he chases.
         _comment(6, 9, "dave", 0, "can we hop on a quick call?"),
         _comment(7, 9, "dave", 240, "bump"),
@@ -319,23 +320,22 @@ def test_requests_in_issue_comments_count_like_chat_requests(tmp_path: Path) -> 
     store = tmp_path / "store.duckdb"
     ingest([export], store=store)
     result = measure(store=store)
-    # Candidates: the six human comments; requests: 1, 4 and 6. Owner, window, action and
-    # information: comment 1 only. Answered: 1 (Bob), 4 (Dave); clarified: 4. Nudged: 6.
-    # Moved to a call: 6. No thread of chat, so no ping-pong figure.
+    # Candidates: the seven human comments; requests: 1, 4 and 6. Owner, window, action and
+    # information: comment 1 only. Answered: 1 (Bob), 4 (Dave); clarified: 4 (Dave asked back,
+    # Carol answered next). Nudged: 6. Moved to a call: 6. Ping-pong over the answered comments
+    # 1, 4 and 5 (Carol answered Dave's): no issue has five alternating turns, 0/3.
     expected = {
         "await.requests": 3,
-        "await.request_share": 3 / 6,
+        "await.request_share": 3 / 7,
         "await.assign_share": 1 / 3,
         "await.complete_share": 1 / 3,
         "await.thread_share": 2 / 3,
         "friction.clarification_share": 1 / 2,
         "friction.nudge_share": 1 / 3,
-        "friction.ping_pong_share": None,
+        "friction.ping_pong_share": 0.0,
     }
     for metric_id, value in expected.items():
-        assert result.metrics[metric_id] == (None if value is None else pytest.approx(value)), (
-            metric_id
-        )
+        assert result.metrics[metric_id] == pytest.approx(value), metric_id
     # Four people comment (the bot is nobody), so a group size of 3 shows the tracker row.
     grouped = measure(store=store, charter=parse_charter({"min_group_size": 3}))
     assert grouped.scopes["conversation_kind"]["issue tracker"]["await.requests"] == 3

@@ -14,6 +14,11 @@ from collections.abc import Callable
 
 import ibis.expr.types as ir
 
+from asyncmaturity.metrics.exchanges import (
+    CLARIFICATION_SPAN_S,
+    PING_PONG_SPAN_S,
+    PING_PONG_TURNS,
+)
 from asyncmaturity.metrics.registry import Better, Metric, Sample, share_metric
 
 _REQUEST = (
@@ -23,6 +28,17 @@ _REQUEST = (
 )
 _RULES = "Read from the message text at ingest with the rules of `asyncmaturity lint`."
 _ANCHOR = "WMI model, AWAIT protocol (Assign, Window, Action, Information, Thread)."
+_EXCHANGE = (
+    "The exchange is a chat or mail thread's human messages (its root, then its replies in time "
+    "order: a Slack thread, a Zulip topic, a Mattermost or Teams reply chain, a mail thread) or "
+    "an issue's comments and reviews with text in time order; a turn is a run of consecutive "
+    "messages by one person."
+)
+
+
+def _hours(seconds: float) -> str:
+    """`seconds` as hours for a definition's text ("8", "24", "1.5")."""
+    return f"{seconds / 3600:g}"
 
 
 def _share(
@@ -113,8 +129,8 @@ AWAIT_METRICS: tuple[Metric, ...] = (
         "Requests with complete information",
         "requests",
         "Over requests: the share that carry their context (a link, an attachment, a ticket "
-        "reference, a context marker or at least 15 words) and whose thread needed no "
-        "clarification (no one but the author asked back what was meant).",
+        "reference, a context marker or at least 15 words) and needed no clarification "
+        "round-trip (as `friction.clarification_share` counts one).",
         lambda t: t.await_information & ~t.clarified,
         _requests,
         better="higher",
@@ -145,9 +161,13 @@ AWAIT_METRICS: tuple[Metric, ...] = (
         "friction.clarification_share",
         "Requests needing a clarification",
         "requests",
-        "Over answered requests: the share whose thread holds a clarifying question from someone "
-        "other than the author ('which PR?', 'what do you mean?'): a round-trip that complete "
-        "information would have saved.",
+        "Over answered requests: the share that needed a clarification round-trip: someone other "
+        "than the request's author asked back what was meant ('which PR?', 'what do you mean?') "
+        "and the request's author answered: the author's is the next message of the exchange by "
+        f"anyone but the asker, at most {_hours(CLARIFICATION_SPAN_S)} h after the question. "
+        f"{_EXCHANGE} In a chat or mail thread the question is any reply; on a tracker, a later "
+        "comment. A question put to someone else in a long discussion is no clarification of the "
+        "request.",
         lambda t: t.clarified,
         _answered_requests,
         better="lower",
@@ -156,14 +176,17 @@ AWAIT_METRICS: tuple[Metric, ...] = (
         "friction.ping_pong_share",
         "Ping-pong threads",
         "requests",
-        "Over answered thread roots: the share of threads with more than 3 back-and-forths, a "
-        "back-and-forth being a change of speaker between consecutive human messages of the "
-        "thread (its root included) in time order. GitLab's handbook moves such a discussion to "
-        "a call.",
+        "Over answered thread roots and tracker comments: the share whose exchange holds a "
+        f"ping-pong: {PING_PONG_TURNS} consecutive turns alternating between the same two people "
+        f"(A B A B A, {PING_PONG_TURNS - 1} changes of speaker), the last starting at most "
+        f"{_hours(PING_PONG_SPAN_S)} h after the first; a third person's turn ends the run. "
+        f"{_EXCHANGE} A thread counts a ping-pong anywhere in it; a tracker comment one that its "
+        "author takes part in and whose last turn starts after it. A long discussion among many "
+        "people is no ping-pong. GitLab's handbook moves such a back-and-forth to a call.",
         lambda t: t.ping_pong,
         lambda t: t.answered & t.is_request.notnull(),
         differs_from="GitLab handbook: 'more than three back-and-forths', counted here as "
-        "changes of speaker.",
+        f"changes of speaker between two people within {_hours(PING_PONG_SPAN_S)} h.",
         better="lower",
     ),
     _share(

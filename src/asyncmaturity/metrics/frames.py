@@ -30,6 +30,7 @@ from asyncmaturity.metrics.business import (
     hour_of_week,
     outside_hours,
 )
+from asyncmaturity.metrics.exchanges import exchange_turns
 from asyncmaturity.metrics.frameset import FrameContext, Frames, FrameSpec, register_frame
 from asyncmaturity.metrics.norms import WorkingNorms, detect_norms
 from asyncmaturity.metrics.timezones import instant_seconds, offset_table, with_local_seconds
@@ -512,49 +513,49 @@ def build_roots(frames: Frames) -> ir.Table:
     return context.evidence.materialize("_am_roots", roots)
 
 
-PING_PONG_SWITCHES = 3
-
-
 def with_thread_conduct(roots: ir.Table, human: ir.Table) -> ir.Table:
     """`roots` with how each thread went, for the AWAIT and friction metrics.
 
+    The thread is an exchange of :mod:`asyncmaturity.metrics.exchanges`: its root, then its human
+    replies in time order.
+
     * ``moved``: a message of the thread (the root or a reply) asks to move to a call or DM;
-    * ``clarified``: someone other than the root's author asked back what was meant;
+    * ``clarified``: someone other than the root's author asked back what was meant, and the
+      root's author answered (an answered clarification by the root's author);
     * ``nudged``: the root's author chased (a nudge) before anyone else had replied;
-    * ``switches``: changes of speaker between consecutive human messages of the thread, the
-      root first and its replies in time order; ``ping_pong`` when more than
-      :data:`PING_PONG_SWITCHES`.
+    * ``ping_pong``: two people went back and forth in the thread (a ping-pong).
 
     Null where the store holds no signals for the root (ingested before schema 3).
     """
-    # Replies only: the root's own signals are on its row, and its author is the speaker the
-    # first reply follows. Most roots have no reply, so this keeps the window small.
+    # Replies only: the root opens the exchange from its own row, and most roots have no reply,
+    # so this keeps the windows small.
     replies = human.filter(human.is_reply & human.thread_root_key.notnull())
-    replies = replies.select(
-        t_root=replies.thread_root_key,
-        t_key=replies.message_key,
-        t_author=replies.author_key,
-        t_s=replies.sent_s,
-        t_sync=replies.sync_request,
-        t_clar=replies.clarification,
-        t_nudge=replies.nudge,
-    )
-    order = ibis.window(group_by=replies.t_root, order_by=[replies.t_s, replies.t_key])
-    replies = replies.mutate(t_previous=replies.t_author.lag().over(order))
     starts = roots.select(
         s_key=roots.message_key,
         s_author=roots.author_key,
+        s_s=roots.sent_s,
         s_first=roots.sent_s + roots.latency_s,
     )
-    joined = replies.join(starts, replies.t_root == starts.s_key)
-    by_other = joined.t_author != joined.s_author
-    before_answer = joined.s_first.isnull() | (joined.t_s < joined.s_first)
-    previous = joined.t_previous.coalesce(joined.s_author)
-    conduct = joined.group_by(c_key=joined.t_root).aggregate(
-        moved=joined.t_sync.any(),
-        clarified=(joined.t_clar & by_other).any(),
-        nudged=(joined.t_nudge & ~by_other & before_answer).any(),
-        switches=(previous != joined.t_author).cast("int64").sum(),
+    joined = replies.join(starts, replies.thread_root_key == starts.s_key)
+    messages = joined.select(
+        x_thread=joined.s_key,
+        x_key=joined.message_key,
+        x_author=joined.author_key,
+        x_s=joined.sent_s,
+        x_clar=joined.clarification.coalesce(False),
+        o_author=joined.s_author,
+        o_s=joined.s_s,
+        t_sync=joined.sync_request,
+        t_chased=joined.nudge
+        & (joined.author_key == joined.s_author)
+        & (joined.s_first.isnull() | (joined.sent_s < joined.s_first)),
+    )
+    turns = exchange_turns(messages, moved=messages.t_sync, nudged=messages.t_chased)
+    conduct = turns.group_by(c_key=turns.x_thread).aggregate(
+        moved=turns.moved.any(),
+        nudged=turns.nudged.any(),
+        clarified=(turns.answers_clarification & (turns.x_author == turns.o_author)).any(),
+        ping_pong=turns.ping_pong.any(),
     )
     roots = roots.left_join(conduct, roots.message_key == conduct.c_key).drop("c_key")
     known = roots.is_request.notnull()
@@ -564,7 +565,7 @@ def with_thread_conduct(roots: ir.Table, human: ir.Table) -> ir.Table:
         ),
         clarified=ibis.cases((known, roots.clarified.coalesce(False)), else_=ibis.null("boolean")),
         nudged=ibis.cases((known, roots.nudged.coalesce(False)), else_=ibis.null("boolean")),
-        ping_pong=roots.switches.coalesce(0) > PING_PONG_SWITCHES,
+        ping_pong=roots.ping_pong.coalesce(False),
     )
 
 
