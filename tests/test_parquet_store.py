@@ -41,7 +41,10 @@ def no_secret_in_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _charter_file(mix: Mix, folder: Path) -> Path:
     path = folder / "charter.yaml"
-    path.write_text(yaml.safe_dump(mix.charter.model_dump(mode="json")), encoding="utf-8")
+    # Only the fields the mix's charter sets: a field written out is a norm the team chose
+    # (record systems listed, say, are no longer detected), so the file must be that charter.
+    chosen = mix.charter.model_dump(mode="json", exclude_unset=True)
+    path.write_text(yaml.safe_dump(chosen), encoding="utf-8")
     return path
 
 

@@ -228,11 +228,11 @@ class Assessment:
 
     def _assumed(self, outcome: CriterionOutcome) -> list[str]:
         """The defaults a criterion decided by data leans on (ids of the measurement's
-        assumptions that its metric reads)."""
+        assumptions that its metric reads); a norm detected in the evidence is no default."""
         metric = outcome.criterion.metric
         if outcome.decided_by != "data" or metric is None:
             return []
-        return [a.id for a in self.assumptions if metric.id in a.metrics]
+        return [a.id for a in self.assumptions if metric.id in a.metrics and a.basis == "default"]
 
     def _assumptions_json(self) -> list[dict[str, Any]]:
         """Each assumption with the number of criteria whose metric reads it."""

@@ -22,6 +22,7 @@ import ibis
 import ibis.expr.types as ir
 
 from asyncmaturity.charter import Charter
+from asyncmaturity.metrics.record_systems import RecordSystems
 from asyncmaturity.store.evidence import Evidence
 from asyncmaturity.vocabulary import Visibility
 
@@ -51,6 +52,8 @@ class FrameContext:
         people: the people the store knows.
         defaulted: per norm (``timezone``, ``working_hours``), how many of them have the
             charter's default for want of their own.
+        record_systems: where the systems of record come from, with those detected in the
+            period's messages (:mod:`asyncmaturity.metrics.record_systems`).
     """
 
     evidence: Evidence
@@ -70,6 +73,7 @@ class FrameContext:
     unmatched_charter_ids: tuple[str, ...] = ()
     people: int = 0
     defaulted: Mapping[str, int] = field(default_factory=dict)
+    record_systems: RecordSystems = field(default_factory=RecordSystems)
 
     @property
     def charter_keys(self) -> frozenset[str]:

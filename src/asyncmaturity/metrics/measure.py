@@ -35,6 +35,7 @@ from asyncmaturity.metrics.cost import (
 from asyncmaturity.metrics.figures import EvidenceFigures, evidence_figures
 from asyncmaturity.metrics.frames import SCOPES, build_frames, period_bounds
 from asyncmaturity.metrics.frameset import FRAMES, Frames, PeopleCounter
+from asyncmaturity.metrics.record_systems import RecordSystems
 from asyncmaturity.metrics.registry import METRICS, Metric
 from asyncmaturity.metrics.visibility import (
     AspectVisibility,
@@ -81,6 +82,8 @@ class MeasureResult:
     unknown: dict[str, str] = field(default_factory=dict)
     # The defaults the figures lean on, where neither the charter nor the evidence said more.
     assumptions: list[Assumption] = field(default_factory=list)
+    # Where the systems of record come from, with those detected in the team's own links.
+    record_systems: RecordSystems = field(default_factory=RecordSystems)
 
     def to_json(self) -> dict[str, Any]:
         """The stable machine-readable form (the `measure --json` contract)."""
@@ -107,6 +110,7 @@ class MeasureResult:
             "visibility": {str(a): state.to_json() for a, state in self.visibility.items()},
             "unknown": self.unknown,
             "assumptions": [a.to_json() for a in self.assumptions],
+            "record_systems": self.record_systems.to_json(),
             "notes": self.notes,
         }
 
@@ -238,6 +242,13 @@ def measure(
                 f"{len(unmatched)} people named in the charter are not in the store; their "
                 "entries had no effect"
             )
+        systems = frames.context.record_systems
+        if systems.unrecorded and systems.source != "charter":
+            notes.append(
+                f"{systems.unrecorded:,} human messages were ingested before the store kept the "
+                "sites their links point at (schema 5): no system of record is detected from "
+                "them; ingest the exports into a new store to detect one"
+            )
         drawn = None
         if replicates:
             known = [m for m in METRICS.values() if m.id not in unknown]
@@ -272,6 +283,7 @@ def measure(
             visibility=visibility,
             unknown=unknown,
             assumptions=assumptions_of(frames.context, METRICS.values(), cost),
+            record_systems=frames.context.record_systems,
         )
 
 

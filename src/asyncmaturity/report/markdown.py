@@ -97,7 +97,8 @@ def assessment_markdown(document: AssessmentDocument) -> str:
     if document.assumptions:
         lines += ["## Assumptions", ""]
         lines += [
-            f"- {a.text} (override: `{a.override}`; {a.criteria} criteria depend on it)"
+            f"- {'Detected: ' if a.basis == 'detected' else ''}{a.text} "
+            f"(override: `{a.override}`; {a.criteria} criteria depend on it)"
             for a in document.assumptions
         ]
         lines.append("")

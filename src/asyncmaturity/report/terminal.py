@@ -51,7 +51,7 @@ def measurement_tables(result: MeasureResult, *, by: str | None = None) -> list[
         for metric_id, why in result.unknown.items()
     ]
     shown += [
-        Text(f"Assumed: {a.text} (override: {a.override})", style="yellow")
+        Text(f"{_assumed(a.basis)}: {a.text} (override: {a.override})", style="yellow")
         for a in result.assumptions
     ]
     shown += [Text(f"Note: {note}", style="yellow") for note in result.notes]
@@ -98,7 +98,10 @@ def assessment_tables(document: AssessmentDocument) -> list[RenderableType]:
         for metric_id, why in document.unknown.items()
     ]
     shown += [
-        Text(f"Assumed: {a.text} (override: {a.override}; {a.criteria} criteria)", style="yellow")
+        Text(
+            f"{_assumed(a.basis)}: {a.text} (override: {a.override}; {a.criteria} criteria)",
+            style="yellow",
+        )
         for a in document.assumptions
     ]
     shown += [Text(f"Note: {note}", style="yellow") for note in document.notes]
@@ -136,3 +139,8 @@ def comparison_tables(comparison: ComparisonDocument) -> list[RenderableType]:
             row.verdict,
         )
     return [areas, metrics]
+
+
+def _assumed(basis: str) -> str:
+    """How a norm is introduced: assumed by default, or detected in the team's own evidence."""
+    return "Detected" if basis == "detected" else "Assumed"
