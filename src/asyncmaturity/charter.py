@@ -258,7 +258,10 @@ class Charter(BaseModel):
     )
     record_systems: list[str] = Field(
         default_factory=lambda: list(DEFAULT_RECORD_SYSTEMS),
-        description="URL regular expressions of systems of record (trackers, wikis, shared docs).",
+        description="URL regular expressions of systems of record (trackers, wikis, shared docs). "
+        "When omitted, the default patterns count, and so do the team's own record systems "
+        "detected from the links its messages carry (measure lists them with their counts); "
+        "when given, they alone count.",
     )
 
     _zone = field_validator("timezone")(lambda cls, v: _validate_zone(v))

@@ -152,9 +152,7 @@ class Assessment:
                         area.coverage,
                         area.level,
                         assumed=any(
-                            self._assumed(o, defaults_only=True)
-                            for level in area.levels
-                            for o in level.criteria
+                            self._assumed(o) for level in area.levels for o in level.criteria
                         ),
                     ),
                     "levels": [
@@ -241,18 +239,13 @@ class Assessment:
             }
         )
 
-    def _assumed(self, outcome: CriterionOutcome, *, defaults_only: bool = False) -> list[str]:
-        """The defaults and detected norms a criterion decided by data leans on (ids of the
-        measurement's assumptions that its metric reads); only the defaults with
-        `defaults_only` (norms read from the team's own data do not lower confidence)."""
+    def _assumed(self, outcome: CriterionOutcome) -> list[str]:
+        """The defaults a criterion decided by data leans on (ids of the measurement's
+        assumptions that its metric reads); a norm detected in the evidence is no default."""
         metric = outcome.criterion.metric
         if outcome.decided_by != "data" or metric is None:
             return []
-        return [
-            a.id
-            for a in self.assumptions
-            if metric.id in a.metrics and (a.basis == "default" or not defaults_only)
-        ]
+        return [a.id for a in self.assumptions if metric.id in a.metrics and a.basis == "default"]
 
     def _assumptions_json(self) -> list[dict[str, Any]]:
         """Each assumption with the number of criteria whose metric reads it."""

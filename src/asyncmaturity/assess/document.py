@@ -411,7 +411,8 @@ class ExportVisibility(_Part):
 
 
 class AssumptionUsed(_Part):
-    """A default the figures lean on, what overrides it, and what depends on it."""
+    """A default the figures lean on, what overrides it, and what depends on it; ``detected``
+    where the norm was read from the team's own evidence rather than assumed."""
 
     id: str
     text: str

@@ -4,7 +4,9 @@ Every default that a figure (and so a verdict) depends on is listed with what it
 many people it applies to where it is per person, the metrics that read it (a metric's
 registered ``parameters``), and what overrides it: a field of the team charter, or of the cost
 assumptions file (``assess --assumptions``). Nothing listed here is a default the user chose:
-a charter or assumptions file that sets the field removes it from the list.
+a charter or assumptions file that sets the field removes it from the list. A norm the charter
+leaves open but the evidence shows (the record systems the team's messages link) is listed as
+detected (``basis``), and lowers no verdict's confidence as an assumed default does.
 """
 
 from __future__ import annotations
@@ -16,10 +18,17 @@ from typing import Literal
 from asyncmaturity.charter import DEFAULT_RECORD_SYSTEMS, Charter
 from asyncmaturity.metrics.cost import CostAssumptions
 from asyncmaturity.metrics.frameset import FrameContext
+from asyncmaturity.metrics.record_systems import MIN_DETECTED_MESSAGES, RecordSystems
 from asyncmaturity.metrics.registry import Metric
 
 CHARTER = "charter"
 COST = "assumptions"
+# Detected record systems named in the assumption's sentence; the rest are counted.
+SITES_NAMED = 5
+_DEFAULT_PATTERNS = (
+    f"the {len(DEFAULT_RECORD_SYSTEMS)} default patterns (GitHub and GitLab issues and pull "
+    "requests, Jira and Confluence, Notion, Google Docs, Linear)"
+)
 
 
 @dataclass(frozen=True)
@@ -107,15 +116,18 @@ def assumptions_of(
                 metrics=_reading(metrics, "timezone"),
             )
         )
+    systems = context.record_systems
+    if "record_systems" not in chosen:
+        found.append(
+            Assumption(
+                "record-systems",
+                _record_systems_text(systems),
+                f"{CHARTER}: record_systems",
+                metrics=_reading(metrics, "record_systems"),
+                basis="detected" if systems.detected else "default",
+            )
+        )
     for field, ident, text in (
-        (
-            "record_systems",
-            "record-systems",
-            f"Links to a system of record are those matching the {len(DEFAULT_RECORD_SYSTEMS)} "
-            "default patterns (GitHub and GitLab issues and pull requests, Jira and Confluence, "
-            "Notion, Google Docs, Linear); a team's own wiki, docs or tracker host counts only "
-            "when the charter lists it.",
-        ),
         (
             "response_windows",
             "response-windows",
@@ -156,3 +168,22 @@ def assumptions_of(
             if field not in set_in_file:
                 found.append(Assumption(ident, text, f"{COST}: {field}"))
     return found
+
+
+def _record_systems_text(systems: RecordSystems) -> str:
+    """The sentence of the record-systems norm: those detected with their counts, else the
+    default patterns alone."""
+    if not systems.detected:
+        return (
+            f"Links to a system of record are those matching {_DEFAULT_PATTERNS}; no wiki, docs "
+            f"or tracker site is linked by {MIN_DETECTED_MESSAGES} or more human messages, so "
+            "none of the team's own was detected."
+        )
+    named = ", ".join(f"{d.site} ({d.messages:,} messages)" for d in systems.detected[:SITES_NAMED])
+    more = len(systems.detected) - SITES_NAMED
+    if more > 0:
+        named += f" and {more} more"
+    return (
+        f"Systems of record detected from the links the archive carries: {named}; a link to "
+        f"one counts as a link to a system of record, as do those matching {_DEFAULT_PATTERNS}."
+    )

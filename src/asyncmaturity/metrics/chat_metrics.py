@@ -112,7 +112,10 @@ CHAT_METRICS: tuple[Metric, ...] = (
         "share",
         "human",
         "Share of human messages that link to a system of record (issue tracker, wiki, shared "
-        "document; the charter's record_systems URL patterns).",
+        "document; the charter's record_systems URL patterns). Where the charter does not list "
+        "them, the team's own record systems are also detected from the links its messages "
+        "carry: a tracker, review or wiki path or a docs host linked by at least 3 human "
+        "messages of the period counts, and is listed with its count.",
         lambda t: (t.record_links > 0).cast("float64").mean(),
         sample=Sample("mean", lambda t: t.record_links > 0),
         parameters=("record_systems",),
@@ -218,7 +221,9 @@ CHAT_METRICS: tuple[Metric, ...] = (
         "human",
         "Over human messages with decision language ('we decided', 'let's go with', "
         "'decision:' ...): the share that link to a system of record (the charter's "
-        "record_systems). Null when no message states a decision.",
+        "record_systems, or where it lists none, those detected from the links the team's "
+        "messages carry, as for messages.record_link_share). Null when no message states a "
+        "decision.",
         lambda t: (t.record_links > 0).cast("float64").mean(where=t.decision_language),
         parameters=("record_systems",),
         sample=Sample(

@@ -24,6 +24,7 @@ from asyncmaturity.metrics.business import (
     outside_hours,
 )
 from asyncmaturity.metrics.frameset import FrameContext, Frames, FrameSpec, register_frame
+from asyncmaturity.metrics.record_systems import record_links
 from asyncmaturity.metrics.timezones import instant_seconds, offset_table, with_local_seconds
 from asyncmaturity.vocabulary import (
     MeetingResponse,
@@ -283,7 +284,8 @@ def _with_meeting_conduct(
         w_author=human.author_key,
         w_thread=human.thread_root_key.coalesce(human.message_key),
         w_s=instant_seconds(human.sent_at),
-        w_outcome=human.decision_language.coalesce(False) | (human.record_links.coalesce(0) > 0),
+        w_outcome=human.decision_language.coalesce(False)
+        | (record_links(human, ctx.record_systems).coalesce(0) > 0),
     )
     items = ctx.evidence.table("work_items")
     records = items.filter(items.kind == WorkItemKind.DECISION, items.author_key.notnull()).select(

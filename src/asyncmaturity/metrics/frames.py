@@ -33,6 +33,7 @@ from asyncmaturity.metrics.business import (
 from asyncmaturity.metrics.exchanges import exchange_turns
 from asyncmaturity.metrics.frameset import FrameContext, Frames, FrameSpec, register_frame
 from asyncmaturity.metrics.norms import WorkingNorms, detect_norms
+from asyncmaturity.metrics.record_systems import detect_record_systems, record_links
 from asyncmaturity.metrics.timezones import instant_seconds, offset_table, with_local_seconds
 from asyncmaturity.store.database import AWAIT_SIGNAL_COLUMNS, identity_hash, normalize_identity
 from asyncmaturity.store.evidence import Evidence
@@ -336,6 +337,7 @@ def build_frames(
         people=int(schedules.table.num_rows),
         defaulted=schedules.defaulted,
         norms=norms,
+        record_systems=detect_record_systems(in_scope, charter),
     )
     return Frames(context)
 
@@ -376,6 +378,10 @@ def build_human(frames: Frames) -> ir.Table:
     charter = context.charter
     evidence = context.evidence
     in_scope = _messages_in_scope(evidence, context.start, context.end, context.charter_keys)
+    # A link to a system of record detected in the team's own messages counts like one the
+    # charter's patterns matched, for every metric that reads record_links.
+    if context.record_systems.detected:
+        in_scope = in_scope.mutate(record_links=record_links(in_scope, context.record_systems))
     human = in_scope.select(
         "message_key",
         "thread_root_key",

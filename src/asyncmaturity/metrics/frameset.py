@@ -23,6 +23,7 @@ import ibis.expr.types as ir
 
 from asyncmaturity.charter import Charter
 from asyncmaturity.metrics.norms import WorkingNorms
+from asyncmaturity.metrics.record_systems import RecordSystems
 from asyncmaturity.store.evidence import Evidence
 from asyncmaturity.vocabulary import Visibility
 
@@ -54,6 +55,8 @@ class FrameContext:
             charter's default for want of their own.
         norms: whether the team keeps shared working hours and where its hours come from
             (:mod:`asyncmaturity.metrics.norms`).
+        record_systems: where the systems of record come from, with those detected in the
+            period's messages (:mod:`asyncmaturity.metrics.record_systems`).
     """
 
     evidence: Evidence
@@ -74,6 +77,7 @@ class FrameContext:
     people: int = 0
     defaulted: Mapping[str, int] = field(default_factory=dict)
     norms: WorkingNorms = field(default_factory=lambda: WorkingNorms(shared=True, basis="default"))
+    record_systems: RecordSystems = field(default_factory=RecordSystems)
 
     @property
     def charter_keys(self) -> frozenset[str]:

@@ -36,6 +36,7 @@ from asyncmaturity.metrics.figures import EvidenceFigures, evidence_figures
 from asyncmaturity.metrics.frames import SCOPES, build_frames, period_bounds
 from asyncmaturity.metrics.frameset import FRAMES, Frames, PeopleCounter
 from asyncmaturity.metrics.norms import WorkingNorms, not_applicable
+from asyncmaturity.metrics.record_systems import RecordSystems
 from asyncmaturity.metrics.registry import METRICS, Metric
 from asyncmaturity.metrics.visibility import (
     AspectVisibility,
@@ -84,6 +85,8 @@ class MeasureResult:
     assumptions: list[Assumption] = field(default_factory=list)
     # Whether the team keeps shared working hours and where its hours come from.
     norms: WorkingNorms = field(default_factory=lambda: WorkingNorms(shared=True, basis="default"))
+    # Where the systems of record come from, with those detected in the team's own links.
+    record_systems: RecordSystems = field(default_factory=RecordSystems)
 
     def to_json(self) -> dict[str, Any]:
         """The stable machine-readable form (the `measure --json` contract)."""
@@ -111,6 +114,7 @@ class MeasureResult:
             "unknown": self.unknown,
             "assumptions": [a.to_json() for a in self.assumptions],
             "working_norms": self.norms.to_json(),
+            "record_systems": self.record_systems.to_json(),
             "notes": self.notes,
         }
 
@@ -244,6 +248,13 @@ def measure(
                 f"{len(unmatched)} people named in the charter are not in the store; their "
                 "entries had no effect"
             )
+        systems = frames.context.record_systems
+        if systems.unrecorded and systems.source != "charter":
+            notes.append(
+                f"{systems.unrecorded:,} human messages were ingested before the store kept the "
+                "sites their links point at (schema 5): no system of record is detected from "
+                "them; ingest the exports into a new store to detect one"
+            )
         drawn = None
         if replicates:
             known = [m for m in METRICS.values() if m.id not in unknown]
@@ -279,6 +290,7 @@ def measure(
             unknown=unknown,
             assumptions=assumptions_of(frames.context, METRICS.values(), cost),
             norms=norms,
+            record_systems=frames.context.record_systems,
         )
 
 

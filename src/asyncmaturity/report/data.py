@@ -157,12 +157,15 @@ def _assumed(
     measurement's."""
     if assessment is not None:
         return [
-            AssumedRow(a.text, a.override, len(a.metrics), a.criteria)
+            AssumedRow(a.text, a.override, len(a.metrics), a.criteria, a.basis)
             for a in assessment.assumptions
         ]
     if measurement is None:
         return []
-    return [AssumedRow(a.text, a.override, len(a.metrics), None) for a in measurement.assumptions]
+    return [
+        AssumedRow(a.text, a.override, len(a.metrics), None, a.basis)
+        for a in measurement.assumptions
+    ]
 
 
 def _now() -> str:

@@ -90,7 +90,8 @@ def assessment_markdown(document: AssessmentDocument) -> str:
     if document.assumptions:
         lines += ["## Assumptions", ""]
         lines += [
-            f"- {a.text} (override: `{a.override}`; {assumption_reach(len(a.metrics), a.criteria)})"
+            f"- {'Detected: ' if a.basis == 'detected' else ''}{a.text} "
+            f"(override: `{a.override}`; {assumption_reach(len(a.metrics), a.criteria)})"
             for a in document.assumptions
         ]
         lines.append("")

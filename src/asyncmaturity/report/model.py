@@ -60,6 +60,7 @@ class AssumedRow:
     override: str
     metrics: int
     criteria: int | None  # None in a report without an assessment
+    basis: str = "default"  # or "detected": read from the team's own evidence
 
 
 @dataclass(frozen=True)

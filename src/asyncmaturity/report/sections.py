@@ -358,18 +358,25 @@ def render_visibility(data: ReportData) -> str:
 def render_assumptions(data: ReportData) -> str:
     """Every default the figures lean on, what overrides it and how much depends on it."""
     items = Markup("").join(
-        Markup('<li>{} <span class="muted">Override: <code>{}</code>; {}.</span></li>').format(
+        Markup('<li>{}{} <span class="muted">Override: <code>{}</code>; {}.</span></li>').format(
+            Markup("<strong>Detected.</strong> ") if row.basis == "detected" else "",
             row.text,
             row.override,
             assumption_reach(row.metrics, row.criteria),
         )
         for row in data.assumptions
     )
+    detected = (
+        " A norm marked detected was read from the team's own evidence where the charter is "
+        "silent: it lowers no confidence, and the charter overrides it."
+        if any(row.basis == "detected" for row in data.assumptions)
+        else ""
+    )
     return Markup(
         "<p>Where neither the charter nor the evidence says, these defaults stand in. A "
-        "criterion decided under one says so, and its area's confidence is one step lower.</p>"
+        "criterion decided under one says so, and its area's confidence is one step lower.{}</p>"
         "<ul>{}</ul>"
-    ).format(items)
+    ).format(detected, items)
 
 
 def _has_assumptions(data: ReportData) -> bool:

@@ -57,7 +57,8 @@ def measurement_tables(result: MeasureResult, *, by: str | None = None) -> list[
     ]
     shown += [
         Text(
-            f"Assumed: {a.text} (override: {a.override}; {assumption_reach(len(a.metrics), None)})",
+            f"{_assumed(a.basis)}: {a.text} (override: {a.override}; "
+            f"{assumption_reach(len(a.metrics), None)})",
             style="yellow",
         )
         for a in result.assumptions
@@ -107,7 +108,7 @@ def assessment_tables(document: AssessmentDocument) -> list[RenderableType]:
     ]
     shown += [
         Text(
-            f"Assumed: {a.text} (override: {a.override}; "
+            f"{_assumed(a.basis)}: {a.text} (override: {a.override}; "
             f"{assumption_reach(len(a.metrics), a.criteria)})",
             style="yellow",
         )
@@ -129,3 +130,8 @@ def comparison_tables(comparison: ComparisonDocument) -> list[RenderableType]:
     for row in shown_metric_changes(comparison):
         metrics.add_row(*metric_change_cells(row))
     return [areas, metrics]
+
+
+def _assumed(basis: str) -> str:
+    """How a norm is introduced: assumed by default, or detected in the team's own evidence."""
+    return "Detected" if basis == "detected" else "Assumed"

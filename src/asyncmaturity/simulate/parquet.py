@@ -35,7 +35,6 @@ from typing import Any
 
 import duckdb
 import numpy as np
-import numpy.typing as npt
 import pyarrow as pa
 
 from asyncmaturity.charter import Charter
@@ -90,6 +89,7 @@ _FEATURES = (
     "text_length",
     "links",
     "record_links",
+    "record_sites",
     "mentions",
     "broadcast",
     "is_question",
@@ -358,7 +358,7 @@ class _ParquetRun:
             self.con.unregister("_identities")
         return [str(row[0]) for row in rows]
 
-    def _text_features(self, texts: list[str]) -> dict[str, npt.NDArray[Any]]:
+    def _text_features(self, texts: list[str]) -> dict[str, pa.Array]:
         """The Slack source's features of every distinct text, by text index.
 
         Links to a system of record are those of the default charter's ``record_systems``, as
@@ -366,17 +366,18 @@ class _ParquetRun:
         """
         self.con.register("_texts", pa.table({"t": _strings(texts)}))
         try:
-            result = self.con.execute(
+            result = self.con.sql(
                 f"SELECT {slack_text_features_sql('t')} FROM _texts",
-                {
+                params={
                     "record_pattern": "|".join(f"(?:{p})" for p in Charter().record_systems)
                     or "$^",
                     "decision_pattern": DECISION_PATTERN,
                 },
-            ).fetchnumpy()
+            ).to_arrow_table()
         finally:
             self.con.unregister("_texts")
-        return {name: np.asarray(result[name]) for name in _FEATURES}
+        # Arrow, not NumPy: the record sites are lists.
+        return {name: result.column(name).combine_chunks() for name in _FEATURES}
 
     # -- chat -------------------------------------------------------------------------------
 
@@ -403,7 +404,7 @@ class _ParquetRun:
             "reactions": pa.array(decorations.reaction_counts(n), type=pa.int32()),
         }
         for name, values in self.features.items():
-            columns[name] = pa.array(values[view.text])
+            columns[name] = _take(values, view.text)
         self.messages_writer.add(pa.table(columns))
         self.messages += n
         self.humans += int((view.kind == "human").sum())

@@ -21,6 +21,31 @@ DECISION_PATTERN = (
     r"\b(?:we decided|decided to|let's go with|lets go with|we will go with|"
     r"we'll go with|agreed to|we agreed|approved)\b|\bdecision:"
 )
+# A record system's site: a link's host and its path up to a segment that names records in
+# trackers, code review and wikis (github.com/org/repo/issues, host/trac/ticket, host/browse),
+# or Bugzilla's bug page; ids, queries and later segments are dropped, so only where links point
+# is kept, never what they say. Hosts named for docs or a wiki are a site by themselves.
+RECORD_MARKERS = (
+    "issues",
+    "pull",
+    "pulls",
+    "merge_requests",
+    "tickets",
+    "ticket",
+    "bugs",
+    "bug",
+    "browse",
+    "wiki",
+    "changes",
+    "discussions",
+)
+_SITE_HOST = r"^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@\s]*@)?([^/?#:\s]+)"
+_SITE_PATH = (
+    r"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#\s]*((?:/[^/?#\s]+)*?/(?:"
+    + "|".join(RECORD_MARKERS)
+    + r"|show_bug\.cgi))(?:[/?#]|$)"
+)
+_DOCS_HOST = r"^(?:wiki|docs)\.|\.readthedocs\.(?:io|org)$"
 HREF_PATTERN = r"""href=["'](https?://[^"'\s>]+)"""
 BLOCK_END_PATTERN = r"<br\s*/?>|</(?:p|div|li|h[1-6]|blockquote|pre|tr)>"
 HTML_PARAMS: dict[str, Any] = {
@@ -30,8 +55,8 @@ HTML_PARAMS: dict[str, Any] = {
 
 
 def text_features_sql(text: str) -> str:
-    """SELECT-list SQL for text_length, links, record_links, is_question, decision_language and
-    the AWAIT signals (:func:`await_signals_sql`).
+    """SELECT-list SQL for text_length, links, record_links, record_sites, is_question,
+    decision_language and the AWAIT signals (:func:`await_signals_sql`).
 
     `text` is an SQL expression of the message's plain text; the query needs the parameters of
     :func:`feature_params`.
@@ -41,9 +66,32 @@ def text_features_sql(text: str) -> str:
         length(coalesce({text}, '')) AS text_length,
         len({urls}) AS links,
         len(list_filter({urls}, lambda u: regexp_matches(u, $record_pattern))) AS record_links,
+        {record_sites_sql(urls)} AS record_sites,
         coalesce(contains({text}, '?'), false) AS is_question,
         coalesce(regexp_matches({text}, $decision_pattern, 'i'), false) AS decision_language,
         {await_signals_sql(text)}"""
+
+
+def record_sites_sql(urls: str) -> str:
+    """DuckDB SQL for the distinct record-system sites (sorted) that a list of URLs links.
+
+    A URL's site is its lower-cased host, without ``www.`` or a port, and its path up to and
+    including the first segment of :data:`RECORD_MARKERS` (or ``show_bug.cgi``); failing that, a
+    host named ``wiki.*``, ``docs.*`` or ``*.readthedocs.io|org`` alone; other URLs have none.
+    Measure detects a team's record systems from these (no parameters).
+    """
+    parts = (
+        f"lambda u: {{'h': regexp_replace(lower(regexp_extract(u, '{_SITE_HOST}', 1)), "
+        f"'^www\\.', ''), 'p': regexp_extract(u, '{_SITE_PATH}', 1)}}"
+    )
+    site = (
+        "lambda x: CASE WHEN x.h = '' THEN NULL WHEN x.p <> '' THEN x.h || x.p "
+        f"WHEN regexp_matches(x.h, '{_DOCS_HOST}') THEN x.h END"
+    )
+    return (
+        f"list_sort(list_distinct(list_filter(list_transform(list_transform("
+        f"coalesce({urls}, []::VARCHAR[]), {parts}), {site}), lambda s: s IS NOT NULL)))"
+    )
 
 
 def await_signals_sql(text: str) -> str:
@@ -100,9 +148,11 @@ def body_urls_sql(body: str, is_html: str) -> str:
 
 
 def links_from_urls_sql(table: str) -> str:
-    """SELECT of `table` with links and record_links counted from its `urls` column, left out."""
+    """SELECT of `table` with links, record_links and record_sites from its `urls` column, left
+    out."""
     return f"""
         SELECT * EXCLUDE (urls) REPLACE (
             len(urls) AS links,
-            len(list_filter(urls, lambda u: regexp_matches(u, $record_pattern))) AS record_links)
+            len(list_filter(urls, lambda u: regexp_matches(u, $record_pattern))) AS record_links,
+            {record_sites_sql("urls")} AS record_sites)
         FROM {table}"""

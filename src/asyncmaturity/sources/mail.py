@@ -942,7 +942,8 @@ def _insert(ctx: IngestContext, path: Path) -> None:
                CASE WHEN k.has_from AND k.address IS NOT NULL THEN '{MessageKind.HUMAN}'
                     ELSE '{MessageKind.SYSTEM}' END AS kind,
                NULL::VARCHAR AS subtype,
-               k.text_length, k.links, k.record_links, 0 AS mentions, false AS broadcast,
+               k.text_length, k.links, k.record_links, k.record_sites, 0 AS mentions,
+               false AS broadcast,
                k.is_question, k.decision_language, false AS edited, 0 AS reactions,
                {", ".join(f"k.{name}" for name in AWAIT_SIGNAL_COLUMNS)},
                k.text, k.offset_s AS local_offset_s,

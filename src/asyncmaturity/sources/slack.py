@@ -29,7 +29,11 @@ from asyncmaturity.sources.common import (
     register_rows,
     sole_folder,
 )
-from asyncmaturity.sources.features import DECISION_PATTERN, await_signals_sql
+from asyncmaturity.sources.features import (
+    DECISION_PATTERN,
+    await_signals_sql,
+    record_sites_sql,
+)
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
 from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
 
@@ -402,8 +406,8 @@ def slack_urls_sql(text: str) -> str:
 def slack_text_features_sql(text: str, urls: str | None = None) -> str:
     """SELECT-list SQL of the features the Slack source derives from a message's text.
 
-    Links, mentions, @here, question and decision language by Slack's markup, and the AWAIT
-    signals of :func:`await_signals_sql`; `urls` is the column of :func:`slack_urls_sql` where
+    Links (and the record-system sites they point at), mentions, @here, question and decision
+    language by Slack's markup, and the AWAIT signals of :func:`await_signals_sql`; `urls` is the column of :func:`slack_urls_sql` where
     the query has computed it already. The query needs the parameters ``record_pattern`` and
     ``decision_pattern``. `simulate --parquet` writes its rows with the same SQL.
     """
@@ -413,6 +417,7 @@ def slack_text_features_sql(text: str, urls: str | None = None) -> str:
         len({urls})::INTEGER AS links,
         len(list_filter({urls}, lambda u: regexp_matches(u, $record_pattern)))::INTEGER
             AS record_links,
+        {record_sites_sql(urls)} AS record_sites,
         (CASE WHEN contains({text}, '<@')
               THEN len(regexp_extract_all({text}, '<@[UW][A-Z0-9]+')) ELSE 0 END)::INTEGER
             AS mentions,

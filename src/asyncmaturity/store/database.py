@@ -17,7 +17,7 @@ import duckdb
 
 from asyncmaturity.errors import StoreError
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 # One statement per canonical table of DESIGN.md. Keys are strings so that the same tables can be
 # exported to Parquet and read by any engine; timestamps are UTC instants stored without a zone.
@@ -57,7 +57,8 @@ SCHEMA: dict[str, str] = {
         "message_key VARCHAR NOT NULL, conversation_key VARCHAR NOT NULL, thread_root_key VARCHAR, "
         "parent_key VARCHAR, author_key VARCHAR, sent_at TIMESTAMP NOT NULL, is_root BOOLEAN NOT NULL, "
         "is_reply BOOLEAN NOT NULL, kind VARCHAR NOT NULL, subtype VARCHAR, text_length INTEGER, "
-        "links INTEGER, record_links INTEGER, mentions INTEGER, broadcast BOOLEAN, "
+        "links INTEGER, record_links INTEGER, record_sites VARCHAR[], mentions INTEGER, "
+        "broadcast BOOLEAN, "
         "is_question BOOLEAN, decision_language BOOLEAN, edited BOOLEAN, reactions INTEGER, "
         f"text VARCHAR, local_offset_s INTEGER, subject VARCHAR, {_AWAIT_SIGNALS}, {_PROVENANCE}"
     ),
@@ -95,6 +96,8 @@ MIGRATIONS: dict[str, list[tuple[str, str]]] = {
     # Version 4 adds the visibility table (created with every missing table); stores ingested
     # before it record no visibility, which measure reads as "not recorded", not "not seen".
     "4": [],
+    # Rows ingested before version 5 keep NULL record sites: no record system is detected in them.
+    "5": [("messages", "record_sites VARCHAR[]")],
 }
 # Tables whose rows are evidence (the rest is bookkeeping); each row's key column.
 EVIDENCE_KEYS: dict[str, str] = {
