@@ -15,6 +15,7 @@ from collections.abc import Callable
 import ibis.expr.types as ir
 
 from asyncmaturity.metrics.registry import Metric, Sample, share_metric
+from asyncmaturity.vocabulary import Visibility
 
 _REQUEST = (
     "A request is a human thread root whose text asks someone for something: a question, a "
@@ -23,6 +24,11 @@ _REQUEST = (
 )
 _RULES = "Read from the message text at ingest with the rules of `asyncmaturity lint`."
 _ANCHOR = "WMI model, AWAIT protocol (Assign, Window, Action, Information, Thread)."
+_NEEDS_MESSAGES = (
+    "Meetings count as meetings.instances says. Unknown (null), not 0% or 100%, when no export "
+    "in the store shows messages (calendars or trackers alone) or the period holds no human "
+    "message: there is nothing to read in, and the measurement's unknown metrics say why."
+)
 
 
 def _share(
@@ -33,10 +39,11 @@ def _share(
     value: Callable[[ir.Table], ir.BooleanValue],
     where: Callable[[ir.Table], ir.BooleanValue] | None = None,
     differs_from: str = "",
+    needs: tuple[Visibility, ...] = (),
 ) -> Metric:
     """A share over the requests, messages or meetings frame."""
     return share_metric(
-        metric_id, label, frame, definition, value, where, differs_from=differs_from
+        metric_id, label, frame, definition, value, where, differs_from=differs_from, needs=needs
     )
 
 
@@ -189,9 +196,11 @@ AWAIT_METRICS: tuple[Metric, ...] = (
         "Over counted, non-private ad hoc meetings (booked less than 1 h before they start, with a "
         "booking time): the share booked while a chat or mail thread stalled: two or more of its "
         "attendees (not declined) wrote in one thread in the 24 h before the booking, and none of "
-        "them wrote in it again before the meeting started.",
+        f"them wrote in it again before the meeting started. {_NEEDS_MESSAGES}",
         lambda t: t.after_stalled_thread,
         lambda t: t.after_stalled_thread.notnull(),
+        # The meetings frame needs a calendar; these also read what was written around them.
+        needs=(Visibility.MESSAGES,),
     ),
     _share(
         "friction.unwritten_decision_meeting_share",
@@ -200,8 +209,11 @@ AWAIT_METRICS: tuple[Metric, ...] = (
         "Over counted, non-private meetings whose title names a kick-off, approval, sign-off, "
         "go/no-go or decision: the share that leave no written trace: no notes or recording link "
         "on the event, and no human message stating a decision or linking a record and no "
-        "decision record created, by any attendee, from the start to 48 h after the end.",
+        "decision record created, by any attendee, from the start to 48 h after the end. "
+        f"{_NEEDS_MESSAGES}",
         lambda t: t.decision_unwritten,
         lambda t: t.decision_unwritten.notnull(),
+        # The meetings frame needs a calendar; these also read what was written around them.
+        needs=(Visibility.MESSAGES,),
     ),
 )

@@ -32,6 +32,7 @@ from asyncmaturity.metrics.cost import (
     coordination_cost,
     period_weeks,
 )
+from asyncmaturity.metrics.evidence_frames import meeting_notes, meeting_unknown
 from asyncmaturity.metrics.figures import EvidenceFigures, evidence_figures
 from asyncmaturity.metrics.frames import SCOPES, build_frames, period_bounds
 from asyncmaturity.metrics.frameset import FRAMES, Frames, PeopleCounter
@@ -230,6 +231,8 @@ def measure(
         visibility = read_visibility(opened)
         unknown = unknown_metrics(METRICS.values(), visibility)
         organization, scopes, suppressed = compute(frames)
+        # What the exports cannot show comes first: it is the deeper reason.
+        unknown = {**meeting_unknown(frames), **unknown}
         _forget(unknown, organization, scopes)
         notes = partial_notes(visibility)
         unmatched = frames.context.unmatched_charter_ids
@@ -238,6 +241,7 @@ def measure(
                 f"{len(unmatched)} people named in the charter are not in the store; their "
                 "entries had no effect"
             )
+        notes += meeting_notes(frames)
         drawn = None
         if replicates:
             known = [m for m in METRICS.values() if m.id not in unknown]

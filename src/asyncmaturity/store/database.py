@@ -17,7 +17,7 @@ import duckdb
 
 from asyncmaturity.errors import StoreError
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 # One statement per canonical table of DESIGN.md. Keys are strings so that the same tables can be
 # exported to Parquet and read by any engine; timestamps are UTC instants stored without a zone.
@@ -65,7 +65,8 @@ SCHEMA: dict[str, str] = {
         "meeting_key VARCHAR NOT NULL, series_key VARCHAR, organizer_key VARCHAR, "
         "start_at TIMESTAMP NOT NULL, end_at TIMESTAMP NOT NULL, all_day BOOLEAN, cancelled BOOLEAN, "
         "private BOOLEAN, recurring BOOLEAN, booked_at TIMESTAMP, attendee_count INTEGER, "
-        f"agenda BOOLEAN, notes BOOLEAN, decision_meeting BOOLEAN, {_PROVENANCE}"
+        "agenda BOOLEAN, notes BOOLEAN, decision_meeting BOOLEAN, agenda_at TIMESTAMP, "
+        + _PROVENANCE
     ),
     "attendance": (
         "meeting_key VARCHAR NOT NULL, person_key VARCHAR NOT NULL, response VARCHAR, role VARCHAR, "
@@ -95,6 +96,8 @@ MIGRATIONS: dict[str, list[tuple[str, str]]] = {
     # Version 4 adds the visibility table (created with every missing table); stores ingested
     # before it record no visibility, which measure reads as "not recorded", not "not seen".
     "4": [],
+    # When an instance's own invitation carried its agenda; older rows keep NULL: unknown.
+    "5": [("meetings", "agenda_at TIMESTAMP")],
 }
 # Tables whose rows are evidence (the rest is bookkeeping); each row's key column.
 EVIDENCE_KEYS: dict[str, str] = {
