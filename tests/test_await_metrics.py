@@ -183,7 +183,9 @@ def _event(
 
 def test_meeting_side_friction_matches_hand_computation(tmp_path: Path) -> None:
     # Chat (Mon 2 March, UTC): thread X, Ana 10:00 and Ben 10:20; thread Y, Ana 13:00, Cat 13:10,
-    # Ana again 14:10. Ben on Tue 12:00: "We decided ...".
+    # Ana again 14:10. Ben on Tue 12:00: "We decided ...". Cat on Mon 9 March: the chat runs past
+    # every meeting and its 48 h, so that all six are in the period (issue 14: without --until,
+    # meetings end where the other evidence does).
     chat = tmp_path / "chat"
     (chat / "general").mkdir(parents=True)
     users = [
@@ -215,6 +217,9 @@ def test_meeting_side_friction_matches_hand_computation(tmp_path: Path) -> None:
     )
     (chat / "general" / "2026-03-03.json").write_text(
         json.dumps([post("ben", MONDAY_10 + 26 * 3600, "We decided to use Postgres.")])
+    )
+    (chat / "general" / "2026-03-09.json").write_text(
+        json.dumps([post("cat", MONDAY_10 + 7 * 86400, "Release notes are out.")])
     )
     # M1: booked 10:40 for 11:00 by Ana with Ben: thread X stalled (both wrote, no one since).
     # M2: booked 14:00 for 14:30 by Ana with Cat: Ana wrote in thread Y after the booking.

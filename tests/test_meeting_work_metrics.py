@@ -136,6 +136,7 @@ def overlapping_meetings_merged(e: Evidence, _: str) -> None:
         organizer="ana",
         agenda=True,
         booked_at=datetime(2026, 2, 27, 10),
+        agenda_at=datetime(2026, 2, 27, 10),
     )
     e.meeting(
         at(2, 10, 30), at(2, 11, 30), ["ana", "cat"], organizer="ana", agenda=False, recurring=True
@@ -196,8 +197,10 @@ def ad_hoc_booked_30_minutes_ahead(e: Evidence, _: str) -> None:
     e.person("ben")
     people = ["ana", "ben"]
     e.meeting(at(5, 10), at(5, 10, 30), people, booked_at=at(5, 9, 30), agenda=False)
-    e.meeting(at(5, 14), at(5, 15), people, booked_at=at(3, 14), agenda=True)
-    e.meeting(at(6, 11), at(6, 12), people, booked_at=at(6, 10), agenda=True)  # exactly 1 h
+    e.meeting(at(5, 14), at(5, 15), people, booked_at=at(3, 14), agenda=True, agenda_at=at(3, 14))
+    e.meeting(  # exactly 1 h
+        at(6, 11), at(6, 12), people, booked_at=at(6, 10), agenda=True, agenda_at=at(6, 10)
+    )
     e.meeting(at(6, 15), at(6, 16), people)
 
 
@@ -257,8 +260,8 @@ SCENARIOS: dict[str, Scenario] = {
     # Ana's 10:00-11:00 and 10:30-11:30 merge to 1.5 h; Ben has 1 h, Cat 1 h: 3.5 h / 3 people.
     # Focus on Monday: Ana 11:30-17:00 (5.5 h; 09:00-10:00 is under 2 h), Ben 11:00-17:00 (6 h),
     # Cat 11:30-17:00 (5.5 h); plus 4 free days of 8 h each: (37.5 + 38 + 37.5) / 3.
-    # The first instance has an agenda, booked 3 days ahead (259200 s); the second says it is
-    # recurring; the first says nothing about it, so it is left out.
+    # The first instance has an agenda, there since its booking 3 days ahead (259200 s); the
+    # second says it is recurring; the first says nothing about it, so it is left out.
     "overlapping_meetings_merged": Scenario(
         overlapping_meetings_merged,
         {
@@ -351,8 +354,8 @@ SCENARIOS: dict[str, Scenario] = {
         },
     ),
     # Booked 30 min ahead: ad hoc; 2 days ahead and exactly 1 h ahead: not (the bound is < 1 h);
-    # the unbooked one is left out: 1/3. Agenda lead over the two with an agenda: median of
-    # 172800 and 3600 = 88200. Agenda: 2 of the 3 that say. Focus Thursday 10:30-14:00 (3.5 h)
+    # the unbooked one is left out: 1/3. Agenda lead over the two with an agenda (there since
+    # their booking): median of 172800 and 3600 = 88200. Agenda: 2 of the 3 that say. Focus Thursday 10:30-14:00 (3.5 h)
     # + 15:00-17:00 (exactly 2 h counts) = 5.5; Friday 09:00-11:00 + 12:00-15:00 = 5; + 3 x 8.
     "ad_hoc_booked_30_minutes_ahead": Scenario(
         ad_hoc_booked_30_minutes_ahead,

@@ -251,11 +251,12 @@ def test_calendar_people_link_to_other_sources_by_email(tmp_path: Path) -> None:
 
 
 def test_endless_minutely_rule_is_capped_quickly(tmp_path: Path) -> None:
-    # FREQ=MINUTELY with neither COUNT nor UNTIL, default window (2 Mar 2026 10:00 to a year
-    # later): 525,600 instances uncapped; the series stops at MAX_INSTANCES, counted as skipped.
+    # FREQ=MINUTELY with neither COUNT nor UNTIL, in March 2026 from 2 Mar 10:00: 42,000
+    # instances uncapped; the series stops at MAX_INSTANCES, counted as skipped.
     store = tmp_path / "s.duckdb"
+    march = {"since": date(2026, 3, 1), "until": date(2026, 3, 31)}
     started = time.perf_counter()
-    summary = ingest([fixture("endless_minutely_rrule")], store=store)
+    summary = ingest([fixture("endless_minutely_rrule")], store=store, **march)
     assert time.perf_counter() - started < 30  # about 0.3 s on a laptop
     assert summary.added["meetings"] == MAX_INSTANCES
     (reason,) = summary.skipped
@@ -266,7 +267,16 @@ def test_endless_minutely_rule_is_capped_quickly(tmp_path: Path) -> None:
         datetime(2026, 1, 1, 0, 1) - datetime(2026, 1, 1)
     )
     with pytest.raises(RejectedRecords, match="series capped"):
-        ingest([fixture("endless_minutely_rrule")], store=tmp_path / "strict.duckdb", strict=True)
+        ingest(
+            [fixture("endless_minutely_rrule")],
+            store=tmp_path / "strict.duckdb",
+            strict=True,
+            **march,
+        )
+    # Without --until the endless rule stops at the export's time, its DTSTAMP (1 Mar 00:00),
+    # before the rule's first instance (2 Mar 10:00): nothing had happened, nothing is read.
+    default = ingest([fixture("endless_minutely_rrule")], store=tmp_path / "default.duckdb")
+    assert default.added.get("meetings", 0) == 0 and default.skipped == {}
 
 
 def test_bad_records_are_counted_and_fatal_under_strict(tmp_path: Path) -> None:
@@ -347,19 +357,26 @@ def test_window_bounds_the_expansion(tmp_path: Path) -> None:
 
 
 def test_default_window(tmp_path: Path) -> None:
-    # Earliest 2020-01-01, latest 2024-06-01: the window runs to a year after the latest, so every
-    # event of the export is read and an endless rule stops a year after the last event.
-    assert expansion_bounds((None, None), datetime(2020, 1, 1), datetime(2024, 6, 1)) == (
+    # Issue 14: the window no longer runs a year past the last event. Without --until it ends at
+    # the time of ingest; an endless rule stops at the export's time (here 2024-06-01 11:00)
+    # when that comes first. Low, high, and the high of an endless rule:
+    horizon, now = datetime(2024, 6, 1, 11), datetime(2026, 1, 1)
+    assert expansion_bounds((None, None), datetime(2020, 1, 1), horizon, now) == (
         datetime(2020, 1, 1),
-        datetime(2025, 6, 1),
+        now,
+        horizon,
     )
-    # Only --since, after every event: a year from it, and the earlier events are outside.
-    assert expansion_bounds(
-        (datetime(2030, 1, 1), None), datetime(2024, 3, 1), datetime(2024, 6, 1)
-    ) == (
-        datetime(2030, 1, 1),
-        datetime(2031, 1, 1),
+    # --until after the time of ingest is clipped to it.
+    assert expansion_bounds((None, datetime(2030, 1, 1)), datetime(2020, 1, 1), horizon, now) == (
+        datetime(2020, 1, 1),
+        now,
+        now,
     )
+    # Only --since, after the time of ingest: an empty window.
+    low, high, _ = expansion_bounds(
+        (datetime(2030, 1, 1), None), datetime(2020, 1, 1), horizon, now
+    )
+    assert low > high
     far = tmp_path / "far.ics"
     far.write_text(
         "BEGIN:VCALENDAR\nVERSION:2.0\n"
@@ -367,14 +384,20 @@ def test_default_window(tmp_path: Path) -> None:
         "BEGIN:VEVENT\nUID:late\nDTSTART:20240601T100000Z\nDTEND:20240601T110000Z\nEND:VEVENT\n"
         "BEGIN:VEVENT\nUID:weekly\nDTSTART:20240101T090000Z\nDTEND:20240101T093000Z\n"
         "RRULE:FREQ=WEEKLY\nEND:VEVENT\n"
+        "BEGIN:VEVENT\nUID:fortnightly\nDTSTART:20240520T140000Z\nDTEND:20240520T150000Z\n"
+        "RRULE:FREQ=WEEKLY;INTERVAL=2;COUNT=4\nEND:VEVENT\n"
         "END:VCALENDAR\n"
     )
-    summary = ingest([far], store=tmp_path / "s.duckdb")
-    # Both single events, and the endless weekly series from Monday 2024-01-01 up to 2025-06-01
-    # (exclusive): 2024 has 53 Mondays, 2025 has 21 before June: 74 instances.
-    assert summary.added["meetings"] == 2 + 74
+    summary = ingest([far], store=tmp_path / "s.duckdb", now=now)
+    # No stamps: the export's time is the end of its latest event, 'late' (1 Jun 11:00). Both single
+    # events; the endless weekly series from Monday 1 Jan 2024 up to it: 5 Mondays in January, 4
+    # in February, 4 in March, 5 in April, 4 in May: 22; the fortnightly rule states its end and
+    # is read as written, 20 May, 3 Jun, 17 Jun, 1 Jul: 4.
+    assert summary.added["meetings"] == 2 + 22 + 4
     assert summary.skipped == {}
-    assert "default window" in summary.exports[0].detected
+    detected = summary.exports[0].detected
+    assert "default window, ending at the time of ingest" in detected
+    assert "endless rules end at the export's time, 2024-06-01 11:00" in detected
 
 
 def test_detection(tmp_path: Path, slack_fixture: Any) -> None:
@@ -601,3 +624,64 @@ def test_the_same_event_in_two_calendars_counts_once(tmp_path: Path) -> None:
     assert [(r["start_at"], r["end_at"]) for r in _meetings(store)] == [
         (datetime(2026, 3, 2, 10), datetime(2026, 3, 2, 10, 45))
     ]
+
+
+def test_no_instance_after_the_time_of_ingest_is_read(tmp_path: Path) -> None:
+    # Ingested at 1 Dec 2026 12:00 (the export's DTSTAMP is 1 Dec 00:00):
+    # - the endless Monday stand-up from 2 Nov: 2, 9, 16, 23, 30 Nov = 5 (a year's tail was
+    #   read before issue 14: 63 instances, 58 of them after the ingest);
+    # - the Thursday review until June 2027: 5, 12, 19, 26 Nov = 4 (3 Dec is after the ingest);
+    # - the offsite on 15 Jan 2027: not held yet, neither read nor a skipped record.
+    store = tmp_path / "s.duckdb"
+    ingested = datetime(2026, 12, 1, 12)
+    summary = ingest([fixture("series_past_time_of_ingest")], store=store, now=ingested)
+    assert summary.added["meetings"] == 5 + 4
+    assert summary.skipped == {}
+    assert max(r["start_at"] for r in _meetings(store)) == datetime(2026, 11, 30, 10)
+    detected = summary.exports[0].detected
+    assert "9 instances from 2026-11-02 10:00 to 2026-12-01 12:00 UTC" in detected
+    assert "endless rules end at the export's time, 2026-12-01 00:00" in detected
+    assert "1 events start after the time of ingest" in detected
+    assert measure(store=store).metrics["meetings.instances"] == 9
+    # An --until after the time of ingest is clipped to it: nothing more is read.
+    clipped = ingest(
+        [fixture("series_past_time_of_ingest")],
+        store=tmp_path / "until.duckdb",
+        until=date(2030, 1, 1),
+        now=ingested,
+    )
+    assert clipped.added["meetings"] == 9
+    assert "ending at the time of ingest: --until is later" in clipped.exports[0].detected
+    # The same export ingested again on 20 Jan 2027 adds what its own rules and dates say has
+    # happened since: Thursdays 3 Dec to 14 Jan = 7 and the offsite = 1. The endless rule still
+    # stops at the export's time (its DTSTAMP, 1 Dec 00:00): what it did after, the export
+    # cannot tell, so no Monday is added.
+    later = ingest([fixture("series_past_time_of_ingest")], store=store, now=datetime(2027, 1, 20))
+    assert later.added["meetings"] == 7 + 1
+    assert _counts(store)["meetings"] == 9 + 8
+
+
+def test_agenda_time_is_per_occurrence(tmp_path: Path) -> None:
+    # agenda_per_occurrence.ics: a weekly sync (4 Mondays from 2 Nov 2026) whose master, with an
+    # agenda, was created and last changed on 1 Oct 2025; its 9 Nov occurrence overridden with its
+    # own agenda, last changed 6 Nov 10:00; a single planning on 11 Nov 15:00, last changed 13:00;
+    # a retro on 12 Nov 10:00 last changed at 12:00, after it started. Every VEVENT has the
+    # export's DTSTAMP (1 Dec), which a LAST-MODIFIED comes before.
+    store = tmp_path / "s.duckdb"
+    ingest([fixture("agenda_per_occurrence")], store=store, now=datetime(2026, 12, 1, 12))
+    assert [(r["start_at"], r["agenda"], r["agenda_at"]) for r in _meetings(store)] == [
+        # The rule's occurrences: the master's stamps tell when the series was written.
+        (datetime(2026, 11, 2, 10), True, None),
+        (datetime(2026, 11, 9, 10), True, datetime(2026, 11, 6, 10)),
+        (datetime(2026, 11, 11, 15), True, datetime(2026, 11, 11, 13)),
+        (datetime(2026, 11, 12, 10), True, datetime(2026, 11, 12, 12)),
+        (datetime(2026, 11, 16, 10), True, None),
+        (datetime(2026, 11, 23, 10), True, None),
+    ]
+    # Lead times known for the override (3 days = 259200 s) and the planning (2 h = 7200 s);
+    # the retro's last change follows its start: unknown. Median (259200 + 7200) / 2 = 133200.
+    # (Measured from the series' creation, as before issue 14, the median was about 400 days:
+    # of 397 d 1 h, 404 d 1 h, 411 d 1 h, 418 d 1 h, 7 d 1 h and 1 d.)
+    metrics = measure(store=store).metrics
+    assert metrics["meetings.agenda_lead_time.median_s"] == pytest.approx(133200)
+    assert metrics["meetings.agenda_share"] == pytest.approx(1.0)

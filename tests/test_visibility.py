@@ -130,3 +130,39 @@ def test_criteria_that_read_an_unseen_metric_are_unknown_with_the_reason(tmp_pat
     html = outcome.html()
     assert "What the exports show" in html and "not shown" in html
     assert "messages.dm_share unknown: no export shows direct messages" in outcome.markdown()
+
+
+def test_a_calendar_alone_leaves_every_message_indicator_unknown(tmp_path: Path) -> None:
+    # Two decision meetings (a go/no-go without notes, a kick-off with a notes link) and no
+    # message anywhere: "unwritten" would be 1 of 2 for want of anywhere to look; it is unknown,
+    # as are the chat counts that would read 0.
+    calendar = FIXTURES / "ical" / "decision_meetings_with_and_without_notes.ics"
+    result = measure(store=_store(tmp_path, calendar))
+    state = result.visibility[Visibility.MESSAGES]
+    assert (state.visible, state.not_seen_by) == (
+        False,
+        ["ical decision_meetings_with_and_without_notes.ics"],
+    )
+    reason = "no export shows messages (ical decision_meetings_with_and_without_notes.ics cannot)"
+    for metric_id in (
+        "friction.unwritten_decision_meeting_share",
+        "friction.stalled_thread_meeting_share",
+        "messages.human",
+        "people.active",
+        "response.answered_share",
+    ):
+        assert result.metrics[metric_id] is None, metric_id
+        assert result.unknown[metric_id] == reason, metric_id
+    assert result.metrics["meetings.instances"] == 2
+    assert "meetings.instances" not in result.unknown
+    assert not any("Only some exports show messages" in note for note in result.notes)
+
+
+def test_a_chat_export_beside_a_calendar_shows_messages(tmp_path: Path) -> None:
+    result = measure(store=_store(tmp_path, WITH_DMS, NO_ATTENDEES))
+    state = result.visibility[Visibility.MESSAGES]
+    assert (state.visible, state.seen_by) == (True, ["slack conversation_kinds"])
+    assert result.metrics["messages.human"]
+    assert "messages.human" not in result.unknown
+    # A calendar holds no messages of its own to miss: no "only some exports" note.
+    assert not any("Only some exports show messages" in note for note in result.notes)

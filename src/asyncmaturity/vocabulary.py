@@ -83,6 +83,8 @@ class Visibility(StrEnum):
     export, which of these it can see, so that a metric needing what no export shows is unknown
     rather than zero."""
 
+    # Chat or mail messages at all: a calendar or a tracker export shows none.
+    MESSAGES = "messages"
     DIRECT_MESSAGES = "direct messages"
     GROUP_MESSAGES = "group messages"
     PRIVATE_CHANNELS = "private channels"

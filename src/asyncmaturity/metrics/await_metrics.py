@@ -20,6 +20,7 @@ from asyncmaturity.metrics.exchanges import (
     PING_PONG_TURNS,
 )
 from asyncmaturity.metrics.registry import Better, Metric, Sample, share_metric
+from asyncmaturity.vocabulary import Visibility
 
 _REQUEST = (
     "A request is a human thread root whose text asks someone for something: a question, a "
@@ -41,6 +42,13 @@ def _hours(seconds: float) -> str:
     return f"{seconds / 3600:g}"
 
 
+_NEEDS_MESSAGES = (
+    "Meetings count as meetings.instances says. Unknown (null), not 0% or 100%, when no export "
+    "in the store shows messages (calendars or trackers alone) or the period holds no human "
+    "message: there is nothing to read in, and the measurement's unknown metrics say why."
+)
+
+
 def _share(
     metric_id: str,
     label: str,
@@ -50,10 +58,19 @@ def _share(
     where: Callable[[ir.Table], ir.BooleanValue] | None = None,
     differs_from: str = "",
     better: Better | None = None,
+    needs: tuple[Visibility, ...] = (),
 ) -> Metric:
     """A share over the requests, messages or meetings frame."""
     return share_metric(
-        metric_id, label, frame, definition, value, where, differs_from=differs_from, better=better
+        metric_id,
+        label,
+        frame,
+        definition,
+        value,
+        where,
+        differs_from=differs_from,
+        better=better,
+        needs=needs,
     )
 
 
@@ -224,10 +241,12 @@ AWAIT_METRICS: tuple[Metric, ...] = (
         "Over counted, non-private ad hoc meetings (booked less than 1 h before they start, with a "
         "booking time): the share booked while a chat or mail thread stalled: two or more of its "
         "attendees (not declined) wrote in one thread in the 24 h before the booking, and none of "
-        "them wrote in it again before the meeting started.",
+        f"them wrote in it again before the meeting started. {_NEEDS_MESSAGES}",
         lambda t: t.after_stalled_thread,
         lambda t: t.after_stalled_thread.notnull(),
         better="lower",
+        # The meetings frame needs a calendar; these also read what was written around them.
+        needs=(Visibility.MESSAGES,),
     ),
     _share(
         "friction.unwritten_decision_meeting_share",
@@ -236,9 +255,12 @@ AWAIT_METRICS: tuple[Metric, ...] = (
         "Over counted, non-private meetings whose title names a kick-off, approval, sign-off, "
         "go/no-go or decision: the share that leave no written trace: no notes or recording link "
         "on the event, and no human message stating a decision or linking a record and no "
-        "decision record created, by any attendee, from the start to 48 h after the end.",
+        "decision record created, by any attendee, from the start to 48 h after the end. "
+        f"{_NEEDS_MESSAGES}",
         lambda t: t.decision_unwritten,
         lambda t: t.decision_unwritten.notnull(),
         better="lower",
+        # The meetings frame needs a calendar; these also read what was written around them.
+        needs=(Visibility.MESSAGES,),
     ),
 )

@@ -5,12 +5,17 @@
 seconds and the focus seconds of that day); :func:`build_work_frame` gives ``work_items`` (one row
 per work item created in the period, with its first response and close). A frame is None when the
 store holds no rows of its kind in the period: no evidence, so its metrics are unknown, not 0.
+
+A calendar lists meetings before they happen, so the meeting frames' period ends where the
+evidence shows what happened (:func:`meeting_period`), and :func:`meeting_notes` says what that
+left out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 
 import ibis
 import ibis.expr.types as ir
@@ -46,6 +51,12 @@ SMALLEST_MEETING = 2
 ISSUE_KINDS = (WorkItemKind.ISSUE,)
 PULL_REQUEST_KINDS = (WorkItemKind.PULL_REQUEST, WorkItemKind.MERGE_REQUEST)
 RESPONSE_EVENTS = (WorkEventKind.COMMENT, WorkEventKind.REVIEW)
+TIMES_OF_ITEMS = ("created_at", "closed_at", "merged_at")
+# The meeting metrics that read the messages written around a meeting.
+MESSAGE_READERS = (
+    "friction.stalled_thread_meeting_share",
+    "friction.unwritten_decision_meeting_share",
+)
 
 
 def within_period(ts: ir.TimestampValue, ctx: FrameContext) -> ir.BooleanValue:
@@ -75,26 +86,107 @@ def bot_keys(ctx: FrameContext) -> ir.Table:
     return flagged.distinct()
 
 
-def _period_days(ctx: FrameContext, first: datetime, last: datetime) -> list[date]:
-    """Whole UTC days of the period: [since, until) when given, else the first to the last start."""
+@dataclass(frozen=True)
+class MeetingPeriod:
+    """Where the meeting frames' period ends, and why.
+
+    Attributes:
+        end: the exclusive end, naive UTC: --until, else the evidence's end; never after now.
+        asked: --until was given.
+        clipped: --until lies after now, which ends the period instead.
+        evidence_end: the last record that is not a calendar's, where it ends the period (None
+            where now does, or --until).
+    """
+
+    end: datetime
+    asked: bool
+    clipped: bool
+    evidence_end: datetime | None
+
+
+def meeting_period(ctx: FrameContext, now: datetime) -> MeetingPeriod:
+    """The end of the meeting frames' period: the rule of the meeting metrics' definitions."""
+    if ctx.end is not None:
+        return MeetingPeriod(min(ctx.end, now), True, ctx.end > now, None)
+    last = _last_record(ctx)
+    if last is None:
+        # A calendar-only store: ingest reads no instance after its own time, and that is
+        # before now.
+        return MeetingPeriod(now, False, False, None)
+    # Timestamps are whole microseconds on both engines: this counts a meeting that starts at
+    # the very instant of the last record.
+    end = last + timedelta(microseconds=1)
+    if end >= now:
+        return MeetingPeriod(now, False, False, None)
+    return MeetingPeriod(end, False, False, last)
+
+
+def _last_record(ctx: FrameContext) -> datetime | None:
+    """The latest time of a message, a work item's creation, close or merge, or a work event
+    (a due time is a plan, not an event): where the evidence of what happened ends."""
+    messages = ctx.evidence.table("messages")
+    items = ctx.evidence.table("work_items")
+    events = ctx.evidence.table("work_events")
+    events = events.filter(events.kind != WorkEventKind.DUE)
+    latest = [
+        messages.aggregate(t=messages.sent_at.max()),
+        *(items.aggregate(t=items[column].max()) for column in TIMES_OF_ITEMS),
+        events.aggregate(t=events.occurred_at.max()),
+    ]
+    union = ibis.union(*(row.select(t=row.t.cast("timestamp")) for row in latest))
+    found: datetime | None = union.aggregate(t=union.t.max()).to_pyarrow().to_pylist()[0]["t"]
+    return found
+
+
+def _period_days(
+    ctx: FrameContext, period: MeetingPeriod, first: datetime, last: datetime
+) -> list[date]:
+    """Whole UTC days of the period: [since, until) when --until is given (never after now),
+    else the first to the last start."""
     low = (ctx.start or first).date()
-    if ctx.end is None:
+    if not period.asked:
         high = last.date() + timedelta(days=1)
     else:
         # A bound inside a day takes that whole day: weeks are counted in whole days.
-        high = ctx.end.date() + timedelta(days=int(ctx.end.time() != datetime.min.time()))
+        end = period.end
+        high = end.date() + timedelta(days=int(end.time() != datetime.min.time()))
     return [low + timedelta(days=i) for i in range((high - low).days)]
 
 
-def build_meeting_frames(
-    ctx: FrameContext,
-) -> tuple[ir.Table | None, ir.Table | None, ir.Table | None]:
+@dataclass(frozen=True)
+class MeetingFrames:
+    """The three meeting frames (None without meetings in the period) and the notes on them."""
+
+    meetings: ir.Table | None
+    attendee_days: ir.Table | None
+    attended: ir.Table | None
+    notes: tuple[str, ...] = ()
+    # Metric id -> why this period leaves it unknown (beside what the exports cannot show).
+    unknown: tuple[tuple[str, str], ...] = ()
+
+
+def build_meeting_frames(ctx: FrameContext) -> MeetingFrames:
     """The ``meetings``, ``attendee_days`` and ``attended`` frames; None without meetings."""
     raw = ctx.evidence.table("meetings")
-    in_period = raw.filter(within_period(raw.start_at, ctx))
-    if int(in_period.count().execute()) == 0:
-        return None, None, None
-    in_period = in_period.distinct(on="meeting_key", keep="first")
+    now = datetime.now(UTC).replace(tzinfo=None)
+    period = meeting_period(ctx, now)
+    since = raw.start_at >= ctx.start if ctx.start is not None else ibis.literal(True)
+    inside = since & (raw.start_at < period.end)
+    held = ~raw.cancelled.coalesce(False) & ~raw.all_day.coalesce(False)
+    counts = (
+        raw.aggregate(inside=raw.count(where=inside), later=raw.count(where=since & ~inside & held))
+        .to_pyarrow()
+        .to_pylist()[0]
+    )
+    notes = _period_notes(ctx, period, int(counts["later"] or 0))
+    if not counts["inside"]:
+        return MeetingFrames(None, None, None, notes)
+    unknown = tuple(
+        (metric_id, "the period holds no human message to read what was written around a meeting")
+        for metric_id in MESSAGE_READERS
+        if ctx.first is None
+    )
+    in_period = raw.filter(inside).distinct(on="meeting_key", keep="first")
     counted = in_period.filter(
         ~in_period.cancelled.coalesce(False), ~in_period.all_day.coalesce(False)
     )
@@ -123,15 +215,16 @@ def build_meeting_frames(
     zones = {str(ctx.defaults["tz"]), "UTC", *ctx.schedule.tz.to_pyarrow().to_pylist()}
     low, high = first.date() - timedelta(days=2), last.date() + timedelta(days=2)
     offsets = ibis.memtable(offset_table(zones, low, high))
-    period = _period_days(ctx, first, last)
+    days = _period_days(ctx, period, first, last)
     # The attendee-day grid may reach beyond the meetings' own days: the lookup covers both.
-    days_off = DaysOff.over(ctx.days_off, min([low, *period[:1]]), max([high, *period[-1:]]))
+    days_off = DaysOff.over(ctx.days_off, min([low, *days[:1]]), max([high, *days[-1:]]))
     organized = ctx.with_schedule(counted, "organizer_key")
     organized = with_local_seconds(
         organized, ts="start_at", zone="tz", offsets=offsets, out="organizer_local_s"
     )
     organized, organizer_off = days_off.mark(organized, "organizer_local_s")
     lead_s = organized.m_start_s - instant_seconds(organized.booked_at)
+    agenda_s = instant_seconds(organized.agenda_at)
     shared = ~organized.private
     meetings = organized.select(
         "meeting_key",
@@ -156,12 +249,12 @@ def build_meeting_frames(
             ),
             else_=ibis.null("boolean"),
         ),
-        # Booked at or after the start: the agenda had no lead time at all. (GREATEST skips a
-        # null, so the booking time is tested first.)
+        # The instance's own invitation, changed last after the start, hides when its agenda
+        # was written: unknown, like an instance whose source cannot tell (agenda_at null).
         agenda_lead_s=ibis.cases(
             (
-                shared & organized.agenda.coalesce(False) & organized.booked_at.notnull(),
-                ibis.greatest(lead_s, 0.0),
+                shared & organized.agenda.coalesce(False) & (agenda_s <= organized.m_start_s),
+                organized.m_start_s - agenda_s,
             ),
             else_=ibis.null("float64"),
         ),
@@ -198,7 +291,7 @@ def build_meeting_frames(
     )
     meetings = _with_meeting_conduct(ctx, meetings, organized, attendance)
     meetings = ctx.evidence.materialize("_am_meetings", meetings)
-    attendee_days, attended = _attendee_days(ctx, meetings, attendance, offsets, days_off, period)
+    attendee_days, attended = _attendee_days(ctx, meetings, attendance, offsets, days_off, days)
     # Each attendee's own clock and working hours decide whether the meeting is outside them
     # (neither, null, on the attendee's day off).
     local = ctx.with_schedule(attended, "person_key")
@@ -211,7 +304,46 @@ def build_meeting_frames(
         "month",
         outside_hours=outside_hours(local, local.local_s, days_off=attendee_off),
     )
-    return meetings, attendee_days, ctx.evidence.materialize("_am_attended_hours", attended_frame)
+    return MeetingFrames(
+        meetings,
+        attendee_days,
+        ctx.evidence.materialize("_am_attended_hours", attended_frame),
+        notes,
+        unknown,
+    )
+
+
+def _period_notes(ctx: FrameContext, period: MeetingPeriod, later: int) -> tuple[str, ...]:
+    """What the end of the meeting period left out, in words for the measurement's notes."""
+    notes: tuple[str, ...] = ()
+    if period.clipped:
+        notes += (
+            f"--until lies in the future: meetings are counted up to now "
+            f"({period.end:%Y-%m-%d %H:%M} UTC), as none after it has happened",
+        )
+    instances = f"{later:,} meeting instances start" if later != 1 else "1 meeting instance starts"
+    if later and period.evidence_end is not None:
+        notes += (
+            f"{instances} after the last message or work record "
+            f"({period.evidence_end:%Y-%m-%d %H:%M} UTC) and {'are' if later != 1 else 'is'} not "
+            "counted: a calendar lists meetings before they happen; pass --until to count them",
+        )
+    elif later and not period.asked:
+        notes += (
+            f"{instances} after now ({period.end:%Y-%m-%d %H:%M} UTC) and "
+            f"{'are' if later != 1 else 'is'} not counted",
+        )
+    return notes
+
+
+def meeting_notes(frames: Frames) -> list[str]:
+    """The notes of the run's meeting frames: what the end of their period left out."""
+    return list(_meeting_frames(frames).notes)
+
+
+def meeting_unknown(frames: Frames) -> dict[str, str]:
+    """Metric id -> why the run's meetings leave it unknown although the exports show enough."""
+    return dict(_meeting_frames(frames).unknown)
 
 
 # A meeting's written outcome may follow it by up to two days; a thread that stalled before an
@@ -264,7 +396,15 @@ def _with_meeting_conduct(
       two or more of its attendees wrote in the thread in the :data:`STALLED_THREAD_S` before the
       booking, and none of its attendees wrote in it again between the booking and the meeting's
       start.
+
+    Both read messages: where the period holds no human message (a calendar-only store), there
+    is nothing to read, and both are unknown (null) for every meeting rather than "unwritten"
+    and "not stalled".
     """
+    if ctx.first is None:
+        return meetings.mutate(
+            decision_unwritten=ibis.null("boolean"), after_stalled_thread=ibis.null("boolean")
+        )
     people = attendance.filter(
         attendance.response.isnull() | (attendance.response.lower() != MeetingResponse.DECLINED)
     ).select(a_meeting=attendance.meeting_key, a_person=attendance.person_key)
@@ -546,19 +686,19 @@ def build_work_frame(ctx: FrameContext) -> ir.Table | None:
     return ctx.evidence.materialize("_am_work_items", frame)
 
 
-def _meeting_frames(frames: Frames) -> tuple[ir.Table | None, ir.Table | None, ir.Table | None]:
+def _meeting_frames(frames: Frames) -> MeetingFrames:
     return frames.shared(build_meeting_frames)
 
 
 register_frame(
-    FrameSpec("meetings", "meetings", "start_at", lambda frames: _meeting_frames(frames)[0])
+    FrameSpec("meetings", "meetings", "start_at", lambda frames: _meeting_frames(frames).meetings)
 )
 register_frame(
     FrameSpec(
         "attendee_days",
         "meetings",
         "day_at",
-        lambda frames: _meeting_frames(frames)[1],
+        lambda frames: _meeting_frames(frames).attendee_days,
         # The people of the meetings family: those who attended a meeting that month.
         people=lambda t: t.person_key.nunique(where=t.active_in_month),
         needs=(Visibility.ATTENDEES,),
@@ -569,7 +709,7 @@ register_frame(
         "attended",
         "meetings",
         "start_at",
-        lambda frames: _meeting_frames(frames)[2],
+        lambda frames: _meeting_frames(frames).attended,
         needs=(Visibility.ATTENDEES,),
     )
 )

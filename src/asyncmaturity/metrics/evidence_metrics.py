@@ -9,7 +9,13 @@ from asyncmaturity.vocabulary import Visibility
 
 _COUNTED = (
     "A meeting instance counts when it starts in the period (--since/--until on its start), is "
-    "not cancelled and is not all-day (recurrences expanded, overrides and exceptions applied)."
+    "not cancelled and is not all-day (recurrences expanded, overrides and exceptions applied). "
+    "A calendar lists meetings before they happen, so the period never runs past what has: "
+    "without --until it ends at the evidence's end, the last message, work item creation, close "
+    "or merge, or work event (due times left out) in the store, or, in a store of calendars "
+    "only, at the time of ingest (ingest reads no instance that starts after it); it never ends "
+    "after now, and an --until in the future ends now (the measurement's notes say so, and how "
+    "many instances the end left out)."
 )
 _SHARED = "over counted instances that are not private (Viva Insights never reads them)"
 _VIVA_SET = (
@@ -18,8 +24,8 @@ _VIVA_SET = (
     "store) count. A person attended an instance when their response is not declined "
     "(accepted, tentative, needs-action or no reply); bots and people the charter excludes "
     "attend nothing. Active attendees: people who attended at least one such instance in the "
-    "period. Weeks: the period's whole UTC days / 7 (--since to --until, else the first to the "
-    "last counted meeting's start day, inclusive)."
+    "period. Weeks: the period's whole UTC days / 7 (--since to --until, or to now when --until "
+    "is later, else the first to the last counted meeting's start day, inclusive)."
 )
 _VIVA_DEPARTURE = (
     "Viva Insights measures each person-week and averages them over measured people; this "
@@ -190,10 +196,16 @@ EVIDENCE_METRICS: tuple[Metric, ...] = (
         "Agenda lead time (median)",
         "seconds",
         "meetings",
-        f"Median, {_SHARED} and have an agenda and a booking time, of the seconds from booking "
-        f"to start (booked at or after the start: 0); linear-interpolated (quantile_cont). A "
-        f"proxy of how far ahead the agenda was available: calendars record when an event was "
-        f"booked, not when its agenda was written. {_COUNTED}",
+        f"Median, {_SHARED} and carry an agenda whose time the source tells for that very "
+        f"instance, of the seconds from that time to the instance's start; linear-interpolated "
+        f"(quantile_cont). Per occurrence: an instance that is its own invitation (a single event, "
+        f"or an override of one occurrence of a series) has that invitation's last change (in "
+        f"iCalendar its own LAST-MODIFIED, else DTSTAMP, else CREATED), by which its agenda was "
+        f"there, so each lead is at least the true one. An instance that a recurring series' rule "
+        f"makes has only the master's text and stamps, which tell when the series was written, "
+        f"not when this occurrence's agenda was: unknown and left out (the age of the series is "
+        f"no lead time), as is an instance whose invitation last changed after it started (that "
+        f"change hides when the agenda was written). {_COUNTED}",
         lambda t: t.agenda_lead_s.median(),
         sample=Sample("quantile", lambda t: t.agenda_lead_s, q=0.5),
         better="higher",

@@ -37,7 +37,7 @@ from asyncmaturity.metrics.record_systems import detect_record_systems, record_l
 from asyncmaturity.metrics.timezones import instant_seconds, offset_table, with_local_seconds
 from asyncmaturity.store.database import AWAIT_SIGNAL_COLUMNS, identity_hash, normalize_identity
 from asyncmaturity.store.evidence import Evidence
-from asyncmaturity.vocabulary import ConversationKind, MessageKind
+from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
 
 SCOPES = {
     "organization": [],
@@ -582,7 +582,15 @@ def _window_seconds(kind: ir.StringValue, charter: Charter) -> ir.FloatingValue:
     return ibis.cases(*cases, else_=default) if cases else default
 
 
+# A store of calendars or trackers alone holds no message: its chat figures are unknown, not 0.
 register_frame(
-    FrameSpec("human", "chat", "sent_at", build_human, people=lambda t: t.author_id.nunique())
+    FrameSpec(
+        "human",
+        "chat",
+        "sent_at",
+        build_human,
+        people=lambda t: t.author_id.nunique(),
+        needs=(Visibility.MESSAGES,),
+    )
 )
-register_frame(FrameSpec("roots", "chat", "sent_at", build_roots))
+register_frame(FrameSpec("roots", "chat", "sent_at", build_roots, needs=(Visibility.MESSAGES,)))

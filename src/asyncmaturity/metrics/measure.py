@@ -32,6 +32,7 @@ from asyncmaturity.metrics.cost import (
     coordination_cost,
     period_weeks,
 )
+from asyncmaturity.metrics.evidence_frames import meeting_notes, meeting_unknown
 from asyncmaturity.metrics.figures import EvidenceFigures, evidence_figures
 from asyncmaturity.metrics.frames import SCOPES, build_frames, period_bounds
 from asyncmaturity.metrics.frameset import FRAMES, Frames, PeopleCounter
@@ -240,6 +241,8 @@ def measure(
         norms = frames.context.norms
         unknown.update(not_applicable(METRICS.values(), norms))
         organization, scopes, suppressed = compute(frames)
+        # What the exports cannot show comes first: it is the deeper reason.
+        unknown = {**meeting_unknown(frames), **unknown}
         _forget(unknown, organization, scopes)
         notes = partial_notes(visibility)
         unmatched = frames.context.unmatched_charter_ids
@@ -255,6 +258,7 @@ def measure(
                 "sites their links point at (schema 5): no system of record is detected from "
                 "them; ingest the exports into a new store to detect one"
             )
+        notes += meeting_notes(frames)
         drawn = None
         if replicates:
             known = [m for m in METRICS.values() if m.id not in unknown]

@@ -1,9 +1,9 @@
 """What the evidence can see, and which metrics are unknown because no export shows what they need.
 
-Each ingested export records, per aspect (:class:`~asyncmaturity.vocabulary.Visibility`: direct
-and group messages, private channels, meeting attendees, assignees), whether it can see it: a
-Slack export without ``dms.json``, a public Zulip archive or a mailing-list archive shows no
-direct messages. An aspect is *seen* when some export in the store shows it, *not seen* when
+Each ingested export records, per aspect (:class:`~asyncmaturity.vocabulary.Visibility`: messages
+at all, direct and group messages, private channels, meeting attendees, assignees), whether it
+can see it: a calendar or a tracker export shows no messages at all; a Slack export without
+``dms.json``, a public Zulip archive or a mailing-list archive shows no direct messages. An aspect is *seen* when some export in the store shows it, *not seen* when
 exports state it and none shows it, and *not stated* when no export says (a store ingested
 before visibility was recorded): a metric that needs an aspect no export shows is unknown, with
 the reason, never 0.
@@ -92,5 +92,6 @@ def partial_notes(visibility: dict[Visibility, AspectVisibility]) -> list[str]:
         f"Only some exports show {state.aspect} ({', '.join(state.seen_by)}; not "
         f"{', '.join(state.not_seen_by)}): figures that read them cover those exports alone."
         for state in visibility.values()
-        if state.visible and state.not_seen_by
+        # A calendar or tracker beside a chat export holds no messages of its own to miss.
+        if state.visible and state.not_seen_by and state.aspect != Visibility.MESSAGES
     ]

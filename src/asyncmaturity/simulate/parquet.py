@@ -51,7 +51,7 @@ from asyncmaturity.simulate.export import (
 )
 from asyncmaturity.simulate.meetings import RESPONSE, ROLE, MeetingDay, MeetingTexts, uid_sql
 from asyncmaturity.simulate.organization import BOT_LOGINS, BOT_TIMEZONE, conversation_members
-from asyncmaturity.simulate.params import SimulationParams
+from asyncmaturity.simulate.params import SimulationParams, export_time_s
 from asyncmaturity.simulate.slack_writer import decorate, file_order, join_text, store_view
 from asyncmaturity.simulate.work_items import (
     CLOSED,
@@ -316,7 +316,10 @@ class _ParquetRun:
         )
         self.messages_writer = writer("messages", "slack", _MESSAGES_SQL, slack)
         self.meetings_writer = writer(
-            "meetings", "ical", _MEETINGS_SQL.format(uid=uid_sql(seed)), ical
+            "meetings",
+            "ical",
+            _MEETINGS_SQL.format(uid=uid_sql(seed), exported=export_time_s(params)),
+            ical,
         )
         self.attendance_writer = writer(
             "attendance", "ical", _ATTENDANCE_SQL.format(uid=uid_sql(seed)), ical
@@ -434,6 +437,8 @@ class _ParquetRun:
                     "recurring": pa.array(day.series >= 0),
                     "attendee_count": pa.array(day.invite_counts(), type=pa.int32()),
                     "agenda": pa.array(texts.agenda[day.description]),
+                    # Its own VEVENT in the calendar file: an ad hoc meeting or an override.
+                    "own": pa.array(day.overridden | (day.series < 0)),
                     "notes": pa.array(texts.notes[day.description]),
                     "decision_meeting": pa.array(day.decision),
                 }
@@ -592,10 +597,12 @@ class _ParquetRun:
         """What each export shows, as its source reports it (see the visibility table)."""
         # The Slack export lists DMs, group DMs and private channels; every simulated meeting
         # invites its attendees and every item states its assignees (an empty list included).
+        # Ingest states messages by the source's family: only chat and mail exports show them.
         seen: dict[str, tuple[str, dict[Visibility, bool]]] = {
             "slack": (
                 SLACK_FOLDER,
                 {
+                    Visibility.MESSAGES: True,
                     Visibility.DIRECT_MESSAGES: True,
                     Visibility.GROUP_MESSAGES: True,
                     Visibility.PRIVATE_CHANNELS: True,
@@ -604,9 +611,15 @@ class _ParquetRun:
         }
         if self.evidence is not None and self.evidence.meetings is not None:
             attended = self.attendance_writer.rows + self.attendance_writer.buffered
-            seen["ical"] = (CALENDAR_FILE, {Visibility.ATTENDEES: attended > 0})
+            seen["ical"] = (
+                CALENDAR_FILE,
+                {Visibility.MESSAGES: False, Visibility.ATTENDEES: attended > 0},
+            )
         if self.evidence is not None and self.evidence.work is not None:
-            seen["github"] = (GITHUB_FOLDER, {Visibility.ASSIGNEES: True})
+            seen["github"] = (
+                GITHUB_FOLDER,
+                {Visibility.MESSAGES: False, Visibility.ASSIGNEES: True},
+            )
         for source, (origin, aspects) in seen.items():
             self.visibility_tables[source].add(
                 pa.table(
@@ -658,7 +671,10 @@ _MEETINGS_SQL = f"""
            make_timestamp(start_us) AS start_at, make_timestamp(end_us) AS end_at,
            false AS all_day, cancelled, private, recurring,
            make_timestamp(booked_s * 1000000) AS booked_at, attendee_count, agenda, notes,
-           decision_meeting, '{CALENDAR_FILE}' AS origin, _valid
+           decision_meeting,
+           -- The calendar file stamps every VEVENT with the export time and nothing later.
+           CASE WHEN agenda AND own THEN make_timestamp({{exported}}::BIGINT * 1000000) END AS agenda_at,
+           '{CALENDAR_FILE}' AS origin, _valid
     FROM (SELECT *, {{uid}} AS uid FROM _raw)
 """
 _ATTENDANCE_SQL = f"""

@@ -31,6 +31,13 @@ What one instance becomes (a ``meetings`` row, and one ``attendance`` row per pe
   letters or digits once HTML, links and conferencing boilerplate (join/dial-in lines, meeting
   ids, passcodes, phone numbers) are removed, or the event carries an ATTACH or URL (alarm
   attachments, i.e. sounds, do not count).
+- ``agenda_at``: for an instance that is its own component, a single event or an override at
+  its own RECURRENCE-ID, and carries an agenda: that component's last change, by which the
+  agenda was there: its own LAST-MODIFIED, else its DTSTAMP (RFC 5545: the last change in a
+  calendar without METHOD, when the message was made in one with it), else its CREATED. An
+  instance the rule of a series makes (its master's, or one a THISANDFUTURE override reshapes)
+  shares the master's text, which says nothing about when this occurrence's agenda was there:
+  unknown (null), as it is without an agenda.
 - ``notes``: a link in the description, ATTACH or URL that looks like notes or a recording: its
   address names notes, minutes or a recording (``/rec/``, ``recording``, Google Docs, HackMD,
   Notion, Etherpad, Loom, YouTube...), or the text just before it on its line says notes, meeting
@@ -49,14 +56,21 @@ What one instance becomes (a ``meetings`` row, and one ``attendance`` row per pe
   one event counts once (its first entry). ``attendee_count`` is the people so listed, declined
   ones included. Display names (CN) are kept only with --keep-text; time zones are unknown.
 
-Expansion window (``--since``/``--until``, half-open, on instance starts): an endless rule never
-expands without bound. Without ``--since`` the window starts at the earliest DTSTART of the export;
-without ``--until`` it ends one year after the later of its start and the latest DTSTART, so
-every event of the export is read and an endless rule runs at most a year past the last event
-(events that start after a window so derived, possible only with ``--since`` alone, are counted
-as skipped: pass ``--until`` to read them). Each series also stops at
-:data:`MAX_INSTANCES` instances in the window (its earliest ones); a capped series is counted as
-skipped. Events of several files or VCALENDARs with the same UID form one series; the same
+Expansion window (``--since``/``--until``, half-open, on instance starts): a calendar lists
+meetings before they happen, so no instance that starts after the time of ingest is read, whatever
+``--until`` says (an ``--until`` after it is clipped to it, and the detected line says so). Without
+``--since`` the window starts at the earliest DTSTART of the export; without ``--until`` it ends at
+the time of ingest, and an endless rule (an RRULE with neither COUNT nor UNTIL) stops earlier, at
+the export's time if that comes first: its latest DTSTAMP, LAST-MODIFIED or CREATED (an export
+stamps its events when it is made, or with their last change, which comes before it), or, in an
+export without any stamp, the end of its latest event. So an endless rule never runs past what
+the export knows (a year of meetings after a calendar was exported had not happened when it was),
+while a rule that states its own end, an RDATE or a single event is read as written. Events
+that start after the time of ingest are not held yet and are not skipped records: the detected
+line counts them, and a later ingest of the same or a newer export adds them and the instances
+held since (keys do not depend on the window, so nothing already stored is added again). Each
+series also stops at :data:`MAX_INSTANCES` instances in the window (its earliest ones); a capped
+series is counted as skipped. Events of several files or VCALENDARs with the same UID form one series; the same
 component twice (same UID and RECURRENCE-ID) counts once: the highest SEQUENCE, else the
 first read.
 
@@ -99,7 +113,6 @@ SUFFIXES = (".ics", ".ical", ".icalendar")
 MAX_INSTANCES = 10_000  # per series and window: a daily meeting for 27 years
 BATCH_ROWS = 50_000
 PEEK_BYTES = 4096
-TAIL_YEARS = 1
 # Properties whose unreadable value makes an event impossible to place in time.
 TIME_PROPERTIES = ("DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID")
 RESPONSES = {
@@ -109,6 +122,8 @@ RESPONSES = {
     "DELEGATED": MeetingResponse.DECLINED,
     "NEEDS-ACTION": MeetingResponse.NEEDS_ACTION,
 }
+# A component's times of writing, its latest change first (see ``agenda_at`` above).
+STAMPS = ("LAST-MODIFIED", "DTSTAMP", "CREATED")
 NOT_PEOPLE_CUTYPES = ("ROOM", "RESOURCE")
 # Google Calendar's addresses of calendars and rooms (group., resource., import.calendar...).
 CALENDAR_ADDRESS = re.compile(r"@([a-z0-9-]+\.)?calendar\.google\.com$")
@@ -154,7 +169,8 @@ class IcalSource:
     parser_version = "ical/1"
     accepts = (
         "an .ics file (one or several VCALENDARs), a folder of .ics files or a .zip of them; "
-        "--since/--until bound the expansion of recurring events"
+        "--since/--until bound the expansion of recurring events, which never reads an instance "
+        "that starts after the time of ingest"
     )
 
     def detect(self, path: Path) -> bool:
@@ -231,13 +247,6 @@ def _utc(value: date | datetime) -> datetime:
     return datetime(value.year, value.month, value.day)
 
 
-def _add_years(moment: datetime, years: int) -> datetime:
-    try:
-        return moment.replace(year=moment.year + years)
-    except ValueError:  # 29 February
-        return moment.replace(year=moment.year + years, day=28)
-
-
 def _list(value: Any) -> list[Any]:
     if value is None:
         return []
@@ -271,6 +280,8 @@ class Template:
     uid: str
     origin: str
     start: datetime  # the component's own DTSTART, naive UTC
+    end: datetime  # its own end (DTEND, else DURATION), naive UTC
+    rule: bool  # it has an RRULE or RDATE
     recurrence_id: datetime | None
     this_and_future: bool
     sequence: int
@@ -350,11 +361,15 @@ class _Reader:
             recurrence is not None
             and str(recurrence.params.get("RANGE", "")).upper() == "THISANDFUTURE"
         )
+        start = _utc(_moment(component, "DTSTART") or date.min)
         template = Template(
             template_id=self._next_id,
             uid=uid,
             origin=origin,
-            start=_utc(_moment(component, "DTSTART") or date.min),
+            start=start,
+            # _problem has read the end already: an event whose end it cannot read is not kept.
+            end=_end(component, start),
+            rule=any(component.get(name) is not None for name in ("RRULE", "RDATE")),
             recurrence_id=rid,
             this_and_future=this_and_future,
             sequence=_sequence(component),
@@ -422,24 +437,29 @@ def _problem(component: icalendar.cal.Component) -> tuple[str | None, str]:
     for name in ("DTSTART", "DTEND", "RECURRENCE-ID"):
         if component.get(name) is not None and _moment(component, name) is None:
             return unreadable, f"(UID {uid}) {name} is not a date or date-time"
-    start = _moment(component, "DTSTART") or date.min
-    end_at = _moment(component, "DTEND")
-    duration: Any = component.get("DURATION")
+    start = _utc(_moment(component, "DTSTART") or date.min)
     try:
-        if end_at is not None:
-            end = _utc(end_at)
-        elif duration is not None:
-            end = _utc(start) + duration.dt
-        else:
-            end = _utc(start)
+        end = _end(component, start)
     except (TypeError, ValueError, OverflowError, AttributeError) as exc:
         return unreadable, f"(UID {uid}) {_first_line(exc)}"
-    if end < _utc(start):
+    if end < start:
         return (
             "event that ends before it starts",
-            f"(UID {uid}) ends {end:%Y-%m-%dT%H:%M} before its start {_utc(start):%Y-%m-%dT%H:%M}",
+            f"(UID {uid}) ends {end:%Y-%m-%dT%H:%M} before its start {start:%Y-%m-%dT%H:%M}",
         )
     return None, ""
+
+
+def _end(component: icalendar.cal.Component, start: datetime) -> datetime:
+    """The component's own end, naive UTC: DTEND, else `start` + DURATION, else `start`."""
+    end_at = _moment(component, "DTEND")
+    duration: Any = component.get("DURATION")
+    if end_at is not None:
+        return _utc(end_at)
+    if duration is not None:
+        length: timedelta = duration.dt
+        return start + length
+    return start
 
 
 def _address(value: Any) -> str | None:
@@ -565,6 +585,7 @@ def _template_row(template: Template, master: Template | None) -> dict[str, Any]
         series.get(name) is not None for name in ("RRULE", "RDATE")
     )
     description, links = _description(component), _links(component)
+    agenda = has_agenda(description, links)
     organizer, invites = _invites(component)
     template.invites = invites
     return {
@@ -574,8 +595,11 @@ def _template_row(template: Template, master: Template | None) -> dict[str, Any]
         "cancelled": cancelled,
         "private": bool(private),
         "recurring": recurring,
-        "booked_at": _created(component) or (_created(base) if base is not None else None),
-        "agenda": has_agenda(description, links),
+        "booked_at": _stamp(component, "CREATED")
+        or (_stamp(base, "CREATED") if base is not None else None),
+        "agenda": agenda,
+        # The component's own stamps only: a master's say nothing about one occurrence.
+        "agenda_at": _written_at(component) if agenda else None,
         "notes": has_notes_link(description, links),
         "decision_meeting": _decision_meeting(component, base),
         "origin": template.origin,
@@ -592,10 +616,15 @@ def _decision_meeting(
     return summary is not None and DECISION_MEETING.search(str(summary)) is not None
 
 
-def _created(component: icalendar.cal.Component) -> datetime | None:
-    # A broken CREATED (or a bare date) is no booking time.
-    created = _moment(component, "CREATED")
-    return _utc(created) if isinstance(created, datetime) else None
+def _stamp(component: icalendar.cal.Component, name: str) -> datetime | None:
+    """Property `name` as a naive UTC instant; None when absent, broken or a bare date."""
+    moment = _moment(component, name)
+    return _utc(moment) if isinstance(moment, datetime) else None
+
+
+def _written_at(component: icalendar.cal.Component) -> datetime | None:
+    """The component's last change as it tells it (:data:`STAMPS`, the first one it has)."""
+    return next((t for name in STAMPS if (t := _stamp(component, name)) is not None), None)
 
 
 TEMPLATE_SCHEMA = pa.schema(
@@ -608,6 +637,7 @@ TEMPLATE_SCHEMA = pa.schema(
         ("recurring", pa.bool_()),
         ("booked_at", pa.timestamp("us")),
         ("agenda", pa.bool_()),
+        ("agenda_at", pa.timestamp("us")),
         ("notes", pa.bool_()),
         ("decision_meeting", pa.bool_()),
         ("origin", pa.string()),
@@ -629,6 +659,7 @@ INSTANCE_SCHEMA = pa.schema(
         ("start_at", pa.timestamp("us")),
         ("end_at", pa.timestamp("us")),
         ("all_day", pa.bool_()),
+        ("own", pa.bool_()),  # the occurrence is its component's own (see ``agenda_at``)
     ]
 )
 
@@ -648,22 +679,59 @@ def _create(ctx: IngestContext, name: str, schema: pa.Schema) -> None:
     ctx.con.unregister("_ical_arrow")
 
 
-def expansion_bounds(
-    window: tuple[datetime | None, datetime | None], earliest: datetime, latest: datetime
-) -> tuple[datetime, datetime]:
-    """The window to expand in: the one asked for, its missing ends as the module docstring says.
+def export_horizon(templates: list[Template]) -> datetime:
+    """The export's time: its latest stamp of :data:`STAMPS`; without any, its latest event's end.
 
-    >>> expansion_bounds((None, None), datetime(2024, 3, 1), datetime(2024, 6, 1))
-    (datetime.datetime(2024, 3, 1, 0, 0), datetime.datetime(2025, 6, 1, 0, 0))
-    >>> expansion_bounds((None, None), datetime(2020, 1, 1), datetime(2024, 6, 1))[1]
-    datetime.datetime(2025, 6, 1, 0, 0)
+    The end of an event is no export time where stamps exist: a calendar lists meetings months
+    ahead. A zero-length last event counts up to just after its start, so that it is read.
+    """
+    stamps = [
+        stamp
+        for t in templates
+        for name in STAMPS
+        if (stamp := _stamp(t.component, name)) is not None
+    ]
+    if stamps:
+        return max(stamps)
+    return max(max(t.end, t.start + timedelta(microseconds=1)) for t in templates)
+
+
+def expansion_bounds(
+    window: tuple[datetime | None, datetime | None],
+    earliest: datetime,
+    horizon: datetime,
+    now: datetime,
+) -> tuple[datetime, datetime, datetime]:
+    """The window to expand in: the one asked for, its missing ends as the module docstring says,
+    never past the time of ingest `now`.
+
+    Returns (low, high, the high of an endless rule).
+
+    >>> bounds = expansion_bounds(
+    ...     (None, None), datetime(2024, 3, 1), datetime(2024, 6, 1), datetime(2026, 1, 1)
+    ... )
+    >>> [f"{moment:%Y-%m-%d}" for moment in bounds]
+    ['2024-03-01', '2026-01-01', '2024-06-01']
+    >>> bounds = expansion_bounds(
+    ...     (None, datetime(2030, 1, 1)), datetime(2024, 3, 1), datetime(2024, 6, 1), datetime(2026, 1, 1)
+    ... )
+    >>> [f"{moment:%Y-%m-%d}" for moment in bounds]
+    ['2024-03-01', '2026-01-01', '2026-01-01']
     """
     since, until = window
     low = since if since is not None else earliest
     if until is not None:
-        return low, until
-    high = _add_years(max(low, latest), TAIL_YEARS)
-    return low, high
+        high = min(until, now)
+        return low, high, high
+    return low, now, min(horizon, now)
+
+
+def _endless(master: Template | None) -> bool:
+    """Whether the series' master has a rule with neither COUNT nor UNTIL."""
+    if master is None:
+        return False
+    rules = _list(master.component.get("RRULE"))
+    return any("COUNT" not in rule and "UNTIL" not in rule for rule in rules)
 
 
 def _occurrences(series: Any, low: datetime, high: datetime) -> tuple[list[Any], bool]:
@@ -701,7 +769,7 @@ def _expand_and_insert(
     _create(ctx, "_ical_invites", INVITE_SCHEMA)
     _create(ctx, "_ical_instances", INSTANCE_SCHEMA)
     if not templates:
-        report.detected = _detected(reader, 0, 0, None, ctx.window)
+        report.detected = _detected(reader, 0, 0, None)
         return
     template_rows = [_template_row(t, reader.masters.get(t.uid)) for t in templates]
     _stage(
@@ -725,19 +793,11 @@ def _expand_and_insert(
     )
 
     earliest = min(t.start for t in templates)
-    latest = max(t.start for t in templates)
-    low, high = expansion_bounds(ctx.window, earliest, latest)
-    if ctx.window[1] is None:
-        beyond = sorted((t for t in templates if t.start >= high), key=lambda t: (t.start, t.uid))
-        report.skip(
-            "event after the default expansion window (pass --until to read it)",
-            len(beyond),
-            [
-                f"{t.origin} (UID {t.uid}): starts {t.start:%Y-%m-%d}, the window ends "
-                f"{high:%Y-%m-%d}"
-                for t in beyond
-            ],
-        )
+    horizon = export_horizon(templates)
+    low, high, endless_high = expansion_bounds(ctx.window, earliest, horizon, ctx.now)
+    words = _window_words(ctx.window, high, endless_high, ctx.now)
+    # Not skipped records: they have not happened yet, and a later ingest reads them.
+    later = sum(t.start >= ctx.now for t in templates) if high == ctx.now else 0
 
     calendar = icalendar.Calendar()
     for template in templates:
@@ -756,7 +816,8 @@ def _expand_and_insert(
     for done, series in enumerate(query.series, start=1):
         uid = str(series.uid)
         try:
-            occurrences, was_capped = _occurrences(series, low, high)
+            stop = endless_high if _endless(reader.masters.get(uid)) else high
+            occurrences, was_capped = _occurrences(series, low, stop)
             rows = [_instance(uid, o, reader) for o in occurrences]
         except (ValueError, TypeError, OverflowError, KeyError) as exc:
             examples.append(f"{path} (UID {uid}): {_first_line(exc)}")
@@ -784,14 +845,14 @@ def _expand_and_insert(
         len(capped),
         capped,
     )
-    report.detected = _detected(reader, len(query.series), instances, (low, high), ctx.window)
+    report.detected = _detected(reader, len(query.series), instances, (low, high, words, later))
     invited = ctx.con.execute("SELECT count(*) FROM _ical_invites").fetchall()[0][0]
     report.sees = {Visibility.ATTENDEES: bool(invited)}
     _insert(ctx, path)
 
 
 def _instance(uid: str, occurrence: Any, reader: _Reader) -> tuple[Any, ...] | None:
-    """(template id, key instant, start, end, all day) of one occurrence."""
+    """(template id, key instant, start, end, all day, own) of one occurrence."""
     start, end = occurrence.start, occurrence.end
     start_utc, end_utc = _utc(start), _utc(end)
     recurrence = occurrence.id.recurrence_id
@@ -799,11 +860,14 @@ def _instance(uid: str, occurrence: Any, reader: _Reader) -> tuple[Any, ...] | N
     if recurrence is None:
         template = reader.masters.get(uid)
         instant = start_utc
+        own = template is not None and not template.rule
     else:
         template = reader.overrides.get((uid, _utc(recurrence)))
         instant = _utc(recurrence)
+        own = True
         if template is not None and template.this_and_future and start_utc != template.start:
             instant = start_utc  # a later instance reshaped by a THISANDFUTURE override
+            own = False
     if template is None:
         return None
     all_day = not isinstance(start, datetime)
@@ -813,15 +877,34 @@ def _instance(uid: str, occurrence: Any, reader: _Reader) -> tuple[Any, ...] | N
         start_utc,
         max(end_utc, start_utc),
         all_day,
+        own,
     )
+
+
+def _window_words(
+    window: tuple[datetime | None, datetime | None],
+    high: datetime,
+    endless_high: datetime,
+    now: datetime,
+) -> str:
+    """The expansion window in words for the detected line: how it was asked and what ends it."""
+    since, until = window
+    words = ("default", "partly given", "given")[(since is not None) + (until is not None)]
+    if until is not None and until > now:
+        return f"{words} window, ending at the time of ingest: --until is later"
+    if until is not None:
+        return f"{words} window"
+    words += " window, ending at the time of ingest"
+    if endless_high < high:
+        words += f"; endless rules end at the export's time, {endless_high:%Y-%m-%d %H:%M}"
+    return words
 
 
 def _detected(
     reader: _Reader,
     series: int,
     instances: int,
-    bounds: tuple[datetime, datetime] | None,
-    window: tuple[datetime | None, datetime | None],
+    window: tuple[datetime, datetime, str, int] | None,
 ) -> str:
     text = (
         f"iCalendar: {reader.files} file(s), {reader.calendars} calendar(s), "
@@ -829,13 +912,17 @@ def _detected(
     )
     if reader.repeated:
         text += f" ({reader.repeated} repeated components counted once)"
-    if bounds is not None:
-        asked = sum(bound is not None for bound in window)
-        given = ("default", "partly given", "given")[asked]
+    if window is not None:
+        low, high, words, later = window
         text += (
-            f"; {instances:,} instances from {bounds[0]:%Y-%m-%d %H:%M} to "
-            f"{bounds[1]:%Y-%m-%d %H:%M} UTC ({given} window)"
+            f"; {instances:,} instances from {low:%Y-%m-%d %H:%M} to {high:%Y-%m-%d %H:%M} UTC "
+            f"({words})"
         )
+        if later:
+            text += (
+                f"; {later:,} events start after the time of ingest (not held yet: a later "
+                "ingest reads them)"
+            )
     return text
 
 
@@ -870,7 +957,8 @@ def _insert(ctx: IngestContext, path: Path) -> None:
                         THEN {person_key_sql("t.organizer")} END AS organizer_key,
                    i.start_at, i.end_at, i.all_day, t.cancelled, t.private, t.recurring,
                    t.booked_at, coalesce(n.n, 0)::INTEGER AS attendee_count, t.agenda, t.notes,
-                   t.decision_meeting, t.origin
+                   t.decision_meeting, CASE WHEN i.own THEN t.agenda_at END AS agenda_at,
+                   t.origin
             FROM _ical_instances i
             JOIN _ical_templates t USING (template_id)
             LEFT JOIN invited n USING (template_id)""",

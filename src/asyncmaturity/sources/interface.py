@@ -115,6 +115,8 @@ class IngestContext:
     ingest_id: str
     keep_text: bool
     record_systems: list[str]
+    # The time of ingest, naive UTC: a calendar reads no instance that starts after it.
+    now: datetime
     on_progress: Progress | None = None
     # Half-open UTC bounds (naive) on calendar expansion, from --since/--until; None: unbounded.
     window: Window = (None, None)

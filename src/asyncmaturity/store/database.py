@@ -66,7 +66,8 @@ SCHEMA: dict[str, str] = {
         "meeting_key VARCHAR NOT NULL, series_key VARCHAR, organizer_key VARCHAR, "
         "start_at TIMESTAMP NOT NULL, end_at TIMESTAMP NOT NULL, all_day BOOLEAN, cancelled BOOLEAN, "
         "private BOOLEAN, recurring BOOLEAN, booked_at TIMESTAMP, attendee_count INTEGER, "
-        f"agenda BOOLEAN, notes BOOLEAN, decision_meeting BOOLEAN, {_PROVENANCE}"
+        "agenda BOOLEAN, notes BOOLEAN, decision_meeting BOOLEAN, agenda_at TIMESTAMP, "
+        + _PROVENANCE
     ),
     "attendance": (
         "meeting_key VARCHAR NOT NULL, person_key VARCHAR NOT NULL, response VARCHAR, role VARCHAR, "
@@ -96,8 +97,9 @@ MIGRATIONS: dict[str, list[tuple[str, str]]] = {
     # Version 4 adds the visibility table (created with every missing table); stores ingested
     # before it record no visibility, which measure reads as "not recorded", not "not seen".
     "4": [],
-    # Rows ingested before version 5 keep NULL record sites: no record system is detected in them.
-    "5": [("messages", "record_sites VARCHAR[]")],
+    # Rows ingested before version 5 keep NULL record sites (no record system is detected in
+    # them) and NULL agenda times (when an instance's own invitation carried its agenda: unknown).
+    "5": [("messages", "record_sites VARCHAR[]"), ("meetings", "agenda_at TIMESTAMP")],
 }
 # Tables whose rows are evidence (the rest is bookkeeping); each row's key column.
 EVIDENCE_KEYS: dict[str, str] = {

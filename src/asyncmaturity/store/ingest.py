@@ -21,8 +21,19 @@ import duckdb
 from asyncmaturity.charter import Charter
 from asyncmaturity.errors import AsyncMaturityError, InvalidExport, RejectedRecords, StoreError
 from asyncmaturity.sources import detect_source, get_source
-from asyncmaturity.sources.interface import IngestContext, Progress, Source, SourceReport, Window
+from asyncmaturity.sources.interface import (
+    IngestContext,
+    Progress,
+    Source,
+    SourceFamily,
+    SourceReport,
+    Window,
+)
 from asyncmaturity.store.database import EvidenceStore
+from asyncmaturity.vocabulary import Visibility
+
+# The families whose exports hold chat or mail messages.
+MESSAGE_FAMILIES = (SourceFamily.CHAT, SourceFamily.MAIL)
 
 
 @dataclass
@@ -92,6 +103,7 @@ def ingest(
     memory_limit: str = "1GB",
     since: date | datetime | None = None,
     until: date | datetime | None = None,
+    now: datetime | None = None,
 ) -> IngestSummary:
     """Add the records of every export in `paths` to the store, in one transaction.
 
@@ -104,6 +116,8 @@ def ingest(
         progress: called as ``progress(stage, done, total)`` during long stages.
         since, until: the calendar expansion window, UTC, half-open (a date `until` includes
             that whole day); sources other than calendars ignore it.
+        now: the time of ingest (by default the clock's): calendars read no instance that
+            starts after it, whatever `until` says; an aware date-time is converted to UTC.
 
     On any error the store is left exactly as it was (a store this call created is removed).
     """
@@ -114,10 +128,20 @@ def ingest(
             raise InvalidExport(f"{export}: no such file or folder")
     sources = [get_source(format) if format else detect_source(export) for export in exports]
     window = expansion_window(since, until)
+    moment = _naive_utc(now) if now is not None else None
     created = not store_path.exists()
     try:
         summary = _ingest_all(
-            store_path, exports, sources, strict, keep_text, charter, progress, memory_limit, window
+            store_path,
+            exports,
+            sources,
+            strict,
+            keep_text,
+            charter,
+            progress,
+            memory_limit,
+            window,
+            moment,
         )
     except (AsyncMaturityError, KeyboardInterrupt):
         if created:
@@ -141,7 +165,8 @@ def _ingest_all(
     charter: Charter | None,
     progress: Progress | None,
     memory_limit: str,
-    window: Window = (None, None),
+    window: Window,
+    now: datetime | None,
 ) -> IngestSummary:
     charter = charter or Charter()
     with EvidenceStore.open(store_path) as store:
@@ -161,6 +186,7 @@ def _ingest_all(
                     ingest_id=uuid.uuid4().hex,
                     keep_text=keep_text,
                     record_systems=charter.record_systems,
+                    now=now or started,
                     on_progress=progress,
                     window=window,
                 )
@@ -203,10 +229,14 @@ def _ingest_all(
 
 
 def _record_visibility(ctx: IngestContext, export: Path, report: SourceReport) -> None:
-    """Keep what the export can and cannot see, under its origin (see the visibility table)."""
-    if not report.sees:
-        return
-    rows = ", ".join(f"($a{i}, $v{i})" for i in range(len(report.sees)))
+    """Keep what the export can and cannot see, under its origin (see the visibility table).
+
+    Whether it shows messages at all follows from its family unless the source says otherwise:
+    a calendar or a tracker export holds none, so a store of them alone leaves every indicator
+    that reads messages unknown rather than 0.
+    """
+    sees = {Visibility.MESSAGES: ctx.source.family in MESSAGE_FAMILIES, **report.sees}
+    rows = ", ".join(f"($a{i}, $v{i})" for i in range(len(sees)))
     ctx.insert_new(
         "visibility",
         # The key holds source and origin, so the rows carry them before insert_new fills in
@@ -218,8 +248,8 @@ def _record_visibility(ctx: IngestContext, export: Path, report: SourceReport) -
         params={
             "source": ctx.source.name,
             "origin": str(export),
-            **{f"a{i}": str(aspect) for i, aspect in enumerate(report.sees)},
-            **{f"v{i}": visible for i, visible in enumerate(report.sees.values())},
+            **{f"a{i}": str(aspect) for i, aspect in enumerate(sees)},
+            **{f"v{i}": visible for i, visible in enumerate(sees.values())},
         },
     )
 
@@ -236,7 +266,7 @@ def expansion_window(since: date | datetime | None, until: date | datetime | Non
 
     def start_of(day: date | datetime) -> datetime:
         if isinstance(day, datetime):
-            return day if day.tzinfo is None else day.astimezone(UTC).replace(tzinfo=None)
+            return _naive_utc(day)
         return datetime(day.year, day.month, day.day)
 
     low = start_of(since) if since is not None else None
@@ -248,6 +278,11 @@ def expansion_window(since: date | datetime | None, until: date | datetime | Non
     if low is not None and high is not None and high <= low:
         raise InvalidExport(f"--until {until} is not after --since {since}: the window is empty")
     return low, high
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    """`moment` as a naive UTC instant (a naive one is UTC already)."""
+    return moment if moment.tzinfo is None else moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def _remove_store(path: Path) -> None:
