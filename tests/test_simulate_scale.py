@@ -20,12 +20,16 @@ from typer.testing import CliRunner
 from asyncmaturity.cli import app
 from asyncmaturity.metrics import METRICS
 from asyncmaturity.metrics.measure import MeasureResult, measure
-from asyncmaturity.simulate.export import simulate_export, simulate_slack_export
+from asyncmaturity.simulate.chat import chat_run
+from asyncmaturity.simulate.clock import DAY_S, US
+from asyncmaturity.simulate.export import build_evidence, simulate_export, simulate_slack_export
 from asyncmaturity.simulate.params import SimulationParams
 from asyncmaturity.simulate.parquet import simulate_parquet, simulation_secret
+from asyncmaturity.simulate.profiles import PROFILES
 from asyncmaturity.sources import detect_source
 from asyncmaturity.store.database import EVIDENCE_KEYS, EvidenceStore
 from asyncmaturity.store.export import MONTH_OF, export_parquet
+from asyncmaturity.store.ingest import ingest
 
 runner = CliRunner()
 SEED = 11
@@ -122,6 +126,40 @@ def _rows(root: Path, table: str) -> str:
     )
 
 
+def test_a_profile_plants_the_same_through_export_files_and_parquet(tmp_path: Path) -> None:
+    # Would catch a planted calendar or tracker behaviour (agendas per occurrence, owners, links)
+    # that the export files carry and the direct writer does not, or the other way round.
+    seed = 5
+    params = PROFILES["optimized"].simulation(
+        people=16, days=14, seed=seed, meetings=True, work_items=True
+    )
+    written = simulate_export(tmp_path / "exports", params)
+    keyed, exported, direct = tmp_path / "keyed.duckdb", tmp_path / "exported", tmp_path / "direct"
+    with EvidenceStore.open(keyed) as opened:
+        opened.con.execute(
+            "UPDATE store_meta SET value = ? WHERE key = 'secret'", [simulation_secret(seed)]
+        )
+    ingest(written.ingest_paths, store=keyed, strict=True)
+    export_parquet(keyed, exported)
+    simulate_parquet(direct, params)
+    con = duckdb.connect()
+    for table in ("meetings", "attendance", "work_items", "work_events"):
+        stored, made = _rows(exported, table), _rows(direct, table)
+        for first, second in ((stored, made), (made, stored)):
+            extra = con.execute(f"SELECT count(*) FROM ({first} EXCEPT ALL {second})").fetchone()
+            assert extra == (0,), table
+    planted = con.execute(
+        f"SELECT avg(agenda::DOUBLE), count(*) FROM ({_rows(direct, 'meetings')}) "
+        "WHERE NOT private AND NOT cancelled"
+    ).fetchone()
+    assert planted is not None and planted[0] > 0.9 and planted[1] >= 20
+    owned = con.execute(
+        f"SELECT avg((assignees > 0)::DOUBLE), avg((len(links) > 0)::DOUBLE) FILTER "
+        f"(WHERE kind = 'pull_request') FROM ({_rows(direct, 'work_items')})"
+    ).fetchone()
+    assert owned is not None and owned[0] > 0.8 and owned[1] > 0.8
+
+
 def test_direct_parquet_holds_the_rows_ingest_stores(both: Both, tmp_path: Path) -> None:
     # Would catch a key, feature, signal, type or partition that drifts from the sources'.
     _, _, keyed, parquet = both
@@ -188,6 +226,41 @@ def test_simulated_calendar_and_tracker_are_plausible(both: Both) -> None:
         assert one("SELECT count(*) FROM people WHERE is_bot AND source = 'github'") > 0
         early = "SELECT count(*) FROM work_events JOIN work_items USING (item_key) "
         assert one(early + "WHERE occurred_at < created_at") == 0
+
+
+def test_agendas_per_occurrence_are_written_ahead_of_each_instance(tmp_path: Path) -> None:
+    # Would catch an occurrence whose agenda is its series' (not its own), or one written after
+    # the instance starts or before its series was booked.
+    base = SimulationParams(people=40, days=21, seed=2, meetings=True, agenda_share=0.7)
+    per_occurrence = SimulationParams(
+        people=40, days=21, seed=2, meetings=True, agenda_share=0.7, agenda_lead_median_s=DAY_S
+    )
+    models = [
+        build_evidence(chat_run(p, render_threads=False)).meetings for p in (base, per_occurrence)
+    ]
+    plain, own = (m for m in models if m is not None)
+    assert not own.texts.agenda[own.series.description].any()
+    agendas: list[bool] = []
+    ad_hoc = 0
+    for k in range(per_occurrence.days):
+        before, day = plain.day(k), own.day(k)
+        assert (before.start_us == day.start_us).all() and (before.cancelled == day.cancelled).all()
+        series = day.series >= 0
+        assert (before.modified_s[before.series >= 0] == -1).all()
+        assert day.overridden[series].all()
+        lead = day.start_us[series] // US - day.modified_s[series]
+        assert ((lead >= 900) & (lead <= 6 * DAY_S)).all()
+        assert (day.modified_s[series] > own.series.created_s[day.series[series]]).all()
+        # An ad hoc invitation is written once, when it is booked.
+        assert (day.modified_s[~series] == day.booked_s[~series]).all()
+        ad_hoc += int((~series).sum())
+        agendas += own.texts.agenda[day.description[series]].tolist()
+    assert len(agendas) > 100
+    assert sum(agendas) / len(agendas) == pytest.approx(0.7, abs=0.1)
+    simulate_export(tmp_path / "e", per_occurrence)
+    calendar = (tmp_path / "e" / "calendar.ics").read_text()
+    assert calendar.count("RECURRENCE-ID;") == len(agendas)
+    assert calendar.count("LAST-MODIFIED:") == len(agendas) + ad_hoc
 
 
 def _digests(root: Path) -> dict[str, str]:

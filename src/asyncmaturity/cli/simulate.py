@@ -36,7 +36,8 @@ def simulate(
         str | None,
         typer.Option(
             "--profile",
-            help="Plant a maturity level: chaotic (0), reactive (1), systematic (2), optimized (3).",
+            help="Plant a maturity level: chaotic (0), reactive (1), systematic (2), optimized "
+            "(3); in the calendar and tracker too with --meetings and --work-items.",
         ),
     ] = None,
     survey_out: Annotated[

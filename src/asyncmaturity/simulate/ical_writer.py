@@ -1,7 +1,8 @@
 """Write a simulated calendar as one iCalendar file, as a calendar export holds it.
 
 One VCALENDAR: each series once with its RRULE, then day by day the series instances that differ
-from their series (cancelled, or with declines) as overrides, and the ad hoc meetings.
+from their series (cancelled, with declines, or with an agenda of their own) as overrides, and the
+ad hoc meetings.
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ class CalendarWriter:
         invites: list[str],
         rule: str | None = None,
         override: bool = False,
+        modified_s: int = -1,
     ) -> str:
         start = _local_stamp(local_us)
         lines = ["BEGIN:VEVENT\r\n", _fold(f"UID:{uid}"), f"DTSTAMP:{self.stamp}\r\n"]
@@ -96,6 +98,8 @@ class CalendarWriter:
             lines.append(f"RECURRENCE-ID;TZID={zone}:{start}\r\n")
         else:
             lines.append(f"CREATED:{_utc_stamp(created_s)}\r\n")
+        if modified_s >= 0:
+            lines.append(f"LAST-MODIFIED:{_utc_stamp(modified_s)}\r\n")
         lines.append(f"DTSTART;TZID={zone}:{start}\r\n")
         lines.append(f"DTEND;TZID={zone}:{_local_stamp(local_us + duration_s * US)}\r\n")
         if rule is not None:
@@ -167,6 +171,7 @@ class CalendarWriter:
                         day.invite_role[start:end].tolist(),
                     ),
                     override=series >= 0,
+                    modified_s=int(day.modified_s[i]),
                 )
             )
 

@@ -2,16 +2,19 @@
 
 With ``SimulationParams.meetings`` on, the organization of
 :mod:`asyncmaturity.simulate.organization` also keeps a calendar, drawn from random streams of its
-own so that the chat is the same with or without it. Each team meets weekly; about a third of
-the teams also hold a 15-minute stand-up every working day; each manager has a weekly or
-fortnightly 1:1 with each report (some private); the leads of every five teams meet fortnightly in
-a review board. These series are booked weeks ahead. Ad hoc meetings
-(``ad_hoc_meetings_per_person_day``) are booked from minutes to days ahead, some titled as
-kick-offs, approvals or decisions. Times are the organizer's working hours on their own clock
-(recurrences keep their local time across clock changes). Invitations carry an agenda
-(``agenda_share``), a notes or recording link (``notes_share``) and a video call's join details;
-``meeting_cancel_share`` of recurring instances are cancelled and ``meeting_decline_share`` of
-invitations declined instance by instance.
+own so that the chat is the same with or without it. Each team meets weekly;
+``standup_team_share`` of the teams also hold a 15-minute stand-up every working day; each manager
+has a weekly or fortnightly 1:1 with each report (some private); the leads of every five teams
+meet fortnightly in a review board. These series are booked weeks ahead. Ad hoc meetings
+(``ad_hoc_meetings_per_person_day``) are booked from minutes (``ad_hoc_same_hour_share``) to days
+ahead, some titled as kick-offs, approvals or decisions, and their invitation is written then.
+Times are the organizer's working hours on their own clock (recurrences keep their local time
+across clock changes), and every meeting starts before the period ends. Invitations carry an
+agenda (``agenda_share``), a notes or recording link (``notes_share``) and a video call's join
+details; with ``agenda_lead_median_s`` set, a series' agendas are its instances' own, each written
+ahead of its instance (every instance then overrides its series). ``meeting_cancel_share`` of
+recurring instances are cancelled and ``meeting_decline_share`` of invitations declined instance
+by instance.
 """
 
 from __future__ import annotations
@@ -37,7 +40,6 @@ from asyncmaturity.sources.ical import DECISION_MEETING, has_agenda, has_notes_l
 from asyncmaturity.vocabulary import AttendanceRole, MeetingResponse
 
 # Calendar shape (see SimulationParams for the tunable parts).
-STANDUP_TEAM_SHARE = 0.35
 PRIVATE_ONE_ON_ONE_SHARE = 0.15
 TEAM_GUEST_SHARE = 0.3
 TEAMS_PER_REVIEW = 5
@@ -47,8 +49,12 @@ TEAM_DURATIONS_S = (1800, 2700, 3600)
 AD_HOC_DURATIONS_S = (900, 1800, 1800, 2700, 3600)
 AD_HOC_TEAM_SHARE = 0.6
 AD_HOC_EXTRA_ATTENDEES = 1.5  # an ad hoc meeting invites 1 + Poisson(1.5) people, at most 7
-AD_HOC_SAME_HOUR_SHARE = 0.25  # booked 5 to 55 minutes ahead; the rest a log-normal lead
 AD_HOC_LEAD_MEDIAN_S = 2 * DAY_S
+AGENDA_LEAD_SIGMA = 0.5
+# An occurrence's agenda is written at least this long before it starts, and at most six days
+# before: series are booked a week or more before the period, so the edit follows the booking.
+AGENDA_LEAD_MIN_S = 900.0
+AGENDA_LEAD_MAX_S = 6 * DAY_S
 # Series-level answers of invitees: accepted, tentative, needs-action (declines are per instance).
 SERIES_ANSWERS = (0.9, 0.05, 0.05)
 OPTIONAL_SHARE = 0.1
@@ -133,11 +139,10 @@ def build_meeting_texts(params: SimulationParams) -> MeetingTexts:
 
 
 def _descriptions(
-    rng: np.random.Generator, texts: MeetingTexts, params: SimulationParams, n: int
+    rng: np.random.Generator, texts: MeetingTexts, agenda: BoolArray, notes: BoolArray
 ) -> IntArray:
-    """Descriptions of ``n`` invitations, with an agenda and a notes link at the planted shares."""
-    agenda = rng.random(n) < params.agenda_share
-    notes = rng.random(n) < params.notes_share
+    """Descriptions of invitations that carry an agenda and a notes link where the flags say."""
+    n = len(agenda)
     pick = rng.integers(POOL_SIZE, size=n)
     result = np.empty(n, dtype=np.int64)
     for (want_agenda, want_notes), pool in texts.by_kind.items():
@@ -160,6 +165,7 @@ class Series:
     private: BoolArray
     title: StrArray
     decision: BoolArray
+    notes: BoolArray  # the series links notes or a recording
     description: IntArray
     invites: Csr  # invited people per series, the organizer first
     response: IntArray  # aligned with invites.flat
@@ -243,7 +249,7 @@ def build_series(
             duration_s=TEAM_DURATIONS_S[int(rng.integers(len(TEAM_DURATIONS_S)))],
             title=_TEAM_TITLES[int(rng.integers(len(_TEAM_TITLES)))].format(w=topic),
         )
-        if rng.random() < STANDUP_TEAM_SHARE:
+        if rng.random() < params.standup_team_share:
             add(
                 manager,
                 reports,
@@ -286,6 +292,10 @@ def build_series(
     count = _instances_before(first_day, interval, end_day)
     kept = [r for r, c in zip(rows, count.tolist(), strict=True) if c > 0]
     titles = [r["title"] for r in kept]
+    agenda = rng.random(len(kept)) < params.agenda_share
+    notes = rng.random(len(kept)) < params.notes_share
+    if params.agenda_lead_median_s is not None:
+        agenda[:] = False  # the instances carry the agendas
     return Series(
         organizer=np.array([r["organizer"] for r in kept], dtype=np.int64),
         first_day=first_day[count > 0],
@@ -297,7 +307,8 @@ def build_series(
         private=np.array([r["private"] for r in kept], dtype=np.bool_),
         title=np.array(titles, dtype=object),
         decision=np.array([DECISION_MEETING.search(t) is not None for t in titles], dtype=bool),
-        description=_descriptions(rng, texts, params, len(kept)),
+        notes=notes,
+        description=_descriptions(rng, texts, agenda, notes),
         invites=Csr.from_rows([r["people"] for r in kept]),
         response=np.array([x for r in kept for x in r["responses"]], dtype=np.int64),
         role=np.array([x for r in kept for x in r["roles"]], dtype=np.int64),
@@ -338,6 +349,9 @@ class MeetingDay:
     title: StrArray
     decision: BoolArray
     description: IntArray
+    # The invitation's last edit: an ad hoc meeting's booking, an override's own agenda; -1 when
+    # the calendar does not say (an override that only cancels or records declines).
+    modified_s: IntArray
     invite_meeting: IntArray  # instance of each invitation
     invite_person: IntArray
     invite_response: IntArray
@@ -366,6 +380,9 @@ class MeetingModel:
         self.texts = build_meeting_texts(params)
         self.series = build_series(params, org, staff, self.texts, start_day)
         self.rng = np.random.default_rng([params.seed, 5, 3])
+        # Occurrences' own agendas draw from a stream of their own: the rest of the calendar is
+        # the same with them or without.
+        self.occurrence_rng = np.random.default_rng([params.seed, 5, 4])
 
     def day(self, k: int) -> MeetingDay:
         """The instances whose local start day (the organizer's) is day ``k`` of the period."""
@@ -405,6 +422,12 @@ class MeetingModel:
         declines = (role != CHAIR) & (rng.random(len(flat)) < p.meeting_decline_share)
         response[declines] = DECLINED
         changed = np.bincount(meeting[declines], minlength=n) > 0
+        overridden = cancelled | changed
+        description = s.description[index]
+        modified = np.full(n, -1, dtype=np.int64)
+        if p.agenda_lead_median_s is not None:
+            description, modified = self._occurrence_agendas(index, start, p.agenda_lead_median_s)
+            overridden[:] = True
         return MeetingDay(
             k=k,
             series=index,
@@ -417,15 +440,29 @@ class MeetingModel:
             booked_s=s.created_s[index],
             cancelled=cancelled,
             private=s.private[index],
-            overridden=cancelled | changed,
+            overridden=overridden,
             title=s.title[index],
             decision=s.decision[index],
-            description=s.description[index],
+            description=description,
+            modified_s=modified,
             invite_meeting=meeting,
             invite_person=s.invites.flat[flat],
             invite_response=response,
             invite_role=role,
         )
+
+    def _occurrence_agendas(
+        self, index: IntArray, start_us: IntArray, lead_median_s: float
+    ) -> tuple[IntArray, IntArray]:
+        """Each instance's own description (its series' notes link kept) and when it was written."""
+        rng = self.occurrence_rng
+        agenda = rng.random(len(index)) < self.p.agenda_share
+        description = _descriptions(rng, self.texts, agenda, self.series.notes[index])
+        lead = lognormal(
+            rng, lead_median_s, AGENDA_LEAD_SIGMA, len(index), AGENDA_LEAD_MIN_S, AGENDA_LEAD_MAX_S
+        )
+        modified: IntArray = (start_us // US - lead.astype(np.int64)).astype(np.int64)
+        return description, modified
 
     def _ad_hoc(self, k: int) -> MeetingDay:
         rng, p, org, staff = self.rng, self.p, self.org, self.staff
@@ -475,13 +512,14 @@ class MeetingModel:
         duration = np.array(AD_HOC_DURATIONS_S)[rng.integers(len(AD_HOC_DURATIONS_S), size=n)]
         local = day * DAY_US + (WORK_START_S + slot * 1800) * US
         start = self.zones.utc_us(zone, local)
-        same_hour = rng.random(n) < AD_HOC_SAME_HOUR_SHARE
+        same_hour = rng.random(n) < p.ad_hoc_same_hour_share
         lead = np.where(
             same_hour,
             rng.integers(5 * 60, 56 * 60, size=n),
             lognormal(rng, AD_HOC_LEAD_MEDIAN_S, 1.0, n, 3600.0, 30 * DAY_S).astype(np.int64),
         )
         title = rng.integers(len(self.texts.ad_hoc_titles), size=n)
+        booked = start // US - lead
         return MeetingDay(
             k=k,
             series=np.full(n, -1, dtype=np.int64),
@@ -491,13 +529,17 @@ class MeetingModel:
             local_us=local,
             start_us=start,
             end_us=start + duration * US,
-            booked_s=start // US - lead,
+            booked_s=booked,
             cancelled=np.zeros(n, dtype=np.bool_),
             private=np.zeros(n, dtype=np.bool_),
             overridden=np.zeros(n, dtype=np.bool_),
             title=self.texts.ad_hoc_titles[title],
             decision=self.texts.ad_hoc_decision[title],
-            description=_descriptions(rng, self.texts, p, n),
+            description=_descriptions(
+                rng, self.texts, rng.random(n) < p.agenda_share, rng.random(n) < p.notes_share
+            ),
+            # Written once, when booked: its agenda (if any) was there from then.
+            modified_s=booked,
             invite_meeting=meeting,
             invite_person=person.astype(np.int64),
             invite_response=response,

@@ -96,17 +96,37 @@ class SimulationParams:
             closes and merges. Off by default.
         team_size: people per team (the last team takes the remainder); a team's first member
             is its manager. Teams are drawn mostly within a time zone.
+        standup_team_share: share of teams that also hold a 15-minute stand-up every working
+            day.
         ad_hoc_meetings_per_person_day: expected ad hoc meetings organized per person per
             working day.
+        ad_hoc_same_hour_share: share of ad hoc meetings booked 5 to 55 minutes before they
+            start (what ``meetings.ad_hoc_share`` counts); the rest are booked a log-normal lead
+            ahead, at least an hour.
         meeting_cancel_share: share of recurring meeting instances that are cancelled.
         meeting_decline_share: share of invitations (the organizer's aside) declined, per
             instance.
         agenda_share: share of meetings whose invitation carries an agenda.
         notes_share: share of meetings whose invitation links notes or a recording.
+        agenda_lead_median_s: when set, agendas are written per occurrence: a recurring
+            meeting's own invitation carries the call details (and its notes link) only, and
+            every instance is an override with its own description, an agenda drawn with
+            ``agenda_share``, last modified a log-normal lead before it starts (this median,
+            clipped to 15 minutes .. 6 days). None keeps one description per series, agenda
+            included.
         work_items_per_person_day: expected issues and pull requests opened per person per
             working day (authored by the people with a GitHub account, and a dependency bot).
         pull_request_share: share of work items that are pull requests (the rest are issues, a
             few of them decision records).
+        dependency_bot_share: share of pull requests opened by the dependency bot (version
+            bumps: never assigned, never linked to an item).
+        decision_issue_share: share of issues that are decision records (labelled and titled
+            as decisions).
+        issue_owner_share: share of people's issues that have an assignee (another engineer).
+        pr_owner_share: share of people's pull requests assigned to their author (the
+            dependency bot's never are).
+        pr_link_share: share of people's pull requests whose body says which earlier item of
+            the repository they fix (``Fixes #N``; the dependency bot's never do).
         work_response_median_s: median seconds from an item's creation to the first comment or
             review by another person, over the items that get one.
         work_response_share: share of items that get a comment or review by another person.
@@ -143,13 +163,21 @@ class SimulationParams:
     meetings: bool = False
     work_items: bool = False
     team_size: int = 8
+    standup_team_share: float = 0.35
     ad_hoc_meetings_per_person_day: float = 0.15
+    ad_hoc_same_hour_share: float = 0.25
     meeting_cancel_share: float = 0.05
     meeting_decline_share: float = 0.08
     agenda_share: float = 0.5
     notes_share: float = 0.3
+    agenda_lead_median_s: float | None = None
     work_items_per_person_day: float = 0.2
     pull_request_share: float = 0.5
+    dependency_bot_share: float = 0.1
+    decision_issue_share: float = 0.04
+    issue_owner_share: float = 0.6
+    pr_owner_share: float = 0.7
+    pr_link_share: float = 0.5
     work_response_median_s: float = 4 * 3600.0
     work_response_share: float = 0.8
     work_close_median_s: float = 2 * 86_400.0
@@ -216,15 +244,24 @@ def validate_params(p: SimulationParams) -> None:
             raise ValueError(f"{flag} must be true or false, got {getattr(p, flag)!r}")
     _check_int("team_size", p.team_size, 2, 1_000)
     for name in (
+        "standup_team_share",
+        "ad_hoc_same_hour_share",
         "meeting_cancel_share",
         "meeting_decline_share",
         "agenda_share",
         "notes_share",
         "pull_request_share",
+        "dependency_bot_share",
+        "decision_issue_share",
+        "issue_owner_share",
+        "pr_owner_share",
+        "pr_link_share",
         "work_response_share",
         "work_close_share",
     ):
         _check_float(name, getattr(p, name), 0.0, 1.0)
+    if p.agenda_lead_median_s is not None:
+        _check_float("agenda_lead_median_s", p.agenda_lead_median_s, 900.0, 6 * DAY_S)
     _check_float("ad_hoc_meetings_per_person_day", p.ad_hoc_meetings_per_person_day, 0.0, 20.0)
     _check_float("work_items_per_person_day", p.work_items_per_person_day, 0.0, 100.0)
     _check_float("work_response_median_s", p.work_response_median_s, 1.0, 30 * DAY_S)

@@ -4,8 +4,11 @@ With ``SimulationParams.work_items`` on, the organization of
 :mod:`asyncmaturity.simulate.organization` also keeps a GitHub tracker, drawn from random streams
 of its own so that the chat is the same with or without it. Issues and pull requests
 (``work_items_per_person_day``, ``pull_request_share``) are opened in three repositories by the
-people with a GitHub login and by a dependency bot; a few issues are decision records.
-``work_response_share`` of them get a comment or review by someone else after a log-normal delay
+people with a GitHub login and, ``dependency_bot_share`` of the pull requests, by a dependency
+bot; ``decision_issue_share`` of the issues are decision records. ``issue_owner_share`` of
+people's issues and ``pr_owner_share`` of their pull requests have an assignee, and
+``pr_link_share`` of their pull requests say which item they fix. ``work_response_share`` of all
+items get a comment or review by someone else after a log-normal delay
 (median ``work_response_median_s``), then follow-up comments; a CI bot comments on pull requests.
 ``work_close_share`` are closed after a log-normal time (median ``work_close_median_s``), pull
 requests mostly merged. What would happen after the export, a day after the period, does not
@@ -39,12 +42,7 @@ from asyncmaturity.simulate.texts import POOL_SIZE, render_pool
 REPOSITORIES = ("acme/app", "acme/api", "acme/web")
 
 # Work shape (see SimulationParams for the tunable parts).
-DECISION_ISSUE_SHARE = 0.04
-DEPENDABOT_SHARE = 0.1
 CI_COMMENT_SHARE = 0.5
-ISSUE_ASSIGNED_SHARE = 0.6
-PR_ASSIGNED_SHARE = 0.7
-PR_LINK_SHARE = 0.5
 REVIEW_FIRST_SHARE = 0.7
 FOLLOWUP_COMMENTS = 1.0
 FOLLOWUP_GAP_MEDIAN_S = 2 * 3600.0
@@ -236,8 +234,8 @@ class WorkModel:
         n = int(rng.poisson(p.work_items_per_person_day * p.people)) if weekday(day) < 5 else 0
         repo = rng.integers(len(REPOSITORIES), size=n)
         pull = rng.random(n) < p.pull_request_share
-        decision = ~pull & (rng.random(n) < DECISION_ISSUE_SHARE)
-        bot = pull & (rng.random(n) < DEPENDABOT_SHARE)
+        decision = ~pull & (rng.random(n) < p.decision_issue_share)
+        bot = pull & (rng.random(n) < p.dependency_bot_share)
         kind = np.where(pull, PULL_REQUEST, np.where(decision, DECISION, ISSUE)).astype(np.int64)
         person = _draw_engineers(rng, staff, n)
         author = np.where(bot, staff.dependabot, person)
@@ -256,7 +254,7 @@ class WorkModel:
         ).astype(np.int64)
 
         assigned = (
-            np.where(pull, rng.random(n) < PR_ASSIGNED_SHARE, rng.random(n) < ISSUE_ASSIGNED_SHARE)
+            np.where(pull, rng.random(n) < p.pr_owner_share, rng.random(n) < p.issue_owner_share)
             & ~bot
         )
         assignee = np.where(
@@ -268,7 +266,7 @@ class WorkModel:
             np.where(bot, _DEPENDENCY_LABELS, rng.integers(_ISSUE_LABEL_SETS, size=n)),
         )
         labels = np.where(pull & ~bot, 0, labels).astype(np.int64)
-        links = pull & ~bot & (number > 1) & (rng.random(n) < PR_LINK_SHARE)
+        links = pull & ~bot & (number > 1) & (rng.random(n) < p.pr_link_share)
         link = np.where(links, 1 + (rng.random(n) * np.maximum(number - 1, 1)).astype(np.int64), -1)
         texts = self.texts
         pick = rng.integers(POOL_SIZE, size=(n, 2))
