@@ -439,6 +439,7 @@ class _ParquetRun:
                     "agenda": pa.array(texts.agenda[day.description]),
                     # Its own VEVENT in the calendar file: an ad hoc meeting or an override.
                     "own": pa.array(day.overridden | (day.series < 0)),
+                    "modified_s": pa.array(day.modified_s, type=pa.int64()),
                     "notes": pa.array(texts.notes[day.description]),
                     "decision_meeting": pa.array(day.decision),
                 }
@@ -672,8 +673,13 @@ _MEETINGS_SQL = f"""
            false AS all_day, cancelled, private, recurring,
            make_timestamp(booked_s * 1000000) AS booked_at, attendee_count, agenda, notes,
            decision_meeting,
-           -- The calendar file stamps every VEVENT with the export time and nothing later.
-           CASE WHEN agenda AND own THEN make_timestamp({{exported}}::BIGINT * 1000000) END AS agenda_at,
+           -- A VEVENT's last change: its planted LAST-MODIFIED, else the export time that
+           -- stamps every VEVENT of the calendar file.
+           CASE WHEN agenda AND own
+                THEN make_timestamp(
+                    (CASE WHEN modified_s >= 0 THEN modified_s ELSE {{exported}} END)::BIGINT
+                    * 1000000)
+           END AS agenda_at,
            '{CALENDAR_FILE}' AS origin, _valid
     FROM (SELECT *, {{uid}} AS uid FROM _raw)
 """
