@@ -9,6 +9,7 @@ import pytest
 from asyncmaturity.assess.evaluate import place, rule_holds
 from asyncmaturity.assess.roadmap import build_roadmap
 from asyncmaturity.frameworks import StageRule, load_framework, practices_catalogue
+from asyncmaturity.metrics.assumptions import Assumption
 
 FIVE = load_framework("five-area")
 WMI = load_framework("wmi")
@@ -155,3 +156,65 @@ def test_roadmap_ranks_bottleneck_and_large_gaps_first() -> None:
     open_action = next(a for a in roadmap if a.practice.id == "work-in-the-open")
     assert open_action.quadrant == "eliminate"  # neither bottleneck nor a large gap
     assert ids.index("decision-log") < ids.index("work-in-the-open")
+
+
+def _documentation_gap_roadmap(**extra: Any) -> list[Any]:
+    # Records linked in 3% of messages: documentation level 1 met (>= 2%), level 2 not (>= 5%).
+    # Its actions are answer-with-a-link (target: response.record_answer_share, measured) and
+    # central-tracker (target: work.owner_share, which a chat-only store cannot measure).
+    metrics = {**OPTIMIZED_CHAT, "messages.record_link_share": 0.03}
+    placement = place(FIVE, metrics, {}, stages=WMI)
+    return build_roadmap(
+        FIVE, placement, practices_catalogue(), ACF, metrics=metrics, cost=None, stages=WMI, **extra
+    )
+
+
+def test_an_action_whose_target_has_no_value_says_what_to_add_and_ranks_last() -> None:
+    roadmap = _documentation_gap_roadmap(counts={"messages": 100, "work_items": 0})
+    ids = [a.practice.id for a in roadmap]
+    tracker = roadmap[ids.index("central-tracker")]
+    assert tracker.baseline is None
+    assert tracker.needs_evidence is not None
+    assert tracker.needs_evidence.startswith("add the tracker export (")
+    assert tracker.needs_evidence.endswith(") to measure work.owner_share")
+    assert "github" in tracker.needs_evidence
+    # Every action with a measured target comes first, whatever its quadrant.
+    measured = [a.needs_evidence is None for a in roadmap]
+    assert measured == sorted(measured, reverse=True) and measured[0]
+    assert roadmap[ids.index("answer-with-a-link")].needs_evidence is None
+    assert tracker.to_json(None)["needs_evidence"] == tracker.needs_evidence
+
+
+def test_an_unknown_target_says_why_the_exports_cannot_show_it() -> None:
+    why = "no export shows assignees (github issues.json cannot)"
+    roadmap = _documentation_gap_roadmap(unknown={"work.owner_share": why})
+    tracker = next(a for a in roadmap if a.practice.id == "central-tracker")
+    assert tracker.needs_evidence == f"work.owner_share is unknown: {why}"
+
+
+def test_tracker_evidence_without_the_figure_asks_for_a_longer_period() -> None:
+    roadmap = _documentation_gap_roadmap(counts={"messages": 100, "work_items": 3})
+    tracker = next(a for a in roadmap if a.practice.id == "central-tracker")
+    assert tracker.needs_evidence is not None
+    assert tracker.needs_evidence.startswith("the work evidence of the period gives")
+
+
+def test_an_action_resting_on_an_assumed_default_names_it() -> None:
+    assumed = Assumption(
+        "record-systems",
+        "default patterns",
+        "charter: record_systems",
+        metrics=("messages.record_link_share",),
+    )
+    detected = Assumption(
+        "working-hours",
+        "read from messages",
+        "charter: working_hours",
+        metrics=("messages.record_link_share",),
+        basis="detected",
+    )
+    roadmap = _documentation_gap_roadmap(assumptions=[assumed, detected])
+    link = next(a for a in roadmap if a.practice.id == "answer-with-a-link")
+    # The criterion it addresses reads the assumed default; a detected norm is no assumption.
+    assert link.assumes == ["record-systems"]
+    assert _documentation_gap_roadmap()[0].assumes == []

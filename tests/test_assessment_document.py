@@ -137,3 +137,27 @@ def test_a_document_of_another_shape_is_refused(
     raw = json.loads(_unpacked("v1_written_by_63a0d33.json.gz", tmp_path).read_text("utf-8"))
     with pytest.raises(InvalidAssessment, match=message):
         AssessmentDocument.from_json({**raw, **change}, origin="kept.json")
+
+
+def test_a_chat_only_roadmap_says_which_export_measures_its_last_actions(tmp_path: Path) -> None:
+    # Few record links: documentation misses level 2, whose actions include a central tracker,
+    # checked by work.owner_share, which a Slack export alone cannot measure.
+    params = SimulationParams(people=12, days=14, seed=8, record_link_share=0.05)
+    simulate_slack_export(tmp_path / "export", params)
+    ingest([tmp_path / "export"], store=tmp_path / "s.duckdb")
+    outcome = run_assessment(AssessmentRequest(store=tmp_path / "s.duckdb", figures=False))
+    roadmap = outcome.document.roadmap
+    unmeasured = [a for a in roadmap if a.needs_evidence]
+    assert unmeasured, "a chat-only store leaves some target unmeasured"
+    # Last in the ranking, each with its export named, in every output.
+    assert roadmap[-len(unmeasured) :] == unmeasured
+    markdown, html = outcome.markdown(), outcome.html()
+    for action in unmeasured:
+        assert action.baseline is None and action.needs_evidence
+        assert f"Not measurable yet: {action.needs_evidence}." in markdown
+        assert action.needs_evidence.replace("`", "") in html.replace("<code>", "")
+    tracker = next(a for a in roadmap if a.id == "central-tracker")
+    assert tracker.needs_evidence is not None
+    assert tracker.needs_evidence.startswith("add the tracker export (")
+    again = AssessmentDocument.from_json(json.loads(outcome.document.dumps()))
+    assert [a.needs_evidence for a in again.roadmap] == [a.needs_evidence for a in roadmap]

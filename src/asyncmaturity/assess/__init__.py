@@ -467,6 +467,9 @@ def assess(
         cost=cost,
         stages=stages,
         survey=scores,
+        unknown=measurement.unknown if measurement is not None else None,
+        counts=measurement.counts if measurement is not None else None,
+        assumptions=measurement.assumptions if measurement is not None else (),
     )
     survey_reps = _survey_replicates(results, definition, replicate_count, seed)
     area_reps: dict[str, list[int | None]] = {a.id: [] for a in chosen.areas}

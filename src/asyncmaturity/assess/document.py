@@ -340,6 +340,10 @@ class RoadmapItem(_Part):
     baseline: float | None
     target_met_now: bool | None
     saving: Saving | None
+    # Which evidence would give the target a value, and the assumed defaults the action reads
+    # (absent in files written before they were stated).
+    needs_evidence: str | None = None
+    assumes: list[str] = Field(default_factory=list)
 
 
 class FollowUp(_Part):

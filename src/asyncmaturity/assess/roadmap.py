@@ -13,19 +13,46 @@ is placed in an Eisenhower quadrant of the Asynchronous Communication Framework:
 Within a quadrant, actions are ordered by impact per unit of effort: impact counts one point per
 criterion addressed (two for a bottleneck's), plus one for a saving of at least an hour per
 person-week (half for a quarter hour); effort is 1, 2 or 3 for low, medium and high.
+
+An action whose target metric has no value cannot be checked by the next run: it says which
+evidence would measure it (the export to add, or why the exports cannot show it) and ranks after
+every action whose target has a value. An action whose addressed criteria or target read a
+default the charter did not set (an assumption of the measurement) names it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from asyncmaturity.assess.evaluate import CriterionOutcome, Placement, survey_check_score
 from asyncmaturity.frameworks import Framework, MetricCheck, Practice, SurveyCheck
+from asyncmaturity.metrics.assumptions import Assumption
 from asyncmaturity.metrics.cost import CoordinationCost
+from asyncmaturity.metrics.frameset import FRAMES, Family
+from asyncmaturity.metrics.registry import METRICS
+from asyncmaturity.sources import registered_sources
+from asyncmaturity.sources.interface import SourceFamily
 
 EFFORT_POINTS = {"low": 1, "medium": 2, "high": 3}
 LARGE_GAP = 0.25
+
+# The exports that give each family of frames its evidence, and the store table that holds it.
+EVIDENCE_OF: dict[Family, tuple[tuple[SourceFamily, ...], str]] = {
+    "chat": ((SourceFamily.CHAT, SourceFamily.MAIL), "messages"),
+    "meetings": ((SourceFamily.CALENDAR,), "meetings"),
+    "work": ((SourceFamily.TRACKER,), "work_items"),
+    "requests": ((SourceFamily.CHAT, SourceFamily.MAIL, SourceFamily.TRACKER), "messages"),
+    "ledger": ((SourceFamily.LEDGER,), "work_items"),
+}
+EXPORT_NAMES: dict[SourceFamily, str] = {
+    SourceFamily.CHAT: "a chat export",
+    SourceFamily.MAIL: "a mail archive",
+    SourceFamily.CALENDAR: "a calendar export",
+    SourceFamily.TRACKER: "the tracker export",
+    SourceFamily.LEDGER: "the request ledger and decision log of `asyncmaturity serve`",
+}
 
 
 @dataclass(frozen=True)
@@ -53,6 +80,12 @@ class RoadmapAction:
     saving_hours_per_person_week: float | None = None
     saving_fraction: float | None = None
     baseline: float | None = None
+    # Which evidence would give the target metric a value (None: it has one, or no metric).
+    needs_evidence: str | None = None
+    # The ids of the assumed defaults its criteria or target read.
+    assumes: list[str] = field(default_factory=list)
+    # The metrics of the criteria it addresses.
+    criterion_metrics: list[str] = field(default_factory=list)
 
     @property
     def effort_points(self) -> int:
@@ -77,6 +110,8 @@ class RoadmapAction:
             "target": _target_json(practice.target, practice.survey_target),
             "baseline": self.baseline,
             "target_met_now": _target_met(practice, self.baseline),
+            "needs_evidence": self.needs_evidence,
+            "assumes": self.assumes,
             "saving": None
             if practice.saving is None
             else {
@@ -128,10 +163,17 @@ def build_roadmap(
     cost: CoordinationCost | None,
     stages: Framework | None = None,
     survey: dict[str, float | None] | None = None,
+    unknown: Mapping[str, str] | None = None,
+    counts: Mapping[str, int] | None = None,
+    assumptions: Sequence[Assumption] = (),
 ) -> list[RoadmapAction]:
     """Rank the practices that address the failing criteria of each next level and stage.
 
-    `survey` holds the item scores, the baseline of actions whose target is a survey check.
+    Parameters:
+        survey: the item scores, the baseline of actions whose target is a survey check.
+        unknown: why metrics are unknown (what the exports cannot show, or not applicable).
+        counts: the store's rows per table, to tell a missing export from too little evidence.
+        assumptions: the defaults the measurement leaned on.
     """
     actions: dict[str, RoadmapAction] = {}
     known = [a.level for a in placement.areas if a.level is not None]
@@ -140,6 +182,8 @@ def build_roadmap(
     def add(outcome: CriterionOutcome, scope: str, level: int, bottleneck: bool) -> None:
         for practice_id in outcome.criterion.actions:
             action = actions.setdefault(practice_id, RoadmapAction(practices[practice_id]))
+            if outcome.criterion.metric is not None:
+                action.criterion_metrics.append(outcome.criterion.metric.id)
             action.addresses.append(
                 Addressed(
                     outcome.criterion.id,
@@ -173,6 +217,8 @@ def build_roadmap(
         target = action.practice.target
         if target is not None:
             action.baseline = _float(metrics.get(target.id))
+            if action.baseline is None:
+                action.needs_evidence = evidence_to_measure(target.id, unknown or {}, counts)
         elif action.practice.survey_target is not None:
             action.baseline = survey_check_score(action.practice.survey_target.items, survey or {})
         saving = action.saving_hours_per_person_week or 0.0
@@ -188,10 +234,44 @@ def build_roadmap(
         action.impact = sum(2.0 if a.bottleneck else 1.0 for a in action.addresses) + (
             1.0 if saving >= 1.0 else 0.5 if saving >= 0.25 else 0.0
         )
+        read = {*action.criterion_metrics, *([target.id] if target is not None else [])}
+        action.assumes = [
+            a.id for a in assumptions if a.basis == "default" and read & set(a.metrics)
+        ]
     return sorted(
         actions.values(),
-        key=lambda a: (a.quadrant_rank, -a.impact / a.effort_points, a.practice.id),
+        key=lambda a: (
+            a.needs_evidence is not None,
+            a.quadrant_rank,
+            -a.impact / a.effort_points,
+            a.practice.id,
+        ),
     )
+
+
+def evidence_to_measure(
+    metric_id: str, unknown: Mapping[str, str], counts: Mapping[str, int] | None
+) -> str:
+    """What would give `metric_id` a value: the export to add, or why the exports cannot.
+
+    >>> evidence_to_measure("work.owner_share", {}, {"work_items": 0})
+    'add the tracker export (github, gitlab, jira) to measure work.owner_share'
+    """
+    if metric_id in unknown:
+        return f"{metric_id} is unknown: {unknown[metric_id]}"
+    family = FRAMES[METRICS[metric_id].frame].family
+    exports, table = EVIDENCE_OF[family]
+    if counts is not None and counts.get(table, 0) > 0 and family != "ledger":
+        return (
+            f"the {family} evidence of the period gives {metric_id} no value (none of what it "
+            "counts, or too few people to show): measure a longer period"
+        )
+    sources = registered_sources()
+    wanted = [
+        f"{EXPORT_NAMES[kind]} ({', '.join(s.name for s in sources if s.family == kind)})"
+        for kind in exports
+    ]
+    return f"add {' or '.join(wanted)} to measure {metric_id}"
 
 
 def _project_saving(action: RoadmapAction, cost: CoordinationCost | None) -> None:

@@ -110,7 +110,8 @@ def assumptions_of(
             Assumption(
                 "timezone",
                 f"{zoneless} of {context.people} people have no time zone in the exports or the "
-                f"charter: their working hours and local times are read in {charter.timezone}.",
+                f"charter: their working hours and local times are read in {charter.timezone} (an "
+                "e-mail's local time is its own Date header's).",
                 f"{CHARTER}: people[].timezone (or timezone, the default zone)",
                 people=zoneless,
                 metrics=_reading(metrics, "timezone"),

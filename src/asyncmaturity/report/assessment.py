@@ -15,6 +15,7 @@ from asyncmaturity.report import svg
 from asyncmaturity.report.format import (
     AREA_CHANGE_HEADERS,
     METRIC_CHANGE_HEADERS,
+    action_caveats,
     area_change_cells,
     cost_settings,
     criterion_evidence,
@@ -166,11 +167,15 @@ def render_roadmap(data: ReportData) -> str:
             if action.target_met_now
             else Markup("")
         )
+        caveats = Markup("").join(
+            Markup('<p class="caveat"><strong>{}</strong> {}</p>').format(label, text)
+            for label, text in action_caveats(action)
+        )
         items.append(
             Markup(
                 '<li class="action" id="action-{}"><h3>{} <span class="tag">{}</span> '
                 '<span class="tag">effort {}</span></h3><p>{}</p><ol class="steps">{}</ol>'
-                "<p><strong>Target that shows it worked:</strong> {} (now {}){}.</p>{}"
+                "<p><strong>Target that shows it worked:</strong> {} (now {}){}.</p>{}{}"
                 '<p class="muted">Addresses: {}. Source: {}</p></li>'
             ).format(
                 action.id,
@@ -182,6 +187,7 @@ def render_roadmap(data: ReportData) -> str:
                 target_text(action.target),
                 target_value_text(action.target, action.baseline),
                 done,
+                caveats,
                 projected,
                 addresses,
                 action.source,

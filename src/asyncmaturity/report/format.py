@@ -9,6 +9,7 @@ from asyncmaturity.assess.document import (
     CriterionResult,
     MetricChange,
     MetricTarget,
+    RoadmapItem,
     SurveyTarget,
     Target,
 )
@@ -150,3 +151,19 @@ def _interval(bounds: list[float] | None, unit: Unit) -> str:
         return "-"
     low, high = bounds
     return f"{format_change(low, unit)} .. {format_change(high, unit)}"
+
+
+def action_caveats(action: RoadmapItem) -> list[tuple[str, str]]:
+    """What a reader must know before acting on a roadmap action: the evidence its target
+    lacks, and the assumed defaults it rests on (label, text)."""
+    found = []
+    if action.needs_evidence:
+        found.append(("Not measurable yet:", f"{action.needs_evidence}."))
+    if action.assumes:
+        found.append(
+            (
+                "Rests on assumed defaults:",
+                f"{', '.join(action.assumes)} (see Assumptions; the charter overrides them).",
+            )
+        )
+    return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from asyncmaturity.assess.document import AssessmentDocument
 from asyncmaturity.report.format import (
+    action_caveats,
     assumption_reach,
     criterion_evidence,
     target_text,
@@ -68,6 +69,7 @@ def assessment_markdown(document: AssessmentDocument) -> str:
             f"{rank}. **{action.title}** ({action.quadrant_name}, effort {action.effort}). "
             f"{action.description} Target: {target_text(action.target)} "
             f"(now {target_value_text(action.target, action.baseline)}).{projected}"
+            + "".join(f" {label} {text}" for label, text in action_caveats(action))
         )
     lines.append("")
     cost = document.cost

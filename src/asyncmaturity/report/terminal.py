@@ -16,6 +16,7 @@ from asyncmaturity.metrics.measure import MeasureResult
 from asyncmaturity.report.format import (
     AREA_CHANGE_HEADERS,
     METRIC_CHANGE_HEADERS,
+    action_caveats,
     area_change_cells,
     assumption_reach,
     metric_change_cells,
@@ -101,6 +102,11 @@ def assessment_tables(document: AssessmentDocument) -> list[RenderableType]:
             target_value_text(action.target, action.baseline),
         )
     shown.append(roadmap)
+    shown += [
+        Text(f"Roadmap {rank}: {label} {text}", style="yellow")
+        for rank, action in enumerate(document.roadmap[:ROADMAP_SHOWN], start=1)
+        for label, text in action_caveats(action)
+    ]
     shown += [Text(f"Disagreement: {d.text}", style="yellow") for d in document.disagreements]
     shown += [
         Text(f"Unknown: {metric_id}: {why}", style="yellow")
