@@ -192,11 +192,11 @@ def test_an_unknown_target_says_why_the_exports_cannot_show_it() -> None:
     assert tracker.needs_evidence == f"work.owner_share is unknown: {why}"
 
 
-def test_tracker_evidence_without_the_figure_asks_for_a_longer_period() -> None:
+def test_tracker_evidence_without_the_figure_says_so() -> None:
     roadmap = _documentation_gap_roadmap(counts={"messages": 100, "work_items": 3})
     tracker = next(a for a in roadmap if a.practice.id == "central-tracker")
     assert tracker.needs_evidence is not None
-    assert tracker.needs_evidence.startswith("the work evidence of the period gives")
+    assert tracker.needs_evidence.startswith("the store's work evidence gives work.owner_share")
 
 
 def test_an_action_resting_on_an_assumed_default_names_it() -> None:

@@ -263,8 +263,8 @@ def evidence_to_measure(
     exports, table = EVIDENCE_OF[family]
     if counts is not None and counts.get(table, 0) > 0 and family != "ledger":
         return (
-            f"the {family} evidence of the period gives {metric_id} no value (none of what it "
-            "counts, or too few people to show): measure a longer period"
+            f"the store's {family} evidence gives {metric_id} no value: the period holds none of "
+            "what it counts, or too few people to show"
         )
     sources = registered_sources()
     wanted = [

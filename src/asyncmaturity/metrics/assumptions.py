@@ -133,8 +133,11 @@ def assumptions_of(
             "response_windows",
             "response-windows",
             "A reply is expected within "
-            + ", ".join(f"{h:g} working hours ({k})" for k, h in charter.response_windows.items())
-            + ".",
+            + ", ".join(
+                f"{h:g} {'working ' if norms.shared else ''}hours ({k})"
+                for k, h in charter.response_windows.items()
+            )
+            + ("." if norms.shared else ", on the wall clock (no shared working hours)."),
         ),
         (
             "focus_blocks",
