@@ -84,14 +84,16 @@ def test_a_version_1_file_is_read_whole(commit: str, tmp_path: Path) -> None:
 
 
 def _without_later_keys(document: Any) -> Any:
-    """`document` without what version 1 criteria lack: the metric's `reason` (always null) and
-    the criterion's `assumed` (always empty)."""
+    """`document` without what version 1 criteria and roadmap actions lack: the metric's `reason`
+    (always null), the criterion's `assumed` and the action's `needs_evidence` and `assumes`
+    (always empty)."""
     if isinstance(document, dict):
         return {
             k: _without_later_keys(v)
             for k, v in document.items()
             if not (k == "reason" and v is None and "threshold" in document)
             and not (k == "assumed" and v == [] and "rationale" in document)
+            and not (k in ("needs_evidence", "assumes") and not v and "quadrant" in document)
         }
     if isinstance(document, list):
         return [_without_later_keys(v) for v in document]
