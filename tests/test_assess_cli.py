@@ -112,5 +112,8 @@ def test_a_framework_of_ones_own_on_a_store(slack_fixture: Any, tmp_path: Path) 
     (area,) = document["areas"]
     criterion = area["levels"][0]["criteria"][0]
     assert criterion["metric"]["id"] == "response.answered_share"
-    assert criterion["status"] in {"met", "not met"}
-    assert area["level"] == (1 if criterion["status"] == "met" else 0)
+    # The fixture's few threads show the figure but decide nothing (under 20 items).
+    assert criterion["metric"]["value"] is not None and criterion["status"] == "unknown"
+    assert "too few to decide a criterion" in criterion["metric"]["reason"]
+    assert document["metrics"]["response.answered_share"] is not None
+    assert area["level"] is None

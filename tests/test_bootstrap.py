@@ -43,7 +43,7 @@ def measured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, di
     ingest([root / "export"], store=root / "s.duckdb")
     with open_evidence(root / "s.duckdb") as evidence:
         frames = build_frames(evidence, Charter())
-        metrics, _, _ = compute(frames)
+        metrics, *_ = compute(frames)
         yield frames, metrics
 
 

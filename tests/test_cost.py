@@ -73,7 +73,7 @@ def _cost(
     charter = charter or Charter()
     with open_evidence(store) as opened:
         frames = build_frames(opened, charter)
-        metrics, _, _ = compute(frames)
+        metrics, *_ = compute(frames)
         weeks = period_weeks(frames.first, frames.last, None, None)
         return coordination_cost(frames, metrics, assumptions, weeks=weeks)
 

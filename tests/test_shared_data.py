@@ -8,6 +8,7 @@ import pytest
 
 from asyncmaturity.charter import Charter
 from asyncmaturity.metrics.measure import measure
+from asyncmaturity.pipeline import AssessmentRequest, run_assessment
 from asyncmaturity.store.ingest import ingest
 from tests.reference_slack import reference_metrics
 
@@ -85,3 +86,23 @@ def test_simulated_export_matches_the_reference(tmp_path: Path) -> None:
     simulate_slack_export(export, SimulationParams(people=30, days=21, seed=3))
     ingest([export], store=tmp_path / "s.duckdb")
     _compare(measure(store=tmp_path / "s.duckdb").metrics, reference_metrics(export))
+
+
+def test_an_open_source_mailing_list_is_read_on_its_own_terms(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    # The Twisted list of 2010, with no charter: a community without shared working hours, whose
+    # own Trac tickets and wiki are its systems of record, and whose 11 messages stating a
+    # decision are too few to place its decision making.
+    ingest([shared_data / "mbox-twisted-2010"], store=tmp_path / "s.duckdb")
+    outcome = run_assessment(AssessmentRequest(store=tmp_path / "s.duckdb", figures=False))
+    measurement = outcome.measurement
+    assert measurement is not None
+    assert measurement.norms.shared is False and measurement.norms.basis == "detected"
+    sites = {s["site"]: s["messages"] for s in measurement.to_json()["record_systems"]["detected"]}
+    assert sites["twistedmatrix.com/trac/ticket"] > 0 and sites["twistedmatrix.com/trac/wiki"] > 0
+    assert measurement.metrics["messages.dm_share"] is None  # a list archive shows no DMs
+    document = outcome.document
+    assert document.unknown["decisions.record_link_share"].startswith("drawn from 11 items")
+    decisions = next(a for a in document.areas if a.id == "decision-making")
+    assert decisions.level is None

@@ -35,7 +35,7 @@ from asyncmaturity.assess.document import (
     read_assessment,
     save_to_history,
 )
-from asyncmaturity.assess.evaluate import CriterionOutcome, Placement, place
+from asyncmaturity.assess.evaluate import MIN_DECIDING_SAMPLE, CriterionOutcome, Placement, place
 from asyncmaturity.assess.roadmap import RoadmapAction, build_roadmap
 from asyncmaturity.charter import Charter
 from asyncmaturity.errors import InvalidFramework, NoEvidence
@@ -263,7 +263,10 @@ class Assessment:
                 "id": criterion.metric.id,
                 "op": criterion.metric.op,
                 "threshold": criterion.metric.threshold,
-                "value": outcome.metric_value,
+                # A figure drawn from too few items is shown, though it decided nothing.
+                "value": outcome.metric_value
+                if outcome.metric_value is not None
+                else _float_or_none(self.metrics.get(criterion.metric.id)),
                 "status": outcome.metric_status,
                 "reason": self.unknown.get(criterion.metric.id),
             }
@@ -301,6 +304,24 @@ def _framework_json(framework: Framework) -> dict[str, Any]:
         "dimensions": [
             {"id": d.id, "name": d.name, "metrics": d.metrics} for d in framework.dimensions
         ],
+    }
+
+
+def _float_or_none(value: Value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _too_few_to_decide(
+    measurement: MeasureResult | None, metrics: dict[str, Value]
+) -> dict[str, str]:
+    """Metric id -> why it decides no criterion, for the figures drawn from too few items."""
+    if measurement is None:
+        return {}
+    return {
+        metric_id: f"drawn from {count} item{'s' if count != 1 else ''}: too few to decide a "
+        f"criterion (at least {MIN_DECIDING_SAMPLE})"
+        for metric_id, count in measurement.samples.items()
+        if count < MIN_DECIDING_SAMPLE and metrics.get(metric_id) is not None
     }
 
 
@@ -456,7 +477,10 @@ def assess(
         notes = list(measurement.notes)
     replicate_count = REPLICATES
     scores = _survey_scores(results)
-    placement = place(chosen, metrics, scores, stages=stages)
+    too_few = _too_few_to_decide(measurement, metrics)
+    # The figures are shown as measured; those drawn from too few items decide nothing.
+    deciding = {**metrics, **dict.fromkeys(too_few)}
+    placement = place(chosen, deciding, scores, stages=stages)
     practices = practices_catalogue(chosen)
     roadmap = build_roadmap(
         chosen,
@@ -478,7 +502,7 @@ def assess(
     for r in range(replicate_count):
         values = {metric_id: reps[r] for metric_id, reps in metric_reps.items()}
         # Metrics with no day decomposition keep their measured value in every replicate.
-        replicate_metrics = {**metrics, **values}
+        replicate_metrics = {**deciding, **values, **dict.fromkeys(too_few)}
         replicate = place(chosen, replicate_metrics, {**scores, **survey_reps[r]}, stages=stages)
         for area in replicate.areas:
             area_reps[area.area_id].append(area.level)
@@ -513,7 +537,7 @@ def assess(
         }
         if measurement is not None
         else {},
-        unknown=dict(measurement.unknown) if measurement is not None else {},
+        unknown={**measurement.unknown, **too_few} if measurement is not None else {},
         assumptions=list(measurement.assumptions) if measurement is not None else [],
         working_norms=measurement.norms.to_json() if measurement is not None else None,
     )

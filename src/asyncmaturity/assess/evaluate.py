@@ -8,6 +8,9 @@ Rules (also in ``docs/frameworks.md``):
 - A criterion is *met* or *not met* by its metric check when the metric has a value; otherwise by
   its survey check when the survey has answers from enough people; otherwise it is *unknown*.
   Observed behaviour decides over opinion; where both exist and differ, that is a disagreement.
+- A share or percentile drawn from fewer than MIN_DECIDING_SAMPLE (20) items (messages, threads,
+  requests, meetings, work items) decides no criterion: the figure is shown, but the criterion
+  falls back to the survey or is unknown, with the count in the reason.
 - A level is *not met* when any of its criteria is not met; *met* when none fails and at least
   half of its criteria are known (MIN_COVERAGE); *unknown* otherwise.
 - An area's level is the highest level reached with every level below it met (levels are
@@ -27,6 +30,7 @@ from asyncmaturity.frameworks import Criterion, Framework, StageRule
 
 Status = Literal["met", "not met", "unknown"]
 MIN_COVERAGE = 0.5
+MIN_DECIDING_SAMPLE = 20
 
 
 @dataclass(frozen=True)

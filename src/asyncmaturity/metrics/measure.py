@@ -84,6 +84,8 @@ class MeasureResult:
     unknown: dict[str, str] = field(default_factory=dict)
     # The defaults the figures lean on, where neither the charter nor the evidence said more.
     assumptions: list[Assumption] = field(default_factory=list)
+    # Per mean or percentile metric: how many items its organization figure is drawn from.
+    samples: dict[str, int] = field(default_factory=dict)
     # Whether the team keeps shared working hours and where its hours come from.
     norms: WorkingNorms = field(default_factory=lambda: WorkingNorms(shared=True, basis="default"))
     # Where the systems of record come from, with those detected in the team's own links.
@@ -115,6 +117,7 @@ class MeasureResult:
             "unknown": self.unknown,
             "assumptions": [a.to_json() for a in self.assumptions],
             "working_norms": self.norms.to_json(),
+            "samples": self.samples,
             "record_systems": self.record_systems.to_json(),
             "notes": self.notes,
         }
@@ -129,6 +132,9 @@ def _clean(metric: Metric, value: Any) -> Value:
     return int(number) if metric.unit == "count" else number
 
 
+SAMPLE_PREFIX = "__n__"
+
+
 def _aggregate(
     frame: ir.Table,
     metrics: list[Metric],
@@ -138,6 +144,13 @@ def _aggregate(
     if by:
         frame = frame.filter(*[frame[c].notnull() for c in by])
     aggregates = {m.id: m.aggregate(frame) for m in metrics}
+    if not by:
+        # How many items each mean or percentile is drawn from (its non-null sampled values).
+        aggregates |= {
+            f"{SAMPLE_PREFIX}{m.id}": m.sample.value(frame).count()
+            for m in metrics
+            if m.sample is not None and m.sample.kind != "sum"
+        }
     if by and people is not None:
         aggregates["__people"] = people(frame)
     table = frame.group_by(by).aggregate(**aggregates) if by else frame.aggregate(**aggregates)
@@ -147,8 +160,13 @@ def _aggregate(
 
 def compute(
     frames: Frames, metrics: list[Metric] | None = None
-) -> tuple[dict[str, Value], dict[str, dict[str, dict[str, Value]]], dict[str, int]]:
+) -> tuple[
+    dict[str, Value], dict[str, dict[str, dict[str, Value]]], dict[str, int], dict[str, int]
+]:
     """Compute `metrics` (all by default) for the organization and every scope of SCOPES.
+
+    The fourth return value is, per mean or percentile metric of the organization, how many
+    items (rows with a sampled value) its figure is drawn from.
 
     A scope applies to a frame that has its column (meetings and work items have months only). In
     a group, each evidence family (chat, meetings, work) with fewer people than the charter's
@@ -161,6 +179,7 @@ def compute(
     organization: dict[str, Value] = {}
     scopes: dict[str, dict[str, dict[str, Value]]] = {}
     suppressed: dict[str, int] = {}
+    samples: dict[str, int] = {}
     minimum = frames.charter.min_group_size
     for scope, by in SCOPES.items():
         groups: dict[str, dict[str, Value]] = {}
@@ -180,6 +199,8 @@ def compute(
                 present.setdefault(group, set()).add(spec.family)
                 for m in selected:
                     values[m.id] = _clean(m, row[m.id])
+                    if f"{SAMPLE_PREFIX}{m.id}" in row:
+                        samples[m.id] = int(row[f"{SAMPLE_PREFIX}{m.id}"] or 0)
                 if "__people" in row:
                     people[(spec.family, group)] = int(row["__people"] or 0)
         # Registry order, whichever frame a value came from.
@@ -200,7 +221,7 @@ def compute(
                 }
         suppressed[scope] = withheld
         scopes[scope] = kept
-    return organization, scopes, suppressed
+    return organization, scopes, suppressed, samples
 
 
 def measure(
@@ -240,7 +261,7 @@ def measure(
         unknown = unknown_metrics(METRICS.values(), visibility)
         norms = frames.context.norms
         unknown.update(not_applicable(METRICS.values(), norms))
-        organization, scopes, suppressed = compute(frames)
+        organization, scopes, suppressed, samples = compute(frames)
         # What the exports cannot show comes first: it is the deeper reason.
         unknown = {**meeting_unknown(frames), **unknown}
         _forget(unknown, organization, scopes)
@@ -294,6 +315,7 @@ def measure(
             unknown=unknown,
             assumptions=assumptions_of(frames.context, METRICS.values(), cost),
             norms=norms,
+            samples={m: n for m, n in samples.items() if m not in unknown},
             record_systems=frames.context.record_systems,
         )
 
