@@ -84,6 +84,8 @@ class Schedules:
     defaulted: dict[str, int] = field(default_factory=dict)
     # Person keys whose days or hours the charter gives (detection leaves them alone).
     declared: frozenset[str] = frozenset()
+    # Person keys a source flags as bots (no default or detected hours are counted for them).
+    bots: frozenset[str] = frozenset()
 
 
 NO_PROFILE = -1  # the PROFILE_COLUMN of a person without days off
@@ -106,8 +108,15 @@ def _schedules(evidence: Evidence, charter: Charter) -> Schedules:
     default); people with the same dates off share a day-off profile."""
     table = evidence.table("people")
     # One row per person; were a key stored twice, the greatest zone wins on every engine.
-    rows_by_key = table.group_by("person_key").aggregate(tz=table.tz.max()).order_by("person_key")
-    people = [(r["person_key"], r["tz"]) for r in rows_by_key.to_pyarrow().to_pylist()]
+    rows_by_key = (
+        table.group_by("person_key")
+        .aggregate(tz=table.tz.max(), bot=table.is_bot.any())
+        .order_by("person_key")
+    )
+    found = rows_by_key.to_pyarrow().to_pylist()
+    people = [(r["person_key"], r["tz"]) for r in found]
+    # Bots keep no hours: no default is assumed for them.
+    bots = {r["person_key"] for r in found if r["bot"]}
     overrides, unmatched = _keys_for(evidence, [p.id for p in charter.people], "people")
     by_key = {overrides[p.id]: p for p in charter.people if p.id in overrides}
     profiles: dict[frozenset[date], int] = {}
@@ -143,10 +152,12 @@ def _schedules(evidence: Evidence, charter: Charter) -> Schedules:
             for key, norms in by_key.items()
             if norms.working_hours is not None or norms.working_days is not None
         ),
+        bots=frozenset(bots),
         defaulted={
             "timezone": sum(
                 tz is None and (key not in by_key or by_key[key].timezone is None)
                 for key, tz in people
+                if key not in bots
             ),
             "working_hours": 0
             if own_hours
@@ -154,6 +165,7 @@ def _schedules(evidence: Evidence, charter: Charter) -> Schedules:
                 key not in by_key
                 or (by_key[key].working_hours is None and by_key[key].working_days is None)
                 for key, _ in people
+                if key not in bots
             ),
         },
     )
@@ -249,7 +261,8 @@ def _with_norms(schedules: Schedules, norms: WorkingNorms) -> tuple[Schedules, W
             if row["person_key"] in schedules.declared:
                 continue
             hours = norms.by_person.get(row["person_key"])
-            own, from_team = own + (hours is not None), from_team + (hours is None)
+            if row["person_key"] not in schedules.bots:
+                own, from_team = own + (hours is not None), from_team + (hours is None)
             hours = hours or team
             row.update(
                 _hours_columns(hours.start_s, hours.end_s - hours.start_s, hours.working_days)
@@ -264,6 +277,7 @@ def _with_norms(schedules: Schedules, norms: WorkingNorms) -> tuple[Schedules, W
         unmatched=schedules.unmatched,
         defaulted={**schedules.defaulted, "working_hours": 0},
         declared=schedules.declared,
+        bots=schedules.bots,
     )
     return adjusted, replace(norms, own=own, from_team=from_team)
 
