@@ -180,7 +180,6 @@ WALL_CLOCK = _hours_columns(0, DAY_S, frozenset(range(7)))
 
 
 def _norms_of(
-    evidence: Evidence,
     charter: Charter,
     schedules: Schedules,
     in_scope: ir.Table,
@@ -326,9 +325,7 @@ def build_frames(
     bounds = in_scope.aggregate(first=in_scope.sent_at.min(), last=in_scope.sent_at.max())
     bounds_row = bounds.to_pyarrow().to_pylist()[0]
     schedules = _schedules(evidence, charter)
-    norms = _norms_of(
-        evidence, charter, schedules, in_scope, (bounds_row["first"], bounds_row["last"])
-    )
+    norms = _norms_of(charter, schedules, in_scope, (bounds_row["first"], bounds_row["last"]))
     schedules, norms = _with_norms(schedules, norms)
     context = FrameContext(
         evidence=evidence,
