@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from asyncmaturity.charter import Charter, load_charter
+from asyncmaturity.errors import InvalidCharter
 from asyncmaturity.web.charter_form import charter_from_form, error_field, form_values
 from asyncmaturity.web.deps import CSRF_FIELD
 from asyncmaturity.web.models import Team, User
@@ -74,6 +75,25 @@ def test_the_form_shows_every_field_and_reads_back_the_same_charter() -> None:
     ]
     ranged = charter_from_form({**values, "focus_blocks": "mon-wed 13:00-15:00"})
     assert ranged.focus_blocks[0].days == ["mon", "tue", "wed"]
+
+
+def test_defaults_left_in_the_form_stay_unset_so_the_norms_are_detected() -> None:
+    # A form saved as it first shows declares nothing: measure reads the working hours and the
+    # record systems from the team's own messages.
+    untouched = charter_from_form(form_values(Charter()))
+    declared = {"working_days", "working_hours", "record_systems", "shared_working_hours"}
+    assert not declared & untouched.model_fields_set
+    assert form_values(Charter())["shared_working_hours"] == "detect"
+    # The choice of shared working hours reads back as it was made.
+    for choice, value in (("yes", True), ("no", False)):
+        chosen = charter_from_form({**form_values(Charter()), "shared_working_hours": choice})
+        assert chosen.shared_working_hours is value
+        assert form_values(chosen)["shared_working_hours"] == choice
+    with pytest.raises(InvalidCharter, match="field shared_working_hours"):
+        charter_from_form({**form_values(Charter()), "shared_working_hours": "maybe"})
+    # Hours of its own are declared, with the default days beside them.
+    own = charter_from_form({**form_values(Charter()), "hours_start": "08:00"})
+    assert {"working_days", "working_hours"} <= own.model_fields_set
 
 
 def test_a_save_writes_the_file_the_cli_reads_and_edits_of_the_file_show(

@@ -2,7 +2,10 @@
 back, without JavaScript.
 
 Single values are inputs, weekdays are checkboxes, and lists are textareas of one entry per line
-(the formats below, also shown on the page); an empty input keeps the field's default. Errors
+(the formats below, also shown on the page); an empty input keeps the field's default. Working
+days and hours, and record systems, left at their defaults stay unset, so `measure` reads them
+from the team's own messages (a charter that sets them declares them); shared working hours are
+a choice of ``detect``, ``yes`` or ``no``. Errors
 are :class:`~asyncmaturity.errors.InvalidCharter` messages in the CLI's style,
 ``form: field holidays: line 2: ...``, so the page can show each next to its field.
 
@@ -25,7 +28,14 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from asyncmaturity.charter import REQUEST_URGENCIES, WEEKDAYS, Charter, parse_charter
+from asyncmaturity.charter import (
+    DEFAULT_RECORD_SYSTEMS,
+    REQUEST_URGENCIES,
+    WEEKDAYS,
+    Charter,
+    WorkingHours,
+    parse_charter,
+)
 from asyncmaturity.errors import InvalidCharter
 from asyncmaturity.store.database import normalize_identity
 from asyncmaturity.vocabulary import ConversationKind
@@ -58,10 +68,13 @@ def request_field(urgency: str) -> str:
     return f"request_{urgency}"
 
 
+# The choice of shared working hours: unset (read from the messages), or declared.
+SHARED_HOURS = {"detect": None, "yes": True, "no": False}
 TEXT_FIELDS = (
     "timezone",
     "hours_start",
     "hours_end",
+    "shared_working_hours",
     *(window_field(kind) for kind in WINDOW_KINDS),
     *(request_field(urgency) for urgency in REQUEST_URGENCIES),
     *LINE_FIELDS,
@@ -90,6 +103,9 @@ def form_values(charter: Charter) -> dict[str, Any]:
         "working_days": list(charter.working_days),
         "hours_start": charter.working_hours.start,
         "hours_end": charter.working_hours.end,
+        "shared_working_hours": next(
+            k for k, v in SHARED_HOURS.items() if v is charter.shared_working_hours
+        ),
         "no_meeting_days": list(charter.no_meeting_days),
         "min_group_size": str(charter.min_group_size),
         "focus_blocks": "\n".join(
@@ -251,6 +267,8 @@ def charter_from_form(values: Mapping[str, Any]) -> Charter:
         raise InvalidCharter(f"{ORIGIN}: field working_days: tick at least one working day")
     for name in ("urgent_channels", "exclude", "bots", "record_systems"):
         raw[name] = [line for _, line in _lines(values[name])]
+    if raw["record_systems"] == list(DEFAULT_RECORD_SYSTEMS):
+        del raw["record_systems"]  # the defaults, with the team's own systems detected
     for name, key in (("timezone", "timezone"), ("min_group_size", "min_group_size")):
         if values[name].strip():
             raw[key] = values[name].strip()
@@ -259,6 +277,20 @@ def charter_from_form(values: Mapping[str, Any]) -> Charter:
             "start": values["hours_start"].strip() or "09:00",
             "end": values["hours_end"].strip() or "17:00",
         }
+    default_days = raw["working_days"] == list(WEEKDAYS[:5])
+    if default_days and raw.get("working_hours", WorkingHours().model_dump()) == (
+        WorkingHours().model_dump()
+    ):
+        # The defaults, unset: the hours are read from the messages unless declared below.
+        del raw["working_days"]
+        raw.pop("working_hours", None)
+    shared = values.get("shared_working_hours", "").strip() or "detect"
+    if shared not in SHARED_HOURS:
+        raise InvalidCharter(
+            f"{ORIGIN}: field shared_working_hours: choose one of {', '.join(SHARED_HOURS)}"
+        )
+    if SHARED_HOURS[shared] is not None:
+        raw["shared_working_hours"] = SHARED_HOURS[shared]
     windows = {kind: values[window_field(kind)].strip() for kind in WINDOW_KINDS}
     raw["response_windows"] = {kind: value for kind, value in windows.items() if value}
     requests = {u: values[request_field(u)].strip() for u in REQUEST_URGENCIES}
