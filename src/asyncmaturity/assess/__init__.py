@@ -36,7 +36,7 @@ from asyncmaturity.assess.document import (
     save_to_history,
 )
 from asyncmaturity.assess.evaluate import MIN_DECIDING_SAMPLE, CriterionOutcome, Placement, place
-from asyncmaturity.assess.roadmap import RoadmapAction, build_roadmap
+from asyncmaturity.assess.roadmap import RoadmapAction, as_float, build_roadmap
 from asyncmaturity.charter import Charter
 from asyncmaturity.errors import InvalidFramework, NoEvidence
 from asyncmaturity.frameworks import (
@@ -266,7 +266,7 @@ class Assessment:
                 # A figure drawn from too few items is shown, though it decided nothing.
                 "value": outcome.metric_value
                 if outcome.metric_value is not None
-                else _float_or_none(self.metrics.get(criterion.metric.id)),
+                else as_float(self.metrics.get(criterion.metric.id)),
                 "status": outcome.metric_status,
                 "reason": self.unknown.get(criterion.metric.id),
             }
@@ -305,10 +305,6 @@ def _framework_json(framework: Framework) -> dict[str, Any]:
             {"id": d.id, "name": d.name, "metrics": d.metrics} for d in framework.dimensions
         ],
     }
-
-
-def _float_or_none(value: Value) -> float | None:
-    return None if value is None else float(value)
 
 
 def _too_few_to_decide(

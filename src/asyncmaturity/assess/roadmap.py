@@ -216,7 +216,7 @@ def build_roadmap(
         _project_saving(action, cost)
         target = action.practice.target
         if target is not None:
-            action.baseline = _float(metrics.get(target.id))
+            action.baseline = as_float(metrics.get(target.id))
             if action.baseline is None:
                 action.needs_evidence = evidence_to_measure(target.id, unknown or {}, counts)
         elif action.practice.survey_target is not None:
@@ -284,5 +284,6 @@ def _project_saving(action: RoadmapAction, cost: CoordinationCost | None) -> Non
     action.saving_hours_per_person_week = None if hours is None else hours * fraction
 
 
-def _float(value: float | int | None) -> float | None:
+def as_float(value: float | int | None) -> float | None:
+    """`value` as a float, None kept."""
     return None if value is None else float(value)

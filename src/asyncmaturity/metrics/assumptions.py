@@ -80,28 +80,28 @@ def assumptions_of(
     hours = charter.working_hours
     days = ", ".join(charter.working_days)
     by_default = context.defaulted.get("working_hours", 0)
-    if by_default:
-        found.append(
-            Assumption(
-                "working-hours",
-                f"Working hours {hours.start}-{hours.end} on {days}, in each person's own time "
-                f"zone, for {by_default} of {context.people} people the charter gives no hours.",
-                f"{CHARTER}: working_hours, working_days (or people[].working_hours)",
-                people=by_default,
-                metrics=_reading(metrics, "working_hours", "working_days"),
-            )
-        )
     norms = context.norms
-    if norms.basis == "detected":
+    # Either the charter's default hours for people without their own, or the norms detected
+    # in the messages instead (never both: detection gives everyone hours).
+    if by_default or norms.basis == "detected":
+        detected = norms.basis == "detected"
         found.append(
             Assumption(
                 "working-hours",
-                norms.describe(),
+                norms.describe()
+                if detected
+                else f"Working hours {hours.start}-{hours.end} on {days}, in each person's own "
+                f"time zone, for {by_default} of {context.people} people the charter gives no "
+                "hours.",
                 f"{CHARTER}: working_hours, working_days, people[].working_hours, "
-                "shared_working_hours",
-                people=norms.own + norms.from_team if norms.shared else context.people,
+                "shared_working_hours"
+                if detected
+                else f"{CHARTER}: working_hours, working_days (or people[].working_hours)",
+                people=(norms.own + norms.from_team if norms.shared else context.people)
+                if detected
+                else by_default,
                 metrics=_reading(metrics, "working_hours", "working_days"),
-                basis="detected",
+                basis="detected" if detected else "default",
             )
         )
     zoneless = context.defaulted.get("timezone", 0)

@@ -91,12 +91,16 @@ class Schedules:
 NO_PROFILE = -1  # the PROFILE_COLUMN of a person without days off
 
 
+def _hours_columns(start_s: int, len_s: int, days: frozenset[int]) -> dict[str, int]:
+    return {"start_s": start_s, "len_s": len_s, **{f"w{d}": int(d in days) for d in range(7)}}
+
+
 def _schedule_columns(schedule: Schedule, profiles: dict[frozenset[date], int]) -> dict[str, Any]:
     columns: dict[str, Any] = {
         "tz": schedule.timezone,
-        "start_s": schedule.start_s,
-        "len_s": schedule.end_s - schedule.start_s,
-        **{f"w{d}": int(d in schedule.working_days) for d in range(7)},
+        **_hours_columns(
+            schedule.start_s, schedule.end_s - schedule.start_s, schedule.working_days
+        ),
     }
     if schedule.days_off:
         columns[PROFILE_COLUMN] = profiles.setdefault(schedule.days_off, len(profiles))
@@ -169,10 +173,6 @@ def _schedules(evidence: Evidence, charter: Charter) -> Schedules:
             ),
         },
     )
-
-
-def _hours_columns(start_s: int, len_s: int, days: frozenset[int]) -> dict[str, int]:
-    return {"start_s": start_s, "len_s": len_s, **{f"w{d}": int(d in days) for d in range(7)}}
 
 
 # Without shared working hours every moment is working time: the wall clock.

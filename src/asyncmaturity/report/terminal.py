@@ -6,6 +6,8 @@ text, so the CLI only prints them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -52,20 +54,8 @@ def measurement_tables(result: MeasureResult, *, by: str | None = None) -> list[
                 f"{result.charter.min_group_size} active people not shown."
             )
         )
-    shown += [
-        Text(f"Unknown: {metric_id}: {why}", style="yellow")
-        for metric_id, why in result.unknown.items()
-    ]
-    shown += [
-        Text(
-            f"{_assumed(a.basis)}: {a.text} (override: {a.override}; "
-            f"{assumption_reach(len(a.metrics), None)})",
-            style="yellow",
-        )
-        for a in result.assumptions
-    ]
-    shown += [Text(f"Note: {note}", style="yellow") for note in result.notes]
-    return shown
+    assumed = [(a.basis, a.text, a.override, len(a.metrics), None) for a in result.assumptions]
+    return shown + _caveats(result.unknown, assumed, result.notes)
 
 
 def assessment_tables(document: AssessmentDocument) -> list[RenderableType]:
@@ -108,20 +98,26 @@ def assessment_tables(document: AssessmentDocument) -> list[RenderableType]:
         for label, text in action_caveats(action)
     ]
     shown += [Text(f"Disagreement: {d.text}", style="yellow") for d in document.disagreements]
-    shown += [
-        Text(f"Unknown: {metric_id}: {why}", style="yellow")
-        for metric_id, why in document.unknown.items()
+    assumed = [
+        (a.basis, a.text, a.override, len(a.metrics), a.criteria) for a in document.assumptions
     ]
-    shown += [
-        Text(
-            f"{_assumed(a.basis)}: {a.text} (override: {a.override}; "
-            f"{assumption_reach(len(a.metrics), a.criteria)})",
-            style="yellow",
-        )
-        for a in document.assumptions
+    return shown + _caveats(document.unknown, assumed, document.notes)
+
+
+def _caveats(
+    unknown: Mapping[str, str],
+    assumed: Sequence[tuple[str, str, str, int, int | None]],
+    notes: Sequence[str],
+) -> list[RenderableType]:
+    """What the figures cannot say, the defaults and detected norms they lean on (basis, text,
+    override, metrics and criteria reading it), and the notes: one yellow line each."""
+    lines = [f"Unknown: {metric_id}: {why}" for metric_id, why in unknown.items()]
+    lines += [
+        f"{_assumed(basis)}: {text} (override: {override}; {assumption_reach(metrics, criteria)})"
+        for basis, text, override, metrics, criteria in assumed
     ]
-    shown += [Text(f"Note: {note}", style="yellow") for note in document.notes]
-    return shown
+    lines += [f"Note: {note}" for note in notes]
+    return [Text(line, style="yellow") for line in lines]
 
 
 def comparison_tables(comparison: ComparisonDocument) -> list[RenderableType]:
