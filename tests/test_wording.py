@@ -526,3 +526,20 @@ def test_the_example_of_the_issue_reads_mostly_agree_below_the_bar() -> None:
 def test_weekly_hours_in_a_disagreement_read_in_hours() -> None:
     text = _disagreement("meetings.focus-time", 0.8, 6.0)
     assert "focus hours per person and week is 6.0 h (needs >= 10.0 h)." in text
+
+
+def test_a_level_that_cannot_be_placed_reads_unknown() -> None:
+    # A calendar-only store places no area: no "None" in any output.
+    document = _known_document()
+    document = document.model_copy(
+        update={
+            "overall": document.overall.model_copy(update={"level": None}),
+            "stage": document.stage.model_copy(update={"level": None}) if document.stage else None,
+        }
+    )
+    markdown = assessment_markdown(document)
+    terminal = _terminal(assessment_tables(document))
+    assert "overall level unknown." in markdown and "**WMI stage: unknown.**" in markdown
+    assert "WMI stage: unknown" in terminal and "): unknown" in terminal
+    for text in (markdown, terminal):
+        assert "None" not in text

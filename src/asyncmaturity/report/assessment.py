@@ -19,6 +19,7 @@ from asyncmaturity.report.format import (
     area_change_cells,
     cost_settings,
     criterion_evidence,
+    level_text,
     metric_change_cells,
     metric_value_text,
     shown_metric_changes,
@@ -93,13 +94,11 @@ def render_levels(data: ReportData) -> str:
     lead = Markup("")
     if stage:
         lead = Markup(
-            '<p class="lead">WMI stage <strong>{} {}</strong>. Overall five-area level '
-            "<strong>{} {}</strong> ({})</p>"
+            '<p class="lead">WMI stage <strong>{}</strong>. Overall five-area level '
+            "<strong>{}</strong> ({})</p>"
         ).format(
-            stage.level,
-            stage.name,
-            doc.overall.level,
-            doc.overall.name,
+            level_text(stage.level, stage.name),
+            level_text(doc.overall.level, doc.overall.name),
             doc.overall.rule,
         )
     rows = [

@@ -167,3 +167,8 @@ def action_caveats(action: RoadmapItem) -> list[tuple[str, str]]:
             )
         )
     return found
+
+
+def level_text(level: int | None, name: str) -> str:
+    """'2 Defined', or 'unknown' where no level could be placed."""
+    return "unknown" if level is None else f"{level} {name}"

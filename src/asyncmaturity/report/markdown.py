@@ -7,6 +7,7 @@ from asyncmaturity.report.format import (
     action_caveats,
     assumption_reach,
     criterion_evidence,
+    level_text,
     target_text,
     target_value_text,
 )
@@ -25,13 +26,13 @@ def assessment_markdown(document: AssessmentDocument) -> str:
     lines.append("")
     stage = document.stage
     if stage:
-        lines.append(f"**WMI stage: {stage.level} {stage.name}.** Rules:")
+        lines.append(f"**WMI stage: {level_text(stage.level, stage.name)}.** Rules:")
         lines += [f"- {rule}" for rule in stage.rules]
         lines.append("")
     overall = document.overall
     lines.append(
-        f"**{document.framework.name}: overall level {overall.level} "
-        f"({overall.name}).** {overall.rule}"
+        f"**{document.framework.name}: overall level "
+        f"{level_text(overall.level, overall.name)}.** {overall.rule}"
     )
     lines.append("")
     lines += ["| area | level | confidence | coverage |", "|---|---|---|---|"]

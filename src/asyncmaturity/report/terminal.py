@@ -21,6 +21,7 @@ from asyncmaturity.report.format import (
     action_caveats,
     area_change_cells,
     assumption_reach,
+    level_text,
     metric_change_cells,
     shown_metric_changes,
     target_text,
@@ -64,11 +65,13 @@ def assessment_tables(document: AssessmentDocument) -> list[RenderableType]:
     if document.stage:
         shown.append(
             Text.from_markup(
-                f"WMI stage: [bold]{document.stage.level} {document.stage.name}[/bold]"
+                f"WMI stage: [bold]{level_text(document.stage.level, document.stage.name)}[/bold]"
             )
         )
     overall = document.overall
-    shown.append(Text(f"Overall ({document.framework.name}): {overall.level} {overall.name}"))
+    shown.append(
+        Text(f"Overall ({document.framework.name}): {level_text(overall.level, overall.name)}")
+    )
     table = Table("area", "level", "confidence", "criteria met", title="Areas")
     for area in document.areas:
         criteria = [c for level in area.levels for c in level.criteria]
