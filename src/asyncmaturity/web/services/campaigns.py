@@ -2,9 +2,15 @@
 
 The questionnaire is the one the CLI prints (`asyncmaturity survey questions --framework F`): the
 chosen framework's items first, then every shipped framework's. Answers are saved as people go
-and submitted once; figures follow :func:`asyncmaturity.survey.aggregate` and stay hidden until
-the campaign's minimum group size of submitted responses is reached. The CSV export is the form
-template's layout, which `asyncmaturity assess --survey` reads.
+and submitted once; figures follow :func:`asyncmaturity.survey.aggregate`.
+
+Privacy against differencing: figures are published once, when the campaign is closed with at
+least its minimum group size of submitted responses, and never change afterwards (a submitted
+answer is final, a closed campaign takes no answers, and a published campaign cannot reopen), so
+no two reads ever differ by one person's answers. Per-option counts are withheld, and the CSV
+export (the form template's layout, which `asyncmaturity assess --survey` reads) lays each
+question's answers out on their own, so that no row is one person's answers while every
+question's figures stay exactly the campaign's.
 
 Example::
 
@@ -19,10 +25,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -58,16 +64,48 @@ class CampaignSummary:
 
 @dataclass(frozen=True)
 class CampaignResults:
-    """What may be shown of a campaign: always the counts; the figures only at the group size."""
+    """What may be shown of a campaign: always the counts; the figures only once published
+    (closed with at least the minimum group size of submitted responses)."""
 
     submitted: int
     min_group_size: int
+    closed: bool
     survey: SurveyResults | None
 
     @property
     def needed(self) -> int:
-        """How many more submitted responses are needed before figures are shown."""
+        """How many more submitted responses are needed before figures can be published."""
         return max(0, self.min_group_size - self.submitted)
+
+    def survey_json(self) -> dict[str, Any] | None:
+        """The published figures as the API shows them: per-option counts withheld."""
+        if self.survey is None:
+            return None
+        return without_option_counts(self.survey.to_json())
+
+
+def without_option_counts(survey: dict[str, Any]) -> dict[str, Any]:
+    """A survey's JSON figures (`SurveyResults.to_json`, or an assessment's `survey`) with every
+    item's per-option counts withheld: the means, scores and shares of a closed group remain."""
+    organization = survey["organization"]
+    teams = survey["teams"]
+    return {
+        **survey,
+        "organization": {**organization, "items": _items_without_counts(organization["items"])},
+        "teams": {
+            name: {**team, "items": _items_without_counts(team["items"])}
+            for name, team in teams.items()
+        },
+    }
+
+
+def _items_without_counts(items: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {item_id: {**figures, "distribution": None} for item_id, figures in items.items()}
+
+
+def is_published(campaign: Campaign, submitted: int) -> bool:
+    """Whether a campaign's figures are published: closed with enough submitted responses."""
+    return campaign.status == "closed" and submitted >= campaign.min_group_size
 
 
 def campaign_frameworks() -> list[Framework]:
@@ -138,7 +176,20 @@ def campaign_by_share_token(db: Session, *, token: str) -> Campaign | None:
 
 
 def set_status(db: Session, *, campaign: Campaign, status: CampaignStatus) -> Campaign:
-    """Open or close a campaign; a closed one accepts no answers."""
+    """Open or close a campaign; a closed one accepts no answers.
+
+    A campaign whose figures are published cannot reopen (Conflict): one more answer would change
+    them, and the difference would be that person's answers.
+    """
+    if (
+        status == "open"
+        and campaign.status == "closed"
+        and is_published(campaign, submitted_count(db, campaign=campaign))
+    ):
+        raise Conflict(
+            "this campaign's results are published and final: it cannot reopen, since one more "
+            "answer would change them; start a new campaign instead"
+        )
     campaign.status = status
     db.flush()
     return campaign
@@ -253,42 +304,71 @@ def _submitted_responses(db: Session, *, campaign: Campaign, team: Team) -> Surv
 
 
 def campaign_results(db: Session, *, campaign: Campaign, team: Team) -> CampaignResults:
-    """The campaign's figures once enough people submitted; before that, how many did."""
+    """The campaign's figures once published (closed with enough submissions); before, counts."""
     count = submitted_count(db, campaign=campaign)
-    if count < campaign.min_group_size:
-        return CampaignResults(count, campaign.min_group_size, None)
+    closed = campaign.status == "closed"
+    if not is_published(campaign, count):
+        return CampaignResults(count, campaign.min_group_size, closed, None)
     responses = _submitted_responses(db, campaign=campaign, team=team)
     survey = aggregate(
         responses, campaign_survey(campaign.framework), min_group_size=campaign.min_group_size
     )
-    return CampaignResults(count, campaign.min_group_size, survey)
+    return CampaignResults(count, campaign.min_group_size, closed, survey)
 
 
 def export_csv(db: Session, *, campaign: Campaign, team: Team) -> str:
-    """The submitted responses as the CSV template `assess --survey` reads: a `team` column, then
-    one ``<question> [<item id>]`` column per item holding the option value (blank: unanswered).
+    """The published answers as the CSV template `assess --survey` reads: a `team` column, then
+    one ``<question> [<item id>]`` column per item holding option values (blank: unanswered).
 
-    Refused (Conflict) below the minimum group size: single rows would then be single people.
+    Refused (Conflict) until the figures are published. The rows are not people: each
+    question's answers are laid out on their own (:func:`item_wise_rows`), so every question's
+    figures are the campaign's while no row pairs one person's answers to two questions.
     """
     count = submitted_count(db, campaign=campaign)
-    if count < campaign.min_group_size:
-        raise Conflict(
-            f"{count} of {campaign.min_group_size} responses submitted: the export opens at the "
-            "minimum group size"
-        )
+    if not is_published(campaign, count):
+        raise Conflict(unpublished_reason(campaign, count))
     definition = campaign_survey(campaign.framework)
     buffer = io.StringIO()
     # The header is the form template's own first row, so the export matches it by construction.
     buffer.write(questionnaire(definition, format="csv").split("\n", 1)[0] + "\n")
     writer = csv.writer(buffer, lineterminator="\n")
-    for response in _submitted_responses(db, campaign=campaign, team=team).rows:
-        writer.writerow(
-            [
-                response.team,
-                *(_option_text(response.answers.get(item.id)) for item in definition.items),
-            ]
-        )
+    responses = _submitted_responses(db, campaign=campaign, team=team).rows
+    for row in item_wise_rows(definition, [response.answers for response in responses]):
+        writer.writerow([team.name, *(_option_text(value) for value in row)])
     return buffer.getvalue()
+
+
+def unpublished_reason(campaign: Campaign, submitted: int) -> str:
+    """Why a campaign's figures are not published yet, in one sentence."""
+    if submitted < campaign.min_group_size:
+        return (
+            f"{submitted} of {campaign.min_group_size} responses submitted: results are "
+            "published once the campaign is closed with at least the minimum group size"
+        )
+    return "results are published once the campaign is closed"
+
+
+def item_wise_rows(
+    definition: SurveyDefinition, answers: Sequence[Mapping[str, float]]
+) -> list[list[float | None]]:
+    """As many rows as `answers`, one column per item, holding each item's answers but not
+    people's: an item's answers, in ascending order, fill consecutive rows, and each item starts
+    where the previous one ended (wrapping around), so every row holds at least one answer
+    whenever every response does.
+
+    The rows depend only on each item's answers taken apart, never on which answers one person
+    gave together, so they name no one's combination; every item's count, mean and distribution
+    are those of `answers`.
+    """
+    size = len(answers)
+    rows: list[list[float | None]] = [[None] * len(definition.items) for _ in range(size)]
+    start = 0
+    for column, item in enumerate(definition.items):
+        values = sorted(given[item.id] for given in answers if item.id in given)
+        for offset, value in enumerate(values):
+            rows[(start + offset) % size][column] = value
+        start = (start + len(values)) % size if size else 0
+    return rows
 
 
 def _option_text(value: float | None) -> str:
