@@ -375,3 +375,87 @@ def _option_text(value: float | None) -> str:
     if value is None:
         return ""
     return str(int(value)) if value.is_integer() else repr(value)
+
+
+# -- the survey of the dashboard's assessment -----------------------------------------------
+
+SurveyPick = int | Literal["latest", "none"]
+"""Which campaign joins an assessment: one by id, the newest that can, or none."""
+
+
+@dataclass(frozen=True)
+class SurveyChoice:
+    """A campaign as a candidate survey of the dashboard's assessment, with why it cannot join
+    (None when it can: its figures are published and reach the charter's minimum group size)."""
+
+    campaign: Campaign
+    submitted: int
+    reason: str | None
+
+    @property
+    def usable(self) -> bool:
+        """Whether the campaign can join an assessment."""
+        return self.reason is None
+
+    def record(self) -> dict[str, Any]:
+        """What a kept assessment records of its campaign: id, title and responses."""
+        return {"id": self.campaign.id, "title": self.campaign.title, "responses": self.submitted}
+
+    def label(self) -> str:
+        """How the assessment document names the survey."""
+        return f"campaign {self.campaign.id} \u201c{self.campaign.title}\u201d ({self.submitted} responses)"
+
+
+def survey_choices(db: Session, *, team: Team, min_group_size: int) -> list[SurveyChoice]:
+    """The team's campaigns, newest first, each saying whether it can join an assessment made
+    with a charter whose minimum group size is `min_group_size`."""
+    choices = []
+    for summary in campaigns_of(db, team=team):
+        campaign, submitted = summary.campaign, summary.submitted
+        reason: str | None = None
+        if not is_published(campaign, submitted):
+            reason = unpublished_reason(campaign, submitted)
+        elif submitted < min_group_size:
+            reason = (
+                f"{submitted} responses, fewer than the charter's minimum group size of "
+                f"{min_group_size}: the assessment would show none of its figures"
+            )
+        choices.append(SurveyChoice(campaign, submitted, reason))
+    return choices
+
+
+def read_pick(text: str) -> SurveyPick:
+    """A form's choice of campaign: its id, `latest` (also when blank) or `none`."""
+    chosen = text.strip() or "latest"
+    if chosen == "latest":
+        return "latest"
+    if chosen == "none":
+        return "none"
+    if not chosen.isdigit():
+        raise InvalidInput(f"{chosen[:40]!r} names no campaign: give its id, latest or none")
+    return int(chosen)
+
+
+def default_survey(choices: Sequence[SurveyChoice]) -> SurveyChoice | None:
+    """The campaign an assessment uses unless told otherwise: the newest that can join."""
+    return next((choice for choice in choices if choice.usable), None)
+
+
+def pick_survey(
+    db: Session, *, team: Team, min_group_size: int, pick: SurveyPick
+) -> SurveyChoice | None:
+    """The campaign `pick` names for an assessment (None: no survey, or none can join when the
+    newest is asked for); InvalidInput for no such campaign, Conflict for one that cannot join."""
+    if pick == "none":
+        return None
+    choices = survey_choices(db, team=team, min_group_size=min_group_size)
+    if pick == "latest":
+        return default_survey(choices)
+    found = next((choice for choice in choices if choice.campaign.id == pick), None)
+    if found is None:
+        raise InvalidInput(f"the team has no campaign {pick}")
+    if found.reason is not None:
+        raise Conflict(
+            f"campaign \u201c{found.campaign.title}\u201d cannot join the assessment: {found.reason}"
+        )
+    return found
