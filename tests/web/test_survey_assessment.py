@@ -20,6 +20,8 @@ from asyncmaturity.web.services.campaigns import campaign_survey, save_answers
 from asyncmaturity.web.services.charter import store_path
 
 from .conftest import Factory, World
+from .test_browser import _log_in
+from .test_browser import page as page
 from .test_dashboard import run, upload, zipped
 
 RESPONDENTS = 5
@@ -137,3 +139,45 @@ def test_the_dashboard_form_offers_the_campaigns_that_can_join(
         f"/teams/{team.id}/assessments", data={"csrf_token": token, "campaign": str(spring.id)}
     )
     assert queued.status_code == 303 and queued.headers["location"].startswith("/jobs/")
+
+
+@pytest.mark.browser
+def test_members_answer_the_admin_closes_and_the_assessment_shows_survey_and_data(
+    page: Any, make: Factory, world: World, slack_zip: bytes
+) -> None:
+    team = world.team_a
+    run(make.client(world.admin_a), upload(make.client(world.admin_a), team, slack_zip))
+    campaign = answered_campaign(make, team, "Spring check", RESPONDENTS - 1)
+    share = f"/s/{campaign.share_token}"
+
+    # The last member answers through the share link and submits.
+    page.goto(share)
+    _log_in(page, world.member_a.email)
+    page.wait_for_url(f"**{share}")
+    first = campaign_survey("five-area").items[0]
+    page.locator(f"fieldset[data-item='{first.id}'] label.option").last.click()
+    page.click("button:has-text('Submit')")
+    page.wait_for_selector("#submitted")
+    page.click("button:has-text('Log out')")
+    page.wait_for_url("**/login")
+
+    # The admin closes the campaign: its results are published, final.
+    _log_in(page, world.admin_a.email)
+    page.goto(f"/campaigns/{campaign.id}")
+    page.click("button:has-text('Close the campaign')")
+    page.wait_for_selector("#results-shown")
+    assert page.locator("button:has-text('Reopen the campaign')").count() == 0
+
+    # The dashboard offers it as the survey and assesses the store with it.
+    page.goto(f"/teams/{team.id}/dashboard")
+    assert page.input_value("#survey-choice") == str(campaign.id)
+    page.click("button:has-text('Run the assessment')")
+    page.wait_for_selector("#job-status[data-status=done]", timeout=60000)
+    page.click("#to-dashboard")
+    assert "Spring check (5 responses)" in page.inner_text("#survey-campaign")
+    survey = page.locator("#survey")
+    assert "5 respondents" in survey.inner_text()
+    assert "Where people and data disagree" in survey.inner_text()
+    with page.expect_navigation():
+        page.click("#report-link")
+    assert "Where people and data disagree" in page.content()
