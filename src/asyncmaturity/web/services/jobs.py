@@ -254,6 +254,11 @@ class JobRunner:
         self._stopped.set()
         self._pool.shutdown(wait=False, cancel_futures=True)
 
+    @property
+    def stopped(self) -> bool:
+        """Whether :meth:`shutdown` was called: the runner takes no more jobs."""
+        return self._stopped.is_set()
+
     def _beat(self) -> None:
         """While this server holds jobs, mark them alive, and fail those another server lost."""
         while not self._stopped.wait(HEARTBEAT_S):
