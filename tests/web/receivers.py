@@ -1,5 +1,6 @@
 """Real loopback receivers for the escalation tests: an HTTP server that records the JSON bodies
-posted to it (``/fail`` answers 500), and a minimal SMTP server (RFC 5321's commands a client
+posted to it and the Host header they came with (``/fail`` answers 500, ``/redirect`` a 307 to the
+cloud metadata address), and a minimal SMTP server (RFC 5321's commands a client
 sending one message uses) that records each message. Both run in a thread on 127.0.0.1."""
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ class Received:
     """What a receiver got, in order."""
 
     posts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    hosts: list[str] = field(default_factory=list)
     mails: list[tuple[str, list[str], EmailMessage]] = field(default_factory=list)
 
 
@@ -35,7 +37,12 @@ def http_receiver() -> Iterator[tuple[str, Received]]:
             length = int(self.headers.get("content-length", "0"))
             body = json.loads(self.rfile.read(length) or b"null")
             received.posts.append((self.path, body))
-            self.send_response(500 if self.path == "/fail" else 204)
+            received.hosts.append(self.headers.get("host", ""))
+            if self.path == "/redirect":
+                self.send_response(307)
+                self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+            else:
+                self.send_response(500 if self.path == "/fail" else 204)
             self.end_headers()
 
         def log_message(self, *args: Any) -> None:  # keep the test output clean

@@ -60,6 +60,12 @@ class InvalidInput(WebError):
     code = "invalid_input"
 
 
+class WebhookTargetRefused(InvalidInput):
+    """A webhook URL is not http(s), or its host is or resolves to a non-public address."""
+
+    code = "webhook_target_refused"
+
+
 class PayloadTooLarge(WebError):
     """The request body exceeds the configured maximum upload size."""
 
