@@ -149,11 +149,19 @@ def ledger_mail_detail(make: Factory, world: World, settings: object) -> str:
     return done[0].deliveries[0].detail
 
 
-def test_an_emergency_made_through_the_api_is_escalated_at_once(
+EMERGENCY = {
+    "title": "Checkout is down",
+    "action": "Roll back the release",
+    "urgency": "emergency",
+}
+
+
+def test_an_emergency_is_escalated_at_once_and_says_who_was_alerted_and_how(
     shared_app: object, make: Factory, world: World, database_url: str
 ) -> None:
     with http_receiver() as (base, got), smtp_sink() as (smtp_port, mail):
-        _targets(make, world, [f"{base}/hook"], ["ops@a.example"])
+        gone = f"http://127.0.0.1:{_free_port()}/gone"
+        _targets(make, world, [f"{base}/hook", gone], ["ops@a.example", "lead@a.example"])
         app = create_app(
             settings_for(
                 database_url,
@@ -168,25 +176,87 @@ def test_an_emergency_made_through_the_api_is_escalated_at_once(
                 token, session = accounts.open_session(db, user=world.member_a, hours=1)
                 db.commit()
             client = TestClient(
-                app, cookies={SESSION_COOKIE: token}, headers={CSRF_HEADER: session.csrf_token}
+                app,
+                cookies={SESSION_COOKIE: token},
+                headers={CSRF_HEADER: session.csrf_token},
+                follow_redirects=False,
             )
             response = client.post(
                 f"/api/v1/teams/{world.team_a.id}/ledger/requests",
-                json={
-                    "title": "Checkout is down",
-                    "action": "Roll back the release",
-                    "urgency": "emergency",
-                    "owner_id": world.admin_a.id,
-                },
+                json={**EMERGENCY, "owner_id": world.admin_a.id},
             )
             assert response.status_code == 201
             body = response.json()
             assert body["due_at"] is None and "call or page the owner now" in body["advice"]
+            # Answered before the alerts go out (after the response): they are being sent.
+            assert {(a["target"], a["state"]) for a in body["alerts"]} == {
+                (f"{base}/hook", "being sent"),
+                (gone, "being sent"),
+                ("ops@a.example", "being sent"),
+                ("lead@a.example", "being sent"),
+            }
             assert [b["request"]["title"] for _, b in got.posts] == ["Checkout is down"]
             assert len(mail.mails) == 1
             shown = client.get(f"/api/v1/requests/{body['id']}").json()
-            assert shown["status"] == "escalated"
-            assert {e["channel"] for e in shown["escalations"]} == {"webhook", "email"}
-            assert all(e["ok"] for e in shown["escalations"])
+            assert shown["status"] == "escalated" and shown["escalation_settings_url"] is None
+            assert [(a["channel"], a["target"], a["state"]) for a in shown["alerts"]] == [
+                ("webhook", f"{base}/hook", "delivered"),
+                ("webhook", gone, "not delivered"),
+                ("email", "ops@a.example", "delivered"),
+                ("email", "lead@a.example", "delivered"),
+            ]
+            assert f"webhook {gone}: not delivered" in shown["advice"]
+            assert "e-mail ops@a.example: delivered" in shown["advice"]
+            page = client.get(f"/requests/{body['id']}").text
+            assert 'id="alerts"' in page and f"webhook {gone}: not delivered" in page
+            assert "e-mail lead@a.example: delivered" in page and "nobody-alerted" not in page
+            assert 'http-equiv="refresh"' not in page  # every alert went out
         finally:
             app.state.context.engine.dispose()
+
+
+def test_an_emergency_with_no_contacts_says_nobody_was_alerted_and_links_the_settings(
+    make: Factory, world: World
+) -> None:
+    member = make.client(world.member_a)
+    settings_page = f"/teams/{world.team_a.id}/ledger/settings"
+    created = member.post(
+        f"/api/v1/teams/{world.team_a.id}/ledger/requests",
+        json={**EMERGENCY, "owner_id": world.admin_a.id},
+    ).json()
+    for body in (created, member.get(f"/api/v1/requests/{created['id']}").json()):
+        assert body["alerts"] == [] and "alerted the team" not in body["advice"]
+        assert "Nobody else was alerted" in body["advice"]
+        assert "no escalation contacts" in body["advice"]
+        assert body["escalation_settings_url"].endswith(settings_page)
+    page = member.post(
+        f"/teams/{world.team_a.id}/ledger",
+        data={
+            "csrf_token": member.csrf_token,  # type: ignore[attr-defined]
+            "title": "Database is down",
+            "owner": str(world.admin_a.id),
+            "urgency": "emergency",
+            "action": "Fail over",
+        },
+    )
+    assert page.status_code == 303
+    shown = member.get(page.headers["location"]).text
+    assert 'id="nobody-alerted"' in shown and f'href="{settings_page}"' in shown
+    assert "no escalation contacts" in shown and 'id="alerts"' not in shown
+    # A request that is not an emergency carries no notice.
+    normal = member.post(
+        f"/api/v1/teams/{world.team_a.id}/ledger/requests",
+        json={**EMERGENCY, "urgency": "urgent", "owner_id": world.admin_a.id},
+    ).json()
+    assert normal["advice"] is None and normal["alerts"] is None
+
+
+def test_an_emergency_whose_alerts_are_not_out_yet_says_so_and_reloads(
+    make: Factory, world: World
+) -> None:
+    _targets(make, world, ["https://chat.example.com/hooks/T1"], ["ops@a.example"])
+    made = _request(make, world, "Checkout is down", "emergency", MONDAY)  # not escalated yet
+    page = make.client(world.member_a).get(f"/requests/{made}").text
+    assert "webhook https://chat.example.com/hooks/T1: being sent" in page
+    assert "e-mail ops@a.example: being sent" in page
+    assert '<meta http-equiv="refresh"' in page

@@ -99,8 +99,9 @@ def parse_target(url: str) -> Target:
         host = (urlsplit(url).hostname or "").rstrip(".")
         literal = _literal(host)
         rule = refusal(literal) if literal is not None else None
-        where = f": {host} is {literal}, {rule}" if rule else ""
-        raise WebhookTargetRefused(f"{url[:80]!r} is not a valid http(s) URL{where}") from None
+        if rule is not None:
+            raise _refused(url, f"{host} means {literal}, {rule}") from None
+        raise WebhookTargetRefused(f"{url[:80]!r} is not a valid http(s) URL") from None
     if parsed.scheme not in SCHEMES or not parsed.host:
         raise WebhookTargetRefused(f"{url[:80]!r}: only http and https URLs with a host are sent")
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
@@ -176,10 +177,14 @@ def _refuse_any(url: str, target: Target, found: tuple[list[IpAddress], bool]) -
             where = f"is {rule}"
         else:
             where = f"means {shown}, {rule}"
-        raise WebhookTargetRefused(
-            f"{url[:200]}: {target.host} {where}; webhooks go to public addresses only "
-            f"(a site admin may allow a host in {ALLOWED_HOSTS_SETTING})"
-        )
+        raise _refused(url, f"{target.host} {where}")
+
+
+def _refused(url: str, why: str) -> WebhookTargetRefused:
+    return WebhookTargetRefused(
+        f"{url[:200]}: {why}; webhooks go to public addresses only "
+        f"(a site admin may allow a host in {ALLOWED_HOSTS_SETTING})"
+    )
 
 
 def check_target(url: str, policy: OutboundPolicy) -> str:
