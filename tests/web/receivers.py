@@ -9,12 +9,14 @@ import email
 import email.policy
 import json
 import socketserver
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 
@@ -24,12 +26,14 @@ class Received:
 
     posts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     hosts: list[str] = field(default_factory=list)
+    sni: list[str] = field(default_factory=list)
     mails: list[tuple[str, list[str], EmailMessage]] = field(default_factory=list)
 
 
 @contextmanager
-def http_receiver() -> Iterator[tuple[str, Received]]:
-    """An HTTP server on a free loopback port; yields its base URL and what it received."""
+def http_receiver(tls: tuple[Path, Path] | None = None) -> Iterator[tuple[str, Received]]:
+    """An HTTP server on a free loopback port, HTTPS with `tls` (certificate, key); yields its
+    base URL and what it received."""
     received = Received()
 
     class Handler(BaseHTTPRequestHandler):
@@ -49,10 +53,16 @@ def http_receiver() -> Iterator[tuple[str, Received]]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if tls is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        context.sni_callback = lambda _socket, name, _context: received.sni.append(name or "")
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", received
+        scheme = "https" if tls is not None else "http"
+        yield f"{scheme}://127.0.0.1:{server.server_address[1]}", received
     finally:
         server.shutdown()
         server.server_close()

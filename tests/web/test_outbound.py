@@ -13,6 +13,7 @@ import socket
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -172,6 +173,32 @@ def test_the_send_connects_to_the_address_it_checked_with_the_name_as_host(
         outcome = _escalate(make, database_url, allowed)
     assert outcome == [(True, "HTTP 204")]
     assert got.hosts == [f"chat.internal.test:{port}"] and asked == ["chat.internal.test"]
+
+
+TLS = Path(__file__).parents[1] / "fixtures" / "tls"
+CERTIFICATE, KEY = TLS / "chat-internal-test.pem", TLS / "chat-internal-test.key"
+
+
+def test_an_https_send_to_the_checked_address_verifies_the_certificate_of_the_name(
+    make: Factory, world: World, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(CERTIFICATE))  # the internal CA, as a site sets it
+    _, answers = resolver([ipaddress.ip_address("127.0.0.1")])
+    allowed = OutboundPolicy(
+        allowed_hosts=frozenset({"chat.internal.test"}), resolve=answers.resolve
+    )
+    with http_receiver(tls=(CERTIFICATE, KEY)) as (base, got):
+        port = base.rsplit(":", 1)[1]
+        _save(make, world, [f"https://chat.internal.test:{port}/hook"], allowed)
+        _overdue_request(make, world)
+        assert _escalate(make, database_url, allowed) == [(True, "HTTP 204")]
+        assert got.sni == ["chat.internal.test"] and got.hosts == [f"chat.internal.test:{port}"]
+        # The certificate names chat.internal.test: under another name the send fails.
+        other = OutboundPolicy(allowed_hosts=frozenset({"127.0.0.1"}))
+        _save(make, world, [f"{base}/hook"], other)
+        _overdue_request(make, world)
+        assert _escalate(make, database_url, other) == [(False, NOT_DELIVERED)]
+    assert [path for path, _ in got.posts] == ["/hook"]
 
 
 def test_a_site_admin_allows_exact_hosts_or_host_and_port(

@@ -2,9 +2,13 @@
 a JSON POST to each of the team's webhooks and one e-mail to its escalation addresses.
 
 A run claims its requests first (sets ``escalated_at`` in a short transaction, so that two
-servers never escalate the same request twice), delivers without holding the database, then
-records each delivery (`ledger_escalations`) with whether it worked. A failing webhook or mail
-server is recorded, never raised: one bad target does not stop the others or the next run.
+servers never escalate the same request twice, and records each delivery it is about to make as
+being sent), delivers without holding the database, then records whether each delivery
+(`ledger_escalations`: a webhook, or one e-mail address) worked. Webhooks go only where
+:mod:`~asyncmaturity.web.services.webhooks` allows, and a failure to reach one is recorded as
+one uniform "not delivered". A failing webhook or mail server is recorded, never raised: one bad
+target does not stop the others or the next run. An emergency's page says exactly who was
+alerted and how (:func:`emergency_notice`), or that nobody was.
 
 Example::
 

@@ -222,8 +222,12 @@ def post_json(
         "User-Agent": f"asyncmaturity/{__version__}",
         "Host": target.url.netloc.decode("ascii"),
     }
-    # trust_env off: a proxy from the environment would not keep the checked address and SNI.
-    with httpx.Client(timeout=timeout_s, follow_redirects=False, trust_env=False) as client:
+    # trust_env off: a proxy from the environment would not keep the checked address and SNI;
+    # certificate authorities from the environment (SSL_CERT_FILE) still count.
+    tls = httpx.create_ssl_context(trust_env=True)
+    with httpx.Client(
+        timeout=timeout_s, follow_redirects=False, trust_env=False, verify=tls
+    ) as client:
         for address in found[0]:
             try:
                 response = client.post(
