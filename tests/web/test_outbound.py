@@ -175,7 +175,7 @@ def test_the_send_connects_to_the_address_it_checked_with_the_name_as_host(
     assert got.hosts == [f"chat.internal.test:{port}"] and asked == ["chat.internal.test"]
 
 
-TLS = Path(__file__).parents[1] / "fixtures" / "tls"
+TLS = Path(__file__).parent / "tls"
 CERTIFICATE, KEY = TLS / "chat-internal-test.pem", TLS / "chat-internal-test.key"
 
 
