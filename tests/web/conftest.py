@@ -214,6 +214,15 @@ def db(context: WebContext) -> Iterator[Session]:
 
 
 @pytest.fixture
+def server_folder(context: WebContext, tmp_path: Path) -> Path:
+    """A fresh folder inside the app's data folder: server paths may only lead there."""
+    assert context.settings.data_dir is not None
+    folder = context.settings.data_dir / f"files-{tmp_path.name}"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
 def anonymous(app: FastAPI) -> TestClient:
     """A client with no session."""
     return TestClient(app, follow_redirects=False)

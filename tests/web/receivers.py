@@ -1,5 +1,6 @@
 """Real loopback receivers for the escalation tests: an HTTP server that records the JSON bodies
-posted to it (``/fail`` answers 500), and a minimal SMTP server (RFC 5321's commands a client
+posted to it and the Host header they came with (``/fail`` answers 500, ``/redirect`` a 307 to the
+cloud metadata address), and a minimal SMTP server (RFC 5321's commands a client
 sending one message uses) that records each message. Both run in a thread on 127.0.0.1."""
 
 from __future__ import annotations
@@ -8,12 +9,14 @@ import email
 import email.policy
 import json
 import socketserver
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 
@@ -22,12 +25,15 @@ class Received:
     """What a receiver got, in order."""
 
     posts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    hosts: list[str] = field(default_factory=list)
+    sni: list[str] = field(default_factory=list)
     mails: list[tuple[str, list[str], EmailMessage]] = field(default_factory=list)
 
 
 @contextmanager
-def http_receiver() -> Iterator[tuple[str, Received]]:
-    """An HTTP server on a free loopback port; yields its base URL and what it received."""
+def http_receiver(tls: tuple[Path, Path] | None = None) -> Iterator[tuple[str, Received]]:
+    """An HTTP server on a free loopback port, HTTPS with `tls` (certificate, key); yields its
+    base URL and what it received."""
     received = Received()
 
     class Handler(BaseHTTPRequestHandler):
@@ -35,17 +41,28 @@ def http_receiver() -> Iterator[tuple[str, Received]]:
             length = int(self.headers.get("content-length", "0"))
             body = json.loads(self.rfile.read(length) or b"null")
             received.posts.append((self.path, body))
-            self.send_response(500 if self.path == "/fail" else 204)
+            received.hosts.append(self.headers.get("host", ""))
+            if self.path == "/redirect":
+                self.send_response(307)
+                self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+            else:
+                self.send_response(500 if self.path == "/fail" else 204)
             self.end_headers()
 
         def log_message(self, *args: Any) -> None:  # keep the test output clean
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if tls is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        context.sni_callback = lambda _socket, name, _context: received.sni.append(name or "")
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", received
+        scheme = "https" if tls is not None else "http"
+        yield f"{scheme}://127.0.0.1:{server.server_address[1]}", received
     finally:
         server.shutdown()
         server.server_close()

@@ -97,11 +97,11 @@ def test_defaults_left_in_the_form_stay_unset_so_the_norms_are_detected() -> Non
 
 
 def test_a_save_writes_the_file_the_cli_reads_and_edits_of_the_file_show(
-    make: Factory, world: World, tmp_path: Path
+    make: Factory, world: World, tmp_path: Path, server_folder: Path
 ) -> None:
     _site_admin(make, world.admin_a)
     admin = make.client(world.admin_a)
-    charter_file = tmp_path / "platform-charter.yaml"
+    charter_file = server_folder / "platform-charter.yaml"
     workspace = f"/api/v1/teams/{world.team_a.id}/workspace"
     assert admin.put(workspace, json={"charter_path": str(charter_file)}).status_code == 200
     saved = admin.put(f"/api/v1/teams/{world.team_a.id}/charter", json=FULL)
@@ -217,18 +217,22 @@ def test_members_read_the_charter_but_cannot_edit_and_other_teams_see_nothing(
 
 
 def test_charter_paths_are_checked_and_only_site_admins_set_them(
-    make: Factory, world: World, tmp_path: Path
+    make: Factory, world: World, server_folder: Path
 ) -> None:
     admin = make.client(world.admin_a)
     url = f"/api/v1/teams/{world.team_a.id}/workspace"
-    assert admin.put(url, json={"charter_path": str(tmp_path / "c.yaml")}).status_code == 403
+    assert admin.put(url, json={"charter_path": str(server_folder / "c.yaml")}).status_code == 403
     _site_admin(make, world.admin_a)
     for path, words in (
-        ("charter.yaml", "absolute"),
-        (str(tmp_path / "charter.txt"), ".yaml or .yml"),
-        (str(tmp_path / "missing" / "charter.yaml"), "does not exist"),
+        (str(server_folder / "charter.txt"), ".yaml or .yml"),
+        (str(server_folder / "missing" / "charter.yaml"), "does not exist"),
+        ("teams/charter.yaml", "keeps for itself"),
     ):
         response = admin.put(url, json={"charter_path": path})
         assert response.status_code == 422 and words in response.json()["error"]["message"]
+    relative = f"{server_folder.name}/c.yaml"  # inside the data folder
+    assert admin.put(url, json={"charter_path": relative}).json()["charter_path"] == str(
+        (server_folder / "c.yaml").resolve()
+    )
     cleared = admin.put(url, json={"charter_path": ""}).json()
     assert cleared["charter_path"] is None and cleared["store"] == "none"

@@ -17,12 +17,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-from asyncmaturity.charter import Charter
+from asyncmaturity.charter import load_charter
 from asyncmaturity.store.ingest import ingest
 from asyncmaturity.web.db import alembic_config, create_db_engine, migrate, session_factory
 from asyncmaturity.web.deps import CSRF_FIELD, WebContext
 from asyncmaturity.web.models import EvidenceJob, Team, TeamAssessment, User, utcnow
-from asyncmaturity.web.services.charter import canonical_yaml
 from asyncmaturity.web.services.jobs import STALE_S, fail_stale
 
 from .conftest import Factory, World
@@ -186,11 +185,10 @@ def test_without_evidence_assessing_and_reading_figures_is_a_conflict(
 
 
 def test_a_site_admin_points_the_team_at_a_store_and_a_charter_file(
-    make: Factory, world: World, tmp_path: Path
+    make: Factory, world: World, server_folder: Path
 ) -> None:
-    store, charter_file = tmp_path / "platform.duckdb", tmp_path / "charter.yaml"
+    store, charter_file = server_folder / "platform.duckdb", server_folder / "charter.yaml"
     ingest([EXPORT], store=store)  # as `asyncmaturity ingest --store` made it
-    charter_file.write_text(canonical_yaml(Charter(min_group_size=3)), encoding="utf-8")
     admin = make.client(world.admin_a)
     paths = {"store_path": str(store), "charter_path": str(charter_file)}
     workspace = f"/api/v1/teams/{world.team_a.id}/workspace"
@@ -200,10 +198,14 @@ def test_a_site_admin_points_the_team_at_a_store_and_a_charter_file(
         assert user is not None
         user.is_site_admin = True
         session.commit()
-    relative = admin.put(workspace, json={"store_path": "team.duckdb"})
-    assert relative.status_code == 422 and "absolute" in relative.json()["error"]["message"]
+    outside = admin.put(workspace, json={"store_path": "../team.duckdb"})
+    assert outside.status_code == 422 and "outside" in outside.json()["error"]["message"]
     pointed = admin.put(workspace, json=paths).json()
     assert pointed == {**paths, "store": "pointed", "store_exists": True}
+    # The charter file is new: the next save writes it, and it is read from then on.
+    charter_put = f"/api/v1/teams/{world.team_a.id}/charter"
+    assert admin.put(charter_put, json={"min_group_size": 3}).status_code == 200
+    assert load_charter(charter_file).min_group_size == 3
 
     again = run(admin, upload(admin, world.team_a, zipped(EXPORT)))  # into the pointed store
     assert again["summary"]["added"].get("messages", 0) == 0

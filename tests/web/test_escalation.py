@@ -1,6 +1,8 @@
 """Escalation of overdue requests and emergencies to real receivers on loopback: an HTTP server
-for the webhooks and an SMTP sink for the e-mails (no mocks). Failures are recorded, never
-raised, and no request is escalated twice."""
+for the webhooks and an SMTP sink for the e-mails (no mocks). The receivers' 127.0.0.1 is a
+loopback address, so the tests allow it as a site admin would an internal chat server
+(`webhook_allowed_hosts`). Failures are recorded, never raised, and no request is escalated
+twice."""
 
 from __future__ import annotations
 
@@ -14,12 +16,16 @@ from asyncmaturity.web.deps import CSRF_HEADER, SESSION_COOKIE
 from asyncmaturity.web.models import LedgerEscalation, LedgerRequest, Team, User
 from asyncmaturity.web.services import accounts, ledger
 from asyncmaturity.web.services.escalation import escalate_due
+from asyncmaturity.web.services.webhooks import NOT_DELIVERED, OutboundPolicy
 
 from .conftest import Factory, World, _free_port, settings_for
 from .receivers import http_receiver, smtp_sink
 
 # Mon 2 Mar 2026 10:00 UTC; a normal request is due Thu 5 Mar 10:00 (default charter).
 MONDAY = datetime(2026, 3, 2, 10, tzinfo=UTC)
+RECEIVERS = "127.0.0.1"
+"""The host the loopback receivers listen on, allowed as a site admin allows an internal one."""
+LOOPBACK_ALLOWED = OutboundPolicy(allowed_hosts=frozenset({RECEIVERS}))
 
 
 def _request(make: Factory, world: World, title: str, urgency: str, at: datetime) -> int:
@@ -34,7 +40,12 @@ def _targets(make: Factory, world: World, webhooks: list[str], emails: list[str]
         team = db.get(Team, world.team_a.id)
         assert team is not None
         ledger.update_settings(
-            db, team=team, charter="", webhook_urls=webhooks, escalation_emails=emails
+            db,
+            team=team,
+            charter="",
+            webhook_urls=webhooks,
+            escalation_emails=emails,
+            outbound=LOOPBACK_ALLOWED,
         )
         db.commit()
 
@@ -70,6 +81,7 @@ def test_overdue_requests_and_emergencies_go_to_every_webhook_and_address(
             smtp_from="ledger@a.example",
             public_url="https://async.example.com/",
             webhook_timeout_s=2,
+            webhook_allowed_hosts=RECEIVERS,
         )
         done = escalate_due(make.context.sessions, now=now, settings=settings)
         assert sorted(e.request_id for e in done) == [overdue, emergency]
@@ -108,12 +120,9 @@ def test_overdue_requests_and_emergencies_go_to_every_webhook_and_address(
         outcome = {(r.channel, r.target.rsplit("/", 1)[-1]): (r.ok, r.detail) for r in rows}
         assert outcome[("webhook", "hook")] == (True, "HTTP 204")
         assert outcome[("webhook", "fail")] == (False, "HTTP 500")
-        assert outcome[("webhook", "gone")][0] is False
-        assert "ConnectError" in outcome[("webhook", "gone")][1]
-        assert outcome[("email", "ops@a.example, lead@a.example")] == (
-            True,
-            "sent to 2 address(es)",
-        )
+        assert outcome[("webhook", "gone")] == (False, NOT_DELIVERED)
+        for address in ("ops@a.example", "lead@a.example"):  # one e-mail, a delivery each
+            assert outcome[("email", address)] == (True, "accepted by the mail server")
         stored = db.get(LedgerRequest, overdue)
         assert stored is not None and stored.escalated_at == now
 
@@ -127,7 +136,7 @@ def test_a_mail_server_that_is_down_is_recorded_not_raised(
     done = escalate_due(make.context.sessions, now=MONDAY + timedelta(days=9), settings=settings)
     assert [e.request_id for e in done] == [request_id]
     (delivery,) = done[0].deliveries
-    assert delivery.channel == "email" and not delivery.ok
+    assert delivery.channel == "email" and delivery.target == "ops@a.example" and not delivery.ok
     assert "ConnectionRefusedError" in delivery.detail
     unset = settings_for(database_url)
     assert "no SMTP server set" in ledger_mail_detail(make, world, unset)
@@ -140,13 +149,26 @@ def ledger_mail_detail(make: Factory, world: World, settings: object) -> str:
     return done[0].deliveries[0].detail
 
 
-def test_an_emergency_made_through_the_api_is_escalated_at_once(
+EMERGENCY = {
+    "title": "Checkout is down",
+    "action": "Roll back the release",
+    "urgency": "emergency",
+}
+
+
+def test_an_emergency_is_escalated_at_once_and_says_who_was_alerted_and_how(
     shared_app: object, make: Factory, world: World, database_url: str
 ) -> None:
     with http_receiver() as (base, got), smtp_sink() as (smtp_port, mail):
-        _targets(make, world, [f"{base}/hook"], ["ops@a.example"])
+        gone = f"http://127.0.0.1:{_free_port()}/gone"
+        _targets(make, world, [f"{base}/hook", gone], ["ops@a.example", "lead@a.example"])
         app = create_app(
-            settings_for(database_url, smtp_host="127.0.0.1", smtp_port=smtp_port),
+            settings_for(
+                database_url,
+                smtp_host="127.0.0.1",
+                smtp_port=smtp_port,
+                webhook_allowed_hosts=RECEIVERS,
+            ),
             migrate_database=False,
         )
         try:
@@ -154,25 +176,87 @@ def test_an_emergency_made_through_the_api_is_escalated_at_once(
                 token, session = accounts.open_session(db, user=world.member_a, hours=1)
                 db.commit()
             client = TestClient(
-                app, cookies={SESSION_COOKIE: token}, headers={CSRF_HEADER: session.csrf_token}
+                app,
+                cookies={SESSION_COOKIE: token},
+                headers={CSRF_HEADER: session.csrf_token},
+                follow_redirects=False,
             )
             response = client.post(
                 f"/api/v1/teams/{world.team_a.id}/ledger/requests",
-                json={
-                    "title": "Checkout is down",
-                    "action": "Roll back the release",
-                    "urgency": "emergency",
-                    "owner_id": world.admin_a.id,
-                },
+                json={**EMERGENCY, "owner_id": world.admin_a.id},
             )
             assert response.status_code == 201
             body = response.json()
             assert body["due_at"] is None and "call or page the owner now" in body["advice"]
+            # Answered before the alerts go out (after the response): they are being sent.
+            assert {(a["target"], a["state"]) for a in body["alerts"]} == {
+                (f"{base}/hook", "being sent"),
+                (gone, "being sent"),
+                ("ops@a.example", "being sent"),
+                ("lead@a.example", "being sent"),
+            }
             assert [b["request"]["title"] for _, b in got.posts] == ["Checkout is down"]
             assert len(mail.mails) == 1
             shown = client.get(f"/api/v1/requests/{body['id']}").json()
-            assert shown["status"] == "escalated"
-            assert {e["channel"] for e in shown["escalations"]} == {"webhook", "email"}
-            assert all(e["ok"] for e in shown["escalations"])
+            assert shown["status"] == "escalated" and shown["escalation_settings_url"] is None
+            assert [(a["channel"], a["target"], a["state"]) for a in shown["alerts"]] == [
+                ("webhook", f"{base}/hook", "delivered"),
+                ("webhook", gone, "not delivered"),
+                ("email", "ops@a.example", "delivered"),
+                ("email", "lead@a.example", "delivered"),
+            ]
+            assert f"webhook {gone}: not delivered" in shown["advice"]
+            assert "e-mail ops@a.example: delivered" in shown["advice"]
+            page = client.get(f"/requests/{body['id']}").text
+            assert 'id="alerts"' in page and f"webhook {gone}: not delivered" in page
+            assert "e-mail lead@a.example: delivered" in page and "nobody-alerted" not in page
+            assert 'http-equiv="refresh"' not in page  # every alert went out
         finally:
             app.state.context.engine.dispose()
+
+
+def test_an_emergency_with_no_contacts_says_nobody_was_alerted_and_links_the_settings(
+    make: Factory, world: World
+) -> None:
+    member = make.client(world.member_a)
+    settings_page = f"/teams/{world.team_a.id}/ledger/settings"
+    created = member.post(
+        f"/api/v1/teams/{world.team_a.id}/ledger/requests",
+        json={**EMERGENCY, "owner_id": world.admin_a.id},
+    ).json()
+    for body in (created, member.get(f"/api/v1/requests/{created['id']}").json()):
+        assert body["alerts"] == [] and "alerted the team" not in body["advice"]
+        assert "Nobody else was alerted" in body["advice"]
+        assert "no escalation contacts" in body["advice"]
+        assert body["escalation_settings_url"].endswith(settings_page)
+    page = member.post(
+        f"/teams/{world.team_a.id}/ledger",
+        data={
+            "csrf_token": member.csrf_token,  # type: ignore[attr-defined]
+            "title": "Database is down",
+            "owner": str(world.admin_a.id),
+            "urgency": "emergency",
+            "action": "Fail over",
+        },
+    )
+    assert page.status_code == 303
+    shown = member.get(page.headers["location"]).text
+    assert 'id="nobody-alerted"' in shown and f'href="{settings_page}"' in shown
+    assert "no escalation contacts" in shown and 'id="alerts"' not in shown
+    # A request that is not an emergency carries no notice.
+    normal = member.post(
+        f"/api/v1/teams/{world.team_a.id}/ledger/requests",
+        json={**EMERGENCY, "urgency": "urgent", "owner_id": world.admin_a.id},
+    ).json()
+    assert normal["advice"] is None and normal["alerts"] is None
+
+
+def test_an_emergency_whose_alerts_are_not_out_yet_says_so_and_reloads(
+    make: Factory, world: World
+) -> None:
+    _targets(make, world, ["https://chat.example.com/hooks/T1"], ["ops@a.example"])
+    made = _request(make, world, "Checkout is down", "emergency", MONDAY)  # not escalated yet
+    page = make.client(world.member_a).get(f"/requests/{made}").text
+    assert "webhook https://chat.example.com/hooks/T1: being sent" in page
+    assert "e-mail ops@a.example: being sent" in page
+    assert '<meta http-equiv="refresh"' in page

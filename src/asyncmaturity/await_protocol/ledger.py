@@ -39,9 +39,10 @@ URGENCIES: tuple[Urgency, ...] = ("normal", "urgent", "emergency")
 RequestStatus = Literal["open", "answered", "overdue", "escalated", "closed"]
 REQUEST_STATUSES: tuple[RequestStatus, ...] = ("open", "answered", "overdue", "escalated", "closed")
 EMERGENCY_ADVICE = (
-    "This is an emergency: call or page the owner now. The ledger has alerted the team's "
-    "escalation contacts, but a written request is not how an emergency gets handled."
+    "This is an emergency: call or page the owner now; a written request is not how an "
+    "emergency gets handled."
 )
+"""What an emergency's requester is told first; who else was alerted is the web app's to say."""
 
 
 class RequestTimes(Protocol):

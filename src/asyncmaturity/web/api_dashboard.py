@@ -184,7 +184,11 @@ def put_workspace(
     by absolute path, or clear them (site admins who are the team's admins)."""
     require_site_admin(scope)
     charters.set_paths(
-        db, team=scope.team, charter_path=body.charter_path, store_path=body.store_path
+        db,
+        team=scope.team,
+        charter_path=body.charter_path,
+        store_path=body.store_path,
+        settings=context.settings,
     )
     return workspace_public(db, scope, context)
 

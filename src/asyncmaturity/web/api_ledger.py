@@ -12,7 +12,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, File, Query, Request, Response, UploadFile
 
 from asyncmaturity.await_protocol.ledger import (
-    EMERGENCY_ADVICE,
     RequestCheck,
     RequestStatus,
     urgency_of,
@@ -31,6 +30,7 @@ from asyncmaturity.web.deps import (
 )
 from asyncmaturity.web.models import Decision, LedgerRequest, channel_of, utcnow
 from asyncmaturity.web.schemas import (
+    AlertPublic,
     DecisionCreate,
     DecisionImportPublic,
     DecisionPublic,
@@ -50,7 +50,12 @@ from asyncmaturity.web.schemas import (
     RequestCheckPublic,
 )
 from asyncmaturity.web.services import decisions, ledger
-from asyncmaturity.web.services.escalation import escalate_request
+from asyncmaturity.web.services.escalation import (
+    EmergencyNotice,
+    emergency_notice,
+    escalate_request,
+)
+from asyncmaturity.web.services.webhooks import OutboundPolicy
 
 router = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
 ZIP_RESPONSE: dict[int | str, dict[str, Any]] = {
@@ -105,10 +110,28 @@ def _request_public(request: Request, summary: ledger.RequestSummary) -> LedgerR
     )
 
 
+def _emergency_public(
+    request: Request, ledger_request: LedgerRequest, notice: EmergencyNotice | None
+) -> dict[str, Any]:
+    """An emergency's advice, who was alerted and how, and where contacts are set if nobody."""
+    if notice is None:
+        return {"advice": None, "alerts": None, "escalation_settings_url": None}
+    settings_url = request.url_for("ledger_settings_page", team_id=ledger_request.team_id)
+    return {
+        "advice": notice.text,
+        "alerts": [
+            AlertPublic(channel=channel_of(a.channel), target=a.target, state=a.state)
+            for a in notice.alerts
+        ],
+        "escalation_settings_url": str(settings_url) if notice.settings_path else None,
+    }
+
+
 def _request_detail(
     request: Request, db: Db, ledger_request: LedgerRequest, check: RequestCheck | None = None
 ) -> LedgerRequestDetail:
     summary = ledger.summary_of(db, request=ledger_request, now=utcnow())
+    notice = emergency_notice(db, request=ledger_request)
     return LedgerRequestDetail(
         **_request_public(request, summary).model_dump(),
         thread=[
@@ -127,7 +150,7 @@ def _request_detail(
             )
             for e in ledger.escalations_of(db, request=ledger_request)
         ],
-        advice=EMERGENCY_ADVICE if ledger_request.urgency == "emergency" else None,
+        **_emergency_public(request, ledger_request, notice),
         check=check_public(check) if check is not None else None,
     )
 
@@ -232,7 +255,7 @@ def get_settings(team_id: ObjectId, scope: TeamAdmin, db: Db) -> LedgerSettingsP
 
 @router.put("/teams/{team_id}/ledger/settings", tags=["ledger"])
 def put_settings(
-    team_id: ObjectId, body: LedgerSettingsUpdate, scope: TeamAdmin, db: Db
+    team_id: ObjectId, body: LedgerSettingsUpdate, scope: TeamAdmin, db: Db, context: Context
 ) -> LedgerSettingsPublic:
     """Replace the team's charter (YAML, validated) and escalation targets (team admins)."""
     ledger.update_settings(
@@ -241,6 +264,7 @@ def put_settings(
         charter=body.charter,
         webhook_urls=body.webhook_urls,
         escalation_emails=body.escalation_emails,
+        outbound=OutboundPolicy.from_settings(context.settings),
     )
     return _settings_public(db, scope)
 

@@ -53,11 +53,24 @@ class Conflict(WebError):
     code = "conflict"
 
 
+class ForeignFile(Conflict):
+    """A server path leads to a file the app did not create (or out of its data folder): the app
+    neither overwrites nor reads it, and never shows what it holds."""
+
+    code = "foreign_file"
+
+
 class InvalidInput(WebError):
     """The request is well-formed but a value is not acceptable (unknown survey item, bad answer)."""
 
     status = 422
     code = "invalid_input"
+
+
+class WebhookTargetRefused(InvalidInput):
+    """A webhook URL is not http(s), or its host is or resolves to a non-public address."""
+
+    code = "webhook_target_refused"
 
 
 class PayloadTooLarge(WebError):

@@ -283,7 +283,7 @@ class LedgerEscalation(Base):
     )
     channel: Mapped[str] = mapped_column(String(16))
     target: Mapped[str] = mapped_column(String(2000))
-    ok: Mapped[bool] = mapped_column(Boolean)
+    ok: Mapped[bool | None] = mapped_column(Boolean)  # None while being sent
     detail: Mapped[str] = mapped_column(Text, default="")
     attempted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -345,6 +345,17 @@ class TeamWorkspace(Base):
     store_path: Mapped[str | None] = mapped_column(String(1000))
     owned_store: Mapped[str | None] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AppCreatedFile(Base):
+    """A file on the server the app created for a team (its charter file): the only kind of file
+    it ever overwrites or reads back, kept by its resolved path."""
+
+    __tablename__ = "app_created_files"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    path: Mapped[str] = mapped_column(String(1000), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class EvidenceJob(Base):

@@ -73,6 +73,7 @@ def _dashboard(
         role=scope.role,
         site_admin=scope.user.is_site_admin,
         workspace=workspace_public(db, scope, context),
+        data_dir=charters.data_root(context.settings),
         jobs=jobs.jobs_of(db, team=scope.team, limit=JOBS_SHOWN),
         progress=dashboard.job_progress,
         latest=latest,
@@ -175,7 +176,13 @@ def set_workspace(
     """Point the team at a charter file and a store on the server (site admins in the team)."""
     require_site_admin(scope)
     try:
-        charters.set_paths(db, team=scope.team, charter_path=charter_path, store_path=store_path)
+        charters.set_paths(
+            db,
+            team=scope.team,
+            charter_path=charter_path,
+            store_path=store_path,
+            settings=context.settings,
+        )
     except AsyncMaturityError as exc:
         status, message = failure(exc)
         return _dashboard(request, scope, db, context, status, paths_error=message)

@@ -25,7 +25,6 @@ from fastapi import (
 from fastapi.responses import HTMLResponse
 
 from asyncmaturity.await_protocol.ledger import (
-    EMERGENCY_ADVICE,
     REQUEST_STATUSES,
     URGENCIES,
     RequestCheck,
@@ -46,12 +45,14 @@ from asyncmaturity.web.errors import InvalidInput, error_status_and_code
 from asyncmaturity.web.models import LedgerRequest, utcnow
 from asyncmaturity.web.pages import FormText, redirect, render
 from asyncmaturity.web.services import decisions, ledger
-from asyncmaturity.web.services.escalation import escalate_request
+from asyncmaturity.web.services.escalation import emergency_notice, escalate_request
+from asyncmaturity.web.services.webhooks import OutboundPolicy
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 OptionalText = Annotated[str, Form(max_length=20000)]
 NEW_STATUSES = tuple(s for s in DECISION_STATUSES if s != "superseded")
 _LIST_SPLIT = re.compile(r"[,\n]")
+ALERT_REFRESH_S = 2
 
 
 def _lines(text: str) -> list[str]:
@@ -199,6 +200,7 @@ def request_page(request_id: ObjectId, request: Request, scope: TeamMember, db: 
     """A request: what, who, by when, its status, its thread and a reply form."""
     target = scope.target_as(LedgerRequest)
     summary = ledger.summary_of(db, request=target, now=utcnow())
+    notice = emergency_notice(db, request=target)
     may_close = target.closed_at is None and (
         scope.role == "admin" or scope.user.id in (target.requester_id, target.owner_id)
     )
@@ -212,7 +214,11 @@ def request_page(request_id: ObjectId, request: Request, scope: TeamMember, db: 
         replies=ledger.replies_of(db, request=target),
         escalations=ledger.escalations_of(db, request=target),
         may_close=may_close,
-        advice=EMERGENCY_ADVICE if target.urgency == "emergency" else None,
+        notice=notice,
+        # While an alert is being sent, the page reloads itself to show how it went.
+        refresh=ALERT_REFRESH_S
+        if notice is not None and any(a.state == "being sent" for a in notice.alerts)
+        else None,
     )
 
 
@@ -267,6 +273,7 @@ def save_settings(
     request: Request,
     scope: TeamAdmin,
     db: Db,
+    context: Context,
     charter: Annotated[str, Form(max_length=65536)] = "",
     webhook_urls: OptionalText = "",
     escalation_emails: OptionalText = "",
@@ -284,6 +291,7 @@ def save_settings(
             charter=charter,
             webhook_urls=_lines(webhook_urls),
             escalation_emails=_lines(escalation_emails),
+            outbound=OutboundPolicy.from_settings(context.settings),
         )
     except AsyncMaturityError as exc:
         status, message = _failure(exc)

@@ -323,13 +323,23 @@ class LedgerReplyPublic(BaseModel):
 
 
 class EscalationPublic(BaseModel):
-    """One escalation delivery: a webhook POST or an e-mail, and whether it worked."""
+    """One escalation delivery: a webhook POST or an e-mail to one address, and whether it
+    worked (null while it is being sent)."""
 
     channel: Literal["webhook", "email"]
     target: str
-    ok: bool
+    ok: bool | None
     detail: str
     attempted_at: datetime
+
+
+class AlertPublic(BaseModel):
+    """An emergency's escalation contact (a webhook URL or an e-mail address) and how the alert
+    to it went."""
+
+    channel: Literal["webhook", "email"]
+    target: str
+    state: Literal["delivered", "not delivered", "being sent"]
 
 
 class LedgerRequestPublic(BaseModel):
@@ -362,7 +372,17 @@ class LedgerRequestDetail(LedgerRequestPublic):
 
     thread: list[LedgerReplyPublic]
     escalations: list[EscalationPublic]
-    advice: str | None
+    advice: str | None = Field(
+        description="For an emergency: call or page the owner now, and exactly who else was "
+        "alerted and how, or that nobody was."
+    )
+    alerts: list[AlertPublic] | None = Field(
+        None, description="For an emergency: each escalation contact and its alert's state."
+    )
+    escalation_settings_url: str | None = Field(
+        None,
+        description="For an emergency that alerted nobody: where a team admin sets the contacts.",
+    )
     check: RequestCheckPublic | None = Field(
         None, description="The AWAIT check, in the answer to creating the request."
     )

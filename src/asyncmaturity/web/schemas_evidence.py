@@ -31,11 +31,16 @@ class WorkspacePublic(BaseModel):
 
 
 class WorkspaceUpdate(BaseModel):
-    """New paths (site admins who are team admins); empty or null clears one."""
+    """New paths (site admins who are team admins), inside the server's data folder (absolute,
+    or relative to it); empty or null clears one."""
 
     model_config = ConfigDict(extra="forbid")
-    charter_path: str | None = Field(None, max_length=1000)
-    store_path: str | None = Field(None, max_length=1000)
+    charter_path: str | None = Field(
+        None, max_length=1000, description="A new file, or one the app created for the team."
+    )
+    store_path: str | None = Field(
+        None, max_length=1000, description="A new file, or an existing DuckDB store."
+    )
 
 
 class JobPublic(BaseModel):

@@ -14,6 +14,7 @@ Example::
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,8 @@ DEFAULT_DATABASE = "asyncmaturity-web.db"
 _PLACEHOLDER_SECRETS = frozenset(
     {"changethis", "changeme", "secret", "secret-key", "your-secret-key"}
 )
+
+_ALLOWED_HOST = re.compile(r"^(\[[0-9a-f:.]+\]|[a-z0-9_.-]+)(:[0-9]{1,5})?$")
 
 
 class InvalidWebSettings(AsyncMaturityError):
@@ -84,6 +87,12 @@ class WebSettings(BaseModel):
         description="Time limit of one escalation webhook POST (and of the SMTP connection), "
         "in seconds.",
     )
+    webhook_allowed_hosts: tuple[str, ...] = Field(
+        (),
+        description="Hosts escalation webhooks may reach even at a loopback, private or other "
+        "non-public address (an internal chat server), comma-separated: exact names or "
+        "addresses, or host:port; unset, webhooks go to public addresses only.",
+    )
     smtp_host: str | None = Field(
         None, description="SMTP server of escalation e-mails; unset, no e-mail is sent."
     )
@@ -138,6 +147,27 @@ class WebSettings(BaseModel):
                 "print(secrets.token_urlsafe(32))'), or leave it unset to have one generated"
             )
         return value
+
+    @field_validator("webhook_allowed_hosts", mode="before")
+    @classmethod
+    def _host_list(cls, value: Any) -> Any:
+        entries = value.split(",") if isinstance(value, str) else value
+        if not isinstance(entries, list | tuple):
+            return value
+        hosts = []
+        for entry in entries:
+            host = str(entry).strip().lower()
+            if not host:
+                continue
+            found = _ALLOWED_HOST.match(host)
+            if found is None:
+                raise ValueError(
+                    f"{host!r}: give host names or addresses, or host:port, comma-separated "
+                    "([::1]:8080 for IPv6), without scheme, path or wildcard"
+                )
+            name, port = found.groups()
+            hosts.append(name.rstrip(".") + (port or ""))
+        return tuple(hosts)
 
     @field_validator("public_url", "smtp_host", "smtp_username", mode="before")
     @classmethod

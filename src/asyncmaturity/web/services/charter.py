@@ -22,19 +22,28 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from asyncmaturity.charter import WEEKDAYS, Charter, load_charter
 from asyncmaturity.errors import InvalidCharter
-from asyncmaturity.web.errors import InvalidInput
-from asyncmaturity.web.models import Team, TeamLedgerSettings, TeamWorkspace, utcnow
+from asyncmaturity.web.errors import ForeignFile, InvalidInput
+from asyncmaturity.web.models import (
+    AppCreatedFile,
+    Team,
+    TeamLedgerSettings,
+    TeamWorkspace,
+    utcnow,
+)
 from asyncmaturity.web.services.ledger import MAX_CHARTER_BYTES, read_charter
 from asyncmaturity.web.settings import WebSettings
 
 DEFAULT_DATA_DIR = "asyncmaturity-web-data"
 STORE_SUFFIX = ".duckdb"
 CHARTER_SUFFIXES = (".yaml", ".yml")
+DUCKDB_MAGIC = b"DUCK"
+"""What a DuckDB database file holds at bytes 8 to 12."""
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _TIME_OF_DAY = re.compile(r"^\d\d:\d\d$")
 
@@ -83,11 +92,15 @@ def store_path(
     """The team's evidence store: the file a site admin pointed at, else the app's own one.
 
     The app's own store is named when the first upload needs it (`assign`); before that there
-    is none (None).
+    is none (None). Before anything is written into a pointed store (`assign`), it is checked
+    again: still inside the data folder, by the same path, and absent or a DuckDB store.
     """
     workspace = workspace_of(db, team=team)
     if workspace.store_path:
-        return Path(workspace.store_path)
+        pointed = Path(workspace.store_path)
+        if assign:
+            _check_store(pointed, _confined(pointed, "store_path", data_root(settings)))
+        return pointed
     if workspace.owned_store is None:
         if not assign:
             return None
@@ -100,37 +113,114 @@ def store_path(
     return data_root(settings) / workspace.owned_store
 
 
-def _server_path(value: str | None, what: str, suffixes: tuple[str, ...]) -> str | None:
+def created_by_app(db: Session, *, team: Team, path: Path) -> bool:
+    """Whether the app created the file at `path` (resolved) for `team`."""
+    found = db.scalar(select(AppCreatedFile).where(AppCreatedFile.path == str(path)))
+    return found is not None and found.team_id == team.id
+
+
+def _confined(path: Path, what: str, root: Path) -> Path:
+    """`path` resolved (links followed), if that is inside the data folder `root` but outside
+    the app's own folders; InvalidInput if not."""
+    resolved, root = path.resolve(), root.resolve()
+    if not resolved.is_relative_to(root):
+        raise InvalidInput(
+            f"{what}: {path} is outside the data folder {root} (links followed); files on the "
+            "server live in the data folder (ASYNCMATURITY_WEB_DATA_DIR)"
+        )
+    if resolved.relative_to(root).parts[:1] in (("teams",), ("uploads",)):
+        raise InvalidInput(f"{what}: {path} is in a folder the app keeps for itself")
+    return resolved
+
+
+def _check_store(path: Path, resolved: Path) -> None:
+    """An existing store must be a DuckDB database at its own path: the app adds evidence to a
+    store, never writes into any other file."""
+    if resolved != path:
+        raise ForeignFile(f"store_path: {path} now leads elsewhere; point the team at it again")
+    if not resolved.exists():
+        return
+    header = b""
+    if resolved.is_file():
+        with resolved.open("rb") as handle:
+            header = handle.read(len(DUCKDB_MAGIC) + 8)
+    if header[8:] != DUCKDB_MAGIC:
+        raise ForeignFile(f"store_path: {path} is not a DuckDB store; the app writes into none")
+
+
+def _server_path(
+    value: str | None, what: str, suffixes: tuple[str, ...], root: Path
+) -> Path | None:
+    """The file a site admin names, resolved and confined to the data folder (a relative path
+    is taken inside it); InvalidInput naming what is wrong, never what the file holds."""
     if value is None or not value.strip():
         return None
     value = value.strip()
     if _CONTROL.search(value) or len(value) > 1000:
         raise InvalidInput(f"{what}: not a file path")
-    path = Path(value)
-    if not path.is_absolute():
-        raise InvalidInput(
-            f"{what}: give an absolute path on the server, such as /srv/team{suffixes[0]}"
-        )
+    path = Path(value) if Path(value).is_absolute() else root / value
     if path.suffix not in suffixes:
         raise InvalidInput(f"{what}: the file name ends in {' or '.join(suffixes)}")
-    if not path.parent.is_dir():
-        raise InvalidInput(f"{what}: the folder {path.parent} does not exist on the server")
-    if path.is_dir():
-        raise InvalidInput(f"{what}: {path} is a folder")
-    return str(path)
+    resolved = _confined(path, what, root)
+    if not resolved.parent.is_dir():
+        raise InvalidInput(f"{what}: the folder {resolved.parent} does not exist on the server")
+    if resolved.is_dir():
+        raise InvalidInput(f"{what}: {resolved} is a folder")
+    return resolved
 
 
 def set_paths(
-    db: Session, *, team: Team, charter_path: str | None, store_path: str | None
+    db: Session,
+    *,
+    team: Team,
+    charter_path: str | None,
+    store_path: str | None,
+    settings: WebSettings,
 ) -> TeamWorkspace:
-    """Point the team at a charter file and an evidence store on the server (site admins); empty
-    values mean none (the charter in the database only, the app's own store)."""
+    """Point the team at a charter file and an evidence store in the data folder (site admins);
+    empty values mean none (the charter in the database only, the app's own store).
+
+    The charter file must be new (the next save creates it) or one the app created for the
+    team; an existing store must be a DuckDB store. ForeignFile if not.
+    """
+    root = data_root(settings)
+    charter_file = _server_path(charter_path, "charter_path", CHARTER_SUFFIXES, root)
+    if (
+        charter_file is not None
+        and charter_file.exists()
+        and not created_by_app(db, team=team, path=charter_file)
+    ):
+        raise ForeignFile(
+            f"charter_path: {charter_file} exists and the app did not create it; the app never "
+            "overwrites or reads such a file: name a new file (the next save creates it)"
+        )
+    store_file = _server_path(store_path, "store_path", (STORE_SUFFIX,), root)
+    if store_file is not None:
+        _check_store(store_file, store_file)
     workspace = _stored_workspace(db, team)
-    workspace.charter_path = _server_path(charter_path, "charter_path", CHARTER_SUFFIXES)
-    workspace.store_path = _server_path(store_path, "store_path", (STORE_SUFFIX,))
+    workspace.charter_path = str(charter_file) if charter_file is not None else None
+    workspace.store_path = str(store_file) if store_file is not None else None
     workspace.updated_at = utcnow()
     db.flush()
     return workspace
+
+
+def _own_file(db: Session, team: Team, path: Path) -> bool:
+    """Whether `path` holds a file the app created for the team; False when nothing is there.
+    ForeignFile when the path leads elsewhere now (a link put in its way) or to another file."""
+    if path.resolve() != path:
+        raise ForeignFile(
+            f"the team's charter file {path} now leads elsewhere (a link?); the app neither "
+            "reads nor writes it: a site admin can point the team at the file again"
+        )
+    if not path.exists():
+        return False
+    if not created_by_app(db, team=team, path=path):
+        raise ForeignFile(
+            f"the team's charter file {path} was not created by the app, so the app neither "
+            "reads nor overwrites it; a site admin can point the team at a new file"
+        )
+    return True
 
 
 # -- the charter ----------------------------------------------------------------------------
@@ -140,11 +230,13 @@ def stored_text(db: Session, *, team: Team) -> tuple[str, str, str | None]:
     """The team's charter text unparsed, where it came from ("file", "database" or "defaults"),
     and the team's charter file (None when it has none)."""
     path = workspace_of(db, team=team).charter_path
-    if path is not None and Path(path).is_file():
+    if path is not None and _own_file(db, team, Path(path)):
         try:
             return Path(path).read_text(encoding="utf-8"), "file", path
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InvalidCharter(f"{path}: cannot read: {exc}") from None
+        except OSError as exc:
+            raise InvalidCharter(f"{path}: cannot read: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise InvalidCharter(f"{path}: cannot read: not UTF-8 text") from None
     settings = db.get(TeamLedgerSettings, team.id)
     text = settings.charter if settings is not None else ""
     return text, "database" if text.strip() else "defaults", path
@@ -221,14 +313,29 @@ def canonical_yaml(charter: Charter, *, team: Team | None = None) -> str:
     return header + body
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def _write_file(db: Session, team: Team, path: Path, text: str) -> None:
+    """Write `text` to the team's charter file: replace it atomically when the app created it,
+    else create it (never over a file that appeared meanwhile) and record it as the app's."""
+    existing = _own_file(db, team, path)
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
-        os.replace(temporary, path)
+        if existing:
+            os.replace(temporary, path)
+        else:
+            try:
+                os.link(temporary, path)  # fails if anything is there by now
+            finally:
+                os.unlink(temporary)
+    except FileExistsError:
+        raise ForeignFile(
+            f"{path} appeared while the charter was saved; the app does not overwrite it"
+        ) from None
     except OSError as exc:
         raise InvalidInput(f"cannot write the charter file {path}: {exc.strerror}") from None
+    if not existing and not created_by_app(db, team=team, path=path):
+        db.add(AppCreatedFile(team_id=team.id, path=str(path)))
 
 
 def save_charter(db: Session, *, team: Team, charter: Charter) -> TeamCharter:
@@ -236,7 +343,7 @@ def save_charter(db: Session, *, team: Team, charter: Charter) -> TeamCharter:
     text = canonical_yaml(charter, team=team)
     path = workspace_of(db, team=team).charter_path
     if path is not None:
-        _write_atomically(Path(path), text)
+        _write_file(db, team, Path(path), text)
     found = db.get(TeamLedgerSettings, team.id)
     if found is None:
         found = TeamLedgerSettings(team_id=team.id, webhook_urls=[], escalation_emails=[])

@@ -50,6 +50,7 @@ from asyncmaturity.web.models import (
     utcnow,
 )
 from asyncmaturity.web.services.accounts import emails_by_id
+from asyncmaturity.web.services.webhooks import OutboundPolicy, check_target
 
 EXPORT_FORMAT = "asyncmaturity-ledger"
 EXPORT_VERSION = 1
@@ -134,12 +135,16 @@ def update_settings(
     charter: str,
     webhook_urls: Sequence[str],
     escalation_emails: Sequence[str],
+    outbound: OutboundPolicy,
 ) -> TeamLedgerSettings:
-    """Save the team's charter (validated) and escalation targets (http(s) URLs, addresses)."""
+    """Save the team's charter (validated) and escalation targets: http(s) URLs the `outbound`
+    policy lets the app send to (WebhookTargetRefused naming the rule if not), and addresses."""
     if len(charter.encode()) > MAX_CHARTER_BYTES:
         raise InvalidInput(f"the charter is longer than {MAX_CHARTER_BYTES // 1024} KiB")
     read_charter(charter)
-    urls = _clean_targets(webhook_urls, _URL, "an http(s) URL")
+    urls = [
+        check_target(url, outbound) for url in _clean_targets(webhook_urls, _URL, "an http(s) URL")
+    ]
     emails = [e.lower() for e in _clean_targets(escalation_emails, _EMAIL, "an e-mail address")]
     found = db.get(TeamLedgerSettings, team.id)
     if found is None:
