@@ -16,10 +16,16 @@ from asyncmaturity.web.deps import CSRF_HEADER, SESSION_COOKIE
 from asyncmaturity.web.models import LedgerEscalation, LedgerRequest, Team, User
 from asyncmaturity.web.services import accounts, ledger
 from asyncmaturity.web.services.escalation import escalate_due
-from asyncmaturity.web.services.webhooks import NOT_DELIVERED, OutboundPolicy
+from asyncmaturity.web.services.webhooks import NOT_DELIVERED, OutboundPolicy, shown_contact
 
 from .conftest import Factory, World, _free_port, settings_for
 from .receivers import http_receiver, smtp_sink
+
+
+def _origin(url: str) -> str:
+    """A webhook URL as members see it."""
+    return shown_contact("webhook", url)
+
 
 # Mon 2 Mar 2026 10:00 UTC; a normal request is due Thu 5 Mar 10:00 (default charter).
 MONDAY = datetime(2026, 3, 2, 10, tzinfo=UTC)
@@ -189,9 +195,10 @@ def test_an_emergency_is_escalated_at_once_and_says_who_was_alerted_and_how(
             body = response.json()
             assert body["due_at"] is None and "call or page the owner now" in body["advice"]
             # Answered before the alerts go out (after the response): they are being sent.
+            # Webhooks show as their origin: an incoming-webhook URL's path is its secret.
             assert {(a["target"], a["state"]) for a in body["alerts"]} == {
-                (f"{base}/hook", "being sent"),
-                (gone, "being sent"),
+                (_origin(f"{base}/hook"), "being sent"),
+                (_origin(gone), "being sent"),
                 ("ops@a.example", "being sent"),
                 ("lead@a.example", "being sent"),
             }
@@ -200,15 +207,17 @@ def test_an_emergency_is_escalated_at_once_and_says_who_was_alerted_and_how(
             shown = client.get(f"/api/v1/requests/{body['id']}").json()
             assert shown["status"] == "escalated" and shown["escalation_settings_url"] is None
             assert [(a["channel"], a["target"], a["state"]) for a in shown["alerts"]] == [
-                ("webhook", f"{base}/hook", "delivered"),
-                ("webhook", gone, "not delivered"),
+                ("webhook", _origin(f"{base}/hook"), "delivered"),
+                ("webhook", _origin(gone), "not delivered"),
                 ("email", "ops@a.example", "delivered"),
                 ("email", "lead@a.example", "delivered"),
             ]
-            assert f"webhook {gone}: not delivered" in shown["advice"]
+            assert f"webhook {_origin(gone)}: not delivered" in shown["advice"]
             assert "e-mail ops@a.example: delivered" in shown["advice"]
             page = client.get(f"/requests/{body['id']}").text
-            assert 'id="alerts"' in page and f"webhook {gone}: not delivered" in page
+            assert 'id="alerts"' in page and f"webhook {_origin(gone)}: not delivered" in page
+            assert "/hook" not in page and all("/hook" not in a["target"] for a in shown["alerts"])
+            assert all("/hook" not in e["target"] for e in shown["escalations"])
             assert "e-mail lead@a.example: delivered" in page and "nobody-alerted" not in page
             assert 'http-equiv="refresh"' not in page  # every alert went out
         finally:
@@ -257,6 +266,6 @@ def test_an_emergency_whose_alerts_are_not_out_yet_says_so_and_reloads(
     _targets(make, world, ["https://chat.example.com/hooks/T1"], ["ops@a.example"])
     made = _request(make, world, "Checkout is down", "emergency", MONDAY)  # not escalated yet
     page = make.client(world.member_a).get(f"/requests/{made}").text
-    assert "webhook https://chat.example.com/hooks/T1: being sent" in page
+    assert "webhook https://chat.example.com/…: being sent" in page and "/hooks/T1" not in page
     assert "e-mail ops@a.example: being sent" in page
     assert '<meta http-equiv="refresh"' in page

@@ -55,7 +55,7 @@ from asyncmaturity.web.services.escalation import (
     emergency_notice,
     escalate_request,
 )
-from asyncmaturity.web.services.webhooks import OutboundPolicy
+from asyncmaturity.web.services.webhooks import OutboundPolicy, shown_contact
 
 router = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
 ZIP_RESPONSE: dict[int | str, dict[str, Any]] = {
@@ -143,7 +143,7 @@ def _request_detail(
         escalations=[
             EscalationPublic(
                 channel=channel_of(e.channel),
-                target=e.target,
+                target=shown_contact(e.channel, e.target),
                 ok=e.ok,
                 detail=e.detail,
                 attempted_at=e.attempted_at,

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from asyncmaturity.await_protocol.ledger import EMERGENCY_ADVICE, due_for_escalation
 from asyncmaturity.web.models import LedgerEscalation, LedgerRequest, Team, User, utcnow
 from asyncmaturity.web.services.ledger import escalations_of, settings_of
-from asyncmaturity.web.services.webhooks import OutboundPolicy, post_json
+from asyncmaturity.web.services.webhooks import OutboundPolicy, post_json, shown_contact
 from asyncmaturity.web.settings import WebSettings
 
 logger = logging.getLogger("asyncmaturity.web.escalation")
@@ -114,7 +114,8 @@ def emergency_notice(db: Session, *, request: LedgerRequest) -> EmergencyNotice 
     if request.urgency != "emergency":
         return None
     recorded = escalations_of(db, request=request)
-    alerts = [Alert(r.channel, r.target, _state(r.ok)) for r in recorded]
+    # Every member reads the notice: a webhook shows as its origin (its path is its secret).
+    alerts = [Alert(r.channel, shown_contact(r.channel, r.target), _state(r.ok)) for r in recorded]
     waiting = (
         request.escalated_at is None and request.answered_at is None and request.closed_at is None
     )
@@ -122,9 +123,10 @@ def emergency_notice(db: Session, *, request: LedgerRequest) -> EmergencyNotice 
         team = db.get(Team, request.team_id)
         assert team is not None  # the foreign key guarantees it
         contacts = settings_of(db, team=team)
-        alerts = [Alert("webhook", url, "being sent") for url in contacts.webhook_urls] + [
-            Alert("email", address, "being sent") for address in contacts.escalation_emails
-        ]
+        alerts = [
+            Alert("webhook", shown_contact("webhook", url), "being sent")
+            for url in contacts.webhook_urls
+        ] + [Alert("email", address, "being sent") for address in contacts.escalation_emails]
     if alerts:
         return EmergencyNotice(alerts=alerts)
     contacts_named = "escalation contacts (webhook URLs or e-mail addresses)"

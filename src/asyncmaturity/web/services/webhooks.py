@@ -108,6 +108,22 @@ def parse_target(url: str) -> Target:
     return Target(url=parsed, host=parsed.host.rstrip(".").lower(), port=port)
 
 
+def shown_contact(channel: str, target: str) -> str:
+    """An escalation contact as pages and the API show it: an e-mail address whole, a webhook URL
+    as its origin alone, since the path of an incoming-webhook URL is its secret.
+
+    >>> shown_contact("webhook", "https://hooks.example.com/services/T0/B1/s3cret")
+    'https://hooks.example.com/…'
+    """
+    if channel != "webhook":
+        return target
+    parts = urlsplit(target)
+    if not parts.scheme or not parts.netloc:
+        return "(a webhook URL)"
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return f"{parts.scheme}://{host}/…"
+
+
 def _literal(host: str) -> IpAddress | None:
     """The address a host spells without DNS: an IP literal, or the shorthand IPv4 forms the
     system resolver also reads (``2130706433``, ``0177.0.0.1``, ``0x7f.1``, ``127.1``)."""
