@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -183,3 +185,20 @@ def test_the_counts_live_in_the_database_as_digests(
         rows = {row.key: row.failures for row in db.scalars(select(LoginThrottle))}
     assert rows == {account_key("ana@a.example"): 1, address_key("testclient"): 1}
     assert not any("ana" in key for key in rows)
+
+
+def test_concurrent_guesses_cannot_slip_past_the_count(
+    live_server: str, make: Factory, hasher: CountingPasswords
+) -> None:
+    """Forty guesses sent at the same moment to a real server: each is counted before its
+    password is checked, so no more than the lockout count ever reach argon2."""
+    make.user("ana@a.example")
+
+    def guess(_: int) -> int:
+        body = {"email": "ana@a.example", "password": WRONG}
+        return httpx.post(f"{live_server}/api/v1/session", json=body, timeout=60).status_code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = list(pool.map(guess, range(40)))
+    assert set(statuses) <= {401, 429} and statuses.count(429) >= 30
+    assert hasher.verified == statuses.count(401) <= 10

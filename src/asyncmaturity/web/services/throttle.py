@@ -24,10 +24,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, delete, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from asyncmaturity.web.errors import Conflict, TooManyAttempts
+from asyncmaturity.web.errors import TooManyAttempts
 from asyncmaturity.web.models import LoginThrottle, utcnow
 from asyncmaturity.web.settings import WebSettings
 
@@ -120,67 +121,64 @@ def reserve_login(
     attempt = LoginAttempt(account_key=account_key(email), address_key=address_key(address))
     account, by_address, lockout, window = _limits(settings)
     wanted = {attempt.account_key: account, attempt.address_key: by_address}
-    for _ in range(3):
-        with sessions() as db:
-            rows = {
-                row.key: row
-                for row in db.scalars(
-                    select(LoginThrottle).where(LoginThrottle.key.in_(wanted)).with_for_update()
-                )
-            }
-            held = [
-                row.blocked_until
-                for row in rows.values()
-                if row.blocked_until is not None and row.blocked_until > now
-            ]
-            if held:
-                remaining = max(held) - now
+    with sessions() as db:
+        rows = _locked_rows(db, list(wanted), now)
+        held = [
+            row.blocked_until
+            for row in rows.values()
+            if row.blocked_until is not None and row.blocked_until > now
+        ]
+        if held:
+            remaining = max(held) - now
+            db.rollback()
+            logger.warning(
+                "login refused without checking the password: %r from %s is held back "
+                "for %d s after repeated failures",
+                email[:320],
+                address,
+                math.ceil(remaining.total_seconds()),
+            )
+            raise TooManyAttempts(
+                f"too many failed logins; try again in {_retry_after(remaining)}",
+                retry_after_s=max(1, math.ceil(remaining.total_seconds())),
+            )
+        for key, limits in wanted.items():
+            row = rows[key]
+            if row.last_failed_at < now - window:
+                row.failures = 0  # quiet for the whole window: the old failures are forgotten
+            row.failures += 1
+            row.last_failed_at = now
+            wait = wait_after(row.failures, limits, lockout)
+            row.blocked_until = now + wait if wait is not None else None
+            if row.failures == limits.lockout:
                 logger.warning(
-                    "login refused without checking the password: %r from %s is held back "
-                    "for %d s after repeated failures",
+                    "login locked for %d minutes after %d failures (%s of %r from %s)",
+                    settings.login_lockout_minutes,
+                    row.failures,
+                    "account" if key == attempt.account_key else "address",
                     email[:320],
                     address,
-                    math.ceil(remaining.total_seconds()),
                 )
-                raise TooManyAttempts(
-                    f"too many failed logins; try again in {_retry_after(remaining)}",
-                    retry_after_s=max(1, math.ceil(remaining.total_seconds())),
-                )
-            for key, limits in wanted.items():
-                row = rows.get(key)
-                if row is None:
-                    row = LoginThrottle(key=key, failures=0, last_failed_at=now)
-                    db.add(row)
-                elif row.last_failed_at < now - window:
-                    row.failures = 0  # quiet for the whole window: the old failures are forgotten
-                row.failures += 1
-                row.last_failed_at = now
-                wait = wait_after(row.failures, limits, lockout)
-                row.blocked_until = now + wait if wait is not None else None
-                if row.failures == limits.lockout:
-                    logger.warning(
-                        "login locked for %d minutes after %d failures (%s of %r from %s)",
-                        settings.login_lockout_minutes,
-                        row.failures,
-                        "account" if key == attempt.account_key else "address",
-                        email[:320],
-                        address,
-                    )
-            # Keys quiet for the whole window and not held back are of no use any more.
-            db.execute(
-                delete(LoginThrottle).where(
-                    LoginThrottle.last_failed_at < now - window,
-                    or_(LoginThrottle.blocked_until.is_(None), LoginThrottle.blocked_until < now),
-                    LoginThrottle.key.not_in(wanted),
-                )
+        # Keys quiet for the whole window and not held back are of no use any more.
+        db.execute(
+            delete(LoginThrottle).where(
+                LoginThrottle.last_failed_at < now - window,
+                or_(LoginThrottle.blocked_until.is_(None), LoginThrottle.blocked_until < now),
+                LoginThrottle.key.not_in(wanted),
             )
-            try:
-                db.commit()
-            except IntegrityError:  # another attempt counted a new key at the same moment
-                db.rollback()
-                continue
-            return attempt
-    raise Conflict("too many logins at the same moment; try again")
+        )
+        db.commit()
+    return attempt
+
+
+def _locked_rows(db: Session, keys: list[str], now: datetime) -> dict[str, LoginThrottle]:
+    """The rows of `keys`, created when missing, locked until the transaction ends (so concurrent
+    attempts on one key are counted one after another, never both against the old count)."""
+    insert = sqlite_insert if db.get_bind().dialect.name == "sqlite" else postgresql_insert
+    fresh = [{"key": key, "failures": 0, "last_failed_at": now} for key in keys]
+    db.execute(insert(LoginThrottle).values(fresh).on_conflict_do_nothing())
+    found = db.scalars(select(LoginThrottle).where(LoginThrottle.key.in_(keys)).with_for_update())
+    return {row.key: row for row in found}
 
 
 def login_succeeded(db: Session, attempt: LoginAttempt, *, settings: WebSettings) -> None:
