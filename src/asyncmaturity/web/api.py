@@ -182,7 +182,12 @@ def list_members(team_id: ObjectId, scope: TeamAdmin, db: Db) -> MembersPublic:
     return MembersPublic(data=data, count=len(data))
 
 
-@router.post("/teams/{team_id}/invites", tags=["teams"], status_code=201)
+@router.post(
+    "/teams/{team_id}/invites",
+    tags=["teams"],
+    status_code=201,
+    responses={503: {"model": ErrorBody, "description": "No public URL to build the link from"}},
+)
 def create_invite(
     team_id: ObjectId,
     body: InviteCreate,
@@ -191,7 +196,8 @@ def create_invite(
     db: Db,
     context: Context,
 ) -> InvitePublic:
-    """Invite an address to the team; the returned `url` is the only copy of the link."""
+    """Invite an address to the team; the returned `url` (under the configured public URL, never
+    the request's Host) is the only copy of the link."""
     public_link(context.settings, "/")  # refused before the invitation exists, not after
     token, invite = accounts.create_invite(
         db, team=scope.team, email=body.email, role=body.role, hours=context.settings.invite_hours
