@@ -99,8 +99,7 @@ def _limits(settings: WebSettings) -> tuple[Limits, Limits, timedelta, timedelta
     )
 
 
-def _retry_after(wait: timedelta) -> str:
-    seconds = max(1, math.ceil(wait.total_seconds()))
+def _in_words(seconds: int) -> str:
     if seconds < 120:
         return f"{seconds} seconds"
     return f"{math.ceil(seconds / 60)} minutes"
@@ -129,18 +128,18 @@ def reserve_login(
             if row.blocked_until is not None and row.blocked_until > now
         ]
         if held:
-            remaining = max(held) - now
             db.rollback()
+            seconds = max(1, math.ceil((max(held) - now).total_seconds()))
             logger.warning(
                 "login refused without checking the password: %r from %s is held back "
                 "for %d s after repeated failures",
                 email[:320],
                 address,
-                math.ceil(remaining.total_seconds()),
+                seconds,
             )
             raise TooManyAttempts(
-                f"too many failed logins; try again in {_retry_after(remaining)}",
-                retry_after_s=max(1, math.ceil(remaining.total_seconds())),
+                f"too many failed logins; try again in {_in_words(seconds)}",
+                retry_after_s=seconds,
             )
         for key, limits in wanted.items():
             row = rows[key]
@@ -150,7 +149,7 @@ def reserve_login(
             row.last_failed_at = now
             wait = wait_after(row.failures, limits, lockout)
             row.blocked_until = now + wait if wait is not None else None
-            if row.failures == limits.lockout:
+            if row.failures >= limits.lockout:
                 logger.warning(
                     "login locked for %d minutes after %d failures (%s of %r from %s)",
                     settings.login_lockout_minutes,
