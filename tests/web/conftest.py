@@ -267,8 +267,16 @@ class Factory:
             db.commit()
             return team
 
+    def member(self, team: Team, email: str) -> User:
+        """A new user who is a member of `team` (a third respondent, say)."""
+        user = self.user(email)
+        with self.context.sessions() as db:
+            db.add(Membership(user_id=user.id, team_id=team.id, role="member"))
+            db.commit()
+        return user
+
     def campaign(
-        self, team: Team, *, title: str = "Spring check", min_group_size: int = 2
+        self, team: Team, *, title: str = "Spring check", min_group_size: int = 3
     ) -> Campaign:
         with self.context.sessions() as db:
             campaign = campaigns.create_campaign(

@@ -93,7 +93,7 @@ def test_an_admin_sees_results_starts_a_campaign_and_shares_its_link(
     with make.context.sessions() as db:
         campaign = db.get(Campaign, world.campaign_a.id)
         assert campaign is not None
-        for respondent, level in (("first", 2), ("second", 5)):
+        for respondent, level in (("first", 2), ("second", 5), ("third", 3)):
             answers = {item.id: level for item in campaign_survey("five-area").items[:6]}
             save_answers(db, campaign=campaign, respondent=respondent, answers=answers, submit=True)
         campaign.status = "closed"  # results are published once the campaign closes

@@ -236,7 +236,9 @@ def create_campaign(
     db: Db,
     title: FormText,
     framework: FormText,
-    min_group_size: Annotated[int, Form(ge=2, le=campaigns.MAX_GROUP_SIZE)] = 5,
+    min_group_size: Annotated[
+        int, Form(ge=campaigns.MIN_GROUP_SIZE, le=campaigns.MAX_GROUP_SIZE)
+    ] = 5,
 ) -> Response:
     """Start a campaign (team admins) and show it with its share link."""
     campaign = campaigns.create_campaign(
