@@ -201,9 +201,7 @@ def _owner_files(root: Path) -> list[Path]:
     return found
 
 
-def _read(
-    ctx: IngestContext, table: str, files: list[Path], structure: str, label: Any
-) -> None:
+def _read(ctx: IngestContext, table: str, files: list[Path], structure: str, label: Any) -> None:
     """Parse `files` into `table` (filename, d): each document shaped by `structure`."""
     con = ctx.con
     kind = con.execute("SELECT typeof(json_transform('null', ?))", [structure]).fetchone()

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
@@ -199,10 +199,12 @@ class RocketChatSource:
 
 
 def _looks_like_rocketchat(file: Path) -> bool:
-    """True when the file's start holds a message's room id and sender (`rid` and `u`)."""
+    """True when the file's start holds messages (`msg`, sender `u`) of a room (`rid`, or the
+    room export's `roomId`: its messages carry no `rid`)."""
     with file.open("rb") as fh:
         peek = fh.read(PEEK_BYTES)
-    return b'"rid"' in peek and b'"u"' in peek and b'"msg"' in peek
+    room = b'"rid"' in peek or b'"roomId"' in peek
+    return room and b'"u"' in peek and b'"msg"' in peek
 
 
 def _stage(ctx: IngestContext) -> None:
@@ -210,8 +212,7 @@ def _stage(ctx: IngestContext) -> None:
     con = ctx.con
     kind = con.execute("SELECT typeof(json_transform('null', ?))", [DOCUMENT_STRUCTURE]).fetchone()
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _rc_docs (filename VARCHAR, "
-        f"d {kind[0] if kind else 'JSON'})"
+        f"CREATE OR REPLACE TEMP TABLE _rc_docs (filename VARCHAR, d {kind[0] if kind else 'JSON'})"
     )
     files = [Path(row[0]) for row in con.execute("SELECT file FROM _rc_files").fetchall()]
     # A bare array is the older room export: the messages alone.
@@ -242,7 +243,7 @@ def _check(ctx: IngestContext, report: SourceReport) -> None:
     """Flatten the messages into _rc_rows and the listings, and count the records that fail."""
     con = ctx.con
     con.execute(
-        f"""
+        """
         CREATE OR REPLACE TEMP TABLE _rc_rooms AS
         SELECT DISTINCT ON (r._id) r._id AS room_id, lower(r.t) AS t,
                coalesce(nullif(trim(r.fname), ''), nullif(trim(r.name), '')) AS name,
@@ -376,9 +377,7 @@ def _insert(ctx: IngestContext, path: Path) -> None:
         {**secret, "bot_names": list(BOT_USERNAMES)},
     )
     insert_people(ctx, "_rc_people", str(path), order="user_id", tz="NULL::VARCHAR")
-    insert_identities(
-        ctx, "_rc_people", str(path), kind="rocketchat user", other="rc_identity"
-    )
+    insert_identities(ctx, "_rc_people", str(path), kind="rocketchat user", other="rc_identity")
     ctx.insert_new(
         "conversations",
         f"""
