@@ -26,6 +26,10 @@ Visibility: a Takeout holds the direct and group messages of the account that ma
 spaces; whether a space is restricted is not in the export, so private channels are not seen.
 
 Left out: attached files, reactions' emoji, membership history (user_info's membership_info).
+
+Real samples: none. Takeout archives are personal and no public one with a usable licence was
+found; the tests use fixtures built from the shape that Takeout parsers document (field names,
+folder names, the date's words and its narrow no-break space before AM/PM).
 """
 
 from __future__ import annotations

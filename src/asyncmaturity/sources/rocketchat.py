@@ -35,8 +35,15 @@ What is read and how:
 Visibility: what a history export holds is what its token could read; direct messages (and
 private rooms) are seen when the export holds some.
 
-Left out: attachments and files, pins, stars, read receipts, the user data download (its
-``<room>.json`` lines carry no message ids, no threads and pseudonymous user names).
+Left out: attachments and files, pins, stars, read receipts, and the JSON of "Download my data"
+and of "Export messages > Send file via email" (a zip of ``<room>.json`` files of one JSON object
+per line, ``{msg, username, ts, type, attachments}``: no message ids, no threads, and other
+people's names replaced by "User_1", "User_2"...).
+
+Real samples: none. No public Rocket.Chat history JSON with a usable licence was found (the
+API docs' examples are fragments, some not valid JSON); the tests use fixtures built from the
+shapes that Rocket.Chat's API documentation and its source (``IMessage``, the room export's
+``useDownloadExportMutation``) define.
 """
 
 from __future__ import annotations
