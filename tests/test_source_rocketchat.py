@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -143,3 +144,38 @@ def test_room_export_object_and_bare_array(tmp_path: Path) -> None:
     # The older export (a bare array, rid kept) holds the same messages: nothing new.
     second = ingest([older], store=store)
     assert second.added.get("messages", 0) == 0 and second.duplicates["messages"] == 5
+
+
+REAL = Path(__file__).parent / "fixtures" / "real" / "rocketchat" / "sdk_rest_responses"
+
+
+def test_real_rest_responses_figures_by_hand(tmp_path: Path) -> None:
+    # Responses of real servers kept by Rocket.Chat's Kotlin SDK (see PROVENANCE.md).
+    assert detect_source(REAL).name == "rocketchat"
+    store = tmp_path / "s.duckdb"
+    summary = ingest([REAL], store=store)
+    assert summary.skipped_total == 0 and summary.added["messages"] == 3
+    rows = _rows(
+        store,
+        """SELECT m.sent_at, m.kind, m.is_root, m.mentions, m.reactions, c.kind, c.name
+           FROM messages m JOIN conversations c USING (conversation_key) ORDER BY m.sent_at""",
+    )
+    # The rooms are named by the listings beside them: channels.list.joined and rooms.get.
+    assert rows == [
+        (datetime(2018, 3, 27, 14, 44, 0, 549000), "human", True, 0, 0,
+         "public channel", "general"),
+        # :punch: by filipe.brito and :thumbsup: by jaytat0.
+        (datetime(2019, 5, 30, 11, 16, 22, 879000), "human", True, 0, 2,
+         "public channel", "androidnativeapp"),
+        # "@Shailesh351" is listed in `mentions`; the answer is not in a thread (no tmid).
+        (datetime(2019, 5, 30, 12, 34, 2, 371000), "human", True, 1, 0,
+         "public channel", "androidnativeapp"),
+    ]  # fmt: skip
+    metrics = measure(store=store).metrics
+    assert metrics["messages.human"] == 3
+    assert metrics["people.active"] == 3
+    assert metrics["messages.thread_replies"] == 0
+    assert metrics["response.answered_share"] == 0.0
+    seen = dict(_rows(store, "SELECT aspect, visible FROM visibility WHERE source = 'rocketchat'"))
+    # The listings name direct and private rooms, but no message of theirs is in the export.
+    assert not seen["direct messages"] and not seen["private channels"]

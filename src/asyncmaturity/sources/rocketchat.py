@@ -40,10 +40,11 @@ and of "Export messages > Send file via email" (a zip of ``<room>.json`` files o
 per line, ``{msg, username, ts, type, attachments}``: no message ids, no threads, and other
 people's names replaced by "User_1", "User_2"...).
 
-Real samples: none. No public Rocket.Chat history JSON with a usable licence was found (the
-API docs' examples are fragments, some not valid JSON); the tests use fixtures built from the
-shapes that Rocket.Chat's API documentation and its source (``IMessage``, the room export's
-``useDownloadExportMutation``) define.
+Real samples: responses of real servers (open.rocket.chat) that Rocket.Chat's Kotlin SDK keeps in
+its tests (MIT): a search page, two messages of #androidnativeapp, and the ``rooms.get`` and
+``channels.list.joined`` listings (tests/fixtures/real/rocketchat). None of them holds a thread
+reply, a system message or a bot; those are tested on fixtures built from the shapes that the API
+documentation and Rocket.Chat's source (``IMessage``, the room export) define.
 """
 
 from __future__ import annotations
