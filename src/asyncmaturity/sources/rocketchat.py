@@ -37,8 +37,8 @@ private rooms) are seen when the export holds some.
 
 Left out: attachments and files, pins, stars, read receipts, and the JSON of "Download my data"
 and of "Export messages > Send file via email" (a zip of ``<room>.json`` files of one JSON object
-per line, ``{msg, username, ts, type, attachments}``: no message ids, no threads, and other
-people's names replaced by "User_1", "User_2"...).
+per line, ``{msg, username, ts, type, attachments}``: no message ids and no threads; "Download my
+data" also replaces other people's names by "User_1", "User_2"...).
 
 Real samples: responses of real servers (open.rocket.chat) that Rocket.Chat's Kotlin SDK keeps in
 its tests (MIT): a search page, two messages of #androidnativeapp, and the ``rooms.get`` and
