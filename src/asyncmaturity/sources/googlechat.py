@@ -226,6 +226,7 @@ def _read(ctx: IngestContext, table: str, files: list[Path], structure: str, lab
 
 
 def _stage(ctx: IngestContext, root: Path, folders: list[Path], label: Any) -> None:
+    """Parse the conversations' messages and group_info files and the owner's user_info."""
     register_rows(
         ctx,
         "_gc_files",
@@ -309,6 +310,7 @@ def _person_ref(person: str) -> str:
 
 
 def _insert(ctx: IngestContext, path: Path) -> None:
+    """Add the new people, conversations and messages of the checked rows (origin `path`)."""
     con = ctx.con
     secret = {"secret": ctx.secret}
     con.execute(

@@ -329,6 +329,7 @@ def _timestamp_sql(value: str) -> str:
 
 
 def _insert(ctx: IngestContext, path: Path) -> None:
+    """Add the new people, rooms and messages of the checked rows; `path` is their origin."""
     con = ctx.con
     secret = {"secret": ctx.secret}
     con.execute(
