@@ -146,3 +146,45 @@ def test_a_zipped_takeout_and_a_single_conversation_folder(tmp_path: Path) -> No
     assert detect_source(folder).name == "googlechat"
     again = ingest([folder], store=store)
     assert again.added.get("messages", 0) == 0 and again.duplicates["messages"] == 2
+
+
+REAL = Path(__file__).parent / "fixtures" / "real" / "googlechat" / "gvoice_sms_takeout_xml"
+
+
+def _takeout_time(written: str) -> datetime:
+    """Takeout's date read by Python alone, to check the SQL reading (the zone is always UTC)."""
+    words = written.replace("\u202f", " ").removesuffix(" UTC")
+    return datetime.strptime(words, "%A, %B %d, %Y at %I:%M:%S %p")
+
+
+def test_real_takeout_against_an_independent_reading(tmp_path: Path) -> None:
+    # Real Takeout files, names faked by their publisher (see PROVENANCE.md).
+    groups = REAL / "Takeout" / "Google Chat" / "Groups"
+    expected: list[tuple[str, datetime]] = []
+    senders: set[str] = set()
+    for folder in sorted(groups.iterdir()):
+        for message in json.loads((folder / "messages.json").read_text("utf-8"))["messages"]:
+            expected.append(
+                (_key(folder.name, message["message_id"]), _takeout_time(message["created_date"]))
+            )
+            senders.add(message["creator"]["email"])
+    assert len(expected) == 67 and len(senders) == 5
+    assert detect_source(REAL).name == "googlechat"
+    store = tmp_path / "s.duckdb"
+    summary = ingest([REAL], store=store)
+    assert summary.skipped_total == 0 and summary.added["messages"] == 67
+    assert sorted(_rows(store, "SELECT message_key, sent_at FROM messages")) == sorted(expected)
+    # Two DMs of two members; two spaces, both named "Group Chat" by group_info.json.
+    assert _rows(store, "SELECT kind, name FROM conversations ORDER BY kind") == [
+        ("dm", None),
+        ("dm", None),
+        ("public channel", "Group Chat"),
+        ("public channel", "Group Chat"),
+    ]
+    metrics = measure(store=store).metrics
+    assert metrics["messages.human"] == 67
+    assert metrics["people.active"] == len(senders)
+    # Old group chats and DMs give every message a topic of its own: no thread, no reply.
+    assert metrics["messages.thread_replies"] == 0
+    assert metrics["threads.count"] == 0
+    assert metrics["response.answered_share"] == 0.0

@@ -27,9 +27,11 @@ spaces; whether a space is restricted is not in the export, so private channels 
 
 Left out: attached files, reactions' emoji, membership history (user_info's membership_info).
 
-Real samples: none. Takeout archives are personal and no public one with a usable licence was
-found; the tests use fixtures built from the shape that Takeout parsers document (field names,
-folder names, the date's words and its narrow no-break space before AM/PM).
+Real samples: the Google Chat part of a real Takeout, names faked by its publisher
+(github.com/wjcarpenter/gvoice-sms-takeout-xml, BSD 2-Clause; tests/fixtures/real/googlechat): two
+DMs and two spaces, 67 messages. Its conversations have no threads (every message a topic of its
+own) and no bots or mentions; those are tested on fixtures built from the shape that Takeout
+parsers document.
 """
 
 from __future__ import annotations
