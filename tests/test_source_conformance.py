@@ -188,6 +188,50 @@ def teams_export(folder: Path, records: int) -> Path:
     return json_pages(folder / "teams", pages)
 
 
+ROCKETCHAT_SAMPLE = FIXTURES / "rocketchat" / "history_threads_rooms"
+
+
+def rocketchat_export(folder: Path, records: int) -> Path:
+    """channels.history pages of 100 messages (the API's default page), one room."""
+    user = {"_id": "aNa2kQ7pXwR3sT5vY", "username": "ana.lima", "name": "Ana Lima"}
+    pages = [
+        {
+            "messages": [
+                {"_id": f"m{n}", "rid": "GENERAL", "msg": f"note {n}", "ts": iso(n), "u": user}
+                for n in numbers
+            ],
+            "success": True,
+        }
+        for numbers in chunks(records, 100)
+    ]
+    return json_pages(folder / "rocketchat", pages)
+
+
+GOOGLECHAT_SAMPLE = FIXTURES / "googlechat" / "takeout_topics_and_dms"
+GOOGLECHAT_SPACE = "Takeout/Google Chat/Groups/Space AAAAq1w2e3r/messages.json"
+
+
+def googlechat_export(folder: Path, records: int) -> Path:
+    """A Takeout with one space per 100 messages (each space's history is one messages.json)."""
+    export = folder / "googlechat"
+    creator = {"name": "Ana Lima", "email": "ana@example.org", "user_type": "Human"}
+    for space, numbers in enumerate(chunks(records, 100)):
+        group = export / "Google Chat" / "Groups" / f"Space AAAA{space:07d}"
+        group.mkdir(parents=True)
+        messages = [
+            {
+                "creator": creator,
+                "created_date": f"{instant(n):%A, %B %-d, %Y at %-I:%M:%S %p} UTC",
+                "text": f"note {n}",
+                "topic_id": f"t{n % 40}",
+                "message_id": f"AAAA{space:07d}/t{n % 40}/m{n}",
+            }
+            for n in numbers
+        ]
+        (group / "messages.json").write_text(json.dumps({"messages": messages}), "utf-8")
+    return export
+
+
 def mbox_export(folder: Path, records: int) -> Path:
     """One mbox file holding every message."""
     export = folder / "list.mbox"
@@ -465,6 +509,26 @@ CONFORMANCE: dict[str, Conformance] = {
         generate=ledger_export,
         table="work_items",
         batch_limits=TRACKER_BATCH,
+    ),
+    "rocketchat": Conformance(
+        sample=ROCKETCHAT_SAMPLE,
+        bad_records=FIXTURES / "rocketchat" / "record_with_unreadable_ts.json",
+        skipped={"ts is not a date": 1, "message without an _id": 1},
+        example="record_with_unreadable_ts.json record 1: ts is not a date",
+        corrupt=truncated_file("history_page_cut_short.json", '{"messages": [{"_id": "1"'),
+        generate=rocketchat_export,
+        table="messages",
+    ),
+    "googlechat": Conformance(
+        sample=GOOGLECHAT_SAMPLE,
+        bad_records=FIXTURES / "googlechat" / "message_with_unreadable_date",
+        skipped={"created_date is not a date": 1, "message without a message_id": 1},
+        example="Space AAAAbad0001/messages.json record 1: created_date is not a date",
+        corrupt=lambda folder: truncated_copy(
+            folder, GOOGLECHAT_SAMPLE, GOOGLECHAT_SPACE, '{"messages": [{"creator"'
+        ),
+        generate=googlechat_export,
+        table="messages",
     ),
 }
 
