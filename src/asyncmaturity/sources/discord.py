@@ -183,7 +183,9 @@ def _json_files(root: Path, limit: int | None = None) -> list[Path]:
     """The .json files under `root`, media folders and hidden ones left out, sorted."""
     found = []
     for file in walk_files(root, (".json",)):
-        if not any(part.endswith(MEDIA_FOLDER_SUFFIX) for part in file.relative_to(root).parts[:-1]):
+        if not any(
+            part.endswith(MEDIA_FOLDER_SUFFIX) for part in file.relative_to(root).parts[:-1]
+        ):
             found.append(file)
             if limit is not None and len(found) >= limit:
                 break
