@@ -41,6 +41,12 @@ What is read and how:
   not the author's, so no local offset is kept.
 
 Left out: attachments, embeds, stickers, roles, inline emoji, interactions and forwarded content.
+
+Real samples: none. DiscordChatExporter's own tests export live from a test server and keep no
+files; the public exports found carry the GPL (DiscordChatExporter-frontend's example guild),
+the AGPL (chat-analytics' samples) or no licence (community archives). The tests use fixtures
+written in the layout of the exporter's ``JsonMessageWriter.cs`` (commit 4f29fa63, MIT),
+field for field, with the ids, dates and offsets that real exports carry.
 """
 
 from __future__ import annotations
@@ -152,8 +158,9 @@ class DiscordSource:
         """Read the exports at `path`, add their new records and resolve the threads they touch."""
         report = SourceReport()
         candidates = [path] if path.is_file() else _json_files(path)
-        files = [file for file in candidates if _looks_like_export(file)]
-        others = [file for file in candidates if file not in set(files)]
+        exports = {file: _looks_like_export(file) for file in candidates}
+        files = [file for file, looks in exports.items() if looks]
+        others = [file for file, looks in exports.items() if not looks]
         if not files:
             raise InvalidExport(
                 f"{path}: no DiscordChatExporter JSON export (a .json file that starts with "
