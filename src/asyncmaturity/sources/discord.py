@@ -45,8 +45,9 @@ Left out: attachments, embeds, stickers, roles, inline emoji, interactions and f
 Real samples: none. DiscordChatExporter's own tests export live from a test server and keep no
 files; the public exports found carry the GPL (DiscordChatExporter-frontend's example guild),
 the AGPL (chat-analytics' samples) or no licence (community archives). The tests use fixtures
-written in the layout of the exporter's ``JsonMessageWriter.cs`` (commit 4f29fa63, MIT),
-field for field, with the ids, dates and offsets that real exports carry.
+written field for field in the layout of the exporter's ``JsonMessageWriter.cs`` (commit
+4f29fa63, MIT): timestamps with the exporting machine's offset, types written as numbers where
+the exporter has no name for them, reply references, the media folder.
 """
 
 from __future__ import annotations
