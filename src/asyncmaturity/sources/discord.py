@@ -21,8 +21,9 @@ What is read and how:
   is the message whose id is the thread's (Discord gives a thread started from a message that
   message's id, and a forum post its first message's), wherever it was exported; when no such
   message is in the store (a thread started without a message, or a thread exported without its
-  parent channel), the thread's earliest message is the root. A thread without a parent id
-  stays a conversation of its own.
+  parent channel), the thread's earliest message by a person is the root (a bot's alert that
+  opens a private thread is a reply in it). A thread without a parent id stays a conversation
+  of its own.
 - Replies (``type`` ``Reply`` with ``reference.messageId``; a forward is not a reply) belong to
   the thread of the message they answer, followed up to the top of the chain: a reply to a reply
   to A is in A's thread. A reply whose message is in no export ingested (deleted, or before the
@@ -417,8 +418,9 @@ def _resolve_threads(ctx: IngestContext) -> None:
 
     Each message hangs off its link (the thread's starter for a thread member, the answered
     message for a reply) when that message is present; a thread member whose starter is absent
-    hangs off its thread's earliest member instead. The walk goes down from the messages that
-    hang off nothing, one level per step. The result, for stored and new messages alike, is left
+    hangs off its thread's earliest member instead (a person's; a bot's only where no person
+    wrote in the thread). The walk goes down from the messages that hang off nothing, one level
+    per step. The result, for stored and new messages alike, is left
     in _dc_threads (message_key, root_key, is_reply); stored rows whose thread changes are
     updated in place.
     """
@@ -428,13 +430,15 @@ def _resolve_threads(ctx: IngestContext) -> None:
         CREATE OR REPLACE TEMP TABLE _dc_threads AS
         WITH RECURSIVE msgs AS (
             SELECT message_key, parent_key AS link_key,
-                   coalesce(subtype = '{THREAD_MEMBER}', false) AS in_thread, sent_at
+                   coalesce(subtype = '{THREAD_MEMBER}', false) AS in_thread,
+                   kind = '{MessageKind.BOT}' AS by_bot, sent_at
             FROM messages
             WHERE source = 'discord'
               AND conversation_key IN (SELECT DISTINCT conversation_key FROM _dc_keyed)
             UNION ALL
-            SELECT message_key, link_key, thread_id IS NOT NULL AND human_type, sent_at
-            FROM _dc_keyed k
+            SELECT message_key, link_key, thread_id IS NOT NULL AND human_type,
+                   coalesce(p.is_bot, false), sent_at
+            FROM _dc_keyed k LEFT JOIN _dc_persons p USING (author_id)
             WHERE NOT EXISTS (SELECT 1 FROM messages s WHERE s.message_key = k.message_key)
         ), present AS (
             SELECT DISTINCT message_key FROM msgs
@@ -444,7 +448,7 @@ def _resolve_threads(ctx: IngestContext) -> None:
                        CASE WHEN p.message_key IS NOT NULL THEN m.link_key
                             WHEN m.in_thread THEN nullif(first_value(m.message_key) OVER (
                                 PARTITION BY m.link_key, p.message_key IS NULL, m.in_thread
-                                ORDER BY m.sent_at, m.message_key), m.message_key)
+                                ORDER BY m.by_bot, m.sent_at, m.message_key), m.message_key)
                        END AS parent
                 FROM msgs m LEFT JOIN present p ON p.message_key = m.link_key
                 WHERE m.link_key IS NOT NULL AND m.link_key <> m.message_key
