@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import zipfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -239,3 +240,18 @@ def test_a_file_that_opens_like_an_export_but_is_not_one_names_itself(tmp_path: 
     odd.write_text('{"guild": {"id": "1"}, "messages": "none"}', "utf-8")
     with pytest.raises(InvalidExport, match=r"odd\.json"):
         ingest([odd], store=tmp_path / "s.duckdb", format="discord")
+
+
+def test_a_zipped_export_is_read_like_its_folder(tmp_path: Path) -> None:
+    archive = tmp_path / "acme-discord.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for file in sorted(GUILD.rglob("*.json")):
+            zf.write(file, f"acme/{file.relative_to(GUILD).as_posix()}")
+        zf.writestr("acme/notes.json", "[]")
+    assert detect_source(archive).name == "discord"
+    summary = ingest([archive], store=tmp_path / "s.duckdb")
+    assert summary.added["messages"] == 16
+    # A skip names the member inside the archive.
+    assert summary.exports[0].examples == [
+        f"{archive}!acme/notes.json: not a channel export of DiscordChatExporter"
+    ]

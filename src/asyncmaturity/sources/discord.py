@@ -5,10 +5,11 @@ The exporter writes one JSON file per channel, thread, forum post or direct conv
 ``guild`` (``id``, ``name``; direct conversations sit in the pseudo-guild ``0``, "Direct
 Messages"), ``channel`` (``id``, ``type``, ``categoryId``, ``category``, ``name``), ``dateRange``,
 ``exportedAt`` and ``messages``; a channel cut by ``--partition`` is several such files. Input
-is one file or a folder of them, read recursively (the ``*.json_Files`` media folders that
-``--media`` downloads are left alone; any other JSON file is a skipped record, named). Each file
-is parsed whole by DuckDB, in batches bounded by size, so Python's memory stays flat however
-large the export; a channel of several hundred MB is best exported with ``--partition``.
+is one file, a folder of them read recursively, or a .zip of that folder (extracted safely; the
+``*.json_Files`` media folders that ``--media`` downloads are left alone; any other JSON file is
+a skipped record, named). Each file is parsed whole by DuckDB, in batches bounded by size, so
+Python's memory stays flat however large the export; a channel of several hundred MB is best
+exported with ``--partition``.
 
 What is read and how:
 
@@ -55,13 +56,18 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
+import zipfile
+from collections.abc import Callable
+from contextlib import nullcontext
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
 from asyncmaturity.errors import InvalidExport
+from asyncmaturity.sources.archive import extracted
 from asyncmaturity.sources.common import (
+    file_label,
     insert_conversations,
     insert_json_files,
     insert_people,
@@ -141,48 +147,53 @@ class DiscordSource:
     summary = "Discord channels, threads, forum posts and DMs as DiscordChatExporter writes (JSON)"
     parser_version = "discord/1"
     accepts = (
-        "a DiscordChatExporter JSON file (--format Json) or a folder of them, partitions, "
-        "threads and media folders included"
+        "a DiscordChatExporter JSON file (--format Json), a folder of them (partitions, threads "
+        "and media folders included) or a .zip of that folder"
     )
 
     def detect(self, path: Path) -> bool:
-        """A .json file, or a folder of them, that opens as a DiscordChatExporter export."""
+        """A .json file, or a folder or zip of them, that opens as a DiscordChatExporter export."""
         try:
+            if path.is_file() and path.suffix.lower() == ".zip":
+                return _zip_holds_an_export(path)
             if path.is_file():
                 return path.suffix.lower() == ".json" and _looks_like_export(path)
             if path.is_dir():
                 return any(_looks_like_export(f) for f in _json_files(path, limit=DETECT_FILES))
-        except OSError:
+        except (OSError, zipfile.BadZipFile):
             return False
         return False
 
     def ingest(self, ctx: IngestContext, path: Path) -> SourceReport:
         """Read the exports at `path`, add their new records and resolve the threads they touch."""
         report = SourceReport()
-        candidates = [path] if path.is_file() else _json_files(path)
-        exports = {file: _looks_like_export(file) for file in candidates}
-        files = [file for file, looks in exports.items() if looks]
-        others = [file for file, looks in exports.items() if not looks]
-        if not files:
-            raise InvalidExport(
-                f"{path}: no DiscordChatExporter JSON export (a .json file that starts with "
-                'a "guild" object)'
+        zipped = path.is_file() and path.suffix.lower() == ".zip"
+        with extracted(path) if zipped else nullcontext(path) as unpacked:
+            label: Callable[[Path], str] = file_label(path, unpacked) if zipped else str
+            candidates = [unpacked] if unpacked.is_file() else _json_files(unpacked)
+            exports = {file: _looks_like_export(file) for file in candidates}
+            files = [file for file, looks in exports.items() if looks]
+            others = [label(file) for file, looks in exports.items() if not looks]
+            if not files:
+                raise InvalidExport(
+                    f"{path}: no DiscordChatExporter JSON export (a .json file that starts with "
+                    'a "guild" object)'
+                )
+            report.skip(
+                NOT_AN_EXPORT,
+                len(others),
+                [f"{file}: not a channel export of DiscordChatExporter" for file in others],
             )
-        report.skip(
-            NOT_AN_EXPORT,
-            len(others),
-            [f"{file}: not a channel export of DiscordChatExporter" for file in others],
-        )
-        register_rows(
-            ctx,
-            "_dc_files",
-            [{"file": str(f), "origin": str(f)} for f in files],
-            pa.schema([("file", pa.string()), ("origin", pa.string())]),
-        )
-        _stage(ctx, files)
-        report.records_read += len(others) + _check(ctx, report)
-        report.sees, report.detected = _describe(ctx, len(files))
-        _insert(ctx, path)
+            register_rows(
+                ctx,
+                "_dc_files",
+                [{"file": str(f), "origin": label(f)} for f in files],
+                pa.schema([("file", pa.string()), ("origin", pa.string())]),
+            )
+            _stage(ctx, files, label)
+            report.records_read += len(others) + _check(ctx, report)
+            report.sees, report.detected = _describe(ctx, len(files))
+            _insert(ctx, path)
         for table in STAGING_TABLES:
             ctx.con.execute(f"DROP TABLE IF EXISTS {table}")
         return report
@@ -203,11 +214,34 @@ def _json_files(root: Path, limit: int | None = None) -> list[Path]:
 
 def _looks_like_export(file: Path) -> bool:
     with file.open("rb") as fh:
-        peek = fh.read(PEEK_BYTES)
+        return _opens_like_export(fh.read(PEEK_BYTES))
+
+
+def _opens_like_export(peek: bytes) -> bool:
     return EXPORT_START.match(peek.removeprefix(b"\xef\xbb\xbf")) is not None
 
 
-def _stage(ctx: IngestContext, files: list[Path]) -> None:
+def _zip_holds_an_export(archive: Path) -> bool:
+    """True when one of the zip's first .json members (media folders aside) opens as an export."""
+    with zipfile.ZipFile(archive) as zf:
+        members = [
+            info
+            for info in zf.infolist()
+            if not info.is_dir()
+            and info.filename.lower().endswith(".json")
+            and not any(
+                part.endswith(MEDIA_FOLDER_SUFFIX) or part.startswith(("__MACOSX", "."))
+                for part in PurePosixPath(info.filename).parts
+            )
+        ]
+        for info in sorted(members, key=lambda i: i.filename)[:DETECT_FILES]:
+            with zf.open(info) as fh:
+                if _opens_like_export(fh.read(PEEK_BYTES)):
+                    return True
+    return False
+
+
+def _stage(ctx: IngestContext, files: list[Path], label: Callable[[Path], str]) -> None:
     """Parse the files in size-bounded batches into _dc_docs, one row per export file."""
     con = ctx.con
     kind = con.execute("SELECT typeof(json_transform('null', ?))", [EXPORT_STRUCTURE]).fetchone()
@@ -219,7 +253,7 @@ def _stage(ctx: IngestContext, files: list[Path]) -> None:
         files,
         "INSERT INTO _dc_docs SELECT filename, json_transform(content, ?) FROM read_text(?)",
         EXPORT_STRUCTURE,
-        str,
+        label,
         progress="Discord files",
     )
     wrong = con.execute(
@@ -228,8 +262,8 @@ def _stage(ctx: IngestContext, files: list[Path]) -> None:
     ).fetchone()
     if wrong is not None:
         raise InvalidExport(
-            f"{wrong[0]}: expected a DiscordChatExporter export: an object with a channel id "
-            "and a messages array"
+            f"{label(Path(wrong[0]))}: expected a DiscordChatExporter export: an object with a "
+            "channel id and a messages array"
         )
 
 
