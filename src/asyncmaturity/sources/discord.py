@@ -213,11 +213,13 @@ def _json_files(root: Path, limit: int | None = None) -> list[Path]:
 
 
 def _looks_like_export(file: Path) -> bool:
+    """True when `file` opens as a DiscordChatExporter export (reads its first bytes only)."""
     with file.open("rb") as fh:
         return _opens_like_export(fh.read(PEEK_BYTES))
 
 
 def _opens_like_export(peek: bytes) -> bool:
+    """True when the first bytes of a file are the exporter's opening (a BOM allowed)."""
     return EXPORT_START.match(peek.removeprefix(b"\xef\xbb\xbf")) is not None
 
 
@@ -332,6 +334,7 @@ def _describe(ctx: IngestContext, files: int) -> tuple[dict[Visibility, bool], s
 
 
 def _insert(ctx: IngestContext, path: Path) -> None:
+    """Add the new people, identities, conversations and messages of the staged rows."""
     con = ctx.con
     secret = {"secret": ctx.secret}
     con.execute(
