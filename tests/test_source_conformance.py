@@ -232,6 +232,24 @@ def googlechat_export(folder: Path, records: int) -> Path:
     return export
 
 
+DISCORD_SAMPLE = FIXTURES / "discord" / "guild_channel_threads_and_replies"
+
+
+def discord_export(folder: Path, records: int) -> Path:
+    """One channel cut into files of 100 messages, as DiscordChatExporter's --partition does."""
+    sample = DISCORD_SAMPLE / "Acme - Text Channels - general [100].json"
+    document = json.loads(sample.read_text())
+    template = document["messages"][0]
+    export = folder / "discord"
+    export.mkdir()
+    for part, numbers in enumerate(chunks(records, 100), start=1):
+        messages = [{**template, "id": str(10_000 + n), "timestamp": iso(n)} for n in numbers]
+        (export / f"Acme - general [100] [part {part}].json").write_text(
+            json.dumps({**document, "messages": messages}), "utf-8"
+        )
+    return export
+
+
 def mbox_export(folder: Path, records: int) -> Path:
     """One mbox file holding every message."""
     export = folder / "list.mbox"
@@ -424,6 +442,15 @@ CONFORMANCE: dict[str, Conformance] = {
         example="record_without_created_date.json record 1: createdDateTime is not a date",
         corrupt=truncated_file("graph_page_cut_short.json", '{"value": [{"id": "1"'),
         generate=teams_export,
+        table="messages",
+    ),
+    "discord": Conformance(
+        sample=DISCORD_SAMPLE,
+        bad_records=FIXTURES / "discord" / "record_without_timestamp.json",
+        skipped={"timestamp is not a date": 1, "message without an id": 1},
+        example="record_without_timestamp.json record 1: timestamp is not a date",
+        corrupt=truncated_file("channel_cut_short.json", '{"guild": {"id": "1"}, "channel": {'),
+        generate=discord_export,
         table="messages",
     ),
     "mbox": Conformance(
