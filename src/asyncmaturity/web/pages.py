@@ -7,6 +7,7 @@ before a login exists (log in, accept an invitation) carry a double-submit token
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -31,11 +32,15 @@ from asyncmaturity.web.deps import (
     SiteAdmin,
     TeamAdmin,
     TeamMember,
+    WebContext,
     check_form_token,
+    clear_flash,
     clear_session_cookie,
     form_cookie_token,
+    set_flash,
     set_form_cookie,
     start_session,
+    take_flash,
 )
 from asyncmaturity.web.errors import NotAuthenticated, NotFound
 from asyncmaturity.web.models import Campaign, CampaignStatus, Role
@@ -81,6 +86,27 @@ def render_pre_login(
 def redirect(url: str) -> RedirectResponse:
     """See other: the browser follows with a GET."""
     return RedirectResponse(url, status_code=303)
+
+
+def redirect_with_flash(
+    url: str, request: Request, context: WebContext, principal: Principal, **values: object
+) -> RedirectResponse:
+    """See other, leaving `values` for the page at `url` to show once (see :func:`set_flash`)."""
+    response = redirect(url)
+    set_flash(response, request, context, principal, values)
+    return response
+
+
+def render_flashed(
+    request: Request,
+    context: WebContext,
+    principal: Principal,
+    page: Callable[[dict[str, object]], Response],
+) -> Response:
+    """The page `page` draws with the values a form post left for it, shown this once."""
+    response = page(take_flash(request, context, principal) or {})
+    clear_flash(response, request, context)
+    return response
 
 
 def safe_next(value: str | None) -> str:
@@ -178,9 +204,23 @@ def _team_page(
 
 
 @router.get("/teams/{team_id}", name="team_page")
-def team_page(team_id: ObjectId, request: Request, scope: TeamMember, db: Db) -> Response:
-    """A team: its campaigns; for its admins, members and the forms to invite and to start one."""
-    return _team_page(request, scope, db)
+def team_page(
+    team_id: ObjectId, request: Request, scope: TeamMember, db: Db, context: Context
+) -> Response:
+    """A team: its campaigns; for its admins, members and the forms to invite and to start one
+    (and, once after an invitation, its link)."""
+
+    def page(flash: dict[str, object]) -> Response:
+        invite_url, invited = flash.get("invite_url"), flash.get("invited")
+        return _team_page(
+            request,
+            scope,
+            db,
+            invite_url=invite_url if isinstance(invite_url, str) else None,
+            invited=invited if isinstance(invited, str) else None,
+        )
+
+    return render_flashed(request, context, scope.principal, page)
 
 
 @router.post("/teams/{team_id}/campaigns")
@@ -209,12 +249,14 @@ def create_invite(
     email: FormText,
     role: Annotated[Role, Form()] = "member",
 ) -> Response:
-    """Invite someone (team admins); the link is shown on this page once, never stored."""
+    """Invite someone (team admins); the link is shown on the team's page once, never stored."""
     token, _ = accounts.create_invite(
         db, team=scope.team, email=email, role=role, hours=context.settings.invite_hours
     )
     url = str(request.url_for("invite_page", token=token))
-    return _team_page(request, scope, db, invite_url=url, invited=email)
+    return redirect_with_flash(
+        f"/teams/{team_id}", request, context, scope.principal, invite_url=url, invited=email
+    )
 
 
 # -- campaigns ------------------------------------------------------------------------------
