@@ -8,6 +8,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from asyncmaturity.units import format_period, format_share, format_timestamp
+from asyncmaturity.web.markdown import markdown_html
 
 
 def instant(moment: datetime | None) -> str:
@@ -29,3 +30,4 @@ templates = Jinja2Templates(
 templates.env.filters["instant"] = instant
 templates.env.filters["period"] = format_period
 templates.env.filters["share"] = format_share
+templates.env.filters["markdown"] = markdown_html
