@@ -50,6 +50,7 @@ from asyncmaturity.web.models import (
     utcnow,
 )
 from asyncmaturity.web.services.accounts import emails_by_id
+from asyncmaturity.yamlfile import yaml_line
 
 EXPORT_FORMAT = "asyncmaturity-ledger"
 EXPORT_VERSION = 1
@@ -98,13 +99,18 @@ def read_charter(text: str) -> Charter:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise InvalidCharter(f"charter: not valid YAML{where}") from None
+        line = mark.line + 1 if mark is not None else None
+        where = f" (line {line})" if line is not None else ""
+        raise InvalidCharter(
+            f"charter: not valid YAML{where}", line=line, detail="not valid YAML"
+        ) from None
+    except ValueError as exc:  # a value YAML itself types, such as a date 2026-13-01
+        raise InvalidCharter(f"charter: not valid YAML: {exc}", detail=f"{exc}") from None
     if raw is None:
         return Charter()
     if not isinstance(raw, dict):
         raise InvalidCharter("charter: a charter is a mapping of fields")
-    return parse_charter(raw, origin="charter")
+    return parse_charter(raw, origin="charter", line_of=lambda where: yaml_line(text, where))
 
 
 def team_charter(db: Session, *, team: Team) -> Charter:
