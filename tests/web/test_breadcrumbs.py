@@ -119,7 +119,7 @@ def test_the_trail_names_the_object_and_links_its_section(
     member = make.client(world.member_a)
     team = f"/teams/{world.team_a.id}"
     decision = f"{team}/decisions/{path_values['number']}"
-    expected = {
+    expected: dict[str, list[tuple[str, str | None]]] = {
         f"/requests/{path_values['request_id']}": [
             ("Request ledger", f"{team}/ledger"),
             ("Alpha secret pricing request", None),
