@@ -448,6 +448,11 @@ def test_charter_file_with_days_off_loads_yaml_dates(tmp_path: Path) -> None:
         InvalidCharter, match=re.escape(f"{path}: line 4: field holidays: timezone")
     ):
         load_charter(path)
+    # A date YAML cannot build is named with its line too (YAML types it before validation).
+    path.write_text("holidays:\n  - date: 2026-12-25\n  - date: 2026-13-01\n")
+    expected = f"{path}: line 3: '2026-13-01' is not a valid date or time (month must be in 1..12)"
+    with pytest.raises(InvalidCharter, match=re.escape(expected)):
+        load_charter(path)
 
 
 def test_defaults_have_no_days_off() -> None:

@@ -18,7 +18,8 @@ def read_yaml(path: Path, error: type[Exception], *, what: str = "file") -> Any:
     ValueError: missing.yaml: no such charter file
     """
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        return yaml.safe_load(text)
     except FileNotFoundError:
         raise error(f"{path}: no such {what}") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -28,7 +29,31 @@ def read_yaml(path: Path, error: type[Exception], *, what: str = "file") -> Any:
         where = f" (line {mark.line + 1})" if mark is not None else ""
         raise error(f"{path}: not valid YAML{where}") from None
     except ValueError as exc:  # a value YAML itself types, such as a date 2026-13-01
-        raise error(f"{path}: not valid YAML: {exc}") from None
+        line, value = bad_value(text) or (None, "")
+        where = f"line {line}: " if line is not None else ""
+        raise error(f"{path}: {where}{value!r} is not a valid date or time ({exc})") from None
+
+
+def bad_value(text: str) -> tuple[int, str] | None:
+    """The one-based line and text of the first value YAML types but cannot build (a date such as
+    2026-13-01 is typed a timestamp and then fails), or None when there is none."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    pending = [root] if root is not None else []
+    while pending:
+        node = pending.pop(0)
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                yaml.SafeLoader("").construct_object(node, deep=True)
+            except (ValueError, yaml.YAMLError):
+                return node.start_mark.line + 1, str(node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            pending.extend(part for pair in node.value for part in pair)
+    return None
 
 
 def yaml_line(text: str, location: Sequence[str | int]) -> int | None:

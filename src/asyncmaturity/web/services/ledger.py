@@ -50,7 +50,7 @@ from asyncmaturity.web.models import (
     utcnow,
 )
 from asyncmaturity.web.services.accounts import emails_by_id
-from asyncmaturity.yamlfile import yaml_line
+from asyncmaturity.yamlfile import bad_value, yaml_line
 
 EXPORT_FORMAT = "asyncmaturity-ledger"
 EXPORT_VERSION = 1
@@ -105,7 +105,10 @@ def read_charter(text: str) -> Charter:
             f"charter: not valid YAML{where}", line=line, detail="not valid YAML"
         ) from None
     except ValueError as exc:  # a value YAML itself types, such as a date 2026-13-01
-        raise InvalidCharter(f"charter: not valid YAML: {exc}", detail=f"{exc}") from None
+        line, value = bad_value(text) or (None, "")
+        detail = f"{value!r} is not a valid date or time ({exc})"
+        where = f"line {line}: " if line is not None else ""
+        raise InvalidCharter(f"charter: {where}{detail}", line=line, detail=detail) from None
     if raw is None:
         return Charter()
     if not isinstance(raw, dict):
