@@ -110,6 +110,59 @@ def test_overall_is_the_weakest_area_with_evidence() -> None:
     assert placement.overall == 1
 
 
+def test_one_measured_area_places_neither_the_overall_level_nor_the_stage() -> None:
+    # Only documentation has evidence (a mailing list's links): 1 of 5 areas is under the half
+    # the overall level and the stage need, however clear that one area is.
+    only_documentation = {"messages.record_link_share": 0.01, "response.record_answer_share": 0.0}
+    placement = place(FIVE, only_documentation, {}, stages=WMI)
+    assert [a.level for a in placement.areas] == [0, None, None, None, None]
+    assert placement.overall is None and placement.stage is None
+    # Three of five areas placed: the overall level is the weakest of them, and the stage
+    # follows its rules (two areas above 0: Reactive).
+    three = {**only_documentation, "decisions.record_link_share": 0.9, "messages.dm_share": 0.1}
+    placement = place(FIVE, three, {}, stages=WMI)
+    assert sum(a.level is not None for a in placement.areas) == 3
+    assert placement.overall == 0 and placement.stage == 2
+
+
+AFTER_HOURS = frozenset({"hours.after_hours_share"})
+
+
+def test_a_criterion_that_does_not_apply_is_neither_decided_nor_counted() -> None:
+    # A team without shared working hours: the after-hours criteria do not apply, whatever the
+    # figure or the survey says, and no disagreement is read from them.
+    survey = {"stress.after_hours_pressure": 0.1}
+    leadership = place(
+        FIVE,
+        {"messages.dm_share": 0.4, "hours.after_hours_share": 0.9},
+        survey,
+        not_applicable=AFTER_HOURS,
+    ).areas[4]
+    level_1 = leadership.levels[0]
+    statuses = {o.criterion.id: o.status for o in level_1.criteria}
+    assert statuses == {
+        "leadership-culture.mostly-in-the-open": "met",
+        "leadership-culture.bounded-after-hours": "not applicable",
+    }
+    bounded = level_1.criteria[1]
+    assert bounded.decided_by is None and not bounded.disagrees
+    # Level 1 is met on its one applicable criterion, with full coverage; counted as unknown it
+    # would be half covered, and counted as failing it would cap the area at 0.
+    assert level_1.status == "met" and level_1.coverage == 1.0
+    assert leadership.level == 1
+    # The same figures with the criterion applying: 0.9 after hours fails level 1.
+    applying = place(FIVE, {"messages.dm_share": 0.4, "hours.after_hours_share": 0.9}, survey)
+    assert applying.areas[4].level == 0
+
+
+def test_a_level_whose_only_applicable_criterion_is_unknown_stays_unknown() -> None:
+    # No DMs visible and no shared hours: nothing that applies is known, so leadership level 1
+    # is unknown, not met on the strength of a criterion that does not apply.
+    leadership = place(FIVE, {}, {}, not_applicable=AFTER_HOURS).areas[4]
+    assert leadership.levels[0].status == "unknown" and leadership.level is None
+    assert leadership.levels[0].coverage == 0.0
+
+
 @pytest.mark.parametrize(
     ("rule", "levels", "holds"),
     [

@@ -35,6 +35,9 @@ from asyncmaturity.store.ingest import ingest
 
 MAIL = Path(__file__).parent / "fixtures" / "mail"
 OWN_TRAC = MAIL / "own_trac_linked_three_times.mbox"
+# Nine messages: Wikipedia (three languages' /wiki), docs.python.org and the project's own wiki
+# each linked by three, one Stack Overflow link.
+PUBLIC_REFERENCES = MAIL / "public_references_linked_three_times.mbox"
 TICKETS = "dev.example.org/trac/ticket"
 
 
@@ -146,6 +149,19 @@ def test_record_systems_linked_by_three_messages_are_detected_and_counted(own_tr
     assert "detected from the links the archive carries" in assumed.text
     # The other defaults are still assumed.
     assert _assumption(result, "response-windows").basis == "default"
+
+
+def test_public_references_cited_three_times_are_not_detected(tmp_path: Path) -> None:
+    store = tmp_path / "store.duckdb"
+    ingest([PUBLIC_REFERENCES], store=store)
+    result = measure(store=store)
+    # en.wikipedia.org/wiki (2) and de.wikipedia.org/wiki (1) are two sites, docs.python.org is
+    # linked by 3 messages; none is the team's: only its own wiki is detected.
+    assert result.to_json()["record_systems"] == {
+        "source": "detected",
+        "detected": [{"site": "wiki.example.org", "messages": 3}],
+    }
+    assert result.metrics["messages.record_link_share"] == pytest.approx(3 / 9)
 
 
 def test_the_default_patterns_alone_count_one_message(own_trac: Path) -> None:

@@ -106,3 +106,12 @@ def test_an_open_source_mailing_list_is_read_on_its_own_terms(
     assert document.unknown["decisions.record_link_share"].startswith("drawn from 11 items")
     decisions = next(a for a in document.areas if a.id == "decision-making")
     assert decisions.level is None
+    # Its after-hours criteria do not apply, and with only documentation placed (a list archive
+    # shows neither meetings nor a tracker), no overall level or stage is claimed.
+    statuses = {c.id: c.status for _, _, c in document.criteria()}
+    assert statuses["leadership-culture.bounded-after-hours"] == "not applicable"
+    assert document.coverage.not_applicable == 4
+    assert [a.level is not None for a in document.areas].count(True) == 1
+    assert document.overall.level is None and document.stage is not None
+    assert document.stage.level is None
+    assert any(note.startswith("Only 1 of 5 areas has a level") for note in document.notes)

@@ -61,6 +61,7 @@ class AssessmentRequest:
         figures: aggregate the report's distributions (needed for the HTML report only).
         title: the report's title.
         store_name: how the document names the store (default: its location).
+        survey_name: how the document names the survey (default: its file's location).
     """
 
     store: Path | str | None = None
@@ -82,6 +83,7 @@ class AssessmentRequest:
     figures: bool = True
     title: str = ASSESSMENT_TITLE
     store_name: str | None = None
+    survey_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,9 @@ def run_assessment(
         history=request.history,
         seed=request.seed,
     ).document()
+    if request.survey_name is not None and document.survey is not None:
+        survey = document.survey.model_copy(update={"origin": request.survey_name})
+        document = document.model_copy(update={"survey": survey})
     comparison = compare_assessments(previous, document) if previous is not None else None
     report("writing the report", 2, 3)
     data = report_data(measurement, title=request.title, assessment=document, comparison=comparison)

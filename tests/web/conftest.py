@@ -40,6 +40,7 @@ from asyncmaturity.web.models import (
     utcnow,
 )
 from asyncmaturity.web.services import accounts, campaigns, decisions, ledger
+from asyncmaturity.web.services.jobs import JobRunner
 
 PASSWORD = "correct horse battery"
 # Titles of team A's ledger request and decision: another team must never see them.
@@ -189,6 +190,10 @@ def wipe(context: WebContext) -> None:
 @pytest.fixture
 def app(shared_app: FastAPI) -> Iterator[FastAPI]:
     """The backend's app, with a clean database after the test."""
+    if shared_app.state.jobs.stopped:
+        # A test that ran the app's lifespan (schemathesis) stopped its job runner on the way out.
+        context = shared_app.state.context
+        shared_app.state.jobs = JobRunner(context.sessions, context.settings)
     yield shared_app
     wipe(shared_app.state.context)
 

@@ -98,6 +98,7 @@ def test_an_admin_sees_results_starts_a_campaign_and_shares_its_link(
         for respondent, level in (("first", 2), ("second", 5)):
             answers = {item.id: level for item in campaign_survey("five-area").items[:6]}
             save_answers(db, campaign=campaign, respondent=respondent, answers=answers, submit=True)
+        campaign.status = "closed"  # results are published once the campaign closes
         db.commit()
     page.goto("/")
     _log_in(page, world.admin_a.email)

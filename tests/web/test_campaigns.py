@@ -1,5 +1,6 @@
 """Survey campaigns end to end: create, answer partially, resume, submit, results withheld below
-the minimum group size and shown at it, and a CSV export that `assess --survey` reads."""
+the minimum group size and until the campaign closes, then shown, and a CSV export that
+`assess --survey` reads."""
 
 from __future__ import annotations
 
@@ -86,17 +87,22 @@ def test_campaign_end_to_end_through_the_api(make: Factory, world: World, tmp_pa
     refused = admin.get(f"/api/v1/campaigns/{cid}/responses.csv")
     assert refused.status_code == 409 and "minimum group size" in refused.json()["error"]["message"]
 
-    # At the minimum: figures for everyone in the team, the export for its admins.
+    # At the minimum and closed: figures for everyone in the team, the export for its admins.
     clients[3].put(
         f"/api/v1/campaigns/{cid}/response", json={"answers": _answers(5), "submit": True}
     )
     clients[0].put(
         f"/api/v1/campaigns/{cid}/response", json={"answers": _answers(1)}
     )  # not submitted
+    still_open = clients[1].get(f"/api/v1/campaigns/{cid}/results").json()
+    assert still_open["shown"] is False and still_open["needed"] == 0
+    assert admin.get(f"/api/v1/campaigns/{cid}/responses.csv").status_code == 409
+    admin.patch(f"/api/v1/campaigns/{cid}", json={"status": "closed"})
     shown = clients[1].get(f"/api/v1/campaigns/{cid}/results").json()
     assert shown["shown"] is True and shown["submitted"] == 3 and shown["needed"] == 0
     figures = shown["survey"]["organization"]["items"][ITEMS[0]]
     assert figures["n"] == 3 and figures["mean"] == (4 + 2 + 5) / 3
+    assert figures["distribution"] is None  # per-option counts are withheld
     assert shown["survey"]["teams"]["Team Alpha"]["respondents"] == 3
 
     export = admin.get(f"/api/v1/campaigns/{cid}/responses.csv")
@@ -218,13 +224,15 @@ def test_campaign_pages_for_admins_show_link_results_and_chart(make: Factory, wo
             },
         )
     page = admin.get(created.headers["location"]).text
-    assert 'id="results-shown"' in page and '<svg class="chart-svg"' in page
-    assert "responses.csv" in page
+    assert 'id="results-hidden"' in page and "when the campaign is closed" in page
     closed = admin.post(
         created.headers["location"] + "/status", data={"csrf_token": token, "status": "closed"}
     )
     assert closed.status_code == 303
-    assert "Reopen the campaign" in admin.get(created.headers["location"]).text
+    page = admin.get(created.headers["location"]).text
+    assert 'id="results-shown"' in page and '<svg class="chart-svg"' in page
+    assert "responses.csv" in page
+    assert "Reopen the campaign" not in page  # published results are final
     team_page = admin.get(f"/teams/{world.team_a.id}").text
     assert "Page campaign" in team_page and "mo@a.example" in team_page
 

@@ -8,7 +8,7 @@ import httpx
 from sqlalchemy import func, select
 
 from asyncmaturity.web.deps import CSRF_HEADER, SESSION_COOKIE
-from asyncmaturity.web.models import Membership, SurveyResponse, User
+from asyncmaturity.web.models import Campaign, Membership, SurveyResponse, User
 from asyncmaturity.web.services import accounts
 from asyncmaturity.web.services.campaigns import campaign_survey
 
@@ -76,6 +76,11 @@ def test_200_concurrent_submissions_are_all_stored(
         )
         respondents = db.scalar(select(func.count(func.distinct(SurveyResponse.respondent))))
     assert stored == PEOPLE and respondents == PEOPLE
+    with make.context.sessions() as db:
+        closed = db.get(Campaign, campaign.id)
+        assert closed is not None
+        closed.status = "closed"  # results are published once the campaign closes
+        db.commit()
     token, _ = people[0]
     results = httpx.get(
         f"{live_server}/api/v1/campaigns/{campaign.id}/results",

@@ -35,7 +35,7 @@ def test_migrated_schema_matches_the_models(shared_app: FastAPI) -> None:
 
 def test_migrating_again_changes_nothing(shared_app: FastAPI) -> None:
     engine = shared_app.state.context.engine
-    assert migrate(engine) == "0003"
+    assert migrate(engine) == "0005"
 
 
 def test_the_secret_key_is_generated_once_and_kept(context: WebContext) -> None:

@@ -13,6 +13,7 @@ Example::
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,7 +36,13 @@ from asyncmaturity.assess.document import (
     read_assessment,
     save_to_history,
 )
-from asyncmaturity.assess.evaluate import MIN_DECIDING_SAMPLE, CriterionOutcome, Placement, place
+from asyncmaturity.assess.evaluate import (
+    MIN_AREAS_PLACED,
+    MIN_DECIDING_SAMPLE,
+    CriterionOutcome,
+    Placement,
+    place,
+)
 from asyncmaturity.assess.roadmap import RoadmapAction, as_float, build_roadmap
 from asyncmaturity.charter import Charter
 from asyncmaturity.errors import InvalidFramework, NoEvidence
@@ -193,7 +200,9 @@ class Assessment:
                 ],
             }
         criteria = [o for _, _, o in self._outcomes()]
-        known = sum(o.status != "unknown" for o in criteria)
+        inapplicable = sum(o.status == "not applicable" for o in criteria)
+        known = sum(o.status not in ("unknown", "not applicable") for o in criteria)
+        applicable = len(criteria) - inapplicable
         return AssessmentDocument.model_validate(
             {
                 "kind": ASSESSMENT_KIND,
@@ -207,14 +216,16 @@ class Assessment:
                 "overall": {
                     "level": self.placement.overall,
                     "name": framework.level_name(self.placement.overall),
-                    "rule": "The weakest area with evidence sets the overall level.",
+                    "rule": "The weakest area with evidence sets the overall level, once at least "
+                    "half of the areas have one.",
                 },
                 "stage": stage_json,
                 "areas": areas,
                 "coverage": {
                     "criteria": len(criteria),
                     "known": known,
-                    "share": round(known / len(criteria), 4) if criteria else 0.0,
+                    "not_applicable": inapplicable,
+                    "share": round(known / applicable, 4) if applicable else 0.0,
                     "from_data": sum(o.decided_by == "data" for o in criteria),
                     "from_survey": sum(o.decided_by == "survey" for o in criteria),
                 },
@@ -476,7 +487,17 @@ def assess(
     too_few = _too_few_to_decide(measurement, metrics)
     # The figures are shown as measured; those drawn from too few items decide nothing.
     deciding = {**metrics, **dict.fromkeys(too_few)}
-    placement = place(chosen, deciding, scores, stages=stages)
+    inapplicable = frozenset(measurement.not_applicable if measurement is not None else ())
+    placement = place(chosen, deciding, scores, stages=stages, not_applicable=inapplicable)
+    placed = [a for a in placement.areas if a.level is not None]
+    if placed and placement.overall is None:
+        needed = math.ceil(MIN_AREAS_PLACED * len(placement.areas))
+        notes.append(
+            f"Only {len(placed)} of {len(placement.areas)} areas "
+            f"{'has' if len(placed) == 1 else 'have'} a level: the overall level"
+            f"{' and the stage' if stages is not None else ''} need at least {needed}; the "
+            "survey or further exports (see why each figure is unknown) would place the others"
+        )
     practices = practices_catalogue(chosen)
     roadmap = build_roadmap(
         chosen,
@@ -499,7 +520,13 @@ def assess(
         values = {metric_id: reps[r] for metric_id, reps in metric_reps.items()}
         # Metrics with no day decomposition keep their measured value in every replicate.
         replicate_metrics = {**deciding, **values, **dict.fromkeys(too_few)}
-        replicate = place(chosen, replicate_metrics, {**scores, **survey_reps[r]}, stages=stages)
+        replicate = place(
+            chosen,
+            replicate_metrics,
+            {**scores, **survey_reps[r]},
+            stages=stages,
+            not_applicable=inapplicable,
+        )
         for area in replicate.areas:
             area_reps[area.area_id].append(area.level)
         overall_reps.append(replicate.overall)

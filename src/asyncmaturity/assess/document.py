@@ -25,7 +25,7 @@ COMPARISON_KIND: Literal["asyncmaturity.comparison"] = "asyncmaturity.comparison
 FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 
-Status = Literal["met", "not met", "unknown"]
+Status = Literal["met", "not met", "unknown", "not applicable"]
 # Counts stay integers and figures floats, through a write and a read.
 Value = int | float | None
 
@@ -192,6 +192,8 @@ class Coverage(_Part):
 
     criteria: int
     known: int
+    # Criteria that do not apply to the team; `share` is of the others.
+    not_applicable: int = 0
     share: float
     from_data: int
     from_survey: int

@@ -8,17 +8,23 @@ Rules (also in ``docs/frameworks.md``):
 - A criterion is *met* or *not met* by its metric check when the metric has a value; otherwise by
   its survey check when the survey has answers from enough people; otherwise it is *unknown*.
   Observed behaviour decides over opinion; where both exist and differ, that is a disagreement.
+- A criterion whose metric does not apply to the team (the after-hours figures of a team that
+  keeps no shared working hours) is *not applicable*: it is left out of its level, of coverage and
+  of confidence, and neither data nor survey decides it.
 - A share or percentile drawn from fewer than MIN_DECIDING_SAMPLE (20) items (messages, threads,
   requests, meetings, work items) decides no criterion: the figure is shown, but the criterion
   falls back to the survey or is unknown, with the count in the reason.
 - A level is *not met* when any of its criteria is not met; *met* when none fails and at least
-  half of its criteria are known (MIN_COVERAGE); *unknown* otherwise.
+  half of its applicable criteria are known (MIN_COVERAGE); *unknown* otherwise.
 - An area's level is the highest level reached with every level below it met (levels are
   cumulative); the floor when the first level above it is not met; unknown (None) when that first
   level is unknown.
-- The overall level of an areas framework is its weakest area with a level.
+- The overall level of an areas framework is its weakest area with a level, once at least half
+  of its areas have one (MIN_AREAS_PLACED); unknown before that, since one measured area says
+  little about the rest.
 - A stage is reached when its rules on area levels hold and its own criteria are met under the
-  same coverage rule; stages are cumulative from the floor.
+  same coverage rule; stages are cumulative from the floor. Like the overall level, the stage is
+  unknown until at least half of the areas have a level.
 """
 
 from __future__ import annotations
@@ -28,8 +34,9 @@ from typing import Literal
 
 from asyncmaturity.frameworks import Criterion, Framework, StageRule
 
-Status = Literal["met", "not met", "unknown"]
+Status = Literal["met", "not met", "unknown", "not applicable"]
 MIN_COVERAGE = 0.5
+MIN_AREAS_PLACED = 0.5
 MIN_DECIDING_SAMPLE = 20
 
 
@@ -48,9 +55,10 @@ class CriterionOutcome:
     @property
     def disagrees(self) -> bool:
         """Data and survey both speak and say different things."""
+        decisive = ("met", "not met")
         return (
-            self.metric_status != "unknown"
-            and self.survey_status != "unknown"
+            self.metric_status in decisive
+            and self.survey_status in decisive
             and self.metric_status != self.survey_status
         )
 
@@ -66,10 +74,8 @@ class LevelOutcome:
 
     @property
     def coverage(self) -> float:
-        """Share of the level's criteria with evidence (1.0 for a level with none)."""
-        if not self.criteria:
-            return 1.0
-        return sum(c.status != "unknown" for c in self.criteria) / len(self.criteria)
+        """Share of the level's applicable criteria with evidence (1.0 for a level with none)."""
+        return known_share(self.criteria, empty=1.0)
 
 
 @dataclass(frozen=True)
@@ -89,10 +95,15 @@ class AreaOutcome:
     @property
     def coverage(self) -> float:
         """Share of the deciding levels' criteria with evidence."""
-        criteria = [c for lv in self.deciding for c in lv.criteria]
-        if not criteria:
-            return 0.0
-        return sum(c.status != "unknown" for c in criteria) / len(criteria)
+        return known_share([c for lv in self.deciding for c in lv.criteria], empty=0.0)
+
+
+def known_share(criteria: list[CriterionOutcome], *, empty: float) -> float:
+    """Share of the applicable criteria that are decided (`empty` when none applies)."""
+    applicable = [c for c in criteria if c.status != "not applicable"]
+    if not applicable:
+        return empty
+    return sum(c.status != "unknown" for c in applicable) / len(applicable)
 
 
 @dataclass(frozen=True)
@@ -112,9 +123,23 @@ def survey_check_score(items: list[str], scores: dict[str, float | None]) -> flo
 
 
 def evaluate_criterion(
-    criterion: Criterion, metrics: dict[str, float | None], survey: dict[str, float | None]
+    criterion: Criterion,
+    metrics: dict[str, float | None],
+    survey: dict[str, float | None],
+    not_applicable: frozenset[str] = frozenset(),
 ) -> CriterionOutcome:
-    """Apply one criterion to the evidence (see the module rules)."""
+    """Apply one criterion to the evidence (see the module rules); `not_applicable` holds the ids
+    of metrics that do not apply to the team."""
+    if criterion.metric is not None and criterion.metric.id in not_applicable:
+        return CriterionOutcome(
+            criterion=criterion,
+            status="not applicable",
+            decided_by=None,
+            metric_value=None,
+            metric_status="not applicable",
+            survey_score=None,
+            survey_status="not applicable",
+        )
     value: float | None = None
     metric_status: Status = "unknown"
     if criterion.metric is not None:
@@ -146,13 +171,11 @@ def evaluate_criterion(
 
 
 def level_status(outcomes: list[CriterionOutcome]) -> Status:
-    """Not met if any criterion fails; met if none fails and enough are known; else unknown."""
+    """Not met if any criterion fails; met if none fails and enough of the applicable ones are
+    known (or none applies); else unknown."""
     if any(o.status == "not met" for o in outcomes):
         return "not met"
-    if not outcomes:
-        return "met"
-    known = sum(o.status == "met" for o in outcomes) / len(outcomes)
-    return "met" if known >= MIN_COVERAGE else "unknown"
+    return "met" if known_share(outcomes, empty=1.0) >= MIN_COVERAGE else "unknown"
 
 
 def _climb(levels: list[LevelOutcome], floor: int) -> int | None:
@@ -181,38 +204,44 @@ def place(
     survey: dict[str, float | None],
     *,
     stages: Framework | None = None,
+    not_applicable: frozenset[str] = frozenset(),
 ) -> Placement:
-    """Place the evidence on an areas framework and, when given, on a stages framework."""
+    """Place the evidence on an areas framework and, when given, on a stages framework;
+    `not_applicable` holds the ids of metrics that do not apply to the team."""
     floor = framework.levels[0].value
     areas: list[AreaOutcome] = []
     for area in framework.areas:
         levels = []
         for area_level in area.levels:
-            outcomes = [evaluate_criterion(c, metrics, survey) for c in area_level.criteria]
+            outcomes = [
+                evaluate_criterion(c, metrics, survey, not_applicable) for c in area_level.criteria
+            ]
             levels.append(LevelOutcome(area_level.level, level_status(outcomes), outcomes))
         areas.append(AreaOutcome(area.id, _climb(levels, floor), levels))
     known = [a.level for a in areas if a.level is not None]
-    overall = min(known) if known else None
+    enough = bool(known) and len(known) >= MIN_AREAS_PLACED * len(areas)
+    overall = min(known) if enough else None
     if stages is None:
         return Placement(areas=areas, overall=overall)
     area_levels = {a.area_id: a.level for a in areas}
     stage_outcomes = []
     for stage in stages.stages:
-        outcomes = [evaluate_criterion(c, metrics, survey) for c in stage.criteria]
+        outcomes = [evaluate_criterion(c, metrics, survey, not_applicable) for c in stage.criteria]
         rules = [(rule, rule_holds(rule, area_levels)) for rule in stage.requires]
         status = level_status(outcomes)
         if not all(holds for _, holds in rules):
             status = "not met"
         stage_outcomes.append(LevelOutcome(stage.level, status, outcomes, rules))
     stage_floor = stages.levels[0].value
-    # The floor stage always holds: a team with any evidence is at least Chaotic.
-    stage_level = _climb(stage_outcomes, stage_floor) if known else None
-    if stage_level is None and known:
+    # The floor stage holds for a team with enough areas placed: it is at least Chaotic.
+    stage_level = _climb(stage_outcomes, stage_floor) if enough else None
+    if stage_level is None and enough:
         stage_level = stage_floor
     return Placement(areas=areas, overall=overall, stage=stage_level, stages=stage_outcomes)
 
 
 __all__ = [
+    "MIN_AREAS_PLACED",
     "MIN_COVERAGE",
     "AreaOutcome",
     "CriterionOutcome",
@@ -220,6 +249,7 @@ __all__ = [
     "Placement",
     "Status",
     "evaluate_criterion",
+    "known_share",
     "level_status",
     "place",
     "rule_holds",

@@ -82,6 +82,8 @@ class MeasureResult:
     # What the exports can see, and the metrics unknown because none shows what they need.
     visibility: dict[Visibility, AspectVisibility] = field(default_factory=dict)
     unknown: dict[str, str] = field(default_factory=dict)
+    # Those of `unknown` that do not apply to this team at all (not a gap in the evidence).
+    not_applicable: list[str] = field(default_factory=list)
     # The defaults the figures lean on, where neither the charter nor the evidence said more.
     assumptions: list[Assumption] = field(default_factory=list)
     # Per mean or percentile metric: how many items its organization figure is drawn from.
@@ -115,6 +117,7 @@ class MeasureResult:
             },
             "visibility": {str(a): state.to_json() for a, state in self.visibility.items()},
             "unknown": self.unknown,
+            "not_applicable": self.not_applicable,
             "assumptions": [a.to_json() for a in self.assumptions],
             "working_norms": self.norms.to_json(),
             "samples": self.samples,
@@ -260,7 +263,8 @@ def measure(
         visibility = read_visibility(opened)
         unknown = unknown_metrics(METRICS.values(), visibility)
         norms = frames.context.norms
-        unknown.update(not_applicable(METRICS.values(), norms))
+        inapplicable = not_applicable(METRICS.values(), norms)
+        unknown.update(inapplicable)
         organization, scopes, suppressed, samples = compute(frames)
         # What the exports cannot show comes first: it is the deeper reason.
         unknown = {**meeting_unknown(frames), **unknown}
@@ -313,6 +317,7 @@ def measure(
             figures=evidence_figures(frames) if figures else None,
             visibility=visibility,
             unknown=unknown,
+            not_applicable=sorted(inapplicable),
             assumptions=assumptions_of(frames.context, METRICS.values(), cost),
             norms=norms,
             samples={m: n for m, n in samples.items() if m not in unknown},

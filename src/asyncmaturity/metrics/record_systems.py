@@ -5,7 +5,9 @@ a host and the path up to a tracker, review or wiki segment, or a docs or wiki h
 :func:`asyncmaturity.sources.features.record_sites_sql`). Where the charter does not list the
 team's ``record_systems``, the sites that at least :data:`MIN_DETECTED_MESSAGES` human messages of
 the period link are its detected systems of record: a message linking one counts as linking a
-record, as does one matching the charter's default patterns. A charter that lists them decides
+record, as does one matching the charter's default patterns. Public references that any team
+cites but none keeps its records in (:data:`PUBLIC_REFERENCE_HOSTS`: encyclopedias, language and
+web references, public Q&A) are never detected. A charter that lists them decides
 alone; a store ingested before schema 5 has no sites, so nothing is detected in it.
 """
 
@@ -21,6 +23,29 @@ from asyncmaturity.charter import Charter
 
 # A site linked by fewer human messages is an aside, not a place where the team keeps records.
 MIN_DETECTED_MESSAGES = 3
+# Hosts (and their subdomains) of public references: a wiki or docs path there is somebody
+# else's documentation that the team cites, not where it keeps its own records.
+PUBLIC_REFERENCE_HOSTS = (
+    "wikipedia.org",
+    "wikimedia.org",
+    "wiktionary.org",
+    "wikidata.org",
+    "docs.python.org",
+    "developer.mozilla.org",
+    "docs.oracle.com",
+    "learn.microsoft.com",
+    "docs.microsoft.com",
+    "cppreference.com",
+    "man7.org",
+    "stackoverflow.com",
+    "stackexchange.com",
+    "w3.org",
+)
+_PUBLIC_REFERENCE = (
+    "^([^/]*\\.)?("
+    + "|".join(host.replace(".", "\\.") for host in PUBLIC_REFERENCE_HOSTS)
+    + ")(/|$)"
+)
 # The stand-in site of a message ingested before record sites were kept (no real site is empty),
 # so that the one detection query also counts them.
 _UNRECORDED = ""
@@ -74,7 +99,8 @@ def detect_record_systems(messages: ir.Table, charter: Charter) -> RecordSystems
     linked = messages.select(site=sites.unnest())
     counts = linked.group_by("site").aggregate(messages=linked.count())
     counts = counts.filter(
-        (counts.messages >= MIN_DETECTED_MESSAGES) | (counts.site == _UNRECORDED)
+        ((counts.messages >= MIN_DETECTED_MESSAGES) & ~counts.site.re_search(_PUBLIC_REFERENCE))
+        | (counts.site == _UNRECORDED)
     ).order_by([ibis.desc("messages"), "site"])
     rows = counts.to_pyarrow().to_pylist()
     detected = tuple(
@@ -101,6 +127,7 @@ def record_links(table: ir.Table, systems: RecordSystems) -> ir.IntegerValue:
 
 __all__ = [
     "MIN_DETECTED_MESSAGES",
+    "PUBLIC_REFERENCE_HOSTS",
     "DetectedSite",
     "RecordSystems",
     "detect_record_systems",

@@ -22,6 +22,7 @@ from asyncmaturity.report.format import (
     level_text,
     metric_change_cells,
     metric_value_text,
+    not_applicable_text,
     shown_metric_changes,
     target_text,
     target_value_text,
@@ -35,7 +36,7 @@ from asyncmaturity.units import (
     format_value,
 )
 
-STATUS_CLASS = {"met": "ok", "not met": "bad", "unknown": "unknown"}
+STATUS_CLASS = {"met": "ok", "not met": "bad", "unknown": "unknown", "not applicable": "unknown"}
 
 
 def _doc(data: ReportData) -> AssessmentDocument:
@@ -115,8 +116,14 @@ def render_levels(data: ReportData) -> str:
     coverage = doc.coverage
     summary = Markup(
         '<p class="note">{} of {} criteria have evidence ({} from data, {} from the '
-        "survey); the rest are unknown, never counted as passed.</p>"
-    ).format(coverage.known, coverage.criteria, coverage.from_data, coverage.from_survey)
+        "survey){}; the rest are unknown, never counted as passed.</p>"
+    ).format(
+        coverage.known,
+        coverage.criteria - coverage.not_applicable,
+        coverage.from_data,
+        coverage.from_survey,
+        not_applicable_text(coverage.not_applicable),
+    )
     table = _table(["area", "level", "confidence", "criteria with evidence"], rows)
     dimensions = Markup("")
     stage_framework = doc.stage_framework

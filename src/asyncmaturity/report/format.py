@@ -45,6 +45,8 @@ def criterion_evidence(criterion: CriterionResult) -> str:
     """'response.within_window_share = 84.0% (>= 80.0%: met); survey q1 = 0.71 (>= 0.60: met)'."""
     parts = []
     metric = criterion.metric
+    if criterion.status == "not applicable" and metric:
+        return f"{metric.id}: {metric.reason}"
     if metric and metric.reason:
         parts.append(f"{metric.id} unknown: {metric.reason}")
     elif metric:
@@ -167,6 +169,11 @@ def action_caveats(action: RoadmapItem) -> list[tuple[str, str]]:
             )
         )
     return found
+
+
+def not_applicable_text(count: int) -> str:
+    """'; 2 more do not apply to the team', or nothing when every criterion applies."""
+    return f"; {count} more do not apply to the team" if count else ""
 
 
 def level_text(level: int | None, name: str) -> str:

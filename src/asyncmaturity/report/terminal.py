@@ -23,6 +23,7 @@ from asyncmaturity.report.format import (
     assumption_reach,
     level_text,
     metric_change_cells,
+    not_applicable_text,
     shown_metric_changes,
     target_text,
     target_value_text,
@@ -77,11 +78,13 @@ def assessment_tables(document: AssessmentDocument) -> list[RenderableType]:
         criteria = [c for level in area.levels for c in level.criteria]
         met = sum(c.status == "met" for c in criteria)
         unknown = sum(c.status == "unknown" for c in criteria)
+        applicable = [c for c in criteria if c.status != "not applicable"]
         table.add_row(
             area.name,
             f"{area.level if area.level is not None else '-'} {area.level_name}",
             area.confidence,
-            f"{met}/{len(criteria)} ({unknown} unknown)",
+            f"{met}/{len(applicable)} ({unknown} unknown"
+            f"{not_applicable_text(len(criteria) - len(applicable))})",
         )
     shown.append(table)
     roadmap = Table("#", "action", "quadrant", "effort", "target", "now", title="Roadmap")

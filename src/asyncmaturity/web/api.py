@@ -344,7 +344,8 @@ def save_my_response(
 
 @router.get("/campaigns/{campaign_id}/results", tags=["campaigns"])
 def get_results(campaign_id: ObjectId, scope: TeamMember, db: Db) -> ResultsPublic:
-    """Aggregate figures once the minimum group size is reached; before, only how many more."""
+    """Aggregate figures once published (the campaign closed with at least the minimum group
+    size of submitted responses; final from then on); before, only the counts."""
     campaign = scope.target_as(Campaign)
     results = campaigns.campaign_results(db, campaign=campaign, team=scope.team)
     return ResultsPublic(
@@ -353,7 +354,7 @@ def get_results(campaign_id: ObjectId, scope: TeamMember, db: Db) -> ResultsPubl
         min_group_size=results.min_group_size,
         needed=results.needed,
         shown=results.survey is not None,
-        survey=results.survey.to_json() if results.survey is not None else None,
+        survey=results.survey_json(),
     )
 
 

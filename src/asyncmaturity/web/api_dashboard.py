@@ -28,16 +28,20 @@ from asyncmaturity.web.models import EvidenceJob, TeamAssessment, TeamWorkspace
 from asyncmaturity.web.schemas_evidence import (
     AssessmentPublic,
     AssessmentsPublic,
+    AssessmentStart,
     AssessmentSummary,
     JobPublic,
     JobsPublic,
     MetricPublic,
     MetricsPublic,
+    SurveyChoicePublic,
+    SurveyChoicesPublic,
     WorkspacePublic,
     WorkspaceUpdate,
 )
+from asyncmaturity.web.services import campaigns, dashboard, jobs
 from asyncmaturity.web.services import charter as charters
-from asyncmaturity.web.services import dashboard, jobs
+from asyncmaturity.web.services.campaigns import SurveyPick
 from asyncmaturity.web.services.jobs import JobRunner
 
 router = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
@@ -113,6 +117,7 @@ def assessment_summary(
         overall_level=found.overall_level,
         stage_level=found.stage_level,
         report_url=str(report) if report is not None else None,
+        survey_campaign=found.survey_campaign,
     )
 
 
@@ -131,9 +136,35 @@ def queue_upload(
     )
 
 
-def queue_assessment(db: Db, scope: TeamScope, context: Context) -> EvidenceJob:
-    """Record an assessment job of the team's store (queued); Conflict without evidence."""
-    return jobs.create_assess_job(db, team=scope.team, user=scope.user, settings=context.settings)
+def queue_assessment(
+    db: Db, scope: TeamScope, context: Context, survey: SurveyPick = "latest"
+) -> EvidenceJob:
+    """Record an assessment job of the team's store with the chosen campaign (queued);
+    Conflict without evidence or for a campaign that cannot join."""
+    return jobs.create_assess_job(
+        db, team=scope.team, user=scope.user, settings=context.settings, survey=survey
+    )
+
+
+def survey_choices_public(db: Db, scope: TeamScope) -> SurveyChoicesPublic:
+    """The team's campaigns as candidate surveys of its assessment, and the default one."""
+    choices = jobs.survey_choices(db, team=scope.team)
+    default = campaigns.default_survey(choices)
+    data = [
+        SurveyChoicePublic(
+            id=choice.campaign.id,
+            title=choice.campaign.title,
+            status="open" if choice.campaign.status == "open" else "closed",
+            submitted=choice.submitted,
+            min_group_size=choice.campaign.min_group_size,
+            usable=choice.usable,
+            reason=choice.reason,
+        )
+        for choice in choices
+    ]
+    return SurveyChoicesPublic(
+        data=data, count=len(data), default=default.campaign.id if default else None
+    )
 
 
 # -- the team's files -----------------------------------------------------------------------
@@ -208,12 +239,21 @@ def start_assessment(
     context: Context,
     runner: Jobs,
     tasks: BackgroundTasks,
+    body: AssessmentStart | None = None,
 ) -> JobPublic:
-    """Assess the team's store with its charter in the background (team admins); 409 while
-    the store has no evidence."""
-    job = queue_assessment(db, scope, context)
+    """Assess the team's store with its charter and a survey campaign (by default the newest
+    that can join) in the background (team admins); 409 while the store has no evidence or for a
+    campaign that cannot join."""
+    job = queue_assessment(db, scope, context, (body or AssessmentStart()).campaign)
     tasks.add_task(runner.submit, job.id)
     return job_public(request, job)
+
+
+@router.get("/teams/{team_id}/assessments/campaigns", tags=["dashboard"])
+def assessment_campaigns(team_id: ObjectId, scope: TeamMember, db: Db) -> SurveyChoicesPublic:
+    """The team's campaigns, each with whether it can join an assessment (published, and at
+    least the charter's minimum group size of responses) and why not; the default one."""
+    return survey_choices_public(db, scope)
 
 
 @router.get("/teams/{team_id}/assessments", tags=["dashboard"])

@@ -351,7 +351,8 @@ class EvidenceJob(Base):
     """A background job of a team: ingest an uploaded export into its store, or assess it.
 
     `stage`, `done` and `total` are the progress the worker last reported; `summary` what a
-    finished job did, `error` the one line of a failed one.
+    finished job did, `error` the one line of a failed one; `campaign_id` the survey campaign an
+    assessment joins to the store's evidence.
     """
 
     __tablename__ = "evidence_jobs"
@@ -367,6 +368,8 @@ class EvidenceJob(Base):
     input_name: Mapped[str | None] = mapped_column(String(255))
     input_path: Mapped[str | None] = mapped_column(String(1000))
     source_format: Mapped[str | None] = mapped_column(String(32))
+    # No foreign key: a campaign goes only with its team, whose jobs go with it.
+    campaign_id: Mapped[int | None] = mapped_column(Integer)
     stage: Mapped[str] = mapped_column(String(100), default="")
     done: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)
@@ -380,7 +383,8 @@ class EvidenceJob(Base):
 
 class TeamAssessment(Base):
     """One assessment of a team's store: the assessment JSON (`asyncmaturity assess --json`) and
-    its full HTML report, kept as history; the newest is the one the dashboard shows."""
+    its full HTML report, kept as history; the newest is the one the dashboard shows.
+    `survey_campaign` names the campaign whose answers it used: id, title and responses."""
 
     __tablename__ = "team_assessments"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -390,4 +394,5 @@ class TeamAssessment(Base):
     stage_level: Mapped[int | None] = mapped_column(Integer)
     document: Mapped[dict[str, Any]] = mapped_column(default=dict)
     report_html: Mapped[str] = mapped_column(Text, default="")
+    survey_campaign: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

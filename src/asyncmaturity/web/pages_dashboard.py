@@ -26,8 +26,8 @@ from asyncmaturity.web.deps import Context, Db, ObjectId, TeamAdmin, TeamMember,
 from asyncmaturity.web.models import EvidenceJob
 from asyncmaturity.web.pages import redirect, render
 from asyncmaturity.web.pages_charter import failure
+from asyncmaturity.web.services import campaigns, dashboard, jobs
 from asyncmaturity.web.services import charter as charters
-from asyncmaturity.web.services import dashboard, jobs
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 REFRESH_S = 1
@@ -61,7 +61,9 @@ def _dashboard(
             "await_chart": dashboard.await_chart(await_views),
             "assumptions": dashboard.assumptions_section(document),
             "visibility": dashboard.visibility_section(document),
+            "survey": dashboard.survey_section(document),
         }
+    surveys = jobs.survey_choices(db, team=scope.team) if scope.role == "admin" else []
     return render(
         request,
         "dashboard.html",
@@ -79,6 +81,8 @@ def _dashboard(
         history=dashboard.assessments_of(db, team=scope.team, limit=12),
         formats=source_names(),
         max_upload_mb=context.settings.max_upload_bytes / (1024 * 1024),
+        surveys=surveys,
+        default_survey=campaigns.default_survey(surveys),
         error=extra.get("error"),
         paths_error=extra.get("paths_error"),
     )
@@ -144,10 +148,17 @@ def start_assessment(
     context: Context,
     runner: Jobs,
     tasks: BackgroundTasks,
+    campaign: Annotated[str, Form(max_length=20)] = "latest",
 ) -> Response:
-    """Queue an assessment of the team's store and follow it on the job's page."""
+    """Queue an assessment of the team's store with the chosen survey campaign and follow it on
+    the job's page."""
     return _follow(
-        request, scope, db, context, (runner, tasks), lambda: queue_assessment(db, scope, context)
+        request,
+        scope,
+        db,
+        context,
+        (runner, tasks),
+        lambda: queue_assessment(db, scope, context, campaigns.read_pick(campaign)),
     )
 
 

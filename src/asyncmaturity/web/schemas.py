@@ -222,7 +222,8 @@ class ResponseUpdate(_In):
 
 
 class ResultsPublic(BaseModel):
-    """Aggregate figures, present only once `submitted` reaches `min_group_size`."""
+    """Aggregate figures, present only once the campaign is closed with `submitted` at least
+    `min_group_size` (then final); per-option counts (`distribution`) are always null."""
 
     campaign_id: int
     submitted: int
@@ -230,7 +231,8 @@ class ResultsPublic(BaseModel):
     needed: int = Field(description="More submitted responses needed before figures are shown.")
     shown: bool
     survey: dict[str, Any] | None = Field(
-        description="The survey results (as `assess` embeds them), or null below the group size."
+        description="The survey results (as `assess` embeds them, per-option counts withheld), "
+        "or null until published."
     )
 
 

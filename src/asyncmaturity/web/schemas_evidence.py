@@ -69,6 +69,14 @@ class JobsPublic(BaseModel):
     count: int
 
 
+class SurveyCampaignPublic(BaseModel):
+    """The survey campaign an assessment used."""
+
+    id: int
+    title: str
+    responses: int = Field(description="Submitted responses: the respondents it counts.")
+
+
 class AssessmentSummary(BaseModel):
     """One kept assessment."""
 
@@ -78,6 +86,40 @@ class AssessmentSummary(BaseModel):
     overall_level: int | None
     stage_level: int | None
     report_url: str | None = Field(description="The full HTML report (the newest one only).")
+    survey_campaign: SurveyCampaignPublic | None = Field(
+        None, description="The campaign whose answers joined the evidence; null: none."
+    )
+
+
+class AssessmentStart(BaseModel):
+    """Which survey campaign joins the store's evidence in a new assessment."""
+
+    model_config = ConfigDict(extra="forbid")
+    campaign: int | Literal["latest", "none"] = Field(
+        "latest",
+        description="A campaign id; `latest`: the newest campaign that can join (none if no "
+        "campaign can); `none`: the evidence alone.",
+    )
+
+
+class SurveyChoicePublic(BaseModel):
+    """A campaign and whether it can join an assessment."""
+
+    id: int
+    title: str
+    status: Literal["open", "closed"]
+    submitted: int
+    min_group_size: int
+    usable: bool
+    reason: str | None = Field(description="Why it cannot join; null when it can.")
+
+
+class SurveyChoicesPublic(BaseModel):
+    """The team's campaigns as surveys of its assessment, newest first."""
+
+    data: list[SurveyChoicePublic]
+    count: int
+    default: int | None = Field(description="The campaign used unless another is chosen.")
 
 
 class AssessmentsPublic(BaseModel):

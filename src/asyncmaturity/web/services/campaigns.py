@@ -2,9 +2,15 @@
 
 The questionnaire is the one the CLI prints (`asyncmaturity survey questions --framework F`): the
 chosen framework's items first, then every shipped framework's. Answers are saved as people go
-and submitted once; figures follow :func:`asyncmaturity.survey.aggregate` and stay hidden until
-the campaign's minimum group size of submitted responses is reached. The CSV export is the form
-template's layout, which `asyncmaturity assess --survey` reads.
+and submitted once; figures follow :func:`asyncmaturity.survey.aggregate`.
+
+Privacy against differencing: figures are published once, when the campaign is closed with at
+least its minimum group size of submitted responses, and never change afterwards (a submitted
+answer is final, a closed campaign takes no answers, and a published campaign cannot reopen), so
+no two reads ever differ by one person's answers. Per-option counts are withheld, and the CSV
+export (the form template's layout, which `asyncmaturity assess --survey` reads) lays each
+question's answers out on their own, so that no row is one person's answers while every
+question's figures stay exactly the campaign's.
 
 Example::
 
@@ -19,10 +25,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -58,16 +64,48 @@ class CampaignSummary:
 
 @dataclass(frozen=True)
 class CampaignResults:
-    """What may be shown of a campaign: always the counts; the figures only at the group size."""
+    """What may be shown of a campaign: always the counts; the figures only once published
+    (closed with at least the minimum group size of submitted responses)."""
 
     submitted: int
     min_group_size: int
+    closed: bool
     survey: SurveyResults | None
 
     @property
     def needed(self) -> int:
-        """How many more submitted responses are needed before figures are shown."""
+        """How many more submitted responses are needed before figures can be published."""
         return max(0, self.min_group_size - self.submitted)
+
+    def survey_json(self) -> dict[str, Any] | None:
+        """The published figures as the API shows them: per-option counts withheld."""
+        if self.survey is None:
+            return None
+        return without_option_counts(self.survey.to_json())
+
+
+def without_option_counts(survey: dict[str, Any]) -> dict[str, Any]:
+    """A survey's JSON figures (`SurveyResults.to_json`, or an assessment's `survey`) with every
+    item's per-option counts withheld: the means, scores and shares of a closed group remain."""
+    organization = survey["organization"]
+    teams = survey["teams"]
+    return {
+        **survey,
+        "organization": {**organization, "items": _items_without_counts(organization["items"])},
+        "teams": {
+            name: {**team, "items": _items_without_counts(team["items"])}
+            for name, team in teams.items()
+        },
+    }
+
+
+def _items_without_counts(items: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {item_id: {**figures, "distribution": None} for item_id, figures in items.items()}
+
+
+def is_published(campaign: Campaign, submitted: int) -> bool:
+    """Whether a campaign's figures are published: closed with enough submitted responses."""
+    return campaign.status == "closed" and submitted >= campaign.min_group_size
 
 
 def campaign_frameworks() -> list[Framework]:
@@ -138,7 +176,20 @@ def campaign_by_share_token(db: Session, *, token: str) -> Campaign | None:
 
 
 def set_status(db: Session, *, campaign: Campaign, status: CampaignStatus) -> Campaign:
-    """Open or close a campaign; a closed one accepts no answers."""
+    """Open or close a campaign; a closed one accepts no answers.
+
+    A campaign whose figures are published cannot reopen (Conflict): one more answer would change
+    them, and the difference would be that person's answers.
+    """
+    if (
+        status == "open"
+        and campaign.status == "closed"
+        and is_published(campaign, submitted_count(db, campaign=campaign))
+    ):
+        raise Conflict(
+            "this campaign's results are published and final: it cannot reopen, since one more "
+            "answer would change them; start a new campaign instead"
+        )
     campaign.status = status
     db.flush()
     return campaign
@@ -253,45 +304,158 @@ def _submitted_responses(db: Session, *, campaign: Campaign, team: Team) -> Surv
 
 
 def campaign_results(db: Session, *, campaign: Campaign, team: Team) -> CampaignResults:
-    """The campaign's figures once enough people submitted; before that, how many did."""
+    """The campaign's figures once published (closed with enough submissions); before, counts."""
     count = submitted_count(db, campaign=campaign)
-    if count < campaign.min_group_size:
-        return CampaignResults(count, campaign.min_group_size, None)
+    closed = campaign.status == "closed"
+    if not is_published(campaign, count):
+        return CampaignResults(count, campaign.min_group_size, closed, None)
     responses = _submitted_responses(db, campaign=campaign, team=team)
     survey = aggregate(
         responses, campaign_survey(campaign.framework), min_group_size=campaign.min_group_size
     )
-    return CampaignResults(count, campaign.min_group_size, survey)
+    return CampaignResults(count, campaign.min_group_size, closed, survey)
 
 
 def export_csv(db: Session, *, campaign: Campaign, team: Team) -> str:
-    """The submitted responses as the CSV template `assess --survey` reads: a `team` column, then
-    one ``<question> [<item id>]`` column per item holding the option value (blank: unanswered).
+    """The published answers as the CSV template `assess --survey` reads: a `team` column, then
+    one ``<question> [<item id>]`` column per item holding option values (blank: unanswered).
 
-    Refused (Conflict) below the minimum group size: single rows would then be single people.
+    Refused (Conflict) until the figures are published. The rows are not people: each
+    question's answers are laid out on their own (:func:`item_wise_rows`), so every question's
+    figures are the campaign's while no row pairs one person's answers to two questions.
     """
     count = submitted_count(db, campaign=campaign)
-    if count < campaign.min_group_size:
-        raise Conflict(
-            f"{count} of {campaign.min_group_size} responses submitted: the export opens at the "
-            "minimum group size"
-        )
+    if not is_published(campaign, count):
+        raise Conflict(unpublished_reason(campaign, count))
     definition = campaign_survey(campaign.framework)
     buffer = io.StringIO()
     # The header is the form template's own first row, so the export matches it by construction.
     buffer.write(questionnaire(definition, format="csv").split("\n", 1)[0] + "\n")
     writer = csv.writer(buffer, lineterminator="\n")
-    for response in _submitted_responses(db, campaign=campaign, team=team).rows:
-        writer.writerow(
-            [
-                response.team,
-                *(_option_text(response.answers.get(item.id)) for item in definition.items),
-            ]
-        )
+    responses = _submitted_responses(db, campaign=campaign, team=team).rows
+    for row in item_wise_rows(definition, [response.answers for response in responses]):
+        writer.writerow([team.name, *(_option_text(value) for value in row)])
     return buffer.getvalue()
+
+
+def unpublished_reason(campaign: Campaign, submitted: int) -> str:
+    """Why a campaign's figures are not published yet, in one sentence."""
+    if submitted < campaign.min_group_size:
+        return (
+            f"{submitted} of {campaign.min_group_size} responses submitted: results are "
+            "published once the campaign is closed with at least the minimum group size"
+        )
+    return "results are published once the campaign is closed"
+
+
+def item_wise_rows(
+    definition: SurveyDefinition, answers: Sequence[Mapping[str, float]]
+) -> list[list[float | None]]:
+    """As many rows as `answers`, one column per item, holding each item's answers but not
+    people's: an item's answers, in ascending order, fill consecutive rows, and each item starts
+    where the previous one ended (wrapping around), so every row holds at least one answer
+    whenever every response does.
+
+    The rows depend only on each item's answers taken apart, never on which answers one person
+    gave together, so they name no one's combination; every item's count, mean and distribution
+    are those of `answers`.
+    """
+    size = len(answers)
+    rows: list[list[float | None]] = [[None] * len(definition.items) for _ in range(size)]
+    start = 0
+    for column, item in enumerate(definition.items):
+        values = sorted(given[item.id] for given in answers if item.id in given)
+        for offset, value in enumerate(values):
+            rows[(start + offset) % size][column] = value
+        start = (start + len(values)) % size if size else 0
+    return rows
 
 
 def _option_text(value: float | None) -> str:
     if value is None:
         return ""
     return str(int(value)) if value.is_integer() else repr(value)
+
+
+# -- the survey of the dashboard's assessment -----------------------------------------------
+
+SurveyPick = int | Literal["latest", "none"]
+"""Which campaign joins an assessment: one by id, the newest that can, or none."""
+
+
+@dataclass(frozen=True)
+class SurveyChoice:
+    """A campaign as a candidate survey of the dashboard's assessment, with why it cannot join
+    (None when it can: its figures are published and reach the charter's minimum group size)."""
+
+    campaign: Campaign
+    submitted: int
+    reason: str | None
+
+    @property
+    def usable(self) -> bool:
+        """Whether the campaign can join an assessment."""
+        return self.reason is None
+
+    def record(self) -> dict[str, Any]:
+        """What a kept assessment records of its campaign: id, title and responses."""
+        return {"id": self.campaign.id, "title": self.campaign.title, "responses": self.submitted}
+
+    def label(self) -> str:
+        """How the assessment document names the survey."""
+        return f"campaign {self.campaign.id} \u201c{self.campaign.title}\u201d ({self.submitted} responses)"
+
+
+def survey_choices(db: Session, *, team: Team, min_group_size: int) -> list[SurveyChoice]:
+    """The team's campaigns, newest first, each saying whether it can join an assessment made
+    with a charter whose minimum group size is `min_group_size`."""
+    choices = []
+    for summary in campaigns_of(db, team=team):
+        campaign, submitted = summary.campaign, summary.submitted
+        reason: str | None = None
+        if not is_published(campaign, submitted):
+            reason = unpublished_reason(campaign, submitted)
+        elif submitted < min_group_size:
+            reason = (
+                f"{submitted} responses, fewer than the charter's minimum group size of "
+                f"{min_group_size}: the assessment would show none of its figures"
+            )
+        choices.append(SurveyChoice(campaign, submitted, reason))
+    return choices
+
+
+def read_pick(text: str) -> SurveyPick:
+    """A form's choice of campaign: its id, `latest` (also when blank) or `none`."""
+    chosen = text.strip() or "latest"
+    if chosen == "latest":
+        return "latest"
+    if chosen == "none":
+        return "none"
+    if not chosen.isdigit():
+        raise InvalidInput(f"{chosen[:40]!r} names no campaign: give its id, latest or none")
+    return int(chosen)
+
+
+def default_survey(choices: Sequence[SurveyChoice]) -> SurveyChoice | None:
+    """The campaign an assessment uses unless told otherwise: the newest that can join."""
+    return next((choice for choice in choices if choice.usable), None)
+
+
+def pick_survey(
+    db: Session, *, team: Team, min_group_size: int, pick: SurveyPick
+) -> SurveyChoice | None:
+    """The campaign `pick` names for an assessment (None: no survey, or none can join when the
+    newest is asked for); InvalidInput for no such campaign, Conflict for one that cannot join."""
+    if pick == "none":
+        return None
+    choices = survey_choices(db, team=team, min_group_size=min_group_size)
+    if pick == "latest":
+        return default_survey(choices)
+    found = next((choice for choice in choices if choice.campaign.id == pick), None)
+    if found is None:
+        raise InvalidInput(f"the team has no campaign {pick}")
+    if found.reason is not None:
+        raise Conflict(
+            f"campaign \u201c{found.campaign.title}\u201d cannot join the assessment: {found.reason}"
+        )
+    return found

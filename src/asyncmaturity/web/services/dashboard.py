@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, defer
 
 from asyncmaturity.assess.document import AssessmentDocument
 from asyncmaturity.metrics import METRICS
-from asyncmaturity.report.assessment import render_levels, render_roadmap
+from asyncmaturity.report.assessment import render_levels, render_roadmap, render_survey
 from asyncmaturity.report.data import ASSESSMENT_TITLE, HEADLINE, report_data
 from asyncmaturity.report.format import metric_unit
 from asyncmaturity.report.model import ReportData
@@ -130,6 +130,11 @@ def roadmap_section(document: AssessmentDocument, top: int = ROADMAP_TOP) -> Mar
     """The report's roadmap section, cut to its first `top` actions."""
     shortened = document.model_copy(update={"roadmap": document.roadmap[:top]})
     return Markup(render_roadmap(_report_data(shortened)))
+
+
+def survey_section(document: AssessmentDocument) -> Markup:
+    """The report's survey section: item scores, then where people and data disagree."""
+    return Markup(render_survey(_report_data(document)))
 
 
 def assumptions_section(document: AssessmentDocument) -> Markup | None:

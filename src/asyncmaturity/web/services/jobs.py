@@ -52,6 +52,7 @@ from asyncmaturity.web.models import (
     User,
     utcnow,
 )
+from asyncmaturity.web.services import campaigns
 from asyncmaturity.web.services.charter import data_root, store_path, team_charter
 from asyncmaturity.web.settings import WebSettings
 
@@ -124,17 +125,40 @@ def create_upload_job(
     return job
 
 
-def create_assess_job(db: Session, *, team: Team, user: User, settings: WebSettings) -> EvidenceJob:
-    """Queue an assessment of the team's store; Conflict when it has no evidence yet."""
+def create_assess_job(
+    db: Session,
+    *,
+    team: Team,
+    user: User,
+    settings: WebSettings,
+    survey: campaigns.SurveyPick = "latest",
+) -> EvidenceJob:
+    """Queue an assessment of the team's store with the campaign `survey` picks (by default the
+    newest that can join, if any); Conflict when the store has no evidence yet or the campaign
+    cannot join."""
     store = store_path(db, team=team, settings=settings)
     if store is None or not store.is_file():
         raise Conflict("the team's store has no evidence yet: upload an export first")
+    minimum = team_charter(db, team=team).charter.min_group_size
+    chosen = campaigns.pick_survey(db, team=team, min_group_size=minimum, pick=survey)
     job = EvidenceJob(
-        team_id=team.id, kind="assess", status="queued", created_by=user.id, summary={}
+        team_id=team.id,
+        kind="assess",
+        status="queued",
+        created_by=user.id,
+        campaign_id=chosen.campaign.id if chosen is not None else None,
+        summary={},
     )
     db.add(job)
     db.flush()
     return job
+
+
+def survey_choices(db: Session, *, team: Team) -> list[campaigns.SurveyChoice]:
+    """The team's campaigns as candidate surveys of its assessment, under its charter's minimum
+    group size."""
+    minimum = team_charter(db, team=team).charter.min_group_size
+    return campaigns.survey_choices(db, team=team, min_group_size=minimum)
 
 
 def jobs_of(db: Session, *, team: Team, limit: int = 20) -> list[EvidenceJob]:
@@ -186,6 +210,17 @@ class _Work:
     input_name: str
     source_format: str | None
     history: list[dict[str, Any]]
+    survey: _CampaignSurvey | None = None
+
+
+@dataclass(frozen=True)
+class _CampaignSurvey:
+    """A campaign's published answers as the survey CSV `assess --survey` reads."""
+
+    csv: str
+    framework: str
+    label: str
+    record: dict[str, Any]
 
 
 class JobRunner:
@@ -218,6 +253,11 @@ class JobRunner:
         """Stop taking jobs; running ones finish."""
         self._stopped.set()
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+    @property
+    def stopped(self) -> bool:
+        """Whether :meth:`shutdown` was called: the runner takes no more jobs."""
+        return self._stopped.is_set()
 
     def _beat(self) -> None:
         """While this server holds jobs, mark them alive, and fail those another server lost."""
@@ -278,6 +318,13 @@ class JobRunner:
                 return None
             assert store is not None
             history: list[dict[str, Any]] = []
+            survey: _CampaignSurvey | None = None
+            if job.kind == "assess" and job.campaign_id is not None:
+                try:
+                    survey = _campaign_survey(db, team, charter, job.campaign_id)
+                except AsyncMaturityError as exc:
+                    self._end(db, job, error=_one_line(exc, {}))
+                    return None
             if job.kind == "assess":
                 kept = db.scalars(
                     select(TeamAssessment.document)
@@ -300,6 +347,7 @@ class JobRunner:
                 input_name=job.input_name or "the upload",
                 source_format=job.source_format,
                 history=history,
+                survey=survey,
             )
 
     def _finish(self, work: _Work) -> None:
@@ -307,6 +355,9 @@ class JobRunner:
         replacements = {str(work.store): "the team's store"}
         if work.input_path is not None:
             replacements[str(work.input_path)] = work.input_name
+        survey_file = _write_survey(work, self.settings)
+        if survey_file is not None and work.survey is not None:
+            replacements[str(survey_file)] = work.survey.label
         try:
             if work.kind == "ingest":
                 assert work.input_path is not None
@@ -321,7 +372,7 @@ class JobRunner:
                 outcome: dict[str, Any] = ingest_summary(summary)
                 assessment = None
             else:
-                outcome, assessment = _assess(work, progress)
+                outcome, assessment = _assess(work, progress, survey_file)
         except AsyncMaturityError as exc:
             self._record(work, error=_one_line(exc, replacements))
             return
@@ -336,6 +387,8 @@ class JobRunner:
         finally:
             if work.input_path is not None:
                 shutil.rmtree(work.input_path.parent, ignore_errors=True)
+            if survey_file is not None:
+                shutil.rmtree(survey_file.parent, ignore_errors=True)
         self._record(work, summary=outcome, assessment=assessment)
 
     def _record(
@@ -409,8 +462,35 @@ def ingest_summary(summary: IngestSummary) -> dict[str, Any]:
     }
 
 
+def _campaign_survey(
+    db: Session, team: Team, charter: Charter, campaign_id: int
+) -> _CampaignSurvey:
+    """The campaign's answers for an assessment, checked again: it must still be able to join."""
+    chosen = campaigns.pick_survey(
+        db, team=team, min_group_size=charter.min_group_size, pick=campaign_id
+    )
+    assert chosen is not None
+    return _CampaignSurvey(
+        csv=campaigns.export_csv(db, campaign=chosen.campaign, team=team),
+        framework=chosen.campaign.framework,
+        label=chosen.label(),
+        record=chosen.record(),
+    )
+
+
+def _write_survey(work: _Work, settings: WebSettings) -> Path | None:
+    """The campaign's CSV as a file of its own in the data folder, for `run_assessment`."""
+    if work.survey is None:
+        return None
+    folder = data_root(settings) / "surveys" / f"team-{work.team_id}-{secrets.token_hex(8)}"
+    folder.mkdir(parents=True, exist_ok=False)
+    path = folder / f"campaign-{work.survey.record['id']}.csv"
+    path.write_text(work.survey.csv, encoding="utf-8")
+    return path
+
+
 def _assess(
-    work: _Work, progress: Callable[[str, int, int], None]
+    work: _Work, progress: Callable[[str, int, int], None], survey_file: Path | None
 ) -> tuple[dict[str, Any], TeamAssessment]:
     history = [
         AssessmentDocument.from_json(document, origin="a kept assessment")
@@ -424,23 +504,34 @@ def _assess(
             title=f"{ASSESSMENT_TITLE}: {work.team_name}",
             # The file's name: the server's folders are not news to the team.
             store_name=work.store.name,
+            # The same survey input `assess --survey` reads, named after its campaign.
+            survey=survey_file,
+            framework=work.survey.framework if work.survey is not None else "five-area",
+            survey_name=work.survey.label if work.survey is not None else None,
         ),
         progress=progress,
     )
     document = outcome.document
     stage = document.stage
+    kept_json = document.to_json()
+    if kept_json.get("survey") is not None:
+        # The bootstrap has used the per-option counts; the page and API show none of them.
+        kept_json["survey"] = campaigns.without_option_counts(kept_json["survey"])
+    record = work.survey.record if work.survey is not None else None
     kept = TeamAssessment(
         team_id=work.team_id,
         overall_level=document.overall.level,
         stage_level=stage.level if stage is not None else None,
-        document=document.to_json(),
+        document=kept_json,
         report_html=outcome.html(),
+        survey_campaign=record,
     )
     summary = {
         "overall_level": document.overall.level,
         "overall_name": document.overall.name,
         "stage_level": stage.level if stage is not None else None,
         "stage_name": stage.name if stage is not None else None,
+        "survey_campaign": record,
     }
     return summary, kept
 
