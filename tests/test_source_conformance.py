@@ -406,11 +406,10 @@ CONFORMANCE: dict[str, Conformance] = {
         sample=FIXTURES / "ical" / "attendees_partstat_role.ics",
         bad_records=FIXTURES / "ical" / "bad_records.ics",
         skipped={
-            "event without UID": 1,
             "event with an unreadable date, duration or rule": 1,
             "event that ends before it starts": 1,
         },
-        example="bad_records.ics event 1: no UID",
+        example="bad_records.ics event 2: (UID bad-start@example.org) DTSTART",
         corrupt=truncated_file(
             "calendar_cut_short.ics",
             "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:x\nDTSTART:20260302T100000Z\n",
