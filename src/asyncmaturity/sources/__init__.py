@@ -10,10 +10,15 @@ an :class:`~asyncmaturity.sources.interface.Source`::
 Nothing is imported until it is needed: the names come from the installed metadata, a source is
 loaded when it is asked for by name, and all of them when an export is detected or listed.
 Listings (`asyncmaturity sources`, the docs) show them family by family, by name within one.
+
+A folder may hold several exports (what `asyncmaturity simulate --out` writes: ``slack/``,
+``calendar.ics``, ``github/``): :func:`detect_exports` finds each part with its own format,
+asking every registered source, so a newly installed source takes part without further code.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +29,8 @@ if TYPE_CHECKING:
     from asyncmaturity.sources.interface import Source
 
 ENTRY_POINT_GROUP = "asyncmaturity.sources"
+# How many folder levels below an argument are searched for the parts of a folder of exports.
+PART_DEPTH = 3
 # The distribution whose metadata declares the built-in sources.
 DISTRIBUTION = "asyncmaturity"
 
@@ -59,8 +66,85 @@ def detect_source(path: Path) -> Source:
     choices = ", ".join(sorted(source.name for source in sources))
     if not matches:
         raise UnknownFormat(f"{path}: cannot tell the export type; pass --format ({choices})")
+    raise _several(path, matches)
+
+
+@dataclass
+class DetectedExports:
+    """The exports found at one path: each part with its source, and what no source reads."""
+
+    parts: list[tuple[Path, Source]] = field(default_factory=list)
+    not_read: list[Path] = field(default_factory=list)  # entries of a split folder left out
+
+    @property
+    def split(self) -> bool:
+        """True when the path was read as a folder of several exports."""
+        return len(self.parts) != 1 or bool(self.not_read)
+
+
+def detect_exports(path: Path) -> DetectedExports:
+    """The exports at `path`: the path itself when one source recognises it and it holds no
+    exports of other formats, else each entry of the folder, detected on its own.
+
+    A folder is split into its entries when no source or several recognise it, or when its
+    entries are exports of at least two different formats (a folder that one source claims may
+    still hold others beside it: an .ics file beside a Slack export). An entry that is not
+    recognised is listed in `not_read`; a folder entry is split in turn, at most
+    :data:`PART_DEPTH` levels down. :class:`UnknownFormat` names a path that several sources
+    recognise and that cannot be split, or a folder in which no export is found.
+    """
+    sources = registered_sources()
+    found = DetectedExports()
+    _detect_parts(path, sources, found, depth=0)
+    if not found.parts:
+        choices = ", ".join(sorted(source.name for source in sources))
+        raise UnknownFormat(f"{path}: cannot tell the export type; pass --format ({choices})")
+    return found
+
+
+def _detect_parts(path: Path, sources: list[Source], found: DetectedExports, depth: int) -> None:
+    """Add the exports at `path` to `found` (see :func:`detect_exports`)."""
+    matches = [source for source in sources if source.detect(path)]
+    entries = _entries(path) if path.is_dir() and depth < PART_DEPTH else []
+    claims = {entry: [s for s in sources if s.detect(entry)] for entry in entries}
+    formats = {claim[0].name for claim in claims.values() if len(claim) == 1}
+    if len(matches) == 1 and len(formats) < 2:
+        found.parts.append((path, matches[0]))
+        return
+    if not matches and not any(claims.values()) and not any(e.is_dir() for e in entries):
+        found.not_read.append(path)
+        return
+    before = len(found.parts)
+    for entry in entries:
+        claim = claims[entry]
+        if len(claim) == 1:
+            found.parts.append((entry, claim[0]))
+        elif entry.is_dir():
+            _detect_parts(entry, sources, found, depth + 1)
+        elif claim:
+            raise _several(entry, claim)
+        else:
+            found.not_read.append(entry)
+    if matches and len(found.parts) == before:
+        raise _several(path, matches)
+
+
+def _several(path: Path, matches: list[Source]) -> UnknownFormat:
+    """The refusal of `path`, which several sources recognise and which holds no part alone."""
     names = ", ".join(source.name for source in matches)
-    raise UnknownFormat(f"{path}: looks like several export types ({names}); pass --format")
+    return UnknownFormat(f"{path}: looks like several export types ({names}); pass --format")
+
+
+def _entries(folder: Path) -> list[Path]:
+    """The entries of `folder` that may be exports: hidden ones and macOS zip debris left out."""
+    try:
+        return sorted(
+            entry
+            for entry in folder.iterdir()
+            if not entry.name.startswith(".") and entry.name != "__MACOSX"
+        )
+    except OSError:
+        return []
 
 
 def _declared() -> dict[str, EntryPoint]:
