@@ -53,10 +53,10 @@ Rules (DESIGN.md, metric contract for e-mail):
   decoded body (quotes included), the subject and display names are stored too.
 
 Not read: Received chains, Cc/To (recipients are not evidence of a reply), attachments, and
-Maildir's tmp/ folder (messages still being delivered: counted and named, as above). An mbox line starting ``From `` counts as
-a separator only when it carries a date with a time of day, much as mutt decides: pipermail
-archives leave body lines such as "From now on, ..." unescaped, and stdlib's mailbox (which
-Perceval uses) splits messages there.
+Maildir's tmp/ folder (messages still being delivered: counted and named, as above). An mbox
+line starting ``From `` counts as a separator only when it carries a date with a time of day,
+much as mutt decides: pipermail archives leave body lines such as "From now on, ..." unescaped,
+and stdlib's mailbox (which Perceval uses) splits messages there.
 """
 
 from __future__ import annotations
