@@ -106,6 +106,22 @@ def test_folder_mixing_real_samples(tmp_path: Path) -> None:
     assert f"{folder / 'README.txt'}: not read" in result.output
 
 
+def test_a_folder_one_format_claims_is_split_when_it_holds_others(
+    simulated: Path, tmp_path: Path
+) -> None:
+    # The .ics file makes the calendar reader claim the whole folder: a Slack export beside it
+    # would be left unread if that claim were taken as it is.
+    team = tmp_path / "exports" / "team"
+    shutil.copytree(simulated / "slack", team / "slack")
+    shutil.copy(simulated / "calendar.ics", team)
+    assert [s.name for s in registry.registered_sources() if s.detect(team)] == ["ical"]
+    found = detect_exports(tmp_path / "exports")
+    assert [(p.relative_to(tmp_path).as_posix(), s.name) for p, s in found.parts] == [
+        ("exports/team/calendar.ics", "ical"),
+        ("exports/team/slack", "slack"),
+    ]
+
+
 def test_format_forces_one_format_on_the_folder(simulated: Path, tmp_path: Path) -> None:
     summary = ingest([simulated], store=tmp_path / "s.duckdb", format="ical")
     assert [(e.path, e.source, e.part_of) for e in summary.exports] == [
@@ -144,3 +160,15 @@ def test_a_folder_with_no_export_still_says_so(tmp_path: Path) -> None:
     (tmp_path / "notes" / "a.txt").write_text("hello\n", "utf-8")
     with pytest.raises(UnknownFormat, match="cannot tell the export type"):
         detect_exports(tmp_path / "notes")
+
+
+def test_the_shared_folder_of_real_exports_is_found_part_by_part(shared_data: Path) -> None:
+    """../shared/data holds real exports side by side (README.md there lists them)."""
+    found = detect_exports(shared_data)
+    parts = {(path.name, source.name) for path, source in found.parts}
+    assert {
+        ("ics-finos-community.ics", "ical"),
+        ("mbox-twisted-2010", "mbox"),
+        ("slack-houston-2016", "slack"),
+    } <= parts
+    assert shared_data / "README.md" in found.not_read

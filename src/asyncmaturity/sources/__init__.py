@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 ENTRY_POINT_GROUP = "asyncmaturity.sources"
 # How many folder levels below an argument are searched for the parts of a folder of exports.
-PART_DEPTH = 3
+PART_DEPTH = 2
 # The distribution whose metadata declares the built-in sources.
 DISTRIBUTION = "asyncmaturity"
 
@@ -75,58 +75,57 @@ class DetectedExports:
 
     parts: list[tuple[Path, Source]] = field(default_factory=list)
     not_read: list[Path] = field(default_factory=list)  # entries of a split folder left out
+    # Paths that several sources claim and that hold no part of their own.
+    ambiguous: list[tuple[Path, list[Source]]] = field(default_factory=list)
 
     @property
     def split(self) -> bool:
         """True when the path was read as a folder of several exports."""
         return len(self.parts) != 1 or bool(self.not_read)
 
+    def add(self, other: DetectedExports) -> None:
+        """Take in what was found in one entry of the folder."""
+        self.parts.extend(other.parts)
+        self.not_read.extend(other.not_read)
+        self.ambiguous.extend(other.ambiguous)
+
 
 def detect_exports(path: Path) -> DetectedExports:
     """The exports at `path`: the path itself when one source recognises it and it holds no
-    exports of other formats, else each entry of the folder, detected on its own.
+    exports of other formats, else the exports found in its entries.
 
-    A folder is split into its entries when no source or several recognise it, or when its
-    entries are exports of at least two different formats (a folder that one source claims may
-    still hold others beside it: an .ics file beside a Slack export). An entry that is not
-    recognised is listed in `not_read`; a folder entry is split in turn, at most
-    :data:`PART_DEPTH` levels down. :class:`UnknownFormat` names a path that several sources
-    recognise and that cannot be split, or a folder in which no export is found.
+    A folder is read part by part when no source or several recognise it, or when the exports
+    found in it, :data:`PART_DEPTH` levels down at most, are of at least two formats (a folder
+    that one source claims may still hold others: an .ics file beside a Slack export). An entry
+    of such a folder that no source recognises is listed in `not_read`. :class:`UnknownFormat`
+    names a path that several sources recognise and that holds no export of its own, or says
+    that no export is found at all.
     """
     sources = registered_sources()
-    found = DetectedExports()
-    _detect_parts(path, sources, found, depth=0)
+    found = _detect_parts(path, sources, 0)
+    if found.ambiguous:
+        raise _several(*found.ambiguous[0])
     if not found.parts:
         choices = ", ".join(sorted(source.name for source in sources))
         raise UnknownFormat(f"{path}: cannot tell the export type; pass --format ({choices})")
     return found
 
 
-def _detect_parts(path: Path, sources: list[Source], found: DetectedExports, depth: int) -> None:
-    """Add the exports at `path` to `found` (see :func:`detect_exports`)."""
+def _detect_parts(path: Path, sources: list[Source], depth: int) -> DetectedExports:
+    """The exports at `path` (see :func:`detect_exports`), looking `depth` levels down already."""
     matches = [source for source in sources if source.detect(path)]
-    entries = _entries(path) if path.is_dir() and depth < PART_DEPTH else []
-    claims = {entry: [s for s in sources if s.detect(entry)] for entry in entries}
-    formats = {claim[0].name for claim in claims.values() if len(claim) == 1}
+    inner = DetectedExports()
+    if path.is_dir() and depth < PART_DEPTH:
+        for entry in _entries(path):
+            inner.add(_detect_parts(entry, sources, depth + 1))
+    formats = {source.name for _, source in inner.parts}
     if len(matches) == 1 and len(formats) < 2:
-        found.parts.append((path, matches[0]))
-        return
-    if not matches and not any(claims.values()) and not any(e.is_dir() for e in entries):
-        found.not_read.append(path)
-        return
-    before = len(found.parts)
-    for entry in entries:
-        claim = claims[entry]
-        if len(claim) == 1:
-            found.parts.append((entry, claim[0]))
-        elif entry.is_dir():
-            _detect_parts(entry, sources, found, depth + 1)
-        elif claim:
-            raise _several(entry, claim)
-        else:
-            found.not_read.append(entry)
-    if matches and len(found.parts) == before:
-        raise _several(path, matches)
+        return DetectedExports(parts=[(path, matches[0])])
+    if inner.parts or inner.ambiguous:
+        return inner
+    if matches:
+        return DetectedExports(ambiguous=[(path, matches)])
+    return DetectedExports(not_read=[path])
 
 
 def _several(path: Path, matches: list[Source]) -> UnknownFormat:
