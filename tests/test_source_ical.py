@@ -90,7 +90,7 @@ def test_several_vcalendars_in_one_file(tmp_path: Path) -> None:
         rows[0]["series_key"] == hashlib.md5(b"ical|first-calendar-event@example.org").hexdigest()
     )
     assert {r["source"] for r in rows} == {"ical"}
-    assert {r["parser_version"] for r in rows} == {"ical/1"}
+    assert {r["parser_version"] for r in rows} == {"ical/2"}
 
 
 def test_instance_each_side_of_a_dst_change_keeps_its_local_time(tmp_path: Path) -> None:
