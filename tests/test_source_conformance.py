@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 
 from asyncmaturity.cli import app
 from asyncmaturity.errors import AsyncMaturityError, RejectedRecords
-from asyncmaturity.sources import detect_source, registered_sources
+from asyncmaturity.sources import detect_source, get_source, registered_sources
 from asyncmaturity.store.database import EvidenceStore
 from asyncmaturity.store.ingest import ingest
 
@@ -556,6 +556,26 @@ def test_skipped_records_are_counted_and_strict_makes_them_fatal(
     with pytest.raises(RejectedRecords, match=re.escape(spec.bad_records.name)):
         ingest([spec.sample, spec.bad_records], store=store, strict=True)
     assert counts(store) == before
+
+
+def test_skips_name_the_file_when_the_export_is_given_as_a_folder(
+    source: str, spec: Conformance, tmp_path: Path
+) -> None:
+    # Given the folder above it, a skip still names the file it is in, not just the folder.
+    holder = tmp_path / "holder"
+    if spec.bad_records.is_file():
+        holder.mkdir()
+        shutil.copy(spec.bad_records, holder)
+    else:
+        shutil.copytree(spec.bad_records, holder)
+    if not get_source(source).detect(holder):
+        pytest.skip(f"{source} does not read a folder holding {spec.bad_records.name}")
+    summary = ingest([holder], store=tmp_path / "s.duckdb", format=source)
+    files = [p.relative_to(holder).as_posix() for p in holder.rglob("*") if p.is_file()]
+    examples = summary.exports[0].examples
+    assert examples
+    for example in examples:
+        assert any(name in example for name in files), (example, files)
 
 
 def test_cli_failures_are_one_error_line(source: str, spec: Conformance, tmp_path: Path) -> None:
