@@ -21,7 +21,7 @@ import pytest
 
 from asyncmaturity.errors import InvalidExport, RejectedRecords
 from asyncmaturity.metrics.measure import measure
-from asyncmaturity.sources import detect_source, get_source
+from asyncmaturity.sources import detect_exports, detect_source, get_source
 from asyncmaturity.sources.mail import normalise_id, parse_date, parse_sender, split_mbox
 from asyncmaturity.store.database import EvidenceStore, person_key
 from asyncmaturity.store.ingest import ingest
@@ -446,6 +446,16 @@ def test_maildir_trees_are_detected_at_any_depth(tmp_path: Path) -> None:
     assert ("2024/alice/work/projects",) in _rows(
         tmp_path / "s.duckdb", "SELECT name FROM conversations"
     )
+
+
+def test_a_maildir_whose_files_keep_from_lines_is_one_export(tmp_path: Path) -> None:
+    # Some tools keep the mbox "From " line atop each message file: cur/ is still no mbox.
+    tree = tmp_path / "alice"
+    shutil.copytree(TREE, tree)
+    shutil.copy(MAIL / "maildir_basic" / "cur" / "1262602800.M2P100.host,S=430", tree / "cur")
+    assert not get_source("mbox").detect(tree / "cur")
+    found = detect_exports(tree)
+    assert [(path, source.name) for path, source in found.parts] == [(tree, "maildir")]
 
 
 def test_real_maildir_test_data_of_the_maildir_crate(tmp_path: Path) -> None:

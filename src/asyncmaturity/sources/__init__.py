@@ -94,10 +94,11 @@ def detect_exports(path: Path) -> DetectedExports:
     """The exports at `path`: the path itself when one source recognises it and it holds no
     exports of other formats, else the exports found in its entries.
 
-    A folder is read part by part when no source or several recognise it, or when the exports
-    found in it, :data:`PART_DEPTH` levels down at most, are of at least two formats (a folder
-    that one source claims may still hold others: an .ics file beside a Slack export). An entry
-    of such a folder that no source recognises is listed in `not_read`. :class:`UnknownFormat`
+    A folder is read part by part when no source or several recognise it, or when the entries
+    that sources claim hold, :data:`PART_DEPTH` levels down at most, exports of at least two
+    formats (a folder that one source claims may still hold others: an .ics file beside a Slack
+    export); entries no source claims are then the export's own structure. An entry of a folder
+    read part by part that no source recognises is listed in `not_read`. :class:`UnknownFormat`
     names a path that several sources recognise and that holds no export of its own, or says
     that no export is found at all.
     """
@@ -111,16 +112,27 @@ def detect_exports(path: Path) -> DetectedExports:
     return found
 
 
-def _detect_parts(path: Path, sources: list[Source], depth: int) -> DetectedExports:
-    """The exports at `path` (see :func:`detect_exports`), looking `depth` levels down already."""
-    matches = [source for source in sources if source.detect(path)]
+def _detect_parts(
+    path: Path, sources: list[Source], depth: int, matches: list[Source] | None = None
+) -> DetectedExports:
+    """The exports at `path`, which `matches` recognise (detected here when not given), looking
+    into its entries down to :data:`PART_DEPTH` levels below the path given to ingest."""
+    if matches is None:
+        matches = [source for source in sources if source.detect(path)]
+    entries = _entries(path) if path.is_dir() and depth < PART_DEPTH else []
+    claims = {entry: [source for source in sources if source.detect(entry)] for entry in entries}
+    if len(matches) == 1:
+        # Entries that no source claims are the export's own structure (a Slack channel folder,
+        # a Maildir's cur/); the claimed ones may be exports of their own, looked into in turn.
+        claimed = DetectedExports()
+        for entry, claim in claims.items():
+            if claim:
+                claimed.add(_detect_parts(entry, sources, depth + 1, claim))
+        if len({source.name for _, source in claimed.parts}) < 2:
+            return DetectedExports(parts=[(path, matches[0])])
     inner = DetectedExports()
-    if path.is_dir() and depth < PART_DEPTH:
-        for entry in _entries(path):
-            inner.add(_detect_parts(entry, sources, depth + 1))
-    formats = {source.name for _, source in inner.parts}
-    if len(matches) == 1 and len(formats) < 2:
-        return DetectedExports(parts=[(path, matches[0])])
+    for entry, claim in claims.items():
+        inner.add(_detect_parts(entry, sources, depth + 1, claim))
     if inner.parts or inner.ambiguous:
         return inner
     if matches:

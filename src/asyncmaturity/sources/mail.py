@@ -715,6 +715,12 @@ def _is_maildir(path: Path) -> bool:
     return (path / "tmp").is_dir() or _holds_message(path / ("cur" if cur else "new"))
 
 
+def _part_of_maildir(path: Path) -> bool:
+    """True for a Maildir's cur/, new/ or tmp/, whose files may start with an mbox "From " line
+    (some tools keep it) without the folder being an mbox archive."""
+    return path.name in ("cur", "new", "tmp") and _is_maildir(path.parent)
+
+
 def _holds_maildir(path: Path) -> bool:
     """`path` is a Maildir or holds one, looking at :data:`DETECT_FOLDERS` folders at most."""
     queue = [path]
@@ -827,7 +833,7 @@ class MboxSource:
             if path.suffix.lower() == ".zip":
                 return _zip_holds_mbox(path)
             return _starts_like_mbox(path)
-        if path.is_dir() and not _holds_maildir(path):
+        if path.is_dir() and not _holds_maildir(path) and not _part_of_maildir(path):
             return _folder_holds_mbox(path)
         return False
 
