@@ -15,7 +15,8 @@ from sqlalchemy import update
 
 from asyncmaturity.charter import Charter
 from asyncmaturity.web.charter_form import form_values
-from asyncmaturity.web.models import User
+from asyncmaturity.web.models import Team, User
+from asyncmaturity.web.services import accounts
 
 from .conftest import PASSWORD, Factory, World
 from .test_authorization import path_values as path_values
@@ -39,6 +40,7 @@ class FormPost:
     data: dict[str, Any] = field(default_factory=dict)
     files: list[tuple[str, tuple[str, bytes, str]]] = field(default_factory=list)
     lands: str = ""  # the page the redirect names, a prefix ("" when not checked)
+    values: dict[str, str] = field(default_factory=dict)  # path values of its own
 
 
 def successful_posts(world: World, values: dict[str, str], export: bytes) -> dict[str, FormPost]:
@@ -80,7 +82,27 @@ def successful_posts(world: World, values: dict[str, str], export: bytes) -> dic
         ),
         "/teams/{team_id}/decisions/{number}": FormPost("member", {"title": f"Decision {number}"}),
         "/teams/{team_id}/decisions/{number}/supersede": FormPost("member", {"title": "Newer"}),
+        "/account/password": FormPost(
+            "member",
+            {"current_password": PASSWORD, "new_password": NEW_PASSWORD},
+            lands="/account",
+        ),
+        "/account/sessions": FormPost("member", lands="/account"),
+        "/account/reset": FormPost(
+            "admin", {"email": world.member_b.email, "password": NEW_PASSWORD}, lands="/account"
+        ),
+        "/teams/{team_id}/members/{user_id}/role": FormPost(
+            "admin", {"role": "member"}, lands=team
+        ),
+        # Another invitation than the one the visitor accepts above.
+        "/teams/{team_id}/invites/{invite_id}/revoke": FormPost(
+            "admin", lands=team, values={"invite_id": values["spare_invite_id"]}
+        ),
         "/logout": FormPost("member", lands="/login"),
+        # Last: a reset ends every login of the member (user_id names member_a).
+        "/teams/{team_id}/members/{user_id}/password": FormPost(
+            "admin", {"password": NEW_PASSWORD}, lands=team
+        ),
     }
 
 
@@ -107,12 +129,19 @@ def test_every_form_post_that_succeeds_redirects_to_a_page(
         for call in route_calls(app)
         if call.method == "POST" and not call.is_api and call.template not in READ_ONLY_POSTS
     ]
-    posts = successful_posts(world, path_values, slack_zip)
+    with make.context.sessions() as db:
+        team_a = db.get(Team, world.team_a.id)
+        assert team_a is not None
+        _, spare = accounts.create_invite(
+            db, team=team_a, email="spare@a.example", role="member", hours=1
+        )
+        db.commit()
+    posts = successful_posts(world, {**path_values, "spare_invite_id": str(spare.id)}, slack_zip)
     assert sorted(posts) == sorted(forms), "give every form post a successful example"
 
     for template, post in posts.items():
         path = template
-        for name, value in path_values.items():
+        for name, value in {**path_values, **post.values}.items():
             path = path.replace("{" + name + "}", value)
         if post.who == "visitor":
             client = TestClient(app, follow_redirects=False)
