@@ -101,7 +101,7 @@ def _limits(settings: WebSettings) -> tuple[Limits, Limits, timedelta, timedelta
 
 def _in_words(seconds: int) -> str:
     if seconds < 120:
-        return f"{seconds} seconds"
+        return f"{seconds} second{'' if seconds == 1 else 's'}"
     return f"{math.ceil(seconds / 60)} minutes"
 
 
