@@ -19,7 +19,13 @@ from typing import Any
 import duckdb
 
 from asyncmaturity.charter import Charter
-from asyncmaturity.errors import AsyncMaturityError, InvalidExport, RejectedRecords, StoreError
+from asyncmaturity.errors import (
+    AsyncMaturityError,
+    EveryRecordSkipped,
+    InvalidExport,
+    RejectedRecords,
+    StoreError,
+)
 from asyncmaturity.sources import detect_source, get_source
 from asyncmaturity.sources.interface import (
     IngestContext,
@@ -191,6 +197,7 @@ def _ingest_all(
                     window=window,
                 )
                 report: SourceReport = source.ingest(ctx, export)
+                _refuse_when_every_record_skipped(ctx, export, report)
                 _record_visibility(ctx, export, report)
                 if strict and report.skipped_total:
                     reason, count = next(iter(report.skipped.items()))
@@ -226,6 +233,34 @@ def _ingest_all(
                     ],
                 )
         return IngestSummary(store=str(store_path), exports=results)
+
+
+# Tables of who, not of what happened: rows in them alone do not make an export read.
+PEOPLE_TABLES = frozenset({"people", "identities"})
+
+
+def _refuse_when_every_record_skipped(
+    ctx: IngestContext, export: Path, report: SourceReport
+) -> None:
+    """Raise :class:`EveryRecordSkipped` when the export gave records and every one was skipped.
+
+    Exit 0 with an empty store would read as success; it is nearly always the wrong format or a
+    shape the reader does not know, so it fails, naming the first reason and record.
+    """
+    evidence = [
+        n
+        for counts in (ctx.added, ctx.duplicates)
+        for table, n in counts.items()
+        if table not in PEOPLE_TABLES
+    ]
+    if not report.skipped_total or report.skipped_total < report.records_read or any(evidence):
+        return
+    reason, count = next(iter(report.skipped.items()))
+    where = report.examples[0] if report.examples else str(export)
+    raise EveryRecordSkipped(
+        f"{export}: every one of its {report.skipped_total:,} record(s) was skipped, nothing read "
+        f"({count:,} for '{reason}', e.g. {where}); is it a {ctx.source.name} export?"
+    )
 
 
 def _record_visibility(ctx: IngestContext, export: Path, report: SourceReport) -> None:
