@@ -100,6 +100,8 @@ def ingest(
         )
     for export in summary.exports:
         out.print(f"{export.path}: {export.detected}", highlight=False)
+        for note in export.notes:
+            out.print(f"  note: {note}", highlight=False)
     added = ", ".join(f"{n:,} {table}" for table, n in summary.added.items() if n) or "nothing new"
     duplicates = sum(summary.duplicates.values())
     out.print(

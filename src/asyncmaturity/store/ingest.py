@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,8 @@ class ExportSummary:
     duplicates: dict[str, int]
     skipped: dict[str, int]
     examples: list[str]
+    # Rules applied to odd records (replies stamped before their root...), one line each.
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -198,6 +200,7 @@ def _ingest_all(
                 )
                 report: SourceReport = source.ingest(ctx, export)
                 _refuse_when_every_record_skipped(ctx, export, report)
+                _note_replies_before_root(ctx, report)
                 _record_visibility(ctx, export, report)
                 if strict and report.skipped_total:
                     reason, count = next(iter(report.skipped.items()))
@@ -215,6 +218,7 @@ def _ingest_all(
                         duplicates=dict(ctx.duplicates),
                         skipped=dict(report.skipped),
                         examples=list(report.examples),
+                        notes=list(report.notes),
                     )
                 )
                 store.con.execute(
@@ -261,6 +265,28 @@ def _refuse_when_every_record_skipped(
         f"{export}: every one of its {report.skipped_total:,} record(s) was skipped, nothing read "
         f"({count:,} for '{reason}', e.g. {where}); is it a {ctx.source.name} export?"
     )
+
+
+def _note_replies_before_root(ctx: IngestContext, report: SourceReport) -> None:
+    """Count the replies this ingest added that are stamped before their thread's root.
+
+    Clock skew and re-stamped (edited) roots make them; first-reply latency reads such a reply
+    as an answer at zero delay (metric definitions), and the summary says how many there are.
+    """
+    if ctx.source.family not in MESSAGE_FAMILIES:
+        return
+    row = ctx.con.execute(
+        """SELECT count(*) FROM messages r JOIN messages root
+                  ON root.message_key = r.thread_root_key AND root.message_key <> r.message_key
+           WHERE r.ingest_id = $ingest AND r.is_reply AND r.sent_at < root.sent_at""",
+        {"ingest": ctx.ingest_id},
+    ).fetchone()
+    early = int(row[0]) if row else 0
+    if early:
+        report.notes.append(
+            f"{early:,} repl{'y is' if early == 1 else 'ies are'} stamped before the thread's "
+            "root (clock skew): a first reply among them counts as answered at zero delay"
+        )
 
 
 def _record_visibility(ctx: IngestContext, export: Path, report: SourceReport) -> None:
