@@ -183,11 +183,13 @@ def test_detection() -> None:
     source = get_source("teams")
     for export in sorted(TEAMS.iterdir()):
         assert detect_source(export).name == "teams", export
+    folders = [*FIXTURES.iterdir(), *(FIXTURES / "real").glob("*")]  # real/<format>/ samples
     for fixture in [
         path
-        for folder in sorted(FIXTURES.iterdir())
-        if folder.is_dir() and folder.name not in ("teams", "survey")
+        for folder in sorted(folders)
+        if folder.is_dir() and folder.name not in ("teams", "survey", "real")
         for path in sorted(folder.iterdir())
+        if path.name != "PROVENANCE.md"
     ]:
         assert not source.detect(fixture), fixture
 
