@@ -270,15 +270,16 @@ def _done_at(
     current = {str(status.get("id") or ""), str(status.get("name") or "").lower()} - {""}
     changelog = rec.get("changelog")
     histories = changelog.get("histories") if isinstance(changelog, dict) else None
-    moves = [
-        history.get("created")
-        for history in (histories if isinstance(histories, list) else [])
-        if isinstance(history, dict)
-        for item in (history.get("items") if isinstance(history.get("items"), list) else [])
-        if isinstance(item, dict)
-        and str(item.get("field") or item.get("fieldId") or "").lower() == "status"
-        and {str(item.get("to") or ""), str(item.get("toString") or "").lower()} & current
-    ]
+    moves = []
+    for history in histories if isinstance(histories, list) else []:
+        items = history.get("items") if isinstance(history, dict) else None
+        if any(
+            isinstance(item, dict)
+            and str(item.get("field") or item.get("fieldId") or "").lower() == "status"
+            and {str(item.get("to") or ""), str(item.get("toString") or "").lower()} & current
+            for item in (items if isinstance(items, list) else [])
+        ):
+            moves.append(history.get("created"))
     try:
         moved = [m for m in (parse_instant(v, "changelog created") for v in moves) if m]
         for found, rule in (
