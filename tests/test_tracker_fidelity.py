@@ -95,3 +95,80 @@ def test_jira_csv_done_without_resolved_is_closed_at_the_category_change(tmp_pat
         _item_key("jira", "OPS|OPS-2"): datetime(2026, 3, 6, 9),
         _item_key("jira", "OPS|OPS-3"): None,
     }
+
+
+GITLAB_SAMPLE = REAL / "gitlab"
+
+
+def _naive(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC).replace(tzinfo=None)
+
+
+def test_gitlab_pre_2019_merge_requests_merged_without_merged_at(tmp_path: Path) -> None:
+    """GitLab 10/11 list pages: '/group/project/merge_requests/N' URLs and no merged_at."""
+    expected: dict[str, list[Any]] = {}
+    for name in ("merge_requests_opened.json", "merge_requests_merged.json"):
+        for mr in json.loads((GITLAB_SAMPLE / name).read_text("utf-8")):
+            project = mr["web_url"].split("/", 3)[3].rsplit("/merge_requests/", 1)[0]
+            key = _item_key("gitlab", f"{project}|!{mr['iid']}")
+            merged = _naive(mr["updated_at"]) if mr["state"] == "merged" else None
+            seen = expected.setdefault(key, [_naive(mr["created_at"]), None])
+            seen[1] = seen[1] or merged
+    assert len(expected) == 10 and sum(v[1] is not None for v in expected.values()) == 7
+    assert detect_source(GITLAB_SAMPLE).name == "gitlab"
+    store = tmp_path / "s.duckdb"
+    summary = ingest([GITLAB_SAMPLE], store=store)
+    assert summary.skipped_total == 0
+    assert summary.exports[0].notes == [
+        "7 merged items without merged_at, merged at their last update (updated_at)"
+    ]
+    rows = _rows(store, "SELECT item_key, kind, created_at, merged_at FROM work_items")
+    assert {k: [c, m] for k, _, c, m in rows} == expected
+    assert {kind for _, kind, _, _ in rows} == {"merge_request"}
+
+
+def test_gitlab_kind_from_fields_and_times_from_state_notes(tmp_path: Path) -> None:
+    # Named after the quirk: a view=simple list page (no branch fields) with pre-2019 URLs, an
+    # issue whose URL is old too, and 'closed' / 'merged' system notes in a notes file.
+    export = tmp_path / "export"
+    export.mkdir()
+    base = "https://gitlab.example.com/team/app"
+    (export / "simple.json").write_text(
+        json.dumps([
+            {"id": 1, "iid": 7, "project_id": 3, "title": "Add cache", "state": "merged",
+             "created_at": "2018-05-01T09:00:00Z", "updated_at": "2018-05-09T09:00:00Z",
+             "web_url": f"{base}/merge_requests/7"},
+            {"id": 2, "iid": 8, "project_id": 3, "title": "Drop cache", "state": "closed",
+             "created_at": "2018-05-02T09:00:00Z", "updated_at": "2018-05-07T09:00:00Z",
+             "web_url": f"{base}/merge_requests/8"},
+            {"id": 3, "iid": 5, "project_id": 3, "title": "Slow page", "state": "closed",
+             "confidential": False, "created_at": "2018-05-01T09:00:00Z",
+             "updated_at": "2018-05-06T09:00:00Z", "web_url": f"{base}/issues/5"},
+        ]),
+        "utf-8",
+    )  # fmt: skip
+    (export / "notes.json").write_text(
+        json.dumps([
+            {"id": 11, "body": "merged", "system": True, "noteable_type": "MergeRequest",
+             "noteable_iid": 7, "project_id": 3, "created_at": "2018-05-03T12:00:00Z",
+             "author": {"username": "ana"}},
+            {"id": 12, "body": "closed", "system": True, "noteable_type": "Issue",
+             "noteable_iid": 5, "project_id": 3, "created_at": "2018-05-04T12:00:00Z",
+             "author": {"username": "ana"}},
+        ]),
+        "utf-8",
+    )  # fmt: skip
+    store = tmp_path / "s.duckdb"
+    summary = ingest([export], store=store)
+    assert summary.skipped_total == 0
+    assert summary.exports[0].notes == [
+        "1 merged items without merged_at, merged at their 'merged' system note",
+        "1 closed items without closed_at, closed at their 'closed' system note",
+        "1 closed items without closed_at, closed at their last update (updated_at)",
+    ]
+    rows = _rows(store, "SELECT item_key, kind, closed_at, merged_at FROM work_items")
+    assert sorted(rows) == sorted([
+        (_item_key("gitlab", "team/app|!7"), "merge_request", None, datetime(2018, 5, 3, 12)),
+        (_item_key("gitlab", "team/app|!8"), "merge_request", datetime(2018, 5, 7, 9), None),
+        (_item_key("gitlab", "team/app|#5"), "issue", datetime(2018, 5, 4, 12), None),
+    ])  # fmt: skip

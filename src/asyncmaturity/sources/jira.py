@@ -104,7 +104,7 @@ class JiraSource:
     name = "jira"
     family = SourceFamily.TRACKER
     summary = "Jira issues with comments and changelog (search API JSON), or Jira's CSV export"
-    parser_version = "jira/1"
+    parser_version = "jira/2"
     accepts = (
         "search API JSON (?expand=changelog) or the CSV export, as a file or a folder or .zip "
         "of them"

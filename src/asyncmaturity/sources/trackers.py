@@ -255,9 +255,9 @@ class Stage:
         """Count records of one kind, for the detected summary."""
         self.counts[what] = self.counts.get(what, 0) + n
 
-    def note(self, rule: str) -> None:
-        """Count one record read by `rule` ('done issues ..., closed at ...'), for the summary."""
-        self.noted[rule] = self.noted.get(rule, 0) + 1
+    def note(self, rule: str, n: int = 1) -> None:
+        """Count `n` records read by `rule` ('done issues ..., closed at ...'), for the summary."""
+        self.noted[rule] = self.noted.get(rule, 0) + n
 
     def skip(self, reason: str, where: str) -> None:
         """Count one skipped record; `where` is 'file record N: why'."""
