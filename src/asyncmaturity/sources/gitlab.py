@@ -129,7 +129,11 @@ class GitLabSource:
 
     name = "gitlab"
     family = SourceFamily.TRACKER
-    summary = "GitLab issues, merge requests, notes and discussions (REST API JSON)"
+    summary = (
+        "GitLab issues, merge requests, notes and discussions (REST API JSON); the kind comes "
+        "from the record's fields (then its URL, with or without '/-/'), and a merged or closed "
+        "state without its time takes the latest state note, else the last update"
+    )
     parser_version = "gitlab/2"
     accepts = (
         "a JSON / JSON Lines file, or a folder or .zip of them: /issues, /merge_requests, "

@@ -103,7 +103,11 @@ class JiraSource:
 
     name = "jira"
     family = SourceFamily.TRACKER
-    summary = "Jira issues with comments and changelog (search API JSON), or Jira's CSV export"
+    summary = (
+        "Jira issues with comments and changelog (search API JSON), or Jira's CSV export; an "
+        "issue in a done status category without a resolution date is closed at its move into "
+        "that category (statuscategorychangedate, else the changelog, else its last update)"
+    )
     parser_version = "jira/2"
     accepts = (
         "search API JSON (?expand=changelog) or the CSV export, as a file or a folder or .zip "
