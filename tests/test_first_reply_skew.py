@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import statistics
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -39,3 +41,30 @@ def test_ingest_prints_the_note(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["ingest", str(EXPORT), "--store", str(tmp_path / "s.duckdb")])
     assert result.exit_code == 0, result.output
     assert f"note: {NOTE}" in " ".join(result.output.split())
+
+
+REAL_EXPORT = Path(__file__).parent / "fixtures" / "real" / "mattermost" / "export.json"
+
+
+def test_real_mattermost_export_with_a_reply_before_its_root(tmp_path: Path) -> None:
+    # Independently of the reader: every post is a root; a root is answered by a reply from
+    # someone else; its latency is max(reply - root, 0) in seconds.
+    roots = [
+        json.loads(line)["post"]
+        for line in REAL_EXPORT.read_text("utf-8").splitlines()
+        if json.loads(line)["type"] == "post"
+    ]
+    latencies = [
+        max(min(r["create_at"] for r in p["replies"] if r["user"] != p["user"]) - p["create_at"], 0)
+        / 1000
+        for p in roots
+        if any(r["user"] != p["user"] for r in p["replies"] or [])
+    ]
+    assert latencies == [0.0]  # Ron's reply is stamped 72.11 s before Harry's root
+    store = tmp_path / "s.duckdb"
+    summary = ingest([REAL_EXPORT], store=store)
+    assert summary.skipped_total == 0
+    assert summary.exports[0].notes == [NOTE]
+    metrics = measure(store=store).metrics
+    assert metrics["response.first_reply.median_s"] == statistics.median(latencies)
+    assert metrics["response.answered_share"] == len(latencies) / len(roots)
