@@ -249,3 +249,17 @@ def test_every_record_skipped_is_an_error_not_an_empty_success(tmp_path: Path) -
     with pytest.raises(EveryRecordSkipped, match=r"every one of its 2 record\(s\) was skipped"):
         ingest([export], store=store, format="teams")
     assert not store.exists()
+
+
+def test_convertto_json_at_its_default_depth_is_refused_with_the_fix(tmp_path: Path) -> None:
+    # ConvertTo-Json without -Depth writes objects below depth 2 as their .NET type name.
+    export = tmp_path / "messages.json"
+    export.write_text(
+        '[{"Id": "1", "MessageType": "message", "CreatedDateTime": "2026-03-02T09:00:00Z",'
+        ' "ChannelIdentity": "Microsoft.Graph.PowerShell.Models.MicrosoftGraphChannelIdentity",'
+        ' "From": "Microsoft.Graph.PowerShell.Models.MicrosoftGraphChatMessageFromIdentitySet",'
+        ' "Body": "Microsoft.Graph.PowerShell.Models.MicrosoftGraphItemBody"}]',
+        "utf-8",
+    )
+    with pytest.raises(InvalidExport, match=r"messages\.json: written by ConvertTo-Json .*-Depth"):
+        ingest([export], store=tmp_path / "s.duckdb")

@@ -12,7 +12,8 @@ Both spellings of the fields are read: Graph's camelCase (``id``, ``createdDateT
 (``Get-MgTeamChannelMessage`` / ``Get-MgChatMessage`` piped to ``ConvertTo-Json``: ``Id``,
 ``CreatedDateTime``, ``From.User``, ``Body.Content``, ``ReplyToId``, ``MessageType``), detected
 per file by its keys. Dates are ISO 8601 (a missing offset is UTC) or Windows PowerShell's
-``/Date(epoch milliseconds)/``.
+``/Date(epoch milliseconds)/``. A file written at ConvertTo-Json's default depth (2), where the
+sender and body are type names, is refused with the fix (``-Depth 10``).
 
 What is read and how:
 
@@ -136,6 +137,9 @@ def _camel_keys_sql(text: str) -> str:
 
 
 PASCAL_MARK = r'"(?:CreatedDateTime|MessageType)"\s*:'
+# ConvertTo-Json stops at depth 2 unless told otherwise and writes deeper objects as their type
+# name: '"from": "Microsoft.Graph.PowerShell.Models.MicrosoftGraphChatMessageFromIdentitySet"'.
+SHALLOW_MARK = r'"(?:from|body)"\s*:\s*"Microsoft\.Graph\.'
 # The columns every message row is flattened to, top-level item or nested reply alike.
 _COLUMNS = """
     {m}.id AS id, {m}.replyToId AS reply_to, {m}.messageType AS message_type,
@@ -252,7 +256,7 @@ def _stage(ctx: IngestContext, files: list[Path]) -> None:
     kind = con.execute("SELECT typeof(json_transform('null', ?))", [ITEMS_STRUCTURE]).fetchone()
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _teams_docs (filename VARCHAR, context VARCHAR, "
-        f"shape VARCHAR, items {kind[0] if kind else 'JSON'})"
+        f"shape VARCHAR, shallow BOOLEAN, items {kind[0] if kind else 'JSON'})"
     )
     insert_json_files(
         ctx,
@@ -260,7 +264,7 @@ def _stage(ctx: IngestContext, files: list[Path]) -> None:
         f"""
         INSERT INTO _teams_docs
         SELECT filename, json_extract_string(content, '$."@odata.context"'), shape,
-               json_transform(items, ?)
+               regexp_matches(content, '{SHALLOW_MARK}'), json_transform(items, ?)
         FROM (SELECT filename, content, shape,
                      CASE shape WHEN 'ARRAY' THEN content
                                 WHEN 'PAGE' THEN json_extract(content, '$.value')
@@ -284,6 +288,12 @@ def _stage(ctx: IngestContext, files: list[Path]) -> None:
         raise InvalidExport(
             f'{wrong[0]}: expected a Graph page {{"value": [...]}}, an array of chatMessage '
             "objects or one chatMessage object"
+        )
+    shallow = con.execute("SELECT filename FROM _teams_docs WHERE shallow LIMIT 1").fetchone()
+    if shallow is not None:
+        raise InvalidExport(
+            f"{shallow[0]}: written by ConvertTo-Json at its default depth (2): the sender and "
+            "body are type names, not objects; export again with ConvertTo-Json -Depth 10"
         )
 
 
