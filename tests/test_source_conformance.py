@@ -188,6 +188,68 @@ def teams_export(folder: Path, records: int) -> Path:
     return json_pages(folder / "teams", pages)
 
 
+ROCKETCHAT_SAMPLE = FIXTURES / "rocketchat" / "history_threads_rooms"
+
+
+def rocketchat_export(folder: Path, records: int) -> Path:
+    """channels.history pages of 100 messages (the API's default page), one room."""
+    user = {"_id": "aNa2kQ7pXwR3sT5vY", "username": "ana.lima", "name": "Ana Lima"}
+    pages = [
+        {
+            "messages": [
+                {"_id": f"m{n}", "rid": "GENERAL", "msg": f"note {n}", "ts": iso(n), "u": user}
+                for n in numbers
+            ],
+            "success": True,
+        }
+        for numbers in chunks(records, 100)
+    ]
+    return json_pages(folder / "rocketchat", pages)
+
+
+GOOGLECHAT_SAMPLE = FIXTURES / "googlechat" / "takeout_topics_and_dms"
+GOOGLECHAT_SPACE = "Takeout/Google Chat/Groups/Space AAAAq1w2e3r/messages.json"
+
+
+def googlechat_export(folder: Path, records: int) -> Path:
+    """A Takeout with one space per 100 messages (each space's history is one messages.json)."""
+    export = folder / "googlechat"
+    creator = {"name": "Ana Lima", "email": "ana@example.org", "user_type": "Human"}
+    for space, numbers in enumerate(chunks(records, 100)):
+        group = export / "Google Chat" / "Groups" / f"Space AAAA{space:07d}"
+        group.mkdir(parents=True)
+        messages = [
+            {
+                "creator": creator,
+                "created_date": f"{instant(n):%A, %B %-d, %Y at %-I:%M:%S %p} UTC",
+                "text": f"note {n}",
+                "topic_id": f"t{n % 40}",
+                "message_id": f"AAAA{space:07d}/t{n % 40}/m{n}",
+            }
+            for n in numbers
+        ]
+        (group / "messages.json").write_text(json.dumps({"messages": messages}), "utf-8")
+    return export
+
+
+DISCORD_SAMPLE = FIXTURES / "discord" / "guild_channel_threads_and_replies"
+
+
+def discord_export(folder: Path, records: int) -> Path:
+    """One channel cut into files of 100 messages, as DiscordChatExporter's --partition does."""
+    sample = DISCORD_SAMPLE / "Acme - Text Channels - general [100].json"
+    document = json.loads(sample.read_text())
+    template = document["messages"][0]
+    export = folder / "discord"
+    export.mkdir()
+    for part, numbers in enumerate(chunks(records, 100), start=1):
+        messages = [{**template, "id": str(10_000 + n), "timestamp": iso(n)} for n in numbers]
+        (export / f"Acme - general [100] [part {part}].json").write_text(
+            json.dumps({**document, "messages": messages}), "utf-8"
+        )
+    return export
+
+
 def mbox_export(folder: Path, records: int) -> Path:
     """One mbox file holding every message."""
     export = folder / "list.mbox"
@@ -382,6 +444,15 @@ CONFORMANCE: dict[str, Conformance] = {
         generate=teams_export,
         table="messages",
     ),
+    "discord": Conformance(
+        sample=DISCORD_SAMPLE,
+        bad_records=FIXTURES / "discord" / "record_without_timestamp.json",
+        skipped={"timestamp is not a date": 1, "message without an id": 1},
+        example="record_without_timestamp.json record 1: timestamp is not a date",
+        corrupt=truncated_file("channel_cut_short.json", '{"guild": {"id": "1"}, "channel": {'),
+        generate=discord_export,
+        table="messages",
+    ),
     "mbox": Conformance(
         sample=FIXTURES / "mail" / "first_reply_metrics.mbox",
         bad_records=FIXTURES / "mail" / "unparseable_date.mbox",
@@ -465,6 +536,26 @@ CONFORMANCE: dict[str, Conformance] = {
         generate=ledger_export,
         table="work_items",
         batch_limits=TRACKER_BATCH,
+    ),
+    "rocketchat": Conformance(
+        sample=ROCKETCHAT_SAMPLE,
+        bad_records=FIXTURES / "rocketchat" / "record_with_unreadable_ts.json",
+        skipped={"ts is not a date": 1, "message without an _id": 1},
+        example="record_with_unreadable_ts.json record 1: ts is not a date",
+        corrupt=truncated_file("history_page_cut_short.json", '{"messages": [{"_id": "1"'),
+        generate=rocketchat_export,
+        table="messages",
+    ),
+    "googlechat": Conformance(
+        sample=GOOGLECHAT_SAMPLE,
+        bad_records=FIXTURES / "googlechat" / "message_with_unreadable_date",
+        skipped={"created_date is not a date": 1, "message without a message_id": 1},
+        example="Space AAAAbad0001/messages.json record 1: created_date is not a date",
+        corrupt=lambda folder: truncated_copy(
+            folder, GOOGLECHAT_SAMPLE, GOOGLECHAT_SPACE, '{"messages": [{"creator"'
+        ),
+        generate=googlechat_export,
+        table="messages",
     ),
 }
 

@@ -194,7 +194,9 @@ def test_an_entry_point_that_makes_no_source(install: Install) -> None:
 
 
 def test_unknown_format_names_the_choices() -> None:
-    with pytest.raises(UnknownFormat, match="unknown format 'slak'; choose one of: github, "):
+    with pytest.raises(
+        UnknownFormat, match="unknown format 'slak'; choose one of: discord, github, "
+    ):
         get_source("slak")
 
 

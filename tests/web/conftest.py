@@ -49,13 +49,19 @@ LEDGER_SECRETS = ("Alpha secret pricing request", "Alpha secret storage decision
 UPLOAD_SECRET = "alpha-secret-export.zip"
 
 
+PUBLIC_URL = "http://testserver"
+"""The public URL of the tests' apps: the TestClient's own host, so links it builds open there."""
+
+
 def settings_for(database_url: str, **overrides: object) -> WebSettings:
-    """Settings for tests: plain-HTTP cookies and the cheapest argon2 (hashing is not under test)."""
+    """Settings for tests: plain-HTTP cookies, the cheapest argon2 (hashing is not under test),
+    and the TestClient's host as the public URL."""
     values: dict[str, object] = {
         "database_url": database_url,
         "cookie_secure": False,
         "password_time_cost": 1,
         "password_memory_kib": 64,
+        "public_url": PUBLIC_URL,
         **overrides,
     }
     return WebSettings.model_validate(values)
@@ -261,8 +267,16 @@ class Factory:
             db.commit()
             return team
 
+    def member(self, team: Team, email: str) -> User:
+        """A new user who is a member of `team` (a third respondent, say)."""
+        user = self.user(email)
+        with self.context.sessions() as db:
+            db.add(Membership(user_id=user.id, team_id=team.id, role="member"))
+            db.commit()
+        return user
+
     def campaign(
-        self, team: Team, *, title: str = "Spring check", min_group_size: int = 2
+        self, team: Team, *, title: str = "Spring check", min_group_size: int = 3
     ) -> Campaign:
         with self.context.sessions() as db:
             campaign = campaigns.create_campaign(

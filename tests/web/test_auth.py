@@ -246,7 +246,13 @@ def test_serve_creates_the_first_admin_from_a_password_file(tmp_path: Path) -> N
     result = CliRunner().invoke(
         cli_app, [*args[:5], "--password-file", str(short), "--migrate-only"]
     )
-    assert result.exit_code == 1 and "Error: a password has at least 10 characters" in result.output
+    assert result.exit_code == 1 and "Error: a password has at least 12 characters" in result.output
+    repeated = tmp_path / "repeated"
+    repeated.write_text("aaaaaaaaaaaa\n")
+    result = CliRunner().invoke(
+        cli_app, [*args[:5], "--password-file", str(repeated), "--migrate-only"]
+    )
+    assert result.exit_code == 1 and "one character repeated" in result.output
 
 
 def test_serve_runs_uvicorn_on_a_fresh_database(tmp_path: Path) -> None:
@@ -286,4 +292,6 @@ def test_serve_runs_uvicorn_on_a_fresh_database(tmp_path: Path) -> None:
         assert (tmp_path / "asyncmaturity-web.db").exists()
     finally:
         server.terminate()
-        server.wait(timeout=15)
+        output, _ = server.communicate(timeout=15)
+    # No public URL set, served on loopback: links point at the address it serves on.
+    assert f"Links point at http://127.0.0.1:{port}" in output

@@ -103,7 +103,7 @@ def path_values(world: World, make: Factory) -> dict[str, str]:
     with make.context.sessions() as db:
         team_a = db.get(accounts.Team, world.team_a.id)
         assert team_a is not None
-        token, _ = accounts.create_invite(
+        token, invite = accounts.create_invite(
             db, team=team_a, email="new@a.example", role="member", hours=1
         )
         db.commit()
@@ -117,6 +117,8 @@ def path_values(world: World, make: Factory) -> dict[str, str]:
         "request_id": str(request.id),
         "number": str(decision.number),
         "job_id": str(job.id),
+        "user_id": str(world.member_a.id),
+        "invite_id": str(invite.id),
     }
 
 

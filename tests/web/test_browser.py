@@ -15,7 +15,7 @@ from asyncmaturity.web.models import Campaign
 from asyncmaturity.web.services.campaigns import campaign_survey, save_answers
 
 from ..test_report_html import CHROMIUM_ARGS as REPORT_CHROMIUM_ARGS
-from .conftest import PASSWORD, Factory, World
+from .conftest import PASSWORD, PUBLIC_URL, Factory, World
 
 CHROMIUM = Path("/usr/bin/chromium")
 # The report's page tests' flags, plus an explicit --headless for Debian's chromium.
@@ -93,7 +93,7 @@ def test_an_admin_sees_results_starts_a_campaign_and_shares_its_link(
     with make.context.sessions() as db:
         campaign = db.get(Campaign, world.campaign_a.id)
         assert campaign is not None
-        for respondent, level in (("first", 2), ("second", 5)):
+        for respondent, level in (("first", 2), ("second", 5), ("third", 3)):
             answers = {item.id: level for item in campaign_survey("five-area").items[:6]}
             save_answers(db, campaign=campaign, respondent=respondent, answers=answers, submit=True)
         campaign.status = "closed"  # results are published once the campaign closes
@@ -112,7 +112,7 @@ def test_an_admin_sees_results_starts_a_campaign_and_shares_its_link(
     page.click("button:has-text('Start campaign')")
     page.wait_for_selector("#share-link")
     link = page.inner_text("#share-link")
-    assert link.startswith("http://127.0.0.1:") and "/s/" in link
+    assert link.startswith(f"{PUBLIC_URL}/s/")  # the configured public URL, not the Host
     assert "0 of 3 responses submitted" in page.inner_text("#results-hidden")
     page.click("button:has-text('Close the campaign')")
     page.wait_for_selector("button:has-text('Reopen the campaign')")

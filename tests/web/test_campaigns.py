@@ -193,7 +193,7 @@ def test_answering_through_the_pages_saves_resumes_and_submits(make: Factory, wo
     mine = member.get(f"/api/v1/campaigns/{world.campaign_a.id}/response").json()
     assert mine["status"] == "submitted" and len(mine["answers"]) == 3
     campaign_page = member.get(f"/campaigns/{world.campaign_a.id}").text
-    assert 'id="results-hidden"' in campaign_page and "1 more person" in campaign_page
+    assert 'id="results-hidden"' in campaign_page and "2 more people" in campaign_page
 
 
 def test_campaign_pages_for_admins_show_link_results_and_chart(make: Factory, world: World) -> None:
@@ -205,7 +205,7 @@ def test_campaign_pages_for_admins_show_link_results_and_chart(make: Factory, wo
             "csrf_token": token,
             "title": "Page campaign",
             "framework": "five-area",
-            "min_group_size": "2",
+            "min_group_size": "3",
         },
     )
     assert created.status_code == 303
@@ -213,7 +213,8 @@ def test_campaign_pages_for_admins_show_link_results_and_chart(make: Factory, wo
     share = re.search(r'id="share-link">([^<]+)<', page)
     assert share is not None
     link = share.group(1).removeprefix("http://testserver")
-    for person, level in ((world.admin_a, "5"), (world.member_a, "2")):
+    third = make.member(world.team_a, "third@a.example")
+    for person, level in ((world.admin_a, "5"), (world.member_a, "2"), (third, "3")):
         client = make.client(person, csrf=False)
         client.post(
             link,

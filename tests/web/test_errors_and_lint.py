@@ -34,6 +34,8 @@ def test_every_api_route_answers_errors_in_the_one_shape(
         "request_id": "999999",
         "number": "999999",
         "job_id": "999999",
+        "user_id": "999999",
+        "invite_id": "999999",
     }
     checked = 0
     for call in route_calls(app):

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from asyncmaturity.survey import Response, SurveyResponses, aggregate, load_responses
+from asyncmaturity.web.models import Campaign
 from asyncmaturity.web.services.campaigns import campaign_survey, item_wise_rows
 
 from .conftest import Factory, World
@@ -92,19 +93,50 @@ def test_differencing_reads_around_one_more_answer_recover_nothing(
     assert _seen(attacker, admin, cid) == published
 
 
+def test_a_group_of_two_is_refused_since_each_would_read_the_others_answers(
+    make: Factory, world: World
+) -> None:
+    # Two respondents and a published mean: each subtracts their own answer and has the other's.
+    admin = make.client(world.admin_a)
+    response = admin.post(
+        f"/api/v1/teams/{world.team_a.id}/campaigns", json={"title": "Pair", "min_group_size": 2}
+    )
+    assert response.status_code == 422
+    form = admin.post(
+        f"/teams/{world.team_a.id}/campaigns",
+        data={"title": "Pair", "framework": "five-area", "min_group_size": "2"},
+    )
+    assert form.status_code == 422
+    # A campaign stored before the floor with a group size of 2 still needs three to publish.
+    legacy = make.campaign(world.team_a, title="Old pair", min_group_size=3)
+    with make.context.sessions() as db:
+        stored = db.get(Campaign, legacy.id)
+        assert stored is not None
+        stored.min_group_size = 2
+        db.commit()
+    for client in (admin, make.client(world.member_a)):
+        assert _put(client, legacy.id, _answers(4), submit=True) == 200
+    closed = admin.patch(f"/api/v1/campaigns/{legacy.id}", json={"status": "closed"})
+    assert closed.status_code == 200
+    results = admin.get(f"/api/v1/campaigns/{legacy.id}/results").json()
+    assert results["survey"] is None and results["min_group_size"] == 3
+
+
 def test_a_campaign_closed_below_the_group_size_shows_nothing_and_may_reopen(
     make: Factory, world: World
 ) -> None:
     admin, member = make.client(world.admin_a), make.client(world.member_a)
-    cid = world.campaign_a.id  # minimum group size 2
+    cid = world.campaign_a.id  # minimum group size 3
     assert _put(member, cid, _answers(2), submit=True) == 200
     assert admin.patch(f"/api/v1/campaigns/{cid}", json={"status": "closed"}).status_code == 200
     hidden = _seen(member, admin, cid)
     assert hidden["api"]["survey"] is None and hidden["csv"][0] == 409
     assert admin.patch(f"/api/v1/campaigns/{cid}", json={"status": "open"}).status_code == 200
     assert _put(admin, cid, _answers(4), submit=True) == 200
+    third = make.client(make.member(world.team_a, "third@a.example"))
+    assert _put(third, cid, _answers(3), submit=True) == 200
     assert admin.patch(f"/api/v1/campaigns/{cid}", json={"status": "closed"}).status_code == 200
-    assert _seen(member, admin, cid)["api"]["survey"]["respondents"] == 2
+    assert _seen(member, admin, cid)["api"]["survey"]["respondents"] == 3
 
 
 def test_the_csv_rows_are_not_people_but_read_back_to_the_same_figures(
@@ -114,24 +146,27 @@ def test_the_csv_rows_are_not_people_but_read_back_to_the_same_figures(
     cid = world.campaign_a.id
     mine = {ITEMS[0]: 1.0, ITEMS[1]: 5.0}
     theirs = {ITEMS[0]: 5.0, ITEMS[1]: 1.0}
+    third = {ITEMS[0]: 3.0, ITEMS[1]: 2.0}
     assert _put(admin, cid, mine, submit=True) == 200
     assert _put(make.client(world.member_a), cid, theirs, submit=True) == 200
+    third_client = make.client(make.member(world.team_a, "third@a.example"))
+    assert _put(third_client, cid, third, submit=True) == 200
     admin.patch(f"/api/v1/campaigns/{cid}", json={"status": "closed"})
     text = admin.get(f"/api/v1/campaigns/{cid}/responses.csv").text
     path = tmp_path / "answers.csv"
     path.write_text(text, encoding="utf-8")
     read = load_responses(path, DEFINITION)
     assert sorted(tuple(sorted(r.answers.items())) for r in read.rows) != sorted(
-        tuple(sorted(a.items())) for a in (mine, theirs)
+        tuple(sorted(a.items())) for a in (mine, theirs, third)
     )
     original = SurveyResponses(
-        rows=[Response(team="Team Alpha", answers=a) for a in (mine, theirs)]
+        rows=[Response(team="Team Alpha", answers=a) for a in (mine, theirs, third)]
     )
     assert _figures(read) == _figures(original)
 
 
 def _figures(responses: SurveyResponses) -> dict[str, Any]:
-    result = aggregate(responses, DEFINITION, min_group_size=2).to_json()
+    result = aggregate(responses, DEFINITION, min_group_size=3).to_json()
     return {key: result[key] for key in ("respondents", "organization", "teams")}
 
 

@@ -25,9 +25,12 @@ from asyncmaturity.web.deps import (
     SiteAdmin,
     TeamAdmin,
     TeamMember,
+    app_link,
     clear_session_cookie,
+    client_address,
     start_session,
 )
+from asyncmaturity.web.links import public_link
 from asyncmaturity.web.models import Campaign, SurveyResponse
 from asyncmaturity.web.schemas import (
     CampaignCreate,
@@ -102,13 +105,27 @@ def _session_public(db: Db, principal: Principal) -> SessionPublic:
     )
 
 
-@router.post("/session", tags=["session"], status_code=201)
+@router.post(
+    "/session",
+    tags=["session"],
+    status_code=201,
+    responses={429: {"model": ErrorBody, "description": "Too many failed logins: see Retry-After"}},
+)
 def log_in(
     body: LoginRequest, request: Request, response: Response, db: Db, context: Context
 ) -> SessionPublic:
-    """Log in: sets the HttpOnly session cookie and returns the CSRF token for later changes."""
-    user = accounts.authenticate(
-        db, email=body.email, password=body.password, passwords=context.passwords
+    """Log in: sets the HttpOnly session cookie and returns the CSRF token for later changes.
+
+    Repeated failures for one address or from one client make later attempts wait, then lock
+    them out for a while: 429 with a Retry-After header, before any password is checked."""
+    user = accounts.log_in(
+        db,
+        sessions=context.sessions,
+        email=body.email,
+        password=body.password,
+        address=client_address(request),
+        passwords=context.passwords,
+        settings=context.settings,
     )
     session = start_session(db, user, response, request, context)
     return _session_public(db, Principal(user=user, session=session))
@@ -165,7 +182,12 @@ def list_members(team_id: ObjectId, scope: TeamAdmin, db: Db) -> MembersPublic:
     return MembersPublic(data=data, count=len(data))
 
 
-@router.post("/teams/{team_id}/invites", tags=["teams"], status_code=201)
+@router.post(
+    "/teams/{team_id}/invites",
+    tags=["teams"],
+    status_code=201,
+    responses={503: {"model": ErrorBody, "description": "No public URL to build the link from"}},
+)
 def create_invite(
     team_id: ObjectId,
     body: InviteCreate,
@@ -174,7 +196,9 @@ def create_invite(
     db: Db,
     context: Context,
 ) -> InvitePublic:
-    """Invite an address to the team; the returned `url` is the only copy of the link."""
+    """Invite an address to the team; the returned `url` (under the configured public URL, never
+    the request's Host) is the only copy of the link."""
+    public_link(context.settings, "/")  # refused before the invitation exists, not after
     token, invite = accounts.create_invite(
         db, team=scope.team, email=body.email, role=body.role, hours=context.settings.invite_hours
     )
@@ -182,7 +206,7 @@ def create_invite(
         id=invite.id,
         email=invite.email,
         role=body.role,
-        url=str(request.url_for("invite_page", token=token)),
+        url=public_link(context.settings, f"/invite/{token}"),
         expires_at=invite.expires_at,
     )
 
@@ -240,7 +264,7 @@ def campaign_public(
         status="open" if campaign.status == "open" else "closed",
         min_group_size=campaign.min_group_size,
         submitted=submitted,
-        share_url=str(request.url_for("answer_page", share_token=campaign.share_token)),
+        share_url=app_link(request, "answer_page", share_token=campaign.share_token),
         created_at=campaign.created_at,
     )
 

@@ -20,6 +20,7 @@ from asyncmaturity.web.deps import (
     TeamAdmin,
     TeamMember,
     TeamScope,
+    app_link,
     parse_id,
     scope_resolver,
 )
@@ -99,7 +100,7 @@ def job_public(request: Request, job: EvidenceJob) -> JobPublic:
         created_at=job.created_at,
         started_at=job.started_at,
         finished_at=job.finished_at,
-        url=str(request.url_for("job_page", job_id=job.id)),
+        url=app_link(request, "job_page", job_id=job.id),
     )
 
 
@@ -108,7 +109,7 @@ def assessment_summary(
 ) -> AssessmentSummary:
     """A kept assessment without its document; the newest links its report."""
     report = (
-        request.url_for("report_page", team_id=found.team_id) if found.id == latest_id else None
+        app_link(request, "report_page", team_id=found.team_id) if found.id == latest_id else None
     )
     return AssessmentSummary(
         id=found.id,

@@ -27,6 +27,7 @@ from asyncmaturity.web.deps import (
     TeamAdmin,
     TeamMember,
     TeamScope,
+    app_link,
 )
 from asyncmaturity.web.models import Decision, LedgerRequest, channel_of, utcnow
 from asyncmaturity.web.schemas import (
@@ -106,7 +107,7 @@ def _request_public(request: Request, summary: ledger.RequestSummary) -> LedgerR
         escalated_at=r.escalated_at,
         closed_at=r.closed_at,
         replies=summary.replies,
-        url=str(request.url_for("ledger_request_page", request_id=r.id)),
+        url=app_link(request, "ledger_request_page", request_id=r.id),
     )
 
 
@@ -305,7 +306,7 @@ def decision_public(
         created_at=decision.created_at,
         decided_at=decision.decided_at,
         updated_at=decision.updated_at,
-        url=str(request.url_for("decision_page", team_id=decision.team_id, number=decision.number)),
+        url=app_link(request, "decision_page", team_id=decision.team_id, number=decision.number),
     )
 
 

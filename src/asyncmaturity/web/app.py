@@ -27,7 +27,7 @@ from asyncmaturity.errors import AsyncMaturityError
 from asyncmaturity.web import api
 from asyncmaturity.web.db import create_db_engine, migrate, session_factory, site_secret
 from asyncmaturity.web.deps import WebContext
-from asyncmaturity.web.errors import PayloadTooLarge, error_status_and_code
+from asyncmaturity.web.errors import PayloadTooLarge, WebError, error_status_and_code
 from asyncmaturity.web.routers import ROUTERS
 from asyncmaturity.web.security import Passwords
 from asyncmaturity.web.services.escalation import escalate_due
@@ -171,7 +171,8 @@ def error_response(
 async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AsyncMaturityError)
     status, code = error_status_and_code(exc)
-    return error_response(request, status, code, str(exc))
+    headers = exc.headers if isinstance(exc, WebError) else None
+    return error_response(request, status, code, str(exc), headers=headers)
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:

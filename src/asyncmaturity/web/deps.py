@@ -27,6 +27,7 @@ from starlette.formparsers import MultiPartException
 
 from asyncmaturity.web.db import DB_CONCURRENCY
 from asyncmaturity.web.errors import Conflict, CsrfFailed, Forbidden, NotAuthenticated, NotFound
+from asyncmaturity.web.links import public_link_or_path
 from asyncmaturity.web.models import AuthSession, Campaign, LedgerRequest, Role, Team, User
 from asyncmaturity.web.security import Passwords, new_token, respondent_key, same_secret
 from asyncmaturity.web.services import accounts
@@ -279,6 +280,18 @@ def respondent_of(scope: TeamMember, context: Context) -> str:
 
 
 RespondentKey = Annotated[str, Depends(respondent_of)]
+
+
+def app_link(request: Request, name: str, **params: object) -> str:
+    """The link to the named route under the configured public URL, or its path alone without
+    one: never built from the request's Host header, which the client chooses."""
+    path = request.app.url_path_for(name, **params)
+    return public_link_or_path(get_context(request).settings, str(path))
+
+
+def client_address(request: Request) -> str | None:
+    """The client's IP address (behind a trusted proxy, the one it forwarded), for throttling."""
+    return request.client.host if request.client else None
 
 
 # -- cookies --------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ shape ``{"error": {"code": ..., "message": ...}}`` under ``/api`` and an HTML pa
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from asyncmaturity.errors import AsyncMaturityError
 
@@ -17,6 +18,11 @@ class WebError(AsyncMaturityError):
 
     status = 400
     code = "bad_request"
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        """Response headers the answer carries (none but for a few conditions)."""
+        return {}
 
 
 class NotAuthenticated(WebError):
@@ -71,6 +77,35 @@ class WebhookTargetRefused(InvalidInput):
     """A webhook URL is not http(s), or its host is or resolves to a non-public address."""
 
     code = "webhook_target_refused"
+
+
+class WeakPassword(InvalidInput):
+    """A new password is too short, too long or too easy to guess; the message says which rule."""
+
+    code = "weak_password"
+
+
+class TooManyAttempts(WebError):
+    """Logins for this account or from this address failed too often: wait `retry_after_s`."""
+
+    status = 429
+    code = "too_many_attempts"
+
+    def __init__(self, message: str, *, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        """The Retry-After header, in whole seconds."""
+        return {"Retry-After": str(self.retry_after_s)}
+
+
+class LinksUnavailable(WebError):
+    """The app cannot build an absolute link: no public URL is configured (see the message)."""
+
+    status = 503
+    code = "public_url_unset"
 
 
 class PayloadTooLarge(WebError):

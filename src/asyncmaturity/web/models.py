@@ -1,6 +1,7 @@
 """The web app's tables as a typed SQLAlchemy 2.0 ORM; Alembic migrations create them.
 
-Accounts and teams (`users`, `teams`, `memberships` with a per-team role, `sessions`, `invites`),
+Accounts and teams (`users`, `teams`, `memberships` with a per-team role, `sessions`, `invites`,
+`login_throttles` of failed logins),
 survey campaigns and their responses, `site_settings` for values the app keeps itself (the
 generated secret key), and the AWAIT ledger: `ledger_requests` with their `ledger_replies` and
 `ledger_escalations`, the `decisions` log, and each team's `team_ledger_settings` (charter,
@@ -156,6 +157,17 @@ class AuthSession(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class LoginThrottle(Base):
+    """Recent failed logins under one key (an account's address or a client address, kept only as
+    a SHA-256 digest) and until when that key's next attempts are refused."""
+
+    __tablename__ = "login_throttles"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failed_at: Mapped[datetime] = mapped_column(index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class Invite(Base):

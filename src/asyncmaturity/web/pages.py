@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 from starlette.datastructures import FormData
@@ -31,13 +31,23 @@ from asyncmaturity.web.deps import (
     SiteAdmin,
     TeamAdmin,
     TeamMember,
+    WebContext,
+    app_link,
     check_form_token,
     clear_session_cookie,
+    client_address,
     form_cookie_token,
     set_form_cookie,
     start_session,
 )
-from asyncmaturity.web.errors import NotAuthenticated, NotFound
+from asyncmaturity.web.errors import (
+    NotAuthenticated,
+    NotFound,
+    TooManyAttempts,
+    WeakPassword,
+    error_status_and_code,
+)
+from asyncmaturity.web.links import links_problem, public_link
 from asyncmaturity.web.models import Campaign, CampaignStatus, Role
 from asyncmaturity.web.services import accounts, campaigns
 from asyncmaturity.web.templating import templates
@@ -118,13 +128,28 @@ def login(
     """Check the credentials, open a session and go on to `next`."""
     check_form_token(request, csrf_token)
     try:
-        user = accounts.authenticate(
-            db, email=email, password=password, passwords=context.passwords
+        user = accounts.log_in(
+            db,
+            sessions=context.sessions,
+            email=email,
+            password=password,
+            address=client_address(request),
+            passwords=context.passwords,
+            settings=context.settings,
         )
-    except NotAuthenticated as exc:
-        return render_pre_login(
-            request, context, "login.html", 401, next=safe_next(next), error=str(exc), email=email
+    except (NotAuthenticated, TooManyAttempts) as exc:
+        status, _ = error_status_and_code(exc)
+        response = render_pre_login(
+            request,
+            context,
+            "login.html",
+            status,
+            next=safe_next(next),
+            error=str(exc),
+            email=email,
         )
+        response.headers.update(exc.headers)
+        return response
     response = redirect(safe_next(next))
     start_session(db, user, response, request, context)
     return response
@@ -155,12 +180,22 @@ def create_team(principal: SiteAdmin, db: Db, name: FormText) -> Response:
     return redirect(f"/teams/{team.id}")
 
 
+# What the team page says after an account action redirected back to it (?done=...).
+DONE_NOTICES = {
+    "role": "Role changed.",
+    "password": "Password reset: the member's logins ended; give them the new password.",
+    "invite-revoked": "Invitation withdrawn: its link no longer works.",
+}
+
+
 def _team_page(
     request: Request,
     scope: TeamMember,
     db: Db,
+    context: WebContext,
     invite_url: str | None = None,
     invited: str | None = None,
+    done: str | None = None,
 ) -> Response:
     admin = scope.role == "admin"
     return render(
@@ -172,15 +207,26 @@ def _team_page(
         campaigns=campaigns.campaigns_of(db, team=scope.team),
         frameworks=campaigns.campaign_frameworks() if admin else [],
         members=accounts.members(db, team=scope.team) if admin else [],
+        pending=accounts.pending_invites(db, team=scope.team) if admin else [],
+        links_problem=links_problem(context.settings),
+        done=DONE_NOTICES.get(done or ""),
         invite_url=invite_url,
         invited=invited,
     )
 
 
 @router.get("/teams/{team_id}", name="team_page")
-def team_page(team_id: ObjectId, request: Request, scope: TeamMember, db: Db) -> Response:
-    """A team: its campaigns; for its admins, members and the forms to invite and to start one."""
-    return _team_page(request, scope, db)
+def team_page(
+    team_id: ObjectId,
+    request: Request,
+    scope: TeamMember,
+    db: Db,
+    context: Context,
+    done: Annotated[str | None, Query(max_length=32)] = None,
+) -> Response:
+    """A team: its campaigns; for its admins, members, pending invitations and the forms to
+    invite, to manage members and to start a campaign."""
+    return _team_page(request, scope, db, context, done=done)
 
 
 @router.post("/teams/{team_id}/campaigns")
@@ -190,7 +236,9 @@ def create_campaign(
     db: Db,
     title: FormText,
     framework: FormText,
-    min_group_size: Annotated[int, Form(ge=2, le=campaigns.MAX_GROUP_SIZE)] = 5,
+    min_group_size: Annotated[
+        int, Form(ge=campaigns.MIN_GROUP_SIZE, le=campaigns.MAX_GROUP_SIZE)
+    ] = 5,
 ) -> Response:
     """Start a campaign (team admins) and show it with its share link."""
     campaign = campaigns.create_campaign(
@@ -210,11 +258,12 @@ def create_invite(
     role: Annotated[Role, Form()] = "member",
 ) -> Response:
     """Invite someone (team admins); the link is shown on this page once, never stored."""
+    public_link(context.settings, "/")  # refused before the invitation exists, not after
     token, _ = accounts.create_invite(
         db, team=scope.team, email=email, role=role, hours=context.settings.invite_hours
     )
-    url = str(request.url_for("invite_page", token=token))
-    return _team_page(request, scope, db, invite_url=url, invited=email)
+    url = public_link(context.settings, f"/invite/{token}")
+    return _team_page(request, scope, db, context, invite_url=url, invited=email)
 
 
 # -- campaigns ------------------------------------------------------------------------------
@@ -245,7 +294,11 @@ def _results_chart(results: SurveyResults) -> Markup | None:
 
 @router.get("/campaigns/{campaign_id}", name="campaign_page")
 def campaign_page(
-    campaign_id: ObjectId, request: Request, scope: TeamMember, respondent: RespondentKey, db: Db
+    campaign_id: ObjectId,
+    request: Request,
+    scope: TeamMember,
+    respondent: RespondentKey,
+    db: Db,
 ) -> Response:
     """A campaign: share link, the user's own progress, and results once the group is large enough."""
     campaign = scope.target_as(Campaign)
@@ -259,7 +312,7 @@ def campaign_page(
         team=scope.team,
         role=scope.role,
         campaign=campaign,
-        share_url=str(request.url_for("answer_page", share_token=campaign.share_token)),
+        share_url=app_link(request, "answer_page", share_token=campaign.share_token),
         status=campaigns.response_status(mine),
         results=results,
         chart=_results_chart(results.survey) if results.survey else None,
@@ -377,13 +430,26 @@ def accept_invite(
     """Join the team; without a login, create the account with the chosen password and log in."""
     if principal is None:
         check_form_token(request, csrf_token)
-    user, team = accounts.accept_invite(
-        db,
-        token=token,
-        user=principal.user if principal else None,
-        password=password or None,
-        passwords=context.passwords,
-    )
+    try:
+        user, team = accounts.accept_invite(
+            db,
+            token=token,
+            user=principal.user if principal else None,
+            password=password or None,
+            passwords=context.passwords,
+        )
+    except WeakPassword as exc:
+        invite, team = accounts.open_invite(db, token=token)
+        return render_pre_login(
+            request,
+            context,
+            "invite.html",
+            422,
+            team=team,
+            invite=invite,
+            has_account=False,
+            error=str(exc),
+        )
     response = redirect(f"/teams/{team.id}")
     if principal is None:
         start_session(db, user, response, request, context)

@@ -16,7 +16,7 @@ from asyncmaturity.await_protocol.ledger import RequestStatus, Urgency
 from asyncmaturity.decisions.records import DecisionStatus
 from asyncmaturity.web.models import CampaignStatus, Role
 from asyncmaturity.web.security import MAX_PASSWORD_LENGTH
-from asyncmaturity.web.services.campaigns import MAX_GROUP_SIZE, ResponseStatus
+from asyncmaturity.web.services.campaigns import MAX_GROUP_SIZE, MIN_GROUP_SIZE, ResponseStatus
 
 _NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
 Name = Annotated[
@@ -167,7 +167,10 @@ class CampaignCreate(_In):
     title: Title
     framework: Annotated[str, StringConstraints(max_length=100, pattern=_NO_CONTROL)] = "five-area"
     min_group_size: int = Field(
-        5, ge=2, le=MAX_GROUP_SIZE, description="Responses needed before figures are shown."
+        5,
+        ge=MIN_GROUP_SIZE,
+        le=MAX_GROUP_SIZE,
+        description="Responses needed before figures are shown.",
     )
 
 

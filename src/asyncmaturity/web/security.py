@@ -11,13 +11,66 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
+from itertools import pairwise
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from zxcvbn import zxcvbn
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
+MIN_PASSWORD_SCORE = 3
+"""zxcvbn's score a password needs (0-4): 3 is "safely unguessable", under 10^10 guesses away
+from a hit, which an argon2id hash turns into years of work for one account."""
+_ESTIMATED_CHARACTERS = 100  # zxcvbn's work grows fast with length; what follows adds strength
+_MIN_OWN_CHARACTERS = 6  # letters and digits a password needs beyond its owner's address
+
+
+def _alphanumerics(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _is_sequence(text: str) -> bool:
+    steps = {ord(b) - ord(a) for a, b in pairwise(text)}
+    return len(steps) == 1 and steps <= {1, -1}
+
+
+def _mostly_email(password: str, email: str) -> bool:
+    left = _alphanumerics(password)
+    for part in sorted(re.findall(r"[^\W_]{3,}", email.casefold()), key=len, reverse=True):
+        left = left.replace(part, "", 1)
+    return len(left) < _MIN_OWN_CHARACTERS
+
+
+def weak_password_reason(password: str, *, email: str) -> str | None:
+    """Why `password` may not protect the account of `email`, or None when it may.
+
+    The one rule of every new password (invitation, bootstrap admin, change, reset): 12 to 1024
+    characters; not blank, one character repeated or a run like ``abcdefghijkl``; not the e-mail
+    address or a variant of it; and at least :data:`MIN_PASSWORD_SCORE` by the zxcvbn strength
+    estimator, which knows common and breached passwords, words, names, dates and keyboard walks.
+    """
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"a password has at least {MIN_PASSWORD_LENGTH} characters"
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"a password has at most {MAX_PASSWORD_LENGTH} characters"
+    if not password.strip():
+        return "a password cannot be only spaces"
+    if len(set(password)) == 1:
+        return "a password cannot be one character repeated (like 'aaaaaaaaaaaa')"
+    if _is_sequence(password):
+        return "a password cannot be a run of characters (like 'abcdefghijkl' or '123456789012')"
+    if _mostly_email(password, email):
+        return "a password cannot be your e-mail address or a variant of it"
+    estimate = zxcvbn(password[:_ESTIMATED_CHARACTERS], user_inputs=[email, *email.split("@")])
+    if estimate["score"] < MIN_PASSWORD_SCORE:
+        feedback = estimate["feedback"]
+        hints = [feedback["warning"], *feedback["suggestions"]]
+        advice = " ".join(hint.rstrip(".") + "." for hint in hints if hint)
+        return "this password is too easy to guess" + (f": {advice}" if advice else "")
+    return None
 
 
 class Passwords:

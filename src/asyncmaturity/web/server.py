@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from asyncmaturity.web.db import create_db_engine, migrate, session_factory
+from asyncmaturity.web.links import NO_PUBLIC_URL, served_public_url
 from asyncmaturity.web.security import Passwords
 from asyncmaturity.web.services import accounts
 from asyncmaturity.web.settings import WebSettings
+
+logger = logging.getLogger("asyncmaturity.web")
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,23 @@ def serve(
 
     from asyncmaturity.web.app import create_app
 
+    settings = with_link_base(settings, host=host, port=port, say=say)
     app = create_app(settings, migrate_database=False)
     say(f"Serving on http://{host}:{port}/ (Ctrl+C stops)")
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
+
+
+def with_link_base(
+    settings: WebSettings, *, host: str, port: int, say: Callable[[str], None]
+) -> WebSettings:
+    """`settings` with the public URL links are built from: the configured one; without one, the
+    loopback address served on; on another address none, with a warning that links are off."""
+    if settings.public_url is not None:
+        return settings
+    assumed = served_public_url(host, port)
+    if assumed is None:
+        logger.warning("invitation and share links are off: %s", NO_PUBLIC_URL)
+        say(f"Warning: invitation and share links are off: {NO_PUBLIC_URL}")
+        return settings
+    say(f"Links point at {assumed} (no public URL set; serving on a loopback address)")
+    return settings.model_copy(update={"public_url": assumed})

@@ -69,6 +69,41 @@ class WebSettings(BaseModel):
     password_memory_kib: int = Field(
         65536, ge=64, description="Argon2id memory per password hash, KiB (64 MiB by default)."
     )
+    login_account_free_failures: int = Field(
+        5,
+        ge=1,
+        description="Failed logins of one account (known or not) allowed before each further one "
+        "makes the next attempt wait (1 s, then doubling).",
+    )
+    login_account_lockout_failures: int = Field(
+        10,
+        ge=2,
+        description="Failed logins of one account that lock it for login_lockout_minutes.",
+    )
+    login_address_free_failures: int = Field(
+        10,
+        ge=1,
+        description="Failed logins from one client address (IPv6: its /64) allowed before delays "
+        "begin, whatever the accounts tried.",
+    )
+    login_address_lockout_failures: int = Field(
+        30,
+        ge=2,
+        description="Failed logins from one client address that lock it for login_lockout_minutes.",
+    )
+    login_lockout_minutes: int = Field(
+        15,
+        ge=1,
+        le=1440,
+        description="How long a lockout lasts; also the longest delay. Attempts during it are "
+        "refused (429) before any password is checked.",
+    )
+    login_failure_window_minutes: int = Field(
+        60,
+        ge=1,
+        description="Failed logins are forgotten once none followed for this long (a successful "
+        "login forgets the account's at once).",
+    )
     public_url: str | None = Field(
         None,
         description="The address people open the app at (https://async.example.com), for the links "

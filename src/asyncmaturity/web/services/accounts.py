@@ -10,25 +10,39 @@ Example::
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from asyncmaturity.web.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
-from asyncmaturity.web.models import AuthSession, Invite, Membership, Role, Team, User, utcnow
-from asyncmaturity.web.security import (
-    MAX_PASSWORD_LENGTH,
-    MIN_PASSWORD_LENGTH,
-    Passwords,
-    new_token,
-    token_digest,
+from asyncmaturity.web.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    WeakPassword,
 )
+from asyncmaturity.web.models import (
+    AuthSession,
+    Invite,
+    LoginThrottle,
+    Membership,
+    Role,
+    Team,
+    User,
+    utcnow,
+)
+from asyncmaturity.web.security import Passwords, new_token, token_digest, weak_password_reason
+from asyncmaturity.web.services import throttle
+from asyncmaturity.web.settings import WebSettings
 
-INVITE_GONE = "this invitation link is unknown, used or expired; ask for a new one"
+INVITE_GONE = "this invitation link is unknown, used, withdrawn or expired; ask for a new one"
+logger = logging.getLogger("asyncmaturity.web.login")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -48,12 +62,11 @@ def normalize_email(email: str) -> str:
     return email
 
 
-def check_password(password: str) -> str:
-    """`password` when it is long enough to be a password, else InvalidInput saying so."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"a password has at least {MIN_PASSWORD_LENGTH} characters")
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise InvalidInput(f"a password has at most {MAX_PASSWORD_LENGTH} characters")
+def check_password(password: str, *, email: str) -> str:
+    """`password` when it may protect the account of `email`, else WeakPassword saying why."""
+    reason = weak_password_reason(password, email=email)
+    if reason is not None:
+        raise WeakPassword(reason)
     return password
 
 
@@ -80,7 +93,7 @@ def create_user(
         raise Conflict(f"an account for {email} already exists")
     user = User(
         email=email,
-        password_hash=passwords.hash(check_password(password)),
+        password_hash=passwords.hash(check_password(password, email=email)),
         is_site_admin=is_site_admin,
     )
     db.add(user)
@@ -99,7 +112,7 @@ def bootstrap_admin(db: Session, *, email: str, password: str, passwords: Passwo
         return create_user(
             db, email=email, password=password, passwords=passwords, is_site_admin=True
         )
-    user.password_hash = passwords.hash(check_password(password))
+    user.password_hash = passwords.hash(check_password(password, email=user.email))
     user.is_site_admin = True
     return user
 
@@ -261,3 +274,167 @@ def accept_invite(
 
 def _role(value: str) -> Role:
     return "admin" if value == "admin" else "member"
+
+
+# -- logging in and account management --------------------------------------------------------
+
+
+def log_in(
+    db: Session,
+    *,
+    sessions: sessionmaker[Session],
+    email: str,
+    password: str,
+    address: str | None,
+    passwords: Passwords,
+    settings: WebSettings,
+) -> User:
+    """The account these credentials open, throttled per account and per client `address`:
+    TooManyAttempts (before any hashing) while either is held back, else as :func:`authenticate`.
+    A success forgets the account's failed logins."""
+    attempt = throttle.reserve_login(sessions, email=email, address=address, settings=settings)
+    try:
+        user = authenticate(db, email=email, password=password, passwords=passwords)
+    except NotAuthenticated:
+        logger.warning("failed login for %r from %s", email[:320], address)
+        raise
+    throttle.login_succeeded(db, attempt, settings=settings)
+    return user
+
+
+def close_other_sessions(db: Session, *, user: User, keep: AuthSession | None) -> int:
+    """End every login of `user` but `keep` (log out everywhere else); returns how many ended."""
+    query = delete(AuthSession).where(AuthSession.user_id == user.id)
+    if keep is not None:
+        query = query.where(AuthSession.id != keep.id)
+    ended = db.execute(query)
+    return int(getattr(ended, "rowcount", 0) or 0)
+
+
+def change_password(
+    db: Session,
+    *,
+    user: User,
+    current: str,
+    new: str,
+    passwords: Passwords,
+    session: AuthSession,
+) -> int:
+    """Change the user's own password (the current one must be given); the user's other logins
+    end. Returns how many ended."""
+    if not passwords.verify(user.password_hash, current):
+        raise InvalidInput("the current password is not right")
+    user.password_hash = passwords.hash(check_password(new, email=user.email))
+    return close_other_sessions(db, user=user, keep=session)
+
+
+def team_member(db: Session, *, team: Team, user_id: int) -> tuple[User, Membership]:
+    """A member of `team` and their membership; NotFound for anyone else."""
+    found = db.execute(
+        select(User, Membership)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.team_id == team.id, Membership.user_id == user_id)
+    ).first()
+    if found is None:
+        raise NotFound("no such member")
+    return found[0], found[1]
+
+
+def account_by_email(db: Session, *, email: str) -> User:
+    """The account with this address; NotFound when there is none."""
+    user = user_by_email(db, email=email)
+    if user is None:
+        raise NotFound(f"no account has the address {normalize_email(email)}")
+    return user
+
+
+def other_session_count(db: Session, *, user: User, session: AuthSession) -> int:
+    """How many live logins `user` has besides `session`."""
+    return len(
+        db.scalars(
+            select(AuthSession.id).where(
+                AuthSession.user_id == user.id,
+                AuthSession.id != session.id,
+                AuthSession.expires_at > utcnow(),
+            )
+        ).all()
+    )
+
+
+def check_may_reset(db: Session, *, actor: User, target: User) -> None:
+    """Forbidden unless `actor` may set `target`'s password: a site admin may for anyone; a team
+    admin for an account that is no site admin and belongs to no team the actor does not run, so
+    a reset never opens a team (or the site) the actor has no admin rights over."""
+    if actor.is_site_admin:
+        return
+    if target.id == actor.id:
+        raise Forbidden("change your own password with your current one")
+    if target.is_site_admin:
+        raise Forbidden("only a site admin can reset a site admin's password")
+    actor_admin_of = set(
+        db.scalars(
+            select(Membership.team_id).where(
+                Membership.user_id == actor.id, Membership.role == "admin"
+            )
+        )
+    )
+    target_teams = set(
+        db.scalars(select(Membership.team_id).where(Membership.user_id == target.id))
+    )
+    if not target_teams <= actor_admin_of:
+        raise Forbidden(
+            "this account belongs to a team you are not an admin of; ask a site admin to reset it"
+        )
+
+
+def reset_password(
+    db: Session, *, actor: User, target: User, password: str, passwords: Passwords
+) -> int:
+    """Set another account's password (see :func:`check_may_reset` for who may); every login of
+    that account ends and its failed logins are forgotten. Returns how many logins ended."""
+    check_may_reset(db, actor=actor, target=target)
+    target.password_hash = passwords.hash(check_password(password, email=target.email))
+    db.execute(delete(LoginThrottle).where(LoginThrottle.key == throttle.account_key(target.email)))
+    return close_other_sessions(db, user=target, keep=None)
+
+
+def set_role(db: Session, *, team: Team, user_id: int, role: Role) -> Membership:
+    """Make a member of `team` an admin or a plain member; Conflict when that would leave the team
+    without an admin."""
+    _, member = team_member(db, team=team, user_id=user_id)
+    if member.role == "admin" and role != "admin":
+        admins = db.scalars(
+            select(Membership.user_id)
+            .where(Membership.team_id == team.id, Membership.role == "admin")
+            .with_for_update()
+        ).all()
+        if len(admins) <= 1:
+            raise Conflict(f"{team.name} needs at least one admin; make someone else admin first")
+    member.role = role
+    db.flush()
+    return member
+
+
+def pending_invites(db: Session, *, team: Team) -> list[Invite]:
+    """The team's invitations not yet accepted and not expired, oldest first."""
+    return list(
+        db.scalars(
+            select(Invite)
+            .where(
+                Invite.team_id == team.id,
+                Invite.accepted_at.is_(None),
+                Invite.expires_at > utcnow(),
+            )
+            .order_by(Invite.created_at, Invite.id)
+        )
+    )
+
+
+def revoke_invite(db: Session, *, team: Team, invite_id: int) -> Invite:
+    """Withdraw a pending invitation of `team`: its link then answers as an unknown one."""
+    invite = db.get(Invite, invite_id)
+    if invite is None or invite.team_id != team.id or invite.accepted_at is not None:
+        raise NotFound("no such pending invitation")
+    db.delete(invite)
+    db.flush()
+    return invite

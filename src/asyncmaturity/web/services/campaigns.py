@@ -49,6 +49,9 @@ from asyncmaturity.web.security import new_token
 
 _SHARE_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 MAX_GROUP_SIZE = 1000
+# With two respondents, each reads the other's answers off the published means: three is the
+# smallest group in which no respondent's own answers and the figures give away another's.
+MIN_GROUP_SIZE = 3
 
 Answer = float | str | None
 ResponseStatus = Literal["not_started", "saved", "submitted"]
@@ -103,9 +106,15 @@ def _items_without_counts(items: dict[str, dict[str, Any]]) -> dict[str, dict[st
     return {item_id: {**figures, "distribution": None} for item_id, figures in items.items()}
 
 
+def group_size(campaign: Campaign) -> int:
+    """The submitted responses a campaign's figures need: its minimum group size, and never
+    fewer than MIN_GROUP_SIZE (a campaign made before that floor may name 2)."""
+    return max(campaign.min_group_size, MIN_GROUP_SIZE)
+
+
 def is_published(campaign: Campaign, submitted: int) -> bool:
     """Whether a campaign's figures are published: closed with enough submitted responses."""
-    return campaign.status == "closed" and submitted >= campaign.min_group_size
+    return campaign.status == "closed" and submitted >= group_size(campaign)
 
 
 def campaign_frameworks() -> list[Framework]:
@@ -136,8 +145,10 @@ def create_campaign(
     title = " ".join(title.split())
     if not title:
         raise InvalidInput("a campaign needs a title")
-    if not 2 <= min_group_size <= MAX_GROUP_SIZE:
-        raise InvalidInput(f"the minimum group size is between 2 and {MAX_GROUP_SIZE}")
+    if not MIN_GROUP_SIZE <= min_group_size <= MAX_GROUP_SIZE:
+        raise InvalidInput(
+            f"the minimum group size is between {MIN_GROUP_SIZE} and {MAX_GROUP_SIZE}"
+        )
     campaign = Campaign(
         team_id=team.id,
         title=title,
@@ -308,12 +319,12 @@ def campaign_results(db: Session, *, campaign: Campaign, team: Team) -> Campaign
     count = submitted_count(db, campaign=campaign)
     closed = campaign.status == "closed"
     if not is_published(campaign, count):
-        return CampaignResults(count, campaign.min_group_size, closed, None)
+        return CampaignResults(count, group_size(campaign), closed, None)
     responses = _submitted_responses(db, campaign=campaign, team=team)
     survey = aggregate(
-        responses, campaign_survey(campaign.framework), min_group_size=campaign.min_group_size
+        responses, campaign_survey(campaign.framework), min_group_size=group_size(campaign)
     )
-    return CampaignResults(count, campaign.min_group_size, closed, survey)
+    return CampaignResults(count, group_size(campaign), closed, survey)
 
 
 def export_csv(db: Session, *, campaign: Campaign, team: Team) -> str:
@@ -340,9 +351,9 @@ def export_csv(db: Session, *, campaign: Campaign, team: Team) -> str:
 
 def unpublished_reason(campaign: Campaign, submitted: int) -> str:
     """Why a campaign's figures are not published yet, in one sentence."""
-    if submitted < campaign.min_group_size:
+    if submitted < group_size(campaign):
         return (
-            f"{submitted} of {campaign.min_group_size} responses submitted: results are "
+            f"{submitted} of {group_size(campaign)} responses submitted: results are "
             "published once the campaign is closed with at least the minimum group size"
         )
     return "results are published once the campaign is closed"
