@@ -384,31 +384,37 @@ def test_due_at_refuses_what_has_no_end() -> None:
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ({"holidays": [{"date": "2026-02-30"}]}, "field holidays.0.date: "),
-        ({"holidays": [{"name": "no date"}]}, "field holidays.0.date: Field required"),
+        ({"holidays": [{"date": "2026-02-30"}]}, "field holidays: entry 1, date: must be a date"),
+        ({"holidays": [{"name": "no date"}]}, "field holidays: entry 1, date: is required"),
         (
             {"holidays": [{"date": "2026-12-25", "timezone": "Europe/Nowhere"}]},
-            "field holidays.0.timezone: unknown time zone 'Europe/Nowhere'",
+            "field holidays: entry 1, timezone: unknown time zone 'Europe/Nowhere'",
         ),
-        ({"holidays": [{"date": "2026-12-25", "day": 1}]}, "field holidays.0.day: "),
+        (
+            {"holidays": [{"date": "2026-12-25", "day": 1}]},
+            "field holidays: entry 1, day: is not a field of this entry",
+        ),
         (
             {
                 "people": [
                     {"id": "U1", "out_of_office": [{"start": "2026-03-09", "end": "2026-03-02"}]}
                 ]
             },
-            "field people.0.out_of_office.0: end 2026-03-02 is before start 2026-03-09",
+            "field people: entry 1, out_of_office, entry 1: end 2026-03-02 is before start 2026-03-09",
         ),
         (
             {"people": [{"id": "U1", "out_of_office": [{"start": "soon", "end": "2026-03-02"}]}]},
-            "field people.0.out_of_office.0.start: ",
+            "field people: entry 1, out_of_office, entry 1, start: ",
         ),
         (
             {"request_windows": {"emergency": 1}},
             "field request_windows: an emergency is synchronous by definition",
         ),
         ({"request_windows": {"low": 48}}, "field request_windows: unknown urgency 'low'"),
-        ({"request_windows": {"urgent": 0}}, "field request_windows.urgent: "),
+        (
+            {"request_windows": {"urgent": 0}},
+            "field request_windows: urgent: must be more than 0 (not 0)",
+        ),
     ],
 )
 def test_invalid_days_off_and_windows_name_the_field(raw: dict[str, Any], message: str) -> None:
@@ -432,8 +438,20 @@ def test_charter_file_with_days_off_loads_yaml_dates(tmp_path: Path) -> None:
     schedule = charter.schedule_for("ANA@example.org")
     assert schedule.days_off == {date(2026, 12, 25), *(date(2026, 8, d) for d in (3, 4, 5))}
     assert charter.schedule_for("ben@example.org").days_off == {date(2026, 12, 25)}
-    path.write_text("holidays:\n  - {date: 2026-12-25, end: 2026-12-26}\n")
-    with pytest.raises(InvalidCharter, match=re.escape(f"{path}: field holidays.0.end: ")):
+    # The line is the file's own, counted from 1 as editors count; the entry is the one on it.
+    path.write_text("holidays:\n  - {date: 2026-12-24}\n  - {date: 2026-12-25, end: 2026-12-26}\n")
+    expected = f"{path}: line 3: field holidays: end: is not a field of this entry"
+    with pytest.raises(InvalidCharter, match=re.escape(expected)):
+        load_charter(path)
+    path.write_text("timezone: UTC\nholidays:\n  - date: 2026-12-25\n    timezone: Mars/Base\n")
+    with pytest.raises(
+        InvalidCharter, match=re.escape(f"{path}: line 4: field holidays: timezone")
+    ):
+        load_charter(path)
+    # A date YAML cannot build is named with its line too (YAML types it before validation).
+    path.write_text("holidays:\n  - date: 2026-12-25\n  - date: 2026-13-01\n")
+    expected = f"{path}: line 3: '2026-13-01' is not a valid date or time (month must be in 1..12)"
+    with pytest.raises(InvalidCharter, match=re.escape(expected)):
         load_charter(path)
 
 

@@ -98,7 +98,7 @@ def test_invalid_charter_names_the_field(slack_fixture: Any, tmp_path: Path) -> 
     result = runner.invoke(app, ["measure", "--store", str(store), "--charter", str(charter)])
     assert result.exit_code == 1
     assert result.stderr.strip() == (
-        f"Error: {charter}: field working_hours.start: '25:00' is not a time of day as HH:MM"
+        f"Error: {charter}: line 2: field working_hours: start: '25:00' is not a time of day as HH:MM"
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
 from dataclasses import replace
@@ -195,10 +196,25 @@ def test_metric_ids_become_readable_column_titles() -> None:
 
 def test_bar_chart_shortens_long_axis_labels_but_keeps_them_in_tooltips() -> None:
     label = "more than seven days, including the never answered"
+    # Under two wide bars the label fits whole.
     chart = bar_chart([Bar(label, 3, "3"), Bar("< 5 min", 0, "0")], title="t")
+    assert f">{label}</text>" in chart and "&lt; 5 min</text>" in chart
+    # Under ten narrow ones it is rotated and shortened, its whole text the label's tooltip.
+    many = [Bar(label, 3, "3"), *(Bar(f"bucket {i}", i, str(i)) for i in range(9))]
+    chart = bar_chart(many, title="t")
     assert f"<title>{label}: 3</title>" in chart
-    assert "more than seven d\N{HORIZONTAL ELLIPSIS}</text>" in chart
-    assert "&lt; 5 min</text>" in chart
+    assert f"<title>{label}</title>more than seven d\N{HORIZONTAL ELLIPSIS}</text>" in chart
+    assert "<title>bucket 1</title>" not in chart  # whole labels need no tooltip
+
+
+def test_rotated_labels_stay_inside_the_chart() -> None:
+    label = "a rather long first label"
+    chart = bar_chart([Bar(label, 1, "1"), *(Bar("x" * 20, 1, "1") for _ in range(29))], title="t")
+    first = re.search(r'<text x="([\d.]+)" y="[\d.]+" text-anchor="end"[^>]*rotate', chart)
+    assert first is not None
+    # The rotated label ends at its bar and reaches left by its width times cos(angle).
+    reach = len("a rather long fir\N{HORIZONTAL ELLIPSIS}") * 12 * 0.6 * math.cos(math.radians(35))
+    assert float(first.group(1)) - reach >= 0
 
 
 def test_nice_ticks_cover_the_maximum() -> None:

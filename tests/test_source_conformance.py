@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 
 from asyncmaturity.cli import app
 from asyncmaturity.errors import AsyncMaturityError, RejectedRecords
-from asyncmaturity.sources import detect_source, registered_sources
+from asyncmaturity.sources import detect_source, get_source, registered_sources
 from asyncmaturity.store.database import EvidenceStore
 from asyncmaturity.store.ingest import ingest
 
@@ -477,11 +477,10 @@ CONFORMANCE: dict[str, Conformance] = {
         sample=FIXTURES / "ical" / "attendees_partstat_role.ics",
         bad_records=FIXTURES / "ical" / "bad_records.ics",
         skipped={
-            "event without UID": 1,
             "event with an unreadable date, duration or rule": 1,
             "event that ends before it starts": 1,
         },
-        example="bad_records.ics event 1: no UID",
+        example="bad_records.ics event 2: (UID bad-start@example.org) DTSTART",
         corrupt=truncated_file(
             "calendar_cut_short.ics",
             "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:x\nDTSTART:20260302T100000Z\n",
@@ -648,6 +647,26 @@ def test_skipped_records_are_counted_and_strict_makes_them_fatal(
     with pytest.raises(RejectedRecords, match=re.escape(spec.bad_records.name)):
         ingest([spec.sample, spec.bad_records], store=store, strict=True)
     assert counts(store) == before
+
+
+def test_skips_name_the_file_when_the_export_is_given_as_a_folder(
+    source: str, spec: Conformance, tmp_path: Path
+) -> None:
+    # Given the folder above it, a skip still names the file it is in, not just the folder.
+    holder = tmp_path / "holder"
+    if spec.bad_records.is_file():
+        holder.mkdir()
+        shutil.copy(spec.bad_records, holder)
+    else:
+        shutil.copytree(spec.bad_records, holder)
+    if not get_source(source).detect(holder):
+        pytest.skip(f"{source} does not read a folder holding {spec.bad_records.name}")
+    summary = ingest([holder], store=tmp_path / "s.duckdb", format=source)
+    files = [p.relative_to(holder).as_posix() for p in holder.rglob("*") if p.is_file()]
+    examples = summary.exports[0].examples
+    assert examples
+    for example in examples:
+        assert any(name in example for name in files), (example, files)
 
 
 def test_cli_failures_are_one_error_line(source: str, spec: Conformance, tmp_path: Path) -> None:

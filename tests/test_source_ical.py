@@ -90,7 +90,7 @@ def test_several_vcalendars_in_one_file(tmp_path: Path) -> None:
         rows[0]["series_key"] == hashlib.md5(b"ical|first-calendar-event@example.org").hexdigest()
     )
     assert {r["source"] for r in rows} == {"ical"}
-    assert {r["parser_version"] for r in rows} == {"ical/1"}
+    assert {r["parser_version"] for r in rows} == {"ical/2"}
 
 
 def test_instance_each_side_of_a_dst_change_keeps_its_local_time(tmp_path: Path) -> None:
@@ -262,6 +262,18 @@ def test_endless_minutely_rule_is_capped_quickly(tmp_path: Path) -> None:
     (reason,) = summary.skipped
     assert reason.startswith("series capped at 10,000 instances") and summary.skipped[reason] == 1
     assert "every-minute-forever@example.org" in summary.exports[0].examples[0]
+    # Given in a folder, the skip still names the file and the event, not the folder.
+    folder = tmp_path / "calendars"
+    folder.mkdir()
+    shutil.copy(fixture("endless_minutely_rrule"), folder)
+    in_folder = ingest([folder], store=tmp_path / "folder.duckdb", **march)
+    assert (
+        in_folder.exports[0]
+        .examples[0]
+        .startswith(
+            f"{folder / 'endless_minutely_rrule.ics'} event 1 (UID every-minute-forever@example.org): "
+        )
+    )
     last = _rows(store, "SELECT max(start_at) AS last FROM meetings")[0]["last"]
     assert last == datetime(2026, 3, 2, 10) + (MAX_INSTANCES - 1) * (
         datetime(2026, 1, 1, 0, 1) - datetime(2026, 1, 1)
@@ -280,12 +292,12 @@ def test_endless_minutely_rule_is_capped_quickly(tmp_path: Path) -> None:
 
 
 def test_bad_records_are_counted_and_fatal_under_strict(tmp_path: Path) -> None:
-    # No UID; DTSTART 'yesterday'; DTEND before DTSTART: three skips; the fourth event is read.
+    # DTSTART 'yesterday'; DTEND before DTSTART: two skips; the event without a UID is keyed by
+    # its content and read, and so is the fourth.
     store = tmp_path / "s.duckdb"
     summary = ingest([fixture("bad_records")], store=store)
     assert summary.records_read == 4
     assert summary.skipped == {
-        "event without UID": 1,
         "event with an unreadable date, duration or rule": 1,
         "event that ends before it starts": 1,
     }
@@ -294,9 +306,9 @@ def test_bad_records_are_counted_and_fatal_under_strict(tmp_path: Path) -> None:
         re.search(r"bad_records\.ics event 2: \(UID bad-start@example.org\) DTSTART", e)
         for e in examples
     )
-    assert summary.added["meetings"] == 1
+    assert summary.added["meetings"] == 2
     strict_store = tmp_path / "strict.duckdb"
-    with pytest.raises(RejectedRecords, match=r"bad_records\.ics event 1: no UID"):
+    with pytest.raises(RejectedRecords, match=r"bad_records\.ics event 2: \(UID bad-start"):
         ingest([fixture("bad_records")], store=strict_store, strict=True)
     assert not strict_store.exists()
 
@@ -685,3 +697,76 @@ def test_agenda_time_is_per_occurrence(tmp_path: Path) -> None:
     metrics = measure(store=store).metrics
     assert metrics["meetings.agenda_lead_time.median_s"] == pytest.approx(133200)
     assert metrics["meetings.agenda_share"] == pytest.approx(1.0)
+
+
+REAL = Path(__file__).parent / "fixtures" / "real" / "ical"
+
+
+def content_key(**written: str) -> str:
+    """The UID of an event without one, computed here from the fields as the file writes them."""
+    names = ("DTSTART", "RECURRENCE-ID", "SUMMARY", "ORGANIZER", "CREATED")
+    text = "\x1f".join(written.get(name.replace("-", "_"), "") for name in names)
+    return "content:" + hashlib.md5(text.encode()).hexdigest()
+
+
+def test_real_exchange_invite_without_uid_is_keyed_by_its_content(tmp_path: Path) -> None:
+    """icalendar's issue_165_missing_event.ics (PROVENANCE.md): a Microsoft Exchange (CDO)
+    invitation without a UID, "BYDAY=MO, TU, WE, TH, FR" with spaces, a custom VTIMEZONE.
+
+    By hand: 10:00 local at +0200 (the VTIMEZONE's summer offset) is 08:00 UTC; weekdays from
+    Fri 3 Jul 2015 to UNTIL Wed 22 Jul 2015 08:00 UTC inclusive: 3; 6-10; 13-17; 20, 21, 22 = 14.
+    """
+    export = REAL / "exchange_cdo_invite_without_uid.ics"
+    store = tmp_path / "s.duckdb"
+    summary = ingest([export], store=store)
+    assert summary.skipped == {} and summary.added["meetings"] == 14
+    uid = content_key(
+        DTSTART="DTSTART;TZID=GMT +0100 (Standard) / GMT +0200 (Daylight):20150703T100000",
+        SUMMARY="SUMMARY:Sprint 25 Daily Standup",
+    )
+    meetings = _meetings(store)
+    assert {m["series_key"] for m in meetings} == {hashlib.md5(f"ical|{uid}".encode()).hexdigest()}
+    assert meetings[0]["meeting_key"] == key(uid, "2015-07-03T08:00:00Z")
+    assert [m["start_at"].day for m in meetings] == [
+        3,
+        6,
+        7,
+        8,
+        9,
+        10,
+        13,
+        14,
+        15,
+        16,
+        17,
+        20,
+        21,
+        22,
+    ]
+    assert {(m["end_at"] - m["start_at"]).seconds for m in meetings} == {1800}
+    # Exported again later, with a new DTSTAMP and SEQUENCE: the same meetings, nothing added.
+    again = tmp_path / "re-exported.ics"
+    again.write_text(
+        export.read_text().replace(
+            "DTSTAMP:20150703T071009Z", "DTSTAMP:20150720T120000Z\nSEQUENCE:2"
+        ),
+        "utf-8",
+    )
+    assert sum(ingest([again], store=store).added.values()) == 0
+    assert sum(ingest([export], store=store).added.values()) == 0
+
+
+def test_real_events_without_uid_or_dtstart(tmp_path: Path) -> None:
+    """icalendar's created_calendar_with_unicode_fields.ics: event 1 has a UID, event 2 none (a
+    start, no end: an instant), event 3 neither UID nor DTSTART: skipped, named by file and
+    number."""
+    export = REAL / "plone_event_without_uid_or_dtstart.ics"
+    summary = ingest([export], store=tmp_path / "s.duckdb")
+    assert summary.records_read == 3 and summary.added["meetings"] == 2
+    assert summary.skipped == {"event without DTSTART": 1}
+    (example,) = summary.exports[0].examples
+    assert example.startswith(f"{export} event 3: (UID content:") and example.endswith("no DTSTART")
+    uid = content_key(DTSTART="DTSTART:20101010T000000Z", SUMMARY="SUMMARY:åäö")
+    assert key(uid, "2010-10-10T00:00:00Z") in {
+        m["meeting_key"] for m in _meetings(tmp_path / "s.duckdb")
+    }

@@ -21,7 +21,7 @@ import pytest
 
 from asyncmaturity.errors import InvalidExport, RejectedRecords
 from asyncmaturity.metrics.measure import measure
-from asyncmaturity.sources import detect_source, get_source
+from asyncmaturity.sources import detect_exports, detect_source, get_source
 from asyncmaturity.sources.mail import normalise_id, parse_date, parse_sender, split_mbox
 from asyncmaturity.store.database import EvidenceStore, person_key
 from asyncmaturity.store.ingest import ingest
@@ -392,6 +392,89 @@ def test_maildir_basic(tmp_path: Path) -> None:
     ]
     again = ingest([MAIL / "maildir_basic"], store=store)
     assert sum(again.added.values()) == 0
+
+
+TREE = MAIL / "maildir_tree_nested_and_maildir_plus_plus"
+REAL_MAILDIR = Path(__file__).parent / "fixtures" / "real" / "maildir" / "staktrace_testdata"
+
+
+def test_maildir_tree_reads_nested_and_maildir_plus_plus_folders(tmp_path: Path) -> None:
+    """A Dovecot-style mailbox: the root is INBOX, .Sent/ .work.projects/ .lists.dev/ are
+    Maildir++ folders, archive/2024/ a nested one; one message in each (files listed by hand)."""
+    store = tmp_path / "s.duckdb"
+    summary = ingest([TREE], store=store)
+    export = summary.exports[0]
+    assert export.source == "maildir" and export.skipped == {}
+    assert summary.records_read == 5 and summary.added["messages"] == 5
+    # Each folder is a conversation named by its path; a List-Id still names its list.
+    assert sorted(_rows(store, "SELECT name FROM conversations")) == [
+        ("dev.lists.example.org",),
+        ("maildir_tree_nested_and_maildir_plus_plus",),
+        ("maildir_tree_nested_and_maildir_plus_plus/Sent",),
+        ("maildir_tree_nested_and_maildir_plus_plus/archive/2024",),
+        ("maildir_tree_nested_and_maildir_plus_plus/work/projects",),
+    ]
+    messages = _messages(store)
+    # Bob's reply, filed in Sent, answers Alice's message in INBOX.
+    assert messages[_key("tree-b@example.org")]["parent_key"] == _key("tree-a@example.org")
+    # Nothing is left out silently: tmp/ and the stray notes are counted and named;
+    # Dovecot's dovecot-uidlist and Maildir++'s maildirfolder marks are bookkeeping, not mail.
+    assert "5 folder(s)" in export.detected and "5 messages" in export.detected
+    assert "2 file(s) not read" in export.detected
+    assert str(TREE / "tmp" / "1262952000.M6P1.host") + " (in tmp/" in export.detected
+    assert str(TREE / "notes" / "readme.txt") in export.detected
+    assert "dovecot-uidlist" not in export.detected and "maildirfolder" not in export.detected
+    again = ingest([TREE], store=store)
+    assert sum(again.added.values()) == 0
+
+
+def test_maildir_trees_are_detected_at_any_depth(tmp_path: Path) -> None:
+    maildir, mbox = get_source("maildir"), get_source("mbox")
+    deep = tmp_path / "backup" / "2024" / "alice"
+    shutil.copytree(TREE, deep)
+    assert detect_source(tmp_path / "backup").name == "maildir"
+    assert not mbox.detect(tmp_path / "backup")
+    # Copied by git or a zip, a Maildir loses its empty new/ and tmp/: cur/ with mail is enough.
+    only_cur = tmp_path / "only_cur"
+    shutil.copytree(TREE / ".Sent", only_cur)
+    assert maildir.detect(only_cur)
+    summary = ingest([tmp_path / "backup"], store=tmp_path / "s.duckdb")
+    assert summary.added["messages"] == 5
+    assert ("backup/2024/alice/work/projects",) not in _rows(
+        tmp_path / "s.duckdb", "SELECT name FROM conversations"
+    )
+    assert ("2024/alice/work/projects",) in _rows(
+        tmp_path / "s.duckdb", "SELECT name FROM conversations"
+    )
+
+
+def test_a_maildir_whose_files_keep_from_lines_is_one_export(tmp_path: Path) -> None:
+    # Some tools keep the mbox "From " line atop each message file: cur/ is still no mbox.
+    tree = tmp_path / "alice"
+    shutil.copytree(TREE, tree)
+    shutil.copy(MAIL / "maildir_basic" / "cur" / "1262602800.M2P100.host,S=430", tree / "cur")
+    assert not get_source("mbox").detect(tree / "cur")
+    found = detect_exports(tree)
+    assert [(path, source.name) for path, source in found.parts] == [(tree, "maildir")]
+
+
+def test_real_maildir_test_data_of_the_maildir_crate(tmp_path: Path) -> None:
+    """staktrace/maildir's testdata (PROVENANCE.md): maildir/ holds two delivered messages (one
+    in cur/, one in new/) beside dot-files that are not mail; submaildirs/ is an empty Maildir
+    with Maildir++ folders (.Subdir1, .Subdir2, ..Subdir3) that git kept without cur/ or new/."""
+    store = tmp_path / "s.duckdb"
+    summary = ingest([REAL_MAILDIR], store=store)
+    export = summary.exports[0]
+    assert export.source == "maildir" and export.skipped == {}
+    assert summary.records_read == 2 and summary.added["messages"] == 2
+    assert "2 folder(s)" in export.detected and "not read" not in export.detected
+    assert _rows(store, "SELECT name FROM conversations") == [("maildir",)]
+    assert _rows(
+        store, "SELECT strftime(sent_at, '%Y-%m-%d %H:%M:%S') FROM messages ORDER BY 1"
+    ) == [
+        ("2016-05-21 22:08:25",),
+        ("2016-05-22 18:16:50",),
+    ]
 
 
 def test_same_message_in_mbox_and_maildir_is_one_message(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -39,7 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from asyncmaturity.errors import InvalidCharter
 from asyncmaturity.store.database import normalize_identity
 from asyncmaturity.vocabulary import ConversationKind
-from asyncmaturity.yamlfile import read_yaml
+from asyncmaturity.yamlfile import read_yaml, yaml_line
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Urgencies of a request with a response window; an emergency is synchronous by definition.
@@ -406,7 +406,8 @@ def due_at(sent_at: dt.datetime, hours: float, schedule: Schedule) -> dt.datetim
 def load_charter(path: Path | str | None) -> Charter:
     """Read a charter file; `None` gives the defaults.
 
-    Raises :class:`InvalidCharter` naming the file and the first invalid field.
+    Raises :class:`InvalidCharter` naming the file, the line (one-based) and the first invalid
+    field.
     """
     if path is None:
         return Charter()
@@ -416,15 +417,99 @@ def load_charter(path: Path | str | None) -> Charter:
         raw = {}
     if not isinstance(raw, dict):
         raise InvalidCharter(f"{path}: a charter is a mapping of fields, not {type(raw).__name__}")
-    return parse_charter(raw, origin=str(path))
+    text = path.read_text(encoding="utf-8")
+    return parse_charter(raw, origin=str(path), line_of=lambda where: yaml_line(text, where))
 
 
-def parse_charter(raw: dict[str, Any], *, origin: str = "charter") -> Charter:
-    """Validate a charter given as a mapping; errors name `origin` and the field."""
+Location = tuple[str | int, ...]
+# Pydantic's error types in plain words: what the value must be ({...}: the error's context).
+_PLAIN_PROBLEMS = {
+    "missing": "is required",
+    "greater_than": "must be more than {gt}",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than": "must be less than {lt}",
+    "less_than_equal": "must be at most {le}",
+    "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
+    "bool_parsing": "must be true or false",
+    "bool_type": "must be true or false",
+    "string_type": "must be text",
+    "list_type": "must be a list",
+    "dict_type": "must be a mapping of fields",
+    "model_type": "must be a mapping of fields",
+    "date_parsing": "must be a date as YYYY-MM-DD",
+    "date_type": "must be a date as YYYY-MM-DD",
+    "date_from_datetime_parsing": "must be a date as YYYY-MM-DD",
+    "date_from_datetime_inexact": "must be a date as YYYY-MM-DD",
+    "literal_error": "must be one of {expected}",
+    "enum": "must be one of {expected}",
+}
+
+
+def _plain_problem(error: Any, location: Location) -> str:
+    """What is wrong with a value and what is allowed, in the words of the charter's docs."""
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        if len(location) == 1:
+            return f"is not a charter field (the fields: {', '.join(Charter.model_fields)})"
+        return "is not a field of this entry"
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
+    template = _PLAIN_PROBLEMS.get(kind)
+    # Bounds as the charter's docs write them: 0, not 0.0.
+    context = {
+        key: int(value) if isinstance(value, float) and value.is_integer() else value
+        for key, value in error.get("ctx", {}).items()
+    }
+    problem = (
+        template.format(**context)
+        if template
+        else str(error["msg"]).replace("Input should be", "must be")
+    )
+    given = error.get("input")
+    if kind != "missing" and isinstance(given, str | int | float) and not isinstance(given, bool):
+        problem += f" (not {given!r})"
+    return problem
+
+
+def parse_charter(
+    raw: dict[str, Any],
+    *,
+    origin: str = "charter",
+    line_of: Callable[[Location], int | None] | None = None,
+) -> Charter:
+    """Validate a charter given as a mapping; errors name `origin`, the line and the field.
+
+    Args:
+        raw: the charter's fields, as read from YAML or a form.
+        origin: where it came from (a file path, "form"), first in an error's message.
+        line_of: the one-based line of the text a field's location came from (YAML: the line of
+            the value; a form: the line of its textarea), when the source has lines.
+    """
     try:
         return Charter.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        message = first["msg"].removeprefix("Value error, ")
-        raise InvalidCharter(f"{origin}: field {field}: {message}") from None
+        location: Location = tuple(first["loc"])
+        line = line_of(location) if line_of is not None and location else None
+        # With a line, the line says which entry of a list; without one, "entry 2" does.
+        words = [
+            f"entry {part + 1}" if isinstance(part, int) else part
+            for part in location
+            if not (isinstance(part, int) and line is not None)
+        ]
+        problem = _plain_problem(first, location)
+        detail = (
+            f"{', '.join(str(word) for word in words[1:])}: {problem}" if words[1:] else problem
+        )
+        where = f"line {line}: " if line is not None else ""
+        field = str(words[0]) if words else "(top level)"
+        raise InvalidCharter(
+            f"{origin}: {where}field {field}: {detail}",
+            field=field,
+            line=line,
+            detail=detail if words[1:] else problem,
+        ) from None

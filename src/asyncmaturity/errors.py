@@ -28,7 +28,27 @@ class UnknownTimeZone(AsyncMaturityError):
 
 
 class InvalidCharter(AsyncMaturityError):
-    """The team charter file is missing, not YAML, or has a field with an invalid value."""
+    """The team charter file is missing, not YAML, or has a field with an invalid value.
+
+    Args:
+        message: the one line the user reads (where, which field, what is wrong).
+        field: the charter field at fault (its top-level name), when one is.
+        line: the one-based line of the text it came from, when known.
+        detail: what is wrong with the field, without the file, line and field name.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        line: int | None = None,
+        detail: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.field = field
+        self.line = line
+        self.detail = detail or message
 
 
 class RejectedRecords(AsyncMaturityError):

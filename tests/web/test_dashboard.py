@@ -272,7 +272,8 @@ def test_an_admin_edits_the_charter_uploads_assesses_and_sees_the_levels(
     assert page.input_value("input[name=window_dm]") == "6"
     assert "Christmas Day" in page.input_value("textarea[name=holidays]")
 
-    page.click("text=Dashboard")
+    page.click(f"nav.crumbs >> text={world.team_a.name}")  # back to the team by its trail
+    page.click("#dashboard-link")
     page.set_input_files("input[name=file]", str(export))
     page.click("button:has-text('Upload and ingest')")
     page.wait_for_selector("#job-status[data-status=done]", timeout=60000)  # reloads itself

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -231,5 +232,70 @@ def test_pages_record_edit_supersede_and_import(make: Factory, world: World) -> 
         data={"csrf_token": token},
         files=[("files", ("0007-x.md", b"# 7. Keep a log\n", "text/markdown"))],
     )
-    assert imported.status_code == 200 and 'id="imported"' in imported.text
-    assert "Imported 1 record." in imported.text
+    # Post/redirect/get: the log shows what the import added once, a reload no longer.
+    assert imported.status_code == 303
+    assert imported.headers["location"] == f"/teams/{team}/decisions"
+    shown = client.get(imported.headers["location"])
+    assert 'id="imported"' in shown.text and "Imported 1 record." in shown.text
+    assert 'id="imported"' not in client.get(f"/teams/{team}/decisions").text
+
+
+def _section(page: str, name: str) -> str:
+    """The HTML of one of a decision page's Markdown sections (context, decision, consequences)."""
+    start = page.index(f'id="record-{name}"')
+    return page[start : page.index("</div>", start)]
+
+
+def test_a_records_markdown_reads_as_formatted_text(make: Factory, world: World) -> None:
+    client = make.client(world.member_a)
+    team = world.team_a.id
+    _record(
+        client,
+        team,
+        title="Use Postgres",
+        context="We need **one** database:\n\n- durable\n- shared\n\nSee [the RFC](https://example.org/rfc).",
+        decision="Run `postgres:16`.\n\n| Option | Cost |\n|---|---|\n| Postgres | low |",
+    )
+    page = client.get(f"/teams/{team}/decisions/1").text
+    context = _section(page, "context")
+    assert "<strong>one</strong>" in context and "<li>durable</li>" in context
+    assert (
+        '<a href="https://example.org/rfc" rel="noopener noreferrer nofollow">the RFC</a>'
+        in context
+    )
+    decision = _section(page, "decision")
+    assert "<code>postgres:16</code>" in decision and "<td>Postgres</td>" in decision
+    assert "**" not in context and "<p>—</p>" in _section(page, "consequences")
+
+
+class ElementLister(HTMLParser):
+    """The elements of a piece of HTML with their attributes, as a browser would build them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+
+
+def test_markdown_in_a_record_never_carries_script(make: Factory, world: World) -> None:
+    client = make.client(world.member_a)
+    team = world.team_a.id
+    attacks = {
+        "context": "[x](javascript:alert(1)) [y](JaVaScRiPt:alert(2)) [z](data:text/html,<b>3</b>)",
+        "decision": '<script>alert(4)</script>\n\n<img src=x onerror="alert(5)">',
+        "consequences": '[w](https://ok.example "t\\" onmouseover=\\"alert(6)")\n\n'
+        '<a href="javascript:alert(7)">a</a> <iframe src="https://evil.example"></iframe>',
+    }
+    _record(client, team, title="Hostile", **attacks)
+    page = client.get(f"/teams/{team}/decisions/1").text
+    for name in attacks:
+        lister = ElementLister()
+        lister.feed(_section(page, name) + "</div>")
+        for tag, attributes in lister.elements:
+            assert tag in {"div", "p", "a"}, (name, tag)
+            assert not [key for key in attributes if key.startswith("on")], (name, attributes)
+            href = (attributes.get("href") or "https:").strip().lower()
+            assert href.startswith(("https:", "http:", "mailto:")), (name, href)
+    assert "&lt;script&gt;alert(4)&lt;/script&gt;" in page  # shown as the text it was

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -30,6 +30,9 @@ from asyncmaturity.cli.app import (
 from asyncmaturity.metrics import METRICS
 from asyncmaturity.metrics.frames import SCOPES
 from asyncmaturity.sources import registered_sources, source_names
+
+if TYPE_CHECKING:
+    from asyncmaturity.store.ingest import IngestSummary
 
 
 @domain_errors
@@ -98,10 +101,7 @@ def ingest(
             since=parse_when(since, "--since"),
             until=parse_when(until, "--until"),
         )
-    for export in summary.exports:
-        out.print(f"{export.path}: {export.detected}", highlight=False)
-        for note in export.notes:
-            out.print(f"  note: {note}", highlight=False)
+    print_exports(summary)
     added = ", ".join(f"{n:,} {table}" for table, n in summary.added.items() if n) or "nothing new"
     duplicates = sum(summary.duplicates.values())
     out.print(
@@ -115,6 +115,39 @@ def ingest(
             for example in export.examples:
                 out.print(f"  e.g. {example}", highlight=False)
     out.print(f"Store: {store}")
+
+
+def print_exports(summary: IngestSummary) -> None:
+    """One line per export read; a folder of several exports lists its parts with their counts.
+
+    Parameters:
+        summary: what ingest did.
+    """
+    folders: dict[str, int] = {}
+    for export in summary.exports:
+        if export.part_of is not None:
+            folders[export.part_of] = folders.get(export.part_of, 0) + 1
+    shown: set[str] = set()
+    for export in summary.exports:
+        if export.part_of is None:
+            out.print(f"{export.path}: {export.detected}", highlight=False)
+        else:
+            if export.part_of not in shown:
+                shown.add(export.part_of)
+                out.print(
+                    f"{export.part_of}: a folder of {folders[export.part_of]} exports:",
+                    highlight=False,
+                )
+            read = (
+                f"{export.records_read:,} records read, {sum(export.added.values()):,} rows added"
+            )
+            out.print(
+                f"  {export.path} ({export.source}): {export.detected}; {read}", highlight=False
+            )
+        for note in export.notes:
+            out.print(f"  note: {note}", highlight=False)
+    for path in summary.not_read:
+        out.print(f"  {path}: not read (no source recognises it)", style="yellow", highlight=False)
 
 
 @domain_errors

@@ -90,6 +90,8 @@ def render_levels(data: ReportData) -> str:
         axis_format=lambda v: f"{v:g}",
         integer_axis=True,
         height=260,
+        # The whole scale, so that level 0 reads as the bottom of 0 to 5, not an empty chart.
+        axis_max=float(top),
     )
     stage = doc.stage
     lead = Markup("")

@@ -119,6 +119,13 @@ def sources_markdown() -> str:
         "",
         "Generated from the source registry by `asyncmaturity docs sources`; do not edit by hand.",
         "",
+        "`ingest PATH` detects the format of each path. A folder holding several exports (as "
+        "`asyncmaturity simulate --out` writes them: `slack/`, `calendar.ics`, `github/`) is read "
+        "part by part, each entry in its own detected format, in one transaction; the summary "
+        "lists each part with its format and counts, and names every entry no source recognises. "
+        "A part that several formats claim is an error naming it; `--format` reads the whole "
+        "path in one format.",
+        "",
         "| format | what | accepts | parser |",
         "|---|---|---|---|",
     ]

@@ -76,11 +76,13 @@ def _text(
     fill: str = TEXT,
     weight: str = "normal",
     extra: str = "",
+    tooltip: str = "",
 ) -> str:
-    """Render one ``<text>`` element."""
+    """Render one ``<text>`` element, with a ``<title>`` (hover text) when `tooltip` is given."""
+    title = f"<title>{_attr(tooltip)}</title>" if tooltip else ""
     return (
         f'<text x="{_num(x)}" y="{_num(y)}" text-anchor="{anchor}" font-size="{_num(size)}" '
-        f'fill="{fill}" font-weight="{weight}"{extra}>{_attr(content)}</text>'
+        f'fill="{fill}" font-weight="{weight}"{extra}>{title}{_attr(content)}</text>'
     )
 
 
@@ -93,6 +95,10 @@ def svg_open(width: float, height: float, title: str, description: str = "") -> 
         f'font-family="{_attr(FONT_STACK)}">'
         f"<title>{_attr(title)}</title>{desc}"
     )
+
+
+_ZERO_MARK = 3.0
+"""Height of the baseline marker a bar of 0 is drawn as."""
 
 
 def nice_ticks(max_value: float, *, target: int = 4, integer: bool = False) -> list[float]:
@@ -142,24 +148,35 @@ def bar_chart(
     width: float = 960,
     height: float = 300,
     colour: str = ACCENT,
+    axis_max: float | None = None,
 ) -> str:
     """Render a vertical bar chart with a value axis, value labels and optional sublabels.
 
-    A bar whose value is None is drawn as a gap marked with its ``value_text``. Labels that would
-    collide are thinned (axis labels) or left to the tooltips (value labels).
+    A bar whose value is None is drawn as a gap marked with its ``value_text``; a bar of 0 as a
+    marker on the baseline, so that a zero reads as a value and not as nothing drawn. Labels
+    that would collide are thinned (axis labels) or left to the tooltips (value labels).
+    `axis_max`, when given, is the least top of the value axis (a scale's highest value).
     """
     values = [b.value for b in bars if b.value is not None and math.isfinite(b.value)]
-    ticks = nice_ticks(max(values, default=0.0), integer=integer_axis)
+    ticks = nice_ticks(max([*values, axis_max or 0.0]), integer=integer_axis)
     y_max = ticks[-1]
     n = max(len(bars), 1)
     left = max(_text_width(axis_format(t)) for t in ticks) + 14
     plot_w = width - left - 12
     slot = plot_w / n
 
-    # Long labels are shortened on the axis only; the tooltip and the data table keep them whole.
-    labels = [_shorten(b.label) for b in bars]
+    # Labels that fit under their bars stay whole; otherwise they are rotated and long ones
+    # shortened on the axis only (the label's tooltip, the bar's and the data table keep them).
+    rotate = max((_text_width(b.label) for b in bars), default=0.0) > slot * 0.95
+    labels = [_shorten(b.label) if rotate else b.label for b in bars]
     label_w = max((_text_width(label) for label in labels), default=0.0)
-    rotate = label_w > slot * 0.95 and label_w > 0
+    if rotate:
+        # The first rotated label reaches left of its bar: widen the margin so it is not cut.
+        reach = label_w * math.cos(math.radians(_LABEL_ANGLE)) + 4
+        if reach - slot / 2 > left:
+            left = reach - slot / 2
+            plot_w = width - left - 12
+            slot = plot_w / n
     # Thin axis labels only when even rotated ones would overlap; every k-th bar keeps its label.
     every = max(1, math.ceil((_FONT_SIZE * 1.6 if rotate else label_w + 8) / slot))
     has_sub = any(b.sublabel for b in bars)
@@ -198,7 +215,8 @@ def bar_chart(
                 f'stroke="{AXIS}" stroke-dasharray="3 3"/></g>'
             )
         else:
-            y = y_of(max(bar.value, 0.0))
+            # A zero (or a negative, clipped) is a marker on the baseline: a value, not a gap.
+            y = min(y_of(max(bar.value, 0.0)), base - _ZERO_MARK)
             parts.append(
                 f'<g><title>{_attr(tip)}</title><rect x="{_num(cx - bar_w / 2)}" y="{_num(y)}" '
                 f'width="{_num(bar_w)}" height="{_num(base - y)}" rx="2" fill="{colour}"/></g>'
@@ -217,6 +235,8 @@ def bar_chart(
                 )
             )
         if i % every == 0:
+            # A shortened label shows its whole text on hover.
+            whole = bar.label if labels[i] != bar.label else ""
             if rotate:
                 parts.append(
                     _text(
@@ -225,10 +245,11 @@ def bar_chart(
                         labels[i],
                         anchor="end",
                         extra=f' transform="rotate(-{_LABEL_ANGLE} {_num(cx)} {_num(base + 14)})"',
+                        tooltip=whole,
                     )
                 )
             else:
-                parts.append(_text(cx, base + 16, labels[i]))
+                parts.append(_text(cx, base + 16, labels[i], tooltip=whole))
                 if bar.sublabel:
                     parts.append(_text(cx, base + 30, bar.sublabel, size=10, fill=MUTED))
     parts.append("</svg>")

@@ -7,6 +7,8 @@ overrides, RANGE=THISANDFUTURE), within the expansion window only.
 
 What one instance becomes (a ``meetings`` row, and one ``attendance`` row per person):
 
+- Rules: an RRULE or EXRULE with spaces after its commas (``BYDAY=MO, TU, WE``, as Microsoft
+  Exchange's CDO writes it) is read without them.
 - Times: every instance start and end is a UTC instant. TZID resolves to the IANA zone or to the
   calendar's own VTIMEZONE, so an instance on each side of a DST change keeps its local time.
   Floating times (no TZID, no Z), and times whose TZID is neither an IANA name nor defined by a
@@ -17,7 +19,14 @@ What one instance becomes (a ``meetings`` row, and one ``attendance`` row per pe
   instant)``, the instant being the instance's recurrence instant in UTC as ``YYYY-MM-DDTHH:MM:SSZ``
   (all-day: UTC midnight): an override keeps its RECURRENCE-ID there even when it moves the
   instance, so re-ingesting an edited calendar updates nothing and duplicates nothing. (Instances
-  that a RANGE=THISANDFUTURE override reshapes are keyed by their own start.)
+  that a RANGE=THISANDFUTURE override reshapes are keyed by their own start.) An event without a
+  UID (real feeds have them: Exchange's CDO invitations, khal, hand-written files) is keyed by its
+  content: its UID is ``content:`` and the md5 of its DTSTART (with its TZID), RECURRENCE-ID,
+  SUMMARY, ORGANIZER and CREATED as written, the fields that say which meeting it is and stay
+  the same when the calendar is exported again, so re-ingest is idempotent. Left out on purpose:
+  DTSTAMP (the time of the export in most exports), LAST-MODIFIED and SEQUENCE, the rule, the end
+  and the attendees' answers, which change without the meeting changing; an edit of one of the
+  keyed fields makes the event a new one. Two such events with the same content are one.
 - ``cancelled``: STATUS:CANCELLED on the instance's own component (an override) or on its series'
   master, or a calendar sent with METHOD:CANCEL. EXDATE'd instances are not instances at all.
 - ``private``: CLASS:PRIVATE or CONFIDENTIAL on the instance's component (an override with no
@@ -74,9 +83,11 @@ series is counted as skipped. Events of several files or VCALENDARs with the sam
 component twice (same UID and RECURRENCE-ID) counts once: the highest SEQUENCE, else the
 first read.
 
-Bad records are counted, never dropped silently: an event without UID or DTSTART, with an
+Bad records are counted, never dropped silently: an event without DTSTART, with an
 unreadable date, duration or rule, or ending before it starts; a VCALENDAR that cannot be parsed
-in a file with other, readable ones; a series the recurrence rules cannot expand. A file that is
+in a file with other, readable ones; a series the recurrence rules cannot expand. Every skip
+names the file (``folder/file.ics``, ``export.zip!file.ics``) and the record: the event's number
+in its VCALENDAR (and the calendar's number in a file holding several) and its UID. A file that is
 not iCalendar at all, or none of whose calendars parses, is an :class:`InvalidExport`.
 
 The calendars of one export are parsed whole (calendar exports are megabytes: the 3.7 MB FINOS
@@ -86,6 +97,7 @@ batches and turned into rows by set-based SQL.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from collections.abc import Iterator
@@ -122,6 +134,15 @@ RESPONSES = {
     "DELEGATED": MeetingResponse.DECLINED,
     "NEEDS-ACTION": MeetingResponse.NEEDS_ACTION,
 }
+# What keys an event without a UID (see the module docs): what says which meeting it is and
+# stays the same when the calendar is exported again; DTSTAMP (the export's time), LAST-MODIFIED,
+# SEQUENCE, the rule, the end and the attendees' answers all change without the meeting changing.
+CONTENT_KEY_PROPERTIES = ("DTSTART", "RECURRENCE-ID", "SUMMARY", "ORGANIZER", "CREATED")
+CONTENT_UID_PREFIX = "content:"
+# A recurrence rule's content line with its folded continuations: Microsoft Exchange (CDO) writes
+# "BYDAY=MO, TU, WE" with spaces, which RFC 5545 does not allow and icalendar refuses.
+RULE_LINE = re.compile(r"(?im)^(?:RRULE|EXRULE)[;:][^\r\n]*(?:\r?\n[ \t][^\r\n]*)*")
+FOLD = re.compile(r"\r?\n[ \t]")
 # A component's times of writing, its latest change first (see ``agenda_at`` above).
 STAMPS = ("LAST-MODIFIED", "DTSTAMP", "CREATED")
 NOT_PEOPLE_CUTYPES = ("ROOM", "RESOURCE")
@@ -165,8 +186,13 @@ class IcalSource:
 
     name = "ical"
     family = SourceFamily.CALENDAR
-    summary = "iCalendar calendars (.ics): events expanded into meeting instances and attendance"
-    parser_version = "ical/1"
+    summary = (
+        "iCalendar calendars (.ics): events expanded into meeting instances and attendance; "
+        "an event without a UID is keyed by its content (md5 of DTSTART with its TZID, "
+        "RECURRENCE-ID, SUMMARY, ORGANIZER, CREATED), so re-ingest is idempotent; a skip names "
+        "the file and the event's number and UID"
+    )
+    parser_version = "ical/2"
     accepts = (
         "an .ics file (one or several VCALENDARs), a folder of .ics files or a .zip of them; "
         "--since/--until bound the expansion of recurring events, which never reads an instance "
@@ -279,6 +305,7 @@ class Template:
     template_id: int
     uid: str
     origin: str
+    place: str  # the file and the event's number in it, as skips name it
     start: datetime  # the component's own DTSTART, naive UTC
     end: datetime  # its own end (DTEND, else DURATION), naive UTC
     rule: bool  # it has an RRULE or RDATE
@@ -319,6 +346,8 @@ class _Reader:
         text = re.sub(
             r"END:VCALENDAR[ \t]*(?=BEGIN:VCALENDAR)", "END:VCALENDAR\r\n", text, flags=re.I
         )
+        if ", " in text:
+            text = RULE_LINE.sub(_tight_rule, text)
         chunks = [c for c in re.split(r"(?im)^(?=BEGIN:VCALENDAR)", text) if c.strip()]
         failures: list[str] = []
         for number, chunk in enumerate(chunks, start=1):
@@ -344,15 +373,19 @@ class _Reader:
             self.events += 1
             self.report.records_read += 1
             place = f"{where} event {index}"
+            if not str(component.get("UID") or "").strip():
+                component["UID"] = content_uid(component)
             reason, detail = _problem(component)
             if reason is not None:
                 bad.setdefault(reason, []).append(f"{place}: {detail}")
                 continue
-            self._keep(component, label, cancelled)
+            self._keep(component, label, place, cancelled)
         for reason, examples in bad.items():
             self.report.skip(reason, len(examples), examples)
 
-    def _keep(self, component: icalendar.cal.Component, origin: str, cancelled: bool) -> None:
+    def _keep(
+        self, component: icalendar.cal.Component, origin: str, place: str, cancelled: bool
+    ) -> None:
         uid = str(component["UID"]).strip()
         recurrence: Any = component.get("RECURRENCE-ID")
         recurrence_at = _moment(component, "RECURRENCE-ID")
@@ -366,6 +399,7 @@ class _Reader:
             template_id=self._next_id,
             uid=uid,
             origin=origin,
+            place=place,
             start=start,
             # _problem has read the end already: an event whose end it cannot read is not kept.
             end=_end(component, start),
@@ -397,6 +431,42 @@ class _Reader:
         yield from self.overrides.values()
 
 
+def content_uid(component: icalendar.cal.Component) -> str:
+    """The key of an event without a UID: ``content:`` and the md5 of its
+    :data:`CONTENT_KEY_PROPERTIES` as written (a time with its TZID), so the same event read
+    again, from the same or a later export, gets the same key.
+
+    >>> event = icalendar.Event.from_ical(
+    ...     "BEGIN:VEVENT\\r\\nDTSTART:20150703T100000Z\\r\\nSUMMARY:Standup\\r\\nEND:VEVENT\\r\\n"
+    ... )
+    >>> written = "DTSTART:20150703T100000Z\\x1f\\x1fSUMMARY:Standup\\x1f\\x1f"
+    >>> content_uid(event) == "content:" + hashlib.md5(written.encode()).hexdigest()
+    True
+    """
+    fields = []
+    for name in CONTENT_KEY_PROPERTIES:
+        value: Any = component.get(name)
+        if value is None:
+            fields.append("")
+            continue
+        try:
+            written = value.to_ical()
+            text = (
+                written.decode("utf-8", "replace") if isinstance(written, bytes) else str(written)
+            )
+        except (AttributeError, TypeError, ValueError):
+            text = str(value)
+        tzid = getattr(value, "params", {}).get("TZID", "")
+        fields.append(f"{name}{';TZID=' + str(tzid) if tzid else ''}:{text}")
+    digest = hashlib.md5("\x1f".join(fields).encode("utf-8"), usedforsecurity=False).hexdigest()
+    return CONTENT_UID_PREFIX + digest
+
+
+def _tight_rule(line: re.Match[str]) -> str:
+    """A recurrence rule line unfolded, without the spaces Exchange puts after its commas."""
+    return re.sub(r",[ \t]+", ",", FOLD.sub("", line.group(0)))
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0][:200] if text else type(exc).__name__
@@ -421,9 +491,7 @@ def _sequence(component: icalendar.cal.Component) -> int:
 
 def _problem(component: icalendar.cal.Component) -> tuple[str | None, str]:
     """Why an event cannot become instances (reason, detail), or (None, '') when it can."""
-    uid = str(component.get("UID") or "").strip()
-    if not uid:
-        return "event without UID", "no UID"
+    uid = str(component.get("UID")).strip()  # every event has one: its own, or its content's
     errors = [(name, message) for name, message in getattr(component, "errors", []) or []]
     for name, message in errors:
         if str(name).upper() in TIME_PROPERTIES:
@@ -805,9 +873,11 @@ def _expand_and_insert(
     query = recurring_ical_events.of(calendar, skip_bad_series=True)
     expanded = {str(series.uid) for series in query.series}
     unexpanded = sorted({t.uid for t in templates} - expanded)
-    examples = [
-        f"{path} (UID {uid}): its recurrence rules cannot be expanded" for uid in unexpanded
-    ]
+    # A series is named by the file and number of its master (else its first override).
+    places: dict[str, str] = {}
+    for template in templates:
+        places.setdefault(template.uid, f"{template.place} (UID {template.uid})")
+    examples = [f"{places[uid]}: its recurrence rules cannot be expanded" for uid in unexpanded]
 
     columns: dict[str, list[Any]] = {name: [] for name in INSTANCE_SCHEMA.names}
     instances = 0
@@ -820,12 +890,12 @@ def _expand_and_insert(
             occurrences, was_capped = _occurrences(series, low, stop)
             rows = [_instance(uid, o, reader) for o in occurrences]
         except (ValueError, TypeError, OverflowError, KeyError) as exc:
-            examples.append(f"{path} (UID {uid}): {_first_line(exc)}")
+            examples.append(f"{places.get(uid, uid)}: {_first_line(exc)}")
             unexpanded.append(uid)
             continue
         if was_capped:
             capped.append(
-                f"{path} (UID {uid}): more than {MAX_INSTANCES:,} instances in the window"
+                f"{places.get(uid, uid)}: more than {MAX_INSTANCES:,} instances in the window"
             )
         for row in rows:
             if row is None:

@@ -1,4 +1,4 @@
-"""E-mail archives (mbox files, Mailman/pipermail monthly archives, Maildir folders) as evidence.
+"""E-mail archives (mbox files, Mailman/pipermail monthly archives, Maildir trees) as evidence.
 
 Mailing lists are where many teams already work asynchronously, and their archives are large, so
 the parser reads only what the metrics need, fast: an mbox is split at its ``From `` separator
@@ -32,6 +32,20 @@ Rules (DESIGN.md, metric contract for e-mail):
   (``2010-January.txt.gz``, ``2024-03.mbox``) takes its folder's name instead, so that monthly
   archives ingested one at a time make one list; so does a generic name such as ``mbox``. List
   names are stored like channel names.
+- Maildir: every folder of a tree is read, at any depth: nested folders (``sub/cur``, as Dovecot's
+  fs layout and mail clients keep them) and Maildir++ folders (``.Sent/``, ``.work.projects/`` inside
+  a Maildir, as Dovecot and Courier keep them). Each folder is a conversation named by its path:
+  a root that is itself a Maildir (a user's INBOX) keeps its own name and its folders are named
+  under it (``alice``, ``alice/Sent``, ``alice/work/projects``: Maildir++'s dots are the folder
+  separator); under a root that is not a Maildir, each folder is named by its path from the root.
+  A message with a List-Id belongs to its list, as in an mbox. A folder with cur/ and new/ is a
+  Maildir, and so is one with only one of them (git and zip drop empty folders) beside tmp/ or
+  holding a file that starts like a message. Nothing is left out silently: a file in tmp/, a file
+  outside cur/ and new/, a folder inside cur/ or new/ is counted in the ingest summary, named by
+  its path. Left out without a word are only what is never mail: dot-files (the Maildir
+  specification's rule), hidden folders outside a Maildir, and the servers' bookkeeping
+  (Dovecot's ``dovecot*`` indexes and uid lists, Courier's ``courierimap*``, ``maildirfolder``,
+  ``maildirsize``, ``subscriptions``).
 - Features come from the message's own text: the first text/plain part (else the first text/html
   part, tags stripped), transfer encoding and declared charset decoded (errors replaced), quoted
   lines (``>``), the signature after ``-- `` and pipermail's scrubbed-attachment notes left out,
@@ -39,10 +53,10 @@ Rules (DESIGN.md, metric contract for e-mail):
   decoded body (quotes included), the subject and display names are stored too.
 
 Not read: Received chains, Cc/To (recipients are not evidence of a reply), attachments, and
-Maildir's tmp/ folder (messages still being delivered). An mbox line starting ``From `` counts as
-a separator only when it carries a date with a time of day, much as mutt decides: pipermail
-archives leave body lines such as "From now on, ..." unescaped, and stdlib's mailbox (which
-Perceval uses) splits messages there.
+Maildir's tmp/ folder (messages still being delivered: counted and named, as above). An mbox
+line starting ``From `` counts as a separator only when it carries a date with a time of day,
+much as mutt decides: pipermail archives leave body lines such as "From now on, ..." unescaped,
+and stdlib's mailbox (which Perceval uses) splits messages there.
 """
 
 from __future__ import annotations
@@ -654,19 +668,139 @@ def _mbox_files(root: Path, label_root: str, root_name: str) -> tuple[list[MailF
     return found, others
 
 
-def _is_maildir(path: Path) -> bool:
-    return (path / "cur").is_dir() and (path / "new").is_dir()
+# What a Maildir folder's first message file starts with: an mbox "From " line or a header.
+MESSAGE_START = re.compile(rb"From |[!-9;-~]+[ \t]*:")
+# Files and folders mail servers keep beside the messages (Dovecot's indexes and uid lists,
+# Courier's and Maildir++'s quota and folder marks): bookkeeping, never mail.
+MAILDIR_BOOKKEEPING = re.compile(
+    r"(?i)^(?:dovecot[-.].*|courierimap.*|courierpop3dsizelist|maildirfolder|maildirsize"
+    r"|subscriptions|__MACOSX)$"
+)
+DETECT_FOLDERS = 200  # folders looked at when detecting a Maildir tree
 
 
-def _maildirs(path: Path) -> list[Path]:
-    """`path` when it is a Maildir, else its sub-folders that are (Maildir++ keeps lists there)."""
-    if _is_maildir(path):
-        return [path]
+@dataclass(frozen=True)
+class MaildirTree:
+    """The Maildir folders under a root, each with its name, and every file that is not read."""
+
+    folders: list[tuple[Path, str]]  # (folder, the name its messages are filed under)
+    not_read: list[str]  # "path (why)", for the ingest summary
+
+
+def _holds_message(folder: Path) -> bool:
+    """True when the first few files in `folder` include one that starts like a message."""
     try:
-        children = sorted(p for p in path.iterdir() if p.is_dir())
+        names = sorted(e.name for e in os.scandir(folder) if e.is_file())
     except OSError:
-        return []
-    return [p for p in children if _is_maildir(p)]
+        return False
+    for name in [n for n in names if not n.startswith(".")][:3]:
+        try:
+            with (folder / name).open("rb") as stream:
+                head = stream.read(200)
+        except OSError:
+            continue
+        if MESSAGE_START.match(head.lstrip(b"\r\n")):
+            return True
+    return False
+
+
+def _is_maildir(path: Path) -> bool:
+    """A folder with cur/ and new/, or (git and zip keep no empty folder) with one of them
+    beside tmp/ or holding a message file."""
+    cur, new = (path / "cur").is_dir(), (path / "new").is_dir()
+    if cur and new:
+        return True
+    if not (cur or new):
+        return False
+    return (path / "tmp").is_dir() or _holds_message(path / ("cur" if cur else "new"))
+
+
+def _part_of_maildir(path: Path) -> bool:
+    """True for a Maildir's cur/, new/ or tmp/, whose files may start with an mbox "From " line
+    (some tools keep it) without the folder being an mbox archive."""
+    return path.name in ("cur", "new", "tmp") and _is_maildir(path.parent)
+
+
+def _holds_maildir(path: Path) -> bool:
+    """`path` is a Maildir or holds one, looking at :data:`DETECT_FOLDERS` folders at most."""
+    queue = [path]
+    for _ in range(DETECT_FOLDERS):
+        if not queue:
+            return False
+        folder = queue.pop(0)
+        if _is_maildir(folder):
+            return True
+        try:
+            queue.extend(
+                sorted(
+                    Path(e.path)
+                    for e in os.scandir(folder)
+                    if e.is_dir() and not e.name.startswith(".") and e.name != "__MACOSX"
+                )
+            )
+        except OSError:
+            continue
+    return False
+
+
+def _folder_name(parts: tuple[str, ...]) -> str:
+    """A Maildir folder's name from its path: Maildir++'s ".a.b" is folder a/b."""
+    names = [
+        part[1:].replace(".", "/").strip("/") if part.startswith(".") else part for part in parts
+    ]
+    return "/".join(name for name in names if name)
+
+
+def maildir_tree(root: Path) -> MaildirTree:
+    """Every Maildir folder at any depth under `root` (nested sub/cur folders and Maildir++'s
+    dotted .sub/ folders alike), named by their path, and every file that is not read.
+
+    The root, when it is a Maildir, keeps its own name and its folders are named under it
+    ("alice", "alice/Sent"); otherwise each folder is named by its path under the root.
+    """
+    folders: list[tuple[Path, str]] = []
+    not_read: list[str] = []
+    root_is_maildir = _is_maildir(root)
+    root_name = root.resolve().name.lstrip(".") or "maildir"
+    base: tuple[str, ...] = (root_name,) if root_is_maildir else ()
+    for folder, dirs, names in os.walk(root):
+        here = Path(folder)
+        relative = here.relative_to(root).parts
+        is_maildir = root_is_maildir if here == root else _is_maildir(here)
+        kept = []
+        for name in sorted(dirs):
+            if MAILDIR_BOOKKEEPING.match(name):
+                continue
+            if is_maildir and name in ("cur", "new"):
+                continue
+            if is_maildir and name == "tmp":
+                not_read.extend(
+                    f"{here / name / entry} (in tmp/: still being delivered)"
+                    for entry in sorted(os.listdir(here / name))
+                    if not entry.startswith(".")
+                )
+                continue
+            # Hidden folders are Maildir++ folders inside a Maildir, anything else elsewhere.
+            if name.startswith(".") and not is_maildir:
+                continue
+            kept.append(name)
+        dirs[:] = kept
+        if is_maildir:
+            folders.append((here, _folder_name(base + relative) or root_name))
+        not_read.extend(
+            f"{here / name} (not in a Maildir's cur/ or new/)"
+            for name in sorted(names)
+            if not name.startswith(".") and not MAILDIR_BOOKKEEPING.match(name)
+        )
+    return MaildirTree(folders, not_read)
+
+
+def not_read_note(not_read: list[str], shown: int = 3) -> str:
+    """The detection line's note on files not read: how many, and the first few by path."""
+    if not not_read:
+        return ""
+    more = f" and {len(not_read) - shown} more" if len(not_read) > shown else ""
+    return f"; {len(not_read)} file(s) not read: {', '.join(not_read[:shown])}{more}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -699,7 +833,7 @@ class MboxSource:
             if path.suffix.lower() == ".zip":
                 return _zip_holds_mbox(path)
             return _starts_like_mbox(path)
-        if path.is_dir() and not _maildirs(path):
+        if path.is_dir() and not _holds_maildir(path) and not _part_of_maildir(path):
             return _folder_holds_mbox(path)
         return False
 
@@ -729,37 +863,54 @@ class MboxSource:
 
 
 class MaildirSource:
-    """Maildir folders: cur/ and new/ hold one message per file."""
+    """Maildir folders: cur/ and new/ hold one message per file; folders nest at any depth."""
 
     name = "maildir"
     family = SourceFamily.MAIL
-    summary = "E-mail in Maildir folders (cur/ new/ tmp/), or a folder of such Maildirs"
-    parser_version = "maildir/1"
-    accepts = "a Maildir folder (cur/, new/, tmp/) or a folder whose sub-folders are Maildirs"
+    summary = (
+        "E-mail in Maildir folders (cur/ new/ tmp/), trees of them at any depth and Maildir++ "
+        "folders (.Sent/, .work.projects/ as Dovecot and Courier keep them), each folder a "
+        "conversation"
+    )
+    parser_version = "maildir/2"
+    accepts = (
+        "a Maildir folder (cur/, new/, tmp/) or any folder holding Maildirs, nested or Maildir++"
+    )
 
     def detect(self, path: Path) -> bool:
-        """A folder with cur/ and new/ sub-folders, or whose sub-folders are such."""
-        return path.is_dir() and bool(_maildirs(path))
+        """A folder that is a Maildir (cur/ and new/) or holds one within its first folders."""
+        return path.is_dir() and _holds_maildir(path)
 
     def ingest(self, ctx: IngestContext, path: Path) -> SourceReport:
-        """Read every message file in the Maildir(s) at `path` and add the new ones."""
+        """Read every message file in every Maildir folder under `path` and add the new ones."""
         report = SourceReport(sees=dict(MAIL_SEES))
-        maildirs = _maildirs(path) if path.is_dir() else []
-        if not maildirs:
+        tree = maildir_tree(path) if path.is_dir() else MaildirTree([], [])
+        if not tree.folders:
             raise InvalidExport(f"{path}: not a Maildir (no cur/ and new/ folders)")
         files: list[MailFile] = []
-        for maildir in maildirs:
-            list_name = maildir.resolve().name.lstrip(".") or "maildir"
+        for maildir, list_name in tree.folders:
             for sub in ("cur", "new"):
-                names = sorted(
-                    e.name
-                    for e in os.scandir(maildir / sub)
-                    if e.is_file() and not e.name.startswith(".")
-                )
+                if not (maildir / sub).is_dir():
+                    continue
+                entries = sorted(os.scandir(maildir / sub), key=lambda e: e.name)
                 prefix = maildir / sub
-                files.extend(MailFile(prefix / n, str(prefix / n), list_name) for n in names)
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue  # not a message, by the Maildir specification
+                    if entry.is_file():
+                        files.append(
+                            MailFile(prefix / entry.name, str(prefix / entry.name), list_name)
+                        )
+                    else:
+                        tree.not_read.append(f"{prefix / entry.name} (a folder inside {sub}/)")
         _stage(ctx, parse_maildir(files, keep_text=ctx.keep_text, report=report), files)
-        report.detected = f"Maildir: {len(maildirs)} folder(s), {len(files):,} messages"
+        nested = len(tree.folders) - 1
+        report.detected = (
+            f"Maildir: {len(tree.folders)} folder(s)"
+            + (f" ({', '.join(name for _, name in tree.folders)})" if nested else "")
+            + f", {len(files):,} messages"
+            + not_read_note(tree.not_read)
+        )
         _insert(ctx, path)
         return report
 

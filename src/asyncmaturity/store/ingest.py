@@ -26,7 +26,7 @@ from asyncmaturity.errors import (
     RejectedRecords,
     StoreError,
 )
-from asyncmaturity.sources import detect_source, get_source
+from asyncmaturity.sources import detect_exports, get_source
 from asyncmaturity.sources.interface import (
     IngestContext,
     Progress,
@@ -54,6 +54,8 @@ class ExportSummary:
     duplicates: dict[str, int]
     skipped: dict[str, int]
     examples: list[str]
+    # The folder given to ingest that this export is a part of (a folder of several exports).
+    part_of: str | None = None
     # Rules applied to odd records (replies stamped before their root...), one line each.
     notes: list[str] = field(default_factory=list)
 
@@ -64,6 +66,8 @@ class IngestSummary:
 
     store: str
     exports: list[ExportSummary]
+    # Entries of a folder of several exports that no source recognises: not read.
+    not_read: list[str] = field(default_factory=list)
 
     @property
     def added(self) -> dict[str, int]:
@@ -116,7 +120,8 @@ def ingest(
     """Add the records of every export in `paths` to the store, in one transaction.
 
     Parameters:
-        paths: export files or folders; each is detected unless `format` names a source.
+        paths: export files or folders; each is detected unless `format` names a source, and a
+            folder holding several exports is read part by part, each part in its own format.
         store: the DuckDB store file; created with the canonical tables if missing.
         strict: make any skipped record fatal (nothing is added then).
         keep_text: store message text and display names (off by default: derived features only).
@@ -134,15 +139,14 @@ def ingest(
     for export in exports:
         if not export.exists():
             raise InvalidExport(f"{export}: no such file or folder")
-    sources = [get_source(format) if format else detect_source(export) for export in exports]
+    parts, not_read = _parts(exports, format)
     window = expansion_window(since, until)
     moment = _naive_utc(now) if now is not None else None
     created = not store_path.exists()
     try:
         summary = _ingest_all(
             store_path,
-            exports,
-            sources,
+            parts,
             strict,
             keep_text,
             charter,
@@ -161,13 +165,37 @@ def ingest(
         raise StoreError(
             f"{store_path}: ingest failed and was rolled back: {str(exc).splitlines()[0]}"
         ) from None
+    summary.not_read = [str(path) for path in not_read]
     return summary
+
+
+# One export to read: its path, its source, and the folder argument it is a part of (if any).
+Part = tuple[Path, Source, Path | None]
+
+
+def _parts(exports: list[Path], format: str | None) -> tuple[list[Part], list[Path]]:
+    """Each export to read with its source, and the entries of split folders left unread.
+
+    `format` forces one source on every path; otherwise each path is detected, and a folder
+    holding several exports is read part by part (:func:`~asyncmaturity.sources.detect_exports`).
+    """
+    if format:
+        source = get_source(format)
+        return [(export, source, None) for export in exports], []
+    parts: list[Part] = []
+    not_read: list[Path] = []
+    for export in exports:
+        found = detect_exports(export)
+        parts.extend(
+            (path, source, export if found.split else None) for path, source in found.parts
+        )
+        not_read.extend(found.not_read)
+    return parts, not_read
 
 
 def _ingest_all(
     store_path: Path,
-    exports: list[Path],
-    sources: list[Source],
+    parts: list[Part],
     strict: bool,
     keep_text: bool,
     charter: Charter | None,
@@ -185,7 +213,7 @@ def _ingest_all(
         secret = store.secret
         results: list[ExportSummary] = []
         with store.transaction():
-            for export, source in zip(exports, sources, strict=True):
+            for export, source, part_of in parts:
                 started = datetime.now(UTC).replace(tzinfo=None)
                 ctx = IngestContext(
                     con=store.con,
@@ -218,6 +246,7 @@ def _ingest_all(
                         duplicates=dict(ctx.duplicates),
                         skipped=dict(report.skipped),
                         examples=list(report.examples),
+                        part_of=str(part_of) if part_of is not None else None,
                         notes=list(report.notes),
                     )
                 )

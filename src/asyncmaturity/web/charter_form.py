@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from asyncmaturity.charter import (
@@ -33,6 +34,7 @@ from asyncmaturity.charter import (
     REQUEST_URGENCIES,
     WEEKDAYS,
     Charter,
+    Location,
     WorkingHours,
     parse_charter,
 )
@@ -158,7 +160,36 @@ def posted_values(form: Mapping[str, Any], getlist: Callable[[str], list[Any]]) 
 
 
 def _fail(field: str, line: int, message: str) -> InvalidCharter:
-    return InvalidCharter(f"{ORIGIN}: field {field}: line {line}: {message}")
+    return InvalidCharter(
+        f"{ORIGIN}: line {line}: field {field}: {message}", field=field, line=line, detail=message
+    )
+
+
+class FormLines:
+    """Where each list entry of a form's charter was typed: the one-based line of its textarea,
+    so an invalid entry is reported at the line the user sees (see :func:`parse_charter`)."""
+
+    def __init__(self) -> None:
+        self.lines: dict[Location, int] = {}
+        self.asked: Location = ()
+
+    def add(self, field: str, numbers: list[int]) -> None:
+        """Entry i of `field` came from line ``numbers[i]`` of its textarea."""
+        for index, number in enumerate(numbers):
+            self.lines[(field, index)] = number
+
+    def __call__(self, location: Location) -> int | None:
+        self.asked = location
+        for end in range(len(location), 0, -1):
+            if location[:end] in self.lines:
+                return self.lines[location[:end]]
+        return None
+
+    def field(self) -> str | None:
+        """The form field of the last location asked about (out of office is its own field)."""
+        if self.asked[:1] == ("people",) and "out_of_office" in self.asked:
+            return "out_of_office"
+        return str(self.asked[0]) if self.asked else None
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
@@ -226,8 +257,10 @@ def _holidays(text: str) -> list[dict[str, Any]]:
     return holidays
 
 
-def _people(people_text: str, away_text: str) -> list[dict[str, Any]]:
+def _people(people_text: str, away_text: str, lines: FormLines) -> list[dict[str, Any]]:
     people: dict[str, dict[str, Any]] = {}
+    typed_at: dict[str, int] = {}
+    away_at: dict[str, list[int]] = {}
     for number, line in _lines(people_text):
         person, zone, days, hours, team = _parts(line, "people", number, 5)
         if not person:
@@ -244,27 +277,48 @@ def _people(people_text: str, away_text: str) -> list[dict[str, Any]]:
         if normalize_identity(person) in people:
             raise _fail("people", number, f"{person!r} is listed twice")
         people[normalize_identity(person)] = entry
+        typed_at[normalize_identity(person)] = number
     for number, line in _lines(away_text):
         person, start, end = _parts(line, "out_of_office", number, 3)
         if not person or not start:
             raise _fail("out_of_office", number, "write id | first day | last day")
         entry = people.setdefault(normalize_identity(person), {"id": person})
         entry.setdefault("out_of_office", []).append({"start": start, "end": end or start})
+        away_at.setdefault(normalize_identity(person), []).append(number)
+    for index, key in enumerate(people):
+        if key in typed_at:
+            lines.lines[("people", index)] = typed_at[key]
+        for period, number in enumerate(away_at.get(key, [])):
+            lines.lines[("people", index, "out_of_office", period)] = number
     return list(people.values())
 
 
 def charter_from_form(values: Mapping[str, Any]) -> Charter:
     """The charter the form describes, validated by :func:`~asyncmaturity.charter.parse_charter`
     (errors name the field: ``form: field timezone: unknown time zone ...``)."""
+    lines = FormLines()
     raw: dict[str, Any] = {
         "working_days": list(values.get("working_days") or []),
         "no_meeting_days": list(values.get("no_meeting_days") or []),
         "focus_blocks": _focus_blocks(values["focus_blocks"]),
         "holidays": _holidays(values["holidays"]),
-        "people": _people(values["people"], values["out_of_office"]),
+        "people": _people(values["people"], values["out_of_office"], lines),
     }
     if not raw["working_days"]:
-        raise InvalidCharter(f"{ORIGIN}: field working_days: tick at least one working day")
+        raise InvalidCharter(
+            f"{ORIGIN}: field working_days: tick at least one working day",
+            field="working_days",
+            detail="tick at least one working day",
+        )
+    for name in (
+        "focus_blocks",
+        "holidays",
+        "urgent_channels",
+        "exclude",
+        "bots",
+        "record_systems",
+    ):
+        lines.add(name, [number for number, _ in _lines(values[name])])
     for name in ("urgent_channels", "exclude", "bots", "record_systems"):
         raw[name] = [line for _, line in _lines(values[name])]
     if raw["record_systems"] == list(DEFAULT_RECORD_SYSTEMS):
@@ -286,8 +340,11 @@ def charter_from_form(values: Mapping[str, Any]) -> Charter:
         raw.pop("working_hours", None)
     shared = values.get("shared_working_hours", "").strip() or "detect"
     if shared not in SHARED_HOURS:
+        choose = f"choose one of {', '.join(SHARED_HOURS)}"
         raise InvalidCharter(
-            f"{ORIGIN}: field shared_working_hours: choose one of {', '.join(SHARED_HOURS)}"
+            f"{ORIGIN}: field shared_working_hours: {choose}",
+            field="shared_working_hours",
+            detail=choose,
         )
     if SHARED_HOURS[shared] is not None:
         raw["shared_working_hours"] = SHARED_HOURS[shared]
@@ -295,7 +352,65 @@ def charter_from_form(values: Mapping[str, Any]) -> Charter:
     raw["response_windows"] = {kind: value for kind, value in windows.items() if value}
     requests = {u: values[request_field(u)].strip() for u in REQUEST_URGENCIES}
     raw["request_windows"] = {urgency: value for urgency, value in requests.items() if value}
-    return parse_charter(raw, origin=ORIGIN)
+    try:
+        return parse_charter(raw, origin=ORIGIN, line_of=lines)
+    except InvalidCharter as exc:
+        exc.field = lines.field() or exc.field
+        raise
+
+
+# The form's fields as its labels name them, for errors the user reads.
+FIELD_LABELS = {
+    "timezone": "Time zone",
+    "working_days": "Working days",
+    "working_hours": "Working hours",
+    "shared_working_hours": "Shared working hours",
+    "response_windows": "Response windows",
+    "request_windows": "Request windows",
+    "focus_blocks": "Focus blocks",
+    "no_meeting_days": "No-meeting days",
+    "holidays": "Public holidays",
+    "people": "People",
+    "out_of_office": "Out of office",
+    "urgent_channels": "Urgent channels",
+    "exclude": "Left out of every metric",
+    "bots": "Bots",
+    "record_systems": "Systems of record",
+    "min_group_size": "Minimum group size",
+}
+
+
+@dataclass(frozen=True)
+class CharterProblem:
+    """Why a charter was not saved, as the editor shows it at its top: where (a field's label and
+    the one-based line of the text it was typed in), a link there, and what is wrong."""
+
+    where: str
+    anchor: str
+    detail: str
+    field: str | None = None
+    line: int | None = None
+    line_text: str | None = None
+
+
+def charter_problem(exc: InvalidCharter, *, yaml_text: str | None = None) -> CharterProblem:
+    """The problem a refused charter has, for the form (`yaml_text` None) or the YAML editor.
+
+    Args:
+        exc: the refusal, with its field, line and detail.
+        yaml_text: the YAML text posted, when the charter came from the YAML editor.
+    """
+    label = FIELD_LABELS.get(exc.field or "", exc.field or "")
+    if yaml_text is not None:
+        where = "The YAML" + (f", line {exc.line}" if exc.line else "")
+        if exc.field:
+            where += f", field {exc.field}"
+        lines = yaml_text.splitlines()
+        shown = lines[exc.line - 1] if exc.line and exc.line <= len(lines) else None
+        return CharterProblem(where, "#charter-yaml", exc.detail, exc.field, exc.line, shown)
+    where = (label or "The charter") + (f", line {exc.line}" if exc.line else "")
+    anchor = f"#field-{exc.field}" if exc.field in FIELD_LABELS else "#charter-form"
+    return CharterProblem(where, anchor, exc.detail, exc.field, exc.line)
 
 
 def error_field(message: str) -> str | None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Path, Request, Response
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -36,6 +37,9 @@ from asyncmaturity.web.settings import WebSettings
 
 SESSION_COOKIE = "asyncmaturity_session"
 FORM_COOKIE = "asyncmaturity_form"
+FLASH_COOKIE = "asyncmaturity_flash"
+"""What a form post left for the page it redirects to (post/redirect/get), signed, read once."""
+FLASH_MAX_AGE_S = 120
 """Double-submit token of the forms shown before a login exists (log in, accept an invitation)."""
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
@@ -365,3 +369,61 @@ def check_form_token(request: Request, sent: str | None) -> None:
     expected = request.cookies.get(FORM_COOKIE)
     if not expected or not same_secret(sent, expected):
         raise CsrfFailed("the form expired or came from another site; reload the page and retry")
+
+
+def _flash_serializer(context: WebContext, principal: Principal) -> URLSafeTimedSerializer:
+    # Salted with the session: a flash is good only in the browser session whose post left it.
+    return URLSafeTimedSerializer(context.secret, salt=f"flash:{principal.session.id}")
+
+
+def set_flash(
+    response: Response,
+    request: Request,
+    context: WebContext,
+    principal: Principal,
+    values: dict[str, object],
+) -> None:
+    """Leave `values` for the page `response` redirects to, in a signed cookie of that path.
+
+    Args:
+        response: the redirect (its Location names the page that shows the values).
+        request: the form post (for the cookie's Secure flag).
+        context: the app context (its secret key signs the cookie).
+        principal: the logged-in user (the cookie is good only in their session).
+        values: JSON-serializable values the page shows once.
+    """
+    response.set_cookie(
+        FLASH_COOKIE,
+        _flash_serializer(context, principal).dumps(values),
+        max_age=FLASH_MAX_AGE_S,
+        path=response.headers["location"].split("?", 1)[0],
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request, context.settings),
+    )
+
+
+def take_flash(
+    request: Request, context: WebContext, principal: Principal
+) -> dict[str, object] | None:
+    """The values a form post left for this page, when they are there, signed and fresh."""
+    raw = request.cookies.get(FLASH_COOKIE)
+    if not raw:
+        return None
+    try:
+        found = _flash_serializer(context, principal).loads(raw, max_age=FLASH_MAX_AGE_S)
+    except BadSignature:  # also an expired one (SignatureExpired is a BadSignature)
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def clear_flash(response: Response, request: Request, context: WebContext) -> None:
+    """Forget the flash of this page once it is shown, so a reload does not show it again."""
+    if FLASH_COOKIE in request.cookies:
+        response.delete_cookie(
+            FLASH_COOKIE,
+            path=request.url.path,
+            httponly=True,
+            samesite="lax",
+            secure=_secure(request, context.settings),
+        )

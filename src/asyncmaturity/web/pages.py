@@ -7,6 +7,7 @@ before a login exists (log in, accept an invitation) carry a double-submit token
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -34,11 +35,14 @@ from asyncmaturity.web.deps import (
     WebContext,
     app_link,
     check_form_token,
+    clear_flash,
     clear_session_cookie,
     client_address,
     form_cookie_token,
+    set_flash,
     set_form_cookie,
     start_session,
+    take_flash,
 )
 from asyncmaturity.web.errors import (
     NotAuthenticated,
@@ -91,6 +95,27 @@ def render_pre_login(
 def redirect(url: str) -> RedirectResponse:
     """See other: the browser follows with a GET."""
     return RedirectResponse(url, status_code=303)
+
+
+def redirect_with_flash(
+    url: str, request: Request, context: WebContext, principal: Principal, **values: object
+) -> RedirectResponse:
+    """See other, leaving `values` for the page at `url` to show once (see :func:`set_flash`)."""
+    response = redirect(url)
+    set_flash(response, request, context, principal, values)
+    return response
+
+
+def render_flashed(
+    request: Request,
+    context: WebContext,
+    principal: Principal,
+    page: Callable[[dict[str, object]], Response],
+) -> Response:
+    """The page `page` draws with the values a form post left for it, shown this once."""
+    response = page(take_flash(request, context, principal) or {})
+    clear_flash(response, request, context)
+    return response
 
 
 def safe_next(value: str | None) -> str:
@@ -225,8 +250,21 @@ def team_page(
     done: Annotated[str | None, Query(max_length=32)] = None,
 ) -> Response:
     """A team: its campaigns; for its admins, members, pending invitations and the forms to
-    invite, to manage members and to start a campaign."""
-    return _team_page(request, scope, db, context, done=done)
+    invite, to manage members and to start a campaign (and, once after an invitation, its link)."""
+
+    def page(flash: dict[str, object]) -> Response:
+        invite_url, invited = flash.get("invite_url"), flash.get("invited")
+        return _team_page(
+            request,
+            scope,
+            db,
+            context,
+            invite_url=invite_url if isinstance(invite_url, str) else None,
+            invited=invited if isinstance(invited, str) else None,
+            done=done,
+        )
+
+    return render_flashed(request, context, scope.principal, page)
 
 
 @router.post("/teams/{team_id}/campaigns")
@@ -257,13 +295,15 @@ def create_invite(
     email: FormText,
     role: Annotated[Role, Form()] = "member",
 ) -> Response:
-    """Invite someone (team admins); the link is shown on this page once, never stored."""
+    """Invite someone (team admins); the link is shown on the team's page once, never stored."""
     public_link(context.settings, "/")  # refused before the invitation exists, not after
     token, _ = accounts.create_invite(
         db, team=scope.team, email=email, role=role, hours=context.settings.invite_hours
     )
     url = public_link(context.settings, f"/invite/{token}")
-    return _team_page(request, scope, db, context, invite_url=url, invited=email)
+    return redirect_with_flash(
+        f"/teams/{team_id}", request, context, scope.principal, invite_url=url, invited=email
+    )
 
 
 # -- campaigns ------------------------------------------------------------------------------

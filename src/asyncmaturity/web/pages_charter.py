@@ -15,6 +15,7 @@ from asyncmaturity.web.charter_form import (
     TEXT_FIELDS,
     WINDOW_KINDS,
     charter_from_form,
+    charter_problem,
     error_field,
     form_values,
     posted_values,
@@ -61,6 +62,7 @@ def _page(
         yaml_text=extra.get("yaml_text", text),
         yaml_error=extra.get("yaml_error"),
         saved=extra.get("saved", False),
+        problem=extra.get("problem"),
         weekdays=WEEKDAYS,
         window_fields=[(kind, window_field(kind)) for kind in WINDOW_KINDS],
         request_fields=[(urgency, request_field(urgency)) for urgency in REQUEST_URGENCIES],
@@ -99,11 +101,17 @@ def save_form(
         if sum(len(str(values[name])) for name in TEXT_FIELDS) > MAX_CHARTER_BYTES:
             raise InvalidInput(f"the charter is longer than {MAX_CHARTER_BYTES // 1024} KiB")
         charters.save_charter(db, team=scope.team, charter=charter_from_form(values))
+    except InvalidCharter as exc:
+        status, message = failure(exc)
+        problem = charter_problem(exc)
+        field = problem.field or error_field(message)
+        errors = {field: f"{problem.where}: {problem.detail}"} if field else {}
+        return _page(
+            request, scope, db, status, values=values, errors=errors, error=message, problem=problem
+        )
     except AsyncMaturityError as exc:
         status, message = failure(exc)
-        field = error_field(message)
-        errors = {field: message} if field else {}
-        return _page(request, scope, db, status, values=values, errors=errors, error=message)
+        return _page(request, scope, db, status, values=values, error=message)
     return redirect(f"/teams/{team_id}/charter?saved=true")
 
 
@@ -120,5 +128,18 @@ def save_yaml(
         charters.save_charter(db, team=scope.team, charter=charters.charter_from_yaml(charter_yaml))
     except AsyncMaturityError as exc:
         status, message = failure(exc)
-        return _page(request, scope, db, status, yaml_text=charter_yaml, yaml_error=message)
+        problem = (
+            charter_problem(exc, yaml_text=charter_yaml)
+            if isinstance(exc, InvalidCharter)
+            else None
+        )
+        return _page(
+            request,
+            scope,
+            db,
+            status,
+            yaml_text=charter_yaml,
+            yaml_error=problem.detail if problem else message,
+            problem=problem,
+        )
     return redirect(f"/teams/{team_id}/charter?saved=true")

@@ -43,7 +43,13 @@ from asyncmaturity.web.deps import (
 )
 from asyncmaturity.web.errors import InvalidInput, error_status_and_code
 from asyncmaturity.web.models import LedgerRequest, utcnow
-from asyncmaturity.web.pages import FormText, redirect, render
+from asyncmaturity.web.pages import (
+    FormText,
+    redirect,
+    redirect_with_flash,
+    render,
+    render_flashed,
+)
 from asyncmaturity.web.services import decisions, ledger
 from asyncmaturity.web.services.escalation import emergency_notice, escalate_request
 from asyncmaturity.web.services.webhooks import OutboundPolicy
@@ -53,6 +59,8 @@ OptionalText = Annotated[str, Form(max_length=20000)]
 NEW_STATUSES = tuple(s for s in DECISION_STATUSES if s != "superseded")
 _LIST_SPLIT = re.compile(r"[,\n]")
 ALERT_REFRESH_S = 2
+SKIPPED_SHOWN = 5
+SKIPPED_REASON_CHARS = 200
 
 
 def _lines(text: str) -> list[str]:
@@ -256,7 +264,9 @@ def _settings_page(
 
 
 @router.get("/teams/{team_id}/ledger/settings", name="ledger_settings_page")
-def settings_page(team_id: ObjectId, request: Request, scope: TeamAdmin, db: Db) -> Response:
+def settings_page(
+    team_id: ObjectId, request: Request, scope: TeamAdmin, db: Db, saved: bool = False
+) -> Response:
     """The team's charter (due times) and escalation targets (team admins)."""
     found = ledger.settings_of(db, team=scope.team)
     values = {
@@ -264,7 +274,7 @@ def settings_page(team_id: ObjectId, request: Request, scope: TeamAdmin, db: Db)
         "webhook_urls": "\n".join(found.webhook_urls),
         "escalation_emails": "\n".join(found.escalation_emails),
     }
-    return _settings_page(request, scope, values)
+    return _settings_page(request, scope, values, saved=saved)
 
 
 @router.post("/teams/{team_id}/ledger/settings")
@@ -296,7 +306,7 @@ def save_settings(
     except AsyncMaturityError as exc:
         status, message = _failure(exc)
         return _settings_page(request, scope, values, error=message, status_code=status)
-    return _settings_page(request, scope, values, saved=True)
+    return redirect(f"/teams/{team_id}/ledger/settings?saved=true")
 
 
 # -- the decision log -----------------------------------------------------------------------
@@ -354,13 +364,20 @@ def decisions_page(
     request: Request,
     scope: TeamMember,
     db: Db,
+    context: Context,
     status: Annotated[str, Query(max_length=16)] = "",
     tag: Annotated[str, Query(max_length=200)] = "",
     q: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     """The team's decision log (filter by status, tag, text), the form to record one, import
-    and export of MADR files."""
-    return _decisions_page(request, scope, db, {"status": status, "tag": tag, "q": q})
+    and export of MADR files (and, once after an import, what it added and left out)."""
+    filters = {"status": status, "tag": tag, "q": q}
+    return render_flashed(
+        request,
+        context,
+        scope.principal,
+        lambda flash: _decisions_page(request, scope, db, filters, imported=flash.get("imported")),
+    )
 
 
 DecisionForm = Annotated[str, Form(max_length=100_000)]
@@ -441,6 +458,7 @@ def import_decisions(
     request: Request,
     scope: TeamAdmin,
     db: Db,
+    context: Context,
     files: Annotated[list[UploadFile], File()],
 ) -> Response:
     """Import uploaded MADR files or a .zip of a decision folder (team admins)."""
@@ -454,7 +472,16 @@ def import_decisions(
     except AsyncMaturityError as exc:
         code, message = _failure(exc)
         return _decisions_page(request, scope, db, _NO_FILTERS, code, error=message)
-    return _decisions_page(request, scope, db, _NO_FILTERS, imported=result)
+    # A cookie holds about 4 KB: the first few files left out are named, the rest counted.
+    skipped = [reason[:SKIPPED_REASON_CHARS] for reason in result.skipped[:SKIPPED_SHOWN]]
+    imported = {
+        "created": len(result.created),
+        "skipped": skipped,
+        "more": len(result.skipped) - len(skipped),
+    }
+    return redirect_with_flash(
+        f"/teams/{team_id}/decisions", request, context, scope.principal, imported=imported
+    )
 
 
 def _decision_page(

@@ -8,6 +8,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from asyncmaturity.units import format_period, format_share, format_timestamp
+from asyncmaturity.web.markdown import markdown_html
 from asyncmaturity.web.services.webhooks import shown_contact
 
 
@@ -32,3 +33,4 @@ templates.env.filters["period"] = format_period
 templates.env.filters["share"] = format_share
 # A webhook URL's path is its secret: members see where alerts went, not how to send more.
 templates.env.filters["contact"] = lambda target, channel: shown_contact(channel, target)
+templates.env.filters["markdown"] = markdown_html

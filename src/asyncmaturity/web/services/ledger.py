@@ -51,6 +51,7 @@ from asyncmaturity.web.models import (
 )
 from asyncmaturity.web.services.accounts import emails_by_id
 from asyncmaturity.web.services.webhooks import OutboundPolicy, check_target
+from asyncmaturity.yamlfile import bad_value, yaml_line
 
 EXPORT_FORMAT = "asyncmaturity-ledger"
 EXPORT_VERSION = 1
@@ -99,13 +100,21 @@ def read_charter(text: str) -> Charter:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise InvalidCharter(f"charter: not valid YAML{where}") from None
+        line = mark.line + 1 if mark is not None else None
+        where = f" (line {line})" if line is not None else ""
+        raise InvalidCharter(
+            f"charter: not valid YAML{where}", line=line, detail="not valid YAML"
+        ) from None
+    except ValueError as exc:  # a value YAML itself types, such as a date 2026-13-01
+        line, value = bad_value(text) or (None, "")
+        detail = f"{value!r} is not a valid date or time ({exc})"
+        where = f"line {line}: " if line is not None else ""
+        raise InvalidCharter(f"charter: {where}{detail}", line=line, detail=detail) from None
     if raw is None:
         return Charter()
     if not isinstance(raw, dict):
         raise InvalidCharter("charter: a charter is a mapping of fields")
-    return parse_charter(raw, origin="charter")
+    return parse_charter(raw, origin="charter", line_of=lambda where: yaml_line(text, where))
 
 
 def team_charter(db: Session, *, team: Team) -> Charter:
