@@ -10,7 +10,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from asyncmaturity.errors import InvalidExport, RejectedRecords
+from asyncmaturity.errors import EveryRecordSkipped, InvalidExport, RejectedRecords
 from asyncmaturity.metrics.measure import measure
 from asyncmaturity.sources import detect_source, get_source
 from asyncmaturity.store.database import EvidenceStore, person_key
@@ -183,10 +183,83 @@ def test_detection() -> None:
     source = get_source("teams")
     for export in sorted(TEAMS.iterdir()):
         assert detect_source(export).name == "teams", export
+    folders = [*FIXTURES.iterdir(), *(FIXTURES / "real").glob("*")]  # real/<format>/ samples
     for fixture in [
         path
-        for folder in sorted(FIXTURES.iterdir())
-        if folder.is_dir() and folder.name not in ("teams", "survey")
+        for folder in sorted(folders)
+        if folder.is_dir() and folder.name not in ("teams", "survey", "real")
         for path in sorted(folder.iterdir())
+        if path.name != "PROVENANCE.md"
     ]:
         assert not source.detect(fixture), fixture
+
+
+def test_powershell_pascalcase_export_reads_like_graph(tmp_path: Path) -> None:
+    """PowerShell's ConvertTo-Json of Get-MgTeamChannelMessage (PascalCase keys, /Date(ms)/ dates).
+
+    No public real export in this spelling was found: the fixture is named after the quirk.
+    """
+    export = TEAMS / "powershell_pascalcase_export.json"
+    assert detect_source(export).name == "teams"
+    store = tmp_path / "s.duckdb"
+    summary = ingest([export], store=store, keep_text=True)
+    assert summary.skipped_total == 0
+    channel = "19:release@thread.tacv2"
+    root = _key(channel, "1772442000000")
+    rows = _rows(
+        store,
+        """SELECT message_key, sent_at::VARCHAR, is_reply, thread_root_key, kind, subtype,
+                  links, reactions, edited, broadcast, text
+           FROM messages ORDER BY sent_at""",
+    )
+    assert rows == [
+        (root, "2026-03-02 09:00:00", False, root, "human", None, 1, 1, False, False,
+         "Is the release checklist final?"),
+        (_key(channel, "1772444400000"), "2026-03-02 09:40:00", True, root, "human", None,
+         0, 0, False, False, "Yes, final since Friday."),
+        (_key(channel, "1772445600000"), "2026-03-02 10:00:00", True, root, "human", None,
+         0, 0, True, False, "Thanks!"),
+        # /Date(1772528400000)/ is 2026-03-03 09:00 UTC; a channel mention is a broadcast.
+        (_key(channel, "1772528400000"), "2026-03-03 09:00:00", False,
+         _key(channel, "1772528400000"), "human", "importance:high", 0, 0, False, True,
+         "Deploy window moved to Release Thursday"),
+        (_key(channel, "1772611200000"), "2026-03-04 08:00:00", False,
+         _key(channel, "1772611200000"), "system", "systemEventMessage", 0, 0, False, False, ""),
+    ]  # fmt: skip
+    metrics = measure(store=store).metrics
+    # Ben answers Ana's question after 40 minutes; Ben's notice is unanswered.
+    assert metrics["response.first_reply.median_s"] == 2400.0
+    assert metrics["response.answered_share"] == 0.5
+
+
+def test_pascalcase_and_camelcase_files_in_one_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    folder.mkdir()
+    shutil.copy(TEAMS / "powershell_pascalcase_export.json", folder / "a.json")
+    shutil.copy(TEAMS / "channel_messages_with_replies.json", folder / "b.json")
+    summary = ingest([folder], store=tmp_path / "s.duckdb")
+    assert summary.skipped_total == 0
+    assert summary.added["messages"] == 5 + 5
+
+
+def test_every_record_skipped_is_an_error_not_an_empty_success(tmp_path: Path) -> None:
+    export = tmp_path / "messages.json"
+    export.write_text('[{"Identifier": "1", "MessageType": "message"}, {"text": "hi"}]', "utf-8")
+    store = tmp_path / "s.duckdb"
+    with pytest.raises(EveryRecordSkipped, match=r"every one of its 2 record\(s\) was skipped"):
+        ingest([export], store=store, format="teams")
+    assert not store.exists()
+
+
+def test_convertto_json_at_its_default_depth_is_refused_with_the_fix(tmp_path: Path) -> None:
+    # ConvertTo-Json without -Depth writes objects below depth 2 as their .NET type name.
+    export = tmp_path / "messages.json"
+    export.write_text(
+        '[{"Id": "1", "MessageType": "message", "CreatedDateTime": "2026-03-02T09:00:00Z",'
+        ' "ChannelIdentity": "Microsoft.Graph.PowerShell.Models.MicrosoftGraphChannelIdentity",'
+        ' "From": "Microsoft.Graph.PowerShell.Models.MicrosoftGraphChatMessageFromIdentitySet",'
+        ' "Body": "Microsoft.Graph.PowerShell.Models.MicrosoftGraphItemBody"}]',
+        "utf-8",
+    )
+    with pytest.raises(InvalidExport, match=r"messages\.json: written by ConvertTo-Json .*-Depth"):
+        ingest([export], store=tmp_path / "s.duckdb")

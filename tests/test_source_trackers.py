@@ -686,7 +686,9 @@ def test_other_sources_json_is_not_claimed(name: str, tmp_path: Path) -> None:
 
 
 def test_other_sources_fixtures_are_not_claimed(tmp_path: Path) -> None:
-    others = [p for p in FIXTURES.iterdir() if p.is_dir() and p.name not in TRACKERS]
+    # Real samples sit one level down, in real/<format>/.
+    folders = [*FIXTURES.iterdir(), *(FIXTURES / "real").glob("*")]
+    others = [p for p in folders if p.is_dir() and p.name not in (*TRACKERS, "real")]
     assert any(p.name == "slack" for p in others)
     checked = 0
     for folder in others:

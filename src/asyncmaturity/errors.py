@@ -55,6 +55,10 @@ class RejectedRecords(AsyncMaturityError):
     """Records were skipped and `--strict` asks for that to be fatal."""
 
 
+class EveryRecordSkipped(InvalidExport):
+    """Every record of an export was skipped: nothing of it could be read (often the wrong format)."""
+
+
 class StoreError(AsyncMaturityError):
     """The evidence store cannot be opened, or is not an asyncmaturity store."""
 

@@ -131,14 +131,21 @@ def print_exports(summary: IngestSummary) -> None:
     for export in summary.exports:
         if export.part_of is None:
             out.print(f"{export.path}: {export.detected}", highlight=False)
-            continue
-        if export.part_of not in shown:
-            shown.add(export.part_of)
-            out.print(
-                f"{export.part_of}: a folder of {folders[export.part_of]} exports:", highlight=False
+        else:
+            if export.part_of not in shown:
+                shown.add(export.part_of)
+                out.print(
+                    f"{export.part_of}: a folder of {folders[export.part_of]} exports:",
+                    highlight=False,
+                )
+            read = (
+                f"{export.records_read:,} records read, {sum(export.added.values()):,} rows added"
             )
-        read = f"{export.records_read:,} records read, {sum(export.added.values()):,} rows added"
-        out.print(f"  {export.path} ({export.source}): {export.detected}; {read}", highlight=False)
+            out.print(
+                f"  {export.path} ({export.source}): {export.detected}; {read}", highlight=False
+            )
+        for note in export.notes:
+            out.print(f"  note: {note}", highlight=False)
     for path in summary.not_read:
         out.print(f"  {path}: not read (no source recognises it)", style="yellow", highlight=False)
 

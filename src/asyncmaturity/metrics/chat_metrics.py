@@ -22,7 +22,8 @@ _ROOT = "A thread root is a human message that is not a reply."
 _HOURS = WORKING_HOURS_TEXT
 _FIRST = (
     "over roots answered by a human other than the root's author: seconds from the root to the "
-    "first such reply (ties broken by message key)"
+    "first such reply (ties broken by message key); a reply stamped before its root (clock "
+    "skew) counts as answered at zero delay, never a negative one"
 )
 _DM_KINDS = (ConversationKind.DM, ConversationKind.GROUP_DM)
 

@@ -511,11 +511,16 @@ def build_roots(frames: Frames) -> ir.Table:
     days_off = frames.shared(_chat_days_off)
     first_replies, r_off = days_off.mark(first_replies, "r_local_s", "r_d_")
     first_replies, f_off = days_off.mark(first_replies, "f_local_s", "f_d_")
+    # A reply stamped before its root (clock skew, an edited root re-stamped) was answered at
+    # once: zero delay, never a negative one that would drag the median below zero.
     first_replies = first_replies.select(
         fr_key=first_replies.f_key,
-        latency_s=first_replies.r_sent_s - first_replies.f_s,
-        business_latency_s=business_seconds(first_replies, first_replies.r_local_s, days_off=r_off)
-        - business_seconds(first_replies, first_replies.f_local_s, days_off=f_off),
+        latency_s=ibis.greatest(first_replies.r_sent_s - first_replies.f_s, 0.0),
+        business_latency_s=ibis.greatest(
+            business_seconds(first_replies, first_replies.r_local_s, days_off=r_off)
+            - business_seconds(first_replies, first_replies.f_local_s, days_off=f_off),
+            0.0,
+        ),
     )
     roots = roots.left_join(first_replies, roots.message_key == first_replies.fr_key).drop("fr_key")
     window_s = _window_seconds(roots.conversation_kind, context.charter)

@@ -7,9 +7,15 @@ one record, or an object wrapping arrays under ``issues``, ``merge_requests`` / 
 
 What each record is:
 
-- an issue or merge request has an ``iid``; it is a merge request when it has ``merged_at``,
-  ``source_branch`` or a ``/-/merge_requests/`` URL, or sits under a merge-requests key. Read:
-  ``created_at``, ``closed_at``, ``merged_at``, ``author`` (``username``, ``bot``, ``email``
+- an issue or merge request has an ``iid``; its kind comes from its fields: a merge request has
+  ``merge_status``, ``source_branch``, ``target_branch``, ``sha``, ``merged_at`` (or another
+  merge-only field), an issue ``confidential``, ``issue_type``, ``due_date`` or ``weight``; a
+  record with neither (a ``view=simple`` list page) goes by its URL, ``/-/merge_requests/N`` or,
+  before GitLab 12 (2019), ``/merge_requests/N``, else by the list it sits under. Read:
+  ``created_at``, ``closed_at``, ``merged_at`` (a ``state`` of 'merged' or 'closed' without its
+  time, as GitLab before 11 and imports give, takes the item's latest "merged" / "closed" system
+  note in the export, else its last update, ``updated_at``; the summary counts both),
+  ``author`` (``username``, ``bot``, ``email``
   where the API gives one), ``assignees`` (else ``assignee``; absent: the item does not say),
   ``labels`` (strings, or objects with ``name``), ``title``, ``description``; embedded
   ``notes`` and ``discussions`` lists are read as below;
@@ -24,7 +30,7 @@ A note names its item by ``noteable_type`` and ``noteable_iid``; where the iid i
 discussions API of some versions) by ``noteable_id``, the item's global ``id``, which must then
 be in the export (else the note is a counted skip).
 
-The project of a record is the path in its ``web_url`` or ``references.full``; a record with
+The project of a record is the path in its ``web_url`` (either URL shape) or ``references.full``; a record with
 only a ``project_id`` (notes) takes the path another record gives that id, else 'project:<id>';
 a record naming neither takes the one project of the export. Issues and merge requests have their
 own number spaces: keys are md5('gitlab|group/project|#5') and md5('gitlab|group/project|!7').
@@ -46,6 +52,7 @@ by their global id, not their iid) and all texts.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +64,7 @@ from asyncmaturity.sources.interface import SourceFamily, SourceReport
 from asyncmaturity.sources.trackers import (
     BATCH_ROWS,
     JSON_SUFFIXES,
+    BadDate,
     InputFile,
     JsonRecord,
     Stage,
@@ -65,6 +73,7 @@ from asyncmaturity.sources.trackers import (
     is_slack_folder,
     json_records,
     label_names,
+    parse_instant,
     peek,
 )
 from asyncmaturity.vocabulary import WorkEventKind, WorkItemKind
@@ -76,15 +85,26 @@ MR_HINTS = frozenset({"merge_requests", "mergerequests", "mrs"})
 NOTE_HINTS = frozenset({"notes"})
 DISCUSSION_HINTS = frozenset({"discussions"})
 LIST_KEYS = frozenset({"issues", "items"}) | MR_HINTS | NOTE_HINTS | DISCUSSION_HINTS
-ITEM_URL = re.compile(r"https?://[^/\s\"]+/(.+?)/-/(issues|merge_requests|work_items)/(\d+)")
+# Item URLs: '/group/project/-/merge_requests/7', and before GitLab 12 (2019) without the '/-'.
+ITEM_URL = re.compile(
+    r"https?://[^/\s\"]+/(.+?)(?:/-)?/(issues|merge_requests|work_items)/(\d+)(?:[/?#]|$)"
+)
 FULL_REF = re.compile(r"^(.+?)([#!])(\d+)$")
-URL_REF = re.compile(r"https?://[^\s/]+/([\w./-]+?)/-/(issues|merge_requests|work_items)/(\d+)")
+URL_REF = re.compile(
+    r"https?://[^\s/]+/([\w./-]+?)(?:/-)?/(issues|merge_requests|work_items)/(\d+)"
+)
 CROSS_REF = re.compile(r"(?<![\w/.@-])([A-Za-z0-9][\w.-]*(?:/[\w.-]+)+)([#!])(\d+)\b")
 LOCAL_REF = re.compile(r"(?<![\w/&#!])([#!])(\d+)\b")
 BOT_NAME = re.compile(r"(?:-bot|\[bot\])$|^(?:project|group)_\d+_bot", re.IGNORECASE)
 STATE_NOTE = re.compile(r"^\s*(closed|reopened|merged)\b", re.IGNORECASE)
 ASSIGNMENT_NOTE = re.compile(r"^\s*(assigned to|unassigned|changed assignee)", re.IGNORECASE)
 REVIEW_NOTE = re.compile(r"^\s*approved this merge request", re.IGNORECASE)
+# Fields only a merge request has, and fields only an issue has: the record says what it is.
+MR_FIELDS = frozenset(
+    {"merge_status", "detailed_merge_status", "source_branch", "target_branch", "sha",
+     "merge_commit_sha", "merged_at", "merged_by", "source_project_id", "target_project_id"}
+)  # fmt: skip
+ISSUE_FIELDS = frozenset({"issue_type", "confidential", "due_date", "weight", "epic_iid"})
 
 GITLAB_MARKS = re.compile(
     r'"noteable_type"\s*:\s*"|"individual_note"\s*:|"web_url"\s*:\s*"[^"]*/-/(?:issues|merge_requests)/'
@@ -109,8 +129,12 @@ class GitLabSource:
 
     name = "gitlab"
     family = SourceFamily.TRACKER
-    summary = "GitLab issues, merge requests, notes and discussions (REST API JSON)"
-    parser_version = "gitlab/1"
+    summary = (
+        "GitLab issues, merge requests, notes and discussions (REST API JSON); the kind comes "
+        "from the record's fields (then its URL, with or without '/-/'), and a merged or closed "
+        "state without its time takes the latest state note, else the last update"
+    )
+    parser_version = "gitlab/2"
     accepts = (
         "a JSON / JSON Lines file, or a folder or .zip of them: /issues, /merge_requests, "
         "/notes, /discussions pages, or objects wrapping such lists"
@@ -127,13 +151,15 @@ class GitLabSource:
         report = SourceReport()
         stage = Stage(ctx, report)
         ids = GlobalIds(stage)
+        states = StateTimes(stage)
         with input_files(path, JSON_SUFFIXES) as (_, files):
             for file in files:
                 for record in json_records(file, LIST_KEYS):
-                    _read_record(stage, ids, file, record)
+                    _read_record(stage, ids, states, file, record)
         if not files:
             raise InvalidExport(f"{path}: no GitLab JSON files (*.json, *.jsonl)")
         ids.resolve()
+        states.resolve()
         return stage.commit(self.name, "GitLab", path, len(files))
 
 
@@ -202,7 +228,101 @@ class GlobalIds:
         con.execute("DROP TABLE IF EXISTS _gl_batch")
 
 
-def _read_record(stage: Stage, ids: GlobalIds, file: InputFile, record: JsonRecord) -> None:
+class StateTimes:
+    """Close and merge times of items whose state says so but whose timestamp is missing.
+
+    GitLab before 11 (and imports) give ``state: merged`` or ``closed`` without ``merged_at`` /
+    ``closed_at``. Such an item is merged or closed at its latest "merged" / "closed" system note
+    (a state event) in the export, else at its last update (``updated_at``); the summary counts
+    each rule.
+    """
+
+    SCHEMA = pa.schema(
+        [("scope", pa.string()), ("scope_id", pa.string()), ("number", pa.string()),
+         ("state", pa.string()), ("at", pa.timestamp("us"))]
+    )  # fmt: skip
+
+    def __init__(self, stage: Stage) -> None:
+        self.stage = stage
+        self.items: list[dict[str, Any]] = []
+        self.notes: list[dict[str, Any]] = []
+        for table in ("_gl_untimed", "_gl_state_notes"):
+            register_rows(stage.ctx, table, [], self.SCHEMA)
+
+    def untimed(
+        self, scope: str | None, scope_id: str | None, number: str, state: str, updated: Any
+    ) -> None:
+        """Remember a merged or closed item without its time, with its last update (or None)."""
+        try:
+            at = parse_instant(updated, "updated_at")
+        except BadDate:
+            at = None
+        self._add(self.items, "_gl_untimed", scope, scope_id, number, state, at)
+
+    def note(
+        self, scope: str | None, scope_id: str | None, number: str, state: str, at: datetime
+    ) -> None:
+        """Remember a "closed", "merged" or "reopened" system note of an item."""
+        self._add(self.notes, "_gl_state_notes", scope, scope_id, number, state, at)
+
+    def _add(self, rows: list[dict[str, Any]], table: str, *values: Any) -> None:
+        rows.append(dict(zip(self.SCHEMA.names, values, strict=True)))
+        if len(rows) >= BATCH_ROWS:
+            self._flush(rows, table)
+
+    def _flush(self, rows: list[dict[str, Any]], table: str) -> None:
+        register_rows(self.stage.ctx, "_gl_state_batch", rows, self.SCHEMA)
+        self.stage.ctx.con.execute(f"INSERT INTO {table} SELECT * FROM _gl_state_batch")
+        rows.clear()
+
+    def resolve(self) -> None:
+        """Give the staged items their merge or close time, and note how many took which."""
+        self._flush(self.items, "_gl_untimed")
+        self._flush(self.notes, "_gl_state_notes")
+        self.stage.flush()
+        con = self.stage.ctx.con
+        # An item and its notes share the number and the project, named by path or by id.
+        con.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE _gl_timed AS
+            SELECT u.scope, u.scope_id, u.number, u.state,
+                   coalesce(max(n.at), any_value(u.at)) AS at,
+                   CASE WHEN max(n.at) IS NOT NULL THEN 'note'
+                        WHEN any_value(u.at) IS NOT NULL THEN 'update' END AS rule
+            FROM _gl_untimed u
+            LEFT JOIN _gl_state_notes n
+              ON n.number = u.number AND n.state = u.state
+             AND (n.scope = u.scope OR n.scope_id = u.scope_id
+                  OR (n.scope IS NULL AND n.scope_id IS NULL))
+            GROUP BY ALL
+            """
+        )
+        for column, state in (("merged_at", "merged"), ("closed_at", "closed")):
+            con.execute(
+                f"""
+                UPDATE _trk_items i SET {column} = t.at
+                FROM _gl_timed t
+                WHERE t.state = $state AND i.{column} IS NULL AND i.number = t.number
+                  AND (i.scope = t.scope OR i.scope_id = t.scope_id
+                       OR (i.scope IS NULL AND t.scope IS NULL
+                           AND i.scope_id IS NOT DISTINCT FROM t.scope_id))
+                """,
+                {"state": state},
+            )
+        counts = con.execute(
+            "SELECT state, rule, count(*) FROM _gl_timed WHERE rule IS NOT NULL "
+            "GROUP BY ALL ORDER BY state DESC, rule"
+        ).fetchall()
+        for state, rule, count in counts:
+            at = "'" + state + "' system note" if rule == "note" else "last update (updated_at)"
+            self.stage.note(f"{state} items without {state}_at, {state} at their {at}", count)
+        for table in ("_gl_untimed", "_gl_state_notes", "_gl_timed", "_gl_state_batch"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _read_record(
+    stage: Stage, ids: GlobalIds, states: StateTimes, file: InputFile, record: JsonRecord
+) -> None:
     rec, where = record.value, f"{file.label} {record.where}"
     if not isinstance(rec, dict):
         stage.count("other records")
@@ -210,11 +330,11 @@ def _read_record(stage: Stage, ids: GlobalIds, file: InputFile, record: JsonReco
         return
     hint = record.hint
     if "iid" in rec and hint not in NOTE_HINTS:
-        _read_item(stage, ids, rec, file.label, where, hint, record.context)
+        _read_item(stage, ids, states, rec, file.label, where, hint, record.context)
     elif hint in DISCUSSION_HINTS or "individual_note" in rec or isinstance(rec.get("notes"), list):
-        _read_discussion(stage, rec, file.label, where, None, record.context)
+        _read_discussion(stage, states, rec, file.label, where, None, record.context)
     elif hint in NOTE_HINTS or "noteable_type" in rec or "system" in rec:
-        _read_note(stage, rec, file.label, where, None, record.context)
+        _read_note(stage, states, rec, file.label, where, None, record.context)
     else:
         stage.count("other records")
         stage.skip("record that is not a GitLab issue, merge request or note", where)
@@ -296,6 +416,7 @@ def _links(text: str) -> list[str]:
 def _read_item(
     stage: Stage,
     ids: GlobalIds,
+    states: StateTimes,
     rec: dict[str, Any],
     origin: str,
     where: str,
@@ -304,12 +425,12 @@ def _read_item(
 ) -> None:
     iid = rec.get("iid")
     ref = _item_ref(rec)
-    is_mr = (
-        hint in MR_HINTS
-        or "merged_at" in rec
-        or "source_branch" in rec
-        or (ref is not None and ref[1].startswith("!"))
-    )
+    if not MR_FIELDS.isdisjoint(rec):
+        is_mr = True
+    elif not ISSUE_FIELDS.isdisjoint(rec):
+        is_mr = False
+    else:  # a bare record (a list page's view=simple): its URL, else the list it sits in
+        is_mr = ref[1].startswith("!") if ref is not None else hint in MR_HINTS
     stage.count("merge requests" if is_mr else "issues")
     if not (isinstance(iid, int) and not isinstance(iid, bool)) and not (
         isinstance(iid, str) and iid.isdigit()
@@ -329,6 +450,9 @@ def _read_item(
     created, (closed, merged) = times
     scope = ref[0] if ref else _context_path(context)
     project_id = _project_id(rec, context)
+    state = str(rec.get("state") or "").lower()
+    if (state == "merged" and merged is None) or (state == "closed" and closed is None):
+        states.untimed(scope, project_id, number, state, rec.get("updated_at"))
     labels = label_names(rec.get("labels"))
     title = rec.get("title") if isinstance(rec.get("title"), str) else None
     body = rec.get("description") if isinstance(rec.get("description"), str) else None
@@ -359,15 +483,16 @@ def _read_item(
     parent: Parent = (scope, project_id, number)
     ids.add(rec.get("id"), scope, project_id, number)
     for index, note in enumerate(rec.get("notes") or []):
-        _read_note(stage, note, origin, f"{where}.notes[{index}]", parent, context)
+        _read_note(stage, states, note, origin, f"{where}.notes[{index}]", parent, context)
     for index, discussion in enumerate(rec.get("discussions") or []):
         _read_discussion(
-            stage, discussion, origin, f"{where}.discussions[{index}]", parent, context
+            stage, states, discussion, origin, f"{where}.discussions[{index}]", parent, context
         )
 
 
 def _read_discussion(
     stage: Stage,
+    states: StateTimes,
     rec: Any,
     origin: str,
     where: str,
@@ -380,7 +505,7 @@ def _read_discussion(
         stage.skip("discussion without notes", where)
         return
     for index, note in enumerate(notes):
-        _read_note(stage, note, origin, f"{where}.notes[{index}]", parent, context)
+        _read_note(stage, states, note, origin, f"{where}.notes[{index}]", parent, context)
 
 
 def _note_parent(
@@ -405,6 +530,7 @@ def _note_parent(
 
 def _read_note(
     stage: Stage,
+    states: StateTimes,
     rec: Any,
     origin: str,
     where: str,
@@ -447,6 +573,9 @@ def _read_note(
         if native is not None
         else f"{kind}|{when.isoformat()}|{actor.removeprefix('gitlab:') if actor else ''}"
     )
+    verb = STATE_NOTE.match(body) if kind == WorkEventKind.STATE else None
+    if verb is not None:
+        states.note(found[0], found[1], found[2], verb[1].lower(), when)
     stage.event(
         origin=origin,
         record=where,

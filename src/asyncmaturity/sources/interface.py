@@ -72,6 +72,8 @@ class SourceReport:
     detected: str = ""
     # What the export can see (ingest records it per export); an aspect left out is not stated.
     sees: dict[Visibility, bool] = field(default_factory=dict)
+    # What was read in a way the user should know (a rule applied to odd records), one line each.
+    notes: list[str] = field(default_factory=list)
 
     def skip(self, reason: str, count: int, examples: list[str]) -> None:
         """Count `count` skipped records for `reason`, keeping a few places to show the user."""

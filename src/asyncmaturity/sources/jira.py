@@ -2,7 +2,11 @@
 
 JSON: the response of ``/rest/api/2|3/search?expand=changelog`` (``{"issues": [...]}``), as one
 file, a folder or .zip of pages, an array of pages or of issues, or JSON Lines. Per issue (``key``
-and ``fields``): ``fields.created``, ``fields.resolutiondate`` (the close), ``fields.reporter``
+and ``fields``): ``fields.created``, ``fields.resolutiondate`` (the close; where it is null and
+``fields.status.statusCategory`` is 'done', as in workflows that never set a resolution, the close
+is the move into the done category: ``fields.statuscategorychangedate``, else the changelog's last
+change into the current status, else ``fields.updated``; the summary counts such issues),
+``fields.reporter``
 (else ``creator``) as the author, ``fields.assignee`` (0 or 1 assignees; absent from ``fields``:
 the issue does not say), ``fields.labels``, ``fields.issuelinks`` and ``fields.parent`` (links),
 ``fields.comment.comments[]`` ('comment' events: ``author``, ``created``, ``id``) and
@@ -17,7 +21,8 @@ one label each), every ``Comment`` column ('date;author;text', the author an acc
 name), ``Issue Type``, ``Summary``, ``Description``, ``Project key`` and the ``Outward issue link
 (...)`` / ``Inward issue link (...)`` columns. Dates: ISO 8601 (an offset is applied), or Jira's
 display formats ``21/Nov/26 9:30 AM``, ``21/Nov/2026 9:30 AM``, ``21/Nov/26 09:30``,
-``2026-11-21 09:30``, with English month names. Jira writes CSV dates in the exporting user's
+``2026-11-21 09:30``, with English month names. An issue without ``Resolved`` whose ``Status
+Category`` is 'Done' is closed at ``Status Category Changed``, else at ``Updated``. Jira writes CSV dates in the exporting user's
 time zone without saying which: they are read as UTC. The CSV has no changelog: no state or
 assignment events.
 
@@ -98,8 +103,12 @@ class JiraSource:
 
     name = "jira"
     family = SourceFamily.TRACKER
-    summary = "Jira issues with comments and changelog (search API JSON), or Jira's CSV export"
-    parser_version = "jira/1"
+    summary = (
+        "Jira issues with comments and changelog (search API JSON), or Jira's CSV export; an "
+        "issue in a done status category without a resolution date is closed at its move into "
+        "that category (statuscategorychangedate, else the changelog, else its last update)"
+    )
+    parser_version = "jira/2"
     accepts = (
         "search API JSON (?expand=changelog) or the CSV export, as a file or a folder or .zip "
         "of them"
@@ -191,6 +200,10 @@ def _read_record(stage: Stage, file: InputFile, record: JsonRecord) -> None:
     if times is None:
         return
     created, (closed,) = times
+    if closed is None and _is_done(fields.get("status")):
+        closed = _done_at(stage, f"{where} ({key})", rec, fields)
+        if closed is None:
+            return
     scope = _scope(key, fields)
     labels = [x for x in fields.get("labels") or [] if isinstance(x, str)]
     issue_type = fields.get("issuetype")
@@ -237,6 +250,57 @@ def _read_record(stage: Stage, file: InputFile, record: JsonRecord) -> None:
     histories = changelog.get("histories") if isinstance(changelog, dict) else None
     for index, history in enumerate(histories if isinstance(histories, list) else []):
         _read_history(stage, file.label, f"{where} ({key}) history {index}", scope, key, history)
+
+
+def _is_done(status: Any) -> bool:
+    """True when the issue's status (``fields.status``) is in Jira's 'done' status category."""
+    category = status.get("statusCategory") if isinstance(status, dict) else None
+    if not isinstance(category, dict):
+        return False
+    return category.get("key") == "done" or category.get("id") in (3, "3")
+
+
+def _done_at(
+    stage: Stage, where: str, rec: dict[str, Any], fields: dict[str, Any]
+) -> datetime | None:
+    """When a done issue without a resolution date was done; None once the skip is counted.
+
+    Workflows that never set a resolution leave ``resolutiondate`` null however finished the
+    issue is. The close is its move into the done category: ``statuscategorychangedate`` (Jira
+    Cloud's own record of it), else the changelog's last move into the current status, else the
+    last update (``updated``).
+    """
+    status = fields["status"]
+    current = {str(status.get("id") or ""), str(status.get("name") or "").lower()} - {""}
+    changelog = rec.get("changelog")
+    histories = changelog.get("histories") if isinstance(changelog, dict) else None
+    moves = []
+    for history in histories if isinstance(histories, list) else []:
+        items = history.get("items") if isinstance(history, dict) else None
+        if any(
+            isinstance(item, dict)
+            and str(item.get("field") or item.get("fieldId") or "").lower() == "status"
+            and {str(item.get("to") or ""), str(item.get("toString") or "").lower()} & current
+            for item in (items if isinstance(items, list) else [])
+        ):
+            moves.append(history.get("created"))
+    try:
+        moved = [m for m in (parse_instant(v, "changelog created") for v in moves) if m]
+        for found, rule in (
+            (parse_instant(fields.get("statuscategorychangedate"), "statuscategorychangedate"),
+             "status category change"),
+            (max(moved, default=None), "move into that status in the changelog"),
+            (parse_instant(fields.get("updated"), "updated"), "last update"),
+        ):  # fmt: skip
+            if found is not None:
+                stage.note(f"done issues without a resolution date, closed at their {rule}")
+                return found
+    except BadDate as exc:
+        stage.skip("date that cannot be read", f"{where}: {exc}")
+        return None
+    stage.skip("done issue without a time to close it", f"{where}: no resolutiondate, "
+               "statuscategorychangedate, status change or updated")  # fmt: skip
+    return None
 
 
 def _read_comment(stage: Stage, origin: str, where: str, scope: str, key: str, entry: Any) -> None:
@@ -379,6 +443,18 @@ def _read_csv(stage: Stage, file: InputFile) -> None:
         if times is None:
             continue
         created, (closed,) = times
+        if closed is None and str(first(cells, "status category") or "").lower() == "done":
+            # Jira Cloud's CSV has no changelog: the category change, else the last update.
+            for column, rule in (("status category changed", "status category change"),
+                                 ("updated", "last update")):  # fmt: skip
+                value = first(cells, column)
+                if value is None:
+                    continue
+                closed = stage.time(f"{where} ({key})", "date that cannot be read", value,
+                                    column.capitalize(), parse=parse_jira_date)  # fmt: skip
+                if closed is not None:
+                    stage.note(f"done issues without a resolution date, closed at their {rule}")
+                break
         project = first(cells, "project key")
         scope = project.upper() if project else _scope(key)
         labels = every(cells, columns.get("labels", []))

@@ -7,6 +7,14 @@ the ``getAllMessages`` exports return them: pages wrapped in ``{"value": [...]}`
 object; a single file or a folder of them (read recursively). A page of Graph ``channel`` objects
 (items with ``membershipType``) in the same folder names the channels and marks private ones.
 
+Both spellings of the fields are read: Graph's camelCase (``id``, ``createdDateTime``,
+``from.user``) and the PascalCase that Microsoft's PowerShell tooling writes
+(``Get-MgTeamChannelMessage`` / ``Get-MgChatMessage`` piped to ``ConvertTo-Json``: ``Id``,
+``CreatedDateTime``, ``From.User``, ``Body.Content``, ``ReplyToId``, ``MessageType``), detected
+per file by its keys. Dates are ISO 8601 (a missing offset is UTC) or Windows PowerShell's
+``/Date(epoch milliseconds)/``. A file written at ConvertTo-Json's default depth (2), where the
+sender and body are type names, is refused with the fix (``-Depth 10``).
+
 What is read and how:
 
 - ``id``, ``replyToId`` (the thread root; nested ``replies`` belong to their parent),
@@ -102,6 +110,36 @@ _MESSAGE: dict[str, Any] = {
     "reactions": "JSON",
 }
 ITEMS_STRUCTURE = json.dumps([_MESSAGE | {"replies": [_MESSAGE]}])
+
+
+def _keys(structure: Any) -> set[str]:
+    """Every object key named anywhere in a json_transform structure."""
+    if isinstance(structure, dict):
+        return set(structure).union(*(_keys(value) for value in structure.values()))
+    if isinstance(structure, list):
+        return set().union(*(_keys(value) for value in structure))
+    return set()
+
+
+def _camel_keys_sql(text: str) -> str:
+    """SQL turning the PascalCase keys of the JSON `text` into the camelCase ones Graph writes.
+
+    Microsoft's PowerShell tooling (``Get-MgTeamChannelMessage ... | ConvertTo-Json``) writes the
+    Graph fields in PascalCase. The keys are renamed in the text, one pass per first letter, so
+    that one structure reads both spellings (DuckDB cannot mix struct types whose names differ
+    only in case). A quote inside a JSON string is escaped, so no value is taken for a key.
+    """
+    for letter in sorted({key[0].upper() for key in _keys(json.loads(ITEMS_STRUCTURE))}):
+        text = (
+            f"regexp_replace({text}, '\"{letter}([A-Za-z]*\"\\s*:)', '\"{letter.lower()}\\1', 'g')"
+        )
+    return text
+
+
+PASCAL_MARK = r'"(?:CreatedDateTime|MessageType)"\s*:'
+# ConvertTo-Json stops at depth 2 unless told otherwise and writes deeper objects as their type
+# name: '"from": "Microsoft.Graph.PowerShell.Models.MicrosoftGraphChatMessageFromIdentitySet"'.
+SHALLOW_MARK = r'"(?:from|body)"\s*:\s*"Microsoft\.Graph\.'
 # The columns every message row is flattened to, top-level item or nested reply alike.
 _COLUMNS = """
     {m}.id AS id, {m}.replyToId AS reply_to, {m}.messageType AS message_type,
@@ -130,11 +168,15 @@ class TeamsSource:
 
     name = "teams"
     family = SourceFamily.CHAT
-    summary = "Microsoft Teams channel and chat messages as Microsoft Graph returns them (JSON)"
-    parser_version = "teams/1"
+    summary = (
+        "Microsoft Teams channel and chat messages as Microsoft Graph returns them (JSON), "
+        "camelCase or PowerShell's PascalCase"
+    )
+    parser_version = "teams/2"
     accepts = (
         'a JSON file of Graph chatMessage objects ({"value": [...]} pages, an array, or one '
-        "message) or a folder of such files, with replies nested or separate"
+        "message; Graph's camelCase keys or PowerShell ConvertTo-Json's PascalCase) or a folder "
+        "of such files, with replies nested or separate"
     )
 
     def detect(self, path: Path) -> bool:
@@ -196,9 +238,16 @@ def _json_files(root: Path, limit: int | None = None) -> list[Path]:
 
 
 def _looks_like_teams(file: Path) -> bool:
+    """Graph chatMessage fields in the file's first bytes, camelCase or PowerShell's PascalCase."""
     with file.open("rb") as fh:
         peek = fh.read(PEEK_BYTES)
-    return b'"messageType"' in peek and b'"createdDateTime"' in peek
+    return any(
+        b'"' + kind + b'"' in peek and b'"' + created + b'"' in peek
+        for kind, created in (
+            (b"messageType", b"createdDateTime"),
+            (b"MessageType", b"CreatedDateTime"),
+        )
+    )
 
 
 def _stage(ctx: IngestContext, files: list[Path]) -> None:
@@ -207,24 +256,28 @@ def _stage(ctx: IngestContext, files: list[Path]) -> None:
     kind = con.execute("SELECT typeof(json_transform('null', ?))", [ITEMS_STRUCTURE]).fetchone()
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _teams_docs (filename VARCHAR, context VARCHAR, "
-        f"shape VARCHAR, items {kind[0] if kind else 'JSON'})"
+        f"shape VARCHAR, shallow BOOLEAN, items {kind[0] if kind else 'JSON'})"
     )
     insert_json_files(
         ctx,
         files,
-        """
+        f"""
         INSERT INTO _teams_docs
         SELECT filename, json_extract_string(content, '$."@odata.context"'), shape,
-               json_transform(CASE shape WHEN 'ARRAY' THEN content
-                                         WHEN 'PAGE' THEN json_extract(content, '$.value')
-                                         WHEN 'MESSAGE' THEN '[' || content || ']' END,
-                              ?)
-        FROM (SELECT filename, content,
-                     CASE WHEN json_type(content) = 'ARRAY' THEN 'ARRAY'
-                          WHEN json_type(content) <> 'OBJECT' THEN NULL
-                          WHEN json_type(content, '$.value') = 'ARRAY' THEN 'PAGE'
-                          WHEN json_exists(content, '$.id') THEN 'MESSAGE' END AS shape
-              FROM read_text(?))
+               regexp_matches(content, '{SHALLOW_MARK}'), json_transform(items, ?)
+        FROM (SELECT filename, content, shape,
+                     CASE shape WHEN 'ARRAY' THEN content
+                                WHEN 'PAGE' THEN json_extract(content, '$.value')
+                                WHEN 'MESSAGE' THEN '[' || content || ']' END AS items
+              FROM (SELECT filename, content,
+                           CASE WHEN json_type(content) = 'ARRAY' THEN 'ARRAY'
+                                WHEN json_type(content) <> 'OBJECT' THEN NULL
+                                WHEN json_type(content, '$.value') = 'ARRAY' THEN 'PAGE'
+                                WHEN json_exists(content, '$.id') THEN 'MESSAGE' END AS shape
+                    FROM (SELECT filename,
+                                 CASE WHEN regexp_matches(content, '{PASCAL_MARK}')
+                                      THEN {_camel_keys_sql("content")} ELSE content END AS content
+                          FROM read_text(?))))
         """,
         ITEMS_STRUCTURE,
         str,
@@ -235,6 +288,12 @@ def _stage(ctx: IngestContext, files: list[Path]) -> None:
         raise InvalidExport(
             f'{wrong[0]}: expected a Graph page {{"value": [...]}}, an array of chatMessage '
             "objects or one chatMessage object"
+        )
+    shallow = con.execute("SELECT filename FROM _teams_docs WHERE shallow LIMIT 1").fetchone()
+    if shallow is not None:
+        raise InvalidExport(
+            f"{shallow[0]}: written by ConvertTo-Json at its default depth (2): the sender and "
+            "body are type names, not objects; export again with ConvertTo-Json -Depth 10"
         )
 
 
@@ -278,10 +337,14 @@ def _check(ctx: IngestContext, report: SourceReport) -> None:
                        AS is_channel,
                    coalesce(channel_id, parent_channel, context_channel, chat_id, parent_chat,
                             context_chat) AS conversation_id,
-                   timezone('UTC', TRY_CAST(
+                   CASE WHEN regexp_matches(trim(created), '^/Date\\(-?[0-9]+\\)/$')
+                        -- Windows PowerShell's ConvertTo-Json writes dates as /Date(epoch ms)/.
+                        THEN make_timestamp(1000 * CAST(
+                            regexp_extract(trim(created), '(-?[0-9]+)', 1) AS BIGINT))
+                        ELSE timezone('UTC', TRY_CAST(
                        CASE WHEN regexp_matches(trim(created), '(Z|[+-][0-9]{{2}}:?[0-9]{{2}})$')
                             THEN trim(created) ELSE trim(created) || 'Z' END AS TIMESTAMPTZ))
-                       AS sent_at,
+                   END AS sent_at,
                    coalesce(reply_to, parent_id) AS root_id
             FROM _teams_flat
         )

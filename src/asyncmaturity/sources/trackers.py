@@ -240,6 +240,8 @@ class Stage:
     counts: dict[str, int] = field(default_factory=dict)
     # Whether any issue or pull/merge request said who its assignees are (absent: not stated).
     states_assignees: bool | None = None
+    # Records read by a stated rule for an odd case (a time taken from elsewhere), by rule.
+    noted: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for name, schema in (
@@ -252,6 +254,10 @@ class Stage:
     def count(self, what: str, n: int = 1) -> None:
         """Count records of one kind, for the detected summary."""
         self.counts[what] = self.counts.get(what, 0) + n
+
+    def note(self, rule: str, n: int = 1) -> None:
+        """Count `n` records read by `rule` ('done issues ..., closed at ...'), for the summary."""
+        self.noted[rule] = self.noted.get(rule, 0) + n
 
     def skip(self, reason: str, where: str) -> None:
         """Count one skipped record; `where` is 'file record N: why'."""
@@ -354,6 +360,7 @@ class Stage:
         self.finish()
         insert_staged(self.ctx, source, path)
         self.report.detected = summary(name, self.counts, files)
+        self.report.notes.extend(f"{n:,} {rule}" for rule, n in self.noted.items())
         if self.states_assignees is not None:
             self.report.sees = {Visibility.ASSIGNEES: self.states_assignees}
         return self.report

@@ -19,7 +19,13 @@ from typing import Any
 import duckdb
 
 from asyncmaturity.charter import Charter
-from asyncmaturity.errors import AsyncMaturityError, InvalidExport, RejectedRecords, StoreError
+from asyncmaturity.errors import (
+    AsyncMaturityError,
+    EveryRecordSkipped,
+    InvalidExport,
+    RejectedRecords,
+    StoreError,
+)
 from asyncmaturity.sources import detect_exports, get_source
 from asyncmaturity.sources.interface import (
     IngestContext,
@@ -50,6 +56,8 @@ class ExportSummary:
     examples: list[str]
     # The folder given to ingest that this export is a part of (a folder of several exports).
     part_of: str | None = None
+    # Rules applied to odd records (replies stamped before their root...), one line each.
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -219,6 +227,8 @@ def _ingest_all(
                     window=window,
                 )
                 report: SourceReport = source.ingest(ctx, export)
+                _refuse_when_every_record_skipped(ctx, export, report)
+                _note_replies_before_root(ctx, report)
                 _record_visibility(ctx, export, report)
                 if strict and report.skipped_total:
                     reason, count = next(iter(report.skipped.items()))
@@ -237,6 +247,7 @@ def _ingest_all(
                         skipped=dict(report.skipped),
                         examples=list(report.examples),
                         part_of=str(part_of) if part_of is not None else None,
+                        notes=list(report.notes),
                     )
                 )
                 store.con.execute(
@@ -255,6 +266,56 @@ def _ingest_all(
                     ],
                 )
         return IngestSummary(store=str(store_path), exports=results)
+
+
+# Tables of who, not of what happened: rows in them alone do not make an export read.
+PEOPLE_TABLES = frozenset({"people", "identities"})
+
+
+def _refuse_when_every_record_skipped(
+    ctx: IngestContext, export: Path, report: SourceReport
+) -> None:
+    """Raise :class:`EveryRecordSkipped` when the export gave records and every one was skipped.
+
+    Exit 0 with an empty store would read as success; it is nearly always the wrong format or a
+    shape the reader does not know, so it fails, naming the first reason and record.
+    """
+    evidence = [
+        n
+        for counts in (ctx.added, ctx.duplicates)
+        for table, n in counts.items()
+        if table not in PEOPLE_TABLES
+    ]
+    if not report.skipped_total or report.skipped_total < report.records_read or any(evidence):
+        return
+    reason, count = next(iter(report.skipped.items()))
+    where = report.examples[0] if report.examples else str(export)
+    raise EveryRecordSkipped(
+        f"{export}: every one of its {report.skipped_total:,} record(s) was skipped, nothing read "
+        f"({count:,} for '{reason}', e.g. {where}); is it a {ctx.source.name} export?"
+    )
+
+
+def _note_replies_before_root(ctx: IngestContext, report: SourceReport) -> None:
+    """Count the replies this ingest added that are stamped before their thread's root.
+
+    Clock skew and re-stamped (edited) roots make them; first-reply latency reads such a reply
+    as an answer at zero delay (metric definitions), and the summary says how many there are.
+    """
+    if ctx.source.family not in MESSAGE_FAMILIES:
+        return
+    row = ctx.con.execute(
+        """SELECT count(*) FROM messages r JOIN messages root
+                  ON root.message_key = r.thread_root_key AND root.message_key <> r.message_key
+           WHERE r.ingest_id = $ingest AND r.is_reply AND r.sent_at < root.sent_at""",
+        {"ingest": ctx.ingest_id},
+    ).fetchone()
+    early = int(row[0]) if row else 0
+    if early:
+        report.notes.append(
+            f"{early:,} repl{'y is' if early == 1 else 'ies are'} stamped before the thread's "
+            "root (clock skew): a first reply among them counts as answered at zero delay"
+        )
 
 
 def _record_visibility(ctx: IngestContext, export: Path, report: SourceReport) -> None:

@@ -1,0 +1,174 @@
+"""Trackers on real exports: Jira issues done without a resolution date, GitLab kinds and closes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import statistics
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from asyncmaturity.metrics.measure import measure
+from asyncmaturity.sources import detect_source
+from asyncmaturity.store.ingest import ingest
+
+REAL = Path(__file__).parent / "fixtures" / "real"
+JIRA_SAMPLE = REAL / "jira" / "jira_search_changelog.json"
+
+
+def _rows(store: Path, sql: str) -> list[tuple[Any, ...]]:
+    with duckdb.connect(str(store), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def _item_key(source: str, ref: str) -> str:
+    return hashlib.md5(f"{source}|{ref}".encode()).hexdigest()
+
+
+def _utc(text: str) -> datetime:
+    """A naive UTC instant from Jira's '2015-11-21T07:03:02.000-0500'."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f%z").astimezone(UTC).replace(tzinfo=None)
+
+
+def _expected_jira_closes() -> dict[str, datetime | None]:
+    """Independently of the reader: resolutiondate, else (done) the last status change, else open."""
+    closes: dict[str, datetime | None] = {}
+    for issue in json.loads(JIRA_SAMPLE.read_text("utf-8"))["issues"]:
+        fields = issue["fields"]
+        close = fields["resolutiondate"]
+        if close is None and fields["status"]["statusCategory"]["key"] == "done":
+            close = max(
+                (h["created"] for h in issue["changelog"]["histories"]
+                 for item in h["items"]
+                 if item["field"] == "status" and item["to"] == fields["status"]["id"]),
+                key=_utc,
+            )  # fmt: skip
+        closes[issue["key"]] = _utc(close) if close else None
+    return closes
+
+
+def test_jira_done_without_resolution_date_is_closed_at_its_move_into_done(tmp_path: Path) -> None:
+    expected = _expected_jira_closes()
+    assert sum(v is not None for v in expected.values()) == 17  # 4 resolved, 13 done without one
+    assert detect_source(JIRA_SAMPLE).name == "jira"
+    store = tmp_path / "s.duckdb"
+    summary = ingest([JIRA_SAMPLE], store=store)
+    assert summary.skipped_total == 0
+    assert summary.exports[0].notes == [
+        "13 done issues without a resolution date, closed at their move into that status in "
+        "the changelog"
+    ]
+    created = {i["key"]: _utc(i["fields"]["created"]) for i in json.loads(
+        JIRA_SAMPLE.read_text("utf-8"))["issues"]}  # fmt: skip
+    rows = {
+        key: rest
+        for key, *rest in _rows(store, "SELECT item_key, created_at, closed_at FROM work_items")
+    }
+    assert rows == {_item_key("jira", f"UT|{k}"): [created[k], v] for k, v in expected.items()}
+    durations = [(v - created[k]).total_seconds() for k, v in expected.items() if v is not None]
+    metric = measure(store=store).metrics["work.close.median_s"]
+    assert abs(metric - statistics.median(durations)) < 1e-3
+
+
+def test_jira_csv_done_without_resolved_is_closed_at_the_category_change(tmp_path: Path) -> None:
+    # Named after the quirk (no public Jira Cloud CSV with these columns was found).
+    export = tmp_path / "jira.csv"
+    export.write_text(
+        "Issue key,Created,Resolved,Updated,Status Category,Status Category Changed\n"
+        "OPS-1,2026-03-02 09:00,,2026-03-05 09:00,Done,2026-03-04 09:00\n"
+        "OPS-2,2026-03-02 09:00,,2026-03-06 09:00,Done,\n"
+        "OPS-3,2026-03-02 09:00,,2026-03-06 09:00,In Progress,2026-03-03 09:00\n",
+        "utf-8",
+    )
+    store = tmp_path / "s.duckdb"
+    summary = ingest([export], store=store)
+    assert summary.exports[0].notes == [
+        "1 done issues without a resolution date, closed at their status category change",
+        "1 done issues without a resolution date, closed at their last update",
+    ]
+    rows = {k: v for k, v in _rows(store, "SELECT item_key, closed_at FROM work_items")}
+    assert rows == {
+        _item_key("jira", "OPS|OPS-1"): datetime(2026, 3, 4, 9),
+        _item_key("jira", "OPS|OPS-2"): datetime(2026, 3, 6, 9),
+        _item_key("jira", "OPS|OPS-3"): None,
+    }
+
+
+GITLAB_SAMPLE = REAL / "gitlab"
+
+
+def _naive(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC).replace(tzinfo=None)
+
+
+def test_gitlab_pre_2019_merge_requests_merged_without_merged_at(tmp_path: Path) -> None:
+    """GitLab 10/11 list pages: '/group/project/merge_requests/N' URLs and no merged_at."""
+    expected: dict[str, list[Any]] = {}
+    for name in ("merge_requests_opened.json", "merge_requests_merged.json"):
+        for mr in json.loads((GITLAB_SAMPLE / name).read_text("utf-8")):
+            project = mr["web_url"].split("/", 3)[3].rsplit("/merge_requests/", 1)[0]
+            key = _item_key("gitlab", f"{project}|!{mr['iid']}")
+            merged = _naive(mr["updated_at"]) if mr["state"] == "merged" else None
+            seen = expected.setdefault(key, [_naive(mr["created_at"]), None])
+            seen[1] = seen[1] or merged
+    assert len(expected) == 10 and sum(v[1] is not None for v in expected.values()) == 7
+    assert detect_source(GITLAB_SAMPLE).name == "gitlab"
+    store = tmp_path / "s.duckdb"
+    summary = ingest([GITLAB_SAMPLE], store=store)
+    assert summary.skipped_total == 0
+    assert summary.exports[0].notes == [
+        "7 merged items without merged_at, merged at their last update (updated_at)"
+    ]
+    rows = _rows(store, "SELECT item_key, kind, created_at, merged_at FROM work_items")
+    assert {k: [c, m] for k, _, c, m in rows} == expected
+    assert {kind for _, kind, _, _ in rows} == {"merge_request"}
+
+
+def test_gitlab_kind_from_fields_and_times_from_state_notes(tmp_path: Path) -> None:
+    # Named after the quirk: a view=simple list page (no branch fields) with pre-2019 URLs, an
+    # issue whose URL is old too, and 'closed' / 'merged' system notes in a notes file.
+    export = tmp_path / "export"
+    export.mkdir()
+    base = "https://gitlab.example.com/team/app"
+    (export / "simple.json").write_text(
+        json.dumps([
+            {"id": 1, "iid": 7, "project_id": 3, "title": "Add cache", "state": "merged",
+             "created_at": "2018-05-01T09:00:00Z", "updated_at": "2018-05-09T09:00:00Z",
+             "web_url": f"{base}/merge_requests/7"},
+            {"id": 2, "iid": 8, "project_id": 3, "title": "Drop cache", "state": "closed",
+             "created_at": "2018-05-02T09:00:00Z", "updated_at": "2018-05-07T09:00:00Z",
+             "web_url": f"{base}/merge_requests/8"},
+            {"id": 3, "iid": 5, "project_id": 3, "title": "Slow page", "state": "closed",
+             "confidential": False, "created_at": "2018-05-01T09:00:00Z",
+             "updated_at": "2018-05-06T09:00:00Z", "web_url": f"{base}/issues/5"},
+        ]),
+        "utf-8",
+    )  # fmt: skip
+    (export / "notes.json").write_text(
+        json.dumps([
+            {"id": 11, "body": "merged", "system": True, "noteable_type": "MergeRequest",
+             "noteable_iid": 7, "project_id": 3, "created_at": "2018-05-03T12:00:00Z",
+             "author": {"username": "ana"}},
+            {"id": 12, "body": "closed", "system": True, "noteable_type": "Issue",
+             "noteable_iid": 5, "project_id": 3, "created_at": "2018-05-04T12:00:00Z",
+             "author": {"username": "ana"}},
+        ]),
+        "utf-8",
+    )  # fmt: skip
+    store = tmp_path / "s.duckdb"
+    summary = ingest([export], store=store)
+    assert summary.skipped_total == 0
+    assert summary.exports[0].notes == [
+        "1 merged items without merged_at, merged at their 'merged' system note",
+        "1 closed items without closed_at, closed at their 'closed' system note",
+        "1 closed items without closed_at, closed at their last update (updated_at)",
+    ]
+    rows = _rows(store, "SELECT item_key, kind, closed_at, merged_at FROM work_items")
+    assert sorted(rows) == sorted([
+        (_item_key("gitlab", "team/app|!7"), "merge_request", None, datetime(2018, 5, 3, 12)),
+        (_item_key("gitlab", "team/app|!8"), "merge_request", datetime(2018, 5, 7, 9), None),
+        (_item_key("gitlab", "team/app|#5"), "issue", datetime(2018, 5, 4, 12), None),
+    ])  # fmt: skip
