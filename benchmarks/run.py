@@ -1573,7 +1573,6 @@ def main(argv: list[str] | None = None) -> int:
             baseline=args.startup_baseline,
             runs=args.startup_runs,
             reproduce=f".venv/bin/python benchmarks/run.py {alone}",
-            formats=formats,
         )
     print(f"benchmarks took {time.perf_counter() - started:.0f} s", flush=True)
     print("\nTargets:")

@@ -14,7 +14,6 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,25 +27,23 @@ COMMANDS = {
     "lint": ["lint", DRAFT],
     "help": ["--help"],
 }
-LABELS = {
-    "lint": f"asyncmaturity lint '{DRAFT}'",
-    "help": "asyncmaturity --help",
-}
-TARGET_NAMES = {"lint": "lint TEXT", "help": "--help"}
+# How the table and the targets name each command.
+NAMES = {"lint": "lint TEXT", "help": "--help"}
 
 METHOD = (
     "* **Cold start** (`benchmarks/startup.py`): each command is one whole process, "
     "`python -m asyncmaturity ...` from the interpreter's start to its exit (output to "
-    "/dev/null); this checkout and the earlier commit (its `src` from `git archive` into "
-    "`benchmarks/work/commits/`, first on `PYTHONPATH`, the same installed dependencies) run in "
-    "turn, one pair per round after one unrecorded warm-up pair, so both meet the same warm file "
-    "cache. Seconds are wall-clock; CPU is the child's user + system time (`os.wait4`), which "
-    "noise from other processes moves less; the ratio is the median of each pair's ratio."
+    f"/dev/null), TEXT being `{DRAFT}`; this checkout and the earlier commit (its `src` from "
+    "`git archive` into `benchmarks/work/commits/`, first on `PYTHONPATH`, the same installed "
+    "dependencies) run in turn, one pair per round after one unrecorded warm-up pair, so both "
+    "meet the same warm file cache. Seconds are wall-clock; CPU is the child's user + system "
+    "time (`os.wait4`), which noise from other processes moves less; the ratio is the median of "
+    "each pair's ratio."
 )
 
 
 def run_whole(args: list[str], *, source: Path | None = None) -> dict[str, Any]:
-    """`python -m asyncmaturity ARGS...` as one fresh process: wall and CPU seconds, peak RSS."""
+    """`python -m asyncmaturity ARGS...` as one fresh process: its wall and CPU seconds."""
     environment = dict(os.environ)
     if source is not None:
         # Ahead of the editable install's path entry, so that tree's package is the one imported.
@@ -59,14 +56,14 @@ def run_whole(args: list[str], *, source: Path | None = None) -> dict[str, Any]:
         stderr=subprocess.DEVNULL,
         env=environment,
     )
-    # wait4 rather than wait: the child's own CPU time and peak memory, not all children's.
+    # wait4 rather than wait: the child's own CPU time, not all children's. (Its peak memory is
+    # not reported: a child started by fork counts the parent's pages until it execs.)
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
     return {
         "seconds": seconds,
         "cpu": usage.ru_utime + usage.ru_stime,
-        "peak_rss": usage.ru_maxrss * 1024,  # KiB on Linux
         "status": child.returncode,
     }
 
@@ -78,11 +75,9 @@ def bench_startup(
     baseline: str,
     runs: int,
     reproduce: str,
-    formats: dict[str, Callable[[float], str]],
 ) -> None:
     """Time a cold `lint` and `--help` of this checkout against `baseline`'s, pair by pair."""
     source = pipeline.baseline_source(workdir, baseline)
-    gib = formats["gib"]
     current: dict[str, list[dict[str, Any]]] = {kind: [] for kind in COMMANDS}
     earlier: dict[str, list[dict[str, Any]]] = {kind: [] for kind in COMMANDS}
     for kind, args in COMMANDS.items():
@@ -107,8 +102,8 @@ def bench_startup(
             a["seconds"] / b["seconds"] for a, b in zip(now, before, strict=True)
         )
         for label, results, comparison in (
-            (f"{LABELS[kind]} (this checkout)", now, f"{ratio:.2f}x"),
-            (f"{LABELS[kind]} (commit {baseline})", before, "1.00x"),
+            (f"asyncmaturity {NAMES[kind]} (this checkout)", now, f"{ratio:.2f}x"),
+            (f"asyncmaturity {NAMES[kind]} (commit {baseline})", before, "1.00x"),
         ):
             rows.append(
                 [
@@ -118,12 +113,11 @@ def bench_startup(
                     f"{_ms(max(r['seconds'] for r in results))}",
                     _ms(_median(results, "cpu")),
                     comparison,
-                    gib(max(r["peak_rss"] for r in results)),
                 ]
             )
         median = _median(now, "seconds")
         report.target(
-            f"a cold `{TARGET_NAMES[kind]}` in <= {TARGET_SECONDS:g} s as a whole process",
+            f"a cold `{NAMES[kind]}` in <= {TARGET_SECONDS:g} s as a whole process",
             median <= TARGET_SECONDS,
             f"{_ms(median)} median of {runs} ({ratio:.2f}x commit {baseline}'s "
             f"{_ms(_median(before, 'seconds'))})",
@@ -131,7 +125,7 @@ def bench_startup(
     report.table(
         f"Cold start: whole processes, this checkout against commit {baseline} (before the "
         f"commands loaded lazily), {runs} pairs each; reproduce: `{reproduce}`",
-        ["command", "median", "range", "CPU (median)", "vs before (per pair)", "peak RSS"],
+        ["command", "median", "range", "CPU (median)", "vs before (per pair)"],
         rows,
     )
 
