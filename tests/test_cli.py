@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import typer
 from typer.testing import CliRunner
 
 from asyncmaturity.cli import COMMANDS, app
@@ -131,13 +132,24 @@ def test_the_command_listing_is_the_registry_and_agrees_with_each_command() -> N
     # The rows that open with a name are the commands' (the options' open with --).
     listed = [row.split(None, 1) for row in panels if row[:1].isalpha()]
     assert listed == [[entry.name, entry.summary] for entry in COMMANDS]
+    # Each command registered the eager way, as the CLI did before it loaded commands lazily.
+    eager = typer.Typer(add_completion=False)
+    eager.callback()(lambda: None)
+    for entry in COMMANDS:
+        loaded = entry.load()
+        if isinstance(loaded, typer.Typer):
+            eager.add_typer(loaded, name=entry.name)
+        else:
+            eager.command(name=entry.name)(loaded)
     for entry in COMMANDS:
         # The summary the registry keeps is the first paragraph of the command's own help.
         command = entry.click_command()
         first = inspect.cleandoc(command.help or "").split("\n\n")[0]
         assert " ".join(first.split()) == entry.summary, entry.name
         shown = runner.invoke(app, [entry.name, "--help"], env={"COLUMNS": "200"})
+        expected = runner.invoke(eager, [entry.name, "--help"], env={"COLUMNS": "200"})
         assert shown.exit_code == 0 and f"{entry.name} [OPTIONS]" in shown.output
+        assert shown.output == expected.output, entry.name
 
 
 def test_docs_in_the_repository_agree_with_the_registries() -> None:
