@@ -35,6 +35,7 @@ from typing import Any
 
 import pipeline  # benchmarks/pipeline.py, beside this script
 import scale  # benchmarks/scale.py, beside this script
+import startup  # benchmarks/startup.py, beside this script
 
 from asyncmaturity.store.database import SCHEMA_VERSION
 
@@ -60,6 +61,7 @@ SECTIONS = (
     "sources",
     "await",
     "assist",
+    "startup",
 )
 PANDAS_FULL_LIMIT_S = 15 * 60
 COUNT_METRICS = ("messages.human", "messages.thread_replies", "threads.count", "people.active")
@@ -1251,6 +1253,8 @@ def render_markdown(report: Report) -> str:
         lines += [SPARK_METHOD]
     if "pipeline" in report.table_sections:
         lines += [pipeline.METHOD]
+    if "startup" in report.table_sections:
+        lines += [startup.METHOD]
     if "incremental" in report.table_sections:
         lines += [
             "* **Incremental**: the day files of the export's last weekday alone (hard links "
@@ -1477,6 +1481,14 @@ def main(argv: list[str] | None = None) -> int:
         default=pipeline.BASELINE_COMMIT,
         help="the commit whose measure runs beside this checkout's on the measure store",
     )
+    parser.add_argument(
+        "--startup-baseline",
+        default=startup.BASELINE_COMMIT,
+        help="the commit whose cold `lint` and `--help` run beside this checkout's",
+    )
+    parser.add_argument(
+        "--startup-runs", type=int, default=20, help="pairs of whole processes per command"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="rounds per comparison (median)")
     parser.add_argument("--workdir", type=Path, default=HERE / "work")
     parser.add_argument(
@@ -1552,6 +1564,16 @@ def main(argv: list[str] | None = None) -> int:
     if "assist" not in args.skip:
         report.section = "assist"
         bench_assist(report)
+    if "startup" not in args.skip:
+        report.section = "startup"
+        alone = " ".join(f"--skip {s}" for s in SECTIONS if s != "startup")
+        startup.bench_startup(
+            report,
+            workdir=workdir,
+            baseline=args.startup_baseline,
+            runs=args.startup_runs,
+            reproduce=f".venv/bin/python benchmarks/run.py {alone}",
+        )
     print(f"benchmarks took {time.perf_counter() - started:.0f} s", flush=True)
     print("\nTargets:")
     for name, ok, detail in report.targets:

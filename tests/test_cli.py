@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from pathlib import Path
 from typing import Any
 
+import typer
 from typer.testing import CliRunner
 
-from asyncmaturity.cli import app
+from asyncmaturity.cli import COMMANDS, app
 from asyncmaturity.metrics import METRICS
 from asyncmaturity.sources import registered_sources, source_names
 
@@ -121,6 +123,33 @@ def test_listings_are_generated_from_the_registries() -> None:
     ] == names
     listed = runner.invoke(app, ["metrics"], env={"COLUMNS": "300"})
     assert all(metric_id in listed.output for metric_id in METRICS)
+
+
+def test_the_command_listing_is_the_registry_and_agrees_with_each_command() -> None:
+    listing = runner.invoke(app, ["--help"], env={"COLUMNS": "300"})
+    assert listing.exit_code == 0
+    panels = [line.strip("│ ") for line in listing.output.splitlines() if line.startswith("│")]
+    # The rows that open with a name are the commands' (the options' open with --).
+    listed = [row.split(None, 1) for row in panels if row[:1].isalpha()]
+    assert listed == [[entry.name, entry.summary] for entry in COMMANDS]
+    # Each command registered the eager way, as the CLI did before it loaded commands lazily.
+    eager = typer.Typer(add_completion=False)
+    eager.callback()(lambda: None)
+    for entry in COMMANDS:
+        loaded = entry.load()
+        if isinstance(loaded, typer.Typer):
+            eager.add_typer(loaded, name=entry.name)
+        else:
+            eager.command(name=entry.name)(loaded)
+    for entry in COMMANDS:
+        # The summary the registry keeps is the first paragraph of the command's own help.
+        command = entry.click_command()
+        first = inspect.cleandoc(command.help or "").split("\n\n")[0]
+        assert " ".join(first.split()) == entry.summary, entry.name
+        shown = runner.invoke(app, [entry.name, "--help"], env={"COLUMNS": "200"})
+        expected = runner.invoke(eager, [entry.name, "--help"], env={"COLUMNS": "200"})
+        assert shown.exit_code == 0 and f"{entry.name} [OPTIONS]" in shown.output
+        assert shown.output == expected.output, entry.name
 
 
 def test_docs_in_the_repository_agree_with_the_registries() -> None:

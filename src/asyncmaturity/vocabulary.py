@@ -1,5 +1,6 @@
 """The closed vocabularies of the canonical evidence: the values sources write into the store's
-kind, response and role columns, and that metrics and the charter read back.
+kind, response and role columns, and that metrics and the charter read back; and the names of the
+AWAIT signal columns.
 
 Each is a :class:`~enum.StrEnum`, so a member is its stored string: it compares and hashes equal
 to it, and formats as it in SQL text (``f"kind = '{MessageKind.HUMAN}'"`` is ``kind = 'human'``).
@@ -90,3 +91,19 @@ class Visibility(StrEnum):
     PRIVATE_CHANNELS = "private channels"
     ATTENDEES = "attendees"
     ASSIGNEES = "assignees"
+
+
+# What the AWAIT rules (asyncmaturity.await_protocol.rules.SIGNALS) read in a message's text: the
+# store's signal columns, kept when the text is not. Defined here, not beside the schema, so that
+# the rules (and `lint`) load without DuckDB.
+AWAIT_SIGNAL_COLUMNS = (
+    "is_request",
+    "await_assign",
+    "await_window",
+    "await_action",
+    "await_information",
+    "sync_request",
+    "bare_greeting",
+    "nudge",
+    "clarification",
+)

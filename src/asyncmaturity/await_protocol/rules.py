@@ -38,7 +38,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from asyncmaturity.store.database import AWAIT_SIGNAL_COLUMNS
+from asyncmaturity.vocabulary import AWAIT_SIGNAL_COLUMNS
 
 # A link in message text; the sources count links and links to a system of record with it.
 URL_PATTERN = r"https?://[^\s<>|)\]\"']+"

@@ -1,5 +1,6 @@
-"""What every command shares: the root Typer app, the consoles, the options, and the translation
-of domain errors into one `Error:` line and exit status 1."""
+"""What every command shares: the consoles, the options, and the translation of domain errors
+into one `Error:` line and exit status 1 (the root Typer app and its registry are in
+:mod:`asyncmaturity.cli`)."""
 
 from __future__ import annotations
 
@@ -12,17 +13,8 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from asyncmaturity import __version__
 from asyncmaturity.errors import AsyncMaturityError
-
-app = typer.Typer(
-    help="Measure asynchronous-communication maturity from the exports a team already has.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True)
@@ -110,6 +102,15 @@ def progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None] | No
     if not enabled:
         yield None
         return
+    # Imported where a bar is drawn: `lint` draws none and starts faster without it.
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -148,12 +149,3 @@ def read_secret(path: Path | None) -> str | None:
         raise typer.BadParameter(
             f"{path}: cannot read: {exc.strerror}", param_hint="--secret-file"
         ) from None
-
-
-@app.callback(invoke_without_command=True)
-def _version(
-    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
-) -> None:
-    if version:
-        typer.echo(__version__)
-        raise typer.Exit()

@@ -17,24 +17,15 @@ import duckdb
 
 from asyncmaturity.errors import StoreError
 
+# Named with the vocabulary, so that `lint` reads them without DuckDB; the schema's importers
+# keep taking them from here.
+from asyncmaturity.vocabulary import AWAIT_SIGNAL_COLUMNS as AWAIT_SIGNAL_COLUMNS
+
 SCHEMA_VERSION = "5"
 
 # One statement per canonical table of DESIGN.md. Keys are strings so that the same tables can be
 # exported to Parquet and read by any engine; timestamps are UTC instants stored without a zone.
 _PROVENANCE = "source VARCHAR NOT NULL, origin VARCHAR, parser_version VARCHAR, ingest_id VARCHAR"
-# What the AWAIT rules (asyncmaturity.await_protocol.rules.SIGNALS) read in a message's text, kept
-# when the text is not.
-AWAIT_SIGNAL_COLUMNS = (
-    "is_request",
-    "await_assign",
-    "await_window",
-    "await_action",
-    "await_information",
-    "sync_request",
-    "bare_greeting",
-    "nudge",
-    "clarification",
-)
 _AWAIT_SIGNALS = ", ".join(f"{name} BOOLEAN" for name in AWAIT_SIGNAL_COLUMNS)
 SCHEMA: dict[str, str] = {
     "store_meta": "key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL",
