@@ -151,6 +151,13 @@ class DiscordSource:
         "and media folders included) or a .zip of that folder"
     )
 
+    real_samples = (
+        (
+            "none found: DiscordChatExporter's own test exports are generated at test time, "
+            "and the public exports found carry no licence"
+        ),
+    )
+
     def detect(self, path: Path) -> bool:
         """A .json file, or a folder or zip of them, that opens as a DiscordChatExporter export."""
         try:

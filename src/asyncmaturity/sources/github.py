@@ -174,6 +174,8 @@ class GitHubSource:
         "and folders of ADR files (docs/adr/*.md, doc/decisions/*.md)"
     )
 
+    real_samples = ("none found: TODO",)
+
     def detect(self, path: Path) -> bool:
         """GitHub JSON in the file (or the first files of a folder or zip), or an ADR folder."""
         if is_slack_folder(path):

@@ -827,6 +827,8 @@ class MboxSource:
         'recognised by content (a first line starting "From ")'
     )
 
+    real_samples = ("none found: TODO",)
+
     def detect(self, path: Path) -> bool:
         """A file whose content starts with "From ", or a folder or zip holding such files."""
         if path.is_file():
@@ -876,6 +878,8 @@ class MaildirSource:
     accepts = (
         "a Maildir folder (cur/, new/, tmp/) or any folder holding Maildirs, nested or Maildir++"
     )
+
+    real_samples = ("staktrace/maildir@11bacb3cf542611c0b6cf4c70c9595bfe52aa45c:testdata/",)
 
     def detect(self, path: Path) -> bool:
         """A folder that is a Maildir (cur/ and new/) or holds one within its first folders."""

@@ -179,6 +179,8 @@ class TeamsSource:
         "of such files, with replies nested or separate"
     )
 
+    real_samples = ("none found: TODO",)
+
     def detect(self, path: Path) -> bool:
         """A .json file, or a folder of them, whose first records are Graph chatMessages."""
         try:

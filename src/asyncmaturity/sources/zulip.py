@@ -178,6 +178,8 @@ class ZulipSource:
         "(stream_index.json, <stream id>-<name>/<topic>.json), or a .zip of either"
     )
 
+    real_samples = ("none found: TODO",)
+
     def detect(self, path: Path) -> bool:
         """A folder (or zip) holding realm.json or stream_index.json."""
         if path.is_file() and path.suffix.lower() == ".zip":

@@ -1,0 +1,64 @@
+"""Real public exports of Slack, GitHub, Teams, mbox and Zulip: figures computed independently.
+
+Each sample is described in its folder's PROVENANCE.md; expected figures are read from the
+sample's JSON here, not from the reader.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from asyncmaturity.metrics.measure import measure
+from asyncmaturity.sources import detect_source
+from asyncmaturity.store.ingest import ingest
+
+REAL = Path(__file__).parent / "fixtures" / "real"
+SLACK = REAL / "slack" / "zulip_test_slack_importer"
+
+
+def _rows(store: Path, sql: str) -> list[tuple[Any, ...]]:
+    with duckdb.connect(str(store), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def _slack_instant(ts: str) -> datetime:
+    """Slack's 'seconds.micros' ts as a naive UTC instant, without float rounding."""
+    seconds, _, micros = ts.partition(".")
+    instant = datetime.fromtimestamp(int(seconds), UTC).replace(tzinfo=None)
+    return instant.replace(microsecond=int(Decimal("0." + micros) * 1_000_000))
+
+
+def test_real_slack_export_without_a_channel_listing(tmp_path: Path) -> None:
+    records = [m for day in sorted((SLACK / "random").glob("*.json"))
+               for m in json.loads(day.read_text("utf-8"))]  # fmt: skip
+    expected = sorted(
+        (
+            _slack_instant(m["ts"]),
+            "system" if m.get("subtype") == "channel_join" else "human",
+            # Slack writes a broadcast as <!channel>, <!here> or <!everyone>; "@everyone"
+            # typed as plain text is not one.
+            bool(re.search(r"<!(channel|here|everyone)>", m["text"])),
+            len(re.findall(r"<@U[A-Z0-9]+>", m["text"])),
+        )
+        for m in records
+    )
+    assert len(expected) == 13 and sum(e[2] for e in expected) == 2
+    assert detect_source(SLACK).name == "slack"
+    store = tmp_path / "s.duckdb"
+    summary = ingest([SLACK], store=store)
+    assert summary.skipped_total == 0
+    assert summary.added["messages"] == 13 and summary.added["people"] == 4
+    rows = _rows(store, "SELECT sent_at, kind, broadcast, mentions FROM messages ORDER BY 1")
+    assert rows == expected
+    assert _rows(store, "SELECT kind, name FROM conversations") == [("public channel", "random")]
+    metrics = measure(store=store).metrics
+    assert metrics["messages.human"] == sum(e[1] == "human" for e in expected) == 9
+    authors = {m["user"] for m in records if m.get("subtype") != "channel_join"}
+    assert metrics["people.active"] == len(authors) == 3
