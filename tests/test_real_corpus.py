@@ -6,6 +6,7 @@ sample's JSON here, not from the reader.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from datetime import UTC, datetime
@@ -62,3 +63,31 @@ def test_real_slack_export_without_a_channel_listing(tmp_path: Path) -> None:
     assert metrics["messages.human"] == sum(e[1] == "human" for e in expected) == 9
     authors = {m["user"] for m in records if m.get("subtype") != "channel_join"}
     assert metrics["people.active"] == len(authors) == 3
+
+
+GITHUB = REAL / "github" / "octokit_paginate_issues"
+
+
+def _naive_utc(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC).replace(tzinfo=None)
+
+
+def test_real_github_issue_list_pages(tmp_path: Path) -> None:
+    pages = sorted(GITHUB.glob("issues_page_*.json"))
+    issues = [issue for page in pages for issue in json.loads(page.read_text("utf-8"))]
+    expected = {}
+    for issue in issues:
+        repo = issue["repository_url"].removeprefix("https://api.github.com/repos/")
+        key = hashlib.md5(f"github|{repo}|{issue['number']}".encode()).hexdigest()
+        kind = "pull_request" if "pull_request" in issue else "issue"
+        closed = _naive_utc(issue["closed_at"]) if issue["closed_at"] else None
+        expected[key] = (kind, _naive_utc(issue["created_at"]), closed)
+    assert len(pages) == 5 and len(expected) == 13
+    assert detect_source(GITHUB).name == "github"
+    store = tmp_path / "s.duckdb"
+    summary = ingest([GITHUB], store=store)
+    assert summary.skipped_total == 0 and summary.added["work_items"] == 13
+    rows = _rows(store, "SELECT item_key, kind, created_at, closed_at FROM work_items")
+    assert {key: tuple(rest) for key, *rest in rows} == expected
+    authors = {issue["user"]["login"] for issue in issues}
+    assert _rows(store, "SELECT count(DISTINCT author_key) FROM work_items") == [(len(authors),)]
