@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import duckdb
 
@@ -91,3 +92,40 @@ def test_real_github_issue_list_pages(tmp_path: Path) -> None:
     assert {key: tuple(rest) for key, *rest in rows} == expected
     authors = {issue["user"]["login"] for issue in issues}
     assert _rows(store, "SELECT count(DISTINCT author_key) FROM work_items") == [(len(authors),)]
+
+
+TEAMS = REAL / "teams" / "cli_microsoft365_graph_responses"
+
+
+def test_real_teams_graph_pages_replies_without_root_and_records_without_channel(
+    tmp_path: Path,
+) -> None:
+    replies = json.loads((TEAMS / "message_replies.json").read_text("utf-8"))
+    context = unquote(replies["@odata.context"])
+    channel = re.search(r"channels\('([^']+)'\)", context)
+    assert channel is not None
+    expected = sorted((_naive_utc(m["createdDateTime"]), m["replyToId"]) for m in replies["value"])
+    # The channel pages' records name no channel (no channelIdentity, no @odata.context).
+    unplaced = [
+        (page.name, n)
+        for page in sorted(TEAMS.glob("channel_messages_page_*.json"))
+        for n, m in enumerate(json.loads(page.read_text("utf-8"))["value"])
+        if not m.get("channelIdentity") and not m.get("chatId")
+    ]
+    assert len(expected) == 2 and len(unplaced) == 3
+    assert detect_source(TEAMS).name == "teams"
+    store = tmp_path / "s.duckdb"
+    summary = ingest([TEAMS], store=store)
+    assert summary.added["messages"] == 2 and summary.skipped_total == len(unplaced)
+    assert sorted(summary.exports[0].examples) == [
+        f"{TEAMS / name} record {n}: message without channelIdentity or chatId"
+        for name, n in unplaced
+    ]
+    rows = _rows(
+        store,
+        """SELECT m.sent_at, m.is_reply, m.thread_root_key = m.parent_key, c.kind, c.name
+           FROM messages m JOIN conversations c USING (conversation_key) ORDER BY 1""",
+    )
+    assert rows == [(sent, True, True, "public channel", channel[1]) for sent, _ in expected]
+    assert len({root for _, root in expected}) == 1  # both answer message 1501527481624
+    assert _rows(store, "SELECT count(DISTINCT thread_root_key) FROM messages") == [(1,)]
