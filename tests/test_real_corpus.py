@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import mailbox
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
+from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -129,3 +131,42 @@ def test_real_teams_graph_pages_replies_without_root_and_records_without_channel
     assert rows == [(sent, True, True, "public channel", channel[1]) for sent, _ in expected]
     assert len({root for _, root in expected}) == 1  # both answer message 1501527481624
     assert _rows(store, "SELECT count(DISTINCT thread_root_key) FROM messages") == [(1,)]
+
+
+MBOX = REAL / "mbox" / "users_ponymail_apache_org_2022-01.mbox"
+
+
+def _base_subject(subject: str) -> str:
+    return re.sub(r"^((re|fwd?|aw)\s*:\s*)+", "", subject.strip(), flags=re.IGNORECASE)
+
+
+def test_real_mailing_list_month_with_a_reply_without_threading_headers(tmp_path: Path) -> None:
+    # Independently of the reader: Python's mailbox and email.utils, In-Reply-To first, else
+    # the latest earlier message with the same subject once "Re:" is taken off.
+    sent, parents, senders = [], [], set()
+    for message in mailbox.mbox(MBOX):
+        at = parsedate_to_datetime(message["Date"]).astimezone(UTC).replace(tzinfo=None)
+        message_id = (message["Message-ID"] or "").strip()
+        replied = (message["In-Reply-To"] or "").strip()
+        parent = next((s for s, mid, _ in sent if mid == replied), None) if replied else None
+        if parent is None and _base_subject(message["Subject"]) != message["Subject"].strip():
+            same = [s for s, _, subj in sent if subj == _base_subject(message["Subject"])]
+            parent = max(same, default=None)
+        sent.append((at, message_id, _base_subject(message["Subject"])))
+        parents.append((at, parent))
+        senders.add(parseaddr(message["From"])[1])
+    assert len(parents) == 6 and sum(p is None for _, p in parents) == 2
+    assert detect_source(MBOX).name == "mbox"
+    store = tmp_path / "s.duckdb"
+    summary = ingest([MBOX], store=store)
+    assert summary.skipped_total == 0 and summary.added["messages"] == 6
+    rows = _rows(
+        store,
+        """SELECT m.sent_at, p.sent_at FROM messages m
+           LEFT JOIN messages p ON p.message_key = m.parent_key ORDER BY 1""",
+    )
+    assert rows == sorted(parents)
+    assert _rows(store, "SELECT kind, name FROM conversations") == [
+        ("mailing list", "users.ponymail.apache.org")
+    ]
+    assert _rows(store, "SELECT count(*) FROM people") == [(len(senders),)]

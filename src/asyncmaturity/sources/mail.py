@@ -827,7 +827,10 @@ class MboxSource:
         'recognised by content (a first line starting "From ")'
     )
 
-    real_samples = ("none found: TODO",)
+    real_samples = (
+        "apache/incubator-ponymail-foal@88ce2a3c6abf156fa9fc61bf8e2783c509befe2d:"
+        "test/resources/users_ponymail_apache_org_2022-01.mbox",
+    )
 
     def detect(self, path: Path) -> bool:
         """A file whose content starts with "From ", or a folder or zip holding such files."""
