@@ -153,8 +153,9 @@ class DiscordSource:
 
     real_samples = (
         (
-            "none found: DiscordChatExporter's own test exports are generated at test time, "
-            "and the public exports found carry no licence"
+            "none found: DiscordChatExporter's tests export a live test server at run time; "
+            "the exports other tools keep as test data (mlomb/chat-analytics "
+            "tests/samples/discord) carry no licence compatible with MIT"
         ),
     )
 

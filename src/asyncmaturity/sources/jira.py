@@ -117,9 +117,8 @@ class JiraSource:
     real_samples = (
         (
             "none found: the real search responses with changelogs found are under the GPL "
-            "(ActionableAgile/jira-to-analytics) or carry no licence; the Apache-licensed "
-            "ones (apache/sling-org-apache-sling-committer-cli) keep only keys, summaries and "
-            "statuses"
+            "(ActionableAgile/jira-to-analytics) or carry no licence; those in the ASF's "
+            "apache/sling-org-apache-sling-committer-cli keep only keys, summaries and statuses"
         ),
     )
 

@@ -61,8 +61,8 @@ class LedgerSource:
 
     real_samples = (
         (
-            "none found: the format is this project's own; its tests read exports written by "
-            "`asyncmaturity serve`"
+            "none found: the format is this project's own; tests/test_ledger_evidence.py "
+            "ingests exports written by the API of `asyncmaturity serve`"
         ),
     )
 
