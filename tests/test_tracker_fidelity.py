@@ -1,4 +1,5 @@
-"""Trackers on real exports: Jira issues done without a resolution date, GitLab kinds and closes."""
+"""Tracker fidelity: Jira issues done without a resolution date (a fixture named after the quirk),
+GitLab kinds and closes (real exports)."""
 
 from __future__ import annotations
 
