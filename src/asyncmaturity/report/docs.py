@@ -9,6 +9,7 @@ from asyncmaturity.frameworks import Criterion, Framework
 from asyncmaturity.metrics import METRICS
 from asyncmaturity.metrics.frames import SCOPES
 from asyncmaturity.sources import registered_sources
+from asyncmaturity.sources.interface import NO_REAL_SAMPLE, real_samples
 from asyncmaturity.units import format_score, format_share, format_value
 
 
@@ -129,9 +130,29 @@ def sources_markdown() -> str:
         "| format | what | accepts | parser |",
         "|---|---|---|---|",
     ]
-    for s in registered_sources():
+    sources = registered_sources()
+    for s in sources:
         lines.append(f"| `{s.name}` | {s.summary} | {s.accepts} | `{s.parser_version}` |")
+    lines += [
+        "",
+        "## Real samples",
+        "",
+        "Each format is tested on real, public exports under a licence compatible with this "
+        "project's (MIT): small samples kept in `tests/fixtures/real/<format>/`, whose "
+        "`PROVENANCE.md` gives the repository, commit, path, licence and any trimming. Each "
+        "sample is named as `repository@commit:path`; where none was found the reason is given, "
+        "and the format's quirks are tested on fixtures named after them.",
+        "",
+    ]
+    for s in sources:
+        samples = real_samples(s) or (f"{NO_REAL_SAMPLE}not declared",)
+        lines.append(f"- `{s.name}`: " + "; ".join(_sample_text(entry) for entry in samples))
     return "\n".join(lines) + "\n"
+
+
+def _sample_text(entry: str) -> str:
+    """One declared real sample as Markdown: the reference in code, a reason as prose."""
+    return entry if entry.startswith(NO_REAL_SAMPLE) else f"`{entry}`"
 
 
 def _check_text(criterion: Criterion) -> str:

@@ -151,6 +151,14 @@ class DiscordSource:
         "and media folders included) or a .zip of that folder"
     )
 
+    real_samples = (
+        (
+            "none found: DiscordChatExporter's tests export a live test server at run time; "
+            "the exports other tools keep as test data (mlomb/chat-analytics "
+            "tests/samples/discord) carry no licence compatible with MIT"
+        ),
+    )
+
     def detect(self, path: Path) -> bool:
         """A .json file, or a folder or zip of them, that opens as a DiscordChatExporter export."""
         try:

@@ -174,6 +174,11 @@ class GitHubSource:
         "and folders of ADR files (docs/adr/*.md, doc/decisions/*.md)"
     )
 
+    real_samples = (
+        "octokit/fixtures@cb8bc9dafc55a3837be4434ff4ba7acf3d9cadde:"
+        "scenarios/api.github.com/paginate-issues/raw-fixture.json",
+    )
+
     def detect(self, path: Path) -> bool:
         """GitHub JSON in the file (or the first files of a folder or zip), or an ADR folder."""
         if is_slack_folder(path):

@@ -140,6 +140,17 @@ class GitLabSource:
         "/notes, /discussions pages, or objects wrapping such lists"
     )
 
+    real_samples = (
+        (
+            "leslie1943/antd-epro-jenkins-publish@cfe02c86c3fbb012f1627a0cd145a729fc3c6896:"
+            "data-demo/22-iteration/2018-12-12-epro_publish_tool_mergeRequest.js"
+        ),
+        (
+            "leslie1943/antd-epro-jenkins-publish@cfe02c86c3fbb012f1627a0cd145a729fc3c6896:"
+            "data-demo/22-iteration/2018-12-12-epro_publish_tool_acceptRequest.js"
+        ),
+    )
+
     def detect(self, path: Path) -> bool:
         """GitLab API JSON in the file, or in the first files of a folder or zip."""
         if is_slack_folder(path):

@@ -131,6 +131,13 @@ class GoogleChatSource:
         "the 'Google Chat' or 'Groups' folder, or one conversation's folder"
     )
 
+    real_samples = (
+        (
+            "wjcarpenter/gvoice-sms-takeout-xml@497b90afc3a4a832b49add7255a2d737af8690bf:"
+            "test_data/Takeout/Google Chat/Groups/"
+        ),
+    )
+
     def detect(self, path: Path) -> bool:
         """A zip or folder holding Google Chat's Groups folder, or a conversation's folder."""
         if path.is_file() and path.suffix.lower() == ".zip":

@@ -199,6 +199,17 @@ class IcalSource:
         "that starts after the time of ingest"
     )
 
+    real_samples = (
+        (
+            "collective/icalendar@851cb47758689b54781c0712186d1d9e2ec57dd5:"
+            "src/icalendar/tests/calendars/issue_165_missing_event.ics"
+        ),
+        (
+            "collective/icalendar@851cb47758689b54781c0712186d1d9e2ec57dd5:"
+            "src/icalendar/tests/calendars/created_calendar_with_unicode_fields.ics"
+        ),
+    )
+
     def detect(self, path: Path) -> bool:
         """A file that begins with BEGIN:VCALENDAR, or a folder or zip holding .ics files."""
         if _is_zip(path):

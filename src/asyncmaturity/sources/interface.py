@@ -52,6 +52,22 @@ TIME_KEYED: dict[tuple[str, str], str] = {
 TIME_KEYED_MARGIN = timedelta(days=1)
 
 
+# A source may name the real, public exports it was checked against in a `real_samples` tuple:
+# each entry "owner/repo@commit:path" of a sample kept in tests/fixtures/real/<source name>/, or
+# one entry starting with this prefix that says why there is none. Sources from other packages
+# need not declare any; docs/sources.md lists what each declares.
+NO_REAL_SAMPLE = "none found: "
+
+
+def real_samples(source: Source) -> tuple[str, ...]:
+    """The real samples `source` declares it was checked against (empty when it declares none).
+
+    source: any registered source.
+    """
+    declared = getattr(source, "real_samples", ())
+    return tuple(str(entry) for entry in declared)
+
+
 class SourceFamily(IntEnum):
     """The kind of evidence a source reads; listings show sources family by family, in this order."""
 

@@ -114,6 +114,14 @@ class JiraSource:
         "of them"
     )
 
+    real_samples = (
+        (
+            "none found: the real search responses with changelogs found are under the GPL "
+            "(ActionableAgile/jira-to-analytics) or carry no licence; those in the ASF's "
+            "apache/sling-org-apache-sling-committer-cli keep only keys, summaries and statuses"
+        ),
+    )
+
     def detect(self, path: Path) -> bool:
         """Jira JSON or CSV in the file, or in the first files of a folder or zip."""
         if is_slack_folder(path):

@@ -59,6 +59,13 @@ class LedgerSource:
         "of them"
     )
 
+    real_samples = (
+        (
+            "none found: the format is this project's own; tests/test_ledger_evidence.py "
+            "ingests exports written by the API of `asyncmaturity serve`"
+        ),
+    )
+
     def detect(self, path: Path) -> bool:
         """A ledger export in the file, or in the first files of a folder or zip."""
         if is_slack_folder(path):

@@ -827,6 +827,11 @@ class MboxSource:
         'recognised by content (a first line starting "From ")'
     )
 
+    real_samples = (
+        "apache/incubator-ponymail-foal@88ce2a3c6abf156fa9fc61bf8e2783c509befe2d:"
+        "test/resources/users_ponymail_apache_org_2022-01.mbox",
+    )
+
     def detect(self, path: Path) -> bool:
         """A file whose content starts with "From ", or a folder or zip holding such files."""
         if path.is_file():
@@ -876,6 +881,8 @@ class MaildirSource:
     accepts = (
         "a Maildir folder (cur/, new/, tmp/) or any folder holding Maildirs, nested or Maildir++"
     )
+
+    real_samples = ("staktrace/maildir@11bacb3cf542611c0b6cf4c70c9595bfe52aa45c:testdata/",)
 
     def detect(self, path: Path) -> bool:
         """A folder that is a Maildir (cur/ and new/) or holds one within its first folders."""

@@ -144,6 +144,13 @@ class MattermostSource:
         "or the export .zip (attachments are not extracted)"
     )
 
+    real_samples = (
+        (
+            "zulip/zulip@02c92e55a2c2f24e18b8d7d5a1a261404ea9e7cb:"
+            "zerver/tests/fixtures/mattermost_fixtures/export.json"
+        ),
+    )
+
     def detect(self, path: Path) -> bool:
         """A JSONL file (or a zip or folder holding one) whose first line is a version object."""
         try:

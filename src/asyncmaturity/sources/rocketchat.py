@@ -152,6 +152,13 @@ class RocketChatSource:
         "export's JSON, or an array), or a folder of them with room and user listings"
     )
 
+    real_samples = (
+        (
+            "RocketChat/Rocket.Chat.Kotlin.SDK@bb5fb852cc79050b8d52172337c15eb7002b9b12:"
+            "core/src/test/kotlin/chat/rocket/core/internal/rest/Constants.kt"
+        ),
+    )
+
     def detect(self, path: Path) -> bool:
         """A .json file, or a folder of them, whose first records are Rocket.Chat messages."""
         try:

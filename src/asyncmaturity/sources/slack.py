@@ -87,6 +87,11 @@ class SlackSource:
     parser_version = "slack/1"
     accepts = "a .zip export or its folder: channels.json, users.json, one folder per conversation"
 
+    real_samples = (
+        "zulip/zulip@cd14d7fbd40c5ee7c34a9b2e374db59cc0159449:"
+        "zerver/tests/fixtures/slack_fixtures/test_slack_importer/",
+    )
+
     def detect(self, path: Path) -> bool:
         """A folder or zip holding users.json or a channel listing, or conversation day files."""
         if path.is_file() and path.suffix.lower() == ".zip":

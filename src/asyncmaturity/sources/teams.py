@@ -179,6 +179,13 @@ class TeamsSource:
         "of such files, with replies nested or separate"
     )
 
+    real_samples = (
+        "pnp/cli-microsoft365@db0361d8aa847e34d1fce4a69f455b3b934c7f42:"
+        "src/m365/teams/commands/message/message-list.spec.ts",
+        "pnp/cli-microsoft365@db0361d8aa847e34d1fce4a69f455b3b934c7f42:"
+        "src/m365/teams/commands/message/message-reply-list.spec.ts",
+    )
+
     def detect(self, path: Path) -> bool:
         """A .json file, or a folder of them, whose first records are Graph chatMessages."""
         try:

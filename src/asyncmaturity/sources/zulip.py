@@ -178,6 +178,13 @@ class ZulipSource:
         "(stream_index.json, <stream id>-<name>/<topic>.json), or a .zip of either"
     )
 
+    real_samples = (
+        (
+            "none found: Zulip's own tests build realm exports at test time and zulip-archive "
+            "keeps no sample tree; the public exports and archive trees found carry no licence"
+        ),
+    )
+
     def detect(self, path: Path) -> bool:
         """A folder (or zip) holding realm.json or stream_index.json."""
         if path.is_file() and path.suffix.lower() == ".zip":
