@@ -36,6 +36,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from asyncmaturity.decisions.records import DecisionRecord
+from asyncmaturity.errors import EveryRecordSkipped
 from asyncmaturity.metrics.measure import measure
 from asyncmaturity.sources import detect_source
 from asyncmaturity.store.database import EvidenceStore
@@ -206,7 +207,9 @@ def test_a_later_export_adds_the_answers_and_closes(web: FastAPI, tmp_path: Path
     assert metrics["ledger.overdue_share"] == pytest.approx(1 / 3)
 
 
-def test_a_document_that_is_not_a_ledger_export_is_skipped_and_reported(tmp_path: Path) -> None:
+def test_a_document_that_is_not_a_ledger_export_is_refused_naming_the_record(
+    tmp_path: Path,
+) -> None:
     folder = tmp_path / "exports"
     folder.mkdir()
     (folder / "ledger.json").write_text(
@@ -221,10 +224,10 @@ def test_a_document_that_is_not_a_ledger_export_is_skipped_and_reported(tmp_path
         )
     )
     (folder / "other.json").write_text("{}")
-    summary = ingest([folder], store=tmp_path / "s.duckdb")
-    assert summary.skipped == {
-        "request without a creation time": 1,
-        "request without an id": 1,
-        "file that is not a ledger export": 1,
-    }
-    assert summary.added.get("work_items", 0) == 0
+    # Every record skipped and nothing read is no success: one error names the first reason and
+    # its record, with the count of the three skipped (the two requests and the other file).
+    with pytest.raises(EveryRecordSkipped) as refused:
+        ingest([folder], store=tmp_path / "s.duckdb")
+    message = str(refused.value)
+    assert "every one of its 3 record(s) was skipped" in message
+    assert "ledger.json requests[0]: no created_at" in message
