@@ -238,6 +238,31 @@ def test_roles_change_but_a_team_keeps_an_admin(make: Factory, world: World) -> 
     assert done.status_code == 404  # not a member of this team
 
 
+def test_a_refused_member_change_says_why_beside_that_members_form(
+    make: Factory, world: World
+) -> None:
+    page = make.client(world.admin_a, csrf=False)
+    token = page.csrf_token  # type: ignore[attr-defined]
+    team = f"/teams/{world.team_a.id}"
+    weak = page.post(
+        f"{team}/members/{world.member_a.id}/password",
+        data={"csrf_token": token, "password": "aaaaaaaaaaaa"},
+    )
+    assert weak.status_code == 422
+    # The reason sits in the member's own card, right after their reset form.
+    card = weak.text.split(world.member_a.email, 1)[1].split("</li>", 1)[0]
+    assert 'role="alert"' in card and "one character repeated" in card
+    assert world.member_a.email in weak.text.split('role="alert"', 1)[0]
+    # The member's password is unchanged: they still log in with it.
+    assert make.client(world.member_a).get("/api/v1/teams").status_code == 200
+    last = page.post(
+        f"{team}/members/{world.admin_a.id}/role", data={"csrf_token": token, "role": "member"}
+    )
+    assert last.status_code == 409
+    card = last.text.split(world.admin_a.email, 2)[-1].split("</li>", 1)[0]
+    assert "at least one admin" in card
+
+
 # -- pending invitations -------------------------------------------------------------------------
 
 

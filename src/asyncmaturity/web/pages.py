@@ -8,6 +8,7 @@ before a login exists (log in, accept an invitation) carry a double-submit token
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -49,6 +50,7 @@ from asyncmaturity.web.errors import (
     NotFound,
     TooManyAttempts,
     WeakPassword,
+    WebError,
     error_status_and_code,
 )
 from asyncmaturity.web.links import links_problem, public_link
@@ -213,6 +215,15 @@ DONE_NOTICES = {
 }
 
 
+@dataclass(frozen=True)
+class MemberError:
+    """Why a change to one member (`user_id`) was refused, shown beside that member's `form`."""
+
+    user_id: int
+    form: str  # "role" or "password"
+    error: WebError
+
+
 def _team_page(
     request: Request,
     scope: TeamMember,
@@ -221,12 +232,16 @@ def _team_page(
     invite_url: str | None = None,
     invited: str | None = None,
     done: str | None = None,
+    member_error: MemberError | None = None,
 ) -> Response:
     admin = scope.role == "admin"
+    status = error_status_and_code(member_error.error)[0] if member_error else 200
     return render(
         request,
         "team.html",
         scope.principal,
+        status_code=status,
+        member_error=member_error,
         team=scope.team,
         role=scope.role,
         campaigns=campaigns.campaigns_of(db, team=scope.team),
@@ -238,6 +253,13 @@ def _team_page(
         invite_url=invite_url,
         invited=invited,
     )
+
+
+def team_page_with(
+    request: Request, scope: TeamMember, db: Db, context: WebContext, member_error: MemberError
+) -> Response:
+    """The team page again, with why a change to one member was refused beside its form."""
+    return _team_page(request, scope, db, context, member_error=member_error)
 
 
 @router.get("/teams/{team_id}", name="team_page")

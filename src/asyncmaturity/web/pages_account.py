@@ -23,7 +23,7 @@ from asyncmaturity.web.deps import (
 )
 from asyncmaturity.web.errors import WebError, error_status_and_code
 from asyncmaturity.web.models import Role
-from asyncmaturity.web.pages import FormText, redirect, render
+from asyncmaturity.web.pages import FormText, MemberError, redirect, render, team_page_with
 from asyncmaturity.web.security import MIN_PASSWORD_LENGTH
 from asyncmaturity.web.services import accounts
 
@@ -131,6 +131,7 @@ def reset_any_password(
 def reset_member_password(
     team_id: ObjectId,
     user_id: ObjectId,
+    request: Request,
     scope: TeamAdmin,
     db: Db,
     context: Context,
@@ -138,9 +139,12 @@ def reset_member_password(
 ) -> Response:
     """Set a member's password (team admins, within the limits of the reset rule)."""
     target, _ = accounts.team_member(db, team=scope.team, user_id=user_id)
-    accounts.reset_password(
-        db, actor=scope.user, target=target, password=password, passwords=context.passwords
-    )
+    try:
+        accounts.reset_password(
+            db, actor=scope.user, target=target, password=password, passwords=context.passwords
+        )
+    except WebError as exc:
+        return team_page_with(request, scope, db, context, MemberError(user_id, "password", exc))
     return redirect(f"/teams/{scope.team.id}?done=password#members")
 
 
@@ -148,12 +152,17 @@ def reset_member_password(
 def set_member_role(
     team_id: ObjectId,
     user_id: ObjectId,
+    request: Request,
     scope: TeamAdmin,
     db: Db,
+    context: Context,
     role: Annotated[Role, Form()],
 ) -> Response:
     """Change a member's role (team admins; never the team's last admin to member)."""
-    accounts.set_role(db, team=scope.team, user_id=user_id, role=role)
+    try:
+        accounts.set_role(db, team=scope.team, user_id=user_id, role=role)
+    except WebError as exc:
+        return team_page_with(request, scope, db, context, MemberError(user_id, "role", exc))
     return redirect(f"/teams/{scope.team.id}?done=role#members")
 
 
