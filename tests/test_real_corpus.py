@@ -107,18 +107,24 @@ def test_real_teams_graph_pages_replies_without_root_and_records_without_channel
     channel = re.search(r"channels\('([^']+)'\)", context)
     assert channel is not None
     expected = sorted((_naive_utc(m["createdDateTime"]), m["replyToId"]) for m in replies["value"])
-    # The channel pages' records name no channel (no channelIdentity, no @odata.context).
+    # The channel pages' records name no channel (no channelIdentity, no @odata.context); the
+    # first page's @odata.nextLink names its channel in its path, the second page has no link.
+    first_page = json.loads((TEAMS / "channel_messages_page_1.json").read_text("utf-8"))
+    linked = re.search(r"/channels/([^/?]+)/messages", unquote(first_page["@odata.nextLink"]))
+    assert linked is not None
+    by_link = sorted(_naive_utc(m["createdDateTime"]) for m in first_page["value"])
     unplaced = [
-        (page.name, n)
-        for page in sorted(TEAMS.glob("channel_messages_page_*.json"))
-        for n, m in enumerate(json.loads(page.read_text("utf-8"))["value"])
+        ("channel_messages_page_2.json", n)
+        for n, m in enumerate(
+            json.loads((TEAMS / "channel_messages_page_2.json").read_text("utf-8"))["value"]
+        )
         if not m.get("channelIdentity") and not m.get("chatId")
     ]
-    assert len(expected) == 2 and len(unplaced) == 3
+    assert len(expected) == 2 and len(by_link) == 2 and len(unplaced) == 1
     assert detect_source(TEAMS).name == "teams"
     store = tmp_path / "s.duckdb"
     summary = ingest([TEAMS], store=store)
-    assert summary.added["messages"] == 2 and summary.skipped_total == len(unplaced)
+    assert summary.added["messages"] == 4 and summary.skipped_total == len(unplaced)
     assert sorted(summary.exports[0].examples) == [
         f"{TEAMS / name} record {n}: message without channelIdentity or chatId"
         for name, n in unplaced
@@ -126,11 +132,18 @@ def test_real_teams_graph_pages_replies_without_root_and_records_without_channel
     rows = _rows(
         store,
         """SELECT m.sent_at, m.is_reply, m.thread_root_key = m.parent_key, c.kind, c.name
-           FROM messages m JOIN conversations c USING (conversation_key) ORDER BY 1""",
+           FROM messages m JOIN conversations c USING (conversation_key)
+           WHERE m.is_reply ORDER BY 1""",
     )
     assert rows == [(sent, True, True, "public channel", channel[1]) for sent, _ in expected]
     assert len({root for _, root in expected}) == 1  # both answer message 1501527481624
-    assert _rows(store, "SELECT count(DISTINCT thread_root_key) FROM messages") == [(1,)]
+    roots = _rows(
+        store,
+        """SELECT m.sent_at, c.kind, c.name FROM messages m
+           JOIN conversations c USING (conversation_key) WHERE NOT m.is_reply ORDER BY 1""",
+    )
+    assert roots == [(sent, "public channel", linked[1]) for sent in by_link]
+    assert _rows(store, "SELECT count(DISTINCT thread_root_key) FROM messages") == [(3,)]
 
 
 MBOX = REAL / "mbox" / "users_ponymail_apache_org_2022-01.mbox"

@@ -3,7 +3,7 @@
 Input: JSON files of Graph ``chatMessage`` objects, as ``/teams/{id}/channels/{id}/messages``
 (optionally with ``$expand=replies``), ``.../messages/{id}/replies``, ``/chats/{id}/messages`` or
 the ``getAllMessages`` exports return them: pages wrapped in ``{"value": [...]}`` (an
-``@odata.nextLink`` is ignored: each page is a file of its own), a bare JSON array, or one message
+``@odata.nextLink`` is not followed: each page is a file of its own), a bare JSON array, or one message
 object; a single file or a folder of them (read recursively). A page of Graph ``channel`` objects
 (items with ``membershipType``) in the same folder names the channels and marks private ones.
 
@@ -28,7 +28,9 @@ What is read and how:
   ``from.application`` is a bot, as is (DESIGN's rule) a user whose display name ends in "bot".
 - The conversation: ``channelIdentity.channelId`` is a channel (public unless a channel listing
   says its ``membershipType`` is ``private``; named by the listing, else by its id), else
-  ``chatId`` (else the id in the page's ``@odata.context``) is a chat. A chat whose id ends in
+  ``chatId`` is a chat; a message with neither is in the channel or chat its page's
+  ``@odata.context`` names (or, in a page without one, the path of its ``@odata.nextLink``:
+  ``/channels/<id>/messages``). A chat whose id ends in
   ``@unq.gbl.spaces`` is a one-on-one chat (a DM); ``19:meeting_...`` and ``...@thread.v2`` chats
   are group DMs; any other chat is a DM when exactly two people post in it, else a group DM.
 - The HTML body is stripped of tags for the text features; its links are the http(s) ``href``
@@ -270,7 +272,9 @@ def _stage(ctx: IngestContext, files: list[Path]) -> None:
         files,
         f"""
         INSERT INTO _teams_docs
-        SELECT filename, json_extract_string(content, '$."@odata.context"'), shape,
+        SELECT filename,
+               coalesce(json_extract_string(content, '$."@odata.context"'),
+                        json_extract_string(content, '$."@odata.nextLink"')), shape,
                regexp_matches(content, '{SHALLOW_MARK}'), json_transform(items, ?)
         FROM (SELECT filename, content, shape,
                      CASE shape WHEN 'ARRAY' THEN content
@@ -307,7 +311,12 @@ def _stage(ctx: IngestContext, files: list[Path]) -> None:
 def _check(ctx: IngestContext, report: SourceReport) -> None:
     """Flatten items and nested replies into _teams_rows and count the records that fail."""
     con = ctx.con
-    context_id = "url_decode(nullif(regexp_extract(context, '{what}\\(''([^'']+)''\\)', 1), ''))"
+    # The page's @odata.context names the conversation as channels('<id>'); a page without one
+    # may still carry an @odata.nextLink, which names it as a path segment (/channels/<id>/).
+    context_id = (
+        "url_decode(nullif(coalesce(nullif(regexp_extract(context, '{what}\\(''([^'']+)''\\)', 1), ''), "
+        "regexp_extract(context, '/{what}/([^/?]+)/messages', 1)), ''))"
+    )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _teams_flat AS
