@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -123,6 +123,15 @@ def describe_json_error(batch: list[str], exc: duckdb.Error, label: Callable[[Pa
         scratch.close()
     where = label(Path(bad)) if bad else "a message file"
     return f"{where}: malformed JSON ({detail.rstrip('.')})"
+
+
+def problem_sql(problems: Iterable[tuple[str, str]]) -> str:
+    """A SQL CASE naming the first of `problems` (reason, SQL condition) a row has, else NULL.
+
+    >>> problem_sql([("message without an id", "id IS NULL")])
+    "CASE WHEN id IS NULL THEN 'message without an id' END"
+    """
+    return "CASE " + " ".join(f"WHEN {cond} THEN '{why}'" for why, cond in problems) + " END"
 
 
 def report_problems(ctx: IngestContext, report: SourceReport, sql: str) -> None:

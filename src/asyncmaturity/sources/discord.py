@@ -71,6 +71,7 @@ from asyncmaturity.sources.common import (
     insert_conversations,
     insert_json_files,
     insert_people,
+    problem_sql,
     register_rows,
     report_problems,
     walk_files,
@@ -280,7 +281,7 @@ def _stage(ctx: IngestContext, files: list[Path], label: Callable[[Path], str]) 
 def _check(ctx: IngestContext, report: SourceReport) -> int:
     """Flatten the messages into _dc_rows, count the records that fail; return how many were read."""
     con = ctx.con
-    problem = "CASE " + " ".join(f"WHEN {cond} THEN '{why}'" for why, cond in ROW_PROBLEMS) + " END"
+    problem = problem_sql(ROW_PROBLEMS)
     threads = ", ".join(f"'{t}'" for t in THREAD_TYPES)
     con.execute(
         f"""

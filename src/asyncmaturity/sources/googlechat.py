@@ -52,6 +52,7 @@ from asyncmaturity.sources.common import (
     insert_json_files,
     insert_people,
     known_person_sql,
+    problem_sql,
     register_rows,
     report_problems,
     sole_folder,
@@ -280,7 +281,7 @@ def _timestamp_sql(value: str) -> str:
 def _check(ctx: IngestContext, report: SourceReport) -> None:
     """Flatten the messages into _gc_rows and count the records that fail."""
     con = ctx.con
-    problem = "CASE " + " ".join(f"WHEN {cond} THEN '{why}'" for why, cond in ROW_PROBLEMS) + " END"
+    problem = problem_sql(ROW_PROBLEMS)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _gc_rows AS

@@ -45,6 +45,7 @@ from asyncmaturity.sources.common import (
     insert_identities,
     insert_people,
     known_person_sql,
+    problem_sql,
     report_problems,
 )
 from asyncmaturity.sources.features import feature_params, text_features_sql
@@ -392,9 +393,7 @@ def _stage_batch(ctx: IngestContext, origin: str, numbers: list[int], lines: lis
         "list_transform(o.participants, lambda m: m.username)) "
         f"FROM ({objects('direct_channel', DIRECT_CHANNEL_STRUCTURE)}) WHERE o IS NOT NULL"
     )
-    problem = (
-        "CASE " + " ".join(f"WHEN {cond} THEN '{why}'" for why, cond in ROOT_PROBLEMS) + " END"
-    )
+    problem = problem_sql(ROOT_PROBLEMS)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _mm_batch_posts AS
             SELECT line_no, line_type, p, {problem} AS problem

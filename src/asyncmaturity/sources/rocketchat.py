@@ -61,6 +61,7 @@ from asyncmaturity.sources.common import (
     insert_json_files,
     insert_people,
     known_person_sql,
+    problem_sql,
     register_rows,
     report_problems,
     walk_files,
@@ -285,7 +286,7 @@ def _check(ctx: IngestContext, report: SourceReport) -> None:
         ORDER BY u._id
         """
     )
-    problem = "CASE " + " ".join(f"WHEN {cond} THEN '{why}'" for why, cond in ROW_PROBLEMS) + " END"
+    problem = problem_sql(ROW_PROBLEMS)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _rc_rows AS

@@ -55,6 +55,7 @@ from asyncmaturity.sources.common import (
     insert_json_files,
     insert_people,
     known_person_sql,
+    problem_sql,
     register_rows,
     report_problems,
     walk_files,
@@ -341,7 +342,7 @@ def _check(ctx: IngestContext, report: SourceReport) -> None:
         """
     )
     con.execute("DROP TABLE _teams_docs")
-    problem = "CASE " + " ".join(f"WHEN {cond} THEN '{why}'" for why, cond in ROW_PROBLEMS) + " END"
+    problem = problem_sql(ROW_PROBLEMS)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _teams_rows AS
