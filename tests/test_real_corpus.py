@@ -14,22 +14,15 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote
-
-import duckdb
 
 from asyncmaturity.metrics.measure import measure
 from asyncmaturity.sources import detect_source
 from asyncmaturity.store.ingest import ingest
+from tests.stores import store_rows
 
 REAL = Path(__file__).parent / "fixtures" / "real"
 SLACK = REAL / "slack" / "zulip_test_slack_importer"
-
-
-def _rows(store: Path, sql: str) -> list[tuple[Any, ...]]:
-    with duckdb.connect(str(store), read_only=True) as con:
-        return con.execute(sql).fetchall()
 
 
 def _slack_instant(ts: str) -> datetime:
@@ -59,9 +52,11 @@ def test_real_slack_export_without_a_channel_listing(tmp_path: Path) -> None:
     summary = ingest([SLACK], store=store)
     assert summary.skipped_total == 0
     assert summary.added["messages"] == 13 and summary.added["people"] == 4
-    rows = _rows(store, "SELECT sent_at, kind, broadcast, mentions FROM messages ORDER BY 1")
+    rows = store_rows(store, "SELECT sent_at, kind, broadcast, mentions FROM messages ORDER BY 1")
     assert rows == expected
-    assert _rows(store, "SELECT kind, name FROM conversations") == [("public channel", "random")]
+    assert store_rows(store, "SELECT kind, name FROM conversations") == [
+        ("public channel", "random")
+    ]
     metrics = measure(store=store).metrics
     assert metrics["messages.human"] == sum(e[1] == "human" for e in expected) == 9
     authors = {m["user"] for m in records if m.get("subtype") != "channel_join"}
@@ -90,10 +85,12 @@ def test_real_github_issue_list_pages(tmp_path: Path) -> None:
     store = tmp_path / "s.duckdb"
     summary = ingest([GITHUB], store=store)
     assert summary.skipped_total == 0 and summary.added["work_items"] == 13
-    rows = _rows(store, "SELECT item_key, kind, created_at, closed_at FROM work_items")
+    rows = store_rows(store, "SELECT item_key, kind, created_at, closed_at FROM work_items")
     assert {key: tuple(rest) for key, *rest in rows} == expected
     authors = {issue["user"]["login"] for issue in issues}
-    assert _rows(store, "SELECT count(DISTINCT author_key) FROM work_items") == [(len(authors),)]
+    assert store_rows(store, "SELECT count(DISTINCT author_key) FROM work_items") == [
+        (len(authors),)
+    ]
 
 
 TEAMS = REAL / "teams" / "cli_microsoft365_graph_responses"
@@ -129,7 +126,7 @@ def test_real_teams_graph_pages_replies_without_root_and_records_without_channel
         f"{TEAMS / name} record {n}: message without channelIdentity or chatId"
         for name, n in unplaced
     ]
-    rows = _rows(
+    rows = store_rows(
         store,
         """SELECT m.sent_at, m.is_reply, m.thread_root_key = m.parent_key, c.kind, c.name
            FROM messages m JOIN conversations c USING (conversation_key)
@@ -137,13 +134,13 @@ def test_real_teams_graph_pages_replies_without_root_and_records_without_channel
     )
     assert rows == [(sent, True, True, "public channel", channel[1]) for sent, _ in expected]
     assert len({root for _, root in expected}) == 1  # both answer message 1501527481624
-    roots = _rows(
+    roots = store_rows(
         store,
         """SELECT m.sent_at, c.kind, c.name FROM messages m
            JOIN conversations c USING (conversation_key) WHERE NOT m.is_reply ORDER BY 1""",
     )
     assert roots == [(sent, "public channel", linked[1]) for sent in by_link]
-    assert _rows(store, "SELECT count(DISTINCT thread_root_key) FROM messages") == [(3,)]
+    assert store_rows(store, "SELECT count(DISTINCT thread_root_key) FROM messages") == [(3,)]
 
 
 MBOX = REAL / "mbox" / "users_ponymail_apache_org_2022-01.mbox"
@@ -173,13 +170,13 @@ def test_real_mailing_list_month_with_a_reply_without_threading_headers(tmp_path
     store = tmp_path / "s.duckdb"
     summary = ingest([MBOX], store=store)
     assert summary.skipped_total == 0 and summary.added["messages"] == 6
-    rows = _rows(
+    rows = store_rows(
         store,
         """SELECT m.sent_at, p.sent_at FROM messages m
            LEFT JOIN messages p ON p.message_key = m.parent_key ORDER BY 1""",
     )
     assert rows == sorted(parents)
-    assert _rows(store, "SELECT kind, name FROM conversations") == [
+    assert store_rows(store, "SELECT kind, name FROM conversations") == [
         ("mailing list", "users.ponymail.apache.org")
     ]
-    assert _rows(store, "SELECT count(*) FROM people") == [(len(senders),)]
+    assert store_rows(store, "SELECT count(*) FROM people") == [(len(senders),)]

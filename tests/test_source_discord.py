@@ -12,9 +12,7 @@ import shutil
 import zipfile
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-import duckdb
 import pytest
 
 from asyncmaturity.errors import InvalidExport, RejectedRecords
@@ -22,6 +20,7 @@ from asyncmaturity.metrics.measure import measure
 from asyncmaturity.sources import detect_source
 from asyncmaturity.store.database import person_key
 from asyncmaturity.store.ingest import ingest
+from tests.stores import store_rows
 
 DISCORD = Path(__file__).parent / "fixtures" / "discord"
 GUILD = DISCORD / "guild_channel_threads_and_replies"
@@ -30,18 +29,13 @@ THREADS = GUILD / "threads"
 DIRECT = DISCORD / "direct_and_group_messages"
 
 
-def _rows(store: Path, sql: str) -> list[tuple[Any, ...]]:
-    with duckdb.connect(str(store), read_only=True) as con:
-        return con.execute(sql).fetchall()
-
-
 def _key(message_id: str) -> str:
     return hashlib.md5(f"discord|{message_id}".encode()).hexdigest()
 
 
 def _threads(store: Path) -> dict[str, tuple[bool, str]]:
     """Message text -> (is_reply, text of its thread's root)."""
-    rows = _rows(
+    rows = store_rows(
         store,
         """SELECT m.text, m.is_reply, r.text FROM messages m
            JOIN messages r ON r.message_key = m.thread_root_key""",
@@ -80,7 +74,7 @@ def test_threads_forum_posts_and_reply_chains_become_threads(tmp_path: Path) -> 
         "Quick sync on the outage?": (False, "Quick sync on the outage?"),
         "Joining now": (True, "Quick sync on the outage?"),
     }
-    conversations = _rows(
+    conversations = store_rows(
         store,
         """SELECT c.kind, c.name, count(*) FROM messages m
            JOIN conversations c ON c.conversation_key = m.conversation_key
@@ -95,7 +89,7 @@ def test_kinds_features_and_times(tmp_path: Path) -> None:
     ingest([GUILD], store=store, keep_text=True)
     rows = {
         row[0]: row[1:]
-        for row in _rows(
+        for row in store_rows(
             store,
             """SELECT text, kind, subtype, sent_at, mentions, broadcast, reactions, edited,
                       links, subject FROM messages""",
@@ -148,14 +142,14 @@ def test_metrics_counted_by_hand(tmp_path: Path) -> None:
 def test_people_are_keyed_hashes_and_text_needs_keep_text(tmp_path: Path) -> None:
     store = tmp_path / "s.duckdb"
     ingest([GUILD], store=store)
-    assert _rows(store, "SELECT count(*) FROM messages WHERE text IS NOT NULL") == [(0,)]
-    assert _rows(store, "SELECT count(*) FROM messages WHERE subject IS NOT NULL") == [(0,)]
-    assert _rows(store, "SELECT count(*) FROM people WHERE display_name IS NOT NULL") == [(0,)]
-    secret = _rows(store, "SELECT value FROM store_meta WHERE key = 'secret'")[0][0]
-    people = {key for (key,) in _rows(store, "SELECT person_key FROM people")}
+    assert store_rows(store, "SELECT count(*) FROM messages WHERE text IS NOT NULL") == [(0,)]
+    assert store_rows(store, "SELECT count(*) FROM messages WHERE subject IS NOT NULL") == [(0,)]
+    assert store_rows(store, "SELECT count(*) FROM people WHERE display_name IS NOT NULL") == [(0,)]
+    secret = store_rows(store, "SELECT value FROM store_meta WHERE key = 'secret'")[0][0]
+    people = {key for (key,) in store_rows(store, "SELECT person_key FROM people")}
     assert person_key(secret, "discord:1001") in people  # Ana's user id, hashed
     assert not any("1001" in key for key in people)
-    bots = _rows(store, "SELECT person_key FROM people WHERE is_bot")
+    bots = store_rows(store, "SELECT person_key FROM people WHERE is_bot")
     assert bots == [(person_key(secret, "discord:1009"),)]
 
 
@@ -164,7 +158,7 @@ def test_visibility_of_guild_and_direct_exports(tmp_path: Path) -> None:
     ingest([GUILD], store=guild_store)
     seen = "SELECT aspect, visible FROM visibility ORDER BY aspect"
     # A guild export shows no direct conversations and cannot tell private channels apart.
-    assert _rows(guild_store, seen) == [
+    assert store_rows(guild_store, seen) == [
         ("direct messages", False),
         ("group messages", False),
         ("messages", True),
@@ -172,9 +166,9 @@ def test_visibility_of_guild_and_direct_exports(tmp_path: Path) -> None:
     ]
     direct_store = tmp_path / "direct.duckdb"
     summary = ingest([DIRECT], store=direct_store, keep_text=True)
-    assert dict(_rows(direct_store, seen))["direct messages"] is True
+    assert dict(store_rows(direct_store, seen))["direct messages"] is True
     assert summary.added["conversations"] == 2
-    kinds = _rows(direct_store, "SELECT kind, name FROM conversations ORDER BY kind")
+    kinds = store_rows(direct_store, "SELECT kind, name FROM conversations ORDER BY kind")
     # Direct conversations are named only because text is kept (the names are people's).
     assert kinds == [("dm", "Ben"), ("group dm", "Ana, Ben, Cleo")]
 
@@ -198,10 +192,14 @@ def test_a_thread_ingested_before_its_channel_is_rerooted(tmp_path: Path) -> Non
     assert threads["That worked, thanks!"] == (True, deploy)
     # The whole guild brings the forum post and the private thread; once more, nothing.
     assert ingest([GUILD], store=store, keep_text=True).added["messages"] == 5
-    before = _rows(store, "SELECT message_key, thread_root_key, is_reply FROM messages ORDER BY 1")
+    before = store_rows(
+        store, "SELECT message_key, thread_root_key, is_reply FROM messages ORDER BY 1"
+    )
     repeat = ingest([GUILD], store=store, keep_text=True)
     assert repeat.added.get("messages", 0) == 0
-    after = _rows(store, "SELECT message_key, thread_root_key, is_reply FROM messages ORDER BY 1")
+    after = store_rows(
+        store, "SELECT message_key, thread_root_key, is_reply FROM messages ORDER BY 1"
+    )
     assert after == before
 
 

@@ -7,24 +7,18 @@ import json
 import zipfile
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-import duckdb
 import pytest
 
 from asyncmaturity.metrics.measure import measure
 from asyncmaturity.sources import detect_source
 from asyncmaturity.store.database import EvidenceStore, person_key
 from asyncmaturity.store.ingest import ingest
+from tests.stores import store_rows
 
 TAKEOUT = Path(__file__).parent / "fixtures" / "googlechat" / "takeout_topics_and_dms"
 SPACE = "Space AAAAq1w2e3r"
 DM = "DM k6oxHQAAAAE"
-
-
-def _rows(store: Path, sql: str) -> list[tuple[Any, ...]]:
-    with duckdb.connect(str(store), read_only=True) as con:
-        return con.execute(sql).fetchall()
 
 
 def _key(folder: str, message_id: str) -> str:
@@ -35,7 +29,7 @@ def test_topics_are_threads_in_spaces_and_dms(tmp_path: Path) -> None:
     store = tmp_path / "s.duckdb"
     summary = ingest([TAKEOUT], store=store, keep_text=True)
     assert summary.exports[0].source == "googlechat" and summary.skipped_total == 0
-    rows = _rows(
+    rows = store_rows(
         store,
         """SELECT m.message_key, m.thread_root_key, m.kind, m.mentions, m.broadcast, m.edited,
                   m.reactions, m.links, c.kind, c.name
@@ -62,19 +56,21 @@ def test_topics_are_threads_in_spaces_and_dms(tmp_path: Path) -> None:
         (lunch, lunch, "human", 0, False, False, 0, 0, "dm", DM),
         (sure, sure, "human", 0, False, False, 0, 0, "dm", DM),
     ]  # fmt: skip
-    times = [row[0] for row in _rows(store, "SELECT sent_at FROM messages ORDER BY sent_at")]
+    times = [row[0] for row in store_rows(store, "SELECT sent_at FROM messages ORDER BY sent_at")]
     # "9:00:00\u202fAM UTC" and "2:30:00\u202fPM UTC" (Takeout's narrow no-break space).
     assert times[0] == datetime(2026, 3, 2, 9, 0) and times[4] == datetime(2026, 3, 2, 14, 30)
     with EvidenceStore.open(store, create=False) as opened:
         secret = opened.secret
-    people = dict(_rows(store, "SELECT person_key, is_bot FROM people"))
+    people = dict(store_rows(store, "SELECT person_key, is_bot FROM people"))
     assert people == {
         person_key(secret, "email:ana.lima@example.org"): False,
         person_key(secret, "email:ben@example.org"): False,
         person_key(secret, "email:cat@example.org"): False,
         person_key(secret, "googlechat-name:Release Notifier"): True,
     }
-    seen = dict(_rows(store, "SELECT aspect, visible FROM visibility WHERE source = 'googlechat'"))
+    seen = dict(
+        store_rows(store, "SELECT aspect, visible FROM visibility WHERE source = 'googlechat'")
+    )
     assert seen == {
         "messages": True,
         "direct messages": True,
@@ -100,8 +96,8 @@ def test_figures_by_hand(tmp_path: Path) -> None:
 def test_no_text_or_direct_names_without_keep_text(tmp_path: Path) -> None:
     store = tmp_path / "s.duckdb"
     ingest([TAKEOUT], store=store)
-    assert _rows(store, "SELECT count(*) FROM messages WHERE text IS NOT NULL") == [(0,)]
-    assert _rows(store, "SELECT kind, name FROM conversations ORDER BY kind") == [
+    assert store_rows(store, "SELECT count(*) FROM messages WHERE text IS NOT NULL") == [(0,)]
+    assert store_rows(store, "SELECT kind, name FROM conversations ORDER BY kind") == [
         ("dm", None),
         ("public channel", "Release team"),
     ]
@@ -130,7 +126,7 @@ def test_takeout_dates(tmp_path: Path, written: str, expected: datetime) -> None
     (group / "messages.json").write_text(json.dumps({"messages": [message]}), "utf-8")
     store = tmp_path / "s.duckdb"
     assert ingest([tmp_path], store=store).skipped_total == 0
-    assert _rows(store, "SELECT sent_at FROM messages") == [(expected,)]
+    assert store_rows(store, "SELECT sent_at FROM messages") == [(expected,)]
 
 
 def test_a_zipped_takeout_and_a_single_conversation_folder(tmp_path: Path) -> None:
@@ -173,9 +169,11 @@ def test_real_takeout_against_an_independent_reading(tmp_path: Path) -> None:
     store = tmp_path / "s.duckdb"
     summary = ingest([REAL], store=store)
     assert summary.skipped_total == 0 and summary.added["messages"] == 67
-    assert sorted(_rows(store, "SELECT message_key, sent_at FROM messages")) == sorted(expected)
+    assert sorted(store_rows(store, "SELECT message_key, sent_at FROM messages")) == sorted(
+        expected
+    )
     # Two DMs of two members; two spaces, both named "Group Chat" by group_info.json.
-    assert _rows(store, "SELECT kind, name FROM conversations ORDER BY kind") == [
+    assert store_rows(store, "SELECT kind, name FROM conversations ORDER BY kind") == [
         ("dm", None),
         ("dm", None),
         ("public channel", "Group Chat"),

@@ -6,9 +6,7 @@ import hashlib
 import shutil
 import zipfile
 from pathlib import Path
-from typing import Any
 
-import duckdb
 import pytest
 
 from asyncmaturity.errors import InvalidExport, RejectedRecords, UnsafeArchive
@@ -16,15 +14,11 @@ from asyncmaturity.metrics.measure import measure
 from asyncmaturity.sources import detect_source, get_source
 from asyncmaturity.store.database import EvidenceStore, person_key
 from asyncmaturity.store.ingest import ingest
+from tests.stores import store_rows
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MATTERMOST = FIXTURES / "mattermost"
 REPLIES = MATTERMOST / "replies_and_direct_posts.jsonl"
-
-
-def _rows(store: Path, sql: str) -> list[tuple[Any, ...]]:
-    with duckdb.connect(str(store), read_only=True) as con:
-        return con.execute(sql).fetchall()
 
 
 def _secret(store: Path) -> str:
@@ -47,7 +41,7 @@ def test_posts_replies_and_direct_posts(tmp_path: Path) -> None:
     # 5 posts + 3 replies in channels, 2 direct posts + 1 reply: 11 records, 10 messages (the
     # join message is a system record, stored too).
     assert summary.added["messages"] == 10
-    rows = _rows(
+    rows = store_rows(
         store,
         """SELECT m.text, m.kind, m.is_root, m.is_reply, m.thread_root_key = m.message_key,
                   c.kind, c.name
@@ -66,18 +60,18 @@ def test_posts_replies_and_direct_posts(tmp_path: Path) -> None:
         ("status?", "human", True, False, True, "public channel", "town-square"),
     ]
     # Replies point at their post: its key is md5 of conversation, create_at and author.
-    root = _rows(
+    root = store_rows(
         store,
         "SELECT DISTINCT thread_root_key FROM messages WHERE is_reply AND text <> 'sure'",
     )
     assert root == [(_md5("mattermost|channel:acme/town-square|1770026400000|alice"),)]
-    first = _rows(
+    first = store_rows(
         store,
         "SELECT mentions, links, record_links, is_question, reactions FROM messages "
         "WHERE sent_at = '2026-02-02 10:00:00'",
     )
     assert first == [(1, 1, 1, True, 1)]  # @bob, the pull request link, one reaction
-    decision = _rows(
+    decision = store_rows(
         store,
         "SELECT decision_language, edited, reactions FROM messages WHERE text LIKE 'We decided%'",
     )
@@ -92,14 +86,14 @@ def test_email_is_the_person_key(tmp_path: Path) -> None:
     store = tmp_path / "s.duckdb"
     ingest([REPLIES], store=store)
     secret = _secret(store)
-    keys = {row[0] for row in _rows(store, "SELECT person_key FROM people")}
+    keys = {row[0] for row in store_rows(store, "SELECT person_key FROM people")}
     # Alice's address is lower-cased; Carol has none, so her username is her identity.
     assert keys == {
         person_key(secret, "email:alice@example.org"),
         person_key(secret, "email:bob@example.org"),
         person_key(secret, "mattermost:carol"),
     }
-    kinds = _rows(store, "SELECT kind, count(*) FROM identities GROUP BY kind ORDER BY kind")
+    kinds = store_rows(store, "SELECT kind, count(*) FROM identities GROUP BY kind ORDER BY kind")
     assert kinds == [("email", 2), ("mattermost user", 3)]
 
 
@@ -122,7 +116,7 @@ def test_figures_by_hand(tmp_path: Path) -> None:
 def test_bot_user_and_here_mention(tmp_path: Path) -> None:
     store = tmp_path / "s.duckdb"
     ingest([MATTERMOST / "bot_user_and_here_mention.jsonl"], store=store, keep_text=True)
-    rows = _rows(
+    rows = store_rows(
         store,
         "SELECT text, kind, is_reply, mentions, broadcast FROM messages ORDER BY sent_at",
     )
@@ -135,7 +129,7 @@ def test_bot_user_and_here_mention(tmp_path: Path) -> None:
         ("nightly ok", "bot", False, 0, False),  # a user with the system_bot role
         ("Alert from monitoring", "bot", False, 0, False),  # props.from_webhook
     ]
-    bots = _rows(store, "SELECT count(*) FILTER (WHERE is_bot), count(*) FROM people")
+    bots = store_rows(store, "SELECT count(*) FILTER (WHERE is_bot), count(*) FROM people")
     assert bots == [(3, 5)]
     metrics = measure(store=store).metrics
     assert metrics["messages.human"] == 2
@@ -231,10 +225,10 @@ def test_known_username_keeps_its_person_across_exports(tmp_path: Path) -> None:
     ingest([REPLIES], store=store)  # now with her e-mail address
     secret = _secret(store)
     alice = person_key(secret, "mattermost:alice")
-    authors = _rows(
+    authors = store_rows(
         store,
         f"SELECT count(*) FROM messages WHERE author_key = '{alice}'",
     )
     assert authors == [(4,)]  # "early", her question, her "thanks" and her DM "lunch?"
-    linked = _rows(store, "SELECT DISTINCT person_key FROM identities WHERE kind = 'email'")
+    linked = store_rows(store, "SELECT DISTINCT person_key FROM identities WHERE kind = 'email'")
     assert (alice,) in linked

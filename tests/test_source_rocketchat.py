@@ -6,23 +6,16 @@ import hashlib
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-import duckdb
 
 from asyncmaturity.metrics.measure import measure
 from asyncmaturity.sources import detect_source
 from asyncmaturity.store.database import EvidenceStore, person_key
 from asyncmaturity.store.ingest import ingest
+from tests.stores import store_rows
 
 ROCKETCHAT = Path(__file__).parent / "fixtures" / "rocketchat"
 HISTORY = ROCKETCHAT / "history_threads_rooms"
 DM_ROOM = "aNa2kQ7pXwR3sT5vYbEn3mR8qYxS4tU6wZ"
-
-
-def _rows(store: Path, sql: str) -> list[tuple[Any, ...]]:
-    with duckdb.connect(str(store), read_only=True) as con:
-        return con.execute(sql).fetchall()
 
 
 def _key(room: str, message_id: str) -> str:
@@ -33,7 +26,7 @@ def test_threads_rooms_bots_and_system_messages(tmp_path: Path) -> None:
     store = tmp_path / "s.duckdb"
     summary = ingest([HISTORY], store=store, keep_text=True)
     assert summary.exports[0].source == "rocketchat" and summary.skipped_total == 0
-    rows = _rows(
+    rows = store_rows(
         store,
         """SELECT m.message_key, m.thread_root_key, m.parent_key, m.kind, m.subtype,
                   m.mentions, m.broadcast, m.edited, m.reactions, m.links, c.kind, c.name
@@ -66,14 +59,16 @@ def test_threads_rooms_bots_and_system_messages(tmp_path: Path) -> None:
     ]  # fmt: skip
     with EvidenceStore.open(store, create=False) as opened:
         secret = opened.secret
-    people = dict(_rows(store, "SELECT person_key, is_bot FROM people"))
+    people = dict(store_rows(store, "SELECT person_key, is_bot FROM people"))
     # users.list gives the e-mail addresses (lower-cased): the people link to other sources.
     assert people == {
         person_key(secret, "email:ana.lima@example.org"): False,
         person_key(secret, "email:ben@example.org"): False,
         person_key(secret, "rocketchat:rocket.cat"): True,
     }
-    seen = dict(_rows(store, "SELECT aspect, visible FROM visibility WHERE source = 'rocketchat'"))
+    seen = dict(
+        store_rows(store, "SELECT aspect, visible FROM visibility WHERE source = 'rocketchat'")
+    )
     assert seen == {
         "messages": True,
         "direct messages": True,
@@ -99,13 +94,13 @@ def test_figures_by_hand(tmp_path: Path) -> None:
 def test_text_and_direct_names_only_with_keep_text(tmp_path: Path) -> None:
     store = tmp_path / "s.duckdb"
     ingest([HISTORY], store=store)
-    assert _rows(store, "SELECT count(*) FROM messages WHERE text IS NOT NULL") == [(0,)]
-    assert _rows(store, "SELECT kind, name FROM conversations ORDER BY kind, name") == [
+    assert store_rows(store, "SELECT count(*) FROM messages WHERE text IS NOT NULL") == [(0,)]
+    assert store_rows(store, "SELECT kind, name FROM conversations ORDER BY kind, name") == [
         ("dm", None),
         ("private channel", "leads"),
         ("public channel", "GENERAL"),
     ]
-    assert _rows(store, "SELECT count(*) FROM people WHERE display_name IS NOT NULL") == [(0,)]
+    assert store_rows(store, "SELECT count(*) FROM people WHERE display_name IS NOT NULL") == [(0,)]
 
 
 def test_overlapping_pages_add_only_the_new_messages(tmp_path: Path) -> None:
@@ -155,7 +150,7 @@ def test_real_rest_responses_figures_by_hand(tmp_path: Path) -> None:
     store = tmp_path / "s.duckdb"
     summary = ingest([REAL], store=store)
     assert summary.skipped_total == 0 and summary.added["messages"] == 3
-    rows = _rows(
+    rows = store_rows(
         store,
         """SELECT m.sent_at, m.kind, m.is_root, m.mentions, m.reactions, c.kind, c.name
            FROM messages m JOIN conversations c USING (conversation_key) ORDER BY m.sent_at""",
@@ -176,6 +171,8 @@ def test_real_rest_responses_figures_by_hand(tmp_path: Path) -> None:
     assert metrics["people.active"] == 3
     assert metrics["messages.thread_replies"] == 0
     assert metrics["response.answered_share"] == 0.0
-    seen = dict(_rows(store, "SELECT aspect, visible FROM visibility WHERE source = 'rocketchat'"))
+    seen = dict(
+        store_rows(store, "SELECT aspect, visible FROM visibility WHERE source = 'rocketchat'")
+    )
     # The listings name direct and private rooms, but no message of theirs is in the export.
     assert not seen["direct messages"] and not seen["private channels"]

@@ -5,9 +5,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 from pathlib import Path
-from typing import Any
 
-import duckdb
 import pytest
 
 from asyncmaturity.errors import EveryRecordSkipped, InvalidExport, RejectedRecords
@@ -15,15 +13,11 @@ from asyncmaturity.metrics.measure import measure
 from asyncmaturity.sources import detect_source, get_source
 from asyncmaturity.store.database import EvidenceStore, person_key
 from asyncmaturity.store.ingest import ingest
+from tests.stores import store_rows
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TEAMS = FIXTURES / "teams"
 CHANNEL = "19:eng@thread.tacv2"
-
-
-def _rows(store: Path, sql: str) -> list[tuple[Any, ...]]:
-    with duckdb.connect(str(store), read_only=True) as con:
-        return con.execute(sql).fetchall()
 
 
 def _key(conversation: str, message_id: str) -> str:
@@ -35,7 +29,7 @@ def test_channel_messages_with_nested_replies(tmp_path: Path) -> None:
     summary = ingest([TEAMS / "channel_messages_with_replies.json"], store=store, keep_text=True)
     assert summary.exports[0].source == "teams"
     assert summary.skipped_total == 0
-    rows = _rows(
+    rows = store_rows(
         store,
         """SELECT m.message_key, m.text, m.kind, m.subtype, m.is_reply, m.thread_root_key,
                   m.mentions, m.broadcast, m.links, m.record_links, m.reactions, m.edited,
@@ -60,7 +54,7 @@ def test_channel_messages_with_nested_replies(tmp_path: Path) -> None:
     ]  # fmt: skip
     with EvidenceStore.open(store, create=False) as opened:
         secret = opened.secret
-    keys = {row[0] for row in _rows(store, "SELECT person_key FROM people")}
+    keys = {row[0] for row in store_rows(store, "SELECT person_key FROM people")}
     assert keys == {person_key(secret, "teams:aad-ana"), person_key(secret, "teams:aad-ben")}
 
 
@@ -80,7 +74,7 @@ def test_figures_by_hand(tmp_path: Path) -> None:
 def test_application_sender_is_a_bot(tmp_path: Path) -> None:
     store = tmp_path / "s.duckdb"
     ingest([TEAMS / "application_sender_is_bot.json"], store=store, keep_text=True)
-    rows = _rows(
+    rows = store_rows(
         store,
         """SELECT m.text, m.kind, m.links, c.kind FROM messages m
            JOIN conversations c USING (conversation_key) ORDER BY m.sent_at""",
@@ -93,7 +87,7 @@ def test_application_sender_is_a_bot(tmp_path: Path) -> None:
     ]
     with EvidenceStore.open(store, create=False) as opened:
         secret = opened.secret
-    people = dict(_rows(store, "SELECT person_key, is_bot FROM people"))
+    people = dict(store_rows(store, "SELECT person_key, is_bot FROM people"))
     # Ana's userPrincipalName is an address: her person key links to other sources.
     assert people[person_key(secret, "email:ana@example.org")] is False
     assert people[person_key(secret, "teams-app:app-polly")] is True
@@ -114,7 +108,7 @@ def test_paged_value_wrapper(tmp_path: Path) -> None:
     summary = ingest([TEAMS / "paged_value_wrapper"], store=store, keep_text=True)
     # 2 + 3 channel messages (one repeated across pages) and 2 group-chat messages.
     assert summary.added["messages"] == 6 and summary.duplicates["messages"] == 1
-    rows = _rows(
+    rows = store_rows(
         store,
         """SELECT m.text, m.is_reply, m.thread_root_key, c.kind, c.name FROM messages m
            JOIN conversations c USING (conversation_key) ORDER BY m.sent_at""",
@@ -143,7 +137,7 @@ def test_chat_kind_by_senders_when_the_id_does_not_say(tmp_path: Path) -> None:
     store = tmp_path / "s.duckdb"
     ingest([export], store=store)
     # Three people post (Ana, Ben, "Build Bot"): not exactly two, so a group DM.
-    assert _rows(store, "SELECT kind FROM conversations") == [("group dm",)]
+    assert store_rows(store, "SELECT kind FROM conversations") == [("group dm",)]
 
 
 def test_bad_records_are_counted_and_strict_fails(tmp_path: Path) -> None:
@@ -206,7 +200,7 @@ def test_powershell_pascalcase_export_reads_like_graph(tmp_path: Path) -> None:
     assert summary.skipped_total == 0
     channel = "19:release@thread.tacv2"
     root = _key(channel, "1772442000000")
-    rows = _rows(
+    rows = store_rows(
         store,
         """SELECT message_key, sent_at::VARCHAR, is_reply, thread_root_key, kind, subtype,
                   links, reactions, edited, broadcast, text

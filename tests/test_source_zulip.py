@@ -8,7 +8,6 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
 from asyncmaturity.errors import InvalidExport, RejectedRecords
@@ -17,17 +16,13 @@ from asyncmaturity.sources import detect_source, get_source
 from asyncmaturity.sources.zulip import sanitize_topic, unsanitize_topic
 from asyncmaturity.store.database import EvidenceStore, person_key
 from asyncmaturity.store.ingest import ingest
+from tests.stores import store_rows
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ZULIP = FIXTURES / "zulip"
 REALM = ZULIP / "realm_export_topic_threads"
 LATER = ZULIP / "later_ingest_brings_earlier_topic_message"
 ARCHIVE = ZULIP / "zulip_archive_layout"
-
-
-def _rows(store: Path, sql: str) -> list[tuple[Any, ...]]:
-    with duckdb.connect(str(store), read_only=True) as con:
-        return con.execute(sql).fetchall()
 
 
 def _key(conversation: str, message_id: int) -> str:
@@ -39,7 +34,7 @@ def test_first_message_of_a_topic_is_the_root(tmp_path: Path) -> None:
     summary = ingest([REALM], store=store, keep_text=True)
     assert summary.exports[0].source == "zulip"
     assert summary.skipped_total == 0
-    rows = _rows(
+    rows = store_rows(
         store,
         """SELECT m.text, m.kind, m.is_root, m.is_reply, m.thread_root_key, m.parent_key,
                   c.kind, c.name
@@ -78,7 +73,7 @@ def test_first_message_of_a_topic_is_the_root(tmp_path: Path) -> None:
     ]
     # Both DM directions are one conversation.
     assert rows[8][4] != rows[9][4]
-    dm = _rows(
+    dm = store_rows(
         store,
         "SELECT count(DISTINCT conversation_key) FROM messages WHERE text IN "
         "('quick question?', 'yes')",
@@ -89,7 +84,7 @@ def test_first_message_of_a_topic_is_the_root(tmp_path: Path) -> None:
 def test_features_from_rendered_html(tmp_path: Path) -> None:
     store = tmp_path / "s.duckdb"
     ingest([REALM], store=store)
-    rows = _rows(
+    rows = store_rows(
         store,
         """SELECT message_key, mentions, broadcast, links, record_links, edited, reactions,
                   is_question, decision_language, text, subject
@@ -102,7 +97,7 @@ def test_features_from_rendered_html(tmp_path: Path) -> None:
     assert by_key[_key("stream:100", 505)][:2] == (0, True)  # @all
     assert by_key[_key("stream:101", 506)][7] is True  # "We decided"
     # No text is kept by default, and the topic hash in subtype does not reveal the topic.
-    subtypes = _rows(store, "SELECT DISTINCT subtype FROM messages WHERE subtype IS NOT NULL")
+    subtypes = store_rows(store, "SELECT DISTINCT subtype FROM messages WHERE subtype IS NOT NULL")
     assert len(subtypes) == 3 and all(s.startswith("topic:") for (s,) in subtypes)
     assert not any("plan" in s for (s,) in subtypes)
 
@@ -112,7 +107,7 @@ def test_people_and_bots(tmp_path: Path) -> None:
     ingest([REALM], store=store, keep_text=True)
     with EvidenceStore.open(store, create=False) as opened:
         secret = opened.secret
-    people = _rows(store, "SELECT person_key, display_name, tz, is_bot FROM people")
+    people = store_rows(store, "SELECT person_key, display_name, tz, is_bot FROM people")
     by_key = {row[0]: row[1:] for row in people}
     # Ana's visible e-mail is a placeholder; her delivery_email (lower-cased) is the identity.
     assert by_key[person_key(secret, "email:ana@example.org")] == (
@@ -153,7 +148,7 @@ def test_later_ingest_moves_the_root_to_an_earlier_message(tmp_path: Path) -> No
     query = "SELECT message_key, thread_root_key, parent_key, is_root, is_reply FROM messages "
     query += "ORDER BY sent_at"
     ingest([LATER / "first"], store=store)
-    assert _rows(store, query) == [
+    assert store_rows(store, query) == [
         (first_root, first_root, None, True, False),
         (_key("stream:100", 602), first_root, first_root, False, True),
     ]
@@ -161,7 +156,7 @@ def test_later_ingest_moves_the_root_to_an_earlier_message(tmp_path: Path) -> No
     second = ingest([LATER / "second"], store=store)
     assert second.added["messages"] == 1 and second.duplicates["messages"] == 1
     # Ben's 09:00 question in "release" (any case) is now the root; Ana answers at 10:00.
-    assert _rows(store, query) == [
+    assert store_rows(store, query) == [
         (earlier, earlier, None, True, False),
         (first_root, earlier, earlier, False, True),
         (_key("stream:100", 602), earlier, earlier, False, True),
@@ -181,26 +176,26 @@ def test_topic_roots_do_not_depend_on_ingest_order(tmp_path: Path, order: tuple[
     for name in order:
         ingest([LATER / name], store=apart)
     query = "SELECT message_key, thread_root_key, is_reply FROM messages ORDER BY message_key"
-    assert _rows(together, query) == _rows(apart, query)
-    assert {r[1] for r in _rows(together, query)} == {_key("stream:100", 600)}
+    assert store_rows(together, query) == store_rows(apart, query)
+    assert {r[1] for r in store_rows(together, query)} == {_key("stream:100", 600)}
 
 
 def test_reingest_adds_and_changes_nothing(tmp_path: Path) -> None:
     store = tmp_path / "s.duckdb"
     ingest([REALM], store=store)
     query = "SELECT * EXCLUDE (ingest_id) FROM messages ORDER BY message_key"
-    before = _rows(store, query)
+    before = store_rows(store, query)
     again = ingest([REALM], store=store)
     assert sum(again.added.values()) == 0
     assert again.duplicates["messages"] == 11
-    assert _rows(store, query) == before
+    assert store_rows(store, query) == before
 
 
 def test_zulip_archive_layout(tmp_path: Path) -> None:
     store = tmp_path / "s.duckdb"
     summary = ingest([ARCHIVE], store=store, keep_text=True)
     assert summary.exports[0].detected.startswith("zulip-archive JSON: 1 streams, 3 topic files")
-    rows = _rows(
+    rows = store_rows(
         store,
         """SELECT m.message_key, m.subject, m.kind, m.is_reply, m.links, m.mentions, c.kind, c.name
            FROM messages m JOIN conversations c USING (conversation_key) ORDER BY m.sent_at""",
@@ -223,7 +218,7 @@ def test_zulip_archive_layout(tmp_path: Path) -> None:
     assert metrics["response.answered_share"] == pytest.approx(2 / 3)
     assert metrics["response.first_reply.median_s"] == 3600.0
     # Without sender_email the archive knows people by name only.
-    kinds = _rows(store, "SELECT DISTINCT kind FROM identities")
+    kinds = store_rows(store, "SELECT DISTINCT kind FROM identities")
     assert kinds == [("zulip name",)]
 
 
@@ -298,8 +293,8 @@ def test_one_person_across_slack_zulip_and_teams(slack_fixture: Any, tmp_path: P
     with EvidenceStore.open(store, create=False) as opened:
         ana = person_key(opened.secret, "email:ana@example.org")
     # Ana writes in all three; she is one person, with one people row.
-    assert _rows(store, f"SELECT count(*) FROM people WHERE person_key = '{ana}'") == [(1,)]
-    sources = _rows(
+    assert store_rows(store, f"SELECT count(*) FROM people WHERE person_key = '{ana}'") == [(1,)]
+    sources = store_rows(
         store,
         f"SELECT DISTINCT source FROM messages WHERE author_key = '{ana}' ORDER BY source",
     )
