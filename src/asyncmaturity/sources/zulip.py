@@ -180,8 +180,11 @@ class ZulipSource:
 
     real_samples = (
         (
-            "none found: Zulip's own tests build realm exports at test time and zulip-archive "
-            "keeps no sample tree; the public exports and archive trees found carry no licence"
+            "none found: Zulip's own tests build realm exports at test time (the only realm "
+            "files zulip/zulip keeps, zerver/tests/fixtures/import_fixtures/messages-00000N.json, "
+            "hold two rows of id and date_sent and no realm.json) and zulip-archive keeps no "
+            "sample tree; the archive trees published by zulip-archive's GitHub action "
+            "(e.g. claire4ai/archive, hackerkid/zulip-archive-action-test-2) carry no licence"
         ),
     )
 
