@@ -94,6 +94,12 @@ STATE_EVENT_HINTS = frozenset({"resource_state_events"})
 LIST_KEYS = (
     frozenset({"issues", "items"}) | MR_HINTS | NOTE_HINTS | DISCUSSION_HINTS | STATE_EVENT_HINTS
 )
+# What dates a merged or closed item without its time, first found first used.
+STATE_TIME_RULES = {
+    "event": "'{state}' resource state event",
+    "note": "'{state}' system note",
+    "update": "last update (updated_at)",
+}
 # A resource state event names its item by type and global id.
 RESOURCE_SIGNS = {"Issue": "#", "MergeRequest": "!"}
 # Item URLs: '/group/project/-/merge_requests/7', and before GitLab 12 (2019) without the '/-'.
@@ -274,11 +280,6 @@ class StateTimes:
          ("state", pa.string()), ("at", pa.timestamp("us")), ("evidence", pa.string()),
          ("record", pa.string())]
     )  # fmt: skip
-    RULES = {
-        "event": "'{state}' resource state event",
-        "note": "'{state}' system note",
-        "update": "last update (updated_at)",
-    }
 
     def __init__(self, stage: Stage) -> None:
         self.stage = stage
@@ -379,11 +380,11 @@ class StateTimes:
         counts = con.execute(
             "SELECT state, rule, count(*) FROM _gl_timed WHERE rule IS NOT NULL GROUP BY ALL"
         ).fetchall()
-        rules = list(self.RULES)
+        rules = list(STATE_TIME_RULES)
         for state, rule, count in sorted(
             counts, key=lambda c: (c[0] != "merged", rules.index(c[1]))
         ):
-            at = self.RULES[rule].format(state=state)
+            at = STATE_TIME_RULES[rule].format(state=state)
             self.stage.note(f"{state} items without {state}_at, {state} at their {at}", count)
         for table in ("_gl_untimed", "_gl_state_notes", "_gl_timed", "_gl_state_batch"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
