@@ -124,6 +124,9 @@ def sources_markdown() -> str:
         "`asyncmaturity simulate --out` writes them: `slack/`, `calendar.ics`, `github/`) is read "
         "part by part, each entry in its own detected format, in one transaction; the summary "
         "lists each part with its format and counts, and names every entry no source recognises. "
+        "A zip of such a folder is unpacked (safely, as every zip is) and split the same way, its "
+        "parts named `archive.zip!member` in the summary, in skips and in the store; a zip of one "
+        "export is read by its source. "
         "A part that several formats claim is an error naming it; `--format` reads the whole "
         "path in one format.",
         "",
