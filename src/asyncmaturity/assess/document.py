@@ -451,6 +451,8 @@ class PrincipleEvidence(_Part):
     text: str
     scope: str | None = None
     level: int | None = None
+    # The metric `value` is a figure of (None: a survey score, 0 worst .. 1 best).
+    metric: str | None = None
     value: Value = None
     op: str | None = None
     threshold: float | None = None
@@ -672,8 +674,8 @@ __all__ = [
     "FORMAT_VERSION",
     "PRINCIPLE_RULE",
     "AssessmentDocument",
-    "PrincipleResult",
     "ComparisonDocument",
+    "PrincipleResult",
     "load_history",
     "read_assessment",
     "save_to_history",

@@ -53,10 +53,12 @@ def weakest(evidence: Sequence[PrincipleEvidence]) -> str | None:
 
 def _criterion_evidence(scope: str, level: int, outcome: CriterionOutcome) -> PrincipleEvidence:
     criterion = outcome.criterion
+    metric: str | None = None
     value: float | None = None
     op: str | None = None
     threshold: float | None = None
     if outcome.decided_by == "data" and criterion.metric is not None:
+        metric = criterion.metric.id
         value, op, threshold = outcome.metric_value, criterion.metric.op, criterion.metric.threshold
     elif outcome.decided_by == "survey" and criterion.survey is not None:
         value, op, threshold = outcome.survey_score, ">=", criterion.survey.min_score
@@ -66,6 +68,7 @@ def _criterion_evidence(scope: str, level: int, outcome: CriterionOutcome) -> Pr
         text=criterion.text,
         scope=scope,
         level=level,
+        metric=metric,
         value=value,
         op=op,
         threshold=threshold,
@@ -90,6 +93,7 @@ def _metric_evidence(
         kind="metric",
         id=check.id,
         text=METRICS[check.id].label,
+        metric=check.id,
         value=value,
         op=check.op,
         threshold=check.threshold,
