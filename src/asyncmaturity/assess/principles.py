@@ -51,8 +51,14 @@ def weakest(evidence: Sequence[PrincipleEvidence]) -> str | None:
     return min(ranked, key=lambda e: e.margin or 0.0).id if ranked else None
 
 
-def _criterion_evidence(scope: str, level: int, outcome: CriterionOutcome) -> PrincipleEvidence:
+def _criterion_evidence(
+    scope: str, level: int, outcome: CriterionOutcome, undecided: Mapping[str, str]
+) -> PrincipleEvidence:
     criterion = outcome.criterion
+    # Why a criterion without a verdict has none: its metric's reason, where one is stated.
+    reason = None
+    if outcome.status in ("unknown", "not applicable") and criterion.metric is not None:
+        reason = undecided.get(criterion.metric.id)
     metric: str | None = None
     value: float | None = None
     op: str | None = None
@@ -76,6 +82,7 @@ def _criterion_evidence(scope: str, level: int, outcome: CriterionOutcome) -> Pr
         margin=margin(value, op, threshold)
         if value is not None and op is not None and threshold is not None
         else None,
+        reason=reason,
     )
 
 
@@ -142,7 +149,9 @@ def judge_principle(
         scores: the organization's survey score per item.
         definition: the survey definition (for the items' wording).
     """
-    evidence = [_criterion_evidence(*outcomes[c]) for c in principle.criteria if c in outcomes]
+    evidence = [
+        _criterion_evidence(*outcomes[c], undecided) for c in principle.criteria if c in outcomes
+    ]
     evidence += [_metric_evidence(check, metrics, undecided) for check in principle.metrics]
     if principle.survey is not None:
         bar = principle.survey.min_score
