@@ -73,8 +73,11 @@ def principle_evidence_text(evidence: PrincipleEvidence) -> str:
     where = f" ({evidence.scope} {evidence.level})" if evidence.scope is not None else ""
     head = f"{evidence.kind} {evidence.id}{where}"
     if evidence.value is None or evidence.op is None or evidence.threshold is None:
-        why = f": {evidence.reason}" if evidence.reason else ""
-        return f"{head}: {evidence.status}{why}"
+        reason = evidence.reason or ""
+        # Reasons of what does not apply already begin "not applicable: ...".
+        if not reason.startswith(evidence.status):
+            reason = f"{evidence.status}: {reason}" if reason else evidence.status
+        return f"{head}: {reason}"
     if evidence.metric is not None:
         name = f"{evidence.metric} = " if evidence.kind == "criterion" else ""
         value = metric_value_text(evidence.metric, evidence.value)

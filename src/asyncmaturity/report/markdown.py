@@ -67,7 +67,13 @@ def assessment_markdown(document: AssessmentDocument) -> str:
             )
         lines.append("")
         for principle in document.principles:
-            lines += [f"### {principle.name}: {principle.status}", "", principle.description, ""]
+            lines += [
+                f"### {principle.name}: {principle.status}",
+                "",
+                f"{principle.description} Evidence known: {principle.known} of "
+                f"{len(principle.evidence)}.",
+                "",
+            ]
             lines += [f"- {principle_evidence_text(e)}" for e in principle.evidence]
             lines.append("")
     lines += ["## Roadmap", ""]
