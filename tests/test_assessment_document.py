@@ -73,6 +73,7 @@ def test_a_version_1_file_is_read_whole(commit: str, tmp_path: Path) -> None:
     raw.setdefault("unknown", {})
     raw.setdefault("assumptions", [])
     raw.setdefault("working_norms", None)
+    raw.setdefault("principles", [])
     raw["cost"].setdefault("person_weeks", 0)
     raw["coverage"].setdefault("not_applicable", 0)
     # Version 1 costed group DMs at the default the cost assumptions now name.

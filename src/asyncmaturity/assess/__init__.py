@@ -43,6 +43,7 @@ from asyncmaturity.assess.evaluate import (
     Placement,
     place,
 )
+from asyncmaturity.assess.principles import judge_principles
 from asyncmaturity.assess.roadmap import RoadmapAction, as_float, build_roadmap
 from asyncmaturity.charter import Charter
 from asyncmaturity.errors import InvalidFramework, NoEvidence
@@ -247,6 +248,14 @@ class Assessment:
                 "working_norms": self.working_norms,
                 "assumptions": self._assumptions_json(),
                 "unknown": self.unknown,
+                "principles": judge_principles(
+                    self.stages,
+                    self._outcomes(),
+                    self.metrics,
+                    self.unknown,
+                    _survey_scores(self.survey),
+                    self.survey_definition,
+                ),
             }
         )
 

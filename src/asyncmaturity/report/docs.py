@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from asyncmaturity.assess.document import PRINCIPLE_RULE
 from asyncmaturity.charter import Charter
 from asyncmaturity.frameworks import Criterion, Framework
 from asyncmaturity.metrics import METRICS
@@ -172,6 +173,33 @@ def _check_text(criterion: Criterion) -> str:
     return "; ".join(parts)
 
 
+def _principles_markdown(framework: Framework) -> list[str]:
+    """The principles with the criteria, metric checks and survey items that evidence each."""
+    lines = ["## Principles", "", PRINCIPLE_RULE, ""]
+    lines += ["| principle | criteria | metrics | survey items | why |", "|---|---|---|---|---|"]
+    for p in framework.principles:
+        criteria = ", ".join(f"`{c}`" for c in p.criteria) or "-"
+        metrics = (
+            ", ".join(
+                f"`{m.id}` {m.op} {format_value(m.threshold, METRICS[m.id].unit)}"
+                for m in p.metrics
+            )
+            or "-"
+        )
+        items = (
+            f"{', '.join(f'`{i}`' for i in p.survey.items)}, each >= "
+            f"{format_score(p.survey.min_score)}"
+            if p.survey is not None
+            else "-"
+        )
+        lines.append(
+            f"| **{p.name}**: {p.description} | {criteria} | {metrics} | {items} | "
+            f"{p.rationale or '-'} |"
+        )
+    lines.append("")
+    return lines
+
+
 def framework_markdown(framework: Framework) -> str:
     """One framework as Markdown: levels, areas or stages, criteria with thresholds and sources."""
     lines = [
@@ -217,7 +245,6 @@ def framework_markdown(framework: Framework) -> str:
         ("Assessment dimensions", framework.dimensions),
         ("AWAIT protocol", framework.protocol),
         ("Coordination Stack", framework.coordination_stack),
-        ("Principles", framework.principles),
     ):
         if elements:
             lines += [f"## {title}", ""]
@@ -229,6 +256,8 @@ def framework_markdown(framework: Framework) -> str:
                     f"- **{e.letter + ' ' if e.letter else ''}{e.name}**: {e.description}{metrics}"
                 )
             lines.append("")
+    if framework.principles:
+        lines += _principles_markdown(framework)
     if framework.activities:
         lines += [
             "## Activities",
