@@ -30,6 +30,7 @@ from asyncmaturity.assess.document import (
 )
 from asyncmaturity.errors import InvalidPilotPeriods
 from asyncmaturity.metrics.frames import period_bounds
+from asyncmaturity.units import format_period
 
 PILOT_KIND: Literal["asyncmaturity.pilot"] = "asyncmaturity.pilot"
 PILOT_FORMAT_VERSION = 1
@@ -303,8 +304,8 @@ def check_evidence(
     return PilotCheck(
         id="evidence",
         status="passed",
-        text=f"evidence from {before.period.first} to {before.period.last} in the baseline, "
-        f"from {after.period.first} to {after.period.last} in the pilot",
+        text=f"evidence {format_period(before.period.first, before.period.last)} in the "
+        f"baseline, {format_period(after.period.first, after.period.last)} in the pilot",
     )
 
 
@@ -338,6 +339,14 @@ def _unknown_reason(
     for name, document in (("baseline", before), ("pilot", after)):
         if metric_id in document.unknown:
             return f"unknown in the {name}: {document.unknown[metric_id]}"
+    values = [(n, d.metrics.get(metric_id)) for n, d in (("baseline", before), ("pilot", after))]
+    missing = [name for name, value in values if value is None]
+    if len(missing) == 2:
+        return "no value in either period"
+    if missing:
+        return f"no value in the {missing[0]}"
+    if metric_id not in before.bootstrap.metrics or metric_id not in after.bootstrap.metrics:
+        return "no bootstrap replicates of this figure, so no interval"
     for name, document, counted in (
         ("baseline", before, samples[0]),
         ("pilot", after, samples[1]),
@@ -403,9 +412,9 @@ def _criterion_changes(
                 change=difference,
                 interval=None,
                 verdict="cannot conclude",
-                reason="survey scores carry no interval here: compare the answers' spread"
+                reason="survey scores carry no interval here"
                 if difference is not None
-                else "no figure on both sides",
+                else "no figure in both periods",
             )
         )
     return found
@@ -535,10 +544,17 @@ def _cannot_conclude(
     unplaced = [area.name for area in areas if area.verdict == "cannot conclude"]
     if unplaced:
         lines.append(f"no level change can be stated for {', '.join(unplaced)}")
-    survey_only = [c.id for c in criteria if c.evidence and c.evidence.startswith("survey")]
-    if survey_only:
+    surveyed = [c for c in criteria if c.evidence is None or c.evidence.startswith("survey")]
+    answered = sum(1 for c in surveyed if c.change is not None)
+    if answered:
         lines.append(
-            f"{len(survey_only)} criteria rest on survey answers, whose change has no interval here"
+            f"{answered} criteria rest on survey answers, whose change has no interval here: "
+            "read their scores as indications"
+        )
+    if len(surveyed) > answered:
+        lines.append(
+            f"{len(surveyed) - answered} criteria rest on survey answers not given for both "
+            "periods (--survey-before and --survey-after)"
         )
     return lines
 

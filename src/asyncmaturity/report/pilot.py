@@ -224,6 +224,7 @@ def pilot_terminal(document: PilotDocument) -> list[RenderableType]:
         if table.id == "pilot-criteria":
             continue
         rendered = Table(*table.headers, title=table.title)
+        rendered.columns[0].no_wrap = True
         for row in table.rows:
             rendered.add_row(*row)
         shown.append(rendered)
