@@ -3,6 +3,7 @@ reported as none, periods that cannot be compared are refused, and the JSON keep
 
 from __future__ import annotations
 
+import inspect
 import json
 from dataclasses import replace
 from datetime import date
@@ -14,12 +15,14 @@ from typer.testing import CliRunner
 from asyncmaturity.assess.pilot import (
     GUIDE_PERIOD_DAYS,
     MIN_PERIOD_DAYS,
+    MIN_SHARED_PEOPLE,
     PeriodRequest,
     PilotDocument,
     check_people,
     check_periods,
 )
 from asyncmaturity.cli import app
+from asyncmaturity.cli.assessment import pilot as pilot_command
 from asyncmaturity.errors import InvalidPilotPeriods
 from asyncmaturity.pipeline import PilotRequest, run_pilot
 from asyncmaturity.simulate.params import SimulationParams
@@ -262,3 +265,8 @@ def test_a_planted_change_keeps_the_organization() -> None:
         replace(base, change_at=date(2026, 1, 12), after_change=SimulationParams(people=7, days=20))
     with pytest.raises(ValueError, match="go together"):
         replace(base, change_at=date(2026, 1, 12))
+
+
+def test_the_command_states_the_core_threshold_of_shared_people() -> None:
+    default = inspect.signature(pilot_command).parameters["min_shared_people"].default
+    assert default == MIN_SHARED_PEOPLE

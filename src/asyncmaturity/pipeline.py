@@ -30,6 +30,7 @@ from asyncmaturity.assess.compare import compare_assessments
 from asyncmaturity.assess.document import AssessmentDocument, ComparisonDocument
 from asyncmaturity.assess.evaluate import MIN_DECIDING_SAMPLE
 from asyncmaturity.assess.pilot import (
+    MIN_SHARED_PEOPLE,
     PeriodRequest,
     PilotDocument,
     check_evidence,
@@ -207,6 +208,8 @@ class PilotRequest:
         survey_before, survey_after: survey responses taken at the end of each period.
         assessment: everything else the assessments use (framework, charter, engine, seed...);
             its store, period and survey are those above.
+        min_shared_people: the least share of the people active in either period who must be
+            active in both.
     """
 
     store: Path | str
@@ -215,6 +218,7 @@ class PilotRequest:
     survey_before: Path | str | None = None
     survey_after: Path | str | None = None
     assessment: AssessmentRequest = field(default_factory=AssessmentRequest)
+    min_shared_people: float = MIN_SHARED_PEOPLE
 
 
 @dataclass(frozen=True)
@@ -278,7 +282,9 @@ def run_pilot(request: PilotRequest, *, progress: Progress | None = None) -> Pil
         spark_master=base.spark_master,
         secret=base.secret,
     )
-    people_check, people = check_people(present[0], present[1])
+    people_check, people = check_people(
+        present[0], present[1], refuse_below=request.min_shared_people
+    )
     checks.append(people_check)
     samples = tuple(o.measurement.samples if o.measurement else {} for o in (before, after))
     document = pilot_document(

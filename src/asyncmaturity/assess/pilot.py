@@ -212,7 +212,8 @@ def check_periods(baseline: PeriodRequest, pilot: PeriodRequest) -> list[PilotCh
         PilotCheck(
             id="overlap",
             status="passed",
-            text=f"the periods do not overlap ({(p_start - b_end).days} days between them)",
+            text="the periods do not overlap"
+            + (f" ({(p_start - b_end).days} days between them)" if p_start > b_end else ""),
         ),
     ]
     short = [p for p in (baseline, pilot) if p.days() < GUIDE_PERIOD_DAYS]
@@ -246,10 +247,13 @@ def check_periods(baseline: PeriodRequest, pilot: PeriodRequest) -> list[PilotCh
 
 
 def check_people(
-    baseline: frozenset[str] | None, pilot: frozenset[str] | None
+    baseline: frozenset[str] | None,
+    pilot: frozenset[str] | None,
+    *,
+    refuse_below: float = MIN_SHARED_PEOPLE,
 ) -> tuple[PilotCheck, PeopleOverlap | None]:
     """Whether mostly the same people were active in both periods; :class:`InvalidPilotPeriods`
-    where fewer than :data:`MIN_SHARED_PEOPLE` of those active in either were active in both."""
+    where fewer than `refuse_below` of those active in either were active in both."""
     if baseline is None or pilot is None or not (baseline | pilot):
         return (
             PilotCheck(
@@ -267,17 +271,17 @@ def check_people(
         pilot=len(pilot),
         both=both,
         share=share,
-        refuse_below=MIN_SHARED_PEOPLE,
+        refuse_below=refuse_below,
         warn_below=WARN_SHARED_PEOPLE,
     )
     said = (
         f"{both} of the {len(baseline | pilot)} people active in either period were active in "
         f"both ({share:.0%})"
     )
-    if share < MIN_SHARED_PEOPLE:
+    if share < refuse_below:
         raise InvalidPilotPeriods(
-            f"{said}: under {MIN_SHARED_PEOPLE:.0%}, the periods compare different teams, not "
-            "one team before and after"
+            f"{said}: under {refuse_below:.0%}, the periods compare different teams, not one "
+            "team before and after (--min-shared-people lowers the bar)"
         )
     if share < WARN_SHARED_PEOPLE:
         text = (

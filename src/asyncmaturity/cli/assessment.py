@@ -222,6 +222,16 @@ def pilot(
     html: Annotated[
         Path | None, typer.Option("--html", help="Write the pilot's result as an HTML page.")
     ] = None,
+    min_shared_people: Annotated[
+        float,
+        typer.Option(
+            "--min-shared-people",
+            help="The least share of the people active in either period who must be active in "
+            "both (a community with turnover may lower it; under 0.8 a warning stays).",
+            min=0.0,
+            max=1.0,
+        ),
+    ] = 0.5,
     engine: EngineOpt = "duckdb",
     spark_master: SparkMasterOpt = None,
     secret_file: SecretFileOpt = None,
@@ -232,7 +242,7 @@ def pilot(
 
     The periods must not overlap, the baseline must come first, and each must hold at least 14
     days (42, six weeks, as the guide asks, without a warning); fewer than half of the people
-    active in both periods is refused, fewer than 80% warned of.
+    active in both periods is refused (--min-shared-people), fewer than 80% warned of.
     """
     from asyncmaturity.assess.pilot import PeriodRequest
     from asyncmaturity.pipeline import AssessmentRequest, PilotRequest, run_pilot
@@ -258,6 +268,7 @@ def pilot(
                 framework=framework,
                 charter=load_charter(charter),
             ),
+            min_shared_people=min_shared_people,
         )
     )
     if json_out is not None and str(json_out) == "-":
