@@ -20,6 +20,7 @@ from asyncmaturity.assess.pilot import (
     PilotDocument,
     check_people,
     check_periods,
+    one_sided_doubt,
 )
 from asyncmaturity.cli import app
 from asyncmaturity.cli.assessment import pilot as pilot_command
@@ -121,6 +122,9 @@ def test_every_verdict_follows_its_interval_and_direction(changed_pilot: PilotDo
         low, high = row.interval
         if low <= 0 <= high:
             assert row.verdict == "no significant change", row
+        elif row.verdict == "no significant change":
+            # Excluding zero only once centred: the reason says how many replicates disagree.
+            assert row.reason and "resampled differences" in row.reason, row
         elif row.better is None:
             assert row.verdict == "changed", row
         else:
@@ -270,3 +274,15 @@ def test_a_planted_change_keeps_the_organization() -> None:
 def test_the_command_states_the_core_threshold_of_shared_people() -> None:
     default = inspect.signature(pilot_command).parameters["min_shared_people"].default
     assert default == MIN_SHARED_PEOPLE
+
+
+def test_a_change_carried_by_one_rare_event_is_not_significant() -> None:
+    # None before; after, one event on a day left out of 74 of 200 replicates (weight 0): those
+    # show no change, so 74/200 = 37% of the differences are zero, far above 2.5%.
+    before = [0.0] * 200
+    after = [0.0] * 74 + [0.01] * 126
+    assert "37% of the resampled differences" in (one_sided_doubt(before, after, 0.01) or "")
+    # Every replicate on the side of the change: 4 of 200 against (2%) is within the tolerance.
+    steady = [0.3] * 196 + [-0.1] * 4
+    assert one_sided_doubt(before, steady, 0.3) is None
+    assert one_sided_doubt(before, [-0.1] * 6 + [0.3] * 194, 0.3) is not None  # 3%

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
@@ -44,6 +45,9 @@ GUIDE_PERIOD_DAYS = 42
 # comparison is refused (mostly other people), below the second it carries a warning.
 MIN_SHARED_PEOPLE = 0.5
 WARN_SHARED_PEOPLE = 0.8
+# A change is significant only where no more than this share of the paired replicate differences
+# is zero or of the other sign (the two tails of a 95% interval hold 2.5% each).
+ONE_SIDED_TOLERANCE = 0.025
 
 PilotVerdict = Literal[
     "improved", "worsened", "no significant change", "changed", "cannot conclude"
@@ -53,7 +57,8 @@ CheckStatus = Literal["passed", "warning", "unknown"]
 RULE = (
     "improved: the 95% interval of the change excludes zero and the change is in the better "
     "direction; worsened: it excludes zero the other way; no significant change: the interval "
-    "holds zero; changed: it excludes zero but the figure has no better direction; cannot "
+    "holds zero, or more than 2.5% of the resampled differences are zero or the other way; "
+    "changed: it excludes zero but the figure has no better direction; cannot "
     "conclude: a side is unknown, there is no interval, or a figure is drawn from too few items"
 )
 
@@ -313,11 +318,37 @@ def check_evidence(
     )
 
 
-def _pilot_verdict(verdict: Verdict, reason: str | None) -> tuple[PilotVerdict, str | None]:
+def one_sided_doubt(
+    before: Sequence[float | None], after: Sequence[float | None], change: float | None
+) -> str | None:
+    """Why a change whose centred interval excludes zero is still not significant: more than
+    2.5% of the paired replicate differences are zero or of the other sign. A rare event (one
+    broadcast in a hundred messages, none before) gives such intervals: the replicates that
+    leave out its day show no change at all, yet centring the interval on the measured change
+    moves it off zero."""
+    differences = [
+        a - b for a, b in zip(after, before, strict=False) if a is not None and b is not None
+    ]
+    if not change or not differences:
+        return None
+    against = sum(1 for d in differences if d * change <= 0) / len(differences)
+    if against <= ONE_SIDED_TOLERANCE:
+        return None
+    return (
+        f"{against:.0%} of the resampled differences are zero or the other way (more than "
+        f"{ONE_SIDED_TOLERANCE:.1%}): the change rests on too few events"
+    )
+
+
+def _pilot_verdict(
+    verdict: Verdict, reason: str | None, doubt: str | None = None
+) -> tuple[PilotVerdict, str | None]:
     """The comparison's verdict in the pilot's words, with why it says no more; `reason`, where
     given, is why nothing can be concluded whatever the interval says."""
     if reason is not None:
         return "cannot conclude", reason
+    if doubt is not None and verdict in ("improved", "worsened", "increased", "decreased"):
+        return "no significant change", doubt
     if verdict in ("improved", "worsened"):
         return verdict, None
     if verdict == "no clear change":
@@ -386,8 +417,8 @@ def _criterion_changes(
             direction = 1 if metric.op in (">=", ">") else -1
             bounds = (change.interval[0], change.interval[1]) if change.interval else None
             verdict, reason = _pilot_verdict(change_verdict(change.change, bounds, direction), None)
-            if change.verdict == "cannot conclude":
-                verdict, reason = "cannot conclude", change.reason
+            if change.verdict in ("cannot conclude", "no significant change"):
+                verdict, reason = change.verdict, change.reason
             found.append(
                 PilotCriterionChange(
                     **common,
@@ -450,7 +481,12 @@ def pilot_document(
     metrics: dict[str, PilotMetricChange] = {}
     for row in comparison.metrics:
         why = _unknown_reason(row.id, before, after, samples, min_items)
-        verdict, reason = _pilot_verdict(row.verdict, why)
+        doubt = one_sided_doubt(
+            before.bootstrap.metrics.get(row.id, []),
+            after.bootstrap.metrics.get(row.id, []),
+            row.change,
+        )
+        verdict, reason = _pilot_verdict(row.verdict, why, doubt)
         direction = directions.get(row.id, 0)
         metrics[row.id] = PilotMetricChange(
             id=row.id,
@@ -465,8 +501,15 @@ def pilot_document(
         )
     areas = []
     for area in comparison.areas:
+        doubt = one_sided_doubt(
+            before.bootstrap.areas.get(area.id, []),
+            after.bootstrap.areas.get(area.id, []),
+            area.change,
+        )
         verdict, reason = _pilot_verdict(
-            area.verdict, None if area.change is not None else "no level in one of the periods"
+            area.verdict,
+            None if area.change is not None else "no level in one of the periods",
+            doubt,
         )
         areas.append(
             PilotAreaChange(
@@ -482,7 +525,9 @@ def pilot_document(
         )
     stage = comparison.stage
     stage_verdict, stage_reason = _pilot_verdict(
-        stage.verdict, None if stage.change is not None else "no stage in one of the periods"
+        stage.verdict,
+        None if stage.change is not None else "no stage in one of the periods",
+        one_sided_doubt(before.bootstrap.stage, after.bootstrap.stage, stage.change),
     )
     criteria = _criterion_changes(before, after, metrics)
     shown = [m for m in metrics.values() if m.before is not None or m.after is not None]
@@ -576,5 +621,6 @@ __all__ = [
     "check_evidence",
     "check_people",
     "check_periods",
+    "one_sided_doubt",
     "pilot_document",
 ]
