@@ -38,8 +38,10 @@ CHANGE = date(2026, 2, 2)
 BASELINE = PeriodRequest("baseline", date(2026, 1, 5), date(2026, 2, 1))
 PILOT = PeriodRequest("pilot", date(2026, 2, 2), date(2026, 3, 1))
 # Planted by reactive -> systematic (simulate/profiles.py): AWAIT-complete requests 0.08 -> 0.55,
-# DM share 0.42 -> 0.28, after-hours share 0.20 -> 0.10, first-reply median 15 -> 30 min.
+# DM share 0.42 -> 0.28, after-hours share 0.20 -> 0.10, first-reply median 15 -> 30 min, and
+# ad hoc meetings 1.25 -> 0.3 per person-day (meeting hours ~13 -> ~5 per person-week).
 PLANTED_BETTER = {
+    "meetings.hours_per_person_week": "lower",
     "await.complete_share": "higher",
     "messages.dm_share": "lower",
     "hours.after_hours_share": "lower",
@@ -57,7 +59,8 @@ PERIOD_ARGS = [
 
 
 def _organization(folder: Path, *, changes: bool) -> Path:
-    overrides = {"people": PEOPLE, "days": DAYS, "seed": SEED}
+    # The changed organization also keeps a calendar, so the planted meeting load shows.
+    overrides = {"people": PEOPLE, "days": DAYS, "seed": SEED, "meetings": changes}
     params = PROFILES["reactive"].simulation(**overrides)
     if changes:
         after = PROFILES["systematic"].simulation(**overrides)
@@ -77,8 +80,32 @@ def unchanged_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def changed_pilot(changed_store: Path) -> PilotDocument:
-    return run_pilot(PilotRequest(store=changed_store, baseline=BASELINE, pilot=PILOT)).document
+def changed_outputs(changed_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder where `pilot` wrote pilot.json, pilot.md and pilot.html of the changed one."""
+    folder = tmp_path_factory.mktemp("outputs")
+    result = runner.invoke(
+        app,
+        [
+            "pilot",
+            "--store",
+            str(changed_store),
+            *PERIOD_ARGS,
+            "--json",
+            str(folder / "pilot.json"),
+            "--markdown",
+            str(folder / "pilot.md"),
+            "--html",
+            str(folder / "pilot.html"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+@pytest.fixture(scope="module")
+def changed_pilot(changed_outputs: Path) -> PilotDocument:
+    text = (changed_outputs / "pilot.json").read_text(encoding="utf-8")
+    return PilotDocument.model_validate(json.loads(text))
 
 
 def test_the_planted_change_is_reported_with_intervals_that_exclude_zero(
@@ -105,7 +132,9 @@ def test_an_unchanged_organization_shows_no_significant_change(unchanged_store: 
         PilotRequest(store=unchanged_store, baseline=BASELINE, pilot=PILOT)
     ).document
     metrics = {m.id: m for m in document.metrics}
-    for metric_id in [*PLANTED_BETTER, "response.first_reply.median_s"]:
+    # Its calendar is not simulated: the meeting load has no value to compare.
+    chat = [m for m in PLANTED_BETTER if not m.startswith("meetings.")]
+    for metric_id in [*chat, "response.first_reply.median_s"]:
         row = metrics[metric_id]
         assert row.interval is not None and row.interval[0] <= 0 <= row.interval[1], row
         assert row.verdict == "no significant change", row
@@ -132,24 +161,8 @@ def test_every_verdict_follows_its_interval_and_direction(changed_pilot: PilotDo
             assert row.verdict == ("improved" if up == (row.better == "higher") else "worsened")
 
 
-def test_the_pilot_json_has_its_shape(changed_store: Path, tmp_path: Path) -> None:
-    out = tmp_path / "pilot.json"
-    result = runner.invoke(
-        app,
-        [
-            "pilot",
-            "--store",
-            str(changed_store),
-            *PERIOD_ARGS,
-            "--json",
-            str(out),
-            "--markdown",
-            str(tmp_path / "pilot.md"),
-            "--html",
-            str(tmp_path / "pilot.html"),
-        ],
-    )
-    assert result.exit_code == 0, result.output
+def test_the_pilot_json_has_its_shape(changed_outputs: Path) -> None:
+    out, tmp_path = changed_outputs / "pilot.json", changed_outputs
     document = json.loads(out.read_text(encoding="utf-8"))
     assert document["kind"] == "asyncmaturity.pilot" and document["format_version"] == 1
     assert {
