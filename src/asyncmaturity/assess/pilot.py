@@ -589,7 +589,8 @@ def _cannot_conclude(
             kind = metric.reason.split(":", 1)[0]
             by_reason.setdefault(kind, []).append(metric.id)
     for kind, ids in sorted(by_reason.items()):
-        lines.append(f"{len(ids)} metric{'s' if len(ids) != 1 else ''} {kind}: {', '.join(ids)}")
+        counted = f"{len(ids)} metric{'s' if len(ids) != 1 else ''}"
+        lines.append(f"{kind} ({counted}): {', '.join(ids)}")
     unplaced = [area.name for area in areas if area.verdict == "cannot conclude"]
     if unplaced:
         lines.append(f"no level change can be stated for {', '.join(unplaced)}")
