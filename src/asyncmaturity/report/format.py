@@ -161,7 +161,7 @@ def metric_change_cells(row: MetricChange) -> list[str]:
         format_value(row.before, unit),
         format_value(row.after, unit),
         format_change(row.change, unit),
-        _interval(row.interval, unit),
+        interval_text(row.interval, unit),
         row.verdict,
     ]
 
@@ -173,12 +173,13 @@ def area_change_cells(row: AreaChange) -> list[str]:
         format_value(row.before, "count"),
         format_value(row.after, "count"),
         format_change(row.change, "count"),
-        _interval(row.interval, "count"),
+        interval_text(row.interval, "count"),
         row.verdict,
     ]
 
 
-def _interval(bounds: list[float] | None, unit: Unit) -> str:
+def interval_text(bounds: list[float] | None, unit: Unit) -> str:
+    """A 95% interval of a change, "-2.1 pp .. +3.4 pp"; "-" without one."""
     if bounds is None:
         return "-"
     low, high = bounds
