@@ -198,6 +198,23 @@ NOT_NAMES = frozenset(
         "then",
         "today",
         "tomorrow",
+        # Discourse words that open a line like a name in list and chat replies.
+        "list",
+        "otoh",
+        "however",
+        "yep",
+        "yeah",
+        "nope",
+        "ah",
+        "erm",
+        "first",
+        "finally",
+        "unfortunately",
+        "meanwhile",
+        "basically",
+        "otherwise",
+        "instead",
+        "here",
     ]
 )
 NAMED_ASK = Rx(
@@ -212,11 +229,15 @@ CLOSE_QUOTES = "'\"\u2019\u201d"
 _GREETING = r"(?:hi|hey|hello|hallo|hiya|dear|good (?:morning|afternoon|evening)|morning)"
 _TITLE = r"(?:(?:mr|mrs|ms|miss|mx|dr|prof)\.?\s+)?"
 # A name in the greeting ("Hi Sven,", "Dear Mrs. Okafor,", "Hey Ola!") or opening a line before
-# a comma or a dash ("Aiko, ...", "Kenji — ...", lower-case "tom, ..." too). Group 1 or 2.
+# a comma or a dash ("Aiko, ...", "Kenji — ...", lower-case "tom, ..." too). Group 1 or 2. The
+# second form counts only on a line that opens the message or a paragraph or follows a sentence
+# end: a line of a wrapped e-mail paragraph that starts "adventurous, the focus ..." addresses
+# nobody.
 ADDRESSEE = Rx(
-    rf"(?:^|\n)[ \t]*(?:{_GREETING}[ \t]+{_TITLE}([a-z][\w'-]*)(?:[ \t]+[a-z][\w'-]*)?"
+    rf"(?:^|\n)[ \t]*{_GREETING}[ \t]+{_TITLE}([a-z][\w'-]*)(?:[ \t]+[a-z][\w'-]*)?"
     rf"[ \t]*(?:[,!:.\n{DASHES}]|\s-{{1,2}}\s)"
-    rf"|{_TITLE}([a-z][\w'-]*)(?:-san|-sama)?[ \t]*(?:[,{DASHES}]|\s-{{1,2}}\s))"
+    rf"|(?:^|\n[ \t]*\n|[.!?:,;][ \t]*\n)[ \t]*{_TITLE}([a-z][\w'-]*)(?:-san|-sama)?[ \t]*"
+    rf"(?:[,{DASHES}]|\s-{{1,2}}\s)"
 )
 
 # Emoji and their joiners: "hey 👋" is as bare as "hey", "@lena 🙏 approve" opens with "approve".
@@ -239,7 +260,7 @@ ACTION_VERBS = (
     r"place|order|pay|restart|rotate|extend|clean up|remove|delete|revoke|revert|roll ?back|"
     r"upgrade|install|enable|disable|reset|set up|configure|migrate|renew|cancel|invite|"
     r"finali[sz]e|"
-    r"return|post|upload|sort out|agree on|sign up|follow up with|escalate|swap|replace|"
+    r"return|post|push|upload|sort out|agree on|sign up|follow up with|escalate|swap|replace|"
     r"tell (?:me|us) (?:which|what|where|when|who|whether|if|how)|"
     r"let (?:me|us) know (?:which|where|when|who|whether|how (?:much|many|long))"
 )
@@ -266,10 +287,16 @@ ACTION = Rx(
     r"|\bneeds? (?:the |a |an )?(signed|approval|sign[- ]?off|signature|a decision)\b"
     r"|\b(a decision from you)\b"
     # A direct factual question ("where is the VPN config?", "is the deploy done?").
+    # A question may wrap over lines (e-mail) and hold dots that end no sentence ("9.0.0").
     rf"|(?:{_CLAUSE}|\b(?:knows?|tell me|wondering|idea|sure)\s+)((?:where|when|who|whom|"
-    r"whose|which|how (?:much|many|long|often)|what(?:'s| is| are| was) (?:the|our|your|their)|"
-    r"is (?:the|it|this|there|our)|are (?:the|we|there)|do (?:we|they)|does|did (?:we|they|the)|"
-    r"has|have we|should (?:we|i))\b)[^.!?\n]{0,200}\?"
+    r"whose|which|how (?:much|many|long|often|can|could|do|does|did|should|would|to|is|are)|why|"
+    r"what(?:'s| is| are| was) (?:the|our|your|their)|"
+    r"is (?:the|it|this|there|our)|are (?:the|we|there|you)|do (?:we|they|you)|does|"
+    r"did (?:we|they|the|you)|has|have (?:we|you)|should (?:we|i)|can (?:i|this|it)|"
+    r"could (?:i|this|it)|is it)\b)(?:[^.!?\n]|\.[^\s.!?]|\n[^\n]){0,200}\?"
+    # An indirect question ("I'm wondering if there is ...", "keen to know whether ...").
+    r"|\b((?:wondering|wonder|keen to know|like to know|want to know) (?:if|whether|how|why|"
+    r"what|where|which))\b"
 )
 # Every verb that makes a clause-opening imperative an ask (for `is_request`), vague ones too.
 ASK_VERBS = rf"{ACTION_VERBS}|reply|respond|ping|look at|take a look|have a look"
