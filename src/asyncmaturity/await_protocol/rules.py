@@ -270,6 +270,9 @@ _ASK = (
     r"|plz|kindly"
     r"|(?:like|want|ask|asking|appreciate it if|grateful if) (?:you|someone)(?: to| could| can)?"
 )
+# Verbs that name what to do where they are asked for ("could you try unpacking ...", "can you
+# include an example?") but are advice, not asks, at the start of a clause ("Try the same code").
+_ASKED_VERBS = r"try|mention|include|tell|show|point|recommend|suggest|unsubscribe"
 # After a bare imperative verb: what it acts on, or the end of the clause (not a colon, which
 # makes "Draft:" or "Update:" a label).
 _OBJECT = (
@@ -279,7 +282,7 @@ _OBJECT = (
     r"|\s*[#@?!.,\n]|\s*$)"
 )
 ACTION = Rx(
-    rf"\b(?:{_ASK})\s+(?:[\w']+\s+){{0,3}}?({ACTION_VERBS}|ack)\b"
+    rf"\b(?:{_ASK})\s+(?:[\w']+\s+){{0,3}}?({ACTION_VERBS}|{_ASKED_VERBS}|ack)\b"
     rf"|{_CLAUSE}({ACTION_VERBS}){_OBJECT}"
     r"|\b(your (?:approval|review|sign[- ]?off|decision|feedback|vote|answer|ok|okay|ack|"
     r"go-ahead|green light|signature))\b"
@@ -288,15 +291,17 @@ ACTION = Rx(
     r"|\b(a decision from you)\b"
     # A direct factual question ("where is the VPN config?", "is the deploy done?").
     # A question may wrap over lines (e-mail) and hold dots that end no sentence ("9.0.0").
-    rf"|(?:{_CLAUSE}|\b(?:knows?|tell me|wondering|idea|sure)\s+)((?:where|when|who|whom|"
+    rf"|(?:{_CLAUSE}|\b(?:knows?|tell me|wondering|idea|sure)\s+|\b\d[.)]\s+)((?:where|when|who|whom|"
     r"whose|which|how (?:much|many|long|often|can|could|do|does|did|should|would|to|is|are)|why|"
-    r"what(?:'s| is| are| was) (?:the|our|your|their)|"
+    r"what(?:'s| is| are| was| were| would| could| should| does)|"
     r"is (?:the|it|this|there|our)|are (?:the|we|there|you)|do (?:we|they|you)|does|"
     r"did (?:we|they|the|you)|has|have (?:we|you)|should (?:we|i)|can (?:i|this|it)|"
-    r"could (?:i|this|it)|is it)\b)(?:[^.!?\n]|\.[^\s.!?]|\n[^\n]){0,200}\?"
+    r"could (?:i|this|it)|is it|am i|(?:does |did |has |is )?(?:anyone|anybody) (?:else |here )?"
+    r"(?:going|care|cares|using|use|used|tried|seen|heard|running|working))\b)"
+    r"(?:[^.!?\n]|\.+[^\s.!?]|\n[^\n]){0,200}\?"
     # An indirect question ("I'm wondering if there is ...", "keen to know whether ...").
-    r"|\b((?:wondering|wonder|keen to know|like to know|want to know) (?:if|whether|how|why|"
-    r"what|where|which))\b"
+    r"|\b((?:wondering|wonder|curious|keen to know|like to know|want to know) (?:if|whether|how|"
+    r"why|what|where|which|who))\b"
 )
 # Every verb that makes a clause-opening imperative an ask (for `is_request`), vague ones too.
 ASK_VERBS = rf"{ACTION_VERBS}|reply|respond|ping|look at|take a look|have a look"
@@ -305,6 +310,14 @@ IMPERATIVE = Rx(rf"{_CLAUSE}(?:please\s+|pls\s+|kindly\s+)?(?:{ASK_VERBS}){_OBJE
 NOT_ASKING = Rx(
     r"\b(?:please|pls|plz|kindly)\s+(?:note|be (?:aware|informed|advised)|ignore|disregard)\b"
     r"|\b(?:don'?t|do not|no need to|never) (?:dm|call|text|ping|message|email|e-mail) me\b"
+    # A guess offered as a question ("Maybe twistd's log rotation?", "Perhaps you want X?"); a
+    # polite ask ("perhaps you could attach ...?") is not one.
+    r"|\b(?:maybe|perhaps)\s+(?:it|it's|its|this|that|these|they|there|the|your|doing|using|"
+    r"you (?:want|need|are|have)|you're|\w+'s)\b[^?\n]{0,200}\?+"
+    # Tag questions and exclamations that argue or marvel ("..., right?", "Really?", "what?!").
+    r"|,?\s*right\s*\?+|(?:^|[.!?\n]\s*)really\s*\?+|\?+!+"
+    # Lazy consensus: the sender goes ahead unless someone objects.
+    r"|\bunless (?:i|we) hear (?:any |of any )?(?:objections?|concerns?|otherwise)\b"
 )
 REQUEST = Rx(
     r"\?|\b(?:can|could|would|will) (?:you|u|someone|somebody|anyone)\b|\bwould you mind\b"
