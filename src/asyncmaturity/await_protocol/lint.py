@@ -60,8 +60,12 @@ sentence mark, a comma, a spaced dash, "and"/"then", with any emoji skipped ("@l
   "can/could/would/will you|someone|everyone", "please", "kindly", "need you to", "I'd appreciate it
   if you could" (up to three words between), or opening a clause as above; an ask for "your
   approval/review/sign-off/decision/feedback/OK", "for review/approval", "need the signed ...", "a
-  decision from you"; or a direct factual question opening a clause ("where is the VPN config?", "is
-  the deploy done?", "do we need a DPA?"). Vague asks name no action: "thoughts?", "any input?",
+  decision from you"; a verb that names what to do only where it is asked for ("could you try
+  unpacking ...", "can you include an example?": try, mention, include, tell, show, ...); or a
+  direct factual question opening a clause or a numbered item ("where is the VPN config?", "is the
+  deploy done?", "do we need a DPA?", "how can I ...?", "why does ...?", "are you ...?", "anyone
+  tried ...?", "1) Am I ...?"; a question may wrap over e-mail lines and hold dots such as
+  "9.0.0"), or an indirect one ("I'm wondering if ...", "curious who ..."). Vague asks name no action: "thoughts?", "any input?",
   "let me know", "what do we do here?", "can you help with this?", "(take a) look at this"; nor do
   the same words used as nouns ("any update?", "the flaky test", "dry run", "Draft:", "read-only")
   or where-to-reply phrases ("reply here", "ping me").
@@ -69,9 +73,10 @@ sentence mark, a comma, a spaced dash, "and"/"then", with any emoji skipped ("@l
   YouTube or a GIF site are no record: `asyncmaturity.await_protocol.rules.NON_RECORD_URL`), an
   attachment marker ("attached", "[file ...]", 📎), a ticket reference (`#123`, `ABC-123`, "ticket
   55781"), a file name (`plan.pdf`), an amount or a share ("2,400 EUR", "18k", "3.1%"), a context
-  marker ("context:", "background:", "details:", "tl;dr", "because", "so that"), or at least 15
+  marker ("context:", "background:", "details:", "tl;dr", "because", "so that"), or at least 18
   words once links, mentions and filler are removed. Filler
-  (`asyncmaturity.await_protocol.rules.FILLER`): the greeting, the sign-off, the clause that says
+  (`asyncmaturity.await_protocol.rules.FILLER`): the greeting, the sign-off, a signature line of
+  one or two words ("Pet", "-J", "Jean-Paul"), the clause that says
   where to reply ("Reply here pls so everyone sees it", "DM me if anything is unclear"), "no
   rush"/"when you get a chance"-like phrases, pleasantries, vague asks and pointers to shared memory
   ("re the thing from yesterday", "about that doc", "the one we talked about").

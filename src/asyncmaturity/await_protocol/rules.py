@@ -215,6 +215,20 @@ NOT_NAMES = frozenset(
         "otherwise",
         "instead",
         "here",
+        "afaict",
+        "afaik",
+        "imho",
+        "imo",
+        "fwiw",
+        "iirc",
+        "ideally",
+        "hopefully",
+        "personally",
+        "obviously",
+        "luckily",
+        "sadly",
+        "anyways",
+        "regardless",
     ]
 )
 NAMED_ASK = Rx(
@@ -236,7 +250,7 @@ _TITLE = r"(?:(?:mr|mrs|ms|miss|mx|dr|prof)\.?\s+)?"
 ADDRESSEE = Rx(
     rf"(?:^|\n)[ \t]*{_GREETING}[ \t]+{_TITLE}([a-z][\w'-]*)(?:[ \t]+[a-z][\w'-]*)?"
     rf"[ \t]*(?:[,!:.\n{DASHES}]|\s-{{1,2}}\s)"
-    rf"|(?:^|\n[ \t]*\n|[.!?:,;][ \t]*\n)[ \t]*{_TITLE}([a-z][\w'-]*)(?:-san|-sama)?[ \t]*"
+    rf"|(?:^|\n[ \t]*\n|[.!?,][ \t]*\n)[ \t]*{_TITLE}([a-z][\w'-]*)(?:-san|-sama)?[ \t]*"
     rf"(?:[,{DASHES}]|\s-{{1,2}}\s)"
 )
 
@@ -389,13 +403,15 @@ FILLER = Rx(
     r"|\b(?:re:?|about|regarding)\s+(?:the|that|this) (?:thing|issue|doc|one|topic|stuff|matter)"
     r"(?: from (?:yesterday|today|earlier|before|last \w+|the \w+))?"
     r"|\bthe (?:one|thing|doc|issue) we (?:talked|spoke|discussed|chatted) about\b"
+    # A signature: a last line of one or two words, a name or initials ("Pet", "-J", "Jean-Paul").
+    r"|\n[ \t]*(?:--?|~)?[ \t]*[a-z][\w.'-]{0,20}(?: [a-z][\w.'-]{0,20})?[ \t]*\s*$"
     # Asks that say nothing about the matter.
     r"|\b(?:(?:can|could) you help(?: me)? with (?:this|that|it)|let me know|any (?:input|ideas|"
     r"thoughts)|thoughts|ideas|what do (?:we|i) do (?:here|now)|it would be great to have it)\b"
 )
 # A word is a run of non-blank characters; counted after links, mentions and filler are removed.
 WORD = Rx(r"[^ \t\n\r\f\v]+")
-MIN_CONTEXT_WORDS = 15
+MIN_CONTEXT_WORDS = 18
 # "At least MIN_CONTEXT_WORDS words" as one match, for SQL: far cheaper there than listing the
 # words (Python counts them: the same answer, and linear in its backtracking engine).
 MANY_WORDS = Rx(rf"(?:[^ \t\n\r\f\v]+[ \t\n\r\f\v]+){{{MIN_CONTEXT_WORDS - 1}}}[^ \t\n\r\f\v]")
