@@ -9,15 +9,20 @@ Rules
 -----
 URLs are removed before every rule except *Information complete*, so a `?` in a link is no question.
 A mention counts as the start of a clause ("@bob approve this"), and so does the text after a
-sentence mark, a comma, a spaced dash, "and"/"then", with any emoji skipped ("@lena 🙏 approve").
+sentence mark, a comma, a spaced dash, a blank line, "and"/"then", with any emoji skipped ("@lena 🙏
+approve"); a single line break does not (e-mail wraps sentences over lines).
 
-* **Request** (`is_request`): a `?`; or a polite/imperative ask: "can/could/would/will you",
-  "would you mind", "need you to", "please"/"kindly" (not "please note/be aware/be informed/
-  ignore"), "I'd appreciate it if you", "let me know", "lmk", "thoughts", "any objections/
-  concerns", "waiting on you", "need your review/approval/input/sign-off", "need the signed ...",
-  "needs some love"; or a verb of the action list (or "reply", "ping", "look at") opening a clause
-  and followed by what it acts on or by the clause's end ("Review the PR", "@juan review?", not
-  "Test results: ..." or "Draft: ..."). Anything else (FYIs, heads-ups, "shipped", "ack",
+* **Request** (`is_request`): a `?` (not in a guess offered as a question, "Maybe twistd's log
+  rotation?", "Perhaps you want X?", nor in a tag question ", right?", "Really?" or "?!"); or a
+  polite/imperative ask: "can/could/would/will you", "would you mind", "need you to",
+  "please"/"kindly" (not "please note/be aware/be informed/ignore"), "I'd appreciate it if you",
+  "I'd appreciate", "any help (is) appreciated", "if someone could", "get in touch", "get back to
+  me", "wondering/curious if|how|why ...", "let me know", "lmk", "thoughts", "any objections/
+  concerns" (not "unless I hear any objections"), "waiting on you", "need your review/approval/
+  input/sign-off", "need the signed ...", "needs some love"; or a verb of the action list (or
+  "reply", "ping", "look at") opening a clause (not after "and"/"then": "I have to install them
+  and create a setup.py" states) and followed by what it acts on or by the clause's end ("Review
+  the PR", "@juan review?", not "Test results: ..." or "Draft: ..."). Anything else (FYIs, heads-ups, "shipped", "ack",
   "thanks!") is a statement.
 * **Assign ownership**: a Slack user or group mention (`<@U123>`, `<!subteam^S1|@design>`), an
   `@name` or `@team` (an e-mail address is no mention), "owner:/assignee: X", "assigned to X", a

@@ -258,7 +258,9 @@ ADDRESSEE = Rx(
 EMOJI = "[\u2600-\u27bf\U0001f300-\U0001faff\ufe0f\u200d]"
 # Where a clause starts: after a sentence mark, a comma, a spaced dash, "and" or "then", and any
 # blanks or emoji that follow.
-_CLAUSE = rf"(?:^|[.!?;:\n,]|\s[-{DASHES}]|\band\b|\bthen\b)(?:\s|{EMOJI})*"
+# A line break opens a clause only after a blank line: e-mail wraps sentences over lines.
+_OPENER = rf"(?:^|[.!?;:,]|\n[ \t]*\n|\s[-{DASHES}])(?:\s|{EMOJI})*"
+_CLAUSE = rf"(?:^|[.!?;:,]|\n[ \t]*\n|\s[-{DASHES}]|\band\b|\bthen\b)(?:\s|{EMOJI})*"
 
 # What to do: an action verb. A verb counts where it is asked for (after "can you", "please",
 # "need you to", ...; at the start of a clause, followed by what it acts on), and so do the
@@ -319,15 +321,17 @@ ACTION = Rx(
 )
 # Every verb that makes a clause-opening imperative an ask (for `is_request`), vague ones too.
 ASK_VERBS = rf"{ACTION_VERBS}|reply|respond|ping|look at|take a look|have a look"
-# Run on the text with every mention replaced by a comma, so "@bob review" opens a clause.
-IMPERATIVE = Rx(rf"{_CLAUSE}(?:please\s+|pls\s+|kindly\s+)?(?:{ASK_VERBS}){_OBJECT}")
+# Run on the text with every mention replaced by a comma, so "@bob review" opens a clause;
+# "and"/"then" open no imperative here: "I have to install them and create a setup.py" states.
+IMPERATIVE = Rx(rf"{_OPENER}(?:please\s+|pls\s+|kindly\s+)?(?:{ASK_VERBS}){_OBJECT}")
 NOT_ASKING = Rx(
     r"\b(?:please|pls|plz|kindly)\s+(?:note|be (?:aware|informed|advised)|ignore|disregard)\b"
     r"|\b(?:don'?t|do not|no need to|never) (?:dm|call|text|ping|message|email|e-mail) me\b"
     # A guess offered as a question ("Maybe twistd's log rotation?", "Perhaps you want X?"); a
     # polite ask ("perhaps you could attach ...?") is not one.
     r"|\b(?:maybe|perhaps)\s+(?:it|it's|its|this|that|these|they|there|the|your|doing|using|"
-    r"you (?:want|need|are|have)|you're|\w+'s)\b[^?\n]{0,200}\?+"
+    r"you (?:want|need|are|have)|you're|we (?:could|can|should)|i(?:'ll| will| could)|\w+'s)\b"
+    r"[^?\n]{0,200}\?+"
     # Tag questions and exclamations that argue or marvel ("..., right?", "Really?", "what?!").
     r"|,?\s*right\s*\?+|(?:^|[.!?\n]\s*)really\s*\?+|\?+!+"
     # Lazy consensus: the sender goes ahead unless someone objects.
@@ -340,6 +344,12 @@ REQUEST = Rx(
     r"|\bwaiting (?:on|for) (?:you|your)\b|\bkindly\b|\b(?:appreciate it|grateful) if you\b"
     r"|\bneed (?:your|an?) (?:approval|review|decision|sign[- ]?off|input|answer|feedback)\b"
     r"|\bneeds? (?:the |your )?signed\b|\bneeds? (?:some |a little )?love\b"
+    # Asks for help or an answer without a question mark (mailing-list idiom).
+    r"|\b(?:i'?d|i would|would) (?:really |greatly |much )?appreciate\b"
+    r"|\b(?:help|input|hints?|pointers|advice|tips|suggestions|feedback) (?:is |are |would be )?"
+    r"(?:greatly |much |very much |really )?appreciated\b"
+    r"|\bif (?:somebody|someone|anyone|anybody|you) (?:could|can)\b|\bget in touch\b"
+    r"|\bget back to (?:me|us)\b|\b(?:wondering|curious) (?:if|whether|how|why|what|who)\b"
 )
 
 # Moving the exchange out of the thread: to a call, a meeting, a DM, a phone, e-mail, a chat app.
