@@ -72,8 +72,10 @@ def author_text(body: str) -> str:
             # A wrapped attribution: "On Mon, ... Name" then "<address> wrote:".
             while kept and not kept[-1].strip():
                 kept.pop()
-            if kept and kept[-1].lstrip().lower().startswith("on ") and not line.lower().startswith(
-                "on "
+            if (
+                kept
+                and kept[-1].lstrip().lower().startswith("on ")
+                and not line.lower().startswith("on ")
             ):
                 kept.pop()
             continue
@@ -88,9 +90,7 @@ def author_text(body: str) -> str:
 def _body(message: Message) -> str:
     part = message
     if message.is_multipart():
-        part = next(
-            (p for p in message.walk() if p.get_content_type() == "text/plain"), message
-        )
+        part = next((p for p in message.walk() if p.get_content_type() == "text/plain"), message)
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
         return str(part.get_payload())

@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import sys
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from await_real import DATA, author_text, mbox_messages, mbox_sent  # noqa: E402
-
-import re  # noqa: E402
+from await_real import DATA, mbox_messages, mbox_sent
 
 SEED = 20261207
 TIME_WORD = re.compile(
@@ -42,7 +41,10 @@ PLAN = {
 
 def slack_candidates() -> list[dict]:
     root = DATA / "slack-houston-2016"
-    zones = {u["id"]: u.get("tz") or "America/Chicago" for u in json.loads((root / "users.json").read_text())}
+    zones = {
+        u["id"]: u.get("tz") or "America/Chicago"
+        for u in json.loads((root / "users.json").read_text())
+    }
     found = []
     for day in sorted(root.glob("*/*.json")):
         for m in json.loads(day.read_text(encoding="utf-8")):
@@ -59,7 +61,11 @@ def slack_candidates() -> list[dict]:
             sent = datetime.fromtimestamp(float(m["ts"]), ZoneInfo(zone)).replace(tzinfo=None)
             found.append(
                 {
-                    "source": {"archive": root.name, "file": str(day.relative_to(root)), "key": m["ts"]},
+                    "source": {
+                        "archive": root.name,
+                        "file": str(day.relative_to(root)),
+                        "key": m["ts"],
+                    },
                     "sent_at": sent.isoformat(timespec="minutes"),
                     "timezone": zone,
                     "text": text,
@@ -96,12 +102,16 @@ def main(out: Path) -> None:
         ("mbox-twisted-2010", mbox_candidates()),
     ):
         for stratum, (n_test, n_dev) in PLAN[archive].items():
-            pool = [c for c in candidates if bool(TIME_WORD.search(c["text"])) == (stratum == "time")]
+            pool = [
+                c for c in candidates if bool(TIME_WORD.search(c["text"])) == (stratum == "time")
+            ]
             rng.shuffle(pool)
             for split, chosen in (("test", pool[:n_test]), ("dev", pool[n_test : n_test + n_dev])):
                 rows += [{**c, "split": split, "stratum": stratum} for c in chosen]
             print(archive, stratum, len(pool), file=sys.stderr)
-    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    out.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":
