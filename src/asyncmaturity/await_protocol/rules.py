@@ -306,7 +306,8 @@ ACTION = Rx(
     r"|\bneeds? (?:the |a |an )?(signed|approval|sign[- ]?off|signature|a decision)\b"
     r"|\b(a decision from you)\b"
     # A direct factual question ("where is the VPN config?", "is the deploy done?").
-    # A question may wrap over lines (e-mail) and hold dots that end no sentence ("9.0.0").
+    # A question may wrap over lines (e-mail) and hold dots that end no sentence ("9.0.0"); a
+    # dot or line break followed by a word character keeps the scan cheap in RE2's DFA.
     rf"|(?:{_CLAUSE}|\b(?:knows?|tell me|wondering|idea|sure)\s+|\b\d[.)]\s+)((?:where|when|who|whom|"
     r"whose|which|how (?:much|many|long|often|can|could|do|does|did|should|would|to|is|are)|why|"
     r"what(?:'s| is| are| was| were| would| could| should| does)|"
@@ -314,7 +315,7 @@ ACTION = Rx(
     r"did (?:we|they|the|you)|has|have (?:we|you)|should (?:we|i)|can (?:i|this|it)|"
     r"could (?:i|this|it)|is it|am i|(?:does |did |has |is )?(?:anyone|anybody) (?:else |here )?"
     r"(?:going|care|cares|using|use|used|tried|seen|heard|running|working))\b)"
-    r"(?:[^.!?\n]|\.+[^\s.!?]|\n[^\n]){0,200}\?"
+    r"(?:[^.!?\n]|[.\n][^\s.!?]){0,200}\?"
     # An indirect question ("I'm wondering if there is ...", "keen to know whether ...").
     r"|\b((?:wondering|wonder|curious|keen to know|like to know|want to know) (?:if|whether|how|"
     r"why|what|where|which|who))\b"
