@@ -190,6 +190,13 @@ URGENT_RE = re.compile(r"\b(?:asap|urgent(?:ly)?|soon|right away|immediately)\b"
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _PREP_START_RE = re.compile(rf"{rules.PREP}\s|(?:within|in)\s", _I)
+# Action evidence that is a question ("where", "how can", "wondering if"), not a verb: the
+# rewrite then asks for the answer.
+_QUESTION_EVIDENCE_RE = re.compile(
+    r"(?:where|when|who|whom|whose|which|how|why|what|is|are|am|do|does|did|has|have|should|"
+    r"can|could|anyone|anybody|wondering|wonder|curious|keen|like to|want to)\b",
+    _I,
+)
 _NUMBERS = {
     w: n
     for n, w in enumerate(
@@ -514,6 +521,8 @@ def suggest(elements: dict[str, Element]) -> str:
 
     owner = part("assign_ownership", "@owner")
     action = part("action_required", "<action>").lower()
+    if _QUESTION_EVIDENCE_RE.match(action):
+        action = "answer"
     deadline = part("window_for_response", "<deadline>")
     if not _PREP_START_RE.match(deadline):
         deadline = f"by {deadline}"
