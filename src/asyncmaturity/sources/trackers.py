@@ -556,7 +556,8 @@ def peek(path: Path, suffixes: tuple[str, ...]) -> Iterator[tuple[str, str]]:
         except OSError:
             continue
         for entry in entries:
-            if entry.is_file() and entry.name.lower().endswith(suffixes):
+            # Path.is_file, unlike DirEntry's, reads a symlink loop as "not a file" (no OSError).
+            if entry.name.lower().endswith(suffixes) and Path(entry.path).is_file():
                 yield entry.name, _head(Path(entry.path))
                 found += 1
                 if found >= PEEK_FILES:
