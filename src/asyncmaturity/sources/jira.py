@@ -24,7 +24,12 @@ display formats ``21/Nov/26 9:30 AM``, ``21/Nov/2026 9:30 AM``, ``21/Nov/26 09:3
 ``2026-11-21 09:30``, with English month names. An issue without ``Resolved`` whose ``Status
 Category`` is 'Done' is closed at ``Status Category Changed``, else at ``Updated``. Jira writes CSV dates in the exporting user's
 time zone without saying which: they are read as UTC. The CSV has no changelog: no state or
-assignment events.
+assignment events. Quoting is read strictly: a record whose quotes are unbalanced (text after
+a closing quote, a file ending inside quotes, or a quoted cell whose middle lines are whole
+issue rows of their own: key and Created in their columns) is skipped with every issue row it
+ran over, each counted under 'CSV row with an unbalanced quote' with its row and physical line
+(``--strict`` makes it fatal), and reading resumes after it. An empty file, one whose header
+row cannot be read, or one that is not UTF-8 text is refused, naming the file and the line.
 
 People: ``accountId`` (Jira Cloud), else ``name`` / ``key`` (Server and Data Center), as
 'jira:<id>'; where any record gives the account's ``emailAddress`` the person is the e-mail
@@ -112,10 +117,11 @@ class JiraSource:
         "issue in a done status category without a resolution date is closed at its move into "
         "that category (statuscategorychangedate, else the changelog, else its last update)"
     )
-    parser_version = "jira/2"
+    parser_version = "jira/3"
     accepts = (
         "search API JSON (?expand=changelog) or the CSV export, as a file or a folder or .zip "
-        "of them"
+        "of them; CSV quoting is read strictly: a row with an unbalanced quote is skipped with "
+        "every row it ran over, each counted with its line"
     )
 
     real_samples = (

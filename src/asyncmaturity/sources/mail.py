@@ -13,8 +13,11 @@ Rules (DESIGN.md, metric contract for e-mail):
   without a Message-ID still counts: its key is md5('mail|' || sender address || UTC Date as
   ISO 8601 || subject).
 - Date: the UTC instant is ``sent_at``; the header's own offset is ``local_offset_s`` (a Date with
-  no zone, or ``-0000``, is UTC). A message whose Date is missing or cannot be parsed is rejected:
-  counted under 'unparseable Date' with its file and message number (1-based), never stored.
+  no zone, or ``-0000``, is UTC). A message whose Date is missing or cannot be parsed (year 0,
+  year 99999, text) is skipped: counted under 'unparseable Date' with its file and message
+  number (1-based), never stored. One whose Date lies before 1990 or more than a year after the
+  time of ingest is skipped too, counted under 'implausible Date' (a broken clock or a forgery
+  would otherwise stretch every period); ``--strict`` makes either fatal.
 - A message with a sender is a human message (the charter's exclusion list applies at measure
   time); one without any From header is a 'system' message. People are keyed by their e-mail
   address ('email:' || lower(address)), which links them to the same person in other sources.
@@ -42,7 +45,11 @@ Rules (DESIGN.md, metric contract for e-mail):
   Maildir, and so is one with only one of them (git and zip drop empty folders) beside tmp/ or
   holding a file that starts like a message. Nothing is left out silently: a file in tmp/, a file
   outside cur/ and new/, a folder inside cur/ or new/ is counted in the ingest summary, named by
-  its path. Left out without a word are only what is never mail: dot-files (the Maildir
+  its path, and so is a folder that cannot be listed and a symlink to a folder (not followed: it
+  may loop). An entry of cur/ or new/ that cannot be read as a message file (a symlink loop, a
+  broken symlink, a FIFO, a socket, a device, a file whose open fails) is skipped and counted
+  under 'unreadable Maildir entry' with its path and why (``--strict`` makes it fatal); a FIFO is
+  never opened. Left out without a word are only what is never mail: dot-files (the Maildir
   specification's rule), hidden folders outside a Maildir, and the servers' bookkeeping
   (Dovecot's ``dovecot*`` indexes and uid lists, Courier's ``courierimap*``, ``maildirfolder``,
   ``maildirsize``, ``subscriptions``).
@@ -53,10 +60,18 @@ Rules (DESIGN.md, metric contract for e-mail):
   decoded body (quotes included), the subject and display names are stored too.
 
 Not read: Received chains, Cc/To (recipients are not evidence of a reply), attachments, and
-Maildir's tmp/ folder (messages still being delivered: counted and named, as above). An mbox
-line starting ``From `` counts as a separator only when it carries a date with a time of day,
-much as mutt decides: pipermail archives leave body lines such as "From now on, ..." unescaped,
-and stdlib's mailbox (which Perceval uses) splits messages there.
+Maildir's tmp/ folder (messages still being delivered: counted and named, as above).
+
+mbox separators: a line starting ``From `` separates messages when a header block follows it,
+dated or not (some writers put only the envelope sender on it): header lines and their folded
+continuations up to a blank line, one of them a header every mail writer sets (From, Date,
+Message-ID, Subject, To, Received, Return-Path, an X- header...). A body line "From now on, ..."
+followed by text, or by "Note: ...", is text, never a split: pipermail archives leave such lines
+unescaped, and stdlib's mailbox (which Perceval uses) splits messages there; mutt's dated-line
+test would merge a message whose separator has no date into the one before. A single file given
+as an mbox that is empty, or does not start with a ``From `` line (binary data, a ``.gz`` that is
+not gzip data), is refused with one line naming it; a compressed file that ends early is refused
+naming it too.
 """
 
 from __future__ import annotations
@@ -932,10 +947,13 @@ class MboxSource:
         "E-mail archives in mbox format, Mailman/pipermail monthly archives included "
         '(threads by In-Reply-To/References, "Re:" subject fallback only without them)'
     )
-    parser_version = "mbox/1"
+    parser_version = "mbox/2"
     accepts = (
         "an mbox file (plain, .gz, .bz2 or .xz), a .zip of them, or a folder of them, "
-        'recognised by content (a first line starting "From ")'
+        'recognised by content (a first line starting "From "); a "From " line separates '
+        "messages when a header block follows it, dated or not; an empty or non-mbox file is "
+        "refused naming it; a message whose Date cannot be read, or lies before 1990 or over a "
+        "year after ingest, is skipped and counted"
     )
 
     real_samples = (
@@ -992,9 +1010,11 @@ class MaildirSource:
         "folders (.Sent/, .work.projects/ as Dovecot and Courier keep them), each folder a "
         "conversation"
     )
-    parser_version = "maildir/2"
+    parser_version = "maildir/3"
     accepts = (
-        "a Maildir folder (cur/, new/, tmp/) or any folder holding Maildirs, nested or Maildir++"
+        "a Maildir folder (cur/, new/, tmp/) or any folder holding Maildirs, nested or "
+        "Maildir++; an entry of cur/ or new/ that is no readable file (symlink loop, broken "
+        "link, FIFO, socket) is skipped and counted with its path, Dates as for mbox"
     )
 
     real_samples = ("staktrace/maildir@11bacb3cf542611c0b6cf4c70c9595bfe52aa45c:testdata/",)
