@@ -736,3 +736,36 @@ def test_mutated_maildir_loses_nothing(seed: int, edits: int, odd: list[int]) ->
             if not entry.startswith(".")
         ]
         check_no_silent_loss(root, "maildir", len(entries), Path(scratch))
+
+
+@PROPERTY
+@given(
+    rows=st.integers(2, 12),
+    quotes=st.lists(
+        st.tuples(st.integers(0, 11), st.sampled_from([0, 2]), st.booleans()),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_stray_quotes_in_a_jira_csv_lose_no_issue(
+    rows: int, quotes: list[tuple[int, int, bool]]
+) -> None:
+    """Quotes put at the start or end of Summary or Created cells (an unescaped quote in a
+    title, a spreadsheet's stray one): every issue row is stored or counted as skipped."""
+    table = [["Summary", "Issue key", "Created"]] + [
+        [f"title {n}", f"P-{n}", f"2024-01-{n % 28 + 1:02d} 10:00"] for n in range(rows)
+    ]
+    for row, column, at_start in quotes:
+        cells = table[1 + row % rows]
+        cells[column] = '"' + cells[column] if at_start else cells[column] + '"'
+    with tempfile.TemporaryDirectory() as scratch:
+        export = Path(scratch) / "issues.csv"
+        export.write_text("".join(",".join(cells) + "\n" for cells in table))
+        store = Path(scratch) / "s.duckdb"
+        try:
+            summary = ingest([export], store=store, format="jira")
+        except AsyncMaturityError:
+            assert not store.exists()
+            return
+        items = summary.added.get("work_items", 0) + summary.duplicates.get("work_items", 0)
+        assert items + summary.skipped_total == rows, summary

@@ -491,25 +491,39 @@ def swallowed_rows(
 ) -> list[int] | None:
     """Physical lines of `record` after its first that start issue rows of their own, or None.
 
-    An unbalanced quote makes the reader run on over the next rows: a record spanning several
-    lines is damaged when one of its middle lines, read alone, is a whole row (`width` cells, an
-    issue key at `key_index`, a date at `created_index`): a cell spanning lines rarely holds such
-    a line. Its last line is left out of that test, since it ends the long cell and then holds the
-    rest of the record's own row. In a damaged record, or one the strict dialect refused, every
-    later line with an issue key at `key_index` counts as a row run over.
+    An unbalanced quote makes the reader run on over the next rows. A record is damaged when the
+    strict dialect refused it, when it spans several lines and has not the header's `width` of
+    cells (Jira writes every column of every row) while a later line starts a row, or when one of its middle lines, read alone,
+    is a whole row (`width` cells, an issue key at `key_index`, a date at `created_index`): a
+    cell spanning lines rarely holds such a line. Its last line is left out of that test, since
+    it ends the long cell and then holds the rest of the record's own row. In a damaged record
+    every later line with an issue key at `key_index` (read alone, or with its quotes taken out:
+    a stray quote may stand at its start) counts as a row run over.
     """
     found: list[int] = []
     whole = False
     for offset, line in enumerate(record.lines[1:], start=1):
-        try:
-            cells = next(csv.reader([line]), [])
-        except csv.Error:
+        cells = _cells_alone(line)
+        if not _keyed(cells, key_index):
+            if _keyed(_cells_alone(line.replace('"', "")), key_index):
+                found.append(record.line + offset)
             continue
-        if len(cells) > key_index and ISSUE_KEY.match(cells[key_index].strip()):
-            found.append(record.line + offset)
-            inner = offset < len(record.lines) - 1
-            whole = whole or (inner and len(cells) == width and _is_date(cells[created_index]))
-    return found if record.error is not None or whole else None
+        found.append(record.line + offset)
+        inner = offset < len(record.lines) - 1
+        whole = whole or (inner and len(cells) == width and _is_date(cells[created_index]))
+    misshapen = len(record.lines) > 1 and len(record.cells) != width
+    return found if record.error is not None or whole or (misshapen and found) else None
+
+
+def _cells_alone(line: str) -> list[str]:
+    try:
+        return next(csv.reader([line]), [])
+    except csv.Error:
+        return []
+
+
+def _keyed(cells: list[str], key_index: int) -> bool:
+    return len(cells) > key_index and bool(ISSUE_KEY.match(cells[key_index].strip()))
 
 
 def _is_date(value: str) -> bool:
