@@ -578,6 +578,32 @@ def test_a_refusal_leaves_an_existing_store_unchanged(
     assert table_counts(store) == before
 
 
+def test_a_folder_of_mbox_files_with_odd_entries_is_detected_and_read(tmp_path: Path) -> None:
+    """A symlink loop, a broken link and a FIFO beside the archives: detection neither fails nor
+    blocks, and they are counted among the other files (3), the two messages stored."""
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    (folder / "2010-January.txt").write_text(mail(1) + mail(2))
+    (folder / "loop").symlink_to(folder / "loop")
+    (folder / "gone").symlink_to(folder / "nowhere")
+    os.mkfifo(folder / "fifo")
+    summary = ingest([folder], store=tmp_path / "s.duckdb")
+    assert summary.exports[0].source == "mbox"
+    assert summary.added["messages"] == 2
+    assert "3 other file(s) ignored" in summary.exports[0].detected
+
+
+def test_a_maildir_with_symlink_loops_is_detected_without_format(tmp_path: Path) -> None:
+    """Loops at its root and in new/ (the issue's traceback): every source's detection passes
+    them by; the loop in new/ is counted (1), the root's is named among the files not read."""
+    root = with_entry(lambda new: (new / "loop").symlink_to(new / "loop"))(tmp_path)
+    (root / "rootloop").symlink_to(root / "rootloop")
+    summary = ingest([root], store=tmp_path / "s.duckdb")
+    assert summary.exports[0].source == "maildir"
+    assert (summary.added["messages"], summary.skipped) == (2, {UNREADABLE: 1})
+    assert "rootloop (not in a Maildir's cur/ or new/)" in summary.exports[0].detected
+
+
 def test_a_file_that_cannot_be_opened_is_counted(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -803,7 +803,7 @@ class MaildirTree:
 def _holds_message(folder: Path) -> bool:
     """True when the first few files in `folder` include one that starts like a message."""
     try:
-        names = sorted(e.name for e in os.scandir(folder) if e.is_file())
+        names = sorted(e.name for e in os.scandir(folder) if Path(e.path).is_file())
     except OSError:
         return False
     for name in [n for n in names if not n.startswith(".")][:3]:
@@ -1141,7 +1141,8 @@ def _folder_holds_mbox(path: Path) -> bool:
     try:
         entries = sorted(os.scandir(path), key=lambda e: e.name)
         for entry in entries:
-            if entry.name.startswith(".") or not entry.is_file():
+            # Path.is_file, unlike DirEntry's, reads a symlink loop as "not a file" (no OSError).
+            if entry.name.startswith(".") or not Path(entry.path).is_file():
                 continue
             if _starts_like_mbox(Path(entry.path)):
                 return True
@@ -1152,7 +1153,7 @@ def _folder_holds_mbox(path: Path) -> bool:
             if entry.name.startswith(".") or not entry.is_dir():
                 continue
             for child in sorted(os.scandir(entry.path), key=lambda e: e.name):
-                if child.name.startswith(".") or not child.is_file():
+                if child.name.startswith(".") or not Path(child.path).is_file():
                     continue
                 if _starts_like_mbox(Path(child.path)):
                     return True
