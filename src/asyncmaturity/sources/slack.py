@@ -156,7 +156,7 @@ def _export_root(path: Path) -> Path:
 def _day_files(root: Path, limit: int | None = None) -> Iterator[tuple[str, Path]]:
     found = 0
     # os.scandir and plain string sorts: exports hold hundreds of thousands of day files.
-    folders = sorted(entry.name for entry in os.scandir(root) if entry.is_dir())
+    folders = sorted(entry.name for entry in os.scandir(root) if Path(entry.path).is_dir())
     for folder in folders:
         names = sorted(
             entry.name
