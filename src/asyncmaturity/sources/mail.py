@@ -1020,10 +1020,10 @@ class MaildirSource:
     real_samples = (
         "staktrace/maildir@11bacb3cf542611c0b6cf4c70c9595bfe52aa45c:testdata/",
         (
-            "none found: for a nested or Maildir++ tree holding messages, the real ones found "
-            "are under the GPL-3.0 (djcb/mu testdata/testdir2) or the AGPL-3.0 "
-            "(vividn/vulthor fixture/maildir); it is tested on "
-            "tests/fixtures/mail/maildir_tree_nested_and_maildir_plus_plus/"
+            "written by Dovecot 2.3.19.1's dovecot-lda, delivering the six real messages of the "
+            "ponymail mbox sample into a Maildir++ tree and a LAYOUT=fs nested tree (no public "
+            "tree with messages has a fitting licence: djcb/mu's is GPL-3.0, vividn/vulthor's "
+            "AGPL-3.0): dovecot_lda_ponymail/"
         ),
     )
 
