@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from asyncmaturity import __version__
+from asyncmaturity.assess.activities import activity_map
 from asyncmaturity.assess.document import (
     ASSESSMENT_KIND,
     FORMAT_VERSION,
@@ -102,6 +103,8 @@ class Assessment:
     working_norms: dict[str, Any] | None = None
     unknown: dict[str, str] = field(default_factory=dict)
     assumptions: list[Assumption] = field(default_factory=list)
+    # The team's activity on the activity framework's grid (ActivityPlacement JSON).
+    activities: list[dict[str, Any]] = field(default_factory=list)
 
     def disagreements(self) -> list[dict[str, Any]]:
         """Criteria where what people say and what the data shows differ."""
@@ -247,6 +250,7 @@ class Assessment:
                 "working_norms": self.working_norms,
                 "assumptions": self._assumptions_json(),
                 "unknown": self.unknown,
+                "activities": self.activities,
             }
         )
 
@@ -564,6 +568,7 @@ def assess(
         assumptions=list(measurement.assumptions) if measurement is not None else [],
         working_norms=measurement.norms.to_json() if measurement is not None else None,
     )
+    assessment.activities = activity_map(shipped["acf"], metrics, deciding, assessment.unknown)
     if previous is not None:
         assessment.follow_up = follow_up(previous, metrics, scores)
     assessment.history = trend(history, assessment)

@@ -145,6 +145,24 @@ def assumptions_of(
             "The charter names no focus blocks: no meeting is counted as breaking one, and the "
             "cost estimate assumes 09:00-11:00 on Monday to Friday.",
         ),
+        (
+            "deep_work_block_hours",
+            "deep-work-block",
+            f"A working day holds protected deep work when it has a block of "
+            f"{charter.deep_work_block_hours:g} h free of the person's meetings and messages.",
+        ),
+        (
+            "offline_planning_days",
+            "offline-planning",
+            f"An all-day or multi-day event was planned when booked at least "
+            f"{charter.offline_planning_days:g} days before it starts.",
+        ),
+        (
+            "urgent_channels",
+            "urgent-channels",
+            "The charter names no urgent channel: only conversations a source marks urgent count "
+            "as the dedicated emergency path.",
+        ),
     ):
         if field not in chosen:
             found.append(

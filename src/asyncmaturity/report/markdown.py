@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from asyncmaturity.assess.document import AssessmentDocument
+from asyncmaturity.report.activities import activities_markdown
 from asyncmaturity.report.format import (
     action_caveats,
     assumption_reach,
@@ -55,6 +56,7 @@ def assessment_markdown(document: AssessmentDocument) -> str:
                 if criterion.disagreement:
                     lines.append(f"  - Disagreement: {criterion.disagreement}")
             lines.append("")
+    lines += activities_markdown(document.activities)
     lines += ["## Roadmap", ""]
     if not document.roadmap:
         lines += ["No failing criterion at the next level: nothing to add.", ""]
