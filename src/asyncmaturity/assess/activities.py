@@ -15,9 +15,26 @@ from typing import Any
 
 from asyncmaturity.frameworks import Activity, Framework
 from asyncmaturity.metrics import METRICS
+from asyncmaturity.metrics.frameset import FRAMES
 
 Value = float | int | None
 NO_EVIDENCE = "nothing in the period that this figure counts"
+# Why a figure of an evidence family has no value where the measurement names no reason.
+MISSING = {
+    "chat": "no human message in the period",
+    "meetings": "no calendar event in the period that this figure counts (no calendar export, "
+    "or none of its events qualifies)",
+    "work": "no work item in the period",
+    "requests": "no request in the period",
+    "ledger": "no ledger request in the period",
+}
+
+
+def missing_reason(metric_id: str) -> str:
+    """Why `metric_id` has no value when the measurement names no reason: its evidence family
+    holds nothing it counts."""
+    family = FRAMES[METRICS[metric_id].frame].family
+    return MISSING.get(family, NO_EVIDENCE)
 
 
 def quadrant_name(scheduled: bool | None, synchronous: bool | None) -> str:
@@ -67,7 +84,7 @@ def place_activity(
     check = evidence.placement
     value = shown.get(check.id)
     decider = deciding.get(check.id)
-    reason = unknown.get(check.id) or (NO_EVIDENCE if value is None else None)
+    reason = unknown.get(check.id) or (missing_reason(check.id) if value is None else None)
     measured = None
     departure = None
     status = "unknown"
@@ -94,7 +111,8 @@ def place_activity(
         "threshold": check.threshold,
         "departure": departure,
         "supporting": [
-            _figure(m, shown.get(m), unknown.get(m) or NO_EVIDENCE) for m in evidence.supporting
+            _figure(m, shown.get(m), unknown.get(m) or missing_reason(m))
+            for m in evidence.supporting
         ],
     }
 

@@ -67,6 +67,17 @@ def build_offline_frame(frames: Frames) -> ir.Table | None:
     )
 
 
+def _written_answer(t: ir.Table) -> ir.BooleanValue:
+    """Per candidate: a request answered in its exchange and never moved (null: no request)."""
+    return ibis.cases((t.is_request, t.answered & ~t.moved), else_=ibis.null("boolean"))
+
+
+def _written_answer_share(t: ir.Table) -> ir.Scalar:
+    answered = (t.is_request & t.answered).cast("int64").sum()
+    share = _written_answer(t).cast("float64").mean()
+    return ibis.cases((answered > 0, share), else_=ibis.null("float64"))
+
+
 ACTIVITY_METRICS: tuple[Metric, ...] = (
     share_metric(
         "focus.protected_day_share",
@@ -89,15 +100,18 @@ ACTIVITY_METRICS: tuple[Metric, ...] = (
         "evidence can show.",
         better="higher",
     ),
-    share_metric(
+    Metric(
         "await.written_answer_share",
         "Requests answered in writing",
+        "share",
         "requests",
         "Over requests: the share answered by someone other than the requester in the exchange "
         "itself (a reply in the thread, a later event on the item) and never asked to move to a "
-        "call, huddle or DM: daily operations run asynchronously.",
-        lambda t: t.answered & ~t.moved,
-        lambda t: t.is_request,
+        "call, huddle or DM: daily operations run asynchronously. Unknown where no request of "
+        "the period got any reply in its exchange: an export without reply threads (a Slack "
+        "export from before threads) cannot show an answer, and a zero would read as silence.",
+        _written_answer_share,
+        sample=Sample("mean", _written_answer),
         better="higher",
     ),
     Metric(

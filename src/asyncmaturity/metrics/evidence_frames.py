@@ -225,9 +225,12 @@ def build_meeting_frames(ctx: FrameContext) -> MeetingFrames:
         first = last = ctx.start or datetime(2000, 1, 1)
 
     zones = {str(ctx.defaults["tz"]), "UTC", *ctx.schedule.tz.to_pyarrow().to_pylist()}
-    low, high = first.date() - timedelta(days=2), last.date() + timedelta(days=2)
-    offsets = ibis.memtable(offset_table(zones, low, high))
     days = _period_days(ctx, period, first, last)
+    # The lookup covers every day of the period too: the deep-work figure reads the messages
+    # of days without a meeting.
+    low = min([first.date(), *days[:1]]) - timedelta(days=2)
+    high = max([last.date(), *days[-1:]]) + timedelta(days=2)
+    offsets = ibis.memtable(offset_table(zones, low, high))
     # The attendee-day grid may reach beyond the meetings' own days: the lookup covers both.
     days_off = DaysOff.over(ctx.days_off, min([low, *days[:1]]), max([high, *days[-1:]]))
     organized = ctx.with_schedule(counted, "organizer_key")
