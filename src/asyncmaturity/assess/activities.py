@@ -25,7 +25,8 @@ MISSING = {
     "meetings": "no calendar event in the period that this figure counts (no calendar export, "
     "or none of its events qualifies)",
     "work": "no work item in the period",
-    "requests": "no request in the period",
+    "requests": "no request in the period with what this figure counts; an export without "
+    "reply threads shows no answer",
     "ledger": "no ledger request in the period",
 }
 
