@@ -22,8 +22,8 @@ NO_EVIDENCE = "nothing in the period that this figure counts"
 # Why a figure of an evidence family has no value where the measurement names no reason.
 MISSING = {
     "chat": "no human message in the period",
-    "meetings": "no calendar event in the period that this figure counts (no calendar export, "
-    "or none of its events qualifies)",
+    "meetings": "no calendar event in the period that this figure counts: no calendar export, "
+    "or none of its events qualifies",
     "work": "no work item in the period",
     "requests": "no request in the period with what this figure counts; an export without "
     "reply threads shows no answer",

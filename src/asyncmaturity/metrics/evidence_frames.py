@@ -226,13 +226,12 @@ def build_meeting_frames(ctx: FrameContext) -> MeetingFrames:
 
     zones = {str(ctx.defaults["tz"]), "UTC", *ctx.schedule.tz.to_pyarrow().to_pylist()}
     days = _period_days(ctx, period, first, last)
-    # The lookup covers every day of the period too: the deep-work figure reads the messages
-    # of days without a meeting.
+    # The attendee-day grid may reach beyond the meetings' own days, and the deep-work figure
+    # reads the messages of days without a meeting: the lookups cover both.
     low = min([first.date(), *days[:1]]) - timedelta(days=2)
     high = max([last.date(), *days[-1:]]) + timedelta(days=2)
     offsets = ibis.memtable(offset_table(zones, low, high))
-    # The attendee-day grid may reach beyond the meetings' own days: the lookup covers both.
-    days_off = DaysOff.over(ctx.days_off, min([low, *days[:1]]), max([high, *days[-1:]]))
+    days_off = DaysOff.over(ctx.days_off, low, high)
     organized = ctx.with_schedule(counted, "organizer_key")
     organized = with_local_seconds(
         organized, ts="start_at", zone="tz", offsets=offsets, out="organizer_local_s"

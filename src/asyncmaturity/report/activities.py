@@ -23,9 +23,9 @@ def has_activities(data: ReportData) -> bool:
 
 
 def figure_text(figure: ActivityFigure) -> str:
-    """'62.0%', or 'unknown (why)' where the figure has no value."""
+    """'62.0%', or 'unknown, why' where the figure has no value."""
     if figure.value is None:
-        return f"{UNKNOWN} ({figure.reason})" if figure.reason else UNKNOWN
+        return f"{UNKNOWN}, {figure.reason}" if figure.reason else UNKNOWN
     return format_value(figure.value, figure.unit)
 
 
@@ -33,10 +33,14 @@ def _value_text(figure: ActivityFigure) -> str:
     return UNKNOWN if figure.value is None else format_value(figure.value, figure.unit)
 
 
+def bar_text(activity: ActivityPlacement) -> str:
+    """The line the figure must meet for the activity to sit where intended: '>= 50.0%'."""
+    return f"{activity.op} {format_value(activity.threshold, activity.figure.unit)}"
+
+
 def check_text(activity: ActivityPlacement) -> str:
     """The placement's check in words: 'Days with protected deep work >= 50.0%'."""
-    threshold = format_value(activity.threshold, activity.figure.unit)
-    return f"{activity.figure.label} {activity.op} {threshold}"
+    return f"{activity.figure.label} {bar_text(activity)}"
 
 
 def _cell(place: GridPlace) -> tuple[bool, bool]:
@@ -128,7 +132,7 @@ def activities_markdown(activities: list[ActivityPlacement]) -> list[str]:
     for a in activities:
         measured = a.measured.quadrant if a.measured is not None else UNKNOWN
         lines.append(
-            f"| {a.name} | {a.figure.label}: {figure_text(a.figure)} (meant: {check_text(a)}) "
+            f"| {a.name} | {a.figure.label}: {figure_text(a.figure)} (needs {bar_text(a)}) "
             f"| {a.intended.quadrant} | {measured} | {a.status} |"
         )
     lines.append("")
