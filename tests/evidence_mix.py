@@ -27,6 +27,7 @@ EXPORTS = [
     FIXTURES / "ical" / "small_team_week.ics",
     FIXTURES / "ical" / "attendees_partstat_role.ics",
     FIXTURES / "ical" / "decision_meetings_with_and_without_notes.ics",
+    FIXTURES / "ical" / "offline_days_booked_ahead.ics",
     FIXTURES / "github" / "wrapped_issues_and_pulls.json",
     FIXTURES / "gitlab" / "system_notes_are_events.json",
     FIXTURES / "jira" / "changelog_status_transitions.json",

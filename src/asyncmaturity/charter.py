@@ -256,6 +256,20 @@ class Charter(BaseModel):
     no_meeting_days: list[str] = Field(
         default_factory=list, description="Weekdays kept free of internal meetings (mon..sun)."
     )
+    # The activity map's thresholds (Asynchronous Communication Framework).
+    deep_work_block_hours: float = Field(
+        2.0,
+        gt=0,
+        le=12,
+        description="Length of an uninterrupted block, in hours, that makes a working day one "
+        "of protected deep work (free of the person's meetings and of their own messages).",
+    )
+    offline_planning_days: float = Field(
+        14.0,
+        ge=0,
+        description="Days ahead of its start an all-day or multi-day event must be booked to "
+        "count as planned.",
+    )
     record_systems: list[str] = Field(
         default_factory=lambda: list(DEFAULT_RECORD_SYSTEMS),
         description="URL regular expressions of systems of record (trackers, wikis, shared docs). "

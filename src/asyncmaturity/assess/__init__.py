@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from asyncmaturity import __version__
+from asyncmaturity.assess.activities import activity_map
 from asyncmaturity.assess.document import (
     ASSESSMENT_KIND,
     FORMAT_VERSION,
@@ -103,6 +104,8 @@ class Assessment:
     working_norms: dict[str, Any] | None = None
     unknown: dict[str, str] = field(default_factory=dict)
     assumptions: list[Assumption] = field(default_factory=list)
+    # The team's activity on the activity framework's grid (ActivityPlacement JSON).
+    activities: list[dict[str, Any]] = field(default_factory=list)
 
     def disagreements(self) -> list[dict[str, Any]]:
         """Criteria where what people say and what the data shows differ."""
@@ -256,6 +259,7 @@ class Assessment:
                     _survey_scores(self.survey),
                     self.survey_definition,
                 ),
+                "activities": self.activities,
             }
         )
 
@@ -573,6 +577,7 @@ def assess(
         assumptions=list(measurement.assumptions) if measurement is not None else [],
         working_norms=measurement.norms.to_json() if measurement is not None else None,
     )
+    assessment.activities = activity_map(shipped["acf"], metrics, deciding, assessment.unknown)
     if previous is not None:
         assessment.follow_up = follow_up(previous, metrics, scores)
     assessment.history = trend(history, assessment)

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from asyncmaturity.errors import InvalidAssessment
 from asyncmaturity.metrics.cost import CostAssumptions
+from asyncmaturity.units import Unit
 
 ASSESSMENT_KIND: Literal["asyncmaturity.assessment"] = "asyncmaturity.assessment"
 COMPARISON_KIND: Literal["asyncmaturity.comparison"] = "asyncmaturity.comparison"
@@ -474,6 +475,41 @@ class PrincipleResult(_Part):
     weakest: str | None
 
 
+class GridPlace(_Part):
+    """A place on the activity grid: scheduled or not, synchronous or not (None: open)."""
+
+    scheduled: bool | None
+    synchronous: bool | None
+    quadrant: str
+
+
+class ActivityFigure(_Part):
+    """A figure of the activity map: its value, and why it is unknown where it is."""
+
+    id: str
+    label: str
+    unit: Unit
+    value: Value
+    reason: str | None = None
+
+
+class ActivityPlacement(_Part):
+    """One activity of the framework's grid: where the framework puts it, where the team's
+    measured activity puts it (None: unknown), the figure that decided, and the departure."""
+
+    id: str
+    name: str
+    intended: GridPlace
+    measured: GridPlace | None
+    status: Literal["as intended", "departs", "unknown"]
+    axis: Literal["scheduled", "synchronous"]
+    figure: ActivityFigure
+    op: str
+    threshold: float
+    departure: str | None
+    supporting: list[ActivityFigure]
+
+
 class AssessmentPrivacy(_Part):
     """The minimum group size the assessment applied."""
 
@@ -517,6 +553,9 @@ class AssessmentDocument(_Part):
     working_norms: dict[str, Any] | None = None
     # The stage model's principles and what evidences each (absent in files written before).
     principles: list[PrincipleResult] = Field(default_factory=list)
+    # The team's activity on the Asynchronous Communication Framework's grid (absent in files
+    # written before the activity map).
+    activities: list[ActivityPlacement] = Field(default_factory=list)
 
     def criteria(self) -> list[tuple[str, int, CriterionResult]]:
         """Every criterion with its scope (an area id, or 'stage') and level."""

@@ -201,14 +201,44 @@ class Principle(_Strict):
         return self
 
 
+class ActivityEvidence(_Strict):
+    """What places an activity on the grid from the evidence: where `placement` holds, the
+    activity sits on `axis` where the framework intends; where it fails, on the other side."""
+
+    placement: MetricCheck
+    axis: Literal["scheduled", "synchronous"]
+    departs: str = Field(min_length=10, description="What a failed placement means, in words.")
+    rationale: str = Field(min_length=10, description="The threshold's source or reasoning.")
+    supporting: list[str] = Field(default_factory=list, description="Figures shown beside it.")
+
+    @field_validator("supporting")
+    @classmethod
+    def _registered(cls, values: list[str]) -> list[str]:
+        unknown = [v for v in values if v not in METRICS]
+        if unknown:
+            raise ValueError(f"unknown metric {unknown[0]!r}")
+        return values
+
+
 class Activity(_Strict):
-    """A kind of work on the scheduled/unscheduled x synchronous/asynchronous plane."""
+    """A kind of work on the scheduled/unscheduled x synchronous/asynchronous plane, and the
+    evidence that places a team's own activity of that kind on it."""
 
     id: Identifier
     name: str
     scheduled: bool | None
     synchronous: bool | None
     description: str
+    evidence: ActivityEvidence | None = None
+
+    @model_validator(mode="after")
+    def _intended_on_axis(self) -> Activity:
+        if self.evidence is not None and getattr(self, self.evidence.axis) is None:
+            raise ValueError(
+                f"evidence.axis: {self.id} places itself on {self.evidence.axis}, which it "
+                "leaves open"
+            )
+        return self
 
 
 class Quadrant(_Strict):

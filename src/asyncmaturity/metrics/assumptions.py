@@ -22,6 +22,9 @@ from asyncmaturity.metrics.record_systems import MIN_DETECTED_MESSAGES, RecordSy
 from asyncmaturity.metrics.registry import Metric
 
 CHARTER = "charter"
+# The figure that places emergencies on the activity map: the share of urgent signals sent in
+# an urgent channel.
+URGENT_FIGURE = "emergencies.urgent_channel_share"
 COST = "assumptions"
 # Detected record systems named in the assumption's sentence; the rest are counted.
 SITES_NAMED = 5
@@ -145,11 +148,35 @@ def assumptions_of(
             "The charter names no focus blocks: no meeting is counted as breaking one, and the "
             "cost estimate assumes 09:00-11:00 on Monday to Friday.",
         ),
+        (
+            "deep_work_block_hours",
+            "deep-work-block",
+            f"A working day holds protected deep work when it has a block of "
+            f"{charter.deep_work_block_hours:g} h free of the person's meetings and messages.",
+        ),
+        (
+            "offline_planning_days",
+            "offline-planning",
+            f"An all-day or multi-day event was planned when booked at least "
+            f"{charter.offline_planning_days:g} days before it starts.",
+        ),
     ):
         if field not in chosen:
             found.append(
                 Assumption(ident, text, f"{CHARTER}: {field}", metrics=_reading(metrics, field))
             )
+    if "urgent_channels" not in chosen:
+        # Response windows read urgent channels too, but only a window the charter sets for them
+        # makes them differ; the emergency figure is what leans on the default.
+        found.append(
+            Assumption(
+                "urgent-channels",
+                "The charter names no urgent channel: only conversations a source marks urgent "
+                "count as the dedicated emergency path.",
+                f"{CHARTER}: urgent_channels",
+                metrics=tuple(m.id for m in metrics if m.id == URGENT_FIGURE),
+            )
+        )
     if cost is not None:
         set_in_file = cost.model_fields_set
         for field, ident, text in (

@@ -57,6 +57,10 @@ MESSAGE_READERS = (
     "friction.stalled_thread_meeting_share",
     "friction.unwritten_decision_meeting_share",
 )
+# The deep-work figure reads each attendee's own messages as interruptions of their day.
+DEEP_WORK_METRIC = "focus.protected_day_share"
+# A message occupies the second it was sent in: a point in time, yet a busy span.
+MESSAGE_SPAN = timedelta(seconds=1)
 
 
 def within_period(ts: ir.TimestampValue, ctx: FrameContext) -> ir.BooleanValue:
@@ -186,6 +190,14 @@ def build_meeting_frames(ctx: FrameContext) -> MeetingFrames:
         for metric_id in MESSAGE_READERS
         if ctx.first is None
     )
+    if ctx.first is None:
+        unknown += (
+            (
+                DEEP_WORK_METRIC,
+                "the period holds no human message: whether a meeting-free block was also "
+                "free of messages cannot be told",
+            ),
+        )
     in_period = raw.filter(inside).distinct(on="meeting_key", keep="first")
     counted = in_period.filter(
         ~in_period.cancelled.coalesce(False), ~in_period.all_day.coalesce(False)
@@ -213,11 +225,13 @@ def build_meeting_frames(ctx: FrameContext) -> MeetingFrames:
         first = last = ctx.start or datetime(2000, 1, 1)
 
     zones = {str(ctx.defaults["tz"]), "UTC", *ctx.schedule.tz.to_pyarrow().to_pylist()}
-    low, high = first.date() - timedelta(days=2), last.date() + timedelta(days=2)
-    offsets = ibis.memtable(offset_table(zones, low, high))
     days = _period_days(ctx, period, first, last)
-    # The attendee-day grid may reach beyond the meetings' own days: the lookup covers both.
-    days_off = DaysOff.over(ctx.days_off, min([low, *days[:1]]), max([high, *days[-1:]]))
+    # The attendee-day grid may reach beyond the meetings' own days, and the deep-work figure
+    # reads the messages of days without a meeting: the lookups cover both.
+    low = min([first.date(), *days[:1]]) - timedelta(days=2)
+    high = max([last.date(), *days[-1:]]) + timedelta(days=2)
+    offsets = ibis.memtable(offset_table(zones, low, high))
+    days_off = DaysOff.over(ctx.days_off, low, high)
     organized = ctx.with_schedule(counted, "organizer_key")
     organized = with_local_seconds(
         organized, ts="start_at", zone="tz", offsets=offsets, out="organizer_local_s"
@@ -552,10 +566,17 @@ def _attendee_days(
         working=is_working_time(grid, grid.window_start, days_off=off),
     )
     focus = _focus_inside_windows(ctx, attended, grid, offsets)
+    block_s = ctx.charter.deep_work_block_hours * 3600
+    quiet = _focus_inside_windows(
+        ctx, _with_own_messages(ctx, attended, period), grid, offsets, block_s=block_s
+    ).rename(q_key="f_key", q_day="f_day", quiet_inner_s="inner_focus_s", quiet_end="last_end")
 
     frame = grid.left_join(
         focus, (grid.a_person == focus.f_key) & (grid.day_index == focus.f_day)
     ).drop("f_key", "f_day")
+    frame = frame.left_join(
+        quiet, (frame.a_person == quiet.q_key) & (frame.day_index == quiet.q_day)
+    ).drop("q_key", "q_day")
     frame = frame.left_join(
         per_day, (frame.a_person == per_day.p_key) & (frame.day == per_day.p_day)
     ).drop("p_key", "p_day")
@@ -565,6 +586,14 @@ def _attendee_days(
     )
     tail = frame.window_end - frame.last_end.coalesce(frame.window_start)
     tail_block = ibis.cases((tail >= FOCUS_BLOCK_S, tail), else_=0.0)
+    quiet_tail = frame.window_end - frame.quiet_end.coalesce(frame.window_start)
+    # Without messages in the period, a block free of them says nothing: unknown (null).
+    protected = (frame.quiet_inner_s.coalesce(0.0) > 0) | (quiet_tail >= block_s)
+    protected_day = (
+        ibis.cases((frame.working, protected), else_=ibis.null("boolean"))
+        if ctx.first is not None
+        else ibis.null("boolean")
+    )
     result = frame.select(
         person_key=frame.a_person,
         day_at=frame.day_at,
@@ -573,16 +602,56 @@ def _attendee_days(
         focus_s=ibis.cases(
             (frame.working, frame.inner_focus_s.coalesce(0.0) + tail_block), else_=0.0
         ),
+        protected_day=protected_day,
         # The person attended something that month: who counts for the minimum group size.
         active_in_month=frame.a_key.notnull(),
     )
     return ctx.evidence.materialize("_am_attendee_days", result), attended_rows
 
 
+def _with_own_messages(ctx: FrameContext, attended: ir.Table, period: list[date]) -> ir.Table:
+    """The attended meetings (person_key, meeting_key, start_at, end_at) and, as busy spans of
+    :data:`MESSAGE_SPAN`, the human messages each attendee sent around the period's days."""
+    spans = attended.select("person_key", "meeting_key", "start_at", "end_at")
+    if ctx.first is None or not period:
+        return spans
+    raw = ctx.evidence.table("messages")
+    # A local day reaches at most a day past either end of the UTC days of the period.
+    low = datetime.combine(period[0] - timedelta(days=1), datetime.min.time())
+    high = datetime.combine(period[-1] + timedelta(days=2), datetime.min.time())
+    sent = raw.filter(
+        raw.kind == MessageKind.HUMAN,
+        raw.author_key.notnull(),
+        raw.sent_at >= low,
+        raw.sent_at < high,
+    )
+    people = spans.select(o_person=spans.person_key).distinct()
+    sent = sent.join(people, sent.author_key == people.o_person)
+    own = sent.select(
+        person_key=sent.author_key.cast("string"),
+        meeting_key=sent.message_key.cast("string"),
+        start_at=sent.sent_at.cast("timestamp"),
+        end_at=(sent.sent_at + MESSAGE_SPAN).cast("timestamp"),
+    )
+    typed = spans.select(
+        person_key=spans.person_key.cast("string"),
+        meeting_key=spans.meeting_key.cast("string"),
+        start_at=spans.start_at.cast("timestamp"),
+        end_at=spans.end_at.cast("timestamp"),
+    )
+    return typed.union(own)
+
+
 def _focus_inside_windows(
-    ctx: FrameContext, attended: ir.Table, grid: ir.Table, offsets: ir.Table
+    ctx: FrameContext,
+    attended: ir.Table,
+    grid: ir.Table,
+    offsets: ir.Table,
+    *,
+    block_s: float = FOCUS_BLOCK_S,
 ) -> ir.Table:
-    """Per person and local day: seconds in free blocks of 2 h or more before the last meeting."""
+    """Per person and local day: seconds in free blocks of `block_s` or more before the last
+    busy span (a meeting, or whatever else `attended` lists)."""
     local = ctx.with_schedule(attended, "person_key")
     local = with_local_seconds(local, ts="start_at", zone="tz", offsets=offsets, out="local_start")
     local = with_local_seconds(local, ts="end_at", zone="tz", offsets=offsets, out="local_end")
@@ -618,7 +687,7 @@ def _focus_inside_windows(
         rows=(None, -1),
     )
     gap = clipped.busy_from - clipped.busy_to.max().over(earlier).coalesce(clipped.window_start)
-    gaps = clipped.mutate(block=ibis.cases((gap >= FOCUS_BLOCK_S, gap), else_=0.0))
+    gaps = clipped.mutate(block=ibis.cases((gap >= block_s, gap), else_=0.0))
     return gaps.group_by(f_key=gaps.s_key, f_day=gaps.s_day).aggregate(
         inner_focus_s=gaps.block.sum(), last_end=gaps.busy_to.max()
     )

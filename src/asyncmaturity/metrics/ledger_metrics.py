@@ -33,6 +33,7 @@ from asyncmaturity.vocabulary import WorkEventKind, WorkItemKind
 
 SOURCE = "ledger"
 FRAME = "ledger"
+EMERGENCY_LABEL = "urgency:emergency"
 _LEDGER = (
     "Ledger requests are those of the AWAIT request ledger of `asyncmaturity serve`, ingested "
     "from its export (source `ledger`); a request's due time is the one the ledger set from the "
@@ -59,7 +60,12 @@ def build_ledger_frame(frames: Frames, *, now: datetime | None = None) -> ir.Tab
         raw.source == SOURCE, raw.kind.isin([WorkItemKind.REQUEST, WorkItemKind.DECISION])
     )
     ledger = ledger.distinct(on="item_key", keep="first")
-    ledger = ledger.select(l_key=ledger.item_key, l_source=ledger.source, l_closed=ledger.closed_at)
+    ledger = ledger.select(
+        l_key=ledger.item_key,
+        l_source=ledger.source,
+        l_closed=ledger.closed_at,
+        l_labels=ledger.labels,
+    )
     items = work.join(ledger, work.item_key == ledger.l_key)
     if int(items.count().execute()) == 0:
         return None
@@ -110,6 +116,11 @@ def build_ledger_frame(frames: Frames, *, now: datetime | None = None) -> ir.Tab
         overdue=ibis.cases(
             (windowed & answered, rows.answered_at > rows.due_at),
             (windowed & (rows.due_at < ended), True),
+            else_=ibis.null("boolean"),
+        ),
+        # The ledger labels a request with its urgency; an emergency bypasses the windows.
+        emergency=ibis.cases(
+            (is_request, rows.l_labels.contains(EMERGENCY_LABEL).coalesce(False)),
             else_=ibis.null("boolean"),
         ),
         has_rationale=ibis.cases(

@@ -270,6 +270,7 @@ def framework_markdown(framework: Framework) -> str:
                 f"| {act.name} | {act.scheduled} | {act.synchronous} | {act.description} |"
             )
         lines.append("")
+        lines += _activity_evidence_lines(framework)
     if framework.prioritization:
         lines += ["## Prioritisation (Eisenhower)", ""]
         for q in sorted(framework.prioritization, key=lambda q: q.rank):
@@ -305,6 +306,33 @@ def framework_markdown(framework: Framework) -> str:
             lines.append(f"| `{item.id}` | {item.scale}{reverse} | {item.text} |")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _activity_evidence_lines(framework: Framework) -> list[str]:
+    """What places each activity on the grid in an assessment's activity map."""
+    placed = [a for a in framework.activities if a.evidence is not None]
+    if not placed:
+        return []
+    lines = [
+        "### What evidences each activity (the activity map)",
+        "",
+        "Each assessment places the team's own activity on the grid: where the figure meets its "
+        "check, the activity sits where the framework puts it; where it misses, on the other "
+        "side of the axis the figure measures. A figure no export shows leaves it unknown.",
+        "",
+    ]
+    for act in placed:
+        evidence = act.evidence
+        assert evidence is not None
+        supporting = ", ".join(f"`{m}`" for m in evidence.supporting) or "none"
+        lines.append(
+            f"- **{act.name}**: `{evidence.placement.describe()}` places it on the "
+            f"{evidence.axis} axis ({METRICS[evidence.placement.id].label.lower()}). "
+            f"{evidence.rationale} Shown beside it: {supporting}. Where it misses: "
+            f"{evidence.departs}"
+        )
+    lines.append("")
+    return lines
 
 
 def frameworks_markdown() -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from asyncmaturity.assess.document import PRINCIPLE_RULE, AssessmentDocument
+from asyncmaturity.report.activities import activities_markdown
 from asyncmaturity.report.format import (
     action_caveats,
     assumption_reach,
@@ -76,6 +77,7 @@ def assessment_markdown(document: AssessmentDocument) -> str:
             ]
             lines += [f"- {principle_evidence_text(e)}" for e in principle.evidence]
             lines.append("")
+    lines += activities_markdown(document.activities)
     lines += ["## Roadmap", ""]
     if not document.roadmap:
         lines += ["No failing criterion at the next level: nothing to add.", ""]

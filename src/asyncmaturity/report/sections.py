@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from asyncmaturity.report import assessment, svg
+from asyncmaturity.report import activities, assessment, svg
 from asyncmaturity.report.format import assumption_reach, metric_unit
 from asyncmaturity.report.model import ReportData
 from asyncmaturity.units import (
@@ -408,6 +408,9 @@ SECTIONS: list[ReportSection] = [
     ),
     ReportSection(
         "criteria", "Criteria and evidence", assessment.render_criteria, assessment.has_assessment
+    ),
+    ReportSection(
+        "activities", "Activity map", activities.render_activity_map, activities.has_activities
     ),
     ReportSection("cost", "Coordination cost", assessment.render_cost, assessment.has_assessment),
     ReportSection("survey", "Survey", assessment.render_survey, assessment.has_assessment),

@@ -360,3 +360,134 @@ def _legend(
         )
     )
     return "".join(parts)
+
+
+@dataclass(frozen=True)
+class GridItem:
+    """One activity on the scheduled x synchronous grid: where it is meant to sit, where it was
+    measured (None: unknown) and the texts shown with it."""
+
+    label: str
+    intended: tuple[bool, bool]  # (scheduled, synchronous)
+    measured: tuple[bool, bool] | None
+    value_text: str
+    tooltip: str = ""
+
+
+_GRID_COLOURS = {"as intended": "#15803d", "departs": "#c2410c", "unknown": "#6b7280"}
+_GRID_CELL = (300.0, 150.0)
+_GRID_MARGIN = (110.0, 44.0)
+_GRID_ROW = 24.0
+_GRID_MARK = 6.0
+
+
+def _grid_point(place: tuple[bool, bool], slot: int) -> tuple[float, float]:
+    """Where an activity's marker sits: its quadrant (scheduled on top, synchronous on the
+    left), and its own row inside it, so that no two activities overlap."""
+    scheduled, synchronous = place
+    width, height = _GRID_CELL
+    left, top = _GRID_MARGIN
+    x = left + (0 if synchronous else width) + 18
+    y = top + (0 if scheduled else height) + 26 + slot * _GRID_ROW
+    return x, y
+
+
+def _arrow(start: tuple[float, float], end: tuple[float, float], colour: str) -> str:
+    """A dashed route from the marker at `start` to the one at `end`, with a drawn head
+    (markers would need element ids). A move along a row runs just beneath it, so that it does
+    not cross the label written to the right of the marker it reaches."""
+    (x1, y1), (x2, y2) = start, end
+    below = _GRID_MARK + 5
+    if abs(y2 - y1) < 1:
+        route = [(x1, y1 + _GRID_MARK), (x1, y1 + below), (x2, y2 + below)]
+        tip = (x2, y2 + _GRID_MARK + 1)
+    else:
+        side = 1.0 if y2 > y1 else -1.0
+        route = [(x1, y1 + side * _GRID_MARK)]
+        tip = (x2, y2 - side * (_GRID_MARK + 1))
+    fx, fy = route[-1]
+    length = math.hypot(tip[0] - fx, tip[1] - fy) or 1.0
+    ux, uy = (tip[0] - fx) / length, (tip[1] - fy) / length
+    back = (tip[0] - ux * 6, tip[1] - uy * 6)
+    wing = (-uy * 3.5, ux * 3.5)
+    corners = (tip, (back[0] + wing[0], back[1] + wing[1]), (back[0] - wing[0], back[1] - wing[1]))
+    head = " ".join(f"{_num(px)},{_num(py)}" for px, py in corners)
+    points = " ".join(f"{_num(px)},{_num(py)}" for px, py in [*route, back])
+    return (
+        f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="1.5" '
+        f'stroke-dasharray="4 3"/><polygon points="{head}" fill="{colour}"/>'
+    )
+
+
+def activity_grid(items: Sequence[GridItem], *, title: str, description: str = "") -> str:
+    """The scheduled/unscheduled x synchronous/asynchronous grid with each activity placed.
+
+    An activity measured where it is meant to sit is one filled marker; one that departs is a
+    hollow marker where it is meant to sit and a filled one where it was measured, joined by an
+    arrow; an unknown one is a hollow grey marker where it is meant to sit.
+    """
+    width, height = _GRID_CELL
+    left, top = _GRID_MARGIN
+    total_w, total_h = left + 2 * width + 10, top + 2 * height + 10
+    parts = [svg_open(total_w, total_h, title, description)]
+    for col, label in enumerate(("Synchronous", "Asynchronous")):
+        parts.append(_text(left + col * width + width / 2, top - 16, label, weight="bold"))
+    for row, label in enumerate(("Scheduled", "Unscheduled")):
+        parts.append(
+            _text(left - 10, top + row * height + height / 2, label, anchor="end", weight="bold")
+        )
+    for row in range(2):
+        for col in range(2):
+            parts.append(
+                f'<rect x="{_num(left + col * width)}" y="{_num(top + row * height)}" '
+                f'width="{_num(width)}" height="{_num(height)}" fill="{ZERO_FILL}" '
+                f'stroke="{AXIS}"/>'
+            )
+    for slot, item in enumerate(items):
+        status = (
+            "unknown"
+            if item.measured is None
+            else ("as intended" if item.measured == item.intended else "departs")
+        )
+        colour = _GRID_COLOURS[status]
+        home = _grid_point(item.intended, slot)
+        title_tag = f"<title>{_attr(item.tooltip)}</title>" if item.tooltip else ""
+        dashes = ' stroke-dasharray="3 2"' if status == "unknown" else ""
+        hollow = (
+            f'<circle cx="{_num(home[0])}" cy="{_num(home[1])}" r="{_num(_GRID_MARK)}" '
+            f'fill="#ffffff" stroke="{colour}" stroke-width="2"'
+            f"{dashes}>{title_tag}</circle>"
+        )
+        if status == "unknown":
+            parts.append(hollow)
+            parts.append(
+                _text(
+                    home[0] + 12,
+                    home[1] + 4,
+                    f"{item.label}: unknown",
+                    anchor="start",
+                    fill=MUTED,
+                    tooltip=item.tooltip,
+                )
+            )
+            continue
+        assert item.measured is not None
+        spot = _grid_point(item.measured, slot)
+        if status == "departs":
+            parts.append(hollow)
+            parts.append(_arrow(home, spot, colour))
+        parts.append(
+            f'<circle cx="{_num(spot[0])}" cy="{_num(spot[1])}" r="{_num(_GRID_MARK)}" '
+            f'fill="{colour}">{title_tag}</circle>'
+        )
+        parts.append(
+            _text(
+                spot[0] + 12,
+                spot[1] + 4,
+                f"{item.label} ({item.value_text})",
+                anchor="start",
+                tooltip=item.tooltip,
+            )
+        )
+    parts.append("</svg>")
+    return "".join(parts)
