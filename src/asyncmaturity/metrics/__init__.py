@@ -9,10 +9,10 @@ meetings, work and the ledger: the listing order of `asyncmaturity metrics` and 
 from __future__ import annotations
 
 from asyncmaturity.metrics import evidence_frames, frames, request_frames
-from asyncmaturity.metrics.await_metrics import AWAIT_METRICS
+from asyncmaturity.metrics.await_metrics import AWAIT_METRICS, FINDABILITY_METRICS
 from asyncmaturity.metrics.chat_metrics import CHAT_METRICS
 from asyncmaturity.metrics.evidence_metrics import EVIDENCE_METRICS
-from asyncmaturity.metrics.ledger_metrics import LEDGER_METRICS
+from asyncmaturity.metrics.ledger_metrics import LEDGER_METRICS, STACK_LEDGER_METRICS
 from asyncmaturity.metrics.registry import (
     METRICS,
     SCHEDULE_PARAMETERS,
@@ -23,7 +23,14 @@ from asyncmaturity.metrics.registry import (
     share_metric,
 )
 
-for metric in (*CHAT_METRICS, *AWAIT_METRICS, *EVIDENCE_METRICS, *LEDGER_METRICS):
+for metric in (
+    *CHAT_METRICS,
+    *AWAIT_METRICS,
+    *FINDABILITY_METRICS,
+    *EVIDENCE_METRICS,
+    *LEDGER_METRICS,
+    *STACK_LEDGER_METRICS,
+):
     register(metric)
 
 # The frame modules register their frames when imported.
