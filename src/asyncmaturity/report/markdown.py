@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from asyncmaturity.assess.document import AssessmentDocument
+from asyncmaturity.report.concepts import concepts_markdown
 from asyncmaturity.report.format import (
     action_caveats,
     assumption_reach,
@@ -73,6 +74,7 @@ def assessment_markdown(document: AssessmentDocument) -> str:
             + "".join(f" {label} {text}" for label, text in action_caveats(action))
         )
     lines.append("")
+    lines += concepts_markdown(document)
     cost = document.cost
     if cost:
         lines += ["## Coordination cost", ""]
