@@ -45,7 +45,7 @@ postgres:
 test: $(STAMP) $(SPARK_STAMP) browser postgres java
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadfile
 
 docs: $(STAMP)
 	$(BIN)/asyncmaturity docs metrics > docs/metrics.md

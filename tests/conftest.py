@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# pytest-xdist's workers inherit COLUMNS=80, and the CLI's Rich consoles, made when the CLI is
+# imported, would keep that width for good; the tests that read a listing give their own width
+# to each command instead.
+os.environ.pop("COLUMNS", None)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

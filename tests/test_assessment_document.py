@@ -74,6 +74,7 @@ def test_a_version_1_file_is_read_whole(commit: str, tmp_path: Path) -> None:
     raw.setdefault("unknown", {})
     raw.setdefault("assumptions", [])
     raw.setdefault("working_norms", None)
+    raw.setdefault("principles", [])
     raw.setdefault("coordination_stack", [])
     raw.setdefault("business_metrics", [])
     raw["cost"].setdefault("person_weeks", 0)

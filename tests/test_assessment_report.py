@@ -178,6 +178,19 @@ def test_survey_only_assessment_renders_without_the_data_sections(
     assert "## Coordination cost" not in text and "## Roadmap" in text
 
 
+def test_the_demo_run_shows_the_principles(full_report: dict[str, Any]) -> None:
+    """What `make demo` runs (simulate, ingest, assess with a survey) shows the seven principles in
+    the JSON, the Markdown and the HTML."""
+    document, text, page = full_report["document"], full_report["markdown"], full_report["html"]
+    principles = document["principles"]
+    assert len(principles) == 7
+    assert "principles" in _section_ids(page) and 'href="#principles"' in page
+    for principle in principles:
+        assert principle["status"] in ("met", "partly met", "not met", "unknown")
+        assert f"### {principle['name']}: {principle['status']}" in text
+        assert _escaped(principle["name"]) in page
+
+
 def test_markdown_has_every_area_and_the_roadmap(full_report: dict[str, Any]) -> None:
     text, document = full_report["markdown"], full_report["document"]
     for area in document["areas"]:

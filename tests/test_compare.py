@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from asyncmaturity.assess.compare import _directions, _verdict
+from asyncmaturity.assess.compare import change_verdict, metric_directions
 from asyncmaturity.assess.document import AssessmentDocument
 from asyncmaturity.cli import app
 from asyncmaturity.simulate.export import simulate_slack_export
@@ -96,7 +96,7 @@ def test_chaotic_to_optimized_improves_every_area_with_a_level(
 def test_lower_is_better_where_the_criteria_say_at_most(
     documents: dict[str, dict[str, Any]],
 ) -> None:
-    directions = _directions(AssessmentDocument.from_json(documents["chaotic"]))
+    directions = metric_directions(AssessmentDocument.from_json(documents["chaotic"]))
     assert directions["messages.dm_share"] == -1  # `<= 0.5`, `<= 0.35`, `<= 0.2`
     assert directions["hours.after_hours_share"] == -1
     assert directions["messages.record_link_share"] == 1  # `>= ...`
@@ -189,7 +189,7 @@ def test_follow_up_checks_the_earlier_roadmap_against_the_later_metrics(
 def test_verdicts(
     change: float | None, bounds: tuple[float, float] | None, direction: int, verdict: str
 ) -> None:
-    assert _verdict(change, bounds, direction) == verdict
+    assert change_verdict(change, bounds, direction) == verdict
 
 
 # -- the command ---------------------------------------------------------------------------------

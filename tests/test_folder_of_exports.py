@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -172,3 +174,71 @@ def test_the_shared_folder_of_real_exports_is_found_part_by_part(shared_data: Pa
         ("slack-houston-2016", "slack"),
     } <= parts
     assert shared_data / "README.md" in found.not_read
+
+
+def _zip_folder(folder: Path, archive: Path, under: str = "") -> Path:
+    """`folder` zipped as `archive`, its entries under `under` (a top folder) when given."""
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for file in sorted(p for p in folder.rglob("*") if p.is_file()):
+            zf.write(file, f"{under}{file.relative_to(folder).as_posix()}")
+    return archive
+
+
+def test_a_zip_of_several_exports_is_ingested_part_by_part(simulated: Path, tmp_path: Path) -> None:
+    archive = _zip_folder(simulated, tmp_path / "exports.zip", under="exports/")
+    store = tmp_path / "zip.duckdb"
+    summary = ingest([archive], store=store)
+    # Each part is named as the archive's member, in the summary and in the store.
+    assert [(e.path, e.source, e.part_of) for e in summary.exports] == [
+        (f"{archive}!exports/calendar.ics", "ical", str(archive)),
+        (f"{archive}!exports/github", "github", str(archive)),
+        (f"{archive}!exports/slack", "slack", str(archive)),
+    ]
+    by_folder = tmp_path / "folder.duckdb"
+    ingest([simulated], store=by_folder)
+    assert _counts(store) == _counts(by_folder)
+    assert _ingest_rows(store) == [
+        ("ical", f"{archive}!exports/calendar.ics"),
+        ("github", f"{archive}!exports/github"),
+        ("slack", f"{archive}!exports/slack"),
+    ]
+    with EvidenceStore.open(store, create=False) as opened:
+        origins = opened.con.execute(
+            "SELECT DISTINCT origin FROM messages UNION SELECT DISTINCT origin FROM work_items "
+            "UNION SELECT DISTINCT origin FROM meetings UNION SELECT DISTINCT origin FROM visibility"
+        ).fetchall()
+    # No row names the unpacked copy, which is gone.
+    assert origins and all(str(o).startswith(f"{archive}!exports/") for (o,) in origins)
+    again = ingest([archive], store=store)
+    assert sum(again.added.values()) == 0
+    result = runner.invoke(
+        app, ["ingest", str(archive), "--store", str(tmp_path / "cli.duckdb"), "--quiet"]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"{archive}: a zip of 3 exports:" in result.output
+
+
+def test_a_zip_of_several_exports_is_one_transaction_naming_the_member(
+    simulated: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "exports"
+    shutil.copytree(simulated, folder)
+    (folder / "README.txt").write_text("exported on Monday\n", "utf-8")
+    archive = _zip_folder(folder, tmp_path / "notes.zip")
+    store = tmp_path / "s.duckdb"
+    summary = ingest([archive], store=store)
+    assert summary.not_read == [f"{archive}!README.txt"]
+    (folder / "github" / "issues.json").write_text('[{"number": 1, "created_at": "2026', "utf-8")
+    broken = _zip_folder(folder, tmp_path / "broken.zip")
+    before = _counts(store)
+    with pytest.raises(AsyncMaturityError, match=rf"{re.escape(str(broken))}!github/issues\.json"):
+        ingest([broken], store=store)
+    assert _counts(store) == before  # the calendar part, read before it, was rolled back
+
+
+def test_a_zip_of_one_export_is_left_to_its_source(simulated: Path, tmp_path: Path) -> None:
+    archive = _zip_folder(simulated / "slack", tmp_path / "slack.zip")
+    summary = ingest([archive], store=tmp_path / "s.duckdb")
+    assert [(e.path, e.source, e.part_of) for e in summary.exports] == [
+        (str(archive), "slack", None)
+    ]

@@ -10,7 +10,7 @@ import hashlib
 import json
 import shutil
 import zipfile
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -253,3 +253,61 @@ def test_a_zipped_export_is_read_like_its_folder(tmp_path: Path) -> None:
     assert summary.exports[0].examples == [
         f"{archive}!acme/notes.json: not a channel export of DiscordChatExporter"
     ]
+
+
+REAL_EXPORT = Path(__file__).parent / "fixtures" / "real" / "discord" / "zulip_discord_importer"
+
+
+def test_real_export_partitioned_with_a_reply_to_a_message_of_another_part(tmp_path: Path) -> None:
+    # Expected figures are computed here from the JSON (see PROVENANCE.md), not by the reader.
+    records = [
+        (m, document["channel"]["name"])
+        for file in sorted(REAL_EXPORT.glob("*.json"))
+        for document in [json.loads(file.read_text("utf-8"))]
+        for m in document["messages"]
+    ]
+    by_id = {m["id"]: m for m, _ in records}
+
+    def root(message: dict) -> str:
+        answered = (message.get("reference") or {}).get("messageId")
+        if message["type"] == "Reply" and answered in by_id:
+            return root(by_id[answered])
+        return message["id"]
+
+    def kind(message: dict) -> str:
+        if message["author"]["isBot"]:
+            return "bot"
+        return "human" if message["type"] in ("Default", "Reply") else "system"
+
+    expected = sorted(
+        (
+            _key(m["id"]),
+            _key(root(m)),
+            channel,
+            kind(m),
+            datetime.fromisoformat(m["timestamp"]).astimezone(UTC).replace(tzinfo=None),
+            len({p["id"] for p in m["mentions"]}),
+            "@everyone" in m["content"] or "@here" in m["content"],
+            sum(r["count"] for r in m["reactions"]),
+            m["timestampEdited"] is not None,
+        )
+        for m, channel in records
+    )
+    # 12 + 12 + 1 messages of #general in three partitions, 4 of #general-2; one reply in part 2
+    # answers "Reactions" in part 1, the other a message no part holds (so it is a root); a
+    # forward and a pin notice carry references but are not replies.
+    assert len(expected) == 29
+    assert sum(e[0] != e[1] for e in expected) == 1
+    assert detect_source(REAL_EXPORT).name == "discord"
+    store = tmp_path / "s.duckdb"
+    summary = ingest([REAL_EXPORT], store=store)
+    assert summary.skipped_total == 0
+    assert summary.added == {"people": 3, "identities": 3, "conversations": 2, "messages": 29}
+    rows = store_rows(
+        store,
+        """SELECT m.message_key, m.thread_root_key, c.name, m.kind, m.sent_at, m.mentions,
+                  m.broadcast, m.reactions, m.edited
+           FROM messages m JOIN conversations c USING (conversation_key) ORDER BY 1""",
+    )
+    assert rows == expected
+    assert sum(e[6] for e in expected) == 2 and sum(e[7] for e in expected) == 6

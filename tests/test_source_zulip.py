@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -248,6 +249,26 @@ def test_bad_records_are_counted_and_strict_fails(tmp_path: Path) -> None:
     )
     with pytest.raises(RejectedRecords, match="record 1: message without a valid date_sent"):
         ingest([export], store=tmp_path / "strict.duckdb", strict=True)
+
+
+def test_a_user_without_an_id_is_named_by_its_table_and_position(tmp_path: Path) -> None:
+    export = tmp_path / "export"
+    shutil.copytree(REALM, export)
+    realm = json.loads((export / "realm.json").read_text("utf-8"))
+    # Appended: the fixture has 5 profiles, no mirror dummies and 1 cross-realm bot, so these are
+    # mirror dummy 1 (after one with an id) and cross-realm user 1.
+    realm["zerver_userprofile_mirrordummy"] = [
+        {"id": 90, "email": "irc@example.com", "full_name": "IRC"},
+        {"email": "nobody@example.com", "full_name": "No id"},
+    ]
+    realm["zerver_userprofile_crossrealm"].append({"email": "welcome-bot@zulip.com"})
+    (export / "realm.json").write_text(json.dumps(realm), "utf-8")
+    summary = ingest([export], store=tmp_path / "s.duckdb")
+    assert summary.skipped == {"user record without an id": 2}
+    assert sorted(summary.exports[0].examples) == [
+        f"{export}/realm.json zerver_userprofile_crossrealm record 1: no user id",
+        f"{export}/realm.json zerver_userprofile_mirrordummy record 1: no user id",
+    ]
 
 
 def test_malformed_message_file_names_the_file(tmp_path: Path) -> None:

@@ -178,3 +178,41 @@ def test_gitlab_kind_from_fields_and_times_from_state_notes(tmp_path: Path) -> N
         (_item_key("gitlab", "team/app|!8"), "merge_request", datetime(2018, 5, 7, 9), None),
         (_item_key("gitlab", "team/app|#5"), "issue", datetime(2018, 5, 4, 12), None),
     ])  # fmt: skip
+
+
+STATE_EVENTS = (
+    Path(__file__).parent / "fixtures" / "gitlab" / "resource_state_events_without_closed_at"
+)
+
+
+def test_gitlab_times_from_resource_state_events_before_notes_and_updates(tmp_path: Path) -> None:
+    # Named after the quirk: merge requests without merged_at / closed_at (GitLab 10 list page),
+    # the API's resource_state_events naming them by global id, and a project-export issue line
+    # with its events embedded beside a 'closed' system note.
+    store = tmp_path / "s.duckdb"
+    summary = ingest([STATE_EVENTS], store=store)
+    events = STATE_EVENTS / "resource_state_events.json"
+    # Record 3 names merge request 999 and record 4 issue 101 (101 is a merge request's id):
+    # neither item is in the export. Record 5 is an epic's, not kept.
+    assert summary.skipped == {"state event without its issue or merge request": 2}
+    assert summary.exports[0].examples == [
+        f"{events} record {n}: its item (resource_id) is not in the export" for n in (3, 4)
+    ]
+    assert summary.exports[0].notes == [
+        "1 merged items without merged_at, merged at their 'merged' resource state event",
+        "1 closed items without closed_at, closed at their 'closed' resource state event",
+        "1 closed items without closed_at, closed at their last update (updated_at)",
+    ]
+    rows = _rows(store, "SELECT item_key, kind, closed_at, merged_at FROM work_items")
+    assert sorted(rows) == sorted([
+        # !7: merged at event 3, 12:00+02:00 = 10:00 UTC (its earlier 'closed' was reopened).
+        (_item_key("gitlab", "team/app|!7"), "merge_request", None, datetime(2018, 5, 4, 10)),
+        # !8: no event, no note: its updated_at.
+        (_item_key("gitlab", "team/app|!8"), "merge_request", datetime(2018, 5, 7, 9), None),
+        # #5: its embedded event (05-05 12:00), not its system note (05-06) or update (05-08).
+        (_item_key("gitlab", "team/app|#5"), "issue", datetime(2018, 5, 5, 12), None),
+    ])  # fmt: skip
+    # The system note is the one state event kept; resource state events only date closes.
+    assert _rows(store, "SELECT kind, occurred_at FROM work_events") == [
+        ("state", datetime(2018, 5, 6, 12))
+    ]

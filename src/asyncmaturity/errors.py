@@ -85,3 +85,8 @@ class InvalidSurvey(AsyncMaturityError):
 
 class InvalidResponses(AsyncMaturityError):
     """A survey responses file cannot be read, has the wrong shape, or (strict) an unreadable answer."""
+
+
+class InvalidPilotPeriods(AsyncMaturityError):
+    """A pilot's baseline and pilot periods cannot be compared: reversed, overlapping, too short,
+    without evidence, or with too few of the same people in both."""

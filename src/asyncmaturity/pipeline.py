@@ -13,6 +13,9 @@ Example::
     from asyncmaturity.pipeline import AssessmentRequest, run_assessment
     outcome = run_assessment(AssessmentRequest(store="team.duckdb", survey="answers.csv"))
     outcome.document.overall.level, outcome.markdown()
+
+5. a pilot (:func:`run_pilot`) checks its two periods, assesses each as above, and compares
+   them per metric, criterion and area into one :class:`PilotDocument`.
 """
 
 from __future__ import annotations
@@ -25,10 +28,21 @@ from pathlib import Path
 from asyncmaturity.assess import assess
 from asyncmaturity.assess.compare import compare_assessments
 from asyncmaturity.assess.document import AssessmentDocument, ComparisonDocument
+from asyncmaturity.assess.evaluate import MIN_DECIDING_SAMPLE
+from asyncmaturity.assess.pilot import (
+    MIN_SHARED_PEOPLE,
+    PeriodRequest,
+    PilotDocument,
+    check_evidence,
+    check_people,
+    check_periods,
+    pilot_document,
+)
 from asyncmaturity.charter import Charter
 from asyncmaturity.metrics.bootstrap import REPLICATES
 from asyncmaturity.metrics.cost import CostAssumptions
 from asyncmaturity.metrics.measure import MeasureResult, measure
+from asyncmaturity.metrics.presence import active_people
 from asyncmaturity.report import (
     ASSESSMENT_TITLE,
     REPORT_TITLE,
@@ -37,6 +51,7 @@ from asyncmaturity.report import (
     report_data,
 )
 from asyncmaturity.report.markdown import assessment_markdown
+from asyncmaturity.report.pilot import pilot_html, pilot_markdown
 
 Progress = Callable[[str, int, int], None]
 
@@ -183,8 +198,119 @@ def run_report(
     return report_data(measurement, title=title)
 
 
+@dataclass(frozen=True)
+class PilotRequest:
+    """A six-week pilot of one store: a baseline period, then the pilot period.
+
+    Attributes:
+        store: the store file or Parquet export holding both periods.
+        baseline, pilot: the periods (UTC; a date `until` includes that whole day).
+        survey_before, survey_after: survey responses taken at the end of each period.
+        assessment: everything else the assessments use (framework, charter, engine, seed...);
+            its store, period and survey are those above.
+        min_shared_people: the least share of the people active in either period who must be
+            active in both.
+    """
+
+    store: Path | str
+    baseline: PeriodRequest
+    pilot: PeriodRequest
+    survey_before: Path | str | None = None
+    survey_after: Path | str | None = None
+    assessment: AssessmentRequest = field(default_factory=AssessmentRequest)
+    min_shared_people: float = MIN_SHARED_PEOPLE
+
+
+@dataclass(frozen=True)
+class PilotOutcome:
+    """The pilot's result and the two assessments it compares."""
+
+    document: PilotDocument
+    before: AssessmentOutcome
+    after: AssessmentOutcome
+
+    def json(self) -> str:
+        """The pilot JSON (`pilot --json`)."""
+        return self.document.dumps()
+
+    def markdown(self) -> str:
+        """The pilot's result as Markdown."""
+        return pilot_markdown(self.document)
+
+    def html(self) -> str:
+        """The pilot's result as one self-contained HTML page."""
+        return pilot_html(self.document)
+
+
+def run_pilot(request: PilotRequest, *, progress: Progress | None = None) -> PilotOutcome:
+    """Check the periods, assess each (one measurement per period), check the evidence and the
+    people of both, and compare them with verdicts that do not take noise for progress."""
+    report = progress or _quiet
+    checks = check_periods(request.baseline, request.pilot)
+    base = replace(
+        request.assessment,
+        store=request.store,
+        history=(),
+        previous=None,
+        figures=False,
+    )
+    report("assessing the baseline", 0, 3)
+    before = run_assessment(
+        replace(
+            base,
+            since=request.baseline.since,
+            until=request.baseline.until,
+            survey=request.survey_before,
+        )
+    )
+    report("assessing the pilot", 1, 3)
+    after = run_assessment(
+        replace(
+            base,
+            since=request.pilot.since,
+            until=request.pilot.until,
+            survey=request.survey_after,
+        )
+    )
+    checks.append(check_evidence(request.baseline, request.pilot, before.document, after.document))
+    report("checking who took part", 2, 3)
+    present = active_people(
+        request.store,
+        [(p.since, p.until) for p in (request.baseline, request.pilot)],
+        charter=base.charter,
+        engine=base.engine,
+        spark_master=base.spark_master,
+        secret=base.secret,
+    )
+    people_check, people = check_people(
+        present[0], present[1], refuse_below=request.min_shared_people
+    )
+    checks.append(people_check)
+    samples = tuple(o.measurement.samples if o.measurement else {} for o in (before, after))
+    document = pilot_document(
+        request.baseline,
+        request.pilot,
+        before.document,
+        after.document,
+        checks=checks,
+        people=people,
+        samples=(samples[0], samples[1]),
+        min_items=MIN_DECIDING_SAMPLE,
+    )
+    report("done", 3, 3)
+    return PilotOutcome(document=document, before=before, after=after)
+
+
 def _quiet(stage: str, done: int, total: int) -> None:
     """Progress nobody listens to."""
 
 
-__all__ = ["AssessmentOutcome", "AssessmentRequest", "run_assessment", "run_report"]
+__all__ = [
+    "AssessmentOutcome",
+    "AssessmentRequest",
+    "PilotOutcome",
+    "PilotRequest",
+    "run_assessment",
+    "run_pilot",
+    "run_report",
+]

@@ -102,6 +102,9 @@ def test_an_upload_is_ingested_assessed_and_shown(
     for part in ('id="levels"', "Level per area", 'class="chart-svg"', 'id="key-metrics"'):
         assert part in dashboard.text, part
     assert 'data-metric="await.requests"' in dashboard.text
+    # The principles as the report shows them, one row per principle of the document.
+    assert 'id="principles"' in dashboard.text
+    assert len(document["principles"]) == 7 and "Humanity over tools" in dashboard.text
     # Dates as people read them, not the document's ISO timestamps.
     day = r"\d{1,2} [A-Z][a-z]{2} \d{4}"
     assert re.search(rf"Assessment of {day}, \d{{2}}:\d{{2}} UTC</h2>", dashboard.text)

@@ -44,6 +44,7 @@ from asyncmaturity.assess.evaluate import (
     Placement,
     place,
 )
+from asyncmaturity.assess.principles import judge_principles
 from asyncmaturity.assess.roadmap import RoadmapAction, as_float, build_roadmap
 from asyncmaturity.charter import Charter
 from asyncmaturity.errors import InvalidFramework, NoEvidence
@@ -251,6 +252,14 @@ class Assessment:
                 "coordination_stack": coordination_stack(shipped_frameworks()["wmi"], self.metrics),
                 "business_metrics": business_metrics(
                     shipped_frameworks()["acf"], self.metrics, _survey_scores(self.survey)
+                ),
+                "principles": judge_principles(
+                    self.stages,
+                    self._outcomes(),
+                    self.metrics,
+                    self.unknown,
+                    _survey_scores(self.survey),
+                    self.survey_definition,
                 ),
             }
         )

@@ -33,7 +33,7 @@ METHOD = (
 )
 
 
-def _directions(document: AssessmentDocument) -> dict[str, int]:
+def metric_directions(document: AssessmentDocument) -> dict[str, int]:
     """+1 where higher is better, -1 where lower is: from the criteria's thresholds, else from
     the metric's registered `better`."""
     found = {m.id: 1 if m.better == "higher" else -1 for m in METRICS.values() if m.better}
@@ -44,7 +44,11 @@ def _directions(document: AssessmentDocument) -> dict[str, int]:
     return found
 
 
-def _verdict(change: float | None, bounds: tuple[float, float] | None, direction: int) -> Verdict:
+def change_verdict(
+    change: float | None, bounds: tuple[float, float] | None, direction: int
+) -> Verdict:
+    """What a change with these 95% bounds amounts to; `direction` is +1 where higher is
+    better, -1 where lower is, 0 where neither is."""
     if change is None:
         return "no data"
     if bounds is None:
@@ -62,7 +66,7 @@ def compare_assessments(
     before: AssessmentDocument, after: AssessmentDocument
 ) -> ComparisonDocument:
     """The change per metric and per area, with 95% bootstrap intervals and a verdict each."""
-    directions = _directions(after) | _directions(before)
+    directions = metric_directions(after) | metric_directions(before)
     before_reps, after_reps = before.bootstrap.metrics, after.bootstrap.metrics
     metrics = []
     for metric_id, after_value in after.metrics.items():
@@ -81,7 +85,7 @@ def compare_assessments(
                 if change is not None and before_value
                 else None,
                 interval=list(bounds) if bounds else None,
-                verdict=_verdict(change, bounds, directions.get(metric_id, 0)),
+                verdict=change_verdict(change, bounds, directions.get(metric_id, 0)),
             )
         )
     areas = []
@@ -104,7 +108,7 @@ def compare_assessments(
                 after=now,
                 change=change,
                 interval=list(bounds) if bounds else None,
-                verdict=_verdict(change, bounds, 1),
+                verdict=change_verdict(change, bounds, 1),
             )
         )
     stage_before = before.stage.level if before.stage is not None else None
@@ -125,7 +129,7 @@ def compare_assessments(
             after=stage_after,
             change=stage_change,
             interval=list(stage_bounds) if stage_bounds else None,
-            verdict=_verdict(stage_change, stage_bounds, 1),
+            verdict=change_verdict(stage_change, stage_bounds, 1),
         ),
         areas=areas,
         metrics=metrics,
@@ -134,4 +138,4 @@ def compare_assessments(
     )
 
 
-__all__ = ["compare_assessments"]
+__all__ = ["change_verdict", "compare_assessments", "metric_directions"]

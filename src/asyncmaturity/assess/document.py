@@ -431,6 +431,49 @@ class AssumptionUsed(_Part):
     basis: Literal["default", "detected"] = "default"
 
 
+PrincipleStatus = Literal["met", "partly met", "not met", "unknown"]
+
+PRINCIPLE_RULE = (
+    "A principle is met when every piece of its evidence that is known is met, not met when "
+    "none is, partly met otherwise, and unknown when none of its evidence is known; unknown "
+    "evidence counts neither way. Its weakest point is the known evidence that misses its bar "
+    "by the most, or clears it by the least (relative to the bar)."
+)
+
+
+class PrincipleEvidence(_Part):
+    """One piece of a principle's evidence: a criterion (with its scope and level), a metric
+    check or a survey item, with its value against its bar and its status; `margin` is how far
+    the value clears the bar relative to it (negative: misses it)."""
+
+    kind: Literal["criterion", "metric", "survey"]
+    id: str
+    text: str
+    scope: str | None = None
+    level: int | None = None
+    # The metric `value` is a figure of (None: a survey score, 0 worst .. 1 best).
+    metric: str | None = None
+    value: Value = None
+    op: str | None = None
+    threshold: float | None = None
+    status: Status
+    margin: float | None = None
+    reason: str | None = None
+
+
+class PrincipleResult(_Part):
+    """One principle of the stage model, its evidence, its status and its weakest point (the id
+    of a piece of its evidence; None when none is known)."""
+
+    id: str
+    name: str
+    description: str
+    status: PrincipleStatus
+    known: int
+    evidence: list[PrincipleEvidence]
+    weakest: str | None
+
+
 class StackLayerResult(_Part):
     """One layer of the Coordination Stack: the AWAIT element that asks for it, and the share of
     the archive's and of the ledger's requests that carry it (None where none is visible)."""
@@ -498,6 +541,8 @@ class AssessmentDocument(_Part):
     # Whether the team keeps shared working hours, detected or declared (absent in files
     # written before detection).
     working_norms: dict[str, Any] | None = None
+    # The stage model's principles and what evidences each (absent in files written before).
+    principles: list[PrincipleResult] = Field(default_factory=list)
     # The Coordination Stack layer by layer, and the business guide's metrics table (absent in
     # files written before them).
     coordination_stack: list[StackLayerResult] = Field(default_factory=list)
@@ -657,8 +702,10 @@ __all__ = [
     "ASSESSMENT_KIND",
     "COMPARISON_KIND",
     "FORMAT_VERSION",
+    "PRINCIPLE_RULE",
     "AssessmentDocument",
     "ComparisonDocument",
+    "PrincipleResult",
     "load_history",
     "read_assessment",
     "save_to_history",

@@ -102,6 +102,13 @@ COMMANDS: tuple[Command, ...] = (
         "asyncmaturity.cli.assessment:compare",
     ),
     Command(
+        "pilot",
+        "A six-week pilot in one command: assess the baseline and the pilot period of one "
+        "store and report each change with its 95% interval and a verdict that does not take "
+        "noise for progress.",
+        "asyncmaturity.cli.assessment:pilot",
+    ),
+    Command(
         "lint",
         "Check a draft request against AWAIT: exit 0 when complete or not a request, 1 when a "
         "request misses an element (or, with --batch, when any does), 2 for usage errors.",

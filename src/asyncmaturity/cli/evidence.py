@@ -134,8 +134,10 @@ def print_exports(summary: IngestSummary) -> None:
         else:
             if export.part_of not in shown:
                 shown.add(export.part_of)
+                # A zip of several exports names its parts 'archive.zip!member'.
+                holder = "a zip" if export.path.startswith(f"{export.part_of}!") else "a folder"
                 out.print(
-                    f"{export.part_of}: a folder of {folders[export.part_of]} exports:",
+                    f"{export.part_of}: {holder} of {folders[export.part_of]} exports:",
                     highlight=False,
                 )
             read = (

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -43,6 +45,25 @@ def simulate(
     survey_out: Annotated[
         Path | None,
         typer.Option("--survey-out", help="Also write survey answers (CSV) of the profile."),
+    ] = None,
+    change_at: Annotated[
+        str | None,
+        typer.Option(
+            "--change-at",
+            help="Plant a pilot: from this local date (YYYY-MM-DD, inside the period) the "
+            "organization behaves at --profile-after; the same people, channels and recurring "
+            "meetings throughout.",
+        ),
+    ] = None,
+    profile_after: Annotated[
+        str | None,
+        typer.Option("--profile-after", help="The profile in force from --change-at."),
+    ] = None,
+    survey_after_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--survey-after-out", help="Also write survey answers (CSV) of --profile-after."
+        ),
     ] = None,
     meetings: Annotated[
         bool,
@@ -93,6 +114,16 @@ def simulate(
         )
     if survey_out is not None and profile is None:
         raise typer.BadParameter("needs --profile", param_hint="--survey-out")
+    if profile_after is not None and profile_after not in PROFILES:
+        raise typer.BadParameter(
+            f"{profile_after!r}: use one of {', '.join(PROFILES)}", param_hint="--profile-after"
+        )
+    if (change_at is None) != (profile_after is None):
+        raise typer.BadParameter(
+            "--change-at and --profile-after go together", param_hint="--change-at"
+        )
+    if survey_after_out is not None and profile_after is None:
+        raise typer.BadParameter("needs --profile-after", param_hint="--survey-after-out")
     try:
         folders = [folder for folder in (out_dir, parquet_dir) if folder is not None]
         if not folders:
@@ -112,6 +143,12 @@ def simulate(
             params = PROFILES[profile].simulation(**overrides)
         else:
             params = SimulationParams(**overrides)
+        if change_at is not None and profile_after is not None:
+            params = replace(
+                params,
+                change_at=date.fromisoformat(change_at),
+                after_change=PROFILES[profile_after].simulation(**overrides),
+            )
         # Both folders are checked before either is written.
         for folder in folders:
             check_output_folder(folder)
@@ -151,9 +188,11 @@ def simulate(
     except ValueError as exc:
         err.print(f"Error: {exc}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
-    if survey_out is not None and profile is not None:
-        definition = combined_survey(list(shipped_frameworks().values()))
-        written_answers = simulate_survey(
-            survey_out, definition, PROFILES[profile], respondents=people, seed=seed
-        )
-        out.print(f"Wrote {written_answers} survey responses to {survey_out}")
+    surveys = [(survey_out, profile), (survey_after_out, profile_after)]
+    for answers_path, planted in surveys:
+        if answers_path is not None and planted is not None:
+            definition = combined_survey(list(shipped_frameworks().values()))
+            written_answers = simulate_survey(
+                answers_path, definition, PROFILES[planted], respondents=people, seed=seed
+            )
+            out.print(f"Wrote {written_answers} survey responses to {answers_path}")

@@ -168,6 +168,42 @@ class Element(_Strict):
         return values
 
 
+class Principle(_Strict):
+    """A principle of a stages model and the evidence that speaks for it: criteria (of this
+    framework or the one it is based on), metric checks, and survey items each held to
+    `survey.min_score` on its own."""
+
+    id: Identifier
+    name: str
+    description: str
+    criteria: list[Identifier] = Field(default_factory=list)
+    metrics: list[MetricCheck] = Field(default_factory=list)
+    survey: SurveyCheck | None = None
+    rationale: str | None = Field(
+        None, description="Why this evidence speaks for the principle, and the metric lines."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _metrics_registered(cls, raw: Any) -> Any:
+        # Checked here rather than by MetricCheck so that the error names the principle.
+        if isinstance(raw, dict):
+            for check in raw.get("metrics") or []:
+                metric_id = check.get("id") if isinstance(check, dict) else None
+                if metric_id is not None and metric_id not in METRICS:
+                    raise ValueError(
+                        f"principle {raw.get('id')!r}: unknown metric {metric_id!r}; "
+                        "`asyncmaturity metrics` lists them"
+                    )
+        return raw
+
+    @model_validator(mode="after")
+    def _rationale_for_evidence(self) -> Principle:
+        if (self.criteria or self.metrics or self.survey) and not self.rationale:
+            raise ValueError(f"principle {self.id!r}: evidence needs a rationale")
+        return self
+
+
 def _unregistered(values: list[str]) -> str | None:
     """The first of `values` that is no registered metric, if any."""
     return next((v for v in values if v not in METRICS), None)
@@ -286,7 +322,7 @@ class Framework(_Strict):
     dimensions: list[Element] = Field(default_factory=list)
     protocol: list[Element] = Field(default_factory=list)
     coordination_stack: list[StackLayer] = Field(default_factory=list)
-    principles: list[Element] = Field(default_factory=list)
+    principles: list[Principle] = Field(default_factory=list)
     activities: list[Activity] = Field(default_factory=list)
     prioritization: list[Quadrant] = Field(default_factory=list)
     practices: list[Practice] = Field(default_factory=list)
@@ -316,6 +352,7 @@ class Framework(_Strict):
         _check_unique("business_metrics", [m.id for m in self.business_metrics])
         _check_unique("criteria", [c.id for c in self.criteria()])
         _check_unique("practices", [p.id for p in self.practices])
+        _check_unique("principles", [p.id for p in self.principles])
         return self
 
     def criteria(self) -> list[Criterion]:
@@ -406,7 +443,20 @@ def load_framework_file(path: Path | str) -> Framework:
 @cache
 def _shipped(name: str) -> Framework:
     text = resources.files("asyncmaturity.frameworks").joinpath(f"data/{name}.yaml").read_text()
-    return parse_framework(yaml.safe_load(text), origin=f"{name}.yaml (shipped)")
+    origin = f"{name}.yaml (shipped)"
+    framework = parse_framework(yaml.safe_load(text), origin=origin)
+    if framework.principles:
+        # Principles may cite the criteria of this file and its base and any shipped survey
+        # item; the shipped files cited have no principles, so none of them loads this one.
+        cited = [framework, *(_shipped(n) for n in SHIPPED if n != name)]
+        base = [framework, *(f for f in cited if f.id == framework.based_on)]
+        check_principles(
+            framework,
+            origin=origin,
+            criteria={c.id for f in base for c in f.criteria()},
+            items={i.id for f in cited if f.survey is not None for i in f.survey.items},
+        )
+    return framework
 
 
 def shipped_frameworks() -> dict[str, Framework]:
@@ -503,6 +553,34 @@ def check_references(framework: Framework, *, origin: str) -> None:
         raise InvalidFramework(
             f"{origin}: field based_on: {framework.based_on!r} is not a shipped areas framework"
         )
+    base = [_shipped(framework.based_on)] if framework.based_on is not None else []
+    check_principles(
+        framework,
+        origin=origin,
+        criteria={c.id for f in (framework, *base) for c in f.criteria()},
+        items=items,
+    )
+
+
+def check_principles(
+    framework: Framework, *, origin: str, criteria: set[str], items: set[str]
+) -> None:
+    """Every criterion and survey item a principle cites must exist.
+
+    Parameters:
+        framework: the framework whose principles are checked.
+        origin: the file named in the error.
+        criteria: the criterion ids the principles may cite.
+        items: the survey item ids the principles may cite.
+    """
+    for index, principle in enumerate(framework.principles):
+        where = f"{origin}: field principles[{index}] ({principle.id})"
+        for criterion in principle.criteria:
+            if criterion not in criteria:
+                raise InvalidFramework(f"{where}.criteria: unknown criterion {criterion!r}")
+        for item in principle.survey.items if principle.survey is not None else []:
+            if item not in items:
+                raise InvalidFramework(f"{where}.survey.items: unknown survey item {item!r}")
 
 
 def _criteria_paths(framework: Framework) -> list[tuple[str, Criterion]]:
@@ -530,8 +608,10 @@ __all__ = [
     "GuideMetric",
     "MetricCheck",
     "Practice",
+    "Principle",
     "StackLayer",
     "SurveyCheck",
+    "check_principles",
     "combined_survey",
     "load_framework",
     "load_framework_file",

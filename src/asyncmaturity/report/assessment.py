@@ -10,7 +10,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from asyncmaturity.assess.document import AssessmentDocument
+from asyncmaturity.assess.document import PRINCIPLE_RULE, AssessmentDocument
 from asyncmaturity.report import svg
 from asyncmaturity.report.format import (
     AREA_CHANGE_HEADERS,
@@ -23,6 +23,8 @@ from asyncmaturity.report.format import (
     metric_change_cells,
     metric_value_text,
     not_applicable_text,
+    principle_evidence_text,
+    principle_weakest_text,
     shown_metric_changes,
     target_text,
     target_value_text,
@@ -36,7 +38,13 @@ from asyncmaturity.units import (
     format_value,
 )
 
-STATUS_CLASS = {"met": "ok", "not met": "bad", "unknown": "unknown", "not applicable": "unknown"}
+STATUS_CLASS = {
+    "met": "ok",
+    "partly met": "partly",
+    "not met": "bad",
+    "unknown": "unknown",
+    "not applicable": "unknown",
+}
 
 
 def _doc(data: ReportData) -> AssessmentDocument:
@@ -143,6 +151,36 @@ def render_levels(data: ReportData) -> str:
             caption="The WMI model's six assessment dimensions and the metrics that measure them",
         )
     return Markup("{}{}{}{}{}").format(lead, Markup(chart), table, summary, dimensions)
+
+
+def has_principles(data: ReportData) -> bool:
+    """Whether the report's assessment judged the stage model's principles."""
+    return data.assessment is not None and bool(data.assessment.principles)
+
+
+def render_principles(data: ReportData) -> str:
+    """Each principle's status, how much of its evidence is known, where it stands weakest, and
+    the evidence itself."""
+    doc = _doc(data)
+    rows = [
+        [
+            Markup("<strong>{}</strong><br>{}").format(p.name, p.description),
+            _status(p.status),
+            f"{p.known} of {len(p.evidence)}",
+            principle_weakest_text(p),
+            Markup('<ul class="evidence">{}</ul>').format(
+                Markup("").join(
+                    Markup("<li>{} {}</li>").format(_status(e.status), principle_evidence_text(e))
+                    for e in p.evidence
+                )
+            ),
+        ]
+        for p in doc.principles
+    ]
+    return Markup("<p>{}</p>{}").format(
+        PRINCIPLE_RULE,
+        _table(["principle", "status", "known evidence", "weakest", "evidence"], rows),
+    )
 
 
 def render_roadmap(data: ReportData) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from asyncmaturity.assess.document import PRINCIPLE_RULE
 from asyncmaturity.charter import Charter
 from asyncmaturity.frameworks import Criterion, Framework
 from asyncmaturity.metrics import METRICS
@@ -124,6 +125,9 @@ def sources_markdown() -> str:
         "`asyncmaturity simulate --out` writes them: `slack/`, `calendar.ics`, `github/`) is read "
         "part by part, each entry in its own detected format, in one transaction; the summary "
         "lists each part with its format and counts, and names every entry no source recognises. "
+        "A zip of such a folder is unpacked (safely, as every zip is) and split the same way, its "
+        "parts named `archive.zip!member` in the summary, in skips and in the store; a zip of one "
+        "export is read by its source. "
         "A part that several formats claim is an error naming it; `--format` reads the whole "
         "path in one format.",
         "",
@@ -167,6 +171,33 @@ def _check_text(criterion: Criterion) -> str:
         items = ", ".join(f"`{i}`" for i in criterion.survey.items)
         parts.append(f"survey {items} mean score >= {format_score(criterion.survey.min_score)}")
     return "; ".join(parts)
+
+
+def _principles_markdown(framework: Framework) -> list[str]:
+    """The principles with the criteria, metric checks and survey items that evidence each."""
+    lines = ["## Principles", "", PRINCIPLE_RULE, ""]
+    lines += ["| principle | criteria | metrics | survey items | why |", "|---|---|---|---|---|"]
+    for p in framework.principles:
+        criteria = ", ".join(f"`{c}`" for c in p.criteria) or "-"
+        metrics = (
+            ", ".join(
+                f"`{m.id}` {m.op} {format_value(m.threshold, METRICS[m.id].unit)}"
+                for m in p.metrics
+            )
+            or "-"
+        )
+        items = (
+            f"{', '.join(f'`{i}`' for i in p.survey.items)}, each >= "
+            f"{format_score(p.survey.min_score)}"
+            if p.survey is not None
+            else "-"
+        )
+        lines.append(
+            f"| **{p.name}**: {p.description} | {criteria} | {metrics} | {items} | "
+            f"{p.rationale or '-'} |"
+        )
+    lines.append("")
+    return lines
 
 
 def framework_markdown(framework: Framework) -> str:
@@ -213,7 +244,6 @@ def framework_markdown(framework: Framework) -> str:
     for title, elements in (
         ("Assessment dimensions", framework.dimensions),
         ("AWAIT protocol", framework.protocol),
-        ("Principles", framework.principles),
     ):
         if elements:
             lines += [f"## {title}", ""]
@@ -225,6 +255,8 @@ def framework_markdown(framework: Framework) -> str:
                     f"- **{e.letter + ' ' if e.letter else ''}{e.name}**: {e.description}{metrics}"
                 )
             lines.append("")
+    if framework.principles:
+        lines += _principles_markdown(framework)
     lines += _stack_lines(framework) + _business_lines(framework)
     if framework.activities:
         lines += [

@@ -9,6 +9,8 @@ from asyncmaturity.assess.document import (
     CriterionResult,
     MetricChange,
     MetricTarget,
+    PrincipleEvidence,
+    PrincipleResult,
     RoadmapItem,
     SurveyTarget,
     Target,
@@ -63,6 +65,34 @@ def criterion_evidence(criterion: CriterionResult) -> str:
     if criterion.assumed:
         parts.append(f"assumes {', '.join(criterion.assumed)}")
     return "; ".join(parts)
+
+
+def principle_evidence_text(evidence: PrincipleEvidence) -> str:
+    """'criterion wmi.await-standard (stage 3): await.complete_share = 15.0% (>= 50.0%: not met)',
+    'metric await.assign_share = 23.1% (>= 50.0%: not met)' or 'survey q1 = 0.50 (...)'."""
+    where = f" ({evidence.scope} {evidence.level})" if evidence.scope is not None else ""
+    head = f"{evidence.kind} {evidence.id}{where}"
+    if evidence.value is None or evidence.op is None or evidence.threshold is None:
+        reason = evidence.reason or ""
+        # Reasons of what does not apply already begin "not applicable: ...".
+        if not reason.startswith(evidence.status):
+            reason = f"{evidence.status}: {reason}" if reason else evidence.status
+        return f"{head}: {reason}"
+    if evidence.metric is not None:
+        name = f"{evidence.metric} = " if evidence.kind == "criterion" else ""
+        value = metric_value_text(evidence.metric, evidence.value)
+        bar = metric_value_text(evidence.metric, evidence.threshold)
+    else:
+        name = "survey score " if evidence.kind == "criterion" else ""
+        value, bar = format_score(evidence.value), format_score(evidence.threshold)
+    undecided = f"; {evidence.reason}" if evidence.reason else ""
+    return f"{head}: {name}{value} ({evidence.op} {bar}: {evidence.status}{undecided})"
+
+
+def principle_weakest_text(principle: PrincipleResult) -> str:
+    """Where a principle stands weakest, as its evidence reads; '-' when none is known."""
+    found = next((e for e in principle.evidence if e.id == principle.weakest), None)
+    return principle_evidence_text(found) if found is not None else "-"
 
 
 def target_text(target: Target | None) -> str:
@@ -131,7 +161,7 @@ def metric_change_cells(row: MetricChange) -> list[str]:
         format_value(row.before, unit),
         format_value(row.after, unit),
         format_change(row.change, unit),
-        _interval(row.interval, unit),
+        interval_text(row.interval, unit),
         row.verdict,
     ]
 
@@ -143,12 +173,13 @@ def area_change_cells(row: AreaChange) -> list[str]:
         format_value(row.before, "count"),
         format_value(row.after, "count"),
         format_change(row.change, "count"),
-        _interval(row.interval, "count"),
+        interval_text(row.interval, "count"),
         row.verdict,
     ]
 
 
-def _interval(bounds: list[float] | None, unit: Unit) -> str:
+def interval_text(bounds: list[float] | None, unit: Unit) -> str:
+    """A 95% interval of a change, "-2.1 pp .. +3.4 pp"; "-" without one."""
     if bounds is None:
         return "-"
     low, high = bounds

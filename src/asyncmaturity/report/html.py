@@ -42,11 +42,29 @@ def render_html(data: ReportData, sections: Sequence[ReportSection] = SECTIONS) 
         raise ValueError(f"report section ids must be unique, got {ids}")
     sections = [section for section in sections if section.applies(data)]
     # Section renderers escape user data themselves; their output is trusted markup.
-    rendered = [_RenderedSection(s.id, s.title, Markup(s.render(data))) for s in sections]
+    rendered = [(s.id, s.title, Markup(s.render(data))) for s in sections]
+    meta = [
+        ("Period", format_period(data.period_start, data.period_end)),
+        ("Sources", ", ".join(data.sources) if data.sources else "none"),
+        ("Minimum group size", f"{data.min_group_size} people"),
+    ]
+    return render_page(data.title, meta=meta, sections=rendered, generated_at=data.generated_at)
+
+
+def render_page(
+    title: str,
+    *,
+    meta: Sequence[tuple[str, str]],
+    sections: Sequence[tuple[str, str, Markup]],
+    generated_at: str,
+) -> str:
+    """One report page in the report's layout: a masthead of (label, value) pairs, a table of
+    contents, and the sections as (id, title, escaped body)."""
     template = _ENV.get_template("report.html.j2")
     return template.render(
-        data=data,
-        sections=rendered,
-        period=format_period(data.period_start, data.period_end),
-        generated=format_timestamp(data.generated_at),
+        title=title,
+        meta=meta,
+        sections=[_RenderedSection(*section) for section in sections],
+        generated_at=generated_at,
+        generated=format_timestamp(generated_at),
     )

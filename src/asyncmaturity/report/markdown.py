@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from asyncmaturity.assess.document import AssessmentDocument
+from asyncmaturity.assess.document import PRINCIPLE_RULE, AssessmentDocument
 from asyncmaturity.report.concepts import concepts_markdown
 from asyncmaturity.report.format import (
     action_caveats,
     assumption_reach,
     criterion_evidence,
     level_text,
+    principle_evidence_text,
+    principle_weakest_text,
     target_text,
     target_value_text,
 )
@@ -55,6 +57,25 @@ def assessment_markdown(document: AssessmentDocument) -> str:
                 )
                 if criterion.disagreement:
                     lines.append(f"  - Disagreement: {criterion.disagreement}")
+            lines.append("")
+    if document.principles:
+        lines += ["## Principles", "", PRINCIPLE_RULE, ""]
+        lines += ["| principle | status | known evidence | weakest |", "|---|---|---|---|"]
+        for principle in document.principles:
+            lines.append(
+                f"| {principle.name} | {principle.status} | {principle.known} of "
+                f"{len(principle.evidence)} | {principle_weakest_text(principle)} |"
+            )
+        lines.append("")
+        for principle in document.principles:
+            lines += [
+                f"### {principle.name}: {principle.status}",
+                "",
+                f"{principle.description} Evidence known: {principle.known} of "
+                f"{len(principle.evidence)}.",
+                "",
+            ]
+            lines += [f"- {principle_evidence_text(e)}" for e in principle.evidence]
             lines.append("")
     lines += ["## Roadmap", ""]
     if not document.roadmap:

@@ -394,6 +394,9 @@ def _has_store(data: ReportData) -> bool:
 
 SECTIONS: list[ReportSection] = [
     ReportSection("levels", "Maturity levels", assessment.render_levels, assessment.has_assessment),
+    ReportSection(
+        "principles", "Principles", assessment.render_principles, assessment.has_principles
+    ),
     # What the verdicts lean on comes before what they recommend.
     ReportSection("visibility", "What the exports show", render_visibility, _has_visibility),
     ReportSection("assumptions", "Assumptions", render_assumptions, _has_assumptions),

@@ -24,6 +24,7 @@ from asyncmaturity.report.format import (
     level_text,
     metric_change_cells,
     not_applicable_text,
+    principle_weakest_text,
     shown_metric_changes,
     target_text,
     target_value_text,
@@ -87,6 +88,13 @@ def assessment_tables(document: AssessmentDocument) -> list[RenderableType]:
             f"{not_applicable_text(len(criteria) - len(applicable))})",
         )
     shown.append(table)
+    if document.principles:
+        principles = Table("principle", "status", "known", "weakest", title="Principles")
+        for p in document.principles:
+            principles.add_row(
+                p.name, p.status, f"{p.known}/{len(p.evidence)}", principle_weakest_text(p)
+            )
+        shown.append(principles)
     roadmap = Table("#", "action", "quadrant", "effort", "target", "now", title="Roadmap")
     for rank, action in enumerate(document.roadmap[:ROADMAP_SHOWN], start=1):
         roadmap.add_row(

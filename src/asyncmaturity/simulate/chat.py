@@ -191,6 +191,15 @@ class _Simulator:
         self.render_threads = render_threads
         self.rng = np.random.default_rng([params.seed, 3])
         self.start_day = epoch_day(params.start)
+        self._steer(params)
+        self.unposted = self.rng.permutation(params.people).astype(np.int64)
+        self.triage = np.zeros(len(org.conversations), dtype=np.bool_)
+        self.triage[org.triage_channels] = True
+
+    def _steer(self, params: SimulationParams) -> None:
+        """Set the daily rates of ``params`` and start the counters that steer the shares anew
+        (at the start, and where a planted change puts other parameters in force)."""
+        self.in_force = params
         working, weekend = period_days(params)
         roots = params.people * params.messages_per_person_day * working / human_per_root(params)
         after = params.after_hours_share
@@ -199,12 +208,9 @@ class _Simulator:
         self.roots_weekend = roots * weekend_share * after / weekend if weekend else 0.0
         denominator = 1 - weekend_share * after
         self.after_weekday = (1 - weekend_share) * after / denominator if denominator > 0 else 1.0
-        self.unposted = self.rng.permutation(params.people).astype(np.int64)
         self.humans = 0
         self.humans_after = 0
         self.bots = 0
-        self.triage = np.zeros(len(org.conversations), dtype=np.bool_)
-        self.triage[org.triage_channels] = True
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -273,8 +279,10 @@ class _Simulator:
 
     def day(self, k: int, pending: Batch) -> Batch:
         """All records generated on local day ``k`` of the period, made unique against ``pending``."""
-        p, org, rng, zones = self.p, self.org, self.rng, self.zones
         day = self.start_day + k
+        if self.p.in_force(day) is not self.in_force:
+            self._steer(self.p.in_force(day))
+        p, org, rng, zones = self.in_force, self.org, self.rng, self.zones
         weekend = weekday(day) >= 5
         n = int(rng.poisson(self.roots_weekend if weekend else self.roots_weekday))
 

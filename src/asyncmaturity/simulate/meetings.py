@@ -401,8 +401,8 @@ class MeetingModel:
         return MeetingDay(**columns)
 
     def _series_instances(self, k: int) -> MeetingDay:
-        s, rng, p = self.series, self.rng, self.p
         day = self.start_day + k
+        s, rng, p = self.series, self.rng, self.p.in_force(day)
         delta = day - s.first_day
         # Stand-ups (interval 1) meet every working day of the period from their first.
         periodic = (delta % s.interval == 0) & (delta // s.interval < s.count)
@@ -426,7 +426,9 @@ class MeetingModel:
         description = s.description[index]
         modified = np.full(n, -1, dtype=np.int64)
         if p.agenda_lead_median_s is not None:
-            description, modified = self._occurrence_agendas(index, start, p.agenda_lead_median_s)
+            description, modified = self._occurrence_agendas(
+                index, start, p.agenda_lead_median_s, p.agenda_share
+            )
             overridden[:] = True
         return MeetingDay(
             k=k,
@@ -452,11 +454,11 @@ class MeetingModel:
         )
 
     def _occurrence_agendas(
-        self, index: IntArray, start_us: IntArray, lead_median_s: float
+        self, index: IntArray, start_us: IntArray, lead_median_s: float, agenda_share: float
     ) -> tuple[IntArray, IntArray]:
         """Each instance's own description (its series' notes link kept) and when it was written."""
         rng = self.occurrence_rng
-        agenda = rng.random(len(index)) < self.p.agenda_share
+        agenda = rng.random(len(index)) < agenda_share
         description = _descriptions(rng, self.texts, agenda, self.series.notes[index])
         lead = lognormal(
             rng, lead_median_s, AGENDA_LEAD_SIGMA, len(index), AGENDA_LEAD_MIN_S, AGENDA_LEAD_MAX_S
@@ -465,8 +467,8 @@ class MeetingModel:
         return description, modified
 
     def _ad_hoc(self, k: int) -> MeetingDay:
-        rng, p, org, staff = self.rng, self.p, self.org, self.staff
         day = self.start_day + k
+        rng, p, org, staff = self.rng, self.p.in_force(day), self.org, self.staff
         working = weekday(day) < 5
         n = int(rng.poisson(p.ad_hoc_meetings_per_person_day * p.people)) if working else 0
         organizer = draw_weighted(rng, org.activity_cdf, n)

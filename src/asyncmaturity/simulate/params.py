@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from asyncmaturity.simulate.clock import DAY_S, US, epoch_day, weekday
 
-__all__ = ["SimulationParams", "expected_metrics"]
+__all__ = ["SHAPING_FIELDS", "SimulationParams", "expected_metrics"]
 
 # The charter's default working hours (Monday to Friday): the ground truth is stated in them.
 WORK_START_S = 9 * 3600
@@ -133,6 +133,14 @@ class SimulationParams:
         work_close_median_s: median seconds from an item's creation to its close or merge.
         work_close_share: share of items closed or merged (pull requests mostly merged); a close
             that would fall after the export (a day after the period) leaves the item open.
+        change_at: the first local day on which ``after_change`` governs the day-by-day draws
+            (chat, ad hoc meetings, meeting instances' cancellations, declines and agendas, work
+            items), for a pilot planted halfway; None: these parameters hold for the whole
+            period. The organization, its channels and its recurring meeting series are drawn
+            once, from these parameters.
+        after_change: the parameters in force from ``change_at``; they must shape the same
+            organization (the fields of :data:`SHAPING_FIELDS` equal) and plant no change of
+            their own.
     """
 
     people: int = 40
@@ -182,6 +190,8 @@ class SimulationParams:
     work_response_share: float = 0.8
     work_close_median_s: float = 2 * 86_400.0
     work_close_share: float = 0.75
+    change_at: date | None = None
+    after_change: SimulationParams | None = None
 
     def __post_init__(self) -> None:
         validate_params(self)
@@ -192,6 +202,11 @@ class SimulationParams:
         if self.people < 3:
             return 0
         return self.group_dms if self.group_dms is not None else max(1, self.people // 10)
+
+    def in_force(self, day: int) -> SimulationParams:
+        """The parameters that govern local day ``day`` (days since 1970-01-01)."""
+        changed = self.change_at is not None and day >= epoch_day(self.change_at)
+        return self.after_change if changed and self.after_change is not None else self
 
 
 def _check_int(name: str, value: object, low: int, high: int) -> None:
@@ -283,6 +298,49 @@ def validate_params(p: SimulationParams) -> None:
         _check_float(f"weight of {entry[0]}", entry[1], 0.0, 1e9)
     if sum(float(w) for _, w in p.timezones) <= 0:
         raise ValueError("timezones weights must have a positive sum")
+    _check_change(p)
+
+
+# What draws the organization itself (people, zones, teams, conversations, the period): a change
+# halfway keeps them, so the same people are present before and after it.
+SHAPING_FIELDS = (
+    "people",
+    "days",
+    "seed",
+    "start",
+    "channels",
+    "timezones",
+    "private_channels",
+    "group_dms",
+    "dm_partners",
+    "meetings",
+    "work_items",
+    "team_size",
+)
+
+
+def _check_change(p: SimulationParams) -> None:
+    """Raise ``ValueError`` unless a planted change is inside the period and keeps the
+    organization."""
+    if (p.change_at is None) != (p.after_change is None):
+        raise ValueError("change_at and after_change go together: give both or neither")
+    if p.change_at is None or p.after_change is None:
+        return
+    if not isinstance(p.change_at, date) or isinstance(p.change_at, datetime):
+        raise ValueError(f"change_at must be a date, got {p.change_at!r}")
+    first, change = epoch_day(p.start), epoch_day(p.change_at)
+    if not first < change < first + p.days:
+        raise ValueError(
+            f"change_at must fall after the first day and inside the period "
+            f"({p.start} + {p.days} days), got {p.change_at}"
+        )
+    if p.after_change.change_at is not None:
+        raise ValueError("the parameters after a change plant no change of their own")
+    differing = [f for f in SHAPING_FIELDS if getattr(p, f) != getattr(p.after_change, f)]
+    if differing:
+        raise ValueError(
+            f"a change halfway keeps the organization: {', '.join(differing)} must not change"
+        )
 
 
 def period_days(params: SimulationParams) -> tuple[int, int]:

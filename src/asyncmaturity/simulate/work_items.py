@@ -229,8 +229,8 @@ class WorkModel:
 
     def day(self, k: int) -> WorkDay:
         """The items opened on day ``k`` of the period (none at weekends)."""
-        p, rng, staff = self.p, self.rng, self.staff
         day = self.start_day + k
+        p, rng, staff = self.p.in_force(day), self.rng, self.staff
         n = int(rng.poisson(p.work_items_per_person_day * p.people)) if weekday(day) < 5 else 0
         repo = rng.integers(len(REPOSITORIES), size=n)
         pull = rng.random(n) < p.pull_request_share

@@ -14,6 +14,7 @@ Listings (`asyncmaturity sources`, the docs) show them family by family, by name
 A folder may hold several exports (what `asyncmaturity simulate --out` writes: ``slack/``,
 ``calendar.ics``, ``github/``): :func:`detect_exports` finds each part with its own format,
 asking every registered source, so a newly installed source takes part without further code.
+Ingest splits a zip of such a folder the same way, on its unpacked copy (``store/ingest.py``).
 """
 
 from __future__ import annotations

@@ -44,12 +44,13 @@ What is read and how:
 
 Left out: attachments, embeds, stickers, roles, inline emoji, interactions and forwarded content.
 
-Real samples: none. DiscordChatExporter's own tests export live from a test server and keep no
-files; the public exports found carry the GPL (DiscordChatExporter-frontend's example guild),
-the AGPL (chat-analytics' samples) or no licence (community archives). The tests use fixtures
-written field for field in the layout of the exporter's ``JsonMessageWriter.cs`` (commit
-4f29fa63, MIT): timestamps with the exporting machine's offset, types written as numbers where
-the exporter has no name for them, reply references, the media folder.
+Real samples: the exports Zulip keeps as test data of its Discord importer (zulip/zulip,
+Apache-2.0): a channel in three partitions whose part 2 replies to a message of part 1, a reply
+to a message no part holds, a forward and a pin notice (tests/fixtures/real/discord/). Threads,
+forum posts and direct conversations are tested on fixtures written field for field in the
+layout of the exporter's ``JsonMessageWriter.cs`` (commit 4f29fa63, MIT): DiscordChatExporter's
+own tests export live from a test server and keep no files, and the public exports found with
+threads carry the GPL, the AGPL or no licence.
 """
 
 from __future__ import annotations
@@ -153,11 +154,11 @@ class DiscordSource:
     )
 
     real_samples = (
-        (
-            "none found: DiscordChatExporter's tests export a live test server at run time; "
-            "the exports other tools keep as test data (mlomb/chat-analytics "
-            "tests/samples/discord) carry no licence compatible with MIT"
-        ),
+        "zulip/zulip@7edfbf45401dac16c29953d75f116274aa4d6454:zerver/tests/fixtures/"
+        "discord_fixtures/channels/zulip-discord server - Text Channels - general "
+        "[1519311538035490958].json",
+        "zulip/zulip@f737af393d48b6c2cc7834508d59629af03246e0:zerver/tests/fixtures/"
+        "discord_fixtures/channels/",
     )
 
     def detect(self, path: Path) -> bool:

@@ -13,8 +13,9 @@ What each record is:
   record with neither (a ``view=simple`` list page) goes by its URL, ``/-/merge_requests/N`` or,
   before GitLab 12 (2019), ``/merge_requests/N``, else by the list it sits under. Read:
   ``created_at``, ``closed_at``, ``merged_at`` (a ``state`` of 'merged' or 'closed' without its
-  time, as GitLab before 11 and imports give, takes the item's latest "merged" / "closed" system
-  note in the export, else its last update, ``updated_at``; the summary counts both),
+  time, as GitLab before 11 and imports give, takes the item's latest 'merged' / 'closed'
+  resource state event in the export, else its latest "merged" / "closed" system note, else its
+  last update, ``updated_at``; the summary counts each rule),
   ``author`` (``username``, ``bot``, ``email``
   where the API gives one), ``assignees`` (else ``assignee``; absent: the item does not say),
   ``labels`` (strings, or objects with ``name``), ``title``, ``description``; embedded
@@ -24,7 +25,12 @@ What each record is:
   notes are 'state' events, "assigned to" / "unassigned" notes 'assignment' events, "approved
   this merge request" a 'review'; other system notes (labels, mentions, commits) are not kept.
   Every other note is a 'comment'. Notes on commits or snippets are not kept;
-- a discussion (``individual_note`` or a ``notes`` list without an ``iid``) is its notes.
+- a discussion (``individual_note`` or a ``notes`` list without an ``iid``) is its notes;
+- a resource state event (``resource_state_events`` embedded in an item, as the project export
+  writes it, or the API's ``/resource_state_events`` records, which name their item by
+  ``resource_type`` and ``resource_id``, its global id, which must then be in the export) gives
+  the close and merge times above; it is not kept as an event of its own, since GitLab also
+  writes the same change as a system note, which is.
 
 A note names its item by ``noteable_type`` and ``noteable_iid``; where the iid is null (the
 discussions API of some versions) by ``noteable_id``, the item's global ``id``, which must then
@@ -45,8 +51,8 @@ a description with Context / Decision / Consequences headings (issues and merge 
 Times are ISO 8601 with their offset applied; a record whose date cannot be read is a counted
 skip naming the file and record; malformed JSON stops the ingest with the file's name.
 
-Left out: epics, milestones, time tracking, award emoji, resource-event APIs (which name items
-by their global id, not their iid) and all texts.
+Left out: epics, milestones, time tracking, award emoji, the label, milestone and weight
+resource events, and all texts.
 """
 
 from __future__ import annotations
@@ -84,7 +90,18 @@ if TYPE_CHECKING:
 MR_HINTS = frozenset({"merge_requests", "mergerequests", "mrs"})
 NOTE_HINTS = frozenset({"notes"})
 DISCUSSION_HINTS = frozenset({"discussions"})
-LIST_KEYS = frozenset({"issues", "items"}) | MR_HINTS | NOTE_HINTS | DISCUSSION_HINTS
+STATE_EVENT_HINTS = frozenset({"resource_state_events"})
+LIST_KEYS = (
+    frozenset({"issues", "items"}) | MR_HINTS | NOTE_HINTS | DISCUSSION_HINTS | STATE_EVENT_HINTS
+)
+# What dates a merged or closed item without its time, first found first used.
+STATE_TIME_RULES = {
+    "event": "'{state}' resource state event",
+    "note": "'{state}' system note",
+    "update": "last update (updated_at)",
+}
+# A resource state event names its item by type and global id.
+RESOURCE_SIGNS = {"Issue": "#", "MergeRequest": "!"}
 # Item URLs: '/group/project/-/merge_requests/7', and before GitLab 12 (2019) without the '/-'.
 ITEM_URL = re.compile(
     r"https?://[^/\s\"]+/(.+?)(?:/-)?/(issues|merge_requests|work_items)/(\d+)(?:[/?#]|$)"
@@ -132,12 +149,13 @@ class GitLabSource:
     summary = (
         "GitLab issues, merge requests, notes and discussions (REST API JSON); the kind comes "
         "from the record's fields (then its URL, with or without '/-/'), and a merged or closed "
-        "state without its time takes the latest state note, else the last update"
+        "state without its time takes the latest resource state event, else the latest state "
+        "note, else the last update"
     )
-    parser_version = "gitlab/2"
+    parser_version = "gitlab/3"
     accepts = (
         "a JSON / JSON Lines file, or a folder or .zip of them: /issues, /merge_requests, "
-        "/notes, /discussions pages, or objects wrapping such lists"
+        "/notes, /discussions, /resource_state_events pages, or objects wrapping such lists"
     )
 
     real_samples = (
@@ -169,8 +187,9 @@ class GitLabSource:
                     _read_record(stage, ids, states, file, record)
         if not files:
             raise InvalidExport(f"{path}: no GitLab JSON files (*.json, *.jsonl)")
-        ids.resolve()
+        ids.flush()
         states.resolve()
+        ids.resolve()
         return stage.commit(self.name, "GitLab", path, len(files))
 
 
@@ -209,11 +228,17 @@ class GlobalIds:
         )  # fmt: skip
         register_rows(self.stage.ctx, name, rows, schema)
 
+    def flush(self) -> None:
+        """Add the remembered ids to the staged table ``_gl_ids`` (global_id, scope, scope_id,
+        number), which stays until :meth:`resolve`."""
+        self._register("_gl_batch", self.rows)
+        self.stage.ctx.con.execute("INSERT INTO _gl_ids SELECT * FROM _gl_batch")
+        self.rows.clear()
+
     def resolve(self) -> None:
         """Give notes staged under a global id their item; count those whose item is absent."""
-        self._register("_gl_batch", self.rows)
+        self.flush()
         con = self.stage.ctx.con
-        con.execute("INSERT INTO _gl_ids SELECT * FROM _gl_batch")
         self.stage.flush()
         con.execute(
             """
@@ -243,14 +268,17 @@ class StateTimes:
     """Close and merge times of items whose state says so but whose timestamp is missing.
 
     GitLab before 11 (and imports) give ``state: merged`` or ``closed`` without ``merged_at`` /
-    ``closed_at``. Such an item is merged or closed at its latest "merged" / "closed" system note
-    (a state event) in the export, else at its last update (``updated_at``); the summary counts
-    each rule.
+    ``closed_at``. Such an item is merged or closed at its latest 'merged' / 'closed' resource
+    state event in the export, else at its latest "merged" / "closed" system note, else at its
+    last update (``updated_at``); the summary counts each rule.
     """
 
+    # evidence: 'event' (a resource state event) or 'note' (a system note); record: where the
+    # event was read, for a skip when its item is not in the export.
     SCHEMA = pa.schema(
         [("scope", pa.string()), ("scope_id", pa.string()), ("number", pa.string()),
-         ("state", pa.string()), ("at", pa.timestamp("us"))]
+         ("state", pa.string()), ("at", pa.timestamp("us")), ("evidence", pa.string()),
+         ("record", pa.string())]
     )  # fmt: skip
 
     def __init__(self, stage: Stage) -> None:
@@ -268,13 +296,18 @@ class StateTimes:
             at = parse_instant(updated, "updated_at")
         except BadDate:
             at = None
-        self._add(self.items, "_gl_untimed", scope, scope_id, number, state, at)
+        self._add(self.items, "_gl_untimed", scope, scope_id, number, state, at, None, None)
 
     def note(
         self, scope: str | None, scope_id: str | None, number: str, state: str, at: datetime
     ) -> None:
         """Remember a "closed", "merged" or "reopened" system note of an item."""
-        self._add(self.notes, "_gl_state_notes", scope, scope_id, number, state, at)
+        self._add(self.notes, "_gl_state_notes", scope, scope_id, number, state, at, "note", None)
+
+    def event(self, parent: Parent, state: str, at: datetime, where: str) -> None:
+        """Remember a resource state event of an item (its number 'id:#<global id>' when the
+        event names the item by global id alone)."""
+        self._add(self.notes, "_gl_state_notes", *parent, state, at, "event", where)
 
     def _add(self, rows: list[dict[str, Any]], table: str, *values: Any) -> None:
         rows.append(dict(zip(self.SCHEMA.names, values, strict=True)))
@@ -287,18 +320,42 @@ class StateTimes:
         rows.clear()
 
     def resolve(self) -> None:
-        """Give the staged items their merge or close time, and note how many took which."""
+        """Give the staged items their merge or close time, and note how many took which.
+
+        Needs the items' global ids staged (:meth:`GlobalIds.flush`) for the events that name
+        their item by global id; an event whose item is not in the export is a counted skip.
+        """
         self._flush(self.items, "_gl_untimed")
         self._flush(self.notes, "_gl_state_notes")
         self.stage.flush()
         con = self.stage.ctx.con
+        # Issues and merge requests number their global ids apart: the sign tells which.
+        con.execute(
+            """
+            UPDATE _gl_state_notes n SET scope = i.scope, scope_id = i.scope_id, number = i.number
+            FROM (SELECT DISTINCT ON (global_id, left(number, 1)) * FROM _gl_ids) i
+            WHERE n.number = $prefix || left(i.number, 1) || i.global_id
+            """,
+            {"prefix": GLOBAL},
+        )
+        lost = con.execute(
+            "SELECT record FROM _gl_state_notes WHERE starts_with(number, $prefix) ORDER BY 1",
+            {"prefix": GLOBAL},
+        ).fetchall()
+        for (where,) in lost:
+            self.stage.skip(
+                "state event without its issue or merge request",
+                f"{where}: its item (resource_id) is not in the export",
+            )
         # An item and its notes share the number and the project, named by path or by id.
         con.execute(
             """
             CREATE OR REPLACE TEMP TABLE _gl_timed AS
             SELECT u.scope, u.scope_id, u.number, u.state,
-                   coalesce(max(n.at), any_value(u.at)) AS at,
-                   CASE WHEN max(n.at) IS NOT NULL THEN 'note'
+                   coalesce(max(n.at) FILTER (n.evidence = 'event'),
+                            max(n.at) FILTER (n.evidence = 'note'), any_value(u.at)) AS at,
+                   CASE WHEN max(n.at) FILTER (n.evidence = 'event') IS NOT NULL THEN 'event'
+                        WHEN max(n.at) FILTER (n.evidence = 'note') IS NOT NULL THEN 'note'
                         WHEN any_value(u.at) IS NOT NULL THEN 'update' END AS rule
             FROM _gl_untimed u
             LEFT JOIN _gl_state_notes n
@@ -321,11 +378,13 @@ class StateTimes:
                 {"state": state},
             )
         counts = con.execute(
-            "SELECT state, rule, count(*) FROM _gl_timed WHERE rule IS NOT NULL "
-            "GROUP BY ALL ORDER BY state DESC, rule"
+            "SELECT state, rule, count(*) FROM _gl_timed WHERE rule IS NOT NULL GROUP BY ALL"
         ).fetchall()
-        for state, rule, count in counts:
-            at = "'" + state + "' system note" if rule == "note" else "last update (updated_at)"
+        rules = list(STATE_TIME_RULES)
+        for state, rule, count in sorted(
+            counts, key=lambda c: (c[0] != "merged", rules.index(c[1]))
+        ):
+            at = STATE_TIME_RULES[rule].format(state=state)
             self.stage.note(f"{state} items without {state}_at, {state} at their {at}", count)
         for table in ("_gl_untimed", "_gl_state_notes", "_gl_timed", "_gl_state_batch"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
@@ -342,6 +401,8 @@ def _read_record(
     hint = record.hint
     if "iid" in rec and hint not in NOTE_HINTS:
         _read_item(stage, ids, states, rec, file.label, where, hint, record.context)
+    elif hint in STATE_EVENT_HINTS or ("resource_type" in rec and "state" in rec):
+        _read_state_event(stage, states, rec, where, None)
     elif hint in DISCUSSION_HINTS or "individual_note" in rec or isinstance(rec.get("notes"), list):
         _read_discussion(stage, states, rec, file.label, where, None, record.context)
     elif hint in NOTE_HINTS or "noteable_type" in rec or "system" in rec:
@@ -499,6 +560,36 @@ def _read_item(
         _read_discussion(
             stage, states, discussion, origin, f"{where}.discussions[{index}]", parent, context
         )
+    for index, event in enumerate(rec.get("resource_state_events") or []):
+        _read_state_event(stage, states, event, f"{where}.resource_state_events[{index}]", parent)
+
+
+def _read_state_event(
+    stage: Stage, states: StateTimes, rec: Any, where: str, parent: Parent | None
+) -> None:
+    """A resource state event: of its item (`parent`), else of the item it names by global id."""
+    if not isinstance(rec, dict):
+        stage.count("other records")
+        stage.skip("state event that is not an object", where)
+        return
+    resource = rec.get("resource_type")
+    if parent is None and resource is not None and resource not in RESOURCE_SIGNS:
+        stage.count("state events of epics and other items (not kept)")
+        return
+    stage.count("resource state events")
+    if parent is None:
+        global_id = rec.get("resource_id")
+        if resource is None or not isinstance(global_id, int) or isinstance(global_id, bool):
+            stage.skip(
+                "state event without its issue or merge request",
+                f"{where}: no resource_type and resource_id",
+            )
+            return
+        parent = (None, None, f"{GLOBAL}{RESOURCE_SIGNS[resource]}{global_id}")
+    when = stage.time(where, "state event without a time", rec.get("created_at"), "created_at")
+    state = str(rec.get("state") or "").lower()
+    if when is not None and state in ("closed", "merged"):
+        states.event(parent, state, when, where)
 
 
 def _read_discussion(

@@ -54,7 +54,8 @@ TIME_KEYED_MARGIN = timedelta(days=1)
 
 # A source may name the real, public exports it was checked against in a `real_samples` tuple:
 # each entry "owner/repo@commit:path" of a sample kept in tests/fixtures/real/<source name>/, or
-# one entry starting with this prefix that says why there is none. Sources from other packages
+# one entry starting with this prefix that says why there is none; after real samples, an entry
+# with this prefix names a quirk that no real sample shows, and why. Sources from other packages
 # need not declare any; docs/sources.md lists what each declares.
 NO_REAL_SAMPLE = "none found: "
 

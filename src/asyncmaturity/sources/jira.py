@@ -117,8 +117,11 @@ class JiraSource:
     real_samples = (
         (
             "none found: the real search responses with changelogs found are under the GPL "
-            "(ActionableAgile/jira-to-analytics) or carry no licence; those in the ASF's "
-            "apache/sling-org-apache-sling-committer-cli keep only keys, summaries and statuses"
+            "(ActionableAgile/jira-to-analytics) or carry no licence (mradyuk/jira-angular-client, "
+            "martingreer/Kanalyzer, oizhaolei/grid2print); those in the ASF's apache/sling-org-apache-sling-committer-cli "
+            "keep only keys, summaries and statuses; the permissively licensed real payloads "
+            "found are single-issue webhooks (relaysh, MIT), not search results; done without "
+            "a resolution date is tested on tests/fixtures/jira/done_without_resolution_date.json"
         ),
     )
 

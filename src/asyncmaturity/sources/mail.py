@@ -882,7 +882,15 @@ class MaildirSource:
         "a Maildir folder (cur/, new/, tmp/) or any folder holding Maildirs, nested or Maildir++"
     )
 
-    real_samples = ("staktrace/maildir@11bacb3cf542611c0b6cf4c70c9595bfe52aa45c:testdata/",)
+    real_samples = (
+        "staktrace/maildir@11bacb3cf542611c0b6cf4c70c9595bfe52aa45c:testdata/",
+        (
+            "none found: for a nested or Maildir++ tree holding messages, the real ones found "
+            "are under the GPL-3.0 (djcb/mu testdata/testdir2) or the AGPL-3.0 "
+            "(vividn/vulthor fixture/maildir); it is tested on "
+            "tests/fixtures/mail/maildir_tree_nested_and_maildir_plus_plus/"
+        ),
+    )
 
     def detect(self, path: Path) -> bool:
         """A folder that is a Maildir (cur/ and new/) or holds one within its first folders."""

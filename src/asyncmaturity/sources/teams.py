@@ -187,6 +187,12 @@ class TeamsSource:
         "src/m365/teams/commands/message/message-list.spec.ts",
         "pnp/cli-microsoft365@db0361d8aa847e34d1fce4a69f455b3b934c7f42:"
         "src/m365/teams/commands/message/message-reply-list.spec.ts",
+        (
+            "none found: for the PascalCase shape that PowerShell's ConvertTo-Json writes "
+            "(Get-MgTeamChannelMessage), public scripts write it (pnp/cli-microsoft365 samples, "
+            "yoshihiro-matsumoto/TeamsMessageExtract) but keep no output; it is tested on "
+            "tests/fixtures/teams/powershell_pascalcase_export.json"
+        ),
     )
 
     def detect(self, path: Path) -> bool:

@@ -180,8 +180,11 @@ class ZulipSource:
 
     real_samples = (
         (
-            "none found: Zulip's own tests build realm exports at test time and zulip-archive "
-            "keeps no sample tree; the public exports and archive trees found carry no licence"
+            "none found: Zulip's own tests build realm exports at test time (the only realm "
+            "files zulip/zulip keeps, zerver/tests/fixtures/import_fixtures/messages-00000N.json, "
+            "hold two rows of id and date_sent and no realm.json) and zulip-archive keeps no "
+            "sample tree; the archive trees published by zulip-archive's GitHub action "
+            "(e.g. claire4ai/archive, hackerkid/zulip-archive-action-test-2) carry no licence"
         ),
     )
 
@@ -285,23 +288,32 @@ def _stage_realm(ctx: IngestContext, root: Path, label: Any, report: SourceRepor
         raise InvalidExport(f"{label(realm_file)}: expected a JSON object of zerver_* tables")
     con.execute(
         """CREATE OR REPLACE TEMP TABLE _zulip_users AS
-           SELECT u.*, false AS cross_realm, ordinal FROM (
-               SELECT unnest(coalesce(r.zerver_userprofile, [])
-                             || coalesce(r.zerver_userprofile_mirrordummy, [])) AS u,
-                      unnest(range(len(coalesce(r.zerver_userprofile, [])
-                             || coalesce(r.zerver_userprofile_mirrordummy, [])))) AS ordinal
+           SELECT u.*, false AS cross_realm, list_name, ordinal FROM (
+               SELECT unnest(coalesce(r.zerver_userprofile, [])) AS u,
+                      unnest(range(len(coalesce(r.zerver_userprofile, [])))) AS ordinal,
+                      'zerver_userprofile' AS list_name
+               FROM _zulip_r
+               UNION ALL
+               SELECT unnest(coalesce(r.zerver_userprofile_mirrordummy, [])),
+                      unnest(range(len(coalesce(r.zerver_userprofile_mirrordummy, [])))),
+                      'zerver_userprofile_mirrordummy'
                FROM _zulip_r)
            UNION ALL
-           SELECT c.id, c.email, NULL, NULL, true, NULL, true, NULL
-           FROM (SELECT unnest(coalesce(r.zerver_userprofile_crossrealm, [])) AS c FROM _zulip_r)"""
+           SELECT c.id, c.email, NULL, NULL, true, NULL, true, 'zerver_userprofile_crossrealm',
+                  ordinal
+           FROM (SELECT unnest(coalesce(r.zerver_userprofile_crossrealm, [])) AS c,
+                        unnest(range(len(coalesce(r.zerver_userprofile_crossrealm, []))))
+                          AS ordinal
+                 FROM _zulip_r)"""
     )
+    # A skip names the table of realm.json the user is listed in and its position there.
     missing = con.execute(
-        "SELECT ordinal FROM _zulip_users WHERE id IS NULL ORDER BY ordinal"
+        "SELECT list_name, ordinal FROM _zulip_users WHERE id IS NULL ORDER BY list_name, ordinal"
     ).fetchall()
     report.skip(
         "user record without an id",
         len(missing),
-        [f"{label(realm_file)} zerver_userprofile record {i}: no user id" for (i,) in missing],
+        [f"{label(realm_file)} {table} record {i}: no user id" for table, i in missing],
     )
     for tz, user in con.execute(
         "SELECT DISTINCT ON (tz) nullif(trim(timezone), '') AS tz, id FROM _zulip_users "

@@ -9,8 +9,10 @@ Example::
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -25,8 +27,10 @@ from asyncmaturity.errors import (
     InvalidExport,
     RejectedRecords,
     StoreError,
+    UnknownFormat,
 )
 from asyncmaturity.sources import detect_exports, get_source
+from asyncmaturity.sources.archive import extracted, zip_names
 from asyncmaturity.sources.interface import (
     IngestContext,
     Progress,
@@ -35,7 +39,7 @@ from asyncmaturity.sources.interface import (
     SourceReport,
     Window,
 )
-from asyncmaturity.store.database import EvidenceStore
+from asyncmaturity.store.database import EVIDENCE_KEYS, EvidenceStore
 from asyncmaturity.vocabulary import Visibility
 
 # The families whose exports hold chat or mail messages.
@@ -139,12 +143,43 @@ def ingest(
     for export in exports:
         if not export.exists():
             raise InvalidExport(f"{export}: no such file or folder")
-    parts, not_read = _parts(exports, format)
     window = expansion_window(since, until)
     moment = _naive_utc(now) if now is not None else None
     created = not store_path.exists()
+    # Holds the unpacked copies of zips of several exports until every part is read.
+    with ExitStack() as unpacked:
+        parts, not_read = _parts(exports, format, unpacked)
+        summary = _ingest_guarded(
+            store_path,
+            created,
+            parts,
+            strict,
+            keep_text,
+            charter,
+            progress,
+            memory_limit,
+            window,
+            moment,
+        )
+    summary.not_read = not_read
+    return summary
+
+
+def _ingest_guarded(
+    store_path: Path,
+    created: bool,
+    parts: list[Part],
+    strict: bool,
+    keep_text: bool,
+    charter: Charter | None,
+    progress: Progress | None,
+    memory_limit: str,
+    window: Window,
+    moment: datetime | None,
+) -> IngestSummary:
+    """:func:`_ingest_all`, removing a store this ingest created when it fails."""
     try:
-        summary = _ingest_all(
+        return _ingest_all(
             store_path,
             parts,
             strict,
@@ -165,32 +200,85 @@ def ingest(
         raise StoreError(
             f"{store_path}: ingest failed and was rolled back: {str(exc).splitlines()[0]}"
         ) from None
-    summary.not_read = [str(path) for path in not_read]
-    return summary
 
 
-# One export to read: its path, its source, and the folder argument it is a part of (if any).
-Part = tuple[Path, Source, Path | None]
+@dataclass(frozen=True)
+class Part:
+    """One export to read: where its source reads it, and how the user and the store name it."""
+
+    path: Path
+    source: Source
+    part_of: Path | None = None  # the folder or zip given to ingest that it is a part of
+    # A part of a zip is read from the zip's unpacked copy and named 'archive.zip!member'.
+    unpacked: Path | None = None
+
+    @property
+    def shown(self) -> str:
+        """The part's name in the summary, its skips, its errors and the store's provenance."""
+        return self.relabel(str(self.path))
+
+    def relabel(self, text: str) -> str:
+        """`text` with paths under the unpacked copy written as 'archive.zip!member'."""
+        if self.unpacked is None or self.part_of is None:
+            return text
+        root = str(self.unpacked)
+        return text.replace(root + os.sep, f"{self.part_of}!").replace(root, str(self.part_of))
 
 
-def _parts(exports: list[Path], format: str | None) -> tuple[list[Part], list[Path]]:
+def _parts(
+    exports: list[Path], format: str | None, unpacked: ExitStack
+) -> tuple[list[Part], list[str]]:
     """Each export to read with its source, and the entries of split folders left unread.
 
     `format` forces one source on every path; otherwise each path is detected, and a folder
     holding several exports is read part by part (:func:`~asyncmaturity.sources.detect_exports`).
+    A zip is split the same way when its unpacked copy holds several exports; that copy stays
+    in `unpacked` until ingest ends. A zip of one export is left to its source, as before.
     """
     if format:
         source = get_source(format)
-        return [(export, source, None) for export in exports], []
+        return [Part(export, source) for export in exports], []
     parts: list[Part] = []
-    not_read: list[Path] = []
+    not_read: list[str] = []
     for export in exports:
+        zipped = _zip_of_several_exports(export, unpacked)
+        if zipped is not None:
+            parts.extend(zipped[0])
+            not_read.extend(zipped[1])
+            continue
         found = detect_exports(export)
         parts.extend(
-            (path, source, export if found.split else None) for path, source in found.parts
+            Part(path, source, export if found.split else None) for path, source in found.parts
         )
-        not_read.extend(found.not_read)
+        not_read.extend(str(path) for path in found.not_read)
     return parts, not_read
+
+
+def _zip_of_several_exports(
+    archive: Path, unpacked: ExitStack
+) -> tuple[list[Part], list[str]] | None:
+    """The parts of `archive` and its members no source reads, when it is a zip holding several
+    exports (as a zip of what `simulate --out` writes); None for any other path.
+
+    The zip is unpacked (safely, :func:`~asyncmaturity.sources.archive.extracted`) and its copy
+    detected like a folder; a zip of one export is given back to its source, which reads the
+    archive itself.
+    """
+    if not archive.is_file() or zip_names(archive, limit=1) is None:
+        return None
+    copy = ExitStack()
+    root = copy.enter_context(extracted(archive))
+    try:
+        found = detect_exports(root)
+    except UnknownFormat:
+        found = None
+    if found is None or not found.split:
+        copy.close()
+        return None
+    unpacked.enter_context(copy)
+    parts = [Part(path, source, archive, root) for path, source in found.parts]
+    label = Part(root, parts[0].source, archive, root)
+    return parts, [label.relabel(str(path)) for path in found.not_read]
 
 
 def _ingest_all(
@@ -213,7 +301,8 @@ def _ingest_all(
         secret = store.secret
         results: list[ExportSummary] = []
         with store.transaction():
-            for export, source, part_of in parts:
+            for part in parts:
+                source = part.source
                 started = datetime.now(UTC).replace(tzinfo=None)
                 ctx = IngestContext(
                     con=store.con,
@@ -226,19 +315,19 @@ def _ingest_all(
                     on_progress=progress,
                     window=window,
                 )
-                report: SourceReport = source.ingest(ctx, export)
-                _refuse_when_every_record_skipped(ctx, export, report)
+                report = _read_part(ctx, part)
+                _refuse_when_every_record_skipped(ctx, part.shown, report)
                 _note_replies_before_root(ctx, report)
-                _record_visibility(ctx, export, report)
+                _record_visibility(ctx, part.shown, report)
                 if strict and report.skipped_total:
                     reason, count = next(iter(report.skipped.items()))
-                    where = report.examples[0] if report.examples else str(export)
+                    where = report.examples[0] if report.examples else part.shown
                     raise RejectedRecords(
                         f"{where} ({count} record(s) skipped for '{reason}'); --strict makes this fatal"
                     )
                 results.append(
                     ExportSummary(
-                        path=str(export),
+                        path=part.shown,
                         source=source.name,
                         detected=report.detected,
                         records_read=report.records_read,
@@ -246,7 +335,7 @@ def _ingest_all(
                         duplicates=dict(ctx.duplicates),
                         skipped=dict(report.skipped),
                         examples=list(report.examples),
-                        part_of=str(part_of) if part_of is not None else None,
+                        part_of=str(part.part_of) if part.part_of is not None else None,
                         notes=list(report.notes),
                     )
                 )
@@ -255,7 +344,7 @@ def _ingest_all(
                     [
                         ctx.ingest_id,
                         source.name,
-                        str(export),
+                        part.shown,
                         source.parser_version,
                         started,
                         datetime.now(UTC).replace(tzinfo=None),
@@ -268,12 +357,39 @@ def _ingest_all(
         return IngestSummary(store=str(store_path), exports=results)
 
 
+def _read_part(ctx: IngestContext, part: Part) -> SourceReport:
+    """Run the part's source on it; a part of a zip is named as the archive's member throughout.
+
+    Its source reads the zip's unpacked copy, so what names that copy (skips, notes, errors, the
+    provenance of the rows this ingest added) is rewritten to 'archive.zip!member'.
+    """
+    try:
+        report: SourceReport = part.source.ingest(ctx, part.path)
+    except AsyncMaturityError as exc:
+        exc.args = tuple(part.relabel(str(arg)) for arg in exc.args)
+        raise
+    if part.unpacked is None or part.part_of is None:
+        return report
+    report.examples = [part.relabel(example) for example in report.examples]
+    report.notes = [part.relabel(note) for note in report.notes]
+    report.detected = part.relabel(report.detected)
+    root, archive = str(part.unpacked), str(part.part_of)
+    for table in EVIDENCE_KEYS:
+        ctx.con.execute(
+            f"""UPDATE {table} SET origin = CASE WHEN origin = $root THEN $archive
+                    ELSE $archive || '!' || origin[length($root) + 2:] END
+                WHERE ingest_id = $ingest AND (origin = $root OR starts_with(origin, $prefix))""",
+            {"root": root, "archive": archive, "ingest": ctx.ingest_id, "prefix": root + os.sep},
+        )
+    return report
+
+
 # Tables of who, not of what happened: rows in them alone do not make an export read.
 PEOPLE_TABLES = frozenset({"people", "identities"})
 
 
 def _refuse_when_every_record_skipped(
-    ctx: IngestContext, export: Path, report: SourceReport
+    ctx: IngestContext, export: str, report: SourceReport
 ) -> None:
     """Raise :class:`EveryRecordSkipped` when the export gave records and every one was skipped.
 
@@ -289,7 +405,7 @@ def _refuse_when_every_record_skipped(
     if not report.skipped_total or report.skipped_total < report.records_read or any(evidence):
         return
     reason, count = next(iter(report.skipped.items()))
-    where = report.examples[0] if report.examples else str(export)
+    where = report.examples[0] if report.examples else export
     raise EveryRecordSkipped(
         f"{export}: every one of its {report.skipped_total:,} record(s) was skipped, nothing read "
         f"({count:,} for '{reason}', e.g. {where}); is it a {ctx.source.name} export?"
@@ -318,7 +434,7 @@ def _note_replies_before_root(ctx: IngestContext, report: SourceReport) -> None:
         )
 
 
-def _record_visibility(ctx: IngestContext, export: Path, report: SourceReport) -> None:
+def _record_visibility(ctx: IngestContext, export: str, report: SourceReport) -> None:
     """Keep what the export can and cannot see, under its origin (see the visibility table).
 
     Whether it shows messages at all follows from its family unless the source says otherwise:
@@ -333,11 +449,11 @@ def _record_visibility(ctx: IngestContext, export: Path, report: SourceReport) -
         # the rest of the provenance.
         f"SELECT $source AS source, $origin AS origin, aspect, visible "
         f"FROM (VALUES {rows}) AS seen(aspect, visible)",
-        origin=str(export),
+        origin=export,
         records=False,
         params={
             "source": ctx.source.name,
-            "origin": str(export),
+            "origin": export,
             **{f"a{i}": str(aspect) for i, aspect in enumerate(sees)},
             **{f"v{i}": visible for i, visible in enumerate(sees.values())},
         },

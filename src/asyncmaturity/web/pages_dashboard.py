@@ -55,6 +55,7 @@ def _dashboard(
         await_views = dashboard.await_metrics(document)
         figures = {
             "levels": dashboard.levels_section(document),
+            "principles": dashboard.principles_section(document),
             "roadmap": dashboard.roadmap_section(document),
             "key_metrics": dashboard.key_metrics(document),
             "await_metrics": await_views,

@@ -17,7 +17,12 @@ from sqlalchemy.orm import Session, defer
 
 from asyncmaturity.assess.document import AssessmentDocument
 from asyncmaturity.metrics import METRICS
-from asyncmaturity.report.assessment import render_levels, render_roadmap, render_survey
+from asyncmaturity.report.assessment import (
+    render_levels,
+    render_principles,
+    render_roadmap,
+    render_survey,
+)
 from asyncmaturity.report.data import ASSESSMENT_TITLE, HEADLINE, report_data
 from asyncmaturity.report.format import metric_unit
 from asyncmaturity.report.model import ReportData
@@ -124,6 +129,13 @@ def _report_data(document: AssessmentDocument) -> ReportData:
 def levels_section(document: AssessmentDocument) -> Markup:
     """The report's levels section: WMI stage, overall level, the per-area chart and table."""
     return Markup(render_levels(_report_data(document)))
+
+
+def principles_section(document: AssessmentDocument) -> Markup | None:
+    """The report's principles section, when the assessment judged them."""
+    if not document.principles:
+        return None
+    return Markup(render_principles(_report_data(document)))
 
 
 def roadmap_section(document: AssessmentDocument, top: int = ROADMAP_TOP) -> Markup:
