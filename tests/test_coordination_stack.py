@@ -14,6 +14,7 @@ from asyncmaturity.assess.document import AssessmentDocument
 from asyncmaturity.errors import InvalidFramework
 from asyncmaturity.frameworks import load_framework, parse_framework
 from asyncmaturity.metrics.measure import measure
+from asyncmaturity.report import render_html, report_data
 from asyncmaturity.report.markdown import assessment_markdown
 from asyncmaturity.store.ingest import ingest
 from tests.assessing import assessed
@@ -99,10 +100,14 @@ def test_the_document_and_the_report_carry_the_stack(ledger_store: Path) -> None
     # The ledger's request events are requests of the archive too (R1, R2 and R3 ask in their
     # text); the owner is a ledger field that no text names, so the archive's "who" is 0.
     assert layers["who"]["archive_share"] == 0.0
-    markdown = assessment_markdown(AssessmentDocument.from_json(document))
+    typed = AssessmentDocument.from_json(document)
+    markdown = assessment_markdown(typed)
     assert "| Who: Ownership; who does it and who decides. | Assign ownership | 0.0% | 75.0% |" in (
         markdown
     )
+    html = render_html(report_data(None, assessment=typed))
+    assert 'id="coordination-stack"' in html and 'href="#business-metrics"' in html
+    assert "<td>Assign ownership</td><td>0.0%</td><td>75.0%</td>" in html
 
 
 def test_without_requests_every_layer_is_unknown(tmp_path: Path) -> None:
@@ -119,3 +124,5 @@ def test_a_document_written_before_the_stack_reads_back(ledger_store: Path) -> N
     again = AssessmentDocument.from_json(document)
     assert again.coordination_stack == [] and again.business_metrics == []
     assert "## Coordination Stack" not in assessment_markdown(again)
+    html = render_html(report_data(None, assessment=again))
+    assert 'id="coordination-stack"' not in html and 'id="business-metrics"' not in html
