@@ -66,7 +66,8 @@ def test_a_version_1_file_is_read_whole(commit: str, tmp_path: Path) -> None:
     # Nothing of the file is lost. What later versions added reads as empty: the earliest files
     # lack the frameworks' dimensions; every version 1 file lacks what the exports can see, the
     # unknown metrics' reasons, the assumptions, the working norms, the active person-weeks
-    # of the cost, the count of criteria that do not apply and the activity map.
+    # of the cost, the count of criteria that do not apply, the activity map, the Coordination
+    # Stack and the business guide's metrics.
     for framework in ("framework", "stage_framework"):
         raw[framework].setdefault("dimensions", [])
     raw.setdefault("visibility", {})
@@ -75,6 +76,8 @@ def test_a_version_1_file_is_read_whole(commit: str, tmp_path: Path) -> None:
     raw.setdefault("working_norms", None)
     raw.setdefault("principles", [])
     raw.setdefault("activities", [])
+    raw.setdefault("coordination_stack", [])
+    raw.setdefault("business_metrics", [])
     raw["cost"].setdefault("person_weeks", 0)
     raw["coverage"].setdefault("not_applicable", 0)
     # Version 1 costed group DMs at the default the cost assumptions now name.

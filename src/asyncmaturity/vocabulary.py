@@ -109,4 +109,5 @@ AWAIT_SIGNAL_COLUMNS = (
     "bare_greeting",
     "nudge",
     "clarification",
+    "asks_where",
 )

@@ -24,6 +24,7 @@ import numpy as np
 
 from asyncmaturity import __version__
 from asyncmaturity.assess.activities import activity_map
+from asyncmaturity.assess.concepts import business_metrics, coordination_stack
 from asyncmaturity.assess.document import (
     ASSESSMENT_KIND,
     FORMAT_VERSION,
@@ -251,6 +252,10 @@ class Assessment:
                 "working_norms": self.working_norms,
                 "assumptions": self._assumptions_json(),
                 "unknown": self.unknown,
+                "coordination_stack": coordination_stack(shipped_frameworks()["wmi"], self.metrics),
+                "business_metrics": business_metrics(
+                    shipped_frameworks()["acf"], self.metrics, _survey_scores(self.survey)
+                ),
                 "principles": judge_principles(
                     self.stages,
                     self._outcomes(),

@@ -510,6 +510,32 @@ class ActivityPlacement(_Part):
     supporting: list[ActivityFigure]
 
 
+class StackLayerResult(_Part):
+    """One layer of the Coordination Stack: the AWAIT element that asks for it, and the share of
+    the archive's and of the ledger's requests that carry it (None where none is visible)."""
+
+    id: str
+    name: str
+    description: str
+    await_element: str
+    archive_metric: str
+    archive_share: float | None
+    ledger_metric: str
+    ledger_share: float | None
+
+
+class GuideMetricResult(_Part):
+    """One row of the business guide's metrics table: how it is answered and its figures."""
+
+    id: str
+    name: str
+    description: str
+    answered_by: Literal["data", "survey", "data and survey", "not measurable"]
+    metrics: dict[str, Value]
+    survey: dict[str, float | None]  # item id -> score (0 worst .. 1 best), None unanswered
+    reason: str | None = None  # why it is not measurable
+
+
 class AssessmentPrivacy(_Part):
     """The minimum group size the assessment applied."""
 
@@ -556,6 +582,10 @@ class AssessmentDocument(_Part):
     # The team's activity on the Asynchronous Communication Framework's grid (absent in files
     # written before the activity map).
     activities: list[ActivityPlacement] = Field(default_factory=list)
+    # The Coordination Stack layer by layer, and the business guide's metrics table (absent in
+    # files written before them).
+    coordination_stack: list[StackLayerResult] = Field(default_factory=list)
+    business_metrics: list[GuideMetricResult] = Field(default_factory=list)
 
     def criteria(self) -> list[tuple[str, int, CriterionResult]]:
         """Every criterion with its scope (an area id, or 'stage') and level."""

@@ -164,9 +164,13 @@ def first_answer(requester: object, replies: Iterable[tuple[object, datetime]]) 
 
 
 def request_text(title: str, action: str, information: str, links: Sequence[str] = ()) -> str:
-    """The request as one message (what the AWAIT rules read): title, action, information, links."""
+    """The request as one message (what the AWAIT rules read): title, action, information, links.
+
+    Each field is its own paragraph: the rules open a clause at a blank line (a single line
+    break may be a wrapped e-mail line), and the action field is an ask of its own.
+    """
     parts = [title.strip(), action.strip(), information.strip(), *(u.strip() for u in links)]
-    return "\n".join(part for part in parts if part)
+    return "\n\n".join(part for part in parts if part)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,9 @@ docs/await.md):
   here is the doc"), an event reminder, or "bump" a version.
 * `clarification`: asks back what was meant ("which PR?", "what do you mean?", "you mean the EU
   tenant?", "link?"); not a question asking to choose ("which option do you prefer?").
+* `asks_where`: asks where something lives ("where can I find the runbook?", "does anyone have
+  the link?", "which channel do I ask in?", "I can't find the onboarding doc"): a "where is
+  this?" question (`WHERE_FORMS` names each form).
 
 The labelled sets and their rulings are in `benchmarks/await_eval/` (README.md there).
 """
@@ -511,6 +514,98 @@ CLARIFICATION = Rx(
     r"|\b(?:do you have|can you (?:send|share)|is there) (?:a|the) link\b"
 )
 
+# "Where is this?" questions: someone asks where a thing lives (a doc, a link, a file, the
+# channel to ask in) rather than finding it themselves: the business guide's findability signal,
+# the opposite of search success. Each form is named so that a reader sees which one fired; a
+# thing is one of WHERE_THINGS, so "where is big bend?" (a place) or "where are we on the
+# release?" (a status) ask no such question.
+WHERE_THINGS = (
+    r"(?:links?|urls?|docs?|documents?|documentation|pages?|wiki|files?|folders?|drive|sheets?|"
+    r"spreadsheets?|slides?|decks?|repos?|repository|recordings?|notes|minutes|templates?|"
+    r"forms?|dashboards?|boards?|tickets?|invites?|invitations?|calendar|agenda|specs?|readme|"
+    r"passwords?|credentials|channels?|threads?|code|notebooks?|datasets?|reports?|playbooks?|"
+    r"runbooks?|handbook|guides?|policy|policies|contracts?|checklists?|roadmap|address|logins?|"
+    r"portal|site|website|details|info|instructions)"
+)
+# "'s" with a straight or a typographic apostrophe (the character itself: RE2 has no \u escape).
+_APOSTROPHE_S = "['\u2019]s"
+_WHERE_DETERMINER = r"(?:the|our|your|their|that|this|these|those|my|its|any|all)"
+WHERE_FORMS: dict[str, Rx] = {
+    # "where do I find ...", "where should we post this", "where can I get the slides"
+    "where_can": Rx(
+        r"\bwhere (?:can|could|do|does|did|should|would|will|may|might) (?:i|we|you|u|one|"
+        r"people|someone|they|it|this|that|these|those|new (?:folks|people|hires)) "
+        r"(?:[\w']+ ){0,2}?(?:find|get|see|locate|look|check|access|download|grab|read|view|post|"
+        r"put|ask|file|submit|report|store|keep|upload|request|sign up|register)\b"
+    ),
+    # "where is the onboarding doc?", "where's it?", "where are the slides?"
+    "where_is": Rx(
+        rf"\bwhere(?:{_APOSTROPHE_S}| is| are| was| were|s) (?:(?:it|they)\b[^.!?\n]{{0,200}}\?"
+        rf"|{_WHERE_DETERMINER} (?:[\w-]+ ){{0,3}}?{WHERE_THINGS}\b)"
+    ),
+    # "where to find", "not sure where I can get", "where it is documented"
+    "where_to": Rx(
+        r"\bwhere (?:to|i can|we can|you can|one can|i could|i'd|i would) (?:find|get|look|see|"
+        r"download|access|read)\b"
+        rf"|\bwhere (?:does|do|did) {_WHERE_DETERMINER} (?:[\w-]+ ){{0,3}}?{WHERE_THINGS}\b"
+        r"|\bwhere (?:it|that|this|they|these|those|the [\w-]+) (?:is|are|was|were|lives?|sits?)"
+        r" (?:kept|stored|documented|located|saved|posted|hosted|written down|filed|tracked)\b"
+    ),
+    # "does anyone have the link", "do we have a bio link", "did you get the notes"
+    "have_the": Rx(
+        r"\b(?:does|do|did) (?:anyone|anybody|someone|somebody|you|u|any of you|we|y'?all) "
+        r"(?:still |already )?(?:have|has|got) (?:a|an|the|any|our|that|this|your) "
+        rf"(?:[\w-]+ ){{0,3}}?{WHERE_THINGS}\b"
+    ),
+    # "anyone know where ...", "wondering where", "point me to"
+    "know_where": Rx(
+        r"\b(?:anyone|anybody|someone|somebody|you|u|y'?all|who) (?:knows?|remembers?) where\b"
+        r"|\b(?:wondering|any idea|idea|tell me|show me|remind me) where\b"
+        r"|\bpoint (?:me|us) (?:to|at|towards?|in the (?:right )?direction)\b"
+    ),
+    # "I can't find the runbook", "looking for the link to the form"
+    "cannot_find": Rx(
+        r"\b(?:can'?t|cannot|can not|couldn'?t|could not|unable to|having trouble|struggling to)"
+        r" (?:find|locate|finding|locating) (?:where\b|(?:the|a|an|our|your|their|this|that) "
+        rf"(?:[\w-]+ ){{0,3}}?{WHERE_THINGS}\b)"
+        rf"|\blooking for (?:the|a|an|our|your|that|this) (?:[\w-]+ ){{0,3}}?{WHERE_THINGS}\b"
+    ),
+    # "is there a link for the slides?", "is the code up anywhere?"
+    "is_there": Rx(
+        rf"\bis there (?:a|an|any) (?:[\w-]+ ){{0,2}}?{WHERE_THINGS}\b[^.!\n]{{0,200}}\?"
+        r"|\b(?:up|posted|available|online|stored|kept|documented|written down|saved|shared) "
+        r"(?:anywhere|somewhere)\b[^.!\n]{0,200}\?"
+    ),
+    # "which channel should I ask in?", "what's the link?", "link?"
+    "which_place": Rx(
+        r"\b(?:which|what) (?:channel|folder|drive|repo|repository|wiki|space|directory|site|"
+        r"server|bucket|board|tab|url|link|address)\b[^.!\n]{0,200}\?"
+        rf"|\bwhat(?:{_APOSTROPHE_S}| is| was) (?:the|our|your) (?:[\w-]+ ){{0,3}}?(?:link|url|address|"
+        r"channel|wiki|repo|folder|login|password|page)\b"
+        r"|\b(?:link|url)s? (?:to|for) [^.!\n]{0,200}\?|\b(?:link|url)s?\s*(?:pls|please|plz)?\s*\?"
+    ),
+    # "can you share the slides?", "could someone send me the recording"
+    "send_me": Rx(
+        r"\b(?:can|could|would) (?:you|u|someone|somebody|anyone|anybody) (?:please |pls )?"
+        r"(?:send|share|post|drop|paste|forward|give) (?:me |us )?(?:the|a|that|this|your) "
+        r"(?:[\w-]+ ){0,3}?(?:links?|urls?|docs?|documents?|files?|slides|decks?|recordings?|"
+        r"notes|sheets?|spreadsheets?|address|invites?|repos?)\b"
+    ),
+}
+WHERE_QUESTION = Rx("|".join(f"(?:{rx.pattern})" for rx in WHERE_FORMS.values()))
+
+
+def where_form(plain: str) -> str | None:
+    """The first "where is this?" form (a key of :data:`WHERE_FORMS`) that `plain` asks, if any.
+
+    Parameters: `plain`, the text with links removed (:func:`plain_text`).
+
+    >>> where_form("does anyone have the link to the onboarding doc?")
+    'have_the'
+    """
+    return next((name for name, rx in WHERE_FORMS.items() if rx.search(plain)), None)
+
+
 # The names of the signals, as the store's columns hold them.
 SIGNALS = AWAIT_SIGNAL_COLUMNS
 
@@ -597,6 +692,7 @@ def signals(text: str) -> dict[str, bool]:
         "bare_greeting": bool(BARE_GREETING.search(plain)),
         "nudge": bool(NUDGE.search(plain)),
         "clarification": bool(CLARIFICATION.search(plain)),
+        "asks_where": bool(WHERE_QUESTION.search(plain)),
     }
 
 
@@ -646,4 +742,5 @@ def signals_sql(text: str) -> str:
         {MOVE.matches_sql(asking)} AS sync_request,
         {BARE_GREETING.matches_sql(plain)} AS bare_greeting,
         {NUDGE.matches_sql(plain)} AS nudge,
-        {CLARIFICATION.matches_sql(plain)} AS clarification"""
+        {CLARIFICATION.matches_sql(plain)} AS clarification,
+        {WHERE_QUESTION.matches_sql(plain)} AS asks_where"""

@@ -10,7 +10,10 @@ A framework file has one schema for every kind of model (see ``docs/frameworks.m
   Communication Framework), which ranks the roadmap;
 - ``kind: practices`` is a catalogue of roadmap actions that criteria cite.
 
-Any file may carry a ``survey:`` block (scales and items; see :mod:`asyncmaturity.survey`).
+Any file may carry a ``survey:`` block (scales and items; see :mod:`asyncmaturity.survey`) and a
+``business_metrics:`` table (each metric computed, asked in the survey, or not measurable and why).
+A stages framework's ``coordination_stack`` maps each layer to its AWAIT ``protocol`` element and
+to the metrics that read it in the archive and in the request ledger.
 
 Example::
 
@@ -220,6 +223,63 @@ class ActivityEvidence(_Strict):
         return values
 
 
+def _unregistered(values: list[str]) -> str | None:
+    """The first of `values` that is no registered metric, if any."""
+    return next((v for v in values if v not in METRICS), None)
+
+
+class StackLayer(_Strict):
+    """One layer of the Coordination Stack and what reads it: the AWAIT element that asks for
+    it, the metric over the archive's requests (chat, mail, trackers) and the one over the
+    request ledger's."""
+
+    id: Identifier
+    name: str
+    description: str
+    await_element: Identifier = Field(description="The id of the protocol element that asks it.")
+    archive_metric: str
+    ledger_metric: str
+
+    @field_validator("archive_metric", "ledger_metric")
+    @classmethod
+    def _registered(cls, value: str) -> str:
+        if _unregistered([value]):
+            raise ValueError(f"unknown metric {value!r}; `asyncmaturity metrics` lists them")
+        return value
+
+
+class GuideMetric(_Strict):
+    """One metric of the business guide's table and how the assessment answers it: computed
+    (registered metrics), asked (survey items), both, or not measurable (with the reason)."""
+
+    id: Identifier
+    name: str
+    description: str = Field(description="What the guide means, and how far our figures reach.")
+    metrics: list[str] = Field(default_factory=list)
+    survey: list[Identifier] = Field(default_factory=list)
+    not_measurable: str | None = Field(
+        None, min_length=10, description="Why neither data nor the survey can tell it."
+    )
+
+    @field_validator("metrics")
+    @classmethod
+    def _registered(cls, values: list[str]) -> list[str]:
+        unknown = _unregistered(values)
+        if unknown:
+            raise ValueError(f"unknown metric {unknown!r}; `asyncmaturity metrics` lists them")
+        return values
+
+    @model_validator(mode="after")
+    def _answered(self) -> GuideMetric:
+        asked = bool(self.metrics or self.survey)
+        if asked == (self.not_measurable is not None):
+            raise ValueError(
+                "a guide metric is computed (metrics), asked (survey) or both, or else "
+                "not_measurable with the reason, never both"
+            )
+        return self
+
+
 class Activity(_Strict):
     """A kind of work on the scheduled/unscheduled x synchronous/asynchronous plane, and the
     evidence that places a team's own activity of that kind on it."""
@@ -291,11 +351,12 @@ class Framework(_Strict):
     rules: list[str] = Field(default_factory=list, description="The stage rules in words.")
     dimensions: list[Element] = Field(default_factory=list)
     protocol: list[Element] = Field(default_factory=list)
-    coordination_stack: list[Element] = Field(default_factory=list)
+    coordination_stack: list[StackLayer] = Field(default_factory=list)
     principles: list[Principle] = Field(default_factory=list)
     activities: list[Activity] = Field(default_factory=list)
     prioritization: list[Quadrant] = Field(default_factory=list)
     practices: list[Practice] = Field(default_factory=list)
+    business_metrics: list[GuideMetric] = Field(default_factory=list)
     survey: SurveyDefinition | None = None
 
     @model_validator(mode="after")
@@ -317,6 +378,8 @@ class Framework(_Strict):
             raise ValueError("activities: an activities framework lists its activities")
         elif self.kind == "practices" and not self.practices:
             raise ValueError("practices: a practices catalogue lists its practices")
+        _check_stack(self)
+        _check_unique("business_metrics", [m.id for m in self.business_metrics])
         _check_unique("criteria", [c.id for c in self.criteria()])
         _check_unique("practices", [p.id for p in self.practices])
         _check_unique("principles", [p.id for p in self.principles])
@@ -346,6 +409,25 @@ def _check_areas(framework: Framework) -> None:
                 f"in order, found {got}"
             )
     _check_unique("areas", [a.id for a in framework.areas])
+
+
+def _check_stack(framework: Framework) -> None:
+    """Each layer of the Coordination Stack reads its own element of the AWAIT protocol."""
+    _check_unique("coordination_stack", [layer.id for layer in framework.coordination_stack])
+    elements = {element.id for element in framework.protocol}
+    used: set[str] = set()
+    for index, layer in enumerate(framework.coordination_stack):
+        if layer.await_element not in elements:
+            raise ValueError(
+                f"coordination_stack[{index}].await_element: {layer.await_element!r} is no "
+                f"element of the protocol ({', '.join(sorted(elements)) or 'none listed'})"
+            )
+        if layer.await_element in used:
+            raise ValueError(
+                f"coordination_stack[{index}].await_element: {layer.await_element!r} is read "
+                "by another layer already"
+            )
+        used.add(layer.await_element)
 
 
 def _check_unique(what: str, ids: list[str]) -> None:
@@ -485,6 +567,13 @@ def check_references(framework: Framework, *, origin: str) -> None:
                     raise InvalidFramework(
                         f"{origin}: field {path}.survey.items: unknown survey item {item!r}"
                     )
+    for index, guide_metric in enumerate(framework.business_metrics):
+        for item in guide_metric.survey:
+            if item not in items:
+                raise InvalidFramework(
+                    f"{origin}: field business_metrics[{index}].survey: unknown survey item "
+                    f"{item!r}"
+                )
     for index, practice in enumerate(framework.practices):
         if practice.activity not in activities:
             raise InvalidFramework(
@@ -546,9 +635,11 @@ __all__ = [
     "SHIPPED",
     "Criterion",
     "Framework",
+    "GuideMetric",
     "MetricCheck",
     "Practice",
     "Principle",
+    "StackLayer",
     "SurveyCheck",
     "check_principles",
     "combined_survey",

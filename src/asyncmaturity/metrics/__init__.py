@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from asyncmaturity.metrics import evidence_frames, frames, request_frames
 from asyncmaturity.metrics.activity_metrics import ACTIVITY_METRICS
-from asyncmaturity.metrics.await_metrics import AWAIT_METRICS
+from asyncmaturity.metrics.await_metrics import AWAIT_METRICS, FINDABILITY_METRICS
 from asyncmaturity.metrics.chat_metrics import CHAT_METRICS
 from asyncmaturity.metrics.evidence_metrics import EVIDENCE_METRICS
-from asyncmaturity.metrics.ledger_metrics import LEDGER_METRICS
+from asyncmaturity.metrics.ledger_metrics import LEDGER_METRICS, STACK_LEDGER_METRICS
 from asyncmaturity.metrics.registry import (
     METRICS,
     SCHEDULE_PARAMETERS,
@@ -27,8 +27,10 @@ from asyncmaturity.metrics.registry import (
 for metric in (
     *CHAT_METRICS,
     *AWAIT_METRICS,
+    *FINDABILITY_METRICS,
     *EVIDENCE_METRICS,
     *LEDGER_METRICS,
+    *STACK_LEDGER_METRICS,
     *ACTIVITY_METRICS,
 ):
     register(metric)

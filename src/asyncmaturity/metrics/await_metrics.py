@@ -264,3 +264,23 @@ AWAIT_METRICS: tuple[Metric, ...] = (
         needs=(Visibility.MESSAGES,),
     ),
 )
+
+
+# The business guide's "where is this?" count: the opposite of search success, from the text.
+FINDABILITY_METRICS: tuple[Metric, ...] = (
+    _share(
+        "findability.where_question_share",
+        '"Where is this?" questions',
+        "human",
+        "Share of human messages that ask where something lives instead of finding it: 'where "
+        "can I find the runbook?', 'does anyone have the link?', 'which channel do I ask in?', "
+        "'I can't find the onboarding doc' (the forms of `WHERE_FORMS` in "
+        "asyncmaturity.await_protocol.rules; a status question such as 'where are we on X?' "
+        f"or a place on a map is none). Times 100, the count per 100 messages. {_RULES} "
+        "Messages ingested before schema 6 carry no such signal and are left out.",
+        lambda t: t.asks_where,
+        differs_from="Business guide: a count of 'where is this?' questions; a share per message "
+        "here, so that teams and periods of different volume compare.",
+        better="lower",
+    ),
+)

@@ -65,6 +65,8 @@ def build_ledger_frame(frames: Frames, *, now: datetime | None = None) -> ir.Tab
         l_source=ledger.source,
         l_closed=ledger.closed_at,
         l_labels=ledger.labels,
+        l_owned=ledger.assignees > 0,
+        l_emergency=ledger.labels.contains(EMERGENCY_LABEL).coalesce(False),
     )
     items = work.join(ledger, work.item_key == ledger.l_key)
     if int(items.count().execute()) == 0:
@@ -87,6 +89,7 @@ def build_ledger_frame(frames: Frames, *, now: datetime | None = None) -> ir.Tab
         due_at=events.occurred_at.min(where=events.kind == WorkEventKind.DUE),
         has_rationale=(events.kind == WorkEventKind.RATIONALE).any(),
         has_deciders=(events.kind == WorkEventKind.DECIDERS).any(),
+        **_stack_facts(events),
     )
     answers = replies.group_by(r_key=replies.item_key).aggregate(
         answered_at=replies.occurred_at.min()
@@ -130,9 +133,43 @@ def build_ledger_frame(frames: Frames, *, now: datetime | None = None) -> ir.Tab
             (is_record, rows.has_deciders.coalesce(False)), else_=ibis.null("boolean")
         ),
         latency_s=ibis.cases((is_record & (latency > 0), latency), else_=ibis.null("float64")),
+        **_stack_layers(rows, is_request),
     )
     # Every scope's query reads it: compute it once (as the other frames are).
     return evidence.materialize("_am_ledger", frame)
+
+
+# The Coordination Stack as a ledger request carries it (the ``stack.ledger.*`` metrics).
+EMERGENCY_LABEL = "urgency:emergency"
+STACK_COLUMNS = ("stack_who", "stack_what", "stack_when", "stack_why", "stack_how")
+
+
+def _stack_facts(events: ir.Table) -> dict[str, ir.BooleanScalar]:
+    """Per request: what its text names (the 'request' event's AWAIT signals) and whether any of
+    its events (the request and its replies) asks to move to a call or DM."""
+    asked = events.kind == WorkEventKind.REQUEST
+    return {
+        "s_action": events.await_action.coalesce(False).any(where=asked),
+        "s_information": events.await_information.coalesce(False).any(where=asked),
+        "s_moved": events.sync_request.coalesce(False).any(),
+    }
+
+
+def _stack_layers(rows: ir.Table, is_request: ir.BooleanValue) -> dict[str, ir.BooleanValue]:
+    """The five layers of a request (null for a decision record): who (an owner in the ledger),
+    what (its text names the action), when (a due time, or an emergency: now), why (its text
+    carries context), how (no event asks to leave the ledger's thread)."""
+    layers = {
+        "stack_who": rows.l_owned.coalesce(False),
+        "stack_what": rows.s_action.coalesce(False),
+        "stack_when": rows.due_at.notnull() | rows.l_emergency,
+        "stack_why": rows.s_information.coalesce(False),
+        "stack_how": ~rows.s_moved.coalesce(False),
+    }
+    return {
+        name: ibis.cases((is_request, value), else_=ibis.null("boolean"))
+        for name, value in layers.items()
+    }
 
 
 def _requests(t: ir.Table) -> ir.BooleanValue:
@@ -217,6 +254,54 @@ LEDGER_METRICS: tuple[Metric, ...] = (
         differs_from="`work.decision_cycle.median_s` counts every closed decision record of any "
         "source, those recorded after the fact (0 s) included.",
         better="lower",
+    ),
+)
+
+_STACK = (
+    "The WMI Coordination Stack read on the ledger (wmi.yaml's coordination_stack maps each "
+    "layer to its AWAIT element and to the archive's await.* metric)."
+)
+_TEXT = "Read from the request's text (title, action, information, links) with the AWAIT rules."
+STACK_LEDGER_METRICS: tuple[Metric, ...] = (
+    _share(
+        "stack.ledger.who_share",
+        "Ledger requests with an owner (who)",
+        "stack_who",
+        f"Over ledger requests: the share with an owner chosen in the ledger. {_STACK} {_LEDGER}",
+        better="higher",
+    ),
+    _share(
+        "stack.ledger.what_share",
+        "Ledger requests that say what is needed (what)",
+        "stack_what",
+        "Over ledger requests: the share whose text names the action required (review, "
+        f"approve, decide, a specific question...). {_TEXT} {_STACK} {_LEDGER}",
+        better="higher",
+    ),
+    _share(
+        "stack.ledger.when_share",
+        "Ledger requests with a due time (when)",
+        "stack_when",
+        "Over ledger requests: the share with a due time (the ledger sets one from the charter's "
+        "window for normal and urgent requests) or of urgency emergency, which means now. "
+        f"{_STACK} {_LEDGER}",
+        better="higher",
+    ),
+    _share(
+        "stack.ledger.why_share",
+        "Ledger requests with their context (why)",
+        "stack_why",
+        "Over ledger requests: the share whose text carries its context (a link, an attachment, "
+        f"a ticket reference, a context marker or at least 15 words). {_TEXT} {_STACK} {_LEDGER}",
+        better="higher",
+    ),
+    _share(
+        "stack.ledger.how_share",
+        "Ledger requests answered in the ledger (how)",
+        "stack_how",
+        "Over ledger requests: the share where neither the request nor any reply asks to move "
+        f"the exchange to a call, huddle or DM: the ledger stays its channel. {_STACK} {_LEDGER}",
+        better="higher",
     ),
 )
 

@@ -244,7 +244,6 @@ def framework_markdown(framework: Framework) -> str:
     for title, elements in (
         ("Assessment dimensions", framework.dimensions),
         ("AWAIT protocol", framework.protocol),
-        ("Coordination Stack", framework.coordination_stack),
     ):
         if elements:
             lines += [f"## {title}", ""]
@@ -258,6 +257,7 @@ def framework_markdown(framework: Framework) -> str:
             lines.append("")
     if framework.principles:
         lines += _principles_markdown(framework)
+    lines += _stack_lines(framework) + _business_lines(framework)
     if framework.activities:
         lines += [
             "## Activities",
@@ -333,6 +333,51 @@ def _activity_evidence_lines(framework: Framework) -> list[str]:
         )
     lines.append("")
     return lines
+
+
+def _stack_lines(framework: Framework) -> list[str]:
+    """The Coordination Stack: each layer, the AWAIT element that asks for it, its metrics."""
+    if not framework.coordination_stack:
+        return []
+    elements = {e.id: e for e in framework.protocol}
+    lines = [
+        "## Coordination Stack",
+        "",
+        "Each layer is read through the AWAIT element that asks for it: the share of requests "
+        "that carry it in the archive (chat, mail and tracker comments) and in the request "
+        "ledger. Unknown where no such request is visible.",
+        "",
+        "| layer | what it holds | AWAIT element | archive | ledger |",
+        "|---|---|---|---|---|",
+    ]
+    for layer in framework.coordination_stack:
+        lines.append(
+            f"| {layer.name} | {layer.description} | {elements[layer.await_element].name} | "
+            f"`{layer.archive_metric}` | `{layer.ledger_metric}` |"
+        )
+    return [*lines, ""]
+
+
+def _business_lines(framework: Framework) -> list[str]:
+    """The business guide's metrics table: how each metric is answered."""
+    if not framework.business_metrics:
+        return []
+    lines = [
+        "## Business guide metrics",
+        "",
+        "Every metric of the business guide's table, computed from the evidence, asked in the "
+        "survey, or not measurable and why.",
+        "",
+        "| metric | what it means here | computed | asked |",
+        "|---|---|---|---|",
+    ]
+    for row in framework.business_metrics:
+        computed = ", ".join(f"`{m}`" for m in row.metrics) or "-"
+        asked = ", ".join(f"`{i}`" for i in row.survey) or "-"
+        if row.not_measurable is not None:
+            computed = asked = f"not measurable: {row.not_measurable}"
+        lines.append(f"| {row.name} | {row.description} | {computed} | {asked} |")
+    return [*lines, ""]
 
 
 def frameworks_markdown() -> str:

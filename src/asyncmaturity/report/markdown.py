@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from asyncmaturity.assess.document import PRINCIPLE_RULE, AssessmentDocument
 from asyncmaturity.report.activities import activities_markdown
+from asyncmaturity.report.concepts import concepts_markdown
 from asyncmaturity.report.format import (
     action_caveats,
     assumption_reach,
@@ -96,6 +97,7 @@ def assessment_markdown(document: AssessmentDocument) -> str:
             + "".join(f" {label} {text}" for label, text in action_caveats(action))
         )
     lines.append("")
+    lines += concepts_markdown(document)
     cost = document.cost
     if cost:
         lines += ["## Coordination cost", ""]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from asyncmaturity.report import activities, assessment, svg
+from asyncmaturity.report import activities, assessment, concepts, svg
 from asyncmaturity.report.format import assumption_reach, metric_unit
 from asyncmaturity.report.model import ReportData
 from asyncmaturity.units import (
@@ -410,7 +410,22 @@ SECTIONS: list[ReportSection] = [
         "criteria", "Criteria and evidence", assessment.render_criteria, assessment.has_assessment
     ),
     ReportSection(
-        "activities", "Activity map", activities.render_activity_map, activities.has_activities
+        "activities",
+        "Activity map",
+        activities.render_activity_map,
+        activities.has_activities,
+    ),
+    ReportSection(
+        "coordination-stack",
+        "Coordination Stack",
+        concepts.render_coordination_stack,
+        concepts.has_coordination_stack,
+    ),
+    ReportSection(
+        "business-metrics",
+        "Business guide metrics",
+        concepts.render_business_metrics,
+        concepts.has_business_metrics,
     ),
     ReportSection("cost", "Coordination cost", assessment.render_cost, assessment.has_assessment),
     ReportSection("survey", "Survey", assessment.render_survey, assessment.has_assessment),

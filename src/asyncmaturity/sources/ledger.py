@@ -198,7 +198,7 @@ def _read_request(stage: Stage, file: InputFile, where: str, scope: str, raw: An
     created, (due, escalated, closed) = opened
     number = f"R{raw['id']}"
     requester = _person(stage, raw.get("requester"))
-    _person(stage, raw.get("owner"))
+    owner = _person(stage, raw.get("owner"))
     _item(
         stage,
         file,
@@ -209,7 +209,8 @@ def _read_request(stage: Stage, file: InputFile, where: str, scope: str, raw: An
         created=created,
         closed=closed,
         author=requester,
-        assignees=1,
+        # Without an owner nobody is assigned: the Coordination Stack's "who" is missing.
+        assignees=1 if owner else 0,
         labels=[f"urgency:{_text(raw.get('urgency')) or 'normal'}"],
         links=[],
     )

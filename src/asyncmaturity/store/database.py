@@ -21,7 +21,7 @@ from asyncmaturity.errors import StoreError
 # keep taking them from here.
 from asyncmaturity.vocabulary import AWAIT_SIGNAL_COLUMNS as AWAIT_SIGNAL_COLUMNS
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 
 # One statement per canonical table of DESIGN.md. Keys are strings so that the same tables can be
 # exported to Parquet and read by any engine; timestamps are UTC instants stored without a zone.
@@ -76,14 +76,17 @@ SCHEMA: dict[str, str] = {
     # What each ingested export can see (asyncmaturity.vocabulary.Visibility), by its origin.
     "visibility": f"aspect VARCHAR NOT NULL, visible BOOLEAN NOT NULL, {_PROVENANCE}",
 }
+# Signal columns of later versions than 3, which added the rest.
+_SIGNALS_AFTER_3 = ("asks_where",)
+_SIGNALS_OF_3 = [name for name in AWAIT_SIGNAL_COLUMNS if name not in _SIGNALS_AFTER_3]
 # Columns added after a schema version, so that an older store gets them when opened for writing.
 MIGRATIONS: dict[str, list[tuple[str, str]]] = {
     "2": [("messages", "local_offset_s INTEGER"), ("messages", "subject VARCHAR")],
     # Rows ingested before version 3 keep NULL signals: AWAIT metrics treat them as unknown.
     "3": [
-        *(("messages", f"{name} BOOLEAN") for name in AWAIT_SIGNAL_COLUMNS),
+        *(("messages", f"{name} BOOLEAN") for name in _SIGNALS_OF_3),
         ("meetings", "decision_meeting BOOLEAN"),
-        *(("work_events", f"{name} BOOLEAN") for name in AWAIT_SIGNAL_COLUMNS),
+        *(("work_events", f"{name} BOOLEAN") for name in _SIGNALS_OF_3),
     ],
     # Version 4 adds the visibility table (created with every missing table); stores ingested
     # before it record no visibility, which measure reads as "not recorded", not "not seen".
@@ -91,6 +94,9 @@ MIGRATIONS: dict[str, list[tuple[str, str]]] = {
     # Rows ingested before version 5 keep NULL record sites (no record system is detected in
     # them) and NULL agenda times (when an instance's own invitation carried its agenda: unknown).
     "5": [("messages", "record_sites VARCHAR[]"), ("meetings", "agenda_at TIMESTAMP")],
+    # Rows ingested before version 6 keep a NULL "where is this?" signal (asks_where): the
+    # findability metric counts them as unknown, not as messages that ask nothing.
+    "6": [("messages", "asks_where BOOLEAN"), ("work_events", "asks_where BOOLEAN")],
 }
 # Tables whose rows are evidence (the rest is bookkeeping); each row's key column.
 EVIDENCE_KEYS: dict[str, str] = {
