@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING, Any
 
 from asyncmaturity.await_protocol.ledger import request_text
 from asyncmaturity.errors import InvalidExport
-from asyncmaturity.sources.common import load_json
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
+from asyncmaturity.sources.reading import BAD_ID, is_sane_id, load_json, record_list
 from asyncmaturity.sources.trackers import InputFile, Stage, input_files, is_slack_folder, peek
 from asyncmaturity.vocabulary import WorkEventKind, WorkItemKind
 
@@ -78,8 +78,14 @@ class LedgerSource:
         stage = Stage(ctx, report)
         with input_files(path, SUFFIXES) as (_, files):
             for file in files:
-                document = load_json(file.path, file.label)
-                if not isinstance(document, dict) or document.get("format") != FORMAT:
+                document = load_json(file.path, file.label, expect=dict)
+                marker = document.get("format")
+                if marker is not None and marker != FORMAT:
+                    raise InvalidExport(
+                        f"{file.label}: its format marker is {str(marker)[:80]!r}, "
+                        f"not {FORMAT!r}: not a ledger export"
+                    )
+                if marker != FORMAT:
                     stage.count("other files")
                     stage.skip("file that is not a ledger export", file.label)
                     continue
@@ -106,9 +112,9 @@ def _read_document(stage: Stage, file: InputFile, document: dict[str, Any]) -> N
     if not isinstance(team, dict) or not isinstance(team.get("id"), int):
         raise InvalidExport(f"{file.label}: a ledger export names its team (team.id)")
     scope = f"team-{team['id']}"
-    for index, request in enumerate(document.get("requests") or []):
+    for index, request in enumerate(record_list(document, "requests", file.label)):
         _read_request(stage, file, f"{file.label} requests[{index}]", scope, request)
-    for index, decision in enumerate(document.get("decisions") or []):
+    for index, decision in enumerate(record_list(document, "decisions", file.label)):
         _read_decision(stage, file, f"{file.label} decisions[{index}]", scope, decision)
 
 
@@ -153,6 +159,9 @@ def _opened(
     stage.count({"reply": "replies"}.get(what, f"{what}s"))
     if not isinstance(raw, dict) or not isinstance(raw.get(key), int):
         stage.skip(f"{what} without {'an id' if key == 'id' else 'a number'}", where)
+        return None
+    if not is_sane_id(raw[key]):
+        stage.skip(BAD_ID, where)
         return None
     return stage.times(
         where,

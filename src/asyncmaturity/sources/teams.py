@@ -69,6 +69,7 @@ from asyncmaturity.sources.features import (
     text_features_sql,
 )
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
+from asyncmaturity.sources.reading import bad_id, implausible_time
 from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
 
 if TYPE_CHECKING:
@@ -161,7 +162,9 @@ _COLUMNS = """
 ROW_PROBLEMS = (
     ("record is not a chatMessage object", "NOT is_object"),
     ("message without an id", "nullif(trim(id), '') IS NULL"),
+    bad_id("id"),
     ("createdDateTime is not a date", "sent_at IS NULL"),
+    implausible_time("sent_at"),
     ("message without channelIdentity or chatId", "conversation_id IS NULL"),
 )
 
@@ -294,6 +297,7 @@ def _stage(ctx: IngestContext, files: list[Path]) -> None:
         ITEMS_STRUCTURE,
         str,
         progress="Teams files",
+        lists=("value",),
     )
     wrong = con.execute("SELECT filename FROM _teams_docs WHERE shape IS NULL LIMIT 1").fetchone()
     if wrong is not None:

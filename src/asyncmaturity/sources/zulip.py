@@ -57,7 +57,6 @@ from asyncmaturity.sources.common import (
     insert_identities,
     insert_json_files,
     insert_people,
-    load_json,
     register_rows,
     report_problems,
     sole_folder,
@@ -71,6 +70,12 @@ from asyncmaturity.sources.features import (
     text_features_sql,
 )
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
+from asyncmaturity.sources.reading import (
+    IMPLAUSIBLE_TIME,
+    epoch_seconds_sql,
+    implausible_sql,
+    load_json,
+)
 from asyncmaturity.store.database import person_key_sql
 from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
 
@@ -147,6 +152,11 @@ ARCHIVE_MESSAGE_STRUCTURE = json.dumps(
     ]
 )
 WILDCARDS = ("all", "everyone", "stream", "channel", "topic")
+
+
+# A message's time, epoch seconds; beyond a TIMESTAMP's range or the plausible one, it is skipped.
+ZULIP_SENT = "coalesce(r.m.date_sent, r.m.pub_date)"
+ZULIP_IMPLAUSIBLE = implausible_sql(epoch_seconds_sql(ZULIP_SENT), ZULIP_SENT)
 
 
 def unsanitize_topic(stem: str) -> str:
@@ -272,6 +282,8 @@ def _read_json_files(
         f"INSERT INTO {table} SELECT filename, json_transform(content, ?) FROM read_text(?)",
         structure,
         label,
+        top=("OBJECT",),
+        lists=("zerver_message",),
     )
 
 
@@ -379,7 +391,7 @@ def _stage_realm(ctx: IngestContext, root: Path, label: Any, report: SourceRepor
     users = con.execute("SELECT count(*) FROM _zulip_users").fetchone()
     report.records_read += int(users[0]) if users else 0
     con.execute(
-        """
+        f"""
         INSERT INTO _zulip_msgs
         SELECT f.origin, r.ordinal, r.m.id,
                CASE rc.type
@@ -399,6 +411,7 @@ def _stage_realm(ctx: IngestContext, root: Path, label: Any, report: SourceRepor
                CASE WHEN r.m.id IS NULL THEN 'message without an id'
                     WHEN coalesce(r.m.date_sent, r.m.pub_date) IS NULL
                         THEN 'message without a valid date_sent'
+                    WHEN {ZULIP_IMPLAUSIBLE} THEN '{IMPLAUSIBLE_TIME}'
                     WHEN r.m.sender IS NULL THEN 'message without a sender'
                     WHEN rc.id IS NULL THEN 'message whose recipient is not in realm.json'
                     WHEN rc.type NOT IN (1, 2, 3) THEN 'message to a recipient of unknown type'
@@ -526,7 +539,7 @@ def _stage_archive(ctx: IngestContext, root: Path, label: Any, report: SourceRep
         """
     )
     con.execute(
-        """
+        f"""
         INSERT INTO _zulip_msgs
         SELECT f.origin, s.ordinal, s.m.id, 'stream:' || f.stream_id, f.stream_id,
                coalesce(s.m.subject, f.topic), s.sender_ref, s.m.timestamp, s.m.content, true,
@@ -535,6 +548,8 @@ def _stage_archive(ctx: IngestContext, root: Path, label: Any, report: SourceRep
                CASE WHEN s.m IS NULL THEN 'message is not an object'
                     WHEN s.m.id IS NULL THEN 'message without an id'
                     WHEN s.m.timestamp IS NULL THEN 'message without a timestamp'
+                    WHEN {implausible_sql(epoch_seconds_sql("s.m.timestamp"), "s.m.timestamp")}
+                        THEN '{IMPLAUSIBLE_TIME}'
                END
         FROM _zulip_senders s JOIN _zulip_files f USING (file)
         """

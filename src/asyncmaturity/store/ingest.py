@@ -20,7 +20,6 @@ import duckdb
 
 from asyncmaturity.charter import Charter
 from asyncmaturity.errors import (
-    AsyncMaturityError,
     EveryRecordSkipped,
     InvalidExport,
     RejectedRecords,
@@ -35,6 +34,7 @@ from asyncmaturity.sources.interface import (
     SourceReport,
     Window,
 )
+from asyncmaturity.sources.reading import plausible_range, set_plausible_range
 from asyncmaturity.store.database import EvidenceStore
 from asyncmaturity.vocabulary import Visibility
 
@@ -116,6 +116,7 @@ def ingest(
     since: date | datetime | None = None,
     until: date | datetime | None = None,
     now: datetime | None = None,
+    earliest: date | datetime | None = None,
 ) -> IngestSummary:
     """Add the records of every export in `paths` to the store, in one transaction.
 
@@ -131,6 +132,9 @@ def ingest(
             that whole day); sources other than calendars ignore it.
         now: the time of ingest (by default the clock's): calendars read no instance that
             starts after it, whatever `until` says; an aware date-time is converted to UTC.
+        earliest: the first plausible record time (default 1990-01-01): a record stamped before
+            it, or more than a year after `now`, is skipped and counted
+            (:mod:`asyncmaturity.sources.reading`).
 
     On any error the store is left exactly as it was (a store this call created is removed).
     """
@@ -142,6 +146,7 @@ def ingest(
     parts, not_read = _parts(exports, format)
     window = expansion_window(since, until)
     moment = _naive_utc(now) if now is not None else None
+    first = expansion_window(earliest, None)[0] if earliest is not None else None
     created = not store_path.exists()
     try:
         summary = _ingest_all(
@@ -154,17 +159,20 @@ def ingest(
             memory_limit,
             window,
             moment,
+            first,
         )
-    except (AsyncMaturityError, KeyboardInterrupt):
-        if created:
-            _remove_store(store_path)
-        raise
     except duckdb.Error as exc:
         if created:
             _remove_store(store_path)
         raise StoreError(
             f"{store_path}: ingest failed and was rolled back: {str(exc).splitlines()[0]}"
         ) from None
+    except BaseException:
+        # Whatever stopped it (a refusal, an interrupt, a reader's bug), a store this call
+        # created holds nothing of it: no empty store file is left behind.
+        if created:
+            _remove_store(store_path)
+        raise
     summary.not_read = [str(path) for path in not_read]
     return summary
 
@@ -203,6 +211,7 @@ def _ingest_all(
     memory_limit: str,
     window: Window,
     now: datetime | None,
+    earliest: datetime | None,
 ) -> IngestSummary:
     charter = charter or Charter()
     with EvidenceStore.open(store_path) as store:
@@ -215,6 +224,8 @@ def _ingest_all(
         with store.transaction():
             for export, source, part_of in parts:
                 started = datetime.now(UTC).replace(tzinfo=None)
+                plausible = plausible_range(now or started, earliest)
+                set_plausible_range(store.con, plausible)
                 ctx = IngestContext(
                     con=store.con,
                     secret=secret,
@@ -225,6 +236,7 @@ def _ingest_all(
                     now=now or started,
                     on_progress=progress,
                     window=window,
+                    plausible=plausible,
                 )
                 report: SourceReport = source.ingest(ctx, export)
                 _refuse_when_every_record_skipped(ctx, export, report)
