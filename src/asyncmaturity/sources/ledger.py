@@ -35,7 +35,14 @@ from typing import TYPE_CHECKING, Any
 from asyncmaturity.await_protocol.ledger import request_text
 from asyncmaturity.errors import InvalidExport
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
-from asyncmaturity.sources.reading import BAD_ID, is_sane_id, load_json, record_list
+from asyncmaturity.sources.reading import (
+    BAD_ID,
+    WRONG_TYPE,
+    is_sane_id,
+    json_type,
+    load_json,
+    record_list,
+)
 from asyncmaturity.sources.trackers import InputFile, Stage, input_files, is_slack_folder, peek
 from asyncmaturity.vocabulary import WorkEventKind, WorkItemKind
 
@@ -101,6 +108,17 @@ def _person(stage: Stage, email: Any) -> str | None:
     identity = f"ledger:{email.strip().lower()}"
     stage.person(identity, is_bot=False, email=email)
     return identity
+
+
+def _array(stage: Stage, raw: dict[str, Any], field: str, where: str) -> list[Any]:
+    """The list under `field` of a record; a value of another type is read as none, and counted."""
+    value = raw.get(field)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        stage.skip(WRONG_TYPE, f"{where}: {field} is {json_type(value)}, not an array")
+        return []
+    return value
 
 
 def _text(value: Any) -> str:
@@ -222,7 +240,7 @@ def _read_request(stage: Stage, file: InputFile, where: str, scope: str, raw: An
         labels=[f"urgency:{_text(raw.get('urgency')) or 'normal'}"],
         links=[],
     )
-    links = [link for link in raw.get("links") or [] if isinstance(link, str)]
+    links = [link for link in _array(stage, raw, "links", where) if isinstance(link, str)]
     text = request_text(
         _text(raw.get("title")), _text(raw.get("action")), _text(raw.get("information")), links
     )
@@ -245,7 +263,7 @@ def _read_request(stage: Stage, file: InputFile, where: str, scope: str, raw: An
     ):
         if when is not None:
             _event(stage, file, where, scope, number, event_id, kind, when)
-    for index, reply in enumerate(raw.get("replies") or []):
+    for index, reply in enumerate(_array(stage, raw, "replies", where)):
         at = f"{where} replies[{index}]"
         replied = _opened(stage, at, reply, "reply", "id", ())
         if replied is not None:
@@ -271,7 +289,9 @@ def _read_decision(stage: Stage, file: InputFile, where: str, scope: str, raw: A
         return
     created, (decided,) = opened
     number = f"D{raw['number']}"
-    deciders = [d for d in raw.get("deciders") or [] if isinstance(d, str) and d.strip()]
+    deciders = [
+        d for d in _array(stage, raw, "deciders", where) if isinstance(d, str) and d.strip()
+    ]
     supersedes = raw.get("supersedes")
     _item(
         stage,
@@ -284,7 +304,7 @@ def _read_decision(stage: Stage, file: InputFile, where: str, scope: str, raw: A
         closed=decided,
         author=_person(stage, raw.get("proposer")),
         assignees=len(deciders),
-        labels=[t for t in raw.get("tags") or [] if isinstance(t, str)],
+        labels=[t for t in _array(stage, raw, "tags", where) if isinstance(t, str)],
         links=[f"|D{supersedes}"] if isinstance(supersedes, int) else [],
     )
     facts = (

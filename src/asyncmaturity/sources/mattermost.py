@@ -262,7 +262,7 @@ def _starts_with_version(fh: IO[bytes]) -> bool:
         if line.strip():
             try:
                 first = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):
                 return False
             return isinstance(first, dict) and first.get("type") == "version"
     return False

@@ -35,6 +35,8 @@ MAX_ID_LENGTH = 255
 INT64 = 1 << 63
 IMPLAUSIBLE_TIME = "time outside the plausible range"
 BAD_ID = "id that is not an integer or a short string"
+# A field of another JSON type than its format's, read as unknown: counted like a skip.
+WRONG_TYPE = "field of the wrong type (read as unknown)"
 
 # Zip safety: exports are JSON or text, which compresses about 5-30x; far beyond is a bomb.
 MAX_RATIO = 200
