@@ -44,6 +44,42 @@ RATIO_CHECK_FLOOR = 1 << 20  # small members may legitimately compress extremely
 MAX_TOTAL_BYTES = 64 << 30
 
 
+def contract_markdown() -> list[str]:
+    """The bad-input contract and the plausible-range rules, as Markdown lines for docs/sources.md."""
+    return [
+        "## Bad input",
+        "",
+        "Every source keeps one contract (`sources/reading.py`; the conformance suite and "
+        "`tests/test_bad_input*.py` hold each source to it on a corpus of faults and on random "
+        "mutations of a clean sample):",
+        "",
+        "- **A file that is not its format is refused**, with one `Error:` line naming it: "
+        "an empty file, malformed JSON, text that is not UTF-8, a top level of the wrong type "
+        '(a string, number, null or boolean; `{"issues": "none"}`: a record list that is no '
+        f"array), JSON nested deeper than {MAX_JSON_DEPTH} levels, a ledger file whose format "
+        "marker is another's. The ingest then adds nothing: a store it created is removed, an "
+        "existing store is left exactly as it was.",
+        "- **A zip archive is checked before anything is read from it**, by every source alike: "
+        "a member that points outside the archive or is a symbolic link, one that expands more "
+        f"than {MAX_RATIO}x (past {RATIO_CHECK_FLOOR >> 20} MiB) or beyond its declared size, "
+        f"or an archive past {MAX_TOTAL_BYTES >> 30} GiB in all, refuses the archive; so does a "
+        "truncated or corrupt one.",
+        "- **A record that cannot be read is skipped and counted** with its file and position "
+        "(record N, line N, event N); `--strict` makes any skip fatal. One bad line of a JSON "
+        "Lines file is such a record in every source.",
+        "- **Values are checked at the edge.** A record whose time lies outside the plausible "
+        f"range is skipped as '{IMPLAUSIBLE_TIME}': from {EARLIEST_PLAUSIBLE:%Y-%m-%d} (before "
+        "any of these tools; `ingest --earliest` moves it) to the time of ingest plus "
+        f"{LATEST_AHEAD.days} days (clocks and scheduled posts run ahead; a century does not), "
+        "and so is one whose time is beyond what a timestamp holds (year 99999, 1e300). A record "
+        f"whose id is no integer within 64 bits nor a string of at most {MAX_ID_LENGTH} "
+        f"characters (NaN, Infinity, an object) is skipped as '{BAD_ID}'. A calendar event "
+        "whose TZID is neither an IANA zone nor defined in the file is skipped. A field of the "
+        f"wrong type that the record can stand without is read as unknown and counted ('{WRONG_TYPE}').",
+        "",
+    ]
+
+
 def load_json(file: Path, shown: str, *, expect: type | tuple[type, ...] | None = None) -> Any:
     """The parsed JSON document of a file; InvalidExport names it (`shown`) when it is not one.
 
@@ -170,21 +206,23 @@ def check_json_files(
     )
     try:
         rows = con.execute(
-            f"""SELECT filename, trim(content, ' \t\r\n') = '' AS empty, json_valid(content),
-                       json_type(content), regexp_matches(content, $deep),
-                       json_type(content) = 'OBJECT' AND ({checks or "false"})
-                FROM read_text($files)
-                WHERE trim(content, ' \t\r\n') = '' OR NOT json_valid(content)
-                   OR json_type(content) NOT IN (SELECT unnest($top))
-                   OR regexp_matches(content, $deep)
-                   OR (json_type(content) = 'OBJECT' AND ({checks or "false"}))
+            f"""SELECT filename, empty, valid, kind, deep, wrong_list
+                FROM (SELECT filename, trim(content, ' \t\r\n') = '' AS empty,
+                             json_valid(content) AS valid,
+                             CASE WHEN json_valid(content) THEN json_type(content) END AS kind,
+                             regexp_matches(content, $deep) AS deep,
+                             CASE WHEN json_valid(content) AND json_type(content) = 'OBJECT'
+                                  THEN {checks or "false"} ELSE false END AS wrong_list
+                      FROM read_text($files))
+                WHERE empty OR NOT valid OR kind NOT IN (SELECT unnest($top)) OR deep
+                   OR wrong_list
                 LIMIT 1""",
             {"files": files, "deep": DEEP_NESTING, "top": list(top)},
         ).fetchall()
     except duckdb.Error:
         for file in files:  # text that is not UTF-8 fails the whole batch: find its file
             try:
-                con.execute("SELECT octet_length(content) FROM read_text(?)", [file]).fetchall()
+                con.execute("SELECT length(content) FROM read_text(?)", [file]).fetchall()
             except duckdb.Error:
                 raise InvalidExport(f"{shown(Path(file))}: not UTF-8 text") from None
         raise
