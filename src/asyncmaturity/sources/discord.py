@@ -187,7 +187,7 @@ class DiscordSource:
             files = [file for file, looks in exports.items() if looks]
             for file, looks in exports.items():
                 if not looks:  # another JSON object may sit beside the exports; non-JSON may not
-                    load_json(file, label(file), expect=dict)
+                    load_json(file, label(file), expect=(dict, list))
             others = [label(file) for file, looks in exports.items() if not looks]
             if not files:
                 raise InvalidExport(

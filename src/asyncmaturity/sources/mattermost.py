@@ -213,7 +213,8 @@ class MattermostSource:
 def _export_files(path: Path, *, peek_only: bool) -> list[JsonlFile]:
     """The export's JSONL files (each starting with a version line), from a file, zip or folder."""
     if path.is_file() and path.suffix.lower() == ".zip":
-        with open_zip(path) as zf:
+        # Detection only peeks; an ingest checks the whole archive first (zip bombs, slips).
+        with zipfile.ZipFile(path) if peek_only else open_zip(path) as zf:
             members = sorted(
                 info.filename
                 for info in zf.infolist()

@@ -107,7 +107,7 @@ def parse_json(
             f"{shown}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
         ) from None
     except UnicodeDecodeError as exc:
-        raise InvalidExport(f"{shown}: not UTF-8 text: {exc.reason}") from None
+        raise InvalidExport(f"{shown}: malformed JSON: not UTF-8 text ({exc.reason})") from None
     except ValueError as exc:  # NaN, Infinity: not JSON (RFC 8259), though Python reads them
         raise InvalidExport(f"{shown}: malformed JSON: {exc}") from None
     except RecursionError:
@@ -220,11 +220,16 @@ def check_json_files(
             {"files": files, "deep": DEEP_NESTING, "top": list(top)},
         ).fetchall()
     except duckdb.Error:
-        for file in files:  # text that is not UTF-8 fails the whole batch: find its file
-            try:
-                con.execute("SELECT length(content) FROM read_text(?)", [file]).fetchall()
-            except duckdb.Error:
-                raise InvalidExport(f"{shown(Path(file))}: not UTF-8 text") from None
+        # Text that is not UTF-8 fails the whole batch, and the failed statement aborted the
+        # ingest's transaction: find the file with a connection of our own.
+        with duckdb.connect() as scratch:
+            for file in files:
+                try:
+                    scratch.execute("SELECT length(content) FROM read_text(?)", [file]).fetchall()
+                except duckdb.Error:
+                    raise InvalidExport(
+                        f"{shown(Path(file))}: malformed JSON: not UTF-8 text"
+                    ) from None
         raise
     if not rows:
         return

@@ -264,7 +264,13 @@ def _create_staging(ctx: IngestContext) -> None:
 
 
 def _read_json_files(
-    ctx: IngestContext, files: list[Path], structure: str, table: str, label: Any
+    ctx: IngestContext,
+    files: list[Path],
+    structure: str,
+    table: str,
+    label: Any,
+    *,
+    top: tuple[str, ...] = ("OBJECT",),
 ) -> None:
     """Parse `files` with DuckDB into `table` (filename, s), in batches bounded by size.
 
@@ -282,7 +288,7 @@ def _read_json_files(
         f"INSERT INTO {table} SELECT filename, json_transform(content, ?) FROM read_text(?)",
         structure,
         label,
-        top=("OBJECT",),
+        top=top,
         lists=("zerver_message",),
     )
 
@@ -464,7 +470,7 @@ def _stage_realm(ctx: IngestContext, root: Path, label: Any, report: SourceRepor
 def _stage_archive(ctx: IngestContext, root: Path, label: Any, report: SourceReport) -> None:
     con = ctx.con
     index_file = root / INDEX_FILE
-    index = load_json(index_file, label(index_file))
+    index = load_json(index_file, label(index_file), expect=dict)
     streams = index.get("streams") if isinstance(index, dict) else None
     if not isinstance(streams, dict):
         raise InvalidExport(f"{label(index_file)}: expected an object with a 'streams' object")
@@ -514,7 +520,12 @@ def _stage_archive(ctx: IngestContext, root: Path, label: Any, report: SourceRep
         ),
     )
     _read_json_files(
-        ctx, [Path(r["file"]) for r in file_rows], ARCHIVE_MESSAGE_STRUCTURE, "_zulip_raw", label
+        ctx,
+        [Path(r["file"]) for r in file_rows],
+        ARCHIVE_MESSAGE_STRUCTURE,
+        "_zulip_raw",
+        label,
+        top=("ARRAY",),
     )
     wrong = con.execute("SELECT filename FROM _zulip_raw WHERE s IS NULL LIMIT 1").fetchone()
     if wrong is not None:
