@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -25,6 +26,7 @@ from asyncmaturity.store.ingest import ingest
 from tests.bad_inputs import (
     FIXTURES,
     BadCase,
+    Expect,
     JsonShape,
     check_case,
     evidence_counts,
@@ -125,9 +127,34 @@ SHAPES: dict[str, JsonShape] = {
         "id",
     ),
 }
+
+
+def _teams_sender_is_a_string(folder: Path) -> Path:
+    shape = SHAPES["teams"]
+    document = json.loads(shape.sample.read_bytes())
+    document["value"][0]["from"] = "Ana Lima"
+    export = folder / shape.sample.name
+    export.write_text(json.dumps(document), "utf-8")
+    return export
+
+
+# Faults of one source's own fields, beside the faults every JSON source is tried with.
+OWN_CASES = {
+    "teams": [
+        BadCase(
+            "sender_is_a_string",
+            _teams_sender_is_a_string,
+            Expect.SKIPPED,
+            SHAPES["teams"].file_name,
+        )
+    ],
+}
 # The corpus of each source this module covers, by source name.
 CORPORA: dict[str, Callable[[], list[BadCase]]] = {
-    **{source: (lambda shape=shape: json_cases(shape)) for source, shape in SHAPES.items()},
+    **{
+        source: (lambda shape=shape, source=source: json_cases(shape) + OWN_CASES.get(source, []))
+        for source, shape in SHAPES.items()
+    },
     "mattermost": lambda: jsonl_cases(MATTERMOST_SAMPLE),
     "ical": ical_cases,
 }
@@ -327,3 +354,21 @@ def test_mutated_samples_keep_the_contract(
             table = TABLES[source]
             kept = summary.added.get(table, 0) + summary.duplicates.get(table, 0)
             assert kept + summary.skipped_total >= _clean_count(source), summary
+
+
+def test_a_reader_that_fails_unexpectedly_leaves_no_store_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Whatever stops an ingest (here a reader's own bug), a store it created is removed.
+    from asyncmaturity.sources import get_source
+
+    source = get_source("teams")
+
+    def broken(*_: Any) -> Any:
+        raise RuntimeError("a reader's bug")
+
+    monkeypatch.setattr(type(source), "ingest", broken)
+    store = tmp_path / "new.duckdb"
+    with pytest.raises(RuntimeError):
+        ingest([SHAPES["teams"].sample], store=store, format="teams")
+    assert list(tmp_path.iterdir()) == []

@@ -287,7 +287,7 @@ def implausible_sql(column: str, raw: str | None = None) -> str:
     )
     if raw is None:
         return f"({column} IS NOT NULL AND {outside})"
-    return f"({raw} IS NOT NULL AND coalesce({outside}, true))"
+    return f"({raw} IS NOT NULL AND ({column} IS NULL OR {outside}))"
 
 
 def implausible_time(column: str, raw: str | None = None) -> tuple[str, str]:
