@@ -138,8 +138,36 @@ def _teams_sender_is_a_string(folder: Path) -> Path:
     return export
 
 
+def _jsonl_with_a_bad_line(source: str) -> Callable[[Path], Path]:
+    """The sample's records as JSON Lines, one line among them cut short."""
+
+    def write(folder: Path) -> Path:
+        shape = SHAPES[source]
+        document = json.loads(shape.sample.read_bytes())
+        records = document if shape.container is None else document[shape.container]
+        lines = [json.dumps(record) for record in records]
+        lines.insert(1, lines[0][: len(lines[0]) // 2])
+        export = folder / "records.jsonl"
+        export.write_text("\n".join(lines) + "\n", "utf-8")
+        return export
+
+    return write
+
+
 # Faults of one source's own fields, beside the faults every JSON source is tried with.
 OWN_CASES = {
+    # One bad JSON line is a skipped record in every source (Mattermost's too).
+    **{
+        source: [
+            BadCase(
+                "jsonl_line_cut_short",
+                _jsonl_with_a_bad_line(source),
+                Expect.SKIPPED,
+                "records.jsonl",
+            )
+        ]
+        for source in ("github", "gitlab")
+    },
     "teams": [
         BadCase(
             "sender_is_a_string",
