@@ -248,11 +248,16 @@ def test_reingesting_an_export_of_any_source_adds_nothing(export: Path, tmp_path
     assert _contents(store) == before
 
 
-def test_a_time_beyond_year_9999_is_matched_too(tmp_path: Path) -> None:
-    # DuckDB timestamps reach far beyond Python's datetime: the span is computed in SQL.
-    record = {"type": "message", "user": "UANA00001", "text": "hi", "ts": "300000000000.000001"}
-    export = _slack_export(tmp_path / "export", {"2026-03-02": [record]})
+def test_a_time_beyond_year_9999_is_skipped_as_implausible(tmp_path: Path) -> None:
+    # DuckDB timestamps reach far beyond Python's datetime (the span is computed in SQL for
+    # that), but such a time is past the plausible range (issue 20): skipped and counted, and
+    # the message beside it is read and matched on re-ingest as usual.
+    far = {"type": "message", "user": "UANA00001", "text": "hi", "ts": "300000000000.000001"}
+    near = {"type": "message", "user": "UANA00001", "text": "hi", "ts": "1772442000.000100"}
+    export = _slack_export(tmp_path / "export", {"2026-03-02": [far, near]})
     store = tmp_path / "s.duckdb"
-    assert ingest([export], store=store).added["messages"] == 1
+    first = ingest([export], store=store)
+    assert first.added["messages"] == 1
+    assert first.skipped == {"time outside the plausible range": 1}
     assert sum(ingest([export], store=store).added.values()) == 0
     assert _messages(store) == 1

@@ -683,6 +683,24 @@ def test_cli_failures_are_one_error_line(source: str, spec: Conformance, tmp_pat
         assert not store.exists()
 
 
+# The mail sources' bad-input corpus lives beside the JSON sources' one (tests/test_bad_input.py).
+MAIL_CORPUS = Path(__file__).parent / "test_bad_input_mail.py"
+
+
+def test_it_has_a_bad_input_corpus_of_15_faults(source: str) -> None:
+    # The corpora themselves run in tests/test_bad_input*.py; here every registered source must
+    # have one, so a new source cannot arrive without its bad inputs.
+    from tests.test_bad_input import CORPORA
+
+    if source in CORPORA:
+        names = {case.name for case in CORPORA[source]()}
+        assert len(names) >= 15, (source, sorted(names))
+        return
+    if not MAIL_CORPUS.exists():
+        pytest.skip(f"{source}'s corpus is the mail helpers' ({MAIL_CORPUS.name}), not merged yet")
+    assert f'"{source}"' in MAIL_CORPUS.read_text("utf-8"), f"{source} has no bad-input corpus"
+
+
 # Records of the smaller generated export (at least twice the lowered batch limits); the larger
 # one has four times as many.
 RECORDS = 500

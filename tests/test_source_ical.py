@@ -594,14 +594,16 @@ def test_finos_community_calendar(shared_data: Path, tmp_path: Path) -> None:
     assert 0 < metrics["meetings.instances"] <= expected  # all-day ones are not counted
 
 
-def test_floating_times_and_unknown_zones_are_read_as_utc(tmp_path: Path) -> None:
-    # No charter at ingest: a floating 10:00 is 10:00 UTC; so is a TZID nobody defines.
+def test_floating_times_are_read_as_utc_and_unknown_zones_skipped(tmp_path: Path) -> None:
+    # No charter at ingest: a floating 10:00 is 10:00 UTC. A TZID nobody defines could put the
+    # meeting anywhere within a day: that event is skipped and counted (issue 20).
     store = tmp_path / "s.duckdb"
-    ingest([fixture("floating_time_read_as_utc")], store=store)
+    summary = ingest([fixture("floating_time_read_as_utc")], store=store)
     assert [(r["start_at"], r["end_at"]) for r in _meetings(store)] == [
         (datetime(2026, 3, 2, 10), datetime(2026, 3, 2, 11)),
-        (datetime(2026, 3, 3, 10), datetime(2026, 3, 3, 11)),
     ]
+    assert summary.skipped == {"event whose TZID is not a known time zone": 1}
+    assert "unknown-zone@example.org" in summary.exports[0].examples[0]
 
 
 def test_thisandfuture_override_reshapes_the_later_instances(tmp_path: Path) -> None:

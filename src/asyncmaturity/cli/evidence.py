@@ -84,6 +84,14 @@ def ingest(
             "day; other sources ignore it.",
         ),
     ] = None,
+    earliest: Annotated[
+        str | None,
+        typer.Option(
+            "--earliest",
+            help="First plausible record time, UTC (default 1990-01-01): records stamped "
+            "before it, or over a year after the ingest, are skipped and counted.",
+        ),
+    ] = None,
 ) -> None:
     """Add exports to the evidence store: idempotent, and all or nothing."""
     from asyncmaturity.store.ingest import ingest as run_ingest
@@ -100,6 +108,7 @@ def ingest(
             progress=progress,
             since=parse_when(since, "--since"),
             until=parse_when(until, "--until"),
+            earliest=parse_when(earliest, "--earliest"),
         )
     print_exports(summary)
     added = ", ".join(f"{n:,} {table}" for table, n in summary.added.items() if n) or "nothing new"

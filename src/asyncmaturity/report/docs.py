@@ -11,6 +11,7 @@ from asyncmaturity.metrics import METRICS
 from asyncmaturity.metrics.frames import SCOPES
 from asyncmaturity.sources import registered_sources
 from asyncmaturity.sources.interface import NO_REAL_SAMPLE, real_samples
+from asyncmaturity.sources.reading import contract_markdown
 from asyncmaturity.units import format_score, format_share, format_value
 
 
@@ -137,8 +138,8 @@ def sources_markdown() -> str:
     sources = registered_sources()
     for s in sources:
         lines.append(f"| `{s.name}` | {s.summary} | {s.accepts} | `{s.parser_version}` |")
+    lines += ["", *contract_markdown()]
     lines += [
-        "",
         "## Real samples",
         "",
         "Each format is tested on real, public exports under a licence compatible with this "

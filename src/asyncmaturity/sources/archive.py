@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import shutil
-import stat
 import tempfile
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from asyncmaturity.errors import UnsafeArchive
+from asyncmaturity.sources.reading import (
+    MAX_RATIO,
+    MAX_TOTAL_BYTES,
+    RATIO_CHECK_FLOOR,
+    ZIP_READ_ERRORS,
+    check_zip,
+    member_path,
+    open_zip,
+    oversized_member,
+    zip_read_error,
+)
 
-# Slack exports are JSON, which compresses about 5-30x; a member far beyond that is a bomb.
-MAX_RATIO = 200
-RATIO_CHECK_FLOOR = 1 << 20  # small members may legitimately compress extremely well
-MAX_TOTAL_BYTES = 64 << 30
+__all__ = ["MAX_RATIO", "MAX_TOTAL_BYTES", "RATIO_CHECK_FLOOR", "extracted", "zip_names"]
+
 _CHUNK = 1 << 20
 
 
@@ -24,15 +31,8 @@ def zip_names(archive: Path, limit: int = 100_000) -> list[str] | None:
     try:
         with zipfile.ZipFile(archive) as zf:
             return zf.namelist()[:limit]
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, OSError, ValueError):
         return None
-
-
-def _safe_member_path(name: str, archive: Path) -> PurePosixPath:
-    member = PurePosixPath(name.replace("\\", "/"))
-    if member.is_absolute() or ".." in member.parts or (member.parts and ":" in member.parts[0]):
-        raise UnsafeArchive(f"{archive}: member {name!r} points outside the archive; refusing it")
-    return member
 
 
 @contextmanager
@@ -40,17 +40,17 @@ def extracted(archive: Path, *, max_total_bytes: int = MAX_TOTAL_BYTES) -> Itera
     """Extract `archive` into a temporary folder that is removed afterwards, and yield it.
 
     Raises :class:`UnsafeArchive` for a truncated archive, a member that escapes the folder or is a
-    link, or one that expands beyond :data:`MAX_RATIO` or past `max_total_bytes` in all.
+    link, or one that expands beyond :data:`MAX_RATIO` or past `max_total_bytes` in all (the one
+    check every source makes: :func:`~asyncmaturity.sources.reading.check_zip`).
     """
     workdir = Path(tempfile.mkdtemp(prefix="asyncmaturity-"))
     try:
-        try:
-            with zipfile.ZipFile(archive) as zf:
+        with open_zip(archive) as zf:
+            check_zip(zf, archive, max_total_bytes=max_total_bytes)
+            try:
                 _extract_all(zf, archive, workdir, max_total_bytes)
-        except zipfile.BadZipFile as exc:
-            raise UnsafeArchive(f"{archive}: truncated or not a zip archive ({exc})") from None
-        except (EOFError, zipfile.LargeZipFile, NotImplementedError) as exc:
-            raise UnsafeArchive(f"{archive}: cannot be read as a zip archive ({exc})") from None
+            except ZIP_READ_ERRORS as exc:
+                raise zip_read_error(archive, exc) from None
         yield workdir
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -59,20 +59,9 @@ def extracted(archive: Path, *, max_total_bytes: int = MAX_TOTAL_BYTES) -> Itera
 def _extract_all(zf: zipfile.ZipFile, archive: Path, workdir: Path, max_total: int) -> None:
     total = 0
     for info in zf.infolist():
-        member = _safe_member_path(info.filename, archive)
-        if stat.S_ISLNK(info.external_attr >> 16):
-            raise UnsafeArchive(
-                f"{archive}: member {info.filename!r} is a symbolic link; refusing it"
-            )
+        member = member_path(info.filename, archive)
         if info.is_dir():
             continue
-        if info.file_size > RATIO_CHECK_FLOOR and info.file_size > MAX_RATIO * max(
-            info.compress_size, 1
-        ):
-            raise UnsafeArchive(
-                f"{archive}: member {info.filename!r} expands {info.file_size // max(info.compress_size, 1)}x"
-                f" (limit {MAX_RATIO}x); refusing a possible zip bomb"
-            )
         target = workdir.joinpath(*member.parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         written = 0
@@ -82,8 +71,5 @@ def _extract_all(zf: zipfile.ZipFile, archive: Path, workdir: Path, max_total: i
                 total += len(chunk)
                 # Declared sizes can lie; count what actually comes out.
                 if written > info.file_size or total > max_total:
-                    raise UnsafeArchive(
-                        f"{archive}: member {info.filename!r} expands beyond its declared or allowed"
-                        " size; refusing a possible zip bomb"
-                    )
+                    raise oversized_member(archive, info.filename)
                 dst.write(chunk)

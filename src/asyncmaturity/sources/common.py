@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -13,6 +12,7 @@ import duckdb
 import pyarrow as pa
 
 from asyncmaturity.errors import InvalidExport
+from asyncmaturity.sources.reading import check_json_files
 from asyncmaturity.store.database import identity_hash_sql, person_key_sql
 from asyncmaturity.vocabulary import ConversationKind
 
@@ -60,18 +60,6 @@ def register_rows(
         ctx.con.unregister(f"{name}_arrow")
 
 
-def load_json(file: Path, shown: str) -> Any:
-    """The parsed JSON document of a small file; InvalidExport names it (`shown`) when it fails."""
-    try:
-        return json.loads(file.read_bytes())
-    except json.JSONDecodeError as exc:
-        raise InvalidExport(
-            f"{shown}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidExport(f"{shown}: cannot read: {exc}") from None
-
-
 def insert_json_files(
     ctx: IngestContext,
     files: list[Path],
@@ -80,12 +68,19 @@ def insert_json_files(
     label: Callable[[Path], str],
     *,
     progress: str | None = None,
+    top: tuple[str, ...] = ("OBJECT", "ARRAY"),
+    lists: tuple[str, ...] = (),
 ) -> None:
-    """Run `sql` (params: `structure`, file names) over `files` in batches bounded by size."""
+    """Run `sql` (params: `structure`, file names) over `files` in batches bounded by size.
+
+    Each batch is first held to the JSON contract (:func:`~.reading.check_json_files`, with
+    `top` and `lists`): a file that is not a JSON document of that shape is refused, named.
+    """
     batch: list[str] = []
     size = 0
 
     def flush() -> None:
+        check_json_files(ctx.con, batch, label, top=top, lists=lists)
         try:
             ctx.con.execute(sql, [structure, batch])
         except duckdb.Error as exc:

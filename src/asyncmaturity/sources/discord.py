@@ -79,6 +79,7 @@ from asyncmaturity.sources.common import (
 )
 from asyncmaturity.sources.features import feature_params, text_features_sql
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
+from asyncmaturity.sources.reading import bad_id, implausible_time, load_json
 from asyncmaturity.store.database import identity_hash_sql, person_key_sql
 from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
 
@@ -129,7 +130,9 @@ EXPORT_STRUCTURE = json.dumps(
 ROW_PROBLEMS = (
     ("message is not an object", "m IS NULL"),
     ("message without an id", "nullif(trim(m.id), '') IS NULL"),
+    bad_id("m.id"),
     ("timestamp is not a date", "sent_at IS NULL"),
+    implausible_time("sent_at"),
 )
 STAGING_TABLES = (
     "_dc_files",
@@ -183,6 +186,9 @@ class DiscordSource:
             candidates = [unpacked] if unpacked.is_file() else _json_files(unpacked)
             exports = {file: _looks_like_export(file) for file in candidates}
             files = [file for file, looks in exports.items() if looks]
+            for file, looks in exports.items():
+                if not looks:  # another JSON object may sit beside the exports; non-JSON may not
+                    load_json(file, label(file), expect=(dict, list))
             others = [label(file) for file, looks in exports.items() if not looks]
             if not files:
                 raise InvalidExport(
@@ -267,6 +273,8 @@ def _stage(ctx: IngestContext, files: list[Path], label: Callable[[Path], str]) 
         EXPORT_STRUCTURE,
         label,
         progress="Discord files",
+        top=("OBJECT",),
+        lists=("messages",),
     )
     wrong = con.execute(
         "SELECT filename FROM _dc_docs "

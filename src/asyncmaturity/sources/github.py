@@ -195,7 +195,7 @@ class GitHubSource:
         stage = Stage(ctx, report)
         with input_files(path, JSON_SUFFIXES) as (root, files):
             for file in files:
-                for record in json_records(file, LIST_KEYS):
+                for record in json_records(file, LIST_KEYS, stage.skip):
                     _read_record(stage, file, record)
             scan = path.is_dir() or path.suffix.lower() == ".zip"
             adrs = _adr_files(root) if scan else []

@@ -183,7 +183,7 @@ class GitLabSource:
         states = StateTimes(stage)
         with input_files(path, JSON_SUFFIXES) as (_, files):
             for file in files:
-                for record in json_records(file, LIST_KEYS):
+                for record in json_records(file, LIST_KEYS, stage.skip):
                     _read_record(stage, ids, states, file, record)
         if not files:
             raise InvalidExport(f"{path}: no GitLab JSON files (*.json, *.jsonl)")

@@ -59,6 +59,7 @@ from asyncmaturity.sources.common import (
 )
 from asyncmaturity.sources.features import feature_params, links_from_urls_sql, text_features_sql
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
+from asyncmaturity.sources.reading import bad_id, implausible_time
 from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
 
 if TYPE_CHECKING:
@@ -116,7 +117,9 @@ TAKEOUT_DATE = (
 ROW_PROBLEMS = (
     ("record is not a message object", "m IS NULL"),
     ("message without a message_id", "nullif(trim(m.message_id), '') IS NULL"),
+    bad_id("m.message_id"),
     ("created_date is not a date", "sent_at IS NULL"),
+    implausible_time("sent_at"),
 )
 
 
@@ -229,6 +232,8 @@ def _read(ctx: IngestContext, table: str, files: list[Path], structure: str, lab
         structure,
         label,
         progress="Google Chat files" if table == "_gc_docs" else None,
+        top=("OBJECT",),
+        lists=("messages",),
     )
     wrong = con.execute(f"SELECT filename FROM {table} WHERE d IS NULL LIMIT 1").fetchone()
     if wrong is not None:

@@ -11,9 +11,9 @@ What one instance becomes (a ``meetings`` row, and one ``attendance`` row per pe
   Exchange's CDO writes it) is read without them.
 - Times: every instance start and end is a UTC instant. TZID resolves to the IANA zone or to the
   calendar's own VTIMEZONE, so an instance on each side of a DST change keeps its local time.
-  Floating times (no TZID, no Z), and times whose TZID is neither an IANA name nor defined by a
-  VTIMEZONE, are read as UTC: the team charter, whose default zone would be the better guess, is
-  not known at ingest. A DATE start is an all-day instance (``all_day``) from UTC
+  Floating times (no TZID, no Z) are read as UTC: the team charter, whose default zone would be
+  the better guess, is not known at ingest. An event whose TZID is neither an IANA name nor
+  defined by a VTIMEZONE is skipped and counted (its time could be off by a day). A DATE start is an all-day instance (``all_day``) from UTC
   midnight; DURATION stands in for DTEND; with neither, a DATE lasts one day and a DATE-TIME none.
 - Keys: ``series_key = md5('ical|' || UID)`` and ``meeting_key = md5('ical|' || UID || '|' ||
   instant)``, the instant being the instance's recurrence instant in UTC as ``YYYY-MM-DDTHH:MM:SSZ``
@@ -125,6 +125,7 @@ SUFFIXES = (".ics", ".ical", ".icalendar")
 MAX_INSTANCES = 10_000  # per series and window: a daily meeting for 27 years
 BATCH_ROWS = 50_000
 PEEK_BYTES = 4096
+UNKNOWN_TZID = "event whose TZID is not a known time zone"
 # Properties whose unreadable value makes an event impossible to place in time.
 TIME_PROPERTIES = ("DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID")
 RESPONSES = {
@@ -516,6 +517,13 @@ def _problem(component: icalendar.cal.Component) -> tuple[str | None, str]:
     for name in ("DTSTART", "DTEND", "RECURRENCE-ID"):
         if component.get(name) is not None and _moment(component, name) is None:
             return unreadable, f"(UID {uid}) {name} is not a date or date-time"
+    for name in ("DTSTART", "DTEND", "RECURRENCE-ID"):
+        moment = _moment(component, name)
+        tzid = getattr(component.get(name), "params", {}).get("TZID")
+        # icalendar leaves a time naive when its TZID is neither IANA nor a VTIMEZONE of the file:
+        # reading it as UTC would move the meeting by up to a day without a word.
+        if tzid and isinstance(moment, datetime) and moment.tzinfo is None:
+            return UNKNOWN_TZID, f"(UID {uid}) {name} has TZID {str(tzid)[:80]!r}"
     start = _utc(_moment(component, "DTSTART") or date.min)
     try:
         end = _end(component, start)

@@ -142,6 +142,8 @@ class IngestContext:
     on_progress: Progress | None = None
     # Half-open UTC bounds (naive) on calendar expansion, from --since/--until; None: unbounded.
     window: Window = (None, None)
+    # Naive UTC bounds of a plausible record time (sources.reading): outside, a record is skipped.
+    plausible: tuple[datetime, datetime] = (datetime(1990, 1, 1), datetime.max)
     added: dict[str, int] = field(default_factory=dict)
     duplicates: dict[str, int] = field(default_factory=dict)
 

@@ -152,7 +152,7 @@ class JiraSource:
                 if file.path.suffix.lower() == ".csv":
                     _read_csv(stage, file)
                 else:
-                    for record in json_records(file, LIST_KEYS):
+                    for record in json_records(file, LIST_KEYS, stage.skip):
                         _read_record(stage, file, record)
         if not files:
             raise InvalidExport(f"{path}: no Jira JSON or CSV files")

@@ -34,8 +34,15 @@ from typing import TYPE_CHECKING, Any
 
 from asyncmaturity.await_protocol.ledger import request_text
 from asyncmaturity.errors import InvalidExport
-from asyncmaturity.sources.common import load_json
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
+from asyncmaturity.sources.reading import (
+    BAD_ID,
+    WRONG_TYPE,
+    is_sane_id,
+    json_type,
+    load_json,
+    record_list,
+)
 from asyncmaturity.sources.trackers import InputFile, Stage, input_files, is_slack_folder, peek
 from asyncmaturity.vocabulary import WorkEventKind, WorkItemKind
 
@@ -78,8 +85,14 @@ class LedgerSource:
         stage = Stage(ctx, report)
         with input_files(path, SUFFIXES) as (_, files):
             for file in files:
-                document = load_json(file.path, file.label)
-                if not isinstance(document, dict) or document.get("format") != FORMAT:
+                document = load_json(file.path, file.label, expect=dict)
+                marker = document.get("format")
+                if marker is not None and marker != FORMAT:
+                    raise InvalidExport(
+                        f"{file.label}: its format marker is {str(marker)[:80]!r}, "
+                        f"not {FORMAT!r}: not a ledger export"
+                    )
+                if marker != FORMAT:
                     stage.count("other files")
                     stage.skip("file that is not a ledger export", file.label)
                     continue
@@ -97,6 +110,17 @@ def _person(stage: Stage, email: Any) -> str | None:
     return identity
 
 
+def _array(stage: Stage, raw: dict[str, Any], field: str, where: str) -> list[Any]:
+    """The list under `field` of a record; a value of another type is read as none, and counted."""
+    value = raw.get(field)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        stage.skip(WRONG_TYPE, f"{where}: {field} is {json_type(value)}, not an array")
+        return []
+    return value
+
+
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
@@ -106,9 +130,9 @@ def _read_document(stage: Stage, file: InputFile, document: dict[str, Any]) -> N
     if not isinstance(team, dict) or not isinstance(team.get("id"), int):
         raise InvalidExport(f"{file.label}: a ledger export names its team (team.id)")
     scope = f"team-{team['id']}"
-    for index, request in enumerate(document.get("requests") or []):
+    for index, request in enumerate(record_list(document, "requests", file.label)):
         _read_request(stage, file, f"{file.label} requests[{index}]", scope, request)
-    for index, decision in enumerate(document.get("decisions") or []):
+    for index, decision in enumerate(record_list(document, "decisions", file.label)):
         _read_decision(stage, file, f"{file.label} decisions[{index}]", scope, decision)
 
 
@@ -153,6 +177,9 @@ def _opened(
     stage.count({"reply": "replies"}.get(what, f"{what}s"))
     if not isinstance(raw, dict) or not isinstance(raw.get(key), int):
         stage.skip(f"{what} without {'an id' if key == 'id' else 'a number'}", where)
+        return None
+    if not is_sane_id(raw[key]):
+        stage.skip(BAD_ID, where)
         return None
     return stage.times(
         where,
@@ -214,7 +241,7 @@ def _read_request(stage: Stage, file: InputFile, where: str, scope: str, raw: An
         labels=[f"urgency:{_text(raw.get('urgency')) or 'normal'}"],
         links=[],
     )
-    links = [link for link in raw.get("links") or [] if isinstance(link, str)]
+    links = [link for link in _array(stage, raw, "links", where) if isinstance(link, str)]
     text = request_text(
         _text(raw.get("title")), _text(raw.get("action")), _text(raw.get("information")), links
     )
@@ -237,7 +264,7 @@ def _read_request(stage: Stage, file: InputFile, where: str, scope: str, raw: An
     ):
         if when is not None:
             _event(stage, file, where, scope, number, event_id, kind, when)
-    for index, reply in enumerate(raw.get("replies") or []):
+    for index, reply in enumerate(_array(stage, raw, "replies", where)):
         at = f"{where} replies[{index}]"
         replied = _opened(stage, at, reply, "reply", "id", ())
         if replied is not None:
@@ -263,7 +290,9 @@ def _read_decision(stage: Stage, file: InputFile, where: str, scope: str, raw: A
         return
     created, (decided,) = opened
     number = f"D{raw['number']}"
-    deciders = [d for d in raw.get("deciders") or [] if isinstance(d, str) and d.strip()]
+    deciders = [
+        d for d in _array(stage, raw, "deciders", where) if isinstance(d, str) and d.strip()
+    ]
     supersedes = raw.get("supersedes")
     _item(
         stage,
@@ -276,7 +305,7 @@ def _read_decision(stage: Stage, file: InputFile, where: str, scope: str, raw: A
         closed=decided,
         author=_person(stage, raw.get("proposer")),
         assignees=len(deciders),
-        labels=[t for t in raw.get("tags") or [] if isinstance(t, str)],
+        labels=[t for t in _array(stage, raw, "tags", where) if isinstance(t, str)],
         links=[f"|D{supersedes}"] if isinstance(supersedes, int) else [],
     )
     facts = (

@@ -38,8 +38,7 @@ from typing import IO, TYPE_CHECKING
 
 import pyarrow as pa
 
-from asyncmaturity.errors import InvalidExport, UnsafeArchive
-from asyncmaturity.sources.archive import MAX_RATIO, MAX_TOTAL_BYTES, RATIO_CHECK_FLOOR
+from asyncmaturity.errors import AsyncMaturityError, InvalidExport
 from asyncmaturity.sources.common import (
     insert_conversations,
     insert_identities,
@@ -50,6 +49,17 @@ from asyncmaturity.sources.common import (
 )
 from asyncmaturity.sources.features import feature_params, text_features_sql
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
+from asyncmaturity.sources.reading import (
+    IMPLAUSIBLE_TIME,
+    MAX_TOTAL_BYTES,
+    ZIP_READ_ERRORS,
+    epoch_ms_sql,
+    implausible_sql,
+    implausible_time,
+    open_zip,
+    oversized_member,
+    zip_read_error,
+)
 from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
 
 if TYPE_CHECKING:
@@ -120,7 +130,10 @@ ROOT_PROBLEMS = (
         "lambda u: nullif(trim(u), '') IS NOT NULL)) = 0",
     ),
     ("post without a valid create_at", "p.create_at IS NULL OR p.create_at <= 0"),
+    implausible_time(epoch_ms_sql("p.create_at"), "p.create_at"),
 )
+
+REPLY_IMPLAUSIBLE = implausible_sql(epoch_ms_sql("r.create_at"), "r.create_at")
 
 
 @dataclass(frozen=True)
@@ -156,7 +169,7 @@ class MattermostSource:
         """A JSONL file (or a zip or folder holding one) whose first line is a version object."""
         try:
             return bool(_export_files(path, peek_only=True))
-        except (OSError, zipfile.BadZipFile, InvalidExport):
+        except (OSError, ValueError, zipfile.BadZipFile, AsyncMaturityError):
             return False
 
     def ingest(self, ctx: IngestContext, path: Path) -> SourceReport:
@@ -171,8 +184,8 @@ class MattermostSource:
         )
         try:
             files = _export_files(path, peek_only=False)
-        except zipfile.BadZipFile as exc:
-            raise UnsafeArchive(f"{path}: truncated or not a zip archive ({exc})") from None
+        except ZIP_READ_ERRORS as exc:
+            raise zip_read_error(path, exc) from None
         if not files:
             raise InvalidExport(
                 f"{path}: not a Mattermost bulk export: no JSONL file whose first line is a "
@@ -200,7 +213,8 @@ class MattermostSource:
 def _export_files(path: Path, *, peek_only: bool) -> list[JsonlFile]:
     """The export's JSONL files (each starting with a version line), from a file, zip or folder."""
     if path.is_file() and path.suffix.lower() == ".zip":
-        with zipfile.ZipFile(path) as zf:
+        # Detection only peeks; an ingest checks the whole archive first (zip bombs, slips).
+        with zipfile.ZipFile(path) if peek_only else open_zip(path) as zf:
             members = sorted(
                 info.filename
                 for info in zf.infolist()
@@ -249,7 +263,7 @@ def _starts_with_version(fh: IO[bytes]) -> bool:
         if line.strip():
             try:
                 first = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):
                 return False
             return isinstance(first, dict) and first.get("type") == "version"
     return False
@@ -266,15 +280,9 @@ def _read_lines(file: JsonlFile) -> Iterator[tuple[int, bytes, int]]:
         if file.member is None:
             fh: IO[bytes] = stack.enter_context(file.path.open("rb"))
         else:
+            # The whole archive was checked when its files were listed (_export_files).
             zf = stack.enter_context(zipfile.ZipFile(file.path))
             info = zf.getinfo(file.member)
-            if info.file_size > RATIO_CHECK_FLOOR and info.file_size > MAX_RATIO * max(
-                info.compress_size, 1
-            ):
-                raise UnsafeArchive(
-                    f"{file.label}: expands {info.file_size // max(info.compress_size, 1)}x "
-                    f"(limit {MAX_RATIO}x); refusing a possible zip bomb"
-                )
             fh = stack.enter_context(zf.open(info))
             limit = min(info.file_size, MAX_TOTAL_BYTES)
         read = 0
@@ -282,10 +290,7 @@ def _read_lines(file: JsonlFile) -> Iterator[tuple[int, bytes, int]]:
             read += len(line)
             # Declared sizes can lie; count what actually comes out.
             if limit is not None and read > limit:
-                raise UnsafeArchive(
-                    f"{file.label}: expands beyond its declared or allowed size; "
-                    "refusing a possible zip bomb"
-                )
+                raise oversized_member(file.path, file.member or "")
             yield number, line, read
 
 
@@ -337,8 +342,8 @@ def _stage_file(ctx: IngestContext, file: JsonlFile) -> int:
                 records += _stage_batch(ctx, file.label, numbers, lines)
                 ctx.progress("JSONL bytes", done, file.size)
                 numbers, lines, size = [], [], 0
-    except zipfile.BadZipFile as exc:
-        raise UnsafeArchive(f"{file.label}: truncated or corrupt zip member ({exc})") from None
+    except (zipfile.BadZipFile, EOFError) as exc:
+        raise zip_read_error(file.path, exc) from None
     except OSError as exc:
         raise InvalidExport(f"{file.label}: cannot read: {exc}") from None
     if lines:
@@ -402,7 +407,7 @@ def _stage_batch(ctx: IngestContext, origin: str, numbers: list[int], lines: lis
                   FROM _mm_batch WHERE type IN ('post', 'direct_post'))"""
     )
     con.execute(
-        """INSERT INTO _mm_msgs
+        f"""INSERT INTO _mm_msgs
            SELECT $origin, line_no, 0, line_type, p.team, p.channel, p.channel_members,
                   p."user", p.type, p.message, p.create_at, p.edit_at, p.props, p.reactions,
                   NULL, NULL, problem
@@ -413,7 +418,8 @@ def _stage_batch(ctx: IngestContext, origin: str, numbers: list[int], lines: lis
                   p."user", p.create_at,
                   CASE WHEN problem IS NOT NULL THEN 'reply to a skipped post'
                        WHEN r.create_at IS NULL OR r.create_at <= 0
-                           THEN 'reply without a valid create_at' END
+                           THEN 'reply without a valid create_at'
+                       WHEN {REPLY_IMPLAUSIBLE} THEN '{IMPLAUSIBLE_TIME}' END
            FROM (SELECT line_no, line_type, p, problem, unnest(range(len(p.replies))) AS i,
                         unnest(p.replies) AS r
                  FROM _mm_batch_posts WHERE len(p.replies) > 0)""",

@@ -72,6 +72,7 @@ from asyncmaturity.sources.features import (
     text_features_sql,
 )
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
+from asyncmaturity.sources.reading import bad_id, implausible_time
 from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
 
 if TYPE_CHECKING:
@@ -136,8 +137,10 @@ DOCUMENT_STRUCTURE = json.dumps(
 ROW_PROBLEMS = (
     ("record is not a message object", "m IS NULL"),
     ("message without an _id", "nullif(trim(m._id), '') IS NULL"),
+    bad_id("m._id"),
     ("message without a room id (rid)", "room_id IS NULL"),
     ("ts is not a date", "sent_at IS NULL"),
+    implausible_time("sent_at"),
 )
 
 
@@ -246,6 +249,7 @@ def _stage(ctx: IngestContext) -> None:
         DOCUMENT_STRUCTURE,
         str,
         progress="Rocket.Chat files",
+        lists=("messages", "channels", "groups", "users", "ims"),
     )
     wrong = con.execute("SELECT filename FROM _rc_docs WHERE d IS NULL LIMIT 1").fetchone()
     if wrong is not None:

@@ -25,7 +25,6 @@ from asyncmaturity.sources.archive import extracted, zip_names
 from asyncmaturity.sources.common import (
     file_label,
     insert_conversations,
-    load_json,
     register_rows,
     sole_folder,
 )
@@ -35,6 +34,13 @@ from asyncmaturity.sources.features import (
     record_sites_sql,
 )
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
+from asyncmaturity.sources.reading import (
+    IMPLAUSIBLE_TIME,
+    check_json_files,
+    epoch_seconds_sql,
+    implausible_sql,
+    load_json,
+)
 from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
 
 if TYPE_CHECKING:
@@ -55,6 +61,13 @@ TS_PATTERN = r"\d{1,12}(\.\d{1,9})?"
 # Slack rolled threads out from 18 January 2017 (The Verge, "Slack adds threaded messages",
 # 2017-01-18): an export of earlier messages alone cannot show whether a team replies in them.
 THREADS_SINCE_TS = 1484697600  # 2017-01-18T00:00:00Z
+
+
+def _implausible_ts(ts: str) -> str:
+    """SQL: the Slack timestamp `ts` (seconds.micros, matching TS_PATTERN) is implausible."""
+    return implausible_sql(epoch_seconds_sql(f"trim({ts})"), ts)
+
+
 # Only these fields are read from a message; the rest of each record (blocks, attachments, files)
 # is never materialised, which keeps memory flat however rich the export is.
 MESSAGE_COLUMNS = {
@@ -335,6 +348,10 @@ def _stage_messages(
             "ts is not a Slack timestamp",
             f"ts IS NOT NULL AND trim(ts) <> '' AND NOT regexp_full_match(trim(ts), '{TS_PATTERN}')",
         ),
+        (
+            IMPLAUSIBLE_TIME,
+            f"regexp_full_match(trim(ts), '{TS_PATTERN}') AND {_implausible_ts('ts')}",
+        ),
     ):
         rows = con.execute(
             "SELECT f.origin, r.ordinal FROM _slack_raw r JOIN _slack_files f USING (file) "
@@ -364,6 +381,7 @@ def _stage_batch(
     Whole files are read as text and parsed by json_transform: several times faster than
     read_json on many small files, and only the message fields we use are ever materialised.
     """
+    check_json_files(con, batch, label, top=("ARRAY",))
     try:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _slack_batch AS SELECT filename, "
@@ -514,6 +532,7 @@ def _insert(ctx: IngestContext, path: Path) -> None:
             JOIN _slack_files f USING (file)
             JOIN _slack_conversations c ON c.folder = f.folder
             WHERE regexp_full_match(trim(r.ts), $ts_pattern)
+              AND NOT {_implausible_ts("r.ts")}
         )
         SELECT
             md5('slack|' || v.conversation_id || '|' || trim(v.ts)) AS message_key,

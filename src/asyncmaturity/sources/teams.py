@@ -69,6 +69,7 @@ from asyncmaturity.sources.features import (
     text_features_sql,
 )
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
+from asyncmaturity.sources.reading import bad_id, implausible_time
 from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
 
 if TYPE_CHECKING:
@@ -113,6 +114,9 @@ _MESSAGE: dict[str, Any] = {
     "reactions": "JSON",
 }
 ITEMS_STRUCTURE = json.dumps([_MESSAGE | {"replies": [_MESSAGE]}])
+# Each item's and reply's sender as raw JSON, aligned with ITEMS_STRUCTURE's lists: a `from` of
+# another type than an object (or null) is a record that cannot be read, not a system message.
+SENDERS_STRUCTURE = json.dumps([{"from": "JSON", "replies": [{"from": "JSON"}]}])
 
 
 def _keys(structure: Any) -> set[str]:
@@ -161,7 +165,10 @@ _COLUMNS = """
 ROW_PROBLEMS = (
     ("record is not a chatMessage object", "NOT is_object"),
     ("message without an id", "nullif(trim(id), '') IS NULL"),
+    bad_id("id"),
+    ("sender (from) is not an object", "from_type NOT IN ('OBJECT', 'NULL')"),
     ("createdDateTime is not a date", "sent_at IS NULL"),
+    implausible_time("sent_at"),
     ("message without channelIdentity or chatId", "conversation_id IS NULL"),
 )
 
@@ -272,7 +279,8 @@ def _stage(ctx: IngestContext, files: list[Path]) -> None:
     kind = con.execute("SELECT typeof(json_transform('null', ?))", [ITEMS_STRUCTURE]).fetchone()
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _teams_docs (filename VARCHAR, context VARCHAR, "
-        f"shape VARCHAR, shallow BOOLEAN, items {kind[0] if kind else 'JSON'})"
+        f"shape VARCHAR, shallow BOOLEAN, items {kind[0] if kind else 'JSON'}, "
+        'senders STRUCT("from" JSON, replies STRUCT("from" JSON)[])[])'
     )
     insert_json_files(
         ctx,
@@ -282,7 +290,8 @@ def _stage(ctx: IngestContext, files: list[Path]) -> None:
         SELECT filename,
                coalesce(json_extract_string(content, '$."@odata.context"'),
                         json_extract_string(content, '$."@odata.nextLink"')), shape,
-               regexp_matches(content, '{SHALLOW_MARK}'), json_transform(items, ?)
+               regexp_matches(content, '{SHALLOW_MARK}'), json_transform(items, ?),
+               json_transform(items, '{SENDERS_STRUCTURE}')
         FROM (SELECT filename, content, shape,
                      CASE shape WHEN 'ARRAY' THEN content
                                 WHEN 'PAGE' THEN json_extract(content, '$.value')
@@ -300,6 +309,7 @@ def _stage(ctx: IngestContext, files: list[Path]) -> None:
         ITEMS_STRUCTURE,
         str,
         progress="Teams files",
+        lists=("value",),
     )
     wrong = con.execute("SELECT filename FROM _teams_docs WHERE shape IS NULL LIMIT 1").fetchone()
     if wrong is not None:
@@ -328,10 +338,12 @@ def _check(ctx: IngestContext, report: SourceReport) -> None:
         f"""
         CREATE OR REPLACE TEMP TABLE _teams_flat AS
         WITH items AS (
-            SELECT filename, context, unnest(range(len(items))) AS ordinal, unnest(items) AS m
+            SELECT filename, context, unnest(range(len(items))) AS ordinal, unnest(items) AS m,
+                   unnest(senders) AS sender
             FROM _teams_docs
         )
         SELECT filename, ordinal, NULL::BIGINT AS reply_no, m IS NOT NULL AS is_object,
+               json_type(sender."from") AS from_type,
                NULL::VARCHAR AS parent_id, NULL::VARCHAR AS parent_channel,
                NULL::VARCHAR AS parent_chat,
                {context_id.format(what="channels")} AS context_channel,
@@ -339,10 +351,11 @@ def _check(ctx: IngestContext, report: SourceReport) -> None:
                {_COLUMNS.format(m="m")}
         FROM items
         UNION ALL
-        SELECT filename, ordinal, i + 1, r IS NOT NULL, m.id, m.channelIdentity.channelId,
+        SELECT filename, ordinal, i + 1, r IS NOT NULL, json_type(sender.replies[i + 1]."from"),
+               m.id, m.channelIdentity.channelId,
                m.chatId, {context_id.format(what="channels")}, {context_id.format(what="chats")},
                {_COLUMNS.format(m="r")}
-        FROM (SELECT filename, context, ordinal, m, unnest(range(len(m.replies))) AS i,
+        FROM (SELECT filename, context, ordinal, m, sender, unnest(range(len(m.replies))) AS i,
                      unnest(m.replies) AS r
               FROM items WHERE len(m.replies) > 0)
         """

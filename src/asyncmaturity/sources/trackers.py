@@ -40,6 +40,15 @@ from asyncmaturity.sources.archive import extracted
 from asyncmaturity.sources.common import insert_people, register_rows
 from asyncmaturity.sources.features import await_signals_sql
 from asyncmaturity.sources.interface import SourceReport
+from asyncmaturity.sources.reading import (
+    BAD_ID,
+    IMPLAUSIBLE_TIME,
+    is_sane_id,
+    json_lines,
+    parse_json,
+    record_list,
+    too_deep,
+)
 from asyncmaturity.store.database import AWAIT_SIGNAL_COLUMNS, identity_hash_sql, person_key_sql
 from asyncmaturity.vocabulary import Visibility, WorkItemKind
 
@@ -281,6 +290,11 @@ class Stage:
         if found is None:
             self.skip(missing, f"{where}: {detail or 'no ' + first[1]}")
             return None
+        low, high = self.ctx.plausible
+        for moment, (_, name) in zip([found, *rest], [first, *others], strict=True):
+            if moment is not None and not low <= moment <= high:
+                self.skip(IMPLAUSIBLE_TIME, f"{where}: {name} {moment:%Y-%m-%d} is implausible")
+                return None
         return found, rest
 
     def time(
@@ -611,20 +625,42 @@ class JsonRecord:
     context: dict[str, Any]  # scalar fields of the wrapping object ('repository': 'o/r')
 
 
-def json_records(file: InputFile, list_keys: frozenset[str]) -> Iterator[JsonRecord]:
+def json_records(
+    file: InputFile, list_keys: frozenset[str], skip: Callable[[str, str], None]
+) -> Iterator[JsonRecord]:
     """The records of a JSON file: an array, JSON Lines, a wrapping object or one record.
 
     A top-level object whose values under `list_keys` are arrays is a wrapper: its arrays'
     elements are the records (hint = the key). Arrays of arrays (paginated output) are flattened.
-    :class:`InvalidExport` names the file, line and column of malformed JSON.
+    :class:`InvalidExport` names the file, line and column of malformed JSON (and refuses an
+    empty file, one nested too deeply, or a wrapper whose list is no array); a bad JSON line or a
+    record whose id is no integer or short string goes to `skip` (reason, where) instead.
     """
     first = _first_char(file)
     if first is None:
-        return
-    if first == "[":
-        yield from _array_records(file, list_keys)
-    else:
-        yield from _object_records(file, list_keys)
+        raise InvalidExport(f"{file.label}: empty file, not a JSON document")
+    records = _array_records(file, list_keys) if first == "[" else _object_records(file, list_keys)
+    for record in records:
+        where = f"{file.label} {record.where}"
+        if isinstance(record.value, UnreadableLine):
+            skip("malformed JSON line", f"{where}: {record.value.why}")
+        elif isinstance(record.value, dict) and any(
+            key in record.value and not is_sane_id(record.value[key]) for key in ID_FIELDS
+        ):
+            skip(BAD_ID, where)
+        else:
+            yield record
+
+
+# Fields that hold a tracker record's own id; a record whose id is absurd is skipped.
+ID_FIELDS = ("id", "number", "iid")
+
+
+@dataclass(frozen=True)
+class UnreadableLine:
+    """A JSON Lines line that is not JSON: a record to skip, with why."""
+
+    why: str
 
 
 def _first_char(file: InputFile) -> str | None:
@@ -652,7 +688,9 @@ def _array_records(file: InputFile, list_keys: frozenset[str]) -> Iterator[JsonR
         )
         while rows := result.fetchmany(1000):
             for (text,) in rows:
-                yield from _expand(json.loads(text), f"record {done}", None, {}, list_keys)
+                yield from _expand(
+                    parse_json(text, file.label), f"record {done}", None, {}, list_keys
+                )
                 done += 1
         return
     except duckdb.Error:
@@ -672,13 +710,17 @@ def _object_records(file: InputFile, list_keys: frozenset[str]) -> Iterator[Json
     first_line, more = _first_lines(file)
     try:
         whole_line = json.loads(first_line) if first_line.strip() else None
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):
         whole_line = None
     if isinstance(whole_line, (dict, list)) and more:
         yield from _json_lines(file, list_keys)
         return
     for index, document in enumerate(_documents(file)):
         where = "record" if index == 0 else f"document {index}"
+        if isinstance(document, dict):
+            for key in [k for k in document if k.lower() in list_keys]:
+                if document[key] is not None and not _is_record(document):
+                    record_list(document, key, file.label)
         yield from _expand(document, where, None, {}, list_keys, top=True)
 
 
@@ -696,20 +738,11 @@ def _first_lines(file: InputFile) -> tuple[str, bool]:
 
 
 def _json_lines(file: InputFile, list_keys: frozenset[str]) -> Iterator[JsonRecord]:
-    try:
-        with file.path.open("r", encoding="utf-8-sig") as fh:
-            for number, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    value = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InvalidExport(
-                        f"{file.label}: line {number}: malformed JSON at column {exc.colno}: {exc.msg}"
-                    ) from None
-                yield from _expand(value, f"line {number}", None, {}, list_keys, top=True)
-    except UnicodeDecodeError as exc:
-        raise InvalidExport(f"{file.label}: cannot read: {exc}") from None
+    for number, value, why in json_lines(file.path, file.label):
+        if why is not None:
+            yield JsonRecord(f"line {number}", UnreadableLine(why), None, {})
+        else:
+            yield from _expand(value, f"line {number}", None, {}, list_keys, top=True)
 
 
 def _documents(file: InputFile) -> Iterator[Any]:
@@ -732,6 +765,8 @@ def _documents(file: InputFile) -> Iterator[Any]:
             raise InvalidExport(
                 f"{file.label}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
             ) from None
+        except RecursionError:
+            raise InvalidExport(too_deep(file.label)) from None
         yield value
 
 

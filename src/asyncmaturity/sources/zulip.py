@@ -57,7 +57,6 @@ from asyncmaturity.sources.common import (
     insert_identities,
     insert_json_files,
     insert_people,
-    load_json,
     register_rows,
     report_problems,
     sole_folder,
@@ -71,6 +70,12 @@ from asyncmaturity.sources.features import (
     text_features_sql,
 )
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
+from asyncmaturity.sources.reading import (
+    IMPLAUSIBLE_TIME,
+    epoch_seconds_sql,
+    implausible_sql,
+    load_json,
+)
 from asyncmaturity.store.database import person_key_sql
 from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
 
@@ -147,6 +152,11 @@ ARCHIVE_MESSAGE_STRUCTURE = json.dumps(
     ]
 )
 WILDCARDS = ("all", "everyone", "stream", "channel", "topic")
+
+
+# A message's time, epoch seconds; beyond a TIMESTAMP's range or the plausible one, it is skipped.
+ZULIP_SENT = "coalesce(r.m.date_sent, r.m.pub_date)"
+ZULIP_IMPLAUSIBLE = implausible_sql(epoch_seconds_sql(ZULIP_SENT), ZULIP_SENT)
 
 
 def unsanitize_topic(stem: str) -> str:
@@ -257,7 +267,13 @@ def _create_staging(ctx: IngestContext) -> None:
 
 
 def _read_json_files(
-    ctx: IngestContext, files: list[Path], structure: str, table: str, label: Any
+    ctx: IngestContext,
+    files: list[Path],
+    structure: str,
+    table: str,
+    label: Any,
+    *,
+    top: tuple[str, ...] = ("OBJECT",),
 ) -> None:
     """Parse `files` with DuckDB into `table` (filename, s), in batches bounded by size.
 
@@ -275,6 +291,8 @@ def _read_json_files(
         f"INSERT INTO {table} SELECT filename, json_transform(content, ?) FROM read_text(?)",
         structure,
         label,
+        top=top,
+        lists=("zerver_message",),
     )
 
 
@@ -391,7 +409,7 @@ def _stage_realm(ctx: IngestContext, root: Path, label: Any, report: SourceRepor
     users = con.execute("SELECT count(*) FROM _zulip_users").fetchone()
     report.records_read += int(users[0]) if users else 0
     con.execute(
-        """
+        f"""
         INSERT INTO _zulip_msgs
         SELECT f.origin, r.ordinal, r.m.id,
                CASE rc.type
@@ -411,6 +429,7 @@ def _stage_realm(ctx: IngestContext, root: Path, label: Any, report: SourceRepor
                CASE WHEN r.m.id IS NULL THEN 'message without an id'
                     WHEN coalesce(r.m.date_sent, r.m.pub_date) IS NULL
                         THEN 'message without a valid date_sent'
+                    WHEN {ZULIP_IMPLAUSIBLE} THEN '{IMPLAUSIBLE_TIME}'
                     WHEN r.m.sender IS NULL THEN 'message without a sender'
                     WHEN rc.id IS NULL THEN 'message whose recipient is not in realm.json'
                     WHEN rc.type NOT IN (1, 2, 3) THEN 'message to a recipient of unknown type'
@@ -463,7 +482,7 @@ def _stage_realm(ctx: IngestContext, root: Path, label: Any, report: SourceRepor
 def _stage_archive(ctx: IngestContext, root: Path, label: Any, report: SourceReport) -> None:
     con = ctx.con
     index_file = root / INDEX_FILE
-    index = load_json(index_file, label(index_file))
+    index = load_json(index_file, label(index_file), expect=dict)
     streams = index.get("streams") if isinstance(index, dict) else None
     if not isinstance(streams, dict):
         raise InvalidExport(f"{label(index_file)}: expected an object with a 'streams' object")
@@ -513,7 +532,12 @@ def _stage_archive(ctx: IngestContext, root: Path, label: Any, report: SourceRep
         ),
     )
     _read_json_files(
-        ctx, [Path(r["file"]) for r in file_rows], ARCHIVE_MESSAGE_STRUCTURE, "_zulip_raw", label
+        ctx,
+        [Path(r["file"]) for r in file_rows],
+        ARCHIVE_MESSAGE_STRUCTURE,
+        "_zulip_raw",
+        label,
+        top=("ARRAY",),
     )
     wrong = con.execute("SELECT filename FROM _zulip_raw WHERE s IS NULL LIMIT 1").fetchone()
     if wrong is not None:
@@ -538,7 +562,7 @@ def _stage_archive(ctx: IngestContext, root: Path, label: Any, report: SourceRep
         """
     )
     con.execute(
-        """
+        f"""
         INSERT INTO _zulip_msgs
         SELECT f.origin, s.ordinal, s.m.id, 'stream:' || f.stream_id, f.stream_id,
                coalesce(s.m.subject, f.topic), s.sender_ref, s.m.timestamp, s.m.content, true,
@@ -547,6 +571,8 @@ def _stage_archive(ctx: IngestContext, root: Path, label: Any, report: SourceRep
                CASE WHEN s.m IS NULL THEN 'message is not an object'
                     WHEN s.m.id IS NULL THEN 'message without an id'
                     WHEN s.m.timestamp IS NULL THEN 'message without a timestamp'
+                    WHEN {implausible_sql(epoch_seconds_sql("s.m.timestamp"), "s.m.timestamp")}
+                        THEN '{IMPLAUSIBLE_TIME}'
                END
         FROM _zulip_senders s JOIN _zulip_files f USING (file)
         """

@@ -39,6 +39,7 @@ from asyncmaturity.sources.interface import (
     SourceReport,
     Window,
 )
+from asyncmaturity.sources.reading import plausible_range, set_plausible_range
 from asyncmaturity.store.database import EVIDENCE_KEYS, EvidenceStore
 from asyncmaturity.vocabulary import Visibility
 
@@ -120,6 +121,7 @@ def ingest(
     since: date | datetime | None = None,
     until: date | datetime | None = None,
     now: datetime | None = None,
+    earliest: date | datetime | None = None,
 ) -> IngestSummary:
     """Add the records of every export in `paths` to the store, in one transaction.
 
@@ -135,6 +137,9 @@ def ingest(
             that whole day); sources other than calendars ignore it.
         now: the time of ingest (by default the clock's): calendars read no instance that
             starts after it, whatever `until` says; an aware date-time is converted to UTC.
+        earliest: the first plausible record time (default 1990-01-01): a record stamped before
+            it, or more than a year after `now`, is skipped and counted
+            (:mod:`asyncmaturity.sources.reading`).
 
     On any error the store is left exactly as it was (a store this call created is removed).
     """
@@ -145,6 +150,7 @@ def ingest(
             raise InvalidExport(f"{export}: no such file or folder")
     window = expansion_window(since, until)
     moment = _naive_utc(now) if now is not None else None
+    first = expansion_window(earliest, None)[0] if earliest is not None else None
     created = not store_path.exists()
     # Holds the unpacked copies of zips of several exports until every part is read.
     with ExitStack() as unpacked:
@@ -160,6 +166,7 @@ def ingest(
             memory_limit,
             window,
             moment,
+            first,
         )
     summary.not_read = not_read
     return summary
@@ -176,8 +183,10 @@ def _ingest_guarded(
     memory_limit: str,
     window: Window,
     moment: datetime | None,
+    first: datetime | None,
 ) -> IngestSummary:
-    """:func:`_ingest_all`, removing a store this ingest created when it fails."""
+    """:func:`_ingest_all`, removing a store this ingest created when it fails, whatever
+    stopped it."""
     try:
         return _ingest_all(
             store_path,
@@ -189,17 +198,20 @@ def _ingest_guarded(
             memory_limit,
             window,
             moment,
+            first,
         )
-    except (AsyncMaturityError, KeyboardInterrupt):
-        if created:
-            _remove_store(store_path)
-        raise
     except duckdb.Error as exc:
         if created:
             _remove_store(store_path)
         raise StoreError(
             f"{store_path}: ingest failed and was rolled back: {str(exc).splitlines()[0]}"
         ) from None
+    except BaseException:
+        # Whatever stopped it (a refusal, an interrupt, a reader's bug), a store this call
+        # created holds nothing of it: no empty store file is left behind.
+        if created:
+            _remove_store(store_path)
+        raise
 
 
 @dataclass(frozen=True)
@@ -291,6 +303,7 @@ def _ingest_all(
     memory_limit: str,
     window: Window,
     now: datetime | None,
+    earliest: datetime | None,
 ) -> IngestSummary:
     charter = charter or Charter()
     with EvidenceStore.open(store_path) as store:
@@ -304,6 +317,8 @@ def _ingest_all(
             for part in parts:
                 source = part.source
                 started = datetime.now(UTC).replace(tzinfo=None)
+                plausible = plausible_range(now or started, earliest)
+                set_plausible_range(store.con, plausible)
                 ctx = IngestContext(
                     con=store.con,
                     secret=secret,
@@ -314,6 +329,7 @@ def _ingest_all(
                     now=now or started,
                     on_progress=progress,
                     window=window,
+                    plausible=plausible,
                 )
                 report = _read_part(ctx, part)
                 _refuse_when_every_record_skipped(ctx, part.shown, report)

@@ -1,0 +1,482 @@
+"""Bad inputs built from each source's documented shape, and the contract every source keeps on them.
+
+A :class:`BadCase` writes one faulty export and says what the contract expects of it: the file
+REFUSED (one ``Error:`` line naming it, no store left behind, an existing store unchanged) or
+the record SKIPPED (counted with its file, nothing lost silently, ``--strict`` fails). The JSON
+cases are generated from a :class:`JsonShape` (where a source keeps its records, which field is
+their time and which their id); :func:`check_case` holds the contract, so the mail and CSV
+corpora (tests/test_bad_input_mail.py) reuse it with cases of their own.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import stat
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from asyncmaturity.cli import app
+from asyncmaturity.store.database import EvidenceStore
+from asyncmaturity.store.ingest import ingest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+runner = CliRunner()
+
+
+class Expect(Enum):
+    """What the contract asks of a bad input."""
+
+    REFUSED = "refused"  # the whole file: one Error: line naming it, the store untouched
+    SKIPPED = "skipped"  # one record: counted with its file, --strict fails, the rest is read
+
+
+@dataclass(frozen=True)
+class BadCase:
+    """One faulty export: its name (after the fault), how to write it, and what is expected."""
+
+    name: str
+    write: Callable[[Path], Path]  # writes the export under the folder; returns what to ingest
+    expect: Expect
+    names: str  # what the error line or a skip example must name (a file name)
+
+
+# --- the contract ---------------------------------------------------------------------------
+
+
+def evidence_counts(store: Path) -> dict[str, int]:
+    """Rows of every evidence table and of the ingest log."""
+    with EvidenceStore.open(store, create=False) as opened:
+        found = opened.counts()
+        row = opened.con.execute("SELECT count(*) FROM ingests").fetchone()
+    return {**found, "ingests": row[0] if row else 0}
+
+
+def run_ingest(export: Path, source: str, store: Path, *extra: str) -> tuple[int, list[str], Any]:
+    """Exit code, stderr lines and the exception (None or SystemExit) of the CLI's ingest."""
+    result = runner.invoke(
+        app, ["ingest", str(export), "--format", source, "--store", str(store), *extra]
+    )
+    return result.exit_code, result.stderr.splitlines(), result.exception
+
+
+def no_traceback(exception: Any, lines: list[str]) -> None:
+    """The CLI ended by its own exit, never by an exception it did not translate."""
+    assert exception is None or isinstance(exception, SystemExit), repr(exception)
+    assert not any(line.startswith("Traceback") for line in lines), lines
+
+
+def check_case(
+    case: BadCase, source: str, folder: Path, existing: Path | None = None
+) -> dict[str, int]:
+    """Hold `case` to the contract for `source`; return what a skip case skipped, by reason.
+
+    `existing` is a store already holding other records: a refused case must leave it as it was
+    (ingest rolls every refusal back alike, so a corpus checks it on a few cases, not all).
+    """
+    export = case.write(folder)
+    fresh = folder / "fresh" / "new.duckdb"
+    fresh.parent.mkdir()
+    if case.expect is Expect.REFUSED:
+        code, lines, exception = run_ingest(export, source, fresh)
+        no_traceback(exception, lines)
+        assert code == 1 and len(lines) == 1, lines
+        assert lines[0].startswith("Error: ") and case.names in lines[0], lines[0]
+        assert list(fresh.parent.iterdir()) == [], "a refused ingest left a store file behind"
+        if existing is not None:
+            before = evidence_counts(existing)
+            code, lines, exception = run_ingest(export, source, existing)
+            no_traceback(exception, lines)
+            assert code == 1, lines
+            assert evidence_counts(existing) == before
+        return {}
+    summary = ingest([export], store=fresh, format=source)
+    assert summary.skipped, "the bad record was neither refused nor counted as skipped"
+    examples = " ".join(summary.exports[0].examples)
+    assert case.names in examples, examples
+    strict = folder / "strict" / "new.duckdb"
+    strict.parent.mkdir()
+    code, lines, exception = run_ingest(export, source, strict, "--strict")
+    no_traceback(exception, lines)
+    assert code == 1 and lines[0].startswith("Error: "), lines
+    assert list(strict.parent.iterdir()) == []
+    return summary.skipped
+
+
+# --- JSON shapes ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JsonShape:
+    """Where a JSON source keeps its records in a sample, and which fields the cases break."""
+
+    sample: Path  # a clean export: a file, or a folder holding `member`
+    member: str  # the file of the folder the cases change ("" when `sample` is the file)
+    container: str | None  # the key of the record list (None: the document is the list)
+    time_field: str  # a record's time, dotted path
+    time_kind: str  # "iso", "epoch_s" or "epoch_ms"
+    id_field: str | None  # a record's native id, dotted path
+    zip_member: str | None = None  # the sample's path inside a zip of it, when zips are read
+
+    @property
+    def file_name(self) -> str:
+        """The name of the file the cases change."""
+        return Path(self.member).name if self.member else self.sample.name
+
+
+def _set(record: dict[str, Any], dotted: str, value: Any) -> None:
+    *parents, last = dotted.split(".")
+    for key in parents:
+        record = record[key]
+    record[last] = value
+
+
+def _records(document: Any, shape: JsonShape) -> list[Any]:
+    found: list[Any] = document if shape.container is None else document[shape.container]
+    return found
+
+
+def _copy_with(shape: JsonShape, folder: Path, content: bytes) -> Path:
+    """A copy of the sample whose changed file holds `content`."""
+    if not shape.member:
+        export = folder / shape.sample.name
+        export.write_bytes(content)
+        return export
+    export = folder / shape.sample.name
+    shutil.copytree(shape.sample, export)
+    (export / shape.member).write_bytes(content)
+    return export
+
+
+def _sample_document(shape: JsonShape) -> Any:
+    path = shape.sample / shape.member if shape.member else shape.sample
+    return json.loads(path.read_bytes())
+
+
+def _whole(content: bytes) -> Callable[[JsonShape], Callable[[Path], Path]]:
+    return lambda shape: lambda folder: _copy_with(shape, folder, content)
+
+
+def _record_changed(
+    change: Callable[[dict[str, Any], JsonShape], None],
+) -> Callable[[JsonShape], Callable[[Path], Path]]:
+    def build(shape: JsonShape) -> Callable[[Path], Path]:
+        def write(folder: Path) -> Path:
+            document = copy.deepcopy(_sample_document(shape))
+            change(_records(document, shape)[0], shape)
+            return _copy_with(shape, folder, json.dumps(document).encode())
+
+        return write
+
+    return build
+
+
+def _time(value_for: dict[str, Any]) -> Callable[[dict[str, Any], JsonShape], None]:
+    return lambda record, shape: _set(record, shape.time_field, value_for[shape.time_kind])
+
+
+def _id(value: Any) -> Callable[[dict[str, Any], JsonShape], None]:
+    def change(record: dict[str, Any], shape: JsonShape) -> None:
+        assert shape.id_field is not None
+        _set(record, shape.id_field, value)
+
+    return change
+
+
+def _container_is_a_string(shape: JsonShape) -> Callable[[Path], Path]:
+    def write(folder: Path) -> Path:
+        document: Any = {shape.container or "records": "none"}
+        if shape.container is not None:
+            document = {**_sample_document(shape), shape.container: "none"}
+        return _copy_with(shape, folder, json.dumps(document).encode())
+
+    return write
+
+
+def _first_record_not_an_object(shape: JsonShape) -> Callable[[Path], Path]:
+    def write(folder: Path) -> Path:
+        document = copy.deepcopy(_sample_document(shape))
+        _records(document, shape).insert(0, "not a record")
+        return _copy_with(shape, folder, json.dumps(document).encode())
+
+    return write
+
+
+DEPTH = 100_000
+# Year 0, year 99999, 1e300 and two sane-looking but implausible times, in each time notation.
+YEAR_0 = {"iso": "0000-01-01T00:00:00Z", "epoch_s": -62167219200, "epoch_ms": -62167219200000}
+YEAR_99999 = {
+    "iso": "99999-01-01T00:00:00Z",
+    "epoch_s": 3093496473600,
+    "epoch_ms": 3093496473600000,
+}
+HUGE = {"iso": 1e300, "epoch_s": 1e300, "epoch_ms": 1e300}
+BEFORE_1990 = {"iso": "1971-03-02T09:00:00Z", "epoch_s": 36320400, "epoch_ms": 36320400000}
+NEXT_CENTURY = {"iso": "2199-03-02T09:00:00Z", "epoch_s": 7263046800, "epoch_ms": 7263046800000}
+
+# (name, builder, expectation): the file-level faults are refused, the record-level ones skipped.
+JSON_FAULTS: list[tuple[str, Callable[[JsonShape], Callable[[Path], Path]], Expect]] = [
+    ("top_level_string", _whole(b'"hello"'), Expect.REFUSED),
+    ("top_level_number", _whole(b"42"), Expect.REFUSED),
+    ("top_level_null", _whole(b"null"), Expect.REFUSED),
+    ("top_level_bool", _whole(b"true"), Expect.REFUSED),
+    ("empty_file", _whole(b""), Expect.REFUSED),
+    ("whitespace_only", _whole(b"  \n\t\n"), Expect.REFUSED),
+    ("binary_garbage", _whole(bytes(range(256)) * 8), Expect.REFUSED),
+    ("nesting_deeper_than_the_limit", _whole(b"[" * DEPTH + b"]" * DEPTH), Expect.REFUSED),
+    ("invalid_utf8", _whole(b'{"value": ["\xff\xfe caf\xe9"]}'), Expect.REFUSED),
+    ("record_list_is_a_string", _container_is_a_string, Expect.REFUSED),
+    ("record_not_an_object", _first_record_not_an_object, Expect.SKIPPED),
+    ("time_in_year_0", _record_changed(_time(YEAR_0)), Expect.SKIPPED),
+    ("time_in_year_99999", _record_changed(_time(YEAR_99999)), Expect.SKIPPED),
+    ("time_1e300", _record_changed(_time(HUGE)), Expect.SKIPPED),
+    ("time_before_1990", _record_changed(_time(BEFORE_1990)), Expect.SKIPPED),
+    ("time_next_century", _record_changed(_time(NEXT_CENTURY)), Expect.SKIPPED),
+]
+ID_FAULTS: list[tuple[str, Callable[[JsonShape], Callable[[Path], Path]], Expect]] = [
+    ("id_of_40_digits", _record_changed(_id(10**39 + 7)), Expect.SKIPPED),
+    ("id_is_infinity", _record_changed(_id(1e400)), Expect.SKIPPED),
+    ("id_is_an_object", _record_changed(_id({"id": 1})), Expect.SKIPPED),
+    ("id_string_too_long", _record_changed(_id("x" * 5000)), Expect.SKIPPED),
+]
+
+
+# --- zip archives -----------------------------------------------------------------------------
+
+
+def _zip_of(shape: JsonShape, folder: Path, extra: Callable[[zipfile.ZipFile], None]) -> Path:
+    export = folder / "export.zip"
+    with zipfile.ZipFile(export, "w", zipfile.ZIP_DEFLATED) as archive:
+        root = shape.sample
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for file in files:
+            inner = file.name if root.is_file() else file.relative_to(root).as_posix()
+            archive.write(file, f"{shape.zip_member or ''}{inner}")
+        extra(archive)
+    return export
+
+
+def _zip_slip(shape: JsonShape) -> Callable[[Path], Path]:
+    return lambda folder: _zip_of(shape, folder, lambda z: z.writestr("../../escaped.json", "[]"))
+
+
+def _zip_bomb(shape: JsonShape) -> Callable[[Path], Path]:
+    # 64 MiB of spaces deflate to about 64 KiB: a ratio of about 1000, far past any export's.
+    bomb = b"[" + b" " * (64 << 20) + b"]"
+    return lambda folder: _zip_of(shape, folder, lambda z: z.writestr("bomb.json", bomb))
+
+
+def _zip_symlink(shape: JsonShape) -> Callable[[Path], Path]:
+    def add(archive: zipfile.ZipFile) -> None:
+        info = zipfile.ZipInfo("link.json")
+        info.external_attr = (stat.S_IFLNK | 0o777) << 16
+        archive.writestr(info, "/etc/passwd")
+
+    return lambda folder: _zip_of(shape, folder, add)
+
+
+def _zip_truncated(shape: JsonShape) -> Callable[[Path], Path]:
+    def write(folder: Path) -> Path:
+        export = _zip_of(shape, folder, lambda z: None)
+        export.write_bytes(export.read_bytes()[: export.stat().st_size // 2])
+        return export
+
+    return write
+
+
+def _zip_of_garbage(shape: JsonShape) -> Callable[[Path], Path]:
+    def write(folder: Path) -> Path:
+        export = folder / "export.zip"
+        export.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4)
+        return export
+
+    return write
+
+
+ZIP_FAULTS: list[tuple[str, Callable[[JsonShape], Callable[[Path], Path]], Expect]] = [
+    ("zip_member_escapes_the_folder", _zip_slip, Expect.REFUSED),
+    ("zip_bomb_member", _zip_bomb, Expect.REFUSED),
+    ("zip_member_is_a_symlink", _zip_symlink, Expect.REFUSED),
+    ("zip_truncated", _zip_truncated, Expect.REFUSED),
+    ("zip_of_garbage", _zip_of_garbage, Expect.REFUSED),
+]
+
+
+def json_cases(shape: JsonShape, *, ids: bool = True) -> list[BadCase]:
+    """The bad-input corpus of a JSON source of this `shape`."""
+    faults = JSON_FAULTS + (ID_FAULTS if ids and shape.id_field else [])
+    cases = [BadCase(name, build(shape), expect, shape.file_name) for name, build, expect in faults]
+    if shape.zip_member is not None:
+        cases += [
+            BadCase(name, build(shape), expect, "export.zip") for name, build, expect in ZIP_FAULTS
+        ]
+    return cases
+
+
+# --- JSON Lines (one record a line, the first a version object) -------------------------------
+
+
+def _jsonl_lines(sample: Path) -> list[str]:
+    return [line for line in sample.read_text("utf-8").splitlines() if line.strip()]
+
+
+def _first_post(lines: list[str]) -> int:
+    return next(i for i, line in enumerate(lines) if json.loads(line).get("type") == "post")
+
+
+def _jsonl_with(sample: Path, change: Callable[[list[str]], list[str]]) -> Callable[[Path], Path]:
+    def write(folder: Path) -> Path:
+        export = folder / sample.name
+        export.write_text("\n".join(change(_jsonl_lines(sample))) + "\n", "utf-8")
+        return export
+
+    return write
+
+
+def _jsonl_bytes(sample: Path, content: bytes) -> Callable[[Path], Path]:
+    def write(folder: Path) -> Path:
+        export = folder / sample.name
+        export.write_bytes(content)
+        return export
+
+    return write
+
+
+def _post_line_replaced(sample: Path, line: str | bytes) -> Callable[[Path], Path]:
+    def write(folder: Path) -> Path:
+        lines = [text.encode() for text in _jsonl_lines(sample)]
+        lines[_first_post(_jsonl_lines(sample))] = (
+            line if isinstance(line, bytes) else line.encode()
+        )
+        export = folder / sample.name
+        export.write_bytes(b"\n".join(lines) + b"\n")
+        return export
+
+    return write
+
+
+def _post_time(sample: Path, value: Any) -> Callable[[Path], Path]:
+    def change(lines: list[str]) -> list[str]:
+        index = _first_post(lines)
+        record = json.loads(lines[index])
+        record["post"]["create_at"] = value
+        lines[index] = json.dumps(record)
+        return lines
+
+    return _jsonl_with(sample, change)
+
+
+def jsonl_cases(sample: Path, zip_member: str = "export.jsonl") -> list[BadCase]:
+    """The bad-input corpus of a JSON Lines export (Mattermost's bulk format)."""
+    name = sample.name
+    shape = JsonShape(sample, "", None, "", "epoch_ms", None, zip_member="")
+    refused = {
+        "empty_file": _jsonl_bytes(sample, b""),
+        "binary_garbage": _jsonl_bytes(sample, bytes(range(256)) * 8),
+        "first_line_not_a_version_object": _jsonl_with(sample, lambda lines: lines[1:]),
+        "top_level_string": _jsonl_bytes(sample, b'"hello"\n'),
+        "nesting_deeper_than_the_limit": _jsonl_bytes(sample, b"[" * DEPTH + b"]" * DEPTH),
+    }
+    skipped = {
+        "malformed_line": _post_line_replaced(sample, '{"type": "post", "post": {"team": '),
+        "line_is_a_number": _post_line_replaced(sample, "42"),
+        "line_not_utf8": _post_line_replaced(sample, b'{"type": "post", "post": "caf\xe9"}'),
+        "line_nested_deeper_than_the_limit": _post_line_replaced(
+            sample, '{"type": "post", "post": ' + "[" * DEPTH + "]" * DEPTH + "}"
+        ),
+        "post_is_a_string": _post_line_replaced(sample, '{"type": "post", "post": "none"}'),
+        "time_in_year_0": _post_time(sample, YEAR_0["epoch_ms"]),
+        "time_in_year_99999": _post_time(sample, YEAR_99999["epoch_ms"]),
+        "time_1e300": _post_time(sample, HUGE["epoch_ms"]),
+        "time_before_1990": _post_time(sample, BEFORE_1990["epoch_ms"]),
+        "time_next_century": _post_time(sample, NEXT_CENTURY["epoch_ms"]),
+    }
+    cases = [BadCase(fault, write, Expect.REFUSED, name) for fault, write in refused.items()]
+    cases += [BadCase(fault, write, Expect.SKIPPED, name) for fault, write in skipped.items()]
+    cases += [
+        BadCase(fault, build(shape), expect, "export.zip") for fault, build, expect in ZIP_FAULTS
+    ]
+    return cases
+
+
+# --- iCalendar ----------------------------------------------------------------------------------
+
+
+def _calendar(events: str) -> bytes:
+    return f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n{events}END:VCALENDAR\r\n".encode()
+
+
+def _event(uid: str, start: str, end: str = "", extra: str = "") -> str:
+    end_line = f"DTEND{end}\r\n" if end else ""
+    return (
+        f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260301T000000Z\r\nDTSTART{start}\r\n"
+        f"{end_line}{extra}SUMMARY:{uid}\r\nEND:VEVENT\r\n"
+    )
+
+
+GOOD_EVENT = _event("good@example.org", ":20260302T100000Z", ":20260302T110000Z")
+
+
+def _ics(name: str, content: bytes) -> Callable[[Path], Path]:
+    def write(folder: Path) -> Path:
+        export = folder / name
+        export.write_bytes(content)
+        return export
+
+    return write
+
+
+def ical_cases() -> list[BadCase]:
+    """The bad-input corpus of iCalendar files: file faults refused, event faults skipped."""
+    name = "calendar.ics"
+    refused = {
+        "empty_file": b"",
+        "binary_garbage": b"BEGIN:VCALENDAR\r\n" + bytes(range(256)) * 8,
+        "cut_before_end_vcalendar": _calendar(GOOD_EVENT)[:-30],
+        "json_instead_of_ical": b'{"value": []}',
+        "whitespace_only": b"  \r\n\r\n",
+        "utf16_encoded": _calendar(GOOD_EVENT).decode().encode("utf-16"),
+    }
+    skipped = {
+        "tzid_not_a_known_zone": _event(
+            "mars@example.org",
+            ";TZID=Mars/Olympus_Mons:20260303T100000",
+            ";TZID=Mars/Olympus_Mons:20260303T110000",
+        ),
+        "tzid_empty_string_zone": _event(
+            "nowhere@example.org", ";TZID=Nowhere Standard Time:20260303T100000"
+        ),
+        "dtstart_not_a_date": _event("bad-start@example.org", ":tomorrow"),
+        "ends_before_it_starts": _event(
+            "backwards@example.org", ":20260303T100000Z", ":20260303T090000Z"
+        ),
+        "duration_unreadable": _event(
+            "duration@example.org", ":20260303T100000Z", extra="DURATION:PT-bad\r\n"
+        ),
+        "dtend_not_a_date": _event("bad-end@example.org", ":20260303T100000Z", ":soon"),
+        "event_without_dtstart": (
+            "BEGIN:VEVENT\r\nUID:no-start@example.org\r\nDTSTAMP:20260301T000000Z\r\n"
+            "SUMMARY:no start\r\nEND:VEVENT\r\n"
+        ),
+        "tzid_unknown_on_dtend_only": _event(
+            "end-zone@example.org", ":20260303T100000Z", ";TZID=Atlantis/Capital:20260303T110000"
+        ),
+        "rrule_unreadable": _event(
+            "rule@example.org", ":20260303T100000Z", extra="RRULE:FREQ=SOMETIMES\r\n"
+        ),
+    }
+    cases = [
+        BadCase(fault, _ics(name, data), Expect.REFUSED, name) for fault, data in refused.items()
+    ]
+    cases += [
+        BadCase(fault, _ics(name, _calendar(GOOD_EVENT + event)), Expect.SKIPPED, name)
+        for fault, event in skipped.items()
+    ]
+    return cases

@@ -1,0 +1,402 @@
+"""Every JSON, JSON Lines and calendar source keeps the bad-input contract (issue 20).
+
+Two halves: a corpus of faulty exports per source, generated from its documented shape and named
+after the fault (tests/bad_inputs.py holds the generators and the contract itself), and a
+property test that feeds each reader random mutations of a clean sample and asks for no
+traceback, a refusal that leaves no store behind, and no record lost without a count.
+The mail and CSV sources have their corpus in tests/test_bad_input_mail.py.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from asyncmaturity.store.ingest import ingest
+from tests.bad_inputs import (
+    FIXTURES,
+    BadCase,
+    Expect,
+    JsonShape,
+    check_case,
+    evidence_counts,
+    ical_cases,
+    json_cases,
+    jsonl_cases,
+    no_traceback,
+    run_ingest,
+)
+
+MATTERMOST_SAMPLE = FIXTURES / "mattermost" / "replies_and_direct_posts.jsonl"
+SHAPES: dict[str, JsonShape] = {
+    "slack": JsonShape(
+        FIXTURES / "slack" / "bot_reply_in_thread",
+        "general/2026-02-04.json",
+        None,
+        "ts",
+        "epoch_s",
+        None,
+        zip_member="",
+    ),
+    "zulip": JsonShape(
+        FIXTURES / "zulip" / "realm_export_topic_threads",
+        "messages-000001.json",
+        "zerver_message",
+        "date_sent",
+        "epoch_s",
+        "id",
+        zip_member="",
+    ),
+    "teams": JsonShape(
+        FIXTURES / "teams" / "channel_messages_with_replies.json",
+        "",
+        "value",
+        "createdDateTime",
+        "iso",
+        "id",
+    ),
+    "discord": JsonShape(
+        FIXTURES / "discord" / "guild_channel_threads_and_replies",
+        "Acme - Text Channels - general [100].json",
+        "messages",
+        "timestamp",
+        "iso",
+        "id",
+        zip_member="",
+    ),
+    "rocketchat": JsonShape(
+        FIXTURES / "rocketchat" / "history_threads_rooms",
+        "channels.history-GENERAL.json",
+        "messages",
+        "ts",
+        "iso",
+        "_id",
+    ),
+    "googlechat": JsonShape(
+        FIXTURES / "googlechat" / "takeout_topics_and_dms",
+        "Takeout/Google Chat/Groups/Space AAAAq1w2e3r/messages.json",
+        "messages",
+        "created_date",
+        "iso",
+        "message_id",
+        zip_member="",
+    ),
+    "github": JsonShape(
+        FIXTURES / "github" / "rest_issues_with_pr_marker.json",
+        "",
+        None,
+        "created_at",
+        "iso",
+        "id",
+        zip_member="",
+    ),
+    "gitlab": JsonShape(
+        FIXTURES / "gitlab" / "system_notes_are_events.json",
+        "",
+        "issues",
+        "created_at",
+        "iso",
+        "id",
+        zip_member="",
+    ),
+    "jira": JsonShape(
+        FIXTURES / "jira" / "changelog_status_transitions.json",
+        "",
+        "issues",
+        "fields.created",
+        "iso",
+        "id",
+        zip_member="",
+    ),
+    "ledger": JsonShape(
+        FIXTURES / "ledger" / "requests_and_records.json",
+        "",
+        "requests",
+        "created_at",
+        "iso",
+        "id",
+    ),
+}
+
+
+def _teams_sender_is_a_string(folder: Path) -> Path:
+    shape = SHAPES["teams"]
+    document = json.loads(shape.sample.read_bytes())
+    document["value"][0]["from"] = "Ana Lima"
+    export = folder / shape.sample.name
+    export.write_text(json.dumps(document), "utf-8")
+    return export
+
+
+def _jsonl_with_a_bad_line(source: str) -> Callable[[Path], Path]:
+    """The sample's records as JSON Lines, one line among them cut short."""
+
+    def write(folder: Path) -> Path:
+        shape = SHAPES[source]
+        document = json.loads(shape.sample.read_bytes())
+        records = document if shape.container is None else document[shape.container]
+        lines = [json.dumps(record) for record in records]
+        lines.insert(1, lines[0][: len(lines[0]) // 2])
+        export = folder / "records.jsonl"
+        export.write_text("\n".join(lines) + "\n", "utf-8")
+        return export
+
+    return write
+
+
+# Faults of one source's own fields, beside the faults every JSON source is tried with.
+OWN_CASES = {
+    # One bad JSON line is a skipped record in every source (Mattermost's too).
+    **{
+        source: [
+            BadCase(
+                "jsonl_line_cut_short",
+                _jsonl_with_a_bad_line(source),
+                Expect.SKIPPED,
+                "records.jsonl",
+            )
+        ]
+        for source in ("github", "gitlab")
+    },
+    "teams": [
+        BadCase(
+            "sender_is_a_string",
+            _teams_sender_is_a_string,
+            Expect.SKIPPED,
+            SHAPES["teams"].file_name,
+        )
+    ],
+}
+# The corpus of each source this module covers, by source name.
+CORPORA: dict[str, Callable[[], list[BadCase]]] = {
+    **{
+        source: (lambda shape=shape, source=source: json_cases(shape) + OWN_CASES.get(source, []))
+        for source, shape in SHAPES.items()
+    },
+    "mattermost": lambda: jsonl_cases(MATTERMOST_SAMPLE),
+    "ical": ical_cases,
+}
+ROLLBACK_CHECKED = frozenset({"binary_garbage", "record_list_is_a_string", "zip_truncated"})
+CASES = [(source, case) for source, corpus in CORPORA.items() for case in corpus()]
+
+
+@pytest.fixture(scope="module")
+def existing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding another export's records: a refused ingest must leave it as it was."""
+    store = tmp_path_factory.mktemp("existing") / "existing.duckdb"
+    ingest([FIXTURES / "slack" / "reply_by_root_author"], store=store)
+    return store
+
+
+def test_every_corpus_has_at_least_15_cases_named_after_their_fault() -> None:
+    for source, corpus in CORPORA.items():
+        names = [case.name for case in corpus()]
+        assert len(names) >= 15 and len(set(names)) == len(names), (source, names)
+
+
+@pytest.mark.parametrize(
+    ("source", "case"), CASES, ids=[f"{source}-{case.name}" for source, case in CASES]
+)
+def test_bad_input_is_refused_or_skipped_as_the_contract_says(
+    source: str, case: BadCase, tmp_path: Path, existing: Path
+) -> None:
+    # Every refusal is rolled back by the same ingest code: the existing store is checked on the
+    # faults where a reader is most likely to have written something first.
+    rollback = case.name in ROLLBACK_CHECKED
+    check_case(case, source, tmp_path, existing if rollback else None)
+
+
+def test_an_implausible_time_is_skipped_with_its_reason_and_earliest_moves_the_bound(
+    tmp_path: Path,
+) -> None:
+    # One Teams message of 1971: skipped under the default bound (1990), read with --earliest.
+    shape = SHAPES["teams"]
+    document = json.loads(shape.sample.read_bytes())
+    document["value"][0]["createdDateTime"] = "1971-03-02T09:00:00Z"
+    export = tmp_path / "page.json"
+    export.write_text(json.dumps(document), "utf-8")
+    summary = ingest([export], store=tmp_path / "a.duckdb")
+    assert summary.skipped == {"time outside the plausible range": 1}
+    assert "page.json record 0" in summary.exports[0].examples[0]
+    moved = ingest([export], store=tmp_path / "b.duckdb", earliest=date(1970, 1, 1))
+    assert moved.skipped == {}
+    assert moved.added["messages"] == summary.added["messages"] + 1
+
+
+# --- mutations of a clean sample ----------------------------------------------------------------
+
+# The evidence table each source's records land in: what "records stored" counts.
+TABLES = {
+    "slack": "messages",
+    "zulip": "messages",
+    "teams": "messages",
+    "discord": "messages",
+    "rocketchat": "messages",
+    "googlechat": "messages",
+    "mattermost": "messages",
+    "github": "work_items",
+    "gitlab": "work_items",
+    "jira": "work_items",
+    "ledger": "work_items",
+}
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**40), max_value=10**40)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+BYTE_MUTATIONS = st.tuples(
+    st.sampled_from(["truncate", "flip", "insert", "delete"]),
+    st.floats(min_value=0, max_value=1),
+    st.binary(min_size=1, max_size=8),
+)
+
+
+def _mutated_bytes(content: bytes, mutation: tuple[str, float, bytes]) -> bytes:
+    kind, where, data = mutation
+    at = int(where * len(content))
+    if kind == "truncate":
+        return content[:at]
+    if kind == "flip":
+        return content[:at] + data + content[at + len(data) :]
+    if kind == "insert":
+        return content[:at] + data + content[at:]
+    return content[:at] + content[at + 1 + len(data) * 8 :]
+
+
+def _main_file(source: str) -> Path:
+    if source == "mattermost":
+        return MATTERMOST_SAMPLE
+    shape = SHAPES[source]
+    return shape.sample / shape.member if shape.member else shape.sample
+
+
+def _copy_sample(source: str, folder: Path, content: bytes) -> Path:
+    """A copy of the source's sample whose main file holds `content`."""
+    if source == "mattermost":
+        export = folder / MATTERMOST_SAMPLE.name
+        export.write_bytes(content)
+        return export
+    shape = SHAPES[source]
+    export = folder / shape.sample.name
+    if shape.member:
+        shutil.copytree(shape.sample, export)
+        (export / shape.member).write_bytes(content)
+    else:
+        export.write_bytes(content)
+    return export
+
+
+def _field_mutated(source: str, data: st.DataObject) -> bytes:
+    """The main file with fields of some records set to random JSON values."""
+    if source == "mattermost":
+        lines = MATTERMOST_SAMPLE.read_text("utf-8").splitlines()
+        index = data.draw(st.integers(min_value=1, max_value=len(lines) - 1))
+        record = json.loads(lines[index])
+        inner = record.get(record.get("type"), record)
+        if isinstance(inner, dict) and inner:
+            inner[data.draw(st.sampled_from(sorted(inner)))] = data.draw(JSON_VALUES)
+        lines[index] = json.dumps(record)
+        return ("\n".join(lines) + "\n").encode()
+    shape = SHAPES[source]
+    document = copy.deepcopy(json.loads(_main_file(source).read_bytes()))
+    records = document if shape.container is None else document[shape.container]
+    for _ in range(data.draw(st.integers(min_value=1, max_value=3))):
+        record = records[data.draw(st.integers(min_value=0, max_value=len(records) - 1))]
+        if isinstance(record, dict) and record:
+            record[data.draw(st.sampled_from(sorted(record)))] = data.draw(JSON_VALUES)
+    return json.dumps(document).encode()
+
+
+def _stored(store: Path, table: str) -> int:
+    return evidence_counts(store)[table]
+
+
+CLEAN: dict[str, int] = {}
+
+
+def _clean_count(source: str) -> int:
+    """Rows the clean sample stores in the source's table (computed once)."""
+    if source not in CLEAN:
+        with tempfile.TemporaryDirectory() as folder:
+            store = Path(folder) / "clean.duckdb"
+            ingest(
+                [_copy_sample(source, Path(folder), _main_file(source).read_bytes())],
+                store=store,
+                format=source,
+            )
+            CLEAN[source] = _stored(store, TABLES[source])
+    return CLEAN[source]
+
+
+@pytest.mark.parametrize("source", sorted(TABLES))
+@settings(
+    max_examples=10,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_mutated_samples_keep_the_contract(
+    source: str, existing: Path, data: st.DataObject
+) -> None:
+    by_field = data.draw(st.booleans(), label="mutate fields (else bytes)")
+    if by_field:
+        content = _field_mutated(source, data)
+    else:
+        content = _mutated_bytes(_main_file(source).read_bytes(), data.draw(BYTE_MUTATIONS))
+    with tempfile.TemporaryDirectory() as work:
+        folder = Path(work)
+        export = _copy_sample(source, folder, content)
+        store = folder / "store" / "new.duckdb"
+        store.parent.mkdir()
+        code, lines, exception = run_ingest(export, source, store)
+        no_traceback(exception, lines)
+        if code != 0:
+            assert code == 1 and len(lines) == 1 and lines[0].startswith("Error: "), lines
+            assert list(store.parent.iterdir()) == []
+            before = evidence_counts(existing)
+            _, again, exception = run_ingest(export, source, existing)
+            no_traceback(exception, again)
+            assert evidence_counts(existing) == before
+            return
+        if by_field:
+            # No silent loss: every record of the clean sample is stored, a duplicate, or skipped.
+            store.unlink()
+            summary = ingest([export], store=store, format=source)
+            table = TABLES[source]
+            kept = summary.added.get(table, 0) + summary.duplicates.get(table, 0)
+            assert kept + summary.skipped_total >= _clean_count(source), summary
+
+
+def test_a_reader_that_fails_unexpectedly_leaves_no_store_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Whatever stops an ingest (here a reader's own bug), a store it created is removed.
+    from asyncmaturity.sources import get_source
+
+    source = get_source("teams")
+
+    def broken(*_: Any) -> Any:
+        raise RuntimeError("a reader's bug")
+
+    monkeypatch.setattr(type(source), "ingest", broken)
+    store = tmp_path / "new.duckdb"
+    with pytest.raises(RuntimeError):
+        ingest([SHAPES["teams"].sample], store=store, format="teams")
+    assert list(tmp_path.iterdir()) == []
