@@ -18,6 +18,7 @@ import socket
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -576,6 +577,17 @@ def test_a_refusal_leaves_an_existing_store_unchanged(
     with pytest.raises(AsyncMaturityError):
         ingest([case.build(tmp_path)], store=store, format=case.format)
     assert table_counts(store) == before
+
+
+def test_the_earliest_plausible_date_is_the_ingest_s_for_mail_too(tmp_path: Path) -> None:
+    """`ingest --earliest` moves the bound every source holds record times to: a 1985 message
+    of a list archive is kept when the bound is 1980, skipped by default."""
+    archive = tmp_path / "list.mbox"
+    archive.write_text(mail(1, "1 Mar 1985 10:00 +0000") + mail(2))
+    default = ingest([archive], store=tmp_path / "default.duckdb")
+    assert default.added["messages"] == 1 and default.exports[0].skipped == {IMPLAUSIBLE: 1}
+    moved = ingest([archive], store=tmp_path / "moved.duckdb", earliest=date(1980, 1, 1))
+    assert moved.added["messages"] == 2 and moved.exports[0].skipped == {}
 
 
 def test_a_folder_of_mbox_files_with_odd_entries_is_detected_and_read(tmp_path: Path) -> None:

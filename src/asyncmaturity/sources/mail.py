@@ -15,9 +15,10 @@ Rules (DESIGN.md, metric contract for e-mail):
 - Date: the UTC instant is ``sent_at``; the header's own offset is ``local_offset_s`` (a Date with
   no zone, or ``-0000``, is UTC). A message whose Date is missing or cannot be parsed (year 0,
   year 99999, text) is skipped: counted under 'unparseable Date' with its file and message
-  number (1-based), never stored. One whose Date lies before 1990 or more than a year after the
-  time of ingest is skipped too, counted under 'implausible Date' (a broken clock or a forgery
-  would otherwise stretch every period); ``--strict`` makes either fatal.
+  number (1-based), never stored. One whose Date lies outside the plausible range every source
+  holds (before 1990, or ``ingest --earliest``, or more than a year after the time of ingest) is
+  skipped too, counted under 'implausible Date' (a broken clock or a forgery would otherwise
+  stretch every period); ``--strict`` makes either fatal.
 - A message with a sender is a human message (the charter's exclusion list applies at measure
   time); one without any From header is a 'system' message. People are keyed by their e-mail
   address ('email:' || lower(address)), which links them to the same person in other sources.
@@ -89,7 +90,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.header import decode_header, make_header
 from email.utils import parsedate_tz
 from pathlib import Path
@@ -552,18 +553,13 @@ class Rejection:
 
 UNPARSEABLE_DATE = "unparseable Date"
 IMPLAUSIBLE_DATE = "implausible Date"
-# Mail older than this is not a team's working evidence: such Dates are broken clocks or forgeries.
-EARLIEST_PLAUSIBLE = datetime(1990, 1, 1)
-# How far after the time of ingest a Date may lie (clocks run fast; a year is beyond any of them).
-LATEST_PLAUSIBLE_AHEAD = timedelta(days=365)
+def plausible_span(bounds: tuple[datetime, datetime]) -> tuple[int, int]:
+    """(earliest, latest) plausible sent_at, UTC epoch microseconds, from the ingest's bounds.
 
-
-def plausible_span(now: datetime) -> tuple[int, int]:
-    """(earliest, latest) plausible sent_at, UTC epoch microseconds, for an ingest at `now`.
-
-    now: the time of ingest, naive UTC.
+    bounds: the naive UTC bounds every source holds record times to
+        (:func:`asyncmaturity.sources.reading.plausible_range`, ``IngestContext.plausible``).
     """
-    return _epoch_us(EARLIEST_PLAUSIBLE), _epoch_us(now + LATEST_PLAUSIBLE_AHEAD)
+    return _epoch_us(bounds[0]), _epoch_us(min(bounds[1], datetime(9999, 12, 31)))
 
 
 def _epoch_us(moment: datetime) -> int:
@@ -990,7 +986,7 @@ class MboxSource:
                     f'{path}: no mbox archive found (no file starts with a "From " line); '
                     "pass --format to choose another reader"
                 )
-            span = plausible_span(ctx.now)
+            span = plausible_span(ctx.plausible)
             _stage(ctx, parse_mbox(files, keep_text=ctx.keep_text, report=report, span=span), files)
             report.detected = (
                 f"mbox: {len(files)} archive file(s), {report.records_read:,} messages"
@@ -1061,7 +1057,7 @@ class MaildirSource:
                         unreadable.append(f"{prefix / name}: {problem}")
         report.records_read += len(unreadable)
         report.skip(UNREADABLE_ENTRY, len(unreadable), unreadable)
-        span = plausible_span(ctx.now)
+        span = plausible_span(ctx.plausible)
         _stage(ctx, parse_maildir(files, keep_text=ctx.keep_text, report=report, span=span), files)
         nested = len(tree.folders) - 1
         report.detected = (
