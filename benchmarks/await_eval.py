@@ -4,12 +4,17 @@
     .venv/bin/python benchmarks/await_eval.py --set heldout      # the held-out set
     .venv/bin/python benchmarks/await_eval.py --set all          # main + held-out together
     .venv/bin/python benchmarks/await_eval.py --set friction     # the four friction signals
+    .venv/bin/python benchmarks/await_eval.py --set real         # real messages, frozen test split
+    .venv/bin/python benchmarks/await_eval.py --set real-dev     # real messages, the tuning split
     .venv/bin/python benchmarks/await_eval.py --json build/await_eval.json
     .venv/bin/python benchmarks/await_eval.py --errors action    # list the misses for one field
 
 The sets live in ``benchmarks/await_eval/`` (definitions and rulings in ``README.md`` there):
 ``messages.jsonl`` (main, the rules are tuned on it), ``heldout.jsonl`` (written before tuning and
-never tuned on) and ``friction.jsonl``. ``--file PATH`` scores another file in the format of the
+never tuned on), ``friction.jsonl``, and the real messages of ``real_test.jsonl`` (frozen before
+any rule change, never tuned on) and ``real_dev.jsonl`` (the tuning split): these hold labels and a
+pointer into the archives of ``../shared/data`` per message, whose texts the repository may not
+hold; where those archives are absent the set is skipped with a line that says so. ``--file PATH`` scores another file in the format of the
 chosen set. A set is validated first: every line must parse, ids must be unique and every field be
 present with the right type; a broken set exits with status 2 and names the line.
 
@@ -42,12 +47,19 @@ SETS: dict[str, Path] = {
     "main": HERE / "await_eval" / "messages.jsonl",
     "heldout": HERE / "await_eval" / "heldout.jsonl",
     "friction": HERE / "await_eval" / "friction.jsonl",
+    # Real messages: labels and pointers into ../shared/data (PROVENANCE.md there), no texts.
+    "real": HERE / "await_eval" / "real_test.jsonl",
+    "real-dev": HERE / "await_eval" / "real_dev.jsonl",
 }
+# The sets whose records point into archives instead of carrying their text.
+REAL_SETS = frozenset({"real", "real-dev"})
 # A set name -> the AWAIT files it scores together.
 AWAIT_SETS: dict[str, tuple[str, ...]] = {
     "main": ("main",),
     "heldout": ("heldout",),
     "all": ("main", "heldout"),
+    "real": ("real",),
+    "real-dev": ("real-dev",),
 }
 FRICTION = ("bare_greeting", "nudge", "clarification", "sync_request")
 if str(REPO / "src") not in sys.path:
@@ -118,10 +130,31 @@ def _records(path: Path, required: dict[str, tuple[type, ...]]) -> list[tuple[st
     return records
 
 
-def load_set(path: Path) -> list[dict[str, Any]]:
-    """Read and validate an AWAIT JSONL set; raise `InvalidSet` naming the first problem."""
+def _real_records(path: Path) -> list[tuple[str, dict[str, Any]]]:
+    """The records of a real set with their text read from the archive each points into."""
+    from await_real import ArchiveMissing, text_of
+
+    without_text = {key: types for key, types in REQUIRED.items() if key != "text"}
+    records = []
+    for where, record in _records(path, {**without_text, "source": (dict,)}):
+        try:
+            text = record.get("text") or text_of(record["source"])
+        except ArchiveMissing:
+            raise
+        except (OSError, KeyError, ValueError) as exc:
+            raise InvalidSet(f"{where}: cannot read the message it points to: {exc!r}") from exc
+        records.append((where, {**record, "text": text}))
+    return records
+
+
+def load_set(path: Path, real: bool = False) -> list[dict[str, Any]]:
+    """Read and validate an AWAIT JSONL set; raise `InvalidSet` naming the first problem.
+
+    A `real` set holds pointers (``source``) instead of texts; its texts are read from
+    ``../shared/data`` (`await_real.ArchiveMissing` where that folder is absent).
+    """
     records: list[dict[str, Any]] = []
-    for where, record in _records(path, REQUIRED):
+    for where, record in _real_records(path) if real else _records(path, REQUIRED):
         try:
             datetime.fromisoformat(record["sent_at"])
             ZoneInfo(record["timezone"])
@@ -266,8 +299,12 @@ def load(name: str, file: Path | None = None) -> list[dict[str, Any]]:
     if name == "friction":
         return load_friction(file or SETS["friction"])
     if file is not None:
-        return load_set(file)
-    return [record for part in AWAIT_SETS[name] for record in load_set(SETS[part])]
+        return load_set(file, real=name in REAL_SETS)
+    return [
+        record
+        for part in AWAIT_SETS[name]
+        for record in load_set(SETS[part], real=part in REAL_SETS)
+    ]
 
 
 def report(name: str, file: Path | None = None) -> dict[str, Any]:
@@ -338,8 +375,13 @@ def main(argv: list[str] | None = None) -> int:
         help="list the misses for one field (is_request, an element, deadline or a signal)",
     )
     args = parser.parse_args(argv)
+    from await_real import ArchiveMissing
+
     try:
         records = load(args.set, args.file)
+    except ArchiveMissing as exc:
+        print(f"await_eval: skipped set {args.set!r}: its archive is absent ({exc})")
+        return 0
     except InvalidSet as exc:
         print(f"await_eval: invalid evaluation set: {exc}", file=sys.stderr)
         return 2

@@ -100,7 +100,12 @@ def reference_metrics(root: Path) -> dict[str, Any]:
         local = when(m).astimezone(zone(m["user"]))
         if not (local.weekday() < 5 and 9 <= local.hour < 17):
             after_hours += 1
-    return {
+    # Slack rolled threads out from 2017-01-18: an export of earlier days shows no thread, so
+    # whether a root was answered cannot be read from it.
+    threads_seen = bool(replies_by_thread) or any(
+        when(m) >= datetime(2017, 1, 18, tzinfo=UTC) for _, m in human
+    )
+    figures: dict[str, float | int | None] = {
         "messages.human": len(human),
         "messages.thread_replies": sum(is_reply(m) for _, m in human),
         "threads.count": len(replies_by_thread),
@@ -112,3 +117,15 @@ def reference_metrics(root: Path) -> dict[str, Any]:
         "response.within_window_share": sum(within) / len(within) if within else None,
         "hours.after_hours_share": after_hours / len(human) if human else None,
     }
+    if not threads_seen:
+        for thread_figure in (
+            "messages.thread_replies",
+            "threads.count",
+            "response.answered_share",
+            "response.first_reply.median_s",
+            "response.first_reply.p90_s",
+            "response.first_reply.business.median_s",
+            "response.within_window_share",
+        ):
+            figures[thread_figure] = None
+    return figures

@@ -444,6 +444,14 @@ def test_suggestion_keeps_what_is_there() -> None:
     )
 
 
+def test_suggestion_asks_for_the_answer_to_a_question() -> None:
+    # The action found is a question opener, not a verb: "could you how can ..." would be no
+    # sentence, so the rewrite asks for the answer.
+    result = analyse("How can I make twistd reload the code?")
+    assert result.elements["action_required"].evidence == "How can"
+    assert result.suggestion == "@owner, could you answer <what> by <deadline>? Context: <link>"
+
+
 def test_url_question_mark_is_not_a_question() -> None:
     assert analyse("Dashboard: https://dash.example/x?tab=2").is_request is False
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from asyncmaturity.assess.compare import change_verdict, metric_directions
+from asyncmaturity.assess.compare import change_verdict, metric_directions, one_sided_doubt
 from asyncmaturity.assess.document import AssessmentDocument
 from asyncmaturity.cli import app
 from asyncmaturity.simulate.export import simulate_slack_export
@@ -190,6 +190,21 @@ def test_verdicts(
     change: float | None, bounds: tuple[float, float] | None, direction: int, verdict: str
 ) -> None:
     assert change_verdict(change, bounds, direction) == verdict
+
+
+def test_a_change_that_rests_on_one_rare_event_is_no_clear_change() -> None:
+    # One broadcast on one day of the later period, none before: 37 of 100 replicates leave its
+    # day out and show no change, 63 show +0.02. Centred on the measured +0.02, the interval
+    # runs from +0.0 to +0.02 by its quantiles, yet 37% of the differences are zero.
+    before = [0.0] * 100
+    after = [0.0] * 37 + [0.02] * 63
+    doubt = one_sided_doubt(before, after, 0.02)
+    assert doubt is not None and doubt.startswith("37% of the resampled differences")
+    assert change_verdict(0.02, (0.001, 0.03), -1, doubt=doubt) == "no clear change"
+    # Two of a hundred replicates against the change (2%) stay within the 2.5% tails.
+    steady = [0.0] * 2 + [0.02] * 98
+    assert one_sided_doubt(before, steady, 0.02) is None
+    assert change_verdict(0.02, (0.001, 0.03), -1, doubt=None) == "worsened"
 
 
 # -- the command ---------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from asyncmaturity.sources import registered_sources
-from asyncmaturity.sources.interface import NO_REAL_SAMPLE, Source, real_samples
+from asyncmaturity.sources.interface import NO_REAL_SAMPLE, WRITTEN_BY, Source, real_samples
 
 REAL = Path(__file__).parent / "fixtures" / "real"
 SAMPLE = re.compile(r"(?P<repo>[\w.-]+/[\w.-]+)@(?P<commit>[0-9a-f]{40}):(?P<path>.+)")
@@ -28,6 +28,11 @@ def test_declared_real_samples_are_in_the_corpus(source: Source) -> None:
     for entry in declared:
         if entry.startswith(NO_REAL_SAMPLE):  # a quirk no real sample shows, and why
             assert len(entry) > len(NO_REAL_SAMPLE) + 20
+            continue
+        if entry.startswith(WRITTEN_BY):  # written by the format's own software: say how
+            written = entry.rsplit(": ", 1)[1]
+            assert (folder / written).is_dir(), f"{folder / written} is missing"
+            assert written in provenance, f"{folder}/PROVENANCE.md does not name {written}"
             continue
         sample = SAMPLE.fullmatch(entry)
         assert sample, f"{source.name}: {entry!r} is not 'owner/repo@commit:path'"

@@ -477,6 +477,32 @@ def test_real_maildir_test_data_of_the_maildir_crate(tmp_path: Path) -> None:
     ]
 
 
+DOVECOT_TREES = REAL_MAILDIR.parent / "dovecot_lda_ponymail"
+PONYMAIL_MBOX = REAL_MAILDIR.parents[1] / "mbox" / "users_ponymail_apache_org_2022-01.mbox"
+
+
+@pytest.mark.parametrize("layout", ["maildir_plus_plus", "layout_fs"])
+def test_maildir_trees_written_by_dovecot_hold_the_mbox_messages(
+    layout: str, tmp_path: Path
+) -> None:
+    """Dovecot delivered the ponymail archive's six messages two by two into the inbox and two
+    sub-folders, Maildir++ (.lists.ponymail/) or nested (lists/ponymail/), beside its index
+    files (PROVENANCE.md). Every message is found, none twice, and they are the archive's own:
+    ingesting the mbox afterwards adds nothing."""
+    store = tmp_path / "s.duckdb"
+    summary = ingest([DOVECOT_TREES / layout], store=store)
+    export = summary.exports[0]
+    assert export.source == "maildir" and export.skipped == {}
+    assert "3 folder(s)" in export.detected and "6 messages" in export.detected
+    assert summary.records_read == 6 and summary.added["messages"] == 6
+    # The archive's two threads (PROVENANCE.md of the mbox): 2 roots and 4 replies.
+    assert _rows(
+        store, "SELECT count(DISTINCT thread_root_key), sum(is_reply::INT) FROM messages"
+    ) == [(2, 4)]
+    again = ingest([PONYMAIL_MBOX], store=store)
+    assert again.added.get("messages", 0) == 0 and again.duplicates["messages"] == 6
+
+
 def test_same_message_in_mbox_and_maildir_is_one_message(tmp_path: Path) -> None:
     store = tmp_path / "s.duckdb"
     ingest([MAIL / "maildir_basic"], store=store)

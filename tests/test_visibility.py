@@ -166,3 +166,40 @@ def test_a_chat_export_beside_a_calendar_shows_messages(tmp_path: Path) -> None:
     assert "messages.human" not in result.unknown
     # A calendar holds no messages of its own to miss: no "only some exports" note.
     assert not any("Only some exports show messages" in note for note in result.notes)
+
+
+def _flat_channel(root: Path, day: str, ts: list[str]) -> Path:
+    """A public channel of messages by two people, none of them a reply in a thread."""
+    (root / "general").mkdir(parents=True)
+    (root / "channels.json").write_text(json.dumps([{"id": "C1", "name": "general"}]))
+    (root / "users.json").write_text(json.dumps([{"id": "U1"}, {"id": "U2"}]))
+    messages = [
+        {"type": "message", "user": f"U{1 + i % 2}", "ts": stamp, "text": "hello"}
+        for i, stamp in enumerate(ts)
+    ]
+    (root / "general" / f"{day}.json").write_text(json.dumps(messages))
+    return root
+
+
+def test_a_slack_export_from_before_threads_leaves_thread_figures_unknown(
+    tmp_path: Path,
+) -> None:
+    # 2017-01-17 09:00 and 09:05 UTC: the day before Slack rolled threads out.
+    export = _flat_channel(tmp_path / "before", "2017-01-17", ["1484643600.0", "1484643900.0"])
+    result = measure(store=_store(tmp_path, export))
+    assert result.visibility[Visibility.THREADS].visible is False
+    for metric_id in ("messages.thread_reply_share", "messages.thread_replies", "threads.count"):
+        assert result.metrics[metric_id] is None
+        assert "threaded replies" in result.unknown[metric_id]
+    assert result.metrics["messages.human"] == 2
+
+
+def test_a_flat_slack_export_from_when_threads_existed_measures_none_kept(
+    tmp_path: Path,
+) -> None:
+    # 2017-01-18 09:00 and 09:05 UTC: threads had come; the team kept no reply in one.
+    export = _flat_channel(tmp_path / "after", "2017-01-18", ["1484730000.0", "1484730300.0"])
+    result = measure(store=_store(tmp_path, export))
+    assert result.visibility[Visibility.THREADS].visible is True
+    assert result.metrics["messages.thread_reply_share"] == 0.0
+    assert result.metrics["threads.count"] == 0

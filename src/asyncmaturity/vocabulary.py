@@ -91,6 +91,9 @@ class Visibility(StrEnum):
     PRIVATE_CHANNELS = "private channels"
     ATTENDEES = "attendees"
     ASSIGNEES = "assignees"
+    # Replies in threads: a chat export from before its platform had threads (Slack's came in
+    # January 2017) cannot show whether the team would keep its replies in them.
+    THREADS = "threaded replies"
 
 
 # What the AWAIT rules (asyncmaturity.await_protocol.rules.SIGNALS) read in a message's text: the

@@ -6,13 +6,16 @@ interval comes from the replicate differences, centred on the measured change.
 
 The verdicts (the `verdict` of the comparison JSON, :data:`asyncmaturity.assess.document.Verdict`):
 'no data' (a side has no value), 'no interval' (too few replicates), 'no clear change' (the
-interval holds zero), and, when it excludes zero, 'improved' or 'worsened' where the metric has
+interval holds zero, or more than 2.5% of the replicate differences are zero or of the other
+sign), and, when it excludes zero, 'improved' or 'worsened' where the metric has
 a better direction, else 'increased' or 'decreased'. The direction comes from the criteria that
 cite the metric (higher is better for `>=` thresholds), else from the metric's registered
 `better`; area levels and the stage are better higher.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from asyncmaturity.assess import follow_up
 from asyncmaturity.assess.document import (
@@ -29,8 +32,34 @@ from asyncmaturity.metrics.bootstrap import interval
 
 METHOD = (
     "95% percentile interval of bootstrap replicate differences (Poisson bootstrap over UTC "
-    "days; survey answers redrawn), centred on the measured change"
+    "days; survey answers redrawn), centred on the measured change; no clear change where more "
+    "than 2.5% of the differences are zero or of the other sign"
 )
+# A change is significant only where no more than this share of the paired replicate differences
+# is zero or of the other sign (the two tails of a 95% interval hold 2.5% each).
+ONE_SIDED_TOLERANCE = 0.025
+
+
+def one_sided_doubt(
+    before: Sequence[float | None], after: Sequence[float | None], change: float | None
+) -> str | None:
+    """Why a change whose centred interval excludes zero is still not significant: more than
+    2.5% of the paired replicate differences are zero or of the other sign. A rare event (one
+    broadcast in a hundred messages, none before) gives such intervals: the replicates that
+    leave out its day show no change at all, yet centring the interval on the measured change
+    moves it off zero."""
+    differences = [
+        a - b for a, b in zip(after, before, strict=False) if a is not None and b is not None
+    ]
+    if not change or not differences:
+        return None
+    against = sum(1 for d in differences if d * change <= 0) / len(differences)
+    if against <= ONE_SIDED_TOLERANCE:
+        return None
+    return (
+        f"{against:.0%} of the resampled differences are zero or the other way (more than "
+        f"{ONE_SIDED_TOLERANCE:.1%}): the change rests on too few events"
+    )
 
 
 def metric_directions(document: AssessmentDocument) -> dict[str, int]:
@@ -45,21 +74,34 @@ def metric_directions(document: AssessmentDocument) -> dict[str, int]:
 
 
 def change_verdict(
-    change: float | None, bounds: tuple[float, float] | None, direction: int
+    change: float | None,
+    bounds: tuple[float, float] | None,
+    direction: int,
+    *,
+    doubt: str | None = None,
 ) -> Verdict:
     """What a change with these 95% bounds amounts to; `direction` is +1 where higher is
-    better, -1 where lower is, 0 where neither is."""
+    better, -1 where lower is, 0 where neither is; `doubt`, from :func:`one_sided_doubt`, where
+    too many replicates show no change or the other one."""
     if change is None:
         return "no data"
     if bounds is None:
         return "no interval"
     low, high = bounds
-    if low <= 0 <= high:
+    if low <= 0 <= high or doubt is not None:
         return "no clear change"
     if direction == 0:
         return "increased" if low > 0 else "decreased"
     better = (low > 0) == (direction > 0)
     return "improved" if better else "worsened"
+
+
+def _doubt(
+    before: Sequence[float | None] | None,
+    after: Sequence[float | None] | None,
+    change: float | None,
+) -> str | None:
+    return None if before is None or after is None else one_sided_doubt(before, after, change)
 
 
 def compare_assessments(
@@ -85,7 +127,12 @@ def compare_assessments(
                 if change is not None and before_value
                 else None,
                 interval=list(bounds) if bounds else None,
-                verdict=change_verdict(change, bounds, directions.get(metric_id, 0)),
+                verdict=change_verdict(
+                    change,
+                    bounds,
+                    directions.get(metric_id, 0),
+                    doubt=_doubt(before_reps.get(metric_id), after_reps.get(metric_id), change),
+                ),
             )
         )
     areas = []
@@ -108,7 +155,16 @@ def compare_assessments(
                 after=now,
                 change=change,
                 interval=list(bounds) if bounds else None,
-                verdict=change_verdict(change, bounds, 1),
+                verdict=change_verdict(
+                    change,
+                    bounds,
+                    1,
+                    doubt=_doubt(
+                        before.bootstrap.areas.get(area.id),
+                        after.bootstrap.areas.get(area.id),
+                        change,
+                    ),
+                ),
             )
         )
     stage_before = before.stage.level if before.stage is not None else None
@@ -129,7 +185,12 @@ def compare_assessments(
             after=stage_after,
             change=stage_change,
             interval=list(stage_bounds) if stage_bounds else None,
-            verdict=change_verdict(stage_change, stage_bounds, 1),
+            verdict=change_verdict(
+                stage_change,
+                stage_bounds,
+                1,
+                doubt=_doubt(before.bootstrap.stage, after.bootstrap.stage, stage_change),
+            ),
         ),
         areas=areas,
         metrics=metrics,

@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from asyncmaturity.assess.compare import change_verdict, compare_assessments, metric_directions
+from asyncmaturity.assess.compare import (
+    change_verdict,
+    compare_assessments,
+    metric_directions,
+    one_sided_doubt,
+)
 from asyncmaturity.assess.document import (
     AssessmentDocument,
     ComparisonDocument,
@@ -45,9 +49,6 @@ GUIDE_PERIOD_DAYS = 42
 # comparison is refused (mostly other people), below the second it carries a warning.
 MIN_SHARED_PEOPLE = 0.5
 WARN_SHARED_PEOPLE = 0.8
-# A change is significant only where no more than this share of the paired replicate differences
-# is zero or of the other sign (the two tails of a 95% interval hold 2.5% each).
-ONE_SIDED_TOLERANCE = 0.025
 
 PilotVerdict = Literal[
     "improved", "worsened", "no significant change", "changed", "cannot conclude"
@@ -315,28 +316,6 @@ def check_evidence(
         status="passed",
         text=f"evidence {format_period(before.period.first, before.period.last)} in the "
         f"baseline, {format_period(after.period.first, after.period.last)} in the pilot",
-    )
-
-
-def one_sided_doubt(
-    before: Sequence[float | None], after: Sequence[float | None], change: float | None
-) -> str | None:
-    """Why a change whose centred interval excludes zero is still not significant: more than
-    2.5% of the paired replicate differences are zero or of the other sign. A rare event (one
-    broadcast in a hundred messages, none before) gives such intervals: the replicates that
-    leave out its day show no change at all, yet centring the interval on the measured change
-    moves it off zero."""
-    differences = [
-        a - b for a, b in zip(after, before, strict=False) if a is not None and b is not None
-    ]
-    if not change or not differences:
-        return None
-    against = sum(1 for d in differences if d * change <= 0) / len(differences)
-    if against <= ONE_SIDED_TOLERANCE:
-        return None
-    return (
-        f"{against:.0%} of the resampled differences are zero or the other way (more than "
-        f"{ONE_SIDED_TOLERANCE:.1%}): the change rests on too few events"
     )
 
 
@@ -622,6 +601,5 @@ __all__ = [
     "check_evidence",
     "check_people",
     "check_periods",
-    "one_sided_doubt",
     "pilot_document",
 ]

@@ -9,15 +9,20 @@ Rules
 -----
 URLs are removed before every rule except *Information complete*, so a `?` in a link is no question.
 A mention counts as the start of a clause ("@bob approve this"), and so does the text after a
-sentence mark, a comma, a spaced dash, "and"/"then", with any emoji skipped ("@lena 🙏 approve").
+sentence mark, a comma, a spaced dash, a blank line, "and"/"then", with any emoji skipped ("@lena 🙏
+approve"); a single line break does not (e-mail wraps sentences over lines).
 
-* **Request** (`is_request`): a `?`; or a polite/imperative ask: "can/could/would/will you",
-  "would you mind", "need you to", "please"/"kindly" (not "please note/be aware/be informed/
-  ignore"), "I'd appreciate it if you", "let me know", "lmk", "thoughts", "any objections/
-  concerns", "waiting on you", "need your review/approval/input/sign-off", "need the signed ...",
-  "needs some love"; or a verb of the action list (or "reply", "ping", "look at") opening a clause
-  and followed by what it acts on or by the clause's end ("Review the PR", "@juan review?", not
-  "Test results: ..." or "Draft: ..."). Anything else (FYIs, heads-ups, "shipped", "ack",
+* **Request** (`is_request`): a `?` (not in a guess offered as a question, "Maybe twistd's log
+  rotation?", "Perhaps you want X?", nor in a tag question ", right?", "Really?" or "?!"); or a
+  polite/imperative ask: "can/could/would/will you", "would you mind", "need you to",
+  "please"/"kindly" (not "please note/be aware/be informed/ignore"), "I'd appreciate it if you",
+  "I'd appreciate", "any help (is) appreciated", "if someone could", "get in touch", "get back to
+  me", "wondering/curious if|how|why ...", "let me know", "lmk", "thoughts", "any objections/
+  concerns" (not "unless I hear any objections"), "waiting on you", "need your review/approval/
+  input/sign-off", "need the signed ...", "needs some love"; or a verb of the action list (or
+  "reply", "ping", "look at") opening a clause (not after "and"/"then": "I have to install them
+  and create a setup.py" states) and followed by what it acts on or by the clause's end ("Review
+  the PR", "@juan review?", not "Test results: ..." or "Draft: ..."). Anything else (FYIs, heads-ups, "shipped", "ack",
   "thanks!") is a statement.
 * **Assign ownership**: a Slack user or group mention (`<@U123>`, `<!subteam^S1|@design>`), an
   `@name` or `@team` (an e-mail address is no mention), "owner:/assignee: X", "assigned to X", a
@@ -60,8 +65,12 @@ sentence mark, a comma, a spaced dash, "and"/"then", with any emoji skipped ("@l
   "can/could/would/will you|someone|everyone", "please", "kindly", "need you to", "I'd appreciate it
   if you could" (up to three words between), or opening a clause as above; an ask for "your
   approval/review/sign-off/decision/feedback/OK", "for review/approval", "need the signed ...", "a
-  decision from you"; or a direct factual question opening a clause ("where is the VPN config?", "is
-  the deploy done?", "do we need a DPA?"). Vague asks name no action: "thoughts?", "any input?",
+  decision from you"; a verb that names what to do only where it is asked for ("could you try
+  unpacking ...", "can you include an example?": try, mention, include, tell, show, ...); or a
+  direct factual question opening a clause or a numbered item ("where is the VPN config?", "is the
+  deploy done?", "do we need a DPA?", "how can I ...?", "why does ...?", "are you ...?", "anyone
+  tried ...?", "1) Am I ...?"; a question may wrap over e-mail lines and hold dots such as
+  "9.0.0"), or an indirect one ("I'm wondering if ...", "curious who ..."). Vague asks name no action: "thoughts?", "any input?",
   "let me know", "what do we do here?", "can you help with this?", "(take a) look at this"; nor do
   the same words used as nouns ("any update?", "the flaky test", "dry run", "Draft:", "read-only")
   or where-to-reply phrases ("reply here", "ping me").
@@ -69,9 +78,10 @@ sentence mark, a comma, a spaced dash, "and"/"then", with any emoji skipped ("@l
   YouTube or a GIF site are no record: `asyncmaturity.await_protocol.rules.NON_RECORD_URL`), an
   attachment marker ("attached", "[file ...]", 📎), a ticket reference (`#123`, `ABC-123`, "ticket
   55781"), a file name (`plan.pdf`), an amount or a share ("2,400 EUR", "18k", "3.1%"), a context
-  marker ("context:", "background:", "details:", "tl;dr", "because", "so that"), or at least 15
+  marker ("context:", "background:", "details:", "tl;dr", "because", "so that"), or at least 18
   words once links, mentions and filler are removed. Filler
-  (`asyncmaturity.await_protocol.rules.FILLER`): the greeting, the sign-off, the clause that says
+  (`asyncmaturity.await_protocol.rules.FILLER`): the greeting, the sign-off, a signature line of
+  one or two words ("Pet", "-J", "Jean-Paul"), the clause that says
   where to reply ("Reply here pls so everyone sees it", "DM me if anything is unclear"), "no
   rush"/"when you get a chance"-like phrases, pleasantries, vague asks and pointers to shared memory
   ("re the thing from yesterday", "about that doc", "the one we talked about").
@@ -180,6 +190,13 @@ URGENT_RE = re.compile(r"\b(?:asap|urgent(?:ly)?|soon|right away|immediately)\b"
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _PREP_START_RE = re.compile(rf"{rules.PREP}\s|(?:within|in)\s", _I)
+# Action evidence that is a question ("where", "how can", "wondering if"), not a verb: the
+# rewrite then asks for the answer.
+_QUESTION_EVIDENCE_RE = re.compile(
+    r"(?:where|when|who|whom|whose|which|how|why|what|is|are|am|do|does|did|has|have|should|"
+    r"can|could|anyone|anybody|wondering|wonder|curious|keen|like to|want to)\b",
+    _I,
+)
 _NUMBERS = {
     w: n
     for n, w in enumerate(
@@ -504,6 +521,8 @@ def suggest(elements: dict[str, Element]) -> str:
 
     owner = part("assign_ownership", "@owner")
     action = part("action_required", "<action>").lower()
+    if _QUESTION_EVIDENCE_RE.match(action):
+        action = "answer"
     deadline = part("window_for_response", "<deadline>")
     if not _PREP_START_RE.match(deadline):
         deadline = f"by {deadline}"

@@ -198,6 +198,37 @@ NOT_NAMES = frozenset(
         "then",
         "today",
         "tomorrow",
+        # Discourse words that open a line like a name in list and chat replies.
+        "list",
+        "otoh",
+        "however",
+        "yep",
+        "yeah",
+        "nope",
+        "ah",
+        "erm",
+        "first",
+        "finally",
+        "unfortunately",
+        "meanwhile",
+        "basically",
+        "otherwise",
+        "instead",
+        "here",
+        "afaict",
+        "afaik",
+        "imho",
+        "imo",
+        "fwiw",
+        "iirc",
+        "ideally",
+        "hopefully",
+        "personally",
+        "obviously",
+        "luckily",
+        "sadly",
+        "anyways",
+        "regardless",
     ]
 )
 NAMED_ASK = Rx(
@@ -212,18 +243,24 @@ CLOSE_QUOTES = "'\"\u2019\u201d"
 _GREETING = r"(?:hi|hey|hello|hallo|hiya|dear|good (?:morning|afternoon|evening)|morning)"
 _TITLE = r"(?:(?:mr|mrs|ms|miss|mx|dr|prof)\.?\s+)?"
 # A name in the greeting ("Hi Sven,", "Dear Mrs. Okafor,", "Hey Ola!") or opening a line before
-# a comma or a dash ("Aiko, ...", "Kenji — ...", lower-case "tom, ..." too). Group 1 or 2.
+# a comma or a dash ("Aiko, ...", "Kenji — ...", lower-case "tom, ..." too). Group 1 or 2. The
+# second form counts only on a line that opens the message or a paragraph or follows a sentence
+# end: a line of a wrapped e-mail paragraph that starts "adventurous, the focus ..." addresses
+# nobody.
 ADDRESSEE = Rx(
-    rf"(?:^|\n)[ \t]*(?:{_GREETING}[ \t]+{_TITLE}([a-z][\w'-]*)(?:[ \t]+[a-z][\w'-]*)?"
+    rf"(?:^|\n)[ \t]*{_GREETING}[ \t]+{_TITLE}([a-z][\w'-]*)(?:[ \t]+[a-z][\w'-]*)?"
     rf"[ \t]*(?:[,!:.\n{DASHES}]|\s-{{1,2}}\s)"
-    rf"|{_TITLE}([a-z][\w'-]*)(?:-san|-sama)?[ \t]*(?:[,{DASHES}]|\s-{{1,2}}\s))"
+    rf"|(?:^|\n[ \t]*\n|[.!?,][ \t]*\n)[ \t]*{_TITLE}([a-z][\w'-]*)(?:-san|-sama)?[ \t]*"
+    rf"(?:[,{DASHES}]|\s-{{1,2}}\s)"
 )
 
 # Emoji and their joiners: "hey 👋" is as bare as "hey", "@lena 🙏 approve" opens with "approve".
 EMOJI = "[\u2600-\u27bf\U0001f300-\U0001faff\ufe0f\u200d]"
 # Where a clause starts: after a sentence mark, a comma, a spaced dash, "and" or "then", and any
 # blanks or emoji that follow.
-_CLAUSE = rf"(?:^|[.!?;:\n,]|\s[-{DASHES}]|\band\b|\bthen\b)(?:\s|{EMOJI})*"
+# A line break opens a clause only after a blank line: e-mail wraps sentences over lines.
+_OPENER = rf"(?:^|[.!?;:,]|\n[ \t]*\n|\s[-{DASHES}])(?:\s|{EMOJI})*"
+_CLAUSE = rf"(?:^|[.!?;:,]|\n[ \t]*\n|\s[-{DASHES}]|\band\b|\bthen\b)(?:\s|{EMOJI})*"
 
 # What to do: an action verb. A verb counts where it is asked for (after "can you", "please",
 # "need you to", ...; at the start of a clause, followed by what it acts on), and so do the
@@ -239,7 +276,7 @@ ACTION_VERBS = (
     r"place|order|pay|restart|rotate|extend|clean up|remove|delete|revoke|revert|roll ?back|"
     r"upgrade|install|enable|disable|reset|set up|configure|migrate|renew|cancel|invite|"
     r"finali[sz]e|"
-    r"return|post|upload|sort out|agree on|sign up|follow up with|escalate|swap|replace|"
+    r"return|post|push|upload|sort out|agree on|sign up|follow up with|escalate|swap|replace|"
     r"tell (?:me|us) (?:which|what|where|when|who|whether|if|how)|"
     r"let (?:me|us) know (?:which|where|when|who|whether|how (?:much|many|long))"
 )
@@ -249,6 +286,9 @@ _ASK = (
     r"|plz|kindly"
     r"|(?:like|want|ask|asking|appreciate it if|grateful if) (?:you|someone)(?: to| could| can)?"
 )
+# Verbs that name what to do where they are asked for ("could you try unpacking ...", "can you
+# include an example?") but are advice, not asks, at the start of a clause ("Try the same code").
+_ASKED_VERBS = r"try|mention|include|tell|show|point|recommend|suggest|unsubscribe"
 # After a bare imperative verb: what it acts on, or the end of the clause (not a colon, which
 # makes "Draft:" or "Update:" a label).
 _OBJECT = (
@@ -258,7 +298,7 @@ _OBJECT = (
     r"|\s*[#@?!.,\n]|\s*$)"
 )
 ACTION = Rx(
-    rf"\b(?:{_ASK})\s+(?:[\w']+\s+){{0,3}}?({ACTION_VERBS}|ack)\b"
+    rf"\b(?:{_ASK})\s+(?:[\w']+\s+){{0,3}}?({ACTION_VERBS}|{_ASKED_VERBS}|ack)\b"
     rf"|{_CLAUSE}({ACTION_VERBS}){_OBJECT}"
     r"|\b(your (?:approval|review|sign[- ]?off|decision|feedback|vote|answer|ok|okay|ack|"
     r"go-ahead|green light|signature))\b"
@@ -266,18 +306,37 @@ ACTION = Rx(
     r"|\bneeds? (?:the |a |an )?(signed|approval|sign[- ]?off|signature|a decision)\b"
     r"|\b(a decision from you)\b"
     # A direct factual question ("where is the VPN config?", "is the deploy done?").
-    rf"|(?:{_CLAUSE}|\b(?:knows?|tell me|wondering|idea|sure)\s+)((?:where|when|who|whom|"
-    r"whose|which|how (?:much|many|long|often)|what(?:'s| is| are| was) (?:the|our|your|their)|"
-    r"is (?:the|it|this|there|our)|are (?:the|we|there)|do (?:we|they)|does|did (?:we|they|the)|"
-    r"has|have we|should (?:we|i))\b)[^.!?\n]{0,200}\?"
+    # A question may wrap over lines (e-mail) and hold dots that end no sentence ("9.0.0"); a
+    # dot or line break followed by a word character keeps the scan cheap in RE2's DFA.
+    rf"|(?:{_CLAUSE}|\b(?:knows?|tell me|wondering|idea|sure)\s+|\b\d[.)]\s+)((?:where|when|who|whom|"
+    r"whose|which|how (?:much|many|long|often|can|could|do|does|did|should|would|to|is|are)|why|"
+    r"what(?:'s| is| are| was| were| would| could| should| does)|"
+    r"is (?:the|it|this|there|our)|are (?:the|we|there|you)|do (?:we|they|you)|does|"
+    r"did (?:we|they|the|you)|has|have (?:we|you)|should (?:we|i)|can (?:i|this|it)|"
+    r"could (?:i|this|it)|is it|am i|(?:does |did |has |is )?(?:anyone|anybody) (?:else |here )?"
+    r"(?:going|care|cares|using|use|used|tried|seen|heard|running|working))\b)"
+    r"(?:[^.!?\n]|[.\n][^\s.!?]){0,200}\?"
+    # An indirect question ("I'm wondering if there is ...", "keen to know whether ...").
+    r"|\b((?:wondering|wonder|curious|keen to know|like to know|want to know) (?:if|whether|how|"
+    r"why|what|where|which|who))\b"
 )
 # Every verb that makes a clause-opening imperative an ask (for `is_request`), vague ones too.
 ASK_VERBS = rf"{ACTION_VERBS}|reply|respond|ping|look at|take a look|have a look"
-# Run on the text with every mention replaced by a comma, so "@bob review" opens a clause.
-IMPERATIVE = Rx(rf"{_CLAUSE}(?:please\s+|pls\s+|kindly\s+)?(?:{ASK_VERBS}){_OBJECT}")
+# Run on the text with every mention replaced by a comma, so "@bob review" opens a clause;
+# "and"/"then" open no imperative here: "I have to install them and create a setup.py" states.
+IMPERATIVE = Rx(rf"{_OPENER}(?:please\s+|pls\s+|kindly\s+)?(?:{ASK_VERBS}){_OBJECT}")
 NOT_ASKING = Rx(
     r"\b(?:please|pls|plz|kindly)\s+(?:note|be (?:aware|informed|advised)|ignore|disregard)\b"
     r"|\b(?:don'?t|do not|no need to|never) (?:dm|call|text|ping|message|email|e-mail) me\b"
+    # A guess offered as a question ("Maybe twistd's log rotation?", "Perhaps you want X?"); a
+    # polite ask ("perhaps you could attach ...?") is not one.
+    r"|\b(?:maybe|perhaps)\s+(?:it|it's|its|this|that|these|they|there|the|your|doing|using|"
+    r"you (?:want|need|are|have)|you're|we (?:could|can|should)|i(?:'ll| will| could)|\w+'s)\b"
+    r"[^?\n]{0,200}\?+"
+    # Tag questions and exclamations that argue or marvel ("..., right?", "Really?", "what?!").
+    r"|,?\s*right\s*\?+|(?:^|[.!?\n]\s*)really\s*\?+|\?+!+"
+    # Lazy consensus: the sender goes ahead unless someone objects.
+    r"|\bunless (?:i|we) hear (?:any |of any )?(?:objections?|concerns?|otherwise)\b"
 )
 REQUEST = Rx(
     r"\?|\b(?:can|could|would|will) (?:you|u|someone|somebody|anyone)\b|\bwould you mind\b"
@@ -286,6 +345,12 @@ REQUEST = Rx(
     r"|\bwaiting (?:on|for) (?:you|your)\b|\bkindly\b|\b(?:appreciate it|grateful) if you\b"
     r"|\bneed (?:your|an?) (?:approval|review|decision|sign[- ]?off|input|answer|feedback)\b"
     r"|\bneeds? (?:the |your )?signed\b|\bneeds? (?:some |a little )?love\b"
+    # Asks for help or an answer without a question mark (mailing-list idiom).
+    r"|\b(?:i'?d|i would|would) (?:really |greatly |much )?appreciate\b"
+    r"|\b(?:help|input|hints?|pointers|advice|tips|suggestions|feedback) (?:is |are |would be )?"
+    r"(?:greatly |much |very much |really )?appreciated\b"
+    r"|\bif (?:somebody|someone|anyone|anybody|you) (?:could|can)\b|\bget in touch\b"
+    r"|\bget back to (?:me|us)\b|\b(?:wondering|curious) (?:if|whether|how|why|what|who)\b"
 )
 
 # Moving the exchange out of the thread: to a call, a meeting, a DM, a phone, e-mail, a chat app.
@@ -349,13 +414,15 @@ FILLER = Rx(
     r"|\b(?:re:?|about|regarding)\s+(?:the|that|this) (?:thing|issue|doc|one|topic|stuff|matter)"
     r"(?: from (?:yesterday|today|earlier|before|last \w+|the \w+))?"
     r"|\bthe (?:one|thing|doc|issue) we (?:talked|spoke|discussed|chatted) about\b"
+    # A signature: a last line of one or two words, a name or initials ("Pet", "-J", "Jean-Paul").
+    r"|\n[ \t]*(?:--?|~)?[ \t]*[a-z][\w.'-]{0,20}(?: [a-z][\w.'-]{0,20})?[ \t]*\s*$"
     # Asks that say nothing about the matter.
     r"|\b(?:(?:can|could) you help(?: me)? with (?:this|that|it)|let me know|any (?:input|ideas|"
     r"thoughts)|thoughts|ideas|what do (?:we|i) do (?:here|now)|it would be great to have it)\b"
 )
 # A word is a run of non-blank characters; counted after links, mentions and filler are removed.
 WORD = Rx(r"[^ \t\n\r\f\v]+")
-MIN_CONTEXT_WORDS = 15
+MIN_CONTEXT_WORDS = 18
 # "At least MIN_CONTEXT_WORDS words" as one match, for SQL: far cheaper there than listing the
 # words (Python counts them: the same answer, and linear in its backtracking engine).
 MANY_WORDS = Rx(rf"(?:[^ \t\n\r\f\v]+[ \t\n\r\f\v]+){{{MIN_CONTEXT_WORDS - 1}}}[^ \t\n\r\f\v]")

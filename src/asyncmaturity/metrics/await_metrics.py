@@ -146,7 +146,7 @@ AWAIT_METRICS: tuple[Metric, ...] = (
         "Requests with complete information",
         "requests",
         "Over requests: the share that carry their context (a link, an attachment, a ticket "
-        "reference, a context marker or at least 15 words) and needed no clarification "
+        "reference, a context marker or at least 18 words) and needed no clarification "
         "round-trip (as `friction.clarification_share` counts one).",
         lambda t: t.await_information & ~t.clarified,
         _requests,

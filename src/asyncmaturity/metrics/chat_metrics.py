@@ -48,6 +48,7 @@ CHAT_METRICS: tuple[Metric, ...] = (
         lambda t: t.is_reply.sum(),
         sample=Sample("sum", lambda t: t.is_reply.cast("int64")),
         contract=True,
+        needs=(Visibility.THREADS,),
     ),
     Metric(
         "threads.count",
@@ -58,6 +59,7 @@ CHAT_METRICS: tuple[Metric, ...] = (
         "in the store or be human).",
         lambda t: t.thread_root_key.nunique(where=t.is_reply),
         contract=True,
+        needs=(Visibility.THREADS,),
     ),
     Metric(
         "people.active",
@@ -214,6 +216,7 @@ CHAT_METRICS: tuple[Metric, ...] = (
         lambda t: t.is_reply.cast("float64").mean(),
         sample=Sample("mean", lambda t: t.is_reply),
         better="higher",
+        needs=(Visibility.THREADS,),
     ),
     Metric(
         "decisions.record_link_share",

@@ -609,4 +609,13 @@ register_frame(
         needs=(Visibility.MESSAGES,),
     )
 )
-register_frame(FrameSpec("roots", "chat", "sent_at", build_roots, needs=(Visibility.MESSAGES,)))
+register_frame(
+    FrameSpec(
+        "roots",
+        "chat",
+        "sent_at",
+        build_roots,
+        # Whether a root was answered is read from its thread.
+        needs=(Visibility.MESSAGES, Visibility.THREADS),
+    )
+)

@@ -1,9 +1,10 @@
 """What the evidence can see, and which metrics are unknown because no export shows what they need.
 
 Each ingested export records, per aspect (:class:`~asyncmaturity.vocabulary.Visibility`: messages
-at all, direct and group messages, private channels, meeting attendees, assignees), whether it
-can see it: a calendar or a tracker export shows no messages at all; a Slack export without
-``dms.json``, a public Zulip archive or a mailing-list archive shows no direct messages. An aspect is *seen* when some export in the store shows it, *not seen* when
+at all, direct and group messages, private channels, meeting attendees, assignees, replies in
+threads), whether it can see it: a calendar or a tracker export shows no messages at all; a Slack
+export without ``dms.json``, a public Zulip archive or a mailing-list archive shows no direct
+messages; a Slack export of days before Slack had threads shows no replies in them. An aspect is *seen* when some export in the store shows it, *not seen* when
 exports state it and none shows it, and *not stated* when no export says (a store ingested
 before visibility was recorded): a metric that needs an aspect no export shows is unknown, with
 the reason, never 0.
@@ -70,8 +71,10 @@ def unknown_metrics(
         missing = [
             visibility[aspect] for aspect in needs_of(metric) if visibility[aspect].visible is False
         ]
+        # An export without messages has no threads either: the first reason is the one to give.
+        deeper = [state for state in missing if state.aspect == Visibility.MESSAGES]
         if missing:
-            unknown[metric.id] = _reason(missing)
+            unknown[metric.id] = _reason(deeper or missing)
     return unknown
 
 

@@ -55,9 +55,12 @@ TIME_KEYED_MARGIN = timedelta(days=1)
 # A source may name the real, public exports it was checked against in a `real_samples` tuple:
 # each entry "owner/repo@commit:path" of a sample kept in tests/fixtures/real/<source name>/, or
 # one entry starting with this prefix that says why there is none; after real samples, an entry
-# with this prefix names a quirk that no real sample shows, and why. Sources from other packages
-# need not declare any; docs/sources.md lists what each declares.
+# with this prefix names a quirk that no real sample shows, and why; an entry starting with
+# WRITTEN_BY names a sample that the format's own software wrote from real data where no public
+# one fits ("written by Dovecot 2.3 ...: <its folder in tests/fixtures/real/<source name>/>").
+# Sources from other packages need not declare any; docs/sources.md lists what each declares.
 NO_REAL_SAMPLE = "none found: "
+WRITTEN_BY = "written by "
 
 
 def real_samples(source: Source) -> tuple[str, ...]:

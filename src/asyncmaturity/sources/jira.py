@@ -24,7 +24,12 @@ display formats ``21/Nov/26 9:30 AM``, ``21/Nov/2026 9:30 AM``, ``21/Nov/26 09:3
 ``2026-11-21 09:30``, with English month names. An issue without ``Resolved`` whose ``Status
 Category`` is 'Done' is closed at ``Status Category Changed``, else at ``Updated``. Jira writes CSV dates in the exporting user's
 time zone without saying which: they are read as UTC. The CSV has no changelog: no state or
-assignment events.
+assignment events. Quoting is read strictly: a record whose quotes are unbalanced (text after
+a closing quote, a file ending inside quotes, or a quoted cell whose middle lines are whole
+issue rows of their own: key and Created in their columns) is skipped with every issue row it
+ran over, each counted under 'CSV row with an unbalanced quote' with its row and physical line
+(``--strict`` makes it fatal), and reading resumes after it. An empty file, one whose header
+row cannot be read, or one that is not UTF-8 text is refused, naming the file and the line.
 
 People: ``accountId`` (Jira Cloud), else ``name`` / ``key`` (Server and Data Center), as
 'jira:<id>'; where any record gives the account's ``emailAddress`` the person is the e-mail
@@ -41,7 +46,11 @@ Left out: worklogs, sprints, custom fields, attachments, watchers, votes and all
 
 from __future__ import annotations
 
+import codecs
+import csv
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -56,7 +65,6 @@ from asyncmaturity.sources.trackers import (
     InputFile,
     JsonRecord,
     Stage,
-    csv_rows,
     input_files,
     is_decision,
     is_slack_folder,
@@ -85,6 +93,7 @@ CSV_FORMATS = (
 FIELDS_OBJECT = re.compile(r'"fields"\s*:\s*\{')
 ISSUE_KEY_FIELD = re.compile(r'"key"\s*:\s*"[A-Za-z][A-Za-z0-9_]*-\d+"')
 REST_URL = re.compile(r"/rest/api/(?:\d|latest)/(?:issue|search)")
+UNBALANCED_QUOTE = "CSV row with an unbalanced quote"
 CSV_HEADER = re.compile(r"(^|,)\"?Issue key\"?(,|$)", re.IGNORECASE | re.MULTILINE)
 
 
@@ -108,10 +117,11 @@ class JiraSource:
         "issue in a done status category without a resolution date is closed at its move into "
         "that category (statuscategorychangedate, else the changelog, else its last update)"
     )
-    parser_version = "jira/2"
+    parser_version = "jira/3"
     accepts = (
         "search API JSON (?expand=changelog) or the CSV export, as a file or a folder or .zip "
-        "of them"
+        "of them; CSV quoting is read strictly: a row with an unbalanced quote is skipped with "
+        "every row it ran over, each counted with its line"
     )
 
     real_samples = (
@@ -403,13 +413,142 @@ def parse_jira_date(value: str, field_name: str) -> datetime | None:
     raise BadDate(f"{field_name} {value!r} is not a date")
 
 
+@dataclass(frozen=True)
+class CsvRecord:
+    """One CSV record: where it starts, its cells, and the physical lines it was read from."""
+
+    line: int  # 1-based physical line of its first character
+    cells: list[str]
+    lines: list[str]
+    error: str | None = None  # the strict dialect's complaint, when it could not be read
+
+
+class _CountedLines:
+    """The lines of a text file, numbered, keeping those taken since the last record."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self.source = lines
+        self.number = 0
+        self.taken: list[str] = []
+
+    def __iter__(self) -> _CountedLines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.source)
+        self.number += 1
+        self.taken.append(line)
+        return line
+
+    def record(self, cells: list[str], error: str | None = None) -> CsvRecord:
+        """The record just read (the lines taken since the last one), and a fresh start."""
+        lines, self.taken = self.taken, []
+        return CsvRecord(self.number - len(lines) + 1, cells, lines, error)
+
+
+def csv_records(file: InputFile) -> Iterator[CsvRecord]:
+    """The records of a CSV file with their physical lines, in a strict dialect.
+
+    A quote out of place (text after a closing quote, a file ending inside quotes, a NUL) makes
+    a record with `error` set, and reading resumes on the next line; InvalidExport when the file
+    cannot be read at all (not UTF-8 text, naming the line).
+    """
+    try:
+        with file.path.open("r", encoding="utf-8-sig", newline="") as fh:
+            lines = _CountedLines(iter(fh))
+            reader = csv.reader(lines, strict=True)
+            while True:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    yield lines.record([], str(exc))
+                    continue
+                yield lines.record(cells)
+    except UnicodeDecodeError as exc:
+        raise InvalidExport(
+            f"{file.label} line {_first_undecodable_line(file.path)}: not UTF-8 text: {exc.reason}"
+        ) from None
+    except OSError as exc:
+        raise InvalidExport(f"{file.label}: cannot read as CSV: {exc}") from None
+
+
+def _first_undecodable_line(path: Path) -> int:
+    """The 1-based line of the first byte of `path` that is not UTF-8 (on the failure path only:
+    the text reader decodes in blocks, so its own position is the block's, not the line's)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                return line + block.count(b"\n", 0, exc.start)
+            line += block.count(b"\n")
+    return line
+
+
+def swallowed_rows(
+    record: CsvRecord, key_index: int, created_index: int, width: int
+) -> list[int] | None:
+    """Physical lines of `record` after its first that start issue rows of their own, or None.
+
+    An unbalanced quote makes the reader run on over the next rows. A record is damaged when the
+    strict dialect refused it, when it spans several lines and has not the header's `width` of
+    cells (Jira writes every column of every row) while a later line starts a row, or when one of its middle lines, read alone,
+    is a whole row (`width` cells, an issue key at `key_index`, a date at `created_index`): a
+    cell spanning lines rarely holds such a line. Its last line is left out of that test, since
+    it ends the long cell and then holds the rest of the record's own row. In a damaged record
+    every later line with an issue key at `key_index` (read alone, or with its quotes taken out:
+    a stray quote may stand at its start) counts as a row run over.
+    """
+    found: list[int] = []
+    whole = False
+    for offset, line in enumerate(record.lines[1:], start=1):
+        cells = _cells_alone(line)
+        if not _keyed(cells, key_index):
+            if _keyed(_cells_alone(line.replace('"', "")), key_index):
+                found.append(record.line + offset)
+            continue
+        found.append(record.line + offset)
+        inner = offset < len(record.lines) - 1
+        whole = whole or (inner and len(cells) == width and _is_date(cells[created_index]))
+    misshapen = len(record.lines) > 1 and len(record.cells) != width
+    return found if record.error is not None or whole or (misshapen and found) else None
+
+
+def _cells_alone(line: str) -> list[str]:
+    try:
+        return next(csv.reader([line]), [])
+    except csv.Error:
+        return []
+
+
+def _keyed(cells: list[str], key_index: int) -> bool:
+    return len(cells) > key_index and bool(ISSUE_KEY.match(cells[key_index].strip()))
+
+
+def _is_date(value: str) -> bool:
+    try:
+        return parse_jira_date(value, "Created") is not None
+    except BadDate:
+        return False
+
+
 def _read_csv(stage: Stage, file: InputFile) -> None:
-    rows = csv_rows(file)
-    header = next(rows, None)
-    if header is None:
-        return
+    records = csv_records(file)
+    first_record = next(records, None)
+    if first_record is None:
+        raise InvalidExport(f"{file.label}: empty file: no header row")
+    if first_record.error is not None:
+        raise InvalidExport(
+            f"{file.label} line {first_record.line}: the header row cannot be read as CSV: "
+            f"{first_record.error}"
+        )
+    header = first_record.cells
     columns: dict[str, list[int]] = {}
-    for index, name in enumerate(header[1]):
+    for index, name in enumerate(header):
         columns.setdefault(name.strip().lower(), []).append(index)
     if "issue key" not in columns or "created" not in columns:
         raise InvalidExport(
@@ -434,8 +573,19 @@ def _read_csv(stage: Stage, file: InputFile) -> None:
         return [cells[i].strip() for i in indexes if i < len(cells) and cells[i].strip()]
 
     has_assignee = "assignee" in columns or "assignee id" in columns
-    for number, cells in rows:
+    key_index, created_index = columns["issue key"][0], columns["created"][0]
+    for number, record in enumerate(records, start=2):
         where = f"{file.label} row {number}"
+        swallowed = swallowed_rows(record, key_index, created_index, len(header))
+        if swallowed is not None:
+            # The record and every row it ran over are lost to the reader: each is counted.
+            why = record.error or "a quoted cell runs over the next rows"
+            stage.count("issues", 1 + len(swallowed))
+            stage.skip(UNBALANCED_QUOTE, f"{where} (line {record.line}): {why}")
+            for line in swallowed:
+                stage.skip(UNBALANCED_QUOTE, f"{file.label} line {line}: inside the quoted cell")
+            continue
+        cells = record.cells
         if not any(c.strip() for c in cells):
             continue
         stage.count("issues")

@@ -13,8 +13,11 @@ Rules (DESIGN.md, metric contract for e-mail):
   without a Message-ID still counts: its key is md5('mail|' || sender address || UTC Date as
   ISO 8601 || subject).
 - Date: the UTC instant is ``sent_at``; the header's own offset is ``local_offset_s`` (a Date with
-  no zone, or ``-0000``, is UTC). A message whose Date is missing or cannot be parsed is rejected:
-  counted under 'unparseable Date' with its file and message number (1-based), never stored.
+  no zone, or ``-0000``, is UTC). A message whose Date is missing or cannot be parsed (year 0,
+  year 99999, text) is skipped: counted under 'unparseable Date' with its file and message
+  number (1-based), never stored. One whose Date lies before 1990 or more than a year after the
+  time of ingest is skipped too, counted under 'implausible Date' (a broken clock or a forgery
+  would otherwise stretch every period); ``--strict`` makes either fatal.
 - A message with a sender is a human message (the charter's exclusion list applies at measure
   time); one without any From header is a 'system' message. People are keyed by their e-mail
   address ('email:' || lower(address)), which links them to the same person in other sources.
@@ -42,7 +45,11 @@ Rules (DESIGN.md, metric contract for e-mail):
   Maildir, and so is one with only one of them (git and zip drop empty folders) beside tmp/ or
   holding a file that starts like a message. Nothing is left out silently: a file in tmp/, a file
   outside cur/ and new/, a folder inside cur/ or new/ is counted in the ingest summary, named by
-  its path. Left out without a word are only what is never mail: dot-files (the Maildir
+  its path, and so is a folder that cannot be listed and a symlink to a folder (not followed: it
+  may loop). An entry of cur/ or new/ that cannot be read as a message file (a symlink loop, a
+  broken symlink, a FIFO, a socket, a device, a file whose open fails) is skipped and counted
+  under 'unreadable Maildir entry' with its path and why (``--strict`` makes it fatal); a FIFO is
+  never opened. Left out without a word are only what is never mail: dot-files (the Maildir
   specification's rule), hidden folders outside a Maildir, and the servers' bookkeeping
   (Dovecot's ``dovecot*`` indexes and uid lists, Courier's ``courierimap*``, ``maildirfolder``,
   ``maildirsize``, ``subscriptions``).
@@ -53,26 +60,36 @@ Rules (DESIGN.md, metric contract for e-mail):
   decoded body (quotes included), the subject and display names are stored too.
 
 Not read: Received chains, Cc/To (recipients are not evidence of a reply), attachments, and
-Maildir's tmp/ folder (messages still being delivered: counted and named, as above). An mbox
-line starting ``From `` counts as a separator only when it carries a date with a time of day,
-much as mutt decides: pipermail archives leave body lines such as "From now on, ..." unescaped,
-and stdlib's mailbox (which Perceval uses) splits messages there.
+Maildir's tmp/ folder (messages still being delivered: counted and named, as above).
+
+mbox separators: a line starting ``From `` separates messages when a header block follows it,
+dated or not (some writers put only the envelope sender on it): header lines and their folded
+continuations up to a blank line, one of them a header every mail writer sets (From, Date,
+Message-ID, Subject, To, Received, Return-Path, an X- header...). A body line "From now on, ..."
+followed by text, or by "Note: ...", is text, never a split: pipermail archives leave such lines
+unescaped, and stdlib's mailbox (which Perceval uses) splits messages there; mutt's dated-line
+test would merge a message whose separator has no date into the one before. A single file given
+as an mbox that is empty, or does not start with a ``From `` line (binary data, a ``.gz`` that is
+not gzip data), is refused with one line naming it; a compressed file that ends early is refused
+naming it too.
 """
 
 from __future__ import annotations
 
 import binascii
 import bz2
+import errno
 import gzip
 import lzma
 import os
 import re
+import stat
 import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.header import decode_header, make_header
 from email.utils import parsedate_tz
 from pathlib import Path
@@ -99,13 +116,14 @@ STAGE_ROWS = 50_000  # messages handed to DuckDB at once
 MAX_PARTS = 64  # MIME parts looked at, per multipart level
 PEEK_FILES = 40  # files sniffed when detecting an mbox folder
 
-# A separator line: "From " then (after the envelope sender) a date with a time: asctime's
-# "Jan  1 05:05", RFC 5322's "1 Jan 2010 05:05" or ISO's "2010-01-01 05:05".
-_MONTH = rb"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-FROM_LINE_DATE = re.compile(
-    rb"(?i)\b(?:" + _MONTH + rb"\s+\d{1,2},?|\d{1,2}\s+" + _MONTH + rb"\s+\d{2,4}"
-    rb"|\d{4}-\d\d-\d\d[ T])\s*\d{1,2}:\d\d"
+# A separator line is "From " followed by a header block: header lines, one of them a header
+# that every mail writer sets (a body line "From now on..." followed by "Note: ..." is text).
+HEADER_LINE = re.compile(rb"[!-9;-~]+[ \t]*:")
+KNOWN_HEADER = re.compile(
+    rb"(?i)(?:from|date|message-id|subject|to|cc|sender|reply-to|in-reply-to|references"
+    rb"|received|return-path|delivered-to|mime-version|content-type|list-id|x-[!-9;-~]+)[ \t]*:"
 )
+SEPARATOR_LOOKAHEAD = 64 << 10  # header bytes looked at after a "From " line, at most
 WANTED = (
     "from|date|message-id|in-reply-to|references|subject|list-id|content-type|"
     "content-transfer-encoding|content-disposition"
@@ -200,13 +218,47 @@ def _starts_like_mbox(path: Path) -> bool:
     return head == b"From "
 
 
+def headers_follow(buf: bytes, start: int, eof: bool) -> bool | None:
+    """Whether a message header block starts at `start` in `buf` (None: `buf` ends too soon).
+
+    A header block is header lines ("Name: value") and their folded continuations up to a blank
+    line (or :data:`SEPARATOR_LOOKAHEAD` bytes, or the end of the file), at least one of them a
+    header every mail writer sets (:data:`KNOWN_HEADER`): "From now on:" or "Note: ..." in a
+    body does not make one.
+    """
+    limit = start + SEPARATOR_LOOKAHEAD
+    end = min(len(buf), limit)
+    pos, lines, known = start, 0, False
+    while pos < end:
+        eol = buf.find(b"\n", pos, end)
+        if eol < 0:
+            if not eof and len(buf) < limit:
+                return None
+            eol = end  # the file's last line, or a header block too long to follow further
+        line = buf[pos:eol].rstrip(b"\r")
+        if not line:
+            return known
+        if line[:1] in (b" ", b"\t"):
+            if not lines:
+                return False
+        elif HEADER_LINE.match(line):
+            known = known or bool(KNOWN_HEADER.match(line))
+        else:
+            return False
+        lines += 1
+        pos = eol + 1
+    if not eof and len(buf) < limit:
+        return None
+    return known
+
+
 def split_mbox(stream: IO[bytes], *, block_bytes: int | None = None) -> Iterator[bytes]:
     """The messages of an mbox stream, each starting with its "From " line.
 
     Reads blocks of `block_bytes` (default :data:`BLOCK_BYTES`); a line starting "From "
-    separates messages only when it carries a date (see the module docs). A message longer than
-    :data:`MAX_MESSAGE_BYTES` keeps only its first that many bytes, so memory stays bounded
-    whatever the input.
+    separates messages only when a header block follows it (:func:`headers_follow`, see the
+    module docs), dated or not. A message longer than :data:`MAX_MESSAGE_BYTES` keeps only its
+    first that many bytes, so memory stays bounded whatever the input.
     """
     block_bytes = block_bytes or BLOCK_BYTES
     buf = b""
@@ -230,11 +282,11 @@ def split_mbox(stream: IO[bytes], *, block_bytes: int | None = None) -> Iterator
                 scan = max(len(buf) - 5, start)
                 break
             eol = buf.find(b"\n", i + 1)
-            if eol < 0 and not eof:
+            follows = headers_follow(buf, eol + 1, eof) if eol >= 0 else (False if eof else None)
+            if follows is None:
                 scan = i
                 break
-            line = buf[i + 1 : eol if eol >= 0 else len(buf)]
-            if FROM_LINE_DATE.search(line):
+            if follows:
                 if head is not None:
                     yield head
                     head = None
@@ -250,9 +302,9 @@ def split_mbox(stream: IO[bytes], *, block_bytes: int | None = None) -> Iterator
             return
         if head is None and len(buf) - start > MAX_MESSAGE_BYTES:
             head = buf[start : start + MAX_MESSAGE_BYTES]
-        if head is not None and len(buf) - start > 4096:
-            # Keep only a tail in which the next separator line may begin.
-            drop = len(buf) - 4096
+        if head is not None and len(buf) - start > SEPARATOR_LOOKAHEAD + 4096:
+            # Keep only a tail in which the next separator line and its headers may begin.
+            drop = len(buf) - SEPARATOR_LOOKAHEAD - 4096
             start, scan = drop, max(scan, drop)
 
 
@@ -490,12 +542,48 @@ def _header_block(raw: bytes, start: int) -> tuple[bytes, bytes]:
     return raw[start:], b""
 
 
+@dataclass(frozen=True)
+class Rejection:
+    """Why a message is not stored: the reason it is counted under and what was found."""
+
+    reason: str  # UNPARSEABLE_DATE or IMPLAUSIBLE_DATE
+    detail: str
+
+
+UNPARSEABLE_DATE = "unparseable Date"
+IMPLAUSIBLE_DATE = "implausible Date"
+# Mail older than this is not a team's working evidence: such Dates are broken clocks or forgeries.
+EARLIEST_PLAUSIBLE = datetime(1990, 1, 1)
+# How far after the time of ingest a Date may lie (clocks run fast; a year is beyond any of them).
+LATEST_PLAUSIBLE_AHEAD = timedelta(days=365)
+
+
+def plausible_span(now: datetime) -> tuple[int, int]:
+    """(earliest, latest) plausible sent_at, UTC epoch microseconds, for an ingest at `now`.
+
+    now: the time of ingest, naive UTC.
+    """
+    return _epoch_us(EARLIEST_PLAUSIBLE), _epoch_us(now + LATEST_PLAUSIBLE_AHEAD)
+
+
+def _epoch_us(moment: datetime) -> int:
+    since = moment - _EPOCH
+    return (since.days * 86400 + since.seconds) * 1_000_000 + since.microseconds
+
+
 def parse_message(
-    raw: bytes, start: int, file_no: int, msg_no: int, list_name: str, keep_text: bool
-) -> tuple[Any, ...] | str:
+    raw: bytes,
+    start: int,
+    file_no: int,
+    msg_no: int,
+    list_name: str,
+    keep_text: bool,
+    span: tuple[int, int] | None = None,
+) -> tuple[Any, ...] | Rejection:
     """One row of :data:`STAGED_SCHEMA` for the message in `raw` (headers from `start`).
 
-    Returns the reason instead when the message is rejected (its Date is missing or no date).
+    Returns a :class:`Rejection` instead when its Date is missing, is no date, or lies outside
+    `span` (earliest, latest sent_at in epoch microseconds; see :func:`plausible_span`).
     """
     block, body = _header_block(raw, start)
     headers: dict[bytes, bytes] = {}
@@ -503,11 +591,15 @@ def parse_message(
         headers.setdefault(match.group(1).lower(), match.group(2))
     date_raw = headers.get(b"date")
     if date_raw is None:
-        return "no Date header"
+        return Rejection(UNPARSEABLE_DATE, "no Date header")
     date = _header_text(date_raw)
     parsed = parse_date(date)
     if parsed is None:
-        return f"Date {date!r} is not a date"
+        return Rejection(UNPARSEABLE_DATE, f"Date {date[:80]!r} is not a date")
+    if span is not None and not span[0] <= parsed[0] <= span[1]:
+        return Rejection(
+            IMPLAUSIBLE_DATE, f"Date {date[:80]!r} is before 1990 or over a year after ingest"
+        )
     message_id = headers.get(b"message-id")
     in_reply_to = headers.get(b"in-reply-to")
     references = headers.get(b"references")
@@ -565,26 +657,32 @@ def _table(rows: list[tuple[Any, ...]]) -> pa.Table:
 
 
 def parse_mbox(
-    files: list[MailFile], *, keep_text: bool = False, report: SourceReport | None = None
+    files: list[MailFile],
+    *,
+    keep_text: bool = False,
+    report: SourceReport | None = None,
+    span: tuple[int, int] | None = None,
 ) -> Iterator[pa.Table]:
-    """Arrow tables of :data:`STAGED_SCHEMA` rows, one row per message with a parseable Date.
+    """Arrow tables of :data:`STAGED_SCHEMA` rows, one row per message with a plausible Date.
 
     This is the whole parsing step of the mbox source (the rest is SQL); `file_no` in the rows is
-    the index into `files`. Rejected messages are counted in `report`.
+    the index into `files`. Rejected messages are counted in `report`; `span` bounds the
+    plausible Dates (:func:`plausible_span`; None: any date).
     """
     report = report if report is not None else SourceReport()
     rows: list[tuple[Any, ...]] = []
     for file_no, file in enumerate(files):
-        rejected: list[str] = []
+        rejected: dict[str, list[str]] = {}
         list_name = file.list_name
         try:
             with _open(file.path) as stream:
                 for msg_no, raw in enumerate(split_mbox(stream), start=1):
                     first_line = raw.find(b"\n")
                     start = len(raw) if first_line < 0 else first_line + 1
-                    row = parse_message(raw, start, file_no, msg_no, list_name, keep_text)
-                    if isinstance(row, str):
-                        rejected.append(f"{file.label} message {msg_no}: {row}")
+                    row = parse_message(raw, start, file_no, msg_no, list_name, keep_text, span)
+                    if isinstance(row, Rejection):
+                        where = f"{file.label} message {msg_no}: {row.detail}"
+                        rejected.setdefault(row.reason, []).append(where)
                     else:
                         rows.append(row)
                         if len(rows) >= ROWS_PER_BATCH:
@@ -592,36 +690,52 @@ def parse_mbox(
                     report.records_read += 1
         except (OSError, EOFError, lzma.LZMAError, zlib.error) as exc:
             raise InvalidExport(f"{file.label}: cannot read: {exc}") from None
-        report.skip("unparseable Date", len(rejected), rejected)
+        for reason, places in rejected.items():
+            report.skip(reason, len(places), places)
     if rows:
         yield _table(rows)
 
 
+UNREADABLE_ENTRY = "unreadable Maildir entry"
+
+
 def parse_maildir(
-    files: list[MailFile], *, keep_text: bool = False, report: SourceReport | None = None
+    files: list[MailFile],
+    *,
+    keep_text: bool = False,
+    report: SourceReport | None = None,
+    span: tuple[int, int] | None = None,
 ) -> Iterator[pa.Table]:
-    """Like :func:`parse_mbox`, for Maildir message files (one message each)."""
+    """Like :func:`parse_mbox`, for Maildir message files (one message each).
+
+    A file that cannot be opened or read (gone, or its permissions forbid) is counted under
+    :data:`UNREADABLE_ENTRY` and the rest are read.
+    """
     report = report if report is not None else SourceReport()
     rows: list[tuple[Any, ...]] = []
-    rejected: list[str] = []
+    rejected: dict[str, list[str]] = {}
     for file_no, file in enumerate(files):
+        report.records_read += 1
         try:
             with file.path.open("rb") as stream:
                 raw = stream.read(MAX_MESSAGE_BYTES)
         except OSError as exc:
-            raise InvalidExport(f"{file.label}: cannot read: {exc}") from None
-        report.records_read += 1
+            rejected.setdefault(UNREADABLE_ENTRY, []).append(
+                f"{file.label}: cannot read: {exc.strerror or exc}"
+            )
+            continue
         start = 0
         if raw.startswith(b"From "):  # some tools keep the mbox separator line
             start = raw.find(b"\n") + 1 or len(raw)
-        row = parse_message(raw, start, file_no, 1, file.list_name, keep_text)
-        if isinstance(row, str):
-            rejected.append(f"{file.label}: {row}")
+        row = parse_message(raw, start, file_no, 1, file.list_name, keep_text, span)
+        if isinstance(row, Rejection):
+            rejected.setdefault(row.reason, []).append(f"{file.label}: {row.detail}")
         else:
             rows.append(row)
             if len(rows) >= ROWS_PER_BATCH:
                 yield _table(rows)
-    report.skip("unparseable Date", len(rejected), rejected)
+    for reason, places in rejected.items():
+        report.skip(reason, len(places), places)
     if rows:
         yield _table(rows)
 
@@ -657,9 +771,8 @@ def _mbox_files(root: Path, label_root: str, root_name: str) -> tuple[list[MailF
             if name.startswith("."):
                 continue
             path = Path(folder) / name
-            if not path.is_file():
-                continue
-            if not _starts_like_mbox(path):
+            # Special files (FIFOs would block the reader) and broken links are others too.
+            if not path.is_file() or not _starts_like_mbox(path):
                 others += 1
                 continue
             relative = path.relative_to(root).as_posix()
@@ -690,7 +803,7 @@ class MaildirTree:
 def _holds_message(folder: Path) -> bool:
     """True when the first few files in `folder` include one that starts like a message."""
     try:
-        names = sorted(e.name for e in os.scandir(folder) if e.is_file())
+        names = sorted(e.name for e in os.scandir(folder) if Path(e.path).is_file())
     except OSError:
         return False
     for name in [n for n in names if not n.startswith(".")][:3]:
@@ -763,7 +876,11 @@ def maildir_tree(root: Path) -> MaildirTree:
     root_is_maildir = _is_maildir(root)
     root_name = root.resolve().name.lstrip(".") or "maildir"
     base: tuple[str, ...] = (root_name,) if root_is_maildir else ()
-    for folder, dirs, names in os.walk(root):
+
+    def unreadable(exc: OSError) -> None:
+        not_read.append(f"{exc.filename} (a folder that cannot be read: {exc.strerror})")
+
+    for folder, dirs, names in os.walk(root, onerror=unreadable):
         here = Path(folder)
         relative = here.relative_to(root).parts
         is_maildir = root_is_maildir if here == root else _is_maildir(here)
@@ -774,14 +891,23 @@ def maildir_tree(root: Path) -> MaildirTree:
             if is_maildir and name in ("cur", "new"):
                 continue
             if is_maildir and name == "tmp":
+                try:
+                    delivering = sorted(os.listdir(here / name))
+                except OSError as exc:
+                    unreadable(exc)
+                    continue
                 not_read.extend(
                     f"{here / name / entry} (in tmp/: still being delivered)"
-                    for entry in sorted(os.listdir(here / name))
+                    for entry in delivering
                     if not entry.startswith(".")
                 )
                 continue
             # Hidden folders are Maildir++ folders inside a Maildir, anything else elsewhere.
             if name.startswith(".") and not is_maildir:
+                continue
+            if (here / name).is_symlink():
+                # os.walk does not follow it (a link may loop back): say so rather than guess.
+                not_read.append(f"{here / name} (a symlink to a folder: not followed)")
                 continue
             kept.append(name)
         dirs[:] = kept
@@ -821,10 +947,13 @@ class MboxSource:
         "E-mail archives in mbox format, Mailman/pipermail monthly archives included "
         '(threads by In-Reply-To/References, "Re:" subject fallback only without them)'
     )
-    parser_version = "mbox/1"
+    parser_version = "mbox/2"
     accepts = (
         "an mbox file (plain, .gz, .bz2 or .xz), a .zip of them, or a folder of them, "
-        'recognised by content (a first line starting "From ")'
+        'recognised by content (a first line starting "From "); a "From " line separates '
+        "messages when a header block follows it, dated or not; an empty or non-mbox file is "
+        "refused naming it; a message whose Date cannot be read, or lies before 1990 or over a "
+        "year after ingest, is skipped and counted"
     )
 
     real_samples = (
@@ -850,6 +979,9 @@ class MboxSource:
                 root = stack.enter_context(extracted(path))
                 files, others = _mbox_files(root, f"{path}!", _stem(path.stem))
             elif path.is_file():
+                refusal = _not_an_mbox(path)
+                if refusal:
+                    raise InvalidExport(f"{path}: {refusal}")
                 files, others = [MailFile(path, str(path), _list_name(path.name, _folder(path)))], 0
             else:
                 files, others = _mbox_files(path, f"{path}/", path.resolve().name)
@@ -858,7 +990,8 @@ class MboxSource:
                     f'{path}: no mbox archive found (no file starts with a "From " line); '
                     "pass --format to choose another reader"
                 )
-            _stage(ctx, parse_mbox(files, keep_text=ctx.keep_text, report=report), files)
+            span = plausible_span(ctx.now)
+            _stage(ctx, parse_mbox(files, keep_text=ctx.keep_text, report=report, span=span), files)
             report.detected = (
                 f"mbox: {len(files)} archive file(s), {report.records_read:,} messages"
                 + (f", {others} other file(s) ignored" if others else "")
@@ -877,18 +1010,20 @@ class MaildirSource:
         "folders (.Sent/, .work.projects/ as Dovecot and Courier keep them), each folder a "
         "conversation"
     )
-    parser_version = "maildir/2"
+    parser_version = "maildir/3"
     accepts = (
-        "a Maildir folder (cur/, new/, tmp/) or any folder holding Maildirs, nested or Maildir++"
+        "a Maildir folder (cur/, new/, tmp/) or any folder holding Maildirs, nested or "
+        "Maildir++; an entry of cur/ or new/ that is no readable file (symlink loop, broken "
+        "link, FIFO, socket) is skipped and counted with its path, Dates as for mbox"
     )
 
     real_samples = (
         "staktrace/maildir@11bacb3cf542611c0b6cf4c70c9595bfe52aa45c:testdata/",
         (
-            "none found: for a nested or Maildir++ tree holding messages, the real ones found "
-            "are under the GPL-3.0 (djcb/mu testdata/testdir2) or the AGPL-3.0 "
-            "(vividn/vulthor fixture/maildir); it is tested on "
-            "tests/fixtures/mail/maildir_tree_nested_and_maildir_plus_plus/"
+            "written by Dovecot 2.3.19.1's dovecot-lda, delivering the six real messages of the "
+            "ponymail mbox sample into a Maildir++ tree and a LAYOUT=fs nested tree (no public "
+            "tree with messages has a fitting licence: djcb/mu's is GPL-3.0, vividn/vulthor's "
+            "AGPL-3.0): dovecot_lda_ponymail/"
         ),
     )
 
@@ -903,22 +1038,31 @@ class MaildirSource:
         if not tree.folders:
             raise InvalidExport(f"{path}: not a Maildir (no cur/ and new/ folders)")
         files: list[MailFile] = []
+        unreadable: list[str] = []
         for maildir, list_name in tree.folders:
             for sub in ("cur", "new"):
-                if not (maildir / sub).is_dir():
-                    continue
-                entries = sorted(os.scandir(maildir / sub), key=lambda e: e.name)
                 prefix = maildir / sub
-                for entry in entries:
-                    if entry.name.startswith("."):
+                if not prefix.is_dir():
+                    continue
+                try:
+                    names = sorted(os.listdir(prefix))
+                except OSError as exc:
+                    report.skip("unreadable Maildir folder", 1, [f"{prefix}: {exc.strerror}"])
+                    continue
+                for name in names:
+                    if name.startswith("."):
                         continue  # not a message, by the Maildir specification
-                    if entry.is_file():
-                        files.append(
-                            MailFile(prefix / entry.name, str(prefix / entry.name), list_name)
-                        )
+                    problem = entry_problem(prefix / name)
+                    if problem is None:
+                        files.append(MailFile(prefix / name, str(prefix / name), list_name))
+                    elif problem == FOLDER:
+                        tree.not_read.append(f"{prefix / name} (a folder inside {sub}/)")
                     else:
-                        tree.not_read.append(f"{prefix / entry.name} (a folder inside {sub}/)")
-        _stage(ctx, parse_maildir(files, keep_text=ctx.keep_text, report=report), files)
+                        unreadable.append(f"{prefix / name}: {problem}")
+        report.records_read += len(unreadable)
+        report.skip(UNREADABLE_ENTRY, len(unreadable), unreadable)
+        span = plausible_span(ctx.now)
+        _stage(ctx, parse_maildir(files, keep_text=ctx.keep_text, report=report, span=span), files)
         nested = len(tree.folders) - 1
         report.detected = (
             f"Maildir: {len(tree.folders)} folder(s)"
@@ -928,6 +1072,53 @@ class MaildirSource:
         )
         _insert(ctx, path)
         return report
+
+
+FOLDER = "a folder"
+
+
+def entry_problem(path: Path) -> str | None:
+    """Why the entry `path` of a Maildir's cur/ or new/ cannot be read as a message file, or None.
+
+    :data:`FOLDER` for a folder; otherwise what it is: a symlink loop, a broken symlink, a FIFO,
+    a socket, a device, or the error that stops it being looked at. Nothing is opened: a FIFO
+    would block the reader.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symlink loop"
+        if path.is_symlink():
+            return "a broken symlink"
+        return f"cannot look at it: {exc.strerror or exc}"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return FOLDER
+    if stat.S_ISFIFO(mode):
+        return "a FIFO, not a file"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a file"
+    return "a device or other special file, not a file"
+
+
+def _not_an_mbox(path: Path) -> str | None:
+    """Why the file `path` is not an mbox archive (empty, not the format), or None when it is."""
+    try:
+        with path.open("rb") as probe:
+            magic = probe.read(2)
+        with _open(path) as stream:
+            head = stream.read(256).lstrip(b"\r\n")
+    except (OSError, EOFError, lzma.LZMAError, zlib.error) as exc:
+        return f"cannot read: {exc}"
+    if head.startswith(b"From "):
+        return None
+    if not head:
+        return "empty: no messages in it"
+    if path.suffix.lower() == ".gz" and magic != b"\x1f\x8b":
+        return 'not gzip data, nor an mbox archive (no "From " line first)'
+    return 'not an mbox archive: it does not start with a "From " line'
 
 
 def _folder(path: Path) -> str:
@@ -958,7 +1149,8 @@ def _folder_holds_mbox(path: Path) -> bool:
     try:
         entries = sorted(os.scandir(path), key=lambda e: e.name)
         for entry in entries:
-            if entry.name.startswith(".") or not entry.is_file():
+            # Path.is_file, unlike DirEntry's, reads a symlink loop as "not a file" (no OSError).
+            if entry.name.startswith(".") or not Path(entry.path).is_file():
                 continue
             if _starts_like_mbox(Path(entry.path)):
                 return True
@@ -969,7 +1161,7 @@ def _folder_holds_mbox(path: Path) -> bool:
             if entry.name.startswith(".") or not entry.is_dir():
                 continue
             for child in sorted(os.scandir(entry.path), key=lambda e: e.name):
-                if child.name.startswith(".") or not child.is_file():
+                if child.name.startswith(".") or not Path(child.path).is_file():
                     continue
                 if _starts_like_mbox(Path(child.path)):
                     return True

@@ -52,6 +52,9 @@ HUMAN_SUBTYPES = ("thread_broadcast", "file_share", "me_message")
 SLACKBOT = "USLACKBOT"
 FILES_PER_BATCH = 5000
 TS_PATTERN = r"\d{1,12}(\.\d{1,9})?"
+# Slack rolled threads out from 18 January 2017 (The Verge, "Slack adds threaded messages",
+# 2017-01-18): an export of earlier messages alone cannot show whether a team replies in them.
+THREADS_SINCE_TS = 1484697600  # 2017-01-18T00:00:00Z
 # Only these fields are read from a message; the rest of each record (blocks, attachments, files)
 # is never materialised, which keeps memory flat however rich the export is.
 MESSAGE_COLUMNS = {
@@ -137,6 +140,7 @@ class SlackSource:
             _stage_users(ctx, users)
             _stage_conversations(ctx, conversations)
             _stage_messages(ctx, files, label, report)
+            report.sees[Visibility.THREADS] = _could_thread(ctx.con)
             _insert(ctx, path)
         return report
 
@@ -152,7 +156,7 @@ def _export_root(path: Path) -> Path:
 def _day_files(root: Path, limit: int | None = None) -> Iterator[tuple[str, Path]]:
     found = 0
     # os.scandir and plain string sorts: exports hold hundreds of thousands of day files.
-    folders = sorted(entry.name for entry in os.scandir(root) if entry.is_dir())
+    folders = sorted(entry.name for entry in os.scandir(root) if Path(entry.path).is_dir())
     for folder in folders:
         names = sorted(
             entry.name
@@ -339,6 +343,17 @@ def _stage_messages(
         report.skip(
             reason, len(rows), [f"{origin} record {ordinal}: {reason}" for origin, ordinal in rows]
         )
+
+
+def _could_thread(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the export can show replies in threads: it holds one, or a message sent when
+    Slack had threads."""
+    row = con.execute(
+        "SELECT bool_or(nullif(trim(thread_ts), '') IS NOT NULL AND trim(thread_ts) <> trim(ts)) "
+        f"OR max(TRY_CAST(trim(ts) AS DOUBLE)) >= {THREADS_SINCE_TS} FROM _slack_raw"
+    ).fetchone()
+    # An export without messages shows nothing of threads either.
+    return bool(row and row[0])
 
 
 def _stage_batch(

@@ -21,7 +21,6 @@ lists in an object (``{"issues": [...]}``) is parsed whole.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
@@ -556,7 +555,8 @@ def peek(path: Path, suffixes: tuple[str, ...]) -> Iterator[tuple[str, str]]:
         except OSError:
             continue
         for entry in entries:
-            if entry.is_file() and entry.name.lower().endswith(suffixes):
+            # Path.is_file, unlike DirEntry's, reads a symlink loop as "not a file" (no OSError).
+            if entry.name.lower().endswith(suffixes) and Path(entry.path).is_file():
                 yield entry.name, _head(Path(entry.path))
                 found += 1
                 if found >= PEEK_FILES:
@@ -767,15 +767,6 @@ def _expand(
 
 def _is_record(value: dict[str, Any]) -> bool:
     return any(k in value for k in RECORD_FIELDS)
-
-
-def csv_rows(file: InputFile) -> Iterator[tuple[int, list[str]]]:
-    """(row number, cells) of a CSV file, the header as row 1; InvalidExport when unreadable."""
-    try:
-        with file.path.open("r", encoding="utf-8-sig", newline="") as fh:
-            yield from enumerate(csv.reader(fh), start=1)
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InvalidExport(f"{file.label}: cannot read as CSV: {exc}") from None
 
 
 def summary(name: str, counts: dict[str, int], files: int) -> str:

@@ -437,11 +437,12 @@ def _note_replies_before_root(ctx: IngestContext, report: SourceReport) -> None:
 def _record_visibility(ctx: IngestContext, export: str, report: SourceReport) -> None:
     """Keep what the export can and cannot see, under its origin (see the visibility table).
 
-    Whether it shows messages at all follows from its family unless the source says otherwise:
-    a calendar or a tracker export holds none, so a store of them alone leaves every indicator
-    that reads messages unknown rather than 0.
+    Whether it shows messages at all, and replies in threads, follows from its family unless the
+    source says otherwise: a calendar or a tracker export holds none, so a store of them alone
+    leaves every indicator that reads messages unknown rather than 0.
     """
-    sees = {Visibility.MESSAGES: ctx.source.family in MESSAGE_FAMILIES, **report.sees}
+    messages = ctx.source.family in MESSAGE_FAMILIES
+    sees = {Visibility.MESSAGES: messages, Visibility.THREADS: messages, **report.sees}
     rows = ", ".join(f"($a{i}, $v{i})" for i in range(len(sees)))
     ctx.insert_new(
         "visibility",

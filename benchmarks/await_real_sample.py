@@ -1,0 +1,118 @@
+"""Draw the messages of the real AWAIT sets from the archives in ``../shared/data``, seeded.
+
+    .venv/bin/python benchmarks/await_real_sample.py OUT.jsonl
+
+Writes one candidate a line (pointer, send time, zone, split, stratum and the text, for labelling
+outside the repository). How the draw works is in ``benchmarks/await_eval/PROVENANCE.md``: every
+user message of the Slack export and every list message whose author text (quotes, signature and
+footer removed) has 1 to 1,500 characters is a candidate; candidates are shuffled with a fixed seed
+in two strata, "time" (a time word: a weekday, today, tomorrow, tonight, deadline, "by/before/until
+<something>", a date) and "rest", and taken in turn per archive: first the test split, then the dev
+split, so the two never share a message.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import sys
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from await_real import DATA, mbox_messages, mbox_sent
+
+SEED = 20261207
+TIME_WORD = re.compile(
+    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\btoday\b|\btomorrow\b|\btonight\b"
+    r"|\bdeadline\b|\bend of\b|\bby (?:the )?(?:\d|next|this|end)|\bbefore (?:the )?(?:\d|next)"
+    r"|\buntil\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{1,2}\b"
+    r"|\bwithin \w+ (?:days?|hours?|weeks?)\b|\bthis week\b|\bnext week\b",
+    re.IGNORECASE,
+)
+# (archive, test count per stratum, dev count per stratum)
+PLAN = {
+    "slack-houston-2016": {"time": (40, 15), "rest": (180, 95)},
+    "mbox-twisted-2010": {"time": (45, 15), "rest": (140, 165)},
+}
+
+
+def slack_candidates() -> list[dict]:
+    root = DATA / "slack-houston-2016"
+    zones = {
+        u["id"]: u.get("tz") or "America/Chicago"
+        for u in json.loads((root / "users.json").read_text())
+    }
+    found = []
+    for day in sorted(root.glob("*/*.json")):
+        for m in json.loads(day.read_text(encoding="utf-8")):
+            subtype = m.get("subtype")
+            if subtype not in (None, "file_comment") or m.get("bot_id"):
+                continue
+            text = m.get("text") or ""
+            if subtype == "file_comment":
+                text = (m.get("comment") or {}).get("comment") or ""
+            if not text.strip():
+                continue
+            user = m.get("user") or (m.get("comment") or {}).get("user")
+            zone = zones.get(user, "America/Chicago")
+            sent = datetime.fromtimestamp(float(m["ts"]), ZoneInfo(zone)).replace(tzinfo=None)
+            found.append(
+                {
+                    "source": {
+                        "archive": root.name,
+                        "file": str(day.relative_to(root)),
+                        "key": m["ts"],
+                    },
+                    "sent_at": sent.isoformat(timespec="minutes"),
+                    "timezone": zone,
+                    "text": text,
+                }
+            )
+    return found
+
+
+def mbox_candidates() -> list[dict]:
+    root = DATA / "mbox-twisted-2010"
+    found = []
+    for month in sorted(root.glob("*.txt.gz")):
+        for key, (message, text) in mbox_messages(month).items():
+            if not 0 < len(text) <= 1500:
+                continue
+            sent, zone = mbox_sent(message)
+            found.append(
+                {
+                    "source": {"archive": root.name, "file": month.name, "key": key},
+                    "sent_at": sent,
+                    "timezone": zone,
+                    "subject": message.get("Subject"),
+                    "text": text,
+                }
+            )
+    return found
+
+
+def main(out: Path) -> None:
+    rng = random.Random(SEED)
+    rows = []
+    for archive, candidates in (
+        ("slack-houston-2016", slack_candidates()),
+        ("mbox-twisted-2010", mbox_candidates()),
+    ):
+        for stratum, (n_test, n_dev) in PLAN[archive].items():
+            pool = [
+                c for c in candidates if bool(TIME_WORD.search(c["text"])) == (stratum == "time")
+            ]
+            rng.shuffle(pool)
+            for split, chosen in (("test", pool[:n_test]), ("dev", pool[n_test : n_test + n_dev])):
+                rows += [{**c, "split": split, "stratum": stratum} for c in chosen]
+            print(archive, stratum, len(pool), file=sys.stderr)
+    out.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
