@@ -45,8 +45,9 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 TARGET_PEAK_BYTES = 2 * 1024**3
-TARGET_FLOOR_FRACTION = 1 / 3
-TARGET_PANDAS_SPEEDUP = 10.0
+TARGET_FLOOR_FRACTION = 1 / 2
+# ingest + measure against the json + pandas baseline: faster than it.
+TARGET_PANDAS_SPEEDUP = 1.0
 TARGET_MEASURE_RATIO = 2.0
 TARGET_INCREMENTAL_RATIO = 1.5
 INCREMENTAL_MESSAGES = 10_000_000
@@ -74,6 +75,13 @@ LATENCY_METRICS = (
 COMPARED = COUNT_METRICS + SHARE_METRICS + LATENCY_METRICS
 MESSAGES_PER_PERSON_DAY = 20.0
 SEED = 20260105
+# The export shapes the ingest section reads, by name: the simulator's own (every person's DMs
+# with four partners, so many small day files), and one of long-lived channels alone (no DMs or
+# group DMs: fewer, larger day files, where the JSON reader's fixed cost per file weighs less).
+SHAPES: dict[str, dict[str, Any]] = {
+    "day files": {},
+    "channel files": {"dm_share": 0.0, "group_dms": 0},
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -261,8 +269,9 @@ def run_child(task: str, timeout: float | None = None, **args: Any) -> dict[str,
 # Inputs: simulated exports and stores, cached in the work folder.
 
 
-def simulation_params(messages: int) -> Any:
-    """Parameters whose export holds at least `messages` message records (bots included)."""
+def simulation_params(messages: int, shape: str = "day files") -> Any:
+    """Parameters whose export of `shape` (:data:`SHAPES`) holds at least `messages` message
+    records (bots included)."""
     from asyncmaturity.simulate.params import SimulationParams, expected_metrics
 
     people = max(40, min(1000, messages // 5000))
@@ -272,6 +281,7 @@ def simulation_params(messages: int) -> Any:
         seed=SEED,
         channels=40,
         messages_per_person_day=MESSAGES_PER_PERSON_DAY,
+        **SHAPES[shape],
     )
     # Human messages scale with working days; bot records add bot_share of all records.
     per_week = expected_metrics(base)["messages.human"] / (1 - base.bot_share)
@@ -282,21 +292,26 @@ def simulation_params(messages: int) -> Any:
         seed=SEED,
         channels=40,
         messages_per_person_day=MESSAGES_PER_PERSON_DAY,
+        **SHAPES[shape],
     )
 
 
 def _key(params: Any) -> str:
+    # The simulator's shape keeps its key of old, so cached exports and stores stay valid.
+    shape = "-nodm" if params.dm_share == 0 else ""
     return (
         f"slack-p{params.people}-d{params.days}-s{params.seed}-c{params.channels}"
-        f"-m{params.messages_per_person_day:g}"
+        f"-m{params.messages_per_person_day:g}{shape}"
     )
 
 
-def cached_export(workdir: Path, messages: int) -> tuple[Path, dict[str, Any]]:
-    """The simulated export for `messages` (generated once) and its summary."""
+def cached_export(
+    workdir: Path, messages: int, shape: str = "day files"
+) -> tuple[Path, dict[str, Any]]:
+    """The simulated export of `shape` for `messages` (generated once) and its summary."""
     from asyncmaturity.simulate.export import simulate_slack_export
 
-    params = simulation_params(messages)
+    params = simulation_params(messages, shape)
     folder = workdir / "exports" / _key(params)
     marker = folder.with_suffix(".json")
     if marker.exists():
@@ -579,14 +594,16 @@ def figures_table(report: Report, title: str, columns: dict[str, dict[str, Any]]
 # The benchmark
 
 
-def bench_ingest(report: Report, workdir: Path, messages: int, repeat: int) -> dict[str, Any]:
-    export, info = cached_export(workdir, messages)
+def bench_ingest(
+    report: Report, workdir: Path, messages: int, repeat: int, shape: str = "day files"
+) -> dict[str, Any]:
+    export, info = cached_export(workdir, messages, shape)
     files = day_files(export)
     count = int(info["messages"])
     listing = workdir / f"{export.name}.files.json"
     listing.write_text(json.dumps(files))
     print(
-        f"export {export.name}: {count:,} messages, {len(files):,} day files, "
+        f"export {export.name} ({shape}): {count:,} messages, {len(files):,} day files, "
         f"{info['bytes'] / 1024**3:.2f} GiB",
         flush=True,
     )
@@ -627,8 +644,9 @@ def bench_ingest(report: Report, workdir: Path, messages: int, repeat: int) -> d
     scratch.rename(store)
     store.with_suffix(".json").write_text(json.dumps(ingests[-1]))
     report.table(
-        f"Ingest: {count:,} messages ({len(files):,} day files, {info['bytes'] / 1024**3:.2f} GiB "
-        f"of JSON), median of {repeat}",
+        f"Ingest, {shape}: {count:,} messages ({len(files):,} day files, "
+        f"{count / len(files):.0f} messages each, {info['bytes'] / 1024**3:.2f} GiB of JSON), "
+        f"median of {repeat}",
         ["contender", "median", "runs", "messages/s", "peak RSS"],
         [
             _timing_row(
@@ -648,18 +666,22 @@ def bench_ingest(report: Report, workdir: Path, messages: int, repeat: int) -> d
             ),
         ],
     )
-    fraction = floor_s / ingest_s
-    report.target(
-        "ingest peak memory <= 2 GiB",
-        peak <= TARGET_PEAK_BYTES,
-        f"peak RSS {_gib(peak)} (max over {repeat} runs)",
+    fraction = statistics.median(
+        f["seconds"] / i["seconds"] for f, i in zip(floors, ingests, strict=True)
     )
     report.target(
-        "ingest >= 1/3 of the read_json floor's messages/s",
+        f"ingest peak memory <= 2 GiB ({shape})",
+        peak <= TARGET_PEAK_BYTES,
+        f"peak RSS {_gib(peak)} (max over {repeat} runs), {count:,} messages",
+    )
+    report.target(
+        f"ingest >= 1/2 of the read_json floor's messages/s ({shape})",
         fraction >= TARGET_FLOOR_FRACTION,
-        f"ingest {_rate(count, ingest_s)} = {fraction:.2f} of floor {_rate(count, floor_s)}",
+        f"ingest {_rate(count, ingest_s)} = {fraction:.2f} of floor {_rate(count, floor_s)} "
+        f"(median of the rounds' ratios; medians' ratio {floor_s / ingest_s:.2f})",
     )
     return {
+        "shape": shape,
         "export": export,
         "store": store,
         "count": count,
@@ -673,7 +695,7 @@ def bench_ingest(report: Report, workdir: Path, messages: int, repeat: int) -> d
 def bench_pandas(
     report: Report, workdir: Path, ingested: dict[str, Any], pandas_messages: int | None
 ) -> None:
-    count = ingested["count"]
+    count, shape = ingested["count"], ingested["shape"]
     measured = run_child("measure", store=str(ingested["store"]))
     print(f"measure on the ingest store: {measured['seconds']:.1f} s", flush=True)
     if pandas_messages is None:
@@ -681,7 +703,7 @@ def bench_pandas(
         reference = measured["figures"]
         scale = 1.0
     else:
-        export, info = cached_export(workdir, pandas_messages)
+        export, info = cached_export(workdir, pandas_messages, shape)
         subset_count = int(info["messages"])
         store, _ = cached_store(workdir, export)
         reference = run_child("measure", store=str(store))["figures"]
@@ -701,7 +723,8 @@ def bench_pandas(
     pandas_s = pandas["seconds"] * scale
     ours_s = ingested["ingest_s"] + measured["seconds"]
     report.table(
-        f"Against plain json + pandas, same figures from the same export ({subset_count:,} messages"
+        f"Against plain json + pandas, {shape}, same figures from the same export "
+        f"({subset_count:,} messages"
         f"{'' if scale == 1 else f', scaled x{scale:.2f}'}), one run each",
         ["contender", "seconds", "of which loading", "peak RSS"],
         [
@@ -722,26 +745,21 @@ def bench_pandas(
         ],
     )
     report.target(
-        "ingest >= 10x faster than the pandas baseline",
-        pandas_s / ingested["ingest_s"] >= TARGET_PANDAS_SPEEDUP,
-        f"{pandas_s / ingested['ingest_s']:.1f}x (pandas {_s(pandas_s)} / ingest "
-        f"{_s(ingested['ingest_s'])})",
-    )
-    report.target(
-        "ingest + measure >= 10x faster than the pandas baseline",
-        pandas_s / ours_s >= TARGET_PANDAS_SPEEDUP,
-        f"{pandas_s / ours_s:.1f}x (pandas {_s(pandas_s)} / ingest + measure {_s(ours_s)})",
+        f"ingest + measure faster than the pandas baseline ({shape})",
+        pandas_s / ours_s > TARGET_PANDAS_SPEEDUP,
+        f"{pandas_s / ours_s:.2f}x (pandas {_s(pandas_s)} / ingest + measure {_s(ours_s)}; "
+        f"ingest alone {pandas_s / ingested['ingest_s']:.2f}x)",
     )
     figures_table(
         report,
-        f"Figures on the {subset_count:,}-message export: measure vs pandas vs SQL",
+        f"Figures on the {subset_count:,}-message export ({shape}): measure vs pandas vs SQL",
         {"measure": reference, "json + pandas": pandas["figures"], "one SQL query": sql},
     )
     bad = disagreements(reference, pandas["figures"], COMPARED) + [
         f"{m} (SQL)" for m in disagreements(reference, sql, COMPARED)
     ]
     report.target(
-        "pandas baseline and SQL query agree with measure",
+        f"pandas baseline and SQL query agree with measure ({shape})",
         not bad,
         "all figures agree" if not bad else "disagree on " + ", ".join(bad),
     )
@@ -1246,7 +1264,12 @@ def render_markdown(report: Report) -> str:
         "## How each figure is obtained",
         "",
         "* **Ingest**: `asyncmaturity.store.ingest.ingest([export], store=new_file)`, default options "
-        "(1 GB DuckDB memory limit), into a fresh store each run.",
+        "(1 GB DuckDB memory limit), into a fresh store each run, on two export shapes "
+        "(`--shape`): *day files*, the simulator's own (every person's DMs with four partners: "
+        "many small day files), and *channel files*, the same simulation without DMs or group "
+        "DMs (40 public and 2 private channels: fewer, larger day files, as long-lived channels "
+        "produce). The floor's fraction is the median of the rounds' ratios (floor and ingest "
+        "run back to back in each round).",
         "* **Floor**: `SELECT count(*) FROM read_json([every day file], format = 'array', "
         "columns = {the nine columns the Slack source reads})` in a fresh in-memory DuckDB: the "
         "cost of parsing the JSON with DuckDB's JSON reader. The read_text row is the same count "
@@ -1439,6 +1462,24 @@ WHY_MISSED = {
     "per message); against it ingest is about as fast while keeping less than half its peak "
     "memory, and the store pays off on every later question: measure answers again in seconds "
     "where pandas re-reads the JSON.",
+    "ingest >= 1/2 of the read_json floor": "**Ingest at half the read_json floor on channel "
+    "files** is missed: there the JSON reader's cost per file weighs little, and ingest's own "
+    "work per message dominates. Profiled by CPU time on a 180,912-message channel-files export "
+    "(2,616 day files): ingest 2.85-2.94 s against the floor's 0.72 s. The statement that "
+    "derives the messages takes 1.6 s, about three quarters of it the projection of the text "
+    "features and AWAIT signals (some 25 RE2 evaluations per message, 5.4 us per message); "
+    "parsing (read_text + json_transform, unnest) 0.3 s, the insert into the store 0.4 s. "
+    "Prefilters do not pay here: gates derived from each pattern's required literals, with "
+    "the intermediate texts computed once, saved 3-7% of the signals' time (messages are short, "
+    "RE2 rejects them about as fast as a substring test), and gates inside the one SELECT list "
+    "doubled it (DuckDB does not share subexpressions inside CASE). The feature projection runs "
+    "one task per 122,880-row row group of the staged table, so a batch below that size uses "
+    "one core whatever the thread count (the same time with 1 and 2 threads on 105k messages).",
+    "ingest + measure faster than the pandas": "**ingest + measure faster than json + pandas** "
+    "is missed: the baseline computes the contract figures only, while ingest also derives "
+    "every message's text features and AWAIT signals (about half its time) and measure every "
+    "metric and scope; at this size measure's fixed costs weigh as much as its work. The store "
+    "pays off on every later question, which pandas answers by reading the JSON again.",
     "measure cost grows linearly": "**Linear growth of measure holds to 10M messages, not to "
     "50M**: per million messages, the 1M run costs more than the 10M run (fixed costs such as "
     "Parquet discovery and the per-person tables weigh more on a small organization-period), "
@@ -1517,6 +1558,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--startup-runs", type=int, default=20, help="pairs of whole processes per command"
     )
+    parser.add_argument(
+        "--shape",
+        choices=list(SHAPES),
+        action="append",
+        help="the export shapes the ingest section reads (default: every one)",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="rounds per comparison (median)")
     parser.add_argument("--workdir", type=Path, default=HERE / "work")
     parser.add_argument(
@@ -1551,8 +1598,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     if "ingest" not in args.skip:
         report.section = "ingest"
-        ingested = bench_ingest(report, workdir, args.messages, args.repeat)
-        bench_pandas(report, workdir, ingested, args.pandas_messages)
+        for shape in args.shape or list(SHAPES):
+            ingested = bench_ingest(report, workdir, args.messages, args.repeat, shape)
+            bench_pandas(report, workdir, ingested, args.pandas_messages)
     if "measure" not in args.skip:
         report.section = "measure"
         bench_measure(report, workdir, args.measure_messages, args.repeat)

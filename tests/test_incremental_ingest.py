@@ -147,6 +147,33 @@ def test_slack_message_key_fixes_sent_at(tmp_path: Path) -> None:
     assert stored == expected
 
 
+def test_slack_thread_keys_hash_the_thread_ts_or_the_messages_own(tmp_path: Path) -> None:
+    # The root and parent keys are md5('slack|' || conversation id || '|' || ts), hashed here
+    # by hand: a reply's are those of its thread_ts (trimmed); any other message is the root
+    # of its own thread: one stamped with its own ts as thread_ts (a thread's parent), a blank
+    # thread_ts, none at all. Ingest derives the root key from the two other keys.
+    moments = [datetime(2026, 3, 2, 9, minute, 0, 250000, tzinfo=UTC) for minute in range(4)]
+    parent = _message("UANA00001", moments[0], thread=moments[0])
+    blank = {**_message("UBEN00001", moments[1]), "thread_ts": "  "}
+    alone = _message("UANA00001", moments[2])
+    reply = {**_message("UBEN00001", moments[3]), "thread_ts": f" {_ts(moments[0])} "}
+    export = _slack_export(tmp_path / "export", {"2026-03-02": [parent, blank, alone, reply]})
+    store = tmp_path / "s.duckdb"
+    ingest([export], store=store)
+    with EvidenceStore.open(store, create=False, read_only=True) as opened:
+        stored = set(
+            opened.con.execute(
+                "SELECT message_key, thread_root_key, parent_key, is_reply FROM messages"
+            ).fetchall()
+        )
+
+    def key(moment: datetime) -> str:
+        return hashlib.md5(f"slack|C0INCR001|{_ts(moment)}".encode()).hexdigest()
+
+    roots = {(key(m), key(m), None, False) for m in moments[:3]}
+    assert stored == roots | {(key(moments[3]), key(moments[0]), key(moments[0]), True)}
+
+
 @pytest.mark.parametrize("name", SPLITTABLE)
 def test_a_split_export_in_either_order_gives_the_same_store(name: str, tmp_path: Path) -> None:
     export = FIXTURES / "slack" / name

@@ -449,13 +449,20 @@ def slack_text_features_sql(text: str, urls: str | None = None) -> str:
     the query has computed it already. The query needs the parameters ``record_pattern`` and
     ``decision_pattern``. `simulate --parquet` writes its rows with the same SQL.
     """
+    computed = urls is not None
     urls = urls or slack_urls_sql(text)
+    record_links = f"len(list_filter({urls}, lambda u: regexp_matches(u, $record_pattern)))"
+    record_sites = record_sites_sql(urls)
+    if computed:
+        # Most messages link nothing: the list lambdas run only on those that do. Only on a
+        # column: inside a CASE, DuckDB would compute an expression again for each use.
+        record_links = f"CASE WHEN len({urls}) = 0 THEN 0 ELSE {record_links} END"
+        record_sites = f"CASE WHEN len({urls}) = 0 THEN []::VARCHAR[] ELSE {record_sites} END"
     return f"""
         length(coalesce({text}, ''))::INTEGER AS text_length,
         len({urls})::INTEGER AS links,
-        len(list_filter({urls}, lambda u: regexp_matches(u, $record_pattern)))::INTEGER
-            AS record_links,
-        {record_sites_sql(urls)} AS record_sites,
+        ({record_links})::INTEGER AS record_links,
+        {record_sites} AS record_sites,
         (CASE WHEN contains({text}, '<@')
               THEN len(regexp_extract_all({text}, '<@[UW][A-Z0-9]+')) ELSE 0 END)::INTEGER
             AS mentions,
@@ -526,19 +533,26 @@ def _insert(ctx: IngestContext, path: Path) -> None:
         "messages",
         f"""
         WITH valid AS (
-            SELECT r.*, f.origin AS file_origin, c.conversation_id,
+            SELECT r.*, f.origin AS file_origin, c.conversation_id, c.conversation_key,
                    {slack_urls_sql("r.text")} AS urls
             FROM _slack_raw r
             JOIN _slack_files f USING (file)
-            JOIN _slack_conversations c ON c.folder = f.folder
+            -- The conversation's key once per conversation, not once per message.
+            JOIN (SELECT *, md5('slack|' || conversation_id) AS conversation_key
+                  FROM _slack_conversations) c ON c.folder = f.folder
             WHERE regexp_full_match(trim(r.ts), $ts_pattern)
               AND NOT {_implausible_ts("r.ts")}
+        ), replies AS (
+            SELECT *, nullif(trim(thread_ts), '') IS NOT NULL AND trim(thread_ts) <> trim(ts) AS is_reply
+            FROM valid
         )
         SELECT
-            md5('slack|' || v.conversation_id || '|' || trim(v.ts)) AS message_key,
-            md5('slack|' || v.conversation_id) AS conversation_key,
-            md5('slack|' || v.conversation_id || '|' || coalesce(nullif(trim(v.thread_ts), ''), trim(v.ts))) AS thread_root_key,
-            CASE WHEN is_reply THEN md5('slack|' || v.conversation_id || '|' || trim(v.thread_ts)) END AS parent_key,
+            v.message_key,
+            v.conversation_key,
+            -- A reply's thread root is its parent; any other message is a root of its own (the
+            -- key of its thread_ts, when it has one, is its own key): two hashes, not four.
+            CASE WHEN is_reply THEN v.parent_key ELSE v.message_key END AS thread_root_key,
+            v.parent_key,
             coalesce(p.person_key, CASE WHEN v.bot_id IS NOT NULL THEN substr(sha256($secret || '|slack-bot:' || v.bot_id), 1, 32) END) AS author_key,
             make_timestamp(CAST(split_part(trim(v.ts), '.', 1) AS BIGINT) * 1000000
                 + CAST(rpad(left(split_part(trim(v.ts) || '.', '.', 2), 6), 6, '0') AS BIGINT)) AS sent_at,
@@ -556,8 +570,10 @@ def _insert(ctx: IngestContext, path: Path) -> None:
             CASE WHEN $keep THEN v.text END AS text,
             v.file_origin AS origin
         FROM (
-            SELECT *, nullif(trim(thread_ts), '') IS NOT NULL AND trim(thread_ts) <> trim(ts) AS is_reply
-            FROM valid
+            SELECT *, md5('slack|' || conversation_id || '|' || trim(ts)) AS message_key,
+                   CASE WHEN is_reply THEN md5('slack|' || conversation_id || '|' || trim(thread_ts))
+                   END AS parent_key
+            FROM replies
         ) v
         LEFT JOIN _slack_people p ON p.user_id = v."user"
         """,
