@@ -742,6 +742,9 @@ def _parsed(chunks: Iterator[_Chunk], workers: int) -> Iterator[tuple[_Chunk, Ch
         return
     # fork: workers start at once, with this module already imported; they only run Python
     # parsing, never the parent's DuckDB connection.
+    # pyarrow imports pandas on its first array built from Python objects: done here once, the
+    # forked workers inherit it instead of each paying for it.
+    pa.array([0], type=pa.int32())
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
