@@ -61,14 +61,17 @@ def differences(before: str, after: str) -> dict[str, tuple[int, int, int]]:
     return found
 
 
-def ingest_with(src: Path, archive: Path, store: Path, fmt: str) -> None:
+def ingest_with(src: Path, archive: Path, store: Path, fmt: str, keep_text: bool) -> None:
     """Ingest `archive` into `store` with the code under `src` (a fresh interpreter)."""
     code = (
         "import sys; from pathlib import Path; from asyncmaturity.store.ingest import ingest; "
-        "ingest([Path(sys.argv[1])], store=Path(sys.argv[2]), format=sys.argv[3])"
+        "ingest([Path(sys.argv[1])], store=Path(sys.argv[2]), format=sys.argv[3], "
+        "keep_text=sys.argv[4] == 'keep')"
     )
     env = {**os.environ, "PYTHONPATH": str(src)}
-    subprocess.run([sys.executable, "-c", code, str(archive), str(store), fmt], env=env, check=True)
+    keep = "keep" if keep_text else "drop"
+    command = [sys.executable, "-c", code, str(archive), str(store), fmt, keep]
+    subprocess.run(command, env=env, check=True)
 
 
 def emptied_copy(store: Path, copy: Path) -> None:
@@ -89,12 +92,13 @@ def main() -> None:
     parser.add_argument("archive", type=Path)
     parser.add_argument("--before", type=Path, required=True, help="checkout of the old code")
     parser.add_argument("--format", default="mbox")
+    parser.add_argument("--keep-text", action="store_true", help="ingest with --keep-text")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         before, after = Path(folder) / "before.duckdb", Path(folder) / "after.duckdb"
-        ingest_with(args.before / "src", args.archive, before, args.format)
+        ingest_with(args.before / "src", args.archive, before, args.format, args.keep_text)
         emptied_copy(before, after)
-        ingest_with(REPO / "src", args.archive, after, args.format)
+        ingest_with(REPO / "src", args.archive, after, args.format, args.keep_text)
         found = differences(str(before), str(after))
     for table, (rows, only_before, only_after) in found.items():
         print(
