@@ -387,7 +387,7 @@ def _maildir_without_cur_and_new(folder: Path) -> tuple[Path, str]:
 TRACKER_BAD_DATES = {"date that cannot be read": 2}
 # Trackers stage 5,000 items, events or people at a time, more than this suite generates.
 TRACKER_BATCH = {("asyncmaturity.sources.trackers", "BATCH_ROWS"): 200}
-# Mail parses 5,000 messages into Python rows before it hands them to Arrow.
+# Mail parses 1,000 messages into Python rows before it hands them to Arrow.
 MAIL_BATCH = {("asyncmaturity.sources.mail", "ROWS_PER_BATCH"): 200}
 
 CONFORMANCE: dict[str, Conformance] = {

@@ -14,6 +14,7 @@ import json
 import mailbox
 import re
 import shutil
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -629,3 +630,25 @@ def test_twisted_archive_against_a_reference_reader(shared_data: Path, tmp_path:
         == before
     )
     assert json.dumps(measure(store=store).metrics)  # the chat metrics run over mail
+
+
+def test_parsing_workers_give_the_rows_and_counts_of_one_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Several files, rejected Dates among the messages, and chunks of two messages, so that
+    # chunks, files and rejections cross in the workers; one process is the reference.
+    from asyncmaturity.sources import mail
+    from asyncmaturity.sources.interface import SourceReport
+
+    monkeypatch.setattr(mail, "ROWS_PER_BATCH", 2)
+    names = ("unparseable_date.mbox", "first_reply_metrics.mbox", "pipermail_obfuscated_at.mbox.gz")
+    files = [mail.MailFile(MAIL / name, name, "list") for name in names]
+    span = mail.plausible_span(datetime(2026, 1, 1))
+    results = {}
+    for workers in (0, 2):
+        report = SourceReport()
+        tables = list(mail.parse_mbox(files, report=report, span=span, workers=workers))
+        rows = [row for table in tables for row in table.to_pylist()]
+        results[workers] = (rows, report.records_read, report.skipped, report.examples)
+    assert results[0][0] and results[0][2]  # rows and rejections both present
+    assert results[2] == results[0]

@@ -4,7 +4,9 @@ Mailing lists are where many teams already work asynchronously, and their archiv
 the parser reads only what the metrics need, fast: an mbox is split at its ``From `` separator
 lines in big blocks of bytes, only the header block of each message is parsed (a handful of
 headers, picked by one regular expression), and the body is decoded only as far as its first
-``text/plain`` part. Everything after that (keys, people, features, threads) is set-based SQL.
+``text/plain`` part. Big archives are split in this process and parsed in worker processes, one
+per CPU, in chunks of messages (the rows, their order and the counts do not depend on it).
+Everything after that (keys, people, features, threads) is set-based SQL.
 
 Rules (DESIGN.md, metric contract for e-mail):
 
@@ -82,12 +84,15 @@ import bz2
 import errno
 import gzip
 import lzma
+import multiprocessing
 import os
 import re
 import stat
 import zipfile
 import zlib
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -112,7 +117,10 @@ if TYPE_CHECKING:
 BLOCK_BYTES = 4 << 20  # read mbox files in blocks this big
 MAX_MESSAGE_BYTES = 64 << 20  # beyond this a message keeps its head only (a bomb stays bounded)
 MAX_TEXT_BYTES = 1 << 20  # text read from one message for its features
-ROWS_PER_BATCH = 5_000  # messages parsed into one Arrow table
+ROWS_PER_BATCH = 1_000  # messages parsed into one Arrow table (a chunk for one worker)
+CHUNK_BYTES = 32 << 20  # an mbox chunk parsed at once holds at most about this many bytes
+PARALLEL_MIN_BYTES = 1 << 20  # smaller mbox archives are parsed without worker processes
+IN_FLIGHT_PER_WORKER = 3  # chunks handed to each parsing worker ahead of the one it parses
 STAGE_ROWS = 50_000  # messages handed to DuckDB at once
 MAX_PARTS = 64  # MIME parts looked at, per multipart level
 PEEK_FILES = 40  # files sniffed when detecting an mbox folder
@@ -652,44 +660,143 @@ def _table(rows: list[tuple[Any, ...]]) -> pa.Table:
 # Archives into staged rows
 
 
+@dataclass(frozen=True)
+class _Chunk:
+    """Consecutive messages of one mbox file, parsed together (in a worker process or not)."""
+
+    file_no: int
+    first_msg_no: int  # the 1-based number of the first message in its file
+    label: str
+    list_name: str
+    keep_text: bool
+    span: tuple[int, int] | None
+    messages: list[bytes]
+
+
+# A parsed chunk: its staged rows, and (reason, where) of each message it rejected.
+ChunkResult = tuple[pa.Table, list[tuple[str, str]]]
+
+
+def _parse_chunk(chunk: _Chunk) -> ChunkResult:
+    """(staged rows, (reason, where) of each rejected message) of a chunk of messages."""
+    rows: list[tuple[Any, ...]] = []
+    rejected: list[tuple[str, str]] = []
+    for msg_no, raw in enumerate(chunk.messages, start=chunk.first_msg_no):
+        first_line = raw.find(b"\n")
+        start = len(raw) if first_line < 0 else first_line + 1
+        row = parse_message(
+            raw, start, chunk.file_no, msg_no, chunk.list_name, chunk.keep_text, chunk.span
+        )
+        if isinstance(row, Rejection):
+            rejected.append((row.reason, f"{chunk.label} message {msg_no}: {row.detail}"))
+        else:
+            rows.append(row)
+    return _table(rows), rejected
+
+
+def _chunks(
+    files: list[MailFile], keep_text: bool, span: tuple[int, int] | None
+) -> Iterator[_Chunk]:
+    """The messages of `files`, split, in chunks of up to :data:`ROWS_PER_BATCH` messages (or
+    :data:`CHUNK_BYTES`), none spanning two files."""
+    for file_no, file in enumerate(files):
+        messages: list[bytes] = []
+        size, first = 0, 1
+        try:
+            with _open(file.path) as stream:
+                for raw in split_mbox(stream):
+                    messages.append(raw)
+                    size += len(raw)
+                    if len(messages) >= ROWS_PER_BATCH or size >= CHUNK_BYTES:
+                        yield _Chunk(
+                            file_no, first, file.label, file.list_name, keep_text, span, messages
+                        )
+                        first += len(messages)
+                        messages, size = [], 0
+        except (OSError, EOFError, lzma.LZMAError, zlib.error) as exc:
+            raise InvalidExport(f"{file.label}: cannot read: {exc}") from None
+        if messages:
+            yield _Chunk(file_no, first, file.label, file.list_name, keep_text, span, messages)
+
+
+def parse_workers(files: list[MailFile]) -> int:
+    """How many processes parse `files`: one per usable CPU for big archives, else none (0:
+    parse in this process, where starting workers would cost more than they save)."""
+    if sum(f.path.stat().st_size for f in files) < PARALLEL_MIN_BYTES:
+        return 0
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return cpus if cpus and cpus > 1 else 0
+
+
+def _parsed(chunks: Iterator[_Chunk], workers: int) -> Iterator[tuple[_Chunk, ChunkResult]]:
+    """(chunk, parse result) of each chunk, in order; `workers` processes parse them.
+
+    At most a few chunks per worker are in flight, so memory stays bounded whatever the input;
+    this process splits the archives (and, in an ingest, runs DuckDB) meanwhile.
+    """
+    if workers <= 0:
+        for chunk in chunks:
+            yield chunk, _parse_chunk(chunk)
+        return
+    # fork: workers start at once, with this module already imported; they only run Python
+    # parsing, never the parent's DuckDB connection.
+    # pyarrow imports pandas on its first array built from Python objects: done here once, the
+    # forked workers inherit it instead of each paying for it.
+    pa.array([0], type=pa.int32())
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: deque[tuple[_Chunk, Future[ChunkResult]]] = deque()
+        try:
+            for chunk in chunks:
+                pending.append((chunk, pool.submit(_parse_chunk, chunk)))
+                if len(pending) >= IN_FLIGHT_PER_WORKER * workers:
+                    done, future = pending.popleft()
+                    yield done, future.result()
+            while pending:
+                done, future = pending.popleft()
+                yield done, future.result()
+        finally:
+            for _, future in pending:
+                future.cancel()
+
+
 def parse_mbox(
     files: list[MailFile],
     *,
     keep_text: bool = False,
     report: SourceReport | None = None,
     span: tuple[int, int] | None = None,
+    workers: int | None = None,
 ) -> Iterator[pa.Table]:
     """Arrow tables of :data:`STAGED_SCHEMA` rows, one row per message with a plausible Date.
 
     This is the whole parsing step of the mbox source (the rest is SQL); `file_no` in the rows is
     the index into `files`. Rejected messages are counted in `report`; `span` bounds the
-    plausible Dates (:func:`plausible_span`; None: any date).
+    plausible Dates (:func:`plausible_span`; None: any date); `workers` is the number of parsing
+    processes (None: :func:`parse_workers` decides; 0: this process alone). The rows, their
+    order and the counts are the same however many workers parse.
     """
     report = report if report is not None else SourceReport()
-    rows: list[tuple[Any, ...]] = []
-    for file_no, file in enumerate(files):
-        rejected: dict[str, list[str]] = {}
-        list_name = file.list_name
-        try:
-            with _open(file.path) as stream:
-                for msg_no, raw in enumerate(split_mbox(stream), start=1):
-                    first_line = raw.find(b"\n")
-                    start = len(raw) if first_line < 0 else first_line + 1
-                    row = parse_message(raw, start, file_no, msg_no, list_name, keep_text, span)
-                    if isinstance(row, Rejection):
-                        where = f"{file.label} message {msg_no}: {row.detail}"
-                        rejected.setdefault(row.reason, []).append(where)
-                    else:
-                        rows.append(row)
-                        if len(rows) >= ROWS_PER_BATCH:
-                            yield _table(rows)
-                    report.records_read += 1
-        except (OSError, EOFError, lzma.LZMAError, zlib.error) as exc:
-            raise InvalidExport(f"{file.label}: cannot read: {exc}") from None
+    workers = parse_workers(files) if workers is None else workers
+    rejected: dict[str, list[str]] = {}  # of the file being read
+    file_no = 0
+
+    def count_rejected() -> None:
         for reason, places in rejected.items():
             report.skip(reason, len(places), places)
-    if rows:
-        yield _table(rows)
+        rejected.clear()
+
+    for chunk, (table, rejections) in _parsed(_chunks(files, keep_text, span), workers):
+        if chunk.file_no != file_no:
+            count_rejected()
+            file_no = chunk.file_no
+        report.records_read += len(chunk.messages)
+        for reason, where in rejections:
+            rejected.setdefault(reason, []).append(where)
+        if table.num_rows:
+            yield table
+    count_rejected()
 
 
 UNREADABLE_ENTRY = "unreadable Maildir entry"
