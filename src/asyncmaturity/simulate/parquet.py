@@ -607,6 +607,8 @@ class _ParquetRun:
                     Visibility.DIRECT_MESSAGES: True,
                     Visibility.GROUP_MESSAGES: True,
                     Visibility.PRIVATE_CHANNELS: True,
+                    # Simulated threads: replies in them are always possible.
+                    Visibility.THREADS: True,
                 },
             )
         }
@@ -614,12 +616,20 @@ class _ParquetRun:
             attended = self.attendance_writer.rows + self.attendance_writer.buffered
             seen["ical"] = (
                 CALENDAR_FILE,
-                {Visibility.MESSAGES: False, Visibility.ATTENDEES: attended > 0},
+                {
+                    Visibility.MESSAGES: False,
+                    Visibility.THREADS: False,
+                    Visibility.ATTENDEES: attended > 0,
+                },
             )
         if self.evidence is not None and self.evidence.work is not None:
             seen["github"] = (
                 GITHUB_FOLDER,
-                {Visibility.MESSAGES: False, Visibility.ASSIGNEES: True},
+                {
+                    Visibility.MESSAGES: False,
+                    Visibility.THREADS: False,
+                    Visibility.ASSIGNEES: True,
+                },
             )
         for source, (origin, aspects) in seen.items():
             self.visibility_tables[source].add(
