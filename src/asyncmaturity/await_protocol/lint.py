@@ -384,7 +384,11 @@ def _window(
             found.append((m.start(), kind, m))
     if not found:
         return None, None, []
-    _, kind, m = min(found, key=lambda item: item[0])
+    # The first window; of two at the same place the longer ("fin de la semaine 12" is a
+    # calendar week, not the end of this week).
+    _, kind, m = min(found, key=lambda item: (item[0], -len(item[2].group(0))))
+    if kind.startswith("intl_"):
+        return _intl_window(kind, m, sent, end_of_day, zone, text)
     near = _day_near(text, m) if kind in ("time", "eod") else None
     span = (min(m.start(), near.start()), max(m.end(), near.end())) if near else m.span()
     evidence = text[span[0] : span[1]].strip()
@@ -421,6 +425,118 @@ def _window(
         refine = TIME_RE.search(text)
         clock = _clock(refine, 0) if refine else None
     return evidence, _at(day, clock, end_of_day, zone), notes
+
+
+# A clock time in the five other languages, to refine a day ("bis Freitag 12 Uhr", "d'ici
+# vendredi 12h", "até amanhã ao meio-dia"): a colon, an "h" or an hour word is needed (a dot
+# alone, "13.03.", is a date).
+INTL_CLOCK_RE = re.compile(
+    r"\b(?:(\d{1,2}):(\d{2})|(\d{1,2})h(\d{2})?\b|(\d{1,2})\s*(?:uhr|heures?|horas?|uur)\b)"
+    rf"|({rules._any(rules.INTL_NOON)})",
+    re.ASCII | _I,
+)
+
+
+def _intl_clock(text: str) -> time | None:
+    """The first clock time written the European way in `text`, if any."""
+    m = INTL_CLOCK_RE.search(text)
+    if m is None:
+        return None
+    if m.group(6):
+        return time(12, 0)
+    hour = m.group(1) or m.group(3) or m.group(5)
+    minute = m.group(2) or m.group(4) or "0"
+    h, mi = int(hour), int(minute)
+    return time(h, mi) if h < 24 and mi < 60 else None
+
+
+def _intl_duration(m: re.Match[str], sent: datetime | None) -> datetime | None:
+    """`sent` plus an "innerhalb von 2 Tagen"/"sous 48h"/"binnen 3 werkdagen" duration."""
+    raw, unit = m.group(1).lower(), rules.INTL_UNITS.get(" ".join(m.group(2).lower().split()))
+    count = rules.INTL_NUMBERS.get(raw) or (int(raw) if raw.isdigit() else None)
+    if sent is None or count is None or unit is None:
+        return None
+    if unit == "b":
+        return _add_business_days(sent, count)
+    step = {"h": timedelta(hours=1), "m": timedelta(minutes=1), "w": timedelta(weeks=1)}
+    return sent + step.get(unit, timedelta(days=1)) * count
+
+
+def _intl_window(
+    kind: str, m: re.Match[str], sent: datetime | None, end_of_day: time, zone: ZoneInfo, text: str
+) -> tuple[str | None, datetime | None, list[str]]:
+    """A window written in German, French, Spanish, Portuguese or Dutch: span, deadline, notes.
+
+    Resolved as the English forms are: a day ends at `end_of_day` unless a time is written; a
+    calendar week ends on its Friday; numeric dates are read day first, as all five languages
+    write them.
+    """
+    evidence = m.group(0).strip()
+    notes: list[str] = []
+    if kind == "intl_within":
+        return evidence, _intl_duration(m, sent), notes
+    clock: time | None = None
+    day: date | None = None
+    if kind == "intl_numeric":
+        year = int(m.group(3)) if m.group(3) else None
+        notes.append(f"{evidence!r} read day first (dd/mm, as the message's language writes it)")
+        day = _year_date(
+            year + 2000 if year is not None and year < 100 else year,
+            int(m.group(2)),
+            int(m.group(1)),
+            sent,
+        )
+    elif kind == "intl_day_month":
+        month = rules.INTL_MONTHS[m.group(2).lower()]
+        day = _year_date(int(m.group(3)) if m.group(3) else None, month, int(m.group(1)), sent)
+    elif kind == "intl_calweek" and sent is not None:
+        week = int(m.group(1))
+        for year in (sent.year, sent.year + 1):
+            try:
+                friday = date.fromisocalendar(year, week, 5)
+            except ValueError:
+                return evidence, None, notes
+            if friday >= sent.date():
+                day = friday
+                break
+    elif kind == "intl_time":
+        if m.group(4):
+            clock = time(12, 0)
+        else:
+            h, mi = int(m.group(1) or m.group(3)), int(m.group(2) or 0)
+            if h >= 24 or mi >= 60:
+                return evidence, None, notes
+            clock = time(h, mi)
+        if sent is None:
+            return evidence, None, notes
+        candidate = datetime.combine(sent.date(), clock, tzinfo=zone)
+        return evidence, candidate if candidate > sent else candidate + timedelta(days=1), notes
+    elif sent is not None:
+        today = sent.date()
+        past_eod = sent >= datetime.combine(today, end_of_day, tzinfo=zone)
+        if kind == "intl_tomorrow":
+            day = today + timedelta(days=1)
+        elif kind == "intl_eod":
+            day = today + timedelta(days=1) if past_eod else today
+        elif kind == "intl_eow":
+            day = today + timedelta(days=(4 - today.weekday()) % 7)
+        elif kind == "intl_weekday":
+            qualifier = " ".join((m.group(1) or m.group(3) or "").lower().split())
+            target = rules.INTL_WEEKDAYS[m.group(2).lower()]
+            if qualifier in rules.INTL_NEXT:
+                day = today + timedelta(days=7 - today.weekday() + target)
+            else:
+                ahead = (target - today.weekday()) % 7
+                day = today + timedelta(days=7 if ahead == 0 and past_eod else ahead)
+    if day is None:
+        return evidence, None, notes
+    if kind != "intl_calweek":
+        english = TIME_RE.search(text)
+        refined = _clock(english, 0) if english else None
+        if refined is not None:
+            return evidence, _at(day, refined, end_of_day, zone), notes
+        clock = _intl_clock(text)
+    return evidence, datetime.combine(day, clock or end_of_day, tzinfo=zone), notes
 
 
 def _ownership(plain: str) -> str | None:
@@ -488,7 +604,7 @@ def analyse(
     text = text[: rules.MAX_SIGNAL_CHARS]
     found = rules.signals(text)
     plain = rules.plain_text(text)
-    window, deadline, notes = _window(plain, sent, end_of_day, zone)
+    window, deadline, notes = _window(rules.window_text(plain), sent, end_of_day, zone)
     present = {
         "assign_ownership": (found["await_assign"], _ownership(plain)),
         "window_for_response": (found["await_window"], window),
