@@ -258,6 +258,21 @@ def test_signal_examples(text: str, expected: set[str]) -> None:
 
 # (text, signal, expected): one quirk of the rules each, expected values written by hand.
 QUIRKS = [
+    # Asks and non-asks in the five other languages (issue 18).
+    ("Bitte die Liste bis Freitag aktualisieren.", "is_request", True),
+    ("Info: Deployment am Donnerstag, bitte beachten.", "is_request", False),
+    ("Merci de valider le budget.", "is_request", True),
+    ("Merci pour votre aide hier !", "is_request", False),
+    ("Merci de votre patience.", "is_request", False),
+    ("Por favor, aprobad el presupuesto.", "is_request", True),
+    ("Pedimos que nos envie os comentários.", "is_request", True),
+    ("Graag de urenstaten invullen.", "is_request", True),
+    ("Graag gedaan!", "is_request", False),
+    ("Brauche bis morgen ein kurzes Go.", "is_request", True),
+    ("Guten Morgen zusammen, Teammeeting um 10.", "await_window", False),
+    ("Goedemorgen allemaal!", "await_window", False),
+    ("Kannst du bis 12/03 antworten?", "await_window", True),
+    ("Ich bin am Freitag im Büro.", "await_window", False),
     # Greeting names and names opening the message assign ownership; generic ones do not.
     ("Hi Sven,\n\ncan you review it?", "await_assign", True),
     ("Dear Mrs. Okafor,\n\nCould you send the SOW?", "await_assign", True),

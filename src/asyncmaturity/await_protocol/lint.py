@@ -189,7 +189,9 @@ _I = re.IGNORECASE
 URGENT_RE = re.compile(r"\b(?:asap|urgent(?:ly)?|soon|right away|immediately)\b", _I)
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_PREP_START_RE = re.compile(rf"{rules.PREP}\s|(?:within|in)\s", _I)
+_PREP_START_RE = re.compile(
+    rf"{rules.PREP}\s|(?:within|in)\s|{rules.PREP_INTL}|{rules.WITHIN_INTL}", re.ASCII | _I
+)
 # Action evidence that is a question ("where", "how can", "wondering if"), not a verb: the
 # rewrite then asks for the answer.
 _QUESTION_EVIDENCE_RE = re.compile(
@@ -432,7 +434,7 @@ def _window(
 # alone, "13.03.", is a date).
 INTL_CLOCK_RE = re.compile(
     r"\b(?:(\d{1,2}):(\d{2})|(\d{1,2})h(\d{2})?\b|(\d{1,2})\s*(?:uhr|heures?|horas?|uur)\b)"
-    rf"|({rules._any(rules.INTL_NOON)})",
+    rf"|({rules.any_of(rules.INTL_NOON)})",
     re.ASCII | _I,
 )
 
@@ -478,14 +480,12 @@ def _intl_window(
     clock: time | None = None
     day: date | None = None
     if kind == "intl_numeric":
-        year = int(m.group(3)) if m.group(3) else None
+        written = m.group(3) or m.group(5)
+        year = int(written) if written else None
+        if year is not None and year < 100:
+            year += 2000
         notes.append(f"{evidence!r} read day first (dd/mm, as the message's language writes it)")
-        day = _year_date(
-            year + 2000 if year is not None and year < 100 else year,
-            int(m.group(2)),
-            int(m.group(1)),
-            sent,
-        )
+        day = _year_date(year, int(m.group(2) or m.group(4)), int(m.group(1)), sent)
     elif kind == "intl_day_month":
         month = rules.INTL_MONTHS[m.group(2).lower()]
         day = _year_date(int(m.group(3)) if m.group(3) else None, month, int(m.group(1)), sent)

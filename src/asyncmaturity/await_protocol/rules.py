@@ -507,7 +507,7 @@ def _phrase(words: str, bound_start: bool = True) -> str:
     return start + body + end
 
 
-def _any(phrases: Iterable[str], bound_start: bool = True) -> str:
+def any_of(phrases: Iterable[str], bound_start: bool = True) -> str:
     """A group matching any of `phrases`, longest first (so "jours ouvrés" wins over "jours")."""
     ordered = sorted(set(phrases), key=len, reverse=True)
     return "(?:" + "|".join(_phrase(p, bound_start) for p in ordered) + ")"
@@ -556,7 +556,7 @@ INTL_NEXT = frozenset(
 )
 _INTL_QUALIFIERS = [*INTL_NEXT, "kommenden", "kommende", "diesen", "diese", "ce", "este", "esta"]
 _INTL_QUALIFIERS += ["deze", "aanstaande"]
-_PREP_INTL = _any(
+PREP_INTL = any_of(
     # German
     ["bis", "bis zum", "bis zur", "bis am", "bis spätestens", "bis spätestens am", "spätestens"]
     + ["spätestens am", "spätestens bis", "vor", "vor dem", "fällig am", "fällig bis", "frist:"]
@@ -573,7 +573,7 @@ _PREP_INTL = _any(
 )
 _ARTICLE_INTL = (
     r"(?:\s+"
-    + _any(
+    + any_of(
         [
             "le",
             "la",
@@ -594,9 +594,9 @@ _ARTICLE_INTL = (
     )
     + r"){0,2}"
 )
-_WEEKDAY_INTL = rf"({_any(INTL_WEEKDAYS)})(?:-feira\b|\s+feira\b)?"
-_MONTH_INTL = f"({_any(INTL_MONTHS)})"
-_NUM_INTL = rf"(\d+|{_any(INTL_NUMBERS)})"
+_WEEKDAY_INTL = rf"({any_of(INTL_WEEKDAYS)})(?:-feira\b|\s+feira\b)?"
+_MONTH_INTL = f"({any_of(INTL_MONTHS)})"
+_NUM_INTL = rf"(\d+|{any_of(INTL_NUMBERS)})"
 # Duration units: hours, minutes, business days, days, weeks in the five languages.
 INTL_UNITS: dict[str, str] = {
     **dict.fromkeys(["stunde", "stunden", "std", "heure", "heures", "hora", "horas", "uur"], "h"),
@@ -611,7 +611,7 @@ INTL_UNITS: dict[str, str] = {
     **dict.fromkeys(["woche", "wochen", "semaine", "semaines", "semana", "semanas"], "w"),
     **dict.fromkeys(["week", "weken"], "w"),
 }
-_WITHIN_INTL = _any(
+WITHIN_INTL = any_of(
     ["innerhalb", "innerhalb von", "innerhalb der nächsten", "binnen", "in", "in den nächsten"]
     + ["dans", "dans les", "dans les prochaines", "sous", "d'ici"]
     + ["en", "en las próximas", "en los próximos", "en un plazo de", "dentro de"]
@@ -622,38 +622,41 @@ _WITHIN_INTL = _any(
 # minute (first form), hour (second form), noon word.
 _CLOCK_INTL = (
     r"(?:(\d{1,2})(?::|h|\.)(\d{2})(?:\s*(?:uhr|h|uur)\b)?|(\d{1,2})\s*"
-    + _any(["uhr", "h", "heures", "heure", "horas", "hora", "uur"], bound_start=False)
+    + any_of(["uhr", "h", "heures", "heure", "horas", "hora", "uur"], bound_start=False)
     + "|("
-    + _any(["mittag", "midi", "mediodía", "mediodia", "meio-dia", "meio dia", "middag"])
+    + any_of(["mittag", "midi", "mediodía", "mediodia", "meio-dia", "meio dia", "middag"])
     + "))"
 )
 INTL_NOON = frozenset(["mittag", "midi", "mediodía", "mediodia", "meio-dia", "meio dia", "middag"])
 INTL_WINDOWS: dict[str, Rx] = {
     "intl_weekday": Rx(
-        rf"{_PREP_INTL}{_ARTICLE_INTL}\s+(?:({_any(_INTL_QUALIFIERS)})\s+)?{_WEEKDAY_INTL}"
-        rf"(?:\s+({_any(INTL_NEXT)}))?"
+        rf"{PREP_INTL}{_ARTICLE_INTL}\s+(?:({any_of(_INTL_QUALIFIERS)})\s+)?{_WEEKDAY_INTL}"
+        rf"(?:\s+({any_of(INTL_NEXT)}))?"
     ),
+    # dd.mm. (the final dot belongs to the date), dd/mm or dd-mm, an optional year: groups day,
+    # month and year after a dot, month and year after a slash or a hyphen.
     "intl_numeric": Rx(
-        rf"{_PREP_INTL}{_ARTICLE_INTL}\s+(0?[1-9]|[12]\d|3[01])[./-](0?[1-9]|1[0-2])\b"
-        r"(?:[./-](\d{4}|\d{2})\b)?\.?"
+        rf"{PREP_INTL}{_ARTICLE_INTL}\s+(0?[1-9]|[12]\d|3[01])"
+        r"(?:\.(0?[1-9]|1[0-2])\b(?:\.(\d{4}|\d{2})\b|\.)?"
+        r"|[/-](0?[1-9]|1[0-2])\b(?:[/-](\d{4}|\d{2})\b)?)"
     ),
     "intl_day_month": Rx(
-        rf"{_PREP_INTL}{_ARTICLE_INTL}\s+(0?[1-9]|[12]\d|3[01])(?:\.|er\b)?\s+(?:de\s+)?"
+        rf"{PREP_INTL}{_ARTICLE_INTL}\s+(0?[1-9]|[12]\d|3[01])(?:\.|er\b)?\s+(?:de\s+)?"
         rf"{_MONTH_INTL}(?:\s+(?:de\s+)?(\d{{4}})\b)?"
     ),
     # A calendar week (KW 12, semaine 12, semana 12, week 12): its Friday. "Ende"/"fin de la"
     # before it belong to the match, so that it is longer than "fin de la semaine" at the same place.
     "intl_calweek": Rx(
         r"(?:"
-        + _any(["ende", "fin", "final", "fim", "eind", "einde", "end"])
+        + any_of(["ende", "fin", "final", "fim", "eind", "einde", "end"])
         + r"\s+(?:"
-        + _any(["of", "de", "da", "do", "del", "van", "der", "la", "the"])
+        + any_of(["of", "de", "da", "do", "del", "van", "der", "la", "the"])
         + r"\s+){0,2})?\b(?:kw|kalenderwoche|cw|semaine|semana|week|wk)\.?\s*(\d{1,2})\b"
     ),
-    "intl_within": Rx(rf"{_WITHIN_INTL}\s+{_NUM_INTL}\s*({_any(INTL_UNITS, bound_start=False)})"),
-    "intl_time": Rx(rf"{_PREP_INTL}{_ARTICLE_INTL}\s+{_CLOCK_INTL}"),
+    "intl_within": Rx(rf"{WITHIN_INTL}\s+{_NUM_INTL}\s*({any_of(INTL_UNITS, bound_start=False)})"),
+    "intl_time": Rx(rf"{PREP_INTL}{_ARTICLE_INTL}\s+{_CLOCK_INTL}"),
     "intl_eod": Rx(
-        _any(
+        any_of(
             ["heute", "feierabend", "tagesende", "ende des tages", "aujourd'hui"]
             + ["fin de journée", "fin de la journée", "fin de journee", "fin de la journee"]
             + ["hoy", "fin del día", "final del día", "fin del dia", "final del dia", "hoje"]
@@ -661,20 +664,20 @@ INTL_WINDOWS: dict[str, Rx] = {
         )
     ),
     "intl_eow": Rx(
-        _any(
+        any_of(
             ["ende der woche", "ende dieser woche", "wochenende", "fin de semaine"]
             + ["fin de la semaine", "fin de semana", "fin de la semana", "final de la semana"]
             + ["fim da semana", "final da semana", "fim de semana", "einde van de week"]
             + ["eind van de week", "einde van deze week", "eind van deze week"]
         )
     ),
-    "intl_tomorrow": Rx(_any(["morgen", "demain", "mañana", "manana", "amanhã", "amanha"])),
+    "intl_tomorrow": Rx(any_of(["morgen", "demain", "mañana", "manana", "amanhã", "amanha"])),
 }
 WINDOWS.update(INTL_WINDOWS)
 # Words that look like a window but greet or say when in the day ("Guten Morgen", "esta mañana"):
 # replaced before windows are read.
 NOT_WINDOW = Rx(
-    _any(
+    any_of(
         ["guten morgen", "goede morgen", "goeden morgen", "por la mañana", "de la mañana"]
         + ["esta mañana", "en la mañana", "por la manana", "esta manana"]
     )
@@ -693,7 +696,7 @@ def window_text(plain: str) -> str:
 # commas, after NOT_ASKING_INTL removed what only looks like an ask ("bitte beachten", "merci
 # pour votre aide", "graag gedaan").
 REQUEST_INTL = Rx(
-    _any(
+    any_of(
         ["bitte", "bitten um", "bitte um", "wäre super", "wäre toll", "wäre klasse", "wäre nett"]
         + ["wäre prima", "wäre hilfreich", "gib mir bescheid", "gebt mir bescheid", "sag bescheid"]
         + ["sagt bescheid", "s'il te plaît", "s'il vous plaît", "s'il te plait"]
@@ -707,10 +710,10 @@ REQUEST_INTL = Rx(
     + rf"|\bmerci\s+d(?:e\s+|{_APOSTROPHE})(?:bien\s+vouloir\s+|nous\s+|me\s+|m{_APOSTROPHE})?"
     + r"[^\s,.!?]{0,30}(?:er|ir|re)\b"
     + r"|\bbrauche\s+(?:[^\s,.!?]+\s+){0,4}?"
-    + _any(["go", "ok", "okay", "freigabe", "feedback", "rückmeldung", "antwort", "input"])
+    + any_of(["go", "ok", "okay", "freigabe", "feedback", "rückmeldung", "antwort", "input"])
 )
 NOT_ASKING_INTL = Rx(
-    _any(
+    any_of(
         ["bitte beachten", "bitte beachtet", "bitte beachte", "bitte ignorieren", "bitte schön"]
         + ["bitte sehr", "merci pour", "merci de votre", "merci de vos", "merci de ton"]
         + ["merci de ta", "merci de tes", "veuillez trouver", "veuillez noter", "graag gedaan"]
@@ -840,10 +843,10 @@ def signals(text: str) -> dict[str, bool]:
         "is_request": bool(
             REQUEST.search(asking)
             or IMPERATIVE.search(clauses)
-            or REQUEST_INTL.search(intl_asking_text(clauses))
+            or (REQUEST_INTL.search(clauses) and REQUEST_INTL.search(intl_asking_text(clauses)))
         ),
         "await_assign": has_owner(plain),
-        "await_window": bool(ANY_WINDOW.search(window_text(plain))),
+        "await_window": bool(ANY_WINDOW.search(plain) and ANY_WINDOW.search(window_text(plain))),
         "await_action": bool(ACTION.search(clauses)),
         "await_information": bool(
             record_link(text) or CONTEXT.search(plain) or word_count(plain) >= MIN_CONTEXT_WORDS
@@ -891,11 +894,21 @@ def signals_sql(text: str) -> str:
         ]
     )
     record = URL.matches_sql(NON_RECORD_URL.replace_sql(raw, " "))
+    # The phrases that only look like a window or an ask are removed only where the pattern
+    # matches at all (a removal never makes a match): each removal is a pass over the text.
+    window = (
+        f"CASE WHEN {ANY_WINDOW.matches_sql(plain)} "
+        f"THEN {ANY_WINDOW.matches_sql(NOT_WINDOW.replace_sql(plain, ' '))} ELSE false END"
+    )
+    intl_request = (
+        f"CASE WHEN {REQUEST_INTL.matches_sql(clauses)} "
+        f"THEN {REQUEST_INTL.matches_sql(NOT_ASKING_INTL.replace_sql(clauses, ' '))} ELSE false END"
+    )
     return f"""
         ({REQUEST.matches_sql(asking)} OR {IMPERATIVE.matches_sql(clauses)}
-            OR {REQUEST_INTL.matches_sql(NOT_ASKING_INTL.replace_sql(clauses, " "))}) AS is_request,
+            OR {intl_request}) AS is_request,
         ({owner}) AS await_assign,
-        {ANY_WINDOW.matches_sql(NOT_WINDOW.replace_sql(plain, " "))} AS await_window,
+        {window} AS await_window,
         {ACTION.matches_sql(clauses)} AS await_action,
         ({record} OR {CONTEXT.matches_sql(plain)}
             OR {MANY_WORDS.matches_sql(spaced)}) AS await_information,
