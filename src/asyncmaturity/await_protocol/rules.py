@@ -35,8 +35,8 @@ The labelled sets and their rulings are in `benchmarks/await_eval/` (README.md t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cached_property
 
 from asyncmaturity.vocabulary import AWAIT_SIGNAL_COLUMNS
@@ -551,25 +551,78 @@ INTL_NUMBERS: dict[str, int] = {
 }
 # "next <weekday>": the weekday of the following calendar week, as the English "next Tuesday".
 INTL_NEXT = frozenset(
-    ["nächsten", "nächste", "nächster", "prochain", "prochaine", "próximo", "próxima", "proximo"]
-    + ["proxima", "que viene", "que vem", "volgende", "volgende week"]
+    [
+        "nächsten",
+        "nächste",
+        "nächster",
+        "prochain",
+        "prochaine",
+        "próximo",
+        "próxima",
+        "proximo",
+        "proxima",
+        "que viene",
+        "que vem",
+        "volgende",
+        "volgende week",
+    ]
 )
 _INTL_QUALIFIERS = [*INTL_NEXT, "kommenden", "kommende", "diesen", "diese", "ce", "este", "esta"]
 _INTL_QUALIFIERS += ["deze", "aanstaande"]
 PREP_INTL = any_of(
     # German
-    ["bis", "bis zum", "bis zur", "bis am", "bis spätestens", "bis spätestens am", "spätestens"]
-    + ["spätestens am", "spätestens bis", "vor", "vor dem", "fällig am", "fällig bis", "frist:"]
-    # French
-    + ["d'ici", "d'ici à", "avant", "avant le", "pour", "au plus tard", "jusqu'à", "jusqu'au"]
-    + ["échéance :", "échéance:"]
-    # Spanish
-    + ["para", "antes de", "antes del", "hasta", "a más tardar", "como tarde", "como muy tarde"]
-    + ["plazo:"]
-    # Portuguese
-    + ["até", "antes da", "antes do", "no máximo até", "o mais tardar", "prazo:"]
-    # Dutch
-    + ["voor", "vóór", "uiterlijk", "uiterlijk op", "tot", "tot en met", "ten laatste", "tegen"]
+    [
+        "bis",
+        "bis zum",
+        "bis zur",
+        "bis am",
+        "bis spätestens",
+        "bis spätestens am",
+        "spätestens",
+        "spätestens am",
+        "spätestens bis",
+        "vor",
+        "vor dem",
+        "fällig am",
+        "fällig bis",
+        "frist:",
+        # French
+        "d'ici",
+        "d'ici à",
+        "avant",
+        "avant le",
+        "pour",
+        "au plus tard",
+        "jusqu'à",
+        "jusqu'au",
+        "échéance :",
+        "échéance:",
+        # Spanish
+        "para",
+        "antes de",
+        "antes del",
+        "hasta",
+        "a más tardar",
+        "como tarde",
+        "como muy tarde",
+        "plazo:",
+        # Portuguese
+        "até",
+        "antes da",
+        "antes do",
+        "no máximo até",
+        "o mais tardar",
+        "prazo:",
+        # Dutch
+        "voor",
+        "vóór",
+        "uiterlijk",
+        "uiterlijk op",
+        "tot",
+        "tot en met",
+        "ten laatste",
+        "tegen",
+    ]
 )
 _ARTICLE_INTL = (
     r"(?:\s+"
@@ -612,11 +665,31 @@ INTL_UNITS: dict[str, str] = {
     **dict.fromkeys(["week", "weken"], "w"),
 }
 WITHIN_INTL = any_of(
-    ["innerhalb", "innerhalb von", "innerhalb der nächsten", "binnen", "in", "in den nächsten"]
-    + ["dans", "dans les", "dans les prochaines", "sous", "d'ici"]
-    + ["en", "en las próximas", "en los próximos", "en un plazo de", "dentro de"]
-    + ["dentro de las próximas", "em", "nas próximas", "nos próximos", "no prazo de"]
-    + ["in de komende", "in de volgende"]
+    [
+        "innerhalb",
+        "innerhalb von",
+        "innerhalb der nächsten",
+        "binnen",
+        "in",
+        "in den nächsten",
+        "dans",
+        "dans les",
+        "dans les prochaines",
+        "sous",
+        "d'ici",
+        "en",
+        "en las próximas",
+        "en los próximos",
+        "en un plazo de",
+        "dentro de",
+        "dentro de las próximas",
+        "em",
+        "nas próximas",
+        "nos próximos",
+        "no prazo de",
+        "in de komende",
+        "in de volgende",
+    ]
 )
 # A clock time in the five languages: 15:00, 15h, 15h30, 15 Uhr, 15.00 uur, midi: groups hour,
 # minute (first form), hour (second form), noon word.
@@ -657,18 +730,49 @@ INTL_WINDOWS: dict[str, Rx] = {
     "intl_time": Rx(rf"{PREP_INTL}{_ARTICLE_INTL}\s+{_CLOCK_INTL}"),
     "intl_eod": Rx(
         any_of(
-            ["heute", "feierabend", "tagesende", "ende des tages", "aujourd'hui"]
-            + ["fin de journée", "fin de la journée", "fin de journee", "fin de la journee"]
-            + ["hoy", "fin del día", "final del día", "fin del dia", "final del dia", "hoje"]
-            + ["fim do dia", "final do dia", "vandaag", "einde van de dag", "eind van de dag"]
+            [
+                "heute",
+                "feierabend",
+                "tagesende",
+                "ende des tages",
+                "aujourd'hui",
+                "fin de journée",
+                "fin de la journée",
+                "fin de journee",
+                "fin de la journee",
+                "hoy",
+                "fin del día",
+                "final del día",
+                "fin del dia",
+                "final del dia",
+                "hoje",
+                "fim do dia",
+                "final do dia",
+                "vandaag",
+                "einde van de dag",
+                "eind van de dag",
+            ]
         )
     ),
     "intl_eow": Rx(
         any_of(
-            ["ende der woche", "ende dieser woche", "wochenende", "fin de semaine"]
-            + ["fin de la semaine", "fin de semana", "fin de la semana", "final de la semana"]
-            + ["fim da semana", "final da semana", "fim de semana", "einde van de week"]
-            + ["eind van de week", "einde van deze week", "eind van deze week"]
+            [
+                "ende der woche",
+                "ende dieser woche",
+                "wochenende",
+                "fin de semaine",
+                "fin de la semaine",
+                "fin de semana",
+                "fin de la semana",
+                "final de la semana",
+                "fim da semana",
+                "final da semana",
+                "fim de semana",
+                "einde van de week",
+                "eind van de week",
+                "einde van deze week",
+                "eind van deze week",
+            ]
         )
     ),
     "intl_tomorrow": Rx(any_of(["morgen", "demain", "mañana", "manana", "amanhã", "amanha"])),
@@ -678,8 +782,17 @@ WINDOWS.update(INTL_WINDOWS)
 # replaced before windows are read.
 NOT_WINDOW = Rx(
     any_of(
-        ["guten morgen", "goede morgen", "goeden morgen", "por la mañana", "de la mañana"]
-        + ["esta mañana", "en la mañana", "por la manana", "esta manana"]
+        [
+            "guten morgen",
+            "goede morgen",
+            "goeden morgen",
+            "por la mañana",
+            "de la mañana",
+            "esta mañana",
+            "en la mañana",
+            "por la manana",
+            "esta manana",
+        ]
     )
     + r"|^\s*morgen\s*[,!]"
 )
@@ -697,15 +810,59 @@ def window_text(plain: str) -> str:
 # pour votre aide", "graag gedaan").
 REQUEST_INTL = Rx(
     any_of(
-        ["bitte", "bitten um", "bitte um", "wäre super", "wäre toll", "wäre klasse", "wäre nett"]
-        + ["wäre prima", "wäre hilfreich", "gib mir bescheid", "gebt mir bescheid", "sag bescheid"]
-        + ["sagt bescheid", "s'il te plaît", "s'il vous plaît", "s'il te plait"]
-        + ["s'il vous plait", "svp", "stp", "veuillez", "seraient top", "serait top"]
-        + ["serait super", "serait génial", "serait parfait", "je vous prie de", "por favor"]
-        + ["porfa", "por fa", "le rogamos", "les rogamos", "os ruego", "te ruego", "sería genial"]
-        + ["serían geniales", "sería ideal", "agradecería", "por gentileza", "pedimos que"]
-        + ["peço que", "seria ótimo", "seria otimo", "seria ideal", "alsjeblieft", "alstublieft"]
-        + ["aub", "a.u.b.", "graag", "zou top zijn", "zou fijn zijn", "zou mooi zijn"]
+        [
+            "bitte",
+            "bitten um",
+            "bitte um",
+            "wäre super",
+            "wäre toll",
+            "wäre klasse",
+            "wäre nett",
+            "wäre prima",
+            "wäre hilfreich",
+            "gib mir bescheid",
+            "gebt mir bescheid",
+            "sag bescheid",
+            "sagt bescheid",
+            "s'il te plaît",
+            "s'il vous plaît",
+            "s'il te plait",
+            "s'il vous plait",
+            "svp",
+            "stp",
+            "veuillez",
+            "seraient top",
+            "serait top",
+            "serait super",
+            "serait génial",
+            "serait parfait",
+            "je vous prie de",
+            "por favor",
+            "porfa",
+            "por fa",
+            "le rogamos",
+            "les rogamos",
+            "os ruego",
+            "te ruego",
+            "sería genial",
+            "serían geniales",
+            "sería ideal",
+            "agradecería",
+            "por gentileza",
+            "pedimos que",
+            "peço que",
+            "seria ótimo",
+            "seria otimo",
+            "seria ideal",
+            "alsjeblieft",
+            "alstublieft",
+            "aub",
+            "a.u.b.",
+            "graag",
+            "zou top zijn",
+            "zou fijn zijn",
+            "zou mooi zijn",
+        ]
     )
     + rf"|\bmerci\s+d(?:e\s+|{_APOSTROPHE})(?:bien\s+vouloir\s+|nous\s+|me\s+|m{_APOSTROPHE})?"
     + r"[^\s,.!?]{0,30}(?:er|ir|re)\b"
@@ -714,10 +871,26 @@ REQUEST_INTL = Rx(
 )
 NOT_ASKING_INTL = Rx(
     any_of(
-        ["bitte beachten", "bitte beachtet", "bitte beachte", "bitte ignorieren", "bitte schön"]
-        + ["bitte sehr", "merci pour", "merci de votre", "merci de vos", "merci de ton"]
-        + ["merci de ta", "merci de tes", "veuillez trouver", "veuillez noter", "graag gedaan"]
-        + ["ignorad por favor", "por favor ignorad", "por favor, ignorad"]
+        [
+            "bitte beachten",
+            "bitte beachtet",
+            "bitte beachte",
+            "bitte ignorieren",
+            "bitte schön",
+            "bitte sehr",
+            "merci pour",
+            "merci de votre",
+            "merci de vos",
+            "merci de ton",
+            "merci de ta",
+            "merci de tes",
+            "veuillez trouver",
+            "veuillez noter",
+            "graag gedaan",
+            "ignorad por favor",
+            "por favor ignorad",
+            "por favor, ignorad",
+        ]
     )
 )
 
