@@ -3,7 +3,8 @@
 The WMI AWAIT protocol (reference/maturity-models.md): **A**ssign ownership, **W**indow for
 response, **A**ction required, **I**nformation complete, **T**hread discipline. `analyse` reads one
 draft with fixed, documented rules (compiled regular expressions, no model, no per-character loops),
-so the same text always gives the same answer. English only.
+so the same text always gives the same answer. Windows and requests are read in English, German,
+French, Spanish, Portuguese and Dutch (see *Other languages* below); the other elements in English.
 
 Rules
 -----
@@ -93,6 +94,35 @@ approve"); a single line break does not (e-mail wraps sentences over lines).
   offline", "discuss it in person"). A negated ask ("please don't DM me") keeps it. Whether a team
   actually keeps replies in threads is an archive-level metric, measured by `asyncmaturity
   measure`, not here.
+
+Other languages
+---------------
+Windows and requests are also read in German, French, Spanish, Portuguese and Dutch, by word
+lists that do not clash across the five (a preposition, then a weekday or a date), so no language
+is guessed (`asyncmaturity.await_protocol.rules.INTL_WINDOWS`, `REQUEST_INTL`):
+
+* **Request**: besides a `?` (also after "¿"), polite asks without one: "bitte", "wir bitten
+  um", "wäre super", "brauche ... ein Go/Feedback", "s'il te/vous plaît", "svp", "merci de
+  <verb>", "veuillez", "por favor", "porfa", "le rogamos", "pedimos que", "seria ótimo",
+  "alsjeblieft", "aub", "graag", "zou top zijn"; not "bitte beachten", "merci pour/de votre ...",
+  "veuillez trouver", "graag gedaan".
+* **Window**: a preposition ("bis", "bis spätestens", "vor", "d'ici", "avant", "pour", "au plus
+  tard", "para", "antes del", "hasta", "a más tardar", "até", "antes de", "voor", "vóór",
+  "uiterlijk", "tot") before a weekday ("bis Freitag", "até sexta-feira", optionally "next":
+  "nächsten", "prochain", "próximo", "volgende week"), a date ("12.03.", "12/03", "12-03", "16.
+  März", "3 de marzo", "19 mars") or a clock time ("bis 15 Uhr", "avant 15h", "antes de las
+  15:00", "voor 15.00"); a calendar week ("KW 12", "Ende KW 12", "semaine 12", "semana 12",
+  "week 12"); "today" ("heute", "Feierabend", "aujourd'hui", "fin de journée", "hoy", "hoje",
+  "vandaag", "einde van de dag"); "tomorrow" ("morgen", "demain", "mañana", "amanhã"; not
+  "Guten Morgen", "esta mañana"); end of week ("Ende der Woche", "fin de la semaine", "fin de
+  semana", "fim da semana", "einde van de week"); durations ("innerhalb von 2 Tagen", "sous
+  48h", "dans les 24 heures", "en las próximas 24 horas", "em 3 dias úteis", "binnen 48 uur").
+  "am Freitag", "le vendredi", "el viernes" say when, as "on Friday" does, and are not read.
+* **Deadline**: as in English; numeric dates after these prepositions are read day first (all
+  five languages write the day first: "avant le 12/03" is 12 March, with a note), while an
+  English "by 12/03" stays ambiguous; a calendar week ends on its Friday (ISO week of the year
+  sent, or of the next year when past); a time written the European way ("12 Uhr", "12h",
+  "midi", "meio-dia") sets the hour of a named day ("bis Freitag 12 Uhr").
 
 Each element's `evidence` is the matched span (for the window, the words: "by Friday"; the
 resolved instant is `deadline`; for the action, the verb or noun phrase asked for), the word count
