@@ -1189,6 +1189,10 @@ ACTION_INTL = Rx(
     rf"{_ASK_INTL}{_SENTENCE_SCAN}{{0,120}}?({any_of(INTL_ACTION_VERBS)})"
     rf"|{_OPENER}({any_of(INTL_ASKING_VERBS)})"
 )
+# For SQL, each English rule and its five-language counterpart read on the same text as one
+# pattern: one pass of RE2 over the text instead of two, at about the cost of either.
+ACTION_ANY_LANGUAGE = Rx(f"(?:{ACTION.pattern})|(?:{ACTION_INTL.pattern})")
+ASK_ANY_LANGUAGE = Rx(f"(?:{IMPERATIVE.pattern})|(?:{REQUEST_INTL.pattern})")
 
 
 ANY_WINDOW = Rx("|".join(f"(?:{rx.pattern})" for rx in WINDOWS.values()))
@@ -1364,16 +1368,15 @@ def signals_sql(text: str) -> str:
         f"CASE WHEN {ANY_WINDOW.matches_sql(plain)} "
         f"THEN {ANY_WINDOW.matches_sql(NOT_WINDOW.replace_sql(plain, ' '))} ELSE false END"
     )
-    intl_request = (
-        f"CASE WHEN {REQUEST_INTL.matches_sql(clauses)} "
-        f"THEN {REQUEST_INTL.matches_sql(NOT_ASKING_INTL.replace_sql(clauses, ' '))} ELSE false END"
+    ask = (
+        f"CASE WHEN {ASK_ANY_LANGUAGE.matches_sql(clauses)} THEN {IMPERATIVE.matches_sql(clauses)} "
+        f"OR {REQUEST_INTL.matches_sql(NOT_ASKING_INTL.replace_sql(clauses, ' '))} ELSE false END"
     )
     return f"""
-        ({REQUEST.matches_sql(asking)} OR {IMPERATIVE.matches_sql(clauses)}
-            OR {intl_request}) AS is_request,
+        ({REQUEST.matches_sql(asking)} OR {ask}) AS is_request,
         ({owner}) AS await_assign,
         {window} AS await_window,
-        ({ACTION.matches_sql(clauses)} OR {ACTION_INTL.matches_sql(clauses)}) AS await_action,
+        {ACTION_ANY_LANGUAGE.matches_sql(clauses)} AS await_action,
         ({record} OR {CONTEXT.matches_sql(plain)}
             OR {MANY_WORDS.matches_sql(spaced)}) AS await_information,
         {MOVE.matches_sql(asking)} AS sync_request,
