@@ -717,3 +717,28 @@ def test_cli_explains_the_german_window() -> None:
     assert "Window for response: bis Freitag" in result.output
     # Friday 13 March 17:00 in Berlin (CET, UTC+1) is 16:00 UTC.
     assert "13 Mar 2026, 16:00 UTC" in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("Kannst du bis Freitag den Bericht prüfen?", "prüfen"),
+        # A dot inside a date or a number ends no sentence.
+        ("Könnten Sie die Bestellung bis 19. März bestätigen?", "bestätigen"),
+        ("Merci de valider le budget.", "valider"),
+        ("Por favor, aprobad el presupuesto.", "aprobad"),
+        ("Você pode revisar o contrato?", "revisar"),
+        ("Kun je het contract nalezen?", "nalezen"),
+        ("Stuur me de cijfers, aub.", "Stuur"),
+    ],
+)
+def test_action_in_five_languages(text: str, evidence: str) -> None:
+    element = analyse(text).elements["action_required"]
+    assert element.present and element.evidence == evidence
+
+
+@pytest.mark.parametrize(
+    "text", ["Gedanken dazu?", "Kann mir da jemand helfen?", "Des idées ?", "¿Qué os parece?"]
+)
+def test_vague_asks_name_no_action_in_five_languages(text: str) -> None:
+    assert not analyse(text).elements["action_required"].present

@@ -4,7 +4,8 @@ The WMI AWAIT protocol (reference/maturity-models.md): **A**ssign ownership, **W
 response, **A**ction required, **I**nformation complete, **T**hread discipline. `analyse` reads one
 draft with fixed, documented rules (compiled regular expressions, no model, no per-character loops),
 so the same text always gives the same answer. Windows and requests are read in English, German,
-French, Spanish, Portuguese and Dutch (see *Other languages* below); the other elements in English.
+French, Spanish, Portuguese and Dutch (see *Other languages* below), the action in part; the other
+elements in English.
 
 Rules
 -----
@@ -118,6 +119,11 @@ is guessed (`asyncmaturity.await_protocol.rules.INTL_WINDOWS`, `REQUEST_INTL`):
   semana", "fim da semana", "einde van de week"); durations ("innerhalb von 2 Tagen", "sous
   48h", "dans les 24 heures", "en las próximas 24 horas", "em 3 dias úteis", "binnen 48 uur").
   "am Freitag", "le vendredi", "el viernes" say when, as "on Friday" does, and are not read.
+* **Action required**: an ask ("kannst du", "könnten Sie", "bitte", "peux-tu", "merci de",
+  "¿puedes", "por favor", "você pode", "kun je", "graag", ...) followed in the same sentence by
+  a verb of `asyncmaturity.await_protocol.rules.INTL_ACTION_VERBS` ("Kannst du bis Freitag den
+  Bericht prüfen?": "prüfen"), or an asking verb opening a clause ("stuur me", "schickst du",
+  "¿me mandas"). Factual questions are read in English only.
 * **Deadline**: as in English; numeric dates after these prepositions are read day first (all
   five languages write the day first: "avant le 12/03" is 12 March, with a note), while an
   English "by 12/03" stays ambiguous; a calendar week ends on its Friday (ISO week of the year
