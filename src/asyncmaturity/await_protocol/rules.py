@@ -29,6 +29,10 @@ docs/await.md):
 * `clarification`: asks back what was meant ("which PR?", "what do you mean?", "you mean the EU
   tenant?", "link?"); not a question asking to choose ("which option do you prefer?").
 
+Windows, requests and (in part) the action are also read in German, French, Spanish, Portuguese
+and Dutch: the block "Windows and requests in German, ..." below (`INTL_WINDOWS`, `REQUEST_INTL`,
+`ACTION_INTL`), kept apart from the English patterns, which it does not change.
+
 The labelled sets and their rulings are in `benchmarks/await_eval/` (README.md there).
 """
 
