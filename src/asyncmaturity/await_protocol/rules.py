@@ -517,10 +517,6 @@ def any_of(phrases: Iterable[str], bound_start: bool = True) -> str:
     return "(?:" + "|".join(_phrase(p, bound_start) for p in ordered) + ")"
 
 
-def _lower_keys(names: dict[str, int]) -> dict[str, int]:
-    return {name.lower(): value for name, value in names.items()}
-
-
 # Weekday -> Monday 0 ... Sunday 6; month -> 1..12; number words -> value.
 INTL_WEEKDAYS: dict[str, int] = {
     **dict.fromkeys(["montag", "lundi", "lunes", "segunda", "maandag"], 0),
