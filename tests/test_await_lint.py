@@ -598,3 +598,147 @@ def test_adversarial_input_stays_fast(text: str) -> None:
     started = clock.perf_counter()
     analyse(text, sent_at=SENT)
     assert clock.perf_counter() - started < 1.0
+
+
+# --- windows in German, French, Spanish, Portuguese and Dutch ---------------------------------
+
+# Wednesday 2026-03-11, 10:00 in Berlin. Hand-computed: Friday is two days on (the 13th) at the
+# end of the working day; ISO week 12 of 2026 runs Monday 16 to Sunday 22 March (1 January 2026
+# is a Thursday, so week 1 starts Monday 29 December 2025, and 29 Dec + 11 weeks = 16 March), its
+# Friday is the 20th; durations count from 10:00 to the minute; business days skip the weekend.
+SENT_BERLIN = datetime(2026, 3, 11, 10, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence", "deadline"),
+    [
+        ("Kannst du bis Freitag den Bericht prüfen?", "bis Freitag", "2026-03-13T17:00:00+01:00"),
+        ("Bitte bis 12.03. freigeben.", "bis 12.03.", "2026-03-12T17:00:00+01:00"),
+        ("Feedback bitte bis Ende KW 12.", "Ende KW 12", "2026-03-20T17:00:00+01:00"),
+        ("Kannst du das bis KW12 erledigen?", "KW12", "2026-03-20T17:00:00+01:00"),
+        (
+            "Bitte innerhalb von 2 Tagen prüfen.",
+            "innerhalb von 2 Tagen",
+            "2026-03-13T10:00:00+01:00",
+        ),
+        ("Schick es mir bis morgen 12 Uhr, bitte.", "morgen", "2026-03-12T12:00:00+01:00"),
+        ("Bitte bis nächsten Dienstag.", "bis nächsten Dienstag", "2026-03-17T17:00:00+01:00"),
+        ("Bitte bis Feierabend.", "Feierabend", "2026-03-11T17:00:00+01:00"),
+        ("Tu peux relire d'ici vendredi ?", "d'ici vendredi", "2026-03-13T17:00:00+01:00"),
+        # 12/03 in a French message: day first, 12 March.
+        ("Merci de valider avant le 12/03.", "avant le 12/03", "2026-03-12T17:00:00+01:00"),
+        ("Tu peux corriger sous 48h ?", "sous 48h", "2026-03-13T10:00:00+01:00"),
+        ("Merci de répondre avant 15h.", "avant 15h", "2026-03-11T15:00:00+01:00"),
+        (
+            "Vos retours avant vendredi prochain svp.",
+            "avant vendredi prochain",
+            "2026-03-20T17:00:00+01:00",
+        ),
+        (
+            "Merci de finir d'ici la fin de la semaine.",
+            "fin de la semaine",
+            "2026-03-13T17:00:00+01:00",
+        ),
+        # 3 March is past on the 11th: the next 3 March, a year on.
+        ("¿Puedes enviarlo para el 3 de marzo?", "para el 3 de marzo", "2027-03-03T17:00:00+01:00"),
+        ("¿Puedes enviarlo para mañana?", "mañana", "2026-03-12T17:00:00+01:00"),
+        (
+            "¿Lo revisas antes del 16 de marzo?",
+            "antes del 16 de marzo",
+            "2026-03-16T17:00:00+01:00",
+        ),
+        (
+            "¿Puedes probarlo en las próximas 24 horas?",
+            "en las próximas 24 horas",
+            "2026-03-12T10:00:00+01:00",
+        ),
+        ("Por favor, para la semana 12.", "semana 12", "2026-03-20T17:00:00+01:00"),
+        ("Você pode revisar até sexta-feira?", "até sexta-feira", "2026-03-13T17:00:00+01:00"),
+        ("Por favor, aprovem até 12/03.", "até 12/03", "2026-03-12T17:00:00+01:00"),
+        # Thursday, Friday, Monday: three business days from Wednesday 10:00.
+        ("Você consegue em 3 dias úteis?", "em 3 dias úteis", "2026-03-16T10:00:00+01:00"),
+        ("Me manda até amanhã ao meio-dia?", "amanhã", "2026-03-12T12:00:00+01:00"),
+        ("Kun je het voor vrijdag reviewen?", "voor vrijdag", "2026-03-13T17:00:00+01:00"),
+        ("Graag goedkeuren vóór 12-03.", "vóór 12-03", "2026-03-12T17:00:00+01:00"),
+        ("Kun je binnen 48 uur reageren?", "binnen 48 uur", "2026-03-13T10:00:00+01:00"),
+        (
+            "Graag aanvullen voor volgende week dinsdag.",
+            "voor volgende week dinsdag",
+            "2026-03-17T17:00:00+01:00",
+        ),
+        ("Graag uiterlijk week 12.", "week 12", "2026-03-20T17:00:00+01:00"),
+        ("Kun je het vandaag nog sturen?", "vandaag", "2026-03-11T17:00:00+01:00"),
+    ],
+)
+def test_window_in_five_languages(text: str, evidence: str, deadline: str) -> None:
+    result = analyse(text, sent_at=SENT_BERLIN, timezone="Europe/Berlin")
+    assert result.is_request
+    window = result.elements["window_for_response"]
+    assert window.present and window.evidence == evidence
+    assert result.deadline is not None and result.deadline.isoformat() == deadline
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Greetings and times of day, not windows.
+        "Guten Morgen Anna, kannst du das Dokument prüfen?",
+        "Goede morgen, kun je de lijst nakijken?",
+        "¿Revisaste el informe esta mañana?",
+        # "am Freitag" says when, as the English "on Friday" does.
+        "Kannst du am Freitag das Meeting leiten?",
+    ],
+)
+def test_no_window_in_five_languages(text: str) -> None:
+    result = analyse(text, sent_at=SENT_BERLIN, timezone="Europe/Berlin")
+    assert not result.elements["window_for_response"].present
+
+
+def test_numeric_date_day_first_has_a_note_but_english_stays_ambiguous() -> None:
+    french = analyse("Merci de valider avant le 05/04.", sent_at=SENT_BERLIN, timezone="UTC")
+    assert french.deadline == datetime(2026, 4, 5, 17, 0, tzinfo=UTC)
+    assert any("day first" in note for note in french.notes)
+    english = analyse("Can you approve it by 05/04?", sent_at=SENT_BERLIN, timezone="UTC")
+    assert english.deadline is None
+
+
+def test_cli_explains_the_german_window() -> None:
+    result = runner.invoke(
+        app,
+        [
+            "lint",
+            "Kannst du bis Freitag den Bericht prüfen?",
+            "--sent-at",
+            "2026-03-11T10:00",
+            "--timezone",
+            "Europe/Berlin",
+        ],
+    )
+    assert "Window for response: bis Freitag" in result.output
+    # Friday 13 March 17:00 in Berlin (CET, UTC+1) is 16:00 UTC.
+    assert "13 Mar 2026, 16:00 UTC" in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("Kannst du bis Freitag den Bericht prüfen?", "prüfen"),
+        # A dot inside a date or a number ends no sentence.
+        ("Könnten Sie die Bestellung bis 19. März bestätigen?", "bestätigen"),
+        ("Merci de valider le budget.", "valider"),
+        ("Por favor, aprobad el presupuesto.", "aprobad"),
+        ("Você pode revisar o contrato?", "revisar"),
+        ("Kun je het contract nalezen?", "nalezen"),
+        ("Stuur me de cijfers, aub.", "Stuur"),
+    ],
+)
+def test_action_in_five_languages(text: str, evidence: str) -> None:
+    element = analyse(text).elements["action_required"]
+    assert element.present and element.evidence == evidence
+
+
+@pytest.mark.parametrize(
+    "text", ["Gedanken dazu?", "Kann mir da jemand helfen?", "Des idées ?", "¿Qué os parece?"]
+)
+def test_vague_asks_name_no_action_in_five_languages(text: str) -> None:
+    assert not analyse(text).elements["action_required"].present

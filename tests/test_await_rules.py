@@ -14,7 +14,16 @@ from hypothesis import strategies as st
 from asyncmaturity.await_protocol.rules import MAX_SIGNAL_CHARS, SIGNALS, signals, signals_sql
 
 EVAL_DIR = Path(__file__).parent.parent / "benchmarks" / "await_eval"
-EVAL_SETS = ("messages.jsonl", "heldout.jsonl", "friction.jsonl")
+EVAL_SETS = (
+    "messages.jsonl",
+    "heldout.jsonl",
+    "friction.jsonl",
+    *(
+        f"lang_{lang}{part}.jsonl"
+        for lang in ("de", "fr", "es", "pt", "nl")
+        for part in ("", "_heldout")
+    ),
+)
 
 # Pieces the rules look for, so that generated text reaches every branch of every pattern.
 FRAGMENTS = [
@@ -115,6 +124,58 @@ FRAGMENTS = [
     "AFAICT, ",
     "9.0.0",
     "\n\nJean-Paul",
+    # Windows and requests in German, French, Spanish, Portuguese and Dutch (issue 18), with
+    # upper-case accented letters: Python folds only ASCII case, RE2 all of it.
+    "bis Freitag",
+    "BIS SPÄTESTENS FREITAG",
+    "bis nächsten ",
+    "Mittwoch",
+    "Guten Morgen",
+    "morgen",
+    "MAÑANA",
+    "esta mañana",
+    "AMANHÃ",
+    "demain",
+    " d\u2019ici ",
+    "jusqu'à ",
+    "antes del ",
+    "até ",
+    "ATÉ À",
+    "vóór ",
+    "uiterlijk ",
+    "sexta-feira",
+    "SÁBADO",
+    "12/03",
+    "12.03.",
+    "12-03",
+    "16. März",
+    "3 de marzo",
+    "19 MARÇO",
+    "KW12",
+    "Ende KW 12",
+    "fin de la semaine 12",
+    "semana ",
+    "innerhalb von 2 Tagen",
+    "sous 48h",
+    "dias úteis",
+    "binnen drie werkdagen",
+    "16h",
+    "15 Uhr",
+    "15.00 uur",
+    "meio-dia",
+    "heute",
+    "aujourd'hui",
+    "fin de journée",
+    "bitte ",
+    "bitte beachten",
+    "Merci de valider ",
+    "merci pour votre ",
+    "s'il vous plaît",
+    "por favor",
+    "graag ",
+    "graag gedaan",
+    "alsjeblieft",
+    "brauche bis morgen ein Go",
     "\n\n",
     "\n",
     "\v",
@@ -197,6 +258,21 @@ def test_signal_examples(text: str, expected: set[str]) -> None:
 
 # (text, signal, expected): one quirk of the rules each, expected values written by hand.
 QUIRKS = [
+    # Asks and non-asks in the five other languages (issue 18).
+    ("Bitte die Liste bis Freitag aktualisieren.", "is_request", True),
+    ("Info: Deployment am Donnerstag, bitte beachten.", "is_request", False),
+    ("Merci de valider le budget.", "is_request", True),
+    ("Merci pour votre aide hier !", "is_request", False),
+    ("Merci de votre patience.", "is_request", False),
+    ("Por favor, aprobad el presupuesto.", "is_request", True),
+    ("Pedimos que nos envie os comentários.", "is_request", True),
+    ("Graag de urenstaten invullen.", "is_request", True),
+    ("Graag gedaan!", "is_request", False),
+    ("Brauche bis morgen ein kurzes Go.", "is_request", True),
+    ("Guten Morgen zusammen, Teammeeting um 10.", "await_window", False),
+    ("Goedemorgen allemaal!", "await_window", False),
+    ("Kannst du bis 12/03 antworten?", "await_window", True),
+    ("Ich bin am Freitag im Büro.", "await_window", False),
     # Greeting names and names opening the message assign ownership; generic ones do not.
     ("Hi Sven,\n\ncan you review it?", "await_assign", True),
     ("Dear Mrs. Okafor,\n\nCould you send the SOW?", "await_assign", True),

@@ -3,7 +3,9 @@
 The WMI AWAIT protocol (reference/maturity-models.md): **A**ssign ownership, **W**indow for
 response, **A**ction required, **I**nformation complete, **T**hread discipline. `analyse` reads one
 draft with fixed, documented rules (compiled regular expressions, no model, no per-character loops),
-so the same text always gives the same answer. English only.
+so the same text always gives the same answer. Windows and requests are read in English, German,
+French, Spanish, Portuguese and Dutch (see *Other languages* below), the action in part; the other
+elements in English.
 
 Rules
 -----
@@ -93,6 +95,40 @@ approve"); a single line break does not (e-mail wraps sentences over lines).
   offline", "discuss it in person"). A negated ask ("please don't DM me") keeps it. Whether a team
   actually keeps replies in threads is an archive-level metric, measured by `asyncmaturity
   measure`, not here.
+
+Other languages
+---------------
+Windows and requests are also read in German, French, Spanish, Portuguese and Dutch, by word
+lists that do not clash across the five (a preposition, then a weekday or a date), so no language
+is guessed (`asyncmaturity.await_protocol.rules.INTL_WINDOWS`, `REQUEST_INTL`):
+
+* **Request**: besides a `?` (also after "¿"), polite asks without one: "bitte", "wir bitten
+  um", "wäre super", "brauche ... ein Go/Feedback", "s'il te/vous plaît", "svp", "merci de
+  <verb>", "veuillez", "por favor", "porfa", "le rogamos", "pedimos que", "seria ótimo",
+  "alsjeblieft", "aub", "graag", "zou top zijn"; not "bitte beachten", "merci pour/de votre ...",
+  "veuillez trouver", "graag gedaan".
+* **Window**: a preposition ("bis", "bis spätestens", "vor", "d'ici", "avant", "pour", "au plus
+  tard", "para", "antes del", "hasta", "a más tardar", "até", "antes de", "voor", "vóór",
+  "uiterlijk", "tot") before a weekday ("bis Freitag", "até sexta-feira", optionally "next":
+  "nächsten", "prochain", "próximo", "volgende week"), a date ("12.03.", "12/03", "12-03", "16.
+  März", "3 de marzo", "19 mars") or a clock time ("bis 15 Uhr", "avant 15h", "antes de las
+  15:00", "voor 15.00"); a calendar week ("KW 12", "Ende KW 12", "semaine 12", "semana 12",
+  "week 12"); "today" ("heute", "Feierabend", "aujourd'hui", "fin de journée", "hoy", "hoje",
+  "vandaag", "einde van de dag"); "tomorrow" ("morgen", "demain", "mañana", "amanhã"; not
+  "Guten Morgen", "esta mañana"); end of week ("Ende der Woche", "fin de la semaine", "fin de
+  semana", "fim da semana", "einde van de week"); durations ("innerhalb von 2 Tagen", "sous
+  48h", "dans les 24 heures", "en las próximas 24 horas", "em 3 dias úteis", "binnen 48 uur").
+  "am Freitag", "le vendredi", "el viernes" say when, as "on Friday" does, and are not read.
+* **Action required**: an ask ("kannst du", "könnten Sie", "bitte", "peux-tu", "merci de",
+  "¿puedes", "por favor", "você pode", "kun je", "graag", ...) followed in the same sentence by
+  a verb of `asyncmaturity.await_protocol.rules.INTL_ACTION_VERBS` ("Kannst du bis Freitag den
+  Bericht prüfen?": "prüfen"), or an asking verb opening a clause ("stuur me", "schickst du",
+  "¿me mandas"). Factual questions are read in English only.
+* **Deadline**: as in English; numeric dates after these prepositions are read day first (all
+  five languages write the day first: "avant le 12/03" is 12 March, with a note), while an
+  English "by 12/03" stays ambiguous; a calendar week ends on its Friday (ISO week of the year
+  sent, or of the next year when past); a time written the European way ("12 Uhr", "12h",
+  "midi", "meio-dia") sets the hour of a named day ("bis Freitag 12 Uhr").
 
 Each element's `evidence` is the matched span (for the window, the words: "by Friday"; the
 resolved instant is `deadline`; for the action, the verb or noun phrase asked for), the word count
@@ -189,7 +225,9 @@ _I = re.IGNORECASE
 URGENT_RE = re.compile(r"\b(?:asap|urgent(?:ly)?|soon|right away|immediately)\b", _I)
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_PREP_START_RE = re.compile(rf"{rules.PREP}\s|(?:within|in)\s", _I)
+_PREP_START_RE = re.compile(
+    rf"{rules.PREP}\s|(?:within|in)\s|{rules.PREP_INTL}|{rules.WITHIN_INTL}", re.ASCII | _I
+)
 # Action evidence that is a question ("where", "how can", "wondering if"), not a verb: the
 # rewrite then asks for the answer.
 _QUESTION_EVIDENCE_RE = re.compile(
@@ -384,7 +422,11 @@ def _window(
             found.append((m.start(), kind, m))
     if not found:
         return None, None, []
-    _, kind, m = min(found, key=lambda item: item[0])
+    # The first window; of two at the same place the longer ("fin de la semaine 12" is a
+    # calendar week, not the end of this week).
+    _, kind, m = min(found, key=lambda item: (item[0], -len(item[2].group(0))))
+    if kind.startswith("intl_"):
+        return _intl_window(kind, m, sent, end_of_day, zone, text)
     near = _day_near(text, m) if kind in ("time", "eod") else None
     span = (min(m.start(), near.start()), max(m.end(), near.end())) if near else m.span()
     evidence = text[span[0] : span[1]].strip()
@@ -421,6 +463,116 @@ def _window(
         refine = TIME_RE.search(text)
         clock = _clock(refine, 0) if refine else None
     return evidence, _at(day, clock, end_of_day, zone), notes
+
+
+# A clock time in the five other languages, to refine a day ("bis Freitag 12 Uhr", "d'ici
+# vendredi 12h", "até amanhã ao meio-dia"): a colon, an "h" or an hour word is needed (a dot
+# alone, "13.03.", is a date).
+INTL_CLOCK_RE = re.compile(
+    r"\b(?:(\d{1,2}):(\d{2})|(\d{1,2})h(\d{2})?\b|(\d{1,2})\s*(?:uhr|heures?|horas?|uur)\b)"
+    rf"|({rules.any_of(rules.INTL_NOON)})",
+    re.ASCII | _I,
+)
+
+
+def _intl_clock(text: str) -> time | None:
+    """The first clock time written the European way in `text`, if any."""
+    m = INTL_CLOCK_RE.search(text)
+    if m is None:
+        return None
+    if m.group(6):
+        return time(12, 0)
+    hour = m.group(1) or m.group(3) or m.group(5)
+    minute = m.group(2) or m.group(4) or "0"
+    h, mi = int(hour), int(minute)
+    return time(h, mi) if h < 24 and mi < 60 else None
+
+
+def _intl_duration(m: re.Match[str], sent: datetime | None) -> datetime | None:
+    """`sent` plus an "innerhalb von 2 Tagen"/"sous 48h"/"binnen 3 werkdagen" duration."""
+    raw, unit = m.group(1).lower(), rules.INTL_UNITS.get(" ".join(m.group(2).lower().split()))
+    count = rules.INTL_NUMBERS.get(raw) or (int(raw) if raw.isdigit() else None)
+    if sent is None or count is None or unit is None:
+        return None
+    if unit == "b":
+        return _add_business_days(sent, count)
+    step = {"h": timedelta(hours=1), "m": timedelta(minutes=1), "w": timedelta(weeks=1)}
+    return sent + step.get(unit, timedelta(days=1)) * count
+
+
+def _intl_window(
+    kind: str, m: re.Match[str], sent: datetime | None, end_of_day: time, zone: ZoneInfo, text: str
+) -> tuple[str | None, datetime | None, list[str]]:
+    """A window written in German, French, Spanish, Portuguese or Dutch: span, deadline, notes.
+
+    Resolved as the English forms are: a day ends at `end_of_day` unless a time is written; a
+    calendar week ends on its Friday; numeric dates are read day first, as all five languages
+    write them.
+    """
+    evidence = m.group(0).strip()
+    notes: list[str] = []
+    if kind == "intl_within":
+        return evidence, _intl_duration(m, sent), notes
+    clock: time | None = None
+    day: date | None = None
+    if kind == "intl_numeric":
+        written = m.group(3) or m.group(5)
+        year = int(written) if written else None
+        if year is not None and year < 100:
+            year += 2000
+        notes.append(f"{evidence!r} read day first (dd/mm, as the message's language writes it)")
+        day = _year_date(year, int(m.group(2) or m.group(4)), int(m.group(1)), sent)
+    elif kind == "intl_day_month":
+        month = rules.INTL_MONTHS[m.group(2).lower()]
+        day = _year_date(int(m.group(3)) if m.group(3) else None, month, int(m.group(1)), sent)
+    elif kind == "intl_calweek" and sent is not None:
+        week = int(m.group(1))
+        for year in (sent.year, sent.year + 1):
+            try:
+                friday = date.fromisocalendar(year, week, 5)
+            except ValueError:
+                return evidence, None, notes
+            if friday >= sent.date():
+                day = friday
+                break
+    elif kind == "intl_time":
+        if m.group(4):
+            clock = time(12, 0)
+        else:
+            h, mi = int(m.group(1) or m.group(3)), int(m.group(2) or 0)
+            if h >= 24 or mi >= 60:
+                return evidence, None, notes
+            clock = time(h, mi)
+        if sent is None:
+            return evidence, None, notes
+        candidate = datetime.combine(sent.date(), clock, tzinfo=zone)
+        return evidence, candidate if candidate > sent else candidate + timedelta(days=1), notes
+    elif sent is not None:
+        today = sent.date()
+        past_eod = sent >= datetime.combine(today, end_of_day, tzinfo=zone)
+        if kind == "intl_tomorrow":
+            day = today + timedelta(days=1)
+        elif kind == "intl_eod":
+            day = today + timedelta(days=1) if past_eod else today
+        elif kind == "intl_eow":
+            day = today + timedelta(days=(4 - today.weekday()) % 7)
+        elif kind == "intl_weekday":
+            qualifier = " ".join((m.group(1) or m.group(3) or "").lower().split())
+            target = rules.INTL_WEEKDAYS[m.group(2).lower()]
+            if qualifier in rules.INTL_NEXT:
+                day = today + timedelta(days=7 - today.weekday() + target)
+            else:
+                ahead = (target - today.weekday()) % 7
+                day = today + timedelta(days=7 if ahead == 0 and past_eod else ahead)
+    if day is None:
+        return evidence, None, notes
+    if kind != "intl_calweek":
+        english = TIME_RE.search(text)
+        refined = _clock(english, 0) if english else None
+        if refined is not None:
+            return evidence, _at(day, refined, end_of_day, zone), notes
+        clock = _intl_clock(text)
+    return evidence, datetime.combine(day, clock or end_of_day, tzinfo=zone), notes
 
 
 def _ownership(plain: str) -> str | None:
@@ -461,7 +613,9 @@ def _span(rx: rules.Rx, text: str) -> str | None:
 
 def _action(plain: str) -> str | None:
     """The action asked for: the verb or noun phrase the rule captured."""
-    m = rules.action_match(plain)
+    m = rules.action_match(plain) or rules.ACTION_INTL.search(
+        rules.without_mentions(rules.asking_text(plain))
+    )
     return next((g for g in m.groups() if g), m.group(0)).strip() if m else None
 
 
@@ -488,7 +642,7 @@ def analyse(
     text = text[: rules.MAX_SIGNAL_CHARS]
     found = rules.signals(text)
     plain = rules.plain_text(text)
-    window, deadline, notes = _window(plain, sent, end_of_day, zone)
+    window, deadline, notes = _window(rules.window_text(plain), sent, end_of_day, zone)
     present = {
         "assign_ownership": (found["await_assign"], _ownership(plain)),
         "window_for_response": (found["await_window"], window),
