@@ -6,6 +6,7 @@
     .venv/bin/python benchmarks/await_eval.py --set friction     # the four friction signals
     .venv/bin/python benchmarks/await_eval.py --set real         # real messages, frozen test split
     .venv/bin/python benchmarks/await_eval.py --set real-dev     # real messages, the tuning split
+    .venv/bin/python benchmarks/await_eval.py --set real-windows # real messages with time words
     .venv/bin/python benchmarks/await_eval.py --json build/await_eval.json
     .venv/bin/python benchmarks/await_eval.py --errors action    # list the misses for one field
 
@@ -50,9 +51,11 @@ SETS: dict[str, Path] = {
     # Real messages: labels and pointers into ../shared/data (PROVENANCE.md there), no texts.
     "real": HERE / "await_eval" / "real_test.jsonl",
     "real-dev": HERE / "await_eval" / "real_dev.jsonl",
+    # Real messages with time words from other years of the same list (MIT), texts inline.
+    "real-windows": HERE / "await_eval" / "real_windows.jsonl",
 }
 # The sets whose records point into archives instead of carrying their text.
-REAL_SETS = frozenset({"real", "real-dev"})
+REAL_SETS = frozenset({"real", "real-dev", "real-windows"})
 # A set name -> the AWAIT files it scores together.
 AWAIT_SETS: dict[str, tuple[str, ...]] = {
     "main": ("main",),
@@ -60,6 +63,7 @@ AWAIT_SETS: dict[str, tuple[str, ...]] = {
     "all": ("main", "heldout"),
     "real": ("real",),
     "real-dev": ("real-dev",),
+    "real-windows": ("real-windows",),
 }
 FRICTION = ("bare_greeting", "nudge", "clarification", "sync_request")
 if str(REPO / "src") not in sys.path:
