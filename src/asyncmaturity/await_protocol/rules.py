@@ -422,7 +422,21 @@ FILLER = Rx(
 )
 # A word is a run of non-blank characters; counted after links, mentions and filler are removed.
 WORD = Rx(r"[^ \t\n\r\f\v]+")
-MIN_CONTEXT_WORDS = 18
+# Complete information is context the receiver needs, not length: where the material is (a
+# record link, an attachment, a reference: CONTEXT), or what and why in words. A long question
+# alone tells only what is asked, so words count as context in two ways: statements besides the
+# questions (background, what was tried, what changed), or a text that names a concrete fact
+# (FACT: a number, a version, a file or code name, a proper name mid-sentence, a quoted string,
+# a cause or a symptom).
+MIN_CONTEXT_WORDS = 14
+# A question sentence, removed before the statement words are counted (it may wrap over lines).
+QUESTION = Rx(r"[^.!?]{0,300}\?+")
+FACT = Rx(
+    rf"\d|\w[._/]\w|\b[a-z]+[A-Z]\w*|[a-z,] [A-Z][a-z]+|[`{OPEN_QUOTES}][^`{OPEN_QUOTES}"
+    rf"{CLOSE_QUOTES}\n]{{2,40}}[`{CLOSE_QUOTES}]|(?i:\b(?:since|after|because|due to|as of|error|"
+    r"exception|traceback|tried|getting|fails?|failed|broken|down|changed)\b)",
+    ignore_case=False,
+)
 # "At least MIN_CONTEXT_WORDS words" as one match, for SQL: far cheaper there than listing the
 # words (Python counts them: the same answer, and linear in its backtracking engine).
 MANY_WORDS = Rx(rf"(?:[^ \t\n\r\f\v]+[ \t\n\r\f\v]+){{{MIN_CONTEXT_WORDS - 1}}}[^ \t\n\r\f\v]")
@@ -553,9 +567,21 @@ def content(plain: str) -> str:
     return FILLER.compiled.sub(" ", without_mentions(plain, " "))
 
 
-def word_count(plain: str) -> int:
-    """Words (runs of non-blank characters) once mentions and filler are removed."""
-    return len(WORD.compiled.findall(content(plain)))
+def context_words(plain: str) -> tuple[str, int] | None:
+    """How the words give context, if they do: ("statements", n) or ("fact: ...", n).
+
+    Statements besides the questions count first; else a text of as many words that names a
+    concrete fact. Both need :data:`MIN_CONTEXT_WORDS` words once mentions and filler are gone.
+    """
+    matter = content(plain)
+    statements = len(WORD.compiled.findall(QUESTION.compiled.sub(" ", matter)))
+    if statements >= MIN_CONTEXT_WORDS:
+        return "statements", statements
+    words = len(WORD.compiled.findall(matter))
+    fact = FACT.search(matter)
+    if fact and words >= MIN_CONTEXT_WORDS:
+        return f"fact {fact.group(0).strip()!r}", words
+    return None
 
 
 def asking_text(plain: str) -> str:
@@ -591,7 +617,7 @@ def signals(text: str) -> dict[str, bool]:
         "await_window": bool(ANY_WINDOW.search(plain)),
         "await_action": bool(ACTION.search(clauses)),
         "await_information": bool(
-            record_link(text) or CONTEXT.search(plain) or word_count(plain) >= MIN_CONTEXT_WORDS
+            record_link(text) or CONTEXT.search(plain) or context_words(plain)
         ),
         "sync_request": bool(MOVE.search(asking)),
         "bare_greeting": bool(BARE_GREETING.search(plain)),
@@ -626,6 +652,7 @@ def signals_sql(text: str) -> str:
     asking = NOT_ASKING.replace_sql(plain, " ")
     clauses = ANY_MENTION.replace_sql(asking, "\\1,")
     spaced = FILLER.replace_sql(ANY_MENTION.replace_sql(plain, "\\1 "), " ")
+    statements = QUESTION.replace_sql(spaced, " ")
     owner = " OR ".join(
         [
             SLACK_MENTION.matches_sql(plain),
@@ -642,7 +669,8 @@ def signals_sql(text: str) -> str:
         {ANY_WINDOW.matches_sql(plain)} AS await_window,
         {ACTION.matches_sql(clauses)} AS await_action,
         ({record} OR {CONTEXT.matches_sql(plain)}
-            OR {MANY_WORDS.matches_sql(spaced)}) AS await_information,
+            OR {MANY_WORDS.matches_sql(statements)}
+            OR ({MANY_WORDS.matches_sql(spaced)} AND {FACT.matches_sql(spaced)})) AS await_information,
         {MOVE.matches_sql(asking)} AS sync_request,
         {BARE_GREETING.matches_sql(plain)} AS bare_greeting,
         {NUDGE.matches_sql(plain)} AS nudge,
