@@ -1067,6 +1067,8 @@ AWAIT_SETS = {
     "real": "real test split (`real_test.jsonl`, real chat and list messages, frozen before "
     "any rule change, never tuned on)",
     "real-dev": "real dev split (`real_dev.jsonl`, the real messages the rules were tuned on)",
+    "real-windows": "real windows part (`real_windows.jsonl`, list messages with time words, "
+    "frozen test part 2, never tuned on)",
     "friction": "friction set (`friction.jsonl`)",
 }
 
@@ -1117,7 +1119,7 @@ def bench_await(report: Report) -> None:
             )
         title += f"; reproduce: `.venv/bin/python benchmarks/await_eval.py --set {name}`"
         report.table(title, ["element", "precision", "recall", "support", "target met"], rows)
-        if name in ("main", "heldout", "real"):
+        if name in ("main", "heldout", "real", "real-windows"):
             missed = [
                 row["field"] for row in scores[1:] if not row["pass"] and row["tp"] + row["fn"]
             ]

@@ -670,7 +670,15 @@ def signals_sql(text: str) -> str:
     asking = NOT_ASKING.replace_sql(plain, " ")
     clauses = ANY_MENTION.replace_sql(asking, "\\1,")
     spaced = FILLER.replace_sql(ANY_MENTION.replace_sql(plain, "\\1 "), " ")
-    statements = QUESTION.replace_sql(spaced, " ")
+    # The matter is bound once (a one-element list and a lambda): the filler pass is the costly
+    # part, and DuckDB would run it once per reference. Statements are a subset of the words,
+    # so "enough words" is tested first.
+    words = MANY_WORDS.matches_sql("m")
+    statements = MANY_WORDS.matches_sql(QUESTION.replace_sql("m", " "))
+    context = (
+        f"list_transform([{spaced}], lambda m: {words} AND ({FACT.matches_sql('m')} "
+        f"OR {statements}))[1]"
+    )
     owner = " OR ".join(
         [
             SLACK_MENTION.matches_sql(plain),
@@ -687,8 +695,7 @@ def signals_sql(text: str) -> str:
         {ANY_WINDOW.matches_sql(plain)} AS await_window,
         {ACTION.matches_sql(clauses)} AS await_action,
         ({record} OR {CONTEXT.matches_sql(plain)}
-            OR {MANY_WORDS.matches_sql(statements)}
-            OR ({MANY_WORDS.matches_sql(spaced)} AND {FACT.matches_sql(spaced)})) AS await_information,
+            OR {context}) AS await_information,
         {MOVE.matches_sql(asking)} AS sync_request,
         {BARE_GREETING.matches_sql(plain)} AS bare_greeting,
         {NUDGE.matches_sql(plain)} AS nudge,
