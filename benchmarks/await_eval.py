@@ -9,6 +9,7 @@
     .venv/bin/python benchmarks/await_eval.py --set lang-de      # German held-out (fr, es, pt, nl)
     .venv/bin/python benchmarks/await_eval.py --set lang-de-tune # German tuning part
     .venv/bin/python benchmarks/await_eval.py --set lang         # the five held-out parts together
+    .venv/bin/python benchmarks/await_eval.py --set real-windows # real messages with time words
     .venv/bin/python benchmarks/await_eval.py --json build/await_eval.json
     .venv/bin/python benchmarks/await_eval.py --errors action    # list the misses for one field
 
@@ -53,6 +54,8 @@ SETS: dict[str, Path] = {
     # Real messages: labels and pointers into ../shared/data (PROVENANCE.md there), no texts.
     "real": HERE / "await_eval" / "real_test.jsonl",
     "real-dev": HERE / "await_eval" / "real_dev.jsonl",
+    # Real messages with time words from other years of the same list (MIT), texts inline.
+    "real-windows": HERE / "await_eval" / "real_windows.jsonl",
 }
 # Five languages beyond English (windows and requests): a held-out part per language, written and
 # committed before the rules were extended, and a tuning part.
@@ -61,7 +64,7 @@ for _lang in LANGUAGES:
     SETS[f"lang-{_lang}"] = HERE / "await_eval" / f"lang_{_lang}_heldout.jsonl"
     SETS[f"lang-{_lang}-tune"] = HERE / "await_eval" / f"lang_{_lang}.jsonl"
 # The sets whose records point into archives instead of carrying their text.
-REAL_SETS = frozenset({"real", "real-dev"})
+REAL_SETS = frozenset({"real", "real-dev", "real-windows"})
 # A set name -> the AWAIT files it scores together.
 AWAIT_SETS: dict[str, tuple[str, ...]] = {
     "main": ("main",),
@@ -73,6 +76,7 @@ AWAIT_SETS: dict[str, tuple[str, ...]] = {
     **{f"lang-{lang}-tune": (f"lang-{lang}-tune",) for lang in LANGUAGES},
     "lang": tuple(f"lang-{lang}" for lang in LANGUAGES),
     "lang-tune": tuple(f"lang-{lang}-tune" for lang in LANGUAGES),
+    "real-windows": ("real-windows",),
 }
 FRICTION = ("bare_greeting", "nudge", "clarification", "sync_request")
 if str(REPO / "src") not in sys.path:

@@ -1104,6 +1104,8 @@ AWAIT_SETS = {
     "real": "real test split (`real_test.jsonl`, real chat and list messages, frozen before "
     "any rule change, never tuned on)",
     "real-dev": "real dev split (`real_dev.jsonl`, the real messages the rules were tuned on)",
+    "real-windows": "real windows part (`real_windows.jsonl`, list messages with time words, "
+    "frozen test part 2, never tuned on)",
     "friction": "friction set (`friction.jsonl`)",
     **{
         f"lang-{code}": f"{name} held-out part (`lang_{code}_heldout.jsonl`, written and committed "
@@ -1184,7 +1186,7 @@ def bench_await(report: Report) -> None:
                 )
                 + (f", deadline {accuracy:.3f}" if accuracy is not None else ""),
             )
-        if name in ("main", "heldout", "real"):
+        if name in ("main", "heldout", "real", "real-windows"):
             missed = [
                 row["field"] for row in scores[1:] if not row["pass"] and row["tp"] + row["fn"]
             ]

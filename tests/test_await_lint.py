@@ -337,10 +337,17 @@ def test_action_absent(text: str) -> None:
         ("Can you fix OPS-1234?", "OPS-1234"),
         ("Context: the vendor raised prices. Approve?", "Context:"),
         ("Approve the switch because the vendor raised prices?", "because"),
+        # Words are context as statements besides the question (18 counted by hand: the first
+        # sentence) or as a text that names a concrete fact (18 words, "9:00" the fact).
         (
-            "Can you approve moving the weekly sync to Thursdays so the Sydney folks can join "
-            "without staying up late?",
-            "19 words",
+            "The weekly sync clashes with the evening in Sydney, so the folks there have to stay "
+            "up late. Can you approve moving it?",
+            "18 words of context (statements)",
+        ),
+        (
+            "Can you approve moving the weekly sync from 9:00 to 11:00 on Thursdays for the folks "
+            "in Sydney?",
+            "18 words of context (fact '9')",
         ),
         ("Can you approve 2,400 EUR for Hansen GmbH?", "2,400 EUR"),
         ("Can you check the numbers in Q2_plan.xlsx?", "Q2_plan.xlsx"),
@@ -361,6 +368,9 @@ def test_information_present(text: str, evidence: str) -> None:
     [
         "Can you review this?",
         "@bob thoughts?",
+        # A long question alone tells what is asked, not what the receiver needs to act.
+        "Can you approve moving the weekly sync to later in the week so more of the people in "
+        "other places can join?",
         "Approve by Friday please",
         # Links to non-record sites are no context.
         "@priya.k any chance you could look at this? https://www.google.com/search?q=deadlock",

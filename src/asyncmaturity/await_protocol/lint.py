@@ -602,8 +602,8 @@ def _information(text: str, plain: str) -> str | None:
     marker = rules.CONTEXT.search(plain)
     if marker:
         return marker.group(0).strip()
-    words = rules.word_count(plain)
-    return f"{words} words" if words >= rules.MIN_CONTEXT_WORDS else None
+    context = rules.context_words(plain)
+    return f"{context[1]} words of context ({context[0]})" if context else None
 
 
 def _span(rx: rules.Rx, text: str) -> str | None:

@@ -103,7 +103,14 @@ NON_RECORD_URL = Rx(
 SLACK_MENTION = Rx(r"<@[UW][A-Z0-9]+(?:\|[^>]{0,80})?>|<!subteam\^[A-Z0-9]+(?:\|[^>]{0,80})?>")
 AT_NAME = Rx(r"(?:^|[^\w.@])@(\w[\w.-]*)")
 ANY_MENTION = Rx(r"<[@!][^>]{0,100}>|(^|[^\w.@])@\w[\w.-]*")
-NOBODY = frozenset({"here", "channel", "everyone", "all", "anyone", "someone", "team"})
+# Code in a message names nobody either: Python decorators ("@inlineCallbacks") and docstring
+# fields ("@param", "@rtype") pasted into a mail.
+NOBODY = frozenset(
+    {"here", "channel", "everyone", "all", "anyone", "someone", "team"}
+    | {"inlinecallbacks", "deferred", "classmethod", "staticmethod", "property", "abstractmethod"}
+    | {"implementer", "override", "dataclass", "contextmanager", "wraps", "param", "type"}
+    | {"return", "returns", "rtype", "raise", "raises", "ivar", "cvar", "see", "since", "note"}
+)
 OWNER = Rx(
     r"\b(?:owner|assignee|dri|responsible)\s*:\s*@?(\w[\w.-]*)"
     r"|\bassigned to\s+@?(\w[\w.-]*)"
@@ -283,7 +290,7 @@ ACTION_VERBS = (
     r"export|import|grant|give (?:\w+ )?(?:access|feedback|permission|an? (?:answer|estimate))|"
     r"place|order|pay|restart|rotate|extend|clean up|remove|delete|revoke|revert|roll ?back|"
     r"upgrade|install|enable|disable|reset|set up|configure|migrate|renew|cancel|invite|"
-    r"finali[sz]e|"
+    r"finali[sz]e|figur(?:e|ing) out|find(?:ing)? out|work(?:ing)? out|"
     r"return|post|push|upload|sort out|agree on|sign up|follow up with|escalate|swap|replace|"
     r"tell (?:me|us) (?:which|what|where|when|who|whether|if|how)|"
     r"let (?:me|us) know (?:which|where|when|who|whether|how (?:much|many|long))"
@@ -291,8 +298,9 @@ ACTION_VERBS = (
 _ASK = (
     r"(?:can|could|would|will) (?:you|u|someone|somebody|some1|anyone|anybody|everyone|everybody|"
     r"one of you|either of you|whoever)|would you mind|need (?:you|someone|somebody) to|please|pls"
-    r"|plz|kindly"
+    r"|plz|kindly|(?:can|could|shall) we|help (?:me|us)"
     r"|(?:like|want|ask|asking|appreciate it if|grateful if) (?:you|someone)(?: to| could| can)?"
+    r"|any chance (?:that )?(?:[\w']+ ){0,3}?(?:could|can|would|will|to)"
 )
 # Verbs that name what to do where they are asked for ("could you try unpacking ...", "can you
 # include an example?") but are advice, not asks, at the start of a clause ("Try the same code").
@@ -316,17 +324,22 @@ ACTION = Rx(
     # A direct factual question ("where is the VPN config?", "is the deploy done?").
     # A question may wrap over lines (e-mail) and hold dots that end no sentence ("9.0.0"); a
     # dot or line break followed by a word character keeps the scan cheap in RE2's DFA.
-    rf"|(?:{_CLAUSE}|\b(?:knows?|tell me|wondering|idea|sure)\s+|\b\d[.)]\s+)((?:where|when|who|whom|"
-    r"whose|which|how (?:much|many|long|often|can|could|do|does|did|should|would|to|is|are)|why|"
-    r"what(?:'s| is| are| was| were| would| could| should| does)|"
-    r"is (?:the|it|this|there|our)|are (?:the|we|there|you)|do (?:we|they|you)|does|"
+    rf"|(?:{_CLAUSE}|\b(?:knows?|tell me|wondering|idea|sure|or)\s+|\b\d[.)]\s+)((?:where|when|who|whom|"
+    r"whose|which|how (?:much|many|long|often|can|could|do|does|did|should|would|will|to|is|are|"
+    r"come|about)|why|what(?:'s| is| are| was| were| would| could| should| does| can| will)|"
+    r"what [\w-]+ (?:is|are|was|were|would|could|should|does|did|do you|do they|can|will)|(?:do you |you )?(?:want|wanna) to|so,? (?:i guess |you mean |then )?|"
+    r"any (?:idea|clue|hints?|pointers?|way|reason|chance) (?:how|why|what|where|when|if|whether|"
+    r"on|of|to|for)|"
+    r"is (?:the|it|this|that|there|our|a|an)|are (?:the|we|there|you)|"
+    r"i (?:assume|take it|suppose|guess)|do (?:we|they|you)|does|"
     r"did (?:we|they|the|you)|has|have (?:we|you)|should (?:we|i)|can (?:i|this|it)|"
     r"could (?:i|this|it)|is it|am i|(?:does |did |has |is )?(?:anyone|anybody) (?:else |here )?"
     r"(?:going|care|cares|using|use|used|tried|seen|heard|running|working))\b)"
     r"(?:[^.!?\n]|[.\n][^\s.!?]){0,200}\?"
     # An indirect question ("I'm wondering if there is ...", "keen to know whether ...").
     r"|\b((?:wondering|wonder|curious|keen to know|like to know|want to know) (?:if|whether|how|"
-    r"why|what|where|which|who))\b"
+    r"why|what|where|which|who)|(?:would be|i'?d be)\s+(?:most\s+|very\s+|really\s+)?interested\s+"
+    r"(?:in|to)\s+(?:see|seeing|hear|hearing|know|knowing|get|getting))\b"
 )
 # Every verb that makes a clause-opening imperative an ask (for `is_request`), vague ones too.
 ASK_VERBS = rf"{ACTION_VERBS}|reply|respond|ping|look at|take a look|have a look"
@@ -342,7 +355,9 @@ NOT_ASKING = Rx(
     r"you (?:want|need|are|have)|you're|we (?:could|can|should)|i(?:'ll| will| could)|\w+'s)\b"
     r"[^?\n]{0,200}\?+"
     # Tag questions and exclamations that argue or marvel ("..., right?", "Really?", "what?!").
-    r"|,?\s*right\s*\?+|(?:^|[.!?\n]\s*)really\s*\?+|\?+!+"
+    r"|,?\s*right\s*\?+|(?:^|[.!?\n]\s*)really\s*\?+|\?+!+|\?\?+"
+    # A suggestion phrased as a question ("We could poll folks for a date?"); "could we" asks.
+    r"|(?:^|[.!?\n]\s*)we could\b[^?\n]{0,200}\?+"
     # Lazy consensus: the sender goes ahead unless someone objects.
     r"|\bunless (?:i|we) hear (?:any |of any )?(?:objections?|concerns?|otherwise)\b"
 )
@@ -355,10 +370,13 @@ REQUEST = Rx(
     r"|\bneeds? (?:the |your )?signed\b|\bneeds? (?:some |a little )?love\b"
     # Asks for help or an answer without a question mark (mailing-list idiom).
     r"|\b(?:i'?d|i would|would) (?:really |greatly |much )?appreciate\b"
-    r"|\b(?:help|input|hints?|pointers|advice|tips|suggestions|feedback) (?:is |are |would be )?"
+    r"|\b(?:help|input|hints?|pointers|advice|tips|suggestions|feedback) (?:is |are |would be |will be )?"
     r"(?:greatly |much |very much |really )?appreciated\b"
     r"|\bif (?:somebody|someone|anyone|anybody|you) (?:could|can)\b|\bget in touch\b"
     r"|\bget back to (?:me|us)\b|\b(?:wondering|curious) (?:if|whether|how|why|what|who)\b"
+    r"|\b(?:would be|i'?d be)\s+(?:most\s+|very\s+|really\s+)?interested\s+(?:in|to)\s+(?:see|seeing|"
+    r"hear|hearing|know|knowing|get|getting)\b"
+    r"|\bthanks? (?:you )?(?:in advance )?for any (?:help|input|advice|pointers|hints|suggestions)\b"
 )
 
 # Moving the exchange out of the thread: to a call, a meeting, a DM, a phone, e-mail, a chat app.
@@ -430,7 +448,21 @@ FILLER = Rx(
 )
 # A word is a run of non-blank characters; counted after links, mentions and filler are removed.
 WORD = Rx(r"[^ \t\n\r\f\v]+")
-MIN_CONTEXT_WORDS = 18
+# Complete information is context the receiver needs, not length: where the material is (a
+# record link, an attachment, a reference: CONTEXT), or what and why in words. A long question
+# alone tells only what is asked, so words count as context in two ways: statements besides the
+# questions (background, what was tried, what changed), or a text that names a concrete fact
+# (FACT: a number, a version, a file or code name, a proper name mid-sentence, a quoted string,
+# a cause or a symptom).
+MIN_CONTEXT_WORDS = 14
+# A question sentence, removed before the statement words are counted (it may wrap over lines).
+QUESTION = Rx(r"[^.!?]{0,300}\?+")
+FACT = Rx(
+    rf"\d|\w[._/]\w|\b[a-z]+[A-Z]\w*|[`{OPEN_QUOTES}][^`{OPEN_QUOTES}"
+    rf"{CLOSE_QUOTES}\n]{{2,40}}[`{CLOSE_QUOTES}]|(?i:\b(?:since|after|because|due to|as of|error|"
+    r"exception|traceback|tried|getting|fails?|failed|broken|down|changed)\b)",
+    ignore_case=False,
+)
 # "At least MIN_CONTEXT_WORDS words" as one match, for SQL: far cheaper there than listing the
 # words (Python counts them: the same answer, and linear in its backtracking engine).
 MANY_WORDS = Rx(rf"(?:[^ \t\n\r\f\v]+[ \t\n\r\f\v]+){{{MIN_CONTEXT_WORDS - 1}}}[^ \t\n\r\f\v]")
@@ -1370,9 +1402,21 @@ def content(plain: str) -> str:
     return FILLER.compiled.sub(" ", without_mentions(plain, " "))
 
 
-def word_count(plain: str) -> int:
-    """Words (runs of non-blank characters) once mentions and filler are removed."""
-    return len(WORD.compiled.findall(content(plain)))
+def context_words(plain: str) -> tuple[str, int] | None:
+    """How the words give context, if they do: ("statements", n) or ("fact: ...", n).
+
+    Statements besides the questions count first; else a text of as many words that names a
+    concrete fact. Both need :data:`MIN_CONTEXT_WORDS` words once mentions and filler are gone.
+    """
+    matter = content(plain)
+    statements = len(WORD.compiled.findall(QUESTION.compiled.sub(" ", matter)))
+    if statements >= MIN_CONTEXT_WORDS:
+        return "statements", statements
+    words = len(WORD.compiled.findall(matter))
+    fact = FACT.search(matter)
+    if fact and words >= MIN_CONTEXT_WORDS:
+        return f"fact {fact.group(0).strip()!r}", words
+    return None
 
 
 def asking_text(plain: str) -> str:
@@ -1412,7 +1456,7 @@ def signals(text: str) -> dict[str, bool]:
         "await_window": bool(ANY_WINDOW.search(plain) and ANY_WINDOW.search(window_text(plain))),
         "await_action": bool(ACTION.search(clauses) or ACTION_INTL.search(clauses)),
         "await_information": bool(
-            record_link(text) or CONTEXT.search(plain) or word_count(plain) >= MIN_CONTEXT_WORDS
+            record_link(text) or CONTEXT.search(plain) or context_words(plain)
         ),
         "sync_request": bool(MOVE.search(asking)),
         "bare_greeting": bool(BARE_GREETING.search(plain)),
@@ -1448,6 +1492,15 @@ def signals_sql(text: str) -> str:
     asking = NOT_ASKING.replace_sql(plain, " ")
     clauses = ANY_MENTION.replace_sql(asking, "\\1,")
     spaced = FILLER.replace_sql(ANY_MENTION.replace_sql(plain, "\\1 "), " ")
+    # The matter is bound once (a one-element list and a lambda): the filler pass is the costly
+    # part, and DuckDB would run it once per reference. Statements are a subset of the words,
+    # so "enough words" is tested first.
+    words = MANY_WORDS.matches_sql("m")
+    statements = MANY_WORDS.matches_sql(QUESTION.replace_sql("m", " "))
+    context = (
+        f"list_transform([{spaced}], lambda m: {words} AND ({FACT.matches_sql('m')} "
+        f"OR {statements}))[1]"
+    )
     owner = " OR ".join(
         [
             SLACK_MENTION.matches_sql(plain),
@@ -1474,7 +1527,7 @@ def signals_sql(text: str) -> str:
         {window} AS await_window,
         {ACTION_ANY_LANGUAGE.matches_sql(clauses)} AS await_action,
         ({record} OR {CONTEXT.matches_sql(plain)}
-            OR {MANY_WORDS.matches_sql(spaced)}) AS await_information,
+            OR {context}) AS await_information,
         {MOVE.matches_sql(asking)} AS sync_request,
         {BARE_GREETING.matches_sql(plain)} AS bare_greeting,
         {NUDGE.matches_sql(plain)} AS nudge,
