@@ -561,6 +561,8 @@ class Rejection:
 
 UNPARSEABLE_DATE = "unparseable Date"
 IMPLAUSIBLE_DATE = "implausible Date"
+
+
 def plausible_span(bounds: tuple[datetime, datetime]) -> tuple[int, int]:
     """(earliest, latest) plausible sent_at, UTC epoch microseconds, from the ingest's bounds.
 
