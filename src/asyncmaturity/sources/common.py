@@ -12,7 +12,7 @@ import duckdb
 import pyarrow as pa
 
 from asyncmaturity.errors import InvalidExport
-from asyncmaturity.sources.reading import check_json_files
+from asyncmaturity.sources.reading import check_json_files, entry_problem
 from asyncmaturity.store.database import identity_hash_sql, person_key_sql
 from asyncmaturity.vocabulary import ConversationKind
 
@@ -36,14 +36,33 @@ def sole_folder(path: Path) -> Path | None:
     return children[0] if len(children) == 1 and children[0].is_dir() else None
 
 
-def walk_files(root: Path, suffixes: tuple[str, ...], limit: int | None = None) -> Iterator[Path]:
-    """Up to `limit` files under `root` ending in `suffixes` (any case), hidden ones left out."""
+# The skip reason of a folder entry named like an export file that is no file to read.
+UNREADABLE_ENTRY = "unreadable folder entry"
+
+
+def walk_files(
+    root: Path,
+    suffixes: tuple[str, ...],
+    limit: int | None = None,
+    unreadable: list[str] | None = None,
+) -> Iterator[Path]:
+    """Up to `limit` files under `root` ending in `suffixes` (any case), hidden ones left out.
+
+    An entry so named that is no regular file (a FIFO would block the reader, a symlink loop
+    raise) is not given: it goes to `unreadable` as 'path: why', for the ingest to count.
+    """
     found = 0
     for folder, dirs, names in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__MACOSX")))
         for name in sorted(names):
             if name.lower().endswith(suffixes) and not name.startswith("."):
-                yield Path(folder) / name
+                path = Path(folder) / name
+                problem = entry_problem(path)
+                if problem is not None:
+                    if unreadable is not None:
+                        unreadable.append(f"{path}: {problem}")
+                    continue
+                yield path
                 found += 1
                 if limit is not None and found >= limit:
                     return

@@ -68,6 +68,7 @@ import pyarrow as pa
 from asyncmaturity.errors import InvalidExport
 from asyncmaturity.sources.archive import extracted
 from asyncmaturity.sources.common import (
+    UNREADABLE_ENTRY,
     file_label,
     insert_conversations,
     insert_json_files,
@@ -183,7 +184,12 @@ class DiscordSource:
         zipped = path.is_file() and path.suffix.lower() == ".zip"
         with extracted(path) if zipped else nullcontext(path) as unpacked:
             label: Callable[[Path], str] = file_label(path, unpacked) if zipped else str
-            candidates = [unpacked] if unpacked.is_file() else _json_files(unpacked)
+            unreadable: list[str] = []
+            candidates = (
+                [unpacked] if unpacked.is_file() else _json_files(unpacked, None, unreadable)
+            )
+            report.records_read += len(unreadable)
+            report.skip(UNREADABLE_ENTRY, len(unreadable), unreadable)
             exports = {file: _looks_like_export(file) for file in candidates}
             files = [file for file, looks in exports.items() if looks]
             for file, looks in exports.items():
@@ -215,10 +221,13 @@ class DiscordSource:
         return report
 
 
-def _json_files(root: Path, limit: int | None = None) -> list[Path]:
-    """The .json files under `root`, media folders and hidden ones left out, sorted."""
+def _json_files(
+    root: Path, limit: int | None = None, unreadable: list[str] | None = None
+) -> list[Path]:
+    """The .json files under `root`, media folders and hidden ones left out, sorted; entries so
+    named that are no file go to `unreadable`."""
     found = []
-    for file in walk_files(root, (".json",)):
+    for file in walk_files(root, (".json",), unreadable=unreadable):
         if not any(
             part.endswith(MEDIA_FOLDER_SUFFIX) for part in file.relative_to(root).parts[:-1]
         ):

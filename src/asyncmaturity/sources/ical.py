@@ -113,7 +113,7 @@ import recurring_ical_events  # type: ignore[import-untyped]
 
 from asyncmaturity.errors import InvalidExport
 from asyncmaturity.sources.archive import extracted, zip_names
-from asyncmaturity.sources.common import walk_files
+from asyncmaturity.sources.common import UNREADABLE_ENTRY, walk_files
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
 from asyncmaturity.store.database import identity_hash_sql, person_key_sql
 from asyncmaturity.vocabulary import AttendanceRole, MeetingResponse, Visibility
@@ -237,7 +237,10 @@ class IcalSource:
         opener = extracted(path) if zipped else nullcontext(path)
         with opener as unpacked:
             if zipped or unpacked.is_dir():
-                files = list(_calendar_files(unpacked))
+                unreadable: list[str] = []
+                files = list(walk_files(unpacked, SUFFIXES, None, unreadable))
+                report.records_read += len(unreadable)
+                report.skip(UNREADABLE_ENTRY, len(unreadable), unreadable)
                 if not files:
                     raise InvalidExport(f"{path}: no .ics calendar files found")
 

@@ -81,13 +81,11 @@ from __future__ import annotations
 
 import binascii
 import bz2
-import errno
 import gzip
 import lzma
 import multiprocessing
 import os
 import re
-import stat
 import zipfile
 import zlib
 from collections import deque
@@ -108,6 +106,7 @@ from asyncmaturity.sources.archive import extracted
 from asyncmaturity.sources.features import feature_params, text_features_sql
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
 from asyncmaturity.sources.mail_threads import THREADS_TABLE, resolve_threads
+from asyncmaturity.sources.reading import FOLDER, entry_problem
 from asyncmaturity.store.database import AWAIT_SIGNAL_COLUMNS, identity_hash_sql, person_key_sql
 from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
 
@@ -1177,35 +1176,6 @@ class MaildirSource:
         )
         _insert(ctx, path)
         return report
-
-
-FOLDER = "a folder"
-
-
-def entry_problem(path: Path) -> str | None:
-    """Why the entry `path` of a Maildir's cur/ or new/ cannot be read as a message file, or None.
-
-    :data:`FOLDER` for a folder; otherwise what it is: a symlink loop, a broken symlink, a FIFO,
-    a socket, a device, or the error that stops it being looked at. Nothing is opened: a FIFO
-    would block the reader.
-    """
-    try:
-        mode = path.stat().st_mode
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return "a symlink loop"
-        if path.is_symlink():
-            return "a broken symlink"
-        return f"cannot look at it: {exc.strerror or exc}"
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISDIR(mode):
-        return FOLDER
-    if stat.S_ISFIFO(mode):
-        return "a FIFO, not a file"
-    if stat.S_ISSOCK(mode):
-        return "a socket, not a file"
-    return "a device or other special file, not a file"
 
 
 def _not_an_mbox(path: Path) -> str | None:

@@ -14,8 +14,10 @@ scheduled posts run ahead, a century does not); ``ingest --earliest`` moves the 
 
 from __future__ import annotations
 
+import errno
 import json
 import math
+import stat
 import zipfile
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -403,3 +405,33 @@ def zip_read_error(archive: Path, exc: BaseException) -> UnsafeArchive:
 
 
 ZIP_READ_ERRORS = (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, ValueError)
+
+
+# What entry_problem says of a folder (a Maildir counts one inside cur/ or new/ apart).
+FOLDER = "a folder"
+
+
+def entry_problem(path: Path) -> str | None:
+    """Why the entry `path` of an export's folder cannot be read as a file, or None.
+
+    :data:`FOLDER` for a folder; otherwise what it is: a symlink loop, a broken symlink, a FIFO,
+    a socket, a device, or the error that stops it being looked at. Nothing is opened: a FIFO
+    would block the reader.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symlink loop"
+        if path.is_symlink():
+            return "a broken symlink"
+        return f"cannot look at it: {exc.strerror or exc}"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return FOLDER
+    if stat.S_ISFIFO(mode):
+        return "a FIFO, not a file"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a file"
+    return "a device or other special file, not a file"

@@ -57,6 +57,7 @@ import pyarrow as pa
 
 from asyncmaturity.errors import InvalidExport
 from asyncmaturity.sources.common import (
+    UNREADABLE_ENTRY,
     insert_identities,
     insert_json_files,
     insert_people,
@@ -180,7 +181,10 @@ class RocketChatSource:
     def ingest(self, ctx: IngestContext, path: Path) -> SourceReport:
         """Read the messages at `path` and add the new ones to the store."""
         report = SourceReport()
-        files = [path] if path.is_file() else sorted(walk_files(path, (".json",)))
+        unreadable: list[str] = []
+        files = [path] if path.is_file() else sorted(walk_files(path, (".json",), None, unreadable))
+        report.records_read += len(unreadable)
+        report.skip(UNREADABLE_ENTRY, len(unreadable), unreadable)
         if not files:
             raise InvalidExport(f"{path}: no .json files of Rocket.Chat messages")
         register_rows(

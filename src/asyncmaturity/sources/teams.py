@@ -51,6 +51,7 @@ import pyarrow as pa
 
 from asyncmaturity.errors import InvalidExport
 from asyncmaturity.sources.common import (
+    UNREADABLE_ENTRY,
     insert_identities,
     insert_json_files,
     insert_people,
@@ -218,7 +219,10 @@ class TeamsSource:
     def ingest(self, ctx: IngestContext, path: Path) -> SourceReport:
         """Read the messages at `path` and add the new ones to the store."""
         report = SourceReport()
-        files = [path] if path.is_file() else list(_json_files(path))
+        unreadable: list[str] = []
+        files = [path] if path.is_file() else _json_files(path, unreadable=unreadable)
+        report.records_read += len(unreadable)
+        report.skip(UNREADABLE_ENTRY, len(unreadable), unreadable)
         if not files:
             raise InvalidExport(f"{path}: no .json files of Microsoft Teams messages")
         register_rows(
@@ -255,9 +259,11 @@ class TeamsSource:
         return report
 
 
-def _json_files(root: Path, limit: int | None = None) -> list[Path]:
+def _json_files(
+    root: Path, limit: int | None = None, unreadable: list[str] | None = None
+) -> list[Path]:
     """The .json files under `root` (hidden folders skipped), sorted, at most `limit` of them."""
-    return sorted(walk_files(root, (".json",), limit))
+    return sorted(walk_files(root, (".json",), limit, unreadable))
 
 
 def _looks_like_teams(file: Path) -> bool:
