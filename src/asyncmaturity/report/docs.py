@@ -383,7 +383,7 @@ def _business_lines(framework: Framework) -> list[str]:
 
 def frameworks_markdown() -> str:
     """docs/frameworks.md: the assessment rules and every shipped framework."""
-    from asyncmaturity.assess import evaluate, roadmap
+    from asyncmaturity.assess import evaluate, pilot, roadmap
     from asyncmaturity.frameworks import shipped_frameworks
 
     lines = [
@@ -398,6 +398,20 @@ def frameworks_markdown() -> str:
         "## Roadmap ranking",
         "",
         (roadmap.__doc__ or "").split("Ranking (also in ``docs/frameworks.md``):", 1)[-1].strip(),
+        "",
+        "## The six-week pilot",
+        "",
+        "The business guide's pilot (pick a team, set its norms in the charter, measure a "
+        "baseline, run six weeks, compare) is one command, `asyncmaturity pilot` (steps in "
+        "`docs/pilot.md`). It assesses both periods of one store and judges each metric, "
+        "criterion and area by its 95% bootstrap interval:",
+        "",
+        f"- Periods: in order, not overlapping, each at least {pilot.MIN_PERIOD_DAYS} days "
+        f"(under {pilot.GUIDE_PERIOD_DAYS}, the guide's six weeks, with a warning).",
+        f"- People: of those active in either period, at least {pilot.MIN_SHARED_PEOPLE:.0%} "
+        f"active in both (`--min-shared-people`), with a warning under "
+        f"{pilot.WARN_SHARED_PEOPLE:.0%}: otherwise the periods compare mostly other people.",
+        f"- Verdicts: {pilot.RULE}.",
         "",
     ]
     body = "\n".join(lines)
