@@ -50,6 +50,7 @@ _QUOTED = re.compile(r"\n[ \t]*\w{0,4}>[^\n]*")
 # matched against the attribution's words: a pattern tried at every line start of every body
 # costs ten times the whole rest of the extraction.
 _LINE_END_COLON = re.compile(r":[ \t]*(?=\n|\Z)")
+_SAYS_WORDS = ("wrote", "writes", "schrieb", "said", "a \u00e9crit")  # looked for first: cheap
 _ATTRIBUTION_LINE = re.compile(
     r"(?i)[ \t]*(?:[^\n]{0,200}\b(?:wrote|writes|schrieb|said|a \u00e9crit)[ \t]*"
     r"|\d{4}/\d{1,2}/\d{1,2} [^\n]{0,120})\Z"
@@ -98,7 +99,11 @@ def _without_attributions(text: str) -> str:
     for found in _LINE_END_COLON.finditer(text):
         start = text.rfind("\n", 0, found.start())  # the newline before the line
         before = text[start + 1 : found.start()]
-        if start < done or not _ATTRIBUTION_LINE.match(before):
+        if start < done or not (
+            before.rstrip().lower().endswith(_SAYS_WORDS) or before.lstrip()[:1].isdigit()
+        ):
+            continue
+        if not _ATTRIBUTION_LINE.match(before):
             continue
         before = before.lstrip()
         wrapped = not before.lower().startswith("on ")
