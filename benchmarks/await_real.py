@@ -7,9 +7,10 @@ pointer per message, never the text of an archive the repository may not hold (t
 * ``slack-houston-2016``: ``file`` is the day file (``general/2016-01-05.json``), ``key`` the
   message's ``ts``; the text is the message's ``text`` (a ``file_comment``'s comment text).
 * ``mbox-twisted-2010``: ``file`` is the monthly archive (``2010-March.txt.gz``), ``key`` the
-  ``Message-ID``; the text is the body as the author wrote it: quoted lines (``>``), the
-  attribution line that introduces them ("On Mon, ... wrote:"), the signature after ``-- `` and
-  the list footer removed, which is what the linter would see as the author's draft.
+  ``Message-ID``; the text is the body as the author wrote it, read by the same function as
+  ingest (:func:`asyncmaturity.sources.mail_text.author_text`: quotes and the lines introducing
+  them, the signature, the list footer and forwarded originals removed), which is what the
+  linter would see as the author's draft.
 * ``inline``: the record carries its own ``text`` (tracker comments whose licence allows it).
 
 `resolve` returns the records with ``text`` filled in, or raises `ArchiveMissing` where the data
@@ -21,7 +22,6 @@ from __future__ import annotations
 import gzip
 import json
 import mailbox
-import re
 import tempfile
 from email.message import Message
 from email.utils import parsedate_to_datetime
@@ -29,20 +29,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from asyncmaturity.sources.mail_text import author_text
+
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-# A line that introduces quoted text: "... wrote:", "... schrieb:", "... said:", gmail's
-# "2010/2/14 Name <address>:".
-_ATTRIBUTION = re.compile(
-    r"^.{0,200}\b(?:wrote|writes|schrieb|said|a \u00e9crit)\s*:\s*$|^\d{4}/\d{1,2}/\d{1,2} .{0,120}:\s*$",
-    re.IGNORECASE,
-)
-# A quoted line: "> ...", or supercite's "EF> ...".
-_QUOTED = re.compile(r"^\s*\w{0,4}>")
-# Where the author's text ends: the list's attachment notice, a forwarded or top-posted original.
-_CUT = re.compile(
-    r"^-+ ?(?:next part|original message|forwarded message) ?-+\s*$", re.IGNORECASE | re.MULTILINE
-)
-_FOOTER = "_______________________________________________"
 
 
 class ArchiveMissing(Exception):
@@ -57,34 +46,6 @@ def _slack_day(path: Path) -> dict[str, str]:
             text = (message.get("comment") or {}).get("comment") or text
         texts[str(message.get("ts"))] = text
     return texts
-
-
-def author_text(body: str) -> str:
-    """An e-mail body without quotes, their attribution, the signature, footers and originals."""
-    body = body.split("\n" + _FOOTER, 1)[0]
-    body = _CUT.split(body, maxsplit=1)[0]
-    body = re.split(r"\n-- ?\n", body, maxsplit=1)[0]
-    kept: list[str] = []
-    for line in body.splitlines():
-        if _QUOTED.match(line):
-            continue
-        if _ATTRIBUTION.match(line.strip()):
-            # A wrapped attribution: "On Mon, ... Name" then "<address> wrote:".
-            while kept and not kept[-1].strip():
-                kept.pop()
-            if (
-                kept
-                and kept[-1].lstrip().lower().startswith("on ")
-                and not line.lower().startswith("on ")
-            ):
-                kept.pop()
-            continue
-        kept.append(line)
-    # An attribution whose quote was cut away ("On Fri, ..., Name" as the last line).
-    while kept and (not kept[-1].strip() or re.match(r"^\s*On .{0,80}\d{4}", kept[-1])):
-        kept.pop()
-    text = "\n".join(kept)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
 def _body(message: Message) -> str:

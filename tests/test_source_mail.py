@@ -643,7 +643,7 @@ def test_parsing_workers_give_the_rows_and_counts_of_one_process(
     monkeypatch.setattr(mail, "ROWS_PER_BATCH", 2)
     names = ("unparseable_date.mbox", "first_reply_metrics.mbox", "pipermail_obfuscated_at.mbox.gz")
     files = [mail.MailFile(MAIL / name, name, "list") for name in names]
-    span = mail.plausible_span(datetime(2026, 1, 1))
+    span = mail.plausible_span((datetime(1990, 1, 1), datetime(2026, 1, 1)))
     results = {}
     for workers in (0, 2):
         report = SourceReport()

@@ -57,10 +57,12 @@ Rules (DESIGN.md, metric contract for e-mail):
   (Dovecot's ``dovecot*`` indexes and uid lists, Courier's ``courierimap*``, ``maildirfolder``,
   ``maildirsize``, ``subscriptions``).
 - Features come from the message's own text: the first text/plain part (else the first text/html
-  part, tags stripped), transfer encoding and declared charset decoded (errors replaced), quoted
-  lines (``>``), the signature after ``-- `` and pipermail's scrubbed-attachment notes left out,
-  at most :data:`MAX_TEXT_BYTES` of it. Attachments are never decoded. With ``--keep-text`` the
-  decoded body (quotes included), the subject and display names are stored too.
+  part, tags stripped), transfer encoding and declared charset decoded (errors replaced), at most
+  :data:`MAX_TEXT_BYTES` of it, less what others wrote (quoted lines and the lines introducing
+  them, forwarded and Outlook-quoted originals, the signature, list footers and pipermail's
+  scrubbed-attachment notes: :func:`asyncmaturity.sources.mail_text.author_text`). Attachments are
+  never decoded. With ``--keep-text`` that own text, the subject and display names are stored
+  too (parsers up to mbox/2 and maildir/3 stored the whole decoded body).
 
 Not read: Received chains, Cc/To (recipients are not evidence of a reply), attachments, and
 Maildir's tmp/ folder (messages still being delivered: counted and named, as above).
@@ -105,6 +107,7 @@ from asyncmaturity.errors import InvalidExport
 from asyncmaturity.sources.archive import extracted
 from asyncmaturity.sources.features import feature_params, text_features_sql
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
+from asyncmaturity.sources.mail_text import author_text
 from asyncmaturity.sources.mail_threads import THREADS_TABLE, resolve_threads
 from asyncmaturity.sources.reading import FOLDER, entry_problem
 from asyncmaturity.store.database import AWAIT_SIGNAL_COLUMNS, identity_hash_sql, person_key_sql
@@ -155,11 +158,6 @@ SUBJECT_PREFIX = re.compile(
     r"^(?:\s*(?:(?:re|aw|sv|antw|fwd?|fw|tr|wg)\s*(?:\[\d+\])?\s*:|\[[^\]]*\]))+\s*", re.I
 )
 REPLY_MARK = re.compile(r"(?i)(?:^|[\s:\]])(?:re|aw|sv|antw)\s*(?:\[\d+\])?\s*:")
-# Quoted lines, matched from the newline before them: a literal first character keeps the
-# search fast (a multi-line "^" pattern is tried at every position of every body).
-QUOTED_LINE = re.compile(r"\n[ \t]*>[^\n]*")
-SIGNATURES = ("\n-- \n", "\n--\n")
-PIPERMAIL_SCRUBBED = "-------------- next part --------------"
 TAG = re.compile(r"<[^>]*>")
 PERIOD_STEM = re.compile(
     r"(?i)^(?:\d{4}(?:[-_. ]?(?:\d{1,2}|q[1-4]|w\d{1,2}|[a-z]+))*|[a-z]+[-_. ]?\d{4})$"
@@ -185,7 +183,6 @@ STAGED_SCHEMA = pa.schema(
         ("offset_s", pa.int32()),
         ("list_name", pa.string()),
         ("own_text", pa.string()),
-        ("body", pa.string()),
     ]
 )
 
@@ -520,23 +517,6 @@ def _headers(block: bytes) -> dict[bytes, bytes]:
     return headers
 
 
-def own_text(text: str) -> str:
-    """The text a sender wrote: quoted lines, the signature and pipermail's notes left out."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
-    cut = text.find(PIPERMAIL_SCRUBBED)
-    if cut >= 0:
-        text = text[:cut]
-    text = "\n" + text
-    for marker in SIGNATURES:
-        cut = text.find(marker)
-        if cut >= 0:
-            text = text[:cut]
-    if ">" in text:
-        text = QUOTED_LINE.sub("", text)
-    return text.strip()
-
-
 def _header_block(raw: bytes, start: int) -> tuple[bytes, bytes]:
     """(header block, body) of a message whose headers begin at `start`."""
     if raw.startswith((b"\n", b"\r\n"), start):
@@ -639,8 +619,7 @@ def parse_message(
         parsed[0],
         parsed[1],
         list_name,
-        own_text(body_text),
-        body_text.replace("\r\n", "\n") if keep_text else None,
+        author_text(body_text),
     )
 
 
@@ -1051,7 +1030,7 @@ class MboxSource:
         "E-mail archives in mbox format, Mailman/pipermail monthly archives included "
         '(threads by In-Reply-To/References, "Re:" subject fallback only without them)'
     )
-    parser_version = "mbox/2"
+    parser_version = "mbox/3"
     accepts = (
         "an mbox file (plain, .gz, .bz2 or .xz), a .zip of them, or a folder of them, "
         'recognised by content (a first line starting "From "); a "From " line separates '
@@ -1114,7 +1093,7 @@ class MaildirSource:
         "folders (.Sent/, .work.projects/ as Dovecot and Courier keep them), each folder a "
         "conversation"
     )
-    parser_version = "maildir/3"
+    parser_version = "maildir/4"
     accepts = (
         "a Maildir folder (cur/, new/, tmp/) or any folder holding Maildirs, nested or "
         "Maildir++; an entry of cur/ or new/ that is no readable file (symlink loop, broken "
@@ -1264,8 +1243,9 @@ def _stage(ctx: IngestContext, tables: Iterator[pa.Table], files: list[MailFile]
         "SELECT * FROM (SELECT unnest($no) AS file_no, unnest($origin) AS origin)",
         {"no": list(range(len(files))), "origin": [f.label for f in files]},
     )
-    columns = [n for n in STAGED_SCHEMA.names if n not in ("own_text", "body")]
-    select = ", ".join(columns) + ", body AS text, " + text_features_sql("own_text")
+    columns = [n for n in STAGED_SCHEMA.names if n != "own_text"]
+    kept = "own_text" if ctx.keep_text else "NULL::VARCHAR"
+    select = ", ".join(columns) + f", {kept} AS text, " + text_features_sql("own_text")
     params = feature_params(ctx)
     con.register("_mail_batch_arrow", STAGED_SCHEMA.empty_table())
     con.execute(
