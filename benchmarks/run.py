@@ -174,16 +174,28 @@ def _task_measure_org(args: dict[str, Any]) -> dict[str, Any]:
     from asyncmaturity.charter import Charter
     from asyncmaturity.metrics import METRICS
     from asyncmaturity.metrics.frames import build_frames
-    from asyncmaturity.metrics.measure import _aggregate
+    from asyncmaturity.metrics.measure import _stacked
     from asyncmaturity.store.evidence import open_evidence
 
     started = time.perf_counter()
     figures: dict[str, Any] = {}
     with open_evidence(args["store"]) as evidence:
         frames = build_frames(evidence, Charter())
-        for name, frame in (("human", frames.human), ("roots", frames.roots)):
-            chosen = [m for m in METRICS.values() if m.frame == name and m.id in COMPARED]
-            figures.update(_aggregate(frame, chosen, [], None)[0])
+        tables = {
+            name: (
+                frames.require(name),
+                {
+                    "organization": (
+                        [m for m in METRICS.values() if m.frame == name and m.id in COMPARED],
+                        [],
+                        None,
+                    )
+                },
+            )
+            for name in ("human", "roots")
+        }
+        for row in _stacked(tables):
+            figures.update({k: v for k, v in row.items() if k in COMPARED and v is not None})
     seconds = time.perf_counter() - started
     return {"seconds": seconds, "figures": figures}
 
