@@ -303,11 +303,25 @@ def _open_parquet_duckdb(path: Path, secret: str | None) -> Evidence:
     return evidence
 
 
+# Spark settings of a local-mode session (the JVM runs in this process's machine, driver and
+# executor in one).
+LOCAL_SETTINGS = {
+    # Spark's default of 200 is meant for clusters and makes small local jobs slow.
+    "spark.sql.shuffle.partitions": "4",
+    # Spark's default heap of 1 GiB holds the cached frames of a million messages only with
+    # constant garbage collection: in a 1M-message measure the JVM spent over half its CPU time
+    # in GC, its old generation full (BENCHMARKS.md, spark).
+    "spark.driver.memory": "4g",
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+}
+
+
 def spark_session(master: str | None = None) -> Any:
     """The Spark session to run on: ``spark-submit``'s when there is one, else a new one.
 
-    Local runs get few shuffle partitions (Spark's default of 200 is meant for clusters and makes
-    small local jobs slow); a session configured by ``spark-submit`` keeps its own settings.
+    Local runs get :data:`LOCAL_SETTINGS`; a session configured by ``spark-submit`` keeps its own
+    settings.
     """
     try:
         from pyspark.sql import SparkSession
@@ -327,8 +341,8 @@ def spark_session(master: str | None = None) -> Any:
         chosen = chosen or "local[*]"
         builder = builder.master(chosen)
         if chosen.startswith("local"):
-            builder = builder.config("spark.sql.shuffle.partitions", "4")
-            builder = builder.config("spark.ui.enabled", "false")
+            for key, value in LOCAL_SETTINGS.items():
+                builder = builder.config(key, value)
     try:
         return builder.getOrCreate()
     except Exception as exc:  # PySpark raises its own errors when Java or the master is missing
@@ -375,12 +389,23 @@ def _open_parquet_spark(location: Path | str, master: str | None, secret: str | 
             else ibis.memtable(schema.to_pyarrow().empty_table())
         )
 
+    cached: list[Any] = []
+
     def keep(name: str, expr: ir.Table) -> ir.Table:
         # A view registers the in-memory tables the expression reads (Ibis's cache() alone
         # does not on Spark); caching the view computes it once.
-        return backend.create_view(name, expr, overwrite=True).cache()
+        table = backend.create_view(name, expr, overwrite=True).cache()
+        cached.append(table)
+        return table
 
-    return Evidence(
+    def release() -> None:
+        # The session outlives the evidence (spark-submit's, or the next run's in one process):
+        # its heap should not keep this run's frames.
+        for table in cached:
+            table.release()
+        cached.clear()
+
+    evidence = Evidence(
         backend=backend,
         engine="spark",
         location=str(location),
@@ -388,6 +413,8 @@ def _open_parquet_spark(location: Path | str, master: str | None, secret: str | 
         tables=tables,
         materialize=keep,
     )
+    evidence._closers.append(release)
+    return evidence
 
 
 def _spark_parquet(backend: Any, folder: str, name: str) -> ir.Table | None:
