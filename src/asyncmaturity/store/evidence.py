@@ -389,21 +389,26 @@ def _open_parquet_spark(location: Path | str, master: str | None, secret: str | 
             else ibis.memtable(schema.to_pyarrow().empty_table())
         )
 
-    cached: list[Any] = []
+    kept: dict[str, Any] = {}
 
     def keep(name: str, expr: ir.Table) -> ir.Table:
-        # A view registers the in-memory tables the expression reads (Ibis's cache() alone
-        # does not on Spark); caching the view computes it once.
-        table = backend.create_view(name, expr, overwrite=True).cache()
-        cached.append(table)
+        # Computed once, now, and cut from its lineage: a query over a frame then reads a leaf.
+        # A cached view would keep the frame's whole definition in every plan that reads it,
+        # and Spark's analyzer, not the data, then dominated a run of many stacked aggregates.
+        backend._register_in_memory_tables(expr)
+        frame = session.sql(backend.compile(expr)).localCheckpoint(eager=True)
+        frame.createOrReplaceTempView(name)
+        kept[name] = frame
+        table: ir.Table = backend.table(name)
         return table
 
     def release() -> None:
         # The session outlives the evidence (spark-submit's, or the next run's in one process):
-        # its heap should not keep this run's frames.
-        for table in cached:
-            table.release()
-        cached.clear()
+        # it should not keep this run's frames.
+        for name, frame in kept.items():
+            session.catalog.dropTempView(name)
+            frame.unpersist()
+        kept.clear()
 
     evidence = Evidence(
         backend=backend,
