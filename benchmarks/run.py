@@ -182,16 +182,28 @@ def _task_measure_org(args: dict[str, Any]) -> dict[str, Any]:
     from asyncmaturity.charter import Charter
     from asyncmaturity.metrics import METRICS
     from asyncmaturity.metrics.frames import build_frames
-    from asyncmaturity.metrics.measure import _aggregate
+    from asyncmaturity.metrics.measure import _stacked
     from asyncmaturity.store.evidence import open_evidence
 
     started = time.perf_counter()
     figures: dict[str, Any] = {}
     with open_evidence(args["store"]) as evidence:
         frames = build_frames(evidence, Charter())
-        for name, frame in (("human", frames.human), ("roots", frames.roots)):
-            chosen = [m for m in METRICS.values() if m.frame == name and m.id in COMPARED]
-            figures.update(_aggregate(frame, chosen, [], None)[0])
+        tables = {
+            name: (
+                frames.require(name),
+                {
+                    "organization": (
+                        [m for m in METRICS.values() if m.frame == name and m.id in COMPARED],
+                        [],
+                        None,
+                    )
+                },
+            )
+            for name in ("human", "roots")
+        }
+        for row in _stacked(tables):
+            figures.update({k: v for k, v in row.items() if k in COMPARED and v is not None})
     seconds = time.perf_counter() - started
     return {"seconds": seconds, "figures": figures}
 
@@ -1447,10 +1459,12 @@ SCALE_METHOD = (
 )
 SPARK_METHOD = (
     "* **Spark** (`benchmarks/scale.py`): the same `measure` on the 1M-message folder with "
-    '`engine="spark"` (PySpark local mode, `local[2]`, 4 shuffle partitions) and on DuckDB, each '
-    "in a fresh process; seconds include the JVM's start; the JVM's memory is sampled every "
-    "0.2 s (getrusage cannot see it). Every organization and scope value is compared (counts "
-    "exactly, other values to 1e-9 relative)."
+    '`engine="spark"` (PySpark local mode, `local[2]`, with the settings of `LOCAL_SETTINGS` in '
+    "`src/asyncmaturity/store/evidence.py`: 4 shuffle partitions, a 4 GiB heap) and on DuckDB, "
+    "each in a fresh process, the two alternating round by round; seconds are the child's wall "
+    "time, the JVM's start included; Spark jobs are those the run's Spark context reports; the "
+    "JVM's memory is sampled every 0.2 s (getrusage cannot see it). Every organization and scope "
+    "value is compared (counts exactly, other values to 1e-9 relative)."
 )
 
 
@@ -1665,7 +1679,9 @@ def main(argv: list[str] | None = None) -> int:
         scale.bench_scale(report, workdir, sizes, args.repeat, run_child, formats)
     if "spark" not in args.skip:
         report.section = "spark"
-        scale.bench_spark(report, workdir, args.spark_messages, run_child, formats)
+        scale.bench_spark(
+            report, workdir, args.spark_messages, run_child, formats, repeat=args.repeat
+        )
     if "pipeline" not in args.skip:
         report.section = "pipeline"
         small, small_info = cached_export(workdir, args.pipeline_messages)

@@ -450,8 +450,7 @@ def build_human(frames: Frames) -> ir.Table:
 
 def build_roots(frames: Frames) -> ir.Table:
     """The ``roots`` frame: one row per thread root of the ``human`` frame, with its first reply
-    by another human (wall-clock and working-time latency), its response window and how the
-    thread went."""
+    by another human (wall-clock and working-time latency) and its response window."""
     context = frames.context
     human = frames.human
     roots = human.filter(~human.is_reply).select(
@@ -531,12 +530,14 @@ def build_roots(frames: Frames) -> ir.Table:
             else_=roots.business_latency_s <= window_s,
         ),
     )
-    roots = with_thread_conduct(roots, human)
+    # How each thread went (with_thread_conduct) is the requests frame's: the figures of the
+    # roots frame do not pay for its window passes over every reply.
     return context.evidence.materialize("_am_roots", roots)
 
 
 def with_thread_conduct(roots: ir.Table, human: ir.Table) -> ir.Table:
-    """`roots` with how each thread went, for the AWAIT and friction metrics.
+    """`roots` (rows of the ``roots`` frame) with how each thread went, for the AWAIT and
+    friction metrics (the ``requests`` frame).
 
     The thread is an exchange of :mod:`asyncmaturity.metrics.exchanges`: its root, then its human
     replies in time order.

@@ -163,38 +163,53 @@ def _aggregate(
     return frame.group_by(by).aggregate(**aggregates) if by else frame.aggregate(**aggregates)
 
 
-def _every_scope(
-    frame: ir.Table, parts: dict[str, tuple[list[Metric], list[str], PeopleCounter | None]]
-) -> list[dict[str, Any]]:
-    """Every scope's aggregates of `frame` as rows tagged with their scope, from one query.
+FRAME_COLUMN = "__frame"
+# What one frame's figures need: per scope, its metrics, its grouping columns and (in a breakdown)
+# how to count its family's people.
+Parts = dict[str, tuple[list[Metric], list[str], PeopleCounter | None]]
 
-    One query per frame rather than one per frame and scope: on Spark each query is a job, and
-    the jobs' fixed cost, not the data, dominated a run. The scopes' tables are stacked on one
-    schema: each scope's grouping column in a column of its own, null in the other scopes' rows.
+
+def _stacked(tables: dict[str, tuple[ir.Table, Parts]]) -> list[dict[str, Any]]:
+    """Every scope's aggregates of every frame in `tables` as rows tagged with frame and scope,
+    from one query.
+
+    One query for all the frames and scopes rather than one per frame and scope: on Spark each
+    query is a job whose fixed cost, not the data, dominated a run. The aggregate tables are
+    stacked on one schema: each scope's grouping column in a column of its own, and each
+    metric's value in its own column, null in the other tables' rows.
     """
-    grouping = sorted({c for _, by, _ in parts.values() for c in by})
-    tables = {scope: _aggregate(frame, *part) for scope, part in parts.items()}
-    types: dict[str, Any] = {c: frame[c].type() for c in grouping}
-    for table in tables.values():
-        for name, dtype in table.schema().items():
-            if name not in grouping:
-                types.setdefault(name, dtype)
-    columns = [name for name in types if name not in grouping]
+    aggregates = {
+        (name, scope): _aggregate(frame, *part)
+        for name, (frame, parts) in tables.items()
+        for scope, part in parts.items()
+    }
+    grouping = sorted(
+        {c for _, parts in tables.values() for _, by, _ in parts.values() for c in by}
+    )
+    types: dict[str, Any] = {}
+    for (name, _), table in aggregates.items():
+        frame = tables[name][0]
+        for column in grouping:
+            if column in frame.columns:
+                types.setdefault(column, frame[column].type())
+        for column, dtype in table.schema().items():
+            types.setdefault(column, dtype)
+    columns = [c for c in types if c not in grouping]
     stacked = [
         table.select(
-            **{SCOPE_COLUMN: ibis.literal(scope)},
+            **{FRAME_COLUMN: ibis.literal(name), SCOPE_COLUMN: ibis.literal(scope)},
             **{
-                f"{BY_PREFIX}{c}": table[c] if c in table.columns else ibis.null(types[c])
+                f"{BY_PREFIX}{c}": table[c].cast(types[c])
+                if c in table.columns
+                else ibis.null(types[c])
                 for c in grouping
             },
             **{
-                name: table[name].cast(types[name])
-                if name in table.columns
-                else ibis.null(types[name])
-                for name in columns
+                c: table[c].cast(types[c]) if c in table.columns else ibis.null(types[c])
+                for c in columns
             },
         )
-        for scope, table in tables.items()
+        for (name, scope), table in aggregates.items()
     ]
     records: list[dict[str, Any]] = ibis.union(*stacked).to_pyarrow().to_pylist()
     return records
@@ -226,9 +241,10 @@ def compute(
     groups: dict[str, dict[str, dict[str, Value]]] = {scope: {} for scope in SCOPES}
     present: dict[str, dict[str, set[str]]] = {scope: {} for scope in SCOPES}
     people: dict[str, dict[tuple[str, str], int]] = {scope: {} for scope in SCOPES}
+    tables: dict[str, tuple[ir.Table, Parts]] = {}
     for spec in FRAMES.values():
         selected = [m for m in chosen if m.frame == spec.name]
-        parts: dict[str, tuple[list[Metric], list[str], PeopleCounter | None]] = {}
+        parts: Parts = {}
         for scope, by in SCOPES.items():
             counter = spec.people if by and spec.family in wanted else None
             if selected or counter is not None:
@@ -237,20 +253,22 @@ def compute(
         if frame is None:
             continue
         parts = {s: part for s, part in parts.items() if set(part[1]) <= set(frame.columns)}
-        if not parts:
-            continue
-        for row in _every_scope(frame, parts):
-            scope = row[SCOPE_COLUMN]
-            by = SCOPES[scope]
-            group = str(row[f"{BY_PREFIX}{by[0]}"]) if by else ""
-            values = groups[scope].setdefault(group, {})
-            present[scope].setdefault(group, set()).add(spec.family)
-            for m in selected:
-                values[m.id] = _clean(m, row[m.id])
-                if not by and f"{SAMPLE_PREFIX}{m.id}" in row:
-                    samples[m.id] = int(row[f"{SAMPLE_PREFIX}{m.id}"] or 0)
-            if by and parts[scope][2] is not None:
-                people[scope][(spec.family, group)] = int(row[PEOPLE_COLUMN] or 0)
+        if parts:
+            tables[spec.name] = (frame, parts)
+    for row in _stacked(tables) if tables else []:
+        spec = FRAMES[row[FRAME_COLUMN]]
+        scope = row[SCOPE_COLUMN]
+        by = SCOPES[scope]
+        selected, _, counter = tables[spec.name][1][scope]
+        group = str(row[f"{BY_PREFIX}{by[0]}"]) if by else ""
+        values = groups[scope].setdefault(group, {})
+        present[scope].setdefault(group, set()).add(spec.family)
+        for m in selected:
+            values[m.id] = _clean(m, row[m.id])
+            if not by and f"{SAMPLE_PREFIX}{m.id}" in row:
+                samples[m.id] = int(row[f"{SAMPLE_PREFIX}{m.id}"] or 0)
+        if by and counter is not None:
+            people[scope][(spec.family, group)] = int(row[PEOPLE_COLUMN] or 0)
     for scope, by in SCOPES.items():
         # Registry order, whichever frame a value came from.
         ordered = {g: {m.id: v.get(m.id) for m in chosen} for g, v in groups[scope].items()}

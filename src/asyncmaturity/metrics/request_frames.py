@@ -22,6 +22,7 @@ import ibis.expr.types as ir
 
 from asyncmaturity.metrics.evidence_frames import bot_keys, not_in, within_period
 from asyncmaturity.metrics.exchanges import exchange_turns
+from asyncmaturity.metrics.frames import with_thread_conduct
 from asyncmaturity.metrics.frameset import FrameContext, FrameSpec, register_frame
 from asyncmaturity.metrics.timezones import instant_seconds
 from asyncmaturity.vocabulary import ConversationKind
@@ -48,14 +49,13 @@ COLUMNS = (
 TRACKER_KIND = ConversationKind.ISSUE_TRACKER
 
 
-def build_request_frame(ctx: FrameContext, roots: ir.Table) -> ir.Table:
-    """Thread roots and tracker comments, with the columns of :data:`COLUMNS`."""
-    chat = roots.select(*COLUMNS)
+def build_request_frame(ctx: FrameContext, roots: ir.Table, human: ir.Table) -> ir.Table:
+    """Thread roots (of the ``roots`` frame, with how each thread went over the ``human``
+    frame's replies) and tracker comments, with the columns of :data:`COLUMNS`."""
+    chat = with_thread_conduct(roots, human).select(*COLUMNS)
     comments = _tracker_comments(ctx)
-    if comments is None:
-        # The roots frame is materialized already: a projection of it costs nothing to keep.
-        return chat
-    return ctx.evidence.materialize("_am_requests", chat.union(comments.select(*COLUMNS)))
+    frame = chat if comments is None else chat.union(comments.select(*COLUMNS))
+    return ctx.evidence.materialize("_am_requests", frame)
 
 
 def _tracker_comments(ctx: FrameContext) -> ir.Table | None:
@@ -163,7 +163,7 @@ register_frame(
         "requests",
         "requests",
         "sent_at",
-        lambda frames: build_request_frame(frames.context, frames.roots),
+        lambda frames: build_request_frame(frames.context, frames.roots, frames.human),
         people=lambda t: t.author_key.nunique(),
     )
 )

@@ -85,7 +85,15 @@ class Evidence:
         """Row count of every evidence table."""
         if self.store is not None:
             return self.store.counts()
-        return {name: int(self.tables[name].count().to_pyarrow().as_py()) for name in EVIDENCE_KEYS}
+        # One query for every table: on Spark each query is a job with a fixed cost.
+        counted = ibis.union(
+            *[
+                self.tables[name].aggregate(rows=ibis._.count()).mutate(table=ibis.literal(name))
+                for name in EVIDENCE_KEYS
+            ]
+        )
+        found = {row["table"]: int(row["rows"]) for row in counted.to_pyarrow().to_pylist()}
+        return {name: found[name] for name in EVIDENCE_KEYS}
 
     def close(self) -> None:
         """Release the engine's resources (temporary tables, the DuckDB connection)."""
@@ -295,11 +303,25 @@ def _open_parquet_duckdb(path: Path, secret: str | None) -> Evidence:
     return evidence
 
 
+# Spark settings of a local-mode session (the JVM runs in this process's machine, driver and
+# executor in one).
+LOCAL_SETTINGS = {
+    # Spark's default of 200 is meant for clusters and makes small local jobs slow.
+    "spark.sql.shuffle.partitions": "4",
+    # Spark's default heap of 1 GiB holds the cached frames of a million messages only with
+    # constant garbage collection: in a 1M-message measure the JVM spent over half its CPU time
+    # in GC, its old generation full (BENCHMARKS.md, spark).
+    "spark.driver.memory": "4g",
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+}
+
+
 def spark_session(master: str | None = None) -> Any:
     """The Spark session to run on: ``spark-submit``'s when there is one, else a new one.
 
-    Local runs get few shuffle partitions (Spark's default of 200 is meant for clusters and makes
-    small local jobs slow); a session configured by ``spark-submit`` keeps its own settings.
+    Local runs get :data:`LOCAL_SETTINGS`; a session configured by ``spark-submit`` keeps its own
+    settings.
     """
     try:
         from pyspark.sql import SparkSession
@@ -319,8 +341,8 @@ def spark_session(master: str | None = None) -> Any:
         chosen = chosen or "local[*]"
         builder = builder.master(chosen)
         if chosen.startswith("local"):
-            builder = builder.config("spark.sql.shuffle.partitions", "4")
-            builder = builder.config("spark.ui.enabled", "false")
+            for key, value in LOCAL_SETTINGS.items():
+                builder = builder.config(key, value)
     try:
         return builder.getOrCreate()
     except Exception as exc:  # PySpark raises its own errors when Java or the master is missing
@@ -367,12 +389,28 @@ def _open_parquet_spark(location: Path | str, master: str | None, secret: str | 
             else ibis.memtable(schema.to_pyarrow().empty_table())
         )
 
-    def keep(name: str, expr: ir.Table) -> ir.Table:
-        # A view registers the in-memory tables the expression reads (Ibis's cache() alone
-        # does not on Spark); caching the view computes it once.
-        return backend.create_view(name, expr, overwrite=True).cache()
+    kept: dict[str, Any] = {}
 
-    return Evidence(
+    def keep(name: str, expr: ir.Table) -> ir.Table:
+        # Computed once, now, and cut from its lineage: a query over a frame then reads a leaf.
+        # A cached view would keep the frame's whole definition in every plan that reads it,
+        # and Spark's analyzer, not the data, then dominated a run of many stacked aggregates.
+        backend._register_in_memory_tables(expr)
+        frame = session.sql(backend.compile(expr)).localCheckpoint(eager=True)
+        frame.createOrReplaceTempView(name)
+        kept[name] = frame
+        table: ir.Table = backend.table(name)
+        return table
+
+    def release() -> None:
+        # The session outlives the evidence (spark-submit's, or the next run's in one process):
+        # it should not keep this run's frames.
+        for name, frame in kept.items():
+            session.catalog.dropTempView(name)
+            frame.unpersist()
+        kept.clear()
+
+    evidence = Evidence(
         backend=backend,
         engine="spark",
         location=str(location),
@@ -380,6 +418,8 @@ def _open_parquet_spark(location: Path | str, master: str | None, secret: str | 
         tables=tables,
         materialize=keep,
     )
+    evidence._closers.append(release)
+    return evidence
 
 
 def _spark_parquet(backend: Any, folder: str, name: str) -> ir.Table | None:
