@@ -9,13 +9,11 @@ grid by one of these figures (see ``frameworks/data/acf.yaml``); the online meet
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import ibis
 import ibis.expr.types as ir
 
 from asyncmaturity.metrics.business import DAY_S
-from asyncmaturity.metrics.evidence_frames import LONG_MEETING_S, meeting_period
+from asyncmaturity.metrics.evidence_frames import LONG_MEETING_S, build_meeting_frames
 from asyncmaturity.metrics.frameset import Frames, FrameSpec, register_frame
 from asyncmaturity.metrics.registry import (
     SCHEDULE_PARAMETERS,
@@ -42,7 +40,8 @@ def build_offline_frame(frames: Frames) -> ir.Table | None:
     it was booked; None when the store holds no calendar row in the period."""
     ctx = frames.context
     raw = ctx.evidence.table("meetings")
-    end = meeting_period(ctx, datetime.now(UTC).replace(tzinfo=None)).end
+    # The meeting frames' period, computed once per run (it asks the engine for the evidence's end).
+    end = frames.shared(build_meeting_frames).end
     since = raw.start_at >= ctx.start if ctx.start is not None else ibis.literal(True)
     in_period = raw.filter(since, raw.start_at < end)
     if int(in_period.count().execute()) == 0:

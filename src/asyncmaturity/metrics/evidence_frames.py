@@ -167,6 +167,9 @@ class MeetingFrames:
     notes: tuple[str, ...] = ()
     # Metric id -> why this period leaves it unknown (beside what the exports cannot show).
     unknown: tuple[tuple[str, str], ...] = ()
+    # Where the period ends for calendar evidence (:func:`meeting_period`), for the other
+    # calendar frames to end it there too without asking the engine again.
+    end: datetime = datetime.max
 
 
 def build_meeting_frames(ctx: FrameContext) -> MeetingFrames:
@@ -184,7 +187,7 @@ def build_meeting_frames(ctx: FrameContext) -> MeetingFrames:
     )
     notes = _period_notes(ctx, period, int(counts["later"] or 0))
     if not counts["inside"]:
-        return MeetingFrames(None, None, None, notes)
+        return MeetingFrames(None, None, None, notes, end=period.end)
     unknown = tuple(
         (metric_id, "the period holds no human message to read what was written around a meeting")
         for metric_id in MESSAGE_READERS
@@ -324,6 +327,7 @@ def build_meeting_frames(ctx: FrameContext) -> MeetingFrames:
         ctx.evidence.materialize("_am_attended_hours", attended_frame),
         notes,
         unknown,
+        end=period.end,
     )
 
 
