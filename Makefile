@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
-	$(BIN)/asyncmaturity simulate --out $(DEMO_DIR)/export --people 40 --days 60 --seed 7 --meetings --work-items \
+	$(BIN)/asyncmaturity simulate --out $(DEMO_DIR)/export --people 40 --days 60 --seed 7 \
 		--profile reactive --survey-out $(DEMO_DIR)/survey.csv
 	$(BIN)/asyncmaturity ingest $(DEMO_DIR)/export --store $(DEMO_DIR)/store.duckdb
 	$(BIN)/asyncmaturity measure --store $(DEMO_DIR)/store.duckdb --json $(DEMO_DIR)/metrics.json

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from asyncmaturity.cli import app
-from asyncmaturity.errors import AsyncMaturityError, RejectedRecords
+from asyncmaturity.errors import AsyncMaturityError, EveryRecordSkipped, RejectedRecords
 from asyncmaturity.sources.interface import SourceReport
 from asyncmaturity.sources.mail import MailFile, parse_maildir
 from asyncmaturity.store.ingest import IngestSummary, ingest
@@ -577,6 +577,22 @@ def test_a_refusal_leaves_an_existing_store_unchanged(
     with pytest.raises(AsyncMaturityError):
         ingest([case.build(tmp_path)], store=store, format=case.format)
     assert table_counts(store) == before
+
+
+def test_a_stray_quote_opening_the_first_cell_runs_over_a_row_that_is_counted(
+    tmp_path: Path,
+) -> None:
+    """A quote before 'title 0' and one after 'title 1' make one well-formed record of three
+    cells ('title 0,P-0,2024-01-01 10:00\ntitle 1', 'P-1', ...): its first line is a whole row
+    of its own, so the record and the row it ran over are counted, not one issue stored."""
+    export = tmp_path / "issues.csv"
+    export.write_text(
+        'Summary,Issue key,Created\n"title 0,P-0,2024-01-01 10:00\ntitle 1",P-1,2024-01-02 10:00\n'
+    )
+    # Nothing is left to store, so the whole file is refused, naming the damage.
+    with pytest.raises(EveryRecordSkipped, match="2 for 'CSV row with an unbalanced quote'"):
+        ingest([export], store=tmp_path / "s.duckdb", format="jira")
+    assert not (tmp_path / "s.duckdb").exists()
 
 
 def test_the_earliest_plausible_date_is_the_ingest_s_for_mail_too(tmp_path: Path) -> None:

@@ -688,7 +688,7 @@ MAIL_CORPUS = Path(__file__).parent / "test_bad_input_mail.py"
 
 
 def test_it_has_a_bad_input_corpus_of_15_faults(source: str) -> None:
-    # The corpora themselves run in tests/test_bad_input*.py; here every registered source must
+    # The corpora run in tests/test_bad_input.py and tests/test_bad_input_mail.py; every registered source must
     # have one, so a new source cannot arrive without its bad inputs.
     from tests.test_bad_input import CORPORA
 

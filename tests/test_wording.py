@@ -326,7 +326,7 @@ def test_the_dashboard_reads_hours_and_targets() -> None:
 
 # The demo's defaults and what reads them (metrics, criteria), from its assessment JSON.
 REACH = [
-    "read by 9 metrics and 8 criteria",  # working hours
+    "read by 10 metrics and 8 criteria",  # working hours (the protected deep-work days too)
     "read by 3 metrics and 7 criteria",  # record systems
     "read by 1 metric and 4 criteria",  # response windows
     "read by 1 metric and no criterion",  # focus blocks

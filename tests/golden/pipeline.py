@@ -25,18 +25,7 @@ HERE = Path(__file__).parent
 SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 HOUSTON = SHARED_DATA / "slack-houston-2016"
 # The demo organization of `make demo`.
-DEMO_SIMULATION = [
-    "--people",
-    "40",
-    "--days",
-    "60",
-    "--seed",
-    "7",
-    "--meetings",
-    "--work-items",
-    "--profile",
-    "reactive",
-]
+DEMO_SIMULATION = ["--people", "40", "--days", "60", "--seed", "7", "--profile", "reactive"]
 
 
 def _run(*args: str) -> None:

@@ -499,7 +499,8 @@ def swallowed_rows(
     cells (Jira writes every column of every row) while a later line starts a row, or when one of its middle lines, read alone,
     is a whole row (`width` cells, an issue key at `key_index`, a date at `created_index`): a
     cell spanning lines rarely holds such a line. Its last line is left out of that test, since
-    it ends the long cell and then holds the rest of the record's own row. In a damaged record
+    it ends the long cell and then holds the rest of the record's own row; its first line counts
+    when, its quotes taken out, it is a whole row (a stray quote opened the record). In a damaged record
     every later line with an issue key at `key_index` (read alone, or with its quotes taken out:
     a stray quote may stand at its start) counts as a row run over.
     """
@@ -515,7 +516,11 @@ def swallowed_rows(
         inner = offset < len(record.lines) - 1
         whole = whole or (inner and len(cells) == width and _is_date(cells[created_index]))
     misshapen = len(record.lines) > 1 and len(record.cells) != width
-    return found if record.error is not None or whole or (misshapen and found) else None
+    # A stray quote opening the first cell: the first line, its quotes taken out, is a whole row.
+    first = _cells_alone(record.lines[0].replace('"', "")) if len(record.lines) > 1 else []
+    opened = len(first) == width and _keyed(first, key_index) and _is_date(first[created_index])
+    damaged = record.error is not None or whole or opened or (misshapen and found)
+    return found if damaged else None
 
 
 def _cells_alone(line: str) -> list[str]:
