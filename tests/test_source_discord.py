@@ -163,6 +163,7 @@ def test_visibility_of_guild_and_direct_exports(tmp_path: Path) -> None:
         ("group messages", False),
         ("messages", True),
         ("private channels", False),
+        ("threaded replies", True),
     ]
     direct_store = tmp_path / "direct.duckdb"
     summary = ingest([DIRECT], store=direct_store, keep_text=True)

@@ -76,6 +76,7 @@ def test_topics_are_threads_in_spaces_and_dms(tmp_path: Path) -> None:
         "direct messages": True,
         "group messages": True,
         "private channels": False,
+        "threaded replies": True,
     }
 
 

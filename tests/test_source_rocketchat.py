@@ -74,6 +74,7 @@ def test_threads_rooms_bots_and_system_messages(tmp_path: Path) -> None:
         "direct messages": True,
         "group messages": True,
         "private channels": True,
+        "threaded replies": True,
     }
 
 
