@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
 import typer
 
@@ -134,16 +134,7 @@ def assess(
     else:
         for shown in assessment_tables(outcome.document):
             out.print(shown)
-    renderers: list[tuple[Path | None, Callable[[], str]]] = [
-        (json_out, lambda: outcome.json() + "\n"),
-        (markdown, outcome.markdown),
-        (html, outcome.html),
-    ]
-    for path, render in renderers:
-        if path is not None and str(path) != "-":
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(render(), encoding="utf-8")
-            err.print(f"Report: {path.resolve()}" if path is html else f"Wrote {path}")
+    _write_renderings(json_out, markdown, html, outcome)
     if history is not None:
         err.print(f"Kept in history: {save_to_history(history, outcome.document)}")
 
@@ -276,6 +267,19 @@ def pilot(
     else:
         for shown in pilot_terminal(outcome.document):
             out.print(shown)
+    _write_renderings(json_out, markdown, html, outcome)
+
+
+class _Rendered(Protocol):
+    def json(self) -> str: ...
+    def markdown(self) -> str: ...
+    def html(self) -> str: ...
+
+
+def _write_renderings(
+    json_out: Path | None, markdown: Path | None, html: Path | None, outcome: _Rendered
+) -> None:
+    """Write each rendering asked for a file (`-` for JSON goes to standard output instead)."""
     renderers: list[tuple[Path | None, Callable[[], str]]] = [
         (json_out, lambda: outcome.json() + "\n"),
         (markdown, outcome.markdown),

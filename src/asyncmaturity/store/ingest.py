@@ -155,63 +155,33 @@ def ingest(
     # Holds the unpacked copies of zips of several exports until every part is read.
     with ExitStack() as unpacked:
         parts, not_read = _parts(exports, format, unpacked)
-        summary = _ingest_guarded(
-            store_path,
-            created,
-            parts,
-            strict,
-            keep_text,
-            charter,
-            progress,
-            memory_limit,
-            window,
-            moment,
-            first,
-        )
+        try:
+            summary = _ingest_all(
+                store_path,
+                parts,
+                strict,
+                keep_text,
+                charter,
+                progress,
+                memory_limit,
+                window,
+                moment,
+                first,
+            )
+        except duckdb.Error as exc:
+            if created:
+                _remove_store(store_path)
+            raise StoreError(
+                f"{store_path}: ingest failed and was rolled back: {str(exc).splitlines()[0]}"
+            ) from None
+        except BaseException:
+            # Whatever stopped it (a refusal, an interrupt, a reader's bug), a store this call
+            # created holds nothing of it: no empty store file is left behind.
+            if created:
+                _remove_store(store_path)
+            raise
     summary.not_read = not_read
     return summary
-
-
-def _ingest_guarded(
-    store_path: Path,
-    created: bool,
-    parts: list[Part],
-    strict: bool,
-    keep_text: bool,
-    charter: Charter | None,
-    progress: Progress | None,
-    memory_limit: str,
-    window: Window,
-    moment: datetime | None,
-    first: datetime | None,
-) -> IngestSummary:
-    """:func:`_ingest_all`, removing a store this ingest created when it fails, whatever
-    stopped it."""
-    try:
-        return _ingest_all(
-            store_path,
-            parts,
-            strict,
-            keep_text,
-            charter,
-            progress,
-            memory_limit,
-            window,
-            moment,
-            first,
-        )
-    except duckdb.Error as exc:
-        if created:
-            _remove_store(store_path)
-        raise StoreError(
-            f"{store_path}: ingest failed and was rolled back: {str(exc).splitlines()[0]}"
-        ) from None
-    except BaseException:
-        # Whatever stopped it (a refusal, an interrupt, a reader's bug), a store this call
-        # created holds nothing of it: no empty store file is left behind.
-        if created:
-            _remove_store(store_path)
-        raise
 
 
 @dataclass(frozen=True)
