@@ -198,8 +198,12 @@ class TeamsSource:
         (
             "none found: for the PascalCase shape that PowerShell's ConvertTo-Json writes "
             "(Get-MgTeamChannelMessage), public scripts write it (pnp/cli-microsoft365 samples, "
-            "yoshihiro-matsumoto/TeamsMessageExtract) but keep no output; it is tested on "
-            "tests/fixtures/teams/powershell_pascalcase_export.json"
+            "yoshihiro-matsumoto/TeamsMessageExtract) but keep no output; no file in Windows "
+            "PowerShell's two-space layout holds Teams keys (ReplyToId, MessageType, "
+            "UserIdentityType), the SDK-serialised messages found (odataType, backingStore) are "
+            "camelCase bot-test payloads, microsoftgraph/msgraph-sdk-powershell documents the "
+            "cmdlets' parameters only, and eDiscovery exports Teams messages as PST or HTML, not "
+            "JSON; it is tested on tests/fixtures/teams/powershell_pascalcase_export.json"
         ),
     )
 

@@ -24,10 +24,12 @@ Message keys are md5('zulip|stream:<id>|<message id>') (DMs: 'dm:<a>-<b>', group
 'group:<id>'), so the two layouts of the same realm give the same keys.
 
 Threads (DESIGN): a thread is a stream and a topic (compared case-insensitively, as Zulip does);
-its first message by time is the root and every later one a reply. A message keeps its topic as
-``subtype`` = 'topic:' + a keyed hash of stream id and lower-cased topic (no topic text is stored
-unless text is kept); after every ingest one set-based UPDATE re-roots the touched topics over
-the whole store, so that an export bringing earlier messages of a topic moves its root.
+its first message by time is the root and every later one a reply (messages of the same second,
+as zulip-archive's whole-second timestamps give them, in the order of their message ids). A
+message keeps its topic as ``subtype`` = 'topic:' + a keyed hash of stream id and lower-cased
+topic (no topic text is stored unless text is kept); after every ingest one set-based UPDATE
+re-roots the touched topics over the whole store, so that an export bringing earlier messages of
+a topic moves its root.
 
 Text: ``rendered_content`` (HTML) when present, else ``content`` (Markdown). HTML is stripped of
 tags for the text features and its links are the http(s) ``href`` targets. Mentions are user and
@@ -182,19 +184,20 @@ class ZulipSource:
     name = "zulip"
     family = SourceFamily.CHAT
     summary = "Zulip realm export (unpacked) or zulip-archive JSON tree; topics are threads"
-    parser_version = "zulip/1"
+    parser_version = "zulip/2"
     accepts = (
         "a realm-export folder (realm.json, messages-NNNNNN.json) or a zulip-archive folder "
         "(stream_index.json, <stream id>-<name>/<topic>.json), or a .zip of either"
     )
 
     real_samples = (
+        "NCAR/zulip-archive@90994497b821acfbc3a973ea9797727e35b1c98d:zulip_json/",
         (
-            "none found: Zulip's own tests build realm exports at test time (the only realm "
-            "files zulip/zulip keeps, zerver/tests/fixtures/import_fixtures/messages-00000N.json, "
-            "hold two rows of id and date_sent and no realm.json) and zulip-archive keeps no "
-            "sample tree; the archive trees published by zulip-archive's GitHub action "
-            "(e.g. claire4ai/archive, hackerkid/zulip-archive-action-test-2) carry no licence"
+            "none found: for the realm-export layout (realm.json, messages-NNNNNN.json): Zulip's "
+            "own tests build realm exports at test time (the only realm files zulip/zulip keeps, "
+            "zerver/tests/fixtures/import_fixtures/messages-00000N.json, hold two rows of id and "
+            "date_sent and no realm.json) and no published realm export was found; it is tested "
+            "on tests/fixtures/zulip/realm_export_topic_threads/"
         ),
     )
 
@@ -684,7 +687,8 @@ def _insert(ctx: IngestContext, path: Path) -> None:
             SELECT *,
                    CASE WHEN topic_key IS NULL THEN message_key
                         ELSE first_value(message_key) OVER (
-                            PARTITION BY conversation_id, topic_key ORDER BY sent_at, message_key)
+                            PARTITION BY conversation_id, topic_key
+                            ORDER BY sent_at, message_id, message_key)
                    END AS root_key
             FROM _zulip_keyed
         ), shaped AS (
@@ -722,9 +726,11 @@ def _insert(ctx: IngestContext, path: Path) -> None:
 def _resolve_topics(ctx: IngestContext) -> None:
     """Re-root every topic this ingest touched over the whole store, in one UPDATE.
 
-    The root of a topic is its earliest message by (sent_at, message_key); every other message of
-    the topic is a reply to it. Only rows whose root changes are written, so a re-ingest writes
-    nothing.
+    The root of a topic is its earliest message. Messages of the same second (zulip-archive keeps
+    whole seconds) are ordered by Zulip's message id, which follows the order of sending; the
+    store keeps no id, so a root stored by an earlier ingest and not read again keeps its place
+    against a message of the same second. Only rows whose root changes are written, so a
+    re-ingest writes nothing.
     """
     ctx.con.execute(
         """
@@ -734,14 +740,17 @@ def _resolve_topics(ctx: IngestContext) -> None:
             is_root = r.root_key = m.message_key,
             is_reply = r.root_key <> m.message_key
         FROM (
-            SELECT message_key,
-                   first_value(message_key) OVER (
-                       PARTITION BY conversation_key, subtype ORDER BY sent_at, message_key
+            SELECT s.message_key,
+                   first_value(s.message_key) OVER (
+                       PARTITION BY s.conversation_key, s.subtype
+                       ORDER BY s.sent_at, (s.is_root AND k.message_id IS NULL) DESC,
+                                k.message_id, s.message_key
                    ) AS root_key
-            FROM messages
-            WHERE source = 'zulip'
-              AND subtype IN (SELECT DISTINCT topic_key FROM _zulip_keyed
-                              WHERE topic_key IS NOT NULL)
+            FROM messages s
+            LEFT JOIN _zulip_keyed k ON k.message_key = s.message_key
+            WHERE s.source = 'zulip'
+              AND s.subtype IN (SELECT DISTINCT topic_key FROM _zulip_keyed
+                                WHERE topic_key IS NOT NULL)
         ) r
         WHERE m.message_key = r.message_key AND m.source = 'zulip'
           AND m.thread_root_key IS DISTINCT FROM r.root_key
