@@ -152,6 +152,16 @@ def test_real_jira_issues_reopened_and_closed_after_their_resolution(tmp_path: P
     store = tmp_path / "s.duckdb"
     summary = ingest([JIRA_REAL], store=store)
     assert summary.skipped_total == 0 and summary.exports[0].notes == []
+    # The summary counts changelog entries; two of them change both the status and the assignee.
+    entries = sum(
+        any(item["field"] in ("status", "assignee") for item in h["items"])
+        for i in issues
+        for h in i["changelog"]["histories"]
+    )
+    assert entries == 18
+    assert f"{entries} changelog entries changing the status or assignee" in (
+        summary.exports[0].detected
+    )
     rows = _rows(store, "SELECT item_key, created_at, closed_at, assignees FROM work_items")
     assert {key: rest for key, *rest in rows} == expected_items
     events = _rows(store, "SELECT kind, occurred_at FROM work_events ORDER BY 2, 1")

@@ -374,7 +374,7 @@ def _read_history(
     if not kinds:
         stage.count("changelog entries of other fields (not kept)")
         return
-    stage.count("status and assignee changes")
+    stage.count("changelog entries changing the status or assignee")
     when = stage.time(where, "changelog entry without a time", history.get("created"), "created")
     if when is None:
         return
