@@ -414,9 +414,10 @@ QUIRKS = [
     ("See the ?ideal? flow in the docs.", "is_request", False),
     ("We, Montr?al-Python, are proud to host the track.", "is_request", False),
     ("Thanks a lot for your answer.\n?\nregards", "is_request", False),
+    ("?", "is_request", True),
     ('Traceback:\n  File "<stdin>", line 1, in ?\nValueError', "is_request", False),
     ("That's true ? but does it hold for UDP?", "is_request", True),
-    # Suggestions, permission, conditional asks and advice about the reader's own things.
+    # Suggestions, permission and conditional asks.
     ("How about calling pauseProducing() on the transport?", "is_request", False),
     ("Why not use TCP here?", "is_request", False),
     ("It didn't call excepthook. Why not?", "is_request", True),
@@ -424,8 +425,8 @@ QUIRKS = [
     ("I'll open a ticket; presumably it would update the docstring?", "is_request", False),
     ("Please feel free to add your project to the wiki.", "is_request", False),
     ("If you really want that, please re-open the ticket.", "is_request", False),
-    ("Write your server as a .tac file and run twistd.", "is_request", False),
-    ("Write the release notes and send them to me.", "is_request", True),
+    # Advice in the imperative reads as an ask: in team chat "post your weekly update" is one.
+    ("Reminder: post your weekly update.", "is_request", True),
     ("Any ideas or directions on how to fix the errback handling.", "is_request", True),
     ("Any ideas or directions on how to fix the errback handling.", "await_action", True),
     # Owners: a name thanked at the head of a reply or a paragraph, or after a question's comma;

@@ -28,8 +28,7 @@ approve"); a single line break does not (e-mail wraps sentences over lines).
   something ("any ideas on how to fix ..."). Anything else (FYIs, heads-ups, "shipped", "ack",
   "thanks!") is a statement, and so are a suggestion phrased as a question ("How about ...?",
   "Why not use ...?", "might I suggest ...?", "presumably ...?"), permission and conditional asks
-  ("please feel free to", "if you really want that, please ..."), advice in the imperative about
-  the reader's own things ("Write your server as a .tac file"), and `?` that a list archive's
+  ("please feel free to", "if you really want that, please ..."), and `?` that a list archive's
   encoding damage left in place of other characters ("Montr?al", "true ? but", a line of "?").
 * **Assign ownership**: a Slack user or group mention (`<@U123>`, `<!subteam^S1|@design>`), an
   `@name` or `@team` (an e-mail address is no mention), "owner:/assignee: X", "assigned to X", a
