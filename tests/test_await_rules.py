@@ -155,6 +155,9 @@ FRAGMENTS = [
     "Any ideas or directions on how to ",
     "twistedmatrix.com...preferably",
     ") what does ",
+    "\n  * Where ",
+    " (which I assume runs?) ",
+    "readable.?  ",
     # Windows and requests in German, French, Spanish, Portuguese and Dutch (issue 18), with
     # upper-case accented letters: Python folds only ASCII case, RE2 all of it.
     "bis Freitag",
@@ -453,6 +456,11 @@ QUIRKS = [
     ("Will that be installed on my system?", "await_action", True),
     ("I need header auth. What do you guys suggest?", "await_action", True),
     ('I got "negative fd" what does this mean?', "await_action", True),
+    ("Two questions:\n  * Where are the names documented?", "await_action", True),
+    # Fourth round: a question in parentheses is an aside; "?" after a full stop is damage.
+    ("Use spawnProcess (which I assume runs in a thread?) instead.", "is_request", False),
+    ("The project was abandoned (?) but is maintained again.", "is_request", False),
+    ("pipes are detected as readable.?  This is Linux 2.6.", "is_request", False),
     (
         "Is there a reason these aren't linked on twistedmatrix.com...preferably the front?",
         "await_action",

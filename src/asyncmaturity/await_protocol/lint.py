@@ -28,8 +28,9 @@ approve"); a single line break does not (e-mail wraps sentences over lines).
   something ("any ideas on how to fix ..."). Anything else (FYIs, heads-ups, "shipped", "ack",
   "thanks!") is a statement, and so are a suggestion phrased as a question ("How about ...?",
   "Why not use ...?", "might I suggest ...?", "presumably ...?"), permission and conditional asks
-  ("please feel free to", "if you really want that, please ..."), and `?` that a list archive's
-  encoding damage left in place of other characters ("Montr?al", "true ? but", a line of "?").
+  ("please feel free to", "if you really want that, please ..."), a question in parentheses (an
+  aside: "abandoned (?) by its author"), and `?` that a list archive's encoding damage left in
+  place of other characters ("Montr?al", "true ? but", "readable.?", a line of "?").
 * **Assign ownership**: a Slack user or group mention (`<@U123>`, `<!subteam^S1|@design>`), an
   `@name` or `@team` (an e-mail address is no mention), "owner:/assignee: X", "assigned to X", a
   capitalised name opening a clause before an ask ("Dana, can you ..."), a name in the greeting
@@ -82,7 +83,8 @@ approve"); a single line break does not (e-mail wraps sentences over lines).
   direct factual question opening a clause or a numbered item ("where is the VPN config?", "is the
   deploy done?", "do we need a DPA?", "how can I ...?", "why does ...?", "are you ...?", "anyone
   tried ...?", "1) Am I ...?", "will that be ...?", "what do you suggest?"; a question may wrap
-  over e-mail lines, open after "but"/"so" or a closing quote, and hold dots such as "9.0.0"), an
+  over e-mail lines, open after "but"/"so", a closing quote or a list bullet, and hold dots such
+  as "9.0.0"), an
   ask for how to do something ("any ideas on how to ..."), or an indirect one ("I'm wondering if ...", "curious who ..."). Vague asks name no action: "thoughts?", "any input?",
   "let me know", "what do we do here?", "can you help with this?", "(take a) look at this"; nor do
   the same words used as nouns ("any update?", "the flaky test", "dry run", "Draft:", "read-only")

@@ -294,6 +294,8 @@ NAMED_ASK = Rx(
 )
 # En and em dashes, and typographic quotes (written as escapes: they look like ASCII ones).
 DASHES = "\u2013\u2014"
+# What opens an item of a list: a hyphen, an asterisk, a bullet.
+BULLETS = "-*\u2022"
 OPEN_QUOTES = "'\"\u2018\u201c"
 CLOSE_QUOTES = "'\"\u2019\u201d"
 _GREETING = r"(?:hi|hey|hello|hallo|hiya|dear|good (?:morning|afternoon|evening)|morning)"
@@ -393,7 +395,7 @@ ACTION = Rx(
     # any blanks) and hold dots that end no sentence ("9.0.0", "twistedmatrix.com...preferably");
     # a dot or line break followed by a word character keeps the scan cheap in RE2's DFA.
     rf"|(?:{_CLAUSE}|\b(?:knows?|tell me|wondering|idea|sure|or|but|so)\s+|\b\d[.)]\s+"
-    rf"|[){CLOSE_QUOTES}]\s+)({QUESTION_OPENERS})"
+    rf"|[){CLOSE_QUOTES}]\s+|\n[ \t]*[{BULLETS}][ \t]+)({QUESTION_OPENERS})"
     r"(?:[^.!?\n]|[.\n][^\s.!?]|\.\.+[^\s.!?]){0,200}\?"
     # An indirect question ("I'm wondering if there is ...", "keen to know whether ...").
     # An ask for how to do something, question mark or not ("Any ideas or directions on how to
@@ -437,16 +439,19 @@ NOT_ASKING_MORE = Rx(
     # Permission and conditional asks ("please feel free to ...", "If you really want to do that,
     # please re-open this ticket").
     r"|\b(?:please |pls )?feel free\b"
+    # A question in parentheses is an aside ("abandoned (?) by its author", "(which I assume
+    # runs in a thread?)").
+    r"|\([^()?\n]{0,120}\?+\s*\)"
     r"|\bif you (?:really |still )?(?:want|wish|need|like|prefer|care)\b[^.?!\n]{0,100}?,"
     r"\s*(?:please|pls)\b"
 )
 ENCODING_DAMAGE = Rx(
     # Characters a list archive lost to encoding damage, which print as "?" (pipermail): inside
     # a word ("Montr?al"), opening a word ("?s", a quote "?ideal?"), between lower-case words
-    # where a dash was ("true ? but"), before a colon, or alone on a line between others (a
-    # message that is only "?" asks back).
+    # where a dash was ("true ? but"), before a colon, alone on a line between others (a
+    # message that is only "?" asks back), or after a full stop (a lost closing quote).
     r"(?:^|\s)\?\w[^?\n]{0,200}?\?|\w\?\w|(?-i:\s\?[ \t]+[a-z])|\?+:"
-    r"|\n[ \t]*\?+[ \t]*\n"
+    r"|\n[ \t]*\?+[ \t]*\n|\w\.\?+"
     # A Python 2 traceback's frame outside any function ('File "<stdin>", line 1, in ?').
     r"|\bline \d+, in \?"
 )
