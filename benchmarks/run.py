@@ -1359,7 +1359,10 @@ def render_markdown(report: Report) -> str:
         "target precision >= 0.9 and recall >= 0.85; the deadline is exact when it equals the "
         "label to the local minute. Definitions in `benchmarks/await_eval/README.md`; the real "
         "sets' sources, licences and sampling in `benchmarks/await_eval/PROVENANCE.md` (their "
-        "texts are read from ../shared/data and the sets are skipped where it is absent).",
+        "texts are read from ../shared/data and the sets are skipped where it is absent). "
+        "What the rules cost, against an earlier revision's side by side (the signal SQL and "
+        "Python's `signals`, CPU time per message): `.venv/bin/python benchmarks/await_cost.py "
+        "REV`; the last round's figures are in that README.",
     ]
     if "scale" in report.table_sections:
         lines += [SCALE_METHOD]
