@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from asyncmaturity.await_protocol.rules import MAX_SIGNAL_CHARS, SIGNALS, signals, signals_sql
@@ -255,6 +255,8 @@ def test_every_labelled_message_gets_the_same_signals_in_sql(
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(texts, min_size=1, max_size=20))
+# Thirteen words, fourteen once the question is cut out ("14.03.?Are" splits in two).
+@example(["assigned to someoneassigned to someone\rby 14.03.?Are TCP\nconnects but how can I "])
 def test_generated_text_gets_the_same_signals_in_sql(items: list[str]) -> None:
     with duckdb.connect() as con:
         assert sql_signals(con, items) == [signals(text) for text in items]
