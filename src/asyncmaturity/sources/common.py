@@ -145,7 +145,8 @@ def problem_sql(problems: Iterable[tuple[str, str]]) -> str:
     >>> problem_sql([("message without an id", "id IS NULL")])
     "CASE WHEN id IS NULL THEN 'message without an id' END"
     """
-    return "CASE " + " ".join(f"WHEN {cond} THEN '{why}'" for why, cond in problems) + " END"
+    quoted = ((why.replace("'", "''"), cond) for why, cond in problems)
+    return "CASE " + " ".join(f"WHEN {cond} THEN '{why}'" for why, cond in quoted) + " END"
 
 
 def report_problems(ctx: IngestContext, report: SourceReport, sql: str) -> None:

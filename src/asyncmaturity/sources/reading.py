@@ -318,6 +318,72 @@ def bad_id_sql(column: str) -> str:
     )
 
 
+# --- fields of the wrong JSON type -------------------------------------------------------------
+
+STRING = "a string"
+NUMBER = "a number"
+OBJECT = "an object"
+ARRAY = "an array"
+BOOLEAN = "a boolean"
+# An id is written as a string or a number, depending on the tool and its version.
+ID_KINDS = (STRING, NUMBER)
+# DuckDB's json_type names of each JSON type, by the name a reason gives it.
+DUCKDB_JSON_TYPES: dict[str, tuple[str, ...]] = {
+    STRING: ("VARCHAR",),
+    NUMBER: ("BIGINT", "UBIGINT", "DOUBLE"),
+    OBJECT: ("OBJECT",),
+    ARRAY: ("ARRAY",),
+    BOOLEAN: ("BOOLEAN",),
+}
+
+
+def wrong_type_reason(field: str, kinds: tuple[str, ...]) -> str:
+    """The skip reason of a record whose `field` is set but of none of the JSON `kinds`."""
+    return f"field '{field}' is not {' or '.join(kinds)}"
+
+
+def wrong_type_sql(value: str, kinds: tuple[str, ...]) -> str:
+    """A SQL condition: the JSON `value` is set (not null or absent) and of none of `kinds`.
+
+    value: a JSON expression (a field read with json_transform's "JSON" type, json_extract).
+    kinds: the JSON types the field may hold (:data:`STRING`, :data:`NUMBER`...).
+    """
+    allowed = ", ".join(f"'{t}'" for kind in kinds for t in DUCKDB_JSON_TYPES[kind])
+    return f"(coalesce(json_type({value}), 'NULL') NOT IN ({allowed}, 'NULL'))"
+
+
+def wrong_types(fields: dict[str, tuple[str, ...]], value: Callable[[str], str]) -> list[tuple[str, str]]:
+    """(reason, SQL condition) problems for a source's list: each of `fields` of another type.
+
+    fields: the fields a reader relies on (ids, times, author, thread references, channel),
+        each with the JSON types it may hold; a record where one is of another type is skipped
+        with a reason naming the field, never read as something else or dropped unseen.
+    value: the JSON expression of a field, given its name.
+    """
+    return [
+        (wrong_type_reason(field, kinds), wrong_type_sql(value(field), kinds))
+        for field, kinds in fields.items()
+    ]
+
+
+def raw_fields_structure(fields: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """A json_transform structure reading each of `fields` as raw JSON, for :func:`wrong_types`."""
+    return dict.fromkeys(fields, "JSON")
+
+
+def wrong_type_of(record: dict[str, Any], fields: dict[str, tuple[str, ...]]) -> str | None:
+    """The reason a parsed `record` is skipped for a field of the wrong type, or None.
+
+    The Python readers' side of :func:`wrong_types`: the first of `fields` that the record sets
+    (not null) to a value of none of its JSON types.
+    """
+    for field, kinds in fields.items():
+        value = record.get(field)
+        if value is not None and json_type(value) not in kinds:
+            return wrong_type_reason(field, kinds)
+    return None
+
+
 def bad_id(column: str) -> tuple[str, str]:
     """A (reason, SQL condition) problem for a source's list: the record's id is not sane."""
     return BAD_ID, bad_id_sql(column)
