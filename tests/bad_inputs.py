@@ -219,6 +219,10 @@ YEAR_99999 = {
 }
 HUGE = {"iso": 1e300, "epoch_s": 1e300, "epoch_ms": 1e300}
 BEFORE_1990 = {"iso": "1971-03-02T09:00:00Z", "epoch_s": 36320400, "epoch_ms": 36320400000}
+# A time of another JSON type than its notation's, alike in every notation.
+AN_OBJECT = {"iso": {"date": 1}, "epoch_s": {"date": 1}, "epoch_ms": {"date": 1}}
+A_LIST = {"iso": ["2026-03-02"], "epoch_s": [1772442000], "epoch_ms": [1772442000000]}
+A_BOOLEAN = {"iso": True, "epoch_s": True, "epoch_ms": True}
 NEXT_CENTURY = {"iso": "2199-03-02T09:00:00Z", "epoch_s": 7263046800, "epoch_ms": 7263046800000}
 
 # (name, builder, expectation): the file-level faults are refused, the record-level ones skipped.
@@ -239,12 +243,17 @@ JSON_FAULTS: list[tuple[str, Callable[[JsonShape], Callable[[Path], Path]], Expe
     ("time_1e300", _record_changed(_time(HUGE)), Expect.SKIPPED),
     ("time_before_1990", _record_changed(_time(BEFORE_1990)), Expect.SKIPPED),
     ("time_next_century", _record_changed(_time(NEXT_CENTURY)), Expect.SKIPPED),
+    ("time_is_an_object", _record_changed(_time(AN_OBJECT)), Expect.SKIPPED),
+    ("time_is_a_list", _record_changed(_time(A_LIST)), Expect.SKIPPED),
+    ("time_is_a_boolean", _record_changed(_time(A_BOOLEAN)), Expect.SKIPPED),
 ]
 ID_FAULTS: list[tuple[str, Callable[[JsonShape], Callable[[Path], Path]], Expect]] = [
     ("id_of_40_digits", _record_changed(_id(10**39 + 7)), Expect.SKIPPED),
     ("id_is_infinity", _record_changed(_id(1e400)), Expect.SKIPPED),
     ("id_is_an_object", _record_changed(_id({"id": 1})), Expect.SKIPPED),
     ("id_string_too_long", _record_changed(_id("x" * 5000)), Expect.SKIPPED),
+    ("id_is_a_list", _record_changed(_id(["1"])), Expect.SKIPPED),
+    ("id_is_a_boolean", _record_changed(_id(True)), Expect.SKIPPED),
 ]
 
 

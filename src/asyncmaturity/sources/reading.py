@@ -309,10 +309,10 @@ def epoch_seconds_sql(value: str) -> str:
 
 def bad_id_sql(column: str) -> str:
     """A SQL condition: the VARCHAR id `column` is too long, not finite, all digits beyond 64
-    bits, or an object or array (json_transform gives those as their JSON text)."""
+    bits, or a boolean, object or array (json_transform gives those as their JSON text)."""
     return (
         f"({column} IS NOT NULL AND (length({column}) > {MAX_ID_LENGTH} "
-        f"OR lower({column}) IN ('nan', 'inf', '-inf', 'infinity', '-infinity') "
+        f"OR lower({column}) IN ('nan', 'inf', '-inf', 'infinity', '-infinity', 'true', 'false') "
         f"OR left(ltrim({column}), 1) IN ('{{', '[') "
         f"OR (regexp_full_match({column}, '-?[0-9]+') AND TRY_CAST({column} AS BIGINT) IS NULL)))"
     )
@@ -352,7 +352,9 @@ def wrong_type_sql(value: str, kinds: tuple[str, ...]) -> str:
     return f"(coalesce(json_type({value}), 'NULL') NOT IN ({allowed}, 'NULL'))"
 
 
-def wrong_types(fields: dict[str, tuple[str, ...]], value: Callable[[str], str]) -> list[tuple[str, str]]:
+def wrong_types(
+    fields: dict[str, tuple[str, ...]], value: Callable[[str], str]
+) -> list[tuple[str, str]]:
     """(reason, SQL condition) problems for a source's list: each of `fields` of another type.
 
     fields: the fields a reader relies on (ids, times, author, thread references, channel),
