@@ -260,7 +260,8 @@ ID_FAULTS: list[tuple[str, Callable[[JsonShape], Callable[[Path], Path]], Expect
 # --- zip archives -----------------------------------------------------------------------------
 
 
-def _zip_of(shape: JsonShape, folder: Path, extra: Callable[[zipfile.ZipFile], None]) -> Path:
+def zip_of(shape: JsonShape, folder: Path, extra: Callable[[zipfile.ZipFile], None]) -> Path:
+    """A zip of the shape's clean sample under `folder`, with `extra` adding members to it."""
     export = folder / "export.zip"
     with zipfile.ZipFile(export, "w", zipfile.ZIP_DEFLATED) as archive:
         root = shape.sample
@@ -273,13 +274,13 @@ def _zip_of(shape: JsonShape, folder: Path, extra: Callable[[zipfile.ZipFile], N
 
 
 def _zip_slip(shape: JsonShape) -> Callable[[Path], Path]:
-    return lambda folder: _zip_of(shape, folder, lambda z: z.writestr("../../escaped.json", "[]"))
+    return lambda folder: zip_of(shape, folder, lambda z: z.writestr("../../escaped.json", "[]"))
 
 
 def _zip_bomb(shape: JsonShape) -> Callable[[Path], Path]:
     # 64 MiB of spaces deflate to about 64 KiB: a ratio of about 1000, far past any export's.
     bomb = b"[" + b" " * (64 << 20) + b"]"
-    return lambda folder: _zip_of(shape, folder, lambda z: z.writestr("bomb.json", bomb))
+    return lambda folder: zip_of(shape, folder, lambda z: z.writestr("bomb.json", bomb))
 
 
 def _zip_symlink(shape: JsonShape) -> Callable[[Path], Path]:
@@ -288,12 +289,12 @@ def _zip_symlink(shape: JsonShape) -> Callable[[Path], Path]:
         info.external_attr = (stat.S_IFLNK | 0o777) << 16
         archive.writestr(info, "/etc/passwd")
 
-    return lambda folder: _zip_of(shape, folder, add)
+    return lambda folder: zip_of(shape, folder, add)
 
 
 def _zip_truncated(shape: JsonShape) -> Callable[[Path], Path]:
     def write(folder: Path) -> Path:
-        export = _zip_of(shape, folder, lambda z: None)
+        export = zip_of(shape, folder, lambda z: None)
         export.write_bytes(export.read_bytes()[: export.stat().st_size // 2])
         return export
 

@@ -35,6 +35,7 @@ from tests.bad_inputs import (
     jsonl_cases,
     no_traceback,
     run_ingest,
+    zip_of,
 )
 
 MATTERMOST_SAMPLE = FIXTURES / "mattermost" / "replies_and_direct_posts.jsonl"
@@ -81,6 +82,7 @@ SHAPES: dict[str, JsonShape] = {
         "ts",
         "iso",
         "_id",
+        zip_member="",
     ),
     "googlechat": JsonShape(
         FIXTURES / "googlechat" / "takeout_topics_and_dms",
@@ -434,3 +436,24 @@ def test_a_reader_that_fails_unexpectedly_leaves_no_store_behind(
     with pytest.raises(RuntimeError):
         ingest([SHAPES["teams"].sample], store=store, format="teams")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("source", ["discord", "rocketchat"])
+def test_detection_reads_no_member_of_a_zip_that_fails_the_safety_check(
+    source: str, tmp_path: Path
+) -> None:
+    # Both sources recognise a zip by the first bytes of its .json members: a zip bomb member
+    # beside a clean export makes the archive unclaimed rather than opened (with --format, the
+    # ingest refuses it naming the bomb: the corpus' zip_bomb_member case).
+    from asyncmaturity.sources import get_source
+
+    shape = SHAPES[source]
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    bomb = tmp_path / "bomb"
+    bomb.mkdir()
+    detector = get_source(source)
+    assert detector.detect(zip_of(shape, clean, lambda _: None))
+    assert not detector.detect(
+        zip_of(shape, bomb, lambda z: z.writestr("bomb.json", b" " * (64 << 20)))
+    )

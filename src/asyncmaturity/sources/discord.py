@@ -57,16 +57,15 @@ from __future__ import annotations
 
 import json
 import re
-import zipfile
 from collections.abc import Callable
 from contextlib import nullcontext
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from asyncmaturity.errors import InvalidExport
-from asyncmaturity.sources.archive import extracted
+from asyncmaturity.errors import InvalidExport, UnsafeArchive
+from asyncmaturity.sources.archive import extracted, zip_member_heads
 from asyncmaturity.sources.common import (
     UNREADABLE_ENTRY,
     file_label,
@@ -174,7 +173,7 @@ class DiscordSource:
                 return path.suffix.lower() == ".json" and _looks_like_export(path)
             if path.is_dir():
                 return any(_looks_like_export(f) for f in _json_files(path, limit=DETECT_FILES))
-        except (OSError, zipfile.BadZipFile):
+        except (OSError, UnsafeArchive):
             return False
         return False
 
@@ -250,22 +249,16 @@ def _opens_like_export(peek: bytes) -> bool:
 
 def _zip_holds_an_export(archive: Path) -> bool:
     """True when one of the zip's first .json members (media folders aside) opens as an export."""
-    with zipfile.ZipFile(archive) as zf:
-        members = [
-            info
-            for info in zf.infolist()
-            if not info.is_dir()
-            and info.filename.lower().endswith(".json")
-            and not any(
-                part.endswith(MEDIA_FOLDER_SUFFIX) or part.startswith(("__MACOSX", "."))
-                for part in PurePosixPath(info.filename).parts
-            )
-        ]
-        for info in sorted(members, key=lambda i: i.filename)[:DETECT_FILES]:
-            with zf.open(info) as fh:
-                if _opens_like_export(fh.read(PEEK_BYTES)):
-                    return True
-    return False
+    return any(
+        _opens_like_export(head)
+        for head in zip_member_heads(
+            archive,
+            ".json",
+            limit=DETECT_FILES,
+            peek_bytes=PEEK_BYTES,
+            left_out=lambda name: any(p.endswith(MEDIA_FOLDER_SUFFIX) for p in name.parts),
+        )
+    )
 
 
 def _stage(ctx: IngestContext, files: list[Path], label: Callable[[Path], str]) -> None:

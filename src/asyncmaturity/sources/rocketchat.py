@@ -1,8 +1,8 @@
 """Rocket.Chat message history, as its REST API and its room export return it, into the canonical
 tables.
 
-Input: JSON files of Rocket.Chat message objects, a single file or a folder of them (read
-recursively):
+Input: JSON files of Rocket.Chat message objects, a single file, a folder of them (read
+recursively) or a .zip of either (checked and extracted safely, as every source reads zips):
 
 - REST history pages: ``/api/v1/channels.history``, ``groups.history``, ``im.history`` (and the
   ``*.messages`` and ``chat.getThreadMessages`` endpoints), each ``{"messages": [...],
@@ -50,14 +50,18 @@ documentation and Rocket.Chat's source (``IMessage``, the room export) define.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from asyncmaturity.errors import InvalidExport
+from asyncmaturity.errors import InvalidExport, UnsafeArchive
+from asyncmaturity.sources.archive import extracted, zip_member_heads
 from asyncmaturity.sources.common import (
     UNREADABLE_ENTRY,
+    file_label,
     insert_identities,
     insert_json_files,
     insert_people,
@@ -154,7 +158,8 @@ class RocketChatSource:
     parser_version = "rocketchat/1"
     accepts = (
         'a JSON file of Rocket.Chat messages ({"messages": [...]} history pages, the room '
-        "export's JSON, or an array), or a folder of them with room and user listings"
+        "export's JSON, or an array), or a folder of them with room and user listings, or a .zip "
+        "of such a folder"
     )
 
     real_samples = (
@@ -165,8 +170,15 @@ class RocketChatSource:
     )
 
     def detect(self, path: Path) -> bool:
-        """A .json file, or a folder of them, whose first records are Rocket.Chat messages."""
+        """A .json file, or a folder or zip of them, whose first records are Rocket.Chat messages."""
         try:
+            if path.is_file() and path.suffix.lower() == ".zip":
+                return any(
+                    _peek_looks_like_rocketchat(head)
+                    for head in zip_member_heads(
+                        path, ".json", limit=DETECT_FILES, peek_bytes=PEEK_BYTES
+                    )
+                )
             if path.is_file():
                 return path.suffix.lower() == ".json" and _looks_like_rocketchat(path)
             if path.is_dir():
@@ -174,28 +186,35 @@ class RocketChatSource:
                     _looks_like_rocketchat(f)
                     for f in sorted(walk_files(path, (".json",), DETECT_FILES))
                 )
-        except OSError:
+        except (OSError, UnsafeArchive):
             return False
         return False
 
     def ingest(self, ctx: IngestContext, path: Path) -> SourceReport:
-        """Read the messages at `path` and add the new ones to the store."""
+        """Read the messages at `path` (a file, a folder, or a zip of either) into the store."""
         report = SourceReport()
-        unreadable: list[str] = []
-        files = [path] if path.is_file() else sorted(walk_files(path, (".json",), None, unreadable))
-        report.records_read += len(unreadable)
-        report.skip(UNREADABLE_ENTRY, len(unreadable), unreadable)
-        if not files:
-            raise InvalidExport(f"{path}: no .json files of Rocket.Chat messages")
-        register_rows(
-            ctx,
-            "_rc_files",
-            [{"file": str(f), "origin": str(f)} for f in files],
-            pa.schema([("file", pa.string()), ("origin", pa.string())]),
-        )
-        _stage(ctx)
-        _check(ctx, report)
-        _insert(ctx, path)
+        zipped = path.is_file() and path.suffix.lower() == ".zip"
+        with extracted(path) if zipped else nullcontext(path) as unpacked:
+            label: Callable[[Path], str] = file_label(path, unpacked) if zipped else str
+            unreadable: list[str] = []
+            files = (
+                [unpacked]
+                if unpacked.is_file()
+                else sorted(walk_files(unpacked, (".json",), None, unreadable))
+            )
+            report.records_read += len(unreadable)
+            report.skip(UNREADABLE_ENTRY, len(unreadable), unreadable)
+            if not files:
+                raise InvalidExport(f"{path}: no .json files of Rocket.Chat messages")
+            register_rows(
+                ctx,
+                "_rc_files",
+                [{"file": str(f), "origin": label(f)} for f in files],
+                pa.schema([("file", pa.string()), ("origin", pa.string())]),
+            )
+            _stage(ctx, label)
+            _check(ctx, report)
+            _insert(ctx, path)
         row = ctx.con.execute(
             """SELECT count(*), count(DISTINCT room_id),
                       count(DISTINCT room_id) FILTER (WHERE kind IN ($dm, $group_dm)),
@@ -222,15 +241,19 @@ class RocketChatSource:
 
 
 def _looks_like_rocketchat(file: Path) -> bool:
-    """True when the file's start holds messages (`msg`, sender `u`) of a room (`rid`, or the
-    room export's `roomId`: its messages carry no `rid`)."""
+    """True when the file's start holds Rocket.Chat messages (:func:`_peek_looks_like_rocketchat`)."""
     with file.open("rb") as fh:
-        peek = fh.read(PEEK_BYTES)
+        return _peek_looks_like_rocketchat(fh.read(PEEK_BYTES))
+
+
+def _peek_looks_like_rocketchat(peek: bytes) -> bool:
+    """True when `peek` (a file's start) holds messages (`msg`, sender `u`) of a room (`rid`, or
+    the room export's `roomId`: its messages carry no `rid`)."""
     room = b'"rid"' in peek or b'"roomId"' in peek
     return room and b'"u"' in peek and b'"msg"' in peek
 
 
-def _stage(ctx: IngestContext) -> None:
+def _stage(ctx: IngestContext, label: Callable[[Path], str]) -> None:
     """Parse every file, in size-bounded batches, into _rc_docs (one row per file)."""
     con = ctx.con
     kind = con.execute("SELECT typeof(json_transform('null', ?))", [DOCUMENT_STRUCTURE]).fetchone()
@@ -251,14 +274,14 @@ def _stage(ctx: IngestContext) -> None:
         FROM read_text(?)
         """,
         DOCUMENT_STRUCTURE,
-        str,
+        label,
         progress="Rocket.Chat files",
         lists=("messages", "channels", "groups", "users", "ims"),
     )
     wrong = con.execute("SELECT filename FROM _rc_docs WHERE d IS NULL LIMIT 1").fetchone()
     if wrong is not None:
         raise InvalidExport(
-            f'{wrong[0]}: expected a Rocket.Chat history page {{"messages": [...]}}, a room '
+            f'{label(Path(wrong[0]))}: expected a Rocket.Chat history page {{"messages": [...]}}, a room '
             "export, an array of messages or a room or user listing"
         )
 
