@@ -184,8 +184,14 @@ def json_lines(file: Path, shown: str) -> Iterator[tuple[int, Any, str | None]]:
         raise InvalidExport(f"{shown}: cannot read: {exc}") from None
 
 
-# A run of this many opening brackets (each maybe after a key) is nesting no export has.
-DEEP_NESTING = r'([\[{]\s*("([^"\\]|\\.)*"\s*:\s*)?){' + str(MAX_JSON_DEPTH) + "}"
+# A run of more opening brackets than the limit (each maybe after a key) is nesting no export
+# has. It is looked for twice: in the text as it is (cheap, and what nearly every file passes),
+# then, only where that matched, with every string emptied, so that brackets inside a string
+# (a message of "[[[[...") never refuse a file. A run is exactly as deep as it is long; nesting
+# that interleaves other values (`[0,[0,[0,...`) is not counted, and needs no refusal: DuckDB's
+# parser does not recurse, and the Python readers refuse it by their own limit (RecursionError).
+DEEP_NESTING = r'([\[{]\s*("([^"\\]|\\.)*"\s*:\s*)?){' + str(MAX_JSON_DEPTH + 1) + "}"
+JSON_STRING = r'"([^"\\]|\\.)*"'
 
 
 def check_json_files(
@@ -212,14 +218,17 @@ def check_json_files(
                 FROM (SELECT filename, trim(content, ' \t\r\n') = '' AS empty,
                              json_valid(content) AS valid,
                              CASE WHEN json_valid(content) THEN json_type(content) END AS kind,
-                             regexp_matches(content, $deep) AS deep,
+                             CASE WHEN regexp_matches(content, $deep)
+                                  THEN regexp_matches(
+                                      regexp_replace(content, $string, '""', 'g'), $deep)
+                                  ELSE false END AS deep,
                              CASE WHEN json_valid(content) AND json_type(content) = 'OBJECT'
                                   THEN {checks or "false"} ELSE false END AS wrong_list
                       FROM read_text($files))
                 WHERE empty OR NOT valid OR kind NOT IN (SELECT unnest($top)) OR deep
                    OR wrong_list
                 LIMIT 1""",
-            {"files": files, "deep": DEEP_NESTING, "top": list(top)},
+            {"files": files, "deep": DEEP_NESTING, "string": JSON_STRING, "top": list(top)},
         ).fetchall()
     except duckdb.Error:
         # Text that is not UTF-8 fails the whole batch, and the failed statement aborted the
