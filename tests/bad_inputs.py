@@ -4,8 +4,7 @@ A :class:`BadCase` writes one faulty export and says what the contract expects o
 REFUSED (one ``Error:`` line naming it, no store left behind, an existing store unchanged) or
 the record SKIPPED (counted with its file, nothing lost silently, ``--strict`` fails). The JSON
 cases are generated from a :class:`JsonShape` (where a source keeps its records, which field is
-their time and which their id); :func:`check_case` holds the contract, so the mail and CSV
-corpora (tests/test_bad_input_mail.py) reuse it with cases of their own.
+their time and which their id); :func:`check_case` holds the contract.
 """
 
 from __future__ import annotations
@@ -14,6 +13,8 @@ import copy
 import json
 import shutil
 import stat
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,14 +22,13 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from typer.testing import CliRunner
+import pytest
 
-from asyncmaturity.cli import app
+from asyncmaturity.errors import InvalidExport, RejectedRecords, UnsafeArchive
 from asyncmaturity.store.database import EvidenceStore
 from asyncmaturity.store.ingest import ingest
 
 FIXTURES = Path(__file__).parent / "fixtures"
-runner = CliRunner()
 
 
 class Expect(Enum):
@@ -59,17 +59,26 @@ def evidence_counts(store: Path) -> dict[str, int]:
     return {**found, "ingests": row[0] if row else 0}
 
 
-def run_ingest(export: Path, source: str, store: Path, *extra: str) -> tuple[int, list[str], Any]:
-    """Exit code, stderr lines and the exception (None or SystemExit) of the CLI's ingest."""
-    result = runner.invoke(
-        app, ["ingest", str(export), "--format", source, "--store", str(store), *extra]
+def run_cli_ingest(export: Path, source: str, store: Path, *extra: str) -> tuple[int, list[str]]:
+    """Exit code and stderr lines of the CLI's ingest, run as a process of its own.
+
+    A process of its own, not CliRunner: CliRunner captures the test process's sys.stderr, where
+    any thread of an earlier test (a web job's heartbeat logging a failure) may write meanwhile,
+    which once made a case fail under load that passed alone.
+    """
+    command = ["ingest", str(export), "--format", source, "--store", str(store), "--quiet"]
+    done = subprocess.run(
+        [sys.executable, "-c", "from asyncmaturity.cli import app; app()", *command, *extra],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
-    return result.exit_code, result.stderr.splitlines(), result.exception
+    return done.returncode, done.stderr.splitlines()
 
 
-def no_traceback(exception: Any, lines: list[str]) -> None:
+def no_traceback(lines: list[str]) -> None:
     """The CLI ended by its own exit, never by an exception it did not translate."""
-    assert exception is None or isinstance(exception, SystemExit), repr(exception)
     assert not any(line.startswith("Traceback") for line in lines), lines
 
 
@@ -79,43 +88,56 @@ def check_case(
     folder: Path,
     existing: Path | None = None,
     *,
-    strict: bool = True,
+    strict: bool = False,
+    cli: bool = False,
 ) -> dict[str, int]:
     """Hold `case` to the contract for `source`; return what a skip case skipped, by reason.
 
-    `existing` is a store already holding other records: a refused case must leave it as it was
-    (ingest rolls every refusal back alike, so a corpus checks it on a few cases, not all).
-    `strict`: a skip case is also ingested with --strict, which must fail (ingest makes any
-    skip fatal alike, whatever the source counted, so a corpus may check it on a few cases).
+    The core is called in-process: a refusal is an InvalidExport or UnsafeArchive (what the CLI
+    prints as its one ``Error:`` line) naming the file; any other exception is the traceback
+    the contract forbids. `existing` is a store already holding other records: a refused case
+    must leave it as it was (ingest rolls every refusal back alike, so a corpus checks it on a
+    few cases, not all). `strict`: a skip case is also ingested strictly, which must fail (ingest
+    makes any skip fatal alike, so a corpus checks it on a few cases). `cli`: the case is also
+    run through the CLI, which must print one ``Error:`` line and exit 1 (on a skip case, with
+    --strict).
     """
     export = case.write(folder)
     fresh = folder / "fresh" / "new.duckdb"
     fresh.parent.mkdir()
     if case.expect is Expect.REFUSED:
-        code, lines, exception = run_ingest(export, source, fresh)
-        no_traceback(exception, lines)
-        assert code == 1 and len(lines) == 1, lines
-        assert lines[0].startswith("Error: ") and case.names in lines[0], lines[0]
+        with pytest.raises((InvalidExport, UnsafeArchive)) as refused:
+            ingest([export], store=fresh, format=source)
+        message = str(refused.value).strip()
+        assert "\n" not in message and case.names in message, message
         assert list(fresh.parent.iterdir()) == [], "a refused ingest left a store file behind"
         if existing is not None:
             before = evidence_counts(existing)
-            code, lines, exception = run_ingest(export, source, existing)
-            no_traceback(exception, lines)
-            assert code == 1, lines
+            with pytest.raises((InvalidExport, UnsafeArchive)):
+                ingest([export], store=existing, format=source)
             assert evidence_counts(existing) == before
+        if cli:
+            code, lines = run_cli_ingest(export, source, fresh)
+            no_traceback(lines)
+            assert code == 1 and len(lines) == 1, lines
+            assert lines[0].startswith("Error: ") and case.names in lines[0], lines[0]
+            assert list(fresh.parent.iterdir()) == []
         return {}
     summary = ingest([export], store=fresh, format=source)
     assert summary.skipped, "the bad record was neither refused nor counted as skipped"
     examples = " ".join(summary.exports[0].examples)
     assert case.names in examples, examples
-    if not strict:
-        return summary.skipped
     strict_store = folder / "strict" / "new.duckdb"
     strict_store.parent.mkdir()
-    code, lines, exception = run_ingest(export, source, strict_store, "--strict")
-    no_traceback(exception, lines)
-    assert code == 1 and lines[0].startswith("Error: "), lines
-    assert list(strict_store.parent.iterdir()) == []
+    if strict:
+        with pytest.raises(RejectedRecords):
+            ingest([export], store=strict_store, format=source, strict=True)
+        assert list(strict_store.parent.iterdir()) == []
+    if cli:
+        code, lines = run_cli_ingest(export, source, strict_store, "--strict")
+        no_traceback(lines)
+        assert code == 1 and lines[0].startswith("Error: "), lines
+        assert list(strict_store.parent.iterdir()) == []
     return summary.skipped
 
 

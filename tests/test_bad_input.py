@@ -225,11 +225,14 @@ CORPORA: dict[str, Callable[[], list[BadCase]]] = {
 }
 ROLLBACK_CHECKED = frozenset({"binary_garbage", "record_list_is_a_string", "zip_truncated"})
 CASES = [(source, case) for source, corpus in CORPORA.items() for case in corpus()]
-# --strict is checked on the first skip case of each corpus: ingest makes any skip fatal alike.
-STRICT_CHECKED = {
-    source: next(case.name for s, case in CASES if s == source and case.expect is Expect.SKIPPED)
+# Per corpus, --strict is checked on its first skip case and the CLI on its first refusal (and
+# on one strict skip): ingest makes any skip fatal, and the CLI prints any refusal, alike.
+FIRST_OF = {
+    (source, expect): next(c.name for s, c in CASES if s == source and c.expect is expect)
     for source in CORPORA
+    for expect in Expect
 }
+CLI_STRICT_CHECKED = ("teams", FIRST_OF["teams", Expect.SKIPPED])
 
 
 @pytest.fixture(scope="module")
@@ -255,8 +258,9 @@ def test_bad_input_is_refused_or_skipped_as_the_contract_says(
     # Every refusal is rolled back by the same ingest code: the existing store is checked on the
     # faults where a reader is most likely to have written something first.
     rollback = case.name in ROLLBACK_CHECKED
-    strict = STRICT_CHECKED[source] == case.name
-    check_case(case, source, tmp_path, existing if rollback else None, strict=strict)
+    first = FIRST_OF[source, case.expect] == case.name
+    cli = (first and case.expect is Expect.REFUSED) or (source, case.name) == CLI_STRICT_CHECKED
+    check_case(case, source, tmp_path, existing if rollback else None, strict=first, cli=cli)
 
 
 def test_an_implausible_time_is_skipped_with_its_reason_and_earliest_moves_the_bound(
