@@ -155,6 +155,7 @@ class JsonShape:
     time_kind: str  # "iso", "epoch_s" or "epoch_ms"
     id_field: str | None  # a record's native id, dotted path
     zip_member: str | None = None  # the sample's path inside a zip of it, when zips are read
+    author_field: str | None = None  # a record's sender or author, dotted path
 
     @property
     def file_name(self) -> str:
@@ -350,9 +351,25 @@ ZIP_FAULTS: list[tuple[str, Callable[[JsonShape], Callable[[Path], Path]], Expec
 ]
 
 
+def _author(value: Any) -> Callable[[dict[str, Any], JsonShape], None]:
+    def change(record: dict[str, Any], shape: JsonShape) -> None:
+        assert shape.author_field is not None
+        _set(record, shape.author_field, value)
+
+    return change
+
+
+# A sender of another JSON type than its format's: read as its JSON text, it would be a person.
+AUTHOR_FAULTS: list[tuple[str, Callable[[JsonShape], Callable[[Path], Path]], Expect]] = [
+    ("author_is_a_list", _record_changed(_author(["Ana Lima"])), Expect.SKIPPED),
+    ("author_is_a_boolean", _record_changed(_author(True)), Expect.SKIPPED),
+]
+
+
 def json_cases(shape: JsonShape, *, ids: bool = True) -> list[BadCase]:
     """The bad-input corpus of a JSON source of this `shape`."""
     faults = JSON_FAULTS + (ID_FAULTS if ids and shape.id_field else [])
+    faults += AUTHOR_FAULTS if shape.author_field else []
     cases = [BadCase(name, build(shape), expect, shape.file_name) for name, build, expect in faults]
     if shape.zip_member is not None:
         cases += [

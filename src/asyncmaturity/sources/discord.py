@@ -72,6 +72,7 @@ from asyncmaturity.sources.common import (
     insert_conversations,
     insert_json_files,
     insert_people,
+    json_structure_type,
     problem_sql,
     register_rows,
     report_problems,
@@ -79,7 +80,16 @@ from asyncmaturity.sources.common import (
 )
 from asyncmaturity.sources.features import feature_params, text_features_sql
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
-from asyncmaturity.sources.reading import bad_id, implausible_time, load_json
+from asyncmaturity.sources.reading import (
+    ID_KINDS,
+    OBJECT,
+    STRING,
+    bad_id,
+    implausible_time,
+    load_json,
+    raw_fields_structure,
+    wrong_types,
+)
 from asyncmaturity.store.database import identity_hash_sql, person_key_sql
 from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
 
@@ -126,9 +136,21 @@ EXPORT_STRUCTURE = json.dumps(
         ],
     }
 )
+# The fields a message is read by: one of another JSON type (an `author` list, a `timestamp`
+# number) would be read as NULL or as its JSON text, so the message is skipped, naming it.
+TYPED_FIELDS = {
+    "id": ID_KINDS,
+    "type": (STRING,),
+    "timestamp": (STRING,),
+    "content": (STRING,),
+    "author": (OBJECT,),
+    "reference": (OBJECT,),
+}
+RAW_STRUCTURE = json.dumps({"messages": [raw_fields_structure(TYPED_FIELDS)]})
 # Every message row is checked in this order; the first problem found is its skip reason.
 ROW_PROBLEMS = (
     ("message is not an object", "m IS NULL"),
+    *wrong_types(TYPED_FIELDS, lambda field: f'raw."{field}"'),
     ("message without an id", "nullif(trim(m.id), '') IS NULL"),
     bad_id("m.id"),
     ("timestamp is not a date", "sent_at IS NULL"),
@@ -264,14 +286,15 @@ def _zip_holds_an_export(archive: Path) -> bool:
 def _stage(ctx: IngestContext, files: list[Path], label: Callable[[Path], str]) -> None:
     """Parse the files in size-bounded batches into _dc_docs, one row per export file."""
     con = ctx.con
-    kind = con.execute("SELECT typeof(json_transform('null', ?))", [EXPORT_STRUCTURE]).fetchone()
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _dc_docs (filename VARCHAR, d {kind[0] if kind else 'JSON'})"
+        f"CREATE OR REPLACE TEMP TABLE _dc_docs (filename VARCHAR, "
+        f"d {json_structure_type(con, EXPORT_STRUCTURE)}, raw {json_structure_type(con, RAW_STRUCTURE)})"
     )
     insert_json_files(
         ctx,
         files,
-        "INSERT INTO _dc_docs SELECT filename, json_transform(content, ?) FROM read_text(?)",
+        "INSERT INTO _dc_docs SELECT filename, json_transform(content, ?), "
+        f"json_transform(content, '{RAW_STRUCTURE}') FROM read_text(?)",
         EXPORT_STRUCTURE,
         label,
         progress="Discord files",
@@ -300,7 +323,8 @@ def _check(ctx: IngestContext, report: SourceReport) -> int:
         WITH flat AS (
             SELECT filename, d.guild.id AS guild_id, d.channel AS channel,
                    d.channel.type IN ({threads}) AS is_thread,
-                   unnest(range(len(d.messages))) AS ordinal, unnest(d.messages) AS m
+                   unnest(range(len(d.messages))) AS ordinal, unnest(d.messages) AS m,
+                   unnest(raw.messages) AS raw
             FROM _dc_docs
         ), dated AS (
             SELECT *, timezone('UTC', TRY_CAST(trim(m.timestamp) AS TIMESTAMPTZ)) AS sent_at

@@ -76,8 +76,12 @@ def contract_markdown() -> list[str]:
         "and so is one whose time is beyond what a timestamp holds (year 99999, 1e300). A record "
         f"whose id is no integer within 64 bits nor a string of at most {MAX_ID_LENGTH} "
         f"characters (NaN, Infinity, an object) is skipped as '{BAD_ID}'. A calendar event "
-        "whose TZID is neither an IANA zone nor defined in the file is skipped. A field of the "
-        f"wrong type that the record can stand without is read as unknown and counted ('{WRONG_TYPE}').",
+        "whose TZID is neither an IANA zone nor defined in the file is skipped. A record where a "
+        "field it is read by (its id, time, sender, thread or conversation reference, text) is "
+        "of another JSON type than its format's is skipped with a reason naming the field "
+        f'("{wrong_type_reason("user", (STRING,))}"), never read as the value\'s JSON text; '
+        "a field of the wrong type that the record can stand without (Teams' nested replies) is "
+        f"read as unknown and counted ('{WRONG_TYPE}').",
         "",
     ]
 

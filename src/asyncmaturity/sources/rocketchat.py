@@ -65,6 +65,7 @@ from asyncmaturity.sources.common import (
     insert_identities,
     insert_json_files,
     insert_people,
+    json_structure_type,
     known_person_sql,
     problem_sql,
     register_rows,
@@ -77,7 +78,15 @@ from asyncmaturity.sources.features import (
     text_features_sql,
 )
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
-from asyncmaturity.sources.reading import bad_id, implausible_time
+from asyncmaturity.sources.reading import (
+    ID_KINDS,
+    OBJECT,
+    STRING,
+    bad_id,
+    implausible_time,
+    raw_fields_structure,
+    wrong_types,
+)
 from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
 
 if TYPE_CHECKING:
@@ -139,8 +148,21 @@ DOCUMENT_STRUCTURE = json.dumps(
         "users": [_USER],
     }
 )
+# The fields a message is read by (its `ts` is read in every shape it comes in): one of another
+# JSON type (a `u` list, an `rid` object) would be read as NULL or its JSON text, so the message
+# is skipped, naming it.
+TYPED_FIELDS = {
+    "_id": ID_KINDS,
+    "rid": (STRING,),
+    "msg": (STRING,),
+    "u": (OBJECT,),
+    "tmid": (STRING,),
+    "t": (STRING,),
+}
+RAW_STRUCTURE = json.dumps({"messages": [raw_fields_structure(TYPED_FIELDS)]})
 ROW_PROBLEMS = (
     ("record is not a message object", "m IS NULL"),
+    *wrong_types(TYPED_FIELDS, lambda field: f'raw."{field}"'),
     ("message without an _id", "nullif(trim(m._id), '') IS NULL"),
     bad_id("m._id"),
     ("message without a room id (rid)", "room_id IS NULL"),
@@ -256,22 +278,23 @@ def _peek_looks_like_rocketchat(peek: bytes) -> bool:
 def _stage(ctx: IngestContext, label: Callable[[Path], str]) -> None:
     """Parse every file, in size-bounded batches, into _rc_docs (one row per file)."""
     con = ctx.con
-    kind = con.execute("SELECT typeof(json_transform('null', ?))", [DOCUMENT_STRUCTURE]).fetchone()
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _rc_docs (filename VARCHAR, d {kind[0] if kind else 'JSON'})"
+        f"CREATE OR REPLACE TEMP TABLE _rc_docs (filename VARCHAR, "
+        f"d {json_structure_type(con, DOCUMENT_STRUCTURE)}, raw {json_structure_type(con, RAW_STRUCTURE)})"
     )
     files = [Path(row[0]) for row in con.execute("SELECT file FROM _rc_files").fetchall()]
     # A bare array is the older room export: the messages alone.
     insert_json_files(
         ctx,
         files,
-        """
+        f"""
         INSERT INTO _rc_docs
-        SELECT filename,
-               json_transform(CASE json_type(content)
-                                  WHEN 'ARRAY' THEN '{"messages": ' || content || '}'
-                                  WHEN 'OBJECT' THEN content END, ?)
-        FROM read_text(?)
+        SELECT filename, json_transform(document, ?), json_transform(document, '{RAW_STRUCTURE}')
+        FROM (SELECT filename,
+                     CASE json_type(content)
+                         WHEN 'ARRAY' THEN '{{"messages": ' || content || '}}'
+                         WHEN 'OBJECT' THEN content END AS document
+              FROM read_text(?))
         """,
         DOCUMENT_STRUCTURE,
         label,
@@ -323,11 +346,12 @@ def _check(ctx: IngestContext, report: SourceReport) -> None:
         CREATE OR REPLACE TEMP TABLE _rc_rows AS
         SELECT *, {problem} AS problem
         FROM (
-            SELECT filename, ordinal, m,
+            SELECT filename, ordinal, m, raw,
                    nullif(trim(coalesce(m.rid, room_hint)), '') AS room_id,
                    {_timestamp_sql("m.ts")} AS sent_at
             FROM (SELECT filename, d.roomId AS room_hint,
-                         unnest(range(len(d.messages))) AS ordinal, unnest(d.messages) AS m
+                         unnest(range(len(d.messages))) AS ordinal, unnest(d.messages) AS m,
+                         unnest(raw.messages) AS raw
                   FROM _rc_docs WHERE len(d.messages) > 0)
         )
         """

@@ -47,7 +47,6 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import duckdb
 import pyarrow as pa
 
 from asyncmaturity.errors import InvalidExport
@@ -56,6 +55,7 @@ from asyncmaturity.sources.common import (
     insert_identities,
     insert_json_files,
     insert_people,
+    json_structure_type,
     known_person_sql,
     problem_sql,
     register_rows,
@@ -316,7 +316,7 @@ def _stage(ctx: IngestContext, files: list[Path]) -> None:
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _teams_docs (filename VARCHAR, context VARCHAR, "
         f"shape VARCHAR, shallow BOOLEAN, items {kind[0] if kind else 'JSON'}, "
-        f"raws {_raw_list_type(con)})"
+        f"raws {json_structure_type(con, RAW_LIST)})"
     )
     insert_json_files(
         ctx,
@@ -359,12 +359,6 @@ def _stage(ctx: IngestContext, files: list[Path]) -> None:
             f"{shallow[0]}: written by ConvertTo-Json at its default depth (2): the sender and "
             "body are type names, not objects; export again with ConvertTo-Json -Depth 10"
         )
-
-
-def _raw_list_type(con: duckdb.DuckDBPyConnection) -> str:
-    """The SQL type json_transform gives RAW_LIST (a list of structs of JSON fields)."""
-    kind = con.execute("SELECT typeof(json_transform('null', ?))", [RAW_LIST]).fetchone()
-    return str(kind[0]) if kind else "JSON"
 
 
 def _graph_time_sql(text: str) -> str:

@@ -57,6 +57,7 @@ from asyncmaturity.sources.common import (
     insert_identities,
     insert_json_files,
     insert_people,
+    json_structure_type,
     problem_sql,
     register_rows,
     report_problems,
@@ -301,15 +302,10 @@ def _read_json_files(
     """
     con = ctx.con
 
-    def kind_of(shape: str | None) -> str:
-        if shape is None:
-            return "JSON"
-        kind = con.execute("SELECT typeof(json_transform('null', ?))", [shape]).fetchone()
-        return str(kind[0]) if kind else "JSON"
-
+    raw_type = json_structure_type(con, raw_structure) if raw_structure else "JSON"
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {table} "
-        f"(filename VARCHAR, s {kind_of(structure)}, raw {kind_of(raw_structure)})"
+        f"(filename VARCHAR, s {json_structure_type(con, structure)}, raw {raw_type})"
     )
     insert_json_files(
         ctx,
