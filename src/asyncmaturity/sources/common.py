@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -165,7 +165,7 @@ def skip_wrong_types(
     ctx: IngestContext,
     report: SourceReport,
     table: str,
-    fields: dict[str, tuple[str, ...]],
+    fields: Mapping[str, tuple[str, ...]],
     place: str,
     *,
     joined: str = "",

@@ -19,7 +19,7 @@ import json
 import math
 import stat
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -366,7 +366,7 @@ def wrong_type_sql(value: str, kinds: tuple[str, ...]) -> str:
 
 
 def wrong_types(
-    fields: dict[str, tuple[str, ...]], value: Callable[[str], str]
+    fields: Mapping[str, tuple[str, ...]], value: Callable[[str], str]
 ) -> list[tuple[str, str]]:
     """(reason, SQL condition) problems for a source's list: each of `fields` of another type.
 
@@ -381,12 +381,12 @@ def wrong_types(
     ]
 
 
-def raw_fields_structure(fields: dict[str, tuple[str, ...]]) -> dict[str, str]:
+def raw_fields_structure(fields: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
     """A json_transform structure reading each of `fields` as raw JSON, for :func:`wrong_types`."""
     return dict.fromkeys(fields, "JSON")
 
 
-def wrong_type_of(record: dict[str, Any], fields: dict[str, tuple[str, ...]]) -> str | None:
+def wrong_type_of(record: dict[str, Any], fields: Mapping[str, tuple[str, ...]]) -> str | None:
     """The reason a parsed `record` is skipped for a field of the wrong type, or None.
 
     The Python readers' side of :func:`wrong_types`: the first of `fields` that the record sets

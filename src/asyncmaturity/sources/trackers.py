@@ -25,7 +25,7 @@ import json
 import os
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -630,7 +630,7 @@ def json_records(
     file: InputFile,
     list_keys: frozenset[str],
     skip: Callable[[str, str], None],
-    typed: dict[str, tuple[str, ...]] | None = None,
+    typed: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Iterator[JsonRecord]:
     """The records of a JSON file: an array, JSON Lines, a wrapping object or one record.
 
