@@ -420,15 +420,19 @@ def _post_line_replaced(sample: Path, line: str | bytes) -> Callable[[Path], Pat
     return write
 
 
-def _post_time(sample: Path, value: Any) -> Callable[[Path], Path]:
+def _post_field(sample: Path, field: str, value: Any) -> Callable[[Path], Path]:
     def change(lines: list[str]) -> list[str]:
         index = _first_post(lines)
         record = json.loads(lines[index])
-        record["post"]["create_at"] = value
+        record["post"][field] = value
         lines[index] = json.dumps(record)
         return lines
 
     return _jsonl_with(sample, change)
+
+
+def _post_time(sample: Path, value: Any) -> Callable[[Path], Path]:
+    return _post_field(sample, "create_at", value)
 
 
 def jsonl_cases(sample: Path, zip_member: str = "export.jsonl") -> list[BadCase]:
@@ -455,6 +459,9 @@ def jsonl_cases(sample: Path, zip_member: str = "export.jsonl") -> list[BadCase]
         "time_1e300": _post_time(sample, HUGE["epoch_ms"]),
         "time_before_1990": _post_time(sample, BEFORE_1990["epoch_ms"]),
         "time_next_century": _post_time(sample, NEXT_CENTURY["epoch_ms"]),
+        "post_user_is_an_object": _post_field(sample, "user", {"username": "ana"}),
+        "post_replies_is_an_object": _post_field(sample, "replies", {"user": "ana"}),
+        "post_time_is_a_string": _post_field(sample, "create_at", "yesterday"),
     }
     cases = [BadCase(fault, write, Expect.REFUSED, name) for fault, write in refused.items()]
     cases += [BadCase(fault, write, Expect.SKIPPED, name) for fault, write in skipped.items()]
