@@ -59,6 +59,8 @@ from asyncmaturity.sources.common import (
     insert_identities,
     insert_json_files,
     insert_people,
+    json_structure_type,
+    problem_sql,
     register_rows,
     report_problems,
     sole_folder,
@@ -74,9 +76,13 @@ from asyncmaturity.sources.features import (
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
 from asyncmaturity.sources.reading import (
     IMPLAUSIBLE_TIME,
+    NUMBER,
+    STRING,
     epoch_seconds_sql,
     implausible_sql,
     load_json,
+    raw_fields_structure,
+    wrong_types,
 )
 from asyncmaturity.store.database import person_key_sql
 from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
@@ -138,6 +144,17 @@ REALM_MESSAGE_STRUCTURE = json.dumps(
         ]
     }
 )
+# The fields a realm message is read by: DuckDB would read `true` as the id or sender 1, so one
+# of another JSON type is a message skipped with the field's name.
+REALM_TYPED = {
+    "id": (NUMBER,),
+    "sender": (NUMBER,),
+    "recipient": (NUMBER,),
+    "date_sent": (NUMBER,),
+    "pub_date": (NUMBER,),
+    "subject": (STRING,),
+}
+REALM_RAW_STRUCTURE = json.dumps({"zerver_message": [raw_fields_structure(REALM_TYPED)]})
 ARCHIVE_MESSAGE_STRUCTURE = json.dumps(
     [
         {
@@ -277,21 +294,28 @@ def _read_json_files(
     label: Any,
     *,
     top: tuple[str, ...] = ("OBJECT",),
+    raw_structure: str | None = None,
 ) -> None:
-    """Parse `files` with DuckDB into `table` (filename, s), in batches bounded by size.
+    """Parse `files` with DuckDB into `table` (filename, s, raw), in batches bounded by size.
 
     `s` is the document shaped by `structure` (json_transform): only the fields we use are ever
     materialised, and a document of another shape gives NULL (or NULL fields) rather than an error.
+    `raw` is it shaped by `raw_structure` (the fields whose JSON type is checked, as raw JSON),
+    NULL without one.
     """
     con = ctx.con
-    kind = con.execute("SELECT typeof(json_transform('null', ?))", [structure]).fetchone()
+
+    raw_type = json_structure_type(con, raw_structure) if raw_structure else "JSON"
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {table} (filename VARCHAR, s {kind[0] if kind else 'JSON'})"
+        f"CREATE OR REPLACE TEMP TABLE {table} "
+        f"(filename VARCHAR, s {json_structure_type(con, structure)}, raw {raw_type})"
     )
     insert_json_files(
         ctx,
         files,
-        f"INSERT INTO {table} SELECT filename, json_transform(content, ?) FROM read_text(?)",
+        f"INSERT INTO {table} SELECT filename, json_transform(content, ?), "
+        + (f"json_transform(content, '{raw_structure}')" if raw_structure else "NULL::JSON")
+        + " FROM read_text(?)",
         structure,
         label,
         top=top,
@@ -392,7 +416,9 @@ def _stage_realm(ctx: IngestContext, root: Path, label: Any, report: SourceRepor
         [{"file": str(p), "origin": label(p)} for p in paths],
         pa.schema([("file", pa.string()), ("origin", pa.string())]),
     )
-    _read_json_files(ctx, paths, REALM_MESSAGE_STRUCTURE, "_zulip_raw", label)
+    _read_json_files(
+        ctx, paths, REALM_MESSAGE_STRUCTURE, "_zulip_raw", label, raw_structure=REALM_RAW_STRUCTURE
+    )
     wrong = con.execute(
         "SELECT filename FROM _zulip_raw WHERE s.zerver_message IS NULL LIMIT 1"
     ).fetchone()
@@ -403,10 +429,11 @@ def _stage_realm(ctx: IngestContext, root: Path, label: Any, report: SourceRepor
     con.execute(
         """CREATE OR REPLACE TEMP TABLE _zulip_rows AS
            SELECT filename AS file, unnest(range(len(s.zerver_message))) AS ordinal,
-                  unnest(s.zerver_message) AS m
+                  unnest(s.zerver_message) AS m, unnest(raw.zerver_message) AS raw
            FROM _zulip_raw"""
     )
     con.execute("DROP TABLE _zulip_raw")
+    wrong_type = problem_sql(wrong_types(REALM_TYPED, lambda field: f'r.raw."{field}"'))
     counted = con.execute("SELECT count(*) FROM _zulip_rows").fetchone()
     report.records_read += int(counted[0]) if counted else 0
     users = con.execute("SELECT count(*) FROM _zulip_users").fetchone()
@@ -429,14 +456,15 @@ def _stage_realm(ctx: IngestContext, root: Path, label: Any, report: SourceRepor
                r.m.rendered_content IS NOT NULL,
                r.m.last_edit_time IS NOT NULL,
                coalesce(x.n, 0),
-               CASE WHEN r.m.id IS NULL THEN 'message without an id'
+               coalesce({wrong_type}, CASE
+                    WHEN r.m.id IS NULL THEN 'message without an id'
                     WHEN coalesce(r.m.date_sent, r.m.pub_date) IS NULL
                         THEN 'message without a valid date_sent'
                     WHEN {ZULIP_IMPLAUSIBLE} THEN '{IMPLAUSIBLE_TIME}'
                     WHEN r.m.sender IS NULL THEN 'message without a sender'
                     WHEN rc.id IS NULL THEN 'message whose recipient is not in realm.json'
                     WHEN rc.type NOT IN (1, 2, 3) THEN 'message to a recipient of unknown type'
-               END
+               END)
         FROM _zulip_rows r
         JOIN _zulip_files f USING (file)
         LEFT JOIN _zulip_recipients rc ON rc.id = r.m.recipient
