@@ -163,14 +163,19 @@ class JsonShape:
         return Path(self.member).name if self.member else self.sample.name
 
 
-def _set(record: dict[str, Any], dotted: str, value: Any) -> None:
+def set_field(record: dict[str, Any], dotted: str, value: Any) -> None:
     *parents, last = dotted.split(".")
     for key in parents:
         record = record[key]
     record[last] = value
 
 
-def _records(document: Any, shape: JsonShape) -> list[Any]:
+def first_record(document: Any, shape: JsonShape) -> Any:
+    """The first record of a parsed sample `document` of this `shape`."""
+    return records_of(document, shape)[0]
+
+
+def records_of(document: Any, shape: JsonShape) -> list[Any]:
     found: list[Any] = document if shape.container is None else document[shape.container]
     return found
 
@@ -202,7 +207,7 @@ def _record_changed(
     def build(shape: JsonShape) -> Callable[[Path], Path]:
         def write(folder: Path) -> Path:
             document = copy.deepcopy(_sample_document(shape))
-            change(_records(document, shape)[0], shape)
+            change(records_of(document, shape)[0], shape)
             return _copy_with(shape, folder, json.dumps(document).encode())
 
         return write
@@ -211,13 +216,13 @@ def _record_changed(
 
 
 def _time(value_for: dict[str, Any]) -> Callable[[dict[str, Any], JsonShape], None]:
-    return lambda record, shape: _set(record, shape.time_field, value_for[shape.time_kind])
+    return lambda record, shape: set_field(record, shape.time_field, value_for[shape.time_kind])
 
 
 def _id(value: Any) -> Callable[[dict[str, Any], JsonShape], None]:
     def change(record: dict[str, Any], shape: JsonShape) -> None:
         assert shape.id_field is not None
-        _set(record, shape.id_field, value)
+        set_field(record, shape.id_field, value)
 
     return change
 
@@ -235,7 +240,7 @@ def _container_is_a_string(shape: JsonShape) -> Callable[[Path], Path]:
 def _first_record_not_an_object(shape: JsonShape) -> Callable[[Path], Path]:
     def write(folder: Path) -> Path:
         document = copy.deepcopy(_sample_document(shape))
-        _records(document, shape).insert(0, "not a record")
+        records_of(document, shape).insert(0, "not a record")
         return _copy_with(shape, folder, json.dumps(document).encode())
 
     return write
@@ -354,7 +359,7 @@ ZIP_FAULTS: list[tuple[str, Callable[[JsonShape], Callable[[Path], Path]], Expec
 def _author(value: Any) -> Callable[[dict[str, Any], JsonShape], None]:
     def change(record: dict[str, Any], shape: JsonShape) -> None:
         assert shape.author_field is not None
-        _set(record, shape.author_field, value)
+        set_field(record, shape.author_field, value)
 
     return change
 

@@ -33,9 +33,11 @@ from tests.bad_inputs import (
     JsonShape,
     check_case,
     evidence_counts,
+    first_record,
     ical_cases,
     json_cases,
     jsonl_cases,
+    set_field,
     zip_of,
 )
 
@@ -128,6 +130,7 @@ SHAPES: dict[str, JsonShape] = {
         "iso",
         "id",
         zip_member="",
+        author_field="fields.reporter",
     ),
     "ledger": JsonShape(
         FIXTURES / "ledger" / "requests_and_records.json",
@@ -149,18 +152,24 @@ def _teams_sender_is_a_string(folder: Path) -> Path:
     return export
 
 
-def _teams_first_message_with(field: str, value: Any) -> Callable[[Path], Path]:
-    """The Teams sample with `field` of its first message set to `value`."""
+def _first_record_with(source: str, dotted: str, value: Any) -> Callable[[Path], Path]:
+    """The sample of `source` with the field `dotted` ('fields.labels') of its first record set
+    to `value`."""
 
     def write(folder: Path) -> Path:
-        shape = SHAPES["teams"]
+        shape = SHAPES[source]
         document = json.loads(shape.sample.read_bytes())
-        document["value"][0][field] = value
+        set_field(first_record(document, shape), dotted, value)
         export = folder / shape.sample.name
         export.write_text(json.dumps(document), "utf-8")
         return export
 
     return write
+
+
+def _teams_first_message_with(field: str, value: Any) -> Callable[[Path], Path]:
+    """The Teams sample with `field` of its first message set to `value`."""
+    return _first_record_with("teams", field, value)
 
 
 def _jsonl_with_a_bad_line(source: str) -> Callable[[Path], Path]:
@@ -193,6 +202,22 @@ OWN_CASES = {
         ]
         for source in ("github", "gitlab")
     },
+    # Jira's issue fields of another JSON type: labels of true raised a TypeError, an assignee
+    # of [] read as "unassigned".
+    "jira": [
+        BadCase(
+            name,
+            _first_record_with("jira", f"fields.{field}", value),
+            Expect.SKIPPED,
+            SHAPES["jira"].file_name,
+        )
+        for name, field, value in (
+            ("labels_is_a_boolean", "labels", True),
+            ("issue_links_is_a_number", "issuelinks", 3),
+            ("assignee_is_a_list", "assignee", ["ana"]),
+            ("status_is_a_string", "status", "Done"),
+        )
+    ],
     "teams": [
         BadCase(
             "sender_is_a_string",

@@ -59,6 +59,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from asyncmaturity.errors import InvalidExport
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
+from asyncmaturity.sources.reading import ARRAY, OBJECT, STRING, wrong_type_of
 from asyncmaturity.sources.trackers import (
     JSON_SUFFIXES,
     BadDate,
@@ -172,6 +173,22 @@ def _zone(name: str) -> str | None:
     return name
 
 
+# The issue fields the reader relies on, with the JSON types each may hold; an issue where one is
+# of another type is skipped with the field named (an assignee of [] read as "unassigned", labels
+# of true raised a TypeError). A person is an object, or its name alone in some exports.
+FIELD_TYPES = {
+    "assignee": (OBJECT, STRING),
+    "reporter": (OBJECT, STRING),
+    "creator": (OBJECT, STRING),
+    "status": (OBJECT,),
+    "labels": (ARRAY,),
+    "issuelinks": (ARRAY,),
+    "parent": (OBJECT,),
+    "issuetype": (OBJECT,),
+    "comment": (OBJECT, ARRAY),
+}
+
+
 def _person(stage: Stage, user: Any) -> str | None:
     if isinstance(user, str):
         user = {"name": user}
@@ -216,6 +233,9 @@ def _read_record(stage: Stage, file: InputFile, record: JsonRecord) -> None:
         return
     key = key.strip().upper()
     fields: dict[str, Any] = rec["fields"]
+    if wrong := wrong_type_of(fields, FIELD_TYPES):
+        stage.skip(wrong, f"{where} ({key})")
+        return
     times = stage.times(
         f"{where} ({key})",
         "issue without a creation time",
