@@ -1488,8 +1488,7 @@ def _removed_sql(rx: Rx, expr: str, replacement: str) -> str:
     whether there is one (twenty times for FILLER), and most texts hold none.
     """
     return (
-        f"CASE WHEN {rx.matches_sql(expr)} THEN {rx.replace_sql(expr, replacement)} "
-        f"ELSE {expr} END"
+        f"CASE WHEN {rx.matches_sql(expr)} THEN {rx.replace_sql(expr, replacement)} ELSE {expr} END"
     )
 
 
