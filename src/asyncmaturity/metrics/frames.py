@@ -462,7 +462,7 @@ def value_of_least(value: ir.StructValue, key: ir.StructValue) -> ir.StructScala
         """The builtin aggregate; Ibis calls it by this name."""
 
     aggregate = ibis.udf.agg.builtin(min_by, signature=((value.type(), key.type()), value.type()))
-    return aggregate(value, key)  # type: ignore[no-any-return]
+    return aggregate(value, key)
 
 
 def build_roots(frames: Frames) -> ir.Table:
