@@ -195,13 +195,16 @@ def check_json_files(
     *,
     top: tuple[str, ...] = ("OBJECT", "ARRAY"),
     lists: tuple[str, ...] = (),
+    texts: str | None = None,
 ) -> None:
     """Refuse the first of `files` that is not a JSON document of the `top` type(s).
 
     The DuckDB-read sources' side of :func:`load_json`: an empty file, malformed JSON or text
     that is not UTF-8, a top level of another type, nesting past :data:`MAX_JSON_DEPTH`, or a
     top-level object whose key in `lists` holds something other than an array, each refused
-    with one line naming the file (`shown` gives its name).
+    with one line naming the file (`shown` gives its name). `texts` names a table of the
+    files' ``filename`` and ``content`` that the caller has read already (each file is then
+    read once); without it the files are read here.
     """
     checks = " OR ".join(
         f"json_type(content, '$.\"{key}\"') NOT IN ('ARRAY', 'NULL')" for key in lists
@@ -215,11 +218,11 @@ def check_json_files(
                              regexp_matches(content, $deep) AS deep,
                              CASE WHEN json_valid(content) AND json_type(content) = 'OBJECT'
                                   THEN {checks or "false"} ELSE false END AS wrong_list
-                      FROM read_text($files))
+                      FROM {texts or "read_text($files)"})
                 WHERE empty OR NOT valid OR kind NOT IN (SELECT unnest($top)) OR deep
                    OR wrong_list
                 LIMIT 1""",
-            {"files": files, "deep": DEEP_NESTING, "top": list(top)},
+            {"deep": DEEP_NESTING, "top": list(top), **({} if texts else {"files": files})},
         ).fetchall()
     except duckdb.Error:
         # Text that is not UTF-8 fails the whole batch, and the failed statement aborted the
