@@ -1421,7 +1421,10 @@ def render_markdown(report: Report) -> str:
         "target precision >= 0.9 and recall >= 0.85; the deadline is exact when it equals the "
         "label to the local minute. Definitions in `benchmarks/await_eval/README.md`; the real "
         "sets' sources, licences and sampling in `benchmarks/await_eval/PROVENANCE.md` (their "
-        "texts are read from ../shared/data and the sets are skipped where it is absent).",
+        "texts are read from ../shared/data and the sets are skipped where it is absent). "
+        "What the rules cost, against an earlier revision's side by side (the signal SQL and "
+        "Python's `signals`, CPU time per message): `.venv/bin/python benchmarks/await_cost.py "
+        "REV`; the last round's figures are in that README.",
     ]
     if "scale" in report.table_sections:
         lines += [SCALE_METHOD]
@@ -1467,6 +1470,9 @@ def _region(section: str, blocks: list[str]) -> str:
     return "\n\n".join([f"<!-- section: {section} -->", *blocks, f"<!-- /section: {section} -->"])
 
 
+SECTION_MARKER = re.compile(r"(?m)^<!-- /?section: [^>]* -->$")
+
+
 def _masked(title: str) -> str:
     """A table's title with its numbers masked: the same table in another run."""
     return re.sub(r"\d[\d,.]*", "#", title.strip())
@@ -1496,12 +1502,17 @@ def merge_markdown(old: str, report: Report) -> str:
         after = text.find("\n## ", results + 1)
         after = len(text) if after < 0 else after
         titles = {_masked(b.splitlines()[0]) for b in blocks}
-        pieces, placed = [], False
+        pieces, placed, inside = [], False, False
         for piece in re.split(r"(?m)^(?=### )", text[results:after]):
-            if piece.startswith("### ") and _masked(piece.splitlines()[0]) in titles:
+            # A table inside another section's markers is that section's, whatever its title;
+            # a replaced piece keeps the markers it ends with (the next section's start).
+            within, markers = inside, SECTION_MARKER.findall(piece)
+            inside = not markers[-1].startswith("<!-- /") if markers else inside
+            if piece.startswith("### ") and not within and _masked(piece.splitlines()[0]) in titles:
                 if not placed:
                     pieces.append(region + "\n\n")
                     placed = True
+                pieces += [marker + "\n\n" for marker in markers]
                 continue
             pieces.append(piece)
         body = "".join(pieces).rstrip("\n")

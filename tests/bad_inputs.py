@@ -4,8 +4,7 @@ A :class:`BadCase` writes one faulty export and says what the contract expects o
 REFUSED (one ``Error:`` line naming it, no store left behind, an existing store unchanged) or
 the record SKIPPED (counted with its file, nothing lost silently, ``--strict`` fails). The JSON
 cases are generated from a :class:`JsonShape` (where a source keeps its records, which field is
-their time and which their id); :func:`check_case` holds the contract, so the mail and CSV
-corpora (tests/test_bad_input_mail.py) reuse it with cases of their own.
+their time and which their id); :func:`check_case` holds the contract.
 """
 
 from __future__ import annotations
@@ -14,6 +13,8 @@ import copy
 import json
 import shutil
 import stat
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,14 +22,13 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from typer.testing import CliRunner
+import pytest
 
-from asyncmaturity.cli import app
+from asyncmaturity.errors import InvalidExport, RejectedRecords, UnsafeArchive
 from asyncmaturity.store.database import EvidenceStore
 from asyncmaturity.store.ingest import ingest
 
 FIXTURES = Path(__file__).parent / "fixtures"
-runner = CliRunner()
 
 
 class Expect(Enum):
@@ -59,54 +59,85 @@ def evidence_counts(store: Path) -> dict[str, int]:
     return {**found, "ingests": row[0] if row else 0}
 
 
-def run_ingest(export: Path, source: str, store: Path, *extra: str) -> tuple[int, list[str], Any]:
-    """Exit code, stderr lines and the exception (None or SystemExit) of the CLI's ingest."""
-    result = runner.invoke(
-        app, ["ingest", str(export), "--format", source, "--store", str(store), *extra]
+def run_cli_ingest(export: Path, source: str, store: Path, *extra: str) -> tuple[int, list[str]]:
+    """Exit code and stderr lines of the CLI's ingest, run as a process of its own.
+
+    A process of its own, not CliRunner: CliRunner captures the test process's sys.stderr, where
+    any thread of an earlier test (a web job's heartbeat logging a failure) may write meanwhile,
+    which once made a case fail under load that passed alone.
+    """
+    command = ["ingest", str(export), "--format", source, "--store", str(store), "--quiet"]
+    done = subprocess.run(
+        [sys.executable, "-c", "from asyncmaturity.cli import app; app()", *command, *extra],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
-    return result.exit_code, result.stderr.splitlines(), result.exception
+    return done.returncode, done.stderr.splitlines()
 
 
-def no_traceback(exception: Any, lines: list[str]) -> None:
+def no_traceback(lines: list[str]) -> None:
     """The CLI ended by its own exit, never by an exception it did not translate."""
-    assert exception is None or isinstance(exception, SystemExit), repr(exception)
     assert not any(line.startswith("Traceback") for line in lines), lines
 
 
 def check_case(
-    case: BadCase, source: str, folder: Path, existing: Path | None = None
+    case: BadCase,
+    source: str,
+    folder: Path,
+    existing: Path | None = None,
+    *,
+    strict: bool = False,
+    cli: bool = False,
 ) -> dict[str, int]:
     """Hold `case` to the contract for `source`; return what a skip case skipped, by reason.
 
-    `existing` is a store already holding other records: a refused case must leave it as it was
-    (ingest rolls every refusal back alike, so a corpus checks it on a few cases, not all).
+    The core is called in-process: a refusal is an InvalidExport or UnsafeArchive (what the CLI
+    prints as its one ``Error:`` line) naming the file; any other exception is the traceback
+    the contract forbids. `existing` is a store already holding other records: a refused case
+    must leave it as it was (ingest rolls every refusal back alike, so a corpus checks it on a
+    few cases, not all). `strict`: a skip case is also ingested strictly, which must fail (ingest
+    makes any skip fatal alike, so a corpus checks it on a few cases). `cli`: the case is also
+    run through the CLI, which must print one ``Error:`` line and exit 1 (on a skip case, with
+    --strict).
     """
     export = case.write(folder)
     fresh = folder / "fresh" / "new.duckdb"
     fresh.parent.mkdir()
     if case.expect is Expect.REFUSED:
-        code, lines, exception = run_ingest(export, source, fresh)
-        no_traceback(exception, lines)
-        assert code == 1 and len(lines) == 1, lines
-        assert lines[0].startswith("Error: ") and case.names in lines[0], lines[0]
+        with pytest.raises((InvalidExport, UnsafeArchive)) as refused:
+            ingest([export], store=fresh, format=source)
+        message = str(refused.value).strip()
+        assert "\n" not in message and case.names in message, message
         assert list(fresh.parent.iterdir()) == [], "a refused ingest left a store file behind"
         if existing is not None:
             before = evidence_counts(existing)
-            code, lines, exception = run_ingest(export, source, existing)
-            no_traceback(exception, lines)
-            assert code == 1, lines
+            with pytest.raises((InvalidExport, UnsafeArchive)):
+                ingest([export], store=existing, format=source)
             assert evidence_counts(existing) == before
+        if cli:
+            code, lines = run_cli_ingest(export, source, fresh)
+            no_traceback(lines)
+            assert code == 1 and len(lines) == 1, lines
+            assert lines[0].startswith("Error: ") and case.names in lines[0], lines[0]
+            assert list(fresh.parent.iterdir()) == []
         return {}
     summary = ingest([export], store=fresh, format=source)
     assert summary.skipped, "the bad record was neither refused nor counted as skipped"
     examples = " ".join(summary.exports[0].examples)
     assert case.names in examples, examples
-    strict = folder / "strict" / "new.duckdb"
-    strict.parent.mkdir()
-    code, lines, exception = run_ingest(export, source, strict, "--strict")
-    no_traceback(exception, lines)
-    assert code == 1 and lines[0].startswith("Error: "), lines
-    assert list(strict.parent.iterdir()) == []
+    strict_store = folder / "strict" / "new.duckdb"
+    strict_store.parent.mkdir()
+    if strict:
+        with pytest.raises(RejectedRecords):
+            ingest([export], store=strict_store, format=source, strict=True)
+        assert list(strict_store.parent.iterdir()) == []
+    if cli:
+        code, lines = run_cli_ingest(export, source, strict_store, "--strict")
+        no_traceback(lines)
+        assert code == 1 and lines[0].startswith("Error: "), lines
+        assert list(strict_store.parent.iterdir()) == []
     return summary.skipped
 
 
@@ -124,6 +155,7 @@ class JsonShape:
     time_kind: str  # "iso", "epoch_s" or "epoch_ms"
     id_field: str | None  # a record's native id, dotted path
     zip_member: str | None = None  # the sample's path inside a zip of it, when zips are read
+    author_field: str | None = None  # a record's sender or author, dotted path
 
     @property
     def file_name(self) -> str:
@@ -219,6 +251,10 @@ YEAR_99999 = {
 }
 HUGE = {"iso": 1e300, "epoch_s": 1e300, "epoch_ms": 1e300}
 BEFORE_1990 = {"iso": "1971-03-02T09:00:00Z", "epoch_s": 36320400, "epoch_ms": 36320400000}
+# A time of another JSON type than its notation's, alike in every notation.
+AN_OBJECT = {"iso": {"date": 1}, "epoch_s": {"date": 1}, "epoch_ms": {"date": 1}}
+A_LIST = {"iso": ["2026-03-02"], "epoch_s": [1772442000], "epoch_ms": [1772442000000]}
+A_BOOLEAN = {"iso": True, "epoch_s": True, "epoch_ms": True}
 NEXT_CENTURY = {"iso": "2199-03-02T09:00:00Z", "epoch_s": 7263046800, "epoch_ms": 7263046800000}
 
 # (name, builder, expectation): the file-level faults are refused, the record-level ones skipped.
@@ -239,19 +275,25 @@ JSON_FAULTS: list[tuple[str, Callable[[JsonShape], Callable[[Path], Path]], Expe
     ("time_1e300", _record_changed(_time(HUGE)), Expect.SKIPPED),
     ("time_before_1990", _record_changed(_time(BEFORE_1990)), Expect.SKIPPED),
     ("time_next_century", _record_changed(_time(NEXT_CENTURY)), Expect.SKIPPED),
+    ("time_is_an_object", _record_changed(_time(AN_OBJECT)), Expect.SKIPPED),
+    ("time_is_a_list", _record_changed(_time(A_LIST)), Expect.SKIPPED),
+    ("time_is_a_boolean", _record_changed(_time(A_BOOLEAN)), Expect.SKIPPED),
 ]
 ID_FAULTS: list[tuple[str, Callable[[JsonShape], Callable[[Path], Path]], Expect]] = [
     ("id_of_40_digits", _record_changed(_id(10**39 + 7)), Expect.SKIPPED),
     ("id_is_infinity", _record_changed(_id(1e400)), Expect.SKIPPED),
     ("id_is_an_object", _record_changed(_id({"id": 1})), Expect.SKIPPED),
     ("id_string_too_long", _record_changed(_id("x" * 5000)), Expect.SKIPPED),
+    ("id_is_a_list", _record_changed(_id(["1"])), Expect.SKIPPED),
+    ("id_is_a_boolean", _record_changed(_id(True)), Expect.SKIPPED),
 ]
 
 
 # --- zip archives -----------------------------------------------------------------------------
 
 
-def _zip_of(shape: JsonShape, folder: Path, extra: Callable[[zipfile.ZipFile], None]) -> Path:
+def zip_of(shape: JsonShape, folder: Path, extra: Callable[[zipfile.ZipFile], None]) -> Path:
+    """A zip of the shape's clean sample under `folder`, with `extra` adding members to it."""
     export = folder / "export.zip"
     with zipfile.ZipFile(export, "w", zipfile.ZIP_DEFLATED) as archive:
         root = shape.sample
@@ -264,13 +306,13 @@ def _zip_of(shape: JsonShape, folder: Path, extra: Callable[[zipfile.ZipFile], N
 
 
 def _zip_slip(shape: JsonShape) -> Callable[[Path], Path]:
-    return lambda folder: _zip_of(shape, folder, lambda z: z.writestr("../../escaped.json", "[]"))
+    return lambda folder: zip_of(shape, folder, lambda z: z.writestr("../../escaped.json", "[]"))
 
 
 def _zip_bomb(shape: JsonShape) -> Callable[[Path], Path]:
     # 64 MiB of spaces deflate to about 64 KiB: a ratio of about 1000, far past any export's.
     bomb = b"[" + b" " * (64 << 20) + b"]"
-    return lambda folder: _zip_of(shape, folder, lambda z: z.writestr("bomb.json", bomb))
+    return lambda folder: zip_of(shape, folder, lambda z: z.writestr("bomb.json", bomb))
 
 
 def _zip_symlink(shape: JsonShape) -> Callable[[Path], Path]:
@@ -279,12 +321,12 @@ def _zip_symlink(shape: JsonShape) -> Callable[[Path], Path]:
         info.external_attr = (stat.S_IFLNK | 0o777) << 16
         archive.writestr(info, "/etc/passwd")
 
-    return lambda folder: _zip_of(shape, folder, add)
+    return lambda folder: zip_of(shape, folder, add)
 
 
 def _zip_truncated(shape: JsonShape) -> Callable[[Path], Path]:
     def write(folder: Path) -> Path:
-        export = _zip_of(shape, folder, lambda z: None)
+        export = zip_of(shape, folder, lambda z: None)
         export.write_bytes(export.read_bytes()[: export.stat().st_size // 2])
         return export
 
@@ -309,9 +351,25 @@ ZIP_FAULTS: list[tuple[str, Callable[[JsonShape], Callable[[Path], Path]], Expec
 ]
 
 
+def _author(value: Any) -> Callable[[dict[str, Any], JsonShape], None]:
+    def change(record: dict[str, Any], shape: JsonShape) -> None:
+        assert shape.author_field is not None
+        _set(record, shape.author_field, value)
+
+    return change
+
+
+# A sender of another JSON type than its format's: read as its JSON text, it would be a person.
+AUTHOR_FAULTS: list[tuple[str, Callable[[JsonShape], Callable[[Path], Path]], Expect]] = [
+    ("author_is_a_list", _record_changed(_author(["Ana Lima"])), Expect.SKIPPED),
+    ("author_is_a_boolean", _record_changed(_author(True)), Expect.SKIPPED),
+]
+
+
 def json_cases(shape: JsonShape, *, ids: bool = True) -> list[BadCase]:
     """The bad-input corpus of a JSON source of this `shape`."""
     faults = JSON_FAULTS + (ID_FAULTS if ids and shape.id_field else [])
+    faults += AUTHOR_FAULTS if shape.author_field else []
     cases = [BadCase(name, build(shape), expect, shape.file_name) for name, build, expect in faults]
     if shape.zip_member is not None:
         cases += [
@@ -362,15 +420,19 @@ def _post_line_replaced(sample: Path, line: str | bytes) -> Callable[[Path], Pat
     return write
 
 
-def _post_time(sample: Path, value: Any) -> Callable[[Path], Path]:
+def _post_field(sample: Path, field: str, value: Any) -> Callable[[Path], Path]:
     def change(lines: list[str]) -> list[str]:
         index = _first_post(lines)
         record = json.loads(lines[index])
-        record["post"]["create_at"] = value
+        record["post"][field] = value
         lines[index] = json.dumps(record)
         return lines
 
     return _jsonl_with(sample, change)
+
+
+def _post_time(sample: Path, value: Any) -> Callable[[Path], Path]:
+    return _post_field(sample, "create_at", value)
 
 
 def jsonl_cases(sample: Path, zip_member: str = "export.jsonl") -> list[BadCase]:
@@ -397,6 +459,9 @@ def jsonl_cases(sample: Path, zip_member: str = "export.jsonl") -> list[BadCase]
         "time_1e300": _post_time(sample, HUGE["epoch_ms"]),
         "time_before_1990": _post_time(sample, BEFORE_1990["epoch_ms"]),
         "time_next_century": _post_time(sample, NEXT_CENTURY["epoch_ms"]),
+        "post_user_is_an_object": _post_field(sample, "user", {"username": "ana"}),
+        "post_replies_is_an_object": _post_field(sample, "replies", {"user": "ana"}),
+        "post_time_is_a_string": _post_field(sample, "create_at", "yesterday"),
     }
     cases = [BadCase(fault, write, Expect.REFUSED, name) for fault, write in refused.items()]
     cases += [BadCase(fault, write, Expect.SKIPPED, name) for fault, write in skipped.items()]

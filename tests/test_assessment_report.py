@@ -259,6 +259,10 @@ def test_history_follows_up_the_previous_roadmap(
     change = page[page.index('id="change"') : page.index('id="criteria"')]
     assert "Trend: level per area over time" in change
     assert "Were the previous roadmap&#39;s targets met?" in change
+    # The same evidence twice: each principle's row says nothing moved.
+    assert "Change per principle" in change
+    for principle in second["principles"]:
+        assert principle["name"] in change, principle["id"]
     assert change.count("<tr>") >= 1 + len(follow) + 1 + 2  # header, actions, header, points
 
 

@@ -168,6 +168,13 @@ def test_assign_ownership(text: str, present: bool, evidence: str | None) -> Non
         ("Approve by EOD. It broke on Monday.", "EOD", "2026-03-04T17:00:00+00:00"),
         ("Review before the 4pm standup?", "before the 4pm standup", "2026-03-04T16:00:00+00:00"),
         ("Can you join in 30 min?", "in 30 min", "2026-03-04T10:30:00+00:00"),
+        # A time word that dates the sender's plan is not read; the ask's window is (Wednesday
+        # sent: "by Friday" is the Friday of that week, at the end of the working day).
+        (
+            "I'll be there until Thursday. Can you review it by Friday?",
+            "by Friday",
+            "2026-03-06T17:00:00+00:00",
+        ),
     ],
 )
 def test_window_resolved(text: str, evidence: str, deadline: str | None) -> None:
@@ -194,6 +201,22 @@ def test_no_window(text: str) -> None:
     assert result.elements["window_for_response"].present is False
     assert result.deadline is None
     assert "window_for_response" in result.missing
+
+
+@pytest.mark.parametrize(
+    ("text", "element", "evidence"),
+    [
+        # Issue 18, third round: lint names what decided each new reading.
+        ("Thanks Jason,\n\nhow will users identify themselves?", "assign_ownership", "Jason"),
+        ("How was it, Ju?", "assign_ownership", "Ju"),
+        ("Hi Guys,\n\nAre TCP connects\nusually blocking?", "action_required", "Are TCP"),
+        ("Any ideas on how to fix the errback?", "action_required", "Any ideas on how to"),
+    ],
+)
+def test_lint_explains_the_third_round_readings(text: str, element: str, evidence: str) -> None:
+    found = analyse(text, sent_at=SENT).elements[element]
+    assert found.present is True
+    assert found.evidence == evidence
 
 
 def test_asap_is_urgency_not_a_window() -> None:

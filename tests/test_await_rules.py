@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from asyncmaturity.await_protocol.rules import MAX_SIGNAL_CHARS, SIGNALS, signals, signals_sql
@@ -124,6 +124,40 @@ FRAGMENTS = [
     "AFAICT, ",
     "9.0.0",
     "\n\nJean-Paul",
+    # The third round (issue 18): encoding damage, suggestions, owners, windows that date
+    # something else, wrapped questions.
+    "That's true ? but ",
+    " ?ideal? ",
+    "Montr?al",
+    "\n?\n",
+    "de?: ",
+    "line 1, in ?",
+    "How about ",
+    "Why not use ",
+    "might I suggest ",
+    "presumably ",
+    "please feel free to ",
+    "If you really want that, please ",
+    "Write your ",
+    "Thanks Jason,",
+    "Thank you Werner!",
+    "@inlineCallbacks-decorated",
+    "Specifically, ",
+    "I'll be there until Friday",
+    "if nobody objects by tomorrow",
+    "will be out by Friday",
+    "2010-05-05 08:48:40",
+    "in and ",
+    "Are TCP\nconnects ",
+    "but how can I ",
+    "Will that be ",
+    "what do you guys suggest",
+    "Any ideas or directions on how to ",
+    "twistedmatrix.com...preferably",
+    ") what does ",
+    "\n  * Where ",
+    " (which I assume runs?) ",
+    "readable.?  ",
     # Windows and requests in German, French, Spanish, Portuguese and Dutch (issue 18), with
     # upper-case accented letters: Python folds only ASCII case, RE2 all of it.
     "bis Freitag",
@@ -221,6 +255,8 @@ def test_every_labelled_message_gets_the_same_signals_in_sql(
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(texts, min_size=1, max_size=20))
+# Thirteen words, fourteen once the question is cut out ("14.03.?Are" splits in two).
+@example(["assigned to someoneassigned to someone\rby 14.03.?Are TCP\nconnects but how can I "])
 def test_generated_text_gets_the_same_signals_in_sql(items: list[str]) -> None:
     with duckdb.connect() as con:
         assert sql_signals(con, items) == [signals(text) for text in items]
@@ -377,6 +413,62 @@ QUIRKS = [
     ("You mean the Brightwave tenant?", "clarification", True),
     ("Which option do you prefer, A or B?", "clarification", False),
     ("Can you clarify the refund policy in the FAQ?", "clarification", False),
+    # Third round (issue 18): "?" left by a list archive's encoding damage is no question, a
+    # real one beside it still is.
+    ("That's true ? but each string is delivered one byte at a time.", "is_request", False),
+    ("See the ?ideal? flow in the docs.", "is_request", False),
+    ("We, Montr?al-Python, are proud to host the track.", "is_request", False),
+    ("Thanks a lot for your answer.\n?\nregards", "is_request", False),
+    ("?", "is_request", True),
+    ('Traceback:\n  File "<stdin>", line 1, in ?\nValueError', "is_request", False),
+    ("That's true ? but does it hold for UDP?", "is_request", True),
+    # Suggestions, permission and conditional asks.
+    ("How about calling pauseProducing() on the transport?", "is_request", False),
+    ("Why not use TCP here?", "is_request", False),
+    ("It didn't call excepthook. Why not?", "is_request", True),
+    ("The name matters (might I suggest 'txsmpp'?).", "is_request", False),
+    ("I'll open a ticket; presumably it would update the docstring?", "is_request", False),
+    ("Please feel free to add your project to the wiki.", "is_request", False),
+    ("If you really want that, please re-open the ticket.", "is_request", False),
+    # Advice in the imperative reads as an ask: in team chat "post your weekly update" is one.
+    ("Reminder: post your weekly update.", "is_request", True),
+    ("Any ideas or directions on how to fix the errback handling.", "is_request", True),
+    ("Any ideas or directions on how to fix the errback handling.", "await_action", True),
+    # Owners: a name thanked at the head of a reply or a paragraph, or after a question's comma;
+    # "Thanks again" names nobody, nor a decorator written onto a word, nor an opening adverb.
+    ("Thanks Jason,\n\nhow will users identify themselves?", "await_assign", True),
+    ("Some context.\n\nThank you Werner! Can someone explain this?", "await_assign", True),
+    ("Thanks again, that fixed it. Any idea why?", "await_assign", False),
+    ("How was it, Ju?", "await_assign", True),
+    ("Is it done, right?", "await_assign", False),
+    ("An @inlineCallbacks-decorated generator never returns. Why?", "await_assign", False),
+    ("Hello!\n\nSpecifically, when is excepthook called?", "await_assign", False),
+    # Windows that date something else: a log timestamp, the sender's plan, lazy consensus, a
+    # release said to come; a response window in the same message is still read.
+    ("2010-05-05 08:48:40-0400 [-] Log opened. Can you include an example?", "await_window", False),
+    ("I'll be there until Wednesday. Who else is coming?", "await_window", False),
+    ("We will try to merge it before next Monday. Can you test it?", "await_window", False),
+    ("If nobody objects by tomorrow, I'll merge it. Thoughts?", "await_window", False),
+    ("10.1 will be out by Friday; can you test the RC?", "await_window", False),
+    ("I'll merge it later. Can you review it by Friday?", "await_window", True),
+    ("connect in and run the app, can you check?", "await_window", False),
+    # Wrapped and broader factual questions name the answer as the action.
+    ("Hi Guys,\n\nAre TCP connects in Twisted usually\nblocking?", "await_action", True),
+    ("It works, but how can I clean up the avatar?", "await_action", True),
+    ("Will that be installed on my system?", "await_action", True),
+    ("I need header auth. What do you guys suggest?", "await_action", True),
+    ('I got "negative fd" what does this mean?', "await_action", True),
+    ("Two questions:\n  * Where are the names documented?", "await_action", True),
+    # Fourth round: a question in parentheses is an aside; "?" after a full stop is damage.
+    ("Use spawnProcess (which I assume runs in a thread?) instead.", "is_request", False),
+    ("The project was abandoned (?) but is maintained again.", "is_request", False),
+    ("pipes are detected as readable.?  This is Linux 2.6.", "is_request", False),
+    (
+        "Is there a reason these aren't linked on twistedmatrix.com...preferably the front?",
+        "await_action",
+        True,
+    ),
+    ("Was meint ihr?", "await_action", False),
 ]
 
 

@@ -10,8 +10,18 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from asyncmaturity.assess.compare import change_verdict, metric_directions, one_sided_doubt
-from asyncmaturity.assess.document import AssessmentDocument
+from asyncmaturity.assess.compare import (
+    change_verdict,
+    metric_directions,
+    one_sided_doubt,
+    principle_change,
+)
+from asyncmaturity.assess.document import (
+    AssessmentDocument,
+    PrincipleEvidence,
+    PrincipleResult,
+    Verdict,
+)
 from asyncmaturity.cli import app
 from asyncmaturity.simulate.export import simulate_slack_export
 from asyncmaturity.simulate.profiles import PROFILES
@@ -207,6 +217,93 @@ def test_a_change_that_rests_on_one_rare_event_is_no_clear_change() -> None:
     assert change_verdict(0.02, (0.001, 0.03), -1, doubt=None) == "worsened"
 
 
+# -- principles --------------------------------------------------------------------------------
+
+
+def _piece(kind: str, piece_id: str, status: str, metric: str | None) -> PrincipleEvidence:
+    return PrincipleEvidence.model_validate(
+        {"kind": kind, "id": piece_id, "text": piece_id, "metric": metric, "status": status}
+    )
+
+
+def _principle(status: str, *pieces: PrincipleEvidence) -> PrincipleResult:
+    return PrincipleResult.model_validate(
+        {
+            "id": "flow",
+            "name": "Flow over friction",
+            "description": "",
+            "status": status,
+            "known": len(pieces),
+            "evidence": [p.model_dump() for p in pieces],
+            "weakest": None,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "verdicts", "expected"),
+    [
+        # A metric check moved the principle up and its figure clearly improved.
+        (("not met", "met"), ("met", "met"), {"m": "improved"}, "improved"),
+        # The survey item moved it too: a move resting partly on a survey has no interval.
+        (("not met", "not met"), ("met", "met"), {"m": "improved"}, "no clear change"),
+        # The same move on a figure whose change is within noise: the status alone says nothing.
+        (("not met", "met"), ("met", "met"), {"m": "no clear change"}, "no clear change"),
+        # A figure without a direction still changed clearly: the status says which way.
+        (("met", "met"), ("not met", "met"), {"m": "increased"}, "worsened"),
+        # A move that rests on a survey item alone has no interval behind it.
+        (("not met", "not met"), ("not met", "met"), {"m": "improved"}, "no clear change"),
+        # The same status: nothing to judge, whatever moved inside.
+        (("met", "not met"), ("not met", "met"), {"m": "improved"}, "no clear change"),
+    ],
+)
+def test_a_principle_moves_only_as_clearly_as_the_figures_that_moved_it(
+    before: tuple[str, str], after: tuple[str, str], verdicts: dict[str, Verdict], expected: str
+) -> None:
+    def principle(statuses: tuple[str, str]) -> PrincipleResult:
+        metric_status, survey_status = statuses
+        known = {metric_status, survey_status}
+        status = "met" if known == {"met"} else "not met" if known == {"not met"} else "partly met"
+        return _principle(
+            status,
+            _piece("metric", "m", metric_status, "m"),
+            _piece("survey", "s1", survey_status, None),
+        )
+
+    change = principle_change(principle(before), principle(after), verdicts)
+    assert change.verdict == expected
+    assert change.moved == [
+        name for name, was, now in zip(("m", "s1"), before, after, strict=True) if was != now
+    ]
+
+
+def test_a_principle_not_judged_on_one_side_has_no_data() -> None:
+    after = _principle("met", _piece("metric", "m", "met", "m"))
+    assert principle_change(None, after, {"m": "improved"}).verdict == "no data"
+    unknown = _principle("unknown", _piece("metric", "m", "unknown", "m"))
+    assert principle_change(after, unknown, {"m": "no data"}).verdict == "no data"
+    assert principle_change(after, unknown, {}).before == "met"
+
+
+def test_principles_follow_the_planted_change(documents: dict[str, dict[str, Any]]) -> None:
+    before, after = documents["chaotic"], documents["optimized"]
+    rows = _by_id(compared(before, after)["principles"])
+    assert list(rows) == [p["id"] for p in after["principles"]]
+    statuses = {p["id"]: p["status"] for p in before["principles"]}
+    for principle in after["principles"]:
+        row = rows[principle["id"]]
+        assert (row["before"], row["after"]) == (statuses[row["id"]], principle["status"])
+    # Planted: chaotic chat against optimized chat, every chat figure clearly better.
+    assert rows["systems"]["before"] == "not met" and rows["systems"]["after"] == "met"
+    assert rows["systems"]["verdict"] == "improved"
+    # Principles no chat export can evidence stay unknown on both sides.
+    assert rows["progress"]["verdict"] == "no data"
+    # The same evidence twice moves nothing.
+    again = compared(before, documents["chaotic_reseeded"])["principles"]
+    assert all(row["moved"] == [] for row in again)
+    assert {row["verdict"] for row in again} <= {"no clear change", "no data"}
+
+
 # -- the command ---------------------------------------------------------------------------------
 
 
@@ -216,6 +313,7 @@ def test_compare_command_prints_tables(files: dict[str, Path]) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "Areas" in result.stdout and "Metrics" in result.stdout
+    assert "Principles" in result.stdout and "Systems over silos" in result.stdout
     assert "Documentation" in result.stdout and "messages.dm_share" in result.stdout
     assert "improved" in result.stdout and "95% interval" in result.stdout
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -177,3 +178,19 @@ def test_real_rest_responses_figures_by_hand(tmp_path: Path) -> None:
     )
     # The listings name direct and private rooms, but no message of theirs is in the export.
     assert not seen["direct messages"] and not seen["private channels"]
+
+
+def test_a_zip_of_the_export_folder_is_detected_and_read_like_the_folder(tmp_path: Path) -> None:
+    archive = tmp_path / "rocketchat-export.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for file in sorted(HISTORY.rglob("*.json")):
+            zf.write(file, f"export/{file.relative_to(HISTORY).as_posix()}")
+    assert detect_source(archive).name == "rocketchat"
+    from_zip = ingest([archive], store=tmp_path / "zip.duckdb")
+    from_folder = ingest([HISTORY], store=tmp_path / "folder.duckdb")
+    assert from_zip.exports[0].added == from_folder.exports[0].added
+    assert from_zip.exports[0].added["messages"] > 0 and from_zip.skipped_total == 0
+    query = "SELECT message_key, parent_key, kind FROM messages ORDER BY message_key"
+    assert store_rows(tmp_path / "zip.duckdb", query) == store_rows(
+        tmp_path / "folder.duckdb", query
+    )

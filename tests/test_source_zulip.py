@@ -6,6 +6,7 @@ import hashlib
 import json
 import shutil
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -291,6 +292,7 @@ def test_detection(tmp_path: Path) -> None:
         for folder in sorted(FIXTURES.iterdir())
         if folder.is_dir() and folder.name not in ("zulip", "survey")
         for path in sorted(folder.iterdir())
+        if path != FIXTURES / "real" / "zulip"
     ]:
         assert not source.detect(fixture), fixture
 
@@ -320,3 +322,71 @@ def test_one_person_across_slack_zulip_and_teams(slack_fixture: Any, tmp_path: P
         f"SELECT DISTINCT source FROM messages WHERE author_key = '{ana}' ORDER BY source",
     )
     assert sources == [("slack",), ("teams",), ("zulip",)]
+
+
+REAL_ARCHIVE = FIXTURES / "real" / "zulip" / "ncar_zulip_archive"
+
+
+def _real_archive_topics(root: Path) -> dict[Path, list[dict[str, Any]]]:
+    """Each topic file of a zulip-archive tree with its messages, read without the reader."""
+    return {f: json.loads(f.read_text("utf-8")) for f in sorted(root.glob("*/*.json"))}
+
+
+def test_real_zulip_archive_topics_with_messages_of_the_same_second(tmp_path: Path) -> None:
+    index = json.loads((REAL_ARCHIVE / "stream_index.json").read_text("utf-8"))["streams"]
+    name_of = {str(stream["id"]): name for name, stream in index.items()}
+    topics = _real_archive_topics(REAL_ARCHIVE)
+    expected = {}
+    for file, messages in topics.items():
+        stream_id = file.parent.name.split("-", 1)[0]
+        # A topic's root is its first message; Zulip's ids follow the order of sending, which
+        # decides between messages of the same second.
+        root = min(messages, key=lambda m: (m["timestamp"], m["id"]))
+        for m in messages:
+            expected[_key(f"stream:{stream_id}", m["id"])] = (
+                datetime.fromtimestamp(m["timestamp"], UTC).replace(tzinfo=None),
+                m["id"] != root["id"],
+                "bot" if m["sender_full_name"].lower().endswith("bot") else "human",
+                name_of[stream_id],
+            )
+    demo = topics[REAL_ARCHIVE / "5-zulip" / "topic.20demonstration.json"]
+    assert [m["timestamp"] for m in demo] == [1573662240] * 2 and demo[0]["id"] < demo[1]["id"]
+    assert len(topics) == 12 and len(expected) == 32
+    assert sum(reply for _, reply, _, _ in expected.values()) == 20
+    assert detect_source(REAL_ARCHIVE).name == "zulip"
+    store = tmp_path / "s.duckdb"
+    summary = ingest([REAL_ARCHIVE], store=store)
+    assert summary.skipped_total == 0 and summary.added["messages"] == 32
+    rows = store_rows(
+        store,
+        """SELECT m.message_key, m.sent_at, m.is_reply, m.kind, c.name
+           FROM messages m JOIN conversations c USING (conversation_key)""",
+    )
+    assert {key: tuple(rest) for key, *rest in rows} == expected
+    assert store_rows(store, "SELECT DISTINCT kind FROM conversations") == [("public channel",)]
+    senders = {m["sender_full_name"] for messages in topics.values() for m in messages}
+    assert store_rows(store, "SELECT count(*) FROM people") == [(len(senders),)]
+    metrics = measure(store=store).metrics
+    assert metrics["messages.human"] == sum(e[2] == "human" for e in expected.values()) == 26
+
+
+def test_real_zulip_archive_later_export_of_the_same_second_moves_the_root(
+    tmp_path: Path,
+) -> None:
+    # The archive first fetched without message 6, then whole: 6 and 7 were sent in the same
+    # second, 6 first (its id is lower), so the second ingest makes 6 the root.
+    partial = tmp_path / "partial"
+    shutil.copytree(REAL_ARCHIVE, partial)
+    demo = partial / "5-zulip" / "topic.20demonstration.json"
+    messages = json.loads(demo.read_text("utf-8"))
+    demo.write_text(json.dumps([m for m in messages if m["id"] != 6]), "utf-8")
+    store = tmp_path / "s.duckdb"
+    ingest([partial], store=store)
+    query = f"""SELECT message_key, is_root, parent_key FROM messages
+                WHERE message_key IN ('{_key("stream:5", 6)}', '{_key("stream:5", 7)}')"""
+    assert store_rows(store, query) == [(_key("stream:5", 7), True, None)]
+    ingest([REAL_ARCHIVE], store=store)
+    assert sorted(store_rows(store, query), key=lambda r: not r[1]) == [
+        (_key("stream:5", 6), True, None),
+        (_key("stream:5", 7), False, _key("stream:5", 6)),
+    ]

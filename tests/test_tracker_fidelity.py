@@ -1,5 +1,6 @@
 """Tracker fidelity: Jira issues done without a resolution date (a fixture named after the quirk),
-GitLab kinds and closes (real exports)."""
+real Jira issues reopened or closed after their resolution, GitLab kinds and closes (real
+exports)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from asyncmaturity.sources import detect_source
 from asyncmaturity.store.ingest import ingest
 
 REAL = Path(__file__).parent / "fixtures" / "real"
-# Named after the quirk: no permissively licensed real Jira search response with changelogs was
-# found (docs/sources.md, the jira source's real_samples, says where it was looked for).
+# Named after the quirk: no done issue of the real Jira sample lacks a resolution date, and no
+# other permissively licensed real one was found (docs/sources.md, the jira source's
+# real_samples, says where it was looked for).
 JIRA_SAMPLE = Path(__file__).parent / "fixtures" / "jira" / "done_without_resolution_date.json"
 
 
@@ -101,6 +103,74 @@ def test_jira_csv_done_without_resolved_is_closed_at_the_category_change(tmp_pat
         _item_key("jira", "OPS|OPS-2"): datetime(2026, 3, 6, 9),
         _item_key("jira", "OPS|OPS-3"): None,
     }
+
+
+JIRA_REAL = REAL / "jira" / "jira_miner_aerogear"
+
+
+def test_real_jira_issues_reopened_and_closed_after_their_resolution(tmp_path: Path) -> None:
+    """Five real AeroGear issues (issues.jboss.org, REST API 2 with changelogs), see PROVENANCE."""
+    issues = json.loads((JIRA_REAL / "aerogear_issues.json").read_text("utf-8"))
+    # Independently of the reader: the close is resolutiondate (every done issue here has one),
+    # a status change is a 'state' event, an assignee change an 'assignment' event.
+    expected_items = {
+        _item_key("jira", f"AEROGEAR|{i['key']}"): [
+            _utc(i["fields"]["created"]),
+            _utc(i["fields"]["resolutiondate"]) if i["fields"]["resolutiondate"] else None,
+            int(i["fields"]["assignee"] is not None),
+        ]
+        for i in issues
+    }
+    changes = [
+        (h["author"]["name"], item["field"], _utc(h["created"]))
+        for i in issues
+        for h in i["changelog"]["histories"]
+        for item in h["items"]
+        if item["field"] in ("status", "assignee")
+    ]
+    expected_events = sorted(
+        ("state" if field == "status" else "assignment", at) for _, field, at in changes
+    )
+    by_key = {i["key"]: i for i in issues}
+    moves = {
+        key: [(item["toString"], _utc(h["created"])) for h in i["changelog"]["histories"]
+              for item in h["items"] if item["field"] == "status"]
+        for key, i in by_key.items()
+    }  # fmt: skip
+    # AEROGEAR-54 was resolved, then reopened: open, though its changelog moves into Resolved.
+    assert [to for to, _ in moves["AEROGEAR-54"]] == ["Resolved", "Reopened"]
+    assert by_key["AEROGEAR-54"]["fields"]["status"]["statusCategory"]["key"] == "new"
+    # AEROGEAR-145 was resolved on 1 March, closed on 21 March: it closes at its resolution.
+    resolved_145 = _utc(by_key["AEROGEAR-145"]["fields"]["resolutiondate"])
+    assert [(to, at > resolved_145) for to, at in moves["AEROGEAR-145"]] == [
+        ("Resolved", False),
+        ("Closed", True),
+    ]
+    assert len(issues) == 5 and sum(v[1] is not None for v in expected_items.values()) == 3
+    assert len(expected_events) == 20
+    assert detect_source(JIRA_REAL).name == "jira"
+    store = tmp_path / "s.duckdb"
+    summary = ingest([JIRA_REAL], store=store)
+    assert summary.skipped_total == 0 and summary.exports[0].notes == []
+    # The summary counts changelog entries; two of them change both the status and the assignee.
+    entries = sum(
+        any(item["field"] in ("status", "assignee") for item in h["items"])
+        for i in issues
+        for h in i["changelog"]["histories"]
+    )
+    assert entries == 18
+    assert f"{entries} changelog entries changing the status or assignee" in (
+        summary.exports[0].detected
+    )
+    rows = _rows(store, "SELECT item_key, created_at, closed_at, assignees FROM work_items")
+    assert {key: rest for key, *rest in rows} == expected_items
+    events = _rows(store, "SELECT kind, occurred_at FROM work_events ORDER BY 2, 1")
+    assert sorted(events) == expected_events
+    actors = _rows(store, "SELECT count(DISTINCT actor_key) FROM work_events")
+    assert actors == [(len({name for name, _, _ in changes}),)]
+    durations = [(v[1] - v[0]).total_seconds() for v in expected_items.values() if v[1]]
+    metric = measure(store=store).metrics["work.close.median_s"]
+    assert abs(metric - statistics.median(durations)) < 1e-3
 
 
 GITLAB_SAMPLE = REAL / "gitlab"

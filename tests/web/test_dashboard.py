@@ -4,6 +4,7 @@ site admin points at, and a browser doing it all through the pages."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import time
@@ -105,6 +106,12 @@ def test_an_upload_is_ingested_assessed_and_shown(
     # The principles as the report shows them, one row per principle of the document.
     assert 'id="principles"' in dashboard.text
     assert len(document["principles"]) == 7 and "Humanity over tools" in dashboard.text
+    # The activity map and the Coordination Stack as the report draws them, every activity and
+    # layer of the document named.
+    assert 'id="activity-map"' in dashboard.text and 'id="coordination-stack"' in dashboard.text
+    assert document["activities"] and document["coordination_stack"]
+    for named in document["activities"] + document["coordination_stack"]:
+        assert html.escape(named["name"]) in dashboard.text, named["name"]
     # Dates as people read them, not the document's ISO timestamps.
     day = r"\d{1,2} [A-Z][a-z]{2} \d{4}"
     assert re.search(rf"Assessment of {day}, \d{{2}}:\d{{2}} UTC</h2>", dashboard.text)

@@ -11,6 +11,11 @@ sign), and, when it excludes zero, 'improved' or 'worsened' where the metric has
 a better direction, else 'increased' or 'decreased'. The direction comes from the criteria that
 cite the metric (higher is better for `>=` thresholds), else from the metric's registered
 `better`; area levels and the stage are better higher.
+
+A principle's status (not met, partly met, met) has no replicates: its change is 'improved' or
+'worsened' only where every piece of its evidence that moved its way reads a metric whose own
+change is clear (a verdict other than 'no data', 'no interval' and 'no clear change'); a move
+resting on a survey item or on a figure that did not clearly change is 'no clear change'.
 """
 
 from __future__ import annotations
@@ -25,6 +30,9 @@ from asyncmaturity.assess.document import (
     ComparedAssessment,
     ComparisonDocument,
     MetricChange,
+    PrincipleChange,
+    PrincipleEvidence,
+    PrincipleResult,
     Verdict,
 )
 from asyncmaturity.metrics import METRICS
@@ -104,10 +112,68 @@ def _doubt(
     return None if before is None or after is None else one_sided_doubt(before, after, change)
 
 
+# Principle statuses in order of worth; 'unknown' is outside it.
+PRINCIPLE_RANK = {"not met": 0, "partly met": 1, "met": 2}
+EVIDENCE_RANK = {"not met": 0, "met": 1}
+UNCLEAR: frozenset[Verdict] = frozenset({"no data", "no interval", "no clear change"})
+
+
+def _evidence_key(piece: PrincipleEvidence) -> tuple[str, str, str | None, int | None]:
+    return (piece.kind, piece.id, piece.scope, piece.level)
+
+
+def principle_change(
+    before: PrincipleResult | None, after: PrincipleResult, metric_verdicts: dict[str, Verdict]
+) -> PrincipleChange:
+    """One principle's change, judged by the clarity of the figures whose evidence moved it.
+
+    Parameters:
+        before: the principle in the earlier assessment (None: not judged there).
+        after: the principle in the later one.
+        metric_verdicts: the comparison's verdict per metric id.
+    """
+    earlier = {_evidence_key(e): e for e in before.evidence} if before is not None else {}
+    moved = [
+        piece
+        for piece in after.evidence
+        if (was := earlier.get(_evidence_key(piece))) is not None and was.status != piece.status
+    ]
+    was_rank = PRINCIPLE_RANK.get(before.status) if before is not None else None
+    now_rank = PRINCIPLE_RANK.get(after.status)
+    verdict: Verdict
+    if was_rank is None or now_rank is None:
+        verdict = "no data"
+    elif was_rank == now_rank:
+        verdict = "no clear change"
+    else:
+        sign = 1 if now_rank > was_rank else -1
+        pushing = [
+            piece
+            for piece in moved
+            if (rank := EVIDENCE_RANK.get(piece.status)) is not None
+            and (old := EVIDENCE_RANK.get(earlier[_evidence_key(piece)].status)) is not None
+            and (rank - old) * sign > 0
+        ]
+        clear = bool(pushing) and all(
+            piece.metric is not None and metric_verdicts.get(piece.metric, "no data") not in UNCLEAR
+            for piece in pushing
+        )
+        verdict = ("improved" if sign > 0 else "worsened") if clear else "no clear change"
+    return PrincipleChange(
+        id=after.id,
+        name=after.name,
+        before=before.status if before is not None else None,
+        after=after.status,
+        moved=[piece.id for piece in moved],
+        verdict=verdict,
+    )
+
+
 def compare_assessments(
     before: AssessmentDocument, after: AssessmentDocument
 ) -> ComparisonDocument:
-    """The change per metric and per area, with 95% bootstrap intervals and a verdict each."""
+    """The change per metric, per area and per principle, with 95% bootstrap intervals (none
+    for principles) and a verdict each."""
     directions = metric_directions(after) | metric_directions(before)
     before_reps, after_reps = before.bootstrap.metrics, after.bootstrap.metrics
     metrics = []
@@ -167,6 +233,7 @@ def compare_assessments(
                 ),
             )
         )
+    earlier_principles = {principle.id: principle for principle in before.principles}
     stage_before = before.stage.level if before.stage is not None else None
     stage_after = after.stage.level if after.stage is not None else None
     stage_change = (
@@ -196,7 +263,15 @@ def compare_assessments(
         metrics=metrics,
         # Each earlier roadmap action's target checked against the later metrics.
         follow_up=follow_up(before, after.metrics, after.survey_scores()),
+        principles=[
+            principle_change(
+                earlier_principles.get(principle.id),
+                principle,
+                {row.id: row.verdict for row in metrics},
+            )
+            for principle in after.principles
+        ],
     )
 
 
-__all__ = ["change_verdict", "compare_assessments", "metric_directions"]
+__all__ = ["change_verdict", "compare_assessments", "metric_directions", "principle_change"]

@@ -707,6 +707,19 @@ class AreaChange(_Part):
     verdict: Verdict
 
 
+class PrincipleChange(_Part):
+    """One principle's status before and after, the evidence whose status moved, and whether
+    the figures behind that move changed clearly (a status has no interval of its own)."""
+
+    id: str
+    name: str
+    # None where the earlier assessment did not judge principles (files written before them).
+    before: PrincipleStatus | None
+    after: PrincipleStatus
+    moved: list[str]
+    verdict: Verdict
+
+
 class ComparedAssessment(_Part):
     """Which assessment one side of a comparison is."""
 
@@ -715,7 +728,7 @@ class ComparedAssessment(_Part):
 
 
 class ComparisonDocument(_Part):
-    """The change per metric, per area and of the stage between two assessments."""
+    """The change per metric, per area, per principle and of the stage between two assessments."""
 
     kind: Literal["asyncmaturity.comparison"] = COMPARISON_KIND
     framework: str
@@ -726,6 +739,8 @@ class ComparisonDocument(_Part):
     areas: list[AreaChange]
     metrics: list[MetricChange]
     follow_up: list[FollowUp]
+    # Absent in comparisons written before principles were compared.
+    principles: list[PrincipleChange] = Field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The comparison as JSON values (non-finite numbers as null)."""

@@ -24,13 +24,21 @@ approve"); a single line break does not (e-mail wraps sentences over lines).
   input/sign-off", "need the signed ...", "needs some love"; or a verb of the action list (or
   "reply", "ping", "look at") opening a clause (not after "and"/"then": "I have to install them
   and create a setup.py" states) and followed by what it acts on or by the clause's end ("Review
-  the PR", "@juan review?", not "Test results: ..." or "Draft: ..."). Anything else (FYIs, heads-ups, "shipped", "ack",
-  "thanks!") is a statement.
+  the PR", "@juan review?", not "Test results: ..." or "Draft: ..."), or an ask for how to do
+  something ("any ideas on how to fix ..."). Anything else (FYIs, heads-ups, "shipped", "ack",
+  "thanks!") is a statement, and so are a suggestion phrased as a question ("How about ...?",
+  "Why not use ...?", "might I suggest ...?", "presumably ...?"), permission and conditional asks
+  ("please feel free to", "if you really want that, please ..."), a question in parentheses (an
+  aside: "abandoned (?) by its author"), and `?` that a list archive's encoding damage left in
+  place of other characters ("Montr?al", "true ? but", "readable.?", a line of "?").
 * **Assign ownership**: a Slack user or group mention (`<@U123>`, `<!subteam^S1|@design>`), an
   `@name` or `@team` (an e-mail address is no mention), "owner:/assignee: X", "assigned to X", a
   capitalised name opening a clause before an ask ("Dana, can you ..."), a name in the greeting
   ("Hi Sven,", "Dear Mrs. Okafor,", "Hey Ola!") or a name opening a line before a comma or a dash
-  ("Aiko, ...", "Kenji — ...", lower-case "tom, ..." too). `@here`, `@channel`, `@everyone`,
+  ("Aiko, ...", "Kenji — ...", lower-case "tom, ..." too), a capitalised name thanked at the head
+  of a reply or a paragraph ("Thanks Jason,") or after a question's comma ("How was it, Ju?").
+  Code decorators and docstring fields ("@inlineCallbacks-decorated", "@param") name nobody.
+  `@here`, `@channel`, `@everyone`,
   `@all` and `<!here>` name nobody in particular and do not count, nor do generic greetings and
   sign-offs ("Hi team,", "Hey all,", "Dear colleagues,", "Dear Sir,", "Thanks,", "BR,"): see
   `asyncmaturity.await_protocol.rules.NOT_NAMES`.
@@ -43,7 +51,10 @@ approve"); a single line break does not (e-mail wraps sentences over lines).
   and dd.mm. dates ("14.03.", "30.04.2026") after one of the prepositions above; a time of day
   after a preposition, with an optional zone ("by 3pm", "by 3pm CET", "before the 10:00 standup",
   "by noon"). "ASAP", "urgent" and "soon" set `urgent` but are **not** a window: they say hurry,
-  not by when.
+  not by when. A time word that dates something else is not read, to the end of its sentence: a
+  log line's timestamp (seconds written), the sender's plan or commitment ("I'll be there until
+  Wednesday", "we will try to merge it before next Monday"), lazy consensus ("if nobody objects
+  by tomorrow") and a release said to come ("10.1 will be out by Friday").
   Numeric dates: the day/month order is taken only when it is unambiguous (one part above 12, or
   both equal); "by 5/3" is a window, but its deadline stays unresolved (`None`) and a note says so.
   dd.mm. dates are read day first (European usage), with a note. Use ISO dates or month names to
@@ -71,8 +82,10 @@ approve"); a single line break does not (e-mail wraps sentences over lines).
   unpacking ...", "can you include an example?": try, mention, include, tell, show, ...); or a
   direct factual question opening a clause or a numbered item ("where is the VPN config?", "is the
   deploy done?", "do we need a DPA?", "how can I ...?", "why does ...?", "are you ...?", "anyone
-  tried ...?", "1) Am I ...?"; a question may wrap over e-mail lines and hold dots such as
-  "9.0.0"), or an indirect one ("I'm wondering if ...", "curious who ..."). Vague asks name no action: "thoughts?", "any input?",
+  tried ...?", "1) Am I ...?", "will that be ...?", "what do you suggest?"; a question may wrap
+  over e-mail lines, open after "but"/"so", a closing quote or a list bullet, and hold dots such
+  as "9.0.0"), an
+  ask for how to do something ("any ideas on how to ..."), or an indirect one ("I'm wondering if ...", "curious who ..."). Vague asks name no action: "thoughts?", "any input?",
   "let me know", "what do we do here?", "can you help with this?", "(take a) look at this"; nor do
   the same words used as nouns ("any update?", "the flaky test", "dry run", "Draft:", "read-only")
   or where-to-reply phrases ("reply here", "ping me").
@@ -585,8 +598,10 @@ def _ownership(plain: str) -> str | None:
         (rules.OWNER, rules.NOBODY),
         (rules.ADDRESSEE, rules.NOT_NAMES),
         (rules.NAMED_ASK, rules.NOT_NAMES),
+        (rules.THANKED, rules.NOT_NAMES),
     ):
-        for m in rx.compiled.finditer(plain):
+        source = rules.without_decorators(plain) if rx is rules.AT_NAME else plain
+        for m in rx.compiled.finditer(source):
             name = next((g for g in m.groups() if g), "")
             if name and name.lower().rstrip(".") not in exclude:
                 if rx is rules.OWNER:

@@ -105,12 +105,15 @@ AT_NAME = Rx(r"(?:^|[^\w.@])@(\w[\w.-]*)")
 ANY_MENTION = Rx(r"<[@!][^>]{0,100}>|(^|[^\w.@])@\w[\w.-]*")
 # Code in a message names nobody either: Python decorators ("@inlineCallbacks") and docstring
 # fields ("@param", "@rtype") pasted into a mail.
-NOBODY = frozenset(
-    {"here", "channel", "everyone", "all", "anyone", "someone", "team"}
-    | {"inlinecallbacks", "deferred", "classmethod", "staticmethod", "property", "abstractmethod"}
+CODE_NAMES = frozenset(
+    {"inlinecallbacks", "deferred", "classmethod", "staticmethod", "property", "abstractmethod"}
     | {"implementer", "override", "dataclass", "contextmanager", "wraps", "param", "type"}
     | {"return", "returns", "rtype", "raise", "raises", "ivar", "cvar", "see", "since", "note"}
 )
+NOBODY = frozenset({"here", "channel", "everyone", "all", "anyone", "someone", "team"}) | CODE_NAMES
+# A decorator or docstring field written onto more ("@inlineCallbacks-decorated generator"):
+# removed before `@names` are read.
+DECORATOR = Rx(r"@(?:" + "|".join(sorted(CODE_NAMES)) + r")\b")
 OWNER = Rx(
     r"\b(?:owner|assignee|dri|responsible)\s*:\s*@?(\w[\w.-]*)"
     r"|\bassigned to\s+@?(\w[\w.-]*)"
@@ -244,15 +247,55 @@ NOT_NAMES = frozenset(
         "sadly",
         "anyways",
         "regardless",
+        "specifically",
+        "additionally",
+        "alternatively",
+        "apparently",
+        "certainly",
+        "clearly",
+        "currently",
+        "essentially",
+        "eventually",
+        "frankly",
+        "fortunately",
+        "generally",
+        "incidentally",
+        "initially",
+        "interestingly",
+        "naturally",
+        "normally",
+        "originally",
+        "presumably",
+        "previously",
+        "recently",
+        "seriously",
+        "similarly",
+        "typically",
+        "usually",
+        "secondly",
+        "lastly",
     ]
 )
+# A name thanked at the head of a reply or of a paragraph ("Thanks Jason,", "Thank you
+# Werner!"): in a list the reply's questions are that person's to answer. Capitalised, so
+# "Thanks again" names nobody.
+THANKED = Rx(
+    r"(?:^|\n[ \t]*\n)\s*(?:[Tt]hanks|[Tt]hank you|[Mm]any thanks)(?:,[ \t]*|[ \t]+)"
+    r"(?:(?:a lot|so much|very much|again)[ \t]+)?([A-Z][a-z]+)(?:[ \t]+[A-Z][a-z]+)?"
+    r"[ \t]*[,!.:\n]",
+    ignore_case=False,
+)
+# A name before an ask ("Tom, can you ...") or after a question's comma ("How was it, Ju??").
 NAMED_ASK = Rx(
     r"(?:^|[.!?\n]\s*)([A-Z][a-z]+(?: [A-Z][a-z]+)?),\s+"
-    r"(?:(?:can|could|would|will) you|please|pls|would you mind|need you to)\b",
+    r"(?:(?:can|could|would|will) you|please|pls|would you mind|need you to)\b"
+    r"|,[ \t]+([A-Z][a-z]+)[ \t]*\?",
     ignore_case=False,
 )
 # En and em dashes, and typographic quotes (written as escapes: they look like ASCII ones).
 DASHES = "\u2013\u2014"
+# What opens an item of a list: a hyphen, an asterisk, a bullet.
+BULLETS = "-*\u2022"
 OPEN_QUOTES = "'\"\u2018\u201c"
 CLOSE_QUOTES = "'\"\u2019\u201d"
 _GREETING = r"(?:hi|hey|hello|hallo|hiya|dear|good (?:morning|afternoon|evening)|morning)"
@@ -313,6 +356,32 @@ _OBJECT = (
     r"when|what|which|how|where|who|up|out|off|over|through|to|with|for|needed|required)\b"
     r"|\s*[#@?!.,\n]|\s*$)"
 )
+# Words that open a direct question asking for a fact, a confirmation or a choice (a yes/no
+# question on a subject, "what does ...", "any idea how ..."); not the vague ones ("can you help
+# with this?", "what do we do here?"), nor "can/could/would you" with a verb outside the list.
+QUESTION_OPENERS = (
+    r"(?:where|when|who|whom|whose|which|how (?:much|many|long|often|can|could|do|does|did|"
+    r"should|would|will|to|is|are|come|about)|why|"
+    r"what(?:'s| is| are| was| were| would| could| should| does| can| will)|"
+    r"what [\w-]+ (?:is|are|was|were|would|could|should|does|did|do you|do they|can|will)|"
+    r"what (?:do|would|should) you (?:guys |all |folks |people )?"
+    r"(?:suggest|recommend|advise|propose)|"
+    r"(?:do you |you )?(?:want|wanna) to|so,? (?:i guess |you mean |then )?|"
+    r"any (?:idea|clue|hints?|pointers?|way|reason|chance) (?:how|why|what|where|when|if|whether|"
+    r"on|of|to|for)|"
+    r"(?:is|are|were|did) [\w'-]+|was (?:the|it|this|that|there|a|an|he|she|i|you)|"
+    r"(?:will|would) (?:the|this|that|these|those|it|they|there|i|we|he|she)|"
+    r"i (?:assume|take it|suppose|guess)|do (?:we|they|you|i|people)|does|"
+    r"has|have (?:we|you|they|i|the|any)|should (?:we|i)|can (?:i|this|it)|"
+    r"could (?:i|this|it)|am i|(?:does |did |has |is )?(?:anyone|anybody) (?:else |here )?"
+    r"(?:going|care|cares|using|use|used|tried|seen|heard|running|working))\b"
+).replace(" ", r"\s+")
+# An ask for how to do something, with or without a question mark ("Any ideas or directions
+# on how to fix the issue ..."): a request, and the action asked is the answer.
+HOW_TO_ASK = (
+    r"any (?:ideas?|hints?|pointers?|suggestions?|directions?|advice|tips?)(?:\s+or\s+\w+)?"
+    r"\s+(?:on\s+|about\s+|as\s+to\s+)?how\s+(?:to|i\s+(?:can|could|should))"
+)
 ACTION = Rx(
     rf"\b(?:{_ASK})\s+(?:[\w']+\s+){{0,3}}?({ACTION_VERBS}|{_ASKED_VERBS}|ack)\b"
     rf"|{_CLAUSE}({ACTION_VERBS}){_OBJECT}"
@@ -322,21 +391,16 @@ ACTION = Rx(
     r"|\bneeds? (?:the |a |an )?(signed|approval|sign[- ]?off|signature|a decision)\b"
     r"|\b(a decision from you)\b"
     # A direct factual question ("where is the VPN config?", "is the deploy done?").
-    # A question may wrap over lines (e-mail) and hold dots that end no sentence ("9.0.0"); a
-    # dot or line break followed by a word character keeps the scan cheap in RE2's DFA.
-    rf"|(?:{_CLAUSE}|\b(?:knows?|tell me|wondering|idea|sure|or)\s+|\b\d[.)]\s+)((?:where|when|who|whom|"
-    r"whose|which|how (?:much|many|long|often|can|could|do|does|did|should|would|will|to|is|are|"
-    r"come|about)|why|what(?:'s| is| are| was| were| would| could| should| does| can| will)|"
-    r"what [\w-]+ (?:is|are|was|were|would|could|should|does|did|do you|do they|can|will)|(?:do you |you )?(?:want|wanna) to|so,? (?:i guess |you mean |then )?|"
-    r"any (?:idea|clue|hints?|pointers?|way|reason|chance) (?:how|why|what|where|when|if|whether|"
-    r"on|of|to|for)|"
-    r"is (?:the|it|this|that|there|our|a|an)|are (?:the|we|there|you)|"
-    r"i (?:assume|take it|suppose|guess)|do (?:we|they|you)|does|"
-    r"did (?:we|they|the|you)|has|have (?:we|you)|should (?:we|i)|can (?:i|this|it)|"
-    r"could (?:i|this|it)|is it|am i|(?:does |did |has |is )?(?:anyone|anybody) (?:else |here )?"
-    r"(?:going|care|cares|using|use|used|tried|seen|heard|running|working))\b)"
-    r"(?:[^.!?\n]|[.\n][^\s.!?]){0,200}\?"
+    # A question may wrap over lines (e-mail: the words of `QUESTION_OPENERS` are separated by
+    # any blanks) and hold dots that end no sentence ("9.0.0", "twistedmatrix.com...preferably");
+    # a dot or line break followed by a word character keeps the scan cheap in RE2's DFA.
+    rf"|(?:{_CLAUSE}|\b(?:knows?|tell me|wondering|idea|sure|or|but|so)\s+|\b\d[.)]\s+"
+    rf"|[){CLOSE_QUOTES}]\s+|\n[ \t]*[{BULLETS}][ \t]+)({QUESTION_OPENERS})"
+    r"(?:[^.!?\n]|[.\n][^\s.!?]|\.\.+[^\s.!?]){0,200}\?"
     # An indirect question ("I'm wondering if there is ...", "keen to know whether ...").
+    # An ask for how to do something, question mark or not ("Any ideas or directions on how to
+    # fix the issue ...").
+    rf"|\b({HOW_TO_ASK})\b"
     r"|\b((?:wondering|wonder|curious|keen to know|like to know|want to know) (?:if|whether|how|"
     r"why|what|where|which|who)|(?:would be|i'?d be)\s+(?:most\s+|very\s+|really\s+)?interested\s+"
     r"(?:in|to)\s+(?:see|seeing|hear|hearing|know|knowing|get|getting))\b"
@@ -347,7 +411,8 @@ ASK_VERBS = rf"{ACTION_VERBS}|reply|respond|ping|look at|take a look|have a look
 # "and"/"then" open no imperative here: "I have to install them and create a setup.py" states.
 IMPERATIVE = Rx(rf"{_OPENER}(?:please\s+|pls\s+|kindly\s+)?(?:{ASK_VERBS}){_OBJECT}")
 NOT_ASKING = Rx(
-    r"\b(?:please|pls|plz|kindly)\s+(?:note|be (?:aware|informed|advised)|ignore|disregard)\b"
+    r"\b(?:please|pls|plz|kindly)\s+(?:note|be (?:aware|informed|advised)|ignore|disregard|"
+    r"understand)\b"
     r"|\b(?:don'?t|do not|no need to|never) (?:dm|call|text|ping|message|email|e-mail) me\b"
     # A guess offered as a question ("Maybe twistd's log rotation?", "Perhaps you want X?"); a
     # polite ask ("perhaps you could attach ...?") is not one.
@@ -360,6 +425,35 @@ NOT_ASKING = Rx(
     r"|(?:^|[.!?\n]\s*)we could\b[^?\n]{0,200}\?+"
     # Lazy consensus: the sender goes ahead unless someone objects.
     r"|\bunless (?:i|we) hear (?:any |of any )?(?:objections?|concerns?|otherwise)\b"
+)
+# More that only looks like an ask, removed in passes of its own after NOT_ASKING: RE2 builds
+# one automaton per pattern, and these bounded scans joined to NOT_ASKING's multiplied its
+# states (the union cost six times its parts in DuckDB; each pass is a cheap scan).
+NOT_ASKING_MORE = Rx(
+    # A suggestion phrased as a question ("How about calling pauseProducing()?", "Why not use
+    # TCP?", "might I suggest 'txsmpp'?") and a guess the sender checks with nobody
+    # ("presumably it would ...?").
+    r"(?:^|[.!?(\n]\s*)(?:how about|why not\s+\w)[^?\n]{0,200}\?+"
+    r"|\b(?:might|may|can|could) i suggest\b[^?\n]{0,200}\?+"
+    r"|\bpresumably\b(?:[^.!?\n]|[.\n][^\s.!?]){0,200}\?+"
+    # Permission and conditional asks ("please feel free to ...", "If you really want to do that,
+    # please re-open this ticket").
+    r"|\b(?:please |pls )?feel free\b"
+    # A question in parentheses is an aside ("abandoned (?) by its author", "(which I assume
+    # runs in a thread?)").
+    r"|\([^()?\n]{0,120}\?+\s*\)"
+    r"|\bif you (?:really |still )?(?:want|wish|need|like|prefer|care)\b[^.?!\n]{0,100}?,"
+    r"\s*(?:please|pls)\b"
+)
+ENCODING_DAMAGE = Rx(
+    # Characters a list archive lost to encoding damage, which print as "?" (pipermail): inside
+    # a word ("Montr?al"), opening a word ("?s", a quote "?ideal?"), between lower-case words
+    # where a dash was ("true ? but"), before a colon, alone on a line between others (a
+    # message that is only "?" asks back), or after a full stop (a lost closing quote).
+    r"(?:^|\s)\?\w[^?\n]{0,200}?\?|\w\?\w|(?-i:\s\?[ \t]+[a-z])|\?+:"
+    r"|\n[ \t]*\?+[ \t]*\n|\w\.\?+"
+    # A Python 2 traceback's frame outside any function ('File "<stdin>", line 1, in ?').
+    r"|\bline \d+, in \?"
 )
 REQUEST = Rx(
     r"\?|\b(?:can|could|would|will) (?:you|u|someone|somebody|anyone)\b|\bwould you mind\b"
@@ -377,6 +471,7 @@ REQUEST = Rx(
     r"|\b(?:would be|i'?d be)\s+(?:most\s+|very\s+|really\s+)?interested\s+(?:in|to)\s+(?:see|seeing|"
     r"hear|hearing|know|knowing|get|getting)\b"
     r"|\bthanks? (?:you )?(?:in advance )?for any (?:help|input|advice|pointers|hints|suggestions)\b"
+    rf"|\b{HOW_TO_ASK}\b"
 )
 
 # Moving the exchange out of the thread: to a call, a meeting, a DM, a phone, e-mail, a chat app.
@@ -477,7 +572,8 @@ _MONTH = (
 )
 # "on <day>" is left out: "the refactor on Monday" says when something happened, not by when.
 PREP = r"(?:by|before|until|till|til|due(?: on| by)?|no later than|deadline:?|due date:?)"
-NUM = r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+# A number word ends at a word boundary: "in and" is no "in an d(ay)".
+NUM = r"(\d+|(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b)"
 # A clock time with an optional zone ("3pm CET", "10:00 UTC"): groups noon, hour, minute, am/pm,
 # hour24, minute24, zone.
 ZONE = r"(cet|cest|utc|gmt|et|est|edt|ct|cst|cdt|pt|pst|pdt|bst|ist|jst|sgt|aest|aedt)"
@@ -830,6 +926,25 @@ NOT_WINDOW = Rx(
         ]
     )
     + r"|^\s*morgen\s*[,!]"
+    # A time word that dates something else than the answer (issue 18, real lists): a log line's
+    # timestamp (seconds written), the sender's own plan or commitment ("I'll be there until
+    # Wednesday", "we will try to merge it before next Monday"), lazy consensus ("if nobody
+    # objects by tomorrow"), and a release or a result said to come ("10.1 will be out by
+    # Friday"). Each is removed to the end of its sentence: an unbounded tail (nothing follows
+    # it, so Python does not backtrack), as bounded ones joined in one pattern cost RE2 thirty
+    # times as much.
+    r"|\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}"
+    r"|\b(?:i|we)(?:'ll| will| shall| am going to| are going to|'m going to|'re going to| plan to|"
+    r" intend to| hope to| expect to| aim to)\s+(?:(?:probably|likely|then|also|just|definitely|"
+    r"hopefully|try to|be able to)\s+){0,2}(?:release|ship|send|do|merge|publish|post|start|"
+    r"finish|tag|cut|announce|make|land|deploy|review|update|write|upload|commit|put|push|fix|"
+    r"look|check|try|work|get|be|go|leave|travel|stay|keep|wait|open|file|close)\b[^.!?\n]*"
+    r"|\b(?:if|unless|as long as)\s+(?:nobody|no one|no-one|noone|there (?:are|is) no|there'?s no|"
+    r"i (?:don'?t|do not) hear|we (?:don'?t|do not) hear|i hear no|we hear no|no objections?|"
+    r"someone|somebody|anyone|anybody)\b[^.!?\n]*"
+    r"|\b(?:will|should|would|shall|is|are|'ll) (?:be )?(?:out|released|available|ready|tagged|"
+    r"frozen|branched|cut|shipped|published|uploaded|merged|landed)\s+(?:by|before|until|till|"
+    r"on|in)\b[^.!?\n]*"
 )
 
 
@@ -1224,9 +1339,10 @@ ACTION_INTL = Rx(
     rf"{_ASK_INTL}{_SENTENCE_SCAN}{{0,120}}?({any_of(INTL_ACTION_VERBS)})"
     rf"|{_OPENER}({any_of(INTL_ASKING_VERBS)})"
 )
-# For SQL, each English rule and its five-language counterpart read on the same text as one
-# pattern: one pass of RE2 over the text instead of two, at about the cost of either.
-ACTION_ANY_LANGUAGE = Rx(f"(?:{ACTION.pattern})|(?:{ACTION_INTL.pattern})")
+# For SQL, the English imperative and the five languages' asks read on the same text as one
+# pattern: one pass of RE2 over the text instead of two, at about the cost of either. The
+# action is read in two passes: since its questions read wrapped lines, one automaton for both
+# cost three times the two (issue 18, `benchmarks/await_cost.py`).
 ASK_ANY_LANGUAGE = Rx(f"(?:{IMPERATIVE.pattern})|(?:{REQUEST_INTL.pattern})")
 
 
@@ -1386,14 +1502,19 @@ def record_link(text: str) -> re.Match[str] | None:
     return URL.search(NON_RECORD_URL.compiled.sub(" ", text.replace("\v", " ")))
 
 
+def without_decorators(plain: str) -> str:
+    """`plain` without code decorators and docstring fields, which look like `@names`."""
+    return DECORATOR.compiled.sub(" ", plain)
+
+
 def has_owner(plain: str) -> bool:
     """A person or team is named as the one to act (broadcast words name nobody)."""
     if SLACK_MENTION.search(plain):
         return True
-    named = _names(AT_NAME, plain) + _names(OWNER, plain)
+    named = _names(AT_NAME, without_decorators(plain)) + _names(OWNER, plain)
     if any(name.lower().rstrip(".") not in NOBODY for name in named):
         return True
-    addressed = _names(NAMED_ASK, plain) + _names(ADDRESSEE, plain)
+    addressed = _names(NAMED_ASK, plain) + _names(ADDRESSEE, plain) + _names(THANKED, plain)
     return any(name.lower() not in NOT_NAMES for name in addressed)
 
 
@@ -1409,19 +1530,25 @@ def context_words(plain: str) -> tuple[str, int] | None:
     concrete fact. Both need :data:`MIN_CONTEXT_WORDS` words once mentions and filler are gone.
     """
     matter = content(plain)
+    words = len(WORD.compiled.findall(matter))
+    # Removing a question can split a word ("14.03.?Are"), so the statements may count one more
+    # than the text has: the text's own words are the bar, as in the SQL.
+    if words < MIN_CONTEXT_WORDS:
+        return None
     statements = len(WORD.compiled.findall(QUESTION.compiled.sub(" ", matter)))
     if statements >= MIN_CONTEXT_WORDS:
         return "statements", statements
-    words = len(WORD.compiled.findall(matter))
     fact = FACT.search(matter)
-    if fact and words >= MIN_CONTEXT_WORDS:
+    if fact:
         return f"fact {fact.group(0).strip()!r}", words
     return None
 
 
 def asking_text(plain: str) -> str:
     """`plain` without phrases that look like asks but are not ("please note", "don't DM me")."""
-    return NOT_ASKING.compiled.sub(" ", plain)
+    for rx in (NOT_ASKING, NOT_ASKING_MORE, ENCODING_DAMAGE):
+        plain = rx.compiled.sub(" ", plain)
+    return plain
 
 
 def action_match(plain: str) -> re.Match[str] | None:
@@ -1503,7 +1630,9 @@ def signals_sql(text: str) -> str:
     """
     raw = f"replace(left(coalesce({text}, ''), {MAX_SIGNAL_CHARS}), chr(11), ' ')"
     plain = URL.replace_sql(raw, " ")
-    asking = NOT_ASKING.replace_sql(plain, " ")
+    asking = plain
+    for rx in (NOT_ASKING, NOT_ASKING_MORE, ENCODING_DAMAGE):
+        asking = rx.replace_sql(asking, " ")
     clauses = ANY_MENTION.replace_sql(asking, "\\1,")
     unmentioned = ANY_MENTION.replace_sql(plain, "\\1 ")
     # The words give context with enough of them besides the questions, or with a fact among
@@ -1521,10 +1650,11 @@ def signals_sql(text: str) -> str:
     owner = " OR ".join(
         [
             SLACK_MENTION.matches_sql(plain),
-            _names_sql(AT_NAME, plain, 1, NOBODY, strip_dot=True),
+            _names_sql(AT_NAME, DECORATOR.replace_sql(plain, " "), 1, NOBODY, strip_dot=True),
             _names_sql(OWNER, plain, 2, NOBODY, strip_dot=True),
-            _names_sql(NAMED_ASK, plain, 1, NOT_NAMES, strip_dot=False),
+            _names_sql(NAMED_ASK, plain, 2, NOT_NAMES, strip_dot=False),
             _names_sql(ADDRESSEE, plain, 2, NOT_NAMES, strip_dot=False),
+            _names_sql(THANKED, plain, 1, NOT_NAMES, strip_dot=False),
         ]
     )
     record = URL.matches_sql(NON_RECORD_URL.replace_sql(raw, " "))

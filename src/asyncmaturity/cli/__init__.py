@@ -98,7 +98,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "compare",
-        "Change per metric and per area between two assessments, with 95% bootstrap intervals.",
+        "Change per metric, area and principle between two assessments, with 95% intervals.",
         "asyncmaturity.cli.assessment:compare",
     ),
     Command(

@@ -151,7 +151,7 @@ def compare(
         typer.Option("--html", help="Write the after assessment's report with the comparison."),
     ] = None,
 ) -> None:
-    """Change per metric and per area between two assessments, with 95% bootstrap intervals."""
+    """Change per metric, area and principle between two assessments, with 95% intervals."""
     from asyncmaturity.assess.compare import compare_assessments
     from asyncmaturity.assess.document import read_assessment
     from asyncmaturity.report import ASSESSMENT_TITLE, render_html, report_data

@@ -15,6 +15,7 @@ from asyncmaturity.report import svg
 from asyncmaturity.report.format import (
     AREA_CHANGE_HEADERS,
     METRIC_CHANGE_HEADERS,
+    PRINCIPLE_CHANGE_HEADERS,
     action_caveats,
     area_change_cells,
     cost_settings,
@@ -23,6 +24,7 @@ from asyncmaturity.report.format import (
     metric_change_cells,
     metric_value_text,
     not_applicable_text,
+    principle_change_cells,
     principle_evidence_text,
     principle_weakest_text,
     shown_metric_changes,
@@ -418,6 +420,11 @@ def render_change(data: ReportData) -> str:
     if comparison:
         rows = [area_change_cells(a) for a in comparison.areas]
         parts.append(_table(list(AREA_CHANGE_HEADERS), rows, caption="Change per area"))
+        if comparison.principles:
+            rows = [principle_change_cells(p) for p in comparison.principles]
+            parts.append(
+                _table(list(PRINCIPLE_CHANGE_HEADERS), rows, caption="Change per principle")
+            )
         rows = [metric_change_cells(m) for m in shown_metric_changes(comparison)]
         parts.append(_table(list(METRIC_CHANGE_HEADERS), rows, caption="Change per metric"))
         parts.append(Markup('<p class="note">{}</p>').format(comparison.method))

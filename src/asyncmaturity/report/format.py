@@ -9,6 +9,7 @@ from asyncmaturity.assess.document import (
     CriterionResult,
     MetricChange,
     MetricTarget,
+    PrincipleChange,
     PrincipleEvidence,
     PrincipleResult,
     RoadmapItem,
@@ -31,6 +32,7 @@ from asyncmaturity.units import (
 
 METRIC_CHANGE_HEADERS = ("metric", "before", "after", "change", "95% interval", "verdict")
 AREA_CHANGE_HEADERS = ("area", "before", "after", "change", "95% interval", "verdict")
+PRINCIPLE_CHANGE_HEADERS = ("principle", "before", "after", "evidence that moved", "verdict")
 
 
 def metric_unit(metric_id: str) -> Unit:
@@ -174,6 +176,17 @@ def area_change_cells(row: AreaChange) -> list[str]:
         format_value(row.after, "count"),
         format_change(row.change, "count"),
         interval_text(row.interval, "count"),
+        row.verdict,
+    ]
+
+
+def principle_change_cells(row: PrincipleChange) -> list[str]:
+    """One principle's row of the comparison, as the terminal and the HTML report show it."""
+    return [
+        row.name,
+        row.before or "not judged",
+        row.after,
+        ", ".join(row.moved) or "none",
         row.verdict,
     ]
 

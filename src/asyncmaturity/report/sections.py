@@ -379,11 +379,11 @@ def render_assumptions(data: ReportData) -> str:
     ).format(detected, items)
 
 
-def _has_assumptions(data: ReportData) -> bool:
+def has_assumptions(data: ReportData) -> bool:
     return bool(data.assumptions)
 
 
-def _has_visibility(data: ReportData) -> bool:
+def has_visibility(data: ReportData) -> bool:
     return any(row.visible is not None for row in data.visibility)
 
 
@@ -398,8 +398,8 @@ SECTIONS: list[ReportSection] = [
         "principles", "Principles", assessment.render_principles, assessment.has_principles
     ),
     # What the verdicts lean on comes before what they recommend.
-    ReportSection("visibility", "What the exports show", render_visibility, _has_visibility),
-    ReportSection("assumptions", "Assumptions", render_assumptions, _has_assumptions),
+    ReportSection("visibility", "What the exports show", render_visibility, has_visibility),
+    ReportSection("assumptions", "Assumptions", render_assumptions, has_assumptions),
     ReportSection(
         "roadmap", "Roadmap to the next level", assessment.render_roadmap, assessment.has_assessment
     ),

@@ -18,12 +18,14 @@ from asyncmaturity.metrics.measure import MeasureResult
 from asyncmaturity.report.format import (
     AREA_CHANGE_HEADERS,
     METRIC_CHANGE_HEADERS,
+    PRINCIPLE_CHANGE_HEADERS,
     action_caveats,
     area_change_cells,
     assumption_reach,
     level_text,
     metric_change_cells,
     not_applicable_text,
+    principle_change_cells,
     principle_weakest_text,
     shown_metric_changes,
     target_text,
@@ -145,7 +147,12 @@ def comparison_tables(comparison: ComparisonDocument) -> list[RenderableType]:
         metrics.add_column(heading)
     for row in shown_metric_changes(comparison):
         metrics.add_row(*metric_change_cells(row))
-    return [areas, metrics]
+    if not comparison.principles:
+        return [areas, metrics]
+    principles = Table(*PRINCIPLE_CHANGE_HEADERS, title="Principles")
+    for principle in comparison.principles:
+        principles.add_row(*principle_change_cells(principle))
+    return [areas, principles, metrics]
 
 
 def _assumed(basis: str) -> str:

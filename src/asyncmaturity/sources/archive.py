@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from asyncmaturity.sources.reading import (
     MAX_RATIO,
@@ -21,7 +21,14 @@ from asyncmaturity.sources.reading import (
     zip_read_error,
 )
 
-__all__ = ["MAX_RATIO", "MAX_TOTAL_BYTES", "RATIO_CHECK_FLOOR", "extracted", "zip_names"]
+__all__ = [
+    "MAX_RATIO",
+    "MAX_TOTAL_BYTES",
+    "RATIO_CHECK_FLOOR",
+    "extracted",
+    "zip_member_heads",
+    "zip_names",
+]
 
 _CHUNK = 1 << 20
 
@@ -33,6 +40,44 @@ def zip_names(archive: Path, limit: int = 100_000) -> list[str] | None:
             return zf.namelist()[:limit]
     except (zipfile.BadZipFile, OSError, ValueError):
         return None
+
+
+def zip_member_heads(
+    archive: Path,
+    suffix: str,
+    *,
+    limit: int,
+    peek_bytes: int,
+    left_out: Callable[[PurePosixPath], bool] = lambda _: False,
+) -> Iterator[bytes]:
+    """The first `peek_bytes` of the archive's first `limit` members named `*suffix`, by name.
+
+    For detection: the archive is held to :func:`~asyncmaturity.sources.reading.check_zip`
+    before any member is opened (UnsafeArchive when it fails, or is no zip); members that
+    `left_out` names (media folders), hidden ones and __MACOSX are passed over.
+    """
+    with open_zip(archive) as zf:
+        members = sorted(
+            (
+                info
+                for info in zf.infolist()
+                if not info.is_dir()
+                and info.filename.lower().endswith(suffix)
+                and not left_out(PurePosixPath(info.filename))
+                and not any(
+                    part.startswith(("__MACOSX", "."))
+                    for part in PurePosixPath(info.filename).parts
+                )
+            ),
+            key=lambda info: info.filename,
+        )
+        for info in members[:limit]:
+            try:
+                with zf.open(info) as fh:
+                    head = fh.read(peek_bytes)
+            except ZIP_READ_ERRORS as exc:
+                raise zip_read_error(archive, exc) from None
+            yield head
 
 
 @contextmanager

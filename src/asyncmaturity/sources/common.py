@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +12,7 @@ import duckdb
 import pyarrow as pa
 
 from asyncmaturity.errors import InvalidExport
-from asyncmaturity.sources.reading import check_json_files, entry_problem
+from asyncmaturity.sources.reading import check_json_files, entry_problem, wrong_types
 from asyncmaturity.store.database import identity_hash_sql, person_key_sql
 from asyncmaturity.vocabulary import ConversationKind
 
@@ -77,6 +77,12 @@ def register_rows(
         ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
     finally:
         ctx.con.unregister(f"{name}_arrow")
+
+
+def json_structure_type(con: duckdb.DuckDBPyConnection, structure: str) -> str:
+    """The SQL type that json_transform gives a document shaped by `structure` (JSON text)."""
+    kind = con.execute("SELECT typeof(json_transform('null', ?))", [structure]).fetchone()
+    return str(kind[0]) if kind else "JSON"
 
 
 def insert_json_files(
@@ -145,13 +151,43 @@ def problem_sql(problems: Iterable[tuple[str, str]]) -> str:
     >>> problem_sql([("message without an id", "id IS NULL")])
     "CASE WHEN id IS NULL THEN 'message without an id' END"
     """
-    return "CASE " + " ".join(f"WHEN {cond} THEN '{why}'" for why, cond in problems) + " END"
+    quoted = ((why.replace("'", "''"), cond) for why, cond in problems)
+    return "CASE " + " ".join(f"WHEN {cond} THEN '{why}'" for why, cond in quoted) + " END"
 
 
 def report_problems(ctx: IngestContext, report: SourceReport, sql: str) -> None:
     """Count the skips that `sql` lists as (reason, count, up to three examples) rows."""
     for reason, count, examples in ctx.con.execute(sql).fetchall():
         report.skip(reason, int(count), list(examples))
+
+
+def skip_wrong_types(
+    ctx: IngestContext,
+    report: SourceReport,
+    table: str,
+    fields: Mapping[str, tuple[str, ...]],
+    place: str,
+    *,
+    joined: str = "",
+) -> None:
+    """Skip the rows of `table` (as ``r``) where one of `fields` is of another JSON type.
+
+    Each is counted with a reason naming the field (:func:`~.reading.wrong_types`), then
+    deleted, so that nothing downstream reads it as something else.
+    table: a staging table with a ``raw`` column: the fields as raw JSON
+        (:func:`~.reading.raw_fields_structure`).
+    fields: the fields the reader relies on, each with the JSON types it may hold.
+    place: SQL naming a row's place ('file record N'); `joined`: joins it needs.
+    """
+    problem = problem_sql(wrong_types(fields, lambda field: f'r.raw."{field}"'))
+    report_problems(
+        ctx,
+        report,
+        f"""SELECT problem, count(*), list(place || ': ' || problem ORDER BY place)[1:3]
+            FROM (SELECT {problem} AS problem, {place} AS place FROM {table} r {joined})
+            WHERE problem IS NOT NULL GROUP BY problem ORDER BY min(place)""",
+    )
+    ctx.con.execute(f"DELETE FROM {table} r WHERE {problem} IS NOT NULL")
 
 
 def insert_conversations(

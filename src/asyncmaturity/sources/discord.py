@@ -57,22 +57,22 @@ from __future__ import annotations
 
 import json
 import re
-import zipfile
 from collections.abc import Callable
 from contextlib import nullcontext
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from asyncmaturity.errors import InvalidExport
-from asyncmaturity.sources.archive import extracted
+from asyncmaturity.errors import InvalidExport, UnsafeArchive
+from asyncmaturity.sources.archive import extracted, zip_member_heads
 from asyncmaturity.sources.common import (
     UNREADABLE_ENTRY,
     file_label,
     insert_conversations,
     insert_json_files,
     insert_people,
+    json_structure_type,
     problem_sql,
     register_rows,
     report_problems,
@@ -80,7 +80,16 @@ from asyncmaturity.sources.common import (
 )
 from asyncmaturity.sources.features import feature_params, text_features_sql
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
-from asyncmaturity.sources.reading import bad_id, implausible_time, load_json
+from asyncmaturity.sources.reading import (
+    ID_KINDS,
+    OBJECT,
+    STRING,
+    bad_id,
+    implausible_time,
+    load_json,
+    raw_fields_structure,
+    wrong_types,
+)
 from asyncmaturity.store.database import identity_hash_sql, person_key_sql
 from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
 
@@ -127,9 +136,21 @@ EXPORT_STRUCTURE = json.dumps(
         ],
     }
 )
+# The fields a message is read by: one of another JSON type (an `author` list, a `timestamp`
+# number) would be read as NULL or as its JSON text, so the message is skipped, naming it.
+TYPED_FIELDS = {
+    "id": ID_KINDS,
+    "type": (STRING,),
+    "timestamp": (STRING,),
+    "content": (STRING,),
+    "author": (OBJECT,),
+    "reference": (OBJECT,),
+}
+RAW_STRUCTURE = json.dumps({"messages": [raw_fields_structure(TYPED_FIELDS)]})
 # Every message row is checked in this order; the first problem found is its skip reason.
 ROW_PROBLEMS = (
     ("message is not an object", "m IS NULL"),
+    *wrong_types(TYPED_FIELDS, lambda field: f'raw."{field}"'),
     ("message without an id", "nullif(trim(m.id), '') IS NULL"),
     bad_id("m.id"),
     ("timestamp is not a date", "sent_at IS NULL"),
@@ -174,7 +195,7 @@ class DiscordSource:
                 return path.suffix.lower() == ".json" and _looks_like_export(path)
             if path.is_dir():
                 return any(_looks_like_export(f) for f in _json_files(path, limit=DETECT_FILES))
-        except (OSError, zipfile.BadZipFile):
+        except (OSError, UnsafeArchive):
             return False
         return False
 
@@ -250,35 +271,30 @@ def _opens_like_export(peek: bytes) -> bool:
 
 def _zip_holds_an_export(archive: Path) -> bool:
     """True when one of the zip's first .json members (media folders aside) opens as an export."""
-    with zipfile.ZipFile(archive) as zf:
-        members = [
-            info
-            for info in zf.infolist()
-            if not info.is_dir()
-            and info.filename.lower().endswith(".json")
-            and not any(
-                part.endswith(MEDIA_FOLDER_SUFFIX) or part.startswith(("__MACOSX", "."))
-                for part in PurePosixPath(info.filename).parts
-            )
-        ]
-        for info in sorted(members, key=lambda i: i.filename)[:DETECT_FILES]:
-            with zf.open(info) as fh:
-                if _opens_like_export(fh.read(PEEK_BYTES)):
-                    return True
-    return False
+    return any(
+        _opens_like_export(head)
+        for head in zip_member_heads(
+            archive,
+            ".json",
+            limit=DETECT_FILES,
+            peek_bytes=PEEK_BYTES,
+            left_out=lambda name: any(p.endswith(MEDIA_FOLDER_SUFFIX) for p in name.parts),
+        )
+    )
 
 
 def _stage(ctx: IngestContext, files: list[Path], label: Callable[[Path], str]) -> None:
     """Parse the files in size-bounded batches into _dc_docs, one row per export file."""
     con = ctx.con
-    kind = con.execute("SELECT typeof(json_transform('null', ?))", [EXPORT_STRUCTURE]).fetchone()
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _dc_docs (filename VARCHAR, d {kind[0] if kind else 'JSON'})"
+        f"CREATE OR REPLACE TEMP TABLE _dc_docs (filename VARCHAR, "
+        f"d {json_structure_type(con, EXPORT_STRUCTURE)}, raw {json_structure_type(con, RAW_STRUCTURE)})"
     )
     insert_json_files(
         ctx,
         files,
-        "INSERT INTO _dc_docs SELECT filename, json_transform(content, ?) FROM read_text(?)",
+        "INSERT INTO _dc_docs SELECT filename, json_transform(content, ?), "
+        f"json_transform(content, '{RAW_STRUCTURE}') FROM read_text(?)",
         EXPORT_STRUCTURE,
         label,
         progress="Discord files",
@@ -307,7 +323,8 @@ def _check(ctx: IngestContext, report: SourceReport) -> int:
         WITH flat AS (
             SELECT filename, d.guild.id AS guild_id, d.channel AS channel,
                    d.channel.type IN ({threads}) AS is_thread,
-                   unnest(range(len(d.messages))) AS ordinal, unnest(d.messages) AS m
+                   unnest(range(len(d.messages))) AS ordinal, unnest(d.messages) AS m,
+                   unnest(raw.messages) AS raw
             FROM _dc_docs
         ), dated AS (
             SELECT *, timezone('UTC', TRY_CAST(trim(m.timestamp) AS TIMESTAMPTZ)) AS sent_at

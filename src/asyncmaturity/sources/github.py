@@ -82,6 +82,7 @@ from asyncmaturity.decisions.records import DATE_LINE, NOT_RECORDS, SUFFIXES, de
 from asyncmaturity.errors import InvalidExport
 from asyncmaturity.sources.archive import zip_names
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
+from asyncmaturity.sources.reading import ARRAY, OBJECT, STRING
 from asyncmaturity.sources.trackers import (
     FILE_SCOPE,
     JSON_SUFFIXES,
@@ -108,6 +109,14 @@ REVIEW_COMMENT_HINTS = frozenset({"review_comments"})
 REVIEW_HINTS = frozenset({"reviews"})
 EVENT_HINTS = frozenset({"events", "issue_events"})
 ITEM_HINTS = frozenset({"issues", "items"}) | PR_HINTS
+# The fields a record's people are read from: one of another type is a record skipped, named.
+TYPED_FIELDS = {
+    "user": (OBJECT,),
+    "author": (OBJECT, STRING),  # gh's --json author gives the login alone in some versions
+    "actor": (OBJECT,),
+    "assignee": (OBJECT,),
+    "assignees": (ARRAY, OBJECT),  # GraphQL wraps lists in {"nodes": [...]}
+}
 LIST_KEYS = ITEM_HINTS | COMMENT_HINTS | REVIEW_COMMENT_HINTS | REVIEW_HINTS | EVENT_HINTS
 PR_KEYS = ("merged_at", "mergedAt", "head", "headRefName", "baseRefName", "isDraft", "mergeCommit")
 STATE_EVENTS = frozenset({"closed", "reopened", "merged"})
@@ -195,7 +204,7 @@ class GitHubSource:
         stage = Stage(ctx, report)
         with input_files(path, JSON_SUFFIXES) as (root, files):
             for file in files:
-                for record in json_records(file, LIST_KEYS, stage.skip):
+                for record in json_records(file, LIST_KEYS, stage.skip, TYPED_FIELDS):
                     _read_record(stage, file, record)
             scan = path.is_dir() or path.suffix.lower() == ".zip"
             adrs = _adr_files(root) if scan else []
@@ -447,8 +456,9 @@ def _read_item(
         links=links,
         decision=decision,
     )
-    for assignee in rec.get("assignees") or []:
-        _person(stage, assignee)
+    if isinstance(rec.get("assignees"), list):
+        for assignee in rec["assignees"]:
+            _person(stage, assignee)
     parent = (scope, number)
     for key, shape in (("comments", "comment"), ("reviews", "review")):
         embedded = rec.get(key)

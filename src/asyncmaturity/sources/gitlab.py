@@ -67,6 +67,7 @@ import pyarrow as pa
 from asyncmaturity.errors import InvalidExport
 from asyncmaturity.sources.common import register_rows
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
+from asyncmaturity.sources.reading import ARRAY, OBJECT
 from asyncmaturity.sources.trackers import (
     BATCH_ROWS,
     JSON_SUFFIXES,
@@ -91,6 +92,8 @@ MR_HINTS = frozenset({"merge_requests", "mergerequests", "mrs"})
 NOTE_HINTS = frozenset({"notes"})
 DISCUSSION_HINTS = frozenset({"discussions"})
 STATE_EVENT_HINTS = frozenset({"resource_state_events"})
+# The fields a record's people are read from: one of another type is a record skipped, named.
+TYPED_FIELDS = {"author": (OBJECT,), "assignee": (OBJECT,), "assignees": (ARRAY,)}
 LIST_KEYS = (
     frozenset({"issues", "items"}) | MR_HINTS | NOTE_HINTS | DISCUSSION_HINTS | STATE_EVENT_HINTS
 )
@@ -183,7 +186,7 @@ class GitLabSource:
         states = StateTimes(stage)
         with input_files(path, JSON_SUFFIXES) as (_, files):
             for file in files:
-                for record in json_records(file, LIST_KEYS, stage.skip):
+                for record in json_records(file, LIST_KEYS, stage.skip, TYPED_FIELDS):
                     _read_record(stage, ids, states, file, record)
         if not files:
             raise InvalidExport(f"{path}: no GitLab JSON files (*.json, *.jsonl)")

@@ -51,6 +51,7 @@ from asyncmaturity.sources.common import (
     insert_identities,
     insert_json_files,
     insert_people,
+    json_structure_type,
     known_person_sql,
     problem_sql,
     register_rows,
@@ -59,7 +60,15 @@ from asyncmaturity.sources.common import (
 )
 from asyncmaturity.sources.features import feature_params, links_from_urls_sql, text_features_sql
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
-from asyncmaturity.sources.reading import bad_id, implausible_time
+from asyncmaturity.sources.reading import (
+    ID_KINDS,
+    OBJECT,
+    STRING,
+    bad_id,
+    implausible_time,
+    raw_fields_structure,
+    wrong_types,
+)
 from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
 
 if TYPE_CHECKING:
@@ -114,8 +123,19 @@ TAKEOUT_DATE = (
     r"^(?:[A-Za-z]+, )?([A-Za-z]+ [0-9]{1,2}, [0-9]{4}),? (?:at )?"
     r"([0-9]{1,2}:[0-9]{2}:[0-9]{2}) ?([AaPp][Mm])? (?:UTC|GMT)$"
 )
+# The fields a message is read by: one of another JSON type (a `creator` list, a `topic_id`
+# object) would be read as NULL or its JSON text, so the message is skipped, naming it.
+TYPED_FIELDS = {
+    "message_id": ID_KINDS,
+    "topic_id": (STRING,),
+    "created_date": (STRING,),
+    "text": (STRING,),
+    "creator": (OBJECT,),
+}
+RAW_STRUCTURE = json.dumps({"messages": [raw_fields_structure(TYPED_FIELDS)]})
 ROW_PROBLEMS = (
     ("record is not a message object", "m IS NULL"),
+    *wrong_types(TYPED_FIELDS, lambda field: f'raw."{field}"'),
     ("message without a message_id", "nullif(trim(m.message_id), '') IS NULL"),
     bad_id("m.message_id"),
     ("created_date is not a date", "sent_at IS NULL"),
@@ -218,17 +238,26 @@ def _owner_files(root: Path) -> list[Path]:
     return found
 
 
-def _read(ctx: IngestContext, table: str, files: list[Path], structure: str, label: Any) -> None:
-    """Parse `files` into `table` (filename, d): each document shaped by `structure`."""
+def _read(
+    ctx: IngestContext,
+    table: str,
+    files: list[Path],
+    structure: str,
+    label: Any,
+    raw_structure: str = RAW_STRUCTURE,
+) -> None:
+    """Parse `files` into `table` (filename, d, raw): each document shaped by `structure`, and
+    by `raw_structure` (the messages' typed fields as raw JSON)."""
     con = ctx.con
-    kind = con.execute("SELECT typeof(json_transform('null', ?))", [structure]).fetchone()
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {table} (filename VARCHAR, d {kind[0] if kind else 'JSON'})"
+        f"CREATE OR REPLACE TEMP TABLE {table} (filename VARCHAR, "
+        f"d {json_structure_type(con, structure)}, raw {json_structure_type(con, raw_structure)})"
     )
     insert_json_files(
         ctx,
         files,
-        f"INSERT INTO {table} SELECT filename, json_transform(content, ?) FROM read_text(?)",
+        f"INSERT INTO {table} SELECT filename, json_transform(content, ?), "
+        f"json_transform(content, '{raw_structure}') FROM read_text(?)",
         structure,
         label,
         progress="Google Chat files" if table == "_gc_docs" else None,
@@ -292,10 +321,10 @@ def _check(ctx: IngestContext, report: SourceReport) -> None:
         CREATE OR REPLACE TEMP TABLE _gc_rows AS
         SELECT *, {problem} AS problem
         FROM (
-            SELECT f.folder, f.origin, r.ordinal, r.m,
+            SELECT f.folder, f.origin, r.ordinal, r.m, r.raw,
                    {_timestamp_sql("r.m.created_date")} AS sent_at
             FROM (SELECT filename, unnest(range(len(d.messages))) AS ordinal,
-                         unnest(d.messages) AS m
+                         unnest(d.messages) AS m, unnest(raw.messages) AS raw
                   FROM _gc_docs WHERE len(d.messages) > 0) r
             JOIN _gc_files f ON f.file = r.filename
         )

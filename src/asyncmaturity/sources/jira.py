@@ -125,13 +125,17 @@ class JiraSource:
     )
 
     real_samples = (
+        "kpiwko/jira-miner@ef3489a204666422a5e2d802b1b1a0a058bfeb6c:"
+        "src/tests/fixtures/aerogear200issues.json",
         (
-            "none found: the real search responses with changelogs found are under the GPL "
-            "(ActionableAgile/jira-to-analytics) or carry no licence (mradyuk/jira-angular-client, "
-            "martingreer/Kanalyzer, oizhaolei/grid2print); those in the ASF's apache/sling-org-apache-sling-committer-cli "
-            "keep only keys, summaries and statuses; the permissively licensed real payloads "
-            "found are single-issue webhooks (relaysh, MIT), not search results; done without "
-            "a resolution date is tested on tests/fixtures/jira/done_without_resolution_date.json"
+            "none found: for an issue in a done status without a resolution date: every done "
+            "issue of the AeroGear sample has one, the other real search responses with "
+            "changelogs found are under the GPL (ActionableAgile/jira-to-analytics) or carry no "
+            "licence (mradyuk/jira-angular-client, martingreer/Kanalyzer, oizhaolei/grid2print), "
+            "apache/sling-org-apache-sling-committer-cli keeps only keys, summaries and "
+            "statuses, and airbytehq/airbyte's source-jira records come from a generated test "
+            "site in Airbyte's own record format; it is tested on "
+            "tests/fixtures/jira/done_without_resolution_date.json"
         ),
     )
 
@@ -370,7 +374,7 @@ def _read_history(
     if not kinds:
         stage.count("changelog entries of other fields (not kept)")
         return
-    stage.count("status and assignee changes")
+    stage.count("changelog entries changing the status or assignee")
     when = stage.time(where, "changelog entry without a time", history.get("created"), "created")
     if when is None:
         return

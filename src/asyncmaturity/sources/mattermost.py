@@ -50,14 +50,18 @@ from asyncmaturity.sources.common import (
 from asyncmaturity.sources.features import feature_params, text_features_sql
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
 from asyncmaturity.sources.reading import (
+    ARRAY,
     IMPLAUSIBLE_TIME,
     MAX_TOTAL_BYTES,
+    STRING,
     ZIP_READ_ERRORS,
     epoch_ms_sql,
     implausible_sql,
     implausible_time,
     open_zip,
     oversized_member,
+    raw_fields_structure,
+    wrong_types,
     zip_read_error,
 )
 from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
@@ -116,9 +120,25 @@ DIRECT_CHANNEL_STRUCTURE = json.dumps(
 # A username as Mattermost allows it, after an '@' that does not follow a word or an address.
 MENTION_PATTERN = r"(?:^|[^a-z0-9_@.-])@([a-z0-9][a-z0-9._-]*)"
 BROADCAST_PATTERN = r"(?:^|[^a-z0-9_@.-])@(here|channel|all)\b"
+# The fields a post and a reply are read by: one of another JSON type (a `user` object, `replies`
+# that is no array) would be read as its JSON text or as nothing, so the record is skipped,
+# naming the field. `create_at` has checks of its own (no valid create_at, implausible).
+POST_TYPED = {
+    "team": (STRING,),
+    "channel": (STRING,),
+    "user": (STRING,),
+    "type": (STRING,),
+    "message": (STRING,),
+    "channel_members": (ARRAY,),
+    "replies": (ARRAY,),
+}
+REPLY_TYPED = {key: POST_TYPED[key] for key in ("user", "type", "message")}
+RAW_POST = json.dumps(raw_fields_structure(POST_TYPED))
+RAW_REPLIES = json.dumps([raw_fields_structure(REPLY_TYPED)])
 # Every message row is checked in this order; the first problem found is its skip reason.
 ROOT_PROBLEMS = (
     ("post line without a post object", "p IS NULL"),
+    *wrong_types(POST_TYPED, lambda field: f'raw."{field}"'),
     (
         "post without team or channel",
         "line_type = 'post' AND (nullif(trim(p.team), '') IS NULL "
@@ -399,11 +419,13 @@ def _stage_batch(ctx: IngestContext, origin: str, numbers: list[int], lines: lis
         f"FROM ({objects('direct_channel', DIRECT_CHANNEL_STRUCTURE)}) WHERE o IS NOT NULL"
     )
     problem = problem_sql(ROOT_PROBLEMS)
+    reply_wrong_type = problem_sql(wrong_types(REPLY_TYPED, lambda f: f'rr."{f}"'))
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _mm_batch_posts AS
-            SELECT line_no, line_type, p, {problem} AS problem
+            SELECT line_no, line_type, p, raw, {problem} AS problem
             FROM (SELECT line_no, type AS line_type,
-                         json_transform(json_extract(line, '$.' || type), '{POST_STRUCTURE}') AS p
+                         json_transform(json_extract(line, '$.' || type), '{POST_STRUCTURE}') AS p,
+                         json_transform(json_extract(line, '$.' || type), '{RAW_POST}') AS raw
                   FROM _mm_batch WHERE type IN ('post', 'direct_post'))"""
     )
     con.execute(
@@ -417,11 +439,13 @@ def _stage_batch(ctx: IngestContext, origin: str, numbers: list[int], lines: lis
                   r."user", r.type, r.message, r.create_at, r.edit_at, r.props, r.reactions,
                   p."user", p.create_at,
                   CASE WHEN problem IS NOT NULL THEN 'reply to a skipped post'
-                       WHEN r.create_at IS NULL OR r.create_at <= 0
-                           THEN 'reply without a valid create_at'
-                       WHEN {REPLY_IMPLAUSIBLE} THEN '{IMPLAUSIBLE_TIME}' END
+                       ELSE coalesce({reply_wrong_type}, CASE
+                           WHEN r.create_at IS NULL OR r.create_at <= 0
+                               THEN 'reply without a valid create_at'
+                           WHEN {REPLY_IMPLAUSIBLE} THEN '{IMPLAUSIBLE_TIME}' END) END
            FROM (SELECT line_no, line_type, p, problem, unnest(range(len(p.replies))) AS i,
-                        unnest(p.replies) AS r
+                        unnest(p.replies) AS r,
+                        unnest(json_transform(raw.replies, '{RAW_REPLIES}')) AS rr
                  FROM _mm_batch_posts WHERE len(p.replies) > 0)""",
         {"origin": origin},
     )

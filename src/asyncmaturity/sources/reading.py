@@ -19,7 +19,7 @@ import json
 import math
 import stat
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -76,8 +76,12 @@ def contract_markdown() -> list[str]:
         "and so is one whose time is beyond what a timestamp holds (year 99999, 1e300). A record "
         f"whose id is no integer within 64 bits nor a string of at most {MAX_ID_LENGTH} "
         f"characters (NaN, Infinity, an object) is skipped as '{BAD_ID}'. A calendar event "
-        "whose TZID is neither an IANA zone nor defined in the file is skipped. A field of the "
-        f"wrong type that the record can stand without is read as unknown and counted ('{WRONG_TYPE}').",
+        "whose TZID is neither an IANA zone nor defined in the file is skipped. A record where a "
+        "field it is read by (its id, time, sender, thread or conversation reference, text) is "
+        "of another JSON type than its format's is skipped with a reason naming the field "
+        f'("{wrong_type_reason("user", (STRING,))}"), never read as the value\'s JSON text; '
+        "a field of the wrong type that the record can stand without (Teams' nested replies) is "
+        f"read as unknown and counted ('{WRONG_TYPE}').",
         "",
     ]
 
@@ -184,8 +188,14 @@ def json_lines(file: Path, shown: str) -> Iterator[tuple[int, Any, str | None]]:
         raise InvalidExport(f"{shown}: cannot read: {exc}") from None
 
 
-# A run of this many opening brackets (each maybe after a key) is nesting no export has.
-DEEP_NESTING = r'([\[{]\s*("([^"\\]|\\.)*"\s*:\s*)?){' + str(MAX_JSON_DEPTH) + "}"
+# A run of more opening brackets than the limit (each maybe after a key) is nesting no export
+# has. It is looked for twice: in the text as it is (cheap, and what nearly every file passes),
+# then, only where that matched, with every string emptied, so that brackets inside a string
+# (a message of "[[[[...") never refuse a file. A run is exactly as deep as it is long; nesting
+# that interleaves other values (`[0,[0,[0,...`) is not counted, and needs no refusal: DuckDB's
+# parser does not recurse, and the Python readers refuse it by their own limit (RecursionError).
+DEEP_NESTING = r'([\[{]\s*("([^"\\]|\\.)*"\s*:\s*)?){' + str(MAX_JSON_DEPTH + 1) + "}"
+JSON_STRING = r'"([^"\\]|\\.)*"'
 
 
 def check_json_files(
@@ -220,8 +230,11 @@ def check_json_files(
                              json_valid(content) AS valid,
                              CASE WHEN json_valid(content) THEN json_type(content) END AS kind,
                              CASE WHEN length(content) - length(replace(replace(content, '[', ''),
-                                       '{{', '')) >= $depth
-                                  THEN regexp_matches(content, $deep) ELSE false END AS deep,
+                                       '{{', '')) < $depth THEN false
+                                  WHEN regexp_matches(content, $deep)
+                                  THEN regexp_matches(
+                                      regexp_replace(content, $string, '""', 'g'), $deep)
+                                  ELSE false END AS deep,
                              CASE WHEN json_valid(content) AND json_type(content) = 'OBJECT'
                                   THEN {checks or "false"} ELSE false END AS wrong_list
                       FROM {texts or "read_text($files)"})
@@ -231,6 +244,7 @@ def check_json_files(
             {
                 "deep": DEEP_NESTING,
                 "depth": MAX_JSON_DEPTH,
+                "string": JSON_STRING,
                 "top": list(top),
                 **({} if texts else {"files": files}),
             },
@@ -323,13 +337,81 @@ def epoch_seconds_sql(value: str) -> str:
 
 def bad_id_sql(column: str) -> str:
     """A SQL condition: the VARCHAR id `column` is too long, not finite, all digits beyond 64
-    bits, or an object or array (json_transform gives those as their JSON text)."""
+    bits, or a boolean, object or array (json_transform gives those as their JSON text)."""
     return (
         f"({column} IS NOT NULL AND (length({column}) > {MAX_ID_LENGTH} "
-        f"OR lower({column}) IN ('nan', 'inf', '-inf', 'infinity', '-infinity') "
+        f"OR lower({column}) IN ('nan', 'inf', '-inf', 'infinity', '-infinity', 'true', 'false') "
         f"OR left(ltrim({column}), 1) IN ('{{', '[') "
         f"OR (regexp_full_match({column}, '-?[0-9]+') AND TRY_CAST({column} AS BIGINT) IS NULL)))"
     )
+
+
+# --- fields of the wrong JSON type -------------------------------------------------------------
+
+STRING = "a string"
+NUMBER = "a number"
+OBJECT = "an object"
+ARRAY = "an array"
+BOOLEAN = "a boolean"
+# An id is written as a string or a number, depending on the tool and its version.
+ID_KINDS = (STRING, NUMBER)
+# DuckDB's json_type names of each JSON type, by the name a reason gives it.
+DUCKDB_JSON_TYPES: dict[str, tuple[str, ...]] = {
+    STRING: ("VARCHAR",),
+    NUMBER: ("BIGINT", "UBIGINT", "DOUBLE"),
+    OBJECT: ("OBJECT",),
+    ARRAY: ("ARRAY",),
+    BOOLEAN: ("BOOLEAN",),
+}
+
+
+def wrong_type_reason(field: str, kinds: tuple[str, ...]) -> str:
+    """The skip reason of a record whose `field` is set but of none of the JSON `kinds`."""
+    return f"field '{field}' is not {' or '.join(kinds)}"
+
+
+def wrong_type_sql(value: str, kinds: tuple[str, ...]) -> str:
+    """A SQL condition: the JSON `value` is set (not null or absent) and of none of `kinds`.
+
+    value: a JSON expression (a field read with json_transform's "JSON" type, json_extract).
+    kinds: the JSON types the field may hold (:data:`STRING`, :data:`NUMBER`...).
+    """
+    allowed = ", ".join(f"'{t}'" for kind in kinds for t in DUCKDB_JSON_TYPES[kind])
+    return f"(coalesce(json_type({value}), 'NULL') NOT IN ({allowed}, 'NULL'))"
+
+
+def wrong_types(
+    fields: Mapping[str, tuple[str, ...]], value: Callable[[str], str]
+) -> list[tuple[str, str]]:
+    """(reason, SQL condition) problems for a source's list: each of `fields` of another type.
+
+    fields: the fields a reader relies on (ids, times, author, thread references, channel),
+        each with the JSON types it may hold; a record where one is of another type is skipped
+        with a reason naming the field, never read as something else or dropped unseen.
+    value: the JSON expression of a field, given its name.
+    """
+    return [
+        (wrong_type_reason(field, kinds), wrong_type_sql(value(field), kinds))
+        for field, kinds in fields.items()
+    ]
+
+
+def raw_fields_structure(fields: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """A json_transform structure reading each of `fields` as raw JSON, for :func:`wrong_types`."""
+    return dict.fromkeys(fields, "JSON")
+
+
+def wrong_type_of(record: dict[str, Any], fields: Mapping[str, tuple[str, ...]]) -> str | None:
+    """The reason a parsed `record` is skipped for a field of the wrong type, or None.
+
+    The Python readers' side of :func:`wrong_types`: the first of `fields` that the record sets
+    (not null) to a value of none of its JSON types.
+    """
+    for field, kinds in fields.items():
+        value = record.get(field)
+        if value is not None and json_type(value) not in kinds:
+            return wrong_type_reason(field, kinds)
+    return None
 
 
 def bad_id(column: str) -> tuple[str, str]:

@@ -1,8 +1,8 @@
 """Rocket.Chat message history, as its REST API and its room export return it, into the canonical
 tables.
 
-Input: JSON files of Rocket.Chat message objects, a single file or a folder of them (read
-recursively):
+Input: JSON files of Rocket.Chat message objects, a single file, a folder of them (read
+recursively) or a .zip of either (checked and extracted safely, as every source reads zips):
 
 - REST history pages: ``/api/v1/channels.history``, ``groups.history``, ``im.history`` (and the
   ``*.messages`` and ``chat.getThreadMessages`` endpoints), each ``{"messages": [...],
@@ -50,17 +50,22 @@ documentation and Rocket.Chat's source (``IMessage``, the room export) define.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from asyncmaturity.errors import InvalidExport
+from asyncmaturity.errors import InvalidExport, UnsafeArchive
+from asyncmaturity.sources.archive import extracted, zip_member_heads
 from asyncmaturity.sources.common import (
     UNREADABLE_ENTRY,
+    file_label,
     insert_identities,
     insert_json_files,
     insert_people,
+    json_structure_type,
     known_person_sql,
     problem_sql,
     register_rows,
@@ -73,7 +78,15 @@ from asyncmaturity.sources.features import (
     text_features_sql,
 )
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
-from asyncmaturity.sources.reading import bad_id, implausible_time
+from asyncmaturity.sources.reading import (
+    ID_KINDS,
+    OBJECT,
+    STRING,
+    bad_id,
+    implausible_time,
+    raw_fields_structure,
+    wrong_types,
+)
 from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
 
 if TYPE_CHECKING:
@@ -135,8 +148,21 @@ DOCUMENT_STRUCTURE = json.dumps(
         "users": [_USER],
     }
 )
+# The fields a message is read by (its `ts` is read in every shape it comes in): one of another
+# JSON type (a `u` list, an `rid` object) would be read as NULL or its JSON text, so the message
+# is skipped, naming it.
+TYPED_FIELDS = {
+    "_id": ID_KINDS,
+    "rid": (STRING,),
+    "msg": (STRING,),
+    "u": (OBJECT,),
+    "tmid": (STRING,),
+    "t": (STRING,),
+}
+RAW_STRUCTURE = json.dumps({"messages": [raw_fields_structure(TYPED_FIELDS)]})
 ROW_PROBLEMS = (
     ("record is not a message object", "m IS NULL"),
+    *wrong_types(TYPED_FIELDS, lambda field: f'raw."{field}"'),
     ("message without an _id", "nullif(trim(m._id), '') IS NULL"),
     bad_id("m._id"),
     ("message without a room id (rid)", "room_id IS NULL"),
@@ -154,7 +180,8 @@ class RocketChatSource:
     parser_version = "rocketchat/1"
     accepts = (
         'a JSON file of Rocket.Chat messages ({"messages": [...]} history pages, the room '
-        "export's JSON, or an array), or a folder of them with room and user listings"
+        "export's JSON, or an array), or a folder of them with room and user listings, or a .zip "
+        "of such a folder"
     )
 
     real_samples = (
@@ -165,8 +192,15 @@ class RocketChatSource:
     )
 
     def detect(self, path: Path) -> bool:
-        """A .json file, or a folder of them, whose first records are Rocket.Chat messages."""
+        """A .json file, or a folder or zip of them, whose first records are Rocket.Chat messages."""
         try:
+            if path.is_file() and path.suffix.lower() == ".zip":
+                return any(
+                    _peek_looks_like_rocketchat(head)
+                    for head in zip_member_heads(
+                        path, ".json", limit=DETECT_FILES, peek_bytes=PEEK_BYTES
+                    )
+                )
             if path.is_file():
                 return path.suffix.lower() == ".json" and _looks_like_rocketchat(path)
             if path.is_dir():
@@ -174,28 +208,35 @@ class RocketChatSource:
                     _looks_like_rocketchat(f)
                     for f in sorted(walk_files(path, (".json",), DETECT_FILES))
                 )
-        except OSError:
+        except (OSError, UnsafeArchive):
             return False
         return False
 
     def ingest(self, ctx: IngestContext, path: Path) -> SourceReport:
-        """Read the messages at `path` and add the new ones to the store."""
+        """Read the messages at `path` (a file, a folder, or a zip of either) into the store."""
         report = SourceReport()
-        unreadable: list[str] = []
-        files = [path] if path.is_file() else sorted(walk_files(path, (".json",), None, unreadable))
-        report.records_read += len(unreadable)
-        report.skip(UNREADABLE_ENTRY, len(unreadable), unreadable)
-        if not files:
-            raise InvalidExport(f"{path}: no .json files of Rocket.Chat messages")
-        register_rows(
-            ctx,
-            "_rc_files",
-            [{"file": str(f), "origin": str(f)} for f in files],
-            pa.schema([("file", pa.string()), ("origin", pa.string())]),
-        )
-        _stage(ctx)
-        _check(ctx, report)
-        _insert(ctx, path)
+        zipped = path.is_file() and path.suffix.lower() == ".zip"
+        with extracted(path) if zipped else nullcontext(path) as unpacked:
+            label: Callable[[Path], str] = file_label(path, unpacked) if zipped else str
+            unreadable: list[str] = []
+            files = (
+                [unpacked]
+                if unpacked.is_file()
+                else sorted(walk_files(unpacked, (".json",), None, unreadable))
+            )
+            report.records_read += len(unreadable)
+            report.skip(UNREADABLE_ENTRY, len(unreadable), unreadable)
+            if not files:
+                raise InvalidExport(f"{path}: no .json files of Rocket.Chat messages")
+            register_rows(
+                ctx,
+                "_rc_files",
+                [{"file": str(f), "origin": label(f)} for f in files],
+                pa.schema([("file", pa.string()), ("origin", pa.string())]),
+            )
+            _stage(ctx, label)
+            _check(ctx, report)
+            _insert(ctx, path)
         row = ctx.con.execute(
             """SELECT count(*), count(DISTINCT room_id),
                       count(DISTINCT room_id) FILTER (WHERE kind IN ($dm, $group_dm)),
@@ -222,43 +263,48 @@ class RocketChatSource:
 
 
 def _looks_like_rocketchat(file: Path) -> bool:
-    """True when the file's start holds messages (`msg`, sender `u`) of a room (`rid`, or the
-    room export's `roomId`: its messages carry no `rid`)."""
+    """True when the file's start holds Rocket.Chat messages (:func:`_peek_looks_like_rocketchat`)."""
     with file.open("rb") as fh:
-        peek = fh.read(PEEK_BYTES)
+        return _peek_looks_like_rocketchat(fh.read(PEEK_BYTES))
+
+
+def _peek_looks_like_rocketchat(peek: bytes) -> bool:
+    """True when `peek` (a file's start) holds messages (`msg`, sender `u`) of a room (`rid`, or
+    the room export's `roomId`: its messages carry no `rid`)."""
     room = b'"rid"' in peek or b'"roomId"' in peek
     return room and b'"u"' in peek and b'"msg"' in peek
 
 
-def _stage(ctx: IngestContext) -> None:
+def _stage(ctx: IngestContext, label: Callable[[Path], str]) -> None:
     """Parse every file, in size-bounded batches, into _rc_docs (one row per file)."""
     con = ctx.con
-    kind = con.execute("SELECT typeof(json_transform('null', ?))", [DOCUMENT_STRUCTURE]).fetchone()
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _rc_docs (filename VARCHAR, d {kind[0] if kind else 'JSON'})"
+        f"CREATE OR REPLACE TEMP TABLE _rc_docs (filename VARCHAR, "
+        f"d {json_structure_type(con, DOCUMENT_STRUCTURE)}, raw {json_structure_type(con, RAW_STRUCTURE)})"
     )
     files = [Path(row[0]) for row in con.execute("SELECT file FROM _rc_files").fetchall()]
     # A bare array is the older room export: the messages alone.
     insert_json_files(
         ctx,
         files,
-        """
+        f"""
         INSERT INTO _rc_docs
-        SELECT filename,
-               json_transform(CASE json_type(content)
-                                  WHEN 'ARRAY' THEN '{"messages": ' || content || '}'
-                                  WHEN 'OBJECT' THEN content END, ?)
-        FROM read_text(?)
+        SELECT filename, json_transform(document, ?), json_transform(document, '{RAW_STRUCTURE}')
+        FROM (SELECT filename,
+                     CASE json_type(content)
+                         WHEN 'ARRAY' THEN '{{"messages": ' || content || '}}'
+                         WHEN 'OBJECT' THEN content END AS document
+              FROM read_text(?))
         """,
         DOCUMENT_STRUCTURE,
-        str,
+        label,
         progress="Rocket.Chat files",
         lists=("messages", "channels", "groups", "users", "ims"),
     )
     wrong = con.execute("SELECT filename FROM _rc_docs WHERE d IS NULL LIMIT 1").fetchone()
     if wrong is not None:
         raise InvalidExport(
-            f'{wrong[0]}: expected a Rocket.Chat history page {{"messages": [...]}}, a room '
+            f'{label(Path(wrong[0]))}: expected a Rocket.Chat history page {{"messages": [...]}}, a room '
             "export, an array of messages or a room or user listing"
         )
 
@@ -300,11 +346,12 @@ def _check(ctx: IngestContext, report: SourceReport) -> None:
         CREATE OR REPLACE TEMP TABLE _rc_rows AS
         SELECT *, {problem} AS problem
         FROM (
-            SELECT filename, ordinal, m,
+            SELECT filename, ordinal, m, raw,
                    nullif(trim(coalesce(m.rid, room_hint)), '') AS room_id,
                    {_timestamp_sql("m.ts")} AS sent_at
             FROM (SELECT filename, d.roomId AS room_hint,
-                         unnest(range(len(d.messages))) AS ordinal, unnest(d.messages) AS m
+                         unnest(range(len(d.messages))) AS ordinal, unnest(d.messages) AS m,
+                         unnest(raw.messages) AS raw
                   FROM _rc_docs WHERE len(d.messages) > 0)
         )
         """

@@ -26,6 +26,7 @@ from asyncmaturity.sources.common import (
     file_label,
     insert_conversations,
     register_rows,
+    skip_wrong_types,
     sole_folder,
 )
 from asyncmaturity.sources.features import (
@@ -36,10 +37,13 @@ from asyncmaturity.sources.features import (
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
 from asyncmaturity.sources.reading import (
     IMPLAUSIBLE_TIME,
+    NUMBER,
+    STRING,
     check_json_files,
     epoch_seconds_sql,
     implausible_sql,
     load_json,
+    raw_fields_structure,
 )
 from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
 
@@ -81,6 +85,18 @@ MESSAGE_COLUMNS = {
     "reactions": "JSON",
     "edited": "JSON",
 }
+# The fields a message is read by: one of another JSON type (a `user` object, a `ts` list) would
+# be read as its JSON text, so the message is skipped with the field's name instead.
+TYPED_FIELDS = {
+    "type": (STRING,),
+    "subtype": (STRING,),
+    "user": (STRING,),
+    "bot_id": (STRING,),
+    "ts": (STRING, NUMBER),
+    "thread_ts": (STRING, NUMBER),
+    "text": (STRING,),
+}
+RAW_STRUCTURE = json.dumps([raw_fields_structure(TYPED_FIELDS)])
 
 
 @dataclass(frozen=True)
@@ -332,7 +348,7 @@ def _stage_messages(
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _slack_raw (file VARCHAR, ordinal BIGINT, "
         + ", ".join(f'"{k}" {v}' for k, v in MESSAGE_COLUMNS.items())
-        + ")"
+        + f", raw {_raw_type(con)})"
     )
     structure = json.dumps([MESSAGE_COLUMNS])
     for start in range(0, len(files), FILES_PER_BATCH):
@@ -343,6 +359,14 @@ def _stage_messages(
     con.execute("DROP TABLE IF EXISTS _slack_text")
     counted = con.execute("SELECT count(*) FROM _slack_raw").fetchone()
     report.records_read += int(counted[0]) if counted else 0
+    skip_wrong_types(
+        ctx,
+        report,
+        "_slack_raw",
+        TYPED_FIELDS,
+        "f.origin || ' record ' || r.ordinal",
+        joined="JOIN _slack_files f USING (file)",
+    )
     for reason, condition in (
         ("message without ts", "ts IS NULL OR trim(ts) = ''"),
         (
@@ -374,6 +398,12 @@ def _could_thread(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(row and row[0])
 
 
+def _raw_type(con: duckdb.DuckDBPyConnection) -> str:
+    """The SQL type of one message's typed fields as raw JSON (RAW_STRUCTURE's element)."""
+    kind = con.execute("SELECT typeof(json_transform('null', ?)[1])", [RAW_STRUCTURE]).fetchone()
+    return str(kind[0]) if kind else "JSON"
+
+
 def _stage_batch(
     con: duckdb.DuckDBPyConnection, batch: list[str], structure: str, label: Any
 ) -> None:
@@ -398,7 +428,8 @@ def _stage_batch(
     try:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _slack_batch AS SELECT filename, "
-            "json_transform(content, ?) AS m FROM _slack_text",
+            f"json_transform(content, ?) AS m, json_transform(content, '{RAW_STRUCTURE}') AS raw "
+            "FROM _slack_text",
             [structure],
         )
     except duckdb.Error as exc:
@@ -416,7 +447,8 @@ def _stage_batch(
     con.execute(
         "INSERT INTO _slack_raw SELECT filename, ordinal, "
         + ", ".join(f's."{k}"' for k in MESSAGE_COLUMNS)
-        + " FROM (SELECT filename, unnest(range(len(m))) AS ordinal, unnest(m) AS s FROM _slack_batch)"
+        + ", raw FROM (SELECT filename, unnest(range(len(m))) AS ordinal, unnest(m) AS s, "
+        "unnest(raw) AS raw FROM _slack_batch)"
     )
 
 

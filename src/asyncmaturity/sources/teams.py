@@ -55,6 +55,7 @@ from asyncmaturity.sources.common import (
     insert_identities,
     insert_json_files,
     insert_people,
+    json_structure_type,
     known_person_sql,
     problem_sql,
     register_rows,
@@ -70,7 +71,18 @@ from asyncmaturity.sources.features import (
     text_features_sql,
 )
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
-from asyncmaturity.sources.reading import bad_id, implausible_time
+from asyncmaturity.sources.reading import (
+    ARRAY,
+    ID_KINDS,
+    OBJECT,
+    STRING,
+    WRONG_TYPE,
+    bad_id,
+    epoch_ms_sql,
+    implausible_time,
+    raw_fields_structure,
+    wrong_types,
+)
 from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
 
 if TYPE_CHECKING:
@@ -115,9 +127,26 @@ _MESSAGE: dict[str, Any] = {
     "reactions": "JSON",
 }
 ITEMS_STRUCTURE = json.dumps([_MESSAGE | {"replies": [_MESSAGE]}])
-# Each item's and reply's sender as raw JSON, aligned with ITEMS_STRUCTURE's lists: a `from` of
-# another type than an object (or null) is a record that cannot be read, not a system message.
-SENDERS_STRUCTURE = json.dumps([{"from": "JSON", "replies": [{"from": "JSON"}]}])
+# The fields a message is read by, with the JSON types Graph gives them. One of another type is
+# a record that cannot be read (a `deletedDateTime` of [] is no deletion, a `from` string no
+# system message, `replies` an object no replies), skipped and counted with the field's name.
+TYPED_FIELDS = {
+    "id": ID_KINDS,
+    "replyToId": ID_KINDS,
+    "messageType": (STRING,),
+    "createdDateTime": (STRING,),
+    "deletedDateTime": (STRING,),
+    "chatId": (STRING,),
+    "channelIdentity": (OBJECT,),
+    "from": (OBJECT,),
+    "body": (OBJECT,),
+}
+# Replies nested under a message are not the message: `replies` of another type than an array is
+# read as no replies (unknown) and counted, the message kept.
+REPLIES = {"replies": (ARRAY,)}
+# Each item's typed fields as raw JSON, aligned with ITEMS_STRUCTURE's list; a reply's are read
+# from its item's raw `replies` with RAW_LIST.
+RAW_LIST = json.dumps([raw_fields_structure(TYPED_FIELDS | REPLIES)])
 
 
 def _keys(structure: Any) -> set[str]:
@@ -167,8 +196,9 @@ ROW_PROBLEMS = (
     ("record is not a chatMessage object", "NOT is_object"),
     ("message without an id", "nullif(trim(id), '') IS NULL"),
     bad_id("id"),
-    ("sender (from) is not an object", "from_type NOT IN ('OBJECT', 'NULL')"),
+    *wrong_types(TYPED_FIELDS, lambda field: f'raw."{field}"'),
     ("createdDateTime is not a date", "sent_at IS NULL"),
+    ("deletedDateTime is not a date", "deleted_at IS NOT NULL AND deleted_time IS NULL"),
     implausible_time("sent_at"),
     ("message without channelIdentity or chatId", "conversation_id IS NULL"),
 )
@@ -198,8 +228,12 @@ class TeamsSource:
         (
             "none found: for the PascalCase shape that PowerShell's ConvertTo-Json writes "
             "(Get-MgTeamChannelMessage), public scripts write it (pnp/cli-microsoft365 samples, "
-            "yoshihiro-matsumoto/TeamsMessageExtract) but keep no output; it is tested on "
-            "tests/fixtures/teams/powershell_pascalcase_export.json"
+            "yoshihiro-matsumoto/TeamsMessageExtract) but keep no output; no file in Windows "
+            "PowerShell's two-space layout holds Teams keys (ReplyToId, MessageType, "
+            "UserIdentityType), the SDK-serialised messages found (odataType, backingStore) are "
+            "camelCase bot-test payloads, microsoftgraph/msgraph-sdk-powershell documents the "
+            "cmdlets' parameters only, and eDiscovery exports Teams messages as PST or HTML, not "
+            "JSON; it is tested on tests/fixtures/teams/powershell_pascalcase_export.json"
         ),
     )
 
@@ -286,7 +320,7 @@ def _stage(ctx: IngestContext, files: list[Path]) -> None:
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _teams_docs (filename VARCHAR, context VARCHAR, "
         f"shape VARCHAR, shallow BOOLEAN, items {kind[0] if kind else 'JSON'}, "
-        'senders STRUCT("from" JSON, replies STRUCT("from" JSON)[])[])'
+        f"raws {json_structure_type(con, RAW_LIST)})"
     )
     insert_json_files(
         ctx,
@@ -297,7 +331,7 @@ def _stage(ctx: IngestContext, files: list[Path]) -> None:
                coalesce(json_extract_string(content, '$."@odata.context"'),
                         json_extract_string(content, '$."@odata.nextLink"')), shape,
                regexp_matches(content, '{SHALLOW_MARK}'), json_transform(items, ?),
-               json_transform(items, '{SENDERS_STRUCTURE}')
+               json_transform(items, '{RAW_LIST}')
         FROM (SELECT filename, content, shape,
                      CASE shape WHEN 'ARRAY' THEN content
                                 WHEN 'PAGE' THEN json_extract(content, '$.value')
@@ -331,6 +365,17 @@ def _stage(ctx: IngestContext, files: list[Path]) -> None:
         )
 
 
+def _graph_time_sql(text: str) -> str:
+    """SQL reading the Graph date `text` (ISO 8601, no offset meaning UTC) as a naive UTC time."""
+    return f"""CASE WHEN regexp_matches(trim({text}), '^/Date\\(-?[0-9]+\\)/$')
+                   -- Windows PowerShell's ConvertTo-Json writes dates as /Date(epoch ms)/.
+                   THEN {epoch_ms_sql(f"regexp_extract(trim({text}), '(-?[0-9]+)', 1)")}
+                   ELSE timezone('UTC', TRY_CAST(
+                       CASE WHEN regexp_matches(trim({text}), '(Z|[+-][0-9]{{2}}:?[0-9]{{2}})$')
+                            THEN trim({text}) ELSE trim({text}) || 'Z' END AS TIMESTAMPTZ))
+               END"""
+
+
 def _check(ctx: IngestContext, report: SourceReport) -> None:
     """Flatten items and nested replies into _teams_rows and count the records that fail."""
     con = ctx.con
@@ -345,11 +390,10 @@ def _check(ctx: IngestContext, report: SourceReport) -> None:
         CREATE OR REPLACE TEMP TABLE _teams_flat AS
         WITH items AS (
             SELECT filename, context, unnest(range(len(items))) AS ordinal, unnest(items) AS m,
-                   unnest(senders) AS sender
+                   unnest(raws) AS raw
             FROM _teams_docs
         )
-        SELECT filename, ordinal, NULL::BIGINT AS reply_no, m IS NOT NULL AS is_object,
-               json_type(sender."from") AS from_type,
+        SELECT filename, ordinal, NULL::BIGINT AS reply_no, m IS NOT NULL AS is_object, raw,
                NULL::VARCHAR AS parent_id, NULL::VARCHAR AS parent_channel,
                NULL::VARCHAR AS parent_chat,
                {context_id.format(what="channels")} AS context_channel,
@@ -357,17 +401,19 @@ def _check(ctx: IngestContext, report: SourceReport) -> None:
                {_COLUMNS.format(m="m")}
         FROM items
         UNION ALL
-        SELECT filename, ordinal, i + 1, r IS NOT NULL, json_type(sender.replies[i + 1]."from"),
+        SELECT filename, ordinal, i + 1, r IS NOT NULL,
+               json_transform(raw.replies, '{RAW_LIST}')[i + 1],
                m.id, m.channelIdentity.channelId,
                m.chatId, {context_id.format(what="channels")}, {context_id.format(what="chats")},
                {_COLUMNS.format(m="r")}
-        FROM (SELECT filename, context, ordinal, m, sender, unnest(range(len(m.replies))) AS i,
+        FROM (SELECT filename, context, ordinal, m, raw, unnest(range(len(m.replies))) AS i,
                      unnest(m.replies) AS r
               FROM items WHERE len(m.replies) > 0)
         """
     )
     con.execute("DROP TABLE _teams_docs")
     problem = problem_sql(ROW_PROBLEMS)
+    ((_, wrong_replies),) = wrong_types(REPLIES, lambda field: f'raw."{field}"')
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _teams_rows AS
@@ -379,14 +425,8 @@ def _check(ctx: IngestContext, report: SourceReport) -> None:
                        AS is_channel,
                    coalesce(channel_id, parent_channel, context_channel, chat_id, parent_chat,
                             context_chat) AS conversation_id,
-                   CASE WHEN regexp_matches(trim(created), '^/Date\\(-?[0-9]+\\)/$')
-                        -- Windows PowerShell's ConvertTo-Json writes dates as /Date(epoch ms)/.
-                        THEN make_timestamp(1000 * CAST(
-                            regexp_extract(trim(created), '(-?[0-9]+)', 1) AS BIGINT))
-                        ELSE timezone('UTC', TRY_CAST(
-                       CASE WHEN regexp_matches(trim(created), '(Z|[+-][0-9]{{2}}:?[0-9]{{2}})$')
-                            THEN trim(created) ELSE trim(created) || 'Z' END AS TIMESTAMPTZ))
-                   END AS sent_at,
+                   {_graph_time_sql("created")} AS sent_at,
+                   {_graph_time_sql("deleted_at")} AS deleted_time,
                    coalesce(reply_to, parent_id) AS root_id
             FROM _teams_flat
         )
@@ -398,11 +438,15 @@ def _check(ctx: IngestContext, report: SourceReport) -> None:
     report_problems(
         ctx,
         report,
-        """SELECT problem, count(*),
+        f"""SELECT problem, count(*),
                   list(f.origin || ' record ' || r.ordinal
                        || CASE WHEN r.reply_no IS NOT NULL THEN ' reply ' || r.reply_no ELSE '' END
                        || ': ' || problem ORDER BY f.origin, r.ordinal, r.reply_no)[1:3]
-           FROM _teams_rows r JOIN _teams_files f ON f.file = r.filename
+           FROM (SELECT * REPLACE (CASE WHEN problem IS NULL AND reply_no IS NULL
+                                             AND {wrong_replies} THEN '{WRONG_TYPE}'
+                                        ELSE problem END AS problem)
+                 FROM _teams_rows) r
+           JOIN _teams_files f ON f.file = r.filename
            WHERE problem IS NOT NULL AND NOT is_listing
            GROUP BY problem ORDER BY min(f.origin), min(r.ordinal)""",
     )

@@ -25,7 +25,7 @@ import json
 import os
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -48,6 +48,7 @@ from asyncmaturity.sources.reading import (
     parse_json,
     record_list,
     too_deep,
+    wrong_type_of,
 )
 from asyncmaturity.store.database import AWAIT_SIGNAL_COLUMNS, identity_hash_sql, person_key_sql
 from asyncmaturity.vocabulary import Visibility, WorkItemKind
@@ -626,7 +627,10 @@ class JsonRecord:
 
 
 def json_records(
-    file: InputFile, list_keys: frozenset[str], skip: Callable[[str, str], None]
+    file: InputFile,
+    list_keys: frozenset[str],
+    skip: Callable[[str, str], None],
+    typed: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Iterator[JsonRecord]:
     """The records of a JSON file: an array, JSON Lines, a wrapping object or one record.
 
@@ -634,7 +638,8 @@ def json_records(
     elements are the records (hint = the key). Arrays of arrays (paginated output) are flattened.
     :class:`InvalidExport` names the file, line and column of malformed JSON (and refuses an
     empty file, one nested too deeply, or a wrapper whose list is no array); a bad JSON line or a
-    record whose id is no integer or short string goes to `skip` (reason, where) instead.
+    record whose id is no integer or short string goes to `skip` (reason, where) instead, as
+    does one where a field of `typed` (name: the JSON types it may hold) is of another type.
     """
     first = _first_char(file)
     if first is None:
@@ -648,6 +653,8 @@ def json_records(
             key in record.value and not is_sane_id(record.value[key]) for key in ID_FIELDS
         ):
             skip(BAD_ID, where)
+        elif isinstance(record.value, dict) and (wrong := wrong_type_of(record.value, typed or {})):
+            skip(wrong, where)
         else:
             yield record
 

@@ -24,10 +24,12 @@ Message keys are md5('zulip|stream:<id>|<message id>') (DMs: 'dm:<a>-<b>', group
 'group:<id>'), so the two layouts of the same realm give the same keys.
 
 Threads (DESIGN): a thread is a stream and a topic (compared case-insensitively, as Zulip does);
-its first message by time is the root and every later one a reply. A message keeps its topic as
-``subtype`` = 'topic:' + a keyed hash of stream id and lower-cased topic (no topic text is stored
-unless text is kept); after every ingest one set-based UPDATE re-roots the touched topics over
-the whole store, so that an export bringing earlier messages of a topic moves its root.
+its first message by time is the root and every later one a reply (messages of the same second,
+as zulip-archive's whole-second timestamps give them, in the order of their message ids). A
+message keeps its topic as ``subtype`` = 'topic:' + a keyed hash of stream id and lower-cased
+topic (no topic text is stored unless text is kept); after every ingest one set-based UPDATE
+re-roots the touched topics over the whole store, so that an export bringing earlier messages of
+a topic moves its root.
 
 Text: ``rendered_content`` (HTML) when present, else ``content`` (Markdown). HTML is stripped of
 tags for the text features and its links are the http(s) ``href`` targets. Mentions are user and
@@ -57,6 +59,8 @@ from asyncmaturity.sources.common import (
     insert_identities,
     insert_json_files,
     insert_people,
+    json_structure_type,
+    problem_sql,
     register_rows,
     report_problems,
     sole_folder,
@@ -72,9 +76,13 @@ from asyncmaturity.sources.features import (
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
 from asyncmaturity.sources.reading import (
     IMPLAUSIBLE_TIME,
+    NUMBER,
+    STRING,
     epoch_seconds_sql,
     implausible_sql,
     load_json,
+    raw_fields_structure,
+    wrong_types,
 )
 from asyncmaturity.store.database import person_key_sql
 from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
@@ -136,6 +144,17 @@ REALM_MESSAGE_STRUCTURE = json.dumps(
         ]
     }
 )
+# The fields a realm message is read by: DuckDB would read `true` as the id or sender 1, so one
+# of another JSON type is a message skipped with the field's name.
+REALM_TYPED = {
+    "id": (NUMBER,),
+    "sender": (NUMBER,),
+    "recipient": (NUMBER,),
+    "date_sent": (NUMBER,),
+    "pub_date": (NUMBER,),
+    "subject": (STRING,),
+}
+REALM_RAW_STRUCTURE = json.dumps({"zerver_message": [raw_fields_structure(REALM_TYPED)]})
 ARCHIVE_MESSAGE_STRUCTURE = json.dumps(
     [
         {
@@ -182,19 +201,20 @@ class ZulipSource:
     name = "zulip"
     family = SourceFamily.CHAT
     summary = "Zulip realm export (unpacked) or zulip-archive JSON tree; topics are threads"
-    parser_version = "zulip/1"
+    parser_version = "zulip/2"
     accepts = (
         "a realm-export folder (realm.json, messages-NNNNNN.json) or a zulip-archive folder "
         "(stream_index.json, <stream id>-<name>/<topic>.json), or a .zip of either"
     )
 
     real_samples = (
+        "NCAR/zulip-archive@90994497b821acfbc3a973ea9797727e35b1c98d:zulip_json/",
         (
-            "none found: Zulip's own tests build realm exports at test time (the only realm "
-            "files zulip/zulip keeps, zerver/tests/fixtures/import_fixtures/messages-00000N.json, "
-            "hold two rows of id and date_sent and no realm.json) and zulip-archive keeps no "
-            "sample tree; the archive trees published by zulip-archive's GitHub action "
-            "(e.g. claire4ai/archive, hackerkid/zulip-archive-action-test-2) carry no licence"
+            "none found: for the realm-export layout (realm.json, messages-NNNNNN.json): Zulip's "
+            "own tests build realm exports at test time (the only realm files zulip/zulip keeps, "
+            "zerver/tests/fixtures/import_fixtures/messages-00000N.json, hold two rows of id and "
+            "date_sent and no realm.json) and no published realm export was found; it is tested "
+            "on tests/fixtures/zulip/realm_export_topic_threads/"
         ),
     )
 
@@ -274,21 +294,28 @@ def _read_json_files(
     label: Any,
     *,
     top: tuple[str, ...] = ("OBJECT",),
+    raw_structure: str | None = None,
 ) -> None:
-    """Parse `files` with DuckDB into `table` (filename, s), in batches bounded by size.
+    """Parse `files` with DuckDB into `table` (filename, s, raw), in batches bounded by size.
 
     `s` is the document shaped by `structure` (json_transform): only the fields we use are ever
     materialised, and a document of another shape gives NULL (or NULL fields) rather than an error.
+    `raw` is it shaped by `raw_structure` (the fields whose JSON type is checked, as raw JSON),
+    NULL without one.
     """
     con = ctx.con
-    kind = con.execute("SELECT typeof(json_transform('null', ?))", [structure]).fetchone()
+
+    raw_type = json_structure_type(con, raw_structure) if raw_structure else "JSON"
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {table} (filename VARCHAR, s {kind[0] if kind else 'JSON'})"
+        f"CREATE OR REPLACE TEMP TABLE {table} "
+        f"(filename VARCHAR, s {json_structure_type(con, structure)}, raw {raw_type})"
     )
     insert_json_files(
         ctx,
         files,
-        f"INSERT INTO {table} SELECT filename, json_transform(content, ?) FROM read_text(?)",
+        f"INSERT INTO {table} SELECT filename, json_transform(content, ?), "
+        + (f"json_transform(content, '{raw_structure}')" if raw_structure else "NULL::JSON")
+        + " FROM read_text(?)",
         structure,
         label,
         top=top,
@@ -389,7 +416,9 @@ def _stage_realm(ctx: IngestContext, root: Path, label: Any, report: SourceRepor
         [{"file": str(p), "origin": label(p)} for p in paths],
         pa.schema([("file", pa.string()), ("origin", pa.string())]),
     )
-    _read_json_files(ctx, paths, REALM_MESSAGE_STRUCTURE, "_zulip_raw", label)
+    _read_json_files(
+        ctx, paths, REALM_MESSAGE_STRUCTURE, "_zulip_raw", label, raw_structure=REALM_RAW_STRUCTURE
+    )
     wrong = con.execute(
         "SELECT filename FROM _zulip_raw WHERE s.zerver_message IS NULL LIMIT 1"
     ).fetchone()
@@ -400,10 +429,11 @@ def _stage_realm(ctx: IngestContext, root: Path, label: Any, report: SourceRepor
     con.execute(
         """CREATE OR REPLACE TEMP TABLE _zulip_rows AS
            SELECT filename AS file, unnest(range(len(s.zerver_message))) AS ordinal,
-                  unnest(s.zerver_message) AS m
+                  unnest(s.zerver_message) AS m, unnest(raw.zerver_message) AS raw
            FROM _zulip_raw"""
     )
     con.execute("DROP TABLE _zulip_raw")
+    wrong_type = problem_sql(wrong_types(REALM_TYPED, lambda field: f'r.raw."{field}"'))
     counted = con.execute("SELECT count(*) FROM _zulip_rows").fetchone()
     report.records_read += int(counted[0]) if counted else 0
     users = con.execute("SELECT count(*) FROM _zulip_users").fetchone()
@@ -426,14 +456,15 @@ def _stage_realm(ctx: IngestContext, root: Path, label: Any, report: SourceRepor
                r.m.rendered_content IS NOT NULL,
                r.m.last_edit_time IS NOT NULL,
                coalesce(x.n, 0),
-               CASE WHEN r.m.id IS NULL THEN 'message without an id'
+               coalesce({wrong_type}, CASE
+                    WHEN r.m.id IS NULL THEN 'message without an id'
                     WHEN coalesce(r.m.date_sent, r.m.pub_date) IS NULL
                         THEN 'message without a valid date_sent'
                     WHEN {ZULIP_IMPLAUSIBLE} THEN '{IMPLAUSIBLE_TIME}'
                     WHEN r.m.sender IS NULL THEN 'message without a sender'
                     WHEN rc.id IS NULL THEN 'message whose recipient is not in realm.json'
                     WHEN rc.type NOT IN (1, 2, 3) THEN 'message to a recipient of unknown type'
-               END
+               END)
         FROM _zulip_rows r
         JOIN _zulip_files f USING (file)
         LEFT JOIN _zulip_recipients rc ON rc.id = r.m.recipient
@@ -684,7 +715,8 @@ def _insert(ctx: IngestContext, path: Path) -> None:
             SELECT *,
                    CASE WHEN topic_key IS NULL THEN message_key
                         ELSE first_value(message_key) OVER (
-                            PARTITION BY conversation_id, topic_key ORDER BY sent_at, message_key)
+                            PARTITION BY conversation_id, topic_key
+                            ORDER BY sent_at, message_id, message_key)
                    END AS root_key
             FROM _zulip_keyed
         ), shaped AS (
@@ -722,9 +754,11 @@ def _insert(ctx: IngestContext, path: Path) -> None:
 def _resolve_topics(ctx: IngestContext) -> None:
     """Re-root every topic this ingest touched over the whole store, in one UPDATE.
 
-    The root of a topic is its earliest message by (sent_at, message_key); every other message of
-    the topic is a reply to it. Only rows whose root changes are written, so a re-ingest writes
-    nothing.
+    The root of a topic is its earliest message. Messages of the same second (zulip-archive keeps
+    whole seconds) are ordered by Zulip's message id, which follows the order of sending; the
+    store keeps no id, so a root stored by an earlier ingest and not read again keeps its place
+    against a message of the same second. Only rows whose root changes are written, so a
+    re-ingest writes nothing.
     """
     ctx.con.execute(
         """
@@ -734,14 +768,17 @@ def _resolve_topics(ctx: IngestContext) -> None:
             is_root = r.root_key = m.message_key,
             is_reply = r.root_key <> m.message_key
         FROM (
-            SELECT message_key,
-                   first_value(message_key) OVER (
-                       PARTITION BY conversation_key, subtype ORDER BY sent_at, message_key
+            SELECT s.message_key,
+                   first_value(s.message_key) OVER (
+                       PARTITION BY s.conversation_key, s.subtype
+                       ORDER BY s.sent_at, (s.is_root AND k.message_id IS NULL) DESC,
+                                k.message_id, s.message_key
                    ) AS root_key
-            FROM messages
-            WHERE source = 'zulip'
-              AND subtype IN (SELECT DISTINCT topic_key FROM _zulip_keyed
-                              WHERE topic_key IS NOT NULL)
+            FROM messages s
+            LEFT JOIN _zulip_keyed k ON k.message_key = s.message_key
+            WHERE s.source = 'zulip'
+              AND s.subtype IN (SELECT DISTINCT topic_key FROM _zulip_keyed
+                                WHERE topic_key IS NOT NULL)
         ) r
         WHERE m.message_key = r.message_key AND m.source = 'zulip'
           AND m.thread_root_key IS DISTINCT FROM r.root_key

@@ -56,6 +56,8 @@ def _dashboard(
         figures = {
             "levels": dashboard.levels_section(document),
             "principles": dashboard.principles_section(document),
+            "activities": dashboard.activities_section(document),
+            "coordination_stack": dashboard.coordination_stack_section(document),
             "roadmap": dashboard.roadmap_section(document),
             "key_metrics": dashboard.key_metrics(document),
             "await_metrics": await_views,

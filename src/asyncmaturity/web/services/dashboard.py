@@ -8,6 +8,7 @@ and the report apply the charter's minimum group size before anything reaches it
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,16 +18,23 @@ from sqlalchemy.orm import Session, defer
 
 from asyncmaturity.assess.document import AssessmentDocument
 from asyncmaturity.metrics import METRICS
+from asyncmaturity.report.activities import has_activities, render_activity_map
 from asyncmaturity.report.assessment import (
     render_levels,
     render_principles,
     render_roadmap,
     render_survey,
 )
+from asyncmaturity.report.concepts import has_coordination_stack, render_coordination_stack
 from asyncmaturity.report.data import ASSESSMENT_TITLE, HEADLINE, report_data
 from asyncmaturity.report.format import metric_unit
 from asyncmaturity.report.model import ReportData
-from asyncmaturity.report.sections import render_assumptions, render_visibility
+from asyncmaturity.report.sections import (
+    has_assumptions,
+    has_visibility,
+    render_assumptions,
+    render_visibility,
+)
 from asyncmaturity.report.svg import Bar, bar_chart
 from asyncmaturity.units import format_axis_share, format_value, humanize_metric_id
 from asyncmaturity.web.errors import Conflict
@@ -131,11 +139,29 @@ def levels_section(document: AssessmentDocument) -> Markup:
     return Markup(render_levels(_report_data(document)))
 
 
+def _section_if(
+    document: AssessmentDocument,
+    present: Callable[[ReportData], bool],
+    render: Callable[[ReportData], str],
+) -> Markup | None:
+    data = _report_data(document)
+    return Markup(render(data)) if present(data) else None
+
+
 def principles_section(document: AssessmentDocument) -> Markup | None:
     """The report's principles section, when the assessment judged them."""
-    if not document.principles:
-        return None
-    return Markup(render_principles(_report_data(document)))
+    return _section_if(document, lambda data: bool(document.principles), render_principles)
+
+
+def activities_section(document: AssessmentDocument) -> Markup | None:
+    """The report's activity map, when the assessment placed the team's activities (kept
+    assessments from before the map have none)."""
+    return _section_if(document, has_activities, render_activity_map)
+
+
+def coordination_stack_section(document: AssessmentDocument) -> Markup | None:
+    """The report's Coordination Stack section, when the assessment carries it."""
+    return _section_if(document, has_coordination_stack, render_coordination_stack)
 
 
 def roadmap_section(document: AssessmentDocument, top: int = ROADMAP_TOP) -> Markup:
@@ -151,16 +177,12 @@ def survey_section(document: AssessmentDocument) -> Markup:
 
 def assumptions_section(document: AssessmentDocument) -> Markup | None:
     """The report's assumptions section, when the figures lean on any default."""
-    data = _report_data(document)
-    return Markup(render_assumptions(data)) if data.assumptions else None
+    return _section_if(document, has_assumptions, render_assumptions)
 
 
 def visibility_section(document: AssessmentDocument) -> Markup | None:
     """The report's section on what the exports show, when any export stated it."""
-    data = _report_data(document)
-    if not any(row.visible is not None for row in data.visibility):
-        return None
-    return Markup(render_visibility(data))
+    return _section_if(document, has_visibility, render_visibility)
 
 
 def await_chart(views: list[MetricView]) -> Markup | None:
