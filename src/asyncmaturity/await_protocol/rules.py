@@ -1608,11 +1608,25 @@ def _names_sql(rx: Rx, expr: str, groups: int, exclude: frozenset[str], strip_do
     return f"CASE WHEN {rx.matches_sql(expr)} THEN {' OR '.join(parts)} ELSE false END"
 
 
+def _removed_sql(rx: Rx, expr: str, replacement: str) -> str:
+    """SQL: `expr` with every match of `rx` replaced, replacing only where `rx` matches at all.
+
+    Finding the matches' bounds for a replacement costs RE2 many times more than deciding
+    whether there is one (twenty times for FILLER), and most texts hold none.
+    """
+    return (
+        f"CASE WHEN {rx.matches_sql(expr)} THEN {rx.replace_sql(expr, replacement)} ELSE {expr} END"
+    )
+
+
 def signals_sql(text: str) -> str:
     """SELECT-list SQL for every signal of :data:`SIGNALS` over the SQL text expression `text`.
 
     Self-contained (patterns are inlined as literals); a NULL text gives false everywhere. Only
-    the first :data:`MAX_SIGNAL_CHARS` characters are read, as in :func:`signals`.
+    the first :data:`MAX_SIGNAL_CHARS` characters are read, as in :func:`signals`. A signal
+    that is a disjunction is a CASE that reads its cheap parts first: in a projection DuckDB
+    evaluates every operand of an OR on every row, and a CASE's branches only on the rows they
+    are reached by.
     """
     raw = f"replace(left(coalesce({text}, ''), {MAX_SIGNAL_CHARS}), chr(11), ' ')"
     plain = URL.replace_sql(raw, " ")
@@ -1620,16 +1634,19 @@ def signals_sql(text: str) -> str:
     for rx in (NOT_ASKING, NOT_ASKING_MORE, ENCODING_DAMAGE):
         asking = rx.replace_sql(asking, " ")
     clauses = ANY_MENTION.replace_sql(asking, "\\1,")
-    spaced = FILLER.replace_sql(ANY_MENTION.replace_sql(plain, "\\1 "), " ")
-    # The matter is bound once (a one-element list and a lambda): the filler pass is the costly
-    # part, and DuckDB would run it once per reference. Statements are a subset of the words,
-    # so "enough words" is tested first.
-    words = MANY_WORDS.matches_sql("m")
-    statements = MANY_WORDS.matches_sql(QUESTION.replace_sql("m", " "))
-    context = (
-        f"list_transform([{spaced}], lambda m: {words} AND ({FACT.matches_sql('m')} "
-        f"OR {statements}))[1]"
+    unmentioned = ANY_MENTION.replace_sql(plain, "\\1 ")
+    # The words give context with enough of them besides the questions, or with a fact among
+    # enough of them. The matter is bound once (a one-element list and a lambda): DuckDB would
+    # compute it again at each use. Statements are a subset of the words, so "enough words" is
+    # tested first, and a question is removed only from a text that has a question mark.
+    statements = MANY_WORDS.matches_sql(
+        f"CASE WHEN contains(m, '?') THEN {QUESTION.replace_sql('m', ' ')} ELSE m END"
     )
+    words = (
+        f"CASE WHEN NOT {MANY_WORDS.matches_sql('m')} THEN false "
+        f"WHEN {FACT.matches_sql('m')} THEN true ELSE {statements} END"
+    )
+    context = f"list_transform([{_removed_sql(FILLER, unmentioned, ' ')}], lambda m: {words})[1]"
     owner = " OR ".join(
         [
             SLACK_MENTION.matches_sql(plain),
@@ -1651,13 +1668,19 @@ def signals_sql(text: str) -> str:
         f"CASE WHEN {ASK_ANY_LANGUAGE.matches_sql(clauses)} THEN {IMPERATIVE.matches_sql(clauses)} "
         f"OR {REQUEST_INTL.matches_sql(NOT_ASKING_INTL.replace_sql(clauses, ' '))} ELSE false END"
     )
+    # English and the five languages apart: on long texts RE2's automaton for the two patterns
+    # joined costs more than the two passes.
+    action = (
+        f"CASE WHEN {ACTION.matches_sql(clauses)} THEN true "
+        f"ELSE {ACTION_INTL.matches_sql(clauses)} END"
+    )
     return f"""
-        ({REQUEST.matches_sql(asking)} OR {ask}) AS is_request,
+        CASE WHEN {REQUEST.matches_sql(asking)} THEN true ELSE {ask} END AS is_request,
         ({owner}) AS await_assign,
         {window} AS await_window,
-        ({ACTION.matches_sql(clauses)} OR {ACTION_INTL.matches_sql(clauses)}) AS await_action,
-        ({record} OR {CONTEXT.matches_sql(plain)}
-            OR {context}) AS await_information,
+        {action} AS await_action,
+        CASE WHEN {record} OR {CONTEXT.matches_sql(plain)} THEN true ELSE {context} END
+            AS await_information,
         {MOVE.matches_sql(asking)} AS sync_request,
         {BARE_GREETING.matches_sql(plain)} AS bare_greeting,
         {NUDGE.matches_sql(plain)} AS nudge,

@@ -448,6 +448,23 @@ def build_human(frames: Frames) -> ir.Table:
     return evidence.materialize("_am_human", human.drop(*context.defaults))
 
 
+def value_of_least(value: ir.StructValue, key: ir.StructValue) -> ir.StructScalar:
+    """The `value` of the row with the least `key` in each group: one pass, no sort.
+
+    `min_by`, which DuckDB (as ``arg_min``) and Spark both have; Ibis's own ``argmin`` becomes an
+    ordered ``first`` on DuckDB, which sorts each group. Rows tied on `key` give any of their
+    values, so the key should end in a unique column.
+
+    Parameters: `value`, what to return; `key`, what to order by.
+    """
+
+    def min_by(value: Any, key: Any) -> Any:
+        """The builtin aggregate; Ibis calls it by this name."""
+
+    aggregate = ibis.udf.agg.builtin(min_by, signature=((value.type(), key.type()), value.type()))
+    return aggregate(value, key)
+
+
 def build_roots(frames: Frames) -> ir.Table:
     """The ``roots`` frame: one row per thread root of the ``human`` frame, with its first reply
     by another human (wall-clock and working-time latency) and its response window."""
@@ -487,12 +504,24 @@ def build_roots(frames: Frames) -> ir.Table:
     pairs = candidates.join(
         replies, (candidates.f_key == replies.r_root) & (candidates.f_author != replies.r_author)
     )
-    pairs = pairs.mutate(
-        rank=ibis.row_number().over(group_by=pairs.f_key, order_by=[pairs.r_sent_s, pairs.r_key])
+    # The first reply: an arg-min per root over (time, key), the key breaking ties; a window
+    # ranking every reply of the root would sort them all.
+    first = pairs.group_by("f_key").aggregate(
+        f_at=pairs.f_at.arbitrary(),
+        f_s=pairs.f_s.arbitrary(),
+        reply=value_of_least(
+            ibis.struct(
+                {
+                    "r_author": pairs.r_author,
+                    "r_sent_s": pairs.r_sent_s,
+                    "r_local_s": pairs.r_local_s,
+                    "r_offset_s": pairs.r_offset_s,
+                }
+            ),
+            ibis.struct({"sent_s": pairs.r_sent_s, "key": pairs.r_key}),
+        ),
     )
-    first_replies = context.with_schedule(pairs.filter(pairs.rank == 0), "r_author").drop(
-        "person_id"
-    )
+    first_replies = context.with_schedule(first.unpack("reply"), "r_author").drop("person_id")
     # The root's instant on the responder's clock: business time is the responder's.
     first_replies = with_local_seconds(
         first_replies, ts="f_at", zone="tz", offsets=frames.shared(_chat_offsets), out="f_zone_s"

@@ -205,13 +205,16 @@ def check_json_files(
     *,
     top: tuple[str, ...] = ("OBJECT", "ARRAY"),
     lists: tuple[str, ...] = (),
+    texts: str | None = None,
 ) -> None:
     """Refuse the first of `files` that is not a JSON document of the `top` type(s).
 
     The DuckDB-read sources' side of :func:`load_json`: an empty file, malformed JSON or text
     that is not UTF-8, a top level of another type, nesting past :data:`MAX_JSON_DEPTH`, or a
     top-level object whose key in `lists` holds something other than an array, each refused
-    with one line naming the file (`shown` gives its name).
+    with one line naming the file (`shown` gives its name). `texts` names a table of the
+    files' ``filename`` and ``content`` that the caller has read already (each file is then
+    read once); without it the files are read here.
     """
     checks = " OR ".join(
         f"json_type(content, '$.\"{key}\"') NOT IN ('ARRAY', 'NULL')" for key in lists
@@ -219,20 +222,32 @@ def check_json_files(
     try:
         rows = con.execute(
             f"""SELECT filename, empty, valid, kind, deep, wrong_list
-                FROM (SELECT filename, trim(content, ' \t\r\n') = '' AS empty,
+                FROM (SELECT filename,
+                             -- A valid document is never blank, and the nesting pattern needs
+                             -- as many brackets: the costly tests run only where they can hold.
+                             CASE WHEN json_valid(content) THEN false
+                                  ELSE trim(content, ' \t\r\n') = '' END AS empty,
                              json_valid(content) AS valid,
                              CASE WHEN json_valid(content) THEN json_type(content) END AS kind,
-                             CASE WHEN regexp_matches(content, $deep)
+                             CASE WHEN length(content) - length(replace(replace(content, '[', ''),
+                                       '{{', '')) < $depth THEN false
+                                  WHEN regexp_matches(content, $deep)
                                   THEN regexp_matches(
                                       regexp_replace(content, $string, '""', 'g'), $deep)
                                   ELSE false END AS deep,
                              CASE WHEN json_valid(content) AND json_type(content) = 'OBJECT'
                                   THEN {checks or "false"} ELSE false END AS wrong_list
-                      FROM read_text($files))
+                      FROM {texts or "read_text($files)"})
                 WHERE empty OR NOT valid OR kind NOT IN (SELECT unnest($top)) OR deep
                    OR wrong_list
                 LIMIT 1""",
-            {"files": files, "deep": DEEP_NESTING, "string": JSON_STRING, "top": list(top)},
+            {
+                "deep": DEEP_NESTING,
+                "depth": MAX_JSON_DEPTH,
+                "string": JSON_STRING,
+                "top": list(top),
+                **({} if texts else {"files": files}),
+            },
         ).fetchall()
     except duckdb.Error:
         # Text that is not UTF-8 fails the whole batch, and the failed statement aborted the

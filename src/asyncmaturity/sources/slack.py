@@ -356,6 +356,7 @@ def _stage_messages(
         _stage_batch(con, batch, structure, label)
         ctx.progress("messages", min(start + FILES_PER_BATCH, len(files)), len(files))
     con.execute("DROP TABLE IF EXISTS _slack_batch")
+    con.execute("DROP TABLE IF EXISTS _slack_text")
     counted = con.execute("SELECT count(*) FROM _slack_raw").fetchone()
     report.records_read += int(counted[0]) if counted else 0
     skip_wrong_types(
@@ -410,14 +411,26 @@ def _stage_batch(
 
     Whole files are read as text and parsed by json_transform: several times faster than
     read_json on many small files, and only the message fields we use are ever materialised.
+    Each file is read once, for the checks and the parse: opening a small file costs more than
+    parsing it.
     """
-    check_json_files(con, batch, label, top=("ARRAY",))
+    try:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _slack_text AS SELECT filename, content "
+            "FROM read_text(?)",
+            [batch],
+        )
+    except duckdb.Error:
+        # Text that is not UTF-8: the check names the file, as it does when it reads itself.
+        check_json_files(con, batch, label, top=("ARRAY",))
+        raise
+    check_json_files(con, batch, label, top=("ARRAY",), texts="_slack_text")
     try:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _slack_batch AS SELECT filename, "
             f"json_transform(content, ?) AS m, json_transform(content, '{RAW_STRUCTURE}') AS raw "
-            "FROM read_text(?)",
-            [structure, batch],
+            "FROM _slack_text",
+            [structure],
         )
     except duckdb.Error as exc:
         raise InvalidExport(_describe_json_error(batch, exc, label)) from None
