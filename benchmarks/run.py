@@ -1752,8 +1752,16 @@ def main(argv: list[str] | None = None) -> int:
         scale.bench_scale(report, workdir, sizes, args.repeat, run_child, formats)
     if "spark" not in args.skip:
         report.section = "spark"
+        alone = " ".join(f"--skip {s}" for s in SECTIONS if s != "spark")
+        alone += f" --repeat {args.repeat}"
         scale.bench_spark(
-            report, workdir, args.spark_messages, run_child, formats, repeat=args.repeat
+            report,
+            workdir,
+            args.spark_messages,
+            run_child,
+            formats,
+            repeat=args.repeat,
+            reproduce=f".venv/bin/python benchmarks/run.py {alone}",
         )
     if "pipeline" not in args.skip:
         report.section = "pipeline"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import os
 import shutil
 import statistics
 import threading
@@ -247,12 +248,18 @@ def bench_spark(
     fmt: dict[str, Callable[..., str]],
     repeat: int = 1,
     master: str = "local[2]",
+    reproduce: str = "",
 ) -> None:
-    """The same measure on Spark local mode and on DuckDB over one folder: time and agreement."""
+    """The same measure on Spark local mode and on DuckDB over one folder: time and agreement.
+
+    `reproduce` is the command line that runs this section alone, for the table's title.
+    """
     s, gib = fmt["s"], fmt["gib"]
     folder, summary = cached_parquet(workdir, messages, run_child)
     ducks: list[dict[str, Any]] = []
     sparks: list[dict[str, Any]] = []
+    # The machine is shared: the load says how much of its two cores the rounds had.
+    load_before = os.getloadavg()[0]
     # Interleaved rounds, so both engines meet the same load on a shared machine.
     for round_ in range(repeat):
         ducks.append(run_child("measure_parquet", folder=str(folder), engine="duckdb"))
@@ -264,6 +271,7 @@ def bench_spark(
             f"Spark {sparks[-1]['wall']:.1f} s ({sparks[-1]['spark_jobs']} jobs)",
             flush=True,
         )
+    load_after = os.getloadavg()[0]
     duck_s = statistics.median(r["wall"] for r in ducks)
     spark_s = statistics.median(r["wall"] for r in sparks)
     per_round = statistics.median(b["wall"] / a["wall"] for a, b in zip(ducks, sparks, strict=True))
@@ -273,7 +281,8 @@ def bench_spark(
     )
     report.table(
         f"Spark local mode ({master}) against DuckDB, {summary['messages']:,} messages, "
-        f"median of {repeat}",
+        f"median of {repeat}; 1-minute load average {load_before:.0f} before, {load_after:.0f} "
+        f"after, on {os.cpu_count()} cores" + (f"; reproduce: `{reproduce}`" if reproduce else ""),
         [
             "engine",
             "median (the child's wall time, JVM start included)",

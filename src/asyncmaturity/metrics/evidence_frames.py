@@ -376,19 +376,13 @@ def _by_person_within(rows: ir.Table, events: ir.Table, *, high_inclusive: bool 
 
     A join on the person alone would pair every row with all of that person's events, a cost
     that grows with the square of the period; each row instead meets only the events of the
-    UTC days its window spans (an event falls on exactly one day, so none is met twice).
+    UTC days its window spans (an event falls on exactly one day, so none is met twice). The days
+    are unnested from each row's own range, not from a table of offsets as wide as the widest
+    window: that would need a query of its own to find the width (on Spark, a job).
     """
-    spans = rows.aggregate(days=((rows.w_high - rows.w_low) / DAY_S).ceil().max())
-    widest = spans.to_pyarrow().to_pylist()[0]["days"]
-    if widest is None:
-        widest = 0
-    offsets = ibis.memtable(
-        {"d_offset": list(range(int(widest) + 2))}, schema={"d_offset": "int64"}
-    )
     first_day = (rows.w_low / DAY_S).floor()
-    days = rows.mutate(d_first=first_day).cross_join(offsets)
-    days = days.mutate(d_day=days.d_first + days.d_offset)
-    days = days.filter(days.d_day <= (days.w_high / DAY_S).floor()).drop("d_first", "d_offset")
+    last_day = (rows.w_high / DAY_S).floor()
+    days = rows.mutate(d_day=ibis.range(first_day, last_day + 1).unnest())
     dated = events.mutate(e_day=(events.w_s / DAY_S).floor())
     upper = dated.w_s <= days.w_high if high_inclusive else dated.w_s < days.w_high
     joined = days.join(

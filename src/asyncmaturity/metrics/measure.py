@@ -140,27 +140,61 @@ SAMPLE_PREFIX = "__n__"
 SCOPE_COLUMN = "__scope"
 BY_PREFIX = "__by__"
 PEOPLE_COLUMN = "__people"
+# The scope of the whole organization: the one without a grouping column.
+ORGANIZATION = next(scope for scope, by in SCOPES.items() if not by)
 
 
-def _aggregate(
-    frame: ir.Table,
-    metrics: list[Metric],
-    by: list[str],
-    people: PeopleCounter | None,
-) -> ir.Table:
-    if by:
-        frame = frame.filter(*[frame[c].notnull() for c in by])
+def _aggregate(frame: ir.Table, metrics: list[Metric]) -> ir.Table:
+    """The organization's aggregates of `frame`: one row, even where the frame has none."""
     aggregates = {m.id: m.aggregate(frame) for m in metrics}
-    if not by:
-        # How many items each mean or percentile is drawn from (its non-null sampled values).
-        aggregates |= {
-            f"{SAMPLE_PREFIX}{m.id}": m.sample.value(frame).count()
-            for m in metrics
-            if m.sample is not None and m.sample.kind != "sum"
+    # How many items each mean or percentile is drawn from (its non-null sampled values).
+    aggregates |= {
+        f"{SAMPLE_PREFIX}{m.id}": m.sample.value(frame).count()
+        for m in metrics
+        if m.sample is not None and m.sample.kind != "sum"
+    }
+    return frame.aggregate(**aggregates)
+
+
+def _breakdowns(frame: ir.Table, parts: Parts) -> ir.Table:
+    """The aggregates of `frame` for every breakdown scope of `parts`, from one grouping.
+
+    Each row of the frame is repeated once per scope (tagged with it) and keeps only that
+    scope's grouping column; one aggregation grouped by scope and those columns then gives what
+    a grouping per scope would (grouping sets, which Ibis does not offer), in one pass: on Spark
+    a pass is a job, and its code is generated and compiled once, not once per scope.
+    A row whose grouping column is null belongs to no group of that scope.
+    """
+    scopes = {scope: part for scope, part in parts.items() if part[1]}
+    tagged = frame.mutate(**{SCOPE_COLUMN: ibis.array(sorted(scopes)).unnest()})
+    scope = tagged[SCOPE_COLUMN]
+    columns = sorted({c for _, by, _ in scopes.values() for c in by})
+    tagged = tagged.mutate(
+        **{
+            f"{BY_PREFIX}{c}": ibis.cases(
+                *((scope == s, tagged[c]) for s, (_, by, _) in scopes.items() if c in by),
+                else_=ibis.null(tagged[c].type()),
+            )
+            for c in columns
         }
-    if by and people is not None:
-        aggregates[PEOPLE_COLUMN] = people(frame)
-    return frame.group_by(by).aggregate(**aggregates) if by else frame.aggregate(**aggregates)
+    )
+    scope = tagged[SCOPE_COLUMN]
+    grouped = tagged.filter(
+        ibis.or_(
+            *(
+                ibis.and_(scope == s, *(tagged[c].notnull() for c in by))
+                for s, (_, by, _) in scopes.items()
+            )
+        )
+    )
+    metrics, _, _ = next(iter(scopes.values()))
+    aggregates = {m.id: m.aggregate(grouped) for m in metrics}
+    counters = {counter for _, _, counter in scopes.values() if counter is not None}
+    if counters:
+        (counter,) = counters
+        aggregates[PEOPLE_COLUMN] = counter(grouped)
+    keys = [SCOPE_COLUMN, *(f"{BY_PREFIX}{c}" for c in columns)]
+    return grouped.group_by(keys).aggregate(**aggregates)
 
 
 FRAME_COLUMN = "__frame"
@@ -173,34 +207,40 @@ def _stacked(tables: dict[str, tuple[ir.Table, Parts]]) -> list[dict[str, Any]]:
     """Every scope's aggregates of every frame in `tables` as rows tagged with frame and scope,
     from one query.
 
-    One query for all the frames and scopes rather than one per frame and scope: on Spark each
-    query is a job whose fixed cost, not the data, dominated a run. The aggregate tables are
-    stacked on one schema: each scope's grouping column in a column of its own, and each
-    metric's value in its own column, null in the other tables' rows.
+    One query for all the frames and scopes, and per frame one aggregation for the organization
+    and one for all its breakdowns (:func:`_breakdowns`), rather than one per frame and scope: on
+    Spark each aggregation is a job whose fixed cost, not the data, dominated a run. The
+    aggregate tables are stacked on one schema: each scope's grouping column in a column of its
+    own, and each metric's value in its own column, null in the other tables' rows.
     """
-    aggregates = {
-        (name, scope): _aggregate(frame, *part)
-        for name, (frame, parts) in tables.items()
-        for scope, part in parts.items()
-    }
+    aggregates: dict[str, list[ir.Table]] = {}
+    for name, (frame, parts) in tables.items():
+        found = aggregates.setdefault(name, [])
+        if ORGANIZATION in parts:
+            whole = _aggregate(frame, parts[ORGANIZATION][0])
+            found.append(whole.mutate(**{SCOPE_COLUMN: ibis.literal(ORGANIZATION)}))
+        if any(by for _, by, _ in parts.values()):
+            found.append(_breakdowns(frame, parts))
     grouping = sorted(
         {c for _, parts in tables.values() for _, by, _ in parts.values() for c in by}
     )
     types: dict[str, Any] = {}
-    for (name, _), table in aggregates.items():
+    for name, found in aggregates.items():
         frame = tables[name][0]
         for column in grouping:
             if column in frame.columns:
                 types.setdefault(column, frame[column].type())
-        for column, dtype in table.schema().items():
-            types.setdefault(column, dtype)
+        for table in found:
+            for column, dtype in table.schema().items():
+                if column != SCOPE_COLUMN and not column.startswith(BY_PREFIX):
+                    types.setdefault(column, dtype)
     columns = [c for c in types if c not in grouping]
     stacked = [
         table.select(
-            **{FRAME_COLUMN: ibis.literal(name), SCOPE_COLUMN: ibis.literal(scope)},
+            **{FRAME_COLUMN: ibis.literal(name), SCOPE_COLUMN: table[SCOPE_COLUMN]},
             **{
-                f"{BY_PREFIX}{c}": table[c].cast(types[c])
-                if c in table.columns
+                f"{BY_PREFIX}{c}": table[f"{BY_PREFIX}{c}"].cast(types[c])
+                if f"{BY_PREFIX}{c}" in table.columns
                 else ibis.null(types[c])
                 for c in grouping
             },
@@ -209,7 +249,8 @@ def _stacked(tables: dict[str, tuple[ir.Table, Parts]]) -> list[dict[str, Any]]:
                 for c in columns
             },
         )
-        for (name, scope), table in aggregates.items()
+        for name, found in aggregates.items()
+        for table in found
     ]
     records: list[dict[str, Any]] = ibis.union(*stacked).to_pyarrow().to_pylist()
     return records
