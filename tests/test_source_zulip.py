@@ -390,3 +390,28 @@ def test_real_zulip_archive_later_export_of_the_same_second_moves_the_root(
         (_key("stream:5", 6), True, None),
         (_key("stream:5", 7), False, _key("stream:5", 6)),
     ]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        # Read as text, a sender name of [] was the person "[]"; a boolean id was message 1.
+        ("sender_full_name", [], "field 'sender_full_name' is not a string"),
+        ("id", True, "field 'id' is not a number"),
+        ("timestamp", "yesterday", "field 'timestamp' is not a number"),
+        ("subject", 3, "field 'subject' is not a string"),
+    ],
+)
+def test_real_zulip_archive_message_field_of_another_type_is_skipped_and_named(
+    tmp_path: Path, field: str, value: Any, reason: str
+) -> None:
+    export = tmp_path / "archive"
+    shutil.copytree(REAL_ARCHIVE, export)
+    topic = sorted(export.glob("*/*.json"))[0]
+    messages = json.loads(topic.read_text("utf-8"))
+    messages[0][field] = value
+    topic.write_text(json.dumps(messages), "utf-8")
+    summary = ingest([export], store=tmp_path / "s.duckdb", format="zulip")
+    # The sample's 32 messages: one skipped with its reason, the other 31 stored.
+    assert summary.skipped == {reason: 1}
+    assert summary.added["messages"] == 31

@@ -155,6 +155,17 @@ REALM_TYPED = {
     "subject": (STRING,),
 }
 REALM_RAW_STRUCTURE = json.dumps({"zerver_message": [raw_fields_structure(REALM_TYPED)]})
+# A zulip-archive message's fields that the reader relies on: a sender name of [] was read as
+# the person "[]", a boolean id as 1.
+ARCHIVE_TYPED = {
+    "id": (NUMBER,),
+    "sender_full_name": (STRING,),
+    "sender_email": (STRING,),
+    "sender_id": (NUMBER,),
+    "timestamp": (NUMBER,),
+    "subject": (STRING,),
+}
+ARCHIVE_RAW_STRUCTURE = json.dumps([raw_fields_structure(ARCHIVE_TYPED)])
 ARCHIVE_MESSAGE_STRUCTURE = json.dumps(
     [
         {
@@ -569,15 +580,18 @@ def _stage_archive(ctx: IngestContext, root: Path, label: Any, report: SourceRep
         "_zulip_raw",
         label,
         top=("ARRAY",),
+        raw_structure=ARCHIVE_RAW_STRUCTURE,
     )
     wrong = con.execute("SELECT filename FROM _zulip_raw WHERE s IS NULL LIMIT 1").fetchone()
     if wrong is not None:
         raise InvalidExport(f"{label(Path(wrong[0]))}: expected a JSON array of messages")
     con.execute(
         """CREATE OR REPLACE TEMP TABLE _zulip_rows AS
-           SELECT filename AS file, unnest(range(len(s))) AS ordinal, unnest(s) AS m
+           SELECT filename AS file, unnest(range(len(s))) AS ordinal, unnest(s) AS m,
+                  unnest(raw) AS raw
            FROM _zulip_raw"""
     )
+    wrong_type = problem_sql(wrong_types(ARCHIVE_TYPED, lambda field: f's.raw."{field}"'))
     con.execute("DROP TABLE _zulip_raw")
     counted = con.execute("SELECT count(*) FROM _zulip_rows").fetchone()
     report.records_read += int(counted[0]) if counted else 0
@@ -600,6 +614,7 @@ def _stage_archive(ctx: IngestContext, root: Path, label: Any, report: SourceRep
                s.m.last_edit_timestamp IS NOT NULL,
                coalesce(json_array_length(s.m.reactions), 0)::INTEGER,
                CASE WHEN s.m IS NULL THEN 'message is not an object'
+                    WHEN {wrong_type} IS NOT NULL THEN {wrong_type}
                     WHEN s.m.id IS NULL THEN 'message without an id'
                     WHEN s.m.timestamp IS NULL THEN 'message without a timestamp'
                     WHEN {implausible_sql(epoch_seconds_sql("s.m.timestamp"), "s.m.timestamp")}
