@@ -1637,8 +1637,9 @@ def signals_sql(text: str) -> str:
     unmentioned = ANY_MENTION.replace_sql(plain, "\\1 ")
     # The words give context with enough of them besides the questions, or with a fact among
     # enough of them. The matter is bound once (a one-element list and a lambda): DuckDB would
-    # compute it again at each use. Statements are a subset of the words, so "enough words" is
-    # tested first, and a question is removed only from a text that has a question mark.
+    # compute it again at each use. "Enough words" is the bar for both and is tested first (as
+    # in `context_words`: cutting a question out can split a word), and a question is removed
+    # only from a text that has a question mark.
     statements = MANY_WORDS.matches_sql(
         f"CASE WHEN contains(m, '?') THEN {QUESTION.replace_sql('m', ' ')} ELSE m END"
     )
