@@ -205,16 +205,13 @@ def check_json_files(
     *,
     top: tuple[str, ...] = ("OBJECT", "ARRAY"),
     lists: tuple[str, ...] = (),
-    texts: str | None = None,
 ) -> None:
     """Refuse the first of `files` that is not a JSON document of the `top` type(s).
 
     The DuckDB-read sources' side of :func:`load_json`: an empty file, malformed JSON or text
     that is not UTF-8, a top level of another type, nesting past :data:`MAX_JSON_DEPTH`, or a
     top-level object whose key in `lists` holds something other than an array, each refused
-    with one line naming the file (`shown` gives its name). `texts` names a table of the
-    files' ``filename`` and ``content`` that the caller has read already (each file is then
-    read once); without it the files are read here.
+    with one line naming the file (`shown` gives its name).
     """
     checks = " OR ".join(
         f"json_type(content, '$.\"{key}\"') NOT IN ('ARRAY', 'NULL')" for key in lists
@@ -237,7 +234,7 @@ def check_json_files(
                                   ELSE false END AS deep,
                              CASE WHEN json_valid(content) AND json_type(content) = 'OBJECT'
                                   THEN {checks or "false"} ELSE false END AS wrong_list
-                      FROM {texts or "read_text($files)"})
+                      FROM read_text($files))
                 WHERE empty OR NOT valid OR kind NOT IN (SELECT unnest($top)) OR deep
                    OR wrong_list
                 LIMIT 1""",
@@ -246,7 +243,7 @@ def check_json_files(
                 "depth": MAX_JSON_DEPTH,
                 "string": JSON_STRING,
                 "top": list(top),
-                **({} if texts else {"files": files}),
+                "files": files,
             },
         ).fetchall()
     except duckdb.Error:

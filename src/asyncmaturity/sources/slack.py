@@ -356,7 +356,6 @@ def _stage_messages(
         _stage_batch(con, batch, structure, label)
         ctx.progress("messages", min(start + FILES_PER_BATCH, len(files)), len(files))
     con.execute("DROP TABLE IF EXISTS _slack_batch")
-    con.execute("DROP TABLE IF EXISTS _slack_text")
     counted = con.execute("SELECT count(*) FROM _slack_raw").fetchone()
     report.records_read += int(counted[0]) if counted else 0
     skip_wrong_types(
@@ -411,26 +410,17 @@ def _stage_batch(
 
     Whole files are read as text and parsed by json_transform: several times faster than
     read_json on many small files, and only the message fields we use are ever materialised.
-    Each file is read once, for the checks and the parse: opening a small file costs more than
-    parsing it.
+    Each batch is read twice, for the checks and for the parse: a table of the batch's texts,
+    replaced batch after batch within the ingest's one transaction, ran a 10M-message export
+    out of its memory limit.
     """
-    try:
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE _slack_text AS SELECT filename, content "
-            "FROM read_text(?)",
-            [batch],
-        )
-    except duckdb.Error:
-        # Text that is not UTF-8: the check names the file, as it does when it reads itself.
-        check_json_files(con, batch, label, top=("ARRAY",))
-        raise
-    check_json_files(con, batch, label, top=("ARRAY",), texts="_slack_text")
+    check_json_files(con, batch, label, top=("ARRAY",))
     try:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _slack_batch AS SELECT filename, "
             f"json_transform(content, ?) AS m, json_transform(content, '{RAW_STRUCTURE}') AS raw "
-            "FROM _slack_text",
-            [structure],
+            "FROM read_text(?)",
+            [structure, batch],
         )
     except duckdb.Error as exc:
         raise InvalidExport(_describe_json_error(batch, exc, label)) from None
