@@ -125,6 +125,18 @@ def test_the_planted_change_is_reported_with_intervals_that_exclude_zero(
     # A criterion the change crosses: AWAIT-complete requests are judged by its threshold.
     crossed = [c for c in changed_pilot.criteria if c.evidence == "await.complete_share"]
     assert crossed and all(c.verdict == "improved" for c in crossed)
+    # A principle moves only as far as the metrics that moved it changed significantly.
+    verdicts = {m.id: m.verdict for m in changed_pilot.metrics}
+    assert changed_pilot.principles
+    for principle in changed_pilot.principles:
+        if principle.verdict in ("improved", "worsened"):
+            assert principle.before != principle.after and principle.moved, principle
+        if principle.before == principle.after:
+            assert principle.verdict in ("no significant change", "cannot conclude"), principle
+    assert any(p.verdict == "improved" for p in changed_pilot.principles), [
+        (p.id, p.before, p.after, p.verdict) for p in changed_pilot.principles
+    ]
+    assert "improved" in verdicts.values()
 
 
 def test_an_unchanged_organization_shows_no_significant_change(unchanged_store: Path) -> None:
@@ -139,6 +151,11 @@ def test_an_unchanged_organization_shows_no_significant_change(unchanged_store: 
         assert row.interval is not None and row.interval[0] <= 0 <= row.interval[1], row
         assert row.verdict == "no significant change", row
     assert document.people is not None and document.people.share == 1.0
+    # The same organization in both periods: no principle moves significantly.
+    assert document.principles
+    assert all(
+        p.verdict in ("no significant change", "cannot conclude") for p in document.principles
+    )
 
 
 def test_every_verdict_follows_its_interval_and_direction(changed_pilot: PilotDocument) -> None:
@@ -202,6 +219,8 @@ def test_the_pilot_json_has_its_shape(changed_outputs: Path) -> None:
     assert "## What this pilot cannot conclude" in markdown and "await.complete_share" in markdown
     page = (tmp_path / "pilot.html").read_text(encoding="utf-8")
     assert 'id="pilot-metrics"' in page and "default-src 'none'" in page
+    assert 'id="pilot-principles"' in page and "## Principles" in markdown
+    assert {p["id"] for p in document["principles"]} >= {"clarity", "flow"}
 
 
 @pytest.mark.parametrize(

@@ -17,18 +17,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from asyncmaturity.assess.compare import (
     change_verdict,
     compare_assessments,
     metric_directions,
     one_sided_doubt,
+    principle_change,
 )
 from asyncmaturity.assess.document import (
     AssessmentDocument,
     ComparisonDocument,
     FollowUp,
+    PrincipleStatus,
     Tool,
     Value,
     Verdict,
@@ -138,6 +140,19 @@ class PilotCriterionChange(PilotChange):
     status_after: str
 
 
+class PilotPrincipleChange(_Part):
+    """One principle's status in each period, the evidence whose status moved, and the verdict
+    (a move counts only where the metrics that moved it changed significantly)."""
+
+    id: str
+    name: str
+    before: PrincipleStatus | None
+    after: PrincipleStatus
+    moved: list[str]
+    verdict: PilotVerdict
+    reason: str | None
+
+
 class PilotDocument(_Part):
     """The pilot's result, as written by `pilot --json`."""
 
@@ -160,6 +175,8 @@ class PilotDocument(_Part):
     metrics: list[PilotMetricChange]
     follow_up: list[FollowUp]
     cannot_conclude: list[str]
+    # Absent in pilot files written before principles were compared.
+    principles: list[PilotPrincipleChange] = Field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The document as JSON values (non-finite numbers as null)."""
@@ -509,6 +526,7 @@ def pilot_document(
         one_sided_doubt(before.bootstrap.stage, after.bootstrap.stage, stage.change),
     )
     criteria = _criterion_changes(before, after, metrics)
+    principles = _principle_changes(before, after, metrics)
     shown = [m for m in metrics.values() if m.before is not None or m.after is not None]
     return PilotDocument(
         tool=after.tool,
@@ -535,7 +553,43 @@ def pilot_document(
         metrics=list(metrics.values()),
         follow_up=comparison.follow_up,
         cannot_conclude=_cannot_conclude(checks, list(metrics.values()), areas, criteria),
+        principles=principles,
     )
+
+
+def _principle_changes(
+    before: AssessmentDocument,
+    after: AssessmentDocument,
+    metrics: dict[str, PilotMetricChange],
+) -> list[PilotPrincipleChange]:
+    """Each principle's change, judged by the pilot's own metric verdicts (a figure drawn from
+    too few items, or within noise, moves no principle)."""
+    significant: dict[str, Verdict] = {
+        metric_id: ("improved" if row.verdict in ("improved", "worsened", "changed") else "no data")
+        for metric_id, row in metrics.items()
+    }
+    earlier = {principle.id: principle for principle in before.principles}
+    changes = []
+    for principle in after.principles:
+        change = principle_change(earlier.get(principle.id), principle, significant)
+        verdict, reason = _pilot_verdict(
+            change.verdict,
+            "the principle is unknown in at least one period"
+            if change.verdict == "no data"
+            else None,
+        )
+        changes.append(
+            PilotPrincipleChange(
+                id=change.id,
+                name=change.name,
+                before=change.before,
+                after=change.after,
+                moved=change.moved,
+                verdict=verdict,
+                reason=reason,
+            )
+        )
+    return changes
 
 
 def _period(

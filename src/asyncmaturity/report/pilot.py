@@ -147,6 +147,23 @@ def pilot_tables(document: PilotDocument) -> list[PilotTable]:
             criteria,
         ),
         PilotTable(
+            "pilot-principles",
+            "Principles",
+            "Each principle's status in each period and the evidence that moved it; a move counts "
+            "only where the metrics that moved it changed significantly.",
+            ["principle", "before", "after", "evidence that moved", "verdict"],
+            [
+                [
+                    row.name,
+                    row.before or "not judged",
+                    row.after,
+                    ", ".join(row.moved) or "none",
+                    f"{row.verdict} ({row.reason})" if row.reason else row.verdict,
+                ]
+                for row in document.principles
+            ],
+        ),
+        PilotTable(
             "pilot-metrics",
             "Metrics",
             "Every metric with a value in either period; 'better' is the direction that counts "
