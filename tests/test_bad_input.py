@@ -167,11 +167,6 @@ def _first_record_with(source: str, dotted: str, value: Any) -> Callable[[Path],
     return write
 
 
-def _teams_first_message_with(field: str, value: Any) -> Callable[[Path], Path]:
-    """The Teams sample with `field` of its first message set to `value`."""
-    return _first_record_with("teams", field, value)
-
-
 def _jsonl_with_a_bad_line(source: str) -> Callable[[Path], Path]:
     """The sample's records as JSON Lines, one line among them cut short."""
 
@@ -229,19 +224,19 @@ OWN_CASES = {
         # deletion (its JSON text '[]' is not NULL), so the message was left out uncounted.
         BadCase(
             "deleted_date_time_is_an_empty_array",
-            _teams_first_message_with("deletedDateTime", []),
+            _first_record_with("teams", "deletedDateTime", []),
             Expect.SKIPPED,
             SHAPES["teams"].file_name,
         ),
         BadCase(
             "deleted_date_time_not_a_date",
-            _teams_first_message_with("deletedDateTime", "yesterday"),
+            _first_record_with("teams", "deletedDateTime", "yesterday"),
             Expect.SKIPPED,
             SHAPES["teams"].file_name,
         ),
         BadCase(
             "replies_is_an_object",
-            _teams_first_message_with("replies", {"id": "1"}),
+            _first_record_with("teams", "replies", {"id": "1"}),
             Expect.SKIPPED,
             SHAPES["teams"].file_name,
         ),

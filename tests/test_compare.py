@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from asyncmaturity.assess.compare import (
+    UNCLEAR,
     change_verdict,
     metric_directions,
     one_sided_doubt,
@@ -270,7 +271,8 @@ def test_a_principle_moves_only_as_clearly_as_the_figures_that_moved_it(
             _piece("survey", "s1", survey_status, None),
         )
 
-    change = principle_change(principle(before), principle(after), verdicts)
+    clear = {m for m, verdict in verdicts.items() if verdict not in UNCLEAR}
+    change = principle_change(principle(before), principle(after), clear)
     assert change.verdict == expected
     assert change.moved == [
         name for name, was, now in zip(("m", "s1"), before, after, strict=True) if was != now
@@ -279,10 +281,10 @@ def test_a_principle_moves_only_as_clearly_as_the_figures_that_moved_it(
 
 def test_a_principle_not_judged_on_one_side_has_no_data() -> None:
     after = _principle("met", _piece("metric", "m", "met", "m"))
-    assert principle_change(None, after, {"m": "improved"}).verdict == "no data"
+    assert principle_change(None, after, {"m"}).verdict == "no data"
     unknown = _principle("unknown", _piece("metric", "m", "unknown", "m"))
-    assert principle_change(after, unknown, {"m": "no data"}).verdict == "no data"
-    assert principle_change(after, unknown, {}).before == "met"
+    assert principle_change(after, unknown, set()).verdict == "no data"
+    assert principle_change(after, unknown, set()).before == "met"
 
 
 def test_principles_follow_the_planted_change(documents: dict[str, dict[str, Any]]) -> None:

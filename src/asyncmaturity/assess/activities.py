@@ -21,7 +21,9 @@ Value = float | int | None
 NO_EVIDENCE = "nothing in the period that this figure counts"
 # Why a figure of an evidence family has no value where the measurement names no reason.
 MISSING = {
-    "chat": "no human message in the period",
+    # A share's denominator is a subset (messages that signal urgency, say): an archive full of
+    # messages may still hold none that the figure counts.
+    "chat": "no human message in the period that this figure counts",
     "meetings": "no calendar event in the period that this figure counts: no calendar export, "
     "or none of its events qualifies",
     "work": "no work item in the period",

@@ -21,6 +21,7 @@ resting on a survey item or on a figure that did not clearly change is 'no clear
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 
 from asyncmaturity.assess import follow_up
 from asyncmaturity.assess.document import (
@@ -123,14 +124,15 @@ def _evidence_key(piece: PrincipleEvidence) -> tuple[str, str, str | None, int |
 
 
 def principle_change(
-    before: PrincipleResult | None, after: PrincipleResult, metric_verdicts: dict[str, Verdict]
+    before: PrincipleResult | None, after: PrincipleResult, clear_metrics: AbstractSet[str]
 ) -> PrincipleChange:
     """One principle's change, judged by the clarity of the figures whose evidence moved it.
 
     Parameters:
         before: the principle in the earlier assessment (None: not judged there).
         after: the principle in the later one.
-        metric_verdicts: the comparison's verdict per metric id.
+        clear_metrics: the ids of the metrics whose change is clear (the comparison's verdicts
+            other than UNCLEAR; the pilot's significant ones).
     """
     earlier = {_evidence_key(e): e for e in before.evidence} if before is not None else {}
     moved = [
@@ -154,10 +156,7 @@ def principle_change(
             and (old := EVIDENCE_RANK.get(earlier[_evidence_key(piece)].status)) is not None
             and (rank - old) * sign > 0
         ]
-        clear = bool(pushing) and all(
-            piece.metric is not None and metric_verdicts.get(piece.metric, "no data") not in UNCLEAR
-            for piece in pushing
-        )
+        clear = bool(pushing) and all(piece.metric in clear_metrics for piece in pushing)
         verdict = ("improved" if sign > 0 else "worsened") if clear else "no clear change"
     return PrincipleChange(
         id=after.id,
@@ -267,7 +266,7 @@ def compare_assessments(
             principle_change(
                 earlier_principles.get(principle.id),
                 principle,
-                {row.id: row.verdict for row in metrics},
+                {row.id for row in metrics if row.verdict not in UNCLEAR},
             )
             for principle in after.principles
         ],

@@ -564,11 +564,10 @@ def _principle_changes(
 ) -> list[PilotPrincipleChange]:
     """Each principle's change, judged by the pilot's own metric verdicts (a figure drawn from
     too few items, or within noise, moves no principle)."""
-    # principle_change reads only whether a metric's change is clear (its direction comes from
-    # the statuses), so a significant pilot verdict stands as any clear one, the rest as none.
-    significant: dict[str, Verdict] = {
-        metric_id: ("improved" if row.verdict in ("improved", "worsened", "changed") else "no data")
+    significant = {
+        metric_id
         for metric_id, row in metrics.items()
+        if row.verdict in ("improved", "worsened", "changed")
     }
     earlier = {principle.id: principle for principle in before.principles}
     changes = []

@@ -150,6 +150,19 @@ class Stage(_Strict):
     criteria: list[Criterion] = Field(default_factory=list)
 
 
+def _unregistered(values: list[str]) -> str | None:
+    """The first of `values` that is no registered metric, if any."""
+    return next((v for v in values if v not in METRICS), None)
+
+
+def registered_metrics(values: list[str]) -> list[str]:
+    """The metric ids of a framework field, refused where one is not registered."""
+    unknown = _unregistered(values)
+    if unknown:
+        raise ValueError(f"unknown metric {unknown!r}; `asyncmaturity metrics` lists them")
+    return values
+
+
 class Element(_Strict):
     """A named element of a protocol, stack, principle list or dimension list."""
 
@@ -159,13 +172,7 @@ class Element(_Strict):
     letter: str | None = None
     metrics: list[str] = Field(default_factory=list)
 
-    @field_validator("metrics")
-    @classmethod
-    def _registered(cls, values: list[str]) -> list[str]:
-        unknown = [v for v in values if v not in METRICS]
-        if unknown:
-            raise ValueError(f"unknown metric {unknown[0]!r}")
-        return values
+    _registered = field_validator("metrics")(registered_metrics)
 
 
 class Principle(_Strict):
@@ -214,18 +221,7 @@ class ActivityEvidence(_Strict):
     rationale: str = Field(min_length=10, description="The threshold's source or reasoning.")
     supporting: list[str] = Field(default_factory=list, description="Figures shown beside it.")
 
-    @field_validator("supporting")
-    @classmethod
-    def _registered(cls, values: list[str]) -> list[str]:
-        unknown = [v for v in values if v not in METRICS]
-        if unknown:
-            raise ValueError(f"unknown metric {unknown[0]!r}")
-        return values
-
-
-def _unregistered(values: list[str]) -> str | None:
-    """The first of `values` that is no registered metric, if any."""
-    return next((v for v in values if v not in METRICS), None)
+    _registered = field_validator("supporting")(registered_metrics)
 
 
 class StackLayer(_Strict):
@@ -261,13 +257,7 @@ class GuideMetric(_Strict):
         None, min_length=10, description="Why neither data nor the survey can tell it."
     )
 
-    @field_validator("metrics")
-    @classmethod
-    def _registered(cls, values: list[str]) -> list[str]:
-        unknown = _unregistered(values)
-        if unknown:
-            raise ValueError(f"unknown metric {unknown!r}; `asyncmaturity metrics` lists them")
-        return values
+    _registered = field_validator("metrics")(registered_metrics)
 
     @model_validator(mode="after")
     def _answered(self) -> GuideMetric:
