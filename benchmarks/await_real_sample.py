@@ -1,6 +1,7 @@
 """Draw the messages of the real AWAIT sets from the archives in ``../shared/data``, seeded.
 
     .venv/bin/python benchmarks/await_real_sample.py OUT.jsonl
+    .venv/bin/python benchmarks/await_real_sample.py --fresh OUT.jsonl   # the fifth dev round
 
 Writes one candidate a line (pointer, send time, zone, split, stratum and the text, for labelling
 outside the repository). How the draw works is in ``benchmarks/await_eval/PROVENANCE.md``: every
@@ -114,5 +115,39 @@ def main(out: Path) -> None:
     )
 
 
+# The fifth dev round: a fresh estimate drawn after the fourth round's rules, from messages in no
+# labelled file (checked by pointer), both strata together, with its own seed.
+FRESH_SEED = SEED + 5
+FRESH_COUNT = 45
+
+
+def taken_pointers() -> set[tuple[str, str]]:
+    """(file, key) of every message a labelled set under await_eval/ already names."""
+    taken = set()
+    for labelled in (Path(__file__).resolve().parent / "await_eval").glob("*.jsonl"):
+        for line in labelled.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            source = record.get("source") or {"file": record.get("file"), "key": record.get("ts")}
+            taken.add((source.get("file"), source.get("key")))
+    return taken
+
+
+def fresh(out: Path, taken: set[tuple[str, str]]) -> None:
+    """Write FRESH_COUNT candidates per archive that no labelled set holds, shuffled."""
+    rng = random.Random(FRESH_SEED)
+    rows = []
+    for candidates in (slack_candidates(), mbox_candidates()):
+        pool = [c for c in candidates if (c["source"]["file"], c["source"]["key"]) not in taken]
+        rng.shuffle(pool)
+        rows += pool[:FRESH_COUNT]
+    out.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
+
+
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    if sys.argv[1] == "--fresh":
+        # Run before the round is added to real_dev.jsonl: afterwards its own messages are taken.
+        fresh(Path(sys.argv[2]), taken_pointers())
+    else:
+        main(Path(sys.argv[1]))
