@@ -56,6 +56,9 @@ SETS: dict[str, Path] = {
     "real-dev": HERE / "await_eval" / "real_dev.jsonl",
     # Real messages with time words from other years of the same list (MIT), texts inline.
     "real-windows": HERE / "await_eval" / "real_windows.jsonl",
+    # Real Jira descriptions and comments (Apache-2.0), texts inline: a frozen test and a dev split.
+    "tracker": HERE / "await_eval" / "tracker_test.jsonl",
+    "tracker-dev": HERE / "await_eval" / "tracker_dev.jsonl",
 }
 # Five languages beyond English (windows and requests): a held-out part per language, written and
 # committed before the rules were extended, and a tuning part.
@@ -64,7 +67,7 @@ for _lang in LANGUAGES:
     SETS[f"lang-{_lang}"] = HERE / "await_eval" / f"lang_{_lang}_heldout.jsonl"
     SETS[f"lang-{_lang}-tune"] = HERE / "await_eval" / f"lang_{_lang}.jsonl"
 # The sets whose records point into archives instead of carrying their text.
-REAL_SETS = frozenset({"real", "real-dev", "real-windows"})
+REAL_SETS = frozenset({"real", "real-dev", "real-windows", "tracker", "tracker-dev"})
 # A set name -> the AWAIT files it scores together.
 AWAIT_SETS: dict[str, tuple[str, ...]] = {
     "main": ("main",),
@@ -77,6 +80,8 @@ AWAIT_SETS: dict[str, tuple[str, ...]] = {
     "lang": tuple(f"lang-{lang}" for lang in LANGUAGES),
     "lang-tune": tuple(f"lang-{lang}-tune" for lang in LANGUAGES),
     "real-windows": ("real-windows",),
+    "tracker": ("tracker",),
+    "tracker-dev": ("tracker-dev",),
 }
 FRICTION = ("bare_greeting", "nudge", "clarification", "sync_request")
 if str(REPO / "src") not in sys.path:
