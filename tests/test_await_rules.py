@@ -23,6 +23,9 @@ EVAL_SETS = (
         for lang in ("de", "fr", "es", "pt", "nl")
         for part in ("", "_heldout")
     ),
+    # Real Jira texts (Apache-2.0), carried inline: CR LF line ends, wiki markup, [~mentions].
+    "tracker_test.jsonl",
+    "tracker_dev.jsonl",
 )
 
 # Pieces the rules look for, so that generated text reaches every branch of every pattern.
@@ -33,6 +36,14 @@ FRAGMENTS = [
     "<@U07ABC12D>",
     "<!here>",
     "<!subteam^S1|@design>",
+    "[~jdoe]",
+    "@Table(",
+    "\r\n\r\n",
+    "we need to ",
+    "needs to be updated",
+    "I think we should ",
+    "Aren't you ",
+    "please let me know if there's",
     "Dana, can you ",
     "Hi Sven,",
     "owner: @kim",
@@ -469,6 +480,24 @@ QUIRKS = [
         True,
     ),
     ("Was meint ihr?", "await_action", False),
+    # Fifth round (issue 18): tracker text. A Jira mention names an owner, an annotation nobody;
+    # a blank line ended with CR LF opens a clause; the team's obligation is a task.
+    ("[~mfreer] can one of you provide the data?", "await_assign", True),
+    ("[~mfreer] can one of you provide the data?", "await_action", True),
+    ('Make them unique:\n\nMember.java: @Table(name = "MemberHTML5")', "await_assign", False),
+    ("Quickstart #48\r\n\r\nCreate a basic cordova version of it.", "is_request", True),
+    ("We need to remove the reference to the BOM from the quickstarts.", "is_request", True),
+    ("We need to remove the reference to the BOM from the quickstarts.", "await_action", True),
+    ("we need to figure out what we'll use as a CI server", "is_request", True),
+    ("The *-ds.xml support needs to be removed on AS 7.0.0.", "await_action", True),
+    ("The wiki pages are required to have initial content.", "is_request", True),
+    ("I think we should go with variant B, fewer drop-offs.", "is_request", False),
+    ("That should be fine now.", "is_request", False),
+    ("Extension modules must be built in the same configuration.", "is_request", False),
+    # ... and a leading question that offers a guess, an offer on a condition, are no asks.
+    ("Aren't you adding two readers? One is added in __init__.", "is_request", False),
+    ("Good luck. Please let me know if there's stuff I can do.", "is_request", False),
+    ("Please let me know which port you use.", "is_request", True),
 ]
 
 
@@ -499,6 +528,20 @@ def test_real_sets_hold_pointers_and_labels_not_texts() -> None:
         assert len(keys[name]) == len(records)
     assert len(keys["real_test.jsonl"]) >= 400
     assert not keys["real_test.jsonl"] & keys["real_dev.jsonl"]
+
+
+def test_tracker_sets_carry_their_texts_and_share_no_message() -> None:
+    # Apache-2.0 allows the Jira texts to be kept (PROVENANCE.md): each record carries its text
+    # and its origin; the frozen test split and the dev split share no message.
+    keys: dict[str, set[str]] = {}
+    for name in ("tracker_test.jsonl", "tracker_dev.jsonl"):
+        records = [json.loads(line) for line in (EVAL_DIR / name).read_text().splitlines()]
+        assert all(r["text"] and r["kind"] == "tracker" for r in records)
+        assert {r["source"]["origin"] for r in records} == {"kpiwko/jira-miner"}
+        keys[name] = {r["source"]["key"] for r in records}
+        assert len(keys[name]) == len(records)
+    assert len(keys["tracker_test.jsonl"]) >= 60
+    assert not keys["tracker_test.jsonl"] & keys["tracker_dev.jsonl"]
 
 
 def test_real_messages_get_the_same_signals_in_sql(

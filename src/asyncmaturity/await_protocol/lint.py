@@ -25,19 +25,26 @@ approve"); a single line break does not (e-mail wraps sentences over lines).
   "reply", "ping", "look at") opening a clause (not after "and"/"then": "I have to install them
   and create a setup.py" states) and followed by what it acts on or by the clause's end ("Review
   the PR", "@juan review?", not "Test results: ..." or "Draft: ..."), or an ask for how to do
-  something ("any ideas on how to fix ..."). Anything else (FYIs, heads-ups, "shipped", "ack",
+  something ("any ideas on how to fix ..."); or a task stated as the team's obligation, as a
+  tracker issue states its work ("we need to ...", "we should ...", "Need to ...", "X needs to
+  be updated", "is required to"; not an opinion, "I think we should ...", nor "should be fine").
+  Anything else (FYIs, heads-ups, "shipped", "ack",
   "thanks!") is a statement, and so are a suggestion phrased as a question ("How about ...?",
   "Why not use ...?", "might I suggest ...?", "presumably ...?"), permission and conditional asks
   ("please feel free to", "if you really want that, please ..."), a question in parentheses (an
   aside: "abandoned (?) by its author"), and `?` that a list archive's encoding damage left in
-  place of other characters ("Montr?al", "true ? but", "readable.?", a line of "?").
-* **Assign ownership**: a Slack user or group mention (`<@U123>`, `<!subteam^S1|@design>`), an
+  place of other characters ("Montr?al", "true ? but", "readable.?", a line of "?"), a leading
+  question that offers a guess ("Aren't you adding two readers?") and an offer on a condition
+  ("please let me know if there's anything I can do").
+* **Assign ownership**: a Slack user or group mention (`<@U123>`, `<!subteam^S1|@design>`), a
+  Jira mention (`[~jdoe]`), an
   `@name` or `@team` (an e-mail address is no mention), "owner:/assignee: X", "assigned to X", a
   capitalised name opening a clause before an ask ("Dana, can you ..."), a name in the greeting
   ("Hi Sven,", "Dear Mrs. Okafor,", "Hey Ola!") or a name opening a line before a comma or a dash
   ("Aiko, ...", "Kenji — ...", lower-case "tom, ..." too), a capitalised name thanked at the head
   of a reply or a paragraph ("Thanks Jason,") or after a question's comma ("How was it, Ju?").
-  Code decorators and docstring fields ("@inlineCallbacks-decorated", "@param") name nobody.
+  Code decorators, annotations and docstring fields ("@inlineCallbacks-decorated",
+  "@Table(name = ...)", "@param") name nobody.
   `@here`, `@channel`, `@everyone`,
   `@all` and `<!here>` name nobody in particular and do not count, nor do generic greetings and
   sign-offs ("Hi team,", "Hey all,", "Dear colleagues,", "Dear Sir,", "Thanks,", "BR,"): see
@@ -84,7 +91,8 @@ approve"); a single line break does not (e-mail wraps sentences over lines).
   deploy done?", "do we need a DPA?", "how can I ...?", "why does ...?", "are you ...?", "anyone
   tried ...?", "1) Am I ...?", "will that be ...?", "what do you suggest?"; a question may wrap
   over e-mail lines, open after "but"/"so", a closing quote or a list bullet, and hold dots such
-  as "9.0.0"), an
+  as "9.0.0"), a verb of the list in a task stated as the team's obligation ("we need to verify
+  ...", "the *-ds.xml support needs to be removed"), an
   ask for how to do something ("any ideas on how to ..."), or an indirect one ("I'm wondering if ...", "curious who ..."). Vague asks name no action: "thoughts?", "any input?",
   "let me know", "what do we do here?", "can you help with this?", "(take a) look at this"; nor do
   the same words used as nouns ("any update?", "the flaky test", "dry run", "Draft:", "read-only")

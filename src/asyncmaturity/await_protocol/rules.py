@@ -99,10 +99,13 @@ NON_RECORD_URL = Rx(
 # Mentions. Slack user and group mentions always name someone; an `@word` names someone unless
 # it is a broadcast word. The character before `@` is consumed (RE2 has no look-behind), which is
 # why replacements put group 1 back; a Slack mention is tried first, so its `<` is no such
-# character.
-SLACK_MENTION = Rx(r"<@[UW][A-Z0-9]+(?:\|[^>]{0,80})?>|<!subteam\^[A-Z0-9]+(?:\|[^>]{0,80})?>")
+# character. Jira writes a mention as "[~user]" (wiki markup), which names someone as Slack's does.
+SLACK_MENTION = Rx(
+    r"<@[UW][A-Z0-9]+(?:\|[^>]{0,80})?>|<!subteam\^[A-Z0-9]+(?:\|[^>]{0,80})?>"
+    r"|\[~[\w.@-]{1,80}\]"
+)
 AT_NAME = Rx(r"(?:^|[^\w.@])@(\w[\w.-]*)")
-ANY_MENTION = Rx(r"<[@!][^>]{0,100}>|(^|[^\w.@])@\w[\w.-]*")
+ANY_MENTION = Rx(r"<[@!][^>]{0,100}>|\[~[\w.@-]{1,80}\]|(^|[^\w.@])@\w[\w.-]*")
 # Code in a message names nobody either: Python decorators ("@inlineCallbacks") and docstring
 # fields ("@param", "@rtype") pasted into a mail.
 CODE_NAMES = frozenset(
@@ -111,9 +114,9 @@ CODE_NAMES = frozenset(
     | {"return", "returns", "rtype", "raise", "raises", "ivar", "cvar", "see", "since", "note"}
 )
 NOBODY = frozenset({"here", "channel", "everyone", "all", "anyone", "someone", "team"}) | CODE_NAMES
-# A decorator or docstring field written onto more ("@inlineCallbacks-decorated generator"):
-# removed before `@names` are read.
-DECORATOR = Rx(r"@(?:" + "|".join(sorted(CODE_NAMES)) + r")\b")
+# A decorator or docstring field written onto more ("@inlineCallbacks-decorated generator"), and
+# an annotation with its arguments ("@Table(name = ...)"): removed before `@names` are read.
+DECORATOR = Rx(r"@(?:" + "|".join(sorted(CODE_NAMES)) + r")\b|@\w+\(")
 OWNER = Rx(
     r"\b(?:owner|assignee|dri|responsible)\s*:\s*@?(\w[\w.-]*)"
     r"|\bassigned to\s+@?(\w[\w.-]*)"
@@ -280,7 +283,7 @@ NOT_NAMES = frozenset(
 # Werner!"): in a list the reply's questions are that person's to answer. Capitalised, so
 # "Thanks again" names nobody.
 THANKED = Rx(
-    r"(?:^|\n[ \t]*\n)\s*(?:[Tt]hanks|[Tt]hank you|[Mm]any thanks)(?:,[ \t]*|[ \t]+)"
+    r"(?:^|\n[ \t\r]*\n)\s*(?:[Tt]hanks|[Tt]hank you|[Mm]any thanks)(?:,[ \t]*|[ \t]+)"
     r"(?:(?:a lot|so much|very much|again)[ \t]+)?([A-Z][a-z]+)(?:[ \t]+[A-Z][a-z]+)?"
     r"[ \t]*[,!.:\n]",
     ignore_case=False,
@@ -308,7 +311,7 @@ _TITLE = r"(?:(?:mr|mrs|ms|miss|mx|dr|prof)\.?\s+)?"
 ADDRESSEE = Rx(
     rf"(?:^|\n)[ \t]*{_GREETING}[ \t]+{_TITLE}([a-z][\w'-]*)(?:[ \t]+[a-z][\w'-]*)?"
     rf"[ \t]*(?:[,!:.\n{DASHES}]|\s-{{1,2}}\s)"
-    rf"|(?:^|\n[ \t]*\n|[.!?,][ \t]*\n)[ \t]*{_TITLE}([a-z][\w'-]*)(?:-san|-sama)?[ \t]*"
+    rf"|(?:^|\n[ \t\r]*\n|[.!?,][ \t\r]*\n)[ \t]*{_TITLE}([a-z][\w'-]*)(?:-san|-sama)?[ \t]*"
     rf"(?:[,{DASHES}]|\s-{{1,2}}\s)"
 )
 
@@ -316,9 +319,10 @@ ADDRESSEE = Rx(
 EMOJI = "[\u2600-\u27bf\U0001f300-\U0001faff\ufe0f\u200d]"
 # Where a clause starts: after a sentence mark, a comma, a spaced dash, "and" or "then", and any
 # blanks or emoji that follow.
-# A line break opens a clause only after a blank line: e-mail wraps sentences over lines.
-_OPENER = rf"(?:^|[.!?;:,]|\n[ \t]*\n|\s[-{DASHES}])(?:\s|{EMOJI})*"
-_CLAUSE = rf"(?:^|[.!?;:,]|\n[ \t]*\n|\s[-{DASHES}]|\band\b|\bthen\b)(?:\s|{EMOJI})*"
+# A line break opens a clause only after a blank line: e-mail wraps sentences over lines. A blank
+# line may hold a carriage return (Jira and Windows mail end lines with CR LF).
+_OPENER = rf"(?:^|[.!?;:,]|\n[ \t\r]*\n|\s[-{DASHES}])(?:\s|{EMOJI})*"
+_CLAUSE = rf"(?:^|[.!?;:,]|\n[ \t\r]*\n|\s[-{DASHES}]|\band\b|\bthen\b)(?:\s|{EMOJI})*"
 
 # What to do: an action verb. A verb counts where it is asked for (after "can you", "please",
 # "need you to", ...; at the start of a clause, followed by what it acts on), and so do the
@@ -345,6 +349,20 @@ _ASK = (
     r"|(?:like|want|ask|asking|appreciate it if|grateful if) (?:you|someone)(?: to| could| can)?"
     r"|any chance (?:that )?(?:[\w']+ ){0,3}?(?:could|can|would|will|to)"
 )
+# A task stated as the team's obligation, as a tracker issue states its work ("We need to verify
+# ...", "we should disable ...", "Need to get this worked in", "The *-ds.xml support needs to be
+# removed", "The wiki pages are required to have ..."): an ask addressed to whoever takes it.
+# The passive counts with a participle of work done on a thing, not "should be fine".
+TASK_PARTICIPLES = (
+    r"updated|removed|reviewed|verified|fixed|added|created|changed|moved|merged|released|"
+    r"deployed|documented|tested|checked|upgraded|migrated|deleted|replaced|filled (?:out|in)|"
+    r"written|addressed|investigated|enabled|disabled|synced|sync'd|integrated|resolved|renamed|"
+    r"approved|signed|reworked|cleaned up|worked out|figured out|decided|determined|discussed|"
+    r"looked (?:at|into)|set up|configured|installed|translated|linked|published|filtered|"
+    r"expanded|prepared|defined|refactored|rewritten|implemented|reverted|disabled|corrected"
+)
+_TASK = r"we (?:(?:really|also|either|probably|first|then|just|definitely|now) )?(?:need|should|have to)"
+TASK_PASSIVE = rf"(?:needs?|should|has|have) (?:to )?(?:be|get) (?:\w+ly )?({TASK_PARTICIPLES})"
 # Verbs that name what to do where they are asked for ("could you try unpacking ...", "can you
 # include an example?") but are advice, not asks, at the start of a clause ("Try the same code").
 _ASKED_VERBS = r"try|mention|include|tell|show|point|recommend|suggest|unsubscribe"
@@ -384,6 +402,7 @@ HOW_TO_ASK = (
 )
 ACTION = Rx(
     rf"\b(?:{_ASK})\s+(?:[\w']+\s+){{0,3}}?({ACTION_VERBS}|{_ASKED_VERBS}|ack)\b"
+    rf"|\b{_TASK}\s+(?:to\s+)?(?:[\w']+\s+){{0,2}}?({ACTION_VERBS})\b|\b{TASK_PASSIVE}\b"
     rf"|{_CLAUSE}({ACTION_VERBS}){_OBJECT}"
     r"|\b(your (?:approval|review|sign[- ]?off|decision|feedback|vote|answer|ok|okay|ack|"
     r"go-ahead|green light|signature))\b"
@@ -444,6 +463,14 @@ NOT_ASKING_MORE = Rx(
     r"|\([^()?\n]{0,120}\?+\s*\)"
     r"|\bif you (?:really |still )?(?:want|wish|need|like|prefer|care)\b[^.?!\n]{0,100}?,"
     r"\s*(?:please|pls)\b"
+    # An opinion on what the team should do is no task ("I think we should go with B").
+    r"|\b(?:i think|i guess|i believe|i feel|imho|imo|maybe|perhaps) we (?:should|need)\b"
+    # An offer on a condition ("please let me know if there's anything I can do").
+    r"|\b(?:please\s+)?let (?:me|us) know if (?:there(?:'s| is| are)|you (?:have|need|want|run|"
+    r"see|hit|find)|anything|something)\b"
+    # A leading question that offers a guess ("Aren't you adding two readers?").
+    r"|(?:^|[.!?\n]\s*)(?:aren't|isn't|doesn't|wouldn't|shouldn't) (?:you|it|that|this|there|"
+    r"they)\b[^?\n]{0,200}\?+"
 )
 ENCODING_DAMAGE = Rx(
     # Characters a list archive lost to encoding damage, which print as "?" (pipermail): inside
@@ -472,6 +499,7 @@ REQUEST = Rx(
     r"hear|hearing|know|knowing|get|getting)\b"
     r"|\bthanks? (?:you )?(?:in advance )?for any (?:help|input|advice|pointers|hints|suggestions)\b"
     rf"|\b{HOW_TO_ASK}\b"
+    rf"|\b{_TASK}\b|{_OPENER}(?:also\s+)?needs?\s+to\b|\b{TASK_PASSIVE}\b|\b(?:is|are) required to\b"
 )
 
 # Moving the exchange out of the thread: to a call, a meeting, a DM, a phone, e-mail, a chat app.
