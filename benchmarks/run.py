@@ -1182,6 +1182,9 @@ AWAIT_SETS = {
     "real-dev": "real dev split (`real_dev.jsonl`, the real messages the rules were tuned on)",
     "real-windows": "real windows part (`real_windows.jsonl`, list messages with time words, "
     "frozen test part 2, never tuned on)",
+    "tracker": "tracker test split (`tracker_test.jsonl`, real Jira descriptions and comments, "
+    "frozen before any rule read them, never tuned on)",
+    "tracker-dev": "tracker dev split (`tracker_dev.jsonl`, real Jira texts the rules were tuned on)",
     "friction": "friction set (`friction.jsonl`)",
     **{
         f"lang-{code}": f"{name} held-out part (`lang_{code}_heldout.jsonl`, written and committed "
@@ -1262,7 +1265,7 @@ def bench_await(report: Report) -> None:
                 )
                 + (f", deadline {accuracy:.3f}" if accuracy is not None else ""),
             )
-        if name in ("main", "heldout", "real", "real-windows"):
+        if name in ("main", "heldout", "real", "real-windows", "tracker"):
             missed = [
                 row["field"] for row in scores[1:] if not row["pass"] and row["tp"] + row["fn"]
             ]
