@@ -485,6 +485,16 @@ def test_suggestion_asks_for_the_answer_to_a_question() -> None:
     assert result.suggestion == "@owner, could you answer <what> by <deadline>? Context: <link>"
 
 
+def test_task_in_the_passive_is_explained_by_its_participle_and_suggested_by_its_verb() -> None:
+    # Tracker text states work as an obligation: lint shows the words that decided ("removed",
+    # the Jira mention) and the rewrite asks for the verb ("could you remove").
+    result = analyse("[~mfreer] the *-ds.xml support needs to be removed.")
+    assert result.is_request is True
+    assert result.elements["assign_ownership"].evidence == "[~mfreer]"
+    assert result.elements["action_required"].evidence == "removed"
+    assert result.suggestion == "[~mfreer], could you remove <what> by <deadline>? Context: <link>"
+
+
 def test_url_question_mark_is_not_a_question() -> None:
     assert analyse("Dashboard: https://dash.example/x?tab=2").is_request is False
 

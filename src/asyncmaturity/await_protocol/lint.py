@@ -700,6 +700,8 @@ def suggest(elements: dict[str, Element]) -> str:
     action = part("action_required", "<action>").lower()
     if _QUESTION_EVIDENCE_RE.match(action):
         action = "answer"
+    # A task stated in the passive names its work by the participle ("needs to be removed").
+    action = rules.TASK_PARTICIPLES.get(action, action)
     deadline = part("window_for_response", "<deadline>")
     if not _PREP_START_RE.match(deadline):
         deadline = f"by {deadline}"

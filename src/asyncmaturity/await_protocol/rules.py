@@ -353,16 +353,28 @@ _ASK = (
 # ...", "we should disable ...", "Need to get this worked in", "The *-ds.xml support needs to be
 # removed", "The wiki pages are required to have ..."): an ask addressed to whoever takes it.
 # The passive counts with a participle of work done on a thing, not "should be fine".
-TASK_PARTICIPLES = (
-    r"updated|removed|reviewed|verified|fixed|added|created|changed|moved|merged|released|"
-    r"deployed|documented|tested|checked|upgraded|migrated|deleted|replaced|filled (?:out|in)|"
-    r"written|addressed|investigated|enabled|disabled|synced|sync'd|integrated|resolved|renamed|"
-    r"approved|signed|reworked|cleaned up|worked out|figured out|decided|determined|discussed|"
-    r"looked (?:at|into)|set up|configured|installed|translated|linked|published|filtered|"
-    r"expanded|prepared|defined|refactored|rewritten|implemented|reverted|disabled|corrected"
+# Each participle with the verb a suggestion puts back ("needs to be removed": "could you remove").
+_TASK_WORK = (
+    "updated:update, removed:remove, reviewed:review, verified:verify, fixed:fix, added:add, "
+    "created:create, changed:change, moved:move, merged:merge, released:release, deployed:deploy, "
+    "documented:document, tested:test, checked:check, upgraded:upgrade, migrated:migrate, "
+    "deleted:delete, replaced:replace, filled out:fill out, filled in:fill in, written:write, "
+    "addressed:address, investigated:investigate, enabled:enable, disabled:disable, synced:sync, "
+    "sync'd:sync, integrated:integrate, resolved:resolve, renamed:rename, approved:approve, "
+    "signed:sign, reworked:rework, cleaned up:clean up, worked out:work out, "
+    "figured out:figure out, decided:decide, determined:determine, discussed:discuss, "
+    "looked at:look at, looked into:look into, set up:set up, configured:configure, "
+    "installed:install, translated:translate, linked:link, published:publish, filtered:filter, "
+    "expanded:expand, prepared:prepare, defined:define, refactored:refactor, rewritten:rewrite, "
+    "implemented:implement, reverted:revert, corrected:correct"
 )
+TASK_PARTICIPLES: dict[str, str] = dict(pair.split(":") for pair in _TASK_WORK.split(", "))
 _TASK = r"we (?:(?:really|also|either|probably|first|then|just|definitely|now) )?(?:need|should|have to)"
-TASK_PASSIVE = rf"(?:needs?|should|has|have) (?:to )?(?:be|get) (?:\w+ly )?({TASK_PARTICIPLES})"
+TASK_PASSIVE = (
+    r"(?:needs?|should|has|have) (?:to )?(?:be|get) (?:\w+ly )?("
+    + "|".join(sorted(TASK_PARTICIPLES, key=len, reverse=True))
+    + ")"
+)
 # Verbs that name what to do where they are asked for ("could you try unpacking ...", "can you
 # include an example?") but are advice, not asks, at the start of a clause ("Try the same code").
 _ASKED_VERBS = r"try|mention|include|tell|show|point|recommend|suggest|unsubscribe"
