@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import sys
 from pathlib import Path
@@ -81,11 +82,33 @@ def kappa(first: list[bool], second: list[bool]) -> float | None:
     return (observed - chance) / (1 - chance)
 
 
-def precision_recall(truth: list[bool], other: list[bool]) -> tuple[float | None, float | None]:
-    """Precision and recall of `other` scored against `truth` (None where undefined)."""
+def precision_recall(truth: list[bool], other: list[bool]) -> dict[str, Any]:
+    """Precision and recall of `other` scored against `truth`, each with its 95% Wilson interval.
+
+    Parameters: `truth` the reference labels, `other` the labels scored, item by item.
+    """
     tp = sum(t and o for t, o in zip(truth, other, strict=True))
     called, present = sum(other), sum(truth)
-    return (tp / called if called else None, tp / present if present else None)
+    return {
+        "precision": tp / called if called else None,
+        "precision_interval": wilson(tp, called),
+        "recall": tp / present if present else None,
+        "recall_interval": wilson(tp, present),
+    }
+
+
+def wilson(successes: int, trials: int, z: float = 1.96) -> tuple[float, float] | None:
+    """The Wilson score interval of a proportion (95% for the default `z`; None without trials).
+
+    Parameters: `successes` and `trials` the counts, `z` the normal quantile.
+    """
+    if trials == 0:
+        return None
+    share = successes / trials
+    centre = (share + z * z / (2 * trials)) / (1 + z * z / trials)
+    half = z * math.sqrt(share * (1 - share) / trials + z * z / (4 * trials * trials))
+    half /= 1 + z * z / trials
+    return (centre - half, centre + half)
 
 
 def compare(dev: list[dict[str, Any]], second: list[dict[str, Any]]) -> dict[str, Any]:
@@ -103,7 +126,6 @@ def compare(dev: list[dict[str, Any]], second: list[dict[str, Any]]) -> dict[str
             scope = [(a, b) for a, b in pairs if a["is_request"] and b["is_request"]]
         first = [bool(a[field]) for a, _ in scope]
         other = [bool(b[field]) for _, b in scope]
-        precision, recall = precision_recall(first, other)
         agreed = sum(x == y for x, y in zip(first, other, strict=True))
         result[field] = {
             "n": len(scope),
@@ -111,7 +133,7 @@ def compare(dev: list[dict[str, Any]], second: list[dict[str, Any]]) -> dict[str
             "second_positives": sum(other),
             "agreement": agreed / len(scope) if scope else None,
             "kappa": kappa(first, other),
-            "second_vs_first": {"precision": precision, "recall": recall},
+            "second_vs_first": precision_recall(first, other),
             "disagreements": [
                 {"id": a["id"], "first": bool(a[field]), "second": bool(b[field])}
                 for a, b in scope
@@ -123,6 +145,10 @@ def compare(dev: list[dict[str, Any]], second: list[dict[str, Any]]) -> dict[str
 
 def _figure(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
+
+
+def _interval(bounds: tuple[float, float] | None) -> str:
+    return "" if bounds is None else f" [{bounds[0]:.2f}, {bounds[1]:.2f}]"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,14 +169,18 @@ def main(argv: list[str] | None = None) -> int:
     second = read_jsonl(AGREEMENT)
     result = compare(dev, second)
     print(f"Second, blind labelling of {len(second)} real dev messages against the existing one")
-    print("| field | n | positives (existing / blind) | agreement | kappa | blind vs existing P/R |")
-    print("|---|---:|---|---:|---:|---|")
+    print(
+        "| field | n | positives (existing / blind) | agreement | kappa "
+        "| blind vs existing: precision [95%] | recall [95%] |"
+    )
+    print("|---|---:|---|---:|---:|---|---|")
     for field, row in result.items():
         pr = row["second_vs_first"]
         print(
             f"| {field} | {row['n']} | {row['first_positives']} / {row['second_positives']} | "
             f"{_figure(row['agreement'])} | {_figure(row['kappa'])} | "
-            f"{_figure(pr['precision'])}/{_figure(pr['recall'])} |"
+            f"{_figure(pr['precision'])}{_interval(pr['precision_interval'])} | "
+            f"{_figure(pr['recall'])}{_interval(pr['recall_interval'])} |"
         )
     texts = {r["id"]: r["text"] for r in resolve(second)} if args.texts else {}
     for field, row in result.items():
