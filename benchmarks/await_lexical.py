@@ -62,10 +62,10 @@ def normalised(text: str) -> str:
 
     Parameters: `text`, the message as sent.
     """
-    text = text[: rules.MAX_SIGNAL_CHARS].lower()
+    text = text[: rules.MAX_SIGNAL_CHARS]
     for pattern, token in _FOLDS:
         text = pattern.sub(token, text)
-    return text
+    return text.lower()
 
 
 def thread_of(record: dict[str, Any]) -> str:
