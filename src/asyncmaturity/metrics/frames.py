@@ -410,7 +410,14 @@ def build_human(frames: Frames) -> ir.Table:
         *AWAIT_SIGNAL_COLUMNS,
     )
     # A mention the source resolved names an owner even where the plain text lost it (Teams).
-    human = human.mutate(await_assign=human.await_assign | (human.mentions > 0))
+    human = human.mutate(
+        await_assign=human.await_assign | (human.mentions > 0),
+        # Only a reply's thread is ever read (thread counts, first replies, thread conduct): null
+        # on the other rows, so that the frame copies no key for them (over half its rows).
+        thread_root_key=ibis.cases(
+            (human.is_reply, human.thread_root_key), else_=ibis.null("string")
+        ),
+    )
 
     conversations = evidence.table("conversations")
     urgent = charter.urgent_channels
@@ -470,7 +477,8 @@ def build_roots(frames: Frames) -> ir.Table:
     by another human (wall-clock and working-time latency) and its response window."""
     context = frames.context
     human = frames.human
-    roots = human.filter(~human.is_reply).select(
+    not_replies = human.filter(~human.is_reply)
+    roots = not_replies.select(
         "message_key",
         "author_key",
         "sent_at",
@@ -498,8 +506,12 @@ def build_roots(frames: Frames) -> ir.Table:
         r_local_s=human.local_s,
         r_offset_s=human.local_offset_s,
     )
-    candidates = roots.select(
-        f_key="message_key", f_author="author_key", f_at="sent_at", f_s="sent_s"
+    # From the frame's rows, not `roots`: the join above would otherwise run twice.
+    candidates = not_replies.select(
+        f_key=not_replies.message_key,
+        f_author=not_replies.author_key,
+        f_at=not_replies.sent_at,
+        f_s=not_replies.sent_s,
     )
     pairs = candidates.join(
         replies, (candidates.f_key == replies.r_root) & (candidates.f_author != replies.r_author)
