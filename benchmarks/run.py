@@ -1542,7 +1542,8 @@ SCALE_METHOD = (
 SPARK_METHOD = (
     "* **Spark** (`benchmarks/scale.py`): the same `measure` on the 1M-message folder with "
     '`engine="spark"` (PySpark local mode, `local[2]`, with the settings of `LOCAL_SETTINGS` in '
-    "`src/asyncmaturity/store/evidence.py`: 4 shuffle partitions, a 4 GiB heap) and on DuckDB, "
+    "`src/asyncmaturity/store/evidence.py`: 4 shuffle partitions, a 4 GiB heap, no adaptive "
+    "execution, the JIT's C1 tier only, the parallel collector) and on DuckDB, "
     "each in a fresh process, the two alternating round by round; seconds are the child's wall "
     "time, the JVM's start included; Spark jobs are those the run's Spark context reports; the "
     "JVM's memory is sampled every 0.2 s (getrusage cannot see it). Every organization and scope "
