@@ -396,24 +396,21 @@ def _stage_messages(
         "f.origin || ' record ' || r.ordinal",
         joined="JOIN _slack_files f USING (file)",
     )
-    for reason, condition in (
-        ("message without ts", "ts IS NULL OR trim(ts) = ''"),
-        (
-            "ts is not a Slack timestamp",
-            f"ts IS NOT NULL AND trim(ts) <> '' AND NOT regexp_full_match(trim(ts), '{TS_PATTERN}')",
-        ),
-        (
-            IMPLAUSIBLE_TIME,
-            f"regexp_full_match(trim(ts), '{TS_PATTERN}') AND {_implausible_ts('ts')}",
-        ),
-    ):
-        rows = con.execute(
-            "SELECT f.origin, r.ordinal FROM _slack_raw r JOIN _slack_files f USING (file) "
-            f"WHERE {condition} ORDER BY f.origin, r.ordinal"
-        ).fetchall()
-        report.skip(
-            reason, len(rows), [f"{origin} record {ordinal}: {reason}" for origin, ordinal in rows]
-        )
+    reasons = ("message without ts", "ts is not a Slack timestamp", IMPLAUSIBLE_TIME)
+    # One pass over the messages for the three reasons, which exclude one another.
+    rows = con.execute(
+        f"""SELECT r.reason, f.origin, r.ordinal
+            FROM (SELECT file, ordinal,
+                         CASE WHEN ts IS NULL OR trim(ts) = '' THEN 0
+                              WHEN NOT regexp_full_match(trim(ts), '{TS_PATTERN}') THEN 1
+                              WHEN {_implausible_ts("ts")} THEN 2 END AS reason
+                  FROM _slack_raw) r
+            JOIN _slack_files f USING (file)
+            WHERE r.reason IS NOT NULL ORDER BY f.origin, r.ordinal"""
+    ).fetchall()
+    for number, reason in enumerate(reasons):
+        places = [f"{origin} record {ordinal}" for kind, origin, ordinal in rows if kind == number]
+        report.skip(reason, len(places), [f"{place}: {reason}" for place in places])
 
 
 def _could_thread(con: duckdb.DuckDBPyConnection) -> bool:
