@@ -37,13 +37,17 @@ from asyncmaturity.sources.features import (
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
 from asyncmaturity.sources.reading import (
     IMPLAUSIBLE_TIME,
+    JSON_REFUSED,
     NUMBER,
     STRING,
-    check_json_files,
     epoch_seconds_sql,
     implausible_sql,
+    json_check_params,
+    json_checks_sql,
     load_json,
     raw_fields_structure,
+    refuse_json,
+    refuse_text_not_utf8,
 )
 from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
 
@@ -58,6 +62,9 @@ LISTINGS = {
     "mpims.json": ConversationKind.GROUP_DM,
 }
 USER_FILES = ("users.json", "org_users.json")
+# A day file is an array of messages; what the JSON checks find in one they refuse.
+DAY_FILE_TOP = ("ARRAY",)
+PROBLEM = ("empty", "valid", "kind", "deep", "wrong_list")
 HUMAN_SUBTYPES = ("thread_broadcast", "file_share", "me_message")
 SLACKBOT = "USLACKBOT"
 # A batch of day files is parsed in one statement, whose planning alone (the features' regular
@@ -372,6 +379,7 @@ def _stage_messages(
         "structure": json.dumps([MESSAGE_COLUMNS]),
         "record_pattern": "|".join(f"(?:{p})" for p in ctx.record_systems) or "$^",
         "decision_pattern": DECISION_PATTERN,
+        **json_check_params(DAY_FILE_TOP),
     }
     batches = _batches([file for _, file in files])
     if not batches:
@@ -386,6 +394,7 @@ def _stage_messages(
         _stage_batch(con, batch, params, label, first=number == 0)
         done += len(batch)
         ctx.progress("messages", done, len(files))
+    _refuse_problem(con, label)
     counted = con.execute("SELECT count(*) FROM _slack_raw").fetchone()
     report.records_read += int(counted[0]) if counted else 0
     skip_wrong_types(
@@ -429,19 +438,40 @@ def _messages_sql(documents: str) -> str:
     `content`): its file, its index there, the fields of :data:`MESSAGE_COLUMNS`, its typed
     fields as raw JSON (`raw`), and its text's features (:func:`slack_text_features_sql`).
 
-    The features are computed in the statement that reads the files, which DuckDB spreads over
-    every core file by file; over the staged table, one thread reads each 122,880 rows. The
-    query needs the parameters ``structure``, ``record_pattern`` and ``decision_pattern``.
+    A file that the JSON checks refuse (:func:`~asyncmaturity.sources.reading.json_checks_sql`:
+    empty, malformed, too deep, no array) is not parsed: it gives one row of NULL fields whose
+    `problem` says why (NULL on every other row). Checks and parse in one statement read each
+    file once; the features are computed there too, in the statement that DuckDB spreads over
+    every core file by file (over the staged table, one thread reads each 122,880 rows). The
+    query needs the parameters ``structure``, ``record_pattern``, ``decision_pattern`` and those
+    of :func:`~asyncmaturity.sources.reading.json_check_params`.
     """
     fields = ", ".join(f's."{k}" AS "{k}"' for k in MESSAGE_COLUMNS)
+    found = ", ".join(f"'{column}': {column}" for column in PROBLEM)
+    problem = f"CASE WHEN {JSON_REFUSED} THEN {{{found}}} END"
     return f"""
         SELECT * EXCLUDE (urls), {slack_text_features_sql("text", urls="urls")}
-        FROM (SELECT file, ordinal, {fields}, raw, {slack_urls_sql("s.text")} AS urls
-              FROM (SELECT filename AS file, unnest(range(len(m))) AS ordinal, unnest(m) AS s,
-                           unnest(raw) AS raw
-                    FROM (SELECT filename, json_transform(content, $structure) AS m,
-                                 json_transform(content, '{RAW_STRUCTURE}') AS raw
-                          FROM {documents})))"""
+        FROM (SELECT file, ordinal, problem, {fields}, raw, {slack_urls_sql("s.text")} AS urls
+              FROM (SELECT filename AS file, problem, unnest(range(len(m))) AS ordinal,
+                           unnest(m) AS s, unnest(raw) AS raw
+                    FROM (SELECT filename, problem,
+                                 CASE WHEN problem IS NULL
+                                      THEN json_transform(content, $structure) ELSE [NULL] END
+                                     AS m,
+                                 CASE WHEN problem IS NULL
+                                      THEN json_transform(content, '{RAW_STRUCTURE}')
+                                      ELSE [NULL] END AS raw
+                          FROM (SELECT filename, content, {problem} AS problem
+                                FROM (SELECT filename, content, {json_checks_sql()}
+                                      FROM (SELECT filename, content,
+                                                   json_valid(content) AS valid
+                                            FROM {documents}))
+                                -- read_text gives each file in a chunk of its own, and each
+                                -- expression of the features costs as much on a chunk of 8
+                                -- messages as on one of 2,048: the sort gathers the files
+                                -- into full chunks (8 times less CPU on day files), and
+                                -- keeps the checks from being computed again above it.
+                                ORDER BY filename))))"""
 
 
 def _batches(files: list[Path]) -> list[list[str]]:
@@ -465,7 +495,7 @@ def _batches(files: list[Path]) -> list[list[str]]:
 def _stage_batch(
     con: duckdb.DuckDBPyConnection,
     batch: list[str],
-    params: dict[str, str],
+    params: dict[str, Any],
     label: Any,
     *,
     first: bool,
@@ -475,21 +505,26 @@ def _stage_batch(
 
     Whole files are read as text and parsed by json_transform: several times faster than
     read_json on many small files, and only the message fields we use are ever materialised.
-    Each batch is read twice, for the checks and for the parse: a table of the batch's texts,
-    replaced batch after batch within the ingest's one transaction, ran a 10M-message export
-    out of its memory limit. The checks refuse any file whose top level is not an array, so
-    each file parsed is an array: json_transform gives no NULL to be looked into.
+    The JSON checks run in the same statement (:func:`_messages_sql`); the first file they
+    refuse is named (:func:`_refuse_problem`) once every batch is staged. Only files whose
+    top level is an array are parsed: json_transform gives no NULL to be looked into.
     """
-    check_json_files(con, batch, label, top=("ARRAY",))
-    # read_text gives each file in a chunk of its own, and every expression of the features
-    # costs as much on a chunk of 8 messages as on one of 2,048: the sort gathers the files into
-    # full chunks (about 8 times less CPU on day files).
-    documents = "(SELECT filename, content FROM read_text($files) ORDER BY filename)"
     into = "CREATE OR REPLACE TEMP TABLE _slack_raw AS " if first else "INSERT INTO _slack_raw "
     try:
-        con.execute(into + _messages_sql(documents), {**params, "files": batch})
+        con.execute(into + _messages_sql("read_text($files)"), {**params, "files": batch})
     except duckdb.Error as exc:
+        refuse_text_not_utf8(batch, label)
         raise InvalidExport(_describe_json_error(batch, exc, label)) from None
+
+
+def _refuse_problem(con: duckdb.DuckDBPyConnection, label: Any) -> None:
+    """Refuse the export when the JSON checks refused one of its day files, naming it."""
+    found = con.execute(
+        f"SELECT file, {', '.join(f'problem.{c}' for c in PROBLEM)} FROM _slack_raw "
+        "WHERE problem IS NOT NULL LIMIT 1"
+    ).fetchone()
+    if found is not None:
+        refuse_json(found, label, top=DAY_FILE_TOP)
 
 
 def _describe_json_error(batch: list[str], exc: duckdb.Error, label: Any) -> str:
@@ -667,5 +702,5 @@ def _insert(ctx: IngestContext, path: Path) -> None:
 
 def _feature_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The text features staged in _slack_raw (:func:`_messages_sql`), in their order there."""
-    staged = {"file", "ordinal", *MESSAGE_COLUMNS, "raw"}
+    staged = {"file", "ordinal", "problem", *MESSAGE_COLUMNS, "raw"}
     return [row[0] for row in con.execute("DESCRIBE _slack_raw").fetchall() if row[0] not in staged]
