@@ -62,14 +62,15 @@ LISTINGS = {
     "mpims.json": ConversationKind.GROUP_DM,
 }
 USER_FILES = ("users.json", "org_users.json")
-# A day file is an array of messages; what the JSON checks find in one they refuse.
+# A day file is an array of messages.
 DAY_FILE_TOP = ("ARRAY",)
+# What the JSON checks (reading.json_checks_sql) find in a file, kept where they refuse it.
 PROBLEM = ("empty", "valid", "kind", "deep", "wrong_list")
 HUMAN_SUBTYPES = ("thread_broadcast", "file_share", "me_message")
 SLACKBOT = "USLACKBOT"
 # A batch of day files is parsed in one statement, whose planning alone (the features' regular
 # expressions) costs a tenth of a second: batches are as large as memory allows, the sort in
-# _stage_batch holding the batch's text.
+# _messages_sql holding the batch's text.
 FILES_PER_BATCH = 20_000
 BYTES_PER_BATCH = 64 << 20
 TS_PATTERN = r"\d{1,12}(\.\d{1,9})?"
@@ -441,8 +442,8 @@ def _messages_sql(documents: str) -> str:
     A file that the JSON checks refuse (:func:`~asyncmaturity.sources.reading.json_checks_sql`:
     empty, malformed, too deep, no array) is not parsed: it gives one row of NULL fields whose
     `problem` says why (NULL on every other row). Checks and parse in one statement read each
-    file once; the features are computed there too, in the statement that DuckDB spreads over
-    every core file by file (over the staged table, one thread reads each 122,880 rows). The
+    file once; the features are computed there too, where DuckDB can spread them over the cores
+    file by file (over the staged table, one thread reads each 122,880 rows). The
     query needs the parameters ``structure``, ``record_pattern``, ``decision_pattern`` and those
     of :func:`~asyncmaturity.sources.reading.json_check_params`.
     """
