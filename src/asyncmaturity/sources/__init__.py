@@ -96,7 +96,8 @@ def detect_exports(path: Path) -> DetectedExports:
     exports of other formats, else the exports found in its entries.
 
     A folder is read part by part when no source or several recognise it, or when the entries
-    that sources claim hold, :data:`PART_DEPTH` levels down at most, exports of at least two
+    that sources claim (save those the one source that claims the folder names as its export's
+    own structure, :func:`~asyncmaturity.sources.interface.own_entries`) hold, :data:`PART_DEPTH` levels down at most, exports of at least two
     formats (a folder that one source claims may still hold others: an .ics file beside a Slack
     export); entries no source claims are then the export's own structure. An entry of a folder
     read part by part that no source recognises is listed in `not_read`. :class:`UnknownFormat`
@@ -118,10 +119,19 @@ def _detect_parts(
 ) -> DetectedExports:
     """The exports at `path`, which `matches` recognise (detected here when not given), looking
     into its entries down to :data:`PART_DEPTH` levels below the path given to ingest."""
+    # Here, not at the top: the interface needs DuckDB, which listing the names does not.
+    from asyncmaturity.sources.interface import own_entries
+
     if matches is None:
         matches = [source for source in sources if source.detect(path)]
     entries = _entries(path) if path.is_dir() and depth < PART_DEPTH else []
-    claims = {entry: [source for source in sources if source.detect(entry)] for entry in entries}
+    # The claiming source's own structure (a Slack export's conversation folders) is claimed by
+    # no other source: asking each source about each of thousands of them was most of the cost.
+    own = own_entries(matches[0], path) if len(matches) == 1 and entries else set()
+    claims = {
+        entry: [] if entry in own else [source for source in sources if source.detect(entry)]
+        for entry in entries
+    }
     if len(matches) == 1:
         # Entries that no source claims are the export's own structure (a Slack channel folder,
         # a Maildir's cur/); the claimed ones may be exports of their own, looked into in turn.

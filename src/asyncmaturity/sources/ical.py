@@ -109,7 +109,6 @@ from typing import TYPE_CHECKING, Any
 
 import icalendar
 import pyarrow as pa
-import recurring_ical_events  # type: ignore[import-untyped]
 
 from asyncmaturity.errors import InvalidExport
 from asyncmaturity.sources.archive import extracted, zip_names
@@ -888,6 +887,10 @@ def _expand_and_insert(
     words = _window_words(ctx.window, high, endless_high, ctx.now)
     # Not skipped records: they have not happened yet, and a later ingest reads them.
     later = sum(t.start >= ctx.now for t in templates) if high == ctx.now else 0
+
+    # Here, not at the top: every ingest loads this source to detect exports, and only a
+    # calendar with recurring events needs the expansion (a tenth of a second to import).
+    import recurring_ical_events  # type: ignore[import-untyped]
 
     calendar = icalendar.Calendar()
     for template in templates:

@@ -72,6 +72,22 @@ def real_samples(source: Source) -> tuple[str, ...]:
     return tuple(str(entry) for entry in declared)
 
 
+# A source may name, in an `own_entries(path)` method, the entries of an export folder it claims
+# that are that export's own structure (a Slack conversation folder of day files): detection asks
+# no other source about them, so a folder of thousands is not read by every reader in turn.
+# Sources from other packages need not have one; all their entries are then asked about.
+
+
+def own_entries(source: Source, path: Path) -> set[Path]:
+    """The entries of `path`, an export `source` claims, that are that export's own structure.
+
+    source: the one registered source that recognises `path`.
+    path: the export folder (or file: a file has no entries).
+    """
+    method = getattr(source, "own_entries", None)
+    return set(method(path)) if callable(method) else set()
+
+
 class SourceFamily(IntEnum):
     """The kind of evidence a source reads; listings show sources family by family, in this order."""
 

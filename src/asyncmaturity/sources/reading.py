@@ -22,7 +22,7 @@ import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NoReturn
 
 import duckdb
 
@@ -198,6 +198,43 @@ DEEP_NESTING = r'([\[{]\s*("([^"\\]|\\.)*"\s*:\s*)?){' + str(MAX_JSON_DEPTH + 1)
 JSON_STRING = r'"([^"\\]|\\.)*"'
 
 
+def json_checks_sql(lists: tuple[str, ...] = ()) -> str:
+    """SELECT-list SQL of what :func:`check_json_files` finds in a document: `empty`, `valid`,
+    `kind`, `deep` and `wrong_list`, from the columns `content` (its text) and `valid`
+    (``json_valid(content)``, computed once by the query).
+
+    lists: the keys of a top-level object that must hold arrays.
+    The query needs the parameters of :func:`json_check_params`.
+    """
+    checks = " OR ".join(
+        f"json_type(content, '$.\"{key}\"') NOT IN ('ARRAY', 'NULL')" for key in lists
+    )
+    # A valid document is never blank, and the nesting pattern needs as many brackets: the
+    # costly tests run only where they can hold.
+    return f"""CASE WHEN valid THEN false ELSE trim(content, ' \t\r\n') = '' END AS empty,
+               valid,
+               CASE WHEN valid THEN json_type(content) END AS kind,
+               CASE WHEN length(content) - length(replace(replace(content, '[', ''),
+                         '{{', '')) < $depth THEN false
+                    WHEN regexp_matches(content, $deep)
+                    THEN regexp_matches(regexp_replace(content, $string, '""', 'g'), $deep)
+                    ELSE false END AS deep,
+               CASE WHEN valid AND json_type(content) = 'OBJECT'
+                    THEN {checks or "false"} ELSE false END AS wrong_list"""
+
+
+# The condition on the columns of :func:`json_checks_sql` that refuses a document.
+JSON_REFUSED = "empty OR NOT valid OR NOT list_contains($top, kind) OR deep OR wrong_list"
+
+
+def json_check_params(top: tuple[str, ...]) -> dict[str, Any]:
+    """The parameters of :func:`json_checks_sql` and :data:`JSON_REFUSED`.
+
+    top: the JSON types a document's top level may have ('OBJECT', 'ARRAY').
+    """
+    return {"deep": DEEP_NESTING, "depth": MAX_JSON_DEPTH, "string": JSON_STRING, "top": list(top)}
+
+
 def check_json_files(
     con: duckdb.DuckDBPyConnection,
     files: list[str],
@@ -213,54 +250,52 @@ def check_json_files(
     top-level object whose key in `lists` holds something other than an array, each refused
     with one line naming the file (`shown` gives its name).
     """
-    checks = " OR ".join(
-        f"json_type(content, '$.\"{key}\"') NOT IN ('ARRAY', 'NULL')" for key in lists
-    )
     try:
         rows = con.execute(
             f"""SELECT filename, empty, valid, kind, deep, wrong_list
-                FROM (SELECT filename,
-                             -- A valid document is never blank, and the nesting pattern needs
-                             -- as many brackets: the costly tests run only where they can hold.
-                             CASE WHEN json_valid(content) THEN false
-                                  ELSE trim(content, ' \t\r\n') = '' END AS empty,
-                             json_valid(content) AS valid,
-                             CASE WHEN json_valid(content) THEN json_type(content) END AS kind,
-                             CASE WHEN length(content) - length(replace(replace(content, '[', ''),
-                                       '{{', '')) < $depth THEN false
-                                  WHEN regexp_matches(content, $deep)
-                                  THEN regexp_matches(
-                                      regexp_replace(content, $string, '""', 'g'), $deep)
-                                  ELSE false END AS deep,
-                             CASE WHEN json_valid(content) AND json_type(content) = 'OBJECT'
-                                  THEN {checks or "false"} ELSE false END AS wrong_list
-                      FROM read_text($files))
-                WHERE empty OR NOT valid OR kind NOT IN (SELECT unnest($top)) OR deep
-                   OR wrong_list
+                FROM (SELECT filename, {json_checks_sql(lists)}
+                      FROM (SELECT filename, content, json_valid(content) AS valid
+                            FROM read_text($files)))
+                WHERE {JSON_REFUSED}
                 LIMIT 1""",
-            {
-                "deep": DEEP_NESTING,
-                "depth": MAX_JSON_DEPTH,
-                "string": JSON_STRING,
-                "top": list(top),
-                "files": files,
-            },
+            {**json_check_params(top), "files": files},
         ).fetchall()
     except duckdb.Error:
-        # Text that is not UTF-8 fails the whole batch, and the failed statement aborted the
-        # ingest's transaction: find the file with a connection of our own.
-        with duckdb.connect() as scratch:
-            for file in files:
-                try:
-                    scratch.execute("SELECT length(content) FROM read_text(?)", [file]).fetchall()
-                except duckdb.Error:
-                    raise InvalidExport(
-                        f"{shown(Path(file))}: malformed JSON: not UTF-8 text"
-                    ) from None
+        refuse_text_not_utf8(files, shown)
         raise
-    if not rows:
-        return
-    file, empty, valid, kind, deep, wrong_list = rows[0]
+    if rows:
+        refuse_json(rows[0], shown, top=top, lists=lists)
+
+
+def refuse_text_not_utf8(files: list[str], shown: Callable[[Path], str]) -> None:
+    """Refuse the first of `files` that is not UTF-8 text; return when every one is.
+
+    Text that is not UTF-8 fails a whole batch read by read_text, and the failed statement
+    aborted the ingest's transaction: the file is found with a connection of our own.
+    """
+    with duckdb.connect() as scratch:
+        for file in files:
+            try:
+                scratch.execute("SELECT length(content) FROM read_text(?)", [file]).fetchall()
+            except duckdb.Error:
+                raise InvalidExport(
+                    f"{shown(Path(file))}: malformed JSON: not UTF-8 text"
+                ) from None
+
+
+def refuse_json(
+    found: tuple[Any, ...],
+    shown: Callable[[Path], str],
+    *,
+    top: tuple[str, ...],
+    lists: tuple[str, ...] = (),
+) -> NoReturn:
+    """Refuse the document of `found`, a row (file name and the columns of
+    :func:`json_checks_sql`) that :data:`JSON_REFUSED` holds for, naming why in one line.
+
+    shown: gives the file's name; top, lists: as the checks had them.
+    """
+    file, empty, valid, kind, deep, wrong_list = found
     name = shown(Path(file))
     if empty:
         raise InvalidExport(f"{name}: empty file, not a JSON document")

@@ -11,7 +11,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,13 +37,17 @@ from asyncmaturity.sources.features import (
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
 from asyncmaturity.sources.reading import (
     IMPLAUSIBLE_TIME,
+    JSON_REFUSED,
     NUMBER,
     STRING,
-    check_json_files,
     epoch_seconds_sql,
     implausible_sql,
+    json_check_params,
+    json_checks_sql,
     load_json,
     raw_fields_structure,
+    refuse_json,
+    refuse_text_not_utf8,
 )
 from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
 
@@ -58,9 +62,17 @@ LISTINGS = {
     "mpims.json": ConversationKind.GROUP_DM,
 }
 USER_FILES = ("users.json", "org_users.json")
+# A day file is an array of messages.
+DAY_FILE_TOP = ("ARRAY",)
+# What the JSON checks (reading.json_checks_sql) find in a file, kept where they refuse it.
+PROBLEM = ("empty", "valid", "kind", "deep", "wrong_list")
 HUMAN_SUBTYPES = ("thread_broadcast", "file_share", "me_message")
 SLACKBOT = "USLACKBOT"
-FILES_PER_BATCH = 5000
+# A batch of day files is parsed in one statement, whose planning alone (the features' regular
+# expressions) costs a tenth of a second: batches are as large as memory allows, the sort in
+# _messages_sql holding the batch's text.
+FILES_PER_BATCH = 20_000
+BYTES_PER_BATCH = 64 << 20
 TS_PATTERN = r"\d{1,12}(\.\d{1,9})?"
 # Slack rolled threads out from 18 January 2017 (The Verge, "Slack adds threaded messages",
 # 2017-01-18): an export of earlier messages alone cannot show whether a team replies in them.
@@ -137,6 +149,25 @@ class SlackSource:
                 True for _ in _day_files(root, limit=1)
             )
         return False
+
+    def own_entries(self, path: Path) -> set[Path]:
+        """The listings, user files and conversation folders (holding day files) of the export
+        folder `path`; none when the export lies in a folder inside it.
+
+        path: a folder this source recognises.
+        """
+        if not path.is_dir() or _export_root(path) != path:
+            return set()
+        own = {path / name for name in (*LISTINGS, *USER_FILES)}
+        # An entry that cannot be read (a symlink loop, no permission) stays for detection to
+        # judge, as before.
+        with suppress(OSError), os.scandir(path) as entries:
+            folders = [entry.path for entry in entries if entry.is_dir()]
+            for folder in folders:
+                with suppress(OSError), os.scandir(folder) as files:
+                    if any(DAY_FILE.match(file.name) and file.is_file() for file in files):
+                        own.add(Path(folder))
+        return own
 
     def ingest(self, ctx: IngestContext, path: Path) -> SourceReport:
         """Read the export at `path` and add its new records to the store."""
@@ -345,17 +376,26 @@ def _stage_messages(
         file_rows,
         pa.schema([("folder", pa.string()), ("file", pa.string()), ("origin", pa.string())]),
     )
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _slack_raw (file VARCHAR, ordinal BIGINT, "
-        + ", ".join(f'"{k}" {v}' for k, v in MESSAGE_COLUMNS.items())
-        + f", raw {_raw_type(con)})"
-    )
-    structure = json.dumps([MESSAGE_COLUMNS])
-    for start in range(0, len(files), FILES_PER_BATCH):
-        batch = [str(file) for _, file in files[start : start + FILES_PER_BATCH]]
-        _stage_batch(con, batch, structure, label)
-        ctx.progress("messages", min(start + FILES_PER_BATCH, len(files)), len(files))
-    con.execute("DROP TABLE IF EXISTS _slack_batch")
+    params = {
+        "structure": json.dumps([MESSAGE_COLUMNS]),
+        "record_pattern": "|".join(f"(?:{p})" for p in ctx.record_systems) or "$^",
+        "decision_pattern": DECISION_PATTERN,
+        **json_check_params(DAY_FILE_TOP),
+    }
+    batches = _batches([file for _, file in files])
+    if not batches:
+        # An empty day file makes the table with the columns' types and no row.
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _slack_raw AS "
+            + _messages_sql("(SELECT '' AS filename, '[]' AS content)"),
+            params,
+        )
+    done = 0
+    for number, batch in enumerate(batches):
+        _stage_batch(con, batch, params, label, first=number == 0)
+        done += len(batch)
+        ctx.progress("messages", done, len(files))
+    _refuse_problem(con, label)
     counted = con.execute("SELECT count(*) FROM _slack_raw").fetchone()
     report.records_read += int(counted[0]) if counted else 0
     skip_wrong_types(
@@ -366,24 +406,21 @@ def _stage_messages(
         "f.origin || ' record ' || r.ordinal",
         joined="JOIN _slack_files f USING (file)",
     )
-    for reason, condition in (
-        ("message without ts", "ts IS NULL OR trim(ts) = ''"),
-        (
-            "ts is not a Slack timestamp",
-            f"ts IS NOT NULL AND trim(ts) <> '' AND NOT regexp_full_match(trim(ts), '{TS_PATTERN}')",
-        ),
-        (
-            IMPLAUSIBLE_TIME,
-            f"regexp_full_match(trim(ts), '{TS_PATTERN}') AND {_implausible_ts('ts')}",
-        ),
-    ):
-        rows = con.execute(
-            "SELECT f.origin, r.ordinal FROM _slack_raw r JOIN _slack_files f USING (file) "
-            f"WHERE {condition} ORDER BY f.origin, r.ordinal"
-        ).fetchall()
-        report.skip(
-            reason, len(rows), [f"{origin} record {ordinal}: {reason}" for origin, ordinal in rows]
-        )
+    reasons = ("message without ts", "ts is not a Slack timestamp", IMPLAUSIBLE_TIME)
+    # One pass over the messages for the three reasons, which exclude one another.
+    rows = con.execute(
+        f"""SELECT r.reason, f.origin, r.ordinal
+            FROM (SELECT file, ordinal,
+                         CASE WHEN ts IS NULL OR trim(ts) = '' THEN 0
+                              WHEN NOT regexp_full_match(trim(ts), '{TS_PATTERN}') THEN 1
+                              WHEN {_implausible_ts("ts")} THEN 2 END AS reason
+                  FROM _slack_raw) r
+            JOIN _slack_files f USING (file)
+            WHERE r.reason IS NOT NULL ORDER BY f.origin, r.ordinal"""
+    ).fetchall()
+    for number, reason in enumerate(reasons):
+        places = [f"{origin} record {ordinal}" for kind, origin, ordinal in rows if kind == number]
+        report.skip(reason, len(places), [f"{place}: {reason}" for place in places])
 
 
 def _could_thread(con: duckdb.DuckDBPyConnection) -> bool:
@@ -397,49 +434,98 @@ def _could_thread(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(row and row[0])
 
 
-def _raw_type(con: duckdb.DuckDBPyConnection) -> str:
-    """The SQL type of one message's typed fields as raw JSON (RAW_STRUCTURE's element)."""
-    kind = con.execute("SELECT typeof(json_transform('null', ?)[1])", [RAW_STRUCTURE]).fetchone()
-    return str(kind[0]) if kind else "JSON"
+def _messages_sql(documents: str) -> str:
+    """SELECT of every message of the day files in `documents` (a relation of `filename` and
+    `content`): its file, its index there, the fields of :data:`MESSAGE_COLUMNS`, its typed
+    fields as raw JSON (`raw`), and its text's features (:func:`slack_text_features_sql`).
+
+    A file that the JSON checks refuse (:func:`~asyncmaturity.sources.reading.json_checks_sql`:
+    empty, malformed, too deep, no array) is not parsed: it gives one row of NULL fields whose
+    `problem` says why (NULL on every other row). Checks and parse in one statement read each
+    file once; the features are computed there too, where DuckDB can spread them over the cores
+    file by file (over the staged table, one thread reads each 122,880 rows). The
+    query needs the parameters ``structure``, ``record_pattern``, ``decision_pattern`` and those
+    of :func:`~asyncmaturity.sources.reading.json_check_params`.
+    """
+    fields = ", ".join(f's."{k}" AS "{k}"' for k in MESSAGE_COLUMNS)
+    found = ", ".join(f"'{column}': {column}" for column in PROBLEM)
+    problem = f"CASE WHEN {JSON_REFUSED} THEN {{{found}}} END"
+    return f"""
+        SELECT * EXCLUDE (urls), {slack_text_features_sql("text", urls="urls")}
+        FROM (SELECT file, ordinal, problem, {fields}, raw, {slack_urls_sql("s.text")} AS urls
+              FROM (SELECT filename AS file, problem, unnest(range(len(m))) AS ordinal,
+                           unnest(m) AS s, unnest(raw) AS raw
+                    FROM (SELECT filename, problem,
+                                 CASE WHEN problem IS NULL
+                                      THEN json_transform(content, $structure) ELSE [NULL] END
+                                     AS m,
+                                 CASE WHEN problem IS NULL
+                                      THEN json_transform(content, '{RAW_STRUCTURE}')
+                                      ELSE [NULL] END AS raw
+                          FROM (SELECT filename, content, {problem} AS problem
+                                FROM (SELECT filename, content, {json_checks_sql()}
+                                      FROM (SELECT filename, content,
+                                                   json_valid(content) AS valid
+                                            FROM {documents}))
+                                -- read_text gives each file in a chunk of its own, and each
+                                -- expression of the features costs as much on a chunk of 8
+                                -- messages as on one of 2,048: the sort gathers the files
+                                -- into full chunks (8 times less CPU on day files), and
+                                -- keeps the checks from being computed again above it.
+                                ORDER BY filename))))"""
+
+
+def _batches(files: list[Path]) -> list[list[str]]:
+    """`files` in order, in batches of at most :data:`FILES_PER_BATCH` files and, unless one
+    file is larger, :data:`BYTES_PER_BATCH` bytes."""
+    batches: list[list[str]] = []
+    size = 0
+    for file in files:
+        length = file.stat().st_size
+        full = bool(batches) and (
+            size + length > BYTES_PER_BATCH or len(batches[-1]) >= FILES_PER_BATCH
+        )
+        if full or not batches:
+            batches.append([])
+            size = 0
+        batches[-1].append(str(file))
+        size += length
+    return batches
 
 
 def _stage_batch(
-    con: duckdb.DuckDBPyConnection, batch: list[str], structure: str, label: Any
+    con: duckdb.DuckDBPyConnection,
+    batch: list[str],
+    params: dict[str, Any],
+    label: Any,
+    *,
+    first: bool,
 ) -> None:
-    """Parse one batch of day files into _slack_raw, one row per record with its index in the file.
+    """Parse one batch of day files into _slack_raw (the `first` batch makes the table), one row
+    per record with its index in the file.
 
     Whole files are read as text and parsed by json_transform: several times faster than
     read_json on many small files, and only the message fields we use are ever materialised.
-    Each batch is read twice, for the checks and for the parse: a table of the batch's texts,
-    replaced batch after batch within the ingest's one transaction, ran a 10M-message export
-    out of its memory limit.
+    The JSON checks run in the same statement (:func:`_messages_sql`); the first file they
+    refuse is named (:func:`_refuse_problem`) once every batch is staged. Only files whose
+    top level is an array are parsed: json_transform gives no NULL to be looked into.
     """
-    check_json_files(con, batch, label, top=("ARRAY",))
+    into = "CREATE OR REPLACE TEMP TABLE _slack_raw AS " if first else "INSERT INTO _slack_raw "
     try:
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE _slack_batch AS SELECT filename, "
-            f"json_transform(content, ?) AS m, json_transform(content, '{RAW_STRUCTURE}') AS raw "
-            "FROM read_text(?)",
-            [structure, batch],
-        )
+        con.execute(into + _messages_sql("read_text($files)"), {**params, "files": batch})
     except duckdb.Error as exc:
+        refuse_text_not_utf8(batch, label)
         raise InvalidExport(_describe_json_error(batch, exc, label)) from None
-    # json_transform gives NULL for a document that is not an array; only then look closer.
-    wrong = con.execute("SELECT filename FROM _slack_batch WHERE m IS NULL LIMIT 1").fetchone()
-    if wrong is not None:
-        found = con.execute(
-            "SELECT lower(json_type(content)) FROM read_text(?)", [wrong[0]]
-        ).fetchone()
-        raise InvalidExport(
-            f"{label(Path(wrong[0]))}: expected a JSON array of messages, "
-            f"found {found[0] if found else 'nothing'}"
-        )
-    con.execute(
-        "INSERT INTO _slack_raw SELECT filename, ordinal, "
-        + ", ".join(f's."{k}"' for k in MESSAGE_COLUMNS)
-        + ", raw FROM (SELECT filename, unnest(range(len(m))) AS ordinal, unnest(m) AS s, "
-        "unnest(raw) AS raw FROM _slack_batch)"
-    )
+
+
+def _refuse_problem(con: duckdb.DuckDBPyConnection, label: Any) -> None:
+    """Refuse the export when the JSON checks refused one of its day files, naming it."""
+    found = con.execute(
+        f"SELECT file, {', '.join(f'problem.{c}' for c in PROBLEM)} FROM _slack_raw "
+        "WHERE problem IS NOT NULL LIMIT 1"
+    ).fetchone()
+    if found is not None:
+        refuse_json(found, label, top=DAY_FILE_TOP)
 
 
 def _describe_json_error(batch: list[str], exc: duckdb.Error, label: Any) -> str:
@@ -563,13 +649,11 @@ def _insert(ctx: IngestContext, path: Path) -> None:
         str(path),
         created="to_timestamp(created)::TIMESTAMP",
     )
-    record_pattern = "|".join(f"(?:{p})" for p in ctx.record_systems) or "$^"
     ctx.insert_new(
         "messages",
         f"""
         WITH valid AS (
-            SELECT r.*, f.origin AS file_origin, c.conversation_id, c.conversation_key,
-                   {slack_urls_sql("r.text")} AS urls
+            SELECT r.*, f.origin AS file_origin, c.conversation_id, c.conversation_key
             FROM _slack_raw r
             JOIN _slack_files f USING (file)
             -- The conversation's key once per conversation, not once per message.
@@ -599,7 +683,7 @@ def _insert(ctx: IngestContext, path: Path) -> None:
                 ELSE '{MessageKind.SYSTEM}'
             END AS kind,
             nullif(v.subtype, '') AS subtype,
-            {slack_text_features_sql("v.text", urls="v.urls")},
+            {", ".join(f"v.{name}" for name in _feature_columns(ctx.con))},
             v.edited IS NOT NULL AS edited,
             coalesce(list_sum(CAST(json_extract(v.reactions, '$[*].count') AS INTEGER[])), 0) AS reactions,
             CASE WHEN $keep THEN v.text END AS text,
@@ -613,10 +697,11 @@ def _insert(ctx: IngestContext, path: Path) -> None:
         LEFT JOIN _slack_people p ON p.user_id = v."user"
         """,
         origin=None,
-        params={
-            "ts_pattern": TS_PATTERN,
-            "secret": secret,
-            "record_pattern": record_pattern,
-            "decision_pattern": DECISION_PATTERN,
-        },
+        params={"ts_pattern": TS_PATTERN, "secret": secret},
     )
+
+
+def _feature_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The text features staged in _slack_raw (:func:`_messages_sql`), in their order there."""
+    staged = {"file", "ordinal", "problem", *MESSAGE_COLUMNS, "raw"}
+    return [row[0] for row in con.execute("DESCRIBE _slack_raw").fetchall() if row[0] not in staged]

@@ -1,0 +1,194 @@
+"""How a Slack export is detected and staged for speed: the rows stored stay those of one file at
+a time, whatever the batches, and detection leaves the export's own folders alone."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import asyncmaturity.sources as registry
+import asyncmaturity.sources.slack as slack
+from asyncmaturity.simulate.export import simulate_export
+from asyncmaturity.simulate.params import SimulationParams
+from asyncmaturity.sources import detect_exports, get_source
+from asyncmaturity.sources.common import SQL_TYPES, register_rows
+from asyncmaturity.sources.interface import Source
+from asyncmaturity.store.database import EvidenceStore
+from asyncmaturity.store.ingest import ingest
+
+
+@pytest.fixture(scope="module")
+def simulated_slack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small simulated Slack export: a dozen conversation folders of a few day files each."""
+    out = tmp_path_factory.mktemp("simulated") / "exports"
+    simulate_export(out, SimulationParams(people=6, days=5, seed=3))
+    return out
+
+
+def _messages(store: Path) -> list[tuple[Any, ...]]:
+    """Every stored message, every column but the ingest's bookkeeping, in one order."""
+    with EvidenceStore.open(store, create=False) as opened:
+        return opened.con.execute(
+            "SELECT * EXCLUDE (ingest_id) FROM messages ORDER BY message_key"
+        ).fetchall()
+
+
+class _Spy:
+    """A reader that claims nothing and notes every path it is asked about."""
+
+    name = "spy"
+    family = get_source("slack").family
+    summary = accepts = parser_version = "spy"
+
+    def __init__(self) -> None:
+        self.asked: list[Path] = []
+
+    def detect(self, path: Path) -> bool:
+        self.asked.append(path)
+        return False
+
+    def ingest(self, ctx: Any, path: Path) -> Any:
+        raise AssertionError("a reader that claims nothing is never asked to read")
+
+
+def test_detection_asks_no_reader_about_the_conversation_folders(
+    simulated_slack: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    export = tmp_path / "export"
+    shutil.copytree(simulated_slack, export)
+    (export / "notes").mkdir()  # a folder of no day files is asked about, as before
+    spy = _Spy()
+    assert isinstance(spy, Source)
+    real = registry.registered_sources
+    monkeypatch.setattr(registry, "registered_sources", lambda: [*real(), spy])
+    found = detect_exports(export)
+    assert [(path, source.name) for path, source in found.parts] == [(export, "slack")]
+    conversations = {entry.parent for entry in export.glob("*/*.json")}
+    assert len(conversations) >= 5
+    assert not conversations & set(spy.asked)
+    assert export / "notes" in spy.asked
+
+
+def test_own_entries_are_the_listings_and_the_folders_of_day_files(
+    simulated_slack: Path, tmp_path: Path
+) -> None:
+    export = tmp_path / "export"
+    shutil.copytree(simulated_slack, export)
+    (export / "github").mkdir()
+    (export / "github" / "issues.json").write_text("[]", "utf-8")
+    own = get_source("slack").own_entries(export)  # type: ignore[attr-defined]
+    folders = {entry.parent for entry in export.glob("*/????-??-??.json")}
+    assert folders <= own
+    assert export / "channels.json" in own
+    assert export / "github" not in own
+    # The export inside a wrapping folder: its own entries are the inner folder's, not these.
+    wrapper = tmp_path / "wrapper"
+    shutil.move(export, wrapper / "export")
+    assert get_source("slack").own_entries(wrapper) == set()  # type: ignore[attr-defined]
+
+
+def test_rows_are_the_same_in_batches_of_a_few_files(
+    simulated_slack: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first batch makes the staging table and the others add to it: the features and every
+    # other column of a message must not depend on which batch its file fell in.
+    ingest([simulated_slack], store=tmp_path / "whole.duckdb")
+    # The same store emptied, so that both share the secret that people's keys are hashed with.
+    shutil.copy(tmp_path / "whole.duckdb", tmp_path / "single.duckdb")
+    with EvidenceStore.open(tmp_path / "single.duckdb", create=False) as opened:
+        for table in opened.counts():
+            opened.con.execute(f"DELETE FROM {table}")
+        opened.con.execute("DELETE FROM ingests")
+    monkeypatch.setattr(slack, "FILES_PER_BATCH", 7)
+    ingest([simulated_slack], store=tmp_path / "single.duckdb")
+    whole = _messages(tmp_path / "whole.duckdb")
+    assert len(whole) > 100
+    assert _messages(tmp_path / "single.duckdb") == whole
+
+
+class _Sized:
+    """A file name with a size, as `_batches` reads a path."""
+
+    def __init__(self, name: str, size: int) -> None:
+        self.name, self.size = name, size
+
+    def stat(self) -> SimpleNamespace:
+        return SimpleNamespace(st_size=self.size)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@given(st.lists(st.integers(min_value=0, max_value=40), max_size=30), st.integers(1, 4))
+def test_batches_keep_the_order_and_the_bounds(sizes: list[int], per_batch: int) -> None:
+    files = [_Sized(f"{index:02}.json", size) for index, size in enumerate(sizes)]
+    limit = 50
+    original = slack.FILES_PER_BATCH, slack.BYTES_PER_BATCH
+    slack.FILES_PER_BATCH, slack.BYTES_PER_BATCH = per_batch, limit
+    try:
+        batches = slack._batches(files)  # type: ignore[arg-type]
+    finally:
+        slack.FILES_PER_BATCH, slack.BYTES_PER_BATCH = original
+    assert [name for batch in batches for name in batch] == [str(file) for file in files]
+    by_name = dict(zip([str(file) for file in files], sizes, strict=True))
+    for batch in batches:
+        assert 1 <= len(batch) <= per_batch
+        # Over the byte bound only a batch of one file, larger than the bound by itself.
+        assert sum(by_name[name] for name in batch) <= limit or len(batch) == 1
+
+
+def test_register_rows_keeps_every_type_and_null(tmp_path: Path) -> None:
+    con = duckdb.connect()
+    ctx = SimpleNamespace(con=con)
+    columns = {
+        pa.string(): ("text", "x"),
+        pa.int64(): ("big", 2**40),
+        pa.int32(): ("small", -7),
+        pa.bool_(): ("flag", True),
+        pa.float64(): ("ratio", 0.25),
+        pa.timestamp("us"): ("at", datetime(2026, 1, 5, 9, 30, 0, 123456)),
+        pa.date32(): ("day", date(2026, 1, 5)),
+        pa.list_(pa.string()): ("labels", ["a", "b"]),
+    }
+    assert set(columns) == set(SQL_TYPES)
+    schema = pa.schema([(name, kind) for kind, (name, _) in columns.items()])
+    full = {name: value for name, value in columns.values()}
+    register_rows(ctx, "_t", [full, {}], schema)  # type: ignore[arg-type]
+    rows = con.execute("SELECT * FROM _t").fetchall()
+    assert rows == [tuple(full.values()), (None,) * len(full)]
+    register_rows(ctx, "_empty", [], schema)  # type: ignore[arg-type]
+    described = con.execute("DESCRIBE _empty").fetchall()
+    assert [(row[0], row[1]) for row in described] == [
+        (name, SQL_TYPES[kind]) for kind, (name, _) in columns.items()
+    ]
+    assert con.execute("SELECT count(*) FROM _empty").fetchone() == (0,)
+
+
+def test_a_slack_ingest_imports_no_pandas(simulated_slack: Path, tmp_path: Path) -> None:
+    # Half a second of every ingest went to importing pandas, which staging rows never needed.
+    code = (
+        "import sys; from asyncmaturity.store.ingest import ingest; "
+        "ingest([sys.argv[1]], store=sys.argv[2]); "
+        "print(sorted(m for m in ('pandas', 'ibis') if m in sys.modules))"
+    )
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(simulated_slack), str(tmp_path / "s.duckdb")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"
