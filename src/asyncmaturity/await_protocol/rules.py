@@ -277,14 +277,70 @@ NOT_NAMES = frozenset(
         "usually",
         "secondly",
         "lastly",
+        # The five languages' greetings, thanks, sign-offs and broadcast words ("Hola a todos,",
+        # "Bonjour à tous,", "Hallo zusammen,", "Olá pessoal,", "Hoi allemaal,", "Liebe Grüße",
+        # "Beste groeten", "Madame, Monsieur,").
+        "a",
+        "à",
+        "moin",
+        "servus",
+        "zusammen",
+        "alle",
+        "allerseits",
+        "leute",
+        "kollegen",
+        "damen",
+        "herren",
+        "grüße",
+        "grüsse",
+        "gruß",
+        "danke",
+        "bonjour",
+        "salut",
+        "madame",
+        "monsieur",
+        "mesdames",
+        "messieurs",
+        "tous",
+        "toutes",
+        "équipe",
+        "merci",
+        "cordialement",
+        "hola",
+        "todos",
+        "todas",
+        "equipo",
+        "chicos",
+        "gente",
+        "gracias",
+        "saludos",
+        "olá",
+        "ola",
+        "oi",
+        "pessoal",
+        "galera",
+        "equipe",
+        "obrigado",
+        "obrigada",
+        "abraços",
+        "hoi",
+        "allemaal",
+        "iedereen",
+        "jongens",
+        "collega's",
+        "bedankt",
+        "groeten",
     ]
 )
 # A name thanked at the head of a reply or of a paragraph ("Thanks Jason,", "Thank you
 # Werner!"): in a list the reply's questions are that person's to answer. Capitalised, so
 # "Thanks again" names nobody.
 THANKED = Rx(
-    r"(?:^|\n[ \t\r]*\n)\s*(?:[Tt]hanks|[Tt]hank you|[Mm]any thanks)(?:,[ \t]*|[ \t]+)"
-    r"(?:(?:a lot|so much|very much|again)[ \t]+)?([A-Z][a-z]+)(?:[ \t]+[A-Z][a-z]+)?"
+    r"(?:^|\n[ \t\r]*\n)\s*(?:[Tt]hanks|[Tt]hank you|[Mm]any thanks|[Dd]anke|[Vv]ielen [Dd]ank"
+    r"|[Mm]erci|[Gg]racias|[Oo]brigad[oa]|[Vv]aleu|[Bb]edankt|[Dd]ank (?:je|u))(?:,[ \t]*|[ \t]+)"
+    r"(?:(?:a lot|so much|very much|again)[ \t]+)?"
+    "([A-Z\u00c0-\u00d6\u00d8-\u00de][a-z\u00df-\u00f6\u00f8-\u00ff]+)"
+    r"(?:[ \t]+[A-Z][a-z]+)?"
     r"[ \t]*[,!.:\n]",
     ignore_case=False,
 )
@@ -301,17 +357,35 @@ DASHES = "\u2013\u2014"
 BULLETS = "-*\u2022"
 OPEN_QUOTES = "'\"\u2018\u201c"
 CLOSE_QUOTES = "'\"\u2019\u201d"
-_GREETING = r"(?:hi|hey|hello|hallo|hiya|dear|good (?:morning|afternoon|evening)|morning)"
-_TITLE = r"(?:(?:mr|mrs|ms|miss|mx|dr|prof)\.?\s+)?"
+# Greetings and titles of German, French, Spanish, Portuguese and Dutch too ("Liebe Petra,",
+# "Bonjour Marie,", "Hola Juan,", "Olá Pedro,", "Hoi Sanne,", "Geachte heer De Vries,"); each
+# non-ASCII letter is written in both cases, as Python's `re.ASCII` folds only ASCII case.
+_GREETING_INTL = (
+    r"moin|servus|gr[üÜ]ezi|guten tag|lieber?|sehr geehrter?|bonjour|bonsoir|salut|coucou"
+    r"|ch[èÈ]re|cher|buen(?:os|as) (?:d[íÍ]as|tardes)|buenas|hola|estimad[oa]|querid[oa]"
+    r"|ol[áÁ]|oi|bom dia|boa tarde|prezad[oa]|hoi|beste|geachte|goedemorgen|goedemiddag"
+)
+_GREETING = (
+    r"(?:hi|hey|hello|hallo|hiya|dear|good (?:morning|afternoon|evening)|morning|"
+    rf"{_GREETING_INTL})"
+)
+_TITLE = (
+    r"(?:(?:(?:mr|mrs|ms|miss|mx|dr|prof|herr|frau|monsieur|madame|mme|sr|sra|srta|se[ñÑ]ora?"
+    r"|senhora?|dona|heer|mevrouw|mevr|dhr)\.?|m\.)\s+)?"
+)
+# A name's letters: ASCII and the accented Latin letters of the five languages ("Tomás", "João").
+_NAME_START = "[a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]"
+_NAME_REST = "[\\w'\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff-]"
 # A name in the greeting ("Hi Sven,", "Dear Mrs. Okafor,", "Hey Ola!") or opening a line before
 # a comma or a dash ("Aiko, ...", "Kenji — ...", lower-case "tom, ..." too). Group 1 or 2. The
 # second form counts only on a line that opens the message or a paragraph or follows a sentence
 # end: a line of a wrapped e-mail paragraph that starts "adventurous, the focus ..." addresses
 # nobody.
 ADDRESSEE = Rx(
-    rf"(?:^|\n)[ \t]*{_GREETING}[ \t]+{_TITLE}([a-z][\w'-]*)(?:[ \t]+[a-z][\w'-]*)?"
-    rf"[ \t]*(?:[,!:.\n{DASHES}]|\s-{{1,2}}\s)"
-    rf"|(?:^|\n[ \t\r]*\n|[.!?,][ \t\r]*\n)[ \t]*{_TITLE}([a-z][\w'-]*)(?:-san|-sama)?[ \t]*"
+    rf"(?:^|\n)[ \t]*{_GREETING}[ \t]+{_TITLE}({_NAME_START}{_NAME_REST}*)"
+    rf"(?:[ \t]+{_NAME_START}{_NAME_REST}*)?[ \t]*(?:[,!:.\n{DASHES}]|\s-{{1,2}}\s)"
+    rf"|(?:^|\n[ \t\r]*\n|[.!?,][ \t\r]*\n)[ \t]*{_TITLE}({_NAME_START}{_NAME_REST}*)"
+    r"(?:-san|-sama)?[ \t]*"
     rf"(?:[,{DASHES}]|\s-{{1,2}}\s)"
 )
 
