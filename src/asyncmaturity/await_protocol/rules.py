@@ -315,7 +315,6 @@ NOT_NAMES = frozenset(
         "gracias",
         "saludos",
         "olá",
-        "ola",
         "oi",
         "pessoal",
         "galera",
@@ -1115,6 +1114,8 @@ REQUEST_INTL = Rx(
             "por gentileza",
             "pedimos que",
             "peço que",
+            "solicitamos que",
+            "solicito que",
             "seria ótimo",
             "seria otimo",
             "seria ideal",
@@ -1216,6 +1217,8 @@ _ASK_INTL = any_of(
         "alguém pode",
         "alguém poderia",
         "pedimos que",
+        "solicitamos que",
+        "solicito que",
         "kun je",
         "kunt u",
         "zou je",
@@ -1274,6 +1277,16 @@ INTL_ACTION_VERBS = [
     "prüfe",
     "bescheid geben",
     "rückmeldung",
+    "durchsehen",
+    "starten",
+    "neu starten",
+    "hochladen",
+    "erfassen",
+    "stellen",
+    "teilen",
+    "teil",
+    "herunterladen",
+    "runterladen",
     # French
     "relire",
     "valider",
@@ -1309,6 +1322,13 @@ INTL_ACTION_VERBS = [
     "valide",
     "vérifie",
     "relis",
+    "redémarrer",
+    "téléverser",
+    "saisir",
+    "télécharger",
+    "partager",
+    "transmettre",
+    "publier",
     # Spanish
     "revisar",
     "aprobar",
@@ -1353,6 +1373,13 @@ INTL_ACTION_VERBS = [
     "enviadme",
     "reenviarnos",
     "devolvérnoslo",
+    "reiniciar",
+    "subir",
+    "registrar",
+    "descargar",
+    "compartir",
+    "envíe",
+    "envíen",
     # Portuguese
     "aprovar",
     "verificar",
@@ -1386,6 +1413,9 @@ INTL_ACTION_VERBS = [
     "respondam",
     "organize",
     "devolvê-lo",
+    "enviar",
+    "baixar",
+    "compartilhar",
     # Dutch
     "goedkeuren",
     "controleren",
@@ -1416,6 +1446,11 @@ INTL_ACTION_VERBS = [
     "keur",
     "maak",
     "weten",
+    "herstarten",
+    "uploaden",
+    "registreren",
+    "downloaden",
+    "delen",
 ]
 # A verb that opens a clause and asks by itself, or a second person asking ("stuur me",
 # "schickst du mir", "tu m'envoies", "¿me mandas", "me enviem", "laat je me ... weten").
@@ -1446,12 +1481,75 @@ INTL_ASKING_VERBS = [
     "me manda",
     "laat je me",
     "laat me",
+    "você me diz",
+    "vocês me dizem",
+    "lad",
+    "teil",
+    "télécharge",
+    "partage",
+    "descarga",
+    "comparte",
+    "compártelo",
+    "baixa",
+    "compartilha",
+    "download",
+    "deel",
 ]
-# Within one sentence: a dot inside a number or a name ("19. März", "1.250", "v2.pdf") ends none.
-_SENTENCE_SCAN = r"(?:\d+\.|[^.!?\n]|\.[^\s.!?])"
+# Words that open a question asking for a fact, a confirmation or a choice, as the English
+# `QUESTION_OPENERS`: where, when, who, which, how much, why, "what is", and a verb first ("Hast
+# du ...?", "Est-ce que ...?", "¿Hay ...?", "Heb je ...?"). Not the vague ones ("Was meint ihr?",
+# "Qu'en pensez-vous ?", "¿Qué os parece?", "O que vocês acham?", "Wat vinden jullie?"). German
+# "wie" (how) and Dutch "wie" (who) are read only before the words that make each a fact question.
+INTL_QUESTION_OPENERS = [
+    # German
+    *["wo", "wann", "wer", "welche", "welcher", "welches", "welchen", "warum", "wieso", "weshalb"],
+    *["wie lautet", "wie viel", "wie viele", "wie lange", "wie heißt", "wie oft", "wie spät"],
+    *["was ist", "was sind", "was kostet", "hast du", "habt ihr", "haben sie", "hat jemand"],
+    *["ist", "sind", "gibt es", "läuft", "funktioniert", "weißt du", "wisst ihr", "kennst du"],
+    # French
+    *["où", "quand", "qui", "quel", "quelle", "quels", "quelles", "combien", "pourquoi"],
+    *["est-ce que", "est-ce qu'", "as-tu", "avez-vous", "tu as", "vous avez", "y a-t-il"],
+    # Spanish
+    *["dónde", "cuándo", "quién", "quiénes", "cuál", "cuáles", "cuánto", "cuánta", "cuántos"],
+    *["cuántas", "por qué", "hay", "está", "están", "tienes", "tenéis", "recibiste", "sabes"],
+    *["sabéis", "funciona"],
+    # Portuguese
+    *["onde", "quando", "quem", "qual", "quais", "quanto", "quantos", "quantas", "por que"],
+    *["você recebeu", "vocês receberam", "você tem", "vocês têm", "você sabe", "vocês sabem"],
+    *["tem", "há", "estão"],
+    # Dutch
+    *["waar", "wanneer", "welke", "welk", "hoeveel", "hoe laat", "hoe lang", "waarom", "wat is"],
+    *["wat zijn", "wat was", "heb je", "hebben jullie", "heeft iemand", "weet iemand", "weet je"],
+    *["weten jullie", "draait", "werkt", "staat", "zijn"],
+    *["wie neemt", "wie kan", "wie heeft", "wie is", "wie doet", "wie pakt", "wie wil", "wie gaat"],
+    *["wie zorgt", "wie regelt", "wie weet"],
+]
+# "Already" in a question asks whether something is done ("Läuft das Monitoring schon?", "On a
+# déjà une date ?", "¿Ya hay fecha?", "A versão 2.3 já foi publicada?"): a fact question.
+INTL_ALREADY = ["schon", "bereits", "déjà", "ya", "já"]
+# Asks that name what to do as a noun ("Feedback bis KW12 wäre super"): give feedback.
+INTL_FEEDBACK = ["feedback", "rückmeldung", "retours", "comentarios", "comentários", "reactie"]
+INTL_WOULD_BE_GREAT = [
+    *["wäre super", "wäre toll", "wäre klasse", "wäre prima", "wäre hilfreich", "wäre nett"],
+    *["serait top", "serait super", "serait génial", "serait parfait", "seraient top"],
+    *["seraient super", "sería genial", "sería ideal", "serían geniales", "seria ótimo"],
+    *["seria otimo", "seria ideal", "zou top zijn", "zou fijn zijn", "zou mooi zijn"],
+]
+# A polite word after the verb ("die Schulung planen, bitte", "teil ihn mit dem Team, bitte").
+INTL_POLITE_AFTER = [
+    *["bitte", "svp", "stp", "s'il te plaît", "s'il vous plaît", "por favor", "porfa"],
+    *["aub", "alsjeblieft", "alstublieft"],
+]
+# Within one sentence: a dot inside a number or a name ("19. März", "1.250", "v2.pdf") ends none,
+# nor one before a number ("Rechnung Nr. 6612", "factuur nr. 6612").
+_SENTENCE_SCAN = r"(?:\d+\.|[^.!?\n]|\.[^\s.!?]|\.[ \t]\d)"
 ACTION_INTL = Rx(
     rf"{_ASK_INTL}{_SENTENCE_SCAN}{{0,120}}?({any_of(INTL_ACTION_VERBS)})"
-    rf"|{_OPENER}({any_of(INTL_ASKING_VERBS)})"
+    rf"|{_OPENER}¿?({any_of(INTL_ASKING_VERBS)})"
+    rf"|{_OPENER}¿?({any_of(INTL_QUESTION_OPENERS)}){_SENTENCE_SCAN}{{0,200}}?\?"
+    rf"|({any_of(INTL_ALREADY)}){_SENTENCE_SCAN}{{0,200}}?\?"
+    rf"|({any_of(INTL_FEEDBACK)}){_SENTENCE_SCAN}{{0,80}}?{any_of(INTL_WOULD_BE_GREAT)}"
+    rf"|({any_of(INTL_ACTION_VERBS)}){_SENTENCE_SCAN}{{0,60}}?{any_of(INTL_POLITE_AFTER)}"
 )
 # For SQL, the English imperative and the five languages' asks read on the same text as one
 # pattern: one pass of RE2 over the text instead of two, at about the cost of either. The
