@@ -651,7 +651,7 @@ def _span(rx: rules.Rx, text: str) -> str | None:
 
 def _action(plain: str) -> str | None:
     """The action asked for: the verb or noun phrase the rule captured."""
-    m = rules.action_match(plain) or rules.ACTION_INTL.search(
+    m = rules.action_match(plain) or rules.intl_action(
         rules.without_mentions(rules.asking_text(plain))
     )
     return next((g for g in m.groups() if g), m.group(0)).strip() if m else None

@@ -34,7 +34,9 @@ docs/await.md):
 
 Windows, requests and (in part) the action are also read in German, French, Spanish, Portuguese
 and Dutch: the block "Windows and requests in German, ..." below (`INTL_WINDOWS`, `REQUEST_INTL`,
-`ACTION_INTL`), kept apart from the English patterns, which it does not change.
+`ACTION_INTL` and the two after it), kept apart from the English patterns, which it does not
+change; owners by greetings, titles and thanks of the five languages beside the English ones
+(`_GREETING_INTL`, `THANKED`, `NOT_NAMES`).
 
 The labelled sets and their rulings are in `benchmarks/await_eval/` (README.md there).
 """
@@ -364,10 +366,8 @@ _GREETING_INTL = (
     r"|ch[èÈ]re|cher|buen(?:os|as) (?:d[íÍ]as|tardes)|buenas|hola|estimad[oa]|querid[oa]"
     r"|ol[áÁ]|oi|bom dia|boa tarde|prezad[oa]|hoi|beste|geachte|goedemorgen|goedemiddag"
 )
-_GREETING = (
-    r"(?:hi|hey|hello|hallo|hiya|dear|good (?:morning|afternoon|evening)|morning|"
-    rf"{_GREETING_INTL})"
-)
+_GREETING_EN = r"hi|hey|hello|hallo|hiya|dear|good (?:morning|afternoon|evening)|morning"
+_GREETING = rf"(?:{_GREETING_EN}|{_GREETING_INTL})"
 _TITLE = (
     r"(?:(?:(?:mr|mrs|ms|miss|mx|dr|prof|herr|frau|monsieur|madame|mme|sr|sra|srta|se[ñÑ]ora?"
     r"|senhora?|dona|heer|mevrouw|mevr|dhr)\.?|m\.)\s+)?"
@@ -632,9 +632,10 @@ CONTEXT = Rx(
 )
 # Words that say nothing about the matter, removed before the words are counted: the greeting,
 # the sign-off, the clause that says where to reply, "no rush"-like phrases, pleasantries and
-# pointers to shared memory ("re the thing from yesterday").
+# pointers to shared memory ("re the thing from yesterday"). The greeting is an English one: the
+# five languages' greetings cost RE2 more here than the one or two words they would take off.
 FILLER = Rx(
-    rf"^\s*{_GREETING}\b[^\n,!:]{{0,30}}[,!:]?"
+    rf"^\s*(?:{_GREETING_EN})\b[^\n,!:]{{0,30}}[,!:]?"
     r"|(?:^|\n)[ \t]*(?:(?:kind|best|warm|many|with (?:best|kind|warm))\s+(?:regards|wishes)|"
     r"regards|best|cheers|thanks(?: (?:a lot|again|in advance|so much))?|thank you(?: (?:in "
     r"advance|so much|very much))?|many thanks|thx|ty|br|all the best|sincerely|yours(?: "
@@ -1542,15 +1543,35 @@ INTL_POLITE_AFTER = [
 ]
 # Within one sentence: a dot inside a number or a name ("19. März", "1.250", "v2.pdf") ends none,
 # nor one before a number ("Rechnung Nr. 6612", "factuur nr. 6612").
-_SENTENCE_SCAN = r"(?:\d+\.|[^.!?\n]|\.[^\s.!?]|\.[ \t]\d)"
+_SENTENCE_SCAN = r"(?:\d+\.|[^.!?\n]|\.[^\s.!?])"
+_SENTENCE_SCAN_NUMBERED = r"(?:\d+\.|[^.!?\n]|\.[^\s.!?]|\.[ \t]\d)"
+# Up to a question's mark: unbounded, as RE2's automaton for a bounded scan after a list of
+# words costs more; its alternatives are disjoint, so Python reads each start once.
+_TO_QUESTION_MARK = r"(?:[^.!?\n]|\.[^\s.!?])*\?"
+# The action in the five languages is read by three patterns, tried in turn (`intl_action`):
+# RE2's automaton for their union cost fifteen times the three passes (issue 18,
+# `benchmarks/await_cost.py`). Group 1 or 2 is the word that decided.
 ACTION_INTL = Rx(
-    rf"{_ASK_INTL}{_SENTENCE_SCAN}{{0,120}}?({any_of(INTL_ACTION_VERBS)})"
+    rf"{_ASK_INTL}{_SENTENCE_SCAN_NUMBERED}{{0,120}}?({any_of(INTL_ACTION_VERBS)})"
     rf"|{_OPENER}¿?({any_of(INTL_ASKING_VERBS)})"
-    rf"|{_OPENER}¿?({any_of(INTL_QUESTION_OPENERS)}){_SENTENCE_SCAN}{{0,200}}?\?"
-    rf"|({any_of(INTL_ALREADY)}){_SENTENCE_SCAN}{{0,200}}?\?"
-    rf"|({any_of(INTL_FEEDBACK)}){_SENTENCE_SCAN}{{0,80}}?{any_of(INTL_WOULD_BE_GREAT)}"
-    rf"|({any_of(INTL_ACTION_VERBS)}){_SENTENCE_SCAN}{{0,60}}?{any_of(INTL_POLITE_AFTER)}"
 )
+# A fact question: a question word or a verb first, or "already" in a question.
+ACTION_INTL_QUESTION = Rx(
+    rf"(?:{_OPENER}¿?({any_of(INTL_QUESTION_OPENERS)})|({any_of(INTL_ALREADY)})){_TO_QUESTION_MARK}"
+)
+# The ask after what it asks: a verb before a polite word, feedback that would be great.
+ACTION_INTL_TRAILING = Rx(
+    rf"({any_of(INTL_ACTION_VERBS)}){_SENTENCE_SCAN}{{0,60}}?{any_of(INTL_POLITE_AFTER)}"
+    rf"|({any_of(INTL_FEEDBACK)}){_SENTENCE_SCAN}{{0,80}}?{any_of(INTL_WOULD_BE_GREAT)}"
+)
+INTL_ACTION_FORMS = (ACTION_INTL, ACTION_INTL_QUESTION, ACTION_INTL_TRAILING)
+
+
+def intl_action(clauses: str) -> re.Match[str] | None:
+    """The first action asked for in the five languages, read on `clauses` (mentions as commas)."""
+    return next((m for rx in INTL_ACTION_FORMS if (m := rx.search(clauses))), None)
+
+
 # For SQL, the English imperative and the five languages' asks read on the same text as one
 # pattern: one pass of RE2 over the text instead of two, at about the cost of either. The
 # action is read in two passes: since its questions read wrapped lines, one automaton for both
@@ -1793,7 +1814,7 @@ def signals(text: str) -> dict[str, bool]:
         ),
         "await_assign": has_owner(plain),
         "await_window": bool(ANY_WINDOW.search(plain) and ANY_WINDOW.search(window_text(plain))),
-        "await_action": bool(ACTION.search(clauses) or ACTION_INTL.search(clauses)),
+        "await_action": bool(ACTION.search(clauses) or intl_action(clauses)),
         "await_information": bool(
             record_link(text) or CONTEXT.search(plain) or context_words(plain)
         ),
@@ -1885,7 +1906,8 @@ def signals_sql(text: str) -> str:
     # joined costs more than the two passes.
     action = (
         f"CASE WHEN {ACTION.matches_sql(clauses)} THEN true "
-        f"ELSE {ACTION_INTL.matches_sql(clauses)} END"
+        + "".join(f"WHEN {rx.matches_sql(clauses)} THEN true " for rx in INTL_ACTION_FORMS[:-1])
+        + f"ELSE {INTL_ACTION_FORMS[-1].matches_sql(clauses)} END"
     )
     return f"""
         CASE WHEN {REQUEST.matches_sql(asking)} THEN true ELSE {ask} END AS is_request,
