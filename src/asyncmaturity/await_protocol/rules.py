@@ -1452,9 +1452,11 @@ INTL_ACTION_VERBS = [
     "registreren",
     "downloaden",
     "delen",
+    "deel",
 ]
 # A verb that opens a clause and asks by itself, or a second person asking ("stuur me",
-# "schickst du mir", "tu m'envoies", "¿me mandas", "me enviem", "laat je me ... weten").
+# "schickst du mir", "tu m'envoies", "¿me mandas", "me enviem", "laat je me ... weten"). Not the
+# Dutch "download": English release notes open lines with it ("Download the tarball at ...").
 INTL_ASKING_VERBS = [
     "schickst du",
     "gibst du",
@@ -1493,7 +1495,6 @@ INTL_ASKING_VERBS = [
     "compártelo",
     "baixa",
     "compartilha",
-    "download",
     "deel",
 ]
 # Words that open a question asking for a fact, a confirmation or a choice, as the English
