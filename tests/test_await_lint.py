@@ -485,6 +485,19 @@ def test_suggestion_asks_for_the_answer_to_a_question() -> None:
     assert result.suggestion == "@owner, could you answer <what> by <deadline>? Context: <link>"
 
 
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [("Das Backup ist schon durch?", "schon"), ("¿Dónde está la plantilla?", "Dónde")],
+)
+def test_a_fact_question_in_another_language_is_suggested_as_an_answer(
+    text: str, evidence: str
+) -> None:
+    # The evidence is the question word or "already", which no "could you ..." can take.
+    result = analyse(text)
+    assert result.elements["action_required"].evidence == evidence
+    assert "could you answer <what>" in result.suggestion
+
+
 def test_task_in_the_passive_is_explained_by_its_participle_and_suggested_by_its_verb() -> None:
     # Tracker text states work as an obligation: lint shows the words that decided ("removed",
     # the Jira mention) and the rewrite asks for the verb ("could you remove").

@@ -171,6 +171,23 @@ FRAGMENTS = [
     "readable.?  ",
     # Windows and requests in German, French, Spanish, Portuguese and Dutch (issue 18), with
     # upper-case accented letters: Python folds only ASCII case, RE2 all of it.
+    # Owners and actions of the five languages (issue 18, lang18): greetings, titles, thanks,
+    # accented names, fact questions, "already", trailing polite words, "Nr." before a number.
+    "Hola ",
+    "Olá ",
+    "Bonjour Élodie,",
+    "Sehr geehrte Frau ",
+    "Danke, Lukas!",
+    "Merci Julie !",
+    "Hola a todos,",
+    "Liebe Grüße\n",
+    "¿Dónde ",
+    "Wann ",
+    "Est-ce que ",
+    " schon?",
+    " planen, bitte",
+    "Feedback wäre super",
+    "Nr. 4411 ",
     "bis Freitag",
     "BIS SPÄTESTENS FREITAG",
     "bis nächsten ",
@@ -498,6 +515,29 @@ QUIRKS = [
     ("Aren't you adding two readers? One is added in __init__.", "is_request", False),
     ("Good luck. Please let me know if there's stuff I can do.", "is_request", False),
     ("Please let me know which port you use.", "is_request", True),
+    # Owners in the five languages (issue 18, lang18): a greeting or a title before a name,
+    # accented names, a name thanked; broadcast words, sign-offs and "Madame, Monsieur" name
+    # nobody.
+    ("Bonjour Élodie,\n\npouvez-vous valider le devis ?", "await_assign", True),
+    ("Sehr geehrte Frau Öztürk,\n\nbitte bestätigen Sie den Termin.", "await_assign", True),
+    ("Obrigado, João! Pode revisar o texto?", "await_assign", True),
+    ("Geachte heer De Vries, wilt u tekenen?", "await_assign", True),
+    ("Hola a todos, ¿quién cubre la guardia?", "await_assign", False),
+    ("Hallo zusammen, wer hat Zeit?", "await_assign", False),
+    ("Danke!\n\nLiebe Grüße\nMarkus", "await_assign", False),
+    ("Madame, Monsieur,\n\nmerci de signer le bon de commande.", "await_assign", False),
+    # Actions in the five languages: a fact question, "already" in a question, a verb before a
+    # polite word, feedback that would be great, a verb after "Nr. 4411"; opinions asked for
+    # name none.
+    ("Wann startet die Migration?", "await_action", True),
+    ("Das Backup ist schon durch?", "await_action", True),
+    ("¿Dónde guardamos las facturas?", "await_action", True),
+    ("Den Bericht bis Montag fertigstellen, bitte.", "await_action", True),
+    ("Vos retours seraient top sur ce brouillon.", "await_action", True),
+    ("Bitte Rechnung Nr. 4411 prüfen.", "await_action", True),
+    ("Qu'en pensez-vous ?", "await_action", False),
+    ("¿Qué os parece?", "await_action", False),
+    ("Wat vinden jullie ervan?", "await_action", False),
 ]
 
 

@@ -144,7 +144,18 @@ is guessed (`asyncmaturity.await_protocol.rules.INTL_WINDOWS`, `REQUEST_INTL`):
   "¿puedes", "por favor", "você pode", "kun je", "graag", ...) followed in the same sentence by
   a verb of `asyncmaturity.await_protocol.rules.INTL_ACTION_VERBS` ("Kannst du bis Freitag den
   Bericht prüfen?": "prüfen"), or an asking verb opening a clause ("stuur me", "schickst du",
-  "¿me mandas"). Factual questions are read in English only.
+  "¿me mandas", "baixa", "deel"), a verb of the list before a polite word ("die Schulung planen,
+  bitte"), a question asking for a fact (`INTL_QUESTION_OPENERS`: "Wo finde ich ...?", "Quel est
+  ...?", "¿Dónde está ...?", "Quem assume ...?", "Wat is ...?", a verb first: "Hast du ...?",
+  "Est-ce que ...?", "Heb je ...?"; not "Was meint ihr?", "Qu'en pensez-vous ?"), "already" in a
+  question ("schon", "déjà", "ya", "já": "Läuft das Monitoring schon?"), or feedback that "would
+  be great" ("Feedback bis KW12 wäre super"). The evidence is the verb or the question word.
+* **Assign ownership**: as in English, with the five languages' greetings and titles ("Hallo
+  Anna,", "Liebe Petra,", "Sehr geehrter Herr Schulz,", "Bonjour Marie,", "Chère Sophie,", "Hola
+  Juan,", "Estimada Sra. López:", "Olá Pedro,", "Prezada Sra. Souza,", "Hoi Sanne,", "Geachte
+  heer De Vries,"), names thanked ("Danke, Lukas!", "Merci Julie !", "Gracias, Marta.",
+  "Obrigado, Carla!", "Dank je, Lotte!") and accented names ("Tomás,", "João,"); greetings and
+  broadcast words name nobody ("Hola a todos,", "Hallo zusammen,", "Madame, Monsieur,").
 * **Deadline**: as in English; numeric dates after these prepositions are read day first (all
   five languages write the day first: "avant le 12/03" is 12 March, with a note), while an
   English "by 12/03" stays ambiguous; a calendar week ends on its Friday (ISO week of the year
@@ -255,6 +266,10 @@ _QUESTION_EVIDENCE_RE = re.compile(
     r"(?:where|when|who|whom|whose|which|how|why|what|is|are|am|do|does|did|has|have|should|"
     r"can|could|anyone|anybody|wondering|wonder|curious|keen|like to|want to)\b",
     _I,
+)
+# The five languages' question words and "already" (the action's evidence for a fact question).
+_INTL_QUESTION_EVIDENCE = frozenset(
+    word.lower() for word in [*rules.INTL_QUESTION_OPENERS, *rules.INTL_ALREADY]
 )
 _NUMBERS = {
     w: n
@@ -636,7 +651,7 @@ def _span(rx: rules.Rx, text: str) -> str | None:
 
 def _action(plain: str) -> str | None:
     """The action asked for: the verb or noun phrase the rule captured."""
-    m = rules.action_match(plain) or rules.ACTION_INTL.search(
+    m = rules.action_match(plain) or rules.intl_action(
         rules.without_mentions(rules.asking_text(plain))
     )
     return next((g for g in m.groups() if g), m.group(0)).strip() if m else None
@@ -698,7 +713,7 @@ def suggest(elements: dict[str, Element]) -> str:
 
     owner = part("assign_ownership", "@owner")
     action = part("action_required", "<action>").lower()
-    if _QUESTION_EVIDENCE_RE.match(action):
+    if _QUESTION_EVIDENCE_RE.match(action) or " ".join(action.split()) in _INTL_QUESTION_EVIDENCE:
         action = "answer"
     # A task stated in the passive names its work by the participle ("needs to be removed").
     action = rules.TASK_PARTICIPLES.get(action, action)

@@ -34,7 +34,9 @@ docs/await.md):
 
 Windows, requests and (in part) the action are also read in German, French, Spanish, Portuguese
 and Dutch: the block "Windows and requests in German, ..." below (`INTL_WINDOWS`, `REQUEST_INTL`,
-`ACTION_INTL`), kept apart from the English patterns, which it does not change.
+`ACTION_INTL` and the two after it), kept apart from the English patterns, which it does not
+change; owners by greetings, titles and thanks of the five languages beside the English ones
+(`_GREETING_INTL`, `THANKED`, `NOT_NAMES`).
 
 The labelled sets and their rulings are in `benchmarks/await_eval/` (README.md there).
 """
@@ -277,14 +279,69 @@ NOT_NAMES = frozenset(
         "usually",
         "secondly",
         "lastly",
+        # The five languages' greetings, thanks, sign-offs and broadcast words ("Hola a todos,",
+        # "Bonjour à tous,", "Hallo zusammen,", "Olá pessoal,", "Hoi allemaal,", "Liebe Grüße",
+        # "Beste groeten", "Madame, Monsieur,").
+        "a",
+        "à",
+        "moin",
+        "servus",
+        "zusammen",
+        "alle",
+        "allerseits",
+        "leute",
+        "kollegen",
+        "damen",
+        "herren",
+        "grüße",
+        "grüsse",
+        "gruß",
+        "danke",
+        "bonjour",
+        "salut",
+        "madame",
+        "monsieur",
+        "mesdames",
+        "messieurs",
+        "tous",
+        "toutes",
+        "équipe",
+        "merci",
+        "cordialement",
+        "hola",
+        "todos",
+        "todas",
+        "equipo",
+        "chicos",
+        "gente",
+        "gracias",
+        "saludos",
+        "olá",
+        "oi",
+        "pessoal",
+        "galera",
+        "equipe",
+        "obrigado",
+        "obrigada",
+        "abraços",
+        "hoi",
+        "allemaal",
+        "iedereen",
+        "jongens",
+        "collega's",
+        "bedankt",
+        "groeten",
     ]
 )
 # A name thanked at the head of a reply or of a paragraph ("Thanks Jason,", "Thank you
 # Werner!"): in a list the reply's questions are that person's to answer. Capitalised, so
 # "Thanks again" names nobody.
 THANKED = Rx(
-    r"(?:^|\n[ \t\r]*\n)\s*(?:[Tt]hanks|[Tt]hank you|[Mm]any thanks)(?:,[ \t]*|[ \t]+)"
-    r"(?:(?:a lot|so much|very much|again)[ \t]+)?([A-Z][a-z]+)(?:[ \t]+[A-Z][a-z]+)?"
+    r"(?:^|\n[ \t\r]*\n)\s*(?:[Tt]hanks|[Tt]hank you|[Mm]any thanks|[Dd]anke|[Vv]ielen [Dd]ank"
+    r"|[Mm]erci|[Gg]racias|[Oo]brigad[oa]|[Vv]aleu|[Bb]edankt|[Dd]ank (?:je|u))(?:,[ \t]*|[ \t]+)"
+    r"(?:(?:a lot|so much|very much|again)[ \t]+)?"
+    "([A-Z\u00c0-\u00d6\u00d8-\u00de][a-z\u00df-\u00f6\u00f8-\u00ff]+)"
+    r"(?:[ \t]+[A-Z][a-z]+)?"
     r"[ \t]*[,!.:\n]",
     ignore_case=False,
 )
@@ -301,17 +358,33 @@ DASHES = "\u2013\u2014"
 BULLETS = "-*\u2022"
 OPEN_QUOTES = "'\"\u2018\u201c"
 CLOSE_QUOTES = "'\"\u2019\u201d"
-_GREETING = r"(?:hi|hey|hello|hallo|hiya|dear|good (?:morning|afternoon|evening)|morning)"
-_TITLE = r"(?:(?:mr|mrs|ms|miss|mx|dr|prof)\.?\s+)?"
+# Greetings and titles of German, French, Spanish, Portuguese and Dutch too ("Liebe Petra,",
+# "Bonjour Marie,", "Hola Juan,", "Olá Pedro,", "Hoi Sanne,", "Geachte heer De Vries,"); each
+# non-ASCII letter is written in both cases, as Python's `re.ASCII` folds only ASCII case.
+_GREETING_INTL = (
+    r"moin|servus|gr[üÜ]ezi|guten tag|lieber?|sehr geehrter?|bonjour|bonsoir|salut|coucou"
+    r"|ch[èÈ]re|cher|buen(?:os|as) (?:d[íÍ]as|tardes)|buenas|hola|estimad[oa]|querid[oa]"
+    r"|ol[áÁ]|oi|bom dia|boa tarde|prezad[oa]|hoi|beste|geachte|goedemorgen|goedemiddag"
+)
+_GREETING_EN = r"hi|hey|hello|hallo|hiya|dear|good (?:morning|afternoon|evening)|morning"
+_GREETING = rf"(?:{_GREETING_EN}|{_GREETING_INTL})"
+_TITLE = (
+    r"(?:(?:(?:mr|mrs|ms|miss|mx|dr|prof|herr|frau|monsieur|madame|mme|sr|sra|srta|se[ñÑ]ora?"
+    r"|senhora?|dona|heer|mevrouw|mevr|dhr)\.?|m\.)\s+)?"
+)
+# A name's letters: ASCII and the accented Latin letters of the five languages ("Tomás", "João").
+_NAME_START = "[a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]"
+_NAME_REST = "[\\w'\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff-]"
 # A name in the greeting ("Hi Sven,", "Dear Mrs. Okafor,", "Hey Ola!") or opening a line before
 # a comma or a dash ("Aiko, ...", "Kenji — ...", lower-case "tom, ..." too). Group 1 or 2. The
 # second form counts only on a line that opens the message or a paragraph or follows a sentence
 # end: a line of a wrapped e-mail paragraph that starts "adventurous, the focus ..." addresses
 # nobody.
 ADDRESSEE = Rx(
-    rf"(?:^|\n)[ \t]*{_GREETING}[ \t]+{_TITLE}([a-z][\w'-]*)(?:[ \t]+[a-z][\w'-]*)?"
-    rf"[ \t]*(?:[,!:.\n{DASHES}]|\s-{{1,2}}\s)"
-    rf"|(?:^|\n[ \t\r]*\n|[.!?,][ \t\r]*\n)[ \t]*{_TITLE}([a-z][\w'-]*)(?:-san|-sama)?[ \t]*"
+    rf"(?:^|\n)[ \t]*{_GREETING}[ \t]+{_TITLE}({_NAME_START}{_NAME_REST}*)"
+    rf"(?:[ \t]+{_NAME_START}{_NAME_REST}*)?[ \t]*(?:[,!:.\n{DASHES}]|\s-{{1,2}}\s)"
+    rf"|(?:^|\n[ \t\r]*\n|[.!?,][ \t\r]*\n)[ \t]*{_TITLE}({_NAME_START}{_NAME_REST}*)"
+    r"(?:-san|-sama)?[ \t]*"
     rf"(?:[,{DASHES}]|\s-{{1,2}}\s)"
 )
 
@@ -559,9 +632,10 @@ CONTEXT = Rx(
 )
 # Words that say nothing about the matter, removed before the words are counted: the greeting,
 # the sign-off, the clause that says where to reply, "no rush"-like phrases, pleasantries and
-# pointers to shared memory ("re the thing from yesterday").
+# pointers to shared memory ("re the thing from yesterday"). The greeting is an English one: the
+# five languages' greetings cost RE2 more here than the one or two words they would take off.
 FILLER = Rx(
-    rf"^\s*{_GREETING}\b[^\n,!:]{{0,30}}[,!:]?"
+    rf"^\s*(?:{_GREETING_EN})\b[^\n,!:]{{0,30}}[,!:]?"
     r"|(?:^|\n)[ \t]*(?:(?:kind|best|warm|many|with (?:best|kind|warm))\s+(?:regards|wishes)|"
     r"regards|best|cheers|thanks(?: (?:a lot|again|in advance|so much))?|thank you(?: (?:in "
     r"advance|so much|very much))?|many thanks|thx|ty|br|all the best|sincerely|yours(?: "
@@ -1041,6 +1115,8 @@ REQUEST_INTL = Rx(
             "por gentileza",
             "pedimos que",
             "peço que",
+            "solicitamos que",
+            "solicito que",
             "seria ótimo",
             "seria otimo",
             "seria ideal",
@@ -1142,6 +1218,8 @@ _ASK_INTL = any_of(
         "alguém pode",
         "alguém poderia",
         "pedimos que",
+        "solicitamos que",
+        "solicito que",
         "kun je",
         "kunt u",
         "zou je",
@@ -1200,6 +1278,16 @@ INTL_ACTION_VERBS = [
     "prüfe",
     "bescheid geben",
     "rückmeldung",
+    "durchsehen",
+    "starten",
+    "neu starten",
+    "hochladen",
+    "erfassen",
+    "stellen",
+    "teilen",
+    "teil",
+    "herunterladen",
+    "runterladen",
     # French
     "relire",
     "valider",
@@ -1235,6 +1323,13 @@ INTL_ACTION_VERBS = [
     "valide",
     "vérifie",
     "relis",
+    "redémarrer",
+    "téléverser",
+    "saisir",
+    "télécharger",
+    "partager",
+    "transmettre",
+    "publier",
     # Spanish
     "revisar",
     "aprobar",
@@ -1279,6 +1374,13 @@ INTL_ACTION_VERBS = [
     "enviadme",
     "reenviarnos",
     "devolvérnoslo",
+    "reiniciar",
+    "subir",
+    "registrar",
+    "descargar",
+    "compartir",
+    "envíe",
+    "envíen",
     # Portuguese
     "aprovar",
     "verificar",
@@ -1312,6 +1414,9 @@ INTL_ACTION_VERBS = [
     "respondam",
     "organize",
     "devolvê-lo",
+    "enviar",
+    "baixar",
+    "compartilhar",
     # Dutch
     "goedkeuren",
     "controleren",
@@ -1342,9 +1447,16 @@ INTL_ACTION_VERBS = [
     "keur",
     "maak",
     "weten",
+    "herstarten",
+    "uploaden",
+    "registreren",
+    "downloaden",
+    "delen",
+    "deel",
 ]
 # A verb that opens a clause and asks by itself, or a second person asking ("stuur me",
-# "schickst du mir", "tu m'envoies", "¿me mandas", "me enviem", "laat je me ... weten").
+# "schickst du mir", "tu m'envoies", "¿me mandas", "me enviem", "laat je me ... weten"). Not the
+# Dutch "download": English release notes open lines with it ("Download the tarball at ...").
 INTL_ASKING_VERBS = [
     "schickst du",
     "gibst du",
@@ -1372,13 +1484,95 @@ INTL_ASKING_VERBS = [
     "me manda",
     "laat je me",
     "laat me",
+    "você me diz",
+    "vocês me dizem",
+    "lad",
+    "teil",
+    "télécharge",
+    "partage",
+    "descarga",
+    "comparte",
+    "compártelo",
+    "baixa",
+    "compartilha",
+    "deel",
 ]
-# Within one sentence: a dot inside a number or a name ("19. März", "1.250", "v2.pdf") ends none.
+# Words that open a question asking for a fact, a confirmation or a choice, as the English
+# `QUESTION_OPENERS`: where, when, who, which, how much, why, "what is", and a verb first ("Hast
+# du ...?", "Est-ce que ...?", "¿Hay ...?", "Heb je ...?"). Not the vague ones ("Was meint ihr?",
+# "Qu'en pensez-vous ?", "¿Qué os parece?", "O que vocês acham?", "Wat vinden jullie?"). German
+# "wie" (how) and Dutch "wie" (who) are read only before the words that make each a fact question.
+INTL_QUESTION_OPENERS = [
+    # German
+    *["wo", "wann", "wer", "welche", "welcher", "welches", "welchen", "warum", "wieso", "weshalb"],
+    *["wie lautet", "wie viel", "wie viele", "wie lange", "wie heißt", "wie oft", "wie spät"],
+    *["was ist", "was sind", "was kostet", "hast du", "habt ihr", "haben sie", "hat jemand"],
+    *["ist", "sind", "gibt es", "läuft", "funktioniert", "weißt du", "wisst ihr", "kennst du"],
+    # French
+    *["où", "quand", "qui", "quel", "quelle", "quels", "quelles", "combien", "pourquoi"],
+    *["est-ce que", "est-ce qu'", "as-tu", "avez-vous", "tu as", "vous avez", "y a-t-il"],
+    # Spanish
+    *["dónde", "cuándo", "quién", "quiénes", "cuál", "cuáles", "cuánto", "cuánta", "cuántos"],
+    *["cuántas", "por qué", "hay", "está", "están", "tienes", "tenéis", "recibiste", "sabes"],
+    *["sabéis", "funciona"],
+    # Portuguese
+    *["onde", "quando", "quem", "qual", "quais", "quanto", "quantos", "quantas", "por que"],
+    *["você recebeu", "vocês receberam", "você tem", "vocês têm", "você sabe", "vocês sabem"],
+    *["tem", "há", "estão"],
+    # Dutch
+    *["waar", "wanneer", "welke", "welk", "hoeveel", "hoe laat", "hoe lang", "waarom", "wat is"],
+    *["wat zijn", "wat was", "heb je", "hebben jullie", "heeft iemand", "weet iemand", "weet je"],
+    *["weten jullie", "draait", "werkt", "staat", "zijn"],
+    *["wie neemt", "wie kan", "wie heeft", "wie is", "wie doet", "wie pakt", "wie wil", "wie gaat"],
+    *["wie zorgt", "wie regelt", "wie weet"],
+]
+# "Already" in a question asks whether something is done ("Läuft das Monitoring schon?", "On a
+# déjà une date ?", "¿Ya hay fecha?", "A versão 2.3 já foi publicada?"): a fact question.
+INTL_ALREADY = ["schon", "bereits", "déjà", "ya", "já"]
+# Asks that name what to do as a noun ("Feedback bis KW12 wäre super"): give feedback.
+INTL_FEEDBACK = ["feedback", "rückmeldung", "retours", "comentarios", "comentários", "reactie"]
+INTL_WOULD_BE_GREAT = [
+    *["wäre super", "wäre toll", "wäre klasse", "wäre prima", "wäre hilfreich", "wäre nett"],
+    *["serait top", "serait super", "serait génial", "serait parfait", "seraient top"],
+    *["seraient super", "sería genial", "sería ideal", "serían geniales", "seria ótimo"],
+    *["seria otimo", "seria ideal", "zou top zijn", "zou fijn zijn", "zou mooi zijn"],
+]
+# A polite word after the verb ("die Schulung planen, bitte", "teil ihn mit dem Team, bitte").
+INTL_POLITE_AFTER = [
+    *["bitte", "svp", "stp", "s'il te plaît", "s'il vous plaît", "por favor", "porfa"],
+    *["aub", "alsjeblieft", "alstublieft"],
+]
+# Within one sentence: a dot inside a number or a name ("19. März", "1.250", "v2.pdf") ends none,
+# nor one before a number ("Rechnung Nr. 6612", "factuur nr. 6612").
 _SENTENCE_SCAN = r"(?:\d+\.|[^.!?\n]|\.[^\s.!?])"
+_SENTENCE_SCAN_NUMBERED = r"(?:\d+\.|[^.!?\n]|\.[^\s.!?]|\.[ \t]\d)"
+# Up to a question's mark: unbounded, as RE2's automaton for a bounded scan after a list of
+# words costs more; its alternatives are disjoint, so Python reads each start once.
+_TO_QUESTION_MARK = r"(?:[^.!?\n]|\.[^\s.!?])*\?"
+# The action in the five languages is read by three patterns, tried in turn (`intl_action`):
+# RE2's automaton for their union cost fifteen times the three passes (issue 18,
+# `benchmarks/await_cost.py`). Group 1 or 2 is the word that decided.
 ACTION_INTL = Rx(
-    rf"{_ASK_INTL}{_SENTENCE_SCAN}{{0,120}}?({any_of(INTL_ACTION_VERBS)})"
-    rf"|{_OPENER}({any_of(INTL_ASKING_VERBS)})"
+    rf"{_ASK_INTL}{_SENTENCE_SCAN_NUMBERED}{{0,120}}?({any_of(INTL_ACTION_VERBS)})"
+    rf"|{_OPENER}¿?({any_of(INTL_ASKING_VERBS)})"
 )
+# A fact question: a question word or a verb first, or "already" in a question.
+ACTION_INTL_QUESTION = Rx(
+    rf"(?:{_OPENER}¿?({any_of(INTL_QUESTION_OPENERS)})|({any_of(INTL_ALREADY)})){_TO_QUESTION_MARK}"
+)
+# The ask after what it asks: a verb before a polite word, feedback that would be great.
+ACTION_INTL_TRAILING = Rx(
+    rf"({any_of(INTL_ACTION_VERBS)}){_SENTENCE_SCAN}{{0,60}}?{any_of(INTL_POLITE_AFTER)}"
+    rf"|({any_of(INTL_FEEDBACK)}){_SENTENCE_SCAN}{{0,80}}?{any_of(INTL_WOULD_BE_GREAT)}"
+)
+INTL_ACTION_FORMS = (ACTION_INTL, ACTION_INTL_QUESTION, ACTION_INTL_TRAILING)
+
+
+def intl_action(clauses: str) -> re.Match[str] | None:
+    """The first action asked for in the five languages, read on `clauses` (mentions as commas)."""
+    return next((m for rx in INTL_ACTION_FORMS if (m := rx.search(clauses))), None)
+
+
 # For SQL, the English imperative and the five languages' asks read on the same text as one
 # pattern: one pass of RE2 over the text instead of two, at about the cost of either. The
 # action is read in two passes: since its questions read wrapped lines, one automaton for both
@@ -1621,7 +1815,7 @@ def signals(text: str) -> dict[str, bool]:
         ),
         "await_assign": has_owner(plain),
         "await_window": bool(ANY_WINDOW.search(plain) and ANY_WINDOW.search(window_text(plain))),
-        "await_action": bool(ACTION.search(clauses) or ACTION_INTL.search(clauses)),
+        "await_action": bool(ACTION.search(clauses) or intl_action(clauses)),
         "await_information": bool(
             record_link(text) or CONTEXT.search(plain) or context_words(plain)
         ),
@@ -1713,7 +1907,8 @@ def signals_sql(text: str) -> str:
     # joined costs more than the two passes.
     action = (
         f"CASE WHEN {ACTION.matches_sql(clauses)} THEN true "
-        f"ELSE {ACTION_INTL.matches_sql(clauses)} END"
+        + "".join(f"WHEN {rx.matches_sql(clauses)} THEN true " for rx in INTL_ACTION_FORMS[:-1])
+        + f"ELSE {INTL_ACTION_FORMS[-1].matches_sql(clauses)} END"
     )
     return f"""
         CASE WHEN {REQUEST.matches_sql(asking)} THEN true ELSE {ask} END AS is_request,
