@@ -287,7 +287,7 @@ def split_mbox(stream: IO[bytes], *, block_bytes: int | None = None) -> Iterator
     Reads blocks of `block_bytes` (default :data:`BLOCK_BYTES`); a line starting "From "
     separates messages only when a header block follows it (:func:`headers_follow`, see the
     module docs), dated or not. A message longer than :data:`MAX_MESSAGE_BYTES` keeps only its
-    first that many bytes, so memory stays bounded whatever the input.
+    first that many bytes (however the blocks fall), so memory stays bounded whatever the input.
     """
     for _, raw in split_mbox_at(stream, block_bytes=block_bytes):
         yield raw
@@ -335,14 +335,14 @@ def split_mbox_at(
                     yield head
                     head = None
                 else:
-                    yield base + start, buf[start : i + 1]
+                    yield base + start, buf[start : min(i + 1, start + MAX_MESSAGE_BYTES)]
                 start = i + 1
             pos = i + 1
         if eof:
             if head is not None:
                 yield head
             elif buf[start:].strip():
-                yield base + start, buf[start:]
+                yield base + start, buf[start : start + MAX_MESSAGE_BYTES]
             return
         if head is None and len(buf) - start > MAX_MESSAGE_BYTES:
             head = base + start, buf[start : start + MAX_MESSAGE_BYTES]
