@@ -15,6 +15,8 @@ import json
 import mailbox
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -695,6 +697,29 @@ def test_parsing_workers_give_the_rows_and_counts_of_one_process(
         assert [row["text_length"] for row in rows] == [
             len(row["own_text"]) for row in reference[0]
         ]
+
+
+def test_parsing_workers_start_after_this_process_computed_features() -> None:
+    # A process that computed features itself (a small archive) then forks workers: a worker
+    # that closes or drops the copy of the parent's DuckDB it inherits hangs (a first version
+    # did). Run apart, with a time limit, so that a hang fails instead of stalling the suite.
+    code = """if True:
+        import sys
+        from pathlib import Path
+        from asyncmaturity.sources import mail
+        query = mail.FeatureQuery("*, length(own_text) AS n", {})
+        small = [mail.MailFile(Path(sys.argv[1]), "small", "list")]
+        rows = [list(mail.parse_mbox(small, workers=n, features=query)) for n in (0, 2)]
+        print(sum(t.num_rows for tables in rows for t in tables))
+    """
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(MAIL / "first_reply_metrics.mbox")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout.split() == ["18"]  # the nine messages of the fixture, twice
 
 
 def _mbox_messages(bodies: list[str]) -> bytes:

@@ -193,15 +193,6 @@ STAGED_SCHEMA = pa.schema(
         ("own_text", pa.string()),
     ]
 )
-# The staged rows' columns in DuckDB, where parsing gathers them (pyarrow would import pandas to
-# build them from Python objects, a third of a second in every ingest).
-STAGED_SQL_TYPES = {
-    pa.int32(): "INTEGER",
-    pa.int64(): "BIGINT",
-    pa.string(): "VARCHAR",
-    pa.bool_(): "BOOLEAN",
-    pa.timestamp("us"): "TIMESTAMP",
-}
 
 
 @dataclass(frozen=True)
@@ -700,60 +691,44 @@ def parse_message(
     )
 
 
-# Each process's DuckDB where parsed rows are gathered and their features computed (a parsing
-# worker's own, on one thread), by process id. A forked worker opens its own and leaves the one it
-# inherited alone: closing that copy would wait for the parent's threads, which it does not have.
-_parse_db: dict[int, duckdb.DuckDBPyConnection] = {}
-
-
-def _rows_db() -> duckdb.DuckDBPyConnection:
-    """This process's DuckDB for parsed rows, its table _mail_rows (:data:`STAGED_SCHEMA`)
-    empty."""
-    con = _parse_db.get(os.getpid())
-    if con is not None:
-        return con
-    con = duckdb.connect(config={"threads": 1})
-    con.execute("SET TimeZone = 'UTC'")
-    con.execute("SET enable_progress_bar = false")  # a worker's query is a part, not the whole
-    columns = ", ".join(f"{f.name} {STAGED_SQL_TYPES[f.type]}" for f in STAGED_SCHEMA)
-    con.execute(f"CREATE TEMP TABLE _mail_rows ({columns})")
-    _parse_db[os.getpid()] = con
-    return con
-
-
-def _gather(con: duckdb.DuckDBPyConnection, rows: list[tuple[Any, ...]]) -> None:
-    """Add rows of :data:`STAGED_SCHEMA` to _mail_rows (and empty `rows`)."""
-    if not rows:
-        return
-    values = {
-        f.name: list(column)
-        for f, column in zip(STAGED_SCHEMA, zip(*rows, strict=True), strict=True)
-    }
+def _table(rows: list[tuple[Any, ...]]) -> pa.Table:
+    """Rows of :data:`STAGED_SCHEMA` as an Arrow table (and `rows` emptied)."""
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(STAGED_SCHEMA)
     rows.clear()
-    select = ", ".join(
-        f"make_timestamp(unnest(${f.name})::BIGINT) AS {f.name}"
-        if f.type == pa.timestamp("us")
-        else f"unnest(${f.name})::{STAGED_SQL_TYPES[f.type]} AS {f.name}"
-        for f in STAGED_SCHEMA
+    return pa.Table.from_arrays(
+        [
+            pa.array(values, type=field.type)
+            for values, field in zip(columns, STAGED_SCHEMA, strict=True)
+        ],
+        schema=STAGED_SCHEMA,
     )
-    con.execute(f"INSERT INTO _mail_rows SELECT {select}", values)
 
 
-def _take(con: duckdb.DuckDBPyConnection, query: FeatureQuery | None) -> pa.Table:
-    """The rows gathered in _mail_rows, in order, with the features of `query` (None: as they
-    are), and _mail_rows emptied."""
-    if query is None:
-        table = con.sql("FROM _mail_rows").to_arrow_table()
-    else:
+# Each process's DuckDB for text features (a parsing worker's own, on one thread), by process id.
+# A forked worker opens its own and leaves the one it inherited alone: closing that copy would
+# wait for the parent's threads, which it does not have.
+_feature_db: dict[int, duckdb.DuckDBPyConnection] = {}
+
+
+def _featured(table: pa.Table, query: FeatureQuery) -> pa.Table:
+    """`table` (rows of :data:`STAGED_SCHEMA`) with the columns of `query` instead."""
+    con = _feature_db.get(os.getpid())
+    if con is None:
+        con = duckdb.connect(config={"threads": 1})
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET enable_progress_bar = false")  # a worker's query is a part, not the whole
+        _feature_db[os.getpid()] = con
+    con.register("_mail_rows", table)
+    try:
         # A statement binds its patterns once; con.sql would bind it twice (schema, then run).
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE _mail_featured AS SELECT {query.select} FROM _mail_rows",
             query.params,
         )
-        table = con.sql("FROM _mail_featured").to_arrow_table()
-        con.execute("DROP TABLE _mail_featured")
-    con.execute("DELETE FROM _mail_rows")
-    return table
+        return con.sql("FROM _mail_featured").to_arrow_table()
+    finally:
+        con.execute("DROP TABLE IF EXISTS _mail_featured")
+        con.unregister("_mail_rows")
 
 
 @dataclass(frozen=True)
@@ -835,7 +810,7 @@ def _piece_messages(piece: _Piece) -> Iterator[tuple[int, bytes]]:
 
 def _parse_task(task: _Task) -> TaskResult:
     """The rows of a task's pieces (features computed when asked) and what each piece held."""
-    con = _rows_db()
+    tables: list[pa.Table] = []
     counts: list[PieceCount] = []
     rows: list[tuple[Any, ...]] = []
     for piece in task.pieces:
@@ -854,10 +829,13 @@ def _parse_task(task: _Task) -> TaskResult:
             rows.append(row)
             kept += 1
             if len(rows) >= ROWS_PER_BATCH:
-                _gather(con, rows)
+                tables.append(_table(rows))
         counts.append((messages, kept, rejected))
-    _gather(con, rows)
-    return _take(con, task.features if any(kept for _, kept, _ in counts) else None), counts
+    tables.append(_table(rows))
+    table = pa.concat_tables(tables)
+    if task.features is not None and table.num_rows:
+        table = _featured(table, task.features)
+    return table, counts
 
 
 def _tasks(
@@ -929,10 +907,13 @@ def _parsed(tasks: Iterator[_Task], workers: int) -> Iterator[tuple[_Task, TaskR
         return
     # fork: workers start at once, with this module already imported; they parse, and compute
     # features in a DuckDB of their own, never using the parent's connections. This process's
-    # own parsing DuckDB is closed first, so that they inherit no copy of it.
-    own = _parse_db.pop(os.getpid(), None)
+    # own feature DuckDB is closed first, so that they inherit no copy of it.
+    own = _feature_db.pop(os.getpid(), None)
     if own is not None:
         own.close()
+    # pyarrow imports pandas on its first array built from Python objects: done here once, the
+    # forked workers inherit it instead of each paying for it.
+    pa.array([0], type=pa.int32())
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
@@ -1012,7 +993,6 @@ def parse_maildir(
     :data:`UNREADABLE_ENTRY` and the rest are read.
     """
     report = report if report is not None else SourceReport()
-    con = _rows_db()
     rows: list[tuple[Any, ...]] = []
     rejected: dict[str, list[str]] = {}
     for file_no, file in enumerate(files):
@@ -1034,13 +1014,11 @@ def parse_maildir(
         else:
             rows.append(row)
             if len(rows) >= ROWS_PER_BATCH:
-                _gather(con, rows)
-                yield _take(con, None)
+                yield _table(rows)
     for reason, places in rejected.items():
         report.skip(reason, len(places), places)
     if rows:
-        _gather(con, rows)
-        yield _take(con, None)
+        yield _table(rows)
 
 
 def _stem(name: str) -> str:
@@ -1514,12 +1492,13 @@ def _stage(
 
 def _create_staged(ctx: IngestContext, query: FeatureQuery) -> None:
     """An empty _mail_staged with the columns of `query`."""
-    columns = ", ".join(f"NULL::{STAGED_SQL_TYPES[f.type]} AS {f.name}" for f in STAGED_SCHEMA)
+    ctx.con.register("_mail_batch_arrow", STAGED_SCHEMA.empty_table())
     ctx.con.execute(
         f"CREATE OR REPLACE TEMP TABLE _mail_staged AS SELECT {query.select} "
-        f"FROM (SELECT {columns} LIMIT 0)",
+        "FROM _mail_batch_arrow",
         query.params,
     )
+    ctx.con.unregister("_mail_batch_arrow")
 
 
 def _insert(ctx: IngestContext, path: Path) -> None:
