@@ -7,10 +7,10 @@ headers, picked by one regular expression), and the body is decoded only as far 
 ``text/plain`` part. Big archives are parsed in worker processes, one per CPU, in tasks of about
 equal bytes: a plain file is cut at message starts and each worker splits its byte range itself
 (whether a "From " line separates depends only on the bytes after it), a compressed file goes
-whole to one worker. A worker gathers its rows in a DuckDB of its own and computes their text
-features there, one query per task (DuckDB compiles the patterns once per query). The rows, their
-order and the counts do not depend on the workers. Everything after that (keys, people,
-threads) is set-based SQL.
+whole to one worker. A worker computes the text features of its rows in a DuckDB of its own,
+one query per task (DuckDB compiles the patterns once per query). The rows, their order and the
+counts do not depend on the workers. Everything after that (keys, people, threads) is set-based
+SQL.
 
 Rules (DESIGN.md, metric contract for e-mail):
 
