@@ -10,21 +10,15 @@ import email.utils
 import gzip
 import hashlib
 import io
-import itertools
 import json
 import mailbox
 import re
 import shutil
-import subprocess
-import sys
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from asyncmaturity.errors import InvalidExport, RejectedRecords
 from asyncmaturity.metrics.measure import measure
@@ -654,136 +648,20 @@ def test_twisted_archive_against_a_reference_reader(shared_data: Path, tmp_path:
 def test_parsing_workers_give_the_rows_and_counts_of_one_process(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Several files, rejected Dates among the messages, tasks of a few hundred bytes (plain files
-    # cut by byte ranges, a task holding pieces of two files) and Arrow batches of two rows, so
-    # that tasks, files and rejections cross in the workers; whole files parsed in one process
-    # are the reference, features computed where the rows are parsed or not.
+    # Several files, rejected Dates among the messages, and chunks of two messages, so that
+    # chunks, files and rejections cross in the workers; one process is the reference.
     from asyncmaturity.sources import mail
     from asyncmaturity.sources.interface import SourceReport
 
+    monkeypatch.setattr(mail, "ROWS_PER_BATCH", 2)
     names = ("unparseable_date.mbox", "first_reply_metrics.mbox", "pipermail_obfuscated_at.mbox.gz")
     files = [mail.MailFile(MAIL / name, name, "list") for name in names]
     span = mail.plausible_span((datetime(1990, 1, 1), datetime(2026, 1, 1)))
-    query = mail.FeatureQuery("*, length(own_text) AS text_length", {})
-
-    def parsed(workers: int, features: mail.FeatureQuery | None) -> tuple[Any, ...]:
-        report = SourceReport()
-        tables = mail.parse_mbox(
-            files, report=report, span=span, workers=workers, features=features
-        )
-        rows = [row for table in tables for row in table.to_pylist()]
-        return rows, report.records_read, report.skipped, report.examples
-
-    reference = parsed(0, None)
-    assert reference[0] and reference[2]  # rows and rejections both present
-    # A row's msg_at is where its message's "From " line starts: found here by its Message-ID.
-    contents = [
-        gzip.decompress(f.path.read_bytes()) if f.path.suffix == ".gz" else f.path.read_bytes()
-        for f in files
-    ]
-    for row in reference[0]:
-        data = contents[row["file_no"]].lower()
-        header = data.find(b"message-id: <" + row["message_id"].encode() + b">")
-        assert row["msg_at"] == data.rfind(b"\nfrom ", 0, header) + 1
-    monkeypatch.setattr(mail, "ROWS_PER_BATCH", 2)
-    monkeypatch.setattr(mail, "TASK_BYTES", 300)
-    tasks = [[p.file_no for p in t.pieces] for t in mail._tasks(files, False, span, None, 2)]
-    assert tasks.count([0]) == 2 and [1, 2] in tasks  # a file cut in two; two files in a task
+    results = {}
     for workers in (0, 2):
-        assert parsed(workers, None) == reference
-        rows, *counts = parsed(workers, query)
-        assert counts == list(reference[1:])
-        # The query's own column, computed independently here: the length of each own text.
-        assert [row["text_length"] for row in rows] == [
-            len(row["own_text"]) for row in reference[0]
-        ]
-
-
-def test_parsing_workers_start_after_this_process_computed_features() -> None:
-    # A process that computed features itself (a small archive) then forks workers: a worker
-    # that closes or drops the copy of the parent's DuckDB it inherits hangs (a first version
-    # did). Run apart, with a time limit, so that a hang fails instead of stalling the suite.
-    code = """if True:
-        import sys
-        from pathlib import Path
-        from asyncmaturity.sources import mail
-        query = mail.FeatureQuery("*, length(own_text) AS n", {})
-        small = [mail.MailFile(Path(sys.argv[1]), "small", "list")]
-        rows = [list(mail.parse_mbox(small, workers=n, features=query)) for n in (0, 2)]
-        print(sum(t.num_rows for tables in rows for t in tables))
-    """
-    done = subprocess.run(
-        [sys.executable, "-c", code, str(MAIL / "first_reply_metrics.mbox")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    assert done.stdout.split() == ["18"]  # the nine messages of the fixture, twice
-
-
-def _mbox_messages(bodies: list[str]) -> bytes:
-    """An mbox of one message per body; a body line may start "From " (text, not a split)."""
-    return b"".join(
-        f"From a{n}@x.org Mon Jan  4 10:00:00 2010\nFrom: a{n}@x.org\n"
-        f"Date: Mon, 4 Jan 2010 10:00:0{n % 10} +0000\n\n{body}\n".encode()
-        for n, body in enumerate(bodies)
-    )
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    bodies=st.lists(
-        st.sampled_from(
-            ["hi", "From now on, tests first.", "From here\nNote: no header block", "x" * 300, ""]
-        ),
-        min_size=1,
-        max_size=8,
-    ),
-    cuts=st.lists(st.floats(min_value=0.0, max_value=1.0), max_size=4),
-)
-def test_a_byte_range_starts_where_the_whole_file_splits(
-    bodies: list[str], cuts: list[float]
-) -> None:
-    """next_separator finds, from any byte on, the next start that splitting the whole file
-    finds; the pieces between such starts hold exactly the whole file's messages."""
-    from asyncmaturity.sources import mail
-
-    data = _mbox_messages(bodies)
-    whole = list(mail.split_mbox_at(io.BytesIO(data)))
-    starts = [at for at, _ in whole]
-    # Brute force: every byte offset against the first start at or after it.
-    stream = io.BytesIO(data)
-    for offset in range(1, len(data)):
-        assert mail.next_separator(stream, offset) == next((s for s in starts if s >= offset), None)
-    bounds = sorted({0, len(data)} | {int(c * len(data)) for c in cuts})
-    starts_of = [0 if low == 0 else mail.next_separator(stream, low) for low in bounds[:-1]]
-    edges = sorted({s for s in starts_of if s is not None} | {len(data)})
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "cut.mbox"
-        path.write_bytes(data)
-        pieces = [
-            mail._Piece(0, path, "cut.mbox", "list", low, high)
-            for low, high in itertools.pairwise(edges)
-        ]
-        assert [m for piece in pieces for m in mail._piece_messages(piece)] == whole
-
-
-def test_an_over_long_message_in_a_byte_range_keeps_its_head_only(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    """A range cut inside an over-long message starts at the next message; the range holding
-    the over-long message's start gives its head, as splitting the whole file does."""
-    from asyncmaturity.sources import mail
-
-    monkeypatch.setattr(mail, "MAX_MESSAGE_BYTES", 10_000)
-    big = b"From a@x.org Mon Jan  4 10:00:00 2010\nFrom: a@x.org\n\n" + b"x" * 200_000 + b"\n"
-    small = b"From b@x.org Mon Jan  4 11:00:00 2010\nFrom: b@x.org\n\nsmall\n"
-    path = tmp_path / "long.mbox"
-    path.write_bytes(small + big + small)
-    with path.open("rb") as stream:
-        assert mail.next_separator(stream, 5_000) == len(small) + len(big)
-    piece = mail._Piece(0, path, "long.mbox", "list", 0, len(small) + len(big))
-    assert list(mail._piece_messages(piece)) == [(0, small), (len(small), big[:10_000])]
-    # The whole file read in one block cuts it the same: the cut does not hang on the blocks.
-    assert list(split_mbox(io.BytesIO(small + big + small))) == [small, big[:10_000], small]
+        report = SourceReport()
+        tables = list(mail.parse_mbox(files, report=report, span=span, workers=workers))
+        rows = [row for table in tables for row in table.to_pylist()]
+        results[workers] = (rows, report.records_read, report.skipped, report.examples)
+    assert results[0][0] and results[0][2]  # rows and rejections both present
+    assert results[2] == results[0]

@@ -4,13 +4,9 @@ Mailing lists are where many teams already work asynchronously, and their archiv
 the parser reads only what the metrics need, fast: an mbox is split at its ``From `` separator
 lines in big blocks of bytes, only the header block of each message is parsed (a handful of
 headers, picked by one regular expression), and the body is decoded only as far as its first
-``text/plain`` part. Big archives are parsed in worker processes, one per CPU, in tasks of about
-equal bytes: a plain file is cut at message starts and each worker splits its byte range itself
-(whether a "From " line separates depends only on the bytes after it), a compressed file goes
-whole to one worker. A worker computes the text features of its rows in a DuckDB of its own,
-one query per task (DuckDB compiles the patterns once per query). The rows, their order and the
-counts do not depend on the workers. Everything after that (keys, people, threads) is set-based
-SQL.
+``text/plain`` part. Big archives are split in this process and parsed in worker processes, one
+per CPU, in chunks of messages (the rows, their order and the counts do not depend on it).
+Everything after that (keys, people, features, threads) is set-based SQL.
 
 Rules (DESIGN.md, metric contract for e-mail):
 
@@ -106,7 +102,6 @@ from email.utils import parsedate_tz
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
-import duckdb
 import pyarrow as pa
 
 from asyncmaturity.errors import InvalidExport
@@ -125,12 +120,10 @@ if TYPE_CHECKING:
 BLOCK_BYTES = 4 << 20  # read mbox files in blocks this big
 MAX_MESSAGE_BYTES = 64 << 20  # beyond this a message keeps its head only (a bomb stays bounded)
 MAX_TEXT_BYTES = 1 << 20  # text read from one message for its features
-ROWS_PER_BATCH = 1_000  # messages parsed into Python rows before they go into Arrow
-# A parsing task holds at most about this many bytes of archive: DuckDB compiles the feature
-# patterns for each query (about 0.2 s), so a worker computes the features of a task at once.
-TASK_BYTES = 64 << 20
+ROWS_PER_BATCH = 1_000  # messages parsed into one Arrow table (a chunk for one worker)
+CHUNK_BYTES = 32 << 20  # an mbox chunk parsed at once holds at most about this many bytes
 PARALLEL_MIN_BYTES = 1 << 20  # smaller mbox archives are parsed without worker processes
-IN_FLIGHT_PER_WORKER = 2  # tasks handed to each parsing worker ahead of the one it parses
+IN_FLIGHT_PER_WORKER = 3  # chunks handed to each parsing worker ahead of the one it parses
 STAGE_ROWS = 50_000  # messages handed to DuckDB at once
 MAX_PARTS = 64  # MIME parts looked at, per multipart level
 PEEK_FILES = 40  # files sniffed when detecting an mbox folder
@@ -177,7 +170,7 @@ ARCHIVE_SUFFIXES = {".gz", ".bz2", ".xz", ".txt", ".mbox", ".mbx", ".mail", ".em
 STAGED_SCHEMA = pa.schema(
     [
         ("file_no", pa.int32()),
-        ("msg_at", pa.int64()),  # where the message starts in its (decompressed) file
+        ("msg_no", pa.int64()),
         ("message_id", pa.string()),
         ("parent_id", pa.string()),
         ("thread_headers", pa.bool_()),
@@ -208,27 +201,15 @@ class MailFile:
 # Reading bytes: compressed files, mbox splitting
 
 
-def _compression(path: Path) -> str | None:
-    """'gzip', 'bzip2' or 'xz' when the content of `path` says it is compressed so, else None."""
+def _open(path: Path) -> IO[bytes]:
+    """`path` for reading, decompressed when its content says gzip, bzip2 or xz."""
     with path.open("rb") as probe:
         magic = probe.read(6)
     if magic[:2] == b"\x1f\x8b":
-        return "gzip"
-    if magic[:3] == b"BZh":
-        return "bzip2"
-    if magic == b"\xfd7zXZ\x00":
-        return "xz"
-    return None
-
-
-def _open(path: Path) -> IO[bytes]:
-    """`path` for reading, decompressed when its content says gzip, bzip2 or xz."""
-    compression = _compression(path)
-    if compression == "gzip":
         return cast(IO[bytes], gzip.open(path, "rb"))
-    if compression == "bzip2":
+    if magic[:3] == b"BZh":
         return bz2.open(path, "rb")
-    if compression == "xz":
+    if magic == b"\xfd7zXZ\x00":
         return lzma.open(path, "rb")
     return path.open("rb")
 
@@ -283,36 +264,21 @@ def split_mbox(stream: IO[bytes], *, block_bytes: int | None = None) -> Iterator
     Reads blocks of `block_bytes` (default :data:`BLOCK_BYTES`); a line starting "From "
     separates messages only when a header block follows it (:func:`headers_follow`, see the
     module docs), dated or not. A message longer than :data:`MAX_MESSAGE_BYTES` keeps only its
-    first that many bytes (however the blocks fall), so memory stays bounded whatever the input.
-    """
-    for _, raw in split_mbox_at(stream, block_bytes=block_bytes):
-        yield raw
-
-
-def split_mbox_at(
-    stream: IO[bytes], *, block_bytes: int | None = None
-) -> Iterator[tuple[int, bytes]]:
-    """(where it starts, counted from the stream's position at the call; message) of each
-    message of an mbox stream, as :func:`split_mbox` splits them.
-
-    stream: the mbox bytes from a message's "From " line (or the file's start).
-    block_bytes: how much to read at once (default :data:`BLOCK_BYTES`).
+    first that many bytes, so memory stays bounded whatever the input.
     """
     block_bytes = block_bytes or BLOCK_BYTES
     buf = b""
-    base = 0  # where buf[0] lies in the stream
     start = 0  # where the current message starts in buf
     scan = 0  # where the search for the next separator resumes
-    head: tuple[int, bytes] | None = None  # the kept head of an over-long current message
+    head: bytes | None = None  # the kept head of an over-long current message
     first = True
     while True:
         data = stream.read(block_bytes)
         eof = not data
         if first:
-            stripped = data.lstrip(b"\r\n")
-            base, data, first = len(data) - len(stripped), stripped, False
+            data = data.lstrip(b"\r\n")
+            first = False
         buf = buf[start:] + data if start else buf + data
-        base += start
         scan -= start
         start = 0
         pos = max(scan, 0)
@@ -331,53 +297,21 @@ def split_mbox_at(
                     yield head
                     head = None
                 else:
-                    yield base + start, buf[start : min(i + 1, start + MAX_MESSAGE_BYTES)]
+                    yield buf[start : i + 1]
                 start = i + 1
             pos = i + 1
         if eof:
             if head is not None:
                 yield head
             elif buf[start:].strip():
-                yield base + start, buf[start : start + MAX_MESSAGE_BYTES]
+                yield buf[start:]
             return
         if head is None and len(buf) - start > MAX_MESSAGE_BYTES:
-            head = base + start, buf[start : start + MAX_MESSAGE_BYTES]
+            head = buf[start : start + MAX_MESSAGE_BYTES]
         if head is not None and len(buf) - start > SEPARATOR_LOOKAHEAD + 4096:
             # Keep only a tail in which the next separator line and its headers may begin.
             drop = len(buf) - SEPARATOR_LOOKAHEAD - 4096
             start, scan = drop, max(scan, drop)
-
-
-def next_separator(stream: IO[bytes], offset: int) -> int | None:
-    """Where the first message that :func:`split_mbox` finds at or after byte `offset` (> 0)
-    of a seekable mbox stream starts, or None when no message starts there.
-
-    Whether a "From " line separates depends only on the bytes after it, so a worker that
-    splits the file from there finds the messages that one splitting it from the start finds.
-    """
-    stream.seek(offset - 1)  # the newline that ends the line before a separator
-    buf, base, pos = b"", offset - 1, 0  # base: where buf[0] lies in the stream
-    while True:
-        data = stream.read(2 * SEPARATOR_LOOKAHEAD)
-        eof = not data
-        if pos > SEPARATOR_LOOKAHEAD:  # a long message: keep only what is still to search
-            buf, base, pos = buf[pos:], base + pos, 0
-        buf += data
-        while True:
-            i = buf.find(b"\nFrom ", pos)
-            if i < 0:
-                pos = max(len(buf) - 5, pos)
-                break
-            eol = buf.find(b"\n", i + 1)
-            follows = headers_follow(buf, eol + 1, eof) if eol >= 0 else (False if eof else None)
-            if follows is None:
-                pos = i
-                break
-            if follows:
-                return base + i + 1
-            pos = i + 1
-        if eof:
-            return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -627,13 +561,12 @@ def parse_message(
     raw: bytes,
     start: int,
     file_no: int,
-    msg_at: int,
+    msg_no: int,
     list_name: str,
     keep_text: bool,
     span: tuple[int, int] | None = None,
 ) -> tuple[Any, ...] | Rejection:
-    """One row of :data:`STAGED_SCHEMA` for the message in `raw` (headers from `start`), which
-    starts at byte `msg_at` of file `file_no`.
+    """One row of :data:`STAGED_SCHEMA` for the message in `raw` (headers from `start`).
 
     Returns a :class:`Rejection` instead when its Date is missing, is no date, or lies outside
     `span` (earliest, latest sent_at in epoch microseconds; see :func:`plausible_span`).
@@ -674,7 +607,7 @@ def parse_message(
     body_text = "" if text is None else TAG.sub(" ", text[0]) if text[1] else text[0]
     return (
         file_no,
-        msg_at,
+        msg_no,
         normalise_id(_header_text(message_id)) if message_id is not None else None,
         parent,
         in_reply_to is not None or references is not None,
@@ -704,186 +637,67 @@ def _table(rows: list[tuple[Any, ...]]) -> pa.Table:
     )
 
 
-# Each process's DuckDB for text features (a parsing worker's own, on one thread), by process id.
-# A forked worker opens its own and leaves the one it inherited alone: closing that copy would
-# wait for the parent's threads, which it does not have.
-_feature_db: dict[int, duckdb.DuckDBPyConnection] = {}
-
-
-def _featured(table: pa.Table, query: FeatureQuery) -> pa.Table:
-    """`table` (rows of :data:`STAGED_SCHEMA`) with the columns of `query` instead."""
-    con = _feature_db.get(os.getpid())
-    if con is None:
-        con = duckdb.connect(config={"threads": 1})
-        con.execute("SET TimeZone = 'UTC'")
-        con.execute("SET enable_progress_bar = false")  # a worker's query is a part, not the whole
-        _feature_db[os.getpid()] = con
-    con.register("_mail_rows", table)
-    try:
-        # A statement binds its patterns once; con.sql would bind it twice (schema, then run).
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _mail_featured AS SELECT {query.select} FROM _mail_rows",
-            query.params,
-        )
-        return con.sql("FROM _mail_featured").to_arrow_table()
-    finally:
-        con.execute("DROP TABLE IF EXISTS _mail_featured")
-        con.unregister("_mail_rows")
-
-
-@dataclass(frozen=True)
-class FeatureQuery:
-    """How parsing turns staged rows into staged rows with their text features (DuckDB SQL).
-
-    select: the SELECT list over a table of :data:`STAGED_SCHEMA` rows.
-    params: the parameters it uses (:func:`asyncmaturity.sources.features.feature_params`).
-    """
-
-    select: str
-    params: dict[str, Any]
-
-
-def feature_query(ctx: IngestContext) -> FeatureQuery:
-    """The staged columns, the kept text (with ``--keep-text``) and the text features of the
-    sender's own text, as every mail source stages them."""
-    columns = [n for n in STAGED_SCHEMA.names if n != "own_text"]
-    kept = "own_text" if ctx.keep_text else "NULL::VARCHAR"
-    select = ", ".join(columns) + f", {kept} AS text, " + text_features_sql("own_text")
-    return FeatureQuery(select, feature_params(ctx))
-
-
 # --------------------------------------------------------------------------------------------
 # Archives into staged rows
 
 
 @dataclass(frozen=True)
-class _Piece:
-    """Messages of one archive file: a plain file's bytes [start, stop), from a message's start
-    to the next piece's, or (stop None) the whole of a compressed file."""
+class _Chunk:
+    """Consecutive messages of one mbox file, parsed together (in a worker process or not)."""
 
     file_no: int
-    path: Path
+    first_msg_no: int  # the 1-based number of the first message in its file
     label: str
     list_name: str
-    start: int
-    stop: int | None
-
-
-@dataclass(frozen=True)
-class _Task:
-    """Pieces of archive parsed together, in a worker process or not, their text features (when
-    asked) computed by one query."""
-
-    pieces: list[_Piece]
     keep_text: bool
     span: tuple[int, int] | None
-    features: FeatureQuery | None
+    messages: list[bytes]
 
 
-# What parsing found in one piece: its messages, its rows, and (reason, message number in the
-# piece, detail) of each message it rejected.
-PieceCount = tuple[int, int, list[tuple[str, int, str]]]
-# A parsed task: its rows, piece after piece (message numbers counted in each piece), and what
-# each piece held.
-TaskResult = tuple[pa.Table, list[PieceCount]]
+# A parsed chunk: its staged rows, and (reason, where) of each message it rejected.
+ChunkResult = tuple[pa.Table, list[tuple[str, str]]]
 
 
-def _piece_messages(piece: _Piece) -> Iterator[tuple[int, bytes]]:
-    """(where it starts in the file, message) of each message of a piece, split as
-    :func:`split_mbox` splits its whole file."""
-    try:
-        if piece.stop is None:
-            with _open(piece.path) as whole:
-                yield from split_mbox_at(whole)
-            return
-        with piece.path.open("rb") as stream:
-            stream.seek(piece.start)
-            # One read holds the piece and the header block after it that confirms its end.
-            block = piece.stop - piece.start + 2 * SEPARATOR_LOOKAHEAD
-            for at, raw in split_mbox_at(stream, block_bytes=block):
-                if piece.start + at >= piece.stop:
-                    return
-                yield piece.start + at, raw
-    except (OSError, EOFError, lzma.LZMAError, zlib.error) as exc:
-        raise InvalidExport(f"{piece.label}: cannot read: {exc}") from None
-
-
-def _parse_task(task: _Task) -> TaskResult:
-    """The rows of a task's pieces (features computed when asked) and what each piece held."""
-    tables: list[pa.Table] = []
-    counts: list[PieceCount] = []
+def _parse_chunk(chunk: _Chunk) -> ChunkResult:
+    """(staged rows, (reason, where) of each rejected message) of a chunk of messages."""
     rows: list[tuple[Any, ...]] = []
-    for piece in task.pieces:
-        messages, kept = 0, 0
-        rejected: list[tuple[str, int, str]] = []
-        for msg_no, (msg_at, raw) in enumerate(_piece_messages(piece), start=1):
-            messages = msg_no
-            first_line = raw.find(b"\n")
-            start = len(raw) if first_line < 0 else first_line + 1
-            row = parse_message(
-                raw, start, piece.file_no, msg_at, piece.list_name, task.keep_text, task.span
-            )
-            if isinstance(row, Rejection):
-                rejected.append((row.reason, msg_no, row.detail))
-                continue
+    rejected: list[tuple[str, str]] = []
+    for msg_no, raw in enumerate(chunk.messages, start=chunk.first_msg_no):
+        first_line = raw.find(b"\n")
+        start = len(raw) if first_line < 0 else first_line + 1
+        row = parse_message(
+            raw, start, chunk.file_no, msg_no, chunk.list_name, chunk.keep_text, chunk.span
+        )
+        if isinstance(row, Rejection):
+            rejected.append((row.reason, f"{chunk.label} message {msg_no}: {row.detail}"))
+        else:
             rows.append(row)
-            kept += 1
-            if len(rows) >= ROWS_PER_BATCH:
-                tables.append(_table(rows))
-        counts.append((messages, kept, rejected))
-    tables.append(_table(rows))
-    table = pa.concat_tables(tables)
-    if task.features is not None and table.num_rows:
-        table = _featured(table, task.features)
-    return table, counts
+    return _table(rows), rejected
 
 
-def _tasks(
-    files: list[MailFile],
-    keep_text: bool,
-    span: tuple[int, int] | None,
-    features: FeatureQuery | None,
-    workers: int,
-) -> Iterator[_Task]:
-    """The archive `files` in tasks of about equal bytes, a multiple of `workers` of them, none
-    over :data:`TASK_BYTES`: plain files cut at message starts, compressed files whole."""
-    sizes = [file.path.stat().st_size for file in files]
-    share = max(workers, 1)
-    count = share * max(1, -(-sum(sizes) // (share * TASK_BYTES)))
-    target = max(1, -(-sum(sizes) // count))
-    pieces: list[_Piece] = []
-    held = 0  # bytes of the pieces gathered
-
-    def task() -> _Task:
-        nonlocal pieces, held
-        done = _Task(pieces, keep_text, span, features)
-        pieces, held = [], 0
-        return done
-
-    for file_no, (file, size) in enumerate(zip(files, sizes, strict=True)):
-        place = (file_no, file.path, file.label, file.list_name)
+def _chunks(
+    files: list[MailFile], keep_text: bool, span: tuple[int, int] | None
+) -> Iterator[_Chunk]:
+    """The messages of `files`, split, in chunks of up to :data:`ROWS_PER_BATCH` messages (or
+    :data:`CHUNK_BYTES`), none spanning two files."""
+    for file_no, file in enumerate(files):
+        messages: list[bytes] = []
+        size, first = 0, 1
         try:
-            if _compression(file.path) is not None:
-                pieces.append(_Piece(*place, 0, None))
-                held += size
-                if held >= target:
-                    yield task()
-                continue
-            with file.path.open("rb") as stream:
-                start = 0
-                while start < size:
-                    cut = start + target - held
-                    stop = next_separator(stream, cut) if cut < size else None
-                    stop = size if stop is None else stop
-                    pieces.append(_Piece(*place, start, stop))
-                    held += stop - start
-                    start = stop
-                    if held >= target:
-                        yield task()
+            with _open(file.path) as stream:
+                for raw in split_mbox(stream):
+                    messages.append(raw)
+                    size += len(raw)
+                    if len(messages) >= ROWS_PER_BATCH or size >= CHUNK_BYTES:
+                        yield _Chunk(
+                            file_no, first, file.label, file.list_name, keep_text, span, messages
+                        )
+                        first += len(messages)
+                        messages, size = [], 0
         except (OSError, EOFError, lzma.LZMAError, zlib.error) as exc:
             raise InvalidExport(f"{file.label}: cannot read: {exc}") from None
-    if pieces:
-        yield task()
+        if messages:
+            yield _Chunk(file_no, first, file.label, file.list_name, keep_text, span, messages)
 
 
 def parse_workers(files: list[MailFile]) -> int:
@@ -895,32 +709,28 @@ def parse_workers(files: list[MailFile]) -> int:
     return cpus if cpus and cpus > 1 else 0
 
 
-def _parsed(tasks: Iterator[_Task], workers: int) -> Iterator[tuple[_Task, TaskResult]]:
-    """(task, parse result) of each task, in order; `workers` processes parse them.
+def _parsed(chunks: Iterator[_Chunk], workers: int) -> Iterator[tuple[_Chunk, ChunkResult]]:
+    """(chunk, parse result) of each chunk, in order; `workers` processes parse them.
 
-    At most a few tasks per worker are in flight, so memory stays bounded whatever the input;
-    this process cuts the archives into tasks (and, in an ingest, stores the rows) meanwhile.
+    At most a few chunks per worker are in flight, so memory stays bounded whatever the input;
+    this process splits the archives (and, in an ingest, runs DuckDB) meanwhile.
     """
     if workers <= 0:
-        for task in tasks:
-            yield task, _parse_task(task)
+        for chunk in chunks:
+            yield chunk, _parse_chunk(chunk)
         return
-    # fork: workers start at once, with this module already imported; they parse, and compute
-    # features in a DuckDB of their own, never using the parent's connections. This process's
-    # own feature DuckDB is closed first, so that they inherit no copy of it.
-    own = _feature_db.pop(os.getpid(), None)
-    if own is not None:
-        own.close()
+    # fork: workers start at once, with this module already imported; they only run Python
+    # parsing, never the parent's DuckDB connection.
     # pyarrow imports pandas on its first array built from Python objects: done here once, the
     # forked workers inherit it instead of each paying for it.
     pa.array([0], type=pa.int32())
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending: deque[tuple[_Task, Future[TaskResult]]] = deque()
+        pending: deque[tuple[_Chunk, Future[ChunkResult]]] = deque()
         try:
-            for task in tasks:
-                pending.append((task, pool.submit(_parse_task, task)))
+            for chunk in chunks:
+                pending.append((chunk, pool.submit(_parse_chunk, chunk)))
                 if len(pending) >= IN_FLIGHT_PER_WORKER * workers:
                     done, future = pending.popleft()
                     yield done, future.result()
@@ -939,39 +749,32 @@ def parse_mbox(
     report: SourceReport | None = None,
     span: tuple[int, int] | None = None,
     workers: int | None = None,
-    features: FeatureQuery | None = None,
 ) -> Iterator[pa.Table]:
     """Arrow tables of :data:`STAGED_SCHEMA` rows, one row per message with a plausible Date.
 
     This is the whole parsing step of the mbox source (the rest is SQL); `file_no` in the rows is
     the index into `files`. Rejected messages are counted in `report`; `span` bounds the
     plausible Dates (:func:`plausible_span`; None: any date); `workers` is the number of parsing
-    processes (None: :func:`parse_workers` decides; 0: this process alone), which split plain
-    files themselves, by byte ranges; `features`, when given, is applied where the rows are
-    parsed (the tables then hold its columns). The rows, their order and the counts are the same
-    however many workers parse.
+    processes (None: :func:`parse_workers` decides; 0: this process alone). The rows, their
+    order and the counts are the same however many workers parse.
     """
     report = report if report is not None else SourceReport()
     workers = parse_workers(files) if workers is None else workers
     rejected: dict[str, list[str]] = {}  # of the file being read
-    file_no, before = 0, 0  # the file being read, and its messages in the pieces before
+    file_no = 0
 
     def count_rejected() -> None:
         for reason, places in rejected.items():
             report.skip(reason, len(places), places)
         rejected.clear()
 
-    tasks = _tasks(files, keep_text, span, features, workers)
-    for task, (table, counts) in _parsed(tasks, workers):
-        for piece, (messages, _, rejections) in zip(task.pieces, counts, strict=True):
-            if piece.file_no != file_no:
-                count_rejected()
-                file_no, before = piece.file_no, 0
-            report.records_read += messages
-            for reason, msg_no, detail in rejections:
-                where = f"{piece.label} message {before + msg_no}: {detail}"
-                rejected.setdefault(reason, []).append(where)
-            before += messages
+    for chunk, (table, rejections) in _parsed(_chunks(files, keep_text, span), workers):
+        if chunk.file_no != file_no:
+            count_rejected()
+            file_no = chunk.file_no
+        report.records_read += len(chunk.messages)
+        for reason, where in rejections:
+            rejected.setdefault(reason, []).append(where)
         if table.num_rows:
             yield table
     count_rejected()
@@ -1008,7 +811,7 @@ def parse_maildir(
         start = 0
         if raw.startswith(b"From "):  # some tools keep the mbox separator line
             start = raw.find(b"\n") + 1 or len(raw)
-        row = parse_message(raw, start, file_no, 0, file.list_name, keep_text, span)
+        row = parse_message(raw, start, file_no, 1, file.list_name, keep_text, span)
         if isinstance(row, Rejection):
             rejected.setdefault(row.reason, []).append(f"{file.label}: {row.detail}")
         else:
@@ -1271,11 +1074,8 @@ class MboxSource:
                     f'{path}: no mbox archive found (no file starts with a "From " line); '
                     "pass --format to choose another reader"
                 )
-            span, query = plausible_span(ctx.plausible), feature_query(ctx)
-            tables = parse_mbox(
-                files, keep_text=ctx.keep_text, report=report, span=span, features=query
-            )
-            _stage(ctx, tables, files, query, featured=True)
+            span = plausible_span(ctx.plausible)
+            _stage(ctx, parse_mbox(files, keep_text=ctx.keep_text, report=report, span=span), files)
             report.detected = (
                 f"mbox: {len(files)} archive file(s), {report.records_read:,} messages"
                 + (f", {others} other file(s) ignored" if others else "")
@@ -1346,8 +1146,7 @@ class MaildirSource:
         report.records_read += len(unreadable)
         report.skip(UNREADABLE_ENTRY, len(unreadable), unreadable)
         span = plausible_span(ctx.plausible)
-        tables = parse_maildir(files, keep_text=ctx.keep_text, report=report, span=span)
-        _stage(ctx, tables, files, feature_query(ctx), featured=False)
+        _stage(ctx, parse_maildir(files, keep_text=ctx.keep_text, report=report, span=span), files)
         nested = len(tree.folders) - 1
         report.detected = (
             f"Maildir: {len(tree.folders)} folder(s)"
@@ -1433,18 +1232,9 @@ def _folder_holds_mbox(path: Path) -> bool:
 # Staged rows into the canonical tables
 
 
-def _stage(
-    ctx: IngestContext,
-    tables: Iterator[pa.Table],
-    files: list[MailFile],
-    query: FeatureQuery,
-    *,
-    featured: bool,
-) -> None:
-    """Load parsed rows into _mail_staged, with their text features, a few batches at a time.
+def _stage(ctx: IngestContext, tables: Iterator[pa.Table], files: list[MailFile]) -> None:
+    """Load parsed rows into _mail_staged, computing the text features a few batches at a time.
 
-    tables: staged rows with the columns of `query` already (`featured`: computed where they
-        were parsed), or rows of :data:`STAGED_SCHEMA`, whose features are computed here.
     Parsed batches are small (Python objects are big); DuckDB gets them gathered into Arrow
     batches of up to :data:`STAGE_ROWS` rows, where its statements run at full speed.
     """
@@ -1454,27 +1244,23 @@ def _stage(
         "SELECT * FROM (SELECT unnest($no) AS file_no, unnest($origin) AS origin)",
         {"no": list(range(len(files))), "origin": [f.label for f in files]},
     )
-    if not featured:
-        _create_staged(ctx, query)
-    created = not featured
+    columns = [n for n in STAGED_SCHEMA.names if n != "own_text"]
+    kept = "own_text" if ctx.keep_text else "NULL::VARCHAR"
+    select = ", ".join(columns) + f", {kept} AS text, " + text_features_sql("own_text")
+    params = feature_params(ctx)
+    con.register("_mail_batch_arrow", STAGED_SCHEMA.empty_table())
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _mail_staged AS SELECT {select} FROM _mail_batch_arrow",
+        params,
+    )
+    con.unregister("_mail_batch_arrow")
     gathered: list[pa.Table] = []
 
     def flush() -> None:
-        nonlocal created
         batch = pa.concat_tables(gathered)
         gathered.clear()
         con.register("_mail_batch_arrow", batch)
-        if not created:
-            # Staged with the types DuckDB gave the features where they were computed.
-            con.execute("CREATE OR REPLACE TEMP TABLE _mail_staged AS FROM _mail_batch_arrow")
-            created = True
-        elif featured:
-            con.execute("INSERT INTO _mail_staged BY NAME SELECT * FROM _mail_batch_arrow")
-        else:
-            con.execute(
-                f"INSERT INTO _mail_staged SELECT {query.select} FROM _mail_batch_arrow",
-                query.params,
-            )
+        con.execute(f"INSERT INTO _mail_staged SELECT {select} FROM _mail_batch_arrow", params)
         con.unregister("_mail_batch_arrow")
         # Files done so far: the batch's last row is in the latest file read.
         ctx.progress("mail files", int(batch.column("file_no")[-1].as_py()) + 1, len(files))
@@ -1486,19 +1272,6 @@ def _stage(
             flush()
     if gathered:
         flush()
-    if not created:
-        _create_staged(ctx, query)
-
-
-def _create_staged(ctx: IngestContext, query: FeatureQuery) -> None:
-    """An empty _mail_staged with the columns of `query`."""
-    ctx.con.register("_mail_batch_arrow", STAGED_SCHEMA.empty_table())
-    ctx.con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _mail_staged AS SELECT {query.select} "
-        "FROM _mail_batch_arrow",
-        query.params,
-    )
-    ctx.con.unregister("_mail_batch_arrow")
 
 
 def _insert(ctx: IngestContext, path: Path) -> None:
@@ -1515,7 +1288,7 @@ def _insert(ctx: IngestContext, path: Path) -> None:
                    AS message_key,
                md5('mail|' || s.list_name) AS conversation_key
         FROM _mail_staged s
-        QUALIFY row_number() OVER (PARTITION BY message_key ORDER BY file_no, msg_at) = 1
+        QUALIFY row_number() OVER (PARTITION BY message_key ORDER BY file_no, msg_no) = 1
         """
     )
     repeated = con.execute(
@@ -1529,7 +1302,7 @@ def _insert(ctx: IngestContext, path: Path) -> None:
         """
         CREATE OR REPLACE TEMP TABLE _mail_parents AS
         WITH candidates AS (
-            SELECT conversation_key, base_subject, sent_at, message_key, file_no, msg_at
+            SELECT conversation_key, base_subject, sent_at, message_key, file_no, msg_no
             FROM _mail_keyed
         ), latest AS (
             SELECT r.message_key, r.conversation_key, r.base_subject, p.sent_at AS parent_at
@@ -1545,7 +1318,7 @@ def _insert(ctx: IngestContext, path: Path) -> None:
           ON p.conversation_key = l.conversation_key AND p.base_subject = l.base_subject
          AND p.sent_at = l.parent_at
         QUALIFY row_number() OVER (
-            PARTITION BY l.message_key ORDER BY p.file_no DESC, p.msg_at DESC) = 1
+            PARTITION BY l.message_key ORDER BY p.file_no DESC, p.msg_no DESC) = 1
         """
     )
     identity = "'email:' || address"
@@ -1555,7 +1328,7 @@ def _insert(ctx: IngestContext, path: Path) -> None:
                    NULL::VARCHAR AS tz, false AS is_bot, NULL::VARCHAR AS team,
                    CASE WHEN $keep THEN display_name END AS display_name
             FROM _mail_keyed WHERE address IS NOT NULL
-            ORDER BY address, display_name IS NULL, file_no, msg_at""",
+            ORDER BY address, display_name IS NULL, file_no, msg_no""",
         origin=str(path),
         params=secret,
     )
