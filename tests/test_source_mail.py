@@ -304,6 +304,19 @@ def test_subject_fallback_only_without_thread_headers(tmp_path: Path) -> None:
     assert again["is_root"] and again["parent_key"] is None  # not marked as a reply
 
 
+def test_subject_fallback_between_tied_parents_takes_the_later_in_the_archive(
+    tmp_path: Path,
+) -> None:
+    # Alice and Bob both post "[team] Release" at 10:00; Carol's "Re:" at 11:00 has no headers.
+    # Both are the most recent earlier message: Bob's, the later in the file, is the parent,
+    # every time (an ASOF join alone picks either).
+    for attempt in range(3):
+        store = tmp_path / f"s{attempt}.duckdb"
+        ingest([MAIL / "subject_fallback_tied_parents.mbox"], store=store)
+        reply = _messages(store)[_key("release-reply@example.org")]
+        assert reply["parent_key"] == _key("release-bob@example.org")
+
+
 def test_reply_ingested_before_its_parent_is_linked_later(tmp_path: Path) -> None:
     folder = MAIL / "reply_before_parent"
     store = tmp_path / "s.duckdb"

@@ -28,7 +28,8 @@ Rules (DESIGN.md, metric contract for e-mail):
 - Threads: the parent is the message named by In-Reply-To, else the last of References. Only when
   a message has neither header, a subject marked as a reply ("Re: X", after any list tags such as
   "[Twisted-Python]") joins the thread of the most recent earlier message whose subject, with
-  reply/forward markers and tags stripped, is X, in the same list and the same ingest (subjects
+  reply/forward markers and tags stripped, is X (of several sent at that very time, the last in
+  the archive), in the same list and the same ingest (subjects
   are not stored by default, so earlier ingests cannot be searched). A message whose parent is
   not in the store is a root; threads are resolved over the whole store after every mail ingest
   (:mod:`asyncmaturity.sources.mail_threads`), so a reply ingested before its parent is linked
@@ -1295,15 +1296,29 @@ def _insert(ctx: IngestContext, path: Path) -> None:
     ).fetchone()
     if repeated and repeated[0]:
         ctx.duplicates["messages"] = ctx.duplicates.get("messages", 0) + int(repeated[0])
+    # ASOF finds the time of the most recent earlier message; of several sent at that very
+    # time, the last in archive order is the parent (ASOF alone would pick one at random).
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE _mail_parents AS
-        SELECT r.message_key, p.message_key AS parent_key
-        FROM (SELECT * FROM _mail_keyed
-              WHERE parent_id IS NULL AND NOT thread_headers AND is_re AND base_subject <> '') r
-        ASOF JOIN (SELECT conversation_key, base_subject, sent_at, message_key FROM _mail_keyed) p
-          ON p.conversation_key = r.conversation_key AND p.base_subject = r.base_subject
-         AND r.sent_at > p.sent_at
+        WITH candidates AS (
+            SELECT conversation_key, base_subject, sent_at, message_key, file_no, msg_no
+            FROM _mail_keyed
+        ), latest AS (
+            SELECT r.message_key, r.conversation_key, r.base_subject, p.sent_at AS parent_at
+            FROM (SELECT * FROM _mail_keyed
+                  WHERE parent_id IS NULL AND NOT thread_headers AND is_re
+                    AND base_subject <> '') r
+            ASOF JOIN candidates p
+              ON p.conversation_key = r.conversation_key AND p.base_subject = r.base_subject
+             AND r.sent_at > p.sent_at
+        )
+        SELECT l.message_key, p.message_key AS parent_key
+        FROM latest l JOIN candidates p
+          ON p.conversation_key = l.conversation_key AND p.base_subject = l.base_subject
+         AND p.sent_at = l.parent_at
+        QUALIFY row_number() OVER (
+            PARTITION BY l.message_key ORDER BY p.file_no DESC, p.msg_no DESC) = 1
         """
     )
     identity = "'email:' || address"
