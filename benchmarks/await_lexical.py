@@ -29,13 +29,15 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedGroupKFold
+
+if TYPE_CHECKING:
+    from scipy import sparse
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedGroupKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import await_eval
@@ -94,6 +96,11 @@ def design(
     texts: list[str], numeric: np.ndarray, vocabulary: CountVectorizer | None
 ) -> tuple[sparse.csr_matrix, CountVectorizer]:
     """The feature matrix (words, then rule features) and the vocabulary (fit where None)."""
+    # scikit-learn and SciPy come with the `bench` extra only: the helpers the tests read
+    # (normalised, thread_of, threshold_for_recall) run without them.
+    from scipy import sparse
+    from sklearn.feature_extraction.text import CountVectorizer
+
     if vocabulary is None:
         vocabulary = CountVectorizer(
             preprocessor=normalised, ngram_range=(1, 2), min_df=2, binary=True
@@ -109,6 +116,8 @@ def fit_layer(
 ) -> tuple[LogisticRegression, CountVectorizer]:
     """A logistic regression over words and rule features, and its vocabulary."""
     x, vocabulary = design(texts, numeric, None)
+    from sklearn.linear_model import LogisticRegression
+
     model = LogisticRegression(C=c, max_iter=5000, solver="liblinear")
     model.fit(x, truth)
     return model, vocabulary
@@ -135,6 +144,8 @@ def threshold_for_recall(probs: np.ndarray, truth: np.ndarray, recall: float) ->
 
 
 def _splitter(folds: int, seed: int) -> StratifiedGroupKFold:
+    from sklearn.model_selection import StratifiedGroupKFold
+
     return StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
 
 
