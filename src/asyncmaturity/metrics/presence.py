@@ -39,7 +39,8 @@ def active_people(
     found = []
     with open_evidence(store, engine=engine, spark_master=spark_master, secret=secret) as opened:
         for since, until in periods:
-            frames = build_frames(opened, charter, since=since, until=until)
+            # One query reads the period's frame: computing it into a table would cost more.
+            frames = build_frames(opened, charter, since=since, until=until, keep=False)
             authors = frames.human.select("author_id").distinct().to_pyarrow()
             found.append(frozenset(str(key) for key in authors["author_id"].to_pylist() if key))
     return found
