@@ -102,8 +102,8 @@ def test_own_entries_are_the_listings_and_the_folders_of_day_files(
 def test_rows_are_the_same_in_batches_of_a_few_files(
     simulated_slack: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The first batch makes the staging table and the others add to it: the features and every
-    # other column of a message must not depend on which batch its file fell in.
+    # Batches are staged at once, each by a thread of its own: the features and every other
+    # column of a message must not depend on which batch its file fell in, or when it ran.
     ingest([simulated_slack], store=tmp_path / "whole.duckdb")
     # The same store emptied, so that both share the secret that people's keys are hashed with.
     shutil.copy(tmp_path / "whole.duckdb", tmp_path / "single.duckdb")
@@ -131,22 +131,31 @@ class _Sized:
         return self.name
 
 
-@given(st.lists(st.integers(min_value=0, max_value=40), max_size=30), st.integers(1, 4))
-def test_batches_keep_the_order_and_the_bounds(sizes: list[int], per_batch: int) -> None:
+@given(
+    st.lists(st.integers(min_value=0, max_value=40), max_size=30),
+    st.integers(1, 4),
+    st.integers(1, 3),
+)
+def test_batches_keep_the_order_and_the_bounds(
+    sizes: list[int], per_batch: int, parts: int
+) -> None:
     files = [_Sized(f"{index:02}.json", size) for index, size in enumerate(sizes)]
     limit = 50
     original = slack.FILES_PER_BATCH, slack.BYTES_PER_BATCH
     slack.FILES_PER_BATCH, slack.BYTES_PER_BATCH = per_batch, limit
     try:
-        batches = slack._batches(files)  # type: ignore[arg-type]
+        batches = slack._batches(files, parts=parts)  # type: ignore[arg-type]
     finally:
         slack.FILES_PER_BATCH, slack.BYTES_PER_BATCH = original
     assert [name for batch in batches for name in batch] == [str(file) for file in files]
     by_name = dict(zip([str(file) for file in files], sizes, strict=True))
+    # A small export is cut into about `parts` equal batches, one per thread.
+    most_files = min(per_batch, -(-len(files) // parts))
+    most_bytes = min(limit, -(-sum(sizes) // parts))
     for batch in batches:
-        assert 1 <= len(batch) <= per_batch
+        assert 1 <= len(batch) <= most_files
         # Over the byte bound only a batch of one file, larger than the bound by itself.
-        assert sum(by_name[name] for name in batch) <= limit or len(batch) == 1
+        assert sum(by_name[name] for name in batch) <= most_bytes or len(batch) == 1
 
 
 def test_register_rows_keeps_every_type_and_null(tmp_path: Path) -> None:

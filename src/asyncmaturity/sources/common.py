@@ -206,7 +206,28 @@ def skip_wrong_types(
     fields: the fields the reader relies on, each with the JSON types it may hold.
     place: SQL naming a row's place ('file record N'); `joined`: joins it needs.
     """
-    problem = problem_sql(wrong_types(fields, lambda field: f'r.raw."{field}"'))
+    problem = wrong_type_sql(fields, "r.raw")
+    count_skips(ctx, report, table, problem, place, joined=joined)
+    ctx.con.execute(f"DELETE FROM {table} r WHERE {problem} IS NOT NULL")
+
+
+def wrong_type_sql(fields: Mapping[str, tuple[str, ...]], raw: str) -> str:
+    """SQL naming the first of `fields` that the struct `raw` holds of another JSON type, else
+    NULL (:func:`~.reading.wrong_types`)."""
+    return problem_sql(wrong_types(fields, lambda field: f'{raw}."{field}"'))
+
+
+def count_skips(
+    ctx: IngestContext,
+    report: SourceReport,
+    table: str,
+    problem: str,
+    place: str,
+    *,
+    joined: str = "",
+) -> None:
+    """Count the rows of `table` (as ``r``) whose `problem` (SQL: the reason, NULL for none) is
+    not NULL, by reason, with the first places (`place`, SQL; `joined`: joins it needs)."""
     report_problems(
         ctx,
         report,
@@ -214,7 +235,6 @@ def skip_wrong_types(
             FROM (SELECT {problem} AS problem, {place} AS place FROM {table} r {joined})
             WHERE problem IS NOT NULL GROUP BY problem ORDER BY min(place)""",
     )
-    ctx.con.execute(f"DELETE FROM {table} r WHERE {problem} IS NOT NULL")
 
 
 def insert_conversations(

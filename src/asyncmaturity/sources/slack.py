@@ -10,9 +10,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext, suppress
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -23,11 +26,12 @@ import pyarrow as pa
 from asyncmaturity.errors import InvalidExport, UnknownTimeZone
 from asyncmaturity.sources.archive import extracted, zip_names
 from asyncmaturity.sources.common import (
+    count_skips,
     file_label,
     insert_conversations,
     register_rows,
-    skip_wrong_types,
     sole_folder,
+    wrong_type_sql,
 )
 from asyncmaturity.sources.features import (
     DECISION_PATTERN,
@@ -199,9 +203,11 @@ class SlackSource:
             )
             _stage_users(ctx, users)
             _stage_conversations(ctx, conversations)
-            _stage_messages(ctx, files, label, report)
+            staging = _stage_messages(ctx, files, label, report)
             report.sees[Visibility.THREADS] = _could_thread(ctx.con)
             _insert(ctx, path)
+            ctx.con.execute("DROP VIEW _slack_raw")
+            ctx.con.execute(f"DETACH {staging}")
         return report
 
 
@@ -365,7 +371,9 @@ def _stage_conversations(ctx: IngestContext, conversations: dict[str, Conversati
 
 def _stage_messages(
     ctx: IngestContext, files: list[tuple[str, Path]], label: Any, report: SourceReport
-) -> None:
+) -> str:
+    """Stage the messages of the day files `files` (the `_slack_raw` view), skipping and counting
+    those that cannot be read; return the name of the database attached to hold them."""
     con = ctx.con
     file_rows = [
         {"folder": folder, "file": str(file), "origin": label(file)} for folder, file in files
@@ -376,35 +384,45 @@ def _stage_messages(
         file_rows,
         pa.schema([("folder", pa.string()), ("file", pa.string()), ("origin", pa.string())]),
     )
-    params = {
-        "structure": json.dumps([MESSAGE_COLUMNS]),
-        "record_pattern": "|".join(f"(?:{p})" for p in ctx.record_systems) or "$^",
-        "decision_pattern": DECISION_PATTERN,
-        **json_check_params(DAY_FILE_TOP),
-    }
-    batches = _batches([file for _, file in files])
-    if not batches:
-        # An empty day file makes the table with the columns' types and no row.
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE _slack_raw AS "
-            + _messages_sql("(SELECT '' AS filename, '[]' AS content)"),
-            params,
-        )
-    done = 0
-    for number, batch in enumerate(batches):
-        _stage_batch(con, batch, params, label, first=number == 0)
-        done += len(batch)
-        ctx.progress("messages", done, len(files))
-    _refuse_problem(con, label)
-    counted = con.execute("SELECT count(*) FROM _slack_raw").fetchone()
+    params = _staging_params("|".join(f"(?:{p})" for p in ctx.record_systems) or "$^")
+    # The batches are staged in a database of their own, attached for this export, so that
+    # connections of their own can write it at once; the ingest's transaction reads it only
+    # once they are done (its transaction there starts at its first read).
+    staging = f"_slack_staging_{uuid.uuid4().hex[:12]}"
+    con.execute(f"ATTACH ':memory:' AS {staging}")
+    table = f"{staging}.messages"
+    with con.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE {table} ({_staged_columns()})")
+    workers = _threads(con)
+    batches = _batches([file for _, file in files], parts=workers)
+    with ThreadPoolExecutor(max(1, min(workers, len(batches)))) as pool:
+        staged = [pool.submit(_stage_batch, con, table, batch, params, label) for batch in batches]
+        done = 0
+        try:
+            # In the export's order: the first batch that fails is the one named.
+            for batch, future in zip(batches, staged, strict=True):
+                future.result()
+                done += len(batch)
+                ctx.progress("messages", done, len(files))
+        except BaseException:
+            for future in staged:
+                future.cancel()
+            raise
+    _refuse_problem(con, table, label)
+    counted = con.execute(f"SELECT count(*) FROM {table}").fetchone()
     report.records_read += int(counted[0]) if counted else 0
-    skip_wrong_types(
+    # A record with a field of another JSON type is counted and left out of the view (the
+    # ingest's transaction writes to the store alone, so it cannot delete it from the staging).
+    count_skips(
         ctx,
         report,
-        "_slack_raw",
-        TYPED_FIELDS,
+        table,
+        "r.wrong_type",
         "f.origin || ' record ' || r.ordinal",
         joined="JOIN _slack_files f USING (file)",
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW _slack_raw AS SELECT * FROM {table} WHERE wrong_type IS NULL"
     )
     reasons = ("message without ts", "ts is not a Slack timestamp", IMPLAUSIBLE_TIME)
     # One pass over the messages for the three reasons, which exclude one another.
@@ -421,6 +439,7 @@ def _stage_messages(
     for number, reason in enumerate(reasons):
         places = [f"{origin} record {ordinal}" for kind, origin, ordinal in rows if kind == number]
         report.skip(reason, len(places), [f"{place}: {reason}" for place in places])
+    return staging
 
 
 def _could_thread(con: duckdb.DuckDBPyConnection) -> bool:
@@ -437,23 +456,24 @@ def _could_thread(con: duckdb.DuckDBPyConnection) -> bool:
 def _messages_sql(documents: str) -> str:
     """SELECT of every message of the day files in `documents` (a relation of `filename` and
     `content`): its file, its index there, the fields of :data:`MESSAGE_COLUMNS`, its typed
-    fields as raw JSON (`raw`), and its text's features (:func:`slack_text_features_sql`).
+    fields as raw JSON (`raw`), the first of them of another JSON type (`wrong_type`, NULL when
+    none), and its text's features (:func:`slack_text_features_sql`).
 
     A file that the JSON checks refuse (:func:`~asyncmaturity.sources.reading.json_checks_sql`:
     empty, malformed, too deep, no array) is not parsed: it gives one row of NULL fields whose
     `problem` says why (NULL on every other row). Checks and parse in one statement read each
-    file once; the features are computed there too. The statement runs on one thread (its sort):
-    no loss for an export of one row group (122,880 rows), which a pass over the staged table
-    also reads on one thread, but a 10M-message export ingested 1.3x slower than with that
-    pass, which spread its many row groups over the cores. The query needs the parameters ``structure``, ``record_pattern``, ``decision_pattern`` and those
-    of :func:`~asyncmaturity.sources.reading.json_check_params`.
+    file once; the features are computed there too. The statement runs on about one thread (its
+    sort), so batches are staged at once, a thread each (:func:`_stage_messages`). The query
+    needs the parameters of :func:`_staging_params`.
     """
     fields = ", ".join(f's."{k}" AS "{k}"' for k in MESSAGE_COLUMNS)
     found = ", ".join(f"'{column}': {column}" for column in PROBLEM)
     problem = f"CASE WHEN {JSON_REFUSED} THEN {{{found}}} END"
     return f"""
         SELECT * EXCLUDE (urls), {slack_text_features_sql("text", urls="urls")}
-        FROM (SELECT file, ordinal, problem, {fields}, raw, {slack_urls_sql("s.text")} AS urls
+        FROM (SELECT file, ordinal, problem, {fields}, raw,
+                     {wrong_type_sql(TYPED_FIELDS, "raw")} AS wrong_type,
+                     {slack_urls_sql("s.text")} AS urls
               FROM (SELECT filename AS file, problem, unnest(range(len(m))) AS ordinal,
                            unnest(m) AS s, unnest(raw) AS raw
                     FROM (SELECT filename, problem,
@@ -476,16 +496,47 @@ def _messages_sql(documents: str) -> str:
                                 ORDER BY filename))))"""
 
 
-def _batches(files: list[Path]) -> list[list[str]]:
+def _staging_params(record_pattern: str) -> dict[str, Any]:
+    """The parameters of :func:`_messages_sql`, with the team's record systems' pattern."""
+    return {
+        "structure": json.dumps([MESSAGE_COLUMNS]),
+        "record_pattern": record_pattern,
+        "decision_pattern": DECISION_PATTERN,
+        **json_check_params(DAY_FILE_TOP),
+    }
+
+
+@cache
+def _staged_columns() -> str:
+    """The columns of :func:`_messages_sql` with their types, as a CREATE TABLE lists them.
+
+    Found once per process: binding the statement compiles every pattern of the features.
+    """
+    with duckdb.connect() as scratch:
+        described = scratch.execute(
+            "DESCRIBE " + _messages_sql("(SELECT '' AS filename, '[]' AS content)"),
+            _staging_params("$^"),
+        ).fetchall()
+    return ", ".join(f'"{name}" {kind}' for name, kind, *_ in described)
+
+
+def _threads(con: duckdb.DuckDBPyConnection) -> int:
+    """The threads DuckDB runs a statement on (its `threads` setting)."""
+    row = con.execute("SELECT current_setting('threads')").fetchone()
+    return max(1, int(row[0])) if row else 1
+
+
+def _batches(files: list[Path], parts: int = 1) -> list[list[str]]:
     """`files` in order, in batches of at most :data:`FILES_PER_BATCH` files and, unless one
-    file is larger, :data:`BYTES_PER_BATCH` bytes."""
+    file is larger, :data:`BYTES_PER_BATCH` bytes; an export that fits fewer batches than
+    `parts` is cut into `parts` batches of about equal size (one per thread staging them)."""
+    sizes = [file.stat().st_size for file in files]
+    most_bytes = min(BYTES_PER_BATCH, -(-sum(sizes) // parts))
+    most_files = min(FILES_PER_BATCH, -(-len(files) // parts))
     batches: list[list[str]] = []
     size = 0
-    for file in files:
-        length = file.stat().st_size
-        full = bool(batches) and (
-            size + length > BYTES_PER_BATCH or len(batches[-1]) >= FILES_PER_BATCH
-        )
+    for file, length in zip(files, sizes, strict=True):
+        full = bool(batches) and (size + length > most_bytes or len(batches[-1]) >= most_files)
         if full or not batches:
             batches.append([])
             size = 0
@@ -495,15 +546,10 @@ def _batches(files: list[Path]) -> list[list[str]]:
 
 
 def _stage_batch(
-    con: duckdb.DuckDBPyConnection,
-    batch: list[str],
-    params: dict[str, Any],
-    label: Any,
-    *,
-    first: bool,
+    con: duckdb.DuckDBPyConnection, table: str, batch: list[str], params: dict[str, Any], label: Any
 ) -> None:
-    """Parse one batch of day files into _slack_raw (the `first` batch makes the table), one row
-    per record with its index in the file.
+    """Parse one batch of day files into `table`, one row per record with its index in the
+    file, on a connection of its own (batches are staged at once, a thread each).
 
     Whole files are read as text and parsed by json_transform: several times faster than
     read_json on many small files, and only the message fields we use are ever materialised.
@@ -511,18 +557,22 @@ def _stage_batch(
     refuse is named (:func:`_refuse_problem`) once every batch is staged. Only files whose
     top level is an array are parsed: json_transform gives no NULL to be looked into.
     """
-    into = "CREATE OR REPLACE TEMP TABLE _slack_raw AS " if first else "INSERT INTO _slack_raw "
-    try:
-        con.execute(into + _messages_sql("read_text($files)"), {**params, "files": batch})
-    except duckdb.Error as exc:
-        refuse_text_not_utf8(batch, label)
-        raise InvalidExport(_describe_json_error(batch, exc, label)) from None
+    with con.cursor() as cursor:
+        try:
+            cursor.execute(
+                f"INSERT INTO {table} " + _messages_sql("read_text($files)"),
+                {**params, "files": batch},
+            )
+        except duckdb.Error as exc:
+            refuse_text_not_utf8(batch, label)
+            raise InvalidExport(_describe_json_error(batch, exc, label)) from None
 
 
-def _refuse_problem(con: duckdb.DuckDBPyConnection, label: Any) -> None:
-    """Refuse the export when the JSON checks refused one of its day files, naming it."""
+def _refuse_problem(con: duckdb.DuckDBPyConnection, table: str, label: Any) -> None:
+    """Refuse the export when the JSON checks refused one of its day files (staged in `table`),
+    naming it."""
     found = con.execute(
-        f"SELECT file, {', '.join(f'problem.{c}' for c in PROBLEM)} FROM _slack_raw "
+        f"SELECT file, {', '.join(f'problem.{c}' for c in PROBLEM)} FROM {table} "
         "WHERE problem IS NOT NULL LIMIT 1"
     ).fetchone()
     if found is not None:
@@ -704,5 +754,5 @@ def _insert(ctx: IngestContext, path: Path) -> None:
 
 def _feature_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The text features staged in _slack_raw (:func:`_messages_sql`), in their order there."""
-    staged = {"file", "ordinal", "problem", *MESSAGE_COLUMNS, "raw"}
+    staged = {"file", "ordinal", "problem", *MESSAGE_COLUMNS, "raw", "wrong_type"}
     return [row[0] for row in con.execute("DESCRIBE _slack_raw").fetchall() if row[0] not in staged]
