@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 import asyncmaturity.sources as registry
 import asyncmaturity.sources.slack as slack
+from asyncmaturity.errors import StoreError
 from asyncmaturity.simulate.export import simulate_export
 from asyncmaturity.simulate.params import SimulationParams
 from asyncmaturity.sources import detect_exports, get_source
@@ -151,7 +152,7 @@ def test_batches_keep_the_order_and_the_bounds(
     by_name = dict(zip([str(file) for file in files], sizes, strict=True))
     # A small export is cut into about `parts` equal batches, one per thread.
     most_files = min(per_batch, -(-len(files) // parts))
-    most_bytes = min(limit, -(-sum(sizes) // parts))
+    most_bytes = min(limit // parts, -(-sum(sizes) // parts))
     for batch in batches:
         assert 1 <= len(batch) <= most_files
         # Over the byte bound only a batch of one file, larger than the bound by itself.
@@ -201,3 +202,13 @@ def test_a_slack_ingest_imports_no_pandas(simulated_slack: Path, tmp_path: Path)
         check=True,
     )
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_running_out_of_memory_while_staging_is_not_called_malformed_json(tmp_path: Path) -> None:
+    # At a 2 MB memory limit the staging statement of this small, valid export cannot allocate
+    # its result: the ingest names the memory, never a day file it did not find at fault.
+    export = Path(__file__).parent / "fixtures" / "slack" / "reply_by_root_author"
+    with pytest.raises(StoreError, match="Out of Memory") as raised:
+        ingest([export], store=tmp_path / "store.duckdb", memory_limit="2MB")
+    assert "malformed" not in str(raised.value)
+    assert not (tmp_path / "store.duckdb").exists()

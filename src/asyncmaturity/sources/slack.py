@@ -74,7 +74,7 @@ HUMAN_SUBTYPES = ("thread_broadcast", "file_share", "me_message")
 SLACKBOT = "USLACKBOT"
 # A batch of day files is parsed in one statement, whose planning alone (the features' regular
 # expressions) costs a tenth of a second: batches are as large as memory allows, the sort in
-# _messages_sql holding the batch's text.
+# _messages_sql holding the batch's text (BYTES_PER_BATCH among the batches staged at once).
 FILES_PER_BATCH = 20_000
 BYTES_PER_BATCH = 64 << 20
 TS_PATTERN = r"\d{1,12}(\.\d{1,9})?"
@@ -527,11 +527,12 @@ def _threads(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _batches(files: list[Path], parts: int = 1) -> list[list[str]]:
-    """`files` in order, in batches of at most :data:`FILES_PER_BATCH` files and, unless one
-    file is larger, :data:`BYTES_PER_BATCH` bytes; an export that fits fewer batches than
-    `parts` is cut into `parts` batches of about equal size (one per thread staging them)."""
+    """`files` in order, in batches for `parts` threads staging them at once: at most
+    :data:`FILES_PER_BATCH` files and, unless one file is larger, a `parts`-th of
+    :data:`BYTES_PER_BATCH` bytes (the batches staged at once share the memory); an export that
+    fits fewer batches than `parts` is cut into `parts` batches of about equal size."""
     sizes = [file.stat().st_size for file in files]
-    most_bytes = min(BYTES_PER_BATCH, -(-sum(sizes) // parts))
+    most_bytes = min(BYTES_PER_BATCH // parts, -(-sum(sizes) // parts))
     most_files = min(FILES_PER_BATCH, -(-len(files) // parts))
     batches: list[list[str]] = []
     size = 0
@@ -563,6 +564,8 @@ def _stage_batch(
                 f"INSERT INTO {table} " + _messages_sql("read_text($files)"),
                 {**params, "files": batch},
             )
+        except duckdb.OutOfMemoryException:
+            raise  # the store's memory limit, no fault of the file: the ingest names it
         except duckdb.Error as exc:
             refuse_text_not_utf8(batch, label)
             raise InvalidExport(_describe_json_error(batch, exc, label)) from None
