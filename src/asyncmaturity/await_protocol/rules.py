@@ -1961,8 +1961,8 @@ def _loose_union(patterns: Iterable[Rx]) -> Rx:
 
 # Patterns over the plain text that most messages match none of: one pass of their loose union
 # (`_loose_union`) tells where none can match, and each is read only where one may.
-RARE_ON_PLAIN = (BARE_GREETING, NUDGE, CLARIFICATION, WHERE_QUESTION, SLACK_MENTION, OWNER)
-RARE_ON_PLAIN += (NAMED_ASK, THANKED)
+RARE_ON_PLAIN: tuple[Rx, ...] = (BARE_GREETING, NUDGE, CLARIFICATION, WHERE_QUESTION)
+RARE_ON_PLAIN += (SLACK_MENTION, OWNER, NAMED_ASK, THANKED)
 
 
 def _gated_sql(gate: str, condition: str) -> str:
