@@ -1962,7 +1962,7 @@ def _loose_union(patterns: Iterable[Rx]) -> Rx:
 # Patterns over the plain text that most messages match none of: one pass of their loose union
 # (`_loose_union`) tells where none can match, and each is read only where one may.
 RARE_ON_PLAIN: tuple[Rx, ...] = (BARE_GREETING, NUDGE, CLARIFICATION, WHERE_QUESTION)
-RARE_ON_PLAIN += (SLACK_MENTION, OWNER, NAMED_ASK, THANKED)
+RARE_ON_PLAIN += (OWNER, NAMED_ASK)
 
 
 def _gated_sql(gate: str, condition: str) -> str:
@@ -2029,14 +2029,14 @@ def signals_sql(text: str) -> str:
     )
     owner = _first_true_sql(
         [
-            f"{rare} AND {SLACK_MENTION.matches_sql(plain)}",
+            SLACK_MENTION.matches_sql(plain),
             # A name after "@" needs an "@", which removing decorators never adds.
             f"contains({plain}, '@') AND "
             + _names_sql(AT_NAME, DECORATOR.replace_sql(plain, " "), 1, NOBODY, strip_dot=True),
             f"{rare} AND " + _names_sql(OWNER, plain, 2, NOBODY, strip_dot=True),
             f"{rare} AND " + _names_sql(NAMED_ASK, plain, 2, NOT_NAMES, strip_dot=False),
             _names_sql(ADDRESSEE, plain, 2, NOT_NAMES, strip_dot=False),
-            f"{rare} AND " + _names_sql(THANKED, plain, 1, NOT_NAMES, strip_dot=False),
+            _names_sql(THANKED, plain, 1, NOT_NAMES, strip_dot=False),
         ]
     )
     # The phrases that only look like a window or an ask are removed only where the pattern
