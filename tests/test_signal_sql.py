@@ -28,6 +28,7 @@ COUNTED = [rx for rx in EVERY_RX if _relaxed(rx.pattern) != rx.pattern]
 def test_alternatives_split_only_at_the_top_level() -> None:
     # Groups, classes (a `]` first in a class is a member) and escapes keep their bars.
     assert _alternatives(r"a|(b|c)|[|]|[]|]x|\|d|") == ["a", "(b|c)", "[|]", "[]|]x", r"\|d", ""]
+    assert _alternatives("(?i)a|b") == ["(?i)a|b"]
 
 
 def test_every_pattern_is_its_alternatives_joined() -> None:

@@ -1839,20 +1839,20 @@ def _names_sql(rx: Rx, expr: str, groups: int, exclude: frozenset[str], strip_do
             f"len(list_filter({rx.extract_all_sql(expr, group)}, "
             f"lambda n: n <> '' AND NOT list_contains({_sql_list(exclude)}, {name}))) > 0"
         )
-    return f"CASE WHEN {rx.matches_sql(expr)} THEN {' OR '.join(parts)} ELSE false END"
+    return f"CASE WHEN {_loose(rx).matches_sql(expr)} THEN {' OR '.join(parts)} ELSE false END"
 
 
 def _removed_sql(rx: Rx, expr: str, replacement: str, keep_first: bool = False) -> str:
     """SQL: `expr` with every match of `rx` replaced, replacing only where `rx` matches at all.
 
     Finding the matches' bounds for a replacement costs RE2 many times more than deciding
-    whether there is one (twenty times for FILLER), and most texts hold none. `keep_first` puts
-    the pattern's group 1 back before `replacement`. `expr` is read three times: a column.
+    whether there is one (twenty times for FILLER), and most texts hold none; the test is the
+    pattern's :func:`_loose` form, cheaper to compile and to run. `keep_first` puts the
+    pattern's group 1 back before `replacement`. `expr` is read three times: a column.
     """
     replacement = "\\1" + replacement if keep_first else replacement
-    return (
-        f"CASE WHEN {rx.matches_sql(expr)} THEN {rx.replace_sql(expr, replacement)} ELSE {expr} END"
-    )
+    found = _loose(rx).matches_sql(expr)
+    return f"CASE WHEN {found} THEN {rx.replace_sql(expr, replacement)} ELSE {expr} END"
 
 
 def _first_true_sql(conditions: Iterable[str]) -> str:
@@ -1865,7 +1865,13 @@ def _first_true_sql(conditions: Iterable[str]) -> str:
 
 
 def _alternatives(pattern: str) -> list[str]:
-    """The top-level alternatives of a regular expression (its parts between unnested `|`)."""
+    """The top-level alternatives of a regular expression (its parts between unnested `|`).
+
+    A pattern that opens with flags for all of it (``(?i)``) is one alternative: they would
+    apply to the first part alone.
+    """
+    if re.match(r"\(\?[a-zA-Z]+\)", pattern):
+        return [pattern]
     parts: list[str] = []
     depth = start = i = 0
     in_class = False
@@ -1932,6 +1938,12 @@ def _relaxed(pattern: str) -> str:
     return "".join(out)
 
 
+def _loose(rx: Rx) -> Rx:
+    """`rx` with its long counted repetitions unbounded (:func:`_relaxed`): a test that fails
+    only where `rx` cannot match."""
+    return Rx(_relaxed(rx.pattern), rx.ignore_case)
+
+
 def _staged_matches_sql(rx: Rx, expr: str) -> str:
     """SQL: does `rx` match `expr`, its alternatives with long counted repetitions read last?
 
@@ -1946,8 +1958,7 @@ def _staged_matches_sql(rx: Rx, expr: str) -> str:
         return rx.matches_sql(expr)
     plain = [a for a in alternatives if _relaxed(a) == a]
     strict = Rx("|".join(counted), rx.ignore_case)
-    loose = Rx(_relaxed(strict.pattern), rx.ignore_case)
-    staged = f"CASE WHEN {loose.matches_sql(expr)} THEN {strict.matches_sql(expr)} ELSE false END"
+    staged = _gated_sql(_loose(strict).matches_sql(expr), strict.matches_sql(expr))
     if not plain:
         return staged
     return _first_true_sql([Rx("|".join(plain), rx.ignore_case).matches_sql(expr), staged])
