@@ -798,3 +798,86 @@ def test_action_in_five_languages(text: str, evidence: str) -> None:
 )
 def test_vague_asks_name_no_action_in_five_languages(text: str) -> None:
     assert not analyse(text).elements["action_required"].present
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        # French and Spanish asks in their other forms (issue 18, lang18b): a conditional or a
+        # future, a need or a reminder before the verb, an imperative or an infinitive opening a
+        # clause, a pronoun written onto the verb.
+        ("Pourriez-vous mettre à jour la FAQ ?", "mettre à jour"),
+        ("Il faudrait que tu envoies le planning à Paul.", "envoies"),
+        ("N'oubliez pas de remplir le formulaire.", "remplir"),
+        ("À faire : corriger les traductions.", "corriger"),
+        ("¿Te importaría confirmar la reserva?", "confirmar"),
+        ("Necesito que firmes el acuerdo.", "firmes"),
+        ("Hay que actualizar el inventario.", "actualizar"),
+        ("¿Puedes enviarlo hoy?", "enviarlo"),
+        ("Carmen, envía las fotos al cliente.", "envía"),
+        ("¿Me ayudas a traducir el folleto?", "traducir"),
+    ],
+)
+def test_french_and_spanish_asks_name_their_action(text: str, evidence: str) -> None:
+    result = analyse(text)
+    element = result.elements["action_required"]
+    assert result.is_request and element.present and element.evidence == evidence
+
+
+def test_a_look_is_asked_for_but_names_no_action() -> None:
+    result = analyse("Échale un vistazo al borrador.")
+    assert result.is_request and not result.elements["action_required"].present
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("Ci-joint le planning, tu peux le relire ?", "Ci-joint"),
+        ("Kannst du die Rechnung Nr. 5521 prüfen?", "Nr. 5521"),
+        ("Por favor, revisa el contrato porque vence el viernes.", "porque"),
+        ("Você pode revisar? Está na pasta Jurídico.", "na pasta"),
+        ("Kun je de offerte nakijken? Hij staat in de gedeelde map Sales.", "in de gedeelde map"),
+    ],
+)
+def test_information_in_five_languages(text: str, evidence: str) -> None:
+    element = analyse(text).elements["information_complete"]
+    assert element.present and element.evidence == evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Pleasantries and thanks are no context, however many words they take.
+        "Bonjour Paul, j'espère que tout va bien de ton côté et que la semaine commence bien ! "
+        "Tu peux regarder ça quand tu as un moment ? Merci d'avance !",
+        "Hola, espero que estéis todos genial y que el viaje de vuelta fuera tranquilo y "
+        "agradable. ¿Lo revisas cuando puedas? ¡Un abrazo!",
+        # French elisions are no quoted string (no fact), and the question is all there is.
+        "Est-ce que quelqu'un aurait l'occasion de m'aider avec ce qu'on s'était dit pour "
+        "l'équipe ?",
+    ],
+)
+def test_information_absent_in_five_languages(text: str) -> None:
+    assert not analyse(text).elements["information_complete"].present
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("Tu peux valider ? Appelle-moi après.", "Appelle-moi"),
+        ("¿Lo vemos? Llámame.", "Llámame"),
+        ("Kannst du das prüfen? Ruf mich an.", "Ruf mich an"),
+        ("Você aprova? Me liga depois.", "Me liga"),
+        ("Kun je dit goedkeuren? Bel me even.", "Bel me"),
+    ],
+)
+def test_thread_left_in_five_languages(text: str, evidence: str) -> None:
+    element = analyse(text).elements["thread_discipline"]
+    assert not element.present and element.evidence == evidence
+
+
+@pytest.mark.parametrize(
+    "text", ["Kannst du das prüfen? Schönes Wochenende!", "¿Puedes revisarlo? ¡Buen fin de semana!"]
+)
+def test_a_wish_for_the_weekend_is_no_window(text: str) -> None:
+    assert not analyse(text).elements["window_for_response"].present

@@ -238,6 +238,39 @@ FRAGMENTS = [
     "graag gedaan",
     "alsjeblieft",
     "brauche bis morgen ein Go",
+    # French and Spanish asks, the five languages' information and thread (issue 18, lang18b):
+    # needs and reminders, imperatives and infinitives opening a clause or a list line, a pronoun
+    # written onto the verb, attachments, references, where the material is, pleasantries,
+    # French elisions (no quoted string), calls and private messages, wishes that are no window.
+    "Il faudrait que tu ",
+    "N'OUBLIEZ PAS DE ",
+    "Necesito que ",
+    "signes ",
+    "Marta, envía ",
+    "\n- vérifier ",
+    "à faire : ",
+    "¿Puedes revisarlo?",
+    "Échale ",
+    "CI-JOINT ",
+    "n° 4471",
+    "n.º 123 ",
+    "parce que ",
+    " weil ",
+    "dans le dossier ",
+    "im Team-Ordner ",
+    "EN LA CARPETA ",
+    "na pasta ",
+    "in de gedeelde map ",
+    "J'ESPÈRE QUE ",
+    "espero que ",
+    "Merci d'avance",
+    " quelqu'un aurait l'occasion de m'aider ",
+    " échoue depuis ",
+    "Appelle-moi",
+    "LLÁMAME",
+    "bespreken we het even persoonlijk",
+    "Schönes Wochenende",
+    "bom fim de semana",
     "\n\n",
     "\n",
     "\v",
@@ -324,6 +357,22 @@ def test_signal_examples(text: str, expected: set[str]) -> None:
 
 # (text, signal, expected): one quirk of the rules each, expected values written by hand.
 QUIRKS = [
+    # French and Spanish asks without a question mark or a polite word (issue 18, lang18b).
+    ("Il faudrait que tu signes le devis.", "await_action", True),
+    ("Hay que renovar el dominio.", "is_request", True),
+    ("Équipe, à faire :\n- mettre à jour la FAQ\n- corriger les liens", "is_request", True),
+    ("Échale un vistazo cuando puedas.", "await_action", False),
+    # A contraction or an elision is no quoted string: 14 words, no fact, a question only.
+    (
+        "Est-ce que quelqu'un aurait l'occasion de m'aider avec ce qu'on s'était dit pour "
+        "l'équipe ?",
+        "await_information",
+        False,
+    ),
+    ("Kannst du das freigeben? Es liegt im Ordner Verträge.", "await_information", True),
+    ("Kun je dit goedkeuren? Bel me even.", "sync_request", True),
+    # A wish for the weekend is no end-of-week window.
+    ("¿Puedes revisarlo? ¡Buen fin de semana!", "await_window", False),
     # Asks and non-asks in the five other languages (issue 18).
     ("Bitte die Liste bis Freitag aktualisieren.", "is_request", True),
     ("Info: Deployment am Donnerstag, bitte beachten.", "is_request", False),

@@ -126,8 +126,11 @@ is guessed (`asyncmaturity.await_protocol.rules.INTL_WINDOWS`, `REQUEST_INTL`):
 * **Request**: besides a `?` (also after "¿"), polite asks without one: "bitte", "wir bitten
   um", "wäre super", "brauche ... ein Go/Feedback", "s'il te/vous plaît", "svp", "merci de
   <verb>", "veuillez", "por favor", "porfa", "le rogamos", "pedimos que", "seria ótimo",
-  "alsjeblieft", "aub", "graag", "zou top zijn"; not "bitte beachten", "merci pour/de votre ...",
-  "veuillez trouver", "graag gedaan".
+  "alsjeblieft", "aub", "graag", "zou top zijn"; reminders and needs ("n'oublie pas de", "pense
+  à", "il faudrait que tu", "hay que", "necesito que", "te pido que", "no olvides"); an imperative
+  or an infinitive opening a clause or a list line ("Marta, envía ...", "à faire : vérifier ...",
+  "- actualizar el changelog", "Échale un vistazo"); not "bitte beachten", "merci pour/de votre
+  ...", "veuillez trouver", "graag gedaan".
 * **Window**: a preposition ("bis", "bis spätestens", "vor", "d'ici", "avant", "pour", "au plus
   tard", "para", "antes del", "hasta", "a más tardar", "até", "antes de", "voor", "vóór",
   "uiterlijk", "tot") before a weekday ("bis Freitag", "até sexta-feira", optionally "next":
@@ -136,7 +139,8 @@ is guessed (`asyncmaturity.await_protocol.rules.INTL_WINDOWS`, `REQUEST_INTL`):
   15:00", "voor 15.00"); a calendar week ("KW 12", "Ende KW 12", "semaine 12", "semana 12",
   "week 12"); "today" ("heute", "Feierabend", "aujourd'hui", "fin de journée", "hoy", "hoje",
   "vandaag", "einde van de dag"); "tomorrow" ("morgen", "demain", "mañana", "amanhã"; not
-  "Guten Morgen", "esta mañana"); end of week ("Ende der Woche", "fin de la semaine", "fin de
+  "Guten Morgen", "esta mañana", "heute Morgen"; nor wishes: "schönes Wochenende", "schönen
+  Feierabend", "buen fin de semana"); end of week ("Ende der Woche", "fin de la semaine", "fin de
   semana", "fim da semana", "einde van de week"); durations ("innerhalb von 2 Tagen", "sous
   48h", "dans les 24 heures", "en las próximas 24 horas", "em 3 dias úteis", "binnen 48 uur").
   "am Freitag", "le vendredi", "el viernes" say when, as "on Friday" does, and are not read.
@@ -149,7 +153,22 @@ is guessed (`asyncmaturity.await_protocol.rules.INTL_WINDOWS`, `REQUEST_INTL`):
   ...?", "¿Dónde está ...?", "Quem assume ...?", "Wat is ...?", a verb first: "Hast du ...?",
   "Est-ce que ...?", "Heb je ...?"; not "Was meint ihr?", "Qu'en pensez-vous ?"), "already" in a
   question ("schon", "déjà", "ya", "já": "Läuft das Monitoring schon?"), or feedback that "would
-  be great" ("Feedback bis KW12 wäre super"). The evidence is the verb or the question word.
+  be great" ("Feedback bis KW12 wäre super"). French and Spanish also ask by a conditional or
+  a future ("vous pourriez", "tu pourras", "¿te importaría", "¿me ayudas a"), a reminder or a need
+  before the verb ("Il faudrait que tu signes", "Necesito que firmes"), an imperative or an
+  infinitive opening a clause ("envía", "vérifier"), with a pronoun on the verb ("¿Puedes
+  revisarlo?"); "échale un vistazo" names no action. The evidence is the verb or the question word.
+* **Information complete**: as in English, and an attachment ("ci-joint", "im Anhang",
+  "adjunto", "em anexo", "in de bijlage"), a numbered reference ("n° 4471", "Nr. 6612"),
+  "because" ("parce que", "weil", "porque", "omdat"), where the material is ("dans le dossier
+  ...", "im Ordner ...", "en la carpeta ...", "na pasta ...", "in de map ..."), or a cause or a
+  symptom among the words ("depuis", "Fehler", "falla", "falha", "faalt"). Filler also takes off
+  the five languages' hopes for the reader's well-being, thanks, wishes and sign-offs, pointers
+  to shared memory and infinitive instructions (`asyncmaturity.await_protocol.rules.FILLER_INTL`);
+  an elision ("quelqu'un", "m'aider") is no quote.
+* **Thread discipline**: absent where the draft moves the talk to a call, a private message or a
+  meeting in person ("Ruf mich an", "per DM", "Appelle-moi", "en visio", "de vive voix",
+  "Llámame", "por privado", "en persona", "Me liga", "pessoalmente", "Bel me", "privébericht").
 * **Assign ownership**: as in English, with the five languages' greetings and titles ("Hallo
   Anna,", "Liebe Petra,", "Sehr geehrter Herr Schulz,", "Bonjour Marie,", "Chère Sophie,", "Hola
   Juan,", "Estimada Sra. López:", "Olá Pedro,", "Prezada Sra. Souza,", "Hoi Sanne,", "Geachte

@@ -308,6 +308,7 @@ def build_frames(
     *,
     since: date | datetime | None = None,
     until: date | datetime | None = None,
+    keep: bool = True,
 ) -> Frames:
     """Resolve the charter and the period over `evidence` once; the frames build on demand.
 
@@ -315,7 +316,12 @@ def build_frames(
         evidence: the evidence tables on any engine (:mod:`asyncmaturity.store.evidence`).
         charter: the working norms the frames apply.
         since, until: UTC bounds on evidence time; a date `until` includes that whole day.
+        keep: keep each frame as a table for the run's later queries. False for a run that
+            reads its frames in one query: the engine then plans each frame into that query and
+            computes only the columns the query reads, rather than storing every column of it.
     """
+    if not keep:
+        evidence = replace(evidence, materialize=_unkept)
     start, end = period_bounds(since, until)
     excluded, unmatched_excluded = _keys_for(evidence, charter.exclude, "exclude")
     bots, unmatched_bots = _keys_for(evidence, charter.bots, "bots")
@@ -351,6 +357,11 @@ def build_frames(
         record_systems=detect_record_systems(in_scope, charter),
     )
     return Frames(context)
+
+
+def _unkept(name: str, table: ir.Table) -> ir.Table:
+    """`table` itself, not kept: its one reader computes it (see :func:`build_frames`)."""
+    return table
 
 
 def _messages_in_scope(

@@ -39,9 +39,13 @@ def active_people(
     found = []
     with open_evidence(store, engine=engine, spark_master=spark_master, secret=secret) as opened:
         for since, until in periods:
-            frames = build_frames(opened, charter, since=since, until=until)
+            # One query reads the period's frame: computing it into a table would cost more.
+            frames = build_frames(opened, charter, since=since, until=until, keep=False)
             authors = frames.human.select("author_id").distinct().to_pyarrow()
-            found.append(frozenset(str(key) for key in authors["author_id"].to_pylist() if key))
+            ids = authors["author_id"].to_pylist()
+            # Person ids count from 0: only a missing one (an author the store does not know) is
+            # left out.
+            found.append(frozenset(str(key) for key in ids if key is not None))
     return found
 
 
