@@ -1997,63 +1997,220 @@ def _names_sql(rx: Rx, expr: str, groups: int, exclude: frozenset[str], strip_do
             f"len(list_filter({rx.extract_all_sql(expr, group)}, "
             f"lambda n: n <> '' AND NOT list_contains({_sql_list(exclude)}, {name}))) > 0"
         )
-    return f"CASE WHEN {rx.matches_sql(expr)} THEN {' OR '.join(parts)} ELSE false END"
+    return f"CASE WHEN {_loose(rx).matches_sql(expr)} THEN {' OR '.join(parts)} ELSE false END"
 
 
-def _removed_sql(rx: Rx, expr: str, replacement: str) -> str:
+def _removed_sql(rx: Rx, expr: str, replacement: str, keep_first: bool = False) -> str:
     """SQL: `expr` with every match of `rx` replaced, replacing only where `rx` matches at all.
 
     Finding the matches' bounds for a replacement costs RE2 many times more than deciding
-    whether there is one (twenty times for FILLER), and most texts hold none.
+    whether there is one (twenty times for FILLER), and most texts hold none; the test is the
+    pattern's :func:`_loose` form, cheaper to compile and to run. `keep_first` puts the
+    pattern's group 1 back before `replacement`. `expr` is read three times: a column.
     """
-    return (
-        f"CASE WHEN {rx.matches_sql(expr)} THEN {rx.replace_sql(expr, replacement)} ELSE {expr} END"
-    )
+    replacement = "\\1" + replacement if keep_first else replacement
+    found = _loose(rx).matches_sql(expr)
+    return f"CASE WHEN {found} THEN {rx.replace_sql(expr, replacement)} ELSE {expr} END"
+
+
+def _first_true_sql(conditions: Iterable[str]) -> str:
+    """SQL: whether any of `conditions` (never NULL) holds, read in order up to the first that does.
+
+    In a projection DuckDB evaluates every operand of an OR on every row, and a CASE's branches
+    only on the rows they are reached by.
+    """
+    return "CASE " + " ".join(f"WHEN {c} THEN true" for c in conditions) + " ELSE false END"
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regular expression (its parts between unnested `|`).
+
+    A pattern that opens with flags for all of it (``(?i)``) is one alternative: they would
+    apply to the first part alone.
+    """
+    if re.match(r"\(\?[a-zA-Z]+\)", pattern):
+        return [pattern]
+    parts: list[str] = []
+    depth = start = i = 0
+    in_class = False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            # A `]` right after `[` or `[^` is a member, not the end of the class.
+            i += 1 + (pattern[i + 1 : i + 2] == "^")
+            i += pattern[i : i + 1] == "]"
+            continue
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
+
+
+# A counted repetition up to so many repeats is widened by `_relaxed`: RE2's automaton for an
+# unanchored search holds a state per repeat count of every start still alive.
+_RELAXED_FROM = 20
+_COUNTED = re.compile(r"\{(\d*),(\d+)\}")
+
+
+def _relaxed(pattern: str) -> str:
+    """`pattern` with every counted repetition of :data:`_RELAXED_FROM` or more repeats unbounded
+    (``{0,200}`` becomes ``*``): it matches every text the pattern matches, and more."""
+    out: list[str] = []
+    i = 0
+    in_class = False
+    while i < len(pattern):
+        char = pattern[i]
+        counted = _COUNTED.match(pattern, i) if char == "{" and not in_class else None
+        if char == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if counted and int(counted.group(2)) >= _RELAXED_FROM:
+            least = int(counted.group(1) or 0)
+            out.append(f"{{{least},}}" if least else "*")
+            i = counted.end()
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            member = i + 1 + (pattern[i + 1 : i + 2] == "^")
+            member += pattern[member : member + 1] == "]"
+            out.append(pattern[i:member])
+            i = member
+            continue
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def _loose(rx: Rx) -> Rx:
+    """`rx` with its long counted repetitions unbounded (:func:`_relaxed`): a test that fails
+    only where `rx` cannot match."""
+    return Rx(_relaxed(rx.pattern), rx.ignore_case)
+
+
+def _staged_matches_sql(rx: Rx, expr: str) -> str:
+    """SQL: does `rx` match `expr`, its alternatives with long counted repetitions read last?
+
+    The alternatives without them are one pattern; the others only where that one fails, and
+    then only where their :func:`_relaxed` form (a cheap automaton) matches too: the same answer
+    as ``rx.matches_sql(expr)``, many times cheaper where a counted repetition makes RE2's
+    automaton large. `expr` should be a name: it is read up to three times.
+    """
+    alternatives = _alternatives(rx.pattern)
+    counted = [a for a in alternatives if _relaxed(a) != a]
+    if not counted:
+        return rx.matches_sql(expr)
+    plain = [a for a in alternatives if _relaxed(a) == a]
+    strict = Rx("|".join(counted), rx.ignore_case)
+    staged = _gated_sql(_loose(strict).matches_sql(expr), strict.matches_sql(expr))
+    if not plain:
+        return staged
+    return _first_true_sql([Rx("|".join(plain), rx.ignore_case).matches_sql(expr), staged])
+
+
+def _loose_union(patterns: Iterable[Rx]) -> Rx:
+    """One pattern that matches every text that any of `patterns` matches (and maybe more): their
+    :func:`_relaxed` forms joined, ignoring case, one RE2 pass to tell where none can match."""
+    return Rx("|".join(f"(?:{_relaxed(rx.pattern)})" for rx in patterns))
+
+
+# Patterns over the plain text that most messages match none of: one pass of their loose union
+# (`_loose_union`) tells where none can match, and each is read only where one may.
+RARE_ON_PLAIN: tuple[Rx, ...] = (BARE_GREETING, NUDGE, CLARIFICATION, WHERE_QUESTION)
+RARE_ON_PLAIN += (OWNER, NAMED_ASK)
+
+
+def _gated_sql(gate: str, condition: str) -> str:
+    """SQL: `condition`, read only where the boolean `gate` holds (false elsewhere)."""
+    return f"CASE WHEN {gate} THEN {condition} ELSE false END"
 
 
 def signals_sql(text: str) -> str:
     """SELECT-list SQL for every signal of :data:`SIGNALS` over the SQL text expression `text`.
 
     Self-contained (patterns are inlined as literals); a NULL text gives false everywhere. Only
-    the first :data:`MAX_SIGNAL_CHARS` characters are read, as in :func:`signals`. A signal
-    that is a disjunction is a CASE that reads its cheap parts first: in a projection DuckDB
-    evaluates every operand of an OR on every row, and a CASE's branches only on the rows they
-    are reached by.
+    the first :data:`MAX_SIGNAL_CHARS` characters are read, as in :func:`signals`.
+
+    One scalar subquery gives a struct of the signals, unnested into a column each. Inside it,
+    each intermediate text (`plain`, `asking`, `clauses`, the words that may give context) is a
+    column of a nested SELECT, computed once per text: DuckDB shares no subexpression that only
+    a CASE's later branches read, and a text written out at each use is compiled and computed at
+    each use. The subquery also computes each distinct text once. A signal that is a disjunction
+    is a CASE that reads its cheap parts first (:func:`_first_true_sql`), a phrase is removed
+    only where it occurs (:func:`_removed_sql`, :func:`_loose_union`), and a pattern with long
+    counted repetitions is read in stages (:func:`_staged_matches_sql`).
     """
-    raw = f"replace(left(coalesce({text}, ''), {MAX_SIGNAL_CHARS}), chr(11), ' ')"
-    plain = URL.replace_sql(raw, " ")
-    asking = plain
-    for rx in (NOT_ASKING, NOT_ASKING_MORE, ENCODING_DAMAGE):
-        asking = rx.replace_sql(asking, " ")
-    clauses = ANY_MENTION.replace_sql(asking, "\\1,")
-    unmentioned = ANY_MENTION.replace_sql(plain, "\\1 ")
+    raw, plain, asking, clauses = "_am_raw", "_am_plain", "_am_asking", "_am_clauses"
+    record, unmentioned, matter = "_am_record", "_am_unmentioned", "_am_matter"
+    english_removed = "_am_english_removed"
+    rare = "_am_rare"
+    # Every link has "://" in it: a text without one keeps its every character.
+    links = f"contains({raw}, '://')"
+    # Each removal is the identity on a text that none of the three patterns matches.
+    not_asking = (NOT_ASKING, NOT_ASKING_MORE, ENCODING_DAMAGE)
+    removed = plain
+    for rx in not_asking:
+        removed = rx.replace_sql(removed, " ")
     # The words give context with enough of them besides the questions, or with a fact among
-    # enough of them. The matter is bound once (a one-element list and a lambda): DuckDB would
-    # compute it again at each use. "Enough words" is the bar for both and is tested first (as
-    # in `context_words`: cutting a question out can split a word), and a question is removed
-    # only from a text that has a question mark.
+    # enough of them. "Enough words" is the bar for both and is tested first (as in
+    # `context_words`: cutting a question out can split a word), and a question is removed only
+    # from a text that has a question mark. They are read only where no link to a record and
+    # no phrase gives context (else NULL).
+    levels = [
+        {raw: f"replace(left(coalesce({text}, ''), {MAX_SIGNAL_CHARS}), chr(11), ' ')"},
+        {
+            plain: f"CASE WHEN {links} THEN {URL.replace_sql(raw, ' ')} ELSE {raw} END",
+            record: f"CASE WHEN {links} "
+            f"THEN {URL.matches_sql(NON_RECORD_URL.replace_sql(raw, ' '))} ELSE false END",
+        },
+        {
+            rare: _loose_union(RARE_ON_PLAIN).matches_sql(plain),
+            asking: f"CASE WHEN {_loose_union(not_asking).matches_sql(plain)} THEN {removed} "
+            f"ELSE {plain} END",
+            unmentioned: f"CASE WHEN {record} THEN NULL WHEN {CONTEXT.matches_sql(plain)} THEN NULL "
+            f"ELSE {_removed_sql(ANY_MENTION, plain, ' ', keep_first=True)} END",
+        },
+        {
+            clauses: _removed_sql(ANY_MENTION, asking, ",", keep_first=True),
+            english_removed: _removed_sql(FILLER, unmentioned, " "),
+        },
+        # The five languages' filler is removed after the English filler, as in `content`.
+        {matter: _removed_sql(FILLER_INTL, english_removed, " ")},
+    ]
     statements = MANY_WORDS.matches_sql(
-        f"CASE WHEN contains(m, '?') THEN {QUESTION.replace_sql('m', ' ')} ELSE m END"
+        f"CASE WHEN contains({matter}, '?') THEN {QUESTION.replace_sql(matter, ' ')} "
+        f"ELSE {matter} END"
     )
-    words = (
-        f"CASE WHEN NOT {MANY_WORDS.matches_sql('m')} THEN false "
-        f"WHEN {FACT.matches_sql('m')} THEN true ELSE {statements} END"
+    information = (
+        f"CASE WHEN {matter} IS NULL THEN true WHEN NOT {MANY_WORDS.matches_sql(matter)} "
+        f"THEN false WHEN {FACT.matches_sql(matter)} THEN true ELSE {statements} END"
     )
-    # The five languages' filler is removed on every text: inside a lambda its automaton cost
-    # six times as much, and a CASE around it would compute FILLER's removal three times.
-    matter = FILLER_INTL.replace_sql(_removed_sql(FILLER, unmentioned, " "), " ")
-    context = f"list_transform([{matter}], lambda m: {words})[1]"
-    owner = " OR ".join(
+    owner = _first_true_sql(
         [
             SLACK_MENTION.matches_sql(plain),
-            _names_sql(AT_NAME, DECORATOR.replace_sql(plain, " "), 1, NOBODY, strip_dot=True),
-            _names_sql(OWNER, plain, 2, NOBODY, strip_dot=True),
-            _names_sql(NAMED_ASK, plain, 2, NOT_NAMES, strip_dot=False),
+            # A name after "@" needs an "@", which removing decorators never adds.
+            f"contains({plain}, '@') AND "
+            + _names_sql(AT_NAME, DECORATOR.replace_sql(plain, " "), 1, NOBODY, strip_dot=True),
+            f"{rare} AND " + _names_sql(OWNER, plain, 2, NOBODY, strip_dot=True),
+            f"{rare} AND " + _names_sql(NAMED_ASK, plain, 2, NOT_NAMES, strip_dot=False),
             _names_sql(ADDRESSEE, plain, 2, NOT_NAMES, strip_dot=False),
             _names_sql(THANKED, plain, 1, NOT_NAMES, strip_dot=False),
         ]
     )
-    record = URL.matches_sql(NON_RECORD_URL.replace_sql(raw, " "))
     # The phrases that only look like a window or an ask are removed only where the pattern
     # matches at all (a removal never makes a match): each removal is a pass over the text.
     window = (
@@ -2065,21 +2222,30 @@ def signals_sql(text: str) -> str:
         f"OR {REQUEST_INTL.matches_sql(NOT_ASKING_INTL.replace_sql(clauses, ' '))} ELSE false END"
     )
     # English and the five languages apart: on long texts RE2's automaton for the two patterns
-    # joined costs more than the two passes.
-    action = (
-        f"CASE WHEN {ACTION.matches_sql(clauses)} THEN true "
-        + "".join(f"WHEN {rx.matches_sql(clauses)} THEN true " for rx in INTL_ACTION_FORMS[:-1])
-        + f"ELSE {INTL_ACTION_FORMS[-1].matches_sql(clauses)} END"
+    # joined costs more than the two passes; the five languages' three forms are read only where
+    # their loose union matches.
+    intl = _first_true_sql([_staged_matches_sql(rx, clauses) for rx in INTL_ACTION_FORMS])
+    action = _first_true_sql(
+        [
+            _staged_matches_sql(ACTION, clauses),
+            _gated_sql(_loose_union(INTL_ACTION_FORMS).matches_sql(clauses), intl),
+        ]
     )
-    return f"""
-        CASE WHEN {REQUEST.matches_sql(asking)} THEN true ELSE {ask} END AS is_request,
-        ({owner}) AS await_assign,
-        {window} AS await_window,
-        {action} AS await_action,
-        CASE WHEN {record} OR {CONTEXT.matches_sql(plain)} THEN true ELSE {context} END
-            AS await_information,
-        {MOVE.matches_sql(asking)} AS sync_request,
-        {BARE_GREETING.matches_sql(plain)} AS bare_greeting,
-        {NUDGE.matches_sql(plain)} AS nudge,
-        {CLARIFICATION.matches_sql(plain)} AS clarification,
-        {WHERE_QUESTION.matches_sql(plain)} AS asks_where"""
+    found = {
+        "is_request": f"CASE WHEN {REQUEST.matches_sql(asking)} THEN true ELSE {ask} END",
+        "await_assign": owner,
+        "await_window": window,
+        "await_action": action,
+        "await_information": information,
+        "sync_request": MOVE.matches_sql(asking),
+        "bare_greeting": _gated_sql(rare, BARE_GREETING.matches_sql(plain)),
+        "nudge": _gated_sql(rare, NUDGE.matches_sql(plain)),
+        "clarification": _gated_sql(rare, CLARIFICATION.matches_sql(plain)),
+        "asks_where": _gated_sql(rare, WHERE_QUESTION.matches_sql(plain)),
+    }
+    relation = ""
+    for level in levels:
+        columns = ", ".join(f"{sql} AS {name}" for name, sql in level.items())
+        relation = f"SELECT *, {columns} FROM ({relation})" if relation else f"SELECT {columns}"
+    struct = ", ".join(f"'{name}': {found[name]}" for name in SIGNALS)
+    return f"unnest([(SELECT {{{struct}}} FROM ({relation}))], recursive := true)"

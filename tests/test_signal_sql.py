@@ -1,0 +1,90 @@
+"""How the AWAIT signal SQL is evaluated: staged patterns, loose gates and shared texts give the
+answers of the plain patterns (the Python rules are the reference)."""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from asyncmaturity.await_protocol import rules
+from asyncmaturity.await_protocol.rules import (
+    ACTION,
+    SIGNALS,
+    Rx,
+    _alternatives,
+    _loose_union,
+    _relaxed,
+    signals,
+    signals_sql,
+)
+
+EVERY_RX = [value for value in vars(rules).values() if isinstance(value, Rx)]
+COUNTED = [rx for rx in EVERY_RX if _relaxed(rx.pattern) != rx.pattern]
+
+
+def test_alternatives_split_only_at_the_top_level() -> None:
+    # Groups, classes (a `]` first in a class is a member) and escapes keep their bars.
+    assert _alternatives(r"a|(b|c)|[|]|[]|]x|\|d|") == ["a", "(b|c)", "[|]", "[]|]x", r"\|d", ""]
+    assert _alternatives("(?i)a|b") == ["(?i)a|b"]
+
+
+def test_every_pattern_is_its_alternatives_joined() -> None:
+    for rx in EVERY_RX:
+        parts = _alternatives(rx.pattern)
+        assert "|".join(parts) == rx.pattern
+        for part in parts:
+            re.compile(part)
+
+
+def test_relaxing_widens_only_long_counted_repetitions() -> None:
+    assert _relaxed(r"a{0,200}b{2,40}c{0,3}[{0,50}]\{0,90}") == r"a*b{2,}c{0,3}[{0,50}]\{0,90}"
+    # The patterns the signals read have some, or staging them would be pointless.
+    assert ACTION in COUNTED
+
+
+words = st.sampled_from(
+    ["where is", "can you", "review", " ", "\n", ".", "?", "!", "x", "the doc", "hi", "dm me"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(words, max_size=80).map("".join))
+def test_a_relaxed_pattern_matches_every_text_the_pattern_matches(text: str) -> None:
+    for rx in COUNTED:
+        if rx.search(text):
+            assert Rx(_relaxed(rx.pattern), rx.ignore_case).search(text)
+    if any(rx.search(text) for rx in rules.RARE_ON_PLAIN):
+        assert _loose_union(rules.RARE_ON_PLAIN).search(text)
+
+
+def test_a_question_longer_than_the_bound_gets_the_same_action_in_sql() -> None:
+    # ACTION's question may run 200 units up to its "?": 250 words of two characters and a
+    # blank run past it (no action), 20 of them do not. The SQL reads the question's
+    # alternatives only where their unbounded form matches: the same answers.
+    texts = [f"so, where is {'ab ' * count}the file?" for count in (20, 250)]
+    with duckdb.connect() as con:
+        con.execute(
+            "CREATE TABLE drafts AS SELECT * FROM (VALUES (0, ?), (1, ?)) t(i, text)", texts
+        )
+        rows = con.execute(f"SELECT i, {signals_sql('text')} FROM drafts ORDER BY i").fetchall()
+    found = [dict(zip(SIGNALS, row[1:], strict=True)) for row in rows]
+    assert [f["await_action"] for f in found] == [True, False]
+    assert found == [signals(text) for text in texts]
+
+
+def test_signals_beside_other_columns_keep_every_row() -> None:
+    # The signals come from one scalar subquery over the text: rows sharing a text, and NULL
+    # texts, each keep their own row and columns.
+    texts = ["can you review the doc by Friday?", None, "can you review the doc by Friday?", "hi"]
+    with duckdb.connect() as con:
+        con.execute("CREATE TABLE drafts (i INTEGER, text VARCHAR)")
+        con.executemany("INSERT INTO drafts VALUES (?, ?)", list(enumerate(texts)))
+        rows = con.execute(
+            f"SELECT i, text, {signals_sql('text')} FROM drafts ORDER BY i"
+        ).fetchall()
+    assert [row[:2] for row in rows] == list(enumerate(texts))
+    expected = [signals(text or "") for text in texts]
+    assert [dict(zip(SIGNALS, row[2:], strict=True)) for row in rows] == expected
