@@ -212,6 +212,13 @@ def focus_in_charter_hours_of_person_zone(e: Evidence, secret: str) -> None:
     e.meeting(at(6, 14), at(6, 15), ["ana", "ben"], organizer="ana")
 
 
+def meeting_across_midnight_busies_both_days(e: Evidence, secret: str) -> None:
+    e.person("ana")
+    e.person("ben")
+    e.identity("ana@example.com", "ana", secret)
+    e.meeting(at(2, 23), at(3, 1), ["ana", "ben"], organizer="ben")
+
+
 def bot_comment_is_not_a_first_response(e: Evidence, _: str) -> None:
     e.person("ana")
     e.person("ben")
@@ -387,6 +394,23 @@ SCENARIOS: dict[str, Scenario] = {
                     "timezone": "America/New_York",
                     "working_hours": {"start": "07:00", "end": "15:00"},
                     "working_days": ["mon", "tue", "wed", "thu"],
+                }
+            ]
+        },
+    ),
+    # Ana works 00:00-08:00 UTC on weekdays; the meeting runs Monday 23:00 to Tuesday 01:00.
+    # Monday's window is free (8 h); on Tuesday it takes 00:00-01:00, leaving 01:00-08:00 (7 h);
+    # Wed-Fri 3 x 8: 39 h. Ben's 09:00-17:00 windows never meet it: 5 x 8 = 40 h. (39 + 40) / 2.
+    # Both attend 2 h.
+    "meeting_across_midnight_busies_both_days": Scenario(
+        meeting_across_midnight_busies_both_days,
+        {"meetings.hours_per_person_week": 2.0, "focus.hours_per_person_week": 39.5},
+        charter={
+            "people": [
+                {
+                    "id": "ana@example.com",
+                    "timezone": "UTC",
+                    "working_hours": {"start": "00:00", "end": "08:00"},
                 }
             ]
         },

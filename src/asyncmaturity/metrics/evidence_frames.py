@@ -655,17 +655,22 @@ def _focus_inside_windows(
     local = with_local_seconds(local, ts="end_at", zone="tz", offsets=offsets, out="local_end")
     # Working hours end by local midnight and Viva's set has no meeting of 8 h or more, so a
     # meeting touches the working window of at most its start's and its end's local days.
-    spans = [
-        local.select(
-            s_key=local.person_key,
-            s_meeting=local.meeting_key,
-            s_day=(local[edge] / DAY_S).floor().cast("int64"),
-            local_start=local.local_start,
-            local_end=local.local_end,
-        )
-        for edge in ("local_start", "local_end")
-    ]
-    touched = spans[0].union(spans[1], distinct=True)
+    # Both days come from one pass over `local` (a union of one select per day computed its
+    # lookups twice, and deduplicated the rows after); a span is one row per (person, item),
+    # so listing its end's day only where it differs leaves no row twice.
+    start_day = (local.local_start / DAY_S).floor().cast("int64")
+    end_day = (local.local_end / DAY_S).floor().cast("int64")
+    touched = local.select(
+        s_key=local.person_key,
+        s_meeting=local.meeting_key,
+        s_day=ibis.cases(
+            # A null day (a zone's offsets not covering it) joins no window, as before.
+            (start_day.isnull() | (end_day != start_day), ibis.array([start_day, end_day])),
+            else_=ibis.array([start_day]),
+        ).unnest(),
+        local_start=local.local_start,
+        local_end=local.local_end,
+    )
     windows = grid.filter(grid.working).select(
         "a_person", "day_index", "window_start", "window_end"
     )
