@@ -316,8 +316,10 @@ def _zip_slip(shape: JsonShape) -> Callable[[Path], Path]:
 
 def _zip_bomb(shape: JsonShape) -> Callable[[Path], Path]:
     # 64 MiB of spaces deflate to about 64 KiB: a ratio of about 1000, far past any export's.
-    bomb = b"[" + b" " * (64 << 20) + b"]"
-    return lambda folder: zip_of(shape, folder, lambda z: z.writestr("bomb.json", bomb))
+    # Made when the case runs: at collection, every worker would hold 64 MiB per corpus.
+    return lambda folder: zip_of(
+        shape, folder, lambda z: z.writestr("bomb.json", b"[" + b" " * (64 << 20) + b"]")
+    )
 
 
 def _zip_symlink(shape: JsonShape) -> Callable[[Path], Path]:
