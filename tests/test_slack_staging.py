@@ -136,21 +136,23 @@ class _Sized:
     st.lists(st.integers(min_value=0, max_value=40), max_size=30),
     st.integers(1, 4),
     st.integers(1, 3),
+    st.integers(0, 1200),
 )
 def test_batches_keep_the_order_and_the_bounds(
-    sizes: list[int], per_batch: int, parts: int
+    sizes: list[int], per_batch: int, parts: int, split_bytes: int
 ) -> None:
     files = [_Sized(f"{index:02}.json", size) for index, size in enumerate(sizes)]
     limit = 50
-    original = slack.FILES_PER_BATCH, slack.BYTES_PER_BATCH
-    slack.FILES_PER_BATCH, slack.BYTES_PER_BATCH = per_batch, limit
+    original = slack.FILES_PER_BATCH, slack.BYTES_PER_BATCH, slack.SPLIT_BYTES
+    slack.FILES_PER_BATCH, slack.BYTES_PER_BATCH, slack.SPLIT_BYTES = per_batch, limit, split_bytes
     try:
         batches = slack._batches(files, parts=parts)  # type: ignore[arg-type]
     finally:
-        slack.FILES_PER_BATCH, slack.BYTES_PER_BATCH = original
+        slack.FILES_PER_BATCH, slack.BYTES_PER_BATCH, slack.SPLIT_BYTES = original
     assert [name for batch in batches for name in batch] == [str(file) for file in files]
     by_name = dict(zip([str(file) for file in files], sizes, strict=True))
-    # A small export is cut into about `parts` equal batches, one per thread.
+    # An export of at least SPLIT_BYTES is cut into about `parts` equal batches, one per thread.
+    parts = parts if sum(sizes) >= split_bytes else 1
     most_files = min(per_batch, -(-len(files) // parts))
     most_bytes = min(limit // parts, -(-sum(sizes) // parts))
     for batch in batches:

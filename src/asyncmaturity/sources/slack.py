@@ -73,10 +73,13 @@ PROBLEM = ("empty", "valid", "kind", "deep", "wrong_list")
 HUMAN_SUBTYPES = ("thread_broadcast", "file_share", "me_message")
 SLACKBOT = "USLACKBOT"
 # A batch of day files is parsed in one statement, whose planning alone (the features' regular
-# expressions) costs a tenth of a second: batches are as large as memory allows, the sort in
+# expressions) costs about a third of a second: batches are as large as memory allows, the sort in
 # _messages_sql holding the batch's text (BYTES_PER_BATCH among the batches staged at once).
 FILES_PER_BATCH = 20_000
 BYTES_PER_BATCH = 64 << 20
+# Below this size an export is one statement: planning a second one costs more CPU than staging
+# it on another thread saves (about 30,000 messages of a simulated export).
+SPLIT_BYTES = 8 << 20
 TS_PATTERN = r"\d{1,12}(\.\d{1,9})?"
 # Slack rolled threads out from 18 January 2017 (The Verge, "Slack adds threaded messages",
 # 2017-01-18): an export of earlier messages alone cannot show whether a team replies in them.
@@ -530,8 +533,11 @@ def _batches(files: list[Path], parts: int = 1) -> list[list[str]]:
     """`files` in order, in batches for `parts` threads staging them at once: at most
     :data:`FILES_PER_BATCH` files and, unless one file is larger, a `parts`-th of
     :data:`BYTES_PER_BATCH` bytes (the batches staged at once share the memory); an export that
-    fits fewer batches than `parts` is cut into `parts` batches of about equal size."""
+    fits fewer batches than `parts` is cut into `parts` batches of about equal size, unless it
+    is smaller than :data:`SPLIT_BYTES`."""
     sizes = [file.stat().st_size for file in files]
+    if sum(sizes) < SPLIT_BYTES:
+        parts = 1
     most_bytes = min(BYTES_PER_BATCH // parts, -(-sum(sizes) // parts))
     most_files = min(FILES_PER_BATCH, -(-len(files) // parts))
     batches: list[list[str]] = []
