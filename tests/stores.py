@@ -1,4 +1,5 @@
-"""Reading a test's evidence store back: the rows a query gives, without taking the write lock."""
+"""A test's evidence store: one ingested from a simulated Slack export, and its rows read back
+without taking the write lock."""
 
 from __future__ import annotations
 
@@ -6,6 +7,18 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+
+from asyncmaturity.simulate.export import simulate_slack_export
+from asyncmaturity.simulate.params import SimulationParams
+from asyncmaturity.store.ingest import ingest
+
+
+def simulated_store(folder: Path, params: SimulationParams) -> Path:
+    """The store `folder`/s.duckdb, holding the Slack export simulated with `params` into
+    `folder`/export."""
+    simulate_slack_export(folder / "export", params)
+    ingest([folder / "export"], store=folder / "s.duckdb")
+    return folder / "s.duckdb"
 
 
 def store_rows(store: Path, sql: str) -> list[tuple[Any, ...]]:

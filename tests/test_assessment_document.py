@@ -20,6 +20,7 @@ from asyncmaturity.pipeline import AssessmentRequest, run_assessment
 from asyncmaturity.simulate.export import simulate_slack_export
 from asyncmaturity.simulate.params import SimulationParams
 from asyncmaturity.store.ingest import ingest
+from tests.stores import simulated_store
 
 VERSION_1 = Path(__file__).parent / "fixtures" / "assessment"
 COMMITS = ("f2bd3f5", "63a0d33")
@@ -37,9 +38,7 @@ def _unpacked(name: str, folder: Path) -> Path:
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("document")
-    simulate_slack_export(folder / "export", SimulationParams(people=12, days=14, seed=8))
-    ingest([folder / "export"], store=folder / "s.duckdb")
-    return folder / "s.duckdb"
+    return simulated_store(folder, SimulationParams(people=12, days=14, seed=8))
 
 
 def test_a_document_reads_back_without_loss(store: Path, tmp_path: Path) -> None:

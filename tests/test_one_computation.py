@@ -15,9 +15,8 @@ from ibis.backends.duckdb import Backend
 from typer.testing import CliRunner
 
 from asyncmaturity.cli import app
-from asyncmaturity.simulate.export import simulate_slack_export
 from asyncmaturity.simulate.params import SimulationParams
-from asyncmaturity.store.ingest import ingest
+from tests.stores import simulated_store
 
 runner = CliRunner()
 # Ibis names each in-memory table anew; the rest of a query is what it computes.
@@ -27,9 +26,7 @@ MEMTABLE = re.compile(r"ibis_\w*memtable_\w+")
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("once")
-    simulate_slack_export(folder / "export", SimulationParams(people=12, days=10, seed=5))
-    ingest([folder / "export"], store=folder / "s.duckdb")
-    return folder / "s.duckdb"
+    return simulated_store(folder, SimulationParams(people=12, days=10, seed=5))
 
 
 @pytest.fixture

@@ -11,19 +11,16 @@ from asyncmaturity.charter import Charter
 from asyncmaturity.metrics.frames import build_frames
 from asyncmaturity.metrics.measure import compute
 from asyncmaturity.metrics.presence import active_people
-from asyncmaturity.simulate.export import simulate_slack_export
 from asyncmaturity.simulate.params import SimulationParams
 from asyncmaturity.store.evidence import Evidence, open_evidence
-from asyncmaturity.store.ingest import ingest
+from tests.stores import simulated_store
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small simulated organization: threads, replies by others, several zones and months."""
     root = tmp_path_factory.mktemp("unkept")
-    simulate_slack_export(root / "export", SimulationParams(people=8, days=7, seed=4))
-    ingest([root / "export"], store=root / "s.duckdb")
-    return root / "s.duckdb"
+    return simulated_store(root, SimulationParams(people=8, days=7, seed=4))
 
 
 def _temp_tables(evidence: Evidence) -> set[str]:
