@@ -66,6 +66,11 @@ LANGUAGES = ("de", "fr", "es", "pt", "nl")
 for _lang in LANGUAGES:
     SETS[f"lang-{_lang}"] = HERE / "await_eval" / f"lang_{_lang}_heldout.jsonl"
     SETS[f"lang-{_lang}-tune"] = HERE / "await_eval" / f"lang_{_lang}.jsonl"
+# The French and Spanish held-out parts were spent (the rules were tuned on their misses); fresh
+# ones, written blind by someone who had not read the rules, replace them as the held-out parts.
+SECOND_HELDOUT = ("fr", "es")
+for _lang in SECOND_HELDOUT:
+    SETS[f"lang-{_lang}-2"] = HERE / "await_eval" / f"lang_{_lang}_heldout2.jsonl"
 # The sets whose records point into archives instead of carrying their text.
 REAL_SETS = frozenset({"real", "real-dev", "real-windows", "tracker", "tracker-dev"})
 # A set name -> the AWAIT files it scores together.
@@ -77,6 +82,7 @@ AWAIT_SETS: dict[str, tuple[str, ...]] = {
     "real-dev": ("real-dev",),
     **{f"lang-{lang}": (f"lang-{lang}",) for lang in LANGUAGES},
     **{f"lang-{lang}-tune": (f"lang-{lang}-tune",) for lang in LANGUAGES},
+    **{f"lang-{lang}-2": (f"lang-{lang}-2",) for lang in SECOND_HELDOUT},
     "lang": tuple(f"lang-{lang}" for lang in LANGUAGES),
     "lang-tune": tuple(f"lang-{lang}-tune" for lang in LANGUAGES),
     "real-windows": ("real-windows",),
