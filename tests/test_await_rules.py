@@ -314,10 +314,12 @@ def test_every_labelled_message_gets_the_same_signals_in_sql(
     assert sql_signals(con, items) == [signals(text) for text in items]
 
 
-# Each example compiles every pattern once (about a quarter of a second): fewer, larger
-# examples check as many texts for half the compiling.
-@settings(max_examples=150, deadline=None)
-@given(st.lists(texts, min_size=1, max_size=40))
+# Each example compiles every pattern twice (binding, then running: about a fifth of a second
+# whatever the rows), so the examples are few and large: about 19 texts each (Hypothesis draws
+# lists near twice their minimum size), as many texts in all as 150 examples of 1 to 40 (about
+# 7.5 each) gave.
+@settings(max_examples=60, deadline=None)
+@given(st.lists(texts, min_size=10, max_size=100))
 # Thirteen words, fourteen once the question is cut out ("14.03.?Are" splits in two).
 @example(["assigned to someoneassigned to someone\rby 14.03.?Are TCP\nconnects but how can I "])
 def test_generated_text_gets_the_same_signals_in_sql(items: list[str]) -> None:
