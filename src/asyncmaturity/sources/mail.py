@@ -106,7 +106,7 @@ import pyarrow as pa
 
 from asyncmaturity.errors import InvalidExport
 from asyncmaturity.sources.archive import extracted
-from asyncmaturity.sources.features import feature_params, text_features_sql
+from asyncmaturity.sources.features import feature_params, signal_planning, text_features_sql
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
 from asyncmaturity.sources.mail_text import author_text
 from asyncmaturity.sources.mail_threads import THREADS_TABLE, resolve_threads
@@ -1249,10 +1249,11 @@ def _stage(ctx: IngestContext, tables: Iterator[pa.Table], files: list[MailFile]
     select = ", ".join(columns) + f", {kept} AS text, " + text_features_sql("own_text")
     params = feature_params(ctx)
     con.register("_mail_batch_arrow", STAGED_SCHEMA.empty_table())
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _mail_staged AS SELECT {select} FROM _mail_batch_arrow",
-        params,
-    )
+    with signal_planning(con):
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _mail_staged AS SELECT {select} FROM _mail_batch_arrow",
+            params,
+        )
     con.unregister("_mail_batch_arrow")
     gathered: list[pa.Table] = []
 
@@ -1260,7 +1261,8 @@ def _stage(ctx: IngestContext, tables: Iterator[pa.Table], files: list[MailFile]
         batch = pa.concat_tables(gathered)
         gathered.clear()
         con.register("_mail_batch_arrow", batch)
-        con.execute(f"INSERT INTO _mail_staged SELECT {select} FROM _mail_batch_arrow", params)
+        with signal_planning(con):
+            con.execute(f"INSERT INTO _mail_staged SELECT {select} FROM _mail_batch_arrow", params)
         con.unregister("_mail_batch_arrow")
         # Files done so far: the batch's last row is in the latest file read.
         ctx.progress("mail files", int(batch.column("file_no")[-1].as_py()) + 1, len(files))

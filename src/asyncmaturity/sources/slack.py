@@ -37,6 +37,7 @@ from asyncmaturity.sources.features import (
     DECISION_PATTERN,
     await_signals_sql,
     record_sites_sql,
+    signal_planning,
 )
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
 from asyncmaturity.sources.reading import (
@@ -399,7 +400,8 @@ def _stage_messages(
         cursor.execute(f"CREATE TABLE {table} ({_staged_columns()})")
     workers = _threads(con)
     batches = _batches([file for _, file in files], parts=workers)
-    with ThreadPoolExecutor(max(1, min(workers, len(batches)))) as pool:
+    pool = ThreadPoolExecutor(max(1, min(workers, len(batches))))
+    with signal_planning(con), pool:
         staged = [pool.submit(_stage_batch, con, table, batch, params, label) for batch in batches]
         done = 0
         try:
