@@ -12,8 +12,11 @@ once, which copies alone would credit it with): the ingest's signal expression
 ``SELECT`` that counts every signal), the CPU seconds of the same statement over an empty table
 (binding and planning it, the patterns' compilation included: every ingest statement pays it),
 and ``rules.signals`` in Python (what ``lint`` adds its explanation to), CPU microseconds per
-message; the best of `--rounds` rounds that alternate the two rules. Nothing is written; the
-figures go to stdout.
+message; the best of `--rounds` rounds that alternate the two rules. With
+`--ingest-planning`, each revision's statements are planned as its ingest plans them: under
+``signal_planning`` (without the optimizers that compile the patterns again) where its
+``sources/features.py`` has it, else with every optimizer. Nothing is written; the figures go
+to stdout.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 from types import ModuleType
 
@@ -38,6 +42,7 @@ from await_eval import AWAIT_SETS, SETS, load  # noqa: E402
 from await_real import ArchiveMissing  # noqa: E402
 
 from asyncmaturity.await_protocol import rules as current  # noqa: E402
+from asyncmaturity.sources.features import signal_planning  # noqa: E402
 
 RULES = "src/asyncmaturity/await_protocol/rules.py"
 
@@ -55,6 +60,18 @@ def rules_at(revision: str, folder: Path) -> ModuleType:
     sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
+
+
+def plans_lean(revision: str) -> bool:
+    """Whether the ingest at `revision` plans the signals' statements under ``signal_planning``."""
+    features = subprocess.run(
+        ["git", "show", f"{revision}:src/asyncmaturity/sources/features.py"],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return "def signal_planning(" in features
 
 
 def texts() -> list[str]:
@@ -101,6 +118,7 @@ def main() -> None:
     parser.add_argument("revision", nargs="?", default="main")
     parser.add_argument("--copies", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--ingest-planning", action="store_true")
     args = parser.parse_args()
     items = texts()
     # One thread and CPU time: the machine is shared, and wall time there measures the load.
@@ -112,6 +130,7 @@ def main() -> None:
     count = len(items) * args.copies
     with tempfile.TemporaryDirectory() as folder:
         modules = {args.revision: rules_at(args.revision, Path(folder)), "this tree": current}
+        lean = {args.revision: plans_lean(args.revision), "this tree": True}
         for module in modules.values():
             python_us(module, items)  # compile the patterns first
         # Rounds alternate the two rules, so that a load on a shared machine weighs on both; the
@@ -121,10 +140,14 @@ def main() -> None:
         plan = {label: float("inf") for label in modules}
         for _ in range(args.rounds):
             for label, module in modules.items():
-                plan[label] = min(plan[label], plan_s(module, con))
-                sql[label] = min(sql[label], sql_us(module, con, count))
+                planning = args.ingest_planning and lean[label]
+                with signal_planning(con) if planning else nullcontext():
+                    plan[label] = min(plan[label], plan_s(module, con))
+                    sql[label] = min(sql[label], sql_us(module, con, count))
                 python[label] = min(python[label], python_us(module, items))
+        planned = "as each ingest plans them" if args.ingest_planning else "with every optimizer"
         print(f"{len(items)} texts x {args.copies} distinct copies = {count} messages in DuckDB")
+        print(f"statements planned {planned}")
         print(
             "| rules | signal SQL (us/message) | planning the statement (s) "
             "| signals in Python (us/message) |"

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 import duckdb
-from hypothesis import given, settings
+import pytest
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from asyncmaturity.await_protocol import rules
@@ -17,9 +18,12 @@ from asyncmaturity.await_protocol.rules import (
     _alternatives,
     _loose_union,
     _relaxed,
+    _replaced_sql,
     signals,
     signals_sql,
 )
+from asyncmaturity.sources import slack
+from asyncmaturity.sources.features import signal_planning
 
 EVERY_RX = [value for value in vars(rules).values() if isinstance(value, Rx)]
 COUNTED = [rx for rx in EVERY_RX if _relaxed(rx.pattern) != rx.pattern]
@@ -88,3 +92,78 @@ def test_signals_beside_other_columns_keep_every_row() -> None:
     assert [row[:2] for row in rows] == list(enumerate(texts))
     expected = [signals(text or "") for text in texts]
     assert [dict(zip(SIGNALS, row[2:], strict=True)) for row in rows] == expected
+
+
+# Pieces of FILLER's and FILLER_INTL's alternatives: the clause that moves the exchange (long
+# counted repetition) and the others, alone and together in one text.
+filler_pieces = st.sampled_from(
+    [
+        "dm me",
+        "ping me",
+        "hi",
+        "thanks",
+        "let me know",
+        "thoughts",
+        "regards",
+        "no rush",
+        "x",
+        "persönlich besprechen",
+        "j'espère que",
+        "\n",
+        " ",
+        ".",
+        "?",
+        ",",
+        "ab " * 30,
+        "the thing",
+    ]
+)
+
+
+@settings(max_examples=40, deadline=None)
+@example(["x dm me. thoughts", "ping me privately, no rush\nthanks"])
+@given(st.lists(st.lists(filler_pieces, max_size=40).map("".join), min_size=1, max_size=30))
+def test_a_removal_read_in_parts_replaces_what_the_whole_pattern_does(texts: list[str]) -> None:
+    # Each part is replaced alone where the other cannot match, the whole pattern elsewhere.
+    with duckdb.connect() as con:
+        con.execute("CREATE TABLE drafts (text VARCHAR)")
+        con.executemany("INSERT INTO drafts VALUES (?)", [(t,) for t in texts])
+        for rx in (rules.FILLER, rules.FILLER_INTL):
+            split = _replaced_sql(rx, "text", " ")
+            assert split != rx.replace_sql("text", " ")
+            rows = con.execute(
+                f"SELECT {split}, {rx.replace_sql('text', ' ')} FROM drafts"
+            ).fetchall()
+            assert [row[0] for row in rows] == [row[1] for row in rows]
+
+
+def test_a_removal_that_puts_a_group_back_is_not_read_in_parts() -> None:
+    # Without some alternatives, the groups would be numbered otherwise.
+    rx = Rx(r"(a)[^.]{0,200}b|(c)")
+    assert _replaced_sql(rx, "text", "\\1 ") == rx.replace_sql("text", "\\1 ")
+    assert _replaced_sql(rx, "text", " ") != rx.replace_sql("text", " ")
+
+
+def test_signal_planning_restores_the_setting_after_a_statement_fails() -> None:
+    # The setting is the database's: another connection sees it in the block, and after a
+    # failed statement left the transaction aborted, it is back as it was.
+    with duckdb.connect() as con:
+        setting = "SELECT current_setting('disabled_optimizers')"
+        con.execute("SET disabled_optimizers = 'top_n'")
+        con.execute("BEGIN")
+        with pytest.raises(duckdb.Error), signal_planning(con):
+            row = con.cursor().execute(setting).fetchone()
+            inside = set(str(row[0]).split(",")) if row else set()
+            con.execute("SELECT * FROM no_such_table")
+        assert inside == {"top_n", "expression_rewriter", "statistics_propagation"}
+        assert con.cursor().execute(setting).fetchone() == ("top_n",)
+
+
+def test_the_slack_staging_columns_stand_in_for_the_signals_with_their_types() -> None:
+    # The staging table's columns are described with constants for the signals (binding their
+    # SQL compiles every pattern): the same names and types as the statement that fills it.
+    statement = slack._messages_sql("(SELECT '' AS filename, '[]' AS content)")
+    assert signals_sql("text") in statement
+    with duckdb.connect() as con:
+        described = con.execute("DESCRIBE " + statement, slack._staging_params("$^")).fetchall()
+    assert slack._staged_columns() == ", ".join(f'"{n}" {kind}' for n, kind, *_ in described)

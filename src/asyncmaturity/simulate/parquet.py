@@ -62,7 +62,11 @@ from asyncmaturity.simulate.work_items import (
     REVIEW,
     WorkDay,
 )
-from asyncmaturity.sources.features import DECISION_PATTERN, await_signals_sql
+from asyncmaturity.sources.features import (
+    DECISION_PATTERN,
+    await_signals_sql,
+    signal_planning,
+)
 from asyncmaturity.sources.github import GitHubSource
 from asyncmaturity.sources.ical import IcalSource
 from asyncmaturity.sources.slack import SlackSource, slack_text_features_sql
@@ -369,14 +373,15 @@ class _ParquetRun:
         """
         self.con.register("_texts", pa.table({"t": _strings(texts)}))
         try:
-            result = self.con.sql(
-                f"SELECT {slack_text_features_sql('t')} FROM _texts",
-                params={
-                    "record_pattern": "|".join(f"(?:{p})" for p in Charter().record_systems)
-                    or "$^",
-                    "decision_pattern": DECISION_PATTERN,
-                },
-            ).to_arrow_table()
+            with signal_planning(self.con):
+                result = self.con.sql(
+                    f"SELECT {slack_text_features_sql('t')} FROM _texts",
+                    params={
+                        "record_pattern": "|".join(f"(?:{p})" for p in Charter().record_systems)
+                        or "$^",
+                        "decision_pattern": DECISION_PATTERN,
+                    },
+                ).to_arrow_table()
         finally:
             self.con.unregister("_texts")
         # Arrow, not NumPy: the record sites are lists.

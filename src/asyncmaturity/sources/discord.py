@@ -490,6 +490,7 @@ def _insert(ctx: IngestContext, path: Path) -> None:
         LEFT JOIN _dc_persons p ON p.author_id = k.author_id
         """,
         origin=None,
+        features=True,
         params={**feature_params(ctx), "broadcast_pattern": BROADCAST_PATTERN},
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import IntEnum
@@ -18,6 +19,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import duckdb
 
+from asyncmaturity.sources.features import signal_planning
 from asyncmaturity.store.database import EVIDENCE_KEYS
 from asyncmaturity.vocabulary import Visibility
 
@@ -176,6 +178,7 @@ class IngestContext:
         origin: str | None,
         params: dict[str, Any] | None = None,
         records: bool = True,
+        features: bool = False,
     ) -> int:
         """Add the rows of `select_sql` whose key is not in `table` yet; return how many were added.
 
@@ -183,11 +186,14 @@ class IngestContext:
         columns it does not produce are filled in. Rows repeating a key within the same batch
         count once; the rest count as duplicates (that is what makes re-ingest a no-op). Rows
         that describe the export rather than record its evidence (`records` false: what it can
-        see) are left out of the added and duplicate counts.
+        see) are left out of the added and duplicate counts. A `select_sql` that computes the
+        AWAIT signals (`features`) is planned under
+        :func:`~asyncmaturity.sources.features.signal_planning`.
         """
         values = {"keep": self.keep_text, **(params or {})}
         used = {k: v for k, v in values.items() if re.search(rf"\${k}\b", select_sql)}
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE _new AS {select_sql}", used)
+        with signal_planning(self.con) if features else nullcontext():
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE _new AS {select_sql}", used)
         columns = [row[0] for row in self.con.execute("DESCRIBE _new").fetchall()]
         filled = {
             "source": self.source.name,

@@ -106,7 +106,7 @@ import pyarrow as pa
 
 from asyncmaturity.errors import InvalidExport
 from asyncmaturity.sources.archive import extracted
-from asyncmaturity.sources.features import feature_params, text_features_sql
+from asyncmaturity.sources.features import feature_params, signal_planning, text_features_sql
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
 from asyncmaturity.sources.mail_text import author_text
 from asyncmaturity.sources.mail_threads import THREADS_TABLE, resolve_threads
@@ -1248,20 +1248,29 @@ def _stage(ctx: IngestContext, tables: Iterator[pa.Table], files: list[MailFile]
     kept = "own_text" if ctx.keep_text else "NULL::VARCHAR"
     select = ", ".join(columns) + f", {kept} AS text, " + text_features_sql("own_text")
     params = feature_params(ctx)
-    con.register("_mail_batch_arrow", STAGED_SCHEMA.empty_table())
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _mail_staged AS SELECT {select} FROM _mail_batch_arrow",
-        params,
-    )
-    con.unregister("_mail_batch_arrow")
+    staged = False
+
+    def stage(batch: pa.Table) -> None:
+        # The first batch makes the table: planning the statement (its patterns' compilation)
+        # costs as much as the rest of a small archive's ingest, and is paid once more per batch.
+        nonlocal staged
+        into = "INSERT INTO" if staged else "CREATE OR REPLACE TEMP TABLE"
+        con.register("_mail_batch_arrow", batch)
+        with signal_planning(con):
+            con.execute(
+                f"{into} _mail_staged {'' if staged else 'AS '}"
+                f"SELECT {select} FROM _mail_batch_arrow",
+                params,
+            )
+        con.unregister("_mail_batch_arrow")
+        staged = True
+
     gathered: list[pa.Table] = []
 
     def flush() -> None:
         batch = pa.concat_tables(gathered)
         gathered.clear()
-        con.register("_mail_batch_arrow", batch)
-        con.execute(f"INSERT INTO _mail_staged SELECT {select} FROM _mail_batch_arrow", params)
-        con.unregister("_mail_batch_arrow")
+        stage(batch)
         # Files done so far: the batch's last row is in the latest file read.
         ctx.progress("mail files", int(batch.column("file_no")[-1].as_py()) + 1, len(files))
 
@@ -1272,6 +1281,8 @@ def _stage(ctx: IngestContext, tables: Iterator[pa.Table], files: list[MailFile]
             flush()
     if gathered:
         flush()
+    if not staged:
+        stage(STAGED_SCHEMA.empty_table())
 
 
 def _insert(ctx: IngestContext, path: Path) -> None:

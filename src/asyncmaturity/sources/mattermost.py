@@ -628,5 +628,6 @@ def _insert(ctx: IngestContext, path: Path) -> None:
         LEFT JOIN _mm_mentions mm USING (message_key)
         """,
         origin=None,
+        features=True,
         params={**feature_params(ctx), "broadcast_pattern": BROADCAST_PATTERN},
     )

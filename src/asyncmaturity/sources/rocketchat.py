@@ -504,5 +504,6 @@ def _insert(ctx: IngestContext, path: Path) -> None:
         {links_from_urls_sql("shaped")}
         """,
         origin=None,
+        features=True,
         params={**feature_params(ctx), "broadcasts": list(BROADCASTS)},
     )

@@ -37,6 +37,7 @@ from asyncmaturity.sources.features import (
     DECISION_PATTERN,
     await_signals_sql,
     record_sites_sql,
+    signal_planning,
 )
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
 from asyncmaturity.sources.reading import (
@@ -53,7 +54,12 @@ from asyncmaturity.sources.reading import (
     refuse_json,
     refuse_text_not_utf8,
 )
-from asyncmaturity.vocabulary import ConversationKind, MessageKind, Visibility
+from asyncmaturity.vocabulary import (
+    AWAIT_SIGNAL_COLUMNS,
+    ConversationKind,
+    MessageKind,
+    Visibility,
+)
 
 if TYPE_CHECKING:
     from asyncmaturity.sources.interface import IngestContext
@@ -399,7 +405,8 @@ def _stage_messages(
         cursor.execute(f"CREATE TABLE {table} ({_staged_columns()})")
     workers = _threads(con)
     batches = _batches([file for _, file in files], parts=workers)
-    with ThreadPoolExecutor(max(1, min(workers, len(batches)))) as pool:
+    pool = ThreadPoolExecutor(max(1, min(workers, len(batches))))
+    with signal_planning(con), pool:
         staged = [pool.submit(_stage_batch, con, table, batch, params, label) for batch in batches]
         done = 0
         try:
@@ -514,11 +521,14 @@ def _staging_params(record_pattern: str) -> dict[str, Any]:
 def _staged_columns() -> str:
     """The columns of :func:`_messages_sql` with their types, as a CREATE TABLE lists them.
 
-    Found once per process: binding the statement compiles every pattern of the features.
+    Found once per process, with the AWAIT signals stood in for by constants of their type:
+    binding their SQL compiles each of its patterns (about 0.1 CPU-s, paid by every ingest).
     """
+    stand_in = ", ".join(f"false AS {name}" for name in AWAIT_SIGNAL_COLUMNS)
+    statement = _messages_sql("(SELECT '' AS filename, '[]' AS content)")
     with duckdb.connect() as scratch:
         described = scratch.execute(
-            "DESCRIBE " + _messages_sql("(SELECT '' AS filename, '[]' AS content)"),
+            "DESCRIBE " + statement.replace(await_signals_sql("text"), stand_in),
             _staging_params("$^"),
         ).fetchall()
     return ", ".join(f'"{name}" {kind}' for name, kind, *_ in described)

@@ -498,6 +498,7 @@ def insert_staged(ctx: IngestContext, source: str, path: Path) -> None:
         FROM signalled r LEFT JOIN _trk_persons p ON p.identity = r.actor
         """,
         origin=None,
+        features=True,
         params={"source": source, "single": single},
     )
     for table in ("_trk_items", "_trk_events", "_trk_people", "_trk_scopes", "_trk_merged"):
