@@ -8,6 +8,7 @@
     .venv/bin/python benchmarks/await_eval.py --set real-dev     # real messages, the tuning split
     .venv/bin/python benchmarks/await_eval.py --set lang-de      # German held-out (fr, es, pt, nl)
     .venv/bin/python benchmarks/await_eval.py --set lang-de-tune # German tuning part
+    .venv/bin/python benchmarks/await_eval.py --set lang-fr-2    # French held-out part 2 (es too)
     .venv/bin/python benchmarks/await_eval.py --set lang         # the five held-out parts together
     .venv/bin/python benchmarks/await_eval.py --set real-windows # real messages with time words
     .venv/bin/python benchmarks/await_eval.py --json build/await_eval.json
@@ -83,7 +84,10 @@ AWAIT_SETS: dict[str, tuple[str, ...]] = {
     **{f"lang-{lang}": (f"lang-{lang}",) for lang in LANGUAGES},
     **{f"lang-{lang}-tune": (f"lang-{lang}-tune",) for lang in LANGUAGES},
     **{f"lang-{lang}-2": (f"lang-{lang}-2",) for lang in SECOND_HELDOUT},
-    "lang": tuple(f"lang-{lang}" for lang in LANGUAGES),
+    # The held-out parts not yet tuned on: the second part where the first is spent.
+    "lang": tuple(
+        f"lang-{lang}-2" if lang in SECOND_HELDOUT else f"lang-{lang}" for lang in LANGUAGES
+    ),
     "lang-tune": tuple(f"lang-{lang}-tune" for lang in LANGUAGES),
     "real-windows": ("real-windows",),
     "tracker": ("tracker",),

@@ -23,6 +23,8 @@ EVAL_SETS = (
         for lang in ("de", "fr", "es", "pt", "nl")
         for part in ("", "_heldout")
     ),
+    "lang_fr_heldout2.jsonl",
+    "lang_es_heldout2.jsonl",
     # Real Jira texts (Apache-2.0), carried inline: CR LF line ends, wiki markup, [~mentions].
     "tracker_test.jsonl",
     "tracker_dev.jsonl",
