@@ -1440,6 +1440,10 @@ _ASK_INTL = any_of(
         # Someone asked to do it for the writer ("¿alguien me explica ...?"), a plan put as a
         # question ("tu vas relancer ...?", "¿vas a enviar ...?").
         *["alguien me", "alguien nos", "tu vas", "vous allez", "vas a", "vais a"],
+        # The reader asked to do it for the writer ("tu me fais un retour ?", "vous nous
+        # confirmez ...", "ça te dit de relire ...?", "¿te animas a revisar ...?").
+        *["tu me", "tu m'", "vous me", "vous m'", "tu nous", "vous nous", "ça te dit de"],
+        *["ça vous dit de", "te animas a", "os animáis a"],
         *INTL_NEED_ASKS,
         *INTL_IMPERSONAL_NEEDS,
     ]
@@ -1548,6 +1552,10 @@ INTL_ACTION_VERBS = [
     *ROMANCE_INFINITIVES,
     "expliquer",
     "faire parvenir",
+    *["dire", "indiquer", "préciser", "communiquer", "fournir", "commander", "annuler"],
+    *["mettre en place", "fusionner", "rédiger", "écrire", "trancher", "choisir", "décider"],
+    *["chiffrer", "estimer", "livrer", "t'occuper de", "vous occuper de", "te charger de"],
+    *["vous charger de", "confirmez", "indiquez"],
     # subjunctives after "il faudrait que tu", "j'ai besoin que tu", "j'aimerais que vous"
     *["signes", "envoies", "valides", "vérifies", "corriges", "relises", "confirmes"],
     *["mettes à jour", "remplisses", "complètes", "prépares", "ajoutes", "traduises", "testes"],
@@ -1610,6 +1618,8 @@ INTL_ACTION_VERBS = [
     *["revise", "revisen", "aplazar", "aplazad", "averiguar", "investigar", "mirar por qué"],
     *["ver por qué", "dar el visto bueno"],
     *["explicar", "explica", "explicas", "explicáis", "hacer llegar", "hacernos llegar"],
+    *["indicar", "decir", "borrar", "mandar", "cancelar", "escribir", "redactar", "contestar"],
+    *["decidir", "elegir", "fusionar", "estimar", "encargarte de", "ocuparte de", "dar acceso"],
     *["hacerme llegar"],
     # subjunctives after "necesito que", "te pido que", "le rogamos que", "hace falta que"
     *["firmes", "envíes", "revises", "confirmes", "mandes", "apruebes", "valides", "firme"],
@@ -1763,6 +1773,11 @@ INTL_ASKING_VERBS = [
     *["dis-moi quand", "dites-moi quand", "dis-moi où", "dites-moi où", "dis-moi quel"],
     *["dites-moi quel", "dis-moi quelle", "dites-moi quelle", "dis-moi comment"],
     "dites-moi comment",
+    # The second person asked in a question ("¿Me confirmas si ...?", "¿Te encargas tú de ...?").
+    *["me confirmas", "me indicas", "me envías", "me revisas", "me firmas", "me compartes"],
+    *["me reenvías", "nos confirmas", "nos indicas", "nos envías", "nos mandas", "nos pasas"],
+    *["te encargas", "te ocupas", "os encargáis", "os ocupáis", "vous vous occupez"],
+    *["tu t'occupes", "tu te charges", "vous vous chargez"],
 ]
 # Words that open a question asking for a fact, a confirmation or a choice, as the English
 # `QUESTION_OPENERS`: where, when, who, which, how much, why, "what is", and a verb first ("Hast
@@ -1779,11 +1794,15 @@ INTL_QUESTION_OPENERS = [
     # French
     *["où", "quand", "qui", "quel", "quelle", "quels", "quelles", "combien", "pourquoi"],
     *["est-ce que", "est-ce qu'", "as-tu", "avez-vous", "tu as", "vous avez", "y a-t-il"],
-    *["quelqu'un sait", "quelqu'un connaît", "savez-vous", "sais-tu"],
+    *["quelqu'un sait", "quelqu'un connaît", "savez-vous", "sais-tu", "pour quand", "à qui"],
+    *["à quelle heure", "avec qui", "de qui", "depuis quand", "jusqu'à quand", "à quel"],
+    *["à quelle", "dans quel", "dans quelle", "sur quel", "sur quelle", "de quel", "de quelle"],
     # Spanish
     *["dónde", "cuándo", "quién", "quiénes", "cuál", "cuáles", "cuánto", "cuánta", "cuántos"],
     *["cuántas", "por qué", "hay", "está", "están", "tienes", "tenéis", "recibiste", "sabes"],
-    *["sabéis", "funciona", "alguien sabe", "sabe alguien", "alguien conoce"],
+    *["sabéis", "funciona", "alguien sabe", "sabe alguien", "alguien conoce", "para cuándo"],
+    *["hasta cuándo", "desde cuándo", "a qué hora", "a quién", "con quién", "de quién", "en qué"],
+    *["de qué"],
     # Portuguese
     *["onde", "quando", "quem", "qual", "quais", "quanto", "quantos", "quantas", "por que"],
     *["você recebeu", "vocês receberam", "você tem", "vocês têm", "você sabe", "vocês sabem"],
@@ -1807,6 +1826,12 @@ INTL_INVERSIONS = [
     *["avons-nous", "sommes-nous", "sait-on"],
 ]
 _T_INVERSION = r"\w-t-(?:il|elle|on)\b"
+# "Any idea why ...?" wherever it stands ("Quelqu'un a une idée de pourquoi ...?", "¿Alguna
+# idea de por qué ...?"), as the English "any idea how/why".
+INTL_IDEA_WHY = [
+    *["idée de pourquoi", "idée pourquoi", "idée de comment", "idée d'où", "idée de quand"],
+    *["idea de por qué", "idea de cómo", "idea de dónde", "idea de cuándo", "idea de si"],
+]
 # Spanish yes/no questions put the verb first, marked by "¿" ("¿Vuelve a funcionar la build?",
 # "¿Ha llegado el pedido?", "¿Son correctos los datos?"): read only after "¿", as several are
 # English words too ("has", "son", "van").
@@ -1859,11 +1884,12 @@ SPANISH_ACTION_INFINITIVES = [
     *["limpiar", "desplegar", "configurar", "compartir", "descargar", "subir", "probar"],
     *["confirmar", "aprobar", "comprobar", "devolver", "pagar", "organizar", "reiniciar"],
     *["registrar", "renovar", "reenviar", "investigar", "averiguar", "aplazar", "explicar"],
-    *["pasar", "terminar", "contactar", "planificar", "lanzar"],
+    *["pasar", "terminar", "contactar", "planificar", "lanzar", "indicar", "decir", "borrar"],
+    *["cancelar", "escribir", "contestar", "responder", "decidir"],
 ]
 _CLITIC_INFINITIVE = (
     rf"\b(?:{'|'.join(_ci(verb[:-2]) for verb in SPANISH_ACTION_INFINITIVES)})"
-    r"(?:[aáÁ]r|[eéÉ]r|[iíÍ]r)(?:(?:me|nos|se)(?:lo|la|los|las)?|lo|la|los|las|le|les)\b"
+    r"(?:[aáÁ]r|[eéÉ]r|[iíÍ]r)(?:(?:me|te|nos|se)(?:lo|la|los|las)?|lo|la|los|las|le|les)\b"
 )
 # "Régler" pays a bill ("régler la facture"); "régler ça" sorts something out, no action named.
 _SETTLE = _phrase("régler") + r"\s+" + any_of(["la", "le", "les", "l'", "cette", "ces", "vos"])
@@ -1879,7 +1905,7 @@ ACTION_INTL_OPENING = Rx(rf"{_OPENER}¿?({any_of(INTL_ASKING_VERBS)})")
 ACTION_INTL_QUESTION = Rx(
     rf"(?:{_OPENER}(?:¿?({any_of(INTL_QUESTION_OPENERS)}|{_QUE_FACT})"
     rf"|¿({any_of(INTL_MARKED_QUESTION_VERBS)}))"
-    rf"|({any_of(INTL_ALREADY)}|{any_of(INTL_INVERSIONS)}|{_T_INVERSION})){_TO_QUESTION_MARK}"
+    rf"|({any_of([*INTL_ALREADY, *INTL_INVERSIONS, *INTL_IDEA_WHY])}|{_T_INVERSION})){_TO_QUESTION_MARK}"
     rf"|{_OPENER}¿?({any_of(INTL_DEFINITE)})[^,;:.!?\n0-9]*\?"
 )
 # The ask after what it asks: a verb before a polite word, the noun of an action before a polite
