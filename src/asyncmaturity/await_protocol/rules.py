@@ -857,13 +857,10 @@ FILLER_INTL = Rx(
     rf"|{any_of(INTL_HOPE)}[^.!?\n]*[.!?]*|{any_of(INTL_PLEASANTRIES)}"
     rf"|{_OPENER}{any_of(ROMANCE_INFINITIVES)}[^.!?\n]*"
 )
-# A word is a run of non-blank characters (WORD) with a letter or a digit in it (LETTER), counted
-# after links, mentions and filler are removed: a mark on its own is none (French sets "?", "!"
-# and ":" apart: "tu peux ... ?" made the "?" a fourteenth word), nor an emoji, a dash or a bullet.
-_NOT_IN_WORDS = (
-    "!-/:-@\\[-`{-~\u00a1\u00ab\u00bb\u00bf\u2010-\u2027\u2600-\u27bf\U0001f300-\U0001faff"
-    "\ufe0f\u200d"
-)
+# A word is a run of non-blank characters (WORD) with something besides the marks that French
+# typography sets apart in it (LETTER): "tu peux ... ?" made the "?" a fourteenth word. Other
+# marks standing alone (a dash, an emoticon, an ellipsis) still count, as before.
+_NOT_IN_WORDS = "?!:;\u00ab\u00bb\u00a1\u00bf"
 _LETTER = rf"[^ \t\n\r\f\v{_NOT_IN_WORDS}]"
 _NOT_LETTER = rf"[ \t\n\r\f\v{_NOT_IN_WORDS}]"
 WORD = Rx(r"[^ \t\n\r\f\v]+")
@@ -892,8 +889,8 @@ FACT = Rx(
 )
 # "At least MIN_CONTEXT_WORDS words" as one match, for SQL: far cheaper there than listing the
 # words (Python counts them: the same answer, and linear in its backtracking engine).
-# Each word is read from its first letter or digit to the blank after it, and what follows up to
-# the next letter or digit (marks, emoji) is passed over: fourteen such letters, a blank between
+# Each word is read from its first character that is no such mark to the blank after it, and
+# what follows up to the next such character is passed over: fourteen of them, a blank between
 # each two, are fourteen words.
 MANY_WORDS = Rx(
     rf"(?:{_LETTER}[^ \t\n\r\f\v]*[ \t\n\r\f\v]{_NOT_LETTER}*){{{MIN_CONTEXT_WORDS - 1}}}{_LETTER}",
@@ -2139,7 +2136,7 @@ def content(plain: str) -> str:
 
 
 def count_words(text: str) -> int:
-    """How many words `text` has: runs of non-blanks with a letter or a digit in them."""
+    """How many words `text` has: runs of non-blanks that are not only marks such as "?" or "!"."""
     return sum(1 for word in WORD.compiled.findall(text) if LETTER.search(word))
 
 
