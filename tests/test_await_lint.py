@@ -487,7 +487,17 @@ def test_suggestion_asks_for_the_answer_to_a_question() -> None:
 
 @pytest.mark.parametrize(
     ("text", "evidence"),
-    [("Das Backup ist schon durch?", "schon"), ("¿Dónde está la plantilla?", "Dónde")],
+    [
+        ("Das Backup ist schon durch?", "schon"),
+        ("¿Dónde está la plantilla?", "Dónde"),
+        # A definite subject, an inversion, a verb after "¿", "qué" before a noun (lang18t).
+        ("Le build de nuit repasse ?", "Le"),
+        ("Le build passe-t-il ?", "Le"),
+        ("Faut-il relancer le job ?", "Faut-il"),
+        ("Antoine, le job tourne-t-il encore, d'après toi ?", "e-t-il"),
+        ("¿Sigue caído el servidor?", "Sigue"),
+        ("Andrés — ¿qué versión está en producción?", "qué versión está"),
+    ],
 )
 def test_a_fact_question_in_another_language_is_suggested_as_an_answer(
     text: str, evidence: str

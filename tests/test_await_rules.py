@@ -273,6 +273,44 @@ FRAGMENTS = [
     "bespreken we het even persoonlijk",
     "Schönes Wochenende",
     "bom fim de semana",
+    # French and Spanish actions and French information (issue 18, lang18t): knowing where or
+    # why, inversions, a question on a definite subject (not a topic before a comma, not a
+    # date), "¿" before a verb, nouns of an action needed or before a polite word, impersonal
+    # needs, pronouns on an infinitive, "régler" a bill or "ça", marks that are no words.
+    "Quelqu'un sait ",
+    "¿Alguien sabe dónde ",
+    " est-elle ",
+    "passe-t-il ",
+    "Le build de nuit repasse ",
+    "Les slides, ",
+    "Le lundi 04 juillet 2010 ? ",
+    "¿Vuelve ",
+    "¿HA ",
+    "¿Qué versión está ",
+    "Vos retours ",
+    " svp",
+    "j'attends ta validation",
+    "A LA ESPERA DE SU APROBACIÓN",
+    "pour validation",
+    "¿Alguien me explica ",
+    "Il faudrait relancer ",
+    "hace falta que revises ",
+    "besoin d'un coup de main",
+    ", jette un œil ",
+    "Llamadme",
+    "régler ça",
+    "régler la ",
+    "solucionarlo",
+    "ENVIÁRMELO",
+    "Dime si ",
+    " ? ",
+    " 🙏 ",
+    " — ",
+    "Tu me fais un retour ",
+    "¿Me confirmas si ",
+    ", ¿para cuándo?",
+    "une idée de pourquoi ",
+    "encargarte de ",
     "\n\n",
     "\n",
     "\v",
@@ -593,6 +631,53 @@ QUIRKS = [
     ("Qu'en pensez-vous ?", "await_action", False),
     ("¿Qué os parece?", "await_action", False),
     ("Wat vinden jullie ervan?", "await_action", False),
+    # French and Spanish actions (issue 18, lang18t): knowing where, when or why; an inversion;
+    # a question on a definite subject, not one after a topic and a comma, nor a date's "?" lost
+    # to encoding damage; "¿" before a verb or "qué" before a noun; explaining; a noun of the
+    # action before a polite word, awaited, or "for" it; an impersonal need before the task; a
+    # pronoun on an infinitive that names an action, not on "sort out"; "régler" a bill, not
+    # "ça"; "tell me whether".
+    ("Quelqu'un sait pourquoi le cron ne tourne plus ?", "await_action", True),
+    ("¿Alguien sabe cuándo caduca el dominio?", "await_action", True),
+    ("Faut-il relancer le job ce soir ?", "await_action", True),
+    ("Le déploiement d'hier est terminé ?", "await_action", True),
+    ("Les tests, tu peux regarder ?", "await_action", False),
+    ("Le lundi 04 juillet 2010 ? 10:05, Jean a ?crit :", "await_action", False),
+    ("¿Sigue caído el servidor de pruebas?", "await_action", True),
+    ("¿Qué puerto usa el proxy?", "await_action", True),
+    ("Quelqu'un peut m'expliquer comment purger la file ?", "await_action", True),
+    ("¿Alguien me explica cómo se configura el proxy?", "await_action", True),
+    ("La revisión del PR, por favor.", "await_action", True),
+    ("J'attends ta validation sur le devis.", "is_request", True),
+    ("J'attends ta validation sur le devis.", "await_action", True),
+    ("Ci-joint le devis pour validation.", "await_action", True),
+    ("Il faudrait relancer le fournisseur avant jeudi.", "is_request", True),
+    ("Il faudrait relancer le fournisseur avant jeudi.", "await_action", True),
+    ("Il faut compter deux jours de délai.", "is_request", False),
+    ("¿Puedes revisarlo hoy?", "await_action", True),
+    ("¿Podéis solucionarlo hoy?", "await_action", False),
+    ("Vous pouvez régler ça demain ?", "await_action", False),
+    ("Merci de régler la facture avant lundi.", "await_action", True),
+    ("Dime si te va bien el jueves.", "await_action", True),
+    ("Tu me fais un retour sur la maquette ?", "await_action", True),
+    ("¿Me confirmas si vienes a la reunión?", "await_action", True),
+    ("La revisión del contrato, ¿para cuándo?", "await_action", True),
+    ("Quelqu'un a une idée de pourquoi le build échoue ?", "await_action", True),
+    ("¿Puedes encargarte de la migración?", "await_action", True),
+    ("¿Alguien puede encargarse?", "await_action", False),
+    # Asks for a look or a hand name no action; "I'll take a look" asks nothing.
+    ("Thomas, jette un œil au ticket quand tu peux.", "is_request", True),
+    ("Thomas, jette un œil au ticket quand tu peux.", "await_action", False),
+    ("Je jette un œil demain.", "is_request", False),
+    ("Le rapport a besoin d'un coup de main avant vendredi.", "is_request", True),
+    ("Mejor llamadme y lo vemos.", "sync_request", True),
+    # A mark set apart by French typography is no word: thirteen words and a "?", with the
+    # window's number the only fact.
+    (
+        "Tu peux mettre à jour la page des tarifs dans les 24 heures ?",
+        "await_information",
+        False,
+    ),
 ]
 
 

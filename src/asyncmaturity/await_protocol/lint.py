@@ -286,10 +286,21 @@ _QUESTION_EVIDENCE_RE = re.compile(
     r"can|could|anyone|anybody|wondering|wonder|curious|keen|like to|want to)\b",
     _I,
 )
-# The five languages' question words and "already" (the action's evidence for a fact question).
+# The five languages' question words, "already", inversions, verbs after "¿", "any idea why"
+# and a definite subject (the action's evidence for a fact question).
 _INTL_QUESTION_EVIDENCE = frozenset(
-    word.lower() for word in [*rules.INTL_QUESTION_OPENERS, *rules.INTL_ALREADY]
+    word.lower()
+    for word in [
+        *rules.INTL_QUESTION_OPENERS,
+        *rules.INTL_ALREADY,
+        *rules.INTL_INVERSIONS,
+        *rules.INTL_MARKED_QUESTION_VERBS,
+        *rules.INTL_IDEA_WHY,
+        *rules.INTL_DEFINITE,
+    ]
 )
+# ... and "qué" before a noun and a verb ("qué versión está"), an inversion with "-t-" ("e-t-il").
+_INTL_QUESTION_EVIDENCE_RE = re.compile(rf"(?:{rules._QUE_FACT})$|\w-t-", _I)
 _NUMBERS = {
     w: n
     for n, w in enumerate(
@@ -732,7 +743,11 @@ def suggest(elements: dict[str, Element]) -> str:
 
     owner = part("assign_ownership", "@owner")
     action = part("action_required", "<action>").lower()
-    if _QUESTION_EVIDENCE_RE.match(action) or " ".join(action.split()) in _INTL_QUESTION_EVIDENCE:
+    if (
+        _QUESTION_EVIDENCE_RE.match(action)
+        or " ".join(action.split()) in _INTL_QUESTION_EVIDENCE
+        or _INTL_QUESTION_EVIDENCE_RE.match(action)
+    ):
         action = "answer"
     # A task stated in the passive names its work by the participle ("needs to be removed").
     action = rules.TASK_PARTICIPLES.get(action, action)

@@ -635,6 +635,18 @@ INTL_NEED_ASKS = [
     *["no olvide", "no se olvide de", "preciso que", "precisamos que", "não esqueça de"],
     *["não se esqueça de", "não esqueçam de", "vergiss nicht", "vergesst nicht", "denk dran"],
     *["denkt dran", "denk daran", "denkt daran", "vergeet niet", "denk eraan"],
+    # A wish or a need put to the reader, then the subjunctive ("j'aimerais que tu valides",
+    # "j'aurais besoin que vous signiez", "hace falta que revises", "me gustaría que firmes").
+    *["j'aurais besoin que", "j'aimerais que tu", "j'aimerais que vous", "je voudrais que tu"],
+    *["je voudrais que vous", "hace falta que", "haría falta que", "me gustaría que"],
+    *["quisiera que", "quiero que"],
+]
+# A need stated without a person, then the task in the infinitive ("il faudrait valider le
+# devis", "faudrait relancer le fournisseur", "hace falta revisar el contrato"): a task put to
+# whoever takes it, as the English "we need to ...". Read only before one of the infinitives.
+INTL_IMPERSONAL_NEEDS = [
+    *["il faut", "il faudrait", "il faudra", "faudrait", "hace falta", "haría falta"],
+    *["es necesario", "sería necesario", "habría que", "tendríamos que", "on doit", "on devrait"],
 ]
 # Second-person imperatives in French, Spanish and Portuguese that ask by themselves where they
 # open a clause ("Marta, envía el acta", "Escríbeme por privado", "vérifiez les accès"). Not the
@@ -649,8 +661,50 @@ INTL_IMPERATIVES = [
     *["confirmad", "corrija", "sube", "subid", "rellena", "rellenad"],
     *["avisa", "avisad", "envie", "envia", "me manda", "confere", "assina", "me chama"],
 ]
-# "Take a look" asks (a request) but names no outcome (no action): "échale un vistazo".
-INTL_LOOK_IMPERATIVES = ["échale", "échenle"]
+# "Take a look" asks (a request) but names no outcome (no action): "échale un vistazo", "jette
+# un œil quand tu peux".
+INTL_LOOK_IMPERATIVES = [
+    *["échale", "échenle", "echa un vistazo", "echad un vistazo", "echa un ojo", "dale un vistazo"],
+    *["dadle un vistazo", "jette un œil", "jetez un œil", "jette un oeil", "jetez un oeil"],
+    *["jette un coup d'œil", "jetez un coup d'œil", "jette un coup d'oeil", "jetez un coup d'oeil"],
+]
+# Nouns that name the action asked for (as "your approval", "for review"): feedback, an approval,
+# a signature, an answer, a decision ("vos retours ... svp", "la revisión del PR, por favor",
+# "necesito tu visto bueno", "pour validation", "zur Freigabe").
+INTL_ACTION_NOUNS = [
+    *["retours", "retour", "remarques", "commentaires", "validation", "approbation", "accord"],
+    *["feu vert", "signature", "relecture", "confirmation", "réponse", "décision", "comentarios"],
+    *["observaciones", "aprobación", "validación", "visto bueno", "firma", "revisión", "respuesta"],
+    *["confirmación", "decisión", "comentários", "aprovação", "validação", "assinatura", "revisão"],
+    *["confirmação", "resposta", "decisão", "feedback", "rückmeldung", "freigabe", "zustimmung"],
+    *["unterschrift", "bestätigung", "antwort", "entscheidung", "reactie", "goedkeuring"],
+    *["akkoord", "handtekening", "bevestiging", "antwoord", "beslissing"],
+]
+# Needing or awaiting one of them from the reader ("j'attends ta validation", "besoin de votre
+# accord", "a la espera de su firma", "brauche deine Freigabe"), as "waiting on your ...".
+INTL_AWAITING = [
+    *["besoin de", "besoin d'", "j'attends", "attendons", "en attente de", "en attente d'"],
+    *["necesito", "necesitamos", "espero", "esperamos", "a la espera de", "preciso de"],
+    *["precisamos de", "aguardo", "aguardamos", "brauche", "brauchen", "warte auf", "warten auf"],
+    *["wacht op", "wachten op"],
+]
+INTL_DETERMINERS = [
+    *["ton", "ta", "tes", "votre", "vos", "le", "la", "les", "l'", "une", "un", "tu", "tus", "su"],
+    *["sus", "vuestro", "vuestra", "vuestros", "vuestras", "el", "los", "las", "una", "seu", "sua"],
+    *["seus", "suas", "teu", "tua", "o", "a", "os", "as", "um", "uma", "dein", "deine", "deinen"],
+    *["eure", "euren", "euer", "ihre", "ihren", "die", "den", "das", "eine", "ein", "je", "jouw"],
+    *["uw", "jullie", "de", "het", "een"],
+]
+_AWAITED = (
+    rf"{any_of(INTL_AWAITING)}\s*(?:{any_of(INTL_DETERMINERS)}\s*)?({any_of(INTL_ACTION_NOUNS)})"
+)
+# Asks for a hand, no outcome named (a request, no action), as "needs some love": "les slides
+# ont besoin d'un coup de main", "el informe necesita un repaso", "necesito ayuda con ...".
+INTL_HELP_WANTED = [
+    *["besoin d'un coup de main", "besoin d'un petit coup de main", "besoin d'un coup de pouce"],
+    *["besoin d'aide", "necesita un repaso", "necesitan un repaso", "necesita una mano"],
+    *["necesitan una mano", "necesito una mano", "necesito ayuda", "necesitamos ayuda"],
+]
 # Instructions in the infinitive, French, Spanish and Portuguese, where they open a clause or a
 # line of a list ("à faire : vérifier les sauvegardes", "- actualizar el changelog"). Not the
 # infinitives that are English nouns ("installer", "archiver", "informer", "tester").
@@ -676,7 +730,9 @@ MOVE_INTL = [
     *["llámeme", "por privado", "en privado", "por mensaje privado", "en persona"],
     *["en una llamada", "por teléfono", "videollamada", "me liga", "me ligue", "no privado"],
     *["pessoalmente", "numa chamada", "por telefone", "bel me", "bel mij", "privébericht"],
-    *["persoonlijk bespreken", "in een call", "in een korte call"],
+    *["persoonlijk bespreken", "in een call", "in een korte call", "llamadme", "llamadnos"],
+    *["llámanos", "llámenme", "appelle-nous", "appelez-nous", "en dm", "par dm", "por dm"],
+    "por md",
 ]
 # An attachment and "because" in the five languages ("ci-joint", "im Anhang", "adjunto", "em
 # anexo", "in de bijlage"; "parce que", "weil", "porque", "omdat").
@@ -801,8 +857,14 @@ FILLER_INTL = Rx(
     rf"|{any_of(INTL_HOPE)}[^.!?\n]*[.!?]*|{any_of(INTL_PLEASANTRIES)}"
     rf"|{_OPENER}{any_of(ROMANCE_INFINITIVES)}[^.!?\n]*"
 )
-# A word is a run of non-blank characters; counted after links, mentions and filler are removed.
+# A word is a run of non-blank characters (WORD) with something besides the marks that French
+# typography sets apart in it (LETTER): "tu peux ... ?" made the "?" a fourteenth word. Other
+# marks standing alone (a dash, an emoticon, an ellipsis) still count, as before.
+_NOT_IN_WORDS = "?!:;\u00ab\u00bb\u00a1\u00bf"
+_LETTER = rf"[^ \t\n\r\f\v{_NOT_IN_WORDS}]"
+_NOT_LETTER = rf"[ \t\n\r\f\v{_NOT_IN_WORDS}]"
 WORD = Rx(r"[^ \t\n\r\f\v]+")
+LETTER = Rx(_LETTER, ignore_case=False)
 # Complete information is context the receiver needs, not length: where the material is (a
 # record link, an attachment, a reference: CONTEXT), or what and why in words. A long question
 # alone tells only what is asked, so words count as context in two ways: statements besides the
@@ -827,7 +889,13 @@ FACT = Rx(
 )
 # "At least MIN_CONTEXT_WORDS words" as one match, for SQL: far cheaper there than listing the
 # words (Python counts them: the same answer, and linear in its backtracking engine).
-MANY_WORDS = Rx(rf"(?:[^ \t\n\r\f\v]+[ \t\n\r\f\v]+){{{MIN_CONTEXT_WORDS - 1}}}[^ \t\n\r\f\v]")
+# Each word is read from its first character that is no such mark to the blank after it, and
+# what follows up to the next such character is passed over: fourteen of them, a blank between
+# each two, are fourteen words.
+MANY_WORDS = Rx(
+    rf"(?:{_LETTER}[^ \t\n\r\f\v]*[ \t\n\r\f\v]{_NOT_LETTER}*){{{MIN_CONTEXT_WORDS - 1}}}{_LETTER}",
+    ignore_case=False,
+)
 
 WEEKDAY = (
     r"(mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:r|rs|rsday)?|fri(?:day)?|"
@@ -1262,6 +1330,8 @@ REQUEST_INTL = Rx(
     + rf"|\bmerci\s+d(?:e\s+|{_APOSTROPHE})(?:bien\s+vouloir\s+|nous\s+|me\s+|m{_APOSTROPHE})?"
     + r"[^\s,.!?]{0,30}(?:er|ir|re)\b"
     + f"|{any_of(INTL_NEED_ASKS)}|{_OPENER}¿?{any_of([*INTL_IMPERATIVES, *INTL_LOOK_IMPERATIVES, *ROMANCE_INFINITIVES])}"
+    + f"|{any_of(INTL_HELP_WANTED)}|{_AWAITED}"
+    + rf"|{any_of(INTL_IMPERSONAL_NEEDS)}\s+(?:[^\s,.!?]+\s+)?{any_of(ROMANCE_INFINITIVES)}"
     + r"|\bbrauche\s+(?:[^\s,.!?]+\s+){0,4}?"
     + any_of(["go", "ok", "okay", "freigabe", "feedback", "rückmeldung", "antwort", "input"])
 )
@@ -1364,7 +1434,17 @@ _ASK_INTL = any_of(
         "aub",
         *["vous pourriez", "tu pourras", "vous pourrez", "pourras-tu", "pourrez-vous"],
         *["te importaría", "le importaría", "os importaría", "me ayudas a", "me ayudáis a"],
+        # Someone asked to do it for the writer ("¿alguien me explica ...?"), a plan put as a
+        # question ("tu vas relancer ...?", "¿vas a enviar ...?").
+        *["alguien me", "alguien nos", "tu vas", "vous allez", "vas a", "vais a"],
+        # The reader asked to do it for the writer ("tu me fais un retour ?", "vous nous
+        # confirmez ...", "ça te dit de relire ...?", "¿te animas a revisar ...?").
+        # "Ça" is left out: an ask that opens with a letter outside ASCII has no word boundary
+        # before it in Python, and one such alternative cost the list four times as much there.
+        *["tu me", "tu m'", "vous me", "vous m'", "tu nous", "vous nous", "te dit de"],
+        *["vous dit de", "te animas a", "os animáis a"],
         *INTL_NEED_ASKS,
+        *INTL_IMPERSONAL_NEEDS,
     ]
 )
 INTL_ACTION_VERBS = [
@@ -1442,7 +1522,6 @@ INTL_ACTION_VERBS = [
     "signer",
     "retourner",
     "renvoyer",
-    "régler",
     "payer",
     "planifier",
     "finaliser",
@@ -1470,8 +1549,20 @@ INTL_ACTION_VERBS = [
     "reporter",
     "décaler",
     *ROMANCE_INFINITIVES,
-    # subjunctives after "il faudrait que tu", "j'ai besoin que tu"
-    *["signes", "envoies", "valides", "vérifies", "corriges", "relises"],
+    "expliquer",
+    "faire parvenir",
+    *["dire", "indiquer", "préciser", "communiquer", "fournir", "commander", "annuler"],
+    *["mettre en place", "fusionner", "rédiger", "écrire", "trancher", "choisir", "décider"],
+    *["chiffrer", "estimer", "livrer", "t'occuper de", "vous occuper de", "te charger de"],
+    *["vous charger de", "confirmez", "indiquez"],
+    # subjunctives after "il faudrait que tu", "j'ai besoin que tu", "j'aimerais que vous"
+    *["signes", "envoies", "valides", "vérifies", "corriges", "relises", "confirmes"],
+    *["mettes à jour", "remplisses", "complètes", "prépares", "ajoutes", "traduises", "testes"],
+    *["répondes", "transmettes", "partages", "publies", "approuves", "renouvelles", "relances"],
+    *["signiez", "envoyiez", "validiez", "vérifiiez", "corrigiez", "relisiez", "confirmiez"],
+    *["mettiez à jour", "remplissiez", "complétiez", "prépariez", "ajoutiez", "traduisiez"],
+    *["testiez", "répondiez", "transmettiez", "partagiez", "publiiez", "approuviez"],
+    *["renouveliez", "relanciez", "régliez", "règles"],
     # Spanish
     "revisar",
     "aprobar",
@@ -1525,8 +1616,24 @@ INTL_ACTION_VERBS = [
     "envíen",
     *["revise", "revisen", "aplazar", "aplazad", "averiguar", "investigar", "mirar por qué"],
     *["ver por qué", "dar el visto bueno"],
-    # subjunctives after "necesito que", "te pido que"
-    *["firmes", "envíes", "revises", "confirmes", "mandes", "apruebes", "valides"],
+    *["explicar", "explica", "explicas", "explicáis", "hacer llegar", "hacernos llegar"],
+    *["indicar", "decir", "borrar", "mandar", "cancelar", "escribir", "redactar", "contestar"],
+    *["decidir", "elegir", "fusionar", "estimar", "encargarte de", "ocuparte de", "dar acceso"],
+    *["hacerme llegar"],
+    # subjunctives after "necesito que", "te pido que", "le rogamos que", "hace falta que"
+    *["firmes", "envíes", "revises", "confirmes", "mandes", "apruebes", "valides", "firme"],
+    *["firméis", "firmen", "enviéis", "reviséis", "confirme", "confirméis", "confirmen"],
+    *["mande", "mandéis", "manden", "apruebe", "aprobéis", "aprueben", "validéis", "validen"],
+    *["actualices", "actualice", "actualicéis", "actualicen", "corrijas", "corrijáis"],
+    *["corrijan", "completes", "completéis", "completen", "rellenes", "rellene", "rellenéis"],
+    *["rellenen", "prepares", "preparéis", "preparen", "añadas", "añada", "añadáis", "añadan"],
+    *["traduzcas", "traduzca", "traduzcáis", "traduzcan", "subas", "suba", "subáis", "suban"],
+    *["compartas", "comparta", "compartáis", "compartan", "respondas", "responda", "respondáis"],
+    *["respondan", "contestes", "conteste", "contestéis", "contesten", "pagues", "pague"],
+    *["paguéis", "paguen", "compruebes", "compruebe", "comprobéis", "comprueben", "pruebes"],
+    *["pruebe", "probéis", "prueben", "devuelvas", "devuelva", "devolváis", "devuelvan"],
+    *["hagas llegar", "haga llegar", "hagáis llegar", "hagan llegar", "reenvíes", "reenvíe"],
+    *["publiques", "publique", "publiquéis", "publiquen", "reserves", "reservéis", "reserven"],
     # Portuguese
     "aprovar",
     "verificar",
@@ -1565,6 +1672,9 @@ INTL_ACTION_VERBS = [
     "enviar",
     "baixar",
     "compartilhar",
+    # German and Dutch "explain"
+    "erklären",
+    "uitleggen",
     # Dutch
     "goedkeuren",
     "controleren",
@@ -1650,6 +1760,23 @@ INTL_ASKING_VERBS = [
     "baixa",
     "compartilha",
     "deel",
+    # Imperatives with their pronoun ("revísalo", "envíamelo", "explique-moi"), and "tell me
+    # whether, when, where ..." ("dime si", "dis-moi quand"), as the English "tell me which".
+    *["revísalo", "revísala", "envíalo", "envíala", "envíamelo", "mándalo", "mándamelo", "fírmalo"],
+    *["apruébalo", "súbelo", "confírmalo", "confírmame", "pásame", "pásamelo", "explícame"],
+    *["explícanos", "me explicas", "nos explicas", "me explicáis", "envoie-le", "envoie-la"],
+    *["envoyez-le", "envoyez-la", "valide-le", "validez-le", "relis-le", "relisez-le"],
+    *["explique-moi", "expliquez-moi", "explique-nous", "expliquez-nous", "confirme-moi"],
+    *["confirmez-moi", "dime si", "dime qué", "dime cuándo", "dime dónde", "dime cuál"],
+    *["dime quién", "dime cómo", "decidme si", "dígame si", "dis-moi si", "dites-moi si"],
+    *["dis-moi quand", "dites-moi quand", "dis-moi où", "dites-moi où", "dis-moi quel"],
+    *["dites-moi quel", "dis-moi quelle", "dites-moi quelle", "dis-moi comment"],
+    "dites-moi comment",
+    # The second person asked in a question ("¿Me confirmas si ...?", "¿Te encargas tú de ...?").
+    *["me confirmas", "me indicas", "me envías", "me revisas", "me firmas", "me compartes"],
+    *["me reenvías", "nos confirmas", "nos indicas", "nos envías", "nos mandas", "nos pasas"],
+    *["te encargas", "te ocupas", "os encargáis", "os ocupáis", "vous vous occupez"],
+    *["tu t'occupes", "tu te charges", "vous vous chargez"],
 ]
 # Words that open a question asking for a fact, a confirmation or a choice, as the English
 # `QUESTION_OPENERS`: where, when, who, which, how much, why, "what is", and a verb first ("Hast
@@ -1662,17 +1789,23 @@ INTL_QUESTION_OPENERS = [
     *["wie lautet", "wie viel", "wie viele", "wie lange", "wie heißt", "wie oft", "wie spät"],
     *["was ist", "was sind", "was kostet", "hast du", "habt ihr", "haben sie", "hat jemand"],
     *["ist", "sind", "gibt es", "läuft", "funktioniert", "weißt du", "wisst ihr", "kennst du"],
+    *["weiß jemand", "weiss jemand"],
     # French
     *["où", "quand", "qui", "quel", "quelle", "quels", "quelles", "combien", "pourquoi"],
     *["est-ce que", "est-ce qu'", "as-tu", "avez-vous", "tu as", "vous avez", "y a-t-il"],
+    *["quelqu'un sait", "quelqu'un connaît", "savez-vous", "sais-tu", "pour quand", "à qui"],
+    *["à quelle heure", "avec qui", "de qui", "depuis quand", "jusqu'à quand", "à quel"],
+    *["à quelle", "dans quel", "dans quelle", "sur quel", "sur quelle", "de quel", "de quelle"],
     # Spanish
     *["dónde", "cuándo", "quién", "quiénes", "cuál", "cuáles", "cuánto", "cuánta", "cuántos"],
     *["cuántas", "por qué", "hay", "está", "están", "tienes", "tenéis", "recibiste", "sabes"],
-    *["sabéis", "funciona"],
+    *["sabéis", "funciona", "alguien sabe", "sabe alguien", "alguien conoce", "para cuándo"],
+    *["hasta cuándo", "desde cuándo", "a qué hora", "a quién", "con quién", "de quién", "en qué"],
+    *["de qué"],
     # Portuguese
     *["onde", "quando", "quem", "qual", "quais", "quanto", "quantos", "quantas", "por que"],
     *["você recebeu", "vocês receberam", "você tem", "vocês têm", "você sabe", "vocês sabem"],
-    *["tem", "há", "estão"],
+    *["tem", "há", "estão", "alguém sabe"],
     # Dutch
     *["waar", "wanneer", "welke", "welk", "hoeveel", "hoe laat", "hoe lang", "waarom", "wat is"],
     *["wat zijn", "wat was", "heb je", "hebben jullie", "heeft iemand", "weet iemand", "weet je"],
@@ -1683,8 +1816,45 @@ INTL_QUESTION_OPENERS = [
 # "Already" in a question asks whether something is done ("Läuft das Monitoring schon?", "On a
 # déjà une date ?", "¿Ya hay fecha?", "A versão 2.3 já foi publicada?"): a fact question.
 INTL_ALREADY = ["schon", "bereits", "déjà", "ya", "já"]
-# Asks that name what to do as a noun ("Feedback bis KW12 wäre super"): give feedback.
-INTL_FEEDBACK = ["feedback", "rückmeldung", "retours", "comentarios", "comentários", "reactie"]
+# French inversions of a third person ("La branche est-elle gelée ?", "Le build passe-t-il ?",
+# "Faut-il relancer ?"): a yes/no question on a subject, wherever they stand in it. Not "peut-il"
+# (an ask, as "can someone": "Quelqu'un peut-il m'aider ?" names no action).
+# Each opens with an ASCII letter: Python's engine skips ahead to a word's start only where
+# every alternative of a list opens with one ("était-il" cost the question form twice as much).
+INTL_INVERSIONS = [
+    *["est-il", "est-elle", "sont-ils", "sont-elles", "ont-ils", "ont-elles", "faut-il"],
+    *["doit-on", "doit-il", "doit-elle", "devons-nous", "avons-nous", "sommes-nous", "sait-on"],
+]
+_T_INVERSION = r"\w-t-(?:il|elle|on)\b"
+# "Any idea why ...?" wherever it stands ("Quelqu'un a une idée de pourquoi ...?", "¿Alguna
+# idea de por qué ...?"), as the English "any idea how/why".
+INTL_IDEA_WHY = [
+    *["idée de pourquoi", "idée pourquoi", "idée de comment", "idée d'où", "idée de quand"],
+    *["idea de por qué", "idea de cómo", "idea de dónde", "idea de cuándo", "idea de si"],
+]
+# Spanish yes/no questions put the verb first, marked by "¿" ("¿Vuelve a funcionar la build?",
+# "¿Ha llegado el pedido?", "¿Son correctos los datos?"): read only after "¿", as several are
+# English words too ("has", "son", "van").
+INTL_MARKED_QUESTION_VERBS = [
+    *["vuelve", "vuelven", "sigue", "siguen", "es", "son", "fue", "fueron", "va", "van", "queda"],
+    *["quedan", "existe", "existen", "ha", "han", "has", "habéis", "hemos", "tenemos", "falta"],
+    *["faltan", "se ha", "se han", "se puede", "hubo", "llegó", "llegaron", "salió", "terminó"],
+    *["pasó", "arranca", "compila", "corre", "anda", "carga", "tienen", "tiene"],
+]
+# "¿Qué versión ...?", "¿qué hora es?": "qué" before a noun and a verb of being or having, not the
+# vague "¿Qué os parece?", "¿Qué opináis?".
+_QUE_FACT = (
+    _phrase("qué")
+    + r"\s+[^\s,.!?¿]+\s+"
+    + any_of(["es", "está", "son", "están", "era", "fue", "hay", "tiene", "tienen", "usa"])
+    + f"|{any_of(['qué es', 'qué son', 'qué pasó', 'qué ha pasado', 'qué falta', 'qué fecha'])}"
+)
+# A question whose sentence opens with a definite subject and holds no comma: a yes/no question
+# said as a statement ("Le build de nuit repasse ?", "Maxime, le monitoring est actif ?", "¿La
+# rama está congelada?"). A comma sets a topic before an ask ("Les slides, tu peux regarder ?"),
+# and a number a date: "Le dimanche 04 juillet 2010 ? 10:05" is a mail's attribution line whose
+# "à" was lost to encoding damage.
+INTL_DEFINITE = ["le", "la", "les", "l'", "el", "los", "las"]
 INTL_WOULD_BE_GREAT = [
     *["wäre super", "wäre toll", "wäre klasse", "wäre prima", "wäre hilfreich", "wäre nett"],
     *["serait top", "serait super", "serait génial", "serait parfait", "seraient top"],
@@ -1707,28 +1877,78 @@ _TO_QUESTION_MARK = r"(?:[^.!?\n]|\.[^\s.!?])*\?"
 # RE2's automaton for their union cost fifteen times the passes (issue 18,
 # `benchmarks/await_cost.py`). Group 1 or 2 is the word that decided. A Spanish infinitive may
 # carry its pronoun ("¿Puedes revisarlo?", "comprobarlo").
-_CLITIC_INFINITIVE = r"[a-z]{3,}(?:ar|er|ir)(?:lo|la|los|las|me|nos)\b"
+# Only an infinitive that names an action: "¿Podéis solucionarlo?" ("sort it out") names none.
+SPANISH_ACTION_INFINITIVES = [
+    *["revisar", "validar", "enviar", "mandar", "actualizar", "corregir", "firmar", "completar"],
+    *["rellenar", "preparar", "publicar", "crear", "añadir", "eliminar", "reservar", "traducir"],
+    *["limpiar", "desplegar", "configurar", "compartir", "descargar", "subir", "probar"],
+    *["confirmar", "aprobar", "comprobar", "devolver", "pagar", "organizar", "reiniciar"],
+    *["registrar", "renovar", "reenviar", "investigar", "averiguar", "aplazar", "explicar"],
+    *["pasar", "terminar", "contactar", "planificar", "lanzar", "indicar", "decir", "borrar"],
+    *["cancelar", "escribir", "contestar", "responder", "decidir"],
+]
+_CLITIC_INFINITIVE = (
+    rf"\b(?:{'|'.join(_ci(verb[:-2]) for verb in SPANISH_ACTION_INFINITIVES)})"
+    r"(?:[aáÁ]r|[eéÉ]r|[iíÍ]r)(?:(?:me|te|nos|se)(?:lo|la|los|las)?|lo|la|los|las|le|les)\b"
+)
+# "Régler" pays a bill ("régler la facture"); "régler ça" sorts something out, no action named.
+_SETTLE = _phrase("régler") + r"\s+" + any_of(["la", "le", "les", "l'", "cette", "ces", "vos"])
 ACTION_INTL = Rx(
-    rf"{_ASK_INTL}{_SENTENCE_SCAN_NUMBERED}{{0,120}}?({any_of(INTL_ACTION_VERBS)}|{_CLITIC_INFINITIVE})"
+    rf"{_ASK_INTL}{_SENTENCE_SCAN_NUMBERED}{{0,120}}?({any_of(INTL_ACTION_VERBS)}|{_CLITIC_INFINITIVE}"
+    rf"|{_SETTLE}|{any_of(INTL_ACTION_NOUNS)})"
 )
 # An asking verb opening a clause: apart from the ask before a verb, as the automaton for the
 # two joined cost 2.5 times their sum once the imperatives and infinitives were listed.
 ACTION_INTL_OPENING = Rx(rf"{_OPENER}¿?({any_of(INTL_ASKING_VERBS)})")
-# A fact question: a question word or a verb first, or "already" in a question.
+# A fact question: a question word or a verb first, "already" or an inversion in a question, or
+# a question on a definite subject.
 ACTION_INTL_QUESTION = Rx(
-    rf"(?:{_OPENER}¿?({any_of(INTL_QUESTION_OPENERS)})|({any_of(INTL_ALREADY)})){_TO_QUESTION_MARK}"
+    rf"(?:{_OPENER}(?:¿?({any_of(INTL_QUESTION_OPENERS)}|{_QUE_FACT})"
+    rf"|¿({any_of(INTL_MARKED_QUESTION_VERBS)}))"
+    rf"|({any_of([*INTL_ALREADY, *INTL_INVERSIONS, *INTL_IDEA_WHY])}|{_T_INVERSION})){_TO_QUESTION_MARK}"
+    rf"|{_OPENER}¿?({any_of(INTL_DEFINITE)})[^,;:.!?\n0-9]*\?"
 )
-# The ask after what it asks: a verb before a polite word, feedback that would be great.
+# The ask after what it asks: a verb before a polite word, the noun of an action before a polite
+# word or "would be great" ("Vos retours sur la maquette svp", "Feedback bis KW12 wäre super").
 ACTION_INTL_TRAILING = Rx(
     rf"({any_of(INTL_ACTION_VERBS)}){_SENTENCE_SCAN}{{0,60}}?{any_of(INTL_POLITE_AFTER)}"
-    rf"|({any_of(INTL_FEEDBACK)}){_SENTENCE_SCAN}{{0,80}}?{any_of(INTL_WOULD_BE_GREAT)}"
+    rf"|({any_of(INTL_ACTION_NOUNS)}){_SENTENCE_SCAN}{{0,80}}?"
+    rf"(?:{any_of(INTL_WOULD_BE_GREAT)}|{any_of(INTL_POLITE_AFTER)})"
 )
-INTL_ACTION_FORMS = (ACTION_INTL, ACTION_INTL_OPENING, ACTION_INTL_QUESTION, ACTION_INTL_TRAILING)
+# Each match of ACTION_INTL_TRAILING ends in one of these: Python reads it only where one occurs,
+# as its backtracking engine tries each of the hundreds of verbs at every position of a text (400
+# us a message, most of `signals`' time in the five languages). RE2's automaton needs no such test.
+TRAILING_ENDS = Rx(any_of([*INTL_POLITE_AFTER, *INTL_WOULD_BE_GREAT]))
+# The noun of an action needed or awaited ("j'attends ta validation", "pour validation").
+ACTION_INTL_AWAITED = Rx(
+    rf"{_AWAITED}|{any_of(['pour', 'para', 'zur', 'ter'])}\s+({any_of(INTL_ACTION_NOUNS)})"
+)
+INTL_ACTION_FORMS = (
+    ACTION_INTL,
+    ACTION_INTL_OPENING,
+    ACTION_INTL_QUESTION,
+    ACTION_INTL_TRAILING,
+    ACTION_INTL_AWAITED,
+)
+# In SQL the forms are read only where the loose union of their pair matches (a cheap test that
+# most English texts fail): the four in one union outgrew the memory RE2 gives its automaton once
+# the nouns of actions and the questions on a subject were added, and cost twenty times the two
+# pairs (issue 18, lang18t: 176 against 6 us per message, `benchmarks/await_cost.py`'s texts).
+INTL_ACTION_PAIRS = (
+    (ACTION_INTL, ACTION_INTL_TRAILING),
+    (ACTION_INTL_OPENING, ACTION_INTL_QUESTION, ACTION_INTL_AWAITED),
+)
 
 
 def intl_action(clauses: str) -> re.Match[str] | None:
     """The first action asked for in the five languages, read on `clauses` (mentions as commas)."""
-    return next((m for rx in INTL_ACTION_FORMS if (m := rx.search(clauses))), None)
+    for rx in INTL_ACTION_FORMS:
+        if rx is ACTION_INTL_TRAILING and not TRAILING_ENDS.search(clauses):
+            continue
+        m = rx.search(clauses)
+        if m:
+            return m
+    return None
 
 
 # For SQL, the English imperative and the five languages' asks read on the same text as one
@@ -1915,6 +2135,11 @@ def content(plain: str) -> str:
     return FILLER_INTL.compiled.sub(" ", FILLER.compiled.sub(" ", without_mentions(plain, " ")))
 
 
+def count_words(text: str) -> int:
+    """How many words `text` has: runs of non-blanks that are not only marks such as "?" or "!"."""
+    return sum(1 for word in WORD.compiled.findall(text) if LETTER.search(word))
+
+
 def context_words(plain: str) -> tuple[str, int] | None:
     """How the words give context, if they do: ("statements", n) or ("fact: ...", n).
 
@@ -1922,12 +2147,12 @@ def context_words(plain: str) -> tuple[str, int] | None:
     concrete fact. Both need :data:`MIN_CONTEXT_WORDS` words once mentions and filler are gone.
     """
     matter = content(plain)
-    words = len(WORD.compiled.findall(matter))
+    words = count_words(matter)
     # Removing a question can split a word ("14.03.?Are"), so the statements may count one more
     # than the text has: the text's own words are the bar, as in the SQL.
     if words < MIN_CONTEXT_WORDS:
         return None
-    statements = len(WORD.compiled.findall(QUESTION.compiled.sub(" ", matter)))
+    statements = count_words(QUESTION.compiled.sub(" ", matter))
     if statements >= MIN_CONTEXT_WORDS:
         return "statements", statements
     fact = FACT.search(matter)
@@ -2251,13 +2476,18 @@ def signals_sql(text: str) -> str:
         f"OR {REQUEST_INTL.matches_sql(NOT_ASKING_INTL.replace_sql(clauses, ' '))} ELSE false END"
     )
     # English and the five languages apart: on long texts RE2's automaton for the two patterns
-    # joined costs more than the two passes; the five languages' three forms are read only where
-    # their loose union matches.
-    intl = _first_true_sql([_staged_matches_sql(rx, clauses) for rx in INTL_ACTION_FORMS])
+    # joined costs more than the two passes; the five languages' forms are read only where the
+    # loose union of their pair (`INTL_ACTION_PAIRS`) matches.
     action = _first_true_sql(
         [
             _staged_matches_sql(ACTION, clauses),
-            _gated_sql(_loose_union(INTL_ACTION_FORMS).matches_sql(clauses), intl),
+            *(
+                _gated_sql(
+                    _loose_union(pair).matches_sql(clauses),
+                    _first_true_sql([_staged_matches_sql(rx, clauses) for rx in pair]),
+                )
+                for pair in INTL_ACTION_PAIRS
+            ),
         ]
     )
     found = {
