@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import asyncmaturity.sources as registry
@@ -138,6 +138,8 @@ class _Sized:
     st.integers(1, 3),
     st.integers(0, 1200),
 )
+# Three equal files for two threads: cut greedily at half the bytes, the third was left over.
+@example([3, 3, 3], 4, 2, 0)
 def test_batches_keep_the_order_and_the_bounds(
     sizes: list[int], per_batch: int, parts: int, split_bytes: int
 ) -> None:
@@ -151,14 +153,23 @@ def test_batches_keep_the_order_and_the_bounds(
         slack.FILES_PER_BATCH, slack.BYTES_PER_BATCH, slack.SPLIT_BYTES = original
     assert [name for batch in batches for name in batch] == [str(file) for file in files]
     by_name = dict(zip([str(file) for file in files], sizes, strict=True))
-    # An export of at least SPLIT_BYTES is cut into about `parts` equal batches, one per thread.
-    parts = parts if sum(sizes) >= split_bytes else 1
-    most_files = min(per_batch, -(-len(files) // parts))
-    most_bytes = min(limit // parts, -(-sum(sizes) // parts))
+    total = sum(sizes)
+    # An export of at least SPLIT_BYTES is cut for `parts` threads: the fewest batches the
+    # limits allow, rounded up to a multiple of `parts`, of about equal bytes each.
+    parts = parts if total >= split_bytes else 1
+    most_bytes = limit // parts
+    count = max(1, -(-total // most_bytes), -(-len(files) // per_batch))
+    count = -(-count // parts) * parts
     for batch in batches:
-        assert 1 <= len(batch) <= most_files
+        assert 1 <= len(batch) <= per_batch
+        held = sum(by_name[name] for name in batch)
         # Over the byte bound only a batch of one file, larger than the bound by itself.
-        assert sum(by_name[name] for name in batch) <= most_bytes or len(batch) == 1
+        assert held <= most_bytes or len(batch) == 1
+        # About an equal share: at most one file more than the share.
+        assert held <= -(-total // count) + max(sizes)
+    # Where no limit cuts a batch short, no batch is left over for a round of its own.
+    if total <= most_bytes and len(files) <= per_batch:
+        assert len(batches) <= parts
 
 
 def test_register_rows_keeps_every_type_and_null(tmp_path: Path) -> None:

@@ -541,25 +541,35 @@ def _threads(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _batches(files: list[Path], parts: int = 1) -> list[list[str]]:
-    """`files` in order, in batches for `parts` threads staging them at once: at most
-    :data:`FILES_PER_BATCH` files and, unless one file is larger, a `parts`-th of
-    :data:`BYTES_PER_BATCH` bytes (the batches staged at once share the memory); an export that
-    fits fewer batches than `parts` is cut into `parts` batches of about equal size, unless it
-    is smaller than :data:`SPLIT_BYTES`."""
+    """`files` in order, in batches for `parts` threads staging them at once.
+
+    As few batches as the limits allow (at most :data:`FILES_PER_BATCH` files and, unless one
+    file is larger, a `parts`-th of :data:`BYTES_PER_BATCH` bytes: the batches staged at once
+    share the memory), rounded up to a multiple of `parts`, each about an equal share of the
+    bytes: every thread gets a batch of each round, and no batch of a few files is left over to
+    be planned and staged alone after the others. An export smaller than :data:`SPLIT_BYTES` is
+    not cut for the threads (`parts` is 1).
+    """
     sizes = [file.stat().st_size for file in files]
-    if sum(sizes) < SPLIT_BYTES:
+    total = sum(sizes)
+    if total < SPLIT_BYTES:
         parts = 1
-    most_bytes = min(BYTES_PER_BATCH // parts, -(-sum(sizes) // parts))
-    most_files = min(FILES_PER_BATCH, -(-len(files) // parts))
+    most_bytes = BYTES_PER_BATCH // parts
+    count = max(1, -(-total // most_bytes), -(-len(files) // FILES_PER_BATCH))
+    count = -(-count // parts) * parts
     batches: list[list[str]] = []
-    size = 0
+    size = done = 0
     for file, length in zip(files, sizes, strict=True):
-        full = bool(batches) and (size + length > most_bytes or len(batches[-1]) >= most_files)
-        if full or not batches:
+        # A batch ends once the bytes before the file pass its share of the export, or where a
+        # limit would be passed.
+        due = done * count > total * len(batches)
+        full = bool(batches) and (size + length > most_bytes or len(batches[-1]) >= FILES_PER_BATCH)
+        if not batches or (due and total > 0) or full:
             batches.append([])
             size = 0
         batches[-1].append(str(file))
         size += length
+        done += length
     return batches
 
 
