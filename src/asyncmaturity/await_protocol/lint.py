@@ -129,8 +129,12 @@ is guessed (`asyncmaturity.await_protocol.rules.INTL_WINDOWS`, `REQUEST_INTL`):
   "alsjeblieft", "aub", "graag", "zou top zijn"; reminders and needs ("n'oublie pas de", "pense
   à", "il faudrait que tu", "hay que", "necesito que", "te pido que", "no olvides"); an imperative
   or an infinitive opening a clause or a list line ("Marta, envía ...", "à faire : vérifier ...",
-  "- actualizar el changelog", "Échale un vistazo"); not "bitte beachten", "merci pour/de votre
-  ...", "veuillez trouver", "graag gedaan".
+  "- actualizar el changelog", "Échale un vistazo", "jette un œil"); a wish before the
+  subjunctive ("j'aimerais que tu", "me gustaría que", "hace falta que"); an impersonal need
+  right before an infinitive of the list ("il faudrait relancer", "hace falta revisar"); a hand
+  asked for ("besoin d'un coup de main", "necesita un repaso"); the noun of an action awaited or
+  needed ("j'attends ta validation"); not "bitte beachten", "merci pour/de votre ...", "veuillez
+  trouver", "graag gedaan", nor "je jette un œil" (the writer's own look).
 * **Window**: a preposition ("bis", "bis spätestens", "vor", "d'ici", "avant", "pour", "au plus
   tard", "para", "antes del", "hasta", "a más tardar", "até", "antes de", "voor", "vóór",
   "uiterlijk", "tot") before a weekday ("bis Freitag", "até sexta-feira", optionally "next":
@@ -157,7 +161,20 @@ is guessed (`asyncmaturity.await_protocol.rules.INTL_WINDOWS`, `REQUEST_INTL`):
   a future ("vous pourriez", "tu pourras", "¿te importaría", "¿me ayudas a"), a reminder or a need
   before the verb ("Il faudrait que tu signes", "Necesito que firmes"), an imperative or an
   infinitive opening a clause ("envía", "vérifier"), with a pronoun on the verb ("¿Puedes
-  revisarlo?"); "échale un vistazo" names no action. The evidence is the verb or the question word.
+  revisarlo?", only on a verb that names an action: "¿Podéis solucionarlo?" names none); "échale
+  un vistazo", "jette un œil" name no action. Since helper `lang18t` they also ask by knowing
+  ("Quelqu'un sait où ...?", "¿Alguien sabe dónde ...?"), an inversion ("La branche est-elle gelée
+  ?", "Faut-il ...?", "passe-t-il"), a question on a definite subject with no comma or number
+  before its mark ("Le build de nuit repasse ?"), a verb after "¿" ("¿Vuelve a funcionar ...?")
+  or "qué" before a noun ("¿qué versión está ...?"), a question word after a preposition ("¿para
+  cuándo?", "pour quand"), "une idée de pourquoi ...?", a wish or an impersonal need before the
+  subjunctive or the infinitive ("j'aimerais que tu valides", "hace falta que revises", "il
+  faudrait relancer ..."), the reader asked for the writer ("tu me fais un retour ?", "¿me
+  confirmas si ...?", "¿alguien me explica ...?"), and the noun of an action (`INTL_ACTION_NOUNS`)
+  before a polite word ("Vos retours sur la maquette svp", "La revisión del PR, por favor"),
+  awaited or needed ("j'attends ta validation", "necesito tu visto bueno") or after "pour",
+  "para", "zur", "ter" ("pour validation"); "régler" names an action with a bill ("régler la
+  facture"), not with "ça". The evidence is the verb, the noun or the question word.
 * **Information complete**: as in English, and an attachment ("ci-joint", "im Anhang",
   "adjunto", "em anexo", "in de bijlage"), a numbered reference ("n° 4471", "Nr. 6612"),
   "because" ("parce que", "weil", "porque", "omdat"), where the material is ("dans le dossier
@@ -165,7 +182,8 @@ is guessed (`asyncmaturity.await_protocol.rules.INTL_WINDOWS`, `REQUEST_INTL`):
   symptom among the words ("depuis", "Fehler", "falla", "falha", "faalt"). Filler also takes off
   the five languages' hopes for the reader's well-being, thanks, wishes and sign-offs, pointers
   to shared memory and infinitive instructions (`asyncmaturity.await_protocol.rules.FILLER_INTL`);
-  an elision ("quelqu'un", "m'aider") is no quote.
+  an elision ("quelqu'un", "m'aider") is no quote, and a mark that French typography sets apart
+  ("tu peux ... ?", " : ", " ! ") is no word.
 * **Thread discipline**: absent where the draft moves the talk to a call, a private message or a
   meeting in person ("Ruf mich an", "per DM", "Appelle-moi", "en visio", "de vive voix",
   "Llámame", "por privado", "en persona", "Me liga", "pessoalmente", "Bel me", "privébericht").
