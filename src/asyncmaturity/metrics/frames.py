@@ -51,6 +51,12 @@ CHANNEL_KINDS = (
     ConversationKind.PRIVATE_CHANNEL,
     ConversationKind.URGENT_CHANNEL,
 )
+# The AWAIT signals of a thread root that the requests frame reads from the ``roots`` frame
+# (nudges and clarifications are read from the replies, where-questions from the ``human``
+# frame): the frame copies no column that no reader asks for.
+ROOT_SIGNAL_COLUMNS = tuple(
+    c for c in AWAIT_SIGNAL_COLUMNS if c not in {"nudge", "clarification", "asks_where"}
+)
 
 
 def _keys_for(evidence: Evidence, ids: list[str], what: str) -> tuple[dict[str, str], list[str]]:
@@ -499,7 +505,7 @@ def build_roots(frames: Frames) -> ir.Table:
         "month",
         "is_question",
         "source",
-        *AWAIT_SIGNAL_COLUMNS,
+        *ROOT_SIGNAL_COLUMNS,
     )
     # A thread whose replies point at a system of record was answered with a durable link.
     linked = (
