@@ -1,5 +1,7 @@
 """The one query of a measurement (`_stacked`): each frame's breakdown scopes come from one
-grouping of its rows tagged with their scopes; the figures are those of one aggregation per scope.
+aggregation per scope (DuckDB) or from one grouping of its rows tagged with their scopes (the
+form Spark runs, run here on DuckDB too); either way the figures are those of one aggregation per
+scope.
 
 Expected figures are computed here in plain Python from the same rows, scope by scope.
 """
@@ -113,9 +115,14 @@ def found(records: list[dict[str, Any]], scope: str, column: str | None) -> dict
     return figures
 
 
-def test_each_breakdown_scope_gets_the_figures_of_its_own_grouping() -> None:
+# The engine names the form of the breakdowns: one aggregation per scope, or the tagged grouping.
+FORMS = ["duckdb", "spark"]
+
+
+@pytest.mark.parametrize("engine", FORMS)
+def test_each_breakdown_scope_gets_the_figures_of_its_own_grouping(engine: str) -> None:
     rows = ROWS_WITH_A_CHANNELLESS_ROW_AND_A_NULL_WAIT
-    records = _stacked({"t": (frame_of(rows), PARTS)})
+    records = _stacked({"t": (frame_of(rows), PARTS)}, engine)
     organization = expected(rows, None)[None]
     del organization["people"]
     assert found(records, "organization", None) == {None: pytest.approx(organization)}
@@ -131,8 +138,9 @@ def test_each_breakdown_scope_gets_the_figures_of_its_own_grouping() -> None:
     assert sorted(found(records, "channel", "channel")) == ["a", "b"]
 
 
-def test_an_empty_frame_still_gives_the_organization_its_zero_count() -> None:
-    records = _stacked({"t": (frame_of([]), PARTS)})
+@pytest.mark.parametrize("engine", FORMS)
+def test_an_empty_frame_still_gives_the_organization_its_zero_count(engine: str) -> None:
+    records = _stacked({"t": (frame_of([]), PARTS)}, engine)
     assert [r[SCOPE_COLUMN] for r in records] == ["organization"]
     assert found(records, "organization", None) == {
         None: {"t.count": 0, "t.mean": None, "t.median": None, "samples": 0}

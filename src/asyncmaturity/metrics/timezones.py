@@ -8,7 +8,7 @@ DuckDB and Spark alike, and is faster than a per-row conversion.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -90,11 +90,24 @@ def instant_seconds(ts: ir.TimestampValue) -> ir.FloatingValue:
 
 
 def with_local_seconds(
-    table: ir.Table, *, ts: str, zone: str, offsets: ir.Table, out: str
+    table: ir.Table,
+    *,
+    ts: str,
+    zone: str,
+    offsets: ir.Table,
+    out: str,
+    seconds: str | None = None,
+    carry: Sequence[str] = (),
 ) -> ir.Table:
     """Add column `out`: the instant in column `ts` as local epoch seconds in the zone named by `zone`.
 
     Rows whose (zone, day) is outside `offsets` get a null, so build the table over the data's range.
+
+    Parameters:
+        seconds: a column of `table` that already holds :func:`instant_seconds` of `ts`, so that
+            it is not computed again (None: compute it).
+        carry: further columns of `offsets` (facts of the UTC day) to add under their own names:
+            the join looks each row's day up anyway, so they cost no computation per row.
     """
     o = offsets.select(
         **{
@@ -103,7 +116,8 @@ def with_local_seconds(
             f"{out}__before": offsets.offset_before,
             f"{out}__after": offsets.offset_after,
             f"{out}__switch": offsets.switch_at,
-        }
+        },
+        **{name: offsets[name] for name in carry},
     )
     joined = table.left_join(
         o, [table[zone] == o[f"{out}__zone"], table[ts].date() == o[f"{out}__day"]]
@@ -115,6 +129,7 @@ def with_local_seconds(
         ),
         else_=joined[f"{out}__before"],
     )
-    return joined.mutate(**{out: instant_seconds(joined[ts]) + offset.cast("float64")}).drop(
-        *[c for c in o.columns]
+    instant = instant_seconds(joined[ts]) if seconds is None else joined[seconds]
+    return joined.mutate(**{out: instant + offset.cast("float64")}).drop(
+        *[c for c in o.columns if c not in carry]
     )
