@@ -142,7 +142,7 @@ def test_the_graph_sees_lazy_type_checking_and_relative_imports(tmp_path: Path) 
     # (inside a function), readers name IngestContext for the type checker only.
     assert "asyncmaturity.sources" in graph["asyncmaturity.store.ingest"]
     assert "asyncmaturity.sources.interface" in graph["asyncmaturity.sources"]
-    assert "asyncmaturity.sources.interface" in graph["asyncmaturity.sources.features"]
+    assert "asyncmaturity.sources.interface" in graph["asyncmaturity.sources.common"]
     tangled = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set()}
     assert tangles(tangled) == [{"a", "b", "c"}]
     assert shortest_cycle(tangled, {"a", "b", "c"}, "b") == ["b", "c", "a", "b"]

@@ -11,14 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from asyncmaturity.await_protocol.rules import URL_PATTERN, signals_sql
 
 if TYPE_CHECKING:
     import duckdb
 
-    from asyncmaturity.sources.interface import IngestContext
+
+class RecordSystemsKnown(Protocol):
+    """What :func:`feature_params` reads of an ingest (its IngestContext): the team's record
+    systems' patterns. Named here, not imported, because the ingest's context plans its own
+    statements with :func:`signal_planning`, from this module."""
+
+    record_systems: list[str]
+
 
 # "decision:" ends in a colon, after which a word boundary would need a letter: it stands apart.
 DECISION_PATTERN = (
@@ -132,7 +139,7 @@ def signal_planning(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
             cursor.execute(f"SET disabled_optimizers = '{before}'")
 
 
-def feature_params(ctx: IngestContext) -> dict[str, Any]:
+def feature_params(ctx: RecordSystemsKnown) -> dict[str, Any]:
     """The parameters :func:`text_features_sql` uses, from the ingest's charter settings."""
     return {
         "url_pattern": URL_PATTERN,
