@@ -219,7 +219,7 @@ def canonical_schemas() -> dict[str, ibis.Schema]:
 
 
 # Made once per process: the schemas are constants of the code, and reading them back from a
-# scratch DuckDB database costs about a tenth of a second, which every measure paid.
+# scratch DuckDB database costs 0.03-0.06 CPU-s, which every measure paid.
 @functools.cache
 def _canonical_schemas() -> dict[str, ibis.Schema]:
     con = duckdb.connect()
