@@ -2,6 +2,8 @@
 
     .venv/bin/python benchmarks/await_agreement.py draw --out /tmp/worksheet.jsonl
     .venv/bin/python benchmarks/await_agreement.py compare [--json OUT.json]
+    .venv/bin/python benchmarks/await_agreement.py compare \
+        --first lang_fr_heldout2.jsonl --second agreement_lang_fr2.jsonl
 
 Issue 18 asks for precision 0.90 and recall 0.85 per element on real messages. Those figures
 are only measurable if the labels themselves agree at least that well: a detector that copied
@@ -18,7 +20,11 @@ pointers, into `await_eval/agreement_dev.jsonl` (the format of `real_dev.jsonl`)
 ``compare`` joins that file with `real_dev.jsonl` by ``id`` and reports, per field, the
 observed agreement, Cohen's kappa and the precision/recall of the second labelling scored
 against the first (is_request over all drawn messages; each element over the messages both
-labellings call a request, as `await_eval.py` scores elements), and lists the disagreements.
+labellings call a request, as `await_eval.py` scores elements), the deadline agreement (the
+same instant, on the messages both labellings call a window), and lists the disagreements.
+``--first`` and ``--second`` compare any two labellings of the same messages instead (a name
+without a folder is looked up in `await_eval/` too): records with a ``text`` are read as they
+are, records with a ``source`` pointer through `await_real.resolve`.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import json
 import math
 import random
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -114,9 +121,17 @@ def wilson(successes: int, trials: int, z: float = 1.96) -> tuple[float, float] 
 def compare(dev: list[dict[str, Any]], second: list[dict[str, Any]]) -> dict[str, Any]:
     """Per field: n, positives per labelling, agreement, kappa, precision/recall, disagreements.
 
+    The last entry, ``deadline``, is the agreement on the deadline's instant over the messages
+    both labellings call a request with a window.
+
     Parameters: `dev` the existing labels (first labelling), `second` the blind labels.
     """
     first_by_id = {r["id"]: r for r in dev}
+    unknown = [r["id"] for r in second if r["id"] not in first_by_id]
+    if unknown:
+        raise ValueError(
+            f"{len(unknown)} ids of the second labelling are not in the first: {unknown[:5]}"
+        )
     pairs = [(first_by_id[r["id"]], r) for r in second]
     result: dict[str, Any] = {}
     for field in FIELDS:
@@ -140,7 +155,57 @@ def compare(dev: list[dict[str, Any]], second: list[dict[str, Any]]) -> dict[str
                 if bool(a[field]) != bool(b[field])
             ],
         }
+    result["deadline"] = deadline_agreement(pairs)
     return result
+
+
+def deadline_agreement(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
+    """How often two labellings that both see a window put its deadline at the same instant.
+
+    Both deadlines are naive local times in the same message's zone, so equal instants are
+    equal local times; parsing first lets "17:00" and "17:00:00" agree.
+
+    Parameters: `pairs` the (first, second) records of each message.
+    """
+    scope = [
+        (a, b)
+        for a, b in pairs
+        if a["is_request"] and b["is_request"] and a["window"] and b["window"]
+    ]
+    differing = [
+        {"id": a["id"], "first": a["deadline"], "second": b["deadline"]}
+        for a, b in scope
+        if _instant(a["deadline"]) != _instant(b["deadline"])
+    ]
+    agreed = len(scope) - len(differing)
+    return {
+        "n": len(scope),
+        "agreed": agreed,
+        "agreement": agreed / len(scope) if scope else None,
+        "disagreements": differing,
+    }
+
+
+def _instant(deadline: str | None) -> datetime | None:
+    return None if deadline is None else datetime.fromisoformat(deadline)
+
+
+def labelled_file(name: Path) -> Path:
+    """The labelled file `name` names: as given where it exists, else in `await_eval/`.
+
+    Parameters: `name` a path, or a bare file name of the evaluation folder.
+    """
+    return name if name.exists() or name.parent != Path() else HERE / name
+
+
+def with_texts(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records with their texts: inline where they carry one, else read by pointer.
+
+    Parameters: `records` labelled records, each with a ``text`` or a ``source``.
+    """
+    if all("text" in record for record in records):
+        return records
+    return resolve(records)
 
 
 def _figure(value: float | None) -> str:
@@ -157,24 +222,34 @@ def main(argv: list[str] | None = None) -> int:
     drawing = commands.add_parser("draw", help="write the blind worksheet (texts, no labels)")
     drawing.add_argument("--out", type=Path, required=True)
     comparing = commands.add_parser("compare", help="agreement of the two labellings")
+    comparing.add_argument(
+        "--first", type=Path, default=DEV, help="the existing labels (default: real dev)"
+    )
+    comparing.add_argument(
+        "--second", type=Path, default=AGREEMENT, help="the blind labels of the same ids"
+    )
     comparing.add_argument("--json", type=Path, metavar="OUT")
     comparing.add_argument("--texts", action="store_true", help="print disagreeing texts")
     args = parser.parse_args(argv)
-    dev = read_jsonl(DEV)
     if args.command == "draw":
-        sheet = resolve(draw(dev))
+        sheet = resolve(draw(read_jsonl(DEV)))
         args.out.write_text("".join(json.dumps(r) + "\n" for r in sheet), encoding="utf-8")
         print(f"{len(sheet)} messages written to {args.out} (labels withheld)")
         return 0
-    second = read_jsonl(AGREEMENT)
-    result = compare(dev, second)
-    print(f"Second, blind labelling of {len(second)} real dev messages against the existing one")
+    first_path, second_path = labelled_file(args.first), labelled_file(args.second)
+    second = read_jsonl(second_path)
+    result = compare(read_jsonl(first_path), second)
+    print(
+        f"Second, blind labelling ({second_path.name}) of {len(second)} messages "
+        f"against the existing one ({first_path.name})"
+    )
     print(
         "| field | n | positives (existing / blind) | agreement | kappa "
         "| blind vs existing: precision [95%] | recall [95%] |"
     )
     print("|---|---:|---|---:|---:|---|---|")
-    for field, row in result.items():
+    fields = {field: row for field, row in result.items() if field in FIELDS}
+    for field, row in fields.items():
         pr = row["second_vs_first"]
         print(
             f"| {field} | {row['n']} | {row['first_positives']} / {row['second_positives']} | "
@@ -182,12 +257,19 @@ def main(argv: list[str] | None = None) -> int:
             f"{_figure(pr['precision'])}{_interval(pr['precision_interval'])} | "
             f"{_figure(pr['recall'])}{_interval(pr['recall_interval'])} |"
         )
-    texts = {r["id"]: r["text"] for r in resolve(second)} if args.texts else {}
-    for field, row in result.items():
+    deadlines = result["deadline"]
+    print(
+        f"\ndeadline, same instant where both see a window: {deadlines['agreed']} of "
+        f"{deadlines['n']} ({_figure(deadlines['agreement'])})"
+    )
+    texts = {r["id"]: r["text"] for r in with_texts(second)} if args.texts else {}
+    for field, row in fields.items():
         for case in row["disagreements"]:
             print(f"- {field} {case['id']}: existing {case['first']}, blind {case['second']}")
             if texts:
                 print("    " + texts[case["id"]][:600].replace("\n", "\n    "))
+    for case in deadlines["disagreements"]:
+        print(f"- deadline {case['id']}: existing {case['first']}, blind {case['second']}")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return 0
