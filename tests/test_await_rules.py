@@ -399,6 +399,11 @@ def test_signal_examples(text: str, expected: set[str]) -> None:
 
 # (text, signal, expected): one quirk of the rules each, expected values written by hand.
 QUIRKS = [
+    # A link that ends the question leaves its question mark to the question (the link pattern
+    # took it, and the text read as a statement).
+    ("Is this the right doc https://docs.example.org/guide?", "is_request", True),
+    ("El evento es este https://example.org/evento?", "is_request", True),
+    ("Does the build still fail on https://ci.example.org/job/12?", "await_action", True),
     # French and Spanish asks without a question mark or a polite word (issue 18, lang18b).
     ("Il faudrait que tu signes le devis.", "await_action", True),
     ("Hay que renovar el dominio.", "is_request", True),

@@ -18,6 +18,7 @@ Default patterns alone: 1 of 9 messages links a record (m6); with the detected T
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ import duckdb
 import pytest
 
 from asyncmaturity.assess import assess
+from asyncmaturity.await_protocol.rules import URL_PATTERN
 from asyncmaturity.charter import DEFAULT_RECORD_SYSTEMS, Charter
 from asyncmaturity.metrics.measure import MeasureResult, measure
 from asyncmaturity.metrics.record_systems import MIN_DETECTED_MESSAGES
@@ -71,6 +73,27 @@ def test_a_links_site_is_its_host_and_path_to_the_record_segment(
     con = duckdb.connect()
     found = con.execute(f"SELECT {record_sites_sql('[$url]')}", {"url": url}).fetchone()
     assert found == ([site] if site else [],)
+
+
+@pytest.mark.parametrize(
+    ("text", "links"),
+    [
+        # Sentence punctuation after a link is not the link's; a query string is.
+        ("see https://example.org/a?", ["https://example.org/a"]),
+        ("at https://example.org/a.", ["https://example.org/a"]),
+        ("(https://example.org/a), then", ["https://example.org/a"]),
+        (
+            "https://example.org/a?b=1 and https://example.org/",
+            ["https://example.org/a?b=1", "https://example.org/"],
+        ),
+        ("<https://example.org/a|label>", ["https://example.org/a"]),
+    ],
+)
+def test_a_link_ends_before_the_sentence_punctuation(text: str, links: list[str]) -> None:
+    con = duckdb.connect()
+    found = con.execute("SELECT regexp_extract_all($t, $p)", {"t": text, "p": URL_PATTERN})
+    assert found.fetchone() == (links,)
+    assert re.findall(URL_PATTERN, text) == links
 
 
 def test_sites_are_distinct_and_sorted_and_a_missing_list_has_none() -> None:

@@ -51,7 +51,9 @@ from functools import cached_property
 from asyncmaturity.vocabulary import AWAIT_SIGNAL_COLUMNS
 
 # A link in message text; the sources count links and links to a system of record with it.
-URL_PATTERN = r"https?://[^\s<>|)\]\"']+"
+# Punctuation that closes a sentence is not the link's ("see https://x/y?", "at https://x/y."),
+# as autolinkers read it; a question whose link ends it stays a question.
+URL_PATTERN = r"https?://[^\s<>|)\]\"']*[^\s<>|)\]\"'.,;:!?]"
 
 
 @dataclass(frozen=True)
