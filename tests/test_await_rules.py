@@ -354,6 +354,22 @@ def test_every_labelled_message_gets_the_same_signals_in_sql(
     assert sql_signals(con, items) == [signals(text) for text in items]
 
 
+def test_upper_case_accented_letters_get_the_same_signals_in_sql(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    # RE2 folds every letter's case, Python's re.ASCII only ASCII's: a pattern's accented letters
+    # must be written in both cases ("Ça", "ÉCHALE") for lint and ingest to agree.
+    items = [
+        json.loads(line)["text"].upper()
+        for name in EVAL_SETS
+        if name.startswith("lang_")
+        for line in (EVAL_DIR / name).read_text(encoding="utf-8").splitlines()
+        if line
+    ]
+    assert sum(any(not c.isascii() and c.isupper() for c in text) for text in items) >= 300
+    assert sql_signals(con, items) == [signals(text) for text in items]
+
+
 # Each example compiles every pattern twice (binding, then running: about a fifth of a second
 # whatever the rows), so the examples are few and large: about 19 texts each (Hypothesis draws
 # lists near twice their minimum size), as many texts in all as 150 examples of 1 to 40 (about
