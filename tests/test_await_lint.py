@@ -518,6 +518,69 @@ def test_task_in_the_passive_is_explained_by_its_participle_and_suggested_by_its
     assert result.suggestion == "[~mfreer], could you remove <what> by <deadline>? Context: <link>"
 
 
+@pytest.mark.parametrize(
+    ("text", "owner", "action", "suggested"),
+    [
+        # Bugzilla's review request names the reviewer; "?" after a lone "r" is no lost character.
+        (
+            "Bug 1572878 - Compute the reverb on the main thread. r?karlt",
+            "r?karlt",
+            "r?",
+            "could you review",
+        ),
+        (
+            "Approval Request Comment\n[User impact if declined]: potential null crash",
+            None,
+            "Approval Request",
+            "could you approve",
+        ),
+        # The team's obligation with "will", and a task with its subject left out.
+        (
+            "I'm sure we'll have to change this: the form breaks.",
+            None,
+            "change",
+            "could you change",
+        ),
+        ("Also should note potential for XSS attacks", None, "note", "could you note"),
+        ("Those files should still be remade.", None, "remade", "could you remake"),
+    ],
+)
+def test_tracker_forms_name_their_owner_and_action(
+    text: str, owner: str | None, action: str, suggested: str
+) -> None:
+    result = analyse(text)
+    assert result.is_request is True
+    assert result.elements["assign_ownership"].evidence == owner
+    assert result.elements["action_required"].evidence == action
+    assert suggested in (result.suggestion or "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A bug report's template is a problem report: a request that names no action.
+        "Steps to reproduce:\n1. Visit the page\n\nActual results:\nTab crashes.",
+        "Montr?al is lovely in June.",
+    ],
+)
+def test_bug_report_template_asks_without_an_action(text: str) -> None:
+    result = analyse(text)
+    assert result.elements["action_required"].present is False
+    assert result.is_request is text.startswith("Steps")
+
+
+def test_tracker_verbs_describe_at_a_clause_start_and_ask_after_an_ask() -> None:
+    # "implement" is a task only where asked: a talk's outline that lists it asks nothing.
+    outline = "- example: invent a protocol, implement\nit with Twisted's classes"
+    assert analyse(outline).is_request is False
+    assert (
+        analyse("Could you implement it with Twisted's classes?")
+        .elements["action_required"]
+        .evidence
+        == "implement"
+    )
+
+
 def test_url_question_mark_is_not_a_question() -> None:
     assert analyse("Dashboard: https://dash.example/x?tab=2").is_request is False
 

@@ -121,7 +121,8 @@ NOBODY = frozenset({"here", "channel", "everyone", "all", "anyone", "someone", "
 DECORATOR = Rx(r"@(?:" + "|".join(sorted(CODE_NAMES)) + r")\b|@\w+\(")
 OWNER = Rx(
     r"\b(?:owner|assignee|dri|responsible)\s*:\s*@?(\w[\w.-]*)"
-    r"|\bassigned to\s+@?(\w[\w.-]*)"
+    # Bugzilla and Phabricator ask a reviewer by name: "r?karlt".
+    r"|(?:\bassigned to\s+@?|\br\?)(\w[\w.-]*)"
 )
 # Words that open a line or follow a greeting like a name but name nobody in particular.
 NOT_NAMES = frozenset(
@@ -415,6 +416,8 @@ ACTION_VERBS = (
     r"upgrade|install|enable|disable|reset|set up|configure|migrate|renew|cancel|invite|"
     r"finali[sz]e|figur(?:e|ing) out|find(?:ing)? out|work(?:ing)? out|"
     r"return|post|push|upload|sort out|agree on|sign up|follow up with|escalate|swap|replace|"
+    # A release manager's asks on a tracker ("Please nominate this for Aurora approval").
+    r"nominate|backport|uplift|"
     r"tell (?:me|us) (?:which|what|where|when|who|whether|if|how)|"
     r"let (?:me|us) know (?:which|where|when|who|whether|how (?:much|many|long))"
 )
@@ -442,18 +445,31 @@ _TASK_WORK = (
     "looked at:look at, looked into:look into, set up:set up, configured:configure, "
     "installed:install, translated:translate, linked:link, published:publish, filtered:filter, "
     "expanded:expand, prepared:prepare, defined:define, refactored:refactor, rewritten:rewrite, "
-    "implemented:implement, reverted:revert, corrected:correct"
+    "implemented:implement, reverted:revert, corrected:correct, remade:remake, "
+    "backported:backport, uplifted:uplift, labeled:label, labelled:label, noted:note, "
+    "handled:handle, improved:improve, rebased:rebase, landed:land, shown:show"
 )
 TASK_PARTICIPLES: dict[str, str] = dict(pair.split(":") for pair in _TASK_WORK.split(", "))
-_TASK = r"we (?:(?:really|also|either|probably|first|then|just|definitely|now) )?(?:need|should|have to)"
+# A tracker's forms name their work by the form: the verb a rewrite asks for.
+FORM_ACTIONS: dict[str, str] = {"r?": "review", "approval request": "approve"}
+_TASK = (
+    r"we(?:'ll| will)? (?:(?:really|also|either|probably|first|then|just|definitely|now) )?"
+    r"(?:need|should|have to)"
+)
 TASK_PASSIVE = (
-    r"(?:needs?|should|has|have) (?:to )?(?:be|get) (?:\w+ly )?("
+    r"(?:needs?|should|must|has|have) (?:still |also |\w+ly )?(?:to )?(?:be|get) (?:\w+ly )?("
     + "|".join(sorted(TASK_PARTICIPLES, key=len, reverse=True))
     + ")"
 )
 # Verbs that name what to do where they are asked for ("could you try unpacking ...", "can you
 # include an example?") but are advice, not asks, at the start of a clause ("Try the same code").
-_ASKED_VERBS = r"try|mention|include|tell|show|point|recommend|suggest|unsubscribe"
+# So are the verbs of tracker work, which a list's mail uses to describe ("..., implement it with
+# Twisted's classes"), where the team is asked ("we'll have to change this", "Can you request
+# uplift?").
+_ASKED_VERBS = (
+    r"try|mention|include|tell|show|point|recommend|suggest|unsubscribe|use|request|change|"
+    r"rename|move|implement|refactor|document|remake|skip|note"
+)
 # After a bare imperative verb: what it acts on, or the end of the clause (not a colon, which
 # makes "Draft:" or "Update:" a label).
 _OBJECT = (
@@ -484,17 +500,25 @@ QUESTION_OPENERS = (
 ).replace(" ", r"\s+")
 # An ask for how to do something, with or without a question mark ("Any ideas or directions
 # on how to fix the issue ..."): a request, and the action asked is the answer.
+# A task with its subject left out, as a tracker's task list writes it ("Should probably use
+# JBDS", "also should note potential for XSS"): with a verb of work, not "should be fine".
+_SHOULD_DO = (
+    rf"{_OPENER}(?:also\s+)?should\s+(?:\w+ly\s+|also\s+|still\s+|just\s+)?"
+    rf"({ACTION_VERBS}|{_ASKED_VERBS})\b"
+)
 HOW_TO_ASK = (
     r"any (?:ideas?|hints?|pointers?|suggestions?|directions?|advice|tips?)(?:\s+or\s+\w+)?"
     r"\s+(?:on\s+|about\s+|as\s+to\s+)?how\s+(?:to|i\s+(?:can|could|should))"
 )
 ACTION = Rx(
     rf"\b(?:{_ASK})\s+(?:[\w']+\s+){{0,3}}?({ACTION_VERBS}|{_ASKED_VERBS}|ack)\b"
-    rf"|\b{_TASK}\s+(?:to\s+)?(?:[\w']+\s+){{0,2}}?({ACTION_VERBS})\b|\b{TASK_PASSIVE}\b"
+    rf"|\b{_TASK}\s+(?:to\s+)?(?:[\w']+\s+){{0,2}}?({ACTION_VERBS}|{_ASKED_VERBS})\b|\b{TASK_PASSIVE}\b"
     rf"|{_CLAUSE}({ACTION_VERBS}){_OBJECT}"
     r"|\b(your (?:approval|review|sign[- ]?off|decision|feedback|vote|answer|ok|okay|ack|"
     r"go-ahead|green light|signature))\b"
-    r"|\b(for (?:approval|review|sign[- ]?off|a decision|signature))\b"
+    r"|\b(for (?:approval|review|sign[- ]?off|a decision|signature)|approval request)\b"
+    r"|\b(r\?)[a-z]"
+    rf"|{_SHOULD_DO}"
     r"|\bneeds? (?:the |a |an )?(signed|approval|sign[- ]?off|signature|a decision)\b"
     r"|\b(a decision from you)\b"
     # A direct factual question ("where is the VPN config?", "is the deploy done?").
@@ -565,7 +589,8 @@ ENCODING_DAMAGE = Rx(
     # a word ("Montr?al"), opening a word ("?s", a quote "?ideal?"), between lower-case words
     # where a dash was ("true ? but"), before a colon, alone on a line between others (a
     # message that is only "?" asks back), or after a full stop (a lost closing quote).
-    r"(?:^|\s)\?\w[^?\n]{0,200}?\?|\w\?\w|(?-i:\s\?[ \t]+[a-z])|\?+:"
+    # Bugzilla's review request "r?karlt" is no damage: a lone "r" before the "?".
+    r"(?:^|\s)\?\w[^?\n]{0,200}?\?|(?:\w\w|[^\Wr])\?\w|(?-i:\s\?[ \t]+[a-z])|\?+:"
     r"|\n[ \t]*\?+[ \t]*\n|\w\.\?+"
     # A Python 2 traceback's frame outside any function ('File "<stdin>", line 1, in ?').
     r"|\bline \d+, in \?"
@@ -588,6 +613,10 @@ REQUEST = Rx(
     r"|\bthanks? (?:you )?(?:in advance )?for any (?:help|input|advice|pointers|hints|suggestions)\b"
     rf"|\b{HOW_TO_ASK}\b"
     rf"|\b{_TASK}\b|{_OPENER}(?:also\s+)?needs?\s+to\b|\b{TASK_PASSIVE}\b|\b(?:is|are) required to\b"
+    rf"|{_SHOULD_DO}"
+    # A tracker's forms that ask: a review request ("r?karlt"), an uplift's approval request,
+    # and a bug report's template (a problem report, as on a list).
+    r"|\br\?[a-z]|\bapproval request\b|\bsteps to reproduce\b"
 )
 
 _APOSTROPHE = "['\u2019]"
