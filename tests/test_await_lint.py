@@ -581,6 +581,20 @@ def test_tracker_verbs_describe_at_a_clause_start_and_ask_after_an_ask() -> None
     )
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Advice on the asker's own work, a question that argues, advice to look for oneself.
+        "Write your server as a .tac file, and then run twistd without -n.",
+        "So, figure out your response's length, and set the header.",
+        "Quite so.  And why would it be?  That's not what `for` does.",
+        "Start wireshark and see if you can find any of the differences.",
+    ],
+)
+def test_list_advice_and_arguing_questions_are_not_requests(text: str) -> None:
+    assert analyse(text).is_request is False
+
+
 def test_url_question_mark_is_not_a_question() -> None:
     assert analyse("Dashboard: https://dash.example/x?tab=2").is_request is False
 

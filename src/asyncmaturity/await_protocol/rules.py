@@ -473,7 +473,7 @@ _ASKED_VERBS = (
 # After a bare imperative verb: what it acts on, or the end of the clause (not a colon, which
 # makes "Draft:" or "Update:" a label).
 _OBJECT = (
-    r"(?:\s+(?:the|a|an|this|that|these|those|it|them|him|her|me|us|my|our|your|their|his|all|"
+    r"(?:\s+(?:the|a|an|this|that|these|those|it|them|him|her|me|us|my|our|their|his|all|"
     r"both|each|one|some|any|whether|if|and|or|by|before|asap|now|today|tomorrow|pls|please|"
     r"when|what|which|how|where|who|up|out|off|over|through|to|with|for|needed|required)\b"
     r"|\s*[#@?!.,\n]|\s*$)"
@@ -567,6 +567,9 @@ NOT_ASKING_MORE = Rx(
     r"(?:^|[.!?(\n]\s*)(?:how about|why not\s+\w)[^?\n]{0,200}\?+"
     r"|\b(?:might|may|can|could) i suggest\b[^?\n]{0,200}\?+"
     r"|\bpresumably\b(?:[^.!?\n]|[.\n][^\s.!?]){0,200}\?+"
+    # A question that argues ("And why would it be?", "Why would you say there's no way?"),
+    # and advice to look for oneself ("see if you can find any of the differences").
+    r"|(?:^|[.!?\n]\s*)(?:and\s+|but\s+|so\s+)?why would\b[^?\n]{0,200}\?+|\bsee if (?:you|we) can\b"
     # Permission and conditional asks ("please feel free to ...", "If you really want to do that,
     # please re-open this ticket").
     r"|\b(?:please |pls )?feel free\b"
@@ -909,6 +912,10 @@ INTL_SYMPTOMS = [
 ]
 # A question sentence, removed before the statement words are counted (it may wrap over lines).
 QUESTION = Rx(r"[^.!?]{0,300}\?+")
+# A sentence that states the task as an obligation ("We need a wiki page that ...", "It should
+# not be specific to JSF"): a tracker's ask, removed like a question, so that a long task
+# statement alone is not read as its own context.
+OBLIGATION = Rx(r"[^.!?\n]{0,300}\b(?:need|needs|should|required to)\b[^.!?\n]{0,300}")
 FACT = Rx(
     rf"\d|\w[._/]\w|\b[a-z]+[A-Z]\w*|(?:^|[^a-zA-Z])[`{OPEN_QUOTES}][^`{OPEN_QUOTES}"
     rf"{CLOSE_QUOTES}\n]{{2,40}}[`{CLOSE_QUOTES}]|(?i:\b(?:since|after|because|due to|as of|error|"
@@ -2181,7 +2188,7 @@ def context_words(plain: str) -> tuple[str, int] | None:
     # than the text has: the text's own words are the bar, as in the SQL.
     if words < MIN_CONTEXT_WORDS:
         return None
-    statements = count_words(QUESTION.compiled.sub(" ", matter))
+    statements = count_words(OBLIGATION.compiled.sub(" ", QUESTION.compiled.sub(" ", matter)))
     if statements >= MIN_CONTEXT_WORDS:
         return "statements", statements
     fact = FACT.search(matter)
@@ -2475,8 +2482,12 @@ def signals_sql(text: str) -> str:
         {matter: _removed_sql(FILLER_INTL, english_removed, " ")},
     ]
     statements = MANY_WORDS.matches_sql(
-        f"CASE WHEN contains({matter}, '?') THEN {QUESTION.replace_sql(matter, ' ')} "
-        f"ELSE {matter} END"
+        _removed_sql(
+            OBLIGATION,
+            f"CASE WHEN contains({matter}, '?') THEN {QUESTION.replace_sql(matter, ' ')} "
+            f"ELSE {matter} END",
+            " ",
+        )
     )
     information = (
         f"CASE WHEN {matter} IS NULL THEN true WHEN NOT {MANY_WORDS.matches_sql(matter)} "
