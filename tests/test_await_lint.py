@@ -584,9 +584,7 @@ def test_tracker_verbs_describe_at_a_clause_start_and_ask_after_an_ask() -> None
 @pytest.mark.parametrize(
     "text",
     [
-        # Advice on the asker's own work, a question that argues, advice to look for oneself.
-        "Write your server as a .tac file, and then run twistd without -n.",
-        "So, figure out your response's length, and set the header.",
+        # A question that argues, advice to look for oneself.
         "Quite so.  And why would it be?  That's not what `for` does.",
         "Start wireshark and see if you can find any of the differences.",
     ],

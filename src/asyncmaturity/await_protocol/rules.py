@@ -473,7 +473,7 @@ _ASKED_VERBS = (
 # After a bare imperative verb: what it acts on, or the end of the clause (not a colon, which
 # makes "Draft:" or "Update:" a label).
 _OBJECT = (
-    r"(?:\s+(?:the|a|an|this|that|these|those|it|them|him|her|me|us|my|our|their|his|all|"
+    r"(?:\s+(?:the|a|an|this|that|these|those|it|them|him|her|me|us|my|our|your|their|his|all|"
     r"both|each|one|some|any|whether|if|and|or|by|before|asap|now|today|tomorrow|pls|please|"
     r"when|what|which|how|where|who|up|out|off|over|through|to|with|for|needed|required)\b"
     r"|\s*[#@?!.,\n]|\s*$)"
