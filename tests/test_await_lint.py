@@ -543,6 +543,8 @@ def test_task_in_the_passive_is_explained_by_its_participle_and_suggested_by_its
         ),
         ("Also should note potential for XSS attacks", None, "note", "could you note"),
         ("Those files should still be remade.", None, "remade", "could you remake"),
+        ("Just need to return an empty array.", None, "return", "could you return"),
+        ("I'd like this backported. Yes.", None, "backported", "could you backport"),
     ],
 )
 def test_tracker_forms_name_their_owner_and_action(
@@ -585,6 +587,10 @@ def test_tracker_verbs_describe_at_a_clause_start_and_ask_after_an_ask() -> None
     "text",
     [
         # A question that argues, advice to look for oneself.
+        "I don't think we should be changing it from what people already expect.",
+        "Please ask in a forum like r/FirefoxCSS if you need more help.",
+        # A dotted name holds no clause: "disable" inside it is no imperative.
+        "No user should touch network.disable.ipc.security, it will go away.",
         "Quite so.  And why would it be?  That's not what `for` does.",
         "Start wireshark and see if you can find any of the differences.",
     ],

@@ -398,8 +398,10 @@ EMOJI = "[\u2600-\u27bf\U0001f300-\U0001faff\ufe0f\u200d]"
 # blanks or emoji that follow.
 # A line break opens a clause only after a blank line: e-mail wraps sentences over lines. A blank
 # line may hold a carriage return (Jira and Windows mail end lines with CR LF).
-_OPENER = rf"(?:^|[.!?;:,]|\n[ \t\r]*\n|\s[-{DASHES}])(?:\s|{EMOJI})*"
-_CLAUSE = rf"(?:^|[.!?;:,]|\n[ \t\r]*\n|\s[-{DASHES}]|\band\b|\bthen\b)(?:\s|{EMOJI})*"
+# A dot opens a clause where no word follows it at once: "network.disable.ipc" is one name.
+_STOP = r"(?:[!?;:,]|\.(?:[^\w]|$))"
+_OPENER = rf"(?:^|{_STOP}|\n[ \t\r]*\n|\s[-{DASHES}])(?:\s|{EMOJI})*"
+_CLAUSE = rf"(?:^|{_STOP}|\n[ \t\r]*\n|\s[-{DASHES}]|\band\b|\bthen\b)(?:\s|{EMOJI})*"
 
 # What to do: an action verb. A verb counts where it is asked for (after "can you", "please",
 # "need you to", ...; at the start of a clause, followed by what it acts on), and so do the
@@ -468,7 +470,7 @@ TASK_PASSIVE = (
 # uplift?").
 _ASKED_VERBS = (
     r"try|mention|include|tell|show|point|recommend|suggest|unsubscribe|use|request|change|"
-    r"rename|move|implement|refactor|document|remake|skip|note"
+    r"rename|move|implement|refactor|document|remake|skip|note|make|handle"
 )
 # After a bare imperative verb: what it acts on, or the end of the clause (not a colon, which
 # makes "Draft:" or "Update:" a label).
@@ -502,9 +504,14 @@ QUESTION_OPENERS = (
 # on how to fix the issue ..."): a request, and the action asked is the answer.
 # A task with its subject left out, as a tracker's task list writes it ("Should probably use
 # JBDS", "also should note potential for XSS"): with a verb of work, not "should be fine".
+# "Just need to return an empty array" too; and the sender's wish for work done ("I'd like this
+# backported").
 _SHOULD_DO = (
-    rf"{_OPENER}(?:also\s+)?should\s+(?:\w+ly\s+|also\s+|still\s+|just\s+)?"
+    rf"{_OPENER}(?:also\s+|just\s+)?(?:should|needs?\s+to)\s+(?:\w+ly\s+|also\s+|still\s+|just\s+)?"
     rf"({ACTION_VERBS}|{_ASKED_VERBS})\b"
+    r"|\b(?:i'?d|i would) like (?:this|it|that|these|those|them) (?:\w+ly )?("
+    + "|".join(sorted(TASK_PARTICIPLES, key=len, reverse=True))
+    + r")\b"
 )
 HOW_TO_ASK = (
     r"any (?:ideas?|hints?|pointers?|suggestions?|directions?|advice|tips?)(?:\s+or\s+\w+)?"
@@ -579,7 +586,11 @@ NOT_ASKING_MORE = Rx(
     r"|\bif you (?:really |still )?(?:want|wish|need|like|prefer|care)\b[^.?!\n]{0,100}?,"
     r"\s*(?:please|pls)\b"
     # An opinion on what the team should do is no task ("I think we should go with B").
-    r"|\b(?:i think|i guess|i believe|i feel|imho|imo|maybe|perhaps) we (?:should|need)\b"
+    r"|\b(?:i think|i guess|i believe|i feel|imho|imo|maybe|perhaps|i don'?t think|i do not think)"
+    r" we (?:should|need)\b"
+    # A conditional ask with its condition after it ("Please ask in a forum ... if you need more
+    # help"), as the one with its condition first.
+    r"|\b(?:please|pls)\b[^.?!\n]{0,100}?\bif you (?:really |still )?(?:want|wish|need|like|prefer)\b"
     # An offer on a condition ("please let me know if there's anything I can do").
     r"|\b(?:please\s+)?let (?:me|us) know if (?:there(?:'s| is| are)|you (?:have|need|want|run|"
     r"see|hit|find)|anything|something)\b"
