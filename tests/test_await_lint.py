@@ -545,6 +545,13 @@ def test_task_in_the_passive_is_explained_by_its_participle_and_suggested_by_its
         ("Those files should still be remade.", None, "remade", "could you remake"),
         ("Just need to return an empty array.", None, "return", "could you return"),
         ("I'd like this backported. Yes.", None, "backported", "could you backport"),
+        (
+            "The goal of this bug is to encapsulate that manipulation.",
+            None,
+            "encapsulate",
+            "could you encapsulate",
+        ),
+        ("We need a wiki page for mobile web basics.", None, "a", "could you provide"),
     ],
 )
 def test_tracker_forms_name_their_owner_and_action(
@@ -597,6 +604,12 @@ def test_tracker_verbs_describe_at_a_clause_start_and_ask_after_an_ask() -> None
 )
 def test_list_advice_and_arguing_questions_are_not_requests(text: str) -> None:
     assert analyse(text).is_request is False
+
+
+@pytest.mark.parametrize("opener", ["Or", "Still", "Plus", "Yet", "PS"])
+def test_a_connective_opening_a_line_addresses_nobody(opener: str) -> None:
+    text = f"The code is attached.\n{opener}, could you run it on Debian?"
+    assert analyse(text).elements["assign_ownership"].present is False
 
 
 def test_url_question_mark_is_not_a_question() -> None:

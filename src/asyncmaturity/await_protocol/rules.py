@@ -188,6 +188,24 @@ NOT_NAMES = frozenset(
         "sorry",
         "and",
         "but",
+        # Connectives that open a line of an e-mail before a comma ("Or, some legal-but-unusual
+        # behavior ..."): no one is addressed.
+        "or",
+        "still",
+        "plus",
+        "thus",
+        "hence",
+        "therefore",
+        "besides",
+        "yet",
+        "indeed",
+        "exactly",
+        "true",
+        "fine",
+        "oops",
+        "yup",
+        "ps",
+        "edit",
         "quick",
         "question",
         "btw",
@@ -453,7 +471,12 @@ _TASK_WORK = (
 )
 TASK_PARTICIPLES: dict[str, str] = dict(pair.split(":") for pair in _TASK_WORK.split(", "))
 # A tracker's forms name their work by the form: the verb a rewrite asks for.
-FORM_ACTIONS: dict[str, str] = {"r?": "review", "approval request": "approve"}
+FORM_ACTIONS: dict[str, str] = {
+    "r?": "review",
+    "approval request": "approve",
+    "a": "provide",
+    "an": "provide",
+}
 _TASK = (
     r"we(?:'ll| will)? (?:(?:really|also|either|probably|first|then|just|definitely|now) )?"
     r"(?:need|should|have to)"
@@ -470,7 +493,7 @@ TASK_PASSIVE = (
 # uplift?").
 _ASKED_VERBS = (
     r"try|mention|include|tell|show|point|recommend|suggest|unsubscribe|use|request|change|"
-    r"rename|move|implement|refactor|document|remake|skip|note|make|handle"
+    r"rename|move|implement|refactor|document|remake|skip|note|make|handle|put"
 )
 # After a bare imperative verb: what it acts on, or the end of the clause (not a colon, which
 # makes "Draft:" or "Update:" a label).
@@ -526,8 +549,13 @@ ACTION = Rx(
     r"go-ahead|green light|signature))\b"
     r"|\b(for (?:approval|review|sign[- ]?off|a decision|signature)|approval request)\b"
     r"|\b(r\?)[a-z]"
+    # A bug that states its goal ("The goal of this bug is to encapsulate ...").
+    r"|\bthe goal of this (?:bug|issue|ticket|task|story|epic) is to (\w+)"
     rf"|{_LIKE_DONE}"
-    r"|\bneeds? (?:the |a |an )?(signed|approval|sign[- ]?off|signature|a decision)\b"
+    # Read from "we" on, so that "we need a decision" is this and not the thing needed below.
+    r"|\b(?:we (?:\w+ )?)?needs? (?:the |a |an )?(signed|approval|sign[- ]?off|signature|a decision)\b"
+    # A thing the team needs made ("We need a wiki page that ...").
+    rf"|\b{_TASK} (an?)\b"
     r"|\b(a decision from you)\b"
     # A direct factual question ("where is the VPN config?", "is the deploy done?").
     # A question may wrap over lines (e-mail: the words of `QUESTION_OPENERS` are separated by
@@ -632,6 +660,7 @@ REQUEST = Rx(
     # A tracker's forms that ask: a review request ("r?karlt"), an uplift's approval request,
     # and a bug report's template (a problem report, as on a list).
     r"|\br\?[a-z]|\bapproval request\b|\bsteps to reproduce\b"
+    r"|\bthe goal of this (?:bug|issue|ticket|task|story|epic) is to\b"
 )
 
 _APOSTROPHE = "['\u2019]"
