@@ -60,6 +60,8 @@ SETS: dict[str, Path] = {
     # Real Jira descriptions and comments (Apache-2.0), texts inline: a frozen test and a dev split.
     "tracker": HERE / "await_eval" / "tracker_test.jsonl",
     "tracker-dev": HERE / "await_eval" / "tracker_dev.jsonl",
+    # Real Bugzilla descriptions and comments (MPL-2.0), texts inline: a second dev split.
+    "tracker-dev2": HERE / "await_eval" / "tracker_dev2.jsonl",
 }
 # Five languages beyond English (windows and requests): a held-out part per language, written and
 # committed before the rules were extended, and a tuning part.
@@ -73,7 +75,9 @@ SECOND_HELDOUT = ("fr", "es")
 for _lang in SECOND_HELDOUT:
     SETS[f"lang-{_lang}-2"] = HERE / "await_eval" / f"lang_{_lang}_heldout2.jsonl"
 # The sets whose records point into archives instead of carrying their text.
-REAL_SETS = frozenset({"real", "real-dev", "real-windows", "tracker", "tracker-dev"})
+REAL_SETS = frozenset(
+    {"real", "real-dev", "real-windows", "tracker", "tracker-dev", "tracker-dev2"}
+)
 # A set name -> the AWAIT files it scores together.
 AWAIT_SETS: dict[str, tuple[str, ...]] = {
     "main": ("main",),
@@ -92,6 +96,7 @@ AWAIT_SETS: dict[str, tuple[str, ...]] = {
     "real-windows": ("real-windows",),
     "tracker": ("tracker",),
     "tracker-dev": ("tracker-dev",),
+    "tracker-dev2": ("tracker-dev2",),
 }
 FRICTION = ("bare_greeting", "nudge", "clarification", "sync_request")
 if str(REPO / "src") not in sys.path:

@@ -1210,6 +1210,8 @@ AWAIT_SETS = {
     "tracker": "tracker test split (`tracker_test.jsonl`, real Jira descriptions and comments, "
     "frozen before any rule read them, never tuned on)",
     "tracker-dev": "tracker dev split (`tracker_dev.jsonl`, real Jira texts the rules were tuned on)",
+    "tracker-dev2": "second tracker dev split (`tracker_dev2.jsonl`, real Bugzilla texts, labelled "
+    "before any rule read them, then tuned on)",
     "friction": "friction set (`friction.jsonl`)",
     **{
         f"lang-{code}": f"{name} held-out part (`lang_{code}_heldout.jsonl`, written and committed "

@@ -518,6 +518,100 @@ def test_task_in_the_passive_is_explained_by_its_participle_and_suggested_by_its
     assert result.suggestion == "[~mfreer], could you remove <what> by <deadline>? Context: <link>"
 
 
+@pytest.mark.parametrize(
+    ("text", "owner", "action", "suggested"),
+    [
+        # Bugzilla's review request names the reviewer; "?" after a lone "r" is no lost character.
+        (
+            "Bug 1572878 - Compute the reverb on the main thread. r?karlt",
+            "r?karlt",
+            "r?",
+            "could you review",
+        ),
+        (
+            "Approval Request Comment\n[User impact if declined]: potential null crash",
+            None,
+            "Approval Request",
+            "could you approve",
+        ),
+        # The team's obligation with "will", and a task with its subject left out.
+        (
+            "I'm sure we'll have to change this: the form breaks.",
+            None,
+            "change",
+            "could you change",
+        ),
+        ("Also should note potential for XSS attacks", None, "note", "could you note"),
+        ("Those files should still be remade.", None, "remade", "could you remake"),
+        ("Just need to return an empty array.", None, "return", "could you return"),
+        ("I'd like this backported. Yes.", None, "backported", "could you backport"),
+        (
+            "The goal of this bug is to encapsulate that manipulation.",
+            None,
+            "encapsulate",
+            "could you encapsulate",
+        ),
+        ("We need a wiki page for mobile web basics.", None, "a", "could you provide"),
+    ],
+)
+def test_tracker_forms_name_their_owner_and_action(
+    text: str, owner: str | None, action: str, suggested: str
+) -> None:
+    result = analyse(text)
+    assert result.is_request is True
+    assert result.elements["assign_ownership"].evidence == owner
+    assert result.elements["action_required"].evidence == action
+    assert suggested in (result.suggestion or "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A bug report's template is a problem report: a request that names no action.
+        "Steps to reproduce:\n1. Visit the page\n\nActual results:\nTab crashes.",
+        "Montr?al is lovely in June.",
+    ],
+)
+def test_bug_report_template_asks_without_an_action(text: str) -> None:
+    result = analyse(text)
+    assert result.elements["action_required"].present is False
+    assert result.is_request is text.startswith("Steps")
+
+
+def test_tracker_verbs_describe_at_a_clause_start_and_ask_after_an_ask() -> None:
+    # "implement" is a task only where asked: a talk's outline that lists it asks nothing.
+    outline = "- example: invent a protocol, implement\nit with Twisted's classes"
+    assert analyse(outline).is_request is False
+    assert (
+        analyse("Could you implement it with Twisted's classes?")
+        .elements["action_required"]
+        .evidence
+        == "implement"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A question that argues, advice to look for oneself.
+        "I don't think we should be changing it from what people already expect.",
+        "Please ask in a forum like r/FirefoxCSS if you need more help.",
+        # A dotted name holds no clause: "disable" inside it is no imperative.
+        "No user should touch network.disable.ipc.security, it will go away.",
+        "Quite so.  And why would it be?  That's not what `for` does.",
+        "Start wireshark and see if you can find any of the differences.",
+    ],
+)
+def test_list_advice_and_arguing_questions_are_not_requests(text: str) -> None:
+    assert analyse(text).is_request is False
+
+
+@pytest.mark.parametrize("opener", ["Or", "Still", "Plus", "Yet", "PS"])
+def test_a_connective_opening_a_line_addresses_nobody(opener: str) -> None:
+    text = f"The code is attached.\n{opener}, could you run it on Debian?"
+    assert analyse(text).elements["assign_ownership"].present is False
+
+
 def test_url_question_mark_is_not_a_question() -> None:
     assert analyse("Dashboard: https://dash.example/x?tab=2").is_request is False
 

@@ -769,6 +769,7 @@ def suggest(elements: dict[str, Element]) -> str:
         action = "answer"
     # A task stated in the passive names its work by the participle ("needs to be removed").
     action = rules.TASK_PARTICIPLES.get(action, action)
+    action = rules.FORM_ACTIONS.get(action, action)
     deadline = part("window_for_response", "<deadline>")
     if not _PREP_START_RE.match(deadline):
         deadline = f"by {deadline}"

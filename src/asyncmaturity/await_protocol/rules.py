@@ -123,7 +123,8 @@ NOBODY = frozenset({"here", "channel", "everyone", "all", "anyone", "someone", "
 DECORATOR = Rx(r"@(?:" + "|".join(sorted(CODE_NAMES)) + r")\b|@\w+\(")
 OWNER = Rx(
     r"\b(?:owner|assignee|dri|responsible)\s*:\s*@?(\w[\w.-]*)"
-    r"|\bassigned to\s+@?(\w[\w.-]*)"
+    # Bugzilla and Phabricator ask a reviewer by name: "r?karlt".
+    r"|(?:\bassigned to\s+@?|\br\?)(\w[\w.-]*)"
 )
 # Words that open a line or follow a greeting like a name but name nobody in particular.
 NOT_NAMES = frozenset(
@@ -189,6 +190,24 @@ NOT_NAMES = frozenset(
         "sorry",
         "and",
         "but",
+        # Connectives that open a line of an e-mail before a comma ("Or, some legal-but-unusual
+        # behavior ..."): no one is addressed.
+        "or",
+        "still",
+        "plus",
+        "thus",
+        "hence",
+        "therefore",
+        "besides",
+        "yet",
+        "indeed",
+        "exactly",
+        "true",
+        "fine",
+        "oops",
+        "yup",
+        "ps",
+        "edit",
         "quick",
         "question",
         "btw",
@@ -399,8 +418,10 @@ EMOJI = "[\u2600-\u27bf\U0001f300-\U0001faff\ufe0f\u200d]"
 # blanks or emoji that follow.
 # A line break opens a clause only after a blank line: e-mail wraps sentences over lines. A blank
 # line may hold a carriage return (Jira and Windows mail end lines with CR LF).
-_OPENER = rf"(?:^|[.!?;:,]|\n[ \t\r]*\n|\s[-{DASHES}])(?:\s|{EMOJI})*"
-_CLAUSE = rf"(?:^|[.!?;:,]|\n[ \t\r]*\n|\s[-{DASHES}]|\band\b|\bthen\b)(?:\s|{EMOJI})*"
+# A dot opens a clause where no word follows it at once: "network.disable.ipc" is one name.
+_STOP = r"(?:[!?;:,]|\.(?:[^\w]|$))"
+_OPENER = rf"(?:^|{_STOP}|\n[ \t\r]*\n|\s[-{DASHES}])(?:\s|{EMOJI})*"
+_CLAUSE = rf"(?:^|{_STOP}|\n[ \t\r]*\n|\s[-{DASHES}]|\band\b|\bthen\b)(?:\s|{EMOJI})*"
 
 # What to do: an action verb. A verb counts where it is asked for (after "can you", "please",
 # "need you to", ...; at the start of a clause, followed by what it acts on), and so do the
@@ -417,6 +438,8 @@ ACTION_VERBS = (
     r"upgrade|install|enable|disable|reset|set up|configure|migrate|renew|cancel|invite|"
     r"finali[sz]e|figur(?:e|ing) out|find(?:ing)? out|work(?:ing)? out|"
     r"return|post|push|upload|sort out|agree on|sign up|follow up with|escalate|swap|replace|"
+    # A release manager's asks on a tracker ("Please nominate this for Aurora approval").
+    r"nominate|backport|uplift|"
     r"tell (?:me|us) (?:which|what|where|when|who|whether|if|how)|"
     r"let (?:me|us) know (?:which|where|when|who|whether|how (?:much|many|long))"
 )
@@ -444,18 +467,36 @@ _TASK_WORK = (
     "looked at:look at, looked into:look into, set up:set up, configured:configure, "
     "installed:install, translated:translate, linked:link, published:publish, filtered:filter, "
     "expanded:expand, prepared:prepare, defined:define, refactored:refactor, rewritten:rewrite, "
-    "implemented:implement, reverted:revert, corrected:correct"
+    "implemented:implement, reverted:revert, corrected:correct, remade:remake, "
+    "backported:backport, uplifted:uplift, labeled:label, labelled:label, noted:note, "
+    "handled:handle, improved:improve, rebased:rebase, landed:land, shown:show"
 )
 TASK_PARTICIPLES: dict[str, str] = dict(pair.split(":") for pair in _TASK_WORK.split(", "))
-_TASK = r"we (?:(?:really|also|either|probably|first|then|just|definitely|now) )?(?:need|should|have to)"
+# A tracker's forms name their work by the form: the verb a rewrite asks for.
+FORM_ACTIONS: dict[str, str] = {
+    "r?": "review",
+    "approval request": "approve",
+    "a": "provide",
+    "an": "provide",
+}
+_TASK = (
+    r"we(?:'ll| will)? (?:(?:really|also|either|probably|first|then|just|definitely|now) )?"
+    r"(?:need|should|have to)"
+)
 TASK_PASSIVE = (
-    r"(?:needs?|should|has|have) (?:to )?(?:be|get) (?:\w+ly )?("
+    r"(?:needs?|should|must|has|have) (?:still |also |\w+ly )?(?:to )?(?:be|get) (?:\w+ly )?("
     + "|".join(sorted(TASK_PARTICIPLES, key=len, reverse=True))
     + ")"
 )
 # Verbs that name what to do where they are asked for ("could you try unpacking ...", "can you
 # include an example?") but are advice, not asks, at the start of a clause ("Try the same code").
-_ASKED_VERBS = r"try|mention|include|tell|show|point|recommend|suggest|unsubscribe"
+# So are the verbs of tracker work, which a list's mail uses to describe ("..., implement it with
+# Twisted's classes"), where the team is asked ("we'll have to change this", "Can you request
+# uplift?").
+_ASKED_VERBS = (
+    r"try|mention|include|tell|show|point|recommend|suggest|unsubscribe|use|request|change|"
+    r"rename|move|implement|refactor|document|remake|skip|note|make|handle|put"
+)
 # After a bare imperative verb: what it acts on, or the end of the clause (not a colon, which
 # makes "Draft:" or "Update:" a label).
 _OBJECT = (
@@ -486,18 +527,37 @@ QUESTION_OPENERS = (
 ).replace(" ", r"\s+")
 # An ask for how to do something, with or without a question mark ("Any ideas or directions
 # on how to fix the issue ..."): a request, and the action asked is the answer.
+# A task with its subject left out, as a tracker's task list writes it ("Should probably use
+# JBDS", "also should note potential for XSS", "Just need to return an empty array"): what
+# opens a clause before a verb of work (not "should be fine").
+_SHOULD = r"(?:also\s+|just\s+)?(?:should|needs?\s+to)\s+(?:\w+ly\s+|also\s+|still\s+|just\s+)?"
+# The sender's wish for work done ("I'd like this backported").
+_LIKE_DONE = (
+    r"\b(?:i'?d|i would) like (?:this|it|that|these|those|them) (?:\w+ly )?("
+    + "|".join(sorted(TASK_PARTICIPLES, key=len, reverse=True))
+    + r")\b"
+)
 HOW_TO_ASK = (
     r"any (?:ideas?|hints?|pointers?|suggestions?|directions?|advice|tips?)(?:\s+or\s+\w+)?"
     r"\s+(?:on\s+|about\s+|as\s+to\s+)?how\s+(?:to|i\s+(?:can|could|should))"
 )
 ACTION = Rx(
     rf"\b(?:{_ASK})\s+(?:[\w']+\s+){{0,3}}?({ACTION_VERBS}|{_ASKED_VERBS}|ack)\b"
-    rf"|\b{_TASK}\s+(?:to\s+)?(?:[\w']+\s+){{0,2}}?({ACTION_VERBS})\b|\b{TASK_PASSIVE}\b"
-    rf"|{_CLAUSE}({ACTION_VERBS}){_OBJECT}"
+    rf"|\b{_TASK}\s+(?:to\s+)?(?:[\w']+\s+){{0,2}}?({ACTION_VERBS}|{_ASKED_VERBS})\b|\b{TASK_PASSIVE}\b"
+    # A clause-opening verb, or one after a subjectless "should" / "need to" (`_SHOULD`): one
+    # alternative, as a second one opening at every clause start cost RE2 and Python a pass more.
+    rf"|{_CLAUSE}(?:{_SHOULD}({ACTION_VERBS}|{_ASKED_VERBS})\b|({ACTION_VERBS}){_OBJECT})"
     r"|\b(your (?:approval|review|sign[- ]?off|decision|feedback|vote|answer|ok|okay|ack|"
     r"go-ahead|green light|signature))\b"
-    r"|\b(for (?:approval|review|sign[- ]?off|a decision|signature))\b"
-    r"|\bneeds? (?:the |a |an )?(signed|approval|sign[- ]?off|signature|a decision)\b"
+    r"|\b(for (?:approval|review|sign[- ]?off|a decision|signature)|approval request)\b"
+    r"|\b(r\?)[a-z]"
+    # A bug that states its goal ("The goal of this bug is to encapsulate ...").
+    r"|\bthe goal of this (?:bug|issue|ticket|task|story|epic) is to (\w+)"
+    rf"|{_LIKE_DONE}"
+    # Read from "we" on, so that "we need a decision" is this and not the thing needed below.
+    r"|\b(?:we (?:\w+ )?)?needs? (?:the |a |an )?(signed|approval|sign[- ]?off|signature|a decision)\b"
+    # A thing the team needs made ("We need a wiki page that ...").
+    rf"|\b{_TASK} (an?)\b"
     r"|\b(a decision from you)\b"
     # A direct factual question ("where is the VPN config?", "is the deploy done?").
     # A question may wrap over lines (e-mail: the words of `QUESTION_OPENERS` are separated by
@@ -545,6 +605,9 @@ NOT_ASKING_MORE = Rx(
     r"(?:^|[.!?(\n]\s*)(?:how about|why not\s+\w)[^?\n]{0,200}\?+"
     r"|\b(?:might|may|can|could) i suggest\b[^?\n]{0,200}\?+"
     r"|\bpresumably\b(?:[^.!?\n]|[.\n][^\s.!?]){0,200}\?+"
+    # A question that argues ("And why would it be?", "Why would you say there's no way?"),
+    # and advice to look for oneself ("see if you can find any of the differences").
+    r"|(?:^|[.!?\n]\s*)(?:and\s+|but\s+|so\s+)?why would\b[^?\n]{0,200}\?+|\bsee if (?:you|we) can\b"
     # Permission and conditional asks ("please feel free to ...", "If you really want to do that,
     # please re-open this ticket").
     r"|\b(?:please |pls )?feel free\b"
@@ -554,7 +617,11 @@ NOT_ASKING_MORE = Rx(
     r"|\bif you (?:really |still )?(?:want|wish|need|like|prefer|care)\b[^.?!\n]{0,100}?,"
     r"\s*(?:please|pls)\b"
     # An opinion on what the team should do is no task ("I think we should go with B").
-    r"|\b(?:i think|i guess|i believe|i feel|imho|imo|maybe|perhaps) we (?:should|need)\b"
+    r"|\b(?:i think|i guess|i believe|i feel|imho|imo|maybe|perhaps|i don'?t think|i do not think)"
+    r" we (?:should|need)\b"
+    # A conditional ask with its condition after it ("Please ask in a forum ... if you need more
+    # help"), as the one with its condition first.
+    r"|\b(?:please|pls)\b[^.?!\n]{0,100}?\bif you (?:really |still )?(?:want|wish|need|like|prefer)\b"
     # An offer on a condition ("please let me know if there's anything I can do").
     r"|\b(?:please\s+)?let (?:me|us) know if (?:there(?:'s| is| are)|you (?:have|need|want|run|"
     r"see|hit|find)|anything|something)\b"
@@ -567,7 +634,8 @@ ENCODING_DAMAGE = Rx(
     # a word ("Montr?al"), opening a word ("?s", a quote "?ideal?"), between lower-case words
     # where a dash was ("true ? but"), before a colon, alone on a line between others (a
     # message that is only "?" asks back), or after a full stop (a lost closing quote).
-    r"(?:^|\s)\?\w[^?\n]{0,200}?\?|\w\?\w|(?-i:\s\?[ \t]+[a-z])|\?+:"
+    # Bugzilla's review request "r?karlt" is no damage: a lone "r" before the "?".
+    r"(?:^|\s)\?\w[^?\n]{0,200}?\?|[^\Wr]\?\w|\wr\?\w|(?-i:\s\?[ \t]+[a-z])|\?+:"
     r"|\n[ \t]*\?+[ \t]*\n|\w\.\?+"
     # A Python 2 traceback's frame outside any function ('File "<stdin>", line 1, in ?').
     r"|\bline \d+, in \?"
@@ -589,7 +657,12 @@ REQUEST = Rx(
     r"hear|hearing|know|knowing|get|getting)\b"
     r"|\bthanks? (?:you )?(?:in advance )?for any (?:help|input|advice|pointers|hints|suggestions)\b"
     rf"|\b{HOW_TO_ASK}\b"
-    rf"|\b{_TASK}\b|{_OPENER}(?:also\s+)?needs?\s+to\b|\b{TASK_PASSIVE}\b|\b(?:is|are) required to\b"
+    rf"|\b{_TASK}\b|\b{TASK_PASSIVE}\b|\b(?:is|are) required to\b|{_LIKE_DONE}"
+    rf"|{_OPENER}(?:(?:also\s+|just\s+)?needs?\s+to\b|{_SHOULD}(?:{ACTION_VERBS}|{_ASKED_VERBS})\b)"
+    # A tracker's forms that ask: a review request ("r?karlt"), an uplift's approval request,
+    # and a bug report's template (a problem report, as on a list).
+    r"|\br\?[a-z]|\bapproval request\b|\bsteps to reproduce\b"
+    r"|\bthe goal of this (?:bug|issue|ticket|task|story|epic) is to\b"
 )
 
 _APOSTROPHE = "['\u2019]"
@@ -882,6 +955,12 @@ INTL_SYMPTOMS = [
 ]
 # A question sentence, removed before the statement words are counted (it may wrap over lines).
 QUESTION = Rx(r"[^.!?]{0,300}\?+")
+# A sentence that states the task as an obligation ("We need a wiki page that ...", "It should
+# not be specific to JSF"): a tracker's ask, removed like a question, so that a long task
+# statement alone is not read as its own context.
+# It starts at a sentence's start (tried at every character, the scan cost Python 120 us a
+# text), and a sentence is bounded by its stops alone: a counted repetition costs RE2 states.
+OBLIGATION = Rx(r"(?:^|[.!?\n])[^.!?\n]*?\b(?:need|needs|should|required to)\b[^.!?\n]*")
 FACT = Rx(
     rf"\d|\w[._/]\w|\b[a-z]+[A-Z]\w*|(?:^|[^a-zA-Z])[`{OPEN_QUOTES}][^`{OPEN_QUOTES}"
     rf"{CLOSE_QUOTES}\n]{{2,40}}[`{CLOSE_QUOTES}]|(?i:\b(?:since|after|because|due to|as of|error|"
@@ -2154,7 +2233,7 @@ def context_words(plain: str) -> tuple[str, int] | None:
     # than the text has: the text's own words are the bar, as in the SQL.
     if words < MIN_CONTEXT_WORDS:
         return None
-    statements = count_words(QUESTION.compiled.sub(" ", matter))
+    statements = count_words(OBLIGATION.compiled.sub(" ", QUESTION.compiled.sub(" ", matter)))
     if statements >= MIN_CONTEXT_WORDS:
         return "statements", statements
     fact = FACT.search(matter)
@@ -2447,9 +2526,14 @@ def signals_sql(text: str) -> str:
         # The five languages' filler is removed after the English filler, as in `content`.
         {matter: _removed_sql(FILLER_INTL, english_removed, " ")},
     ]
+    # The obligations are removed in one pass: a gated removal (`_removed_sql`) would read the
+    # question-free text, an expression, three times.
     statements = MANY_WORDS.matches_sql(
-        f"CASE WHEN contains({matter}, '?') THEN {QUESTION.replace_sql(matter, ' ')} "
-        f"ELSE {matter} END"
+        OBLIGATION.replace_sql(
+            f"CASE WHEN contains({matter}, '?') THEN {QUESTION.replace_sql(matter, ' ')} "
+            f"ELSE {matter} END",
+            " ",
+        )
     )
     information = (
         f"CASE WHEN {matter} IS NULL THEN true WHEN NOT {MANY_WORDS.matches_sql(matter)} "
