@@ -100,6 +100,44 @@ def test_an_over_long_message_keeps_its_head_only(monkeypatch: pytest.MonkeyPatc
     assert parts[0] == big[:10_000]
 
 
+def test_byte_ranges_split_as_the_whole_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers split plain files in byte ranges cut at separator lines: whatever the range size,
+    the ranges' messages are the whole file's, in order (blank lines before the first message,
+    "From " body lines that separate nothing, an undated separator, CRLF lines, a message cut
+    to its head, a last line without its newline)."""
+    from asyncmaturity.sources import mail
+
+    # Small blocks, look-ahead and message bound, so that every limit is met in a small file.
+    monkeypatch.setattr(mail, "BLOCK_BYTES", 1_024)
+    monkeypatch.setattr(mail, "SEPARATOR_LOOKAHEAD", 300)
+    monkeypatch.setattr(mail, "MAX_MESSAGE_BYTES", 3_000)
+    pipermail = gzip.decompress((MAIL / "pipermail_obfuscated_at.mbox.gz").read_bytes())
+    data = (
+        b"\n\r\n"
+        + pipermail
+        + b"From a@x.org\r\nFrom: a@x.org\r\nDate: Mon, 4 Jan 2010 10:00:00 +0000\r\n\r\nhi\r\n"
+        + b"From now on:\nNote: text, not headers\n\n"
+        + b"From b@x.org Mon Jan  4 11:00:00 2010\nFrom: b@x.org\n\n"
+        + b"y" * 8_000
+        + b"\nFrom c@x.org Mon Jan  4 12:00:00 2010\nSubject: last\n\nFrom here"
+    )
+    archive = tmp_path / "quirks.mbox"
+    archive.write_bytes(data)
+    whole = list(split_mbox(io.BytesIO(data)))
+    assert len(whole) == 6 and len(whole[4]) == 3_000  # the pipermail three, hi, b (cut), c
+    file = mail.MailFile(archive, archive.name, "quirks")
+    for size in (1, 7, 100, 1_000, 3_500, 100_000):
+        monkeypatch.setattr(mail, "RANGE_BYTES", size)
+        chunks = list(mail._ranges(0, file, False, None))
+        assert [m for chunk in chunks for m in mail._chunk_messages(chunk)] == whole
+        assert (len(chunks) == 1) == (size == 100_000)
+        assert chunks[-1].end == len(data) and all(
+            a.end == b.start for a, b in zip(chunks, chunks[1:], strict=False)
+        )
+
+
 # ---------------------------------------------------------------------------------------------
 # Detection
 

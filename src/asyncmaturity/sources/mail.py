@@ -86,6 +86,7 @@ import binascii
 import bz2
 import gzip
 import lzma
+import mmap
 import multiprocessing
 import os
 import re
@@ -99,6 +100,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.header import decode_header, make_header
 from email.utils import parsedate_tz
+from itertools import pairwise
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
@@ -123,6 +125,7 @@ MAX_TEXT_BYTES = 1 << 20  # text read from one message for its features
 ROWS_PER_BATCH = 1_000  # messages parsed into one Arrow table (a chunk for one worker)
 CHUNK_BYTES = 32 << 20  # an mbox chunk parsed at once holds at most about this many bytes
 PARALLEL_MIN_BYTES = 1 << 20  # smaller mbox archives are parsed without worker processes
+RANGE_BYTES = 1 << 20  # a plain mbox file is parsed by workers in byte ranges about this big
 IN_FLIGHT_PER_WORKER = 3  # chunks handed to each parsing worker ahead of the one it parses
 STAGE_ROWS = 50_000  # messages handed to DuckDB at once
 MAX_PARTS = 64  # MIME parts looked at, per multipart level
@@ -201,15 +204,27 @@ class MailFile:
 # Reading bytes: compressed files, mbox splitting
 
 
-def _open(path: Path) -> IO[bytes]:
-    """`path` for reading, decompressed when its content says gzip, bzip2 or xz."""
+def _compression(path: Path) -> str | None:
+    """'gzip', 'bzip2' or 'xz' when the content of `path` says so, else None (plain)."""
     with path.open("rb") as probe:
         magic = probe.read(6)
     if magic[:2] == b"\x1f\x8b":
-        return cast(IO[bytes], gzip.open(path, "rb"))
+        return "gzip"
     if magic[:3] == b"BZh":
-        return bz2.open(path, "rb")
+        return "bzip2"
     if magic == b"\xfd7zXZ\x00":
+        return "xz"
+    return None
+
+
+def _open(path: Path) -> IO[bytes]:
+    """`path` for reading, decompressed when its content says gzip, bzip2 or xz."""
+    compression = _compression(path)
+    if compression == "gzip":
+        return cast(IO[bytes], gzip.open(path, "rb"))
+    if compression == "bzip2":
+        return bz2.open(path, "rb")
+    if compression == "xz":
         return lzma.open(path, "rb")
     return path.open("rb")
 
@@ -266,19 +281,27 @@ def split_mbox(stream: IO[bytes], *, block_bytes: int | None = None) -> Iterator
     module docs), dated or not. A message longer than :data:`MAX_MESSAGE_BYTES` keeps only its
     first that many bytes, so memory stays bounded whatever the input.
     """
-    block_bytes = block_bytes or BLOCK_BYTES
+    for _, raw in _split_at(stream, block_bytes or BLOCK_BYTES):
+        yield raw
+
+
+def _split_at(stream: IO[bytes], block_bytes: int) -> Iterator[tuple[int, bytes]]:
+    """(offset in `stream` where it starts, bytes) of each message of :func:`split_mbox`."""
     buf = b""
+    origin = 0  # the stream offset of buf[0]
     start = 0  # where the current message starts in buf
     scan = 0  # where the search for the next separator resumes
-    head: bytes | None = None  # the kept head of an over-long current message
+    head: tuple[int, bytes] | None = None  # the kept head of an over-long current message
     first = True
     while True:
         data = stream.read(block_bytes)
         eof = not data
         if first:
-            data = data.lstrip(b"\r\n")
+            stripped = data.lstrip(b"\r\n")
+            origin, data = len(data) - len(stripped), stripped
             first = False
         buf = buf[start:] + data if start else buf + data
+        origin += start
         scan -= start
         start = 0
         pos = max(scan, 0)
@@ -297,21 +320,35 @@ def split_mbox(stream: IO[bytes], *, block_bytes: int | None = None) -> Iterator
                     yield head
                     head = None
                 else:
-                    yield buf[start : i + 1]
+                    yield origin + start, buf[start : i + 1]
                 start = i + 1
             pos = i + 1
         if eof:
             if head is not None:
                 yield head
             elif buf[start:].strip():
-                yield buf[start:]
+                yield origin + start, buf[start:]
             return
         if head is None and len(buf) - start > MAX_MESSAGE_BYTES:
-            head = buf[start : start + MAX_MESSAGE_BYTES]
+            head = origin + start, buf[start : start + MAX_MESSAGE_BYTES]
         if head is not None and len(buf) - start > SEPARATOR_LOOKAHEAD + 4096:
             # Keep only a tail in which the next separator line and its headers may begin.
             drop = len(buf) - SEPARATOR_LOOKAHEAD - 4096
             start, scan = drop, max(scan, drop)
+
+
+def separates(buf: bytes | mmap.mmap, at: int) -> bool:
+    """Whether the "\\nFrom " at `at` in `buf`, the whole of a file, separates two messages.
+
+    The decision :func:`split_mbox` takes there reading the file from its start: it depends
+    on the bytes after that line alone, so a file can be split into ranges at such lines and
+    each range split on its own, giving the messages and bytes of the whole file's split.
+    """
+    eol = buf.find(b"\n", at + 1)
+    if eol < 0:
+        return False
+    end = eol + 1 + SEPARATOR_LOOKAHEAD + 1
+    return bool(headers_follow(buf[at:end], eol + 1 - at, end >= len(buf)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -643,61 +680,117 @@ def _table(rows: list[tuple[Any, ...]]) -> pa.Table:
 
 @dataclass(frozen=True)
 class _Chunk:
-    """Consecutive messages of one mbox file, parsed together (in a worker process or not)."""
+    """Consecutive messages of one mbox file, parsed together (in a worker process or not):
+    the messages themselves, or the byte range of a plain file that holds them, which its worker
+    reads and splits itself (so this process neither splits them nor sends their bytes)."""
 
     file_no: int
-    first_msg_no: int  # the 1-based number of the first message in its file
     label: str
     list_name: str
     keep_text: bool
     span: tuple[int, int] | None
-    messages: list[bytes]
+    messages: list[bytes]  # empty for a range
+    path: Path | None = None  # a range's file
+    start: int = 0  # a range's first byte, where a message starts
+    end: int = 0  # the byte after a range: where the next one starts, or the file's size
 
 
-# A parsed chunk: its staged rows, and (reason, where) of each message it rejected.
-ChunkResult = tuple[pa.Table, list[tuple[str, str]]]
+# A parsed chunk: its staged rows (msg_no counted from 1 within the chunk), (reason, msg_no,
+# detail) of each message it rejected, and how many messages it held.
+ChunkResult = tuple[pa.Table, list[tuple[str, int, str]], int]
+
+
+def _chunk_messages(chunk: _Chunk) -> Iterator[bytes]:
+    """The messages of `chunk`: its own, or those that start in its byte range."""
+    if chunk.path is None:
+        yield from chunk.messages
+        return
+    with chunk.path.open("rb") as stream:
+        stream.seek(chunk.start)
+        for offset, raw in _split_at(stream, BLOCK_BYTES):
+            if chunk.start + offset >= chunk.end:
+                return
+            yield raw
 
 
 def _parse_chunk(chunk: _Chunk) -> ChunkResult:
-    """(staged rows, (reason, where) of each rejected message) of a chunk of messages."""
+    """(staged rows, each rejected message, how many messages) of a chunk (:data:`ChunkResult`)."""
     rows: list[tuple[Any, ...]] = []
-    rejected: list[tuple[str, str]] = []
-    for msg_no, raw in enumerate(chunk.messages, start=chunk.first_msg_no):
-        first_line = raw.find(b"\n")
-        start = len(raw) if first_line < 0 else first_line + 1
-        row = parse_message(
-            raw, start, chunk.file_no, msg_no, chunk.list_name, chunk.keep_text, chunk.span
-        )
-        if isinstance(row, Rejection):
-            rejected.append((row.reason, f"{chunk.label} message {msg_no}: {row.detail}"))
-        else:
-            rows.append(row)
-    return _table(rows), rejected
+    rejected: list[tuple[str, int, str]] = []
+    count = 0
+    try:
+        for count, raw in enumerate(_chunk_messages(chunk), start=1):
+            first_line = raw.find(b"\n")
+            start = len(raw) if first_line < 0 else first_line + 1
+            row = parse_message(
+                raw, start, chunk.file_no, count, chunk.list_name, chunk.keep_text, chunk.span
+            )
+            if isinstance(row, Rejection):
+                rejected.append((row.reason, count, row.detail))
+            else:
+                rows.append(row)
+    except OSError as exc:
+        raise InvalidExport(f"{chunk.label}: cannot read: {exc}") from None
+    return _table(rows), rejected, count
 
 
 def _chunks(
-    files: list[MailFile], keep_text: bool, span: tuple[int, int] | None
+    files: list[MailFile], keep_text: bool, span: tuple[int, int] | None, ranges: bool
 ) -> Iterator[_Chunk]:
     """The messages of `files`, split, in chunks of up to :data:`ROWS_PER_BATCH` messages (or
-    :data:`CHUNK_BYTES`), none spanning two files."""
+    :data:`CHUNK_BYTES`), none spanning two files; with `ranges`, a plain (uncompressed) file
+    in byte ranges instead (:func:`_ranges`)."""
     for file_no, file in enumerate(files):
+        if ranges and _compression(file.path) is None:
+            yield from _ranges(file_no, file, keep_text, span)
+            continue
         messages: list[bytes] = []
-        size, first = 0, 1
+        size = 0
         try:
             with _open(file.path) as stream:
                 for raw in split_mbox(stream):
                     messages.append(raw)
                     size += len(raw)
                     if len(messages) >= ROWS_PER_BATCH or size >= CHUNK_BYTES:
-                        yield _Chunk(
-                            file_no, first, file.label, file.list_name, keep_text, span, messages
-                        )
-                        first += len(messages)
+                        yield _Chunk(file_no, file.label, file.list_name, keep_text, span, messages)
                         messages, size = [], 0
         except (OSError, EOFError, lzma.LZMAError, zlib.error) as exc:
             raise InvalidExport(f"{file.label}: cannot read: {exc}") from None
         if messages:
-            yield _Chunk(file_no, first, file.label, file.list_name, keep_text, span, messages)
+            yield _Chunk(file_no, file.label, file.list_name, keep_text, span, messages)
+
+
+def _ranges(
+    file_no: int, file: MailFile, keep_text: bool, span: tuple[int, int] | None
+) -> Iterator[_Chunk]:
+    """A plain mbox file in byte ranges of about :data:`RANGE_BYTES`, each starting at a message.
+
+    Each range after the first starts at the first separator line (:func:`separates`) past its
+    predecessor's start plus :data:`RANGE_BYTES`; only there is the file looked at.
+    """
+    bounds = [0]
+    try:
+        with file.path.open("rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            if size:
+                with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                    # split_mbox drops the blank lines before the first message.
+                    head = mm[:BLOCK_BYTES]
+                    lead = len(head) - len(head.lstrip(b"\r\n"))
+                    while bounds[-1] + RANGE_BYTES < size:
+                        at = mm.find(b"\nFrom ", max(bounds[-1] + RANGE_BYTES - 1, lead))
+                        while at >= 0 and not separates(mm, at):
+                            at = mm.find(b"\nFrom ", at + 1)
+                        if at < 0:
+                            break
+                        bounds.append(at + 1)
+    except (OSError, ValueError) as exc:
+        raise InvalidExport(f"{file.label}: cannot read: {exc}") from None
+    bounds.append(size)
+    for start, end in pairwise(bounds):
+        yield _Chunk(
+            file_no, file.label, file.list_name, keep_text, span, [], file.path, start, end
+        )
 
 
 def parse_workers(files: list[MailFile]) -> int:
@@ -713,7 +806,7 @@ def _parsed(chunks: Iterator[_Chunk], workers: int) -> Iterator[tuple[_Chunk, Ch
     """(chunk, parse result) of each chunk, in order; `workers` processes parse them.
 
     At most a few chunks per worker are in flight, so memory stays bounded whatever the input;
-    this process splits the archives (and, in an ingest, runs DuckDB) meanwhile.
+    this process splits compressed archives (and, in an ingest, runs DuckDB) meanwhile.
     """
     if workers <= 0:
         for chunk in chunks:
@@ -768,16 +861,27 @@ def parse_mbox(
             report.skip(reason, len(places), places)
         rejected.clear()
 
-    for chunk, (table, rejections) in _parsed(_chunks(files, keep_text, span), workers):
+    before = 0  # messages of the file being read in the chunks before this one
+    chunks = _chunks(files, keep_text, span, ranges=workers > 0)
+    for chunk, (table, rejections, count) in _parsed(chunks, workers):
         if chunk.file_no != file_no:
             count_rejected()
-            file_no = chunk.file_no
-        report.records_read += len(chunk.messages)
-        for reason, where in rejections:
+            file_no, before = chunk.file_no, 0
+        report.records_read += count
+        for reason, msg_no, detail in rejections:
+            where = f"{chunk.label} message {before + msg_no}: {detail}"
             rejected.setdefault(reason, []).append(where)
         if table.num_rows:
-            yield table
+            yield _numbered_from(table, before) if before else table
+        before += count
     count_rejected()
+
+
+def _numbered_from(table: pa.Table, before: int) -> pa.Table:
+    """`table` with its msg_no (counted within its chunk) counted within its file."""
+    column = table.schema.get_field_index("msg_no")
+    numbers = pa.array(table.column(column).to_numpy() + before, type=pa.int64())
+    return table.set_column(column, STAGED_SCHEMA.field("msg_no"), numbers)
 
 
 UNREADABLE_ENTRY = "unreadable Maildir entry"
