@@ -10,6 +10,7 @@ import email.utils
 import gzip
 import hashlib
 import io
+import itertools
 import json
 import mailbox
 import re
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from asyncmaturity.errors import InvalidExport, RejectedRecords
 from asyncmaturity.metrics.measure import measure
@@ -134,7 +137,7 @@ def test_byte_ranges_split_as_the_whole_file(
         assert [m for chunk in chunks for m in mail._chunk_messages(chunk)] == whole
         assert (len(chunks) == 1) == (size == 100_000)
         assert chunks[-1].end == len(data) and all(
-            a.end == b.start for a, b in zip(chunks, chunks[1:], strict=False)
+            a.end == b.start for a, b in itertools.pairwise(chunks)
         )
 
 
@@ -703,3 +706,33 @@ def test_parsing_workers_give_the_rows_and_counts_of_one_process(
         results[workers] = (rows, report.records_read, report.skipped, report.examples)
     assert results[0][0] and results[0][2]  # rows and rejections both present
     assert results[2] == results[0]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(-(2**31), 2**31 - 1),
+            st.integers(-(2**63), 2**63 - 1),
+            st.booleans(),
+            st.one_of(st.none(), st.text()),  # None and "" must stay apart
+        ),
+        max_size=40,
+    )
+)
+def test_staged_columns_built_from_buffers_equal_pyarrows_conversion(
+    rows: list[tuple[int, int, bool, str | None]],
+) -> None:
+    """The staged columns, built from buffers to spare pandas' import, hold what pyarrow's own
+    conversion of the same Python values holds (nulls, empty and non-ASCII text included)."""
+    import pyarrow as pa
+
+    from asyncmaturity.sources.mail import _column
+
+    kinds = (pa.int32(), pa.int64(), pa.bool_(), pa.string())
+    for position, kind in enumerate(kinds):
+        values = tuple(row[position] for row in rows)
+        built = _column(values, kind)
+        built.validate(full=True)
+        assert built.equals(pa.array(values, type=kind))
+    stamps = tuple(row[1] // 2**12 for row in rows)
+    assert _column(stamps, pa.timestamp("us")).equals(pa.array(stamps, type=pa.timestamp("us")))

@@ -92,6 +92,7 @@ import os
 import re
 import zipfile
 import zlib
+from array import array
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -100,10 +101,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.header import decode_header, make_header
 from email.utils import parsedate_tz
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
+import numpy as np
 import pyarrow as pa
 
 from asyncmaturity.errors import InvalidExport
@@ -662,15 +664,46 @@ def parse_message(
 
 
 def _table(rows: list[tuple[Any, ...]]) -> pa.Table:
-    """Rows of :data:`STAGED_SCHEMA` as an Arrow table (and `rows` emptied)."""
+    """Rows of :data:`STAGED_SCHEMA` as an Arrow table (and `rows` emptied).
+
+    The columns are built from their buffers: pyarrow's own conversion of Python objects
+    imports pandas first (about 0.2 CPU-s per process), which nothing else the mbox ingest runs
+    needs.
+    """
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(STAGED_SCHEMA)
     rows.clear()
     return pa.Table.from_arrays(
-        [
-            pa.array(values, type=field.type)
-            for values, field in zip(columns, STAGED_SCHEMA, strict=True)
-        ],
+        [_column(values, field.type) for values, field in zip(columns, STAGED_SCHEMA, strict=True)],
         schema=STAGED_SCHEMA,
+    )
+
+
+INT_CODES = {pa.int32(): "i", pa.int64(): "q", pa.timestamp("us"): "q"}
+
+
+def _column(values: tuple[Any, ...], kind: pa.DataType) -> pa.Array:
+    """An Arrow array of `kind` (a type of :data:`STAGED_SCHEMA`) holding `values`."""
+    count = len(values)
+    if kind in INT_CODES:  # never null
+        data = pa.py_buffer(array(INT_CODES[kind], values))
+        return pa.Array.from_buffers(kind, count, [None, data])
+    if kind == pa.bool_():  # never null
+        bits = np.packbits(np.array(values, dtype=bool), bitorder="little")
+        return pa.Array.from_buffers(kind, count, [None, pa.py_buffer(bits)])
+    encoded = [b"" if value is None else value.encode() for value in values]
+    offsets = array("q", accumulate(map(len, encoded), initial=0))
+    if offsets[-1] > 2**31 - 1:
+        return pa.array(values, type=kind)  # over a string array's limit: pyarrow chunks it
+    nulls = encoded.count(b"") and sum(value is None for value in values)
+    validity = None
+    if nulls:
+        present = np.fromiter((value is not None for value in values), dtype=bool, count=count)
+        validity = pa.py_buffer(np.packbits(present, bitorder="little"))
+    return pa.Array.from_buffers(
+        kind,
+        count,
+        [validity, pa.py_buffer(array("i", offsets)), pa.py_buffer(b"".join(encoded))],
+        null_count=nulls,
     )
 
 
@@ -814,9 +847,6 @@ def _parsed(chunks: Iterator[_Chunk], workers: int) -> Iterator[tuple[_Chunk, Ch
         return
     # fork: workers start at once, with this module already imported; they only run Python
     # parsing, never the parent's DuckDB connection.
-    # pyarrow imports pandas on its first array built from Python objects: done here once, the
-    # forked workers inherit it instead of each paying for it.
-    pa.array([0], type=pa.int32())
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
