@@ -910,8 +910,11 @@ def parse_mbox(
 def _numbered_from(table: pa.Table, before: int) -> pa.Table:
     """`table` with its msg_no (counted within its chunk) counted within its file."""
     column = table.schema.get_field_index("msg_no")
-    numbers = pa.array(table.column(column).to_numpy() + before, type=pa.int64())
-    return table.set_column(column, STAGED_SCHEMA.field("msg_no"), numbers)
+    msg_no = table.column(column).combine_chunks()  # never null
+    values = np.frombuffer(msg_no.buffers()[1], dtype=np.int64)
+    numbers = values[msg_no.offset : msg_no.offset + len(msg_no)] + before
+    shifted = pa.Array.from_buffers(pa.int64(), len(msg_no), [None, pa.py_buffer(numbers)])
+    return table.set_column(column, STAGED_SCHEMA.field("msg_no"), shifted)
 
 
 UNREADABLE_ENTRY = "unreadable Maildir entry"
