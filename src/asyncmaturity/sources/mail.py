@@ -129,6 +129,9 @@ CHUNK_BYTES = 32 << 20  # an mbox chunk parsed at once holds at most about this 
 PARALLEL_MIN_BYTES = 1 << 20  # smaller mbox archives are parsed without worker processes
 RANGE_BYTES = 1 << 20  # a plain mbox file is parsed by workers in byte ranges about this big
 IN_FLIGHT_PER_WORKER = 3  # chunks handed to each parsing worker ahead of the one it parses
+# Byte ranges carry no bytes, and their rows are small: more of them are handed out, so that the
+# workers go on parsing while this process runs a long DuckDB statement.
+RANGES_PER_WORKER = 16
 STAGE_ROWS = 50_000  # messages handed to DuckDB at once
 MAX_PARTS = 64  # MIME parts looked at, per multipart level
 PEEK_FILES = 40  # files sniffed when detecting an mbox folder
@@ -854,7 +857,8 @@ def _parsed(chunks: Iterator[_Chunk], workers: int) -> Iterator[tuple[_Chunk, Ch
         try:
             for chunk in chunks:
                 pending.append((chunk, pool.submit(_parse_chunk, chunk)))
-                if len(pending) >= IN_FLIGHT_PER_WORKER * workers:
+                ahead = IN_FLIGHT_PER_WORKER if chunk.path is None else RANGES_PER_WORKER
+                if len(pending) >= ahead * workers:
                     done, future = pending.popleft()
                     yield done, future.result()
             while pending:
