@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from asyncmaturity.errors import InvalidExport, RejectedRecords
@@ -736,3 +736,31 @@ def test_staged_columns_built_from_buffers_equal_pyarrows_conversion(
         assert built.equals(pa.array(values, type=kind))
     stamps = tuple(row[1] // 2**12 for row in rows)
     assert _column(stamps, pa.timestamp("us")).equals(pa.array(stamps, type=pa.timestamp("us")))
+
+
+# Header-like lines and pieces of lines: blocks of header lines with one a known header or none,
+# folded lines, blank and CR-only lines, body text.
+HEADER_LINES = [b"From: a@x.org", b"DATE :", b"X-Mailer: m", b"Note: n", b"Summary:", b" folded",
+                b"\tfolded", b"", b"\r", b"\r\r", b"from now on", b"text", b"\xff:"]  # fmt: skip
+HEADERISH = st.one_of(
+    st.lists(st.sampled_from(HEADER_LINES), max_size=12).map(b"\n".join),
+    st.lists(st.sampled_from([*HEADER_LINES, b"\n", b"\r\n", b":", b"x-"]), max_size=30).map(
+        b"".join
+    ),
+)
+
+
+@settings(max_examples=1_000)
+@given(HEADERISH, st.booleans(), st.integers(1, 60))
+def test_header_blocks_read_at_once_as_line_by_line(block: bytes, eof: bool, look: int) -> None:
+    """The one-pattern answer for plain header blocks is the line-by-line reading's, for any
+    mix of header, folded, blank, CR and body lines, at any look-ahead and with or without the
+    end of the file."""
+    from asyncmaturity.sources import mail
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(mail, "SEPARATOR_LOOKAHEAD", look)
+        for start in (0, 1):
+            buf = b"\n" * start + block
+            expected = mail.headers_follow_by_line(buf, start, eof)
+            assert mail.headers_follow(buf, start, eof) == expected

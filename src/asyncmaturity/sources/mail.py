@@ -143,10 +143,17 @@ PEEK_FILES = 40  # files sniffed when detecting an mbox folder
 # A separator line is "From " followed by a header block: header lines, one of them a header
 # that every mail writer sets (a body line "From now on..." followed by "Note: ..." is text).
 HEADER_LINE = re.compile(rb"[!-9;-~]+[ \t]*:")
-KNOWN_HEADER = re.compile(
-    rb"(?i)(?:from|date|message-id|subject|to|cc|sender|reply-to|in-reply-to|references"
+KNOWN_NAME = (
+    rb"(?:from|date|message-id|subject|to|cc|sender|reply-to|in-reply-to|references"
     rb"|received|return-path|delivered-to|mime-version|content-type|list-id|x-[!-9;-~]+)[ \t]*:"
 )
+KNOWN_HEADER = re.compile(rb"(?i)" + KNOWN_NAME)
+# A header block as most are, for a quick answer: header lines and folded lines up to a blank
+# line ("\r\n" or "\n"); any other shape is looked at line by line.
+PLAIN_HEADER_BLOCK = re.compile(
+    rb"[!-9;-~]+[ \t]*:[^\n]*\n(?:(?:[!-9;-~]+[ \t]*:|[ \t])[^\n]*\n)*\r?\n"
+)
+KNOWN_HEADER_AFTER_NEWLINE = re.compile(rb"(?i)\n" + KNOWN_NAME)
 SEPARATOR_LOOKAHEAD = 64 << 10  # header bytes looked at after a "From " line, at most
 WANTED = (
     "from|date|message-id|in-reply-to|references|subject|list-id|content-type|"
@@ -256,6 +263,19 @@ def headers_follow(buf: bytes, start: int, eof: bool) -> bool | None:
     header every mail writer sets (:data:`KNOWN_HEADER`): "From now on:" or "Note: ..." in a
     body does not make one.
     """
+    limit = start + SEPARATOR_LOOKAHEAD
+    end = min(len(buf), limit)
+    plain = PLAIN_HEADER_BLOCK.match(buf, start, end)
+    if plain:
+        return bool(
+            KNOWN_HEADER.match(buf, start)
+            or KNOWN_HEADER_AFTER_NEWLINE.search(buf, start, plain.end())
+        )
+    return headers_follow_by_line(buf, start, eof)
+
+
+def headers_follow_by_line(buf: bytes, start: int, eof: bool) -> bool | None:
+    """:func:`headers_follow`, looking at each line in turn (any header block)."""
     limit = start + SEPARATOR_LOOKAHEAD
     end = min(len(buf), limit)
     pos, lines, known = start, 0, False
