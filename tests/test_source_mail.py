@@ -689,12 +689,14 @@ def test_twisted_archive_against_a_reference_reader(shared_data: Path, tmp_path:
 def test_parsing_workers_give_the_rows_and_counts_of_one_process(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Several files, rejected Dates among the messages, and chunks of two messages, so that
-    # chunks, files and rejections cross in the workers; one process is the reference.
+    # Several files, rejected Dates among the messages, chunks of two messages (compressed
+    # files) and byte ranges of about 200 bytes (plain ones, which workers split themselves), so
+    # that chunks, files and rejections cross in the workers; one process is the reference.
     from asyncmaturity.sources import mail
     from asyncmaturity.sources.interface import SourceReport
 
     monkeypatch.setattr(mail, "ROWS_PER_BATCH", 2)
+    monkeypatch.setattr(mail, "RANGE_BYTES", 200)
     names = ("unparseable_date.mbox", "first_reply_metrics.mbox", "pipermail_obfuscated_at.mbox.gz")
     files = [mail.MailFile(MAIL / name, name, "list") for name in names]
     span = mail.plausible_span((datetime(1990, 1, 1), datetime(2026, 1, 1)))
@@ -706,6 +708,15 @@ def test_parsing_workers_give_the_rows_and_counts_of_one_process(
         results[workers] = (rows, report.records_read, report.skipped, report.examples)
     assert results[0][0] and results[0][2]  # rows and rejections both present
     assert results[2] == results[0]
+    # Numbered within each file from 1, stored and rejected messages together, in file order.
+    numbers: dict[str, list[int]] = {name: [] for name in names}
+    for row in results[0][0]:
+        numbers[names[row["file_no"]]].append(row["msg_no"])
+    for example in results[0][3]:
+        name, number = re.match(r"(\S+) message (\d+):", example).groups()  # type: ignore[union-attr]
+        numbers[name].append(int(number))
+    assert all(sorted(found) == list(range(1, len(found) + 1)) for found in numbers.values())
+    assert sum(len(found) for found in numbers.values()) == results[0][1]
 
 
 @given(
