@@ -4,9 +4,11 @@ Mailing lists are where many teams already work asynchronously, and their archiv
 the parser reads only what the metrics need, fast: an mbox is split at its ``From `` separator
 lines in big blocks of bytes, only the header block of each message is parsed (a handful of
 headers, picked by one regular expression), and the body is decoded only as far as its first
-``text/plain`` part. Big archives are split in this process and parsed in worker processes, one
-per CPU, in chunks of messages (the rows, their order and the counts do not depend on it).
-Everything after that (keys, people, features, threads) is set-based SQL.
+``text/plain`` part. Big archives are parsed in worker processes, one per CPU: a plain file in
+byte ranges cut at separator lines, which each worker reads and splits itself; a compressed one
+split in this process and handed out in chunks of messages (the rows, their order and the
+counts do not depend on it). Everything after that (keys, people, features, threads) is
+set-based SQL.
 
 Rules (DESIGN.md, metric contract for e-mail):
 
