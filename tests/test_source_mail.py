@@ -10,6 +10,7 @@ import email.utils
 import gzip
 import hashlib
 import io
+import itertools
 import json
 import mailbox
 import re
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from asyncmaturity.errors import InvalidExport, RejectedRecords
 from asyncmaturity.metrics.measure import measure
@@ -98,6 +101,44 @@ def test_an_over_long_message_keeps_its_head_only(monkeypatch: pytest.MonkeyPatc
     parts = list(split_mbox(io.BytesIO(big + small), block_bytes=4096))
     assert len(parts) == 2 and parts[1] == small
     assert parts[0] == big[:10_000]
+
+
+def test_byte_ranges_split_as_the_whole_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers split plain files in byte ranges cut at separator lines: whatever the range size,
+    the ranges' messages are the whole file's, in order (blank lines before the first message,
+    "From " body lines that separate nothing, an undated separator, CRLF lines, a message cut
+    to its head, a last line without its newline)."""
+    from asyncmaturity.sources import mail
+
+    # Small blocks, look-ahead and message bound, so that every limit is met in a small file.
+    monkeypatch.setattr(mail, "BLOCK_BYTES", 1_024)
+    monkeypatch.setattr(mail, "SEPARATOR_LOOKAHEAD", 300)
+    monkeypatch.setattr(mail, "MAX_MESSAGE_BYTES", 3_000)
+    pipermail = gzip.decompress((MAIL / "pipermail_obfuscated_at.mbox.gz").read_bytes())
+    data = (
+        b"\n\r\n"
+        + pipermail
+        + b"From a@x.org\r\nFrom: a@x.org\r\nDate: Mon, 4 Jan 2010 10:00:00 +0000\r\n\r\nhi\r\n"
+        + b"From now on:\nNote: text, not headers\n\n"
+        + b"From b@x.org Mon Jan  4 11:00:00 2010\nFrom: b@x.org\n\n"
+        + b"y" * 8_000
+        + b"\nFrom c@x.org Mon Jan  4 12:00:00 2010\nSubject: last\n\nFrom here"
+    )
+    archive = tmp_path / "quirks.mbox"
+    archive.write_bytes(data)
+    whole = list(split_mbox(io.BytesIO(data)))
+    assert len(whole) == 6 and len(whole[4]) == 3_000  # the pipermail three, hi, b (cut), c
+    file = mail.MailFile(archive, archive.name, "quirks")
+    for size in (1, 7, 100, 1_000, 3_500, 100_000):
+        monkeypatch.setattr(mail, "RANGE_BYTES", size)
+        chunks = list(mail._ranges(0, file, False, None))
+        assert [m for chunk in chunks for m in mail._chunk_messages(chunk)] == whole
+        assert (len(chunks) == 1) == (size == 100_000)
+        assert chunks[-1].end == len(data) and all(
+            a.end == b.start for a, b in itertools.pairwise(chunks)
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -648,12 +689,14 @@ def test_twisted_archive_against_a_reference_reader(shared_data: Path, tmp_path:
 def test_parsing_workers_give_the_rows_and_counts_of_one_process(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Several files, rejected Dates among the messages, and chunks of two messages, so that
-    # chunks, files and rejections cross in the workers; one process is the reference.
+    # Several files, rejected Dates among the messages, chunks of two messages (compressed
+    # files) and byte ranges of about 200 bytes (plain ones, which workers split themselves), so
+    # that chunks, files and rejections cross in the workers; one process is the reference.
     from asyncmaturity.sources import mail
     from asyncmaturity.sources.interface import SourceReport
 
     monkeypatch.setattr(mail, "ROWS_PER_BATCH", 2)
+    monkeypatch.setattr(mail, "RANGE_BYTES", 200)
     names = ("unparseable_date.mbox", "first_reply_metrics.mbox", "pipermail_obfuscated_at.mbox.gz")
     files = [mail.MailFile(MAIL / name, name, "list") for name in names]
     span = mail.plausible_span((datetime(1990, 1, 1), datetime(2026, 1, 1)))
@@ -665,3 +708,70 @@ def test_parsing_workers_give_the_rows_and_counts_of_one_process(
         results[workers] = (rows, report.records_read, report.skipped, report.examples)
     assert results[0][0] and results[0][2]  # rows and rejections both present
     assert results[2] == results[0]
+    # Numbered within each file from 1, stored and rejected messages together, in file order.
+    numbers: dict[str, list[int]] = {name: [] for name in names}
+    for row in results[0][0]:
+        numbers[names[row["file_no"]]].append(row["msg_no"])
+    for example in results[0][3]:
+        name, number = re.match(r"(\S+) message (\d+):", example).groups()  # type: ignore[union-attr]
+        numbers[name].append(int(number))
+    assert all(sorted(found) == list(range(1, len(found) + 1)) for found in numbers.values())
+    assert sum(len(found) for found in numbers.values()) == results[0][1]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(-(2**31), 2**31 - 1),
+            st.integers(-(2**63), 2**63 - 1),
+            st.booleans(),
+            st.one_of(st.none(), st.text()),  # None and "" must stay apart
+        ),
+        max_size=40,
+    )
+)
+def test_staged_columns_built_from_buffers_equal_pyarrows_conversion(
+    rows: list[tuple[int, int, bool, str | None]],
+) -> None:
+    """The staged columns, built from buffers to spare pandas' import, hold what pyarrow's own
+    conversion of the same Python values holds (nulls, empty and non-ASCII text included)."""
+    import pyarrow as pa
+
+    from asyncmaturity.sources.mail import _column
+
+    kinds = (pa.int32(), pa.int64(), pa.bool_(), pa.string())
+    for position, kind in enumerate(kinds):
+        values = tuple(row[position] for row in rows)
+        built = _column(values, kind)
+        built.validate(full=True)
+        assert built.equals(pa.array(values, type=kind))
+    stamps = tuple(row[1] // 2**12 for row in rows)
+    assert _column(stamps, pa.timestamp("us")).equals(pa.array(stamps, type=pa.timestamp("us")))
+
+
+# Header-like lines and pieces of lines: blocks of header lines with one a known header or none,
+# folded lines, blank and CR-only lines, body text.
+HEADER_LINES = [b"From: a@x.org", b"DATE :", b"X-Mailer: m", b"Note: n", b"Summary:", b" folded",
+                b"\tfolded", b"", b"\r", b"\r\r", b"from now on", b"text", b"\xff:"]  # fmt: skip
+HEADERISH = st.one_of(
+    st.lists(st.sampled_from(HEADER_LINES), max_size=12).map(b"\n".join),
+    st.lists(st.sampled_from([*HEADER_LINES, b"\n", b"\r\n", b":", b"x-"]), max_size=30).map(
+        b"".join
+    ),
+)
+
+
+@settings(max_examples=1_000)
+@given(HEADERISH, st.booleans(), st.integers(1, 60))
+def test_header_blocks_read_at_once_as_line_by_line(block: bytes, eof: bool, look: int) -> None:
+    """The one-pattern answer for plain header blocks is the line-by-line reading's, for any
+    mix of header, folded, blank, CR and body lines, at any look-ahead and with or without the
+    end of the file."""
+    from asyncmaturity.sources import mail
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(mail, "SEPARATOR_LOOKAHEAD", look)
+        for start in (0, 1):
+            buf = b"\n" * start + block
+            expected = mail.headers_follow_by_line(buf, start, eof)
+            assert mail.headers_follow(buf, start, eof) == expected

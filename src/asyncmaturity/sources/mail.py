@@ -4,9 +4,11 @@ Mailing lists are where many teams already work asynchronously, and their archiv
 the parser reads only what the metrics need, fast: an mbox is split at its ``From `` separator
 lines in big blocks of bytes, only the header block of each message is parsed (a handful of
 headers, picked by one regular expression), and the body is decoded only as far as its first
-``text/plain`` part. Big archives are split in this process and parsed in worker processes, one
-per CPU, in chunks of messages (the rows, their order and the counts do not depend on it).
-Everything after that (keys, people, features, threads) is set-based SQL.
+``text/plain`` part. Big archives are parsed in worker processes, one per CPU: a plain file in
+byte ranges cut at separator lines, which each worker reads and splits itself; a compressed one
+split in this process and handed out in chunks of messages (the rows, their order and the
+counts do not depend on it). Everything after that (keys, people, features, threads) is
+set-based SQL.
 
 Rules (DESIGN.md, metric contract for e-mail):
 
@@ -86,11 +88,13 @@ import binascii
 import bz2
 import gzip
 import lzma
+import mmap
 import multiprocessing
 import os
 import re
 import zipfile
 import zlib
+from array import array
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -99,9 +103,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.header import decode_header, make_header
 from email.utils import parsedate_tz
+from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
+import numpy as np
 import pyarrow as pa
 
 from asyncmaturity.errors import InvalidExport
@@ -123,18 +129,33 @@ MAX_TEXT_BYTES = 1 << 20  # text read from one message for its features
 ROWS_PER_BATCH = 1_000  # messages parsed into one Arrow table (a chunk for one worker)
 CHUNK_BYTES = 32 << 20  # an mbox chunk parsed at once holds at most about this many bytes
 PARALLEL_MIN_BYTES = 1 << 20  # smaller mbox archives are parsed without worker processes
+RANGE_BYTES = 1 << 20  # a plain mbox file is parsed by workers in byte ranges about this big
 IN_FLIGHT_PER_WORKER = 3  # chunks handed to each parsing worker ahead of the one it parses
-STAGE_ROWS = 50_000  # messages handed to DuckDB at once
+# Byte ranges carry no bytes, and their rows are small: more of them are handed out, so that the
+# workers go on parsing while this process runs a long DuckDB statement.
+RANGES_PER_WORKER = 16
+# Messages handed to DuckDB at once, their features computed by one statement: each statement
+# costs about 0.4 CPU-s beyond its rows (its patterns compiled at planning and again by each
+# thread), 7% of a 100k-message ingest in batches of 50k; the Arrow rows held meanwhile are
+# about 1 KiB a message.
+STAGE_ROWS = 250_000
 MAX_PARTS = 64  # MIME parts looked at, per multipart level
 PEEK_FILES = 40  # files sniffed when detecting an mbox folder
 
 # A separator line is "From " followed by a header block: header lines, one of them a header
 # that every mail writer sets (a body line "From now on..." followed by "Note: ..." is text).
 HEADER_LINE = re.compile(rb"[!-9;-~]+[ \t]*:")
-KNOWN_HEADER = re.compile(
-    rb"(?i)(?:from|date|message-id|subject|to|cc|sender|reply-to|in-reply-to|references"
+KNOWN_NAME = (
+    rb"(?:from|date|message-id|subject|to|cc|sender|reply-to|in-reply-to|references"
     rb"|received|return-path|delivered-to|mime-version|content-type|list-id|x-[!-9;-~]+)[ \t]*:"
 )
+KNOWN_HEADER = re.compile(rb"(?i)" + KNOWN_NAME)
+# A header block as most are, for a quick answer: header lines and folded lines up to a blank
+# line ("\r\n" or "\n"); any other shape is looked at line by line.
+PLAIN_HEADER_BLOCK = re.compile(
+    rb"[!-9;-~]+[ \t]*:[^\n]*\n(?:(?:[!-9;-~]+[ \t]*:|[ \t])[^\n]*\n)*\r?\n"
+)
+KNOWN_HEADER_AFTER_NEWLINE = re.compile(rb"(?i)\n" + KNOWN_NAME)
 SEPARATOR_LOOKAHEAD = 64 << 10  # header bytes looked at after a "From " line, at most
 WANTED = (
     "from|date|message-id|in-reply-to|references|subject|list-id|content-type|"
@@ -201,15 +222,27 @@ class MailFile:
 # Reading bytes: compressed files, mbox splitting
 
 
-def _open(path: Path) -> IO[bytes]:
-    """`path` for reading, decompressed when its content says gzip, bzip2 or xz."""
+def _compression(path: Path) -> str | None:
+    """'gzip', 'bzip2' or 'xz' when the content of `path` says so, else None (plain)."""
     with path.open("rb") as probe:
         magic = probe.read(6)
     if magic[:2] == b"\x1f\x8b":
-        return cast(IO[bytes], gzip.open(path, "rb"))
+        return "gzip"
     if magic[:3] == b"BZh":
-        return bz2.open(path, "rb")
+        return "bzip2"
     if magic == b"\xfd7zXZ\x00":
+        return "xz"
+    return None
+
+
+def _open(path: Path) -> IO[bytes]:
+    """`path` for reading, decompressed when its content says gzip, bzip2 or xz."""
+    compression = _compression(path)
+    if compression == "gzip":
+        return cast(IO[bytes], gzip.open(path, "rb"))
+    if compression == "bzip2":
+        return bz2.open(path, "rb")
+    if compression == "xz":
         return lzma.open(path, "rb")
     return path.open("rb")
 
@@ -232,6 +265,19 @@ def headers_follow(buf: bytes, start: int, eof: bool) -> bool | None:
     header every mail writer sets (:data:`KNOWN_HEADER`): "From now on:" or "Note: ..." in a
     body does not make one.
     """
+    limit = start + SEPARATOR_LOOKAHEAD
+    end = min(len(buf), limit)
+    plain = PLAIN_HEADER_BLOCK.match(buf, start, end)
+    if plain:
+        return bool(
+            KNOWN_HEADER.match(buf, start)
+            or KNOWN_HEADER_AFTER_NEWLINE.search(buf, start, plain.end())
+        )
+    return headers_follow_by_line(buf, start, eof)
+
+
+def headers_follow_by_line(buf: bytes, start: int, eof: bool) -> bool | None:
+    """:func:`headers_follow`, looking at each line in turn (any header block)."""
     limit = start + SEPARATOR_LOOKAHEAD
     end = min(len(buf), limit)
     pos, lines, known = start, 0, False
@@ -266,19 +312,27 @@ def split_mbox(stream: IO[bytes], *, block_bytes: int | None = None) -> Iterator
     module docs), dated or not. A message longer than :data:`MAX_MESSAGE_BYTES` keeps only its
     first that many bytes, so memory stays bounded whatever the input.
     """
-    block_bytes = block_bytes or BLOCK_BYTES
+    for _, raw in _split_at(stream, block_bytes or BLOCK_BYTES):
+        yield raw
+
+
+def _split_at(stream: IO[bytes], block_bytes: int) -> Iterator[tuple[int, bytes]]:
+    """(offset in `stream` where it starts, bytes) of each message of :func:`split_mbox`."""
     buf = b""
+    origin = 0  # the stream offset of buf[0]
     start = 0  # where the current message starts in buf
     scan = 0  # where the search for the next separator resumes
-    head: bytes | None = None  # the kept head of an over-long current message
+    head: tuple[int, bytes] | None = None  # the kept head of an over-long current message
     first = True
     while True:
         data = stream.read(block_bytes)
         eof = not data
         if first:
-            data = data.lstrip(b"\r\n")
+            stripped = data.lstrip(b"\r\n")
+            origin, data = len(data) - len(stripped), stripped
             first = False
         buf = buf[start:] + data if start else buf + data
+        origin += start
         scan -= start
         start = 0
         pos = max(scan, 0)
@@ -297,21 +351,35 @@ def split_mbox(stream: IO[bytes], *, block_bytes: int | None = None) -> Iterator
                     yield head
                     head = None
                 else:
-                    yield buf[start : i + 1]
+                    yield origin + start, buf[start : i + 1]
                 start = i + 1
             pos = i + 1
         if eof:
             if head is not None:
                 yield head
             elif buf[start:].strip():
-                yield buf[start:]
+                yield origin + start, buf[start:]
             return
         if head is None and len(buf) - start > MAX_MESSAGE_BYTES:
-            head = buf[start : start + MAX_MESSAGE_BYTES]
+            head = origin + start, buf[start : start + MAX_MESSAGE_BYTES]
         if head is not None and len(buf) - start > SEPARATOR_LOOKAHEAD + 4096:
             # Keep only a tail in which the next separator line and its headers may begin.
             drop = len(buf) - SEPARATOR_LOOKAHEAD - 4096
             start, scan = drop, max(scan, drop)
+
+
+def separates(buf: bytes | mmap.mmap, at: int) -> bool:
+    """Whether the "\\nFrom " at `at` in `buf`, the whole of a file, separates two messages.
+
+    The decision :func:`split_mbox` takes there reading the file from its start: it depends
+    on the bytes after that line alone, so a file can be split into ranges at such lines and
+    each range split on its own, giving the messages and bytes of the whole file's split.
+    """
+    eol = buf.find(b"\n", at + 1)
+    if eol < 0:
+        return False
+    end = eol + 1 + SEPARATOR_LOOKAHEAD + 1
+    return bool(headers_follow(buf[at:end], eol + 1 - at, end >= len(buf)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -625,15 +693,46 @@ def parse_message(
 
 
 def _table(rows: list[tuple[Any, ...]]) -> pa.Table:
-    """Rows of :data:`STAGED_SCHEMA` as an Arrow table (and `rows` emptied)."""
+    """Rows of :data:`STAGED_SCHEMA` as an Arrow table (and `rows` emptied).
+
+    The columns are built from their buffers: pyarrow's own conversion of Python objects
+    imports pandas first (about 0.2 CPU-s per process), which nothing else the mbox ingest runs
+    needs.
+    """
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(STAGED_SCHEMA)
     rows.clear()
     return pa.Table.from_arrays(
-        [
-            pa.array(values, type=field.type)
-            for values, field in zip(columns, STAGED_SCHEMA, strict=True)
-        ],
+        [_column(values, field.type) for values, field in zip(columns, STAGED_SCHEMA, strict=True)],
         schema=STAGED_SCHEMA,
+    )
+
+
+INT_CODES = {pa.int32(): "i", pa.int64(): "q", pa.timestamp("us"): "q"}
+
+
+def _column(values: tuple[Any, ...], kind: pa.DataType) -> pa.Array:
+    """An Arrow array of `kind` (a type of :data:`STAGED_SCHEMA`) holding `values`."""
+    count = len(values)
+    if kind in INT_CODES:  # never null
+        data = pa.py_buffer(array(INT_CODES[kind], values))
+        return pa.Array.from_buffers(kind, count, [None, data])
+    if kind == pa.bool_():  # never null
+        bits = np.packbits(np.array(values, dtype=bool), bitorder="little")
+        return pa.Array.from_buffers(kind, count, [None, pa.py_buffer(bits)])
+    encoded = [b"" if value is None else value.encode() for value in values]
+    offsets = array("q", accumulate(map(len, encoded), initial=0))
+    if offsets[-1] > 2**31 - 1:
+        return pa.array(values, type=kind)  # over a string array's limit: pyarrow chunks it
+    nulls = encoded.count(b"") and sum(value is None for value in values)
+    validity = None
+    if nulls:
+        present = np.fromiter((value is not None for value in values), dtype=bool, count=count)
+        validity = pa.py_buffer(np.packbits(present, bitorder="little"))
+    return pa.Array.from_buffers(
+        kind,
+        count,
+        [validity, pa.py_buffer(array("i", offsets)), pa.py_buffer(b"".join(encoded))],
+        null_count=nulls,
     )
 
 
@@ -643,61 +742,117 @@ def _table(rows: list[tuple[Any, ...]]) -> pa.Table:
 
 @dataclass(frozen=True)
 class _Chunk:
-    """Consecutive messages of one mbox file, parsed together (in a worker process or not)."""
+    """Consecutive messages of one mbox file, parsed together (in a worker process or not):
+    the messages themselves, or the byte range of a plain file that holds them, which its worker
+    reads and splits itself (so this process neither splits them nor sends their bytes)."""
 
     file_no: int
-    first_msg_no: int  # the 1-based number of the first message in its file
     label: str
     list_name: str
     keep_text: bool
     span: tuple[int, int] | None
-    messages: list[bytes]
+    messages: list[bytes]  # empty for a range
+    path: Path | None = None  # a range's file
+    start: int = 0  # a range's first byte, where a message starts
+    end: int = 0  # the byte after a range: where the next one starts, or the file's size
 
 
-# A parsed chunk: its staged rows, and (reason, where) of each message it rejected.
-ChunkResult = tuple[pa.Table, list[tuple[str, str]]]
+# A parsed chunk: its staged rows (msg_no counted from 1 within the chunk), (reason, msg_no,
+# detail) of each message it rejected, and how many messages it held.
+ChunkResult = tuple[pa.Table, list[tuple[str, int, str]], int]
+
+
+def _chunk_messages(chunk: _Chunk) -> Iterator[bytes]:
+    """The messages of `chunk`: its own, or those that start in its byte range."""
+    if chunk.path is None:
+        yield from chunk.messages
+        return
+    with chunk.path.open("rb") as stream:
+        stream.seek(chunk.start)
+        for offset, raw in _split_at(stream, BLOCK_BYTES):
+            if chunk.start + offset >= chunk.end:
+                return
+            yield raw
 
 
 def _parse_chunk(chunk: _Chunk) -> ChunkResult:
-    """(staged rows, (reason, where) of each rejected message) of a chunk of messages."""
+    """(staged rows, each rejected message, how many messages) of a chunk (:data:`ChunkResult`)."""
     rows: list[tuple[Any, ...]] = []
-    rejected: list[tuple[str, str]] = []
-    for msg_no, raw in enumerate(chunk.messages, start=chunk.first_msg_no):
-        first_line = raw.find(b"\n")
-        start = len(raw) if first_line < 0 else first_line + 1
-        row = parse_message(
-            raw, start, chunk.file_no, msg_no, chunk.list_name, chunk.keep_text, chunk.span
-        )
-        if isinstance(row, Rejection):
-            rejected.append((row.reason, f"{chunk.label} message {msg_no}: {row.detail}"))
-        else:
-            rows.append(row)
-    return _table(rows), rejected
+    rejected: list[tuple[str, int, str]] = []
+    count = 0
+    try:
+        for count, raw in enumerate(_chunk_messages(chunk), start=1):
+            first_line = raw.find(b"\n")
+            start = len(raw) if first_line < 0 else first_line + 1
+            row = parse_message(
+                raw, start, chunk.file_no, count, chunk.list_name, chunk.keep_text, chunk.span
+            )
+            if isinstance(row, Rejection):
+                rejected.append((row.reason, count, row.detail))
+            else:
+                rows.append(row)
+    except OSError as exc:
+        raise InvalidExport(f"{chunk.label}: cannot read: {exc}") from None
+    return _table(rows), rejected, count
 
 
 def _chunks(
-    files: list[MailFile], keep_text: bool, span: tuple[int, int] | None
+    files: list[MailFile], keep_text: bool, span: tuple[int, int] | None, ranges: bool
 ) -> Iterator[_Chunk]:
     """The messages of `files`, split, in chunks of up to :data:`ROWS_PER_BATCH` messages (or
-    :data:`CHUNK_BYTES`), none spanning two files."""
+    :data:`CHUNK_BYTES`), none spanning two files; with `ranges`, a plain (uncompressed) file
+    in byte ranges instead (:func:`_ranges`)."""
     for file_no, file in enumerate(files):
+        if ranges and _compression(file.path) is None:
+            yield from _ranges(file_no, file, keep_text, span)
+            continue
         messages: list[bytes] = []
-        size, first = 0, 1
+        size = 0
         try:
             with _open(file.path) as stream:
                 for raw in split_mbox(stream):
                     messages.append(raw)
                     size += len(raw)
                     if len(messages) >= ROWS_PER_BATCH or size >= CHUNK_BYTES:
-                        yield _Chunk(
-                            file_no, first, file.label, file.list_name, keep_text, span, messages
-                        )
-                        first += len(messages)
+                        yield _Chunk(file_no, file.label, file.list_name, keep_text, span, messages)
                         messages, size = [], 0
         except (OSError, EOFError, lzma.LZMAError, zlib.error) as exc:
             raise InvalidExport(f"{file.label}: cannot read: {exc}") from None
         if messages:
-            yield _Chunk(file_no, first, file.label, file.list_name, keep_text, span, messages)
+            yield _Chunk(file_no, file.label, file.list_name, keep_text, span, messages)
+
+
+def _ranges(
+    file_no: int, file: MailFile, keep_text: bool, span: tuple[int, int] | None
+) -> Iterator[_Chunk]:
+    """A plain mbox file in byte ranges of about :data:`RANGE_BYTES`, each starting at a message.
+
+    Each range after the first starts at the first separator line (:func:`separates`) past its
+    predecessor's start plus :data:`RANGE_BYTES`; only there is the file looked at.
+    """
+    bounds = [0]
+    try:
+        with file.path.open("rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            if size:
+                with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                    # split_mbox drops the blank lines before the first message.
+                    head = mm[:BLOCK_BYTES]
+                    lead = len(head) - len(head.lstrip(b"\r\n"))
+                    while bounds[-1] + RANGE_BYTES < size:
+                        at = mm.find(b"\nFrom ", max(bounds[-1] + RANGE_BYTES - 1, lead))
+                        while at >= 0 and not separates(mm, at):
+                            at = mm.find(b"\nFrom ", at + 1)
+                        if at < 0:
+                            break
+                        bounds.append(at + 1)
+    except (OSError, ValueError) as exc:
+        raise InvalidExport(f"{file.label}: cannot read: {exc}") from None
+    bounds.append(size)
+    for start, end in pairwise(bounds):
+        yield _Chunk(
+            file_no, file.label, file.list_name, keep_text, span, [], file.path, start, end
+        )
 
 
 def parse_workers(files: list[MailFile]) -> int:
@@ -713,7 +868,7 @@ def _parsed(chunks: Iterator[_Chunk], workers: int) -> Iterator[tuple[_Chunk, Ch
     """(chunk, parse result) of each chunk, in order; `workers` processes parse them.
 
     At most a few chunks per worker are in flight, so memory stays bounded whatever the input;
-    this process splits the archives (and, in an ingest, runs DuckDB) meanwhile.
+    this process splits compressed archives (and, in an ingest, runs DuckDB) meanwhile.
     """
     if workers <= 0:
         for chunk in chunks:
@@ -721,9 +876,6 @@ def _parsed(chunks: Iterator[_Chunk], workers: int) -> Iterator[tuple[_Chunk, Ch
         return
     # fork: workers start at once, with this module already imported; they only run Python
     # parsing, never the parent's DuckDB connection.
-    # pyarrow imports pandas on its first array built from Python objects: done here once, the
-    # forked workers inherit it instead of each paying for it.
-    pa.array([0], type=pa.int32())
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
@@ -731,7 +883,8 @@ def _parsed(chunks: Iterator[_Chunk], workers: int) -> Iterator[tuple[_Chunk, Ch
         try:
             for chunk in chunks:
                 pending.append((chunk, pool.submit(_parse_chunk, chunk)))
-                if len(pending) >= IN_FLIGHT_PER_WORKER * workers:
+                ahead = IN_FLIGHT_PER_WORKER if chunk.path is None else RANGES_PER_WORKER
+                if len(pending) >= ahead * workers:
                     done, future = pending.popleft()
                     yield done, future.result()
             while pending:
@@ -768,16 +921,30 @@ def parse_mbox(
             report.skip(reason, len(places), places)
         rejected.clear()
 
-    for chunk, (table, rejections) in _parsed(_chunks(files, keep_text, span), workers):
+    before = 0  # messages of the file being read in the chunks before this one
+    chunks = _chunks(files, keep_text, span, ranges=workers > 0)
+    for chunk, (table, rejections, count) in _parsed(chunks, workers):
         if chunk.file_no != file_no:
             count_rejected()
-            file_no = chunk.file_no
-        report.records_read += len(chunk.messages)
-        for reason, where in rejections:
+            file_no, before = chunk.file_no, 0
+        report.records_read += count
+        for reason, msg_no, detail in rejections:
+            where = f"{chunk.label} message {before + msg_no}: {detail}"
             rejected.setdefault(reason, []).append(where)
         if table.num_rows:
-            yield table
+            yield _numbered_from(table, before) if before else table
+        before += count
     count_rejected()
+
+
+def _numbered_from(table: pa.Table, before: int) -> pa.Table:
+    """`table` with its msg_no (counted within its chunk) counted within its file."""
+    column = table.schema.get_field_index("msg_no")
+    msg_no = table.column(column).combine_chunks()  # never null
+    values = np.frombuffer(msg_no.buffers()[1], dtype=np.int64)
+    numbers = values[msg_no.offset : msg_no.offset + len(msg_no)] + before
+    shifted = pa.Array.from_buffers(pa.int64(), len(msg_no), [None, pa.py_buffer(numbers)])
+    return table.set_column(column, STAGED_SCHEMA.field("msg_no"), shifted)
 
 
 UNREADABLE_ENTRY = "unreadable Maildir entry"
@@ -1274,11 +1441,14 @@ def _stage(ctx: IngestContext, tables: Iterator[pa.Table], files: list[MailFile]
         # Files done so far: the batch's last row is in the latest file read.
         ctx.progress("mail files", int(batch.column("file_no")[-1].as_py()) + 1, len(files))
 
+    rows = 0
     for table in tables:
         if table.num_rows:
             gathered.append(table)
-        if sum(t.num_rows for t in gathered) >= STAGE_ROWS:
+            rows += table.num_rows
+        if rows >= STAGE_ROWS:
             flush()
+            rows = 0
     if gathered:
         flush()
     if not staged:
