@@ -145,3 +145,43 @@ def test_an_empty_frame_still_gives_the_organization_its_zero_count(engine: str)
     assert found(records, "organization", None) == {
         None: {"t.count": 0, "t.mean": None, "t.median": None, "samples": 0}
     }
+
+
+# A second frame whose values share the stacked columns with the first frame's (a count, then a
+# float): each frame's rows must come back under their own metric names.
+LONGEST = Metric(
+    "u.longest", "longest wait", "seconds", "u", "max of wait_s", lambda t: t.wait_s.max()
+)
+U_COUNT = Metric("u.count", "rows", "count", "u", "rows", lambda t: t.count())
+U_PARTS: Parts = {
+    "organization": ([U_COUNT, LONGEST], [], None),
+    "month": ([U_COUNT, LONGEST], ["month"], people),
+}
+
+
+@pytest.mark.parametrize("engine", FORMS)
+def test_frames_sharing_the_stacked_columns_keep_their_own_figures(engine: str) -> None:
+    t_rows = ROWS_WITH_A_CHANNELLESS_ROW_AND_A_NULL_WAIT
+    u_rows = [
+        {"person": "p9", "channel": None, "month": "2026-03", "wait_s": 100.0},
+        {"person": "p8", "channel": None, "month": "2026-03", "wait_s": 40.0},
+        {"person": "p9", "channel": None, "month": "2026-04", "wait_s": None},
+    ]
+    records = _stacked({"t": (frame_of(t_rows), PARTS), "u": (frame_of(u_rows), U_PARTS)}, engine)
+    by_frame: dict[tuple[str, str, Any], dict[str, Any]] = {}
+    for record in records:
+        group = record[f"{BY_PREFIX}month"] if record[SCOPE_COLUMN] == "month" else None
+        if record[SCOPE_COLUMN] in ("organization", "month"):
+            by_frame[(record[FRAME_COLUMN], record[SCOPE_COLUMN], group)] = record
+    u_org = by_frame[("u", "organization", None)]
+    assert (u_org["u.count"], u_org["u.longest"]) == (3, 100.0)
+    assert "t.count" not in u_org and SAMPLE_PREFIX + MEAN.id not in u_org
+    assert (
+        by_frame[("u", "month", "2026-04")]["u.longest"],
+        by_frame[("u", "month", "2026-04")][PEOPLE_COLUMN],
+    ) == (None, 1)
+    assert by_frame[("u", "month", "2026-03")]["u.count"] == 2
+    t_org = by_frame[("t", "organization", None)]
+    assert (t_org["t.count"], t_org["t.mean"], t_org[SAMPLE_PREFIX + MEAN.id]) == (5, 13.0, 4)
+    assert "u.count" not in t_org
+    assert by_frame[("t", "month", "2026-02")]["t.count"] == 3

@@ -8,13 +8,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import ibis
 import numpy as np
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from asyncmaturity.charter import Charter
+from asyncmaturity.metrics.frames import _activity
 from asyncmaturity.metrics.measure import MeasureResult, measure
 from asyncmaturity.metrics.norms import detect_hours, quiet_days
 from asyncmaturity.simulate.export import simulate_export
@@ -193,3 +196,49 @@ def test_quiet_days_are_the_quietest_pair_by_brute_force(histogram: np.ndarray) 
     assert pairs[first] == min(pairs) and first == pairs.index(min(pairs))
     total = int(by_day.sum())
     assert share == pytest.approx(pairs[first] / total if total else 0.0)
+
+
+def test_activity_counts_known_unknown_and_anonymous_authors_apart() -> None:
+    """The detection's histogram keys a known person by their key through their dense id, an
+    author the people table lacks by their own key, and an author-less message by null."""
+    people = pa.table(
+        {
+            "person_key": ["kberlin", "knozone"],
+            "person_id": pa.array([0, 1], pa.int64()),
+            "tz": ["Europe/Berlin", None],
+        }
+    )
+    rows = [
+        # Berlin is UTC+1 in January: Monday 09:30 and 09:45 there, one bucket.
+        ("kberlin", datetime(2026, 1, 5, 8, 30), None),
+        ("kberlin", datetime(2026, 1, 5, 8, 45), None),
+        # No zone of their own: the charter's (Europe/Berlin here), Tuesday 14:10 there.
+        ("knozone", datetime(2026, 1, 6, 13, 10), None),
+        # Not in the people table: the charter's zone, Wednesday 15:00 there...
+        ("kstranger", datetime(2026, 1, 7, 14, 0), None),
+        # ...or the e-mail's own offset (+02:00): Thursday 01:59.
+        ("kstranger", datetime(2026, 1, 7, 23, 59), 7200),
+        (None, datetime(2026, 1, 5, 12, 0), None),
+    ]
+    in_scope = ibis.memtable(
+        pa.table(
+            {
+                "author_key": pa.array([r[0] for r in rows], pa.string()),
+                "sent_at": pa.array([r[1] for r in rows], pa.timestamp("us")),
+                "local_offset_s": pa.array([r[2] for r in rows], pa.int32()),
+            }
+        )
+    )
+    charter = Charter(timezone="Europe/Berlin")
+    activity = _activity(in_scope, people, charter, datetime(2026, 1, 5), datetime(2026, 1, 8))
+    found = sorted(
+        ((r["person_key"] or ""), r["weekday"], r["hour"], r["messages"])
+        for r in activity.to_pylist()
+    )
+    assert found == [
+        ("", 0, 13, 1),
+        ("kberlin", 0, 9, 2),
+        ("knozone", 1, 14, 1),
+        ("kstranger", 2, 15, 1),
+        ("kstranger", 3, 1, 1),
+    ]

@@ -217,18 +217,30 @@ def _activity(
     offsets = ibis.memtable(
         offset_table(zones, first.date() - timedelta(days=2), last.date() + timedelta(days=2))
     )
-    zone_of = ibis.memtable(people.select(["person_key", "tz"])).rename(
-        a_key="person_key", a_tz="tz"
+    zone_of = ibis.memtable(people.select(["person_key", "person_id", "tz"])).rename(
+        a_key="person_key", a_id="person_id", a_tz="tz"
     )
     messages = in_scope.select("author_key", "sent_at", "local_offset_s")
     joined = messages.left_join(zone_of, messages.author_key == zone_of.a_key)
-    joined = joined.mutate(tz=joined.a_tz.coalesce(charter.timezone)).drop("a_key", "a_tz")
+    joined = joined.mutate(
+        tz=joined.a_tz.coalesce(charter.timezone),
+        # Grouped by the dense id of a known person: grouping every message by its author's
+        # key string was most of the query. An author the store does not know keeps the key.
+        u_key=ibis.cases((joined.a_id.isnull(), joined.author_key), else_=ibis.null("string")),
+    ).drop("a_key", "a_tz")
     joined = _with_local_time(joined, offsets)
     weekday, hour = hour_of_week(joined.local_s)
-    counted = joined.group_by(person_key=joined.author_key, weekday=weekday, hour=hour).aggregate(
-        messages=joined.count()
-    )
-    return counted.to_pyarrow()
+    counted = joined.group_by(
+        a_id=joined.a_id, u_key=joined.u_key, weekday=weekday, hour=hour
+    ).aggregate(messages=joined.count())
+    keys = zone_of.select(k_id="a_id", k_key="a_key")
+    named = counted.left_join(keys, counted.a_id == keys.k_id)
+    return named.select(
+        person_key=named.k_key.coalesce(named.u_key),
+        weekday="weekday",
+        hour="hour",
+        messages="messages",
+    ).to_pyarrow()
 
 
 def _with_local_time(

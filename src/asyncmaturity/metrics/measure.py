@@ -139,6 +139,7 @@ def _clean(metric: Metric, value: Any) -> Value:
 SAMPLE_PREFIX = "__n__"
 SCOPE_COLUMN = "__scope"
 BY_PREFIX = "__by__"
+VALUE_PREFIX = "__v"
 PEOPLE_COLUMN = "__people"
 # The scope of the whole organization: the one without a grouping column.
 ORGANIZATION = next(scope for scope, by in SCOPES.items() if not by)
@@ -169,13 +170,25 @@ def _breakdowns(frame: ir.Table, parts: Parts, engine: str) -> ir.Table:
     if engine == "spark":
         return _tagged_breakdowns(frame, scopes)
     columns = sorted({c for _, by, _ in scopes.values() for c in by})
+    # Every scope groups the frame itself and drops the null group after the aggregation (the
+    # engine pushes a filter on a grouping key below it): so each metric's aggregate is built
+    # once per frame, not once per scope over a filtered copy, which on a small store was much
+    # of the cost of building and compiling the query.
+    built: dict[str, ir.Value] = {}
     tables = []
     for name, (metrics, by, counter) in sorted(scopes.items()):
-        rows = frame.filter(*(frame[c].notnull() for c in by))
-        aggregates = {m.id: m.aggregate(rows) for m in metrics}
+        for m in metrics:
+            if m.id not in built:
+                built[m.id] = m.aggregate(frame)
+        aggregates = {m.id: built[m.id] for m in metrics}
         if counter is not None:
-            aggregates[PEOPLE_COLUMN] = counter(rows)
-        grouped = rows.group_by(**{f"{BY_PREFIX}{c}": rows[c] for c in by}).aggregate(**aggregates)
+            if PEOPLE_COLUMN not in built:
+                built[PEOPLE_COLUMN] = counter(frame)
+            aggregates[PEOPLE_COLUMN] = built[PEOPLE_COLUMN]
+        grouped = frame.group_by(**{f"{BY_PREFIX}{c}": frame[c] for c in by}).aggregate(
+            **aggregates
+        )
+        grouped = grouped.filter(*(grouped[f"{BY_PREFIX}{c}"].notnull() for c in by))
         tables.append(
             grouped.select(
                 **{SCOPE_COLUMN: ibis.literal(name)},
@@ -246,16 +259,19 @@ def _stacked(
     and its breakdowns (:func:`_breakdowns`, on `engine`); on Spark one aggregation for all of
     them, since each is a job whose fixed cost, not the data, dominated a run. The aggregate
     tables are stacked on one schema: each scope's grouping column in a column of its own, and
-    each metric's value in its own column, null in the other tables' rows.
+    the values in columns shared by position and type; each row comes back keyed by its own
+    table's columns (frame, scope, every grouping column, its metrics and counts).
     """
-    aggregates: dict[str, list[ir.Table]] = {}
+    # Per frame, its tables of aggregates, each with whether it is the organization's.
+    aggregates: dict[str, list[tuple[ir.Table, bool]]] = {}
     for name, (frame, parts) in tables.items():
         found = aggregates.setdefault(name, [])
         if ORGANIZATION in parts:
             whole = _aggregate(frame, parts[ORGANIZATION][0])
-            found.append(whole.mutate(**{SCOPE_COLUMN: ibis.literal(ORGANIZATION)}))
+            found.append((whole.mutate(**{SCOPE_COLUMN: ibis.literal(ORGANIZATION)}), True))
         if any(by for _, by, _ in parts.values()):
-            found.append(_breakdowns(frame, parts, engine))
+            # Breakdown tables never hold the organization (see _breakdowns).
+            found.append((_breakdowns(frame, parts, engine), False))
     grouping = sorted(
         {c for _, parts in tables.values() for _, by, _ in parts.values() for c in by}
     )
@@ -265,11 +281,34 @@ def _stacked(
         for column in grouping:
             if column in frame.columns:
                 types.setdefault(column, frame[column].type())
-        for table in found:
+        for table, _ in found:
             for column, dtype in table.schema().items():
                 if column != SCOPE_COLUMN and not column.startswith(BY_PREFIX):
                     types.setdefault(column, dtype)
-    columns = [c for c in types if c not in grouping]
+    # A table's k-th value of a type goes to the stacked column of that type and position, not
+    # to a column of its own: one column per metric of every frame made each table carry every
+    # other frame's columns as nulls, and building and compiling them was most of the query's
+    # cost on a small store. The values are cast as before, so they read back unchanged.
+    kinds: list[Any] = []
+    slots: dict[str, Any] = {}
+    names: dict[tuple[str, bool], dict[str, str]] = {}
+    placed: list[tuple[str, ir.Table, dict[str, str]]] = []
+    for name, found in aggregates.items():
+        for table, whole in found:
+            counts: dict[int, int] = {}
+            at: dict[str, str] = {}
+            for column in table.columns:
+                if column == SCOPE_COLUMN or column.startswith(BY_PREFIX):
+                    continue
+                if types[column] not in kinds:
+                    kinds.append(types[column])
+                kind = kinds.index(types[column])
+                position = counts[kind] = counts.get(kind, -1) + 1
+                at[column] = f"{VALUE_PREFIX}{kind}_{position}"
+                slots[at[column]] = types[column]
+            own = {slot: column for column, slot in at.items()}
+            names[(name, whole)] = own
+            placed.append((name, table, own))
     stacked = [
         table.select(
             **{FRAME_COLUMN: ibis.literal(name), SCOPE_COLUMN: table[SCOPE_COLUMN]},
@@ -280,14 +319,20 @@ def _stacked(
                 for c in grouping
             },
             **{
-                c: table[c].cast(types[c]) if c in table.columns else ibis.null(types[c])
-                for c in columns
+                slot: table[kept].cast(dtype) if (kept := own.get(slot)) else ibis.null(dtype)
+                for slot, dtype in slots.items()
             },
         )
-        for name, found in aggregates.items()
-        for table in found
+        for name, table, own in placed
     ]
-    records: list[dict[str, Any]] = ibis.union(*stacked).to_pyarrow().to_pylist()
+    records: list[dict[str, Any]] = []
+    for row in ibis.union(*stacked).to_pyarrow().to_pylist():
+        frame, scope = row[FRAME_COLUMN], row[SCOPE_COLUMN]
+        record: dict[str, Any] = {FRAME_COLUMN: frame, SCOPE_COLUMN: scope}
+        record |= {f"{BY_PREFIX}{c}": row[f"{BY_PREFIX}{c}"] for c in grouping}
+        for slot, column in names[(frame, scope == ORGANIZATION)].items():
+            record[column] = row[slot]
+        records.append(record)
     return records
 
 
