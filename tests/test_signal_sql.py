@@ -159,11 +159,3 @@ def test_signal_planning_restores_the_setting_after_a_statement_fails() -> None:
         assert con.cursor().execute(setting).fetchone() == ("top_n",)
 
 
-def test_the_slack_staging_columns_stand_in_for_the_signals_with_their_types() -> None:
-    # The staging table's columns are described with constants for the signals (binding their
-    # SQL compiles every pattern): the same names and types as the statement that fills it.
-    statement = slack._messages_sql("(SELECT '' AS filename, '[]' AS content)")
-    assert signals_sql("text") in statement
-    with duckdb.connect() as con:
-        described = con.execute("DESCRIBE " + statement, slack._staging_params("$^")).fetchall()
-    assert slack._staged_columns() == ", ".join(f'"{n}" {kind}' for n, kind, *_ in described)

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext, suppress
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -55,7 +54,6 @@ from asyncmaturity.sources.reading import (
     refuse_text_not_utf8,
 )
 from asyncmaturity.vocabulary import (
-    AWAIT_SIGNAL_COLUMNS,
     ConversationKind,
     MessageKind,
     Visibility,
@@ -88,6 +86,8 @@ BYTES_PER_BATCH = 64 << 20
 # export (splitting every export took the test suite from 1,105 s to 1,316 s).
 SPLIT_BYTES = 8 << 20
 TS_PATTERN = r"\d{1,12}(\.\d{1,9})?"
+# What an empty batch reads: the columns read_text gives, no rows.
+EMPTY_DOCUMENTS = "(SELECT NULL::VARCHAR AS filename, NULL::VARCHAR AS content LIMIT 0)"
 # Slack rolled threads out from 18 January 2017 (The Verge, "Slack adds threaded messages",
 # 2017-01-18): an export of earlier messages alone cannot show whether a team replies in them.
 THREADS_SINCE_TS = 1484697600  # 2017-01-18T00:00:00Z
@@ -217,6 +217,7 @@ class SlackSource:
             report.sees[Visibility.THREADS] = _could_thread(ctx.con)
             _insert(ctx, path)
             ctx.con.execute("DROP VIEW _slack_raw")
+            ctx.con.execute("DROP VIEW _slack_staged")
             ctx.con.execute(f"DETACH {staging}")
         return report
 
@@ -400,14 +401,19 @@ def _stage_messages(
     # once they are done (its transaction there starts at its first read).
     staging = f"_slack_staging_{uuid.uuid4().hex[:12]}"
     con.execute(f"ATTACH ':memory:' AS {staging}")
-    table = f"{staging}.messages"
-    with con.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE {table} ({_staged_columns()})")
     workers = _threads(con)
-    batches = _batches([file for _, file in files], parts=workers)
+    # An export without day files stages one empty batch: the view below needs its columns.
+    batches = _batches([file for _, file in files], parts=workers) or [[]]
+    # A table per batch, each created by its statement: no statement is planned only to learn
+    # the staged columns (planning the signals costs about 0.1 CPU-s), and no batch waits for
+    # another to append to a table they share.
+    tables = [f"{staging}.batch_{number}" for number in range(len(batches))]
     pool = ThreadPoolExecutor(max(1, min(workers, len(batches))))
     with signal_planning(con), pool:
-        staged = [pool.submit(_stage_batch, con, table, batch, params, label) for batch in batches]
+        staged = [
+            pool.submit(_stage_batch, con, table, batch, params, label)
+            for table, batch in zip(tables, batches, strict=True)
+        ]
         done = 0
         try:
             # In the export's order: the first batch that fails is the one named.
@@ -419,6 +425,11 @@ def _stage_messages(
             for future in staged:
                 future.cancel()
             raise
+    table = "_slack_staged"
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {table} AS "
+        + " UNION ALL ".join(f"SELECT * FROM {name}" for name in tables)
+    )
     _refuse_problem(con, table, label)
     counted = con.execute(f"SELECT count(*) FROM {table}").fetchone()
     report.records_read += int(counted[0]) if counted else 0
@@ -466,9 +477,10 @@ def _could_thread(con: duckdb.DuckDBPyConnection) -> bool:
 
 def _messages_sql(documents: str) -> str:
     """SELECT of every message of the day files in `documents` (a relation of `filename` and
-    `content`): its file, its index there, the fields of :data:`MESSAGE_COLUMNS`, its typed
-    fields as raw JSON (`raw`), the first of them of another JSON type (`wrong_type`, NULL when
-    none), and its text's features (:func:`slack_text_features_sql`).
+    `content`): its file, its index there, the fields of :data:`MESSAGE_COLUMNS`, the first of
+    its typed fields that holds another JSON type (`wrong_type`, NULL when none; found from
+    the fields read as raw JSON, which are not kept), and its text's features
+    (:func:`slack_text_features_sql`).
 
     A file that the JSON checks refuse (:func:`~asyncmaturity.sources.reading.json_checks_sql`:
     empty, malformed, too deep, no array) is not parsed: it gives one row of NULL fields whose
@@ -481,7 +493,7 @@ def _messages_sql(documents: str) -> str:
     found = ", ".join(f"'{column}': {column}" for column in PROBLEM)
     problem = f"CASE WHEN {JSON_REFUSED} THEN {{{found}}} END"
     return f"""
-        SELECT * EXCLUDE (urls), {slack_text_features_sql("text", urls="urls")}
+        SELECT * EXCLUDE (urls, raw), {slack_text_features_sql("text", urls="urls")}
         FROM (SELECT file, ordinal, problem, {fields}, raw,
                      {wrong_type_sql(TYPED_FIELDS, "raw")} AS wrong_type,
                      {slack_urls_sql("s.text")} AS urls
@@ -515,23 +527,6 @@ def _staging_params(record_pattern: str) -> dict[str, Any]:
         "decision_pattern": DECISION_PATTERN,
         **json_check_params(DAY_FILE_TOP),
     }
-
-
-@cache
-def _staged_columns() -> str:
-    """The columns of :func:`_messages_sql` with their types, as a CREATE TABLE lists them.
-
-    Found once per process, with the AWAIT signals stood in for by constants of their type:
-    binding their SQL compiles each of its patterns (about 0.1 CPU-s, paid by every ingest).
-    """
-    stand_in = ", ".join(f"false AS {name}" for name in AWAIT_SIGNAL_COLUMNS)
-    statement = _messages_sql("(SELECT '' AS filename, '[]' AS content)")
-    with duckdb.connect() as scratch:
-        described = scratch.execute(
-            "DESCRIBE " + statement.replace(await_signals_sql("text"), stand_in),
-            _staging_params("$^"),
-        ).fetchall()
-    return ", ".join(f'"{name}" {kind}' for name, kind, *_ in described)
 
 
 def _threads(con: duckdb.DuckDBPyConnection) -> int:
@@ -576,8 +571,9 @@ def _batches(files: list[Path], parts: int = 1) -> list[list[str]]:
 def _stage_batch(
     con: duckdb.DuckDBPyConnection, table: str, batch: list[str], params: dict[str, Any], label: Any
 ) -> None:
-    """Parse one batch of day files into `table`, one row per record with its index in the
-    file, on a connection of its own (batches are staged at once, a thread each).
+    """Parse one batch of day files into the new table `table`, one row per record with its
+    index in the file, on a connection of its own (batches are staged at once, a thread each).
+    An empty batch makes the table with no rows.
 
     Whole files are read as text and parsed by json_transform: several times faster than
     read_json on many small files, and only the message fields we use are ever materialised.
@@ -585,11 +581,12 @@ def _stage_batch(
     refuse is named (:func:`_refuse_problem`) once every batch is staged. Only files whose
     top level is an array are parsed: json_transform gives no NULL to be looked into.
     """
+    documents = "read_text($files)" if batch else EMPTY_DOCUMENTS
     with con.cursor() as cursor:
         try:
             cursor.execute(
-                f"INSERT INTO {table} " + _messages_sql("read_text($files)"),
-                {**params, "files": batch},
+                f"CREATE TABLE {table} AS " + _messages_sql(documents),
+                {**params, "files": batch} if batch else params,
             )
         except duckdb.OutOfMemoryException:
             raise  # the store's memory limit, no fault of the file: the ingest names it
@@ -784,5 +781,5 @@ def _insert(ctx: IngestContext, path: Path) -> None:
 
 def _feature_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The text features staged in _slack_raw (:func:`_messages_sql`), in their order there."""
-    staged = {"file", "ordinal", "problem", *MESSAGE_COLUMNS, "raw", "wrong_type"}
+    staged = {"file", "ordinal", "problem", *MESSAGE_COLUMNS, "wrong_type"}
     return [row[0] for row in con.execute("DESCRIBE _slack_raw").fetchall() if row[0] not in staged]
