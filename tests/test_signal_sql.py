@@ -22,7 +22,6 @@ from asyncmaturity.await_protocol.rules import (
     signals,
     signals_sql,
 )
-from asyncmaturity.sources import slack
 from asyncmaturity.sources.features import signal_planning
 
 EVERY_RX = [value for value in vars(rules).values() if isinstance(value, Rx)]
@@ -157,5 +156,3 @@ def test_signal_planning_restores_the_setting_after_a_statement_fails() -> None:
             con.execute("SELECT * FROM no_such_table")
         assert inside == {"top_n", "expression_rewriter", "statistics_propagation"}
         assert con.cursor().execute(setting).fetchone() == ("top_n",)
-
-

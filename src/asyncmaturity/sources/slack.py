@@ -86,6 +86,8 @@ BYTES_PER_BATCH = 64 << 20
 # export (splitting every export took the test suite from 1,105 s to 1,316 s).
 SPLIT_BYTES = 8 << 20
 TS_PATTERN = r"\d{1,12}(\.\d{1,9})?"
+# What staging computes of a message besides its fields and features (:func:`_messages_sql`).
+KEYED_COLUMNS = ("conversation_key", "message_key", "is_reply", "parent_key", "sent_at")
 # What an empty batch reads: the columns read_text gives, no rows.
 EMPTY_DOCUMENTS = "(SELECT NULL::VARCHAR AS filename, NULL::VARCHAR AS content LIMIT 0)"
 # Slack rolled threads out from 18 January 2017 (The Verge, "Slack adds threaded messages",
@@ -213,11 +215,12 @@ class SlackSource:
             )
             _stage_users(ctx, users)
             _stage_conversations(ctx, conversations)
-            staging = _stage_messages(ctx, files, label, report)
+            staging = _stage_messages(ctx, files, conversations, label, report)
             report.sees[Visibility.THREADS] = _could_thread(ctx.con)
             _insert(ctx, path)
             ctx.con.execute("DROP VIEW _slack_raw")
             ctx.con.execute("DROP VIEW _slack_staged")
+            ctx.con.execute("DROP VIEW _slack_files")
             ctx.con.execute(f"DETACH {staging}")
         return report
 
@@ -381,26 +384,26 @@ def _stage_conversations(ctx: IngestContext, conversations: dict[str, Conversati
 
 
 def _stage_messages(
-    ctx: IngestContext, files: list[tuple[str, Path]], label: Any, report: SourceReport
+    ctx: IngestContext,
+    files: list[tuple[str, Path]],
+    conversations: dict[str, Conversation],
+    label: Any,
+    report: SourceReport,
 ) -> str:
     """Stage the messages of the day files `files` (the `_slack_raw` view), skipping and counting
-    those that cannot be read; return the name of the database attached to hold them."""
+    those that cannot be read; return the name of the database attached to hold them.
+
+    conversations: the conversation of each folder (:func:`_conversations`), whose id keys the
+        messages of its day files.
+    """
     con = ctx.con
-    file_rows = [
-        {"folder": folder, "file": str(file), "origin": label(file)} for folder, file in files
-    ]
-    register_rows(
-        ctx,
-        "_slack_files",
-        file_rows,
-        pa.schema([("folder", pa.string()), ("file", pa.string()), ("origin", pa.string())]),
-    )
     params = _staging_params("|".join(f"(?:{p})" for p in ctx.record_systems) or "$^")
     # The batches are staged in a database of their own, attached for this export, so that
     # connections of their own can write it at once; the ingest's transaction reads it only
     # once they are done (its transaction there starts at its first read).
     staging = f"_slack_staging_{uuid.uuid4().hex[:12]}"
     con.execute(f"ATTACH ':memory:' AS {staging}")
+    _stage_files(con, f"{staging}.files", files, conversations, label)
     workers = _threads(con)
     # An export without day files stages one empty batch: the view below needs its columns.
     batches = _batches([file for _, file in files], parts=workers) or [[]]
@@ -411,7 +414,7 @@ def _stage_messages(
     pool = ThreadPoolExecutor(max(1, min(workers, len(batches))))
     with signal_planning(con), pool:
         staged = [
-            pool.submit(_stage_batch, con, table, batch, params, label)
+            pool.submit(_stage_batch, con, table, batch, f"{staging}.files", params, label)
             for table, batch in zip(tables, batches, strict=True)
         ]
         done = 0
@@ -426,6 +429,7 @@ def _stage_messages(
                 future.cancel()
             raise
     table = "_slack_staged"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _slack_files AS SELECT * FROM {staging}.files")
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW {table} AS "
         + " UNION ALL ".join(f"SELECT * FROM {name}" for name in tables)
@@ -464,6 +468,36 @@ def _stage_messages(
     return staging
 
 
+def _stage_files(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    files: list[tuple[str, Path]],
+    conversations: dict[str, Conversation],
+    label: Any,
+) -> None:
+    """Create `table` in the staging database: each day file (`file`, as read_text names it),
+    its folder, its name in messages (`origin`) and its conversation's id and key.
+
+    Written on a connection of its own and committed, so that the batches' connections read it
+    (:func:`_messages_sql` keys the messages with it, at once for every batch).
+    """
+    with con.cursor() as cursor:
+        cursor.execute(
+            f"""CREATE TABLE {table} AS
+                SELECT *, md5('slack|' || conversation_id) AS conversation_key
+                FROM (SELECT unnest($folder::VARCHAR[]) AS folder,
+                             unnest($file::VARCHAR[]) AS file,
+                             unnest($origin::VARCHAR[]) AS origin,
+                             unnest($conversation::VARCHAR[]) AS conversation_id)""",
+            {
+                "folder": [folder for folder, _ in files],
+                "file": [str(file) for _, file in files],
+                "origin": [label(file) for _, file in files],
+                "conversation": [conversations[folder].conversation_id for folder, _ in files],
+            },
+        )
+
+
 def _could_thread(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the export can show replies in threads: it holds one, or a message sent when
     Slack had threads."""
@@ -475,7 +509,7 @@ def _could_thread(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(row and row[0])
 
 
-def _messages_sql(documents: str) -> str:
+def _messages_sql(documents: str, files: str) -> str:
     """SELECT of every message of the day files in `documents` (a relation of `filename` and
     `content`): its file, its index there, the fields of :data:`MESSAGE_COLUMNS`, the first of
     its typed fields that holds another JSON type (`wrong_type`, NULL when none; found from
@@ -490,27 +524,43 @@ def _messages_sql(documents: str) -> str:
     needs the parameters of :func:`_staging_params`.
     """
     fields = ", ".join(f's."{k}" AS "{k}"' for k in MESSAGE_COLUMNS)
+    ts, thread_ts = "trim(s.ts)", "trim(s.thread_ts)"
+    is_reply = f"nullif({thread_ts}, '') IS NOT NULL AND {thread_ts} <> {ts}"
     found = ", ".join(f"'{column}': {column}" for column in PROBLEM)
     problem = f"CASE WHEN {JSON_REFUSED} THEN {{{found}}} END"
     return f"""
         SELECT * EXCLUDE (urls, raw), {slack_text_features_sql("text", urls="urls")}
         FROM (SELECT file, ordinal, problem, {fields}, raw,
                      {wrong_type_sql(TYPED_FIELDS, "raw")} AS wrong_type,
-                     {slack_urls_sql("s.text")} AS urls
-              FROM (SELECT filename AS file, problem, unnest(range(len(m))) AS ordinal,
-                           unnest(m) AS s, unnest(raw) AS raw
-                    FROM (SELECT filename, problem,
+                     {slack_urls_sql("s.text")} AS urls,
+                     conversation_key,
+                     md5('slack|' || conversation_id || '|' || {ts}) AS message_key,
+                     {is_reply} AS is_reply,
+                     CASE WHEN {is_reply}
+                          THEN md5('slack|' || conversation_id || '|' || {thread_ts}) END
+                         AS parent_key,
+                     CASE WHEN regexp_full_match({ts}, '{TS_PATTERN}')
+                          THEN make_timestamp(CAST(split_part({ts}, '.', 1) AS BIGINT) * 1000000
+                              + CAST(rpad(left(split_part({ts} || '.', '.', 2), 6), 6, '0')
+                                     AS BIGINT)) END AS sent_at
+              FROM (SELECT filename AS file, problem, conversation_id, conversation_key,
+                           unnest(range(len(m))) AS ordinal, unnest(m) AS s, unnest(raw) AS raw
+                    FROM (SELECT filename, problem, conversation_id, conversation_key,
                                  CASE WHEN problem IS NULL
                                       THEN json_transform(content, $structure) ELSE [NULL] END
                                      AS m,
                                  CASE WHEN problem IS NULL
                                       THEN json_transform(content, '{RAW_STRUCTURE}')
                                       ELSE [NULL] END AS raw
-                          FROM (SELECT filename, content, {problem} AS problem
-                                FROM (SELECT filename, content, {json_checks_sql()}
-                                      FROM (SELECT filename, content,
-                                                   json_valid(content) AS valid
-                                            FROM {documents}))
+                          FROM (SELECT filename, content, conversation_id, conversation_key,
+                                       {problem} AS problem
+                                FROM (SELECT filename, content, conversation_id,
+                                             conversation_key, {json_checks_sql()}
+                                      FROM (SELECT d.filename, d.content,
+                                                   json_valid(d.content) AS valid,
+                                                   f.conversation_id, f.conversation_key
+                                            FROM {documents} d
+                                            JOIN {files} f ON f.file = d.filename))
                                 -- read_text gives each file in a chunk of its own, and each
                                 -- expression of the features costs as much on a chunk of 8
                                 -- messages as on one of 2,048: the sort gathers the files
@@ -569,7 +619,12 @@ def _batches(files: list[Path], parts: int = 1) -> list[list[str]]:
 
 
 def _stage_batch(
-    con: duckdb.DuckDBPyConnection, table: str, batch: list[str], params: dict[str, Any], label: Any
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    batch: list[str],
+    files: str,
+    params: dict[str, Any],
+    label: Any,
 ) -> None:
     """Parse one batch of day files into the new table `table`, one row per record with its
     index in the file, on a connection of its own (batches are staged at once, a thread each).
@@ -585,7 +640,7 @@ def _stage_batch(
     with con.cursor() as cursor:
         try:
             cursor.execute(
-                f"CREATE TABLE {table} AS " + _messages_sql(documents),
+                f"CREATE TABLE {table} AS " + _messages_sql(documents, files),
                 {**params, "files": batch} if batch else params,
             )
         except duckdb.OutOfMemoryException:
@@ -730,18 +785,14 @@ def _insert(ctx: IngestContext, path: Path) -> None:
     ctx.insert_new(
         "messages",
         f"""
-        WITH valid AS (
-            SELECT r.*, f.origin AS file_origin, c.conversation_id, c.conversation_key
+        WITH v AS (
+            -- Keys, is_reply and sent_at were computed while staging (_messages_sql), a
+            -- thread for each batch.
+            SELECT r.*, f.origin AS file_origin
             FROM _slack_raw r
             JOIN _slack_files f USING (file)
-            -- The conversation's key once per conversation, not once per message.
-            JOIN (SELECT *, md5('slack|' || conversation_id) AS conversation_key
-                  FROM _slack_conversations) c ON c.folder = f.folder
             WHERE regexp_full_match(trim(r.ts), $ts_pattern)
               AND NOT {_implausible_ts("r.ts")}
-        ), replies AS (
-            SELECT *, nullif(trim(thread_ts), '') IS NOT NULL AND trim(thread_ts) <> trim(ts) AS is_reply
-            FROM valid
         )
         SELECT
             v.message_key,
@@ -751,8 +802,7 @@ def _insert(ctx: IngestContext, path: Path) -> None:
             CASE WHEN is_reply THEN v.parent_key ELSE v.message_key END AS thread_root_key,
             v.parent_key,
             coalesce(p.person_key, CASE WHEN v.bot_id IS NOT NULL THEN substr(sha256($secret || '|slack-bot:' || v.bot_id), 1, 32) END) AS author_key,
-            make_timestamp(CAST(split_part(trim(v.ts), '.', 1) AS BIGINT) * 1000000
-                + CAST(rpad(left(split_part(trim(v.ts) || '.', '.', 2), 6), 6, '0') AS BIGINT)) AS sent_at,
+            v.sent_at,
             NOT is_reply AS is_root,
             is_reply,
             CASE
@@ -766,12 +816,7 @@ def _insert(ctx: IngestContext, path: Path) -> None:
             coalesce(list_sum(CAST(json_extract(v.reactions, '$[*].count') AS INTEGER[])), 0) AS reactions,
             CASE WHEN $keep THEN v.text END AS text,
             v.file_origin AS origin
-        FROM (
-            SELECT *, md5('slack|' || conversation_id || '|' || trim(ts)) AS message_key,
-                   CASE WHEN is_reply THEN md5('slack|' || conversation_id || '|' || trim(thread_ts))
-                   END AS parent_key
-            FROM replies
-        ) v
+        FROM v
         LEFT JOIN _slack_people p ON p.user_id = v."user"
         """,
         origin=None,
@@ -781,5 +826,5 @@ def _insert(ctx: IngestContext, path: Path) -> None:
 
 def _feature_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The text features staged in _slack_raw (:func:`_messages_sql`), in their order there."""
-    staged = {"file", "ordinal", "problem", *MESSAGE_COLUMNS, "wrong_type"}
+    staged = {"file", "ordinal", "problem", *MESSAGE_COLUMNS, "wrong_type", *KEYED_COLUMNS}
     return [row[0] for row in con.execute("DESCRIBE _slack_raw").fetchall() if row[0] not in staged]
