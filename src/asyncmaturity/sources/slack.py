@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext, suppress
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -52,6 +53,7 @@ from asyncmaturity.sources.reading import (
     raw_fields_structure,
     refuse_json,
     refuse_text_not_utf8,
+    set_plausible_range,
 )
 from asyncmaturity.vocabulary import (
     ConversationKind,
@@ -87,7 +89,16 @@ BYTES_PER_BATCH = 64 << 20
 SPLIT_BYTES = 8 << 20
 TS_PATTERN = r"\d{1,12}(\.\d{1,9})?"
 # What staging computes of a message besides its fields and features (:func:`_messages_sql`).
-KEYED_COLUMNS = ("conversation_key", "message_key", "is_reply", "parent_key", "sent_at")
+KEYED_COLUMNS = (
+    "conversation_key",
+    "message_key",
+    "is_reply",
+    "parent_key",
+    "sent_at",
+    "ts_problem",
+)
+# Why a message is skipped by its ts, in the order they are tested.
+TS_PROBLEMS = ("message without ts", "ts is not a Slack timestamp", IMPLAUSIBLE_TIME)
 # What an empty batch reads: the columns read_text gives, no rows.
 EMPTY_DOCUMENTS = "(SELECT NULL::VARCHAR AS filename, NULL::VARCHAR AS content LIMIT 0)"
 # Slack rolled threads out from 18 January 2017 (The Verge, "Slack adds threaded messages",
@@ -414,7 +425,9 @@ def _stage_messages(
     pool = ThreadPoolExecutor(max(1, min(workers, len(batches))))
     with signal_planning(con), pool:
         staged = [
-            pool.submit(_stage_batch, con, table, batch, f"{staging}.files", params, label)
+            pool.submit(
+                _stage_batch, con, table, batch, f"{staging}.files", params, ctx.plausible, label
+            )
             for table, batch in zip(tables, batches, strict=True)
         ]
         done = 0
@@ -450,19 +463,14 @@ def _stage_messages(
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW _slack_raw AS SELECT * FROM {table} WHERE wrong_type IS NULL"
     )
-    reasons = ("message without ts", "ts is not a Slack timestamp", IMPLAUSIBLE_TIME)
     # One pass over the messages for the three reasons, which exclude one another.
+    # Staging found each message's (`ts_problem`, :func:`_messages_sql`).
     rows = con.execute(
-        f"""SELECT r.reason, f.origin, r.ordinal
-            FROM (SELECT file, ordinal,
-                         CASE WHEN ts IS NULL OR trim(ts) = '' THEN 0
-                              WHEN NOT regexp_full_match(trim(ts), '{TS_PATTERN}') THEN 1
-                              WHEN {_implausible_ts("ts")} THEN 2 END AS reason
-                  FROM _slack_raw) r
-            JOIN _slack_files f USING (file)
-            WHERE r.reason IS NOT NULL ORDER BY f.origin, r.ordinal"""
+        """SELECT r.ts_problem, f.origin, r.ordinal
+           FROM _slack_raw r JOIN _slack_files f USING (file)
+           WHERE r.ts_problem IS NOT NULL ORDER BY f.origin, r.ordinal"""
     ).fetchall()
-    for number, reason in enumerate(reasons):
+    for number, reason in enumerate(TS_PROBLEMS):
         places = [f"{origin} record {ordinal}" for kind, origin, ordinal in rows if kind == number]
         report.skip(reason, len(places), [f"{place}: {reason}" for place in places])
     return staging
@@ -542,7 +550,12 @@ def _messages_sql(documents: str, files: str) -> str:
                      CASE WHEN regexp_full_match({ts}, '{TS_PATTERN}')
                           THEN make_timestamp(CAST(split_part({ts}, '.', 1) AS BIGINT) * 1000000
                               + CAST(rpad(left(split_part({ts} || '.', '.', 2), 6), 6, '0')
-                                     AS BIGINT)) END AS sent_at
+                                     AS BIGINT)) END AS sent_at,
+                     -- Why the message is skipped, by its ts: one of TS_PROBLEMS, which
+                     -- exclude one another, by its index; NULL when it is kept.
+                     CASE WHEN s.ts IS NULL OR {ts} = '' THEN 0
+                          WHEN NOT regexp_full_match({ts}, '{TS_PATTERN}') THEN 1
+                          WHEN {_implausible_ts("s.ts")} THEN 2 END AS ts_problem
               FROM (SELECT filename AS file, problem, conversation_id, conversation_key,
                            unnest(range(len(m))) AS ordinal, unnest(m) AS s, unnest(raw) AS raw
                     FROM (SELECT filename, problem, conversation_id, conversation_key,
@@ -624,6 +637,7 @@ def _stage_batch(
     batch: list[str],
     files: str,
     params: dict[str, Any],
+    plausible: tuple[datetime, datetime],
     label: Any,
 ) -> None:
     """Parse one batch of day files into the new table `table`, one row per record with its
@@ -638,6 +652,8 @@ def _stage_batch(
     """
     documents = "read_text($files)" if batch else EMPTY_DOCUMENTS
     with con.cursor() as cursor:
+        # The variables are the connection's: the ingest's bounds, for the ts checks.
+        set_plausible_range(cursor, plausible)
         try:
             cursor.execute(
                 f"CREATE TABLE {table} AS " + _messages_sql(documents, files),
@@ -786,13 +802,13 @@ def _insert(ctx: IngestContext, path: Path) -> None:
         "messages",
         f"""
         WITH v AS (
-            -- Keys, is_reply and sent_at were computed while staging (_messages_sql), a
-            -- thread for each batch.
+            -- Keys, is_reply, sent_at and what is wrong with the ts were computed while
+            -- staging (_messages_sql), a thread for each batch.
             SELECT r.*, f.origin AS file_origin
             FROM _slack_raw r
             JOIN _slack_files f USING (file)
-            WHERE regexp_full_match(trim(r.ts), $ts_pattern)
-              AND NOT {_implausible_ts("r.ts")}
+            -- The ts is a Slack timestamp of a plausible time.
+            WHERE r.ts_problem IS NULL
         )
         SELECT
             v.message_key,
@@ -820,7 +836,7 @@ def _insert(ctx: IngestContext, path: Path) -> None:
         LEFT JOIN _slack_people p ON p.user_id = v."user"
         """,
         origin=None,
-        params={"ts_pattern": TS_PATTERN, "secret": secret},
+        params={"secret": secret},
     )
 
 
