@@ -463,8 +463,7 @@ def _stage_messages(
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW _slack_raw AS SELECT * FROM {table} WHERE wrong_type IS NULL"
     )
-    # One pass over the messages for the three reasons, which exclude one another.
-    # Staging found each message's (`ts_problem`, :func:`_messages_sql`).
+    # The three reasons, which exclude one another, were found while staging (`ts_problem`).
     rows = con.execute(
         """SELECT r.ts_problem, f.origin, r.ordinal
            FROM _slack_raw r JOIN _slack_files f USING (file)
@@ -521,7 +520,10 @@ def _messages_sql(documents: str, files: str) -> str:
     """SELECT of every message of the day files in `documents` (a relation of `filename` and
     `content`): its file, its index there, the fields of :data:`MESSAGE_COLUMNS`, the first of
     its typed fields that holds another JSON type (`wrong_type`, NULL when none; found from
-    the fields read as raw JSON, which are not kept), and its text's features
+    the fields read as raw JSON, which are not kept), the columns of :data:`KEYED_COLUMNS`
+    (its keys from its file's conversation in `files`, a table of :func:`_stage_files`; its
+    time where the ts is a Slack timestamp; the index in :data:`TS_PROBLEMS` of what is wrong
+    with the ts, NULL when nothing is) and its text's features
     (:func:`slack_text_features_sql`).
 
     A file that the JSON checks refuse (:func:`~asyncmaturity.sources.reading.json_checks_sql`:
@@ -573,7 +575,7 @@ def _messages_sql(documents: str, files: str) -> str:
                                                    json_valid(d.content) AS valid,
                                                    f.conversation_id, f.conversation_key
                                             FROM {documents} d
-                                            JOIN {files} f ON f.file = d.filename))
+                                            LEFT JOIN {files} f ON f.file = d.filename))
                                 -- read_text gives each file in a chunk of its own, and each
                                 -- expression of the features costs as much on a chunk of 8
                                 -- messages as on one of 2,048: the sort gathers the files
