@@ -22,7 +22,6 @@ from asyncmaturity.await_protocol.rules import (
     signals,
     signals_sql,
 )
-from asyncmaturity.sources import slack
 from asyncmaturity.sources.features import signal_planning
 
 EVERY_RX = [value for value in vars(rules).values() if isinstance(value, Rx)]
@@ -157,13 +156,3 @@ def test_signal_planning_restores_the_setting_after_a_statement_fails() -> None:
             con.execute("SELECT * FROM no_such_table")
         assert inside == {"top_n", "expression_rewriter", "statistics_propagation"}
         assert con.cursor().execute(setting).fetchone() == ("top_n",)
-
-
-def test_the_slack_staging_columns_stand_in_for_the_signals_with_their_types() -> None:
-    # The staging table's columns are described with constants for the signals (binding their
-    # SQL compiles every pattern): the same names and types as the statement that fills it.
-    statement = slack._messages_sql("(SELECT '' AS filename, '[]' AS content)")
-    assert signals_sql("text") in statement
-    with duckdb.connect() as con:
-        described = con.execute("DESCRIBE " + statement, slack._staging_params("$^")).fetchall()
-    assert slack._staged_columns() == ", ".join(f'"{n}" {kind}' for n, kind, *_ in described)

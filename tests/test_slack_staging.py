@@ -3,6 +3,7 @@ a time, whatever the batches, and detection leaves the export's own folders alon
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -225,3 +226,44 @@ def test_running_out_of_memory_while_staging_is_not_called_malformed_json(tmp_pa
         ingest([export], store=tmp_path / "store.duckdb", memory_limit="2MB")
     assert "malformed" not in str(raised.value)
     assert not (tmp_path / "store.duckdb").exists()
+
+
+def test_an_export_of_listings_alone_stages_an_empty_batch(tmp_path: Path) -> None:
+    # No day file: one batch of no files is staged all the same, so that the staged view has
+    # its columns and the people and channels of the listings are read.
+    export = tmp_path / "listings"
+    export.mkdir()
+    (export / "users.json").write_text('[{"id": "U1", "name": "ann"}]')
+    (export / "channels.json").write_text('[{"id": "C1", "name": "general"}]')
+    summary = ingest([export], store=tmp_path / "store.duckdb")
+    assert summary.added == {"people": 1, "identities": 1, "conversations": 1, "messages": 0}
+    assert summary.exports[0].detected.endswith(", 0 day files")
+
+
+def test_staging_keys_a_reply_by_its_conversation_and_its_thread_ts(tmp_path: Path) -> None:
+    # Keys, thread and time are computed while staging, from the day file's conversation (the
+    # listing's id, not the folder's name) and the trimmed ts: computed here by hand.
+    export = tmp_path / "export"
+    (export / "general").mkdir(parents=True)
+    (export / "users.json").write_text('[{"id": "U1", "name": "ann"}]')
+    (export / "channels.json").write_text('[{"id": "C9", "name": "general"}]')
+    (export / "general" / "2024-03-01.json").write_text(
+        '[{"type": "message", "user": "U1", "ts": " 1709280000.25 ", "text": "a root"},'
+        ' {"type": "message", "user": "U1", "ts": "1709280060.000100",'
+        '  "thread_ts": "1709280000.25", "text": "a reply"}]'
+    )
+    ingest([export], store=tmp_path / "store.duckdb")
+    with EvidenceStore.open(tmp_path / "store.duckdb", create=False) as opened:
+        rows = opened.con.execute(
+            "SELECT message_key, conversation_key, thread_root_key, parent_key, sent_at, "
+            "is_root, is_reply FROM messages ORDER BY sent_at"
+        ).fetchall()
+    root, reply = (
+        hashlib.md5(f"slack|C9|{ts}".encode()).hexdigest()
+        for ts in ("1709280000.25", "1709280060.000100")
+    )
+    channel = hashlib.md5(b"slack|C9").hexdigest()
+    assert rows == [
+        (root, channel, root, None, datetime(2024, 3, 1, 8, 0, 0, 250000), True, False),
+        (reply, channel, root, root, datetime(2024, 3, 1, 8, 1, 0, 100), False, True),
+    ]

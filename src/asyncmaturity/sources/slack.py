@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext, suppress
 from dataclasses import dataclass
-from functools import cache
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -53,9 +53,9 @@ from asyncmaturity.sources.reading import (
     raw_fields_structure,
     refuse_json,
     refuse_text_not_utf8,
+    set_plausible_range,
 )
 from asyncmaturity.vocabulary import (
-    AWAIT_SIGNAL_COLUMNS,
     ConversationKind,
     MessageKind,
     Visibility,
@@ -88,6 +88,19 @@ BYTES_PER_BATCH = 64 << 20
 # export (splitting every export took the test suite from 1,105 s to 1,316 s).
 SPLIT_BYTES = 8 << 20
 TS_PATTERN = r"\d{1,12}(\.\d{1,9})?"
+# What staging computes of a message besides its fields and features (:func:`_messages_sql`).
+KEYED_COLUMNS = (
+    "conversation_key",
+    "message_key",
+    "is_reply",
+    "parent_key",
+    "sent_at",
+    "ts_problem",
+)
+# Why a message is skipped by its ts, in the order they are tested.
+TS_PROBLEMS = ("message without ts", "ts is not a Slack timestamp", IMPLAUSIBLE_TIME)
+# What an empty batch reads: the columns read_text gives, no rows.
+EMPTY_DOCUMENTS = "(SELECT NULL::VARCHAR AS filename, NULL::VARCHAR AS content LIMIT 0)"
 # Slack rolled threads out from 18 January 2017 (The Verge, "Slack adds threaded messages",
 # 2017-01-18): an export of earlier messages alone cannot show whether a team replies in them.
 THREADS_SINCE_TS = 1484697600  # 2017-01-18T00:00:00Z
@@ -213,10 +226,12 @@ class SlackSource:
             )
             _stage_users(ctx, users)
             _stage_conversations(ctx, conversations)
-            staging = _stage_messages(ctx, files, label, report)
+            staging = _stage_messages(ctx, files, conversations, label, report)
             report.sees[Visibility.THREADS] = _could_thread(ctx.con)
             _insert(ctx, path)
             ctx.con.execute("DROP VIEW _slack_raw")
+            ctx.con.execute("DROP VIEW _slack_staged")
+            ctx.con.execute("DROP VIEW _slack_files")
             ctx.con.execute(f"DETACH {staging}")
         return report
 
@@ -380,34 +395,41 @@ def _stage_conversations(ctx: IngestContext, conversations: dict[str, Conversati
 
 
 def _stage_messages(
-    ctx: IngestContext, files: list[tuple[str, Path]], label: Any, report: SourceReport
+    ctx: IngestContext,
+    files: list[tuple[str, Path]],
+    conversations: dict[str, Conversation],
+    label: Any,
+    report: SourceReport,
 ) -> str:
     """Stage the messages of the day files `files` (the `_slack_raw` view), skipping and counting
-    those that cannot be read; return the name of the database attached to hold them."""
+    those that cannot be read; return the name of the database attached to hold them.
+
+    conversations: the conversation of each folder (:func:`_conversations`), whose id keys the
+        messages of its day files.
+    """
     con = ctx.con
-    file_rows = [
-        {"folder": folder, "file": str(file), "origin": label(file)} for folder, file in files
-    ]
-    register_rows(
-        ctx,
-        "_slack_files",
-        file_rows,
-        pa.schema([("folder", pa.string()), ("file", pa.string()), ("origin", pa.string())]),
-    )
     params = _staging_params("|".join(f"(?:{p})" for p in ctx.record_systems) or "$^")
     # The batches are staged in a database of their own, attached for this export, so that
     # connections of their own can write it at once; the ingest's transaction reads it only
     # once they are done (its transaction there starts at its first read).
     staging = f"_slack_staging_{uuid.uuid4().hex[:12]}"
     con.execute(f"ATTACH ':memory:' AS {staging}")
-    table = f"{staging}.messages"
-    with con.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE {table} ({_staged_columns()})")
+    _stage_files(con, f"{staging}.files", files, conversations, label)
     workers = _threads(con)
-    batches = _batches([file for _, file in files], parts=workers)
+    # An export without day files stages one empty batch: the view below needs its columns.
+    batches = _batches([file for _, file in files], parts=workers) or [[]]
+    # Built once for every batch (the signals' SQL alone takes about 0.05 CPU-s to build).
+    statement = _messages_sql("read_text($files)" if files else EMPTY_DOCUMENTS, f"{staging}.files")
+    # A table per batch, each created by its statement: no statement is planned only to learn
+    # the staged columns (planning the signals costs about 0.1 CPU-s), and no batch waits for
+    # another to append to a table they share.
+    tables = [f"{staging}.batch_{number}" for number in range(len(batches))]
     pool = ThreadPoolExecutor(max(1, min(workers, len(batches))))
     with signal_planning(con), pool:
-        staged = [pool.submit(_stage_batch, con, table, batch, params, label) for batch in batches]
+        staged = [
+            pool.submit(_stage_batch, con, table, batch, statement, params, ctx.plausible, label)
+            for table, batch in zip(tables, batches, strict=True)
+        ]
         done = 0
         try:
             # In the export's order: the first batch that fails is the one named.
@@ -419,6 +441,12 @@ def _stage_messages(
             for future in staged:
                 future.cancel()
             raise
+    table = "_slack_staged"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _slack_files AS SELECT * FROM {staging}.files")
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {table} AS "
+        + " UNION ALL ".join(f"SELECT * FROM {name}" for name in tables)
+    )
     _refuse_problem(con, table, label)
     counted = con.execute(f"SELECT count(*) FROM {table}").fetchone()
     report.records_read += int(counted[0]) if counted else 0
@@ -435,22 +463,46 @@ def _stage_messages(
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW _slack_raw AS SELECT * FROM {table} WHERE wrong_type IS NULL"
     )
-    reasons = ("message without ts", "ts is not a Slack timestamp", IMPLAUSIBLE_TIME)
-    # One pass over the messages for the three reasons, which exclude one another.
+    # The three reasons, which exclude one another, were found while staging (`ts_problem`).
     rows = con.execute(
-        f"""SELECT r.reason, f.origin, r.ordinal
-            FROM (SELECT file, ordinal,
-                         CASE WHEN ts IS NULL OR trim(ts) = '' THEN 0
-                              WHEN NOT regexp_full_match(trim(ts), '{TS_PATTERN}') THEN 1
-                              WHEN {_implausible_ts("ts")} THEN 2 END AS reason
-                  FROM _slack_raw) r
-            JOIN _slack_files f USING (file)
-            WHERE r.reason IS NOT NULL ORDER BY f.origin, r.ordinal"""
+        """SELECT r.ts_problem, f.origin, r.ordinal
+           FROM _slack_raw r JOIN _slack_files f USING (file)
+           WHERE r.ts_problem IS NOT NULL ORDER BY f.origin, r.ordinal"""
     ).fetchall()
-    for number, reason in enumerate(reasons):
+    for number, reason in enumerate(TS_PROBLEMS):
         places = [f"{origin} record {ordinal}" for kind, origin, ordinal in rows if kind == number]
         report.skip(reason, len(places), [f"{place}: {reason}" for place in places])
     return staging
+
+
+def _stage_files(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    files: list[tuple[str, Path]],
+    conversations: dict[str, Conversation],
+    label: Any,
+) -> None:
+    """Create `table` in the staging database: each day file (`file`, as read_text names it),
+    its folder, its name in messages (`origin`) and its conversation's id and key.
+
+    Written on a connection of its own and committed, so that the batches' connections read it
+    (:func:`_messages_sql` keys the messages with it, at once for every batch).
+    """
+    with con.cursor() as cursor:
+        cursor.execute(
+            f"""CREATE TABLE {table} AS
+                SELECT *, md5('slack|' || conversation_id) AS conversation_key
+                FROM (SELECT unnest($folder::VARCHAR[]) AS folder,
+                             unnest($file::VARCHAR[]) AS file,
+                             unnest($origin::VARCHAR[]) AS origin,
+                             unnest($conversation::VARCHAR[]) AS conversation_id)""",
+            {
+                "folder": [folder for folder, _ in files],
+                "file": [str(file) for _, file in files],
+                "origin": [label(file) for _, file in files],
+                "conversation": [conversations[folder].conversation_id for folder, _ in files],
+            },
+        )
 
 
 def _could_thread(con: duckdb.DuckDBPyConnection) -> bool:
@@ -464,11 +516,15 @@ def _could_thread(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(row and row[0])
 
 
-def _messages_sql(documents: str) -> str:
+def _messages_sql(documents: str, files: str) -> str:
     """SELECT of every message of the day files in `documents` (a relation of `filename` and
-    `content`): its file, its index there, the fields of :data:`MESSAGE_COLUMNS`, its typed
-    fields as raw JSON (`raw`), the first of them of another JSON type (`wrong_type`, NULL when
-    none), and its text's features (:func:`slack_text_features_sql`).
+    `content`): its file, its index there, the fields of :data:`MESSAGE_COLUMNS`, the first of
+    its typed fields that holds another JSON type (`wrong_type`, NULL when none; found from
+    the fields read as raw JSON, which are not kept), the columns of :data:`KEYED_COLUMNS`
+    (its keys from its file's conversation in `files`, a table of :func:`_stage_files`; its
+    time where the ts is a Slack timestamp; the index in :data:`TS_PROBLEMS` of what is wrong
+    with the ts, NULL when nothing is) and its text's features
+    (:func:`slack_text_features_sql`).
 
     A file that the JSON checks refuse (:func:`~asyncmaturity.sources.reading.json_checks_sql`:
     empty, malformed, too deep, no array) is not parsed: it gives one row of NULL fields whose
@@ -478,27 +534,48 @@ def _messages_sql(documents: str) -> str:
     needs the parameters of :func:`_staging_params`.
     """
     fields = ", ".join(f's."{k}" AS "{k}"' for k in MESSAGE_COLUMNS)
+    ts, thread_ts = "trim(s.ts)", "trim(s.thread_ts)"
+    is_reply = f"nullif({thread_ts}, '') IS NOT NULL AND {thread_ts} <> {ts}"
     found = ", ".join(f"'{column}': {column}" for column in PROBLEM)
     problem = f"CASE WHEN {JSON_REFUSED} THEN {{{found}}} END"
     return f"""
-        SELECT * EXCLUDE (urls), {slack_text_features_sql("text", urls="urls")}
+        SELECT * EXCLUDE (urls, raw), {slack_text_features_sql("text", urls="urls")}
         FROM (SELECT file, ordinal, problem, {fields}, raw,
                      {wrong_type_sql(TYPED_FIELDS, "raw")} AS wrong_type,
-                     {slack_urls_sql("s.text")} AS urls
-              FROM (SELECT filename AS file, problem, unnest(range(len(m))) AS ordinal,
-                           unnest(m) AS s, unnest(raw) AS raw
-                    FROM (SELECT filename, problem,
+                     {slack_urls_sql("s.text")} AS urls,
+                     conversation_key,
+                     md5('slack|' || conversation_id || '|' || {ts}) AS message_key,
+                     {is_reply} AS is_reply,
+                     CASE WHEN {is_reply}
+                          THEN md5('slack|' || conversation_id || '|' || {thread_ts}) END
+                         AS parent_key,
+                     CASE WHEN regexp_full_match({ts}, '{TS_PATTERN}')
+                          THEN make_timestamp(CAST(split_part({ts}, '.', 1) AS BIGINT) * 1000000
+                              + CAST(rpad(left(split_part({ts} || '.', '.', 2), 6), 6, '0')
+                                     AS BIGINT)) END AS sent_at,
+                     -- Why the message is skipped, by its ts: one of TS_PROBLEMS, which
+                     -- exclude one another, by its index; NULL when it is kept.
+                     CASE WHEN s.ts IS NULL OR {ts} = '' THEN 0
+                          WHEN NOT regexp_full_match({ts}, '{TS_PATTERN}') THEN 1
+                          WHEN {_implausible_ts("s.ts")} THEN 2 END AS ts_problem
+              FROM (SELECT filename AS file, problem, conversation_id, conversation_key,
+                           unnest(range(len(m))) AS ordinal, unnest(m) AS s, unnest(raw) AS raw
+                    FROM (SELECT filename, problem, conversation_id, conversation_key,
                                  CASE WHEN problem IS NULL
                                       THEN json_transform(content, $structure) ELSE [NULL] END
                                      AS m,
                                  CASE WHEN problem IS NULL
                                       THEN json_transform(content, '{RAW_STRUCTURE}')
                                       ELSE [NULL] END AS raw
-                          FROM (SELECT filename, content, {problem} AS problem
-                                FROM (SELECT filename, content, {json_checks_sql()}
-                                      FROM (SELECT filename, content,
-                                                   json_valid(content) AS valid
-                                            FROM {documents}))
+                          FROM (SELECT filename, content, conversation_id, conversation_key,
+                                       {problem} AS problem
+                                FROM (SELECT filename, content, conversation_id,
+                                             conversation_key, {json_checks_sql()}
+                                      FROM (SELECT d.filename, d.content,
+                                                   json_valid(d.content) AS valid,
+                                                   f.conversation_id, f.conversation_key
+                                            FROM {documents} d
+                                            LEFT JOIN {files} f ON f.file = d.filename))
                                 -- read_text gives each file in a chunk of its own, and each
                                 -- expression of the features costs as much on a chunk of 8
                                 -- messages as on one of 2,048: the sort gathers the files
@@ -515,23 +592,6 @@ def _staging_params(record_pattern: str) -> dict[str, Any]:
         "decision_pattern": DECISION_PATTERN,
         **json_check_params(DAY_FILE_TOP),
     }
-
-
-@cache
-def _staged_columns() -> str:
-    """The columns of :func:`_messages_sql` with their types, as a CREATE TABLE lists them.
-
-    Found once per process, with the AWAIT signals stood in for by constants of their type:
-    binding their SQL compiles each of its patterns (about 0.1 CPU-s, paid by every ingest).
-    """
-    stand_in = ", ".join(f"false AS {name}" for name in AWAIT_SIGNAL_COLUMNS)
-    statement = _messages_sql("(SELECT '' AS filename, '[]' AS content)")
-    with duckdb.connect() as scratch:
-        described = scratch.execute(
-            "DESCRIBE " + statement.replace(await_signals_sql("text"), stand_in),
-            _staging_params("$^"),
-        ).fetchall()
-    return ", ".join(f'"{name}" {kind}' for name, kind, *_ in described)
 
 
 def _threads(con: duckdb.DuckDBPyConnection) -> int:
@@ -574,10 +634,18 @@ def _batches(files: list[Path], parts: int = 1) -> list[list[str]]:
 
 
 def _stage_batch(
-    con: duckdb.DuckDBPyConnection, table: str, batch: list[str], params: dict[str, Any], label: Any
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    batch: list[str],
+    statement: str,
+    params: dict[str, Any],
+    plausible: tuple[datetime, datetime],
+    label: Any,
 ) -> None:
-    """Parse one batch of day files into `table`, one row per record with its index in the
-    file, on a connection of its own (batches are staged at once, a thread each).
+    """Parse one batch of day files into the new table `table` by `statement` (the SELECT of
+    :func:`_messages_sql`, reading `$files`), one row per record with its index in the file, on
+    a connection of its own (batches are staged at once, a thread each). An export without day
+    files has one empty batch, whose statement reads no file.
 
     Whole files are read as text and parsed by json_transform: several times faster than
     read_json on many small files, and only the message fields we use are ever materialised.
@@ -586,10 +654,12 @@ def _stage_batch(
     top level is an array are parsed: json_transform gives no NULL to be looked into.
     """
     with con.cursor() as cursor:
+        # The variables are the connection's: the ingest's bounds, for the ts checks.
+        set_plausible_range(cursor, plausible)
         try:
             cursor.execute(
-                f"INSERT INTO {table} " + _messages_sql("read_text($files)"),
-                {**params, "files": batch},
+                f"CREATE TABLE {table} AS " + statement,
+                {**params, "files": batch} if batch else params,
             )
         except duckdb.OutOfMemoryException:
             raise  # the store's memory limit, no fault of the file: the ingest names it
@@ -733,18 +803,14 @@ def _insert(ctx: IngestContext, path: Path) -> None:
     ctx.insert_new(
         "messages",
         f"""
-        WITH valid AS (
-            SELECT r.*, f.origin AS file_origin, c.conversation_id, c.conversation_key
+        WITH v AS (
+            -- Keys, is_reply, sent_at and what is wrong with the ts were computed while
+            -- staging (_messages_sql), a thread for each batch.
+            SELECT r.*, f.origin AS file_origin
             FROM _slack_raw r
             JOIN _slack_files f USING (file)
-            -- The conversation's key once per conversation, not once per message.
-            JOIN (SELECT *, md5('slack|' || conversation_id) AS conversation_key
-                  FROM _slack_conversations) c ON c.folder = f.folder
-            WHERE regexp_full_match(trim(r.ts), $ts_pattern)
-              AND NOT {_implausible_ts("r.ts")}
-        ), replies AS (
-            SELECT *, nullif(trim(thread_ts), '') IS NOT NULL AND trim(thread_ts) <> trim(ts) AS is_reply
-            FROM valid
+            -- The ts is a Slack timestamp of a plausible time.
+            WHERE r.ts_problem IS NULL
         )
         SELECT
             v.message_key,
@@ -754,8 +820,7 @@ def _insert(ctx: IngestContext, path: Path) -> None:
             CASE WHEN is_reply THEN v.parent_key ELSE v.message_key END AS thread_root_key,
             v.parent_key,
             coalesce(p.person_key, CASE WHEN v.bot_id IS NOT NULL THEN substr(sha256($secret || '|slack-bot:' || v.bot_id), 1, 32) END) AS author_key,
-            make_timestamp(CAST(split_part(trim(v.ts), '.', 1) AS BIGINT) * 1000000
-                + CAST(rpad(left(split_part(trim(v.ts) || '.', '.', 2), 6), 6, '0') AS BIGINT)) AS sent_at,
+            v.sent_at,
             NOT is_reply AS is_root,
             is_reply,
             CASE
@@ -769,20 +834,15 @@ def _insert(ctx: IngestContext, path: Path) -> None:
             coalesce(list_sum(CAST(json_extract(v.reactions, '$[*].count') AS INTEGER[])), 0) AS reactions,
             CASE WHEN $keep THEN v.text END AS text,
             v.file_origin AS origin
-        FROM (
-            SELECT *, md5('slack|' || conversation_id || '|' || trim(ts)) AS message_key,
-                   CASE WHEN is_reply THEN md5('slack|' || conversation_id || '|' || trim(thread_ts))
-                   END AS parent_key
-            FROM replies
-        ) v
+        FROM v
         LEFT JOIN _slack_people p ON p.user_id = v."user"
         """,
         origin=None,
-        params={"ts_pattern": TS_PATTERN, "secret": secret},
+        params={"secret": secret},
     )
 
 
 def _feature_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The text features staged in _slack_raw (:func:`_messages_sql`), in their order there."""
-    staged = {"file", "ordinal", "problem", *MESSAGE_COLUMNS, "raw", "wrong_type"}
+    staged = {"file", "ordinal", "problem", *MESSAGE_COLUMNS, "wrong_type", *KEYED_COLUMNS}
     return [row[0] for row in con.execute("DESCRIBE _slack_raw").fetchall() if row[0] not in staged]
