@@ -495,6 +495,13 @@ def _date(kind: str, m: re.Match[str], sent: datetime | None, notes: list[str]) 
     return None
 
 
+def _duration_last(kind: str, m: re.Match[str]) -> int:
+    """0 for a time of the five languages whose hour is one of the working day (9 to 20), 1 else:
+    it breaks the tie with a duration read from the same words ("d'ici 16 h")."""
+    hour = m.group(3) if kind == "intl_time" else None
+    return 0 if hour is not None and 9 <= int(hour) <= 20 else 1
+
+
 def _window(
     text: str, sent: datetime | None, end_of_day: time, zone: ZoneInfo
 ) -> tuple[str | None, datetime | None, list[str]]:
@@ -507,8 +514,12 @@ def _window(
     if not found:
         return None, None, []
     # The first window; of two at the same place the longer ("fin de la semaine 12" is a
-    # calendar week, not the end of this week).
-    _, kind, m = min(found, key=lambda item: (item[0], -len(item[2].group(0))))
+    # calendar week, not the end of this week); of a duration and a time as long, the time where
+    # its hour is one of the working day ("d'ici 16 h" is by four o'clock, "d'ici 48 h" and "d'ici
+    # 2 h" are durations).
+    _, kind, m = min(
+        found, key=lambda item: (item[0], -len(item[2].group(0)), _duration_last(item[1], item[2]))
+    )
     if kind.startswith("intl_"):
         return _intl_window(kind, m, sent, end_of_day, zone, text)
     near = _day_near(text, m) if kind in ("time", "eod") else None
@@ -554,7 +565,7 @@ def _window(
 # alone, "13.03.", is a date).
 INTL_CLOCK_RE = re.compile(
     r"\b(?:(\d{1,2}):(\d{2})|(\d{1,2})h(\d{2})?\b|(\d{1,2})\s*(?:uhr|heures?|horas?|uur)\b)"
-    rf"|({rules.any_of(rules.INTL_NOON)})",
+    rf"|({rules.any_of(rules.INTL_NOON)})|\blas\s+(\d{{1,2}})(?::(\d{{2}}))?\b",
     re.ASCII | _I,
 )
 
@@ -566,8 +577,8 @@ def _intl_clock(text: str) -> time | None:
         return None
     if m.group(6):
         return time(12, 0)
-    hour = m.group(1) or m.group(3) or m.group(5)
-    minute = m.group(2) or m.group(4) or "0"
+    hour = m.group(1) or m.group(3) or m.group(5) or m.group(7)
+    minute = m.group(2) or m.group(4) or m.group(8) or "0"
     h, mi = int(hour), int(minute)
     return time(h, mi) if h < 24 and mi < 60 else None
 
@@ -623,7 +634,8 @@ def _intl_window(
         if m.group(4):
             clock = time(12, 0)
         else:
-            h, mi = int(m.group(1) or m.group(3)), int(m.group(2) or 0)
+            h = int(m.group(1) or m.group(3) or m.group(5))
+            mi = int(m.group(2) or m.group(6) or 0)
             if h >= 24 or mi >= 60:
                 return evidence, None, notes
             clock = time(h, mi)

@@ -334,24 +334,40 @@ NOT_NAMES = frozenset(
         "collega's",
         "bedankt",
         "groeten",
+        # The part of a greeting after "Buenas" ("Buenas tardes,"), sign-offs opening a line,
+        # and words that open a French or Spanish sentence before "tu"/"vous" ("Alors tu ...").
+        *["tardes", "noches", "días", "dias", "atentamente", "estimados", "estimadas"],
+        *["señores", "salutations", "amicalement", "bises", "abrazos", "alors", "donc", "bon"],
+        *["sinon", "et", "ok", "oui", "non", "dis", "si", "bueno", "pues", "entonces", "vale"],
+        *["y", "perdón", "pardon", "désolé", "enfin", "mais", "aussi", "también", "ahora"],
     ]
 )
 # A name thanked at the head of a reply or of a paragraph ("Thanks Jason,", "Thank you
 # Werner!"): in a list the reply's questions are that person's to answer. Capitalised, so
 # "Thanks again" names nobody.
 THANKED = Rx(
-    r"(?:^|\n[ \t\r]*\n)\s*(?:[Tt]hanks|[Tt]hank you|[Mm]any thanks|[Dd]anke|[Vv]ielen [Dd]ank"
+    r"(?:^|\n[ \t\r]*\n)\s*¡?(?:[Tt]hanks|[Tt]hank you|[Mm]any thanks|[Dd]anke|[Vv]ielen [Dd]ank"
     r"|[Mm]erci|[Gg]racias|[Oo]brigad[oa]|[Vv]aleu|[Bb]edankt|[Dd]ank (?:je|u))(?:,[ \t]*|[ \t]+)"
     r"(?:(?:a lot|so much|very much|again)[ \t]+)?"
     "([A-Z\u00c0-\u00d6\u00d8-\u00de][a-z\u00df-\u00f6\u00f8-\u00ff]+)"
     r"(?:[ \t]+[A-Z][a-z]+)?"
-    r"[ \t]*[,!.:\n]",
+    r"[ \t]*[,!.:\n]"
+    # ... or after what the thanks are for, before "!" ("Merci pour ton aide hier Clara !",
+    # "¡Gracias por lo de ayer, Paula!"); not in German, whose nouns are capitalised too.
+    r"|(?:^|\n[ \t\r]*\n)\s*¡?(?:[Mm]erci|[Gg]racias|[Oo]brigad[oa]|[Bb]edankt)"
+    r" (?:pour|por|pelo|pela|voor)\b[^.!?\n]{0,40}?[ ,]"
+    "([A-Z\u00c0-\u00d6\u00d8-\u00de][a-z\u00df-\u00f6\u00f8-\u00ff]+)[ \t]*!",
     ignore_case=False,
 )
 # A name before an ask ("Tom, can you ...") or after a question's comma ("How was it, Ju??").
+# In French and Spanish chat the name opens the message without a comma before the ask ("Max tu
+# peux regarder", "Yasmine appelle-moi", "Sergio llámame").
 NAMED_ASK = Rx(
-    r"(?:^|[.!?\n]\s*)([A-Z][a-z]+(?: [A-Z][a-z]+)?),\s+"
-    r"(?:(?:can|could|would|will) you|please|pls|would you mind|need you to)\b"
+    r"(?:^|[.!?\n]\s*)([A-Z][a-z]+(?: [A-Z][a-z]+)?)(?:,\s+"
+    r"(?:(?:can|could|would|will) you|please|pls|would you mind|need you to)\b|\s+(?:(?:tu peux"
+    r"|tu pourrais|vous pouvez|vous pourriez|peux-tu|pourrais-tu|pouvez-vous|pourriez-vous|puedes"
+    r"|podrías|podés|podéis|appelle-moi|appelez-moi|envoie-moi)\b|llámame|llámeme|mándame|envíame"
+    r"|pásame))"
     r"|,[ \t]+([A-Z][a-z]+)[ \t]*\?",
     ignore_case=False,
 )
@@ -384,7 +400,7 @@ _NAME_REST = "[\\w'\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff-]"
 # end: a line of a wrapped e-mail paragraph that starts "adventurous, the focus ..." addresses
 # nobody.
 ADDRESSEE = Rx(
-    rf"(?:^|\n)[ \t]*{_GREETING}[ \t]+{_TITLE}({_NAME_START}{_NAME_REST}*)"
+    rf"(?:^|\n)[ \t]*¡?{_GREETING}[ \t]+{_TITLE}({_NAME_START}{_NAME_REST}*)"
     rf"(?:[ \t]+{_NAME_START}{_NAME_REST}*)?[ \t]*(?:[,!:.\n{DASHES}]|\s-{{1,2}}\s)"
     rf"|(?:^|\n[ \t\r]*\n|[.!?,][ \t\r]*\n)[ \t]*{_TITLE}({_NAME_START}{_NAME_REST}*)"
     r"(?:-san|-sama)?[ \t]*"
@@ -570,6 +586,20 @@ ENCODING_DAMAGE = Rx(
     # A Python 2 traceback's frame outside any function ('File "<stdin>", line 1, in ?').
     r"|\bline \d+, in \?"
 )
+# In French and Spanish, what only looks like an ask or a move: a question the message answers
+# itself ("Le build est cassé ? Non, c'était le cache", "¿Se ha roto? No, era la caché"), a
+# question that announces ("Vous savez quoi ?", "¿Sabéis qué?") or marvels ("C'est moi ou ...?",
+# "¿Soy yo o ...?"), and a move refused ("pas en MP", "no por privado"). A pass of its own after
+# ENCODING_DAMAGE, as the passes above.
+NOT_ASKING_ROMANCE = Rx(
+    r"(?:^|[.!?\n]\s*)[^.!?\n]{0,200}\?+\s*(?:non|oui|nan|ouais)\s*[,.!]"
+    r"|¿[^?\n]{0,200}\?+\s*(?:no|sí|si)\s*[,.!]"
+    r"|\b(?:vous savez|tu sais|devinez|devine) quoi\s*\?+"
+    r"|¿?\b(?:sabéis|sabes|sabés|adivinad|adivina) qué\s*\?+"
+    r"|\bc'est moi ou\b[^?\n]{0,200}\?+|¿?\bsoy yo o\b[^?\n]{0,200}\?+"
+    r"|\b(?:pas|non|no|ni) (?:(?:en mp|en dm|par dm|par mp|por privado|en privado|por dm|"
+    r"por md)\b|en privé)"
+)
 REQUEST = Rx(
     r"\?|\b(?:can|could|would|will) (?:you|u|someone|somebody|anyone)\b|\bwould you mind\b"
     r"|\bneed (?:you|someone|somebody) to\b|\bplease\b"
@@ -640,6 +670,9 @@ INTL_NEED_ASKS = [
     *["j'aurais besoin que", "j'aimerais que tu", "j'aimerais que vous", "je voudrais que tu"],
     *["je voudrais que vous", "hace falta que", "haría falta que", "me gustaría que"],
     *["quisiera que", "quiero que"],
+    # The need put to whoever takes it, then the subjunctive ("il faudrait que quelqu'un mette
+    # à jour la doc"), as the English "need someone to".
+    *["il faudrait que quelqu'un", "il faut que quelqu'un", "faudrait que quelqu'un"],
 ]
 # A need stated without a person, then the task in the infinitive ("il faudrait valider le
 # devis", "faudrait relancer le fournisseur", "hace falta revisar el contrato"): a task put to
@@ -647,6 +680,10 @@ INTL_NEED_ASKS = [
 INTL_IMPERSONAL_NEEDS = [
     *["il faut", "il faudrait", "il faudra", "faudrait", "hace falta", "haría falta"],
     *["es necesario", "sería necesario", "habría que", "tendríamos que", "on doit", "on devrait"],
+    *["tenemos que"],
+    # The task handed over, then the infinitive ("je te laisse valider la maquette", "te toca
+    # revisar el acta").
+    *["je te laisse", "je vous laisse", "te toca", "os toca", "le toca"],
 ]
 # Second-person imperatives in French, Spanish and Portuguese that ask by themselves where they
 # open a clause ("Marta, envía el acta", "Escríbeme por privado", "vérifiez les accès"). Not the
@@ -695,8 +732,10 @@ INTL_DETERMINERS = [
     *["eure", "euren", "euer", "ihre", "ihren", "die", "den", "das", "eine", "ein", "je", "jouw"],
     *["uw", "jullie", "de", "het", "een"],
 ]
+# Awaited, "go" and "OK" name an approval too ("besoin de ton go", "necesito tu OK").
 _AWAITED = (
-    rf"{any_of(INTL_AWAITING)}\s*(?:{any_of(INTL_DETERMINERS)}\s*)?({any_of(INTL_ACTION_NOUNS)})"
+    rf"{any_of(INTL_AWAITING)}\s*(?:{any_of(INTL_DETERMINERS)}\s*)?"
+    rf"({any_of([*INTL_ACTION_NOUNS, 'go', 'ok'])})"
 )
 # Asks for a hand, no outcome named (a request, no action), as "needs some love": "les slides
 # ont besoin d'un coup de main", "el informe necesita un repaso", "necesito ayuda con ...".
@@ -713,6 +752,8 @@ ROMANCE_INFINITIVES = [
     *["corriger", "signer", "compléter", "remplir", "préparer", "publier", "créer", "ajouter"],
     *["supprimer", "réserver", "relancer", "contacter", "appeler", "planifier", "finaliser"],
     *["traduire", "nettoyer", "déployer", "configurer", "transmettre", "partager", "revisar"],
+    *["renvoyer", "retourner", "rendre", "finir", "désactiver", "entregar", "arreglar"],
+    *["ampliar", "cargar", "reclamar"],
     *["validar", "enviar", "actualizar", "lanzar", "avisar", "corregir", "firmar", "completar"],
     *["rellenar", "preparar", "publicar", "crear", "añadir", "eliminar", "reservar", "contactar"],
     *["planificar", "terminar", "traducir", "limpiar", "desplegar", "configurar", "compartir"],
@@ -733,7 +774,26 @@ MOVE_INTL = [
     *["persoonlijk bespreken", "in een call", "in een korte call", "llamadme", "llamadnos"],
     *["llámanos", "llámenme", "appelle-nous", "appelez-nous", "en dm", "par dm", "por dm"],
     "por md",
+    # Asked to call the writer ("tu peux m'appeler", "¿me podés llamar?", "llamarme"), or to the
+    # writer's desk, a coffee, a short call ("pour un appel", "una llamada rápida").
+    *["m'appeler", "nous appeler", "me téléphoner", "m'appelles", "llamarme", "llamarnos"],
+    *["me llamas", "me llamás", "me llames", "me llamen", "devolver la llamada"],
+    *["devolverme la llamada", "devuélveme la llamada", "me puedes llamar", "me podés llamar"],
+    *["me podrías llamar", "me pueden llamar", "me podrían llamar", "pour un appel"],
+    *["un appel rapide", "un petit appel", "un coup de fil", "un coup de téléphone", "une visio"],
+    *["para una llamada", "una llamada rápida", "una llamadita", "à mon bureau", "passer me voir"],
+    *["passe me voir", "à la pause café", "autour d'un café", "por mi mesa", "por mi despacho"],
+    *["pásate por", "en el café", "tomando un café"],
 ]
+# The answer asked for by mail, text or a chat app ("par mail", "por correo", "por WhatsApp"):
+# apart from MOVE_INTL, as what follows them in the sentence is often the matter ("par mail, la
+# banque les réclame ..."), which FILLER_INTL keeps.
+INTL_CHANNELS = [
+    *["par mail", "par e-mail", "par email", "par courriel", "par texto", "par sms"],
+    *["par whatsapp", "por correo", "por mail", "por email", "por e-mail", "por whatsapp"],
+    "por sms",
+]
+
 # An attachment and "because" in the five languages ("ci-joint", "im Anhang", "adjunto", "em
 # anexo", "in de bijlage"; "parce que", "weil", "porque", "omdat").
 INTL_ATTACHED = [
@@ -774,8 +834,23 @@ _MOVE_EN = (
     r"huddle|meeting)\b"
     r"|\blet'?s (?:talk|chat|discuss) (?:live|offline|in person|1:1|f2f)\b"
 )
-_MOVE_INTL = rf"{any_of(MOVE_INTL)}|\bbespreken\b[^.!?\n]{{0,30}}\bpersoonlijk\b"
-MOVE = Rx(f"{_MOVE_EN}|{_MOVE_INTL}")
+# "Me rappeler" without an object calls back ("Pouvez-vous me rappeler ?", "me rappeler au sujet
+# de ..."); with one it reminds ("me rappeler le mot de passe"). Talk moved to a meeting ("on en
+# parle en réunion", "lo hablamos en la reunión del lunes").
+_CALL_BACK = (
+    r"\b(?:me|nous)\s+rappeler\s*(?:[?!.,]|$|(?:au sujet|à propos|quand|dès|demain|avant|après"
+    r"|vers|sur mon|au \d)\b)"
+)
+_TALK_AT_MEETING = (
+    r"\b(?:parle|parler|parlons|reparle|reparler|discute|discuter|discutons|voit|voir|hablamos"
+    r"|hablarlo|hablar|comentamos|comentarlo|vemos|verlo)\b[^.!?\n]{0,40}(?:\ben| à la|\blors de la|"
+    r"\ben la|\bdurante la|\bau) (?:réunion|reunión|daily|point|visio)\b"
+)
+_MOVE_INTL = (
+    rf"{any_of(MOVE_INTL)}|\bbespreken\b[^.!?\n]{{0,30}}\bpersoonlijk\b|{_CALL_BACK}"
+    rf"|{_TALK_AT_MEETING}"
+)
+MOVE = Rx(f"{_MOVE_EN}|{_MOVE_INTL}|{any_of(INTL_CHANNELS)}")
 CONTEXT = Rx(
     r"\[(?:attachment|file|image|screenshot)[^\]]*\]|\battached\b|\battachment\b|📎"
     r"|(?:^|[^\w&])#\d+\b|\b[A-Z][A-Z0-9]+-\d+\b"
@@ -823,6 +898,9 @@ INTL_PLEASANTRIES = [
     *["le truc dont on a parlé", "ce dont on a parlé", "wegen der sache von gestern"],
     *["die sache von gestern", "sobre lo que hablamos", "lo que hablamos", "sobre aquilo que"],
     *["aquilo que falamos", "over dat ding van gisteren", "dat ding van gisteren"],
+    *["saludos cordiales", "cordiales saludos", "un cordial saludo", "bien cordialement"],
+    *["salutations distinguées", "notre échange", "notre discussion", "notre conversation"],
+    *["je me permets de vous relancer", "le escribo de nuevo"],
 ]
 # Words that say nothing about the matter, removed before the words are counted: the greeting,
 # the sign-off, the clause that says where to reply, "no rush"-like phrases, pleasantries and
@@ -849,14 +927,6 @@ FILLER = Rx(
     r"|\b(?:(?:can|could) you help(?: me)? with (?:this|that|it)|let me know|any (?:input|ideas|"
     r"thoughts)|thoughts|ideas|what do (?:we|i) do (?:here|now)|it would be great to have it)\b"
 )
-# Read after FILLER, apart: RE2's automaton for the two joined cost four times their sum, and
-# removing the matches of a larger FILLER cost 25 us more per message in SQL. The clause that
-# moves the exchange elsewhere, as in FILLER.
-FILLER_INTL = Rx(
-    rf"(?:{_MOVE_INTL})[^.!?\n]{{0,200}}[.!?]*"
-    rf"|{any_of(INTL_HOPE)}[^.!?\n]*[.!?]*|{any_of(INTL_PLEASANTRIES)}"
-    rf"|{_OPENER}{any_of(ROMANCE_INFINITIVES)}[^.!?\n]*"
-)
 # A word is a run of non-blank characters (WORD) with something besides the marks that French
 # typography sets apart in it (LETTER): "tu peux ... ?" made the "?" a fourteenth word. Other
 # marks standing alone (a dash, an emoticon, an ellipsis) still count, as before.
@@ -872,6 +942,10 @@ LETTER = Rx(_LETTER, ignore_case=False)
 # (FACT: a number, a version, a file or code name, a proper name mid-sentence, a quoted string,
 # a cause or a symptom).
 MIN_CONTEXT_WORDS = 14
+# "Or" between named options in French, Portuguese and Spanish (Spanish "o" before an article or a
+# preposition: Portuguese "o" is an article): the options of a choice are context, and a choice
+# asked for names an action.
+_OR_INTL = r"\bou\b|\bo\s+(?:el|la|los|las|un|una|en|por|con|bien|al|solo|sólo)\b"
 # "since", "error", "fails" in the five languages.
 INTL_SYMPTOMS = [
     *["depuis", "erreur", "échoue", "échouent", "plante", "seit", "fehler", "fehlgeschlagen"],
@@ -884,7 +958,7 @@ FACT = Rx(
     rf"\d|\w[._/]\w|\b[a-z]+[A-Z]\w*|(?:^|[^a-zA-Z])[`{OPEN_QUOTES}][^`{OPEN_QUOTES}"
     rf"{CLOSE_QUOTES}\n]{{2,40}}[`{CLOSE_QUOTES}]|(?i:\b(?:since|after|because|due to|as of|error|"
     r"exception|traceback|tried|getting|fails?|failed|broken|down|changed)\b)"
-    rf"|(?i:{any_of(INTL_SYMPTOMS)})",
+    rf"|(?i:{any_of(INTL_SYMPTOMS)}|{_OR_INTL})",
     ignore_case=False,
 )
 # "At least MIN_CONTEXT_WORDS words" as one match, for SQL: far cheaper there than listing the
@@ -1136,7 +1210,8 @@ _CLOCK_INTL = (
     + any_of(["uhr", "h", "heures", "heure", "horas", "hora", "uur"], bound_start=False)
     + "|("
     + any_of(["mittag", "midi", "mediodía", "mediodia", "meio-dia", "meio dia", "middag"])
-    + "))"
+    # Spanish writes the hour after "las" without a unit ("antes de las 18", "a las 9:30").
+    + r")|\blas\s+(\d{1,2})(?::(\d{2}))?\b)"
 )
 INTL_NOON = frozenset(["mittag", "midi", "mediodía", "mediodia", "meio-dia", "meio dia", "middag"])
 INTL_WINDOWS: dict[str, Rx] = {
@@ -1216,6 +1291,25 @@ INTL_WINDOWS: dict[str, Rx] = {
     "intl_tomorrow": Rx(any_of(["morgen", "demain", "mañana", "manana", "amanhã", "amanha"])),
 }
 WINDOWS.update(INTL_WINDOWS)
+# Read after FILLER, apart: RE2's automaton for the two joined cost four times their sum, and
+# removing the matches of a larger FILLER cost 25 us more per message in SQL. The clause that
+# moves the exchange elsewhere, as in FILLER, but not the question mark that ends it ("tu peux
+# m'envoyer ... en privé stp ?" is a question, not a statement); the greeting and a signature of
+# one to three words, the first a capital, after a blank line or a sign-off's comma ("Élodie
+# Marchand", "María José Fernández"; not a wrapped paragraph's last line); and a
+# deadline's date or time ("avant 14h", "antes del 12 de junio"): the window is an element of
+# its own, no fact about the matter.
+_CAPITAL = "[A-Z\u00c0-\u00de]"
+FILLER_INTL = Rx(
+    rf"(?:{_MOVE_INTL})[^.!?\n]{{0,200}}[.!]*"
+    rf"|{any_of(INTL_HOPE)}[^.!?\n]*[.!?]*|{any_of(INTL_PLEASANTRIES)}"
+    rf"|{_OPENER}{any_of(ROMANCE_INFINITIVES)}[^.!?\n]*"
+    rf"|^\s*(?:{_GREETING_INTL})\b[^\n,!:]{{0,30}}[,!:]?"
+    rf"|(?:\n[ \t]*\n|[,!][ \t]*\n)[ \t]*(?-i:{_CAPITAL})[^\s\d.]{{0,20}}"
+    r"(?:[ \t]+[^\s\d.]{1,20}){0,2}\s*$"
+    + "".join(f"|{INTL_WINDOWS[kind].pattern}" for kind in ("intl_numeric", "intl_day_month"))
+    + f"|{INTL_WINDOWS['intl_time'].pattern}"
+)
 # Words that look like a window but greet or say when in the day ("Guten Morgen", "esta mañana"):
 # replaced before windows are read.
 NOT_WINDOW = Rx(
@@ -1256,6 +1350,11 @@ NOT_WINDOW = Rx(
     r"|\b(?:will|should|would|shall|is|are|'ll) (?:be )?(?:out|released|available|ready|tagged|"
     r"frozen|branched|cut|shipped|published|uploaded|merged|landed)\s+(?:by|before|until|till|"
     r"on|in)\b[^.!?\n]*"
+    # French and Spanish: "tomorrow" that dates a call or a talk, not the answer ("une visio
+    # demain", "on en reparle de vive voix demain", "¿hacemos una videollamada mañana?"); not
+    # a meeting, which the answer may be due before ("pour la réunion de demain").
+    r"|\b(?:visio|appel|call|voix|videollamada|llamada|persona)\b"
+    r"[^.!?\n]{0,12}?\b(?:demain|mañana)\b"
 )
 
 
@@ -1264,6 +1363,30 @@ def window_text(plain: str) -> str:
     return NOT_WINDOW.compiled.sub(" ", plain)
 
 
+# French and Spanish asks that are requests with or without their question mark: the French ask
+# in question order or the conditional (a "?" before a lower-case word reads as encoding damage,
+# `ENCODING_DAMAGE`: "tu peux m'aider ? je galère"), "is it possible", "do you think you can",
+# "tell me" and "let me know" ("dis-moi si ...", "fais-moi signe", "avísame"), thanks or prayers
+# in advance ("je vous remercie de bien vouloir", "nous vous prions de", "le agradeceré que"),
+# "a ver si alguien puede", and asking whether the reader is free ("t'es dispo ?").
+INTL_ASKS_ANYHOW = [
+    *["peux-tu", "pourrais-tu", "pouvez-vous", "pourriez-vous", "tu pourrais", "vous pourriez"],
+    *["tu peux", "serait-il possible", "est-il possible de", "sería posible que"],
+    *["crees que podrás", "crees que puedes", "tu penses pouvoir", "vous pensez pouvoir"],
+    *["dis-moi", "dites-moi", "dime", "decidme", "dígame", "díganme", "fais-moi signe"],
+    *["faites-moi signe", "tiens-moi au courant", "tenez-moi au courant", "tiens-moi informé"],
+    *["tenez-moi informé", "avísame", "avíseme", "avisadme", "me avisas", "me avisás"],
+    *["mantenme al tanto", "tenme al tanto", "remercie de bien vouloir", "vous prions de"],
+    *["remercions de bien vouloir", "agradeceré que", "le agradeceré", "te agradeceré"],
+    *["a ver si alguien", "a ver si puedes", "a ver si podéis", "a ver si podés", "a ver si me"],
+    *["a ver si nos", "dispo pour", "t'es dispo", "tu es dispo", "vous êtes dispo", "es-tu dispo"],
+]
+# A need stated as a fact about the reader's part: "il manque encore ta note de frais", "falta tu
+# hoja de gastos" (send it), as the English "still need your ...".
+INTL_MISSING = (
+    r"\b(?:il (?:me |nous )?)?(manque|manquent) (?:encore |toujours )?(?:ta|ton|tes|votre|vos)\b"
+    r"|\b(falta|faltan) (?:todavía |aún )?(?:tu|tus|su|sus|vuestro|vuestra|vuestros|vuestras)\b"
+)
 # Asks in the five languages that carry no question mark: polite words ("bitte", "s'il te
 # plaît", "por favor", "alsjeblieft", "graag"), "merci de <verb>", "wir bitten um", "le
 # rogamos", "pedimos que", and "<that> would be great". Read on the text with mentions as
@@ -1327,6 +1450,7 @@ REQUEST_INTL = Rx(
             "zou mooi zijn",
         ]
     )
+    + f"|{any_of(INTL_ASKS_ANYHOW)}|{INTL_MISSING}|¿"
     + rf"|\bmerci\s+d(?:e\s+|{_APOSTROPHE})(?:bien\s+vouloir\s+|nous\s+|me\s+|m{_APOSTROPHE})?"
     + r"[^\s,.!?]{0,30}(?:er|ir|re)\b"
     + f"|{any_of(INTL_NEED_ASKS)}|{_OPENER}¿?{any_of([*INTL_IMPERATIVES, *INTL_LOOK_IMPERATIVES, *ROMANCE_INFINITIVES])}"
@@ -1443,6 +1567,15 @@ _ASK_INTL = any_of(
         # before it in Python, and one such alternative cost the list four times as much there.
         *["tu me", "tu m'", "vous me", "vous m'", "tu nous", "vous nous", "te dit de"],
         *["vous dit de", "te animas a", "os animáis a"],
+        # Is it possible, do you think you can, thanks and prayers in advance, "a ver si", "we
+        # could", voseo ("¿me podés ...?").
+        *["serait-il possible de", "serait-il possible d'", "est-il possible de"],
+        *["sería posible que", "tu penses pouvoir", "vous pensez pouvoir", "crees que podrás"],
+        *["crees que puedes"],
+        *["agradeceré que", "agradecería que", "agradeceríamos que", "vous prie de"],
+        *["vous prions de", "remercie de bien vouloir", "remercions de bien vouloir"],
+        *["les rogamos", "os rogamos", "le ruego", "te ruego", "podríamos", "on pourrait"],
+        *["pourrait-on", "qqun peut", "qqn peut", "podés", "a ver si"],
         *INTL_NEED_ASKS,
         *INTL_IMPERSONAL_NEEDS,
     ]
@@ -1554,6 +1687,7 @@ INTL_ACTION_VERBS = [
     *["dire", "indiquer", "préciser", "communiquer", "fournir", "commander", "annuler"],
     *["mettre en place", "fusionner", "rédiger", "écrire", "trancher", "choisir", "décider"],
     *["chiffrer", "estimer", "livrer", "t'occuper de", "vous occuper de", "te charger de"],
+    *["t'occuper du", "t'occuper des", "vous occuper du", "vous occuper des", "te charger du"],
     *["vous charger de", "confirmez", "indiquez"],
     # subjunctives after "il faudrait que tu", "j'ai besoin que tu", "j'aimerais que vous"
     *["signes", "envoies", "valides", "vérifies", "corriges", "relises", "confirmes"],
@@ -1563,6 +1697,9 @@ INTL_ACTION_VERBS = [
     *["mettiez à jour", "remplissiez", "complétiez", "prépariez", "ajoutiez", "traduisiez"],
     *["testiez", "répondiez", "transmettiez", "partagiez", "publiiez", "approuviez"],
     *["renouveliez", "relanciez", "régliez", "règles"],
+    # and the third person after "il faudrait que quelqu'un"; more verbs of work
+    *["mette à jour", "fasse", "relise", "réponde", "merger", "désactiver", "activer", "finir"],
+    "rendre",
     # Spanish
     "revisar",
     "aprobar",
@@ -1619,6 +1756,7 @@ INTL_ACTION_VERBS = [
     *["explicar", "explica", "explicas", "explicáis", "hacer llegar", "hacernos llegar"],
     *["indicar", "decir", "borrar", "mandar", "cancelar", "escribir", "redactar", "contestar"],
     *["decidir", "elegir", "fusionar", "estimar", "encargarte de", "ocuparte de", "dar acceso"],
+    *["encargarte del", "ocuparte del"],
     *["hacerme llegar"],
     # subjunctives after "necesito que", "te pido que", "le rogamos que", "hace falta que"
     *["firmes", "envíes", "revises", "confirmes", "mandes", "apruebes", "valides", "firme"],
@@ -1633,6 +1771,12 @@ INTL_ACTION_VERBS = [
     *["paguéis", "paguen", "compruebes", "compruebe", "comprobéis", "comprueben", "pruebes"],
     *["pruebe", "probéis", "prueben", "devuelvas", "devuelva", "devolváis", "devuelvan"],
     *["hagas llegar", "haga llegar", "hagáis llegar", "hagan llegar", "reenvíes", "reenvíe"],
+    # the polite past subjunctive ("¿sería posible que me enviaran ...?"), the formal present
+    # ("les rogamos nos comuniquen"); more verbs of work, imperatives of "vosotros"
+    *["enviara", "enviaran", "mandara", "mandaran", "revisara", "revisaran", "firmara"],
+    *["firmaran", "confirmara", "confirmaran", "comunique", "comuniquen", "indique", "indiquen"],
+    *["mergear", "ampliar", "entregar", "entregad", "cargar", "cargad", "mover", "arreglar"],
+    *["sacar", "dar de baja", "dar de alta", "reclamar"],
     *["publiques", "publique", "publiquéis", "publiquen", "reserves", "reservéis", "reserven"],
     # Portuguese
     "aprovar",
@@ -1777,6 +1921,10 @@ INTL_ASKING_VERBS = [
     *["me reenvías", "nos confirmas", "nos indicas", "nos envías", "nos mandas", "nos pasas"],
     *["te encargas", "te ocupas", "os encargáis", "os ocupáis", "vous vous occupez"],
     *["tu t'occupes", "tu te charges", "vous vous chargez"],
+    # "¿Me das el visto bueno?", imperatives of "vosotros" with their pronoun, and voseo
+    # ("¿me pasás el link?", "¿me mergeás la rama?").
+    *["me das", "nos das", "me dais", "mandadme", "pasadme", "confirmadme", "me pasás"],
+    *["me mandás", "me confirmás", "me mergeás", "me decís", "me enviás", "me revisás"],
 ]
 # Words that open a question asking for a fact, a confirmation or a choice, as the English
 # `QUESTION_OPENERS`: where, when, who, which, how much, why, "what is", and a verb first ("Hast
@@ -1796,12 +1944,13 @@ INTL_QUESTION_OPENERS = [
     *["quelqu'un sait", "quelqu'un connaît", "savez-vous", "sais-tu", "pour quand", "à qui"],
     *["à quelle heure", "avec qui", "de qui", "depuis quand", "jusqu'à quand", "à quel"],
     *["à quelle", "dans quel", "dans quelle", "sur quel", "sur quelle", "de quel", "de quelle"],
+    *["tu sais", "vous savez", "quelqu'un a", "qqun a", "t'as", "tu aurais", "vous auriez"],
     # Spanish
     *["dónde", "cuándo", "quién", "quiénes", "cuál", "cuáles", "cuánto", "cuánta", "cuántos"],
     *["cuántas", "por qué", "hay", "está", "están", "tienes", "tenéis", "recibiste", "sabes"],
     *["sabéis", "funciona", "alguien sabe", "sabe alguien", "alguien conoce", "para cuándo"],
     *["hasta cuándo", "desde cuándo", "a qué hora", "a quién", "con quién", "de quién", "en qué"],
-    *["de qué"],
+    *["de qué", "alguien tiene", "tenés", "sabés"],
     # Portuguese
     *["onde", "quando", "quem", "qual", "quais", "quanto", "quantos", "quantas", "por que"],
     *["você recebeu", "vocês receberam", "você tem", "vocês têm", "você sabe", "vocês sabem"],
@@ -1855,6 +2004,10 @@ _QUE_FACT = (
 # and a number a date: "Le dimanche 04 juillet 2010 ? 10:05" is a mail's attribution line whose
 # "à" was lost to encoding damage.
 INTL_DEFINITE = ["le", "la", "les", "l'", "el", "los", "las"]
+# A question offering a choice asks to choose ("¿nos quedamos con la opción A o la B?", "le
+# formulaire ou le mail ?"): French and Portuguese "ou", Spanish "o" before an article or a
+# preposition (Portuguese "o" is an article).
+_CHOICE = rf"((?:{_OR_INTL})\s*[^\s.!?]*)[^.!?\n]{{0,200}}\?"
 INTL_WOULD_BE_GREAT = [
     *["wäre super", "wäre toll", "wäre klasse", "wäre prima", "wäre hilfreich", "wäre nett"],
     *["serait top", "serait super", "serait génial", "serait parfait", "seraient top"],
@@ -1885,7 +2038,8 @@ SPANISH_ACTION_INFINITIVES = [
     *["confirmar", "aprobar", "comprobar", "devolver", "pagar", "organizar", "reiniciar"],
     *["registrar", "renovar", "reenviar", "investigar", "averiguar", "aplazar", "explicar"],
     *["pasar", "terminar", "contactar", "planificar", "lanzar", "indicar", "decir", "borrar"],
-    *["cancelar", "escribir", "contestar", "responder", "decidir"],
+    *["cancelar", "escribir", "contestar", "responder", "decidir", "entregar", "ampliar"],
+    *["arreglar", "sacar", "mover", "cargar", "reclamar", "mergear"],
 ]
 _CLITIC_INFINITIVE = (
     rf"\b(?:{'|'.join(_ci(verb[:-2]) for verb in SPANISH_ACTION_INFINITIVES)})"
@@ -1907,6 +2061,7 @@ ACTION_INTL_QUESTION = Rx(
     rf"|¿({any_of(INTL_MARKED_QUESTION_VERBS)}))"
     rf"|({any_of([*INTL_ALREADY, *INTL_INVERSIONS, *INTL_IDEA_WHY])}|{_T_INVERSION})){_TO_QUESTION_MARK}"
     rf"|{_OPENER}¿?({any_of(INTL_DEFINITE)})[^,;:.!?\n0-9]*\?"
+    rf"|{_CHOICE}"
 )
 # The ask after what it asks: a verb before a polite word, the noun of an action before a polite
 # word or "would be great" ("Vos retours sur la maquette svp", "Feedback bis KW12 wäre super").
@@ -1922,6 +2077,7 @@ TRAILING_ENDS = Rx(any_of([*INTL_POLITE_AFTER, *INTL_WOULD_BE_GREAT]))
 # The noun of an action needed or awaited ("j'attends ta validation", "pour validation").
 ACTION_INTL_AWAITED = Rx(
     rf"{_AWAITED}|{any_of(['pour', 'para', 'zur', 'ter'])}\s+({any_of(INTL_ACTION_NOUNS)})"
+    f"|{INTL_MISSING}"
 )
 INTL_ACTION_FORMS = (
     ACTION_INTL,
@@ -1940,8 +2096,28 @@ INTL_ACTION_PAIRS = (
 )
 
 
+# What names no action though it holds a verb of the lists or a fact question's opener: asking
+# whether the reader has a moment ("t'as 2 min pour un appel ?", "¿tenéis un rato ...?") or an
+# idea ("Quelqu'un a une idée ?", "¿Alguien tiene alguna idea?", as the English "ideas?"), to be
+# called ("tu peux m'appeler ?") or to drop by ("passer à mon bureau", "pasarte por mi mesa"):
+# removed before the five languages' action is read.
+INTL_CALLED_OR_VISITED = [
+    *["m'appeler", "nous appeler", "passer à mon bureau", "passer me voir", "passer au bureau"],
+    *["pasarte por", "pasaros por"],
+]
+NOT_ACTION_INTL = Rx(
+    r"\b(?:t'as|tu as|as-tu|vous avez|avez-vous|tienes|tenés|tenéis|tiene|tienen)\s+"
+    r"(?:(?:un|une|una|deux|cinq|dos|cinco|\d+)\s*)?(?:petit\s+)?(?:ratito|rato|moment|minutes?"
+    rf"|min|mn|instant|sec|momento|minutos?|segundo|hueco)\b|{any_of(INTL_CALLED_OR_VISITED)}"
+    r"|\b(?:quelqu'un a|qqun a|alguien tiene|t'as|tu as|vous avez|tienes|tenéis)\s+"
+    r"(?:une |des |alguna |una |algunas )?(?:idées?|ideas?)\s*\?"
+)
+
+
 def intl_action(clauses: str) -> re.Match[str] | None:
-    """The first action asked for in the five languages, read on `clauses` (mentions as commas)."""
+    """The first action asked for in the five languages, read on `clauses` (mentions as commas)
+    once what names none (:data:`NOT_ACTION_INTL`) is removed."""
+    clauses = NOT_ACTION_INTL.compiled.sub(" ", clauses)
     for rx in INTL_ACTION_FORMS:
         if rx is ACTION_INTL_TRAILING and not TRAILING_ENDS.search(clauses):
             continue
@@ -2163,7 +2339,7 @@ def context_words(plain: str) -> tuple[str, int] | None:
 
 def asking_text(plain: str) -> str:
     """`plain` without phrases that look like asks but are not ("please note", "don't DM me")."""
-    for rx in (NOT_ASKING, NOT_ASKING_MORE, ENCODING_DAMAGE):
+    for rx in (NOT_ASKING, NOT_ASKING_MORE, ENCODING_DAMAGE, NOT_ASKING_ROMANCE):
         plain = rx.compiled.sub(" ", plain)
     return plain
 
@@ -2410,12 +2586,12 @@ def signals_sql(text: str) -> str:
     """
     raw, plain, asking, clauses = "_am_raw", "_am_plain", "_am_asking", "_am_clauses"
     record, unmentioned, matter = "_am_record", "_am_unmentioned", "_am_matter"
-    english_removed = "_am_english_removed"
+    english_removed, intl_clauses = "_am_english_removed", "_am_intl_clauses"
     rare = "_am_rare"
     # Every link has "://" in it: a text without one keeps its every character.
     links = f"contains({raw}, '://')"
     # Each removal is the identity on a text that none of the three patterns matches.
-    not_asking = (NOT_ASKING, NOT_ASKING_MORE, ENCODING_DAMAGE)
+    not_asking = (NOT_ASKING, NOT_ASKING_MORE, ENCODING_DAMAGE, NOT_ASKING_ROMANCE)
     removed = plain
     for rx in not_asking:
         removed = rx.replace_sql(removed, " ")
@@ -2442,8 +2618,12 @@ def signals_sql(text: str) -> str:
             clauses: _removed_sql(ANY_MENTION, asking, ",", keep_first=True),
             english_removed: _removed_sql(FILLER, unmentioned, " "),
         },
-        # The five languages' filler is removed after the English filler, as in `content`.
-        {matter: _removed_sql(FILLER_INTL, english_removed, " ")},
+        # The five languages' filler is removed after the English filler, as in `content`; what
+        # names no action in them, before their action is read, as in `intl_action`.
+        {
+            matter: _removed_sql(FILLER_INTL, english_removed, " "),
+            intl_clauses: _removed_sql(NOT_ACTION_INTL, clauses, " "),
+        },
     ]
     statements = MANY_WORDS.matches_sql(
         f"CASE WHEN contains({matter}, '?') THEN {QUESTION.replace_sql(matter, ' ')} "
@@ -2462,7 +2642,7 @@ def signals_sql(text: str) -> str:
             f"{rare} AND " + _names_sql(OWNER, plain, 2, NOBODY, strip_dot=True),
             f"{rare} AND " + _names_sql(NAMED_ASK, plain, 2, NOT_NAMES, strip_dot=False),
             _names_sql(ADDRESSEE, plain, 2, NOT_NAMES, strip_dot=False),
-            _names_sql(THANKED, plain, 1, NOT_NAMES, strip_dot=False),
+            _names_sql(THANKED, plain, 2, NOT_NAMES, strip_dot=False),
         ]
     )
     # The phrases that only look like a window or an ask are removed only where the pattern
@@ -2483,8 +2663,8 @@ def signals_sql(text: str) -> str:
             _staged_matches_sql(ACTION, clauses),
             *(
                 _gated_sql(
-                    _loose_union(pair).matches_sql(clauses),
-                    _first_true_sql([_staged_matches_sql(rx, clauses) for rx in pair]),
+                    _loose_union(pair).matches_sql(intl_clauses),
+                    _first_true_sql([_staged_matches_sql(rx, intl_clauses) for rx in pair]),
                 )
                 for pair in INTL_ACTION_PAIRS
             ),
