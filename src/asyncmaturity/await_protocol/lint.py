@@ -198,6 +198,31 @@ is guessed (`asyncmaturity.await_protocol.rules.INTL_WINDOWS`, `REQUEST_INTL`):
   English "by 12/03" stays ambiguous; a calendar week ends on its Friday (ISO week of the year
   sent, or of the next year when past); a time written the European way ("12 Uhr", "12h",
   "midi", "meio-dia") sets the hour of a named day ("bis Freitag 12 Uhr").
+* **French and Spanish, dev part 3** (issue 18, helper `lang18x`): a request also where the "?"
+  is lost ("tu peux m'aider ? je galère" reads as encoding damage; "Pablo D.?"): the French ask
+  in question order or the conditional ("peux-tu", "tu pourrais"), "¿", "is it possible" and "do
+  you think you can" ("serait-il possible de", "¿sería posible que", "tu penses pouvoir", "¿crees
+  que podrás"), "tell me"/"let me know" ("dis-moi si", "fais-moi signe", "avísame"), thanks and
+  prayers in advance ("je vous remercie de bien vouloir", "nous vous prions de", "le agradeceré
+  que"), "a ver si alguien", "t'es dispo ?", a missing part ("il manque encore ta ...", "falta tu
+  ..."); none for a question answered in the message ("... ? Non, ...", "¿...? No, ..."), one
+  that announces or marvels ("Vous savez quoi ?", "¿Sabéis qué?", "¿Soy yo o ...?"). An action
+  also in a choice ("A o la B ?", "... ou par mail ?"), the task handed over ("je te laisse
+  valider", "te toca revisar"), the polite past subjunctive ("que me enviaran"), "¿me das el
+  visto bueno?", voseo ("¿me mergeás?"), knowing or having ("tu sais si", "quelqu'un a le lien");
+  none in asking for a moment, a call, a visit or ideas ("t'as 2 min pour un appel ?", "tu peux
+  m'appeler ?", "passer à mon bureau", "Quelqu'un a une idée ?": `NOT_ACTION_INTL`). The thread
+  is left also by being called or called back ("tu peux m'appeler", "me rappeler ?", "¿me podés
+  llamar?"), a short call, a desk or a coffee ("pour un appel", "por mi mesa", "à la pause
+  café"), a channel named for the answer ("par mail", "por correo", "por WhatsApp") and talk
+  moved to a meeting ("on en parle en réunion"); a refused move ("pas en MP", "no por privado")
+  keeps it. An owner also in a name opening the ask without a comma ("Max tu peux ...", "Sergio
+  llámame"), after what the thanks are for ("Merci pour ton aide hier Clara !"), after "¡Hola";
+  not "Buenas tardes,". Information leaves out the greeting, a signature after a blank line or a
+  sign-off ("María José Fernández") and a deadline's date or time ("avant 14h": the window is its
+  own element), and reads the options of a choice as context. "Tomorrow" that dates a call is no
+  window ("une visio demain"); "d'ici 16 h" is by four o'clock (an hour of the working day, 9 to
+  20), "d'ici 48 h" a duration; "antes de las 18" is 18:00.
 
 Each element's `evidence` is the matched span (for the window, the words: "by Friday"; the
 resolved instant is `deadline`; for the action, the verb or noun phrase asked for), the word count
@@ -317,8 +342,9 @@ _INTL_QUESTION_EVIDENCE = frozenset(
         *rules.INTL_DEFINITE,
     ]
 )
-# ... and "qué" before a noun and a verb ("qué versión está"), an inversion with "-t-" ("e-t-il").
-_INTL_QUESTION_EVIDENCE_RE = re.compile(rf"(?:{rules._QUE_FACT})$|\w-t-", _I)
+# ... and "qué" before a noun and a verb ("qué versión está"), an inversion with "-t-" ("e-t-il"),
+# the "or" of a choice ("o la B").
+_INTL_QUESTION_EVIDENCE_RE = re.compile(rf"(?:{rules._QUE_FACT})$|\w-t-|(?:{rules._OR_INTL})", _I)
 _NUMBERS = {
     w: n
     for n, w in enumerate(

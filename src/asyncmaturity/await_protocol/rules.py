@@ -697,6 +697,9 @@ INTL_IMPERATIVES = [
     *["revisa", "revisad", "valida", "validad", "aprueba", "aprobad", "firmad", "confirma"],
     *["confirmad", "corrija", "sube", "subid", "rellena", "rellenad"],
     *["avisa", "avisad", "envie", "envia", "me manda", "confere", "assina", "me chama"],
+    # Voseo and Latin American imperatives ("mandame", "revisá", "agrega", "chequea").
+    *["mandame", "pasame", "enviame", "revisá", "confirmá", "mandá", "firmá", "completá"],
+    *["agrega", "agreguen", "chequea", "checa", "revisen", "manden", "fijate si", "fíjate si"],
 ]
 # "Take a look" asks (a request) but names no outcome (no action): "échale un vistazo", "jette
 # un œil quand tu peux".
@@ -783,7 +786,8 @@ MOVE_INTL = [
     *["un appel rapide", "un petit appel", "un coup de fil", "un coup de téléphone", "une visio"],
     *["para una llamada", "una llamada rápida", "una llamadita", "à mon bureau", "passer me voir"],
     *["passe me voir", "à la pause café", "autour d'un café", "por mi mesa", "por mi despacho"],
-    *["pásate por", "en el café", "tomando un café"],
+    *["pásate por", "en el café", "tomando un café", "on s'appelle", "je t'appelle"],
+    *["un petit call", "on se fait un call", "te llamo", "os llamo", "hablamos por teléfono"],
 ]
 # The answer asked for by mail, text or a chat app ("par mail", "por correo", "por WhatsApp"):
 # apart from MOVE_INTL, as what follows them in the sentence is often the matter ("par mail, la
@@ -1380,6 +1384,8 @@ INTL_ASKS_ANYHOW = [
     *["remercions de bien vouloir", "agradeceré que", "le agradeceré", "te agradeceré"],
     *["a ver si alguien", "a ver si puedes", "a ver si podéis", "a ver si podés", "a ver si me"],
     *["a ver si nos", "dispo pour", "t'es dispo", "tu es dispo", "vous êtes dispo", "es-tu dispo"],
+    *["veux-tu", "voudrais-tu", "voudriez-vous", "te dérangerait de", "vous dérangerait de"],
+    *["harías el favor de", "hazme el favor de", "serías tan amable de", "sería tan amable de"],
 ]
 # A need stated as a fact about the reader's part: "il manque encore ta note de frais", "falta tu
 # hoja de gastos" (send it), as the English "still need your ...".
@@ -1576,6 +1582,11 @@ _ASK_INTL = any_of(
         *["vous prions de", "remercie de bien vouloir", "remercions de bien vouloir"],
         *["les rogamos", "os rogamos", "le ruego", "te ruego", "podríamos", "on pourrait"],
         *["pourrait-on", "qqun peut", "qqn peut", "podés", "a ver si"],
+        # Wanting and favours ("veux-tu m'envoyer", "ça te dérangerait de", "¿me harías el favor
+        # de", "¿serías tan amable de", "¿querés").
+        *["veux-tu", "voudrais-tu", "voudriez-vous", "tu veux bien", "vous voulez bien"],
+        *["te dérangerait de", "vous dérangerait de", "harías el favor de", "hazme el favor de"],
+        *["haces el favor de", "serías tan amable de", "sería tan amable de", "quieres", "querés"],
         *INTL_NEED_ASKS,
         *INTL_IMPERSONAL_NEEDS,
     ]
@@ -1777,6 +1788,14 @@ INTL_ACTION_VERBS = [
     *["firmaran", "confirmara", "confirmaran", "comunique", "comuniquen", "indique", "indiquen"],
     *["mergear", "ampliar", "entregar", "entregad", "cargar", "cargad", "mover", "arreglar"],
     *["sacar", "dar de baja", "dar de alta", "reclamar"],
+    # More verbs of work, French and Spanish (not those that are English words: "installer",
+    # "modifier").
+    *["imprimer", "scanner", "organiser", "convoquer", "inscrire", "réinitialiser", "débloquer"],
+    *["ouvrir", "fermer", "accepter", "refuser", "rembourser", "facturer", "remplacer"],
+    *["rajouter", "enlever", "retirer", "déplacer", "imprimir", "escanear", "convocar"],
+    *["inscribir", "restablecer", "desbloquear", "instalar", "abrir", "cerrar", "aceptar"],
+    *["rechazar", "reembolsar", "facturar", "modificar", "cambiar", "reemplazar", "quitar"],
+    *["retirar", "agendar", "programar", "agregar", "chequear", "checar"],
     *["publiques", "publique", "publiquéis", "publiquen", "reserves", "reservéis", "reserven"],
     # Portuguese
     "aprovar",
@@ -2039,7 +2058,9 @@ SPANISH_ACTION_INFINITIVES = [
     *["registrar", "renovar", "reenviar", "investigar", "averiguar", "aplazar", "explicar"],
     *["pasar", "terminar", "contactar", "planificar", "lanzar", "indicar", "decir", "borrar"],
     *["cancelar", "escribir", "contestar", "responder", "decidir", "entregar", "ampliar"],
-    *["arreglar", "sacar", "mover", "cargar", "reclamar", "mergear"],
+    *["arreglar", "sacar", "mover", "cargar", "reclamar", "mergear", "imprimir", "escanear"],
+    *["abrir", "cerrar", "reembolsar", "facturar", "modificar", "cambiar", "agregar", "agendar"],
+    *["programar", "instalar", "desbloquear"],
 ]
 _CLITIC_INFINITIVE = (
     rf"\b(?:{'|'.join(_ci(verb[:-2]) for verb in SPANISH_ACTION_INFINITIVES)})"
