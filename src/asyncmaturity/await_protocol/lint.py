@@ -218,9 +218,8 @@ is guessed (`asyncmaturity.await_protocol.rules.INTL_WINDOWS`, `REQUEST_INTL`):
   moved to a meeting ("on en parle en réunion"); a refused move ("pas en MP", "no por privado")
   keeps it. An owner also in a name opening the ask without a comma ("Max tu peux ...", "Sergio
   llámame"), after what the thanks are for ("Merci pour ton aide hier Clara !"), after "¡Hola";
-  not "Buenas tardes,". Information leaves out the greeting, a signature after a blank line or a
-  sign-off ("María José Fernández") and a deadline's date or time ("avant 14h": the window is its
-  own element), and reads the options of a choice as context. "Tomorrow" that dates a call is no
+  not "Buenas tardes,". Information leaves out the greeting and a signature after a blank line
+  or a sign-off ("María José Fernández"), and reads the options of a choice as context. "Tomorrow" that dates a call is no
   window ("une visio demain"); "d'ici 16 h" is by four o'clock (an hour of the working day, 9 to
   20), "d'ici 48 h" a duration; "antes de las 18" is 18:00.
 
@@ -730,8 +729,8 @@ def _information(text: str, plain: str) -> str | None:
     return f"{context[1]} words of context ({context[0]})" if context else None
 
 
-def _span(rx: rules.Rx, text: str) -> str | None:
-    m = rx.search(text)
+def _move(asking: str) -> str | None:
+    m = rules.move_match(asking)
     return m.group(0).strip() if m else None
 
 
@@ -774,7 +773,7 @@ def analyse(
         "information_complete": (found["await_information"], _information(text, plain)),
         "thread_discipline": (
             not found["sync_request"],
-            _span(rules.MOVE, rules.asking_text(plain)),
+            _move(rules.asking_text(plain)),
         ),
     }
     elements = {name: Element(name, flag, evidence) for name, (flag, evidence) in present.items()}

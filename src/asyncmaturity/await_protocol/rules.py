@@ -590,13 +590,15 @@ ENCODING_DAMAGE = Rx(
 # itself ("Le build est cassé ? Non, c'était le cache", "¿Se ha roto? No, era la caché"), a
 # question that announces ("Vous savez quoi ?", "¿Sabéis qué?") or marvels ("C'est moi ou ...?",
 # "¿Soy yo o ...?"), and a move refused ("pas en MP", "no por privado"). A pass of its own after
-# ENCODING_DAMAGE, as the passes above.
+# ENCODING_DAMAGE, as the passes above; its scans are unbounded (RE2's automaton for a scan of
+# up to 200 characters cost 19 us a message), and each stops at the first mark or line end, so
+# Python reads each character of a sentence once per start.
 NOT_ASKING_ROMANCE = Rx(
-    r"(?:^|[.!?\n]\s*)[^.!?\n]{0,200}\?+\s*(?:non|oui|nan|ouais)\s*[,.!]"
-    r"|¿[^?\n]{0,200}\?+\s*(?:no|sí|si)\s*[,.!]"
+    r"(?:^|[.!?\n]\s*)[^.!?\n]*\?+\s*(?:non|oui|nan|ouais)\s*[,.!]"
+    r"|¿[^?\n]*\?+\s*(?:no|sí|si)\s*[,.!]"
     r"|\b(?:vous savez|tu sais|devinez|devine) quoi\s*\?+"
     r"|¿?\b(?:sabéis|sabes|sabés|adivinad|adivina) qué\s*\?+"
-    r"|\bc'est moi ou\b[^?\n]{0,200}\?+|¿?\bsoy yo o\b[^?\n]{0,200}\?+"
+    r"|\bc'est moi ou\b[^?\n]*\?+|¿?\bsoy yo o\b[^?\n]*\?+"
     r"|\b(?:pas|non|no|ni) (?:(?:en mp|en dm|par dm|par mp|por privado|en privado|por dm|"
     r"por md)\b|en privé)"
 )
@@ -777,15 +779,21 @@ MOVE_INTL = [
     *["persoonlijk bespreken", "in een call", "in een korte call", "llamadme", "llamadnos"],
     *["llámanos", "llámenme", "appelle-nous", "appelez-nous", "en dm", "par dm", "por dm"],
     "por md",
-    # Asked to call the writer ("tu peux m'appeler", "¿me podés llamar?", "llamarme"), or to the
-    # writer's desk, a coffee, a short call ("pour un appel", "una llamada rápida").
+]
+# Asked to call the writer ("tu peux m'appeler", "¿me podés llamar?", "llamarme"), or to the
+# writer's desk, a coffee, a short call ("pour un appel", "una llamada rápida"): read by
+# MOVE_MORE_INTL, not taken out of the words as FILLER_INTL takes MOVE_INTL's clause (its
+# automaton there cost the ingest's SQL 4 us a message, issue 18, lang18x). Each opens with an
+# ASCII letter ("à mon bureau" cost Python's engine half of MOVE again).
+INTL_CALLED = [
     *["m'appeler", "nous appeler", "me téléphoner", "m'appelles", "llamarme", "llamarnos"],
     *["me llamas", "me llamás", "me llames", "me llamen", "devolver la llamada"],
     *["devolverme la llamada", "devuélveme la llamada", "me puedes llamar", "me podés llamar"],
     *["me podrías llamar", "me pueden llamar", "me podrían llamar", "pour un appel"],
     *["un appel rapide", "un petit appel", "un coup de fil", "un coup de téléphone", "une visio"],
-    *["para una llamada", "una llamada rápida", "una llamadita", "à mon bureau", "passer me voir"],
-    *["passe me voir", "à la pause café", "autour d'un café", "por mi mesa", "por mi despacho"],
+    *["para una llamada", "una llamada rápida", "una llamadita", "passer me voir", "passe me voir"],
+    *["passer à mon bureau", "passe à mon bureau", "pause café", "autour d'un café", "por mi mesa"],
+    *["por mi despacho"],
     *["pásate por", "en el café", "tomando un café", "on s'appelle", "je t'appelle"],
     *["un petit call", "on se fait un call", "te llamo", "os llamo", "hablamos por teléfono"],
 ]
@@ -840,7 +848,7 @@ _MOVE_EN = (
 )
 # "Me rappeler" without an object calls back ("Pouvez-vous me rappeler ?", "me rappeler au sujet
 # de ..."); with one it reminds ("me rappeler le mot de passe"). Talk moved to a meeting ("on en
-# parle en réunion", "lo hablamos en la reunión del lunes").
+# parle en réunion", "lo hablamos en la reunión del lunes"). Read by MOVE only, as INTL_CALLED.
 _CALL_BACK = (
     r"\b(?:me|nous)\s+rappeler\s*(?:[?!.,]|$|(?:au sujet|à propos|quand|dès|demain|avant|après"
     r"|vers|sur mon|au \d)\b)"
@@ -850,11 +858,27 @@ _TALK_AT_MEETING = (
     r"|hablarlo|hablar|comentamos|comentarlo|vemos|verlo)\b[^.!?\n]{0,40}(?:\ben| à la|\blors de la|"
     r"\ben la|\bdurante la|\bau) (?:réunion|reunión|daily|point|visio)\b"
 )
-_MOVE_INTL = (
-    rf"{any_of(MOVE_INTL)}|\bbespreken\b[^.!?\n]{{0,30}}\bpersoonlijk\b|{_CALL_BACK}"
-    rf"|{_TALK_AT_MEETING}"
+_MOVE_INTL = rf"{any_of(MOVE_INTL)}|\bbespreken\b[^.!?\n]{{0,30}}\bpersoonlijk\b"
+MOVE = Rx(f"{_MOVE_EN}|{_MOVE_INTL}")
+# The French and Spanish moves of dev part 3 (issue 18, lang18x), apart from MOVE: joined to it
+# they cost Python's engine 26 us a message on every text; apart, only where one of the words
+# they all hold occurs (MOVE_MORE_GATE: a call, a phone, mail, a desk, a coffee, a meeting).
+MOVE_MORE_INTL = Rx(f"{any_of([*INTL_CALLED, *INTL_CHANNELS])}|{_CALL_BACK}|{_TALK_AT_MEETING}")
+MOVE_MORE_GATE = Rx(
+    "appel|t[eéÉ]l[eéÉ]phon|fil\\b|visio|call|llam|tel[eéÉ]fono|mail|correo|courriel|texto|sms"
+    "|whatsapp|bureau|voir|caf[eéÉ]|mesa|despacho|p[aáÁ]sate|r[eéÉ]union|reuni[oóÓ]n|daily|point"
+    "|rappeler"
 )
-MOVE = Rx(f"{_MOVE_EN}|{_MOVE_INTL}|{any_of(INTL_CHANNELS)}")
+
+
+def move_match(asking: str) -> re.Match[str] | None:
+    """The first words that move the exchange out of the thread, read on `asking`."""
+    m = MOVE.search(asking)
+    if m is None and MOVE_MORE_GATE.search(asking):
+        m = MOVE_MORE_INTL.search(asking)
+    return m
+
+
 CONTEXT = Rx(
     r"\[(?:attachment|file|image|screenshot)[^\]]*\]|\battached\b|\battachment\b|📎"
     r"|(?:^|[^\w&])#\d+\b|\b[A-Z][A-Z0-9]+-\d+\b"
@@ -1300,9 +1324,9 @@ WINDOWS.update(INTL_WINDOWS)
 # moves the exchange elsewhere, as in FILLER, but not the question mark that ends it ("tu peux
 # m'envoyer ... en privé stp ?" is a question, not a statement); the greeting and a signature of
 # one to three words, the first a capital, after a blank line or a sign-off's comma ("Élodie
-# Marchand", "María José Fernández"; not a wrapped paragraph's last line); and a
-# deadline's date or time ("avant 14h", "antes del 12 de junio"): the window is an element of
-# its own, no fact about the matter.
+# Marchand", "María José Fernández"; not a wrapped paragraph's last line). A deadline's date or
+# time stays a fact: taking it out (issue 18, lang18x) cost the dev part 3 as many true
+# positives as false ones, and the ingest's SQL a third more time.
 _CAPITAL = "[A-Z\u00c0-\u00de]"
 FILLER_INTL = Rx(
     rf"(?:{_MOVE_INTL})[^.!?\n]{{0,200}}[.!]*"
@@ -1311,8 +1335,6 @@ FILLER_INTL = Rx(
     rf"|^\s*(?:{_GREETING_INTL})\b[^\n,!:]{{0,30}}[,!:]?"
     rf"|(?:\n[ \t]*\n|[,!][ \t]*\n)[ \t]*(?-i:{_CAPITAL})[^\s\d.]{{0,20}}"
     r"(?:[ \t]+[^\s\d.]{1,20}){0,2}\s*$"
-    + "".join(f"|{INTL_WINDOWS[kind].pattern}" for kind in ("intl_numeric", "intl_day_month"))
-    + f"|{INTL_WINDOWS['intl_time'].pattern}"
 )
 # Words that look like a window but greet or say when in the day ("Guten Morgen", "esta mañana"):
 # replaced before windows are read.
@@ -2111,8 +2133,11 @@ INTL_ACTION_FORMS = (
 # most English texts fail): the four in one union outgrew the memory RE2 gives its automaton once
 # the nouns of actions and the questions on a subject were added, and cost twenty times the two
 # pairs (issue 18, lang18t: 176 against 6 us per message, `benchmarks/await_cost.py`'s texts).
+# The ask before a verb and the verb before a polite word are apart since the French and Spanish
+# asks and verbs of dev part 3 (lang18x): their loose union cost 141 us a message, each 3.
 INTL_ACTION_PAIRS = (
-    (ACTION_INTL, ACTION_INTL_TRAILING),
+    (ACTION_INTL,),
+    (ACTION_INTL_TRAILING,),
     (ACTION_INTL_OPENING, ACTION_INTL_QUESTION, ACTION_INTL_AWAITED),
 )
 
@@ -2399,7 +2424,7 @@ def signals(text: str) -> dict[str, bool]:
         "await_information": bool(
             record_link(text) or CONTEXT.search(plain) or context_words(plain)
         ),
-        "sync_request": bool(MOVE.search(asking)),
+        "sync_request": bool(move_match(asking)),
         "bare_greeting": bool(BARE_GREETING.search(plain)),
         "nudge": bool(NUDGE.search(plain)),
         "clarification": bool(CLARIFICATION.search(plain)),
@@ -2697,7 +2722,9 @@ def signals_sql(text: str) -> str:
         "await_window": window,
         "await_action": action,
         "await_information": information,
-        "sync_request": MOVE.matches_sql(asking),
+        "sync_request": _first_true_sql(
+            [MOVE.matches_sql(asking), MOVE_MORE_INTL.matches_sql(asking)]
+        ),
         "bare_greeting": _gated_sql(rare, BARE_GREETING.matches_sql(plain)),
         "nudge": _gated_sql(rare, NUDGE.matches_sql(plain)),
         "clarification": _gated_sql(rare, CLARIFICATION.matches_sql(plain)),
