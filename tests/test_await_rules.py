@@ -753,10 +753,17 @@ QUIRKS = [
     # "Tomorrow" that dates a call is no window; a meeting may be what the answer is due before.
     ("Benoît, on peut se faire une visio demain ?", "await_window", False),
     ("Tu m'envoies les slides pour la réunion de demain ?", "await_window", True),
-    # A signature and a greeting are no context; the options of a choice are.
+    # A signature, a greeting and a deadline's clock time are no context; the options of a
+    # choice are.
     (
         "Bonjour,\n\nJe me permets de vous relancer concernant le dossier de la semaine "
         "dernière. Pourriez-vous me tenir informée ?\n\nBien à vous,\nÉlodie Marchand",
+        "await_information",
+        False,
+    ),
+    (
+        "Hola Andrés, ¿puedes pasarme el enlace del tablero de guardias de noviembre? Lo "
+        "necesito antes de las 14:00",
         "await_information",
         False,
     ),

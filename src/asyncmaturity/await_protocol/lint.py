@@ -218,8 +218,9 @@ is guessed (`asyncmaturity.await_protocol.rules.INTL_WINDOWS`, `REQUEST_INTL`):
   moved to a meeting ("on en parle en réunion"); a refused move ("pas en MP", "no por privado")
   keeps it. An owner also in a name opening the ask without a comma ("Max tu peux ...", "Sergio
   llámame"), after what the thanks are for ("Merci pour ton aide hier Clara !"), after "¡Hola";
-  not "Buenas tardes,". Information leaves out the greeting and a signature after a blank line
-  or a sign-off ("María José Fernández"), and reads the options of a choice as context. "Tomorrow" that dates a call is no
+  not "Buenas tardes,". Information leaves out the greeting, a signature after a blank line or
+  a sign-off ("María José Fernández") and a deadline's clock time ("avant 14h": an hour is no
+  fact about the matter), and reads the options of a choice as context. "Tomorrow" that dates a call is no
   window ("une visio demain"); "d'ici 16 h" is by four o'clock (an hour of the working day, 9 to
   20), "d'ici 48 h" a duration; "antes de las 18" is 18:00.
 

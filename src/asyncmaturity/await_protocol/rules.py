@@ -1324,9 +1324,10 @@ WINDOWS.update(INTL_WINDOWS)
 # moves the exchange elsewhere, as in FILLER, but not the question mark that ends it ("tu peux
 # m'envoyer ... en privé stp ?" is a question, not a statement); the greeting and a signature of
 # one to three words, the first a capital, after a blank line or a sign-off's comma ("Élodie
-# Marchand", "María José Fernández"; not a wrapped paragraph's last line). A deadline's date or
-# time stays a fact: taking it out (issue 18, lang18x) cost the dev part 3 as many true
-# positives as false ones, and the ingest's SQL a third more time.
+# Marchand", "María José Fernández"; not a wrapped paragraph's last line); and a deadline's clock
+# time ("avant 14h", "antes de las 18"): the window is an element of its own, and an hour says
+# nothing about the matter. Its date stays a fact: taking dates out too (issue 18, lang18x) cost
+# the dev part 3 as many true positives as false ones, and FILLER_INTL's SQL three times more.
 _CAPITAL = "[A-Z\u00c0-\u00de]"
 FILLER_INTL = Rx(
     rf"(?:{_MOVE_INTL})[^.!?\n]{{0,200}}[.!]*"
@@ -1335,6 +1336,7 @@ FILLER_INTL = Rx(
     rf"|^\s*(?:{_GREETING_INTL})\b[^\n,!:]{{0,30}}[,!:]?"
     rf"|(?:\n[ \t]*\n|[,!][ \t]*\n)[ \t]*(?-i:{_CAPITAL})[^\s\d.]{{0,20}}"
     r"(?:[ \t]+[^\s\d.]{1,20}){0,2}\s*$"
+    f"|{INTL_WINDOWS['intl_time'].pattern}"
 )
 # Words that look like a window but greet or say when in the day ("Guten Morgen", "esta mañana"):
 # replaced before windows are read.
