@@ -707,6 +707,7 @@ def _ownership(plain: str) -> str | None:
         (rules.OWNER, rules.NOBODY),
         (rules.ADDRESSEE, rules.NOT_NAMES),
         (rules.NAMED_ASK, rules.NOT_NAMES),
+        (rules.NAMED_ASK_INTL, rules.NOT_NAMES),
         (rules.THANKED, rules.NOT_NAMES),
     ):
         source = rules.without_decorators(plain) if rx is rules.AT_NAME else plain

@@ -360,15 +360,19 @@ THANKED = Rx(
     ignore_case=False,
 )
 # A name before an ask ("Tom, can you ...") or after a question's comma ("How was it, Ju??").
-# In French and Spanish chat the name opens the message without a comma before the ask ("Max tu
-# peux regarder", "Yasmine appelle-moi", "Sergio llámame").
 NAMED_ASK = Rx(
-    r"(?:^|[.!?\n]\s*)([A-Z][a-z]+(?: [A-Z][a-z]+)?)(?:,\s+"
-    r"(?:(?:can|could|would|will) you|please|pls|would you mind|need you to)\b|\s+(?:(?:tu peux"
-    r"|tu pourrais|vous pouvez|vous pourriez|peux-tu|pourrais-tu|pouvez-vous|pourriez-vous|puedes"
-    r"|podrías|podés|podéis|appelle-moi|appelez-moi|envoie-moi)\b|llámame|llámeme|mándame|envíame"
-    r"|pásame))"
+    r"(?:^|[.!?\n]\s*)([A-Z][a-z]+(?: [A-Z][a-z]+)?),\s+"
+    r"(?:(?:can|could|would|will) you|please|pls|would you mind|need you to)\b"
     r"|,[ \t]+([A-Z][a-z]+)[ \t]*\?",
+    ignore_case=False,
+)
+# In French and Spanish chat the name opens the message without a comma before the ask ("Max tu
+# peux regarder", "Yasmine appelle-moi", "Sergio llámame"). Apart from NAMED_ASK: joined to it,
+# it doubled the cost of the rare patterns' loose union that every text is read for in SQL.
+NAMED_ASK_INTL = Rx(
+    r"(?:^|[.!?\n]\s*)([A-Z][a-z]+(?: [A-Z][a-z]+)?)\s+(?:(?:tu peux|tu pourrais|vous pouvez"
+    r"|vous pourriez|peux-tu|pourrais-tu|pouvez-vous|pourriez-vous|puedes|podrías|podés|podéis"
+    r"|appelle-moi|appelez-moi|envoie-moi)\b|llámame|llámeme|mándame|envíame|pásame)",
     ignore_case=False,
 )
 # En and em dashes, and typographic quotes (written as escapes: they look like ASCII ones).
@@ -2135,13 +2139,20 @@ INTL_ACTION_FORMS = (
 # most English texts fail): the four in one union outgrew the memory RE2 gives its automaton once
 # the nouns of actions and the questions on a subject were added, and cost twenty times the two
 # pairs (issue 18, lang18t: 176 against 6 us per message, `benchmarks/await_cost.py`'s texts).
-# The ask before a verb and the verb before a polite word are apart since the French and Spanish
-# asks and verbs of dev part 3 (lang18x): their loose union cost 141 us a message, each 3.
 INTL_ACTION_PAIRS = (
-    (ACTION_INTL,),
-    (ACTION_INTL_TRAILING,),
+    (ACTION_INTL, ACTION_INTL_TRAILING),
     (ACTION_INTL_OPENING, ACTION_INTL_QUESTION, ACTION_INTL_AWAITED),
 )
+# The first pair's test is not its loose union: with the French and Spanish asks and verbs of dev
+# part 3 (issue 18, lang18x) that outgrew RE2's automaton (140 us a message). Each of its
+# matches holds an ask (ACTION_INTL opens with one) or ends in a polite word or "would be
+# great" (TRAILING_ENDS): a list of phrases, 1.5 us.
+INTL_ASK_OR_POLITE = Rx(f"{_ASK_INTL}|{TRAILING_ENDS.pattern}")
+
+
+def _intl_action_gate(pair: tuple[Rx, ...]) -> Rx:
+    """A pattern that every match of any of `pair`'s forms matches: where it fails, none can."""
+    return INTL_ASK_OR_POLITE if pair[0] is ACTION_INTL else _loose_union(pair)
 
 
 # What names no action though it holds a verb of the lists or a fact question's opener: asking
@@ -2350,7 +2361,8 @@ def has_owner(plain: str) -> bool:
     named = _names(AT_NAME, without_decorators(plain)) + _names(OWNER, plain)
     if any(name.lower().rstrip(".") not in NOBODY for name in named):
         return True
-    addressed = _names(NAMED_ASK, plain) + _names(ADDRESSEE, plain) + _names(THANKED, plain)
+    addressed = _names(NAMED_ASK, plain) + _names(NAMED_ASK_INTL, plain) + _names(ADDRESSEE, plain)
+    addressed += _names(THANKED, plain)
     return any(name.lower() not in NOT_NAMES for name in addressed)
 
 
@@ -2689,6 +2701,7 @@ def signals_sql(text: str) -> str:
             + _names_sql(AT_NAME, DECORATOR.replace_sql(plain, " "), 1, NOBODY, strip_dot=True),
             f"{rare} AND " + _names_sql(OWNER, plain, 2, NOBODY, strip_dot=True),
             f"{rare} AND " + _names_sql(NAMED_ASK, plain, 2, NOT_NAMES, strip_dot=False),
+            _names_sql(NAMED_ASK_INTL, plain, 1, NOT_NAMES, strip_dot=False),
             _names_sql(ADDRESSEE, plain, 2, NOT_NAMES, strip_dot=False),
             _names_sql(THANKED, plain, 2, NOT_NAMES, strip_dot=False),
         ]
@@ -2711,7 +2724,7 @@ def signals_sql(text: str) -> str:
             _staged_matches_sql(ACTION, clauses),
             *(
                 _gated_sql(
-                    _loose_union(pair).matches_sql(intl_clauses),
+                    _intl_action_gate(pair).matches_sql(intl_clauses),
                     _first_true_sql([_staged_matches_sql(rx, intl_clauses) for rx in pair]),
                 )
                 for pair in INTL_ACTION_PAIRS
