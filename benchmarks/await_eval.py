@@ -9,6 +9,7 @@
     .venv/bin/python benchmarks/await_eval.py --set lang-de      # German held-out (fr, es, pt, nl)
     .venv/bin/python benchmarks/await_eval.py --set lang-de-tune # German tuning part
     .venv/bin/python benchmarks/await_eval.py --set lang-fr-2    # French held-out part 2 (es too)
+    .venv/bin/python benchmarks/await_eval.py --set lang-fr-3    # French dev part 3 (es too)
     .venv/bin/python benchmarks/await_eval.py --set lang         # the five held-out parts together
     .venv/bin/python benchmarks/await_eval.py --set real-windows # real messages with time words
     .venv/bin/python benchmarks/await_eval.py --json build/await_eval.json
@@ -74,6 +75,10 @@ for _lang in LANGUAGES:
 SECOND_HELDOUT = ("fr", "es")
 for _lang in SECOND_HELDOUT:
     SETS[f"lang-{_lang}-2"] = HERE / "await_eval" / f"lang_{_lang}_heldout2.jsonl"
+# A third French and Spanish part, 80 messages each, written before its writer read the rules and
+# committed before anything scored it: a dev part, the rules may be tuned on it.
+for _lang in SECOND_HELDOUT:
+    SETS[f"lang-{_lang}-3"] = HERE / "await_eval" / f"lang_{_lang}_dev3.jsonl"
 # The sets whose records point into archives instead of carrying their text.
 REAL_SETS = frozenset(
     {"real", "real-dev", "real-windows", "tracker", "tracker-dev", "tracker-dev2"}
@@ -88,11 +93,15 @@ AWAIT_SETS: dict[str, tuple[str, ...]] = {
     **{f"lang-{lang}": (f"lang-{lang}",) for lang in LANGUAGES},
     **{f"lang-{lang}-tune": (f"lang-{lang}-tune",) for lang in LANGUAGES},
     **{f"lang-{lang}-2": (f"lang-{lang}-2",) for lang in SECOND_HELDOUT},
+    **{f"lang-{lang}-3": (f"lang-{lang}-3",) for lang in SECOND_HELDOUT},
     # The held-out parts not yet tuned on: the second part where the first is spent.
     "lang": tuple(
         f"lang-{lang}-2" if lang in SECOND_HELDOUT else f"lang-{lang}" for lang in LANGUAGES
     ),
-    "lang-tune": tuple(f"lang-{lang}-tune" for lang in LANGUAGES),
+    "lang-tune": (
+        *(f"lang-{lang}-tune" for lang in LANGUAGES),
+        *(f"lang-{lang}-3" for lang in SECOND_HELDOUT),
+    ),
     "real-windows": ("real-windows",),
     "tracker": ("tracker",),
     "tracker-dev": ("tracker-dev",),

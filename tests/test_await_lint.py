@@ -788,6 +788,18 @@ SENT_BERLIN = datetime(2026, 3, 11, 10, 0)
         # 12/03 in a French message: day first, 12 March.
         ("Merci de valider avant le 12/03.", "avant le 12/03", "2026-03-12T17:00:00+01:00"),
         ("Tu peux corriger sous 48h ?", "sous 48h", "2026-03-13T10:00:00+01:00"),
+        # "d'ici" before an hour of the working day is a time (by four o'clock), before 48 h or
+        # 2 h a duration; Spanish writes the hour after "las" with no unit.
+        ("Tu peux valider d'ici 16 h ?", "d'ici 16 h", "2026-03-11T16:00:00+01:00"),
+        ("Tu peux valider d'ici 48 h ?", "d'ici 48 h", "2026-03-13T10:00:00+01:00"),
+        ("Tu peux valider d'ici 2 h ?", "d'ici 2 h", "2026-03-11T12:00:00+01:00"),
+        ("¿Me lo mandas antes de las 18?", "antes de las 18", "2026-03-11T18:00:00+01:00"),
+        ("¿Me lo mandas antes de las 9:30?", "antes de las 9:30", "2026-03-12T09:30:00+01:00"),
+        (
+            "¿Me lo mandas el viernes a las 12? Antes del viernes.",
+            "Antes del viernes",
+            "2026-03-13T12:00:00+01:00",
+        ),
         ("Merci de répondre avant 15h.", "avant 15h", "2026-03-11T15:00:00+01:00"),
         (
             "Vos retours avant vendredi prochain svp.",
@@ -847,6 +859,9 @@ def test_window_in_five_languages(text: str, evidence: str, deadline: str) -> No
         "¿Revisaste el informe esta mañana?",
         # "am Freitag" says when, as the English "on Friday" does.
         "Kannst du am Freitag das Meeting leiten?",
+        # "Tomorrow" that dates a call.
+        "Tu peux m'appeler ? On se fait une visio demain.",
+        "¿Hacemos una videollamada mañana?",
     ],
 )
 def test_no_window_in_five_languages(text: str) -> None:

@@ -198,6 +198,31 @@ is guessed (`asyncmaturity.await_protocol.rules.INTL_WINDOWS`, `REQUEST_INTL`):
   English "by 12/03" stays ambiguous; a calendar week ends on its Friday (ISO week of the year
   sent, or of the next year when past); a time written the European way ("12 Uhr", "12h",
   "midi", "meio-dia") sets the hour of a named day ("bis Freitag 12 Uhr").
+* **French and Spanish, dev part 3** (issue 18, helper `lang18x`): a request also where the "?"
+  is lost ("tu peux m'aider ? je galère" reads as encoding damage; "Pablo D.?"): the French ask
+  in question order or the conditional ("peux-tu", "tu pourrais"), "¿", "is it possible" and "do
+  you think you can" ("serait-il possible de", "¿sería posible que", "tu penses pouvoir", "¿crees
+  que podrás"), "tell me"/"let me know" ("dis-moi si", "fais-moi signe", "avísame"), thanks and
+  prayers in advance ("je vous remercie de bien vouloir", "nous vous prions de", "le agradeceré
+  que"), "a ver si alguien", "t'es dispo ?", a missing part ("il manque encore ta ...", "falta tu
+  ..."); none for a question answered in the message ("... ? Non, ...", "¿...? No, ..."), one
+  that announces or marvels ("Vous savez quoi ?", "¿Sabéis qué?", "¿Soy yo o ...?"). An action
+  also in a choice ("A o la B ?", "... ou par mail ?"), the task handed over ("je te laisse
+  valider", "te toca revisar"), the polite past subjunctive ("que me enviaran"), "¿me das el
+  visto bueno?", voseo ("¿me mergeás?"), knowing or having ("tu sais si", "quelqu'un a le lien");
+  none in asking for a moment, a call, a visit or ideas ("t'as 2 min pour un appel ?", "tu peux
+  m'appeler ?", "passer à mon bureau", "Quelqu'un a une idée ?": `NOT_ACTION_INTL`). The thread
+  is left also by being called or called back ("tu peux m'appeler", "me rappeler ?", "¿me podés
+  llamar?"), a short call, a desk or a coffee ("pour un appel", "por mi mesa", "à la pause
+  café"), a channel named for the answer ("par mail", "por correo", "por WhatsApp") and talk
+  moved to a meeting ("on en parle en réunion"); a refused move ("pas en MP", "no por privado")
+  keeps it. An owner also in a name opening the ask without a comma ("Max tu peux ...", "Sergio
+  llámame"), after what the thanks are for ("Merci pour ton aide hier Clara !"), after "¡Hola";
+  not "Buenas tardes,". Information leaves out the greeting, a signature after a blank line or
+  a sign-off ("María José Fernández") and a deadline's clock time ("avant 14h": an hour is no
+  fact about the matter), and reads the options of a choice as context. "Tomorrow" that dates a call is no
+  window ("une visio demain"); "d'ici 16 h" is by four o'clock (an hour of the working day, 9 to
+  20), "d'ici 48 h" a duration; "antes de las 18" is 18:00.
 
 Each element's `evidence` is the matched span (for the window, the words: "by Friday"; the
 resolved instant is `deadline`; for the action, the verb or noun phrase asked for), the word count
@@ -317,8 +342,9 @@ _INTL_QUESTION_EVIDENCE = frozenset(
         *rules.INTL_DEFINITE,
     ]
 )
-# ... and "qué" before a noun and a verb ("qué versión está"), an inversion with "-t-" ("e-t-il").
-_INTL_QUESTION_EVIDENCE_RE = re.compile(rf"(?:{rules._QUE_FACT})$|\w-t-", _I)
+# ... and "qué" before a noun and a verb ("qué versión está"), an inversion with "-t-" ("e-t-il"),
+# the "or" of a choice ("o la B").
+_INTL_QUESTION_EVIDENCE_RE = re.compile(rf"(?:{rules._QUE_FACT})$|\w-t-|(?:{rules._OR_INTL})", _I)
 _NUMBERS = {
     w: n
     for n, w in enumerate(
@@ -495,6 +521,13 @@ def _date(kind: str, m: re.Match[str], sent: datetime | None, notes: list[str]) 
     return None
 
 
+def _duration_last(kind: str, m: re.Match[str]) -> int:
+    """0 for a time of the five languages whose hour is one of the working day (9 to 20), 1 else:
+    it breaks the tie with a duration read from the same words ("d'ici 16 h")."""
+    hour = m.group(3) if kind == "intl_time" else None
+    return 0 if hour is not None and 9 <= int(hour) <= 20 else 1
+
+
 def _window(
     text: str, sent: datetime | None, end_of_day: time, zone: ZoneInfo
 ) -> tuple[str | None, datetime | None, list[str]]:
@@ -507,8 +540,12 @@ def _window(
     if not found:
         return None, None, []
     # The first window; of two at the same place the longer ("fin de la semaine 12" is a
-    # calendar week, not the end of this week).
-    _, kind, m = min(found, key=lambda item: (item[0], -len(item[2].group(0))))
+    # calendar week, not the end of this week); of a duration and a time as long, the time where
+    # its hour is one of the working day ("d'ici 16 h" is by four o'clock, "d'ici 48 h" and "d'ici
+    # 2 h" are durations).
+    _, kind, m = min(
+        found, key=lambda item: (item[0], -len(item[2].group(0)), _duration_last(item[1], item[2]))
+    )
     if kind.startswith("intl_"):
         return _intl_window(kind, m, sent, end_of_day, zone, text)
     near = _day_near(text, m) if kind in ("time", "eod") else None
@@ -554,7 +591,7 @@ def _window(
 # alone, "13.03.", is a date).
 INTL_CLOCK_RE = re.compile(
     r"\b(?:(\d{1,2}):(\d{2})|(\d{1,2})h(\d{2})?\b|(\d{1,2})\s*(?:uhr|heures?|horas?|uur)\b)"
-    rf"|({rules.any_of(rules.INTL_NOON)})",
+    rf"|({rules.any_of(rules.INTL_NOON)})|\blas\s+(\d{{1,2}})(?::(\d{{2}}))?\b",
     re.ASCII | _I,
 )
 
@@ -566,8 +603,8 @@ def _intl_clock(text: str) -> time | None:
         return None
     if m.group(6):
         return time(12, 0)
-    hour = m.group(1) or m.group(3) or m.group(5)
-    minute = m.group(2) or m.group(4) or "0"
+    hour = m.group(1) or m.group(3) or m.group(5) or m.group(7)
+    minute = m.group(2) or m.group(4) or m.group(8) or "0"
     h, mi = int(hour), int(minute)
     return time(h, mi) if h < 24 and mi < 60 else None
 
@@ -623,7 +660,8 @@ def _intl_window(
         if m.group(4):
             clock = time(12, 0)
         else:
-            h, mi = int(m.group(1) or m.group(3)), int(m.group(2) or 0)
+            h = int(m.group(1) or m.group(3) or m.group(5))
+            mi = int(m.group(2) or m.group(6) or 0)
             if h >= 24 or mi >= 60:
                 return evidence, None, notes
             clock = time(h, mi)
@@ -669,6 +707,7 @@ def _ownership(plain: str) -> str | None:
         (rules.OWNER, rules.NOBODY),
         (rules.ADDRESSEE, rules.NOT_NAMES),
         (rules.NAMED_ASK, rules.NOT_NAMES),
+        (rules.NAMED_ASK_INTL, rules.NOT_NAMES),
         (rules.THANKED, rules.NOT_NAMES),
     ):
         source = rules.without_decorators(plain) if rx is rules.AT_NAME else plain
@@ -692,8 +731,8 @@ def _information(text: str, plain: str) -> str | None:
     return f"{context[1]} words of context ({context[0]})" if context else None
 
 
-def _span(rx: rules.Rx, text: str) -> str | None:
-    m = rx.search(text)
+def _move(asking: str) -> str | None:
+    m = rules.move_match(asking)
     return m.group(0).strip() if m else None
 
 
@@ -736,7 +775,7 @@ def analyse(
         "information_complete": (found["await_information"], _information(text, plain)),
         "thread_discipline": (
             not found["sync_request"],
-            _span(rules.MOVE, rules.asking_text(plain)),
+            _move(rules.asking_text(plain)),
         ),
     }
     elements = {name: Element(name, flag, evidence) for name, (flag, evidence) in present.items()}
