@@ -820,8 +820,9 @@ QUIRKS = [
     ("Buenas tardes,\n\n¿Me podría mantener al tanto?", "await_assign", False),
     ("Je vous remercie de bien vouloir signer le PV.", "await_assign", False),
     ("Danke für das Review!", "await_assign", False),
-    # "Tomorrow" that dates a call is no window; a meeting may be what the answer is due before.
-    ("Benoît, on peut se faire une visio demain ?", "await_window", False),
+    # A call proposed for a day is the meeting the answer is due at (the rulings' deadline: its
+    # start), and a meeting may be what the answer is due before.
+    ("Benoît, on peut se faire une visio demain ?", "await_window", True),
     ("Tu m'envoies les slides pour la réunion de demain ?", "await_window", True),
     # A signature, a greeting and a deadline's clock time are no context; the options of a
     # choice are.

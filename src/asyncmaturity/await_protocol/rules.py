@@ -1512,11 +1512,6 @@ NOT_WINDOW = Rx(
     r"|\b(?:will|should|would|shall|is|are|'ll) (?:be )?(?:out|released|available|ready|tagged|"
     r"frozen|branched|cut|shipped|published|uploaded|merged|landed)\s+(?:by|before|until|till|"
     r"on|in)\b[^.!?\n]*"
-    # French and Spanish: "tomorrow" that dates a call or a talk, not the answer ("une visio
-    # demain", "on en reparle de vive voix demain", "¿hacemos una videollamada mañana?"); not
-    # a meeting, which the answer may be due before ("pour la réunion de demain").
-    r"|\b(?:visio|appel|call|voix|videollamada|llamada|persona)\b"
-    r"[^.!?\n]{0,12}?\b(?:demain|mañana)\b"
 )
 
 
