@@ -112,7 +112,12 @@ import pyarrow as pa
 
 from asyncmaturity.errors import InvalidExport
 from asyncmaturity.sources.archive import extracted
-from asyncmaturity.sources.features import feature_params, signal_planning, text_features_sql
+from asyncmaturity.sources.features import (
+    feature_params,
+    one_thread,
+    signal_planning,
+    text_features_sql,
+)
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
 from asyncmaturity.sources.mail_text import author_text
 from asyncmaturity.sources.mail_threads import THREADS_TABLE, resolve_threads
@@ -139,6 +144,11 @@ RANGES_PER_WORKER = 16
 # thread), 7% of a 100k-message ingest in batches of 50k; the Arrow rows held meanwhile are
 # about 1 KiB a message.
 STAGE_ROWS = 250_000
+# A message's key: its Message-ID, or failing that its sender, time and subject.
+MESSAGE_KEY_SQL = (
+    "md5('mail|' || coalesce(message_id, coalesce(address, '') "
+    "|| strftime(sent_at, '%Y-%m-%dT%H:%M:%S') || coalesce(subject, '')))"
+)
 MAX_PARTS = 64  # MIME parts looked at, per multipart level
 PEEK_FILES = 40  # files sniffed when detecting an mbox folder
 
@@ -1242,6 +1252,8 @@ class MboxSource:
                     "pass --format to choose another reader"
                 )
             span = plausible_span(ctx.plausible)
+            # The statements read one archive's messages, in a few row groups at most.
+            stack.enter_context(one_thread(ctx.con))
             _stage(ctx, parse_mbox(files, keep_text=ctx.keep_text, report=report, span=span), files)
             report.detected = (
                 f"mbox: {len(files)} archive file(s), {report.records_read:,} messages"
@@ -1313,7 +1325,6 @@ class MaildirSource:
         report.records_read += len(unreadable)
         report.skip(UNREADABLE_ENTRY, len(unreadable), unreadable)
         span = plausible_span(ctx.plausible)
-        _stage(ctx, parse_maildir(files, keep_text=ctx.keep_text, report=report, span=span), files)
         nested = len(tree.folders) - 1
         report.detected = (
             f"Maildir: {len(tree.folders)} folder(s)"
@@ -1321,7 +1332,10 @@ class MaildirSource:
             + f", {len(files):,} messages"
             + not_read_note(tree.not_read)
         )
-        _insert(ctx, path)
+        with one_thread(ctx.con):  # as for mbox archives
+            messages = parse_maildir(files, keep_text=ctx.keep_text, report=report, span=span)
+            _stage(ctx, messages, files)
+            _insert(ctx, path)
         return report
 
 
@@ -1413,7 +1427,13 @@ def _stage(ctx: IngestContext, tables: Iterator[pa.Table], files: list[MailFile]
     )
     columns = [n for n in STAGED_SCHEMA.names if n != "own_text"]
     kept = "own_text" if ctx.keep_text else "NULL::VARCHAR"
-    select = ", ".join(columns) + f", {kept} AS text, " + text_features_sql("own_text")
+    # Keys are computed here, where the rows are read anyway: no copy of them is made for it.
+    select = (
+        ", ".join(columns)
+        + f", {kept} AS text, {MESSAGE_KEY_SQL} AS message_key, "
+        + "md5('mail|' || list_name) AS conversation_key, "
+        + text_features_sql("own_text")
+    )
     params = feature_params(ctx)
     staged = False
 
@@ -1458,25 +1478,24 @@ def _stage(ctx: IngestContext, tables: Iterator[pa.Table], files: list[MailFile]
 def _insert(ctx: IngestContext, path: Path) -> None:
     con = ctx.con
     secret = {"secret": ctx.secret}
-    # Keys, one row per message key (the first copy by file and position), and the subject
-    # fallback for replies that carry neither In-Reply-To nor References.
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE _mail_keyed AS
-        SELECT s.*,
-               md5('mail|' || coalesce(s.message_id, coalesce(s.address, '')
-                   || strftime(s.sent_at, '%Y-%m-%dT%H:%M:%S') || coalesce(s.subject, '')))
-                   AS message_key,
-               md5('mail|' || s.list_name) AS conversation_key
-        FROM _mail_staged s
-        QUALIFY row_number() OVER (PARTITION BY message_key ORDER BY file_no, msg_no) = 1
-        """
-    )
-    repeated = con.execute(
-        "SELECT (SELECT count(*) FROM _mail_staged) - (SELECT count(*) FROM _mail_keyed)"
+    # One row per message key (the first copy by file and position), and the subject fallback
+    # for replies that carry neither In-Reply-To nor References. Most archives repeat no
+    # message: theirs are all read where they were staged, not copied.
+    counted = con.execute(
+        "SELECT count(*) - count(DISTINCT message_key) FROM _mail_staged"
     ).fetchone()
-    if repeated and repeated[0]:
-        ctx.duplicates["messages"] = ctx.duplicates.get("messages", 0) + int(repeated[0])
+    repeated = int(counted[0]) if counted else 0
+    if repeated:
+        ctx.duplicates["messages"] = ctx.duplicates.get("messages", 0) + repeated
+        con.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE _mail_keyed AS
+            SELECT * FROM _mail_staged
+            QUALIFY row_number() OVER (PARTITION BY message_key ORDER BY file_no, msg_no) = 1
+            """
+        )
+    else:
+        con.execute("CREATE OR REPLACE TEMP VIEW _mail_keyed AS SELECT * FROM _mail_staged")
     # ASOF finds the time of the most recent earlier message; of several sent at that very
     # time, the last in archive order is the parent (ASOF alone would pick one at random).
     con.execute(
@@ -1566,12 +1585,6 @@ def _insert(ctx: IngestContext, path: Path) -> None:
         origin=None,
         params=secret,
     )
-    for table in (
-        THREADS_TABLE,
-        "_mail_links",
-        "_mail_parents",
-        "_mail_keyed",
-        "_mail_staged",
-        "_mail_files",
-    ):
+    con.execute(f"DROP {'TABLE' if repeated else 'VIEW'} _mail_keyed")
+    for table in (THREADS_TABLE, "_mail_links", "_mail_parents", "_mail_staged", "_mail_files"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
