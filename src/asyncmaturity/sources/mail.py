@@ -107,6 +107,7 @@ from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 
@@ -1414,10 +1415,10 @@ def _folder_holds_mbox(path: Path) -> bool:
 
 
 def _stage(ctx: IngestContext, tables: Iterator[pa.Table], files: list[MailFile]) -> None:
-    """Load parsed rows into _mail_staged, computing the text features a few batches at a time.
+    """Load parsed rows into _mail_staged, computing keys and text features as they come.
 
-    Parsed batches are small (Python objects are big); DuckDB gets them gathered into Arrow
-    batches of up to :data:`STAGE_ROWS` rows, where its statements run at full speed.
+    One statement stages up to :data:`STAGE_ROWS` rows, read from a stream of the parsed Arrow
+    tables (`tables`): it runs while they are parsed, not after.
     """
     con = ctx.con
     con.execute(
@@ -1435,44 +1436,48 @@ def _stage(ctx: IngestContext, tables: Iterator[pa.Table], files: list[MailFile]
         + text_features_sql("own_text")
     )
     params = feature_params(ctx)
-    staged = False
+    parsed = iter(tables)
+    failed: list[BaseException] = []
+    exhausted = False
 
-    def stage(batch: pa.Table) -> None:
-        # The first batch makes the table: planning the statement (its patterns' compilation)
-        # costs as much as the rest of a small archive's ingest, and is paid once more per batch.
-        nonlocal staged
-        into = "INSERT INTO" if staged else "CREATE OR REPLACE TEMP TABLE"
-        con.register("_mail_batch_arrow", batch)
-        with signal_planning(con):
-            con.execute(
-                f"{into} _mail_staged {'' if staged else 'AS '}"
-                f"SELECT {select} FROM _mail_batch_arrow",
-                params,
-            )
+    def stream() -> Iterator[pa.RecordBatch]:
+        # The parsed rows of one statement: up to STAGE_ROWS of them, or the rest. DuckDB pulls
+        # them as the workers parse them; the exception of a failed parse is kept to be raised
+        # as it was, not as the DuckDB error that the statement fails with.
+        nonlocal exhausted
+        rows = 0
+        try:
+            for table in parsed:
+                if table.num_rows:
+                    yield from table.to_batches()
+                    rows += table.num_rows
+                    # Files done so far: the table's last row is in the latest file read.
+                    done = int(table.column("file_no")[-1].as_py()) + 1
+                    ctx.progress("mail files", done, len(files))
+                if rows >= STAGE_ROWS:
+                    return
+            exhausted = True
+        except BaseException as exc:
+            failed.append(exc)
+            raise
+
+    into = "CREATE OR REPLACE TEMP TABLE _mail_staged AS"
+    while not exhausted:
+        # The statement is planned (its patterns compiled: as much as the rest of a small
+        # archive's staging) and runs while the workers parse, reading the rows they send.
+        con.register(
+            "_mail_batch_arrow", pa.RecordBatchReader.from_batches(STAGED_SCHEMA, stream())
+        )
+        try:
+            with signal_planning(con):
+                con.execute(f"{into} SELECT {select} FROM _mail_batch_arrow", params)
+        except duckdb.Error:
+            if failed:
+                raise failed[0] from None
+            raise
+        # Only now: after a failure the transaction is aborted, and so would this be.
         con.unregister("_mail_batch_arrow")
-        staged = True
-
-    gathered: list[pa.Table] = []
-
-    def flush() -> None:
-        batch = pa.concat_tables(gathered)
-        gathered.clear()
-        stage(batch)
-        # Files done so far: the batch's last row is in the latest file read.
-        ctx.progress("mail files", int(batch.column("file_no")[-1].as_py()) + 1, len(files))
-
-    rows = 0
-    for table in tables:
-        if table.num_rows:
-            gathered.append(table)
-            rows += table.num_rows
-        if rows >= STAGE_ROWS:
-            flush()
-            rows = 0
-    if gathered:
-        flush()
-    if not staged:
-        stage(STAGED_SCHEMA.empty_table())
+        into = "INSERT INTO _mail_staged"
 
 
 def _insert(ctx: IngestContext, path: Path) -> None:
