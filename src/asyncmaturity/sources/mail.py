@@ -103,7 +103,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.header import decode_header, make_header
 from email.utils import parsedate_tz
-from itertools import accumulate, pairwise
+from itertools import accumulate, chain, pairwise
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
@@ -1436,7 +1436,12 @@ def _stage(ctx: IngestContext, tables: Iterator[pa.Table], files: list[MailFile]
         + text_features_sql("own_text")
     )
     params = feature_params(ctx)
+    # The first table is asked for at once: that starts the workers, which parse on while the
+    # first statement is planned (DuckDB pulls no row before its plan is made).
     parsed = iter(tables)
+    first = next(parsed, None)
+    if first is not None:
+        parsed = chain([first], parsed)
     failed: list[BaseException] = []
     exhausted = False
 
