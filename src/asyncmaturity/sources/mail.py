@@ -140,10 +140,11 @@ IN_FLIGHT_PER_WORKER = 3  # chunks handed to each parsing worker ahead of the on
 # Byte ranges carry no bytes, and their rows are small: more of them are handed out, so that the
 # workers go on parsing while this process runs a long DuckDB statement.
 RANGES_PER_WORKER = 16
-# Messages handed to DuckDB at once, their features computed by one statement: each statement
-# costs about 0.4 CPU-s beyond its rows (its patterns compiled at planning and again by each
-# thread), 7% of a 100k-message ingest in batches of 50k; the Arrow rows held meanwhile are
-# about 1 KiB a message.
+# Messages whose keys and features one statement computes: each statement costs about 0.3 CPU-s
+# beyond its rows (its patterns compiled at planning and again by its thread), 7% of a
+# 100k-message ingest in batches of 50k. The parsed rows stream into it as the workers send
+# them; it holds them (about 1 KiB a message) until it has read them all, as the AWAIT signals
+# read each distinct text once.
 STAGE_ROWS = 250_000
 # A message's key: its Message-ID, or failing that its sender, time and subject.
 MESSAGE_KEY_SQL = (
