@@ -22,7 +22,7 @@ from asyncmaturity.await_protocol.rules import (
     signals,
     signals_sql,
 )
-from asyncmaturity.sources.features import signal_planning
+from asyncmaturity.sources.features import one_thread, signal_planning
 
 EVERY_RX = [value for value in vars(rules).values() if isinstance(value, Rx)]
 COUNTED = [rx for rx in EVERY_RX if _relaxed(rx.pattern) != rx.pattern]
@@ -156,3 +156,16 @@ def test_signal_planning_restores_the_setting_after_a_statement_fails() -> None:
             con.execute("SELECT * FROM no_such_table")
         assert inside == {"top_n", "expression_rewriter", "statistics_propagation"}
         assert con.cursor().execute(setting).fetchone() == ("top_n",)
+
+
+def test_one_thread_restores_the_thread_count_after_a_statement_fails() -> None:
+    # As above: the database's setting, seen by another connection in the block, restored after
+    # a failed statement aborted the transaction.
+    with duckdb.connect(config={"threads": 3}) as con:
+        setting = "SELECT current_setting('threads')"
+        con.execute("BEGIN")
+        with pytest.raises(duckdb.Error), one_thread(con):
+            inside = con.cursor().execute(setting).fetchone()
+            con.execute("SELECT * FROM no_such_table")
+        assert inside == (1,)
+        assert con.cursor().execute(setting).fetchone() == (3,)

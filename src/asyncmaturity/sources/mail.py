@@ -103,16 +103,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.header import decode_header, make_header
 from email.utils import parsedate_tz
-from itertools import accumulate, pairwise
+from itertools import accumulate, chain, pairwise
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 
 from asyncmaturity.errors import InvalidExport
 from asyncmaturity.sources.archive import extracted
-from asyncmaturity.sources.features import feature_params, signal_planning, text_features_sql
+from asyncmaturity.sources.features import (
+    feature_params,
+    one_thread,
+    signal_planning,
+    text_features_sql,
+)
 from asyncmaturity.sources.interface import SourceFamily, SourceReport
 from asyncmaturity.sources.mail_text import author_text
 from asyncmaturity.sources.mail_threads import THREADS_TABLE, resolve_threads
@@ -134,11 +140,17 @@ IN_FLIGHT_PER_WORKER = 3  # chunks handed to each parsing worker ahead of the on
 # Byte ranges carry no bytes, and their rows are small: more of them are handed out, so that the
 # workers go on parsing while this process runs a long DuckDB statement.
 RANGES_PER_WORKER = 16
-# Messages handed to DuckDB at once, their features computed by one statement: each statement
-# costs about 0.4 CPU-s beyond its rows (its patterns compiled at planning and again by each
-# thread), 7% of a 100k-message ingest in batches of 50k; the Arrow rows held meanwhile are
-# about 1 KiB a message.
+# Messages whose keys and features one statement computes: each statement costs about 0.3 CPU-s
+# beyond its rows (its patterns compiled at planning and again by its thread), 7% of a
+# 100k-message ingest in batches of 50k. The parsed rows stream into it as the workers send
+# them; it holds them (about 1 KiB a message) until it has read them all, as the AWAIT signals
+# read each distinct text once.
 STAGE_ROWS = 250_000
+# A message's key: its Message-ID, or failing that its sender, time and subject.
+MESSAGE_KEY_SQL = (
+    "md5('mail|' || coalesce(message_id, coalesce(address, '') "
+    "|| strftime(sent_at, '%Y-%m-%dT%H:%M:%S') || coalesce(subject, '')))"
+)
 MAX_PARTS = 64  # MIME parts looked at, per multipart level
 PEEK_FILES = 40  # files sniffed when detecting an mbox folder
 
@@ -1242,6 +1254,8 @@ class MboxSource:
                     "pass --format to choose another reader"
                 )
             span = plausible_span(ctx.plausible)
+            # The statements read one archive's messages, in a few row groups at most.
+            stack.enter_context(one_thread(ctx.con))
             _stage(ctx, parse_mbox(files, keep_text=ctx.keep_text, report=report, span=span), files)
             report.detected = (
                 f"mbox: {len(files)} archive file(s), {report.records_read:,} messages"
@@ -1313,7 +1327,6 @@ class MaildirSource:
         report.records_read += len(unreadable)
         report.skip(UNREADABLE_ENTRY, len(unreadable), unreadable)
         span = plausible_span(ctx.plausible)
-        _stage(ctx, parse_maildir(files, keep_text=ctx.keep_text, report=report, span=span), files)
         nested = len(tree.folders) - 1
         report.detected = (
             f"Maildir: {len(tree.folders)} folder(s)"
@@ -1321,7 +1334,10 @@ class MaildirSource:
             + f", {len(files):,} messages"
             + not_read_note(tree.not_read)
         )
-        _insert(ctx, path)
+        with one_thread(ctx.con):  # as for mbox archives
+            messages = parse_maildir(files, keep_text=ctx.keep_text, report=report, span=span)
+            _stage(ctx, messages, files)
+            _insert(ctx, path)
         return report
 
 
@@ -1400,10 +1416,10 @@ def _folder_holds_mbox(path: Path) -> bool:
 
 
 def _stage(ctx: IngestContext, tables: Iterator[pa.Table], files: list[MailFile]) -> None:
-    """Load parsed rows into _mail_staged, computing the text features a few batches at a time.
+    """Load parsed rows into _mail_staged, computing keys and text features as they come.
 
-    Parsed batches are small (Python objects are big); DuckDB gets them gathered into Arrow
-    batches of up to :data:`STAGE_ROWS` rows, where its statements run at full speed.
+    One statement stages up to :data:`STAGE_ROWS` rows, read from a stream of the parsed Arrow
+    tables (`tables`): it runs while they are parsed, not after.
     """
     con = ctx.con
     con.execute(
@@ -1413,70 +1429,84 @@ def _stage(ctx: IngestContext, tables: Iterator[pa.Table], files: list[MailFile]
     )
     columns = [n for n in STAGED_SCHEMA.names if n != "own_text"]
     kept = "own_text" if ctx.keep_text else "NULL::VARCHAR"
-    select = ", ".join(columns) + f", {kept} AS text, " + text_features_sql("own_text")
+    # Keys are computed here, where the rows are read anyway: no copy of them is made for it.
+    select = (
+        ", ".join(columns)
+        + f", {kept} AS text, {MESSAGE_KEY_SQL} AS message_key, "
+        + "md5('mail|' || list_name) AS conversation_key, "
+        + text_features_sql("own_text")
+    )
     params = feature_params(ctx)
-    staged = False
+    # The first table is asked for at once: that starts the workers, which parse on while the
+    # first statement is planned (DuckDB pulls no row before its plan is made).
+    parsed = iter(tables)
+    first = next(parsed, None)
+    if first is not None:
+        parsed = chain([first], parsed)
+    failed: list[BaseException] = []
+    exhausted = False
 
-    def stage(batch: pa.Table) -> None:
-        # The first batch makes the table: planning the statement (its patterns' compilation)
-        # costs as much as the rest of a small archive's ingest, and is paid once more per batch.
-        nonlocal staged
-        into = "INSERT INTO" if staged else "CREATE OR REPLACE TEMP TABLE"
-        con.register("_mail_batch_arrow", batch)
-        with signal_planning(con):
-            con.execute(
-                f"{into} _mail_staged {'' if staged else 'AS '}"
-                f"SELECT {select} FROM _mail_batch_arrow",
-                params,
-            )
+    def stream() -> Iterator[pa.RecordBatch]:
+        # The parsed rows of one statement: up to STAGE_ROWS of them, or the rest. DuckDB pulls
+        # them as the workers parse them; the exception of a failed parse is kept to be raised
+        # as it was, not as the DuckDB error that the statement fails with.
+        nonlocal exhausted
+        rows = 0
+        try:
+            for table in parsed:
+                if table.num_rows:
+                    yield from table.to_batches()
+                    rows += table.num_rows
+                    # Files done so far: the table's last row is in the latest file read.
+                    done = int(table.column("file_no")[-1].as_py()) + 1
+                    ctx.progress("mail files", done, len(files))
+                if rows >= STAGE_ROWS:
+                    return
+            exhausted = True
+        except BaseException as exc:
+            failed.append(exc)
+            raise
+
+    into = "CREATE OR REPLACE TEMP TABLE _mail_staged AS"
+    while not exhausted:
+        # The statement is planned (its patterns compiled: as much as the rest of a small
+        # archive's staging) and runs while the workers parse, reading the rows they send.
+        con.register(
+            "_mail_batch_arrow", pa.RecordBatchReader.from_batches(STAGED_SCHEMA, stream())
+        )
+        try:
+            with signal_planning(con):
+                con.execute(f"{into} SELECT {select} FROM _mail_batch_arrow", params)
+        except duckdb.Error:
+            if failed:
+                raise failed[0] from None
+            raise
+        # Only now: after a failure the transaction is aborted, and so would this be.
         con.unregister("_mail_batch_arrow")
-        staged = True
-
-    gathered: list[pa.Table] = []
-
-    def flush() -> None:
-        batch = pa.concat_tables(gathered)
-        gathered.clear()
-        stage(batch)
-        # Files done so far: the batch's last row is in the latest file read.
-        ctx.progress("mail files", int(batch.column("file_no")[-1].as_py()) + 1, len(files))
-
-    rows = 0
-    for table in tables:
-        if table.num_rows:
-            gathered.append(table)
-            rows += table.num_rows
-        if rows >= STAGE_ROWS:
-            flush()
-            rows = 0
-    if gathered:
-        flush()
-    if not staged:
-        stage(STAGED_SCHEMA.empty_table())
+        into = "INSERT INTO _mail_staged"
 
 
 def _insert(ctx: IngestContext, path: Path) -> None:
     con = ctx.con
     secret = {"secret": ctx.secret}
-    # Keys, one row per message key (the first copy by file and position), and the subject
-    # fallback for replies that carry neither In-Reply-To nor References.
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE _mail_keyed AS
-        SELECT s.*,
-               md5('mail|' || coalesce(s.message_id, coalesce(s.address, '')
-                   || strftime(s.sent_at, '%Y-%m-%dT%H:%M:%S') || coalesce(s.subject, '')))
-                   AS message_key,
-               md5('mail|' || s.list_name) AS conversation_key
-        FROM _mail_staged s
-        QUALIFY row_number() OVER (PARTITION BY message_key ORDER BY file_no, msg_no) = 1
-        """
-    )
-    repeated = con.execute(
-        "SELECT (SELECT count(*) FROM _mail_staged) - (SELECT count(*) FROM _mail_keyed)"
+    # One row per message key (the first copy by file and position), and the subject fallback
+    # for replies that carry neither In-Reply-To nor References. Most archives repeat no
+    # message: theirs are all read where they were staged, not copied.
+    counted = con.execute(
+        "SELECT count(*) - count(DISTINCT message_key) FROM _mail_staged"
     ).fetchone()
-    if repeated and repeated[0]:
-        ctx.duplicates["messages"] = ctx.duplicates.get("messages", 0) + int(repeated[0])
+    repeated = int(counted[0]) if counted else 0
+    if repeated:
+        ctx.duplicates["messages"] = ctx.duplicates.get("messages", 0) + repeated
+        con.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE _mail_keyed AS
+            SELECT * FROM _mail_staged
+            QUALIFY row_number() OVER (PARTITION BY message_key ORDER BY file_no, msg_no) = 1
+            """
+        )
+    else:
+        con.execute("CREATE OR REPLACE TEMP VIEW _mail_keyed AS SELECT * FROM _mail_staged")
     # ASOF finds the time of the most recent earlier message; of several sent at that very
     # time, the last in archive order is the parent (ASOF alone would pick one at random).
     con.execute(
@@ -1566,12 +1596,6 @@ def _insert(ctx: IngestContext, path: Path) -> None:
         origin=None,
         params=secret,
     )
-    for table in (
-        THREADS_TABLE,
-        "_mail_links",
-        "_mail_parents",
-        "_mail_keyed",
-        "_mail_staged",
-        "_mail_files",
-    ):
+    con.execute(f"DROP {'TABLE' if repeated else 'VIEW'} _mail_keyed")
+    for table in (THREADS_TABLE, "_mail_links", "_mail_parents", "_mail_staged", "_mail_files"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
