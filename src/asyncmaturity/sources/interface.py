@@ -179,7 +179,6 @@ class IngestContext:
         params: dict[str, Any] | None = None,
         records: bool = True,
         features: bool = False,
-        materialize: bool = True,
     ) -> int:
         """Add the rows of `select_sql` whose key is not in `table` yet; return how many were added.
 
@@ -189,22 +188,13 @@ class IngestContext:
         that describe the export rather than record its evidence (`records` false: what it can
         see) are left out of the added and duplicate counts. A `select_sql` that computes the
         AWAIT signals (`features`) is planned under
-        :func:`~asyncmaturity.sources.features.signal_planning`. Without `materialize`,
-        `select_sql` is not copied into a table first but read where it is used (its count, its
-        time span, the insert): only for a SELECT that gives the same rows each time, and cheap
-        to read again but large to copy (a source's staged messages).
+        :func:`~asyncmaturity.sources.features.signal_planning`.
         """
         values = {"keep": self.keep_text, **(params or {})}
         used = {k: v for k, v in values.items() if re.search(rf"\${k}\b", select_sql)}
-        if materialize:
-            with signal_planning(self.con) if features else nullcontext():
-                self.con.execute(f"CREATE OR REPLACE TEMP TABLE _new AS {select_sql}", used)
-            new, used = "_new", {}
-        else:
-            new = f"({select_sql}\n)"
-        columns = [
-            row[0] for row in self.con.execute(f"DESCRIBE SELECT * FROM {new}", used).fetchall()
-        ]
+        with signal_planning(self.con) if features else nullcontext():
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE _new AS {select_sql}", used)
+        columns = [row[0] for row in self.con.execute("DESCRIBE _new").fetchall()]
         filled = {
             "source": self.source.name,
             "origin": origin,
@@ -215,39 +205,34 @@ class IngestContext:
         extra_params = {f"p_{name}": filled[name] for name in PROVENANCE if name not in columns}
         key = EVIDENCE_KEYS[table]
         if table in FILLABLE:
-            self._complete(table, [c for c in FILLABLE[table] if c in columns], new, used)
+            self._complete(table, [c for c in FILLABLE[table] if c in columns])
         staged_row = self.con.execute(
-            f"SELECT count(*), count(*) - (SELECT count(*) FROM (SELECT DISTINCT {key} FROM {new})) "
-            f"FROM {new}",
-            used,
+            f"SELECT count(*), count(*) - (SELECT count(*) FROM (SELECT DISTINCT {key} FROM _new)) "
+            "FROM _new"
         ).fetchone()
         staged, repeated = (int(staged_row[0]), int(staged_row[1])) if staged_row else (0, 0)
         # Keeping the first of repeated keys costs a window over the whole batch: only when needed.
         first_only = f"QUALIFY row_number() OVER (PARTITION BY {key}) = 1" if repeated else ""
         match = " AND ".join(f"t.{k.strip()} = n.{k.strip()}" for k in key.split(","))
-        span, span_params = self._stored_span(table, new, used)
+        span, span_params = self._stored_span(table)
         inserted = self.con.execute(
             f"""
             INSERT INTO {table} BY NAME
-            SELECT * {", " + extra if extra else ""} FROM {new} n
+            SELECT * {", " + extra if extra else ""} FROM _new n
             WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {match}{span})
             {first_only}
             """,
-            {**used, **extra_params, **span_params},
+            {**extra_params, **span_params},
         ).fetchone()
         added = int(inserted[0]) if inserted else 0
         if records:
             self.added[table] = self.added.get(table, 0) + added
             self.duplicates[table] = self.duplicates.get(table, 0) + staged - added
-        if materialize:
-            self.con.execute("DROP TABLE _new")
+        self.con.execute("DROP TABLE _new")
         return added
 
-    def _stored_span(
-        self, table: str, new: str = "_new", params: dict[str, Any] | None = None
-    ) -> tuple[str, dict[str, int]]:
-        """The anti-join's filter on stored rows: the staged batch's time span (of `new`, a table
-        or a parenthesised SELECT with `params`), where it is exact.
+    def _stored_span(self, table: str) -> tuple[str, dict[str, int]]:
+        """The anti-join's filter on stored rows: the staged batch's time span, where it is exact.
 
         Only for the (source, table) pairs of :data:`TIME_KEYED`; elsewhere, or when a staged row
         has no time, every stored row is a candidate (an empty filter).
@@ -258,8 +243,7 @@ class IngestContext:
         # Epoch microseconds: DuckDB's timestamps reach far beyond what Python's datetime holds.
         row = self.con.execute(
             f"SELECT epoch_us(min({column})), epoch_us(max({column})), "
-            f"count(*) FILTER ({column} IS NULL) FROM {new}",
-            params or {},
+            f"count(*) FILTER ({column} IS NULL) FROM _new"
         ).fetchone()
         if row is None or row[0] is None or row[1] is None or row[2]:
             return "", {}
@@ -272,22 +256,20 @@ class IngestContext:
         )
         return span, {"span_low": int(row[0]) - margin, "span_high": int(row[1]) + margin}
 
-    def _complete(self, table: str, fillable: list[str], new: str, params: dict[str, Any]) -> None:
+    def _complete(self, table: str, fillable: list[str]) -> None:
         """Fill in what an earlier export did not know about a record already stored.
 
         Keys decide identity and known values stay, but a value the store lacks is taken from a
         later export: the time zone a chat profile gives a person first seen by e-mail (linked by
-        the same address), or the close of an issue first ingested while it was open. `new` is
-        the staged rows (a table, or a parenthesised SELECT with `params`).
+        the same address), or the close of an issue first ingested while it was open.
         """
         key = EVIDENCE_KEYS[table]
         for column in fillable:
             self.con.execute(
                 f"""
                 UPDATE {table} SET {column} = n.{column}
-                FROM (SELECT {key}, any_value({column}) AS {column} FROM {new}
+                FROM (SELECT {key}, any_value({column}) AS {column} FROM _new
                       WHERE {column} IS NOT NULL GROUP BY {key}) n
                 WHERE {table}.{key} = n.{key} AND {table}.{column} IS NULL
-                """,
-                params,
+                """
             )

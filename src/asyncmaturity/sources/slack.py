@@ -860,9 +860,6 @@ def _insert(ctx: IngestContext, path: Path) -> None:
         """,
         origin=None,
         params={"secret": secret},
-        # Read from the staged batches where it is used: copying some 40 columns of every
-        # message into a table first cost as much as the insert itself, on one core.
-        materialize=False,
     )
 
 
