@@ -3,7 +3,6 @@ a time, whatever the batches, and detection leaves the export's own folders alon
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import shutil
@@ -268,29 +267,3 @@ def test_staging_keys_a_reply_by_its_conversation_and_its_thread_ts(tmp_path: Pa
         (root, channel, root, None, datetime(2024, 3, 1, 8, 0, 0, 250000), True, False),
         (reply, channel, root, root, datetime(2024, 3, 1, 8, 1, 0, 100), False, True),
     ]
-
-
-def _threads_setting(con: duckdb.DuckDBPyConnection) -> int:
-    row = con.execute("SELECT current_setting('threads')").fetchone()
-    assert row is not None
-    return int(row[0])
-
-
-def test_batches_staged_at_once_run_a_thread_each_and_the_setting_comes_back() -> None:
-    # Each DuckDB thread that computes the features compiles every signal pattern again: the
-    # batches staged at once are the parallelism, so the database runs each on its own thread.
-    con = duckdb.connect()
-    con.execute("SET threads = 3")
-    with slack._thread_per_statement(con, 2):
-        assert _threads_setting(con) == 1
-        assert _threads_setting(con.cursor()) == 1  # the setting is the database's
-    assert _threads_setting(con) == 3
-    # A single statement keeps the database's threads for itself.
-    with slack._thread_per_statement(con, 1):
-        assert _threads_setting(con) == 3
-    # A batch that fails (its transaction aborted) leaves the setting as it was.
-    with pytest.raises(ZeroDivisionError), slack._thread_per_statement(con, 2):
-        with contextlib.suppress(duckdb.Error):
-            con.execute("SELECT error('broken batch')")
-        raise ZeroDivisionError
-    assert _threads_setting(con) == 3

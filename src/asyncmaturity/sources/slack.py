@@ -13,7 +13,7 @@ import re
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, nullcontext, suppress
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +36,7 @@ from asyncmaturity.sources.common import (
 from asyncmaturity.sources.features import (
     DECISION_PATTERN,
     await_signals_sql,
+    one_thread,
     record_sites_sql,
     signal_planning,
 )
@@ -425,7 +426,10 @@ def _stage_messages(
     # another to append to a table they share.
     tables = [f"{staging}.batch_{number}" for number in range(len(batches))]
     pool = ThreadPoolExecutor(max(1, min(workers, len(batches))))
-    with signal_planning(con), _thread_per_statement(con, len(batches)), pool:
+    # Batches staged at once already keep every core busy; DuckDB's own threads would only
+    # compile the signal patterns once more each (a single statement keeps them).
+    threads = one_thread(con) if len(batches) > 1 else nullcontext()
+    with signal_planning(con), threads, pool:
         staged = [
             pool.submit(_stage_batch, con, table, batch, statement, params, ctx.plausible, label)
             for table, batch in zip(tables, batches, strict=True)
@@ -473,27 +477,6 @@ def _stage_messages(
         places = [f"{origin} record {ordinal}" for kind, origin, ordinal in rows if kind == number]
         report.skip(reason, len(places), [f"{place}: {reason}" for place in places])
     return staging
-
-
-@contextmanager
-def _thread_per_statement(con: duckdb.DuckDBPyConnection, statements: int) -> Iterator[None]:
-    """Run each of `statements` statements staged at once on its own thread alone: DuckDB's
-    `threads` setting (the database's, every connection's) is 1 until the block ends.
-
-    Every thread that computes the features compiles each pattern of the AWAIT signals again
-    (about 0.1 CPU-s a thread): with the batches on every core already, the database's own
-    threads only compiled them once more per statement. A single statement keeps them.
-    """
-    if statements < 2:
-        yield
-        return
-    before = _threads(con)
-    with con.cursor() as cursor:
-        cursor.execute("SET threads = 1")
-        try:
-            yield
-        finally:
-            cursor.execute(f"SET threads = {before}")
 
 
 def _stage_files(
