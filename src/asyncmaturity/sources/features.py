@@ -143,12 +143,13 @@ def signal_planning(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 def one_thread(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Run the statements of the block on one DuckDB thread (its `threads` setting).
 
-    For sources whose statements read fewer rows than DuckDB splits among threads (a row group,
-    122,880 rows, or an Arrow table's batches): a second thread finds no rows to share, yet
-    compiles every pattern of the statement again for its own state (:func:`text_features_sql`'s
-    signals alone cost 0.16 CPU-s more on two threads than on one, for 11,000 messages or
-    100,000). The setting is the database's and is set and restored on a cursor of its own, as
-    in :func:`signal_planning`.
+    Every DuckDB thread that computes :func:`text_features_sql` compiles each signal pattern
+    again for its own state, so extra threads pay only where they share rows: not for a
+    statement that reads fewer rows than DuckDB splits among threads (a row group, 122,880 rows,
+    or an Arrow table's batches: mail's signals cost 0.16 CPU-s more on two threads than on one,
+    for 11,000 messages or 100,000), nor for statements already run side by side on every core
+    (Slack's batches). The setting is the database's (every connection's until the block ends)
+    and is set and restored on a cursor of its own, as in :func:`signal_planning`.
     """
     with con.cursor() as cursor:
         row = cursor.execute("SELECT current_setting('threads')").fetchone()
