@@ -3,11 +3,13 @@ a time, whatever the batches, and detection leaves the export's own folders alon
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -118,6 +120,29 @@ def test_rows_are_the_same_in_batches_of_a_few_files(
     whole = _messages(tmp_path / "whole.duckdb")
     assert len(whole) > 100
     assert _messages(tmp_path / "single.duckdb") == whole
+
+
+def test_batches_staged_at_once_run_on_one_duckdb_thread_and_a_single_batch_keeps_them(
+    simulated_slack: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each DuckDB thread computing the features compiles every signal pattern again: batches
+    # staged side by side are the parallelism, so the database runs them on one thread each.
+    seen: list[int] = []
+    one_thread = slack.one_thread
+
+    @contextlib.contextmanager
+    def recorded(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+        with one_thread(con):
+            row = con.execute("SELECT current_setting('threads')").fetchone()
+            seen.append(int(row[0]) if row else -1)
+            yield
+
+    monkeypatch.setattr(slack, "one_thread", recorded)
+    ingest([simulated_slack], store=tmp_path / "whole.duckdb")
+    assert seen == []
+    monkeypatch.setattr(slack, "FILES_PER_BATCH", 7)
+    ingest([simulated_slack], store=tmp_path / "batched.duckdb")
+    assert seen == [1]
 
 
 class _Sized:
