@@ -220,9 +220,10 @@ is guessed (`asyncmaturity.await_protocol.rules.INTL_WINDOWS`, `REQUEST_INTL`):
   llámame"), after what the thanks are for ("Merci pour ton aide hier Clara !"), after "¡Hola";
   not "Buenas tardes,". Information leaves out the greeting, a signature after a blank line or
   a sign-off ("María José Fernández") and a deadline's clock time ("avant 14h": an hour is no
-  fact about the matter), and reads the options of a choice as context. A call or talk proposed for a day is the
-  meeting the answer is due at, a window (the rulings' deadline: its start); "d'ici 16 h" is by four o'clock (an hour of the working day, 9 to
-  20), "d'ici 48 h" a duration; "antes de las 18" is 18:00.
+  fact about the matter), and reads the options of a choice as context. A call or talk proposed
+  for a day is the meeting the answer is due at, a window (the rulings' deadline: its start);
+  "d'ici 16 h" is by four o'clock (an hour of the working day, 9 to 20), "d'ici 48 h" a duration;
+  "antes de las 18" is 18:00.
 
 Each element's `evidence` is the matched span (for the window, the words: "by Friday"; the
 resolved instant is `deadline`; for the action, the verb or noun phrase asked for), the word count
