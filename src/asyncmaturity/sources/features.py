@@ -139,6 +139,12 @@ def signal_planning(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
             cursor.execute(f"SET disabled_optimizers = '{before}'")
 
 
+def duckdb_threads(con: duckdb.DuckDBPyConnection) -> int:
+    """The threads DuckDB runs a statement on (its `threads` setting)."""
+    row = con.execute("SELECT current_setting('threads')").fetchone()
+    return max(1, int(row[0])) if row else 1
+
+
 @contextmanager
 def one_thread(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Run the statements of the block on one DuckDB thread (its `threads` setting).
@@ -152,8 +158,7 @@ def one_thread(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     and is set and restored on a cursor of its own, as in :func:`signal_planning`.
     """
     with con.cursor() as cursor:
-        row = cursor.execute("SELECT current_setting('threads')").fetchone()
-        before = int(row[0]) if row else 1
+        before = duckdb_threads(cursor)
         cursor.execute("SET threads = 1")
         try:
             yield

@@ -36,6 +36,7 @@ from asyncmaturity.sources.common import (
 from asyncmaturity.sources.features import (
     DECISION_PATTERN,
     await_signals_sql,
+    duckdb_threads,
     one_thread,
     record_sites_sql,
     signal_planning,
@@ -416,7 +417,7 @@ def _stage_messages(
     staging = f"_slack_staging_{uuid.uuid4().hex[:12]}"
     con.execute(f"ATTACH ':memory:' AS {staging}")
     _stage_files(con, f"{staging}.files", files, conversations, label)
-    workers = _threads(con)
+    workers = duckdb_threads(con)
     # An export without day files stages one empty batch: the view below needs its columns.
     batches = _batches([file for _, file in files], parts=workers) or [[]]
     # Built once for every batch (the signals' SQL alone takes about 0.05 CPU-s to build).
@@ -596,12 +597,6 @@ def _staging_params(record_pattern: str) -> dict[str, Any]:
         "decision_pattern": DECISION_PATTERN,
         **json_check_params(DAY_FILE_TOP),
     }
-
-
-def _threads(con: duckdb.DuckDBPyConnection) -> int:
-    """The threads DuckDB runs a statement on (its `threads` setting)."""
-    row = con.execute("SELECT current_setting('threads')").fetchone()
-    return max(1, int(row[0])) if row else 1
 
 
 def _batches(files: list[Path], parts: int = 1) -> list[list[str]]:
