@@ -712,13 +712,16 @@ def _intl_window(
     if day is None:
         return evidence, None, notes
     if kind != "intl_calweek":
-        english = TIME_RE.search(text)
-        refined = _clock(english, 0) if english else None
-        if refined is not None:
-            return evidence, _at(day, refined, end_of_day, zone), notes
         # The clock at or after the window first: one before it times something else ("el error
         # sale desde las 11:00. Lo necesito hoy antes de las 6").
-        clock = _intl_clock(text[m.start() :]) or _intl_clock(text)
+        for part in (text[m.start() :], text):
+            english = TIME_RE.search(part)
+            refined = _clock(english, 0) if english else None
+            if refined is not None:
+                return evidence, _at(day, refined, end_of_day, zone), notes
+            clock = _intl_clock(part)
+            if clock is not None:
+                break
     return evidence, datetime.combine(day, clock or end_of_day, tzinfo=zone), notes
 
 

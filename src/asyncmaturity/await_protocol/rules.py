@@ -1029,8 +1029,9 @@ CONTEXT = Rx(
     # The five languages: an attachment, a numbered reference ("n° 4471", "Nr. 6612"), "because",
     # and where the material is ("dans le dossier ...", "im Ordner ...", "en la carpeta ...").
     rf"|{any_of(INTL_ATTACHED)}|(?:\bn\s?[°º]|\bn\.\s?º|\bnr\.?)\s*\d{{3,}}\b|{any_of(INTL_BECAUSE)}"
-    r"|\b(?:dans|sur) (?:le|la|les|notre|votre|ton|ce) (?:[a-z-]+ )?(?:dossier|r[eéÉ]pertoire|"
-    r"drive|wiki|canal)\b|\b(?:im|ins|in (?:den|das|dem|unserem|unseren)) (?:[a-z]+ )?"
+    r"|\bdans (?:le|la|les|notre|votre|ton|ce) (?:[a-z-]+ )?(?:dossier|r[eéÉ]pertoire|"
+    r"drive|wiki|canal)\b|\bsur (?:le|la|les|notre|votre|ton|ce) (?:[a-z-]+ )?(?:drive|wiki|"
+    r"canal)\b|\b(?:im|ins|in (?:den|das|dem|unserem|unseren)) (?:[a-z]+ )?"
     r"(?:[a-z]+-)?(?:ordner|verzeichnis|laufwerk|wiki|kanal)\b|\ben (?:la|el|nuestra|nuestro|tu|su) "
     r"(?:[a-z]+ )?(?:carpeta|drive|wiki|canal)\b|\b(?:na|nessa|nesta) (?:[a-z]+ )?(?:pasta|wiki)\b"
     r"|\bno (?:[a-z]+ )?canal\b|\b(?:in|op) (?:de|het|onze|je|jullie) (?:[a-z]+ )?(?:map|drive|"
@@ -1387,6 +1388,11 @@ _CLOCK_INTL = (
     # Spanish writes the hour after "las" without a unit ("antes de las 18", "a las 9:30").
     + r")|\blas\s+(\d{1,2})(?::(\d{2}))?\b)"
 )
+# Meetings and parts of the day a clock time may follow after "avant"/"antes de".
+INTL_MEETINGS = [
+    *["réunion", "point", "call", "démo", "visio", "comité", "présentation", "ce soir"],
+    *["reunión", "llamada", "demo", "presentación", "esta tarde", "esta noche"],
+]
 INTL_NOON = frozenset(["mittag", "midi", "mediodía", "mediodia", "meio-dia", "meio dia", "middag"])
 INTL_WINDOWS: dict[str, Rx] = {
     "intl_weekday": Rx(
@@ -1415,7 +1421,12 @@ INTL_WINDOWS: dict[str, Rx] = {
         + r"\s+){0,2})?\b(?:kw|kalenderwoche|cw|semaine|semana|week|wk)\.?\s*(\d{1,2})\b"
     ),
     "intl_within": Rx(rf"{WITHIN_INTL}\s+{_NUM_INTL}\s*({any_of(INTL_UNITS, bound_start=False)})"),
-    "intl_time": Rx(rf"{PREP_INTL}{_ARTICLE_INTL}\s+{_CLOCK_INTL}"),
+    # "Avant la réunion de 15h", "avant ce soir 18h": the meeting's or the evening's time, as the
+    # English "before the 4pm standup" (issue 18, dev part 4).
+    "intl_time": Rx(
+        rf"{PREP_INTL}{_ARTICLE_INTL}\s+(?:{any_of(INTL_MEETINGS)}[^.!?\n\d]{{0,30}}?\s)?"
+        rf"{_CLOCK_INTL}"
+    ),
     "intl_eod": Rx(
         any_of(
             [
@@ -1453,6 +1464,8 @@ INTL_WINDOWS: dict[str, Rx] = {
                 "fin de semana",
                 "fin de la semana",
                 "final de la semana",
+                "transcurso de esta semana",
+                "transcurso de la semana",
                 "fim da semana",
                 "final da semana",
                 "fim de semana",
