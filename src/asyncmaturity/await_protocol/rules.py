@@ -1002,8 +1002,8 @@ MOVE_MORE_INTL = Rx(f"{any_of([*INTL_CALLED, *INTL_CHANNELS])}|{_CALL_BACK}|{_TA
 MOVE_MORE_GATE = (
     *["appel", "phon", "fil", "visio", "call", "llam", "fono", "mail", "correo", "courriel"],
     *["texto", "sms", "whatsapp", "bureau", "voir", "caf", "mesa", "despacho", "sate", "union"],
-    *["unión", "daily", "point", "rappeler", "courrier", "poste", "telegram", "zoom", "meet"],
-    "sitio",
+    *["unión", "daily", "point", "rappeler", "courrier", "la poste", "telegram", "zoom"],
+    *["por meet", "sitio"],
 )
 
 
