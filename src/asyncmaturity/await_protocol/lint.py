@@ -224,6 +224,21 @@ is guessed (`asyncmaturity.await_protocol.rules.INTL_WINDOWS`, `REQUEST_INTL`):
   for a day is the meeting the answer is due at, a window (the rulings' deadline: its start);
   "d'ici 16 h" is by four o'clock (an hour of the working day, 9 to 20), "d'ici 48 h" a duration;
   "antes de las 18" is 18:00.
+* **French and Spanish, dev part 4** (issue 18, helper `lang18y`): a request also in "quelqu'un
+  peut ...?", formal thanks that ask ("nous vous saurions gré de", "je vous serais
+  reconnaissante de", "auriez-vous l'amabilité de") and "les solicito"; an action also after
+  Latin American "ustedes" ("¿podrían revisar ...?") and voseo ("hacés el favor de", "¿me
+  explicás?"), and where a named piece of work stands ("il en est où ?", "t'as pu avancer sur
+  ...?"). The thread is left also by post, Telegram, Zoom or Meet ("par la poste", "por
+  Telegram"), "par MP", "al privado", "passez me voir", "un call de 15 min"; a refused move to
+  mail keeps it ("contesten aquí, no por correo"). An owner also after "Allô", "Oye" and the
+  titles "Don", "Doña", "Maître", and in an accented name before the ask ("Élodie tu pourrais
+  ..."); "Bonsoir," and "Porfa," name nobody. A window also in a clock after a meeting or "ce
+  soir" ("avant la réunion de 15h", as "before the 4pm standup"), "d'ici au 15 décembre", "en el
+  transcurso de esta semana"; "16 h" and "14 h 30" are clock times, a bare hour of 1 to 7 is in
+  the afternoon ("antes de las 2" is 14:00), the clock at or after the window sets its hour, and
+  a calendar week with no "end of" before it ("el consolidado de la semana 12") yields to any
+  other window of the message.
 
 Each element's `evidence` is the matched span (for the window, the words: "by Friday"; the
 resolved instant is `deadline`; for the action, the verb or noun phrase asked for), the word count
