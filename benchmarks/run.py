@@ -1233,11 +1233,16 @@ AWAIT_SETS = {
         "read the rules, committed before anything scored it; the rules may be tuned on it)"
         for code, name in (("fr", "French"), ("es", "Spanish"))
     },
-    "lang-tune": "five languages' tuning parts and the French and Spanish dev parts 3 together "
-    "(`lang_??.jsonl`, `lang_??_dev3.jsonl`, the rules were extended on them)",
+    **{
+        f"lang-{code}-4": f"{name} dev part 4 (`lang_{code}_dev4.jsonl`, written before its writer "
+        "read the rules, committed before anything scored it; the rules may be tuned on it)"
+        for code, name in (("fr", "French"), ("es", "Spanish"))
+    },
+    "lang-tune": "five languages' tuning parts and the French and Spanish dev parts 3 and 4 "
+    "together (`lang_??.jsonl`, `lang_??_dev?.jsonl`, the rules were extended on them)",
 }
 # Held-out parts the rules were since tuned on, and dev parts: shown, not judged as held-out.
-SPENT_PARTS = frozenset({"lang-fr", "lang-es", "lang-fr-3", "lang-es-3"})
+SPENT_PARTS = frozenset({"lang-fr", "lang-es", "lang-fr-3", "lang-es-3", "lang-fr-4", "lang-es-4"})
 # The elements the five other languages are read for (issue 18): windows and requests; the
 # other elements' rules are English and are shown for reference.
 LANGUAGE_TARGETS = ("is_request", "window")

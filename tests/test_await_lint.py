@@ -997,3 +997,118 @@ def test_thread_left_in_five_languages(text: str, evidence: str) -> None:
 )
 def test_a_wish_for_the_weekend_is_no_window(text: str) -> None:
     assert not analyse(text).elements["window_for_response"].present
+
+
+# French and Spanish forms of issue 18's dev part 4 (lang18y).
+@pytest.mark.parametrize(
+    ("text", "evidence", "deadline"),
+    [
+        # "16 h" with a space sets the hour of the named day.
+        ("Tu peux relire d'ici jeudi 16 h ?", "d'ici jeudi", "2026-03-12T16:00:00+01:00"),
+        # A bare hour of 1 to 7 is in the afternoon; one with its minutes stays as written.
+        ("¿Me lo confirmas antes de las 2?", "antes de las 2", "2026-03-11T14:00:00+01:00"),
+        ("¿Me lo confirmas antes de las 07:30?", "antes de las 07:30", "2026-03-12T07:30:00+01:00"),
+        # The clock at or after the window, not the one that times the error.
+        (
+            "Sale el error desde las 09:00. ¿Lo arreglas hoy antes de las 6?",
+            "hoy",
+            "2026-03-11T18:00:00+01:00",
+        ),
+        # The week dates the figures; the weekday after it is the window.
+        (
+            "Mándame el consolidado de la semana 12 a más tardar el lunes 16 a las 8.",
+            "a más tardar el lunes",
+            "2026-03-16T08:00:00+01:00",
+        ),
+        (
+            "Merci de signer avant le mercredi 18 mars à midi.",
+            "avant le mercredi 18 mars",
+            "2026-03-18T12:00:00+01:00",
+        ),
+        (
+            "Tu peux m'aider avant la réunion de 15h ?",
+            "avant la réunion de 15h",
+            "2026-03-11T15:00:00+01:00",
+        ),
+        (
+            "¿Me devuelves el contrato en el transcurso de esta semana?",
+            "transcurso de esta semana",
+            "2026-03-13T17:00:00+01:00",
+        ),
+        (
+            "Merci de nous le renvoyer d'ici au 20 mars.",
+            "d'ici au 20 mars",
+            "2026-03-20T17:00:00+01:00",
+        ),
+    ],
+)
+def test_dev_part_4_windows(text: str, evidence: str, deadline: str) -> None:
+    result = analyse(text, sent_at=SENT_BERLIN, timezone="Europe/Berlin")
+    window = result.elements["window_for_response"]
+    assert window.present and window.evidence == evidence
+    assert result.deadline is not None and result.deadline.isoformat() == deadline
+
+
+@pytest.mark.parametrize(
+    ("text", "moved_by"),
+    [
+        ("¿Me lo mandas por Telegram?", "por Telegram"),
+        ("Tu me fais un topo par MP ?", "par MP"),
+        ("Merci de me le renvoyer par la poste.", "par la poste"),
+        ("¿Lo vemos por Zoom mañana?", "por Zoom"),
+        ("Dispo pour un call de 15 min ?", "pour un call"),
+        ("Tu as un call de 10 min cet aprèm ?", "un call de"),
+        ("Escríbanme al privado, porfa.", "al privado"),
+        # A refused move keeps the thread.
+        ("Contesten aquí, no por correo: ¿A o B?", None),
+    ],
+)
+def test_dev_part_4_thread(text: str, moved_by: str | None) -> None:
+    thread = analyse(text).elements["thread_discipline"]
+    assert thread.present is (moved_by is None)
+    assert thread.evidence == moved_by
+
+
+@pytest.mark.parametrize(
+    ("text", "owner"),
+    [
+        ("Don Ernesto, ¿puede autorizar la orden?", "Ernesto"),
+        ("Élodie tu pourrais vérifier les accès ?", "Élodie"),
+        ("Allô Geneviève, peux-tu m'envoyer la soumission?", "Geneviève"),
+        ("Oye Nacho, ¿puedes revisar el acta?", "Nacho"),
+        ("Bonsoir, quelqu'un sait où est le badge ?", None),
+        ("Porfa, alguien que me diga cómo se pide.", None),
+    ],
+)
+def test_dev_part_4_owner(text: str, owner: str | None) -> None:
+    assign = analyse(text).elements["assign_ownership"]
+    assert assign.present is (owner is not None)
+    assert assign.evidence == owner
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("Chloé, le rapport, il en est où ?", "en est où"),
+        ("Nous vous saurions gré de nous faire part de votre décision.", "faire part"),
+        ("¿Podrían revisar el pedido 4471?", "revisar"),
+        ("@ops quelqu'un peut récupérer les badges ? merci", "récupérer"),
+        ("Les solicito me indiquen el estado del expediente.", "indiquen"),
+        # Being called back names no action, though "podrían" asks.
+        ("¿Me podrían devolver la llamada?", None),
+    ],
+)
+def test_dev_part_4_action(text: str, evidence: str | None) -> None:
+    result = analyse(text)
+    action = result.elements["action_required"]
+    assert result.is_request
+    assert action.present is (evidence is not None)
+    assert action.evidence == evidence
+
+
+def test_a_case_is_no_folder() -> None:
+    # "sur le dossier X" is about a case; "dans le dossier X" says where the material is.
+    about = analyse("Tu me fais un topo sur le dossier Renault ?")
+    inside = analyse("Tu peux relire le contrat ? Il est dans le dossier Renault.")
+    assert not about.elements["information_complete"].present
+    assert inside.elements["information_complete"].evidence == "dans le dossier"

@@ -224,6 +224,21 @@ is guessed (`asyncmaturity.await_protocol.rules.INTL_WINDOWS`, `REQUEST_INTL`):
   for a day is the meeting the answer is due at, a window (the rulings' deadline: its start);
   "d'ici 16 h" is by four o'clock (an hour of the working day, 9 to 20), "d'ici 48 h" a duration;
   "antes de las 18" is 18:00.
+* **French and Spanish, dev part 4** (issue 18, helper `lang18y`): a request also in "quelqu'un
+  peut ...?", formal thanks that ask ("nous vous saurions gré de", "je vous serais
+  reconnaissante de", "auriez-vous l'amabilité de") and "les solicito"; an action also after
+  Latin American "ustedes" ("¿podrían revisar ...?") and voseo ("hacés el favor de", "¿me
+  explicás?"), and where a named piece of work stands ("il en est où ?", "t'as pu avancer sur
+  ...?"). The thread is left also by post, Telegram, Zoom or Meet ("par la poste", "por
+  Telegram"), "par MP", "al privado", "passez me voir", "un call de 15 min"; a refused move to
+  mail keeps it ("contesten aquí, no por correo"). An owner also after "Allô", "Oye" and the
+  titles "Don", "Doña", "Maître", and in an accented name before the ask ("Élodie tu pourrais
+  ..."); "Bonsoir," and "Porfa," name nobody. A window also in a clock after a meeting or "ce
+  soir" ("avant la réunion de 15h", as "before the 4pm standup"), "d'ici au 15 décembre", "en el
+  transcurso de esta semana"; "16 h" and "14 h 30" are clock times, a bare hour of 1 to 7 is in
+  the afternoon ("antes de las 2" is 14:00), the clock at or after the window sets its hour, and
+  a calendar week with no "end of" before it ("el consolidado de la semana 12") yields to any
+  other window of the message.
 
 Each element's `evidence` is the matched span (for the window, the words: "by Friday"; the
 resolved instant is `deadline`; for the action, the verb or noun phrase asked for), the word count
@@ -529,6 +544,13 @@ def _duration_last(kind: str, m: re.Match[str]) -> int:
     return 0 if hour is not None and 9 <= int(hour) <= 20 else 1
 
 
+def _bare_week(kind: str, m: re.Match[str]) -> int:
+    """1 for a calendar week written without "end of" before it ("semana 12"), 0 else."""
+    if kind != "intl_calweek":
+        return 0
+    return 0 if re.match(r"(?:ende|fin|final|fim|eind|einde|end)\b", m.group(0), re.I) else 1
+
+
 def _window(
     text: str, sent: datetime | None, end_of_day: time, zone: ZoneInfo
 ) -> tuple[str | None, datetime | None, list[str]]:
@@ -543,9 +565,17 @@ def _window(
     # The first window; of two at the same place the longer ("fin de la semaine 12" is a
     # calendar week, not the end of this week); of a duration and a time as long, the time where
     # its hour is one of the working day ("d'ici 16 h" is by four o'clock, "d'ici 48 h" and "d'ici
-    # 2 h" are durations).
+    # 2 h" are durations). A calendar week without "end of" before it comes after every other
+    # window: "el consolidado de la semana 12" dates what is asked for, and "antes del lunes"
+    # after it is the window (issue 18, dev part 4).
     _, kind, m = min(
-        found, key=lambda item: (item[0], -len(item[2].group(0)), _duration_last(item[1], item[2]))
+        found,
+        key=lambda item: (
+            _bare_week(item[1], item[2]),
+            item[0],
+            -len(item[2].group(0)),
+            _duration_last(item[1], item[2]),
+        ),
     )
     if kind.startswith("intl_"):
         return _intl_window(kind, m, sent, end_of_day, zone, text)
@@ -589,9 +619,9 @@ def _window(
 
 # A clock time in the five other languages, to refine a day ("bis Freitag 12 Uhr", "d'ici
 # vendredi 12h", "até amanhã ao meio-dia"): a colon, an "h" or an hour word is needed (a dot
-# alone, "13.03.", is a date).
+# alone, "13.03.", is a date). French writes a space before the "h" too ("jeudi 16 h", "14 h 30").
 INTL_CLOCK_RE = re.compile(
-    r"\b(?:(\d{1,2}):(\d{2})|(\d{1,2})h(\d{2})?\b|(\d{1,2})\s*(?:uhr|heures?|horas?|uur)\b)"
+    r"\b(?:(\d{1,2}):(\d{2})|(\d{1,2})\s?h(?:\s?(\d{2}))?\b|(\d{1,2})\s*(?:uhr|heures?|horas?|uur)\b)"
     rf"|({rules.any_of(rules.INTL_NOON)})|\blas\s+(\d{{1,2}})(?::(\d{{2}}))?\b",
     re.ASCII | _I,
 )
@@ -605,9 +635,15 @@ def _intl_clock(text: str) -> time | None:
     if m.group(6):
         return time(12, 0)
     hour = m.group(1) or m.group(3) or m.group(5) or m.group(7)
-    minute = m.group(2) or m.group(4) or m.group(8) or "0"
-    h, mi = int(hour), int(minute)
+    minute = m.group(2) or m.group(4) or m.group(8)
+    h, mi = _afternoon(int(hour), minute), int(minute or 0)
     return time(h, mi) if h < 24 and mi < 60 else None
+
+
+def _afternoon(hour: int, minute: str | None) -> int:
+    """A bare hour of 1 to 7 read in the afternoon ("antes de las 2", "las 6 de la tarde"): no
+    one asks for an answer before 2 a.m.; an hour with its minutes ("07:30") is as written."""
+    return hour + 12 if minute is None and 1 <= hour <= 7 else hour
 
 
 def _intl_duration(m: re.Match[str], sent: datetime | None) -> datetime | None:
@@ -661,8 +697,9 @@ def _intl_window(
         if m.group(4):
             clock = time(12, 0)
         else:
-            h = int(m.group(1) or m.group(3) or m.group(5))
-            mi = int(m.group(2) or m.group(6) or 0)
+            minute = m.group(2) or m.group(6)
+            h = _afternoon(int(m.group(1) or m.group(3) or m.group(5)), minute)
+            mi = int(minute or 0)
             if h >= 24 or mi >= 60:
                 return evidence, None, notes
             clock = time(h, mi)
@@ -690,11 +727,16 @@ def _intl_window(
     if day is None:
         return evidence, None, notes
     if kind != "intl_calweek":
-        english = TIME_RE.search(text)
-        refined = _clock(english, 0) if english else None
-        if refined is not None:
-            return evidence, _at(day, refined, end_of_day, zone), notes
-        clock = _intl_clock(text)
+        # The clock at or after the window first: one before it times something else ("el error
+        # sale desde las 11:00. Lo necesito hoy antes de las 6").
+        for part in (text[m.start() :], text):
+            english = TIME_RE.search(part)
+            refined = _clock(english, 0) if english else None
+            if refined is not None:
+                return evidence, _at(day, refined, end_of_day, zone), notes
+            clock = _intl_clock(part)
+            if clock is not None:
+                break
     return evidence, datetime.combine(day, clock or end_of_day, tzinfo=zone), notes
 
 

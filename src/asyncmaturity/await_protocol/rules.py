@@ -404,6 +404,9 @@ NOT_NAMES = frozenset(
         *["señores", "salutations", "amicalement", "bises", "abrazos", "alors", "donc", "bon"],
         *["sinon", "et", "ok", "oui", "non", "dis", "si", "bueno", "pues", "entonces", "vale"],
         *["y", "perdón", "pardon", "désolé", "enfin", "mais", "aussi", "también", "ahora"],
+        # Greetings and fillers opening a line before a comma ("Bonsoir, est-ce que ...",
+        # "Porfa, alguien ...": issue 18, dev part 4).
+        *["bonsoir", "allô", "allo", "dites", "porfa"],
     ]
 )
 # A name thanked at the head of a reply or of a paragraph ("Thanks Jason,", "Thank you
@@ -434,7 +437,8 @@ NAMED_ASK = Rx(
 # peux regarder", "Yasmine appelle-moi", "Sergio llámame"). Apart from NAMED_ASK: joined to it,
 # it doubled the cost of the rare patterns' loose union that every text is read for in SQL.
 NAMED_ASK_INTL = Rx(
-    r"(?:^|[.!?\n]\s*)([A-Z][a-z]+(?: [A-Z][a-z]+)?)\s+(?:(?:tu peux|tu pourrais|vous pouvez"
+    "(?:^|[.!?\n]\\s*)([A-Z\u00c0-\u00d6\u00d8-\u00de][a-z\u00df-\u00f6\u00f8-\u00ff]+"
+    r"(?: [A-Z][a-z]+)?)\s+(?:(?:tu peux|tu pourrais|vous pouvez"
     r"|vous pourriez|peux-tu|pourrais-tu|pouvez-vous|pourriez-vous|puedes|podrías|podés|podéis"
     r"|appelle-moi|appelez-moi|envoie-moi)\b|llámame|llámeme|mándame|envíame|pásame)",
     ignore_case=False,
@@ -452,12 +456,13 @@ _GREETING_INTL = (
     r"moin|servus|gr[üÜ]ezi|guten tag|lieber?|sehr geehrter?|bonjour|bonsoir|salut|coucou"
     r"|ch[èÈ]re|cher|buen(?:os|as) (?:d[íÍ]as|tardes)|buenas|hola|estimad[oa]|querid[oa]"
     r"|ol[áÁ]|oi|bom dia|boa tarde|prezad[oa]|hoi|beste|geachte|goedemorgen|goedemiddag"
+    r"|all[ôÔ]|oye"
 )
 _GREETING_EN = r"hi|hey|hello|hallo|hiya|dear|good (?:morning|afternoon|evening)|morning"
 _GREETING = rf"(?:{_GREETING_EN}|{_GREETING_INTL})"
 _TITLE = (
     r"(?:(?:(?:mr|mrs|ms|miss|mx|dr|prof|herr|frau|monsieur|madame|mme|sr|sra|srta|se[ñÑ]ora?"
-    r"|senhora?|dona|heer|mevrouw|mevr|dhr)\.?|m\.)\s+)?"
+    r"|senhora?|dona|heer|mevrouw|mevr|dhr|don|do[ñÑ]a|ma[îÎ]tre)\.?|m\.)\s+)?"
 )
 # A name's letters: ASCII and the accented Latin letters of the five languages ("Tomás", "João").
 _NAME_START = "[a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]"
@@ -717,7 +722,7 @@ NOT_ASKING_ROMANCE = Rx(
     r"|¿?\b(?:sabéis|sabes|sabés|adivinad|adivina) qué\s*\?+"
     r"|\bc'est moi ou\b[^?\n]*\?+|¿?\bsoy yo o\b[^?\n]*\?+"
     r"|\b(?:pas|non|no|ni) (?:(?:en mp|en dm|par dm|par mp|por privado|en privado|por dm|"
-    r"por md)\b|en privé)"
+    r"por md|por correo|por mail|par mail|par e-mail|par courriel)\b|en privé)"
 )
 REQUEST = Rx(
     r"\?|\b(?:can|could|would|will) (?:you|u|someone|somebody|anyone)\b|\bwould you mind\b"
@@ -824,6 +829,7 @@ INTL_IMPERATIVES = [
     # Voseo and Latin American imperatives ("mandame", "revisá", "agrega", "chequea").
     *["mandame", "pasame", "enviame", "revisá", "confirmá", "mandá", "firmá", "completá"],
     *["agrega", "agreguen", "chequea", "checa", "revisen", "manden", "fijate si", "fíjate si"],
+    *["revisame", "chequeen", "checken"],
 ]
 # "Take a look" asks (a request) but names no outcome (no action): "échale un vistazo", "jette
 # un œil quand tu peux".
@@ -900,7 +906,7 @@ MOVE_INTL = [
     *["pessoalmente", "numa chamada", "por telefone", "bel me", "bel mij", "privébericht"],
     *["persoonlijk bespreken", "in een call", "in een korte call", "llamadme", "llamadnos"],
     *["llámanos", "llámenme", "appelle-nous", "appelez-nous", "en dm", "par dm", "por dm"],
-    "por md",
+    *["por md", "par mp", "al privado"],
 ]
 # Asked to call the writer ("tu peux m'appeler", "¿me podés llamar?", "llamarme"), or to the
 # writer's desk, a coffee, a short call ("pour un appel", "una llamada rápida"): read by
@@ -918,6 +924,9 @@ INTL_CALLED = [
     *["por mi despacho"],
     *["pásate por", "en el café", "tomando un café", "on s'appelle", "je t'appelle"],
     *["un petit call", "on se fait un call", "te llamo", "os llamo", "hablamos por teléfono"],
+    # issue 18, dev part 4: the plural of a visit, a call "de 15 min", the coffee machine.
+    *["passez me voir", "passez à mon bureau", "pour un call", "un call de", "machine à café"],
+    *["por mi sitio"],
 ]
 # The answer asked for by mail, text or a chat app ("par mail", "por correo", "por WhatsApp"):
 # apart from MOVE_INTL, as what follows them in the sentence is often the matter ("par mail, la
@@ -926,6 +935,9 @@ INTL_CHANNELS = [
     *["par mail", "par e-mail", "par email", "par courriel", "par texto", "par sms"],
     *["par whatsapp", "por correo", "por mail", "por email", "por e-mail", "por whatsapp"],
     "por sms",
+    # issue 18, dev part 4: by post, Telegram, a video call's app, to an e-mail address.
+    *["par courrier", "par la poste", "par telegram", "por telegram", "par zoom", "por zoom"],
+    *["por meet", "escríbeme al correo", "escribime al correo", "a mi correo"],
 ]
 
 # An attachment and "because" in the five languages ("ci-joint", "im Anhang", "adjunto", "em
@@ -990,7 +1002,8 @@ MOVE_MORE_INTL = Rx(f"{any_of([*INTL_CALLED, *INTL_CHANNELS])}|{_CALL_BACK}|{_TA
 MOVE_MORE_GATE = (
     *["appel", "phon", "fil", "visio", "call", "llam", "fono", "mail", "correo", "courriel"],
     *["texto", "sms", "whatsapp", "bureau", "voir", "caf", "mesa", "despacho", "sate", "union"],
-    *["unión", "daily", "point", "rappeler"],
+    *["unión", "daily", "point", "rappeler", "courrier", "la poste", "telegram", "zoom"],
+    *["por meet", "sitio"],
 )
 
 
@@ -1016,8 +1029,9 @@ CONTEXT = Rx(
     # The five languages: an attachment, a numbered reference ("n° 4471", "Nr. 6612"), "because",
     # and where the material is ("dans le dossier ...", "im Ordner ...", "en la carpeta ...").
     rf"|{any_of(INTL_ATTACHED)}|(?:\bn\s?[°º]|\bn\.\s?º|\bnr\.?)\s*\d{{3,}}\b|{any_of(INTL_BECAUSE)}"
-    r"|\b(?:dans|sur) (?:le|la|les|notre|votre|ton|ce) (?:[a-z-]+ )?(?:dossier|r[eéÉ]pertoire|"
-    r"drive|wiki|canal)\b|\b(?:im|ins|in (?:den|das|dem|unserem|unseren)) (?:[a-z]+ )?"
+    r"|\bdans (?:le|la|les|notre|votre|ton|ce) (?:[a-z-]+ )?(?:dossier|r[eéÉ]pertoire|"
+    r"drive|wiki|canal)\b|\bsur (?:le|la|les|notre|votre|ton|ce) (?:[a-z-]+ )?(?:drive|wiki|"
+    r"canal)\b|\b(?:im|ins|in (?:den|das|dem|unserem|unseren)) (?:[a-z]+ )?"
     r"(?:[a-z]+-)?(?:ordner|verzeichnis|laufwerk|wiki|kanal)\b|\ben (?:la|el|nuestra|nuestro|tu|su) "
     r"(?:[a-z]+ )?(?:carpeta|drive|wiki|canal)\b|\b(?:na|nessa|nesta) (?:[a-z]+ )?(?:pasta|wiki)\b"
     r"|\bno (?:[a-z]+ )?canal\b|\b(?:in|op) (?:de|het|onze|je|jullie) (?:[a-z]+ )?(?:map|drive|"
@@ -1260,6 +1274,7 @@ INTL_PREPOSITIONS = (
         # French
         "d'ici",
         "d'ici à",
+        "d'ici au",
         "avant",
         "avant le",
         "pour",
@@ -1373,6 +1388,11 @@ _CLOCK_INTL = (
     # Spanish writes the hour after "las" without a unit ("antes de las 18", "a las 9:30").
     + r")|\blas\s+(\d{1,2})(?::(\d{2}))?\b)"
 )
+# Meetings and parts of the day a clock time may follow after "avant"/"antes de".
+INTL_MEETINGS = [
+    *["réunion", "point", "call", "démo", "visio", "comité", "présentation", "ce soir"],
+    *["reunión", "llamada", "demo", "presentación", "esta tarde", "esta noche"],
+]
 INTL_NOON = frozenset(["mittag", "midi", "mediodía", "mediodia", "meio-dia", "meio dia", "middag"])
 INTL_WINDOWS: dict[str, Rx] = {
     "intl_weekday": Rx(
@@ -1387,7 +1407,8 @@ INTL_WINDOWS: dict[str, Rx] = {
         r"|[/-](0?[1-9]|1[0-2])\b(?:[/-](\d{4}|\d{2})\b)?)"
     ),
     "intl_day_month": Rx(
-        rf"{PREP_INTL}{_ARTICLE_INTL}\s+(0?[1-9]|[12]\d|3[01])(?:\.|er\b)?\s+(?:de\s+)?"
+        rf"{PREP_INTL}{_ARTICLE_INTL}\s+(?:{any_of(INTL_WEEKDAYS)}\s+)?(0?[1-9]|[12]\d|3[01])"
+        r"(?:\.|er\b)?\s+(?:de\s+)?"
         rf"{_MONTH_INTL}(?:\s+(?:de\s+)?(\d{{4}})\b)?"
     ),
     # A calendar week (KW 12, semaine 12, semana 12, week 12): its Friday. "Ende"/"fin de la"
@@ -1400,7 +1421,12 @@ INTL_WINDOWS: dict[str, Rx] = {
         + r"\s+){0,2})?\b(?:kw|kalenderwoche|cw|semaine|semana|week|wk)\.?\s*(\d{1,2})\b"
     ),
     "intl_within": Rx(rf"{WITHIN_INTL}\s+{_NUM_INTL}\s*({any_of(INTL_UNITS, bound_start=False)})"),
-    "intl_time": Rx(rf"{PREP_INTL}{_ARTICLE_INTL}\s+{_CLOCK_INTL}"),
+    # "Avant la réunion de 15h", "avant ce soir 18h": the meeting's or the evening's time, as the
+    # English "before the 4pm standup" (issue 18, dev part 4).
+    "intl_time": Rx(
+        rf"{PREP_INTL}{_ARTICLE_INTL}\s+(?:{any_of(INTL_MEETINGS)}[^.!?\n\d]{{0,30}}?\s)?"
+        rf"{_CLOCK_INTL}"
+    ),
     "intl_eod": Rx(
         any_of(
             [
@@ -1438,6 +1464,8 @@ INTL_WINDOWS: dict[str, Rx] = {
                 "fin de semana",
                 "fin de la semana",
                 "final de la semana",
+                "transcurso de esta semana",
+                "transcurso de la semana",
                 "fim da semana",
                 "final da semana",
                 "fim de semana",
@@ -1539,6 +1567,11 @@ INTL_ASKS_ANYHOW = [
     *["a ver si nos", "dispo pour", "t'es dispo", "tu es dispo", "vous êtes dispo", "es-tu dispo"],
     *["veux-tu", "voudrais-tu", "voudriez-vous", "te dérangerait de", "vous dérangerait de"],
     *["harías el favor de", "hazme el favor de", "serías tan amable de", "sería tan amable de"],
+    # issue 18, dev part 4: someone asked, formal thanks that ask, "les solicito".
+    *["quelqu'un peut", "quelqu'un pourrait", "qqun peut", "qqn peut", "saurions gré de"],
+    *["saurais gré de", "serais reconnaissant", "serions reconnaissants", "le solicito"],
+    *["les solicito", "le solicitamos", "les solicitamos", "hacés el favor de"],
+    *["serais reconnaissante", "auriez-vous l'amabilité", "aurais-tu la gentillesse"],
 ]
 # A need stated as a fact about the reader's part: "il manque encore ta note de frais", "falta tu
 # hoja de gastos" (send it), as the English "still need your ...".
@@ -1740,6 +1773,12 @@ _ASK_INTL = any_of(
         *["veux-tu", "voudrais-tu", "voudriez-vous", "tu veux bien", "vous voulez bien"],
         *["te dérangerait de", "vous dérangerait de", "harías el favor de", "hazme el favor de"],
         *["haces el favor de", "serías tan amable de", "sería tan amable de", "quieres", "querés"],
+        # issue 18, dev part 4: Latin American "ustedes" ("¿podrían revisar ...?", "¿me pueden
+        # indicar ...?"), formal thanks that ask, voseo favours.
+        *["podrían", "pueden", "saurions gré de", "saurais gré de", "serais reconnaissant"],
+        *["serions reconnaissants", "le solicito", "les solicito", "hacés el favor de"],
+        *["serais reconnaissante", "auriez-vous l'amabilité de", "te animás a", "agradecería"],
+        *["agradeceríamos"],
         *INTL_NEED_ASKS,
         *INTL_IMPERSONAL_NEEDS,
     ]
@@ -1949,6 +1988,10 @@ INTL_ACTION_VERBS = [
     *["inscribir", "restablecer", "desbloquear", "instalar", "abrir", "cerrar", "aceptar"],
     *["rechazar", "reembolsar", "facturar", "modificar", "cambiar", "reemplazar", "quitar"],
     *["retirar", "agendar", "programar", "agregar", "chequear", "checar"],
+    # issue 18, dev part 4: fetching, sending, authorising, clearing up, telling.
+    *["récupérer", "adresser", "autoriser", "contresigner", "autorizar", "aclarar", "aclara"],
+    *["aclaras", "aclarás", "explicás", "devolviera", "devolvieran", "me diga", "me digan"],
+    *["checker", "demander à", "faire suivre", "chequeen"],
     *["publiques", "publique", "publiquéis", "publiquen", "reserves", "reservéis", "reserven"],
     # Portuguese
     "aprovar",
@@ -2081,6 +2124,7 @@ INTL_ASKING_VERBS = [
     *["revísalo", "revísala", "envíalo", "envíala", "envíamelo", "mándalo", "mándamelo", "fírmalo"],
     *["apruébalo", "súbelo", "confírmalo", "confírmame", "pásame", "pásamelo", "explícame"],
     *["explícanos", "me explicas", "nos explicas", "me explicáis", "envoie-le", "envoie-la"],
+    "me explicás",
     *["envoyez-le", "envoyez-la", "valide-le", "validez-le", "relis-le", "relisez-le"],
     *["explique-moi", "expliquez-moi", "explique-nous", "expliquez-nous", "confirme-moi"],
     *["confirmez-moi", "dime si", "dime qué", "dime cuándo", "dime dónde", "dime cuál"],
@@ -2137,6 +2181,10 @@ INTL_QUESTION_OPENERS = [
 # "Already" in a question asks whether something is done ("Läuft das Monitoring schon?", "On a
 # déjà une date ?", "¿Ya hay fecha?", "A versão 2.3 já foi publicada?"): a fact question.
 INTL_ALREADY = ["schon", "bereits", "déjà", "ya", "já"]
+# Where a named piece of work stands, asked with the question word last or as progress ("le jeu
+# de données, il en est où ?", "t'as pu avancer sur le devis ?"): its state, a fact (issue 18, dev
+# part 4).
+INTL_STATUS = ["en est où", "en sont où", "en êtes où", "en es où", "pu avancer"]
 # French inversions of a third person ("La branche est-elle gelée ?", "Le build passe-t-il ?",
 # "Faut-il relancer ?"): a yes/no question on a subject, wherever they stand in it. Not "peut-il"
 # (an ask, as "can someone": "Quelqu'un peut-il m'aider ?" names no action).
@@ -2213,7 +2261,7 @@ SPANISH_ACTION_INFINITIVES = [
     *["cancelar", "escribir", "contestar", "responder", "decidir", "entregar", "ampliar"],
     *["arreglar", "sacar", "mover", "cargar", "reclamar", "mergear", "imprimir", "escanear"],
     *["abrir", "cerrar", "reembolsar", "facturar", "modificar", "cambiar", "agregar", "agendar"],
-    *["programar", "instalar", "desbloquear"],
+    *["programar", "instalar", "desbloquear", "autorizar", "aclarar"],
 ]
 _CLITIC_INFINITIVE = (
     rf"\b(?:{'|'.join(_ci(verb[:-2]) for verb in SPANISH_ACTION_INFINITIVES)})"
@@ -2233,7 +2281,7 @@ ACTION_INTL_OPENING = Rx(rf"{_OPENER}¿?({any_of(INTL_ASKING_VERBS)})")
 ACTION_INTL_QUESTION = Rx(
     rf"(?:{_OPENER}(?:¿?({any_of(INTL_QUESTION_OPENERS)}|{_QUE_FACT})"
     rf"|¿({any_of(INTL_MARKED_QUESTION_VERBS)}))"
-    rf"|({any_of([*INTL_ALREADY, *INTL_INVERSIONS, *INTL_IDEA_WHY])}|{_T_INVERSION})){_TO_QUESTION_MARK}"
+    rf"|({any_of([*INTL_ALREADY, *INTL_INVERSIONS, *INTL_IDEA_WHY, *INTL_STATUS])}|{_T_INVERSION})){_TO_QUESTION_MARK}"
     rf"|{_OPENER}¿?({any_of(INTL_DEFINITE)})[^,;:.!?\n0-9]*\?"
     rf"|{_CHOICE}"
 )
@@ -2287,7 +2335,7 @@ def _intl_action_gate(pair: tuple[Rx, ...]) -> Rx:
 # removed before the five languages' action is read.
 INTL_CALLED_OR_VISITED = [
     *["m'appeler", "nous appeler", "passer à mon bureau", "passer me voir", "passer au bureau"],
-    *["pasarte por", "pasaros por"],
+    *["pasarte por", "pasaros por", "devolver la llamada", "devolverme la llamada"],
 ]
 NOT_ACTION_INTL = Rx(
     r"\b(?:t'as|tu as|as-tu|vous avez|avez-vous|tienes|tenés|tenéis|tiene|tienen)\s+"
@@ -2529,7 +2577,10 @@ def asking_text(plain: str) -> str:
     # Each match of NOT_ASKING_ROMANCE holds a "?" or a refused move's "mp", "dm", "md" or
     # "priv": Python reads it only there (17 us a message on every text otherwise).
     lower = plain.lower()
-    if "?" in plain or any(word in lower for word in ("mp", "dm", "md", "priv")):
+    if "?" in plain or any(
+        word in lower
+        for word in ("mp", "dm", "md", "priv", "no por", "ni por", "pas par", "non par")
+    ):
         plain = NOT_ASKING_ROMANCE.compiled.sub(" ", plain)
     return plain
 
