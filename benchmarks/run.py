@@ -1219,8 +1219,14 @@ AWAIT_SETS = {
         for code, name in (("de", "German"), ("pt", "Portuguese"), ("nl", "Dutch"))
     },
     **{
-        f"lang-{code}-2": f"{name} held-out part 2 (`lang_{code}_heldout2.jsonl`, written blind "
+        f"lang-{code}-h3": f"{name} held-out part 3 (`lang_{code}_heldout3.jsonl`, written blind "
         "by someone who had not read the rules, committed before any rule read it)"
+        for code, name in (("fr", "French"), ("es", "Spanish"))
+    },
+    **{
+        f"lang-{code}-2": f"{name} held-out part 2, spent for estimates (`lang_{code}_heldout2"
+        ".jsonl`, written blind, never tuned on, but scored four times while the rules were "
+        "tuned on parts 3 and 4)"
         for code, name in (("fr", "French"), ("es", "Spanish"))
     },
     **{
@@ -1242,7 +1248,18 @@ AWAIT_SETS = {
     "together (`lang_??.jsonl`, `lang_??_dev?.jsonl`, the rules were extended on them)",
 }
 # Held-out parts the rules were since tuned on, and dev parts: shown, not judged as held-out.
-SPENT_PARTS = frozenset({"lang-fr", "lang-es", "lang-fr-3", "lang-es-3", "lang-fr-4", "lang-es-4"})
+SPENT_PARTS = frozenset(
+    {
+        "lang-fr",
+        "lang-es",
+        "lang-fr-2",
+        "lang-es-2",
+        "lang-fr-3",
+        "lang-es-3",
+        "lang-fr-4",
+        "lang-es-4",
+    }
+)
 # The elements the five other languages are read for (issue 18): windows and requests; the
 # other elements' rules are English and are shown for reference.
 LANGUAGE_TARGETS = ("is_request", "window")
