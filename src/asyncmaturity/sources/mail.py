@@ -164,8 +164,10 @@ KNOWN_NAME = (
 KNOWN_HEADER = re.compile(rb"(?i)" + KNOWN_NAME)
 # A header block as most are, for a quick answer: header lines and folded lines up to a blank
 # line ("\r\n" or "\n"); any other shape is looked at line by line.
+# Possessive quantifiers (nothing given back could make a match) spare the engine its
+# backtracking bookkeeping.
 PLAIN_HEADER_BLOCK = re.compile(
-    rb"[!-9;-~]+[ \t]*:[^\n]*\n(?:(?:[!-9;-~]+[ \t]*:|[ \t])[^\n]*\n)*\r?\n"
+    rb"[!-9;-~]++[ \t]*+:[^\n]*+\n(?:(?:[!-9;-~]++[ \t]*+:|[ \t])[^\n]*+\n)*+\r?\n"
 )
 KNOWN_HEADER_AFTER_NEWLINE = re.compile(rb"(?i)\n" + KNOWN_NAME)
 SEPARATOR_LOOKAHEAD = 64 << 10  # header bytes looked at after a "From " line, at most
@@ -174,7 +176,7 @@ WANTED = (
     "content-transfer-encoding|content-disposition"
 )
 HEADER = re.compile(
-    rb"^(" + WANTED.encode() + rb")[ \t]*:[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)", re.M | re.I
+    rb"^(" + WANTED.encode() + rb")[ \t]*+:[ \t]*+([^\n]*+(?:\n[ \t][^\n]*+)*+)", re.M | re.I
 )
 HEADER_END = re.compile(rb"\n\r?\n")
 FOLD = re.compile(r"\r?\n[ \t]*")
@@ -779,9 +781,12 @@ def _chunk_messages(chunk: _Chunk) -> Iterator[bytes]:
     if chunk.path is None:
         yield from chunk.messages
         return
+    # A block just past the range's end (and the look-ahead of its last separator) is read at
+    # once: a whole BLOCK_BYTES block would copy up to four times the range for nothing.
+    block = min(BLOCK_BYTES, chunk.end - chunk.start + SEPARATOR_LOOKAHEAD + 4096)
     with chunk.path.open("rb") as stream:
         stream.seek(chunk.start)
-        for offset, raw in _split_at(stream, BLOCK_BYTES):
+        for offset, raw in _split_at(stream, block):
             if chunk.start + offset >= chunk.end:
                 return
             yield raw

@@ -44,7 +44,8 @@ _CUT = re.compile(
 _SIGNATURE = re.compile(r"\n--[ ]?\n")
 # A quoted line, matched from the newline before it: a literal first character keeps the search
 # fast (a multi-line "^" pattern is tried at every position of the body).
-_QUOTED = re.compile(r"\n[ \t]*\w{0,4}>[^\n]*")
+# Possessive quantifiers: giving back a blank or a word character never makes a ">" follow.
+_QUOTED = re.compile(r"\n[ \t]*+\w{0,4}+>[^\n]*+")
 # A line that introduces a quote ends in a colon: "... wrote:", "... schrieb:", "... said:", "...
 # a écrit :", or is a whole line of Gmail's "2010/3/1 Ann <ann@example.org>:". Lines ending in a
 # colon are found first (a literal first character keeps that search fast), and only those are
