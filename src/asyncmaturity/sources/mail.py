@@ -594,9 +594,11 @@ def _multipart_text(body: bytes, boundary: bytes, depth: int) -> tuple[str, bool
 
 
 def _headers(block: bytes) -> dict[bytes, bytes]:
+    """The wanted headers of a header block by lower-cased name, each its first value (raw)."""
     headers: dict[bytes, bytes] = {}
-    for match in HEADER.finditer(block):
-        headers.setdefault(match.group(1).lower(), match.group(2))
+    # findall's tuples, not finditer's match objects: a third of the cost.
+    for name, value in HEADER.findall(block):
+        headers.setdefault(name.lower(), value)
     return headers
 
 
@@ -654,9 +656,7 @@ def parse_message(
     `span` (earliest, latest sent_at in epoch microseconds; see :func:`plausible_span`).
     """
     block, body = _header_block(raw, start)
-    headers: dict[bytes, bytes] = {}
-    for match in HEADER.finditer(block):
-        headers.setdefault(match.group(1).lower(), match.group(2))
+    headers = _headers(block)
     date_raw = headers.get(b"date")
     if date_raw is None:
         return Rejection(UNPARSEABLE_DATE, "no Date header")
