@@ -34,8 +34,10 @@ from __future__ import annotations
 import re
 
 # Where the author's text ends: a line that starts the list's, or someone else's, text.
+# The look-ahead names the first characters of the alternatives: most lines are ruled out by it,
+# before each alternative is tried ignoring case (a third of the search's cost).
 _CUT = re.compile(
-    r"\n(?:-+ ?(?:next part|original message|forwarded message|reply message) ?-+[ \t]*"
+    r"\n(?=[-_bBfF])(?:-+ ?(?:next part|original message|forwarded message|reply message) ?-+[ \t]*"
     r"|_{30,}[ \t]*"
     r"|begin forwarded message:[ \t]*"
     r"|from:[^\n]*\n(?:sent|date):[^\n]*)(?=\n|\Z)",
