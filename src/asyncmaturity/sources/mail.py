@@ -184,8 +184,9 @@ ANGLE_ID = re.compile(r"<\s*([^<>\s]+)\s*>")
 ADDRESS_IN_ANGLES = re.compile(r"<\s*([^<>\s]*)\s*>")
 BARE_ADDRESS = re.compile(r"[^\s<>()\[\]\",;:]+@[^\s<>()\[\]\",;:]+")
 # "name at host.org" (pipermail): the " at " between a name and a dotted host becomes "@".
+# It starts with the space, a literal the engine searches for, and looks behind from after it.
 OBFUSCATED_AT = re.compile(
-    r"(?<=[^\s<>()\[\]\",;:@]) at (?=[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)+)"
+    r" (?<=[^\s<>()\[\]\",;:@] )at (?=[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)+)"
 )
 COMMENT = re.compile(r"\(([^()]*)\)")
 PARAM_CHARSET = re.compile(r"(?i)\bcharset\s*=\s*\"?([^\";\s]+)")
