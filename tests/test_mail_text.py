@@ -6,9 +6,14 @@ the ingest figures are counted by hand from the fixture in the comments.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from asyncmaturity.sources import mail_text
 from asyncmaturity.sources.mail_text import author_text
 from asyncmaturity.store.database import EvidenceStore
 from asyncmaturity.store.ingest import ingest
@@ -130,3 +135,33 @@ def test_keep_text_stores_the_own_text(tmp_path: Path) -> None:
     messages = _messages(store)
     assert messages["request"]["text"] == REQUEST
     assert messages["reply"]["text"] == "I reviewed it, looks good to me."
+
+
+# Pieces of mail text around what the patterns look for: quote marks after blanks and short words,
+# dashes and underscores, the cut lines' words in either case, colons, runs of newlines.
+TEXT_PIECES = ["\n", "\n\n", "\r\n", " ", "\t", ">", "EF", "word", "-", "--", "_" * 15, "next part",
+               "Original Message", "begin forwarded message:", "From: a", "Sent: b", "date:",
+               "\u0130", "x", ":"]  # fmt: skip
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(TEXT_PIECES), max_size=40).map("".join))
+def test_fast_spellings_of_the_cut_quote_and_blank_patterns_match_as_their_plain_ones(
+    text: str,
+) -> None:
+    """The patterns spelled for speed (possessive quantifiers, a look-ahead naming the first
+    characters, a literal prefix) find exactly what their plain spellings find."""
+    plain_cut = re.compile(
+        r"\n(?:-+ ?(?:next part|original message|forwarded message|reply message) ?-+[ \t]*"
+        r"|_{30,}[ \t]*"
+        r"|begin forwarded message:[ \t]*"
+        r"|from:[^\n]*\n(?:sent|date):[^\n]*)(?=\n|\Z)",
+        re.IGNORECASE,
+    )
+    plain_quoted = re.compile(r"\n[ \t]*\w{0,4}>[^\n]*")
+    plain_blank_run = re.compile(r"\n{3,}")
+    text = "\n" + text
+    cut, expected_cut = mail_text._CUT.search(text), plain_cut.search(text)
+    assert (cut and cut.span()) == (expected_cut and expected_cut.span())
+    assert mail_text._QUOTED.sub("", text) == plain_quoted.sub("", text)
+    assert mail_text._BLANK_RUN.sub("\n\n", text) == plain_blank_run.sub("\n\n", text)

@@ -775,3 +775,29 @@ def test_header_blocks_read_at_once_as_line_by_line(block: bytes, eof: bool, loo
             buf = b"\n" * start + block
             expected = mail.headers_follow_by_line(buf, start, eof)
             assert mail.headers_follow(buf, start, eof) == expected
+
+
+# Pieces of header blocks and From values: wanted names in either case, blanks before colons,
+# folded lines, pipermail's " at " between names and hosts, characters that stop a name.
+FIELD_PIECES = [b"\n", b" ", b"\t", b":", b"From", b"DATE", b"message-id", b"x-other", b"<a@b>",
+                b" at ", b"at", b"host.org", b"(", b")", b"\"", b"@", b"-", b"\xff", b"v"]  # fmt: skip
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(FIELD_PIECES), max_size=40).map(b"".join))
+def test_fast_spellings_of_the_header_and_at_patterns_match_as_their_plain_ones(
+    block: bytes,
+) -> None:
+    """The header pattern with possessive quantifiers, and pipermail's " at " pattern starting
+    with its space, find exactly what their plain spellings find."""
+    from asyncmaturity.sources import mail
+
+    plain_header = re.compile(
+        rb"^(" + mail.WANTED.encode() + rb")[ \t]*:[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)", re.M | re.I
+    )
+    plain_at = re.compile(
+        r"(?<=[^\s<>()\[\]\",;:@]) at (?=[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)+)"
+    )
+    assert mail.HEADER.findall(block) == plain_header.findall(block)
+    value = block.decode("utf-8", "replace")
+    assert mail.OBFUSCATED_AT.sub("@", value) == plain_at.sub("@", value)

@@ -164,8 +164,10 @@ KNOWN_NAME = (
 KNOWN_HEADER = re.compile(rb"(?i)" + KNOWN_NAME)
 # A header block as most are, for a quick answer: header lines and folded lines up to a blank
 # line ("\r\n" or "\n"); any other shape is looked at line by line.
+# Possessive quantifiers (nothing given back could make a match) spare the engine its
+# backtracking bookkeeping.
 PLAIN_HEADER_BLOCK = re.compile(
-    rb"[!-9;-~]+[ \t]*:[^\n]*\n(?:(?:[!-9;-~]+[ \t]*:|[ \t])[^\n]*\n)*\r?\n"
+    rb"[!-9;-~]++[ \t]*+:[^\n]*+\n(?:(?:[!-9;-~]++[ \t]*+:|[ \t])[^\n]*+\n)*+\r?\n"
 )
 KNOWN_HEADER_AFTER_NEWLINE = re.compile(rb"(?i)\n" + KNOWN_NAME)
 SEPARATOR_LOOKAHEAD = 64 << 10  # header bytes looked at after a "From " line, at most
@@ -174,7 +176,7 @@ WANTED = (
     "content-transfer-encoding|content-disposition"
 )
 HEADER = re.compile(
-    rb"^(" + WANTED.encode() + rb")[ \t]*:[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)", re.M | re.I
+    rb"^(" + WANTED.encode() + rb")[ \t]*+:[ \t]*+([^\n]*+(?:\n[ \t][^\n]*+)*+)", re.M | re.I
 )
 HEADER_END = re.compile(rb"\n\r?\n")
 FOLD = re.compile(r"\r?\n[ \t]*")
@@ -182,8 +184,9 @@ ANGLE_ID = re.compile(r"<\s*([^<>\s]+)\s*>")
 ADDRESS_IN_ANGLES = re.compile(r"<\s*([^<>\s]*)\s*>")
 BARE_ADDRESS = re.compile(r"[^\s<>()\[\]\",;:]+@[^\s<>()\[\]\",;:]+")
 # "name at host.org" (pipermail): the " at " between a name and a dotted host becomes "@".
+# It starts with the space, a literal the engine searches for, and looks behind from after it.
 OBFUSCATED_AT = re.compile(
-    r"(?<=[^\s<>()\[\]\",;:@]) at (?=[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)+)"
+    r" (?<=[^\s<>()\[\]\",;:@] )at (?=[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)+)"
 )
 COMMENT = re.compile(r"\(([^()]*)\)")
 PARAM_CHARSET = re.compile(r"(?i)\bcharset\s*=\s*\"?([^\";\s]+)")
@@ -592,9 +595,11 @@ def _multipart_text(body: bytes, boundary: bytes, depth: int) -> tuple[str, bool
 
 
 def _headers(block: bytes) -> dict[bytes, bytes]:
+    """The wanted headers of a header block by lower-cased name, each its first value (raw)."""
     headers: dict[bytes, bytes] = {}
-    for match in HEADER.finditer(block):
-        headers.setdefault(match.group(1).lower(), match.group(2))
+    # findall's tuples, not finditer's match objects: a third of the cost.
+    for name, value in HEADER.findall(block):
+        headers.setdefault(name.lower(), value)
     return headers
 
 
@@ -652,9 +657,7 @@ def parse_message(
     `span` (earliest, latest sent_at in epoch microseconds; see :func:`plausible_span`).
     """
     block, body = _header_block(raw, start)
-    headers: dict[bytes, bytes] = {}
-    for match in HEADER.finditer(block):
-        headers.setdefault(match.group(1).lower(), match.group(2))
+    headers = _headers(block)
     date_raw = headers.get(b"date")
     if date_raw is None:
         return Rejection(UNPARSEABLE_DATE, "no Date header")
@@ -779,9 +782,12 @@ def _chunk_messages(chunk: _Chunk) -> Iterator[bytes]:
     if chunk.path is None:
         yield from chunk.messages
         return
+    # A block just past the range's end (and the look-ahead of its last separator) is read at
+    # once: a whole BLOCK_BYTES block would copy up to four times the range for nothing.
+    block = min(BLOCK_BYTES, chunk.end - chunk.start + SEPARATOR_LOOKAHEAD + 4096)
     with chunk.path.open("rb") as stream:
         stream.seek(chunk.start)
-        for offset, raw in _split_at(stream, BLOCK_BYTES):
+        for offset, raw in _split_at(stream, block):
             if chunk.start + offset >= chunk.end:
                 return
             yield raw
@@ -1422,6 +1428,13 @@ def _stage(ctx: IngestContext, tables: Iterator[pa.Table], files: list[MailFile]
     tables (`tables`): it runs while they are parsed, not after.
     """
     con = ctx.con
+    # The first table is asked for at once: that starts the workers, which parse on while the
+    # statement is written (its signal SQL takes about 25 ms of Python) and planned (DuckDB
+    # pulls no row before its plan is made).
+    parsed = iter(tables)
+    first = next(parsed, None)
+    if first is not None:
+        parsed = chain([first], parsed)
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _mail_files AS "
         "SELECT * FROM (SELECT unnest($no) AS file_no, unnest($origin) AS origin)",
@@ -1437,12 +1450,6 @@ def _stage(ctx: IngestContext, tables: Iterator[pa.Table], files: list[MailFile]
         + text_features_sql("own_text")
     )
     params = feature_params(ctx)
-    # The first table is asked for at once: that starts the workers, which parse on while the
-    # first statement is planned (DuckDB pulls no row before its plan is made).
-    parsed = iter(tables)
-    first = next(parsed, None)
-    if first is not None:
-        parsed = chain([first], parsed)
     failed: list[BaseException] = []
     exhausted = False
 

@@ -26,7 +26,7 @@ What is left out, in this order:
 
 The work is a few regular expressions over the whole body; Python looks only at the few lines
 that end in a colon (candidate attributions) and at the last lines, never at every line. On the
-Twisted list's 2010 archive this costs about 14 microseconds a message, 1-3% of ingest's CPU.
+Twisted list's 2010 archive this costs about 10 microseconds a message, a quarter of parsing.
 """
 
 from __future__ import annotations
@@ -34,8 +34,10 @@ from __future__ import annotations
 import re
 
 # Where the author's text ends: a line that starts the list's, or someone else's, text.
+# The look-ahead names the first characters of the alternatives: most lines are ruled out by it,
+# before each alternative is tried ignoring case (a third of the search's cost).
 _CUT = re.compile(
-    r"\n(?:-+ ?(?:next part|original message|forwarded message|reply message) ?-+[ \t]*"
+    r"\n(?=[-_bBfF])(?:-+ ?(?:next part|original message|forwarded message|reply message) ?-+[ \t]*"
     r"|_{30,}[ \t]*"
     r"|begin forwarded message:[ \t]*"
     r"|from:[^\n]*\n(?:sent|date):[^\n]*)(?=\n|\Z)",
@@ -44,7 +46,8 @@ _CUT = re.compile(
 _SIGNATURE = re.compile(r"\n--[ ]?\n")
 # A quoted line, matched from the newline before it: a literal first character keeps the search
 # fast (a multi-line "^" pattern is tried at every position of the body).
-_QUOTED = re.compile(r"\n[ \t]*\w{0,4}>[^\n]*")
+# Possessive quantifiers: giving back a blank or a word character never makes a ">" follow.
+_QUOTED = re.compile(r"\n[ \t]*+\w{0,4}+>[^\n]*+")
 # A line that introduces a quote ends in a colon: "... wrote:", "... schrieb:", "... said:", "...
 # a écrit :", or is a whole line of Gmail's "2010/3/1 Ann <ann@example.org>:". Lines ending in a
 # colon are found first (a literal first character keeps that search fast), and only those are
@@ -58,7 +61,9 @@ _ATTRIBUTION_LINE = re.compile(
 )
 # An attribution whose quote was cut away, left last: "On Fri, 5 Mar 2010, Ann".
 _DATED_ON = re.compile(r"[ \t]*On [^\n]{0,80}\d{4}")
-_BLANK_RUN = re.compile(r"\n{3,}")
+# Spelled with a literal "\n\n\n" first, which the engine searches for fast ("\n{3,}" makes it
+# try every newline): a third of the cost.
+_BLANK_RUN = re.compile(r"\n\n\n+")
 
 
 def author_text(body: str) -> str:
