@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -120,6 +121,63 @@ def test_rows_are_the_same_in_batches_of_a_few_files(
     whole = _messages(tmp_path / "whole.duckdb")
     assert len(whole) > 100
     assert _messages(tmp_path / "single.duckdb") == whole
+
+
+STAGE_BATCH = slack._stage_batch
+
+
+def _observe_staging(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str | None, int]]:
+    """Note, after each batch is staged, the file of its database (None: in memory) and the
+    bytes that DuckDB holds in memory for in-memory tables."""
+    staged: list[tuple[str | None, int]] = []
+
+    def observed(con: duckdb.DuckDBPyConnection, table: str, *args: Any) -> None:
+        STAGE_BATCH(con, table, *args)
+        with con.cursor() as cursor:
+            row = cursor.execute(
+                """SELECT (SELECT path FROM duckdb_databases() WHERE database_name = $database),
+                          (SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()
+                           WHERE tag = 'IN_MEMORY_TABLE')""",
+                {"database": table.split(".")[0]},
+            ).fetchone()
+        staged.append((row[0], int(row[1])) if row else (None, -1))
+
+    monkeypatch.setattr(slack, "_stage_batch", observed)
+    return staged
+
+
+def test_a_large_export_stages_each_batch_in_a_file_beside_the_store_and_the_rows_stay(
+    simulated_slack: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Staged in memory, a 10M-message export outgrew the store's memory limit (the in-memory
+    # tables spilled only in part); from STAGE_ON_DISK_BYTES each batch is a checkpointed file,
+    # whose rows leave memory. Here in batches of a few files, first in memory, then on disk.
+    monkeypatch.setattr(slack, "FILES_PER_BATCH", 7)
+    in_memory = _observe_staging(monkeypatch)
+    ingest([simulated_slack], store=tmp_path / "memory.duckdb")
+    # The same store emptied, so that both share the secret that people's keys are hashed with.
+    (tmp_path / "disk").mkdir()
+    shutil.copy(tmp_path / "memory.duckdb", tmp_path / "disk" / "store.duckdb")
+    with EvidenceStore.open(tmp_path / "disk" / "store.duckdb", create=False) as opened:
+        for table in opened.counts():
+            opened.con.execute(f"DELETE FROM {table}")
+        opened.con.execute("DELETE FROM ingests")
+    monkeypatch.setattr(slack, "STAGE_ON_DISK_BYTES", 0)
+    on_disk = _observe_staging(monkeypatch)
+    ingest([simulated_slack], store=tmp_path / "disk" / "store.duckdb")
+    assert len(on_disk) == len(in_memory) > 3
+    assert all(path is None for path, _ in in_memory)
+    folders = {Path(path).parent for path, _ in on_disk if path is not None}
+    assert len(folders) == 1 and all(path is not None for path, _ in on_disk)
+    assert folders.pop().parent == tmp_path / "disk"
+    # In memory the staged rows add up batch after batch; on disk they are not held there (but
+    # for a batch caught between its statement and its checkpoint).
+    held = [size for _, size in in_memory]
+    assert max(held) > 4 * min(held)
+    assert max(held) > 10 * statistics.median(size for _, size in on_disk)
+    # The staging files are gone, and the rows are those staged in memory.
+    assert sorted(p.name for p in (tmp_path / "disk").iterdir()) == ["store.duckdb"]
+    assert _messages(tmp_path / "disk" / "store.duckdb") == _messages(tmp_path / "memory.duckdb")
 
 
 def test_batches_staged_at_once_run_on_one_duckdb_thread_and_a_single_batch_keeps_them(

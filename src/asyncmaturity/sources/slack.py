@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import tempfile
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import nullcontext, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -89,6 +91,15 @@ BYTES_PER_BATCH = 64 << 20
 # planning a second costs about a third of a CPU-second and saves little wall time on a small
 # export (splitting every export took the test suite from 1,105 s to 1,316 s).
 SPLIT_BYTES = 8 << 20
+# From this size (about a million messages of a simulated export) each batch is staged in a
+# database file of its own, checkpointed once written, beside the store: staged rows held in
+# memory outgrow the store's memory limit (a 4.7 GB export of 10M messages failed at 1 GB, the
+# in-memory tables spilled only in part), and a file's checkpointed rows leave memory ...
+STAGE_ON_DISK_BYTES = 512 << 20
+# ... in batches of half the bytes: a batch's statement needs up to about 15 times its JSON's
+# bytes (a 3M-message export's 32 MB batches failed at a 600 MB limit, 16 MB ones passed), and
+# only the batches staged at once, not the export, now decide the memory.
+DISK_BYTES_PER_BATCH = BYTES_PER_BATCH // 2
 TS_PATTERN = r"\d{1,12}(\.\d{1,9})?"
 # What staging computes of a message besides its fields and features (:func:`_messages_sql`).
 KEYED_COLUMNS = (
@@ -228,13 +239,15 @@ class SlackSource:
             )
             _stage_users(ctx, users)
             _stage_conversations(ctx, conversations)
-            staging = _stage_messages(ctx, files, conversations, label, report)
-            report.sees[Visibility.THREADS] = _could_thread(ctx.con)
-            _insert(ctx, path)
-            ctx.con.execute("DROP VIEW _slack_raw")
-            ctx.con.execute("DROP VIEW _slack_staged")
-            ctx.con.execute("DROP VIEW _slack_files")
-            ctx.con.execute(f"DETACH {staging}")
+            with _staging_folder(ctx.con, files) as folder:
+                staging = _stage_messages(ctx, files, conversations, label, report, folder)
+                report.sees[Visibility.THREADS] = _could_thread(ctx.con)
+                _insert(ctx, path)
+                ctx.con.execute("DROP VIEW _slack_raw")
+                ctx.con.execute("DROP VIEW _slack_staged")
+                ctx.con.execute("DROP VIEW _slack_files")
+                for database in staging:
+                    ctx.con.execute(f"DETACH {database}")
         return report
 
 
@@ -402,12 +415,15 @@ def _stage_messages(
     conversations: dict[str, Conversation],
     label: Any,
     report: SourceReport,
-) -> str:
+    folder: Path | None = None,
+) -> list[str]:
     """Stage the messages of the day files `files` (the `_slack_raw` view), skipping and counting
-    those that cannot be read; return the name of the database attached to hold them.
+    those that cannot be read; return the names of the databases attached to hold them.
 
     conversations: the conversation of each folder (:func:`_conversations`), whose id keys the
         messages of its day files.
+    folder: where each batch is staged in a database file of its own (:func:`_staging_folder`);
+        None stages every batch in memory.
     """
     con = ctx.con
     params = _staging_params("|".join(f"(?:{p})" for p in ctx.record_systems) or "$^")
@@ -415,25 +431,48 @@ def _stage_messages(
     # connections of their own can write it at once; the ingest's transaction reads it only
     # once they are done (its transaction there starts at its first read).
     staging = f"_slack_staging_{uuid.uuid4().hex[:12]}"
-    con.execute(f"ATTACH ':memory:' AS {staging}")
+    if folder is None:
+        con.execute(f"ATTACH ':memory:' AS {staging}")
+    else:
+        path = str(folder / "files.duckdb").replace("'", "''")
+        con.execute(f"ATTACH '{path}' AS {staging}")
     _stage_files(con, f"{staging}.files", files, conversations, label)
     workers = duckdb_threads(con)
     # An export without day files stages one empty batch: the view below needs its columns.
-    batches = _batches([file for _, file in files], parts=workers) or [[]]
+    budget = BYTES_PER_BATCH if folder is None else DISK_BYTES_PER_BATCH
+    batches = _batches([file for _, file in files], parts=workers, budget=budget) or [[]]
     # Built once for every batch (the signals' SQL alone takes about 0.05 CPU-s to build).
     statement = _messages_sql("read_text($files)" if files else EMPTY_DOCUMENTS, f"{staging}.files")
     # A table per batch, each created by its statement: no statement is planned only to learn
     # the staged columns (planning the signals costs about 0.1 CPU-s), and no batch waits for
     # another to append to a table they share.
-    tables = [f"{staging}.batch_{number}" for number in range(len(batches))]
+    databases = [staging]
+    if folder is None:
+        tables = [f"{staging}.batch_{number}" for number in range(len(batches))]
+    else:
+        # A database a batch: each is written by one connection alone, so it checkpoints.
+        for number in range(len(batches)):
+            path = str(folder / f"batch_{number}.duckdb").replace("'", "''")
+            con.execute(f"ATTACH '{path}' AS {staging}_{number}")
+            databases.append(f"{staging}_{number}")
+        tables = [f"{database}.batch" for database in databases[1:]]
     pool = ThreadPoolExecutor(max(1, min(workers, len(batches))))
     # Batches staged at once already keep every core busy; DuckDB's own threads would only
     # compile the signal patterns once more each (a single statement keeps them).
     threads = one_thread(con) if len(batches) > 1 else nullcontext()
     with signal_planning(con), threads, pool:
         staged = [
-            pool.submit(_stage_batch, con, table, batch, statement, params, ctx.plausible, label)
-            for table, batch in zip(tables, batches, strict=True)
+            pool.submit(
+                _stage_batch,
+                con,
+                table,
+                batch,
+                statement,
+                {**params, "first": first, "last": first + len(batch) - 1},
+                ctx.plausible,
+                label,
+            )
+            for table, batch, first in zip(tables, batches, _firsts(batches), strict=True)
         ]
         done = 0
         try:
@@ -477,7 +516,35 @@ def _stage_messages(
     for number, reason in enumerate(TS_PROBLEMS):
         places = [f"{origin} record {ordinal}" for kind, origin, ordinal in rows if kind == number]
         report.skip(reason, len(places), [f"{place}: {reason}" for place in places])
-    return staging
+    return databases
+
+
+@contextmanager
+def _staging_folder(
+    con: duckdb.DuckDBPyConnection, files: list[tuple[str, Path]]
+) -> Iterator[Path | None]:
+    """A folder, beside the store, for the staging databases of an export of at least
+    :data:`STAGE_ON_DISK_BYTES`, removed afterwards; None for a smaller export (staged in memory).
+    """
+    if sum(file.stat().st_size for _, file in files) < STAGE_ON_DISK_BYTES:
+        yield None
+        return
+    row = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    beside = Path(row[0]).parent if row and row[0] else None
+    with tempfile.TemporaryDirectory(
+        prefix=".asyncmaturity-staging-", dir=beside, ignore_cleanup_errors=True
+    ) as folder:
+        yield Path(folder)
+
+
+def _is_file(con: duckdb.DuckDBPyConnection, database: str) -> bool:
+    """Whether the attached `database` is held in a file (not in memory)."""
+    row = con.execute(
+        "SELECT path IS NOT NULL FROM duckdb_databases() WHERE database_name = ?", [database]
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def _stage_files(
@@ -488,7 +555,8 @@ def _stage_files(
     label: Any,
 ) -> None:
     """Create `table` in the staging database: each day file (`file`, as read_text names it),
-    its folder, its name in messages (`origin`) and its conversation's id and key.
+    its index in `files` (`number`: a batch's files are a range of them), its folder, its name
+    in messages (`origin`) and its conversation's id and key.
 
     Written on a connection of its own and committed, so that the batches' connections read it
     (:func:`_messages_sql` keys the messages with it, at once for every batch).
@@ -497,7 +565,8 @@ def _stage_files(
         cursor.execute(
             f"""CREATE TABLE {table} AS
                 SELECT *, md5('slack|' || conversation_id) AS conversation_key
-                FROM (SELECT unnest($folder::VARCHAR[]) AS folder,
+                FROM (SELECT unnest(range(len($file::VARCHAR[]))) AS number,
+                             unnest($folder::VARCHAR[]) AS folder,
                              unnest($file::VARCHAR[]) AS file,
                              unnest($origin::VARCHAR[]) AS origin,
                              unnest($conversation::VARCHAR[]) AS conversation_id)""",
@@ -508,6 +577,8 @@ def _stage_files(
                 "conversation": [conversations[folder].conversation_id for folder, _ in files],
             },
         )
+        if _is_file(cursor, table.split(".")[0]):
+            cursor.execute(f"CHECKPOINT {table.split('.')[0]}")
 
 
 def _could_thread(con: duckdb.DuckDBPyConnection) -> bool:
@@ -580,7 +651,9 @@ def _messages_sql(documents: str, files: str) -> str:
                                                    json_valid(d.content) AS valid,
                                                    f.conversation_id, f.conversation_key
                                             FROM {documents} d
-                                            LEFT JOIN {files} f ON f.file = d.filename))
+                                            LEFT JOIN (SELECT * FROM {files}
+                                                       WHERE number BETWEEN $first AND $last) f
+                                                   ON f.file = d.filename))
                                 -- read_text gives each file in a chunk of its own, and each
                                 -- expression of the features costs as much on a chunk of 8
                                 -- messages as on one of 2,048: the sort gathers the files
@@ -599,12 +672,12 @@ def _staging_params(record_pattern: str) -> dict[str, Any]:
     }
 
 
-def _batches(files: list[Path], parts: int = 1) -> list[list[str]]:
+def _batches(files: list[Path], parts: int = 1, budget: int | None = None) -> list[list[str]]:
     """`files` in order, in batches for `parts` threads staging them at once.
 
     As few batches as the limits allow (at most :data:`FILES_PER_BATCH` files and, unless one
-    file is larger, a `parts`-th of :data:`BYTES_PER_BATCH` bytes: the batches staged at once
-    share the memory), rounded up to a multiple of `parts`, each about an equal share of the
+    file is larger, a `parts`-th of `budget` bytes, by default :data:`BYTES_PER_BATCH`: the
+    batches staged at once share the memory), rounded up to a multiple of `parts`, each about an equal share of the
     bytes: every thread gets a batch of each round, and no batch of a few files is left over to
     be planned and staged alone after the others. An export smaller than :data:`SPLIT_BYTES` is
     not cut for the threads (`parts` is 1).
@@ -613,7 +686,7 @@ def _batches(files: list[Path], parts: int = 1) -> list[list[str]]:
     total = sum(sizes)
     if total < SPLIT_BYTES:
         parts = 1
-    most_bytes = BYTES_PER_BATCH // parts
+    most_bytes = (budget or BYTES_PER_BATCH) // parts
     count = max(1, -(-total // most_bytes), -(-len(files) // FILES_PER_BATCH))
     count = -(-count // parts) * parts
     batches: list[list[str]] = []
@@ -630,6 +703,11 @@ def _batches(files: list[Path], parts: int = 1) -> list[list[str]]:
         size += length
         done += length
     return batches
+
+
+def _firsts(batches: list[list[str]]) -> list[int]:
+    """The index of each batch's first file among all the batches' files, in order."""
+    return list(accumulate((len(batch) for batch in batches[:-1]), initial=0))
 
 
 def _stage_batch(
@@ -660,11 +738,15 @@ def _stage_batch(
                 f"CREATE TABLE {table} AS " + statement,
                 {**params, "files": batch} if batch else params,
             )
-        except duckdb.OutOfMemoryException:
-            raise  # the store's memory limit, no fault of the file: the ingest names it
+        except (duckdb.OutOfMemoryException, duckdb.IOException):
+            raise  # memory or disk, no fault of the file: the ingest names it
         except duckdb.Error as exc:
             refuse_text_not_utf8(batch, label)
             raise InvalidExport(_describe_json_error(batch, exc, label)) from None
+        database = table.split(".")[0]
+        if _is_file(cursor, database):
+            # Written to the file now, the batch's rows leave memory.
+            cursor.execute(f"CHECKPOINT {database}")
 
 
 def _refuse_problem(con: duckdb.DuckDBPyConnection, table: str, label: Any) -> None:
