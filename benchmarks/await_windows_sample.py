@@ -13,7 +13,7 @@ labelling). Two sources, both under licences that allow their texts inline (``PR
   1,300-odd messages with time words are offers, pills and bounces). A message kept in several
   monthly files counts once, by Message-ID (by its Date and From headers where it has none, as in
   the 1999-2000 archives). Text: ``await_real``'s author text; time: the Date header's offset.
-* mozilla/bugbug's fixture ``tests/fixtures/bugs.json`` (MPL-2.0), the comments
+* the Bugzilla fixture of mozilla/bugbug (its ``bugs.json``, MPL-2.0), the comments
   ``tracker_dev2.jsonl`` was drawn from, read and cleaned as that draw did (no bots, no "Invalid
   Bugs", quotes and "(In reply to ...)" removed), less the comments that set already holds.
 
