@@ -1207,6 +1207,8 @@ AWAIT_SETS = {
     "real-dev": "real dev split (`real_dev.jsonl`, the real messages the rules were tuned on)",
     "real-windows": "real windows part (`real_windows.jsonl`, list messages with time words, "
     "frozen test part 2, never tuned on)",
+    "real-windows-dev": "real windows dev part (`real_windows_dev.jsonl`, list and Bugzilla "
+    "messages with time words, labelled before any rule read them, then tuned on)",
     "tracker": "tracker test split (`tracker_test.jsonl`, real Jira descriptions and comments, "
     "frozen before any rule read them, never tuned on)",
     "tracker-dev": "tracker dev split (`tracker_dev.jsonl`, real Jira texts the rules were tuned on)",

@@ -175,6 +175,23 @@ def test_assign_ownership(text: str, present: bool, evidence: str | None) -> Non
             "by Friday",
             "2026-03-06T17:00:00+00:00",
         ),
+        # "by tonight" is today without a time; "before this weekend" the end of the week; the
+        # sender's past ("I was trying ... today") dates no answer, the ask's window is read.
+        (
+            "Can you make sure it builds by tonight?",
+            "by tonight",
+            "2026-03-04T17:00:00+00:00",
+        ),
+        (
+            "Could you merge those in before this weekend?",
+            "before this weekend",
+            "2026-03-06T17:00:00+00:00",
+        ),
+        (
+            "I was trying it today and it broke. Can you check by Friday?",
+            "by Friday",
+            "2026-03-06T17:00:00+00:00",
+        ),
     ],
 )
 def test_window_resolved(text: str, evidence: str, deadline: str | None) -> None:
@@ -194,6 +211,9 @@ def test_window_resolved(text: str, evidence: str, deadline: str | None) -> None
         "Can you review when you get a chance?",
         "Please review the March report",
         "It broke after the refactor on Monday, can you fix it?",
+        "Tomorrow I'm probably going to tag it. Any version preferences?",
+        "I had it on my list and I decided to do it\ntoday. Anyone can point me to the docs?",
+        "Seen on Nightly 70.0a1 (2019-08-09). Is this known?",
     ],
 )
 def test_no_window(text: str) -> None:

@@ -43,6 +43,8 @@ EVAL_SETS = (
     "tracker_dev.jsonl",
     # Real Bugzilla texts (MPL-2.0), inline: review comments, "r?name", approval request forms.
     "tracker_dev2.jsonl",
+    # Real list mail and Bugzilla comments with time words (MIT, MPL-2.0), inline.
+    "real_windows_dev.jsonl",
 )
 
 # Pieces the rules look for, so that generated text reaches every branch of every pattern.
@@ -197,6 +199,18 @@ FRAGMENTS = [
     "if nobody objects by tomorrow",
     "will be out by Friday",
     "2010-05-05 08:48:40",
+    # Window machinery (issue 18, win18): "tonight", the weekend, a day before the sender's plan,
+    # the sender's past, a build's date, a screenshot's name, a plan wrapped over lines.
+    "by tonight",
+    "tonight",
+    "before this weekend",
+    "Tomorrow I'm ",
+    "I was trying ",
+    "I decided to do it\ntoday",
+    "(2019-08-09)",
+    "2017-08-10 at 9.56.11",
+    "my plan is to start the\nconversion ",
+    "won't be\navailable until ",
     "in and ",
     "Are TCP\nconnects ",
     "but how can I ",
@@ -677,6 +691,25 @@ QUIRKS = [
     ("10.1 will be out by Friday; can you test the RC?", "await_window", False),
     ("I'll merge it later. Can you review it by Friday?", "await_window", True),
     ("connect in and run the app, can you check?", "await_window", False),
+    # Window machinery (issue 18, win18): "by tonight" and "before this weekend" ask by a time; a
+    # day that opens the sender's plan, the sender's past (wrapped over a line too), a build's
+    # date in parentheses, a screenshot's name and another person's commitment date no answer.
+    ("Can you make sure the codebase works by tonight?", "await_window", True),
+    ("Meetup tonight at the library, who is coming?", "await_window", False),
+    ("Could you merge those in before this weekend?", "await_window", True),
+    ("Tomorrow I'm probably going to tag it. Any version preferences?", "await_window", False),
+    ("I was trying the faucet today and it broke. Can anyone check?", "await_window", False),
+    ("I decided to do it\ntoday. Anyone can point me to the docs?", "await_window", False),
+    ("Today I'll tag it. Can you review it by Friday?", "await_window", True),
+    ("Seen on Nightly 70.0a1 (2019-08-09). Is this known?", "await_window", False),
+    ("Screen Shot 2017-08-10 at 9.56.11 AM.png\n\nIs this intentional?", "await_window", False),
+    (
+        "My plan is to start it\nsometime between tonight and\nWednesday. Help?",
+        "await_window",
+        False,
+    ),
+    ("She will do the sanity check by tomorrow EOD. Can you review?", "await_window", False),
+    ("Most of it won't be\navailable until Thursday. Can you help?", "await_window", False),
     # Wrapped and broader factual questions name the answer as the action.
     ("Hi Guys,\n\nAre TCP connects in Twisted usually\nblocking?", "await_action", True),
     ("It works, but how can I clean up the avatar?", "await_action", True),
@@ -912,6 +945,25 @@ def test_bugzilla_dev_split_carries_its_texts_from_several_bugs() -> None:
     bugs = Counter(r["source"]["key"].split("#")[0] for r in records)
     assert len(records) == len({r["source"]["key"] for r in records}) >= 100
     assert max(bugs.values()) <= 3
+
+
+def test_windows_dev_part_carries_its_texts_and_takes_none_of_the_frozen_ones() -> None:
+    # MIT and MPL-2.0 allow the texts inline (PROVENANCE.md); the lists of the frozen windows
+    # part (twisted-python, twisted-web) are not drawn from, nor a Bugzilla text of tracker_dev2.
+    records = [
+        json.loads(line) for line in (EVAL_DIR / "real_windows_dev.jsonl").read_text().splitlines()
+    ]
+    assert all(r["text"] and r["source"]["archive"] == "inline" for r in records)
+    assert {r["source"]["origin"] for r in records} == {"twisted/pipermail", "mozilla/bugbug"}
+    assert not any(
+        r["source"]["file"].startswith(("twisted-python/", "twisted-web/")) for r in records
+    )
+    bugzilla = [
+        json.loads(line)["source"]["key"]
+        for line in (EVAL_DIR / "tracker_dev2.jsonl").read_text().splitlines()
+    ]
+    assert not {r["source"]["key"] for r in records} & set(bugzilla)
+    assert len({r["source"]["key"] for r in records}) == len(records) >= 50
 
 
 def test_real_messages_get_the_same_signals_in_sql(

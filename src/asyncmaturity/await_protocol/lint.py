@@ -50,7 +50,8 @@ approve"); a single line break does not (e-mail wraps sentences over lines).
   sign-offs ("Hi team,", "Hey all,", "Dear colleagues,", "Dear Sir,", "Thanks,", "BR,"): see
   `asyncmaturity.await_protocol.rules.NOT_NAMES`.
 * **Window for response**: a deadline or a response window. Read forms: "EOD"/"COB"/"end of
-  (the) day"/"close of business"/"today"; "EOW"/"end of (the) week"; "tomorrow"; "(by|before|
+  (the) day"/"close of business"/"today"/"by tonight"; "EOW"/"end of (the) week"/"by|before (the|
+  this) weekend"; "tomorrow"; "(by|before|
   until|due|no later than) [this|next] <weekday>" ("on Monday" is not read: it usually says when
   something happened); "within/in [the next] N minutes/hours/days/business days/weeks" (N a number
   or one..twelve; "48h" too); ISO dates (`2026-03-05`, with an optional `THH:MM`); month-name dates
@@ -59,9 +60,14 @@ approve"); a single line break does not (e-mail wraps sentences over lines).
   after a preposition, with an optional zone ("by 3pm", "by 3pm CET", "before the 10:00 standup",
   "by noon"). "ASAP", "urgent" and "soon" set `urgent` but are **not** a window: they say hurry,
   not by when. A time word that dates something else is not read, to the end of its sentence: a
-  log line's timestamp (seconds written), the sender's plan or commitment ("I'll be there until
-  Wednesday", "we will try to merge it before next Monday"), lazy consensus ("if nobody objects
-  by tomorrow") and a release said to come ("10.1 will be out by Friday").
+  log line's timestamp (seconds written), a build's date in parentheses ("Nightly 70.0a1
+  (2019-08-09)"), a screenshot's name ("2017-08-10 at 9.56.11 AM"), the sender's plan or
+  commitment, or another person's ("I'll be there until Wednesday", "we will try to merge it
+  before next Monday", "She will do the check by tomorrow EOD", "Tomorrow I'm going to tag it",
+  "my plan is to ..."), the sender's past ("I was trying it today", "I decided to do it today"),
+  lazy consensus ("if nobody objects by tomorrow") and a release said to come ("10.1 will be out
+  by Friday", "won't be available until Thursday"). The plan and the past are read on over
+  e-mail's wrapped lines (a line that goes on in lower case).
   Numeric dates: the day/month order is taken only when it is unambiguous (one part above 12, or
   both equal); "by 5/3" is a window, but its deadline stays unresolved (`None`) and a note says so.
   dd.mm. dates are read day first (European usage), with a note. Use ISO dates or month names to
@@ -69,14 +75,15 @@ approve"); a single line break does not (e-mail wraps sentences over lines).
 * **Deadline** (`deadline`): the first window in the text, resolved against `sent_at` read in
   `timezone` (a naive `sent_at` is local time there). A day without a time ends at the end of the
   working day (`end_of_day`, default 17:00); a time in the text ("Friday 3pm") replaces it.
-  EOD/today: that day (the next day when `sent_at` is already past it); tomorrow: the next day;
-  EOW: the Friday of that week (of the next week on a weekend); "by Friday": the next Friday on or
-  after `sent_at` (today only if the end of the working day is still ahead); "next Friday": the
-  Friday of the following calendar week; "within N minutes/hours/days/weeks": `sent_at` plus that
-  duration (business days skip Saturdays and Sundays); a date without a year: the next such date
-  on or after the day sent; a time alone: that time today, or tomorrow when already past. A day
-  named in the same sentence within 15 characters of a time or of EOD sets its day ("by 3pm CET
-  tomorrow", "EOD Friday", "Friday by 3pm"). A time with a zone ("3pm ET", "9:00 UTC") is read in
+  EOD/today/"by tonight": that day (the next day when `sent_at` is already past it); tomorrow: the
+  next day; EOW and "before the weekend": the Friday of that week (of the next week on a
+  weekend); "by Friday": the next Friday on or after `sent_at` (today only if the end of the
+  working day is still ahead); "next Friday": the Friday of the following calendar week; "within
+  N minutes/hours/days/weeks": `sent_at` plus that duration (business days skip Saturdays and
+  Sundays); a date without a year: the next such date on or after the day sent; a time alone:
+  that time today, or tomorrow when already past. A day named in the same sentence within 15
+  characters of a time or of EOD sets its day ("by 3pm CET tomorrow", "EOD Friday", "Friday by
+  3pm"). A time with a zone ("3pm ET", "9:00 UTC") is read in
   that zone and given in `timezone`; "CET"/"CEST" mean Central European local time (Berlin).
   Without `sent_at`, only dates with a year resolve.
 * **Action required**: a verb of what to do (review, approve, decide, confirm, answer, fix, merge,

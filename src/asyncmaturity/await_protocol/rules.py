@@ -1167,10 +1167,14 @@ CLOCK = (
 # feed the deadline.
 WINDOWS: dict[str, Rx] = {
     "iso": Rx(rf"\b(?:{PREP}\s+)?(\d{{4}})-(\d{{2}})-(\d{{2}})(?:[T ](\d{{2}}):(\d{{2}}))?\b"),
+    # "by tonight" names today without a time, as "today" does; "tonight" alone dates an event
+    # in chat ("meetup tonight"), not an answer.
     "eod": Rx(
-        r"\b(?:eod|cob|end of (?:the )?(?:business |working )?day|close of business|today)\b"
+        r"\b(?:eod|cob|end of (?:the )?(?:business |working )?day|close of business|today"
+        r"|(?:by|before|until|till) tonight)\b"
     ),
-    "eow": Rx(r"\b(?:eow|end of (?:the |this )?week)\b"),
+    # "by the weekend", "before this weekend": the end of the week, as "Wochenende" is.
+    "eow": Rx(rf"\b(?:eow|end of (?:the |this )?week|{PREP}\s+(?:the\s+|this\s+)?weekend)\b"),
     "tomorrow": Rx(r"\b(?:tomorrow|tmrw|tmr)\b"),
     "weekday": Rx(rf"\b{PREP}\s+(?:(this|next)\s+)?{WEEKDAY}\b"),
     "within": Rx(
@@ -1522,22 +1526,34 @@ NOT_WINDOW = Rx(
     )
     + r"|^\s*morgen\s*[,!]"
     # A time word that dates something else than the answer (issue 18, real lists): a log line's
-    # timestamp (seconds written), the sender's own plan or commitment ("I'll be there until
-    # Wednesday", "we will try to merge it before next Monday"), lazy consensus ("if nobody
-    # objects by tomorrow"), and a release or a result said to come ("10.1 will be out by
-    # Friday"). Each is removed to the end of its sentence: an unbounded tail (nothing follows
+    # timestamp (seconds written), a build's date in parentheses and a screenshot's name, a day
+    # that opens the sender's plan ("Tomorrow I'm going to ..."), the sender's past ("I was
+    # trying it today"), the sender's own plan or commitment or another person's ("I'll be there
+    # until Wednesday", "we will try to merge it before next Monday", "she will do it by
+    # tomorrow EOD", "my plan is to ..."), lazy consensus ("if nobody objects by tomorrow"), and
+    # a release or a result said to come ("10.1 will be out by Friday", "won't be available
+    # until"). Each is removed to the end of its sentence: an unbounded tail (nothing follows
     # it, so Python does not backtrack), as bounded ones joined in one pattern cost RE2 thirty
-    # times as much.
-    r"|\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}"
-    r"|\b(?:i|we)(?:'ll| will| shall| am going to| are going to|'m going to|'re going to| plan to|"
+    # times as much. The past and "my plan" read on over wrapped e-mail lines that go on in lower
+    # case (a real list's sentences wrap; a new line in capitals is a new sentence in chat too);
+    # the past stops at a comma, which in chat often opens the ask ("I tried it today, can you
+    # ...").
+    r"|\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}:\d{2}| at \d{1,2}\.\d{2}\.\d{2})|\(\d{4}-\d{2}-\d{2}\)"
+    r"|\b(?:today|tomorrow|tonight)\s*,?\s+(?:i|we)(?:'m|'ll|'re| am| will| are| shall)\b[^.!?\n]*"
+    r"|\b(?:i|we)\s+(?:(?:was|were)\s+(?:trying|working|testing|playing|looking|reading|running|"
+    r"using|talking)|tried|decided|started|noticed|spent|installed|upgraded|restored|managed)\b"
+    r"[^.!?\n,;]*(?:\n(?-i:[a-z(])[^.!?\n,;]*)*"
+    r"|\b(?:my|our) plan is to\b[^.!?\n]*(?:\n(?-i:[a-z(])[^.!?\n]*)*"
+    r"|\b(?:i|we|he|she|they)(?:'ll| will| shall| am going to| are going to|'m going to|'re going to| plan to|"
     r" intend to| hope to| expect to| aim to)\s+(?:(?:probably|likely|then|also|just|definitely|"
     r"hopefully|try to|be able to)\s+){0,2}(?:release|ship|send|do|merge|publish|post|start|"
     r"finish|tag|cut|announce|make|land|deploy|review|update|write|upload|commit|put|push|fix|"
-    r"look|check|try|work|get|be|go|leave|travel|stay|keep|wait|open|file|close)\b[^.!?\n]*"
+    r"look|check|try|work|get|be|go|leave|travel|stay|keep|wait|open|file|close|see|meet|come|"
+    r"join|return)\b[^.!?\n]*"
     r"|\b(?:if|unless|as long as)\s+(?:nobody|no one|no-one|noone|there (?:are|is) no|there'?s no|"
     r"i (?:don'?t|do not) hear|we (?:don'?t|do not) hear|i hear no|we hear no|no objections?|"
     r"someone|somebody|anyone|anybody)\b[^.!?\n]*"
-    r"|\b(?:will|should|would|shall|is|are|'ll) (?:be )?(?:out|released|available|ready|tagged|"
+    r"|\b(?:will|should|would|shall|is|are|'ll|won't|will not)\s+(?:be\s+)?(?:out|released|available|ready|tagged|"
     r"frozen|branched|cut|shipped|published|uploaded|merged|landed)\s+(?:by|before|until|till|"
     r"on|in)\b[^.!?\n]*"
 )
