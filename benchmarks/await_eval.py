@@ -6,6 +6,7 @@
     .venv/bin/python benchmarks/await_eval.py --set friction     # the four friction signals
     .venv/bin/python benchmarks/await_eval.py --set real         # real messages, frozen test split
     .venv/bin/python benchmarks/await_eval.py --set real-dev     # real messages, the tuning split
+    .venv/bin/python benchmarks/await_eval.py --set real-dev2    # list mail of other years, dev
     .venv/bin/python benchmarks/await_eval.py --set lang-de      # German held-out (fr, es, pt, nl)
     .venv/bin/python benchmarks/await_eval.py --set lang-de-tune # German tuning part
     .venv/bin/python benchmarks/await_eval.py --set lang-fr-2    # French held-out part 2 (es too)
@@ -56,6 +57,8 @@ SETS: dict[str, Path] = {
     # Real messages: labels and pointers into ../shared/data (PROVENANCE.md there), no texts.
     "real": HERE / "await_eval" / "real_test.jsonl",
     "real-dev": HERE / "await_eval" / "real_dev.jsonl",
+    # List mail of the other years of the same lists without time words (MIT), texts inline.
+    "real-dev2": HERE / "await_eval" / "real_dev2.jsonl",
     # Real messages with time words from other years of the same list (MIT), texts inline.
     "real-windows": HERE / "await_eval" / "real_windows.jsonl",
     # Real Jira descriptions and comments (Apache-2.0), texts inline: a frozen test and a dev split.
@@ -81,7 +84,7 @@ for _lang in SECOND_HELDOUT:
     SETS[f"lang-{_lang}-3"] = HERE / "await_eval" / f"lang_{_lang}_dev3.jsonl"
 # The sets whose records point into archives instead of carrying their text.
 REAL_SETS = frozenset(
-    {"real", "real-dev", "real-windows", "tracker", "tracker-dev", "tracker-dev2"}
+    {"real", "real-dev", "real-dev2", "real-windows", "tracker", "tracker-dev", "tracker-dev2"}
 )
 # A set name -> the AWAIT files it scores together.
 AWAIT_SETS: dict[str, tuple[str, ...]] = {
@@ -90,6 +93,7 @@ AWAIT_SETS: dict[str, tuple[str, ...]] = {
     "all": ("main", "heldout"),
     "real": ("real",),
     "real-dev": ("real-dev",),
+    "real-dev2": ("real-dev2",),
     **{f"lang-{lang}": (f"lang-{lang}",) for lang in LANGUAGES},
     **{f"lang-{lang}-tune": (f"lang-{lang}-tune",) for lang in LANGUAGES},
     **{f"lang-{lang}-2": (f"lang-{lang}-2",) for lang in SECOND_HELDOUT},

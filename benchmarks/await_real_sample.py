@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/await_real_sample.py OUT.jsonl
     .venv/bin/python benchmarks/await_real_sample.py --fresh OUT.jsonl   # the fifth dev round
+    .venv/bin/python benchmarks/await_real_sample.py --lists PIPERMAIL OUT.jsonl   # real_dev2
 
 Writes one candidate a line (pointer, send time, zone, split, stratum and the text, for labelling
 outside the repository). How the draw works is in ``benchmarks/await_eval/PROVENANCE.md``: every
@@ -145,8 +146,79 @@ def fresh(out: Path, taken: set[tuple[str, str]]) -> None:
     )
 
 
+# The second dev set (real_dev2.jsonl): list mail of the other years of the same archive
+# (github.com/twisted/pipermail, MIT), drawn without the time stratum, which is the frozen
+# real_windows.jsonl; WINDOW_PHRASE is that part's selection, read with TIME_WORD's wider net so
+# that no message it could hold is drawn, and every pointer is checked by Message-ID as well.
+LISTS_SEED = SEED + 29
+LISTS_COUNT = 260
+LIST_FOLDERS = ("twisted-python", "twisted-web")
+WINDOW_PHRASE = re.compile(
+    r"\b(?:by|before|until|till)\s+(?:the\s+)?(?:end\s+of|eod|eow|tomorrow|tonight|today"
+    r"|next|this|\d|(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)"
+    r"|\bwithin\s+\w+\s+(?:hours?|days?|weeks?)\b|\bdeadline\b|\beod\b|\bend of (?:the )?day\b",
+    re.IGNORECASE,
+)
+
+
+def taken_keys() -> set[str]:
+    """Every message key (Slack ts, Message-ID) that a labelled set under await_eval/ names."""
+    return {key for _, key in taken_pointers() if key}
+
+
+def list_candidates(pipermail: Path) -> list[dict]:
+    """Messages of twisted-python (2001-2022 but 2010) and twisted-web without time words.
+
+    ``pipermail`` is a checkout of github.com/twisted/pipermail (its ``*.txt.gz`` month files);
+    a message cross-posted to both lists is a candidate once, under the first folder read.
+    """
+    found: dict[str, dict] = {}
+    for folder in LIST_FOLDERS:
+        for month in sorted((pipermail / folder).glob("*.txt.gz")):
+            year = month.name[:4]
+            if not "2001" <= year <= "2022" or (folder == "twisted-python" and year == "2010"):
+                continue
+            for key, (message, text) in mbox_messages(month).items():
+                if key in found or not 0 < len(text) <= 1500:
+                    continue
+                if TIME_WORD.search(text) or WINDOW_PHRASE.search(text):
+                    continue
+                try:
+                    sent, zone = mbox_sent(message)
+                except (TypeError, ValueError):  # a Date header no zone can hold: no send time
+                    continue
+                found[key] = {
+                    "source": {
+                        "archive": "inline",
+                        "origin": "github.com/twisted/pipermail",
+                        "file": f"{folder}/{month.name}",
+                        "key": key,
+                    },
+                    "sent_at": sent,
+                    "timezone": zone,
+                    "subject": message.get("Subject"),
+                    "text": text,
+                }
+    return list(found.values())
+
+
+def lists(pipermail: Path, out: Path) -> None:
+    """Write LISTS_COUNT list candidates that no labelled set holds, shuffled with LISTS_SEED."""
+    taken = taken_keys()
+    pool = [c for c in list_candidates(pipermail) if c["source"]["key"] not in taken]
+    random.Random(LISTS_SEED).shuffle(pool)
+    print("list candidates", len(pool), file=sys.stderr)
+    out.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in pool[:LISTS_COUNT]),
+        encoding="utf-8",
+    )
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "--fresh":
+    if sys.argv[1] == "--lists":
+        lists(Path(sys.argv[2]), Path(sys.argv[3]))
+    elif sys.argv[1] == "--fresh":
         # Run before the round is added to real_dev.jsonl: afterwards its own messages are taken.
         fresh(Path(sys.argv[2]), taken_pointers())
     else:

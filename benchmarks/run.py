@@ -1205,6 +1205,8 @@ AWAIT_SETS = {
     "real": "real test split (`real_test.jsonl`, real chat and list messages, frozen before "
     "any rule change, never tuned on)",
     "real-dev": "real dev split (`real_dev.jsonl`, the real messages the rules were tuned on)",
+    "real-dev2": "second real dev split (`real_dev2.jsonl`, twisted-python and twisted-web mail "
+    "of other years without time words, labelled before any rule read them, then tuned on)",
     "real-windows": "real windows part (`real_windows.jsonl`, list messages with time words, "
     "frozen test part 2, never tuned on)",
     "tracker": "tracker test split (`tracker_test.jsonl`, real Jira descriptions and comments, "

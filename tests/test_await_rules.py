@@ -39,6 +39,8 @@ EVAL_SETS = (
     "tracker_dev.jsonl",
     # Real Bugzilla texts (MPL-2.0), inline: review comments, "r?name", approval request forms.
     "tracker_dev2.jsonl",
+    # Real list mail of other years (MIT), inline: code, tracebacks, pipermail's "?" for non-ASCII.
+    "real_dev2.jsonl",
 )
 
 # Pieces the rules look for, so that generated text reaches every branch of every pattern.
@@ -908,6 +910,30 @@ def test_bugzilla_dev_split_carries_its_texts_from_several_bugs() -> None:
     bugs = Counter(r["source"]["key"].split("#")[0] for r in records)
     assert len(records) == len({r["source"]["key"] for r in records}) >= 100
     assert max(bugs.values()) <= 3
+
+
+def test_second_real_dev_split_is_list_mail_no_other_set_holds_and_has_no_time_words() -> None:
+    # The time stratum of the same lists is the frozen real_windows.jsonl: the draw keeps out every
+    # message with a time word and every Message-ID that a labelled set already names.
+    sys.path.insert(0, str(EVAL_DIR.parent))
+    from await_real_sample import TIME_WORD, WINDOW_PHRASE
+
+    records = [json.loads(line) for line in (EVAL_DIR / "real_dev2.jsonl").read_text().splitlines()]
+    assert all(r["text"] and r["kind"] == "e-mail" for r in records)
+    assert {r["source"]["origin"] for r in records} == {"github.com/twisted/pipermail"}
+    assert {r["source"]["file"].split("/")[0] for r in records} == {"twisted-python", "twisted-web"}
+    assert not any(r["source"]["file"].startswith("twisted-python/2010-") for r in records)
+    keys = {r["source"]["key"] for r in records}
+    assert len(keys) == len(records) >= 200
+    others = {
+        json.loads(line).get("source", {}).get("key")
+        for other in EVAL_DIR.glob("*.jsonl")
+        if other.name != "real_dev2.jsonl"
+        for line in other.read_text().splitlines()
+    }
+    assert not keys & others
+    assert not any(TIME_WORD.search(r["text"]) or WINDOW_PHRASE.search(r["text"]) for r in records)
+    assert not any(r["window"] for r in records)
 
 
 def test_real_messages_get_the_same_signals_in_sql(
