@@ -853,6 +853,37 @@ QUIRKS = [
         "await_information",
         False,
     ),
+    # List mail of other years (issue 18, en18r, real_dev2.jsonl). A line after a comma that
+    # ends a wrapped line names nobody; a salutation is no name.
+    (
+        "Hi,\n\nThe client sends a string (txt,\n   pdf, or ppt) to the server.",
+        "await_assign",
+        False,
+    ),
+    ("Greetings,\n\nWhat is your licensing policy?", "await_assign", False),
+    ("Hi Sven,\nTom, can you check the build?", "await_assign", True),
+    # Pipermail's "?" for a lost dash before a signature's name, or a name's last letter.
+    ("I completely missed the glossary, thanks :)\n\n? Jason", "is_request", False),
+    ("As I said, it was Thomas Herv?. Web2 is separate.", "is_request", False),
+    # Notes, permission, offers and exhortations on a condition are no asks.
+    ("Lest anyone misunderstand, please take note: web is maintained.", "is_request", False),
+    ("If you run meetups, please don't hesitate to contact the PSF.", "is_request", False),
+    ("I also have a PR.\n\nIf you're interested, please review that PR.", "is_request", False),
+    ("Hope that helps.. let me know if you've got more questions.", "is_request", False),
+    ("Let's not make a big deal out of this, please.", "is_request", False),
+    ("(or maybe to change the adapter to always try\nthe interface?)", "is_request", False),
+    # Indirect questions and asks the action list did not read.
+    ("Actually I wonder how you managed to use this patch.", "is_request", True),
+    ("I would like to understand why it does not work in this case.", "await_action", True),
+    ("So my question is how do I use a controller for this.", "await_action", True),
+    ("My question is what is the correct way of dealing with this?", "await_action", True),
+    ("I'd appreciate comments on the approach as well.", "await_action", True),
+    ("Any clues as to what I'm doing wrong?", "await_action", True),
+    ("What happens if the join fails?", "await_action", True),
+    ("What do you mean by g will be called after f?", "await_action", True),
+    ("Can you be more\nspecific about the protocol?", "await_action", True),
+    ("It would be great if you could make sure those APIs are wrapped.", "await_action", True),
+    ("This is a bug in Python. Someone should open a ticket for it.", "await_action", True),
 ]
 
 
