@@ -41,6 +41,8 @@ EVAL_SETS = (
     "tracker_dev2.jsonl",
     # Real list mail of other years (MIT), inline: code, tracebacks, pipermail's "?" for non-ASCII.
     "real_dev2.jsonl",
+    # Real IRC lines (CC BY 4.0), inline: "nick:" addressing, votes ("+1"), agenda items.
+    "real_chat_dev.jsonl",
 )
 
 # Pieces the rules look for, so that generated text reaches every branch of every pattern.
@@ -965,6 +967,19 @@ def test_second_real_dev_split_is_list_mail_no_other_set_holds_and_has_no_time_w
     assert not keys & others
     assert not any(TIME_WORD.search(r["text"]) or WINDOW_PHRASE.search(r["text"]) for r in records)
     assert not any(r["window"] for r in records)
+
+
+def test_real_chat_dev_split_carries_irc_lines_under_their_licence() -> None:
+    # CC BY 4.0 allows the DuraSpace IRC lines to be kept with attribution (PROVENANCE.md); each
+    # names its day file and line, once.
+    records = [
+        json.loads(line) for line in (EVAL_DIR / "real_chat_dev.jsonl").read_text().splitlines()
+    ]
+    assert all(r["text"] and r["kind"] == "chat" for r in records)
+    assert {r["source"]["origin"] for r in records} == {"github.com/duraspace/irclogs"}
+    pointers = {(r["source"]["file"], r["source"]["key"]) for r in records}
+    assert len(pointers) == len(records) >= 150
+    assert "CC BY 4.0" in (EVAL_DIR / "PROVENANCE.md").read_text()
 
 
 def test_real_messages_get_the_same_signals_in_sql(
