@@ -863,6 +863,10 @@ QUIRKS = [
         False,
     ),
     ("Greetings,\n\nWhat is your licensing policy?", "await_assign", False),
+    # A chat line opened by a nick and a colon addresses that person (IRC); a label does not.
+    ("helix84: do you know if the wiki is open to edits?", "await_assign", True),
+    ("PR: https://example.org/pull/12 pls review it", "await_assign", False),
+    ("re: the deploy, can you check the logs?", "await_assign", False),
     ("Hi Sven,\nTom, can you check the build?", "await_assign", True),
     # Pipermail's "?" for a lost dash before a signature's name, or a name's last letter.
     ("I completely missed the glossary, thanks :)\n\n? Jason", "is_request", False),

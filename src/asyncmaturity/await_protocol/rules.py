@@ -347,6 +347,9 @@ NOT_NAMES = frozenset(
         # "Alright, it's a bug").
         "greetings",
         "alright",
+        # Labels that open a chat line before a colon ("re: the deploy", "todo: ...").
+        "re",
+        "todo",
         # The five languages' greetings, thanks, sign-offs and broadcast words ("Hola a todos,",
         # "Bonjour à tous,", "Hallo zusammen,", "Olá pessoal,", "Hoi allemaal,", "Liebe Grüße",
         # "Beste groeten", "Madame, Monsieur,").
@@ -477,6 +480,9 @@ ADDRESSEE = Rx(
     rf"|(?:^|\n[ \t\r]*\n|[.!?][ \t\r]*\n)[ \t]*{_TITLE}({_NAME_START}{_NAME_REST}*)"
     r"(?:-san|-sama)?[ \t]*"
     rf"(?:[,{DASHES}]|\s-{{1,2}}\s)"
+    # A chat line opened by a nick and a colon ("helix84: do you know ..."), IRC's mention: in
+    # lower case, as nicks are typed, so that a label ("PR: ...", "Figma: ...") names nobody.
+    r"|^[ \t]*(?-i:([a-z][a-z0-9_'-]*)):[ \t]"
 )
 
 # Emoji and their joiners: "hey 👋" is as bare as "hey", "@lena 🙏 approve" opens with "approve".
@@ -2863,7 +2869,7 @@ def signals_sql(text: str) -> str:
             f"{rare} AND " + _names_sql(OWNER, plain, 2, NOBODY, strip_dot=True),
             f"{rare} AND " + _names_sql(NAMED_ASK, plain, 2, NOT_NAMES, strip_dot=False),
             _names_sql(NAMED_ASK_INTL, plain, 1, NOT_NAMES, strip_dot=False),
-            _names_sql(ADDRESSEE, plain, 2, NOT_NAMES, strip_dot=False),
+            _names_sql(ADDRESSEE, plain, 3, NOT_NAMES, strip_dot=False),
             _names_sql(THANKED, plain, 2, NOT_NAMES, strip_dot=False),
         ]
     )
