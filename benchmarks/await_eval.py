@@ -6,6 +6,8 @@
     .venv/bin/python benchmarks/await_eval.py --set friction     # the four friction signals
     .venv/bin/python benchmarks/await_eval.py --set real         # real messages, frozen test split
     .venv/bin/python benchmarks/await_eval.py --set real-dev     # real messages, the tuning split
+    .venv/bin/python benchmarks/await_eval.py --set real-dev2    # list mail of other years, dev
+    .venv/bin/python benchmarks/await_eval.py --set real-chat-dev # IRC chat lines (CC BY 4.0), dev
     .venv/bin/python benchmarks/await_eval.py --set lang-de      # German held-out (fr, es, pt, nl)
     .venv/bin/python benchmarks/await_eval.py --set lang-de-tune # German tuning part
     .venv/bin/python benchmarks/await_eval.py --set lang-fr-2    # French held-out part 2 (es too)
@@ -59,6 +61,10 @@ SETS: dict[str, Path] = {
     # Real messages: labels and pointers into ../shared/data (PROVENANCE.md there), no texts.
     "real": HERE / "await_eval" / "real_test.jsonl",
     "real-dev": HERE / "await_eval" / "real_dev.jsonl",
+    # List mail of the other years of the same lists without time words (MIT), texts inline.
+    "real-dev2": HERE / "await_eval" / "real_dev2.jsonl",
+    # Lines of a project's IRC channel (#duraspace, logs under CC BY 4.0), texts inline.
+    "real-chat-dev": HERE / "await_eval" / "real_chat_dev.jsonl",
     # Real messages with time words from other years of the same list (MIT), texts inline.
     "real-windows": HERE / "await_eval" / "real_windows.jsonl",
     # Real messages with time words from other lists (MIT) and Bugzilla (MPL-2.0), texts inline:
@@ -97,6 +103,8 @@ REAL_SETS = frozenset(
     {
         "real",
         "real-dev",
+        "real-dev2",
+        "real-chat-dev",
         "real-windows",
         "real-windows-dev",
         "tracker",
@@ -111,6 +119,8 @@ AWAIT_SETS: dict[str, tuple[str, ...]] = {
     "all": ("main", "heldout"),
     "real": ("real",),
     "real-dev": ("real-dev",),
+    "real-dev2": ("real-dev2",),
+    "real-chat-dev": ("real-chat-dev",),
     **{f"lang-{lang}": (f"lang-{lang}",) for lang in LANGUAGES},
     **{f"lang-{lang}-tune": (f"lang-{lang}-tune",) for lang in LANGUAGES},
     **{f"lang-{lang}-2": (f"lang-{lang}-2",) for lang in SECOND_HELDOUT},

@@ -2,6 +2,8 @@
 
     .venv/bin/python benchmarks/await_real_sample.py OUT.jsonl
     .venv/bin/python benchmarks/await_real_sample.py --fresh OUT.jsonl   # the fifth dev round
+    .venv/bin/python benchmarks/await_real_sample.py --lists PIPERMAIL OUT.jsonl   # real_dev2
+    .venv/bin/python benchmarks/await_real_sample.py --irc LOGS OUT.jsonl   # real_chat_dev
 
 Writes one candidate a line (pointer, send time, zone, split, stratum and the text, for labelling
 outside the repository). How the draw works is in ``benchmarks/await_eval/PROVENANCE.md``: every
@@ -14,6 +16,7 @@ split, so the two never share a message.
 
 from __future__ import annotations
 
+import html
 import json
 import random
 import re
@@ -145,8 +148,138 @@ def fresh(out: Path, taken: set[tuple[str, str]]) -> None:
     )
 
 
+# The second dev set (real_dev2.jsonl): list mail of the other years of the same archive
+# (github.com/twisted/pipermail, MIT), drawn without the time stratum, which is the frozen
+# real_windows.jsonl; WINDOW_PHRASE is that part's selection, read with TIME_WORD's wider net so
+# that no message it could hold is drawn, and every pointer is checked by Message-ID as well.
+LISTS_SEED = SEED + 29
+LISTS_COUNT = 260
+LIST_FOLDERS = ("twisted-python", "twisted-web")
+WINDOW_PHRASE = re.compile(
+    r"\b(?:by|before|until|till)\s+(?:the\s+)?(?:end\s+of|eod|eow|tomorrow|tonight|today"
+    r"|next|this|\d|(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)"
+    r"|\bwithin\s+\w+\s+(?:hours?|days?|weeks?)\b|\bdeadline\b|\beod\b|\bend of (?:the )?day\b",
+    re.IGNORECASE,
+)
+
+
+def taken_keys() -> set[str]:
+    """Every message key (Slack ts, Message-ID) that a labelled set under await_eval/ names."""
+    return {key for _, key in taken_pointers() if key}
+
+
+def list_candidates(pipermail: Path) -> list[dict]:
+    """Messages of twisted-python (2001-2022 but 2010) and twisted-web without time words.
+
+    ``pipermail`` is a checkout of github.com/twisted/pipermail (its ``*.txt.gz`` month files);
+    a message cross-posted to both lists is a candidate once, under the first folder read.
+    """
+    found: dict[str, dict] = {}
+    for folder in LIST_FOLDERS:
+        for month in sorted((pipermail / folder).glob("*.txt.gz")):
+            year = month.name[:4]
+            if not "2001" <= year <= "2022" or (folder == "twisted-python" and year == "2010"):
+                continue
+            for key, (message, text) in mbox_messages(month).items():
+                if key in found or not 0 < len(text) <= 1500:
+                    continue
+                if TIME_WORD.search(text) or WINDOW_PHRASE.search(text):
+                    continue
+                try:
+                    sent, zone = mbox_sent(message)
+                except (TypeError, ValueError):  # a Date header no zone can hold: no send time
+                    continue
+                found[key] = {
+                    "source": {
+                        "archive": "inline",
+                        "origin": "github.com/twisted/pipermail",
+                        "file": f"{folder}/{month.name}",
+                        "key": key,
+                    },
+                    "sent_at": sent,
+                    "timezone": zone,
+                    "subject": message.get("Subject"),
+                    "text": text,
+                }
+    return list(found.values())
+
+
+def lists(pipermail: Path, out: Path) -> None:
+    """Write LISTS_COUNT list candidates that no labelled set holds, shuffled with LISTS_SEED."""
+    taken = taken_keys()
+    pool = [c for c in list_candidates(pipermail) if c["source"]["key"] not in taken]
+    random.Random(LISTS_SEED).shuffle(pool)
+    print("list candidates", len(pool), file=sys.stderr)
+    out.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in pool[:LISTS_COUNT]),
+        encoding="utf-8",
+    )
+
+
+# A chat dev set (real_chat_dev.jsonl): the #duraspace IRC channel's logs, 2009-2018
+# (github.com/duraspace/irclogs, the logs under CC BY 4.0), one line a message, as a Slack export
+# holds one message a record. The logger's clock is UTC ("It's 2000 UTC" is logged at [20:00]).
+IRC_SEED = SEED + 30
+IRC_COUNT = 160
+IRC_LINE = re.compile(
+    r'<span class="irc-date">\[(\d{1,2}):(\d{2})\]</span> '
+    r'<span class="irc-black">&lt;([^&<>]+)&gt; (.*)</span><br />$'
+)
+IRC_LINK = re.compile(r'<a href="[^"]*">([^<]*)</a>')
+
+
+def irc_candidates(logs: Path) -> list[dict]:
+    """Every line a person wrote in the logs (bots left out), its text unescaped, 1-1,500 chars.
+
+    ``logs`` is the repository's ``original-logs`` folder (one HTML-marked file a day).
+    """
+    found = []
+    for day in sorted(logs.glob("*.log")):
+        lines = day.read_text(encoding="utf-8", errors="replace").splitlines()
+        for number, line in enumerate(lines, start=1):
+            match = IRC_LINE.match(line)
+            # Bots: the logger, and kompewter, which prints the titles of links said.
+            if not match or "bot" in match.group(3).lower() or match.group(3) == "kompewter":
+                continue
+            text = html.unescape(IRC_LINK.sub(r"\1", match.group(4))).strip()
+            if not 0 < len(text) <= 1500:
+                continue
+            hour, minute = int(match.group(1)), int(match.group(2))
+            found.append(
+                {
+                    "source": {
+                        "archive": "inline",
+                        "origin": "github.com/duraspace/irclogs",
+                        "file": f"original-logs/{day.name}",
+                        "key": f"line-{number}",
+                    },
+                    "sent_at": f"{day.stem}T{hour:02d}:{minute:02d}",
+                    "timezone": "UTC",
+                    "nick": match.group(3),
+                    "text": text,
+                }
+            )
+    return found
+
+
+def irc(logs: Path, out: Path) -> None:
+    """Write IRC_COUNT chat lines of the logs folder `logs`, shuffled with IRC_SEED."""
+    pool = irc_candidates(logs)
+    random.Random(IRC_SEED).shuffle(pool)
+    print("irc candidates", len(pool), file=sys.stderr)
+    out.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in pool[:IRC_COUNT]),
+        encoding="utf-8",
+    )
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "--fresh":
+    if sys.argv[1] == "--irc":
+        irc(Path(sys.argv[2]), Path(sys.argv[3]))
+    elif sys.argv[1] == "--lists":
+        lists(Path(sys.argv[2]), Path(sys.argv[3]))
+    elif sys.argv[1] == "--fresh":
         # Run before the round is added to real_dev.jsonl: afterwards its own messages are taken.
         fresh(Path(sys.argv[2]), taken_pointers())
     else:

@@ -1205,6 +1205,10 @@ AWAIT_SETS = {
     "real": "real test split (`real_test.jsonl`, real chat and list messages, frozen before "
     "any rule change, never tuned on)",
     "real-dev": "real dev split (`real_dev.jsonl`, the real messages the rules were tuned on)",
+    "real-dev2": "second real dev split (`real_dev2.jsonl`, twisted-python and twisted-web mail "
+    "of other years without time words, labelled before any rule read them, then tuned on)",
+    "real-chat-dev": "real chat dev split (`real_chat_dev.jsonl`, lines of the #duraspace IRC "
+    "channel, CC BY 4.0, labelled before any rule read them)",
     "real-windows": "real windows part (`real_windows.jsonl`, list messages with time words, "
     "frozen test part 2, never tuned on)",
     "real-windows-dev": "real windows dev part (`real_windows_dev.jsonl`, list and Bugzilla "

@@ -343,6 +343,13 @@ NOT_NAMES = frozenset(
         "usually",
         "secondly",
         "lastly",
+        # A mail's salutation and a reply's opening word before a comma ("Greetings,",
+        # "Alright, it's a bug").
+        "greetings",
+        "alright",
+        # Labels that open a chat line before a colon ("re: the deploy", "todo: ...").
+        "re",
+        "todo",
         # The five languages' greetings, thanks, sign-offs and broadcast words ("Hola a todos,",
         # "Bonjour à tous,", "Hallo zusammen,", "Olá pessoal,", "Hoi allemaal,", "Liebe Grüße",
         # "Beste groeten", "Madame, Monsieur,").
@@ -475,9 +482,12 @@ _NAME_REST = "[\\w'\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff-]"
 ADDRESSEE = Rx(
     rf"(?:^|\n)[ \t]*¡?{_GREETING}[ \t]+{_TITLE}({_NAME_START}{_NAME_REST}*)"
     rf"(?:[ \t]+{_NAME_START}{_NAME_REST}*)?[ \t]*(?:[,!:.\n{DASHES}]|\s-{{1,2}}\s)"
-    rf"|(?:^|\n[ \t\r]*\n|[.!?,][ \t\r]*\n)[ \t]*{_TITLE}({_NAME_START}{_NAME_REST}*)"
+    rf"|(?:^|\n[ \t\r]*\n|[.!?][ \t\r]*\n)[ \t]*{_TITLE}({_NAME_START}{_NAME_REST}*)"
     r"(?:-san|-sama)?[ \t]*"
     rf"(?:[,{DASHES}]|\s-{{1,2}}\s)"
+    # A chat line opened by a nick and a colon ("helix84: do you know ..."), IRC's mention: in
+    # lower case, as nicks are typed, so that a label ("PR: ...", "Figma: ...") names nobody.
+    r"|^[ \t]*(?-i:([a-z][a-z0-9_'-]*)):[ \t]"
 )
 
 # Emoji and their joiners: "hey 👋" is as bare as "hey", "@lena 🙏 approve" opens with "approve".
@@ -501,6 +511,7 @@ ACTION_VERBS = (
     r"weigh in|acknowledge|triage|estimate|prioriti[sz]e|assign|add|create|file|book|prepare|"
     r"rebase|release|publish|edit|proofread|sign|countersign|accept|reject|resolve|close|rerun|run|"
     r"double[- ]check|clarify|explain|summari[sz]e|forward|own|handle|cover|rank|rate|translate|"
+    r"elaborate|be\s+more\s+(?:specific|precise|explicit)|"
     r"export|import|grant|give (?:\w+ )?(?:access|feedback|permission|an? (?:answer|estimate))|"
     r"place|order|pay|restart|rotate|extend|clean up|remove|delete|revoke|revert|roll ?back|"
     r"upgrade|install|enable|disable|reset|set up|configure|migrate|renew|cancel|invite|"
@@ -517,6 +528,10 @@ _ASK = (
     r"|plz|kindly|(?:can|could|shall) we|help (?:me|us)"
     r"|(?:like|want|ask|asking|appreciate it if|grateful if) (?:you|someone)(?: to| could| can)?"
     r"|any chance (?:that )?(?:[\w']+ ){0,3}?(?:could|can|would|will|to)"
+    # REQUEST's conditional ask ("if you could make sure ..."), and a task put to anyone
+    # ("Someone should open a ticket").
+    r"|if (?:you|someone|somebody|anyone|anybody) (?:could|can)"
+    r"|(?:someone|somebody) (?:should|needs to)"
 )
 # A task stated as the team's obligation, as a tracker issue states its work ("We need to verify
 # ...", "we should disable ...", "Need to get this worked in", "The *-ds.xml support needs to be
@@ -563,7 +578,7 @@ TASK_PASSIVE = (
 # uplift?").
 _ASKED_VERBS = (
     r"try|mention|include|tell|show|point|recommend|suggest|unsubscribe|use|request|change|"
-    r"rename|move|implement|refactor|document|remake|skip|note|make|handle|put"
+    r"rename|move|implement|refactor|document|remake|skip|note|make|handle|put|open"
 )
 # After a bare imperative verb: what it acts on, or the end of the clause (not a colon, which
 # makes "Draft:" or "Update:" a label).
@@ -579,13 +594,14 @@ _OBJECT = (
 QUESTION_OPENERS = (
     r"(?:where|when|who|whom|whose|which|how (?:much|many|long|often|can|could|do|does|did|"
     r"should|would|will|to|is|are|come|about)|why|"
-    r"what(?:'s| is| are| was| were| would| could| should| does| can| will)|"
+    r"what(?:'s| is| are| was| were| would| could| should| does| can| will| happens| happened)|"
+    r"what do you mean|"
     r"what [\w-]+ (?:is|are|was|were|would|could|should|does|did|do you|do they|can|will)|"
     r"what (?:do|would|should) you (?:guys |all |folks |people )?"
     r"(?:suggest|recommend|advise|propose)|"
     r"(?:do you |you )?(?:want|wanna) to|so,? (?:i guess |you mean |then )?|"
-    r"any (?:idea|clue|hints?|pointers?|way|reason|chance) (?:how|why|what|where|when|if|whether|"
-    r"on|of|to|for)|"
+    r"any (?:idea|clues?|hints?|pointers?|way|reason|chance) (?:as to )?"
+    r"(?:how|why|what|where|when|if|whether|on|of|to|for)|"
     r"(?:is|are|were|did) [\w'-]+|was (?:the|it|this|that|there|a|an|he|she|i|you)|"
     r"(?:will|would) (?:the|this|that|these|those|it|they|there|i|we|he|she)|"
     r"i (?:assume|take it|suppose|guess)|do (?:we|they|you|i|people)|does|"
@@ -638,7 +654,12 @@ ACTION = Rx(
     # An ask for how to do something, question mark or not ("Any ideas or directions on how to
     # fix the issue ...").
     rf"|\b({HOW_TO_ASK})\b"
-    r"|\b((?:wondering|wonder|curious|keen to know|like to know|want to know) (?:if|whether|how|"
+    # Feedback asked on posted work ("I'd appreciate comments on the approach", "I'd appreciate
+    # any suggestions/comments").
+    r"|\b(appreciate (?:any |some |your )?(?:suggestions(?:/| or | and ))?"
+    r"(?:comments|feedback|critiques?|reviews?))\b"
+    r"|\b((?:wondering|wonder|curious|keen to know|(?:like|want) to (?:know|understand)"
+    r"|my questions? (?:is|are):?) (?:if|whether|how|"
     r"why|what|where|which|who)|(?:would be|i'?d be)\s+(?:most\s+|very\s+|really\s+)?interested\s+"
     r"(?:in|to)\s+(?:see|seeing|hear|hearing|know|knowing|get|getting))\b"
 )
@@ -648,8 +669,8 @@ ASK_VERBS = rf"{ACTION_VERBS}|reply|respond|ping|look at|take a look|have a look
 # "and"/"then" open no imperative here: "I have to install them and create a setup.py" states.
 IMPERATIVE = Rx(rf"{_OPENER}(?:please\s+|pls\s+|kindly\s+)?(?:{ASK_VERBS}){_OBJECT}")
 NOT_ASKING = Rx(
-    r"\b(?:please|pls|plz|kindly)\s+(?:note|be (?:aware|informed|advised)|ignore|disregard|"
-    r"understand)\b"
+    r"\b(?:please|pls|plz|kindly)\s+(?:(?:take )?note|be (?:aware|informed|advised)|ignore|"
+    r"disregard|understand)\b"
     r"|\b(?:don'?t|do not|no need to|never) (?:dm|call|text|ping|message|email|e-mail) me\b"
     # A guess offered as a question ("Maybe twistd's log rotation?", "Perhaps you want X?"); a
     # polite ask ("perhaps you could attach ...?") is not one.
@@ -678,12 +699,13 @@ NOT_ASKING_MORE = Rx(
     r"|(?:^|[.!?\n]\s*)(?:and\s+|but\s+|so\s+)?why would\b[^?\n]{0,200}\?+|\bsee if (?:you|we) can\b"
     # Permission and conditional asks ("please feel free to ...", "If you really want to do that,
     # please re-open this ticket").
-    r"|\b(?:please |pls )?feel free\b"
+    r"|\b(?:please |pls )?(?:feel free|(?:don'?t|do not) hesitate)\b"
     # A question in parentheses is an aside ("abandoned (?) by its author", "(which I assume
     # runs in a thread?)").
-    r"|\([^()?\n]{0,120}\?+\s*\)"
-    r"|\bif you (?:really |still )?(?:want|wish|need|like|prefer|care)\b[^.?!\n]{0,100}?,"
-    r"\s*(?:please|pls)\b"
+    r"|\([^()?]{0,120}\?+\s*\)"
+    r"|\bif you(?:'re| are)? (?:really |still )?(?:want|wish|need|like|prefer|care|interested)\b"
+    r"[^.?!\n]{0,100}?,"
+    r"\s*(?:please|pls)\b[^.?!\n]{0,100}"
     # An opinion on what the team should do is no task ("I think we should go with B").
     r"|\b(?:i think|i guess|i believe|i feel|imho|imo|maybe|perhaps|i don'?t think|i do not think)"
     r" we (?:should|need)\b"
@@ -691,8 +713,11 @@ NOT_ASKING_MORE = Rx(
     # help"), as the one with its condition first.
     r"|\b(?:please|pls)\b[^.?!\n]{0,100}?\bif you (?:really |still )?(?:want|wish|need|like|prefer)\b"
     # An offer on a condition ("please let me know if there's anything I can do").
-    r"|\b(?:please\s+)?let (?:me|us) know if (?:there(?:'s| is| are)|you (?:have|need|want|run|"
-    r"see|hit|find)|anything|something)\b"
+    r"|\b(?:please\s+)?let (?:me|us) know if (?:there(?:'s| is| are)|you(?:'ve)? (?:have|got|need|"
+    r"want|run|see|hit|find)|anything|something)\b"
+    # An exhortation the sender joins ("Let's not make a big deal out of this, please", "now
+    # let's please do that continuously"): a proposal, no ask.
+    r"|\blet'?s (?:please\b|not\b[^.?!\n]{0,100}?\bplease\b)"
     # A leading question that offers a guess ("Aren't you adding two readers?").
     r"|(?:^|[.!?\n]\s*)(?:aren't|isn't|doesn't|wouldn't|shouldn't) (?:you|it|that|this|there|"
     r"they)\b[^?\n]{0,200}\?+"
@@ -705,6 +730,9 @@ ENCODING_DAMAGE = Rx(
     # Bugzilla's review request "r?karlt" is no damage: a lone "r" before the "?".
     r"(?:^|\s)\?\w[^?\n]{0,200}?\?|[^\Wr]\?\w|\wr\?\w|(?-i:\s\?[ \t]+[a-z])|\?+:"
     r"|\n[ \t]*\?+[ \t]*\n|\w\.\?+"
+    # A signature's dash before the name ("? Jason" on the last lines), a name's last letter
+    # before a full stop ("Thomas Herv?.", "Good catch Pawe?.").
+    r"|\n[ \t]*\?[ \t]+\w+[ \t]*(?:\n|$)|[^\Wr]\?\.(?:\s|$)"
     # A Python 2 traceback's frame outside any function ('File "<stdin>", line 1, in ?').
     r"|\bline \d+, in \?"
 )
@@ -737,6 +765,10 @@ REQUEST = Rx(
     r"(?:greatly |much |very much |really )?appreciated\b"
     r"|\bif (?:somebody|someone|anyone|anybody|you) (?:could|can)\b|\bget in touch\b"
     r"|\bget back to (?:me|us)\b|\b(?:wondering|curious) (?:if|whether|how|why|what|who)\b"
+    # An indirect question ("I wonder how ...", "I would like to understand why ...", "So my
+    # question is how do I ...").
+    r"|\b(?:i wonder|(?:like|want) to (?:know|understand)|my questions? (?:is|are):?)"
+    r" (?:if|whether|how|why|what|who)\b"
     r"|\b(?:would be|i'?d be)\s+(?:most\s+|very\s+|really\s+)?interested\s+(?:in|to)\s+(?:see|seeing|"
     r"hear|hearing|know|knowing|get|getting)\b"
     r"|\bthanks? (?:you )?(?:in advance )?for any (?:help|input|advice|pointers|hints|suggestions)\b"
@@ -2904,7 +2936,7 @@ def signals_sql(text: str) -> str:
             f"{rare} AND " + _names_sql(OWNER, plain, 2, NOBODY, strip_dot=True),
             f"{rare} AND " + _names_sql(NAMED_ASK, plain, 2, NOT_NAMES, strip_dot=False),
             _names_sql(NAMED_ASK_INTL, plain, 1, NOT_NAMES, strip_dot=False),
-            _names_sql(ADDRESSEE, plain, 2, NOT_NAMES, strip_dot=False),
+            _names_sql(ADDRESSEE, plain, 3, NOT_NAMES, strip_dot=False),
             _names_sql(THANKED, plain, 2, NOT_NAMES, strip_dot=False),
         ]
     )
