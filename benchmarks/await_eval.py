@@ -126,9 +126,10 @@ AWAIT_SETS: dict[str, tuple[str, ...]] = {
     **{f"lang-{lang}-2": (f"lang-{lang}-2",) for lang in SECOND_HELDOUT},
     **{f"lang-{lang}-3": (f"lang-{lang}-3",) for lang in SECOND_HELDOUT},
     **{f"lang-{lang}-4": (f"lang-{lang}-4",) for lang in SECOND_HELDOUT},
-    # The held-out parts not yet tuned on: the second part where the first is spent.
+    **{f"lang-{lang}-h3": (f"lang-{lang}-h3",) for lang in SECOND_HELDOUT},
+    # The held-out parts not yet tuned on nor spent: the third part where the first two are.
     "lang": tuple(
-        f"lang-{lang}-2" if lang in SECOND_HELDOUT else f"lang-{lang}" for lang in LANGUAGES
+        f"lang-{lang}-h3" if lang in SECOND_HELDOUT else f"lang-{lang}" for lang in LANGUAGES
     ),
     "lang-tune": (
         *(f"lang-{lang}-tune" for lang in LANGUAGES),

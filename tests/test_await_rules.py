@@ -1069,3 +1069,17 @@ def test_only_the_first_characters_are_read_in_python_and_sql(
     found = signals(text)
     assert sql_signals(con, [text]) == [found]
     assert found["is_request"] is (ask_at + 30 < MAX_SIGNAL_CHARS)
+
+
+def test_every_set_the_benchmarks_score_is_one_the_scorer_knows() -> None:
+    # `benchmarks/run.py` names the sets it scores and labels; the scorer resolves each name to
+    # its files. A set registered in one and not the other crashed the AWAIT section.
+    sys.path.insert(0, str(EVAL_DIR.parent))
+    import await_eval
+    import run
+
+    # The friction set is scored by a scorer of its own (`load_friction`).
+    assert set(run.AWAIT_SETS) - {"friction"} <= set(await_eval.AWAIT_SETS)
+    assert set(await_eval.AWAIT_SETS) >= run.SPENT_PARTS
+    for files in await_eval.AWAIT_SETS.values():
+        assert all(part in await_eval.SETS for part in files)
