@@ -904,6 +904,8 @@ QUIRKS = [
     ("helix84: do you know if the wiki is open to edits?", "await_assign", True),
     ("PR: https://example.org/pull/12 pls review it", "await_assign", False),
     ("re: the deploy, can you check the logs?", "await_assign", False),
+    ("fix: can you check the logs before the release?", "await_assign", False),
+    ("bug: the export fails on empty channels, can someone look?", "await_assign", False),
     ("Hi Sven,\nTom, can you check the build?", "await_assign", True),
     # Pipermail's "?" for a lost dash before a signature's name, or a name's last letter.
     ("I completely missed the glossary, thanks :)\n\n? Jason", "is_request", False),

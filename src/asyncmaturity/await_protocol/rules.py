@@ -347,9 +347,16 @@ NOT_NAMES = frozenset(
         # "Alright, it's a bug").
         "greetings",
         "alright",
-        # Labels that open a chat line before a colon ("re: the deploy", "todo: ...").
+        # Labels that open a chat line before a colon ("re: the deploy", "todo: ..."), and
+        # commit-message types ("fix: ...", "feat: ...") pasted into chat and trackers: a nick
+        # before a colon addresses someone, these name nobody.
         "re",
         "todo",
+        *["fwd", "fw", "wip", "tldr", "nb", "q", "eta", "bug", "fix", "feat", "chore", "docs"],
+        *["refactor", "perf", "test", "tests", "build", "ci", "revert", "idea", "issue"],
+        *["problem", "context", "summary", "agenda", "action", "next", "hint", "tip", "info"],
+        *["warning", "error", "answer", "result", "example", "output", "solution", "plan"],
+        *["proposal", "goal", "reason", "cause", "workaround", "topic", "subject", "ask"],
         # The five languages' greetings, thanks, sign-offs and broadcast words ("Hola a todos,",
         # "Bonjour à tous,", "Hallo zusammen,", "Olá pessoal,", "Hoi allemaal,", "Liebe Grüße",
         # "Beste groeten", "Madame, Monsieur,").
