@@ -220,10 +220,6 @@ def build_meeting_frames(ctx: FrameContext) -> MeetingFrames:
         # The source's count where it has one, else the invitations the store holds.
         attendees=counted.attendee_count.coalesce(counted.invited).coalesce(0),
     )
-    # Kept: the meetings frame reads these rows four times (its columns and both conduct
-    # indicators' joins), and Spark does not share a subquery between them; each read would
-    # deduplicate the instances and the invitations again.
-    counted = ctx.evidence.materialize("_am_meeting_rows", counted)
     bounds = counted.aggregate(first=counted.start_at.min(), last=counted.start_at.max())
     bounds_row = bounds.to_pyarrow().to_pylist()[0]
     first, last = bounds_row["first"], bounds_row["last"]
