@@ -1,7 +1,5 @@
-"""The one query of a measurement (`_stacked`): each frame's breakdown scopes come from one
-aggregation per scope (DuckDB) or from one grouping of its rows tagged with their scopes (the
-form Spark runs, run here on DuckDB too); either way the figures are those of one aggregation per
-scope.
+"""The one query of a measurement (`_stacked`): each frame's organization and breakdown scopes
+come from one aggregation each (on both engines), stacked on one schema.
 
 Expected figures are computed here in plain Python from the same rows, scope by scope.
 """
@@ -115,14 +113,9 @@ def found(records: list[dict[str, Any]], scope: str, column: str | None) -> dict
     return figures
 
 
-# The engine names the form of the breakdowns: one aggregation per scope, or the tagged grouping.
-FORMS = ["duckdb", "spark"]
-
-
-@pytest.mark.parametrize("engine", FORMS)
-def test_each_breakdown_scope_gets_the_figures_of_its_own_grouping(engine: str) -> None:
+def test_each_breakdown_scope_gets_the_figures_of_its_own_grouping() -> None:
     rows = ROWS_WITH_A_CHANNELLESS_ROW_AND_A_NULL_WAIT
-    records = _stacked({"t": (frame_of(rows), PARTS)}, engine)
+    records = _stacked({"t": (frame_of(rows), PARTS)})
     organization = expected(rows, None)[None]
     del organization["people"]
     assert found(records, "organization", None) == {None: pytest.approx(organization)}
@@ -138,9 +131,8 @@ def test_each_breakdown_scope_gets_the_figures_of_its_own_grouping(engine: str) 
     assert sorted(found(records, "channel", "channel")) == ["a", "b"]
 
 
-@pytest.mark.parametrize("engine", FORMS)
-def test_an_empty_frame_still_gives_the_organization_its_zero_count(engine: str) -> None:
-    records = _stacked({"t": (frame_of([]), PARTS)}, engine)
+def test_an_empty_frame_still_gives_the_organization_its_zero_count() -> None:
+    records = _stacked({"t": (frame_of([]), PARTS)})
     assert [r[SCOPE_COLUMN] for r in records] == ["organization"]
     assert found(records, "organization", None) == {
         None: {"t.count": 0, "t.mean": None, "t.median": None, "samples": 0}
@@ -159,15 +151,14 @@ U_PARTS: Parts = {
 }
 
 
-@pytest.mark.parametrize("engine", FORMS)
-def test_frames_sharing_the_stacked_columns_keep_their_own_figures(engine: str) -> None:
+def test_frames_sharing_the_stacked_columns_keep_their_own_figures() -> None:
     t_rows = ROWS_WITH_A_CHANNELLESS_ROW_AND_A_NULL_WAIT
     u_rows = [
         {"person": "p9", "channel": None, "month": "2026-03", "wait_s": 100.0},
         {"person": "p8", "channel": None, "month": "2026-03", "wait_s": 40.0},
         {"person": "p9", "channel": None, "month": "2026-04", "wait_s": None},
     ]
-    records = _stacked({"t": (frame_of(t_rows), PARTS), "u": (frame_of(u_rows), U_PARTS)}, engine)
+    records = _stacked({"t": (frame_of(t_rows), PARTS), "u": (frame_of(u_rows), U_PARTS)})
     by_frame: dict[tuple[str, str, Any], dict[str, Any]] = {}
     for record in records:
         group = record[f"{BY_PREFIX}month"] if record[SCOPE_COLUMN] == "month" else None

@@ -157,18 +157,15 @@ def _aggregate(frame: ir.Table, metrics: list[Metric]) -> ir.Table:
     return frame.aggregate(**aggregates)
 
 
-def _breakdowns(frame: ir.Table, parts: Parts, engine: str) -> ir.Table:
-    """The aggregates of `frame` for every breakdown scope of `parts` on `engine`, as one table.
+def _breakdowns(frame: ir.Table, parts: Parts) -> ir.Table:
+    """The aggregates of `frame` for every breakdown scope of `parts`, as one table.
 
-    On DuckDB, one aggregation per scope, grouped by that scope's column alone, stacked: each
-    reads the kept frame again, which costs far less than grouping every row once per scope
-    (:func:`_tagged_breakdowns`) by all the scopes' columns at once. On Spark, where each
-    aggregation is a job whose fixed cost dominates, the tagged grouping does it in one.
+    One aggregation per scope, grouped by that scope's column alone, stacked: each reads the
+    kept frame again, which costs far less than repeating every row once per scope and grouping
+    them all by every scope's column at once (on DuckDB and, in one Spark job, on Spark too).
     A row whose grouping column is null belongs to no group of that scope.
     """
     scopes = {scope: part for scope, part in parts.items() if part[1]}
-    if engine == "spark":
-        return _tagged_breakdowns(frame, scopes)
     columns = sorted({c for _, by, _ in scopes.values() for c in by})
     # Every scope groups the frame itself and drops the null group after the aggregation (the
     # engine pushes a filter on a grouping key below it): so each metric's aggregate is built
@@ -204,60 +201,18 @@ def _breakdowns(frame: ir.Table, parts: Parts, engine: str) -> ir.Table:
     return ibis.union(*tables)
 
 
-def _tagged_breakdowns(frame: ir.Table, scopes: Parts) -> ir.Table:
-    """The aggregates of `frame` for every scope of `scopes`, from one grouping.
-
-    Each row of the frame is repeated once per scope (tagged with it) and keeps only that
-    scope's grouping column; one aggregation grouped by scope and those columns then gives what
-    a grouping per scope would (grouping sets, which Ibis does not offer), in one pass: on Spark
-    a pass is a job, and its code is generated and compiled once, not once per scope.
-    """
-    tagged = frame.mutate(**{SCOPE_COLUMN: ibis.array(sorted(scopes)).unnest()})
-    scope = tagged[SCOPE_COLUMN]
-    columns = sorted({c for _, by, _ in scopes.values() for c in by})
-    tagged = tagged.mutate(
-        **{
-            f"{BY_PREFIX}{c}": ibis.cases(
-                *((scope == s, tagged[c]) for s, (_, by, _) in scopes.items() if c in by),
-                else_=ibis.null(tagged[c].type()),
-            )
-            for c in columns
-        }
-    )
-    scope = tagged[SCOPE_COLUMN]
-    grouped = tagged.filter(
-        ibis.or_(
-            *(
-                ibis.and_(scope == s, *(tagged[c].notnull() for c in by))
-                for s, (_, by, _) in scopes.items()
-            )
-        )
-    )
-    metrics, _, _ = next(iter(scopes.values()))
-    aggregates = {m.id: m.aggregate(grouped) for m in metrics}
-    counters = {counter for _, _, counter in scopes.values() if counter is not None}
-    if counters:
-        (counter,) = counters
-        aggregates[PEOPLE_COLUMN] = counter(grouped)
-    keys = [SCOPE_COLUMN, *(f"{BY_PREFIX}{c}" for c in columns)]
-    return grouped.group_by(keys).aggregate(**aggregates)
-
-
 FRAME_COLUMN = "__frame"
 # What one frame's figures need: per scope, its metrics, its grouping columns and (in a breakdown)
 # how to count its family's people.
 Parts = dict[str, tuple[list[Metric], list[str], PeopleCounter | None]]
 
 
-def _stacked(
-    tables: dict[str, tuple[ir.Table, Parts]], engine: str = "duckdb"
-) -> list[dict[str, Any]]:
+def _stacked(tables: dict[str, tuple[ir.Table, Parts]]) -> list[dict[str, Any]]:
     """Every scope's aggregates of every frame in `tables` as rows tagged with frame and scope,
     from one query.
 
-    One query for all the frames and scopes, and per frame one aggregation for the organization
-    and its breakdowns (:func:`_breakdowns`, on `engine`); on Spark one aggregation for all of
-    them, since each is a job whose fixed cost, not the data, dominated a run. The aggregate
+    One query (on Spark, one job) for all the frames and scopes: per frame one aggregation for
+    the organization and one per breakdown scope (:func:`_breakdowns`). The aggregate
     tables are stacked on one schema: each scope's grouping column in a column of its own, and
     the values in columns shared by position and type; each row comes back keyed by its own
     table's columns (frame, scope, every grouping column, its metrics and counts).
@@ -271,7 +226,7 @@ def _stacked(
             found.append((whole.mutate(**{SCOPE_COLUMN: ibis.literal(ORGANIZATION)}), True))
         if any(by for _, by, _ in parts.values()):
             # Breakdown tables never hold the organization (see _breakdowns).
-            found.append((_breakdowns(frame, parts, engine), False))
+            found.append((_breakdowns(frame, parts), False))
     grouping = sorted(
         {c for _, parts in tables.values() for _, by, _ in parts.values() for c in by}
     )
@@ -376,7 +331,7 @@ def compute(
         parts = {s: part for s, part in parts.items() if set(part[1]) <= set(frame.columns)}
         if parts:
             tables[spec.name] = (frame, parts)
-    for row in _stacked(tables, frames.evidence.engine) if tables else []:
+    for row in _stacked(tables) if tables else []:
         spec = FRAMES[row[FRAME_COLUMN]]
         scope = row[SCOPE_COLUMN]
         by = SCOPES[scope]
