@@ -577,8 +577,9 @@ def _stage_files(
                 "conversation": [conversations[folder].conversation_id for folder, _ in files],
             },
         )
-        if _is_file(cursor, table.split(".")[0]):
-            cursor.execute(f"CHECKPOINT {table.split('.')[0]}")
+        database = table.split(".")[0]
+        if _is_file(cursor, database):
+            cursor.execute(f"CHECKPOINT {database}")
 
 
 def _could_thread(con: duckdb.DuckDBPyConnection) -> bool:
@@ -677,9 +678,9 @@ def _batches(files: list[Path], parts: int = 1, budget: int | None = None) -> li
 
     As few batches as the limits allow (at most :data:`FILES_PER_BATCH` files and, unless one
     file is larger, a `parts`-th of `budget` bytes, by default :data:`BYTES_PER_BATCH`: the
-    batches staged at once share the memory), rounded up to a multiple of `parts`, each about an equal share of the
-    bytes: every thread gets a batch of each round, and no batch of a few files is left over to
-    be planned and staged alone after the others. An export smaller than :data:`SPLIT_BYTES` is
+    batches staged at once share the memory), rounded up to a multiple of `parts`, each about
+    an equal share of the bytes: every thread gets a batch of each round, and no batch of a few
+    files is left over to be planned and staged alone after the others. An export smaller than :data:`SPLIT_BYTES` is
     not cut for the threads (`parts` is 1).
     """
     sizes = [file.stat().st_size for file in files]
