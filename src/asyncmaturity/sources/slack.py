@@ -97,7 +97,7 @@ SPLIT_BYTES = 8 << 20
 # in-memory tables spilled only in part), and a file's checkpointed rows leave memory ...
 STAGE_ON_DISK_BYTES = 512 << 20
 # ... in batches of half the bytes: a batch's statement needs up to about 15 times its JSON's
-# bytes (a 3M-message export's 32 MB batches failed at a 600 MB limit, 16 MB ones passed), and
+# bytes (a 2.1M-message export's 32 MB batches failed at a 600 MB limit, 16 MB ones passed), and
 # only the batches staged at once, not the export, now decide the memory.
 DISK_BYTES_PER_BATCH = BYTES_PER_BATCH // 2
 TS_PATTERN = r"\d{1,12}(\.\d{1,9})?"
