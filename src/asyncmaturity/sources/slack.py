@@ -436,7 +436,7 @@ def _stage_messages(
     else:
         path = str(folder / "files.duckdb").replace("'", "''")
         con.execute(f"ATTACH '{path}' AS {staging}")
-    _stage_files(con, f"{staging}.files", files, conversations, label)
+    _stage_files(con, f"{staging}.files", files, conversations, label, on_disk=folder is not None)
     workers = duckdb_threads(con)
     # An export without day files stages one empty batch: the view below needs its columns.
     budget = BYTES_PER_BATCH if folder is None else DISK_BYTES_PER_BATCH
@@ -471,6 +471,7 @@ def _stage_messages(
                 {**params, "first": first, "last": first + len(batch) - 1},
                 ctx.plausible,
                 label,
+                folder is not None,
             )
             for table, batch, first in zip(tables, batches, _firsts(batches), strict=True)
         ]
@@ -539,27 +540,21 @@ def _staging_folder(
         yield Path(folder)
 
 
-def _is_file(con: duckdb.DuckDBPyConnection, database: str) -> bool:
-    """Whether the attached `database` is held in a file (not in memory)."""
-    row = con.execute(
-        "SELECT path IS NOT NULL FROM duckdb_databases() WHERE database_name = ?", [database]
-    ).fetchone()
-    return bool(row and row[0])
-
-
 def _stage_files(
     con: duckdb.DuckDBPyConnection,
     table: str,
     files: list[tuple[str, Path]],
     conversations: dict[str, Conversation],
     label: Any,
+    on_disk: bool = False,
 ) -> None:
     """Create `table` in the staging database: each day file (`file`, as read_text names it),
     its index in `files` (`number`: a batch's files are a range of them), its folder, its name
     in messages (`origin`) and its conversation's id and key.
 
     Written on a connection of its own and committed, so that the batches' connections read it
-    (:func:`_messages_sql` keys the messages with it, at once for every batch).
+    (:func:`_messages_sql` keys the messages with it, at once for every batch); `on_disk`: its
+    database is a file, checkpointed once the table is written.
     """
     with con.cursor() as cursor:
         cursor.execute(
@@ -577,9 +572,8 @@ def _stage_files(
                 "conversation": [conversations[folder].conversation_id for folder, _ in files],
             },
         )
-        database = table.split(".")[0]
-        if _is_file(cursor, database):
-            cursor.execute(f"CHECKPOINT {database}")
+        if on_disk:
+            cursor.execute(f"CHECKPOINT {table.split('.')[0]}")
 
 
 def _could_thread(con: duckdb.DuckDBPyConnection) -> bool:
@@ -719,6 +713,7 @@ def _stage_batch(
     params: dict[str, Any],
     plausible: tuple[datetime, datetime],
     label: Any,
+    on_disk: bool = False,
 ) -> None:
     """Parse one batch of day files into the new table `table` by `statement` (the SELECT of
     :func:`_messages_sql`, reading `$files`), one row per record with its index in the file, on
@@ -729,7 +724,8 @@ def _stage_batch(
     read_json on many small files, and only the message fields we use are ever materialised.
     The JSON checks run in the same statement (:func:`_messages_sql`); the first file they
     refuse is named (:func:`_refuse_problem`) once every batch is staged. Only files whose
-    top level is an array are parsed: json_transform gives no NULL to be looked into.
+    top level is an array are parsed: json_transform gives no NULL to be looked into. `on_disk`:
+    the table's database is a file of its own, checkpointed once the table is written.
     """
     with con.cursor() as cursor:
         # The variables are the connection's: the ingest's bounds, for the ts checks.
@@ -744,10 +740,9 @@ def _stage_batch(
         except duckdb.Error as exc:
             refuse_text_not_utf8(batch, label)
             raise InvalidExport(_describe_json_error(batch, exc, label)) from None
-        database = table.split(".")[0]
-        if _is_file(cursor, database):
+        if on_disk:
             # Written to the file now, the batch's rows leave memory.
-            cursor.execute(f"CHECKPOINT {database}")
+            cursor.execute(f"CHECKPOINT {table.split('.')[0]}")
 
 
 def _refuse_problem(con: duckdb.DuckDBPyConnection, table: str, label: Any) -> None:
