@@ -119,7 +119,8 @@ def candidates(mirror: Path) -> list[dict]:
                         continue
                     seen.add(key)
                     text = author_text(_body(message))
-                    if not 0 < len(text) <= 1500 or stratum(text) is None:
+                    kind = stratum(text)
+                    if not 0 < len(text) <= 1500 or kind is None:
                         continue
                     sent, zone = mbox_sent(message)
                     found.append(
@@ -131,7 +132,7 @@ def candidates(mirror: Path) -> list[dict]:
                                 "key": key,
                             },
                             "kind": "e-mail",
-                            "stratum": stratum(text),
+                            "stratum": kind,
                             "sent_at": sent,
                             "timezone": zone,
                             "date_header": str(message["Date"]),
@@ -170,7 +171,8 @@ def bugzilla_candidates(bugs: Path) -> list[dict]:
             text = bugzilla_text(comment["text"])
             place = "description" if number == 0 else f"comment-{number}"
             key = f"bug-{bug['id']}#{place}"
-            if key in taken or not 0 < len(text) <= 1500 or stratum(text) is None:
+            kind = stratum(text)
+            if key in taken or not 0 < len(text) <= 1500 or kind is None:
                 continue
             found.append(
                 {
@@ -181,7 +183,7 @@ def bugzilla_candidates(bugs: Path) -> list[dict]:
                         "key": key,
                     },
                     "kind": "tracker",
-                    "stratum": stratum(text),
+                    "stratum": kind,
                     "sent_at": comment["creation_time"].removesuffix("Z")[:16],
                     "timezone": "Etc/UTC",
                     "subject": bug.get("summary"),
