@@ -96,9 +96,10 @@ SPLIT_BYTES = 8 << 20
 # memory outgrow the store's memory limit (a 4.7 GB export of 10M messages failed at 1 GB, the
 # in-memory tables spilled only in part), and a file's checkpointed rows leave memory ...
 STAGE_ON_DISK_BYTES = 512 << 20
-# ... in batches of half the bytes: a batch's statement needs up to about 15 times its JSON's
-# bytes (a 2.1M-message export's 32 MB batches failed at a 600 MB limit, 16 MB ones passed), and
-# only the batches staged at once, not the export, now decide the memory.
+# ... in batches of half the bytes: two 32 MB batches staged at once held about 300 MB of
+# working memory besides the staged rows (DuckDB's `duckdb_memory()`), and a 2.1M-message
+# export's 32 MB batches failed at a 600 MB limit where 16 MB ones passed; only the batches
+# staged at once, not the export, now decide the memory.
 DISK_BYTES_PER_BATCH = BYTES_PER_BATCH // 2
 TS_PATTERN = r"\d{1,12}(\.\d{1,9})?"
 # What staging computes of a message besides its fields and features (:func:`_messages_sql`).
