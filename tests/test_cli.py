@@ -92,6 +92,43 @@ def test_missing_export_and_missing_store(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "no such store" in result.stderr
 
 
+def test_memory_limit_reaches_the_ingest_database(slack_fixture: Any, tmp_path: Path) -> None:
+    export = str(slack_fixture("zone_plus_0545"))
+    # A size no database can work within fails the ingest, so the limit was handed to DuckDB.
+    result = runner.invoke(
+        app, ["ingest", export, "--store", str(tmp_path / "a.duckdb"), "--memory-limit", "1KB"]
+    )
+    assert result.exit_code == 1 and "Out of Memory" in result.stderr, result.output
+    assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "a.duckdb").exists()
+    result = runner.invoke(
+        app, ["ingest", export, "--store", str(tmp_path / "b.duckdb"), "--memory-limit", "2 gb"]
+    )
+    assert result.exit_code == 0 and "added" in result.output, result.output
+
+
+def test_a_memory_limit_that_is_no_size_is_one_error_line(
+    slack_fixture: Any, tmp_path: Path
+) -> None:
+    store = tmp_path / "s.duckdb"
+    for limit in ("lots", "0GB", "1GB'; SET threads = 1; --"):
+        result = runner.invoke(
+            app,
+            [
+                "ingest",
+                str(slack_fixture("zone_plus_0545")),
+                "--store",
+                str(store),
+                "--memory-limit",
+                limit,
+            ],
+        )
+        assert result.exit_code == 1, result.output
+        assert result.stderr.strip() == (
+            f"Error: memory limit {limit!r} is not a size such as 512MB, 2GB or 1.5GiB"
+        )
+        assert not store.exists()
+
+
 def test_invalid_charter_names_the_field(slack_fixture: Any, tmp_path: Path) -> None:
     store = tmp_path / "s.duckdb"
     runner.invoke(app, ["ingest", str(slack_fixture("zone_plus_0545")), "--store", str(store)])

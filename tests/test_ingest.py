@@ -19,7 +19,7 @@ from asyncmaturity.errors import (
     UnsafeArchive,
 )
 from asyncmaturity.store.database import EvidenceStore
-from asyncmaturity.store.ingest import ingest
+from asyncmaturity.store.ingest import ingest, memory_limit_setting
 
 
 def _counts(store: Path) -> dict[str, int]:
@@ -257,3 +257,21 @@ def test_same_message_twice_in_one_export_counts_once(slack_fixture: Any, tmp_pa
     summary = ingest([export], store=tmp_path / "s.duckdb")
     assert summary.added["messages"] == 3
     assert summary.duplicates["messages"] == 3
+
+
+@pytest.mark.parametrize(
+    ("limit", "setting", "shown"),
+    [
+        ("512MB", "512MB", "488.2 MiB"),
+        ("2 gb", "2GB", "1.8 GiB"),
+        ("1.5gib", "1.5GiB", "1.5 GiB"),
+        (" 4TB ", "4TB", "3.6 TiB"),
+        ("100mb", "100MB", "95.3 MiB"),
+    ],
+)
+def test_memory_limits_are_read_as_duckdb_sizes(limit: str, setting: str, shown: str) -> None:
+    assert memory_limit_setting(limit) == setting
+    # DuckDB reads a decimal unit in powers of 1000 and shows the limit in binary units.
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{setting}'")
+    assert con.execute("SELECT current_setting('memory_limit')").fetchone() == (shown,)

@@ -63,6 +63,10 @@ class StoreError(AsyncMaturityError):
     """The evidence store cannot be opened, or is not an asyncmaturity store."""
 
 
+class InvalidMemoryLimit(AsyncMaturityError):
+    """A memory limit is not a size DuckDB reads, such as 512MB or 2GB."""
+
+
 class InvalidFramework(AsyncMaturityError):
     """A framework file is not valid YAML or breaks the framework schema."""
 

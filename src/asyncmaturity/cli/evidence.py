@@ -92,6 +92,14 @@ def ingest(
             "before it, or over a year after the ingest, are skipped and counted.",
         ),
     ] = None,
+    memory_limit: Annotated[
+        str,
+        typer.Option(
+            "--memory-limit",
+            help="Memory the ingest's database may use (512MB, 4GB, ...); past it, it spills "
+            "to disk where it can.",
+        ),
+    ] = "1GB",
 ) -> None:
     """Add exports to the evidence store: idempotent, and all or nothing."""
     from asyncmaturity.store.ingest import ingest as run_ingest
@@ -109,6 +117,7 @@ def ingest(
             since=parse_when(since, "--since"),
             until=parse_when(until, "--until"),
             earliest=parse_when(earliest, "--earliest"),
+            memory_limit=memory_limit,
         )
     print_exports(summary)
     added = ", ".join(f"{n:,} {table}" for table, n in summary.added.items() if n) or "nothing new"

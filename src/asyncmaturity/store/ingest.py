@@ -10,6 +10,7 @@ Example::
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -25,6 +26,7 @@ from asyncmaturity.errors import (
     AsyncMaturityError,
     EveryRecordSkipped,
     InvalidExport,
+    InvalidMemoryLimit,
     RejectedRecords,
     StoreError,
     UnknownFormat,
@@ -45,6 +47,28 @@ from asyncmaturity.vocabulary import Visibility
 
 # The families whose exports hold chat or mail messages.
 MESSAGE_FAMILIES = (SourceFamily.CHAT, SourceFamily.MAIL)
+
+# Enough for a 10M-message Slack export (staged on disk past a size) on a small machine.
+DEFAULT_MEMORY_LIMIT = "1GB"
+# The sizes DuckDB's memory_limit setting reads: a number and a decimal or binary unit.
+MEMORY_LIMIT = re.compile(r"(?i)\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb|kib|mib|gib|tib)\s*")
+
+
+def memory_limit_setting(limit: str) -> str:
+    """`limit` as DuckDB's memory_limit setting reads it; refused unless it is a size.
+
+    Parameters:
+        limit: a size such as ``512MB``, ``2 GB`` or ``1.5GiB`` (case and spaces do not matter).
+
+    Example: ``memory_limit_setting("2 gb")`` gives ``"2GB"``.
+    """
+    match = MEMORY_LIMIT.fullmatch(limit)
+    if match is None or float(match.group(1)) == 0:
+        raise InvalidMemoryLimit(
+            f"memory limit {limit!r} is not a size such as 512MB, 2GB or 1.5GiB"
+        )
+    number, unit = match.groups()
+    return f"{number}{unit.upper().replace('I', 'i')}"
 
 
 @dataclass
@@ -117,7 +141,7 @@ def ingest(
     keep_text: bool = False,
     charter: Charter | None = None,
     progress: Progress | None = None,
-    memory_limit: str = "1GB",
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
     since: date | datetime | None = None,
     until: date | datetime | None = None,
     now: datetime | None = None,
@@ -133,6 +157,8 @@ def ingest(
         keep_text: store message text and display names (off by default: derived features only).
         charter: supplies the system-of-record URL patterns; defaults otherwise.
         progress: called as ``progress(stage, done, total)`` during long stages.
+        memory_limit: the memory DuckDB may use (``1GB`` by default; ``512MB``, ``4GB``, ...);
+            past it, DuckDB spills to disk where it can and fails the ingest where it cannot.
         since, until: the calendar expansion window, UTC, half-open (a date `until` includes
             that whole day); sources other than calendars ignore it.
         now: the time of ingest (by default the clock's): calendars read no instance that
@@ -144,6 +170,7 @@ def ingest(
     On any error the store is left exactly as it was (a store this call created is removed).
     """
     store_path = Path(store)
+    memory_limit = memory_limit_setting(memory_limit)
     exports = [Path(p) for p in paths]
     for export in exports:
         if not export.exists():
