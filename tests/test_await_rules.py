@@ -946,7 +946,7 @@ def test_real_sets_hold_pointers_and_labels_not_texts() -> None:
     # The archives' texts may not be stored in the repository (../shared/data/README.md): every
     # record points into one of them, and the test and dev splits share no message.
     keys: dict[str, set[tuple[str, str, str]]] = {}
-    for name in ("real_test.jsonl", "real_dev.jsonl"):
+    for name in ("real_test.jsonl", "real_dev.jsonl", "real_dev3.jsonl"):
         records = [json.loads(line) for line in (EVAL_DIR / name).read_text().splitlines()]
         assert all("text" not in record for record in records)
         assert {r["source"]["archive"] for r in records} == {
@@ -959,6 +959,22 @@ def test_real_sets_hold_pointers_and_labels_not_texts() -> None:
         assert len(keys[name]) == len(records)
     assert len(keys["real_test.jsonl"]) >= 400
     assert not keys["real_test.jsonl"] & keys["real_dev.jsonl"]
+    # The third dev split was drawn from messages no labelled file named (where_houston.jsonl's
+    # file and ts included): at least 120 of each archive.
+    named_elsewhere = set()
+    for other in EVAL_DIR.glob("*.jsonl"):
+        if other.name != "real_dev3.jsonl":
+            for line in other.read_text().splitlines():
+                record = json.loads(line)
+                source = record.get("source") or {
+                    "file": record.get("file"),
+                    "key": record.get("ts"),
+                }
+                named_elsewhere.add((source.get("file"), source.get("key")))
+    assert not {(file, key) for _, file, key in keys["real_dev3.jsonl"]} & named_elsewhere
+    assert Counter(archive for archive, _, _ in keys["real_dev3.jsonl"]) >= Counter(
+        {"slack-houston-2016": 120, "mbox-twisted-2010": 120}
+    )
 
 
 def test_tracker_sets_carry_their_texts_and_share_no_message() -> None:
@@ -1052,7 +1068,7 @@ def test_real_messages_get_the_same_signals_in_sql(
 
     records = [
         json.loads(line)
-        for name in ("real_test.jsonl", "real_dev.jsonl")
+        for name in ("real_test.jsonl", "real_dev.jsonl", "real_dev3.jsonl")
         for line in (EVAL_DIR / name).read_text().splitlines()
     ]
     items = [record["text"] for record in resolve(records, shared_data)]
