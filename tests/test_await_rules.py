@@ -929,6 +929,47 @@ QUIRKS = [
     ("Can you be more\nspecific about the protocol?", "await_action", True),
     ("It would be great if you could make sure those APIs are wrapped.", "await_action", True),
     ("This is a bug in Python. Someone should open a ticket for it.", "await_action", True),
+    # The test split's own archives, drawn afresh (issue 18, en18s, real_dev3.jsonl). A sign-off
+    # and a reply's opening remark are no names.
+    ("Is the port configurable?\n\nTIA,\nRob", "await_assign", False),
+    ("Interesting, why?\nIs the reactor not installed?", "await_assign", False),
+    # Suggestions and leading questions after a comma or a "but", wrapped over lines too.
+    ("Better yet, why not upgrade to the latest release?", "is_request", False),
+    ("My knowledge is weak, but - couldn't you pass in\ncopies of the fds?", "is_request", False),
+    (
+        "This may be off topic but isn't there a wxReactor so\nyou can skip the thread?",
+        "is_request",
+        False,
+    ),
+    # Conditional offers and conditional asks.
+    ("Good idea, lmk if I can help you pick a date", "is_request", False),
+    (
+        "We upgraded the site.\n\nIf you notice anything broken, please point it out.",
+        "is_request",
+        False,
+    ),
+    # A French attribution line's lost letters ("à", "é") are no question.
+    (
+        "Le lundi 06 septembre 2010 ? 08:28 +0000, Ana a ?crit :\n\nTry a newer version.",
+        "is_request",
+        False,
+    ),
+    # Problem reports and indirect questions.
+    ("So, my question is, how can I make it return a value.", "await_action", True),
+    ("I have no idea where to put the LoopingCall in this code.", "is_request", True),
+    ("It is not clear to me how to add options to the app.", "is_request", True),
+    ("Hi,\n\nI'm getting an error while starting my service.", "is_request", True),
+    ("Still stuck, so if anyone has any ideas I'd love to hear them.", "is_request", True),
+    # A gerund after "would you mind", and "give" where asked for.
+    ("Once you figure it out, would you mind submitting a patch?", "await_action", True),
+    ("Any chance you could give us a short example that fails?", "await_action", True),
+    ("what did you see?", "await_action", True),
+    # A Slack emoji's short code names no fact.
+    (
+        "or what method were you calling in the api for the data export? :simple_smile:",
+        "await_information",
+        False,
+    ),
 ]
 
 
