@@ -964,6 +964,10 @@ QUIRKS = [
     ("Once you figure it out, would you mind submitting a patch?", "await_action", True),
     ("Any chance you could give us a short example that fails?", "await_action", True),
     ("what did you see?", "await_action", True),
+    # A how-to question with its mark left out still asks; a statement of the way does not.
+    ("Is there a way to read files asynchronously using twisted.", "await_action", True),
+    ("How do I add my own options to trial.\n\nThanks", "is_request", True),
+    ("This is how we do it in the tests.", "is_request", False),
     # A Slack emoji's short code names no fact.
     (
         "or what method were you calling in the api for the data export? :simple_smile:",

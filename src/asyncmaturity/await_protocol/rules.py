@@ -635,6 +635,9 @@ _LIKE_DONE = (
 HOW_TO_ASK = (
     r"any (?:ideas?|hints?|pointers?|suggestions?|directions?|advice|tips?)(?:\s+or\s+\w+)?"
     r"\s+(?:on\s+|about\s+|as\s+to\s+)?how\s+(?:to|i\s+(?:can|could|should))"
+    # The question's own words where the mark is left out ("Is there a way to read files
+    # asynchronously using twisted.", "How do I implement user defined options ... .").
+    r"|(?:is there (?:a|any) way|is it possible)\s+to|how\s+(?:do|can|could|should)\s+(?:i|we|one)"
 )
 ACTION = Rx(
     rf"\b(?:{_ASK})\s+(?:[\w']+\s+){{0,3}}?({ACTION_VERBS}|{_ASKED_VERBS}|ack)\b"
