@@ -7,6 +7,7 @@
     .venv/bin/python benchmarks/await_eval.py --set real         # real messages, frozen test split
     .venv/bin/python benchmarks/await_eval.py --set real-dev     # real messages, the tuning split
     .venv/bin/python benchmarks/await_eval.py --set real-dev2    # list mail of other years, dev
+    .venv/bin/python benchmarks/await_eval.py --set real-dev3    # a fresh draw of the test archives
     .venv/bin/python benchmarks/await_eval.py --set real-chat-dev # IRC chat lines (CC BY 4.0), dev
     .venv/bin/python benchmarks/await_eval.py --set lang-de      # German held-out (fr, es, pt, nl)
     .venv/bin/python benchmarks/await_eval.py --set lang-de-tune # German tuning part
@@ -63,6 +64,8 @@ SETS: dict[str, Path] = {
     "real-dev": HERE / "await_eval" / "real_dev.jsonl",
     # List mail of the other years of the same lists without time words (MIT), texts inline.
     "real-dev2": HERE / "await_eval" / "real_dev2.jsonl",
+    # A third dev split drawn from the test split's own archives (pointers and labels, no texts).
+    "real-dev3": HERE / "await_eval" / "real_dev3.jsonl",
     # Lines of a project's IRC channel (#duraspace, logs under CC BY 4.0), texts inline.
     "real-chat-dev": HERE / "await_eval" / "real_chat_dev.jsonl",
     # Real messages with time words from other years of the same list (MIT), texts inline.
@@ -104,6 +107,7 @@ REAL_SETS = frozenset(
         "real",
         "real-dev",
         "real-dev2",
+        "real-dev3",
         "real-chat-dev",
         "real-windows",
         "real-windows-dev",
@@ -120,6 +124,7 @@ AWAIT_SETS: dict[str, tuple[str, ...]] = {
     "real": ("real",),
     "real-dev": ("real-dev",),
     "real-dev2": ("real-dev2",),
+    "real-dev3": ("real-dev3",),
     "real-chat-dev": ("real-chat-dev",),
     **{f"lang-{lang}": (f"lang-{lang}",) for lang in LANGUAGES},
     **{f"lang-{lang}-tune": (f"lang-{lang}-tune",) for lang in LANGUAGES},

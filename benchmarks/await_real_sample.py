@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/await_real_sample.py OUT.jsonl
     .venv/bin/python benchmarks/await_real_sample.py --fresh OUT.jsonl   # the fifth dev round
+    .venv/bin/python benchmarks/await_real_sample.py --fresh2 OUT.jsonl   # real_dev3
     .venv/bin/python benchmarks/await_real_sample.py --lists PIPERMAIL OUT.jsonl   # real_dev2
     .venv/bin/python benchmarks/await_real_sample.py --irc LOGS OUT.jsonl   # real_chat_dev
 
@@ -148,6 +149,28 @@ def fresh(out: Path, taken: set[tuple[str, str]]) -> None:
     )
 
 
+# The third dev set (real_dev3.jsonl): a fresh draw of the same two archives after the rounds of
+# en18r, the frozen test split's own kind of text, from messages in no labelled file (checked by
+# pointer), both strata together, with its own seed; --fresh stays as it was drawn.
+FRESH2_SEED = SEED + 32
+FRESH2_COUNT = 125
+
+
+def fresh2(out: Path) -> None:
+    """Write FRESH2_COUNT candidates per archive that no labelled set holds, shuffled."""
+    taken = taken_pointers()
+    rng = random.Random(FRESH2_SEED)
+    rows = []
+    for candidates in (slack_candidates(), mbox_candidates()):
+        pool = [c for c in candidates if (c["source"]["file"], c["source"]["key"]) not in taken]
+        print(candidates[0]["source"]["archive"], "candidates", len(pool), file=sys.stderr)
+        rng.shuffle(pool)
+        rows += pool[:FRESH2_COUNT]
+    out.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
+
+
 # The second dev set (real_dev2.jsonl): list mail of the other years of the same archive
 # (github.com/twisted/pipermail, MIT), drawn without the time stratum, which is the frozen
 # real_windows.jsonl; WINDOW_PHRASE is that part's selection, read with TIME_WORD's wider net so
@@ -279,6 +302,8 @@ if __name__ == "__main__":
         irc(Path(sys.argv[2]), Path(sys.argv[3]))
     elif sys.argv[1] == "--lists":
         lists(Path(sys.argv[2]), Path(sys.argv[3]))
+    elif sys.argv[1] == "--fresh2":
+        fresh2(Path(sys.argv[2]))
     elif sys.argv[1] == "--fresh":
         # Run before the round is added to real_dev.jsonl: afterwards its own messages are taken.
         fresh(Path(sys.argv[2]), taken_pointers())

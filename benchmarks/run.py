@@ -1207,6 +1207,8 @@ AWAIT_SETS = {
     "real-dev": "real dev split (`real_dev.jsonl`, the real messages the rules were tuned on)",
     "real-dev2": "second real dev split (`real_dev2.jsonl`, twisted-python and twisted-web mail "
     "of other years without time words, labelled before any rule read them, then tuned on)",
+    "real-dev3": "third real dev split (`real_dev3.jsonl`, Houston Slack and twisted-python 2010 "
+    "messages no other set holds, labelled before any rule read them, then tuned on)",
     "real-chat-dev": "real chat dev split (`real_chat_dev.jsonl`, lines of the #duraspace IRC "
     "channel, CC BY 4.0, labelled before any rule read them)",
     "real-windows": "real windows part (`real_windows.jsonl`, list messages with time words, "

@@ -347,6 +347,10 @@ NOT_NAMES = frozenset(
         # "Alright, it's a bug").
         "greetings",
         "alright",
+        # A sign-off ("TIA,": thanks in advance) and a reply's opening remark ("Interesting,
+        # why?"): issue 18, real_dev3.
+        "tia",
+        "interesting",
         # Labels that open a chat line before a colon ("re: the deploy", "todo: ..."), and
         # commit-message types ("fix: ...", "feat: ...") pasted into chat and trackers: a nick
         # before a colon addresses someone, these name nobody.
@@ -585,7 +589,7 @@ TASK_PASSIVE = (
 # uplift?").
 _ASKED_VERBS = (
     r"try|mention|include|tell|show|point|recommend|suggest|unsubscribe|use|request|change|"
-    r"rename|move|implement|refactor|document|remake|skip|note|make|handle|put|open"
+    r"rename|move|implement|refactor|document|remake|skip|note|make|handle|put|open|give"
 )
 # After a bare imperative verb: what it acts on, or the end of the clause (not a colon, which
 # makes "Draft:" or "Update:" a label).
@@ -602,7 +606,7 @@ QUESTION_OPENERS = (
     r"(?:where|when|who|whom|whose|which|how (?:much|many|long|often|can|could|do|does|did|"
     r"should|would|will|to|is|are|come|about)|why|"
     r"what(?:'s| is| are| was| were| would| could| should| does| can| will| happens| happened)|"
-    r"what do you mean|"
+    r"what do you mean|what did (?:you|they|he|she|we|it)|"
     r"what [\w-]+ (?:is|are|was|were|would|could|should|does|did|do you|do they|can|will)|"
     r"what (?:do|would|should) you (?:guys |all |folks |people )?"
     r"(?:suggest|recommend|advise|propose)|"
@@ -631,9 +635,14 @@ _LIKE_DONE = (
 HOW_TO_ASK = (
     r"any (?:ideas?|hints?|pointers?|suggestions?|directions?|advice|tips?)(?:\s+or\s+\w+)?"
     r"\s+(?:on\s+|about\s+|as\s+to\s+)?how\s+(?:to|i\s+(?:can|could|should))"
+    # The question's own words where the mark is left out ("Is there a way to read files
+    # asynchronously using twisted.", "How do I implement user defined options ... .").
+    r"|(?:is there (?:a|any) way|is it possible)\s+to|how\s+(?:do|can|could|should)\s+(?:i|we|one)"
 )
 ACTION = Rx(
     rf"\b(?:{_ASK})\s+(?:[\w']+\s+){{0,3}}?({ACTION_VERBS}|{_ASKED_VERBS}|ack)\b"
+    # "Would you mind" takes its verb as a gerund ("would you mind submitting a patch?").
+    r"|\bwould you mind (\w{2,}ing)\b"
     rf"|\b{_TASK}\s+(?:to\s+)?(?:[\w']+\s+){{0,2}}?({ACTION_VERBS}|{_ASKED_VERBS})\b|\b{TASK_PASSIVE}\b"
     # A clause-opening verb, or one after a subjectless "should" / "need to" (`_SHOULD`): one
     # alternative, as a second one opening at every clause start cost RE2 and Python a pass more.
@@ -666,7 +675,7 @@ ACTION = Rx(
     r"|\b(appreciate (?:any |some |your )?(?:suggestions(?:/| or | and ))?"
     r"(?:comments|feedback|critiques?|reviews?))\b"
     r"|\b((?:wondering|wonder|curious|keen to know|(?:like|want) to (?:know|understand)"
-    r"|my questions? (?:is|are):?) (?:if|whether|how|"
+    r"|my questions? (?:is|are)[:,]?) (?:if|whether|how|"
     r"why|what|where|which|who)|(?:would be|i'?d be)\s+(?:most\s+|very\s+|really\s+)?interested\s+"
     r"(?:in|to)\s+(?:see|seeing|hear|hearing|know|knowing|get|getting))\b"
 )
@@ -698,19 +707,20 @@ NOT_ASKING_MORE = Rx(
     # A suggestion phrased as a question ("How about calling pauseProducing()?", "Why not use
     # TCP?", "might I suggest 'txsmpp'?") and a guess the sender checks with nobody
     # ("presumably it would ...?").
-    r"(?:^|[.!?(\n]\s*)(?:how about|why not\s+\w)[^?\n]{0,200}\?+"
+    r"(?:^|[.!?(,\n]\s*)(?:how about|why not\s+\w)[^?\n]{0,200}\?+"
     r"|\b(?:might|may|can|could) i suggest\b[^?\n]{0,200}\?+"
     r"|\bpresumably\b(?:[^.!?\n]|[.\n][^\s.!?]){0,200}\?+"
     # A question that argues ("And why would it be?", "Why would you say there's no way?"),
     # and advice to look for oneself ("see if you can find any of the differences").
     r"|(?:^|[.!?\n]\s*)(?:and\s+|but\s+|so\s+)?why would\b[^?\n]{0,200}\?+|\bsee if (?:you|we) can\b"
     # Permission and conditional asks ("please feel free to ...", "If you really want to do that,
-    # please re-open this ticket").
+    # please re-open this ticket", "If you notice anything broken, please point it out").
     r"|\b(?:please |pls )?(?:feel free|(?:don'?t|do not) hesitate)\b"
     # A question in parentheses is an aside ("abandoned (?) by its author", "(which I assume
     # runs in a thread?)").
     r"|\([^()?]{0,120}\?+\s*\)"
-    r"|\bif you(?:'re| are)? (?:really |still )?(?:want|wish|need|like|prefer|care|interested)\b"
+    r"|\bif you(?:'re| are)? (?:really |still )?(?:want|wish|need|like|prefer|care|interested"
+    r"|notice|spot|find|know of)\b"
     r"[^.?!\n]{0,100}?,"
     r"\s*(?:please|pls)\b[^.?!\n]{0,100}"
     # An opinion on what the team should do is no task ("I think we should go with B").
@@ -720,14 +730,14 @@ NOT_ASKING_MORE = Rx(
     # help"), as the one with its condition first.
     r"|\b(?:please|pls)\b[^.?!\n]{0,100}?\bif you (?:really |still )?(?:want|wish|need|like|prefer)\b"
     # An offer on a condition ("please let me know if there's anything I can do").
-    r"|\b(?:please\s+)?let (?:me|us) know if (?:there(?:'s| is| are)|you(?:'ve)? (?:have|got|need|"
-    r"want|run|see|hit|find)|anything|something)\b"
+    r"|\b(?:(?:please\s+)?let (?:me|us) know|lmk) if (?:there(?:'s| is| are)|you(?:'ve)? (?:have|"
+    r"got|need|want|run|see|hit|find)|anything|something|(?:i|we) (?:can|could))\b"
     # An exhortation the sender joins ("Let's not make a big deal out of this, please", "now
     # let's please do that continuously"): a proposal, no ask.
     r"|\blet'?s (?:please\b|not\b[^.?!\n]{0,100}?\bplease\b)"
     # A leading question that offers a guess ("Aren't you adding two readers?").
-    r"|(?:^|[.!?\n]\s*)(?:aren't|isn't|doesn't|wouldn't|shouldn't) (?:you|it|that|this|there|"
-    r"they)\b[^?\n]{0,200}\?+"
+    r"|(?:^|[.!?\n]\s*|\b(?:but|and|so)\s+(?:-\s+)?)(?:aren't|isn't|doesn't|wouldn't|shouldn't"
+    r"|couldn't) (?:you|it|that|this|there|they)\b(?:[^.!?\n]|[.\n][^\s.!?]){0,200}\?+"
 )
 ENCODING_DAMAGE = Rx(
     # Characters a list archive lost to encoding damage, which print as "?" (pipermail): inside
@@ -742,6 +752,9 @@ ENCODING_DAMAGE = Rx(
     r"|\n[ \t]*\?[ \t]+\w+[ \t]*(?:\n|$)|[^\Wr]\?\.(?:\s|$)"
     # A Python 2 traceback's frame outside any function ('File "<stdin>", line 1, in ?').
     r"|\bline \d+, in \?"
+    # A French attribution line's lost "à" between a date and a clock and its lost "é" ("Le
+    # lundi 06 septembre 2010 ? 08:28 ..., X a ?crit :").
+    r"|\d \? \d{1,2}:\d\d|\ba \?crit\b"
 )
 # In French and Spanish, what only looks like an ask or a move: a question the message answers
 # itself ("Le build est cassé ? Non, c'était le cache", "¿Se ha roto? No, era la caché"), a
@@ -771,11 +784,23 @@ REQUEST = Rx(
     r"|\b(?:help|input|hints?|pointers|advice|tips|suggestions|feedback) (?:is |are |would be |will be )?"
     r"(?:greatly |much |very much |really )?appreciated\b"
     r"|\bif (?:somebody|someone|anyone|anybody|you) (?:could|can)\b|\bget in touch\b"
+    # Ideas or comments sought from whoever has them ("if anyone has any ideas I'd love to hear
+    # them", "If anyone has any comments on this application, let me know").
+    r"|\bif (?:somebody|someone|anyone|anybody) has any (?:ideas?|suggestions?|thoughts|comments"
+    r"|clues?|pointers|hints)\b"
     r"|\bget back to (?:me|us)\b|\b(?:wondering|curious) (?:if|whether|how|why|what|who)\b"
     # An indirect question ("I wonder how ...", "I would like to understand why ...", "So my
     # question is how do I ...").
-    r"|\b(?:i wonder|(?:like|want) to (?:know|understand)|my questions? (?:is|are):?)"
+    r"|\b(?:i wonder|(?:like|want) to (?:know|understand)|my questions? (?:is|are)[:,]?)"
     r" (?:if|whether|how|why|what|who)\b"
+    # Being stuck on a named point, a problem report's ask ("I have no idea where to put a
+    # LoopingCall", "It is not clear to me how to do that").
+    r"|\b(?:have|had) no idea (?:what|where|how|why|whether)\b"
+    # A problem report that shows the error, a request with no action named (the list exists for
+    # help: "I'm getting an error while starting ...", "I got the following error ...").
+    r"|\b(?:i'?m|i am) getting (?:this\s*:|the following\b|an? (?:error|exception|traceback|crash"
+    r"|segfault|warning)\b)|\bi get this\s*:|\bi (?:get|got) (?:the following|an (?:error|exception))\b"
+    r"|\b(?:i'?m|i am) (?:still )?not clear\b|\bnot clear to me\b"
     r"|\b(?:would be|i'?d be)\s+(?:most\s+|very\s+|really\s+)?interested\s+(?:in|to)\s+(?:see|seeing|"
     r"hear|hearing|know|knowing|get|getting)\b"
     r"|\bthanks? (?:you )?(?:in advance )?for any (?:help|input|advice|pointers|hints|suggestions)\b"
@@ -1127,6 +1152,9 @@ FILLER = Rx(
     r"|\b(?:re:?|about|regarding)\s+(?:the|that|this) (?:thing|issue|doc|one|topic|stuff|matter)"
     r"(?: from (?:yesterday|today|earlier|before|last \w+|the \w+))?"
     r"|\bthe (?:one|thing|doc|issue) we (?:talked|spoke|discussed|chatted) about\b"
+    # A Slack emoji's short code, which names no fact though its underscore looks like code
+    # (":simple_smile:", ":slightly_smiling_face:").
+    r"|:[a-z][a-z0-9+-]*_[a-z0-9_+-]*:"
     # A signature: a last line of one or two words, a name or initials ("Pet", "-J", "Jean-Paul").
     r"|\n[ \t]*(?:--?|~)?[ \t]*[a-z][\w.'-]{0,20}(?: [a-z][\w.'-]{0,20})?[ \t]*\s*$"
     # Asks that say nothing about the matter.
