@@ -43,6 +43,8 @@ EVAL_SETS = (
     "tracker_dev.jsonl",
     # Real Bugzilla texts (MPL-2.0), inline: review comments, "r?name", approval request forms.
     "tracker_dev2.jsonl",
+    # The fixture's other Bugzilla texts (MPL-2.0), inline: bug reports, meta bugs, landings.
+    "tracker_dev3.jsonl",
     # Real list mail and Bugzilla comments with time words (MIT, MPL-2.0), inline.
     "real_windows_dev.jsonl",
     # Real list mail of other years (MIT), inline: code, tracebacks, pipermail's "?" for non-ASCII.
@@ -986,6 +988,29 @@ def test_bugzilla_dev_split_carries_its_texts_from_several_bugs() -> None:
     bugs = Counter(r["source"]["key"].split("#")[0] for r in records)
     assert len(records) == len({r["source"]["key"] for r in records}) >= 100
     assert max(bugs.values()) <= 3
+
+
+def test_third_tracker_dev_split_takes_no_bugzilla_text_another_set_holds() -> None:
+    # The draw takes the fixture's descriptions no labelled set holds, then comments, at most two
+    # a bug; a text already labelled in tracker_dev2 or the windows dev part would count twice.
+    records = [
+        json.loads(line) for line in (EVAL_DIR / "tracker_dev3.jsonl").read_text().splitlines()
+    ]
+    assert all(r["text"] and r["kind"] == "tracker" for r in records)
+    assert {r["source"]["origin"] for r in records} == {"mozilla/bugbug"}
+    keys = {r["source"]["key"] for r in records}
+    assert len(keys) == len(records) >= 120
+    for other in ("tracker_dev2.jsonl", "real_windows_dev.jsonl"):
+        held = {
+            json.loads(line)["source"]["key"]
+            for line in (EVAL_DIR / other).read_text().splitlines()
+        }
+        assert not keys & held
+    comments = Counter(
+        r["source"]["key"].split("#")[0] for r in records if r["stratum"] == "comment"
+    )
+    assert max(comments.values()) <= 2
+    assert sum(r["stratum"] == "description" for r in records) >= 30
 
 
 def test_windows_dev_part_carries_its_texts_and_takes_none_of_the_frozen_ones() -> None:
