@@ -86,6 +86,15 @@ FRAGMENTS = [
     "network.disable.ipc",
     "Done.Review ",
     "The goal of this bug is to ",
+    "Review of attachment 8476420:",
+    "filed from the Socorro interface",
+    "Add in ",
+    "get the ",
+    "let's add ",
+    "Let's move on",
+    "you need to change ",
+    "it might be better to rename ",
+    "@keyframes ",
     "We need a ",
     "we need a decision",
     "\nOr, ",
@@ -518,6 +527,25 @@ def test_signal_examples(text: str, expected: set[str]) -> None:
 
 # (text, signal, expected): one quirk of the rules each, expected values written by hand.
 QUIRKS = [
+    # Tracker text (issue 18, trk18): an issue that opens with its work as a bare imperative or
+    # "get ...", work proposed with "let's", a review's form and a crash report ask; advice that
+    # opens a list's answer, "let's move on" and a CSS at-rule do not.
+    ("Add in offline support for the sync client.", "is_request", True),
+    ("Add in offline support for the sync client.", "await_action", True),
+    ("Rename the settings module, it clashes.", "is_request", True),
+    ("get the build matrix under control", "is_request", True),
+    ("get the build matrix under control", "await_action", False),
+    ("Use the reactor's callLater instead.", "is_request", False),
+    ("Test results: all green.", "is_request", False),
+    ("We talked about it, let's add a changelog entry for every bug.", "is_request", True),
+    ("We talked about it, let's add a changelog entry for every bug.", "await_action", True),
+    ("Fine, let's move on.", "is_request", False),
+    ("Review of attachment 1234:\n-----\n\nLeftover `console.log` here.", "is_request", True),
+    ("This bug was filed from the Socorro interface and is report bp-1.", "is_request", True),
+    ("Review of attachment 1:\n\nNote that you need to change the IID.", "await_action", True),
+    ("So it might be better to rename your functions accordingly.", "await_action", True),
+    ("We need to get the fixes merged upstream.", "await_action", True),
+    ("Not sure this is expected:\n@keyframes spin {\n}", "await_assign", False),
     # A link that ends the question leaves its question mark to the question (the link pattern
     # took it, and the text read as a statement).
     ("Is this the right doc https://docs.example.org/guide?", "is_request", True),

@@ -154,11 +154,13 @@ SLACK_MENTION = Rx(
 AT_NAME = Rx(r"(?:^|[^\w.@])@(\w[\w.-]*)")
 ANY_MENTION = Rx(r"<[@!][^>]{0,100}>|\[~[\w.@-]{1,80}\]|(^|[^\w.@])@\w[\w.-]*")
 # Code in a message names nobody either: Python decorators ("@inlineCallbacks") and docstring
-# fields ("@param", "@rtype") pasted into a mail.
+# fields ("@param", "@rtype") pasted into a mail, and CSS at-rules pasted into a bug report
+# ("@keyframes anim {", "@media print").
 CODE_NAMES = frozenset(
     {"inlinecallbacks", "deferred", "classmethod", "staticmethod", "property", "abstractmethod"}
     | {"implementer", "override", "dataclass", "contextmanager", "wraps", "param", "type"}
     | {"return", "returns", "rtype", "raise", "raises", "ivar", "cvar", "see", "since", "note"}
+    | {"keyframes", "media", "font-face", "supports", "import", "charset"}
 )
 NOBODY = frozenset({"here", "channel", "everyone", "all", "anyone", "someone", "team"}) | CODE_NAMES
 # A decorator or docstring field written onto more ("@inlineCallbacks-decorated generator"), and
@@ -585,7 +587,10 @@ TASK_PASSIVE = (
 # uplift?").
 _ASKED_VERBS = (
     r"try|mention|include|tell|show|point|recommend|suggest|unsubscribe|use|request|change|"
-    r"rename|move|implement|refactor|document|remake|skip|note|make|handle|put|open"
+    r"rename|move|implement|refactor|document|remake|skip|note|make|handle|put|open|"
+    # Work got done ("We need to get the changes ... integrated", "we need to get the sample
+    # rate from the decoder").
+    r"get"
 )
 # After a bare imperative verb: what it acts on, or the end of the clause (not a colon, which
 # makes "Draft:" or "Update:" a label).
@@ -628,6 +633,18 @@ _LIKE_DONE = (
     + "|".join(sorted(TASK_PARTICIPLES, key=len, reverse=True))
     + r")\b"
 )
+# A tracker issue whose text opens with the work as a bare imperative, as its title would ("Add
+# in jquery mobile support for phones."): only at the text's start, and with verbs that seldom
+# open a statement as a noun ("Test results: ...", "Update: ..." do) nor a list's answer ("Use
+# spawnProcess instead" advises).
+TITLE_IMPERATIVE = (
+    r"^\s*(add|implement|create|remove|investigate|provide|document|rename|integrate|"
+    r"introduce|port|list out)\s+(?:in\s+)?[\w\"'`]"
+)
+# Work the team is proposed ("let's add a bug link for every line", "Let's use this bug to
+# figure out ..."), with what it acts on: not "let's move on", nor the sender's exhortations
+# that NOT_ASKING_MORE removes first.
+LETS_WORK = rf"\blet'?s\s+(?:just\s+|also\s+|now\s+)?({ACTION_VERBS}|{_ASKED_VERBS}){_OBJECT}"
 HOW_TO_ASK = (
     r"any (?:ideas?|hints?|pointers?|suggestions?|directions?|advice|tips?)(?:\s+or\s+\w+)?"
     r"\s+(?:on\s+|about\s+|as\s+to\s+)?how\s+(?:to|i\s+(?:can|could|should))"
@@ -644,7 +661,11 @@ ACTION = Rx(
     r"|\b(r\?)[a-z]"
     # A bug that states its goal ("The goal of this bug is to encapsulate ...").
     r"|\bthe goal of this (?:bug|issue|ticket|task|story|epic) is to (\w+)"
-    rf"|{_LIKE_DONE}"
+    rf"|{_LIKE_DONE}|{TITLE_IMPERATIVE}|{LETS_WORK}"
+    # A reviewer's change put to the patch's author ("Note that you need to change ...", "You
+    # should probably just call ...", "it might be better to rename your functions").
+    r"|\b(?:you(?:'ll| will)? (?:should|need to|must|have to)|it (?:might|would) be better to)"
+    rf"\s+(?:\w+ly\s+|just\s+|also\s+)?({ACTION_VERBS}|{_ASKED_VERBS})\b"
     # Read from "we" on, so that "we need a decision" is this and not the thing needed below.
     r"|\b(?:we (?:\w+ )?)?needs? (?:the |a |an )?(signed|approval|sign[- ]?off|signature|a decision)\b"
     # A thing the team needs made ("We need a wiki page that ...").
@@ -786,6 +807,13 @@ REQUEST = Rx(
     # and a bug report's template (a problem report, as on a list).
     r"|\br\?[a-z]|\bapproval request\b|\bsteps to reproduce\b"
     r"|\bthe goal of this (?:bug|issue|ticket|task|story|epic) is to\b"
+    # A review's comments on a patch ("Review of attachment 8476420:" heads Splinter's form),
+    # and a crash report filed from the crash-stats site: each asks for a change, as a problem
+    # report does.
+    r"|\breview of attachment \d+:|\bfiled from the socorro interface\b"
+    # A title-like opening "get ..." asks for work too ("get the single page approach under
+    # control"), but names no action the lint could put back.
+    rf"|{TITLE_IMPERATIVE}|^\s*get\s+[\w\"'`]|{LETS_WORK}"
 )
 
 _APOSTROPHE = "['\u2019]"
