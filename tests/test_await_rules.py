@@ -544,6 +544,9 @@ QUIRKS = [
     ("This bug was filed from the Socorro interface and is report bp-1.", "is_request", True),
     ("Review of attachment 1:\n\nNote that you need to change the IID.", "await_action", True),
     ("So it might be better to rename your functions accordingly.", "await_action", True),
+    ("You should probably just call flush() in a loop.", "await_action", True),
+    ("We'll need to call this before the first paint.", "await_action", True),
+    ("Can you call me?", "await_action", False),
     ("We need to get the fixes merged upstream.", "await_action", True),
     ("Not sure this is expected:\n@keyframes spin {\n}", "await_assign", False),
     # A link that ends the question leaves its question mark to the question (the link pattern

@@ -592,6 +592,10 @@ _ASKED_VERBS = (
     # rate from the decoder").
     r"get"
 )
+# A function to call is work too where the team or the patch's author is told to ("We'll need to
+# call this if ...", "You should probably just call Decode(kAudio) in a loop"); where a person is
+# asked ("can you call me?") it is a phone call, which names no action.
+_TASK_VERBS = rf"{ACTION_VERBS}|{_ASKED_VERBS}|call"
 # After a bare imperative verb: what it acts on, or the end of the clause (not a colon, which
 # makes "Draft:" or "Update:" a label).
 _OBJECT = (
@@ -651,7 +655,7 @@ HOW_TO_ASK = (
 )
 ACTION = Rx(
     rf"\b(?:{_ASK})\s+(?:[\w']+\s+){{0,3}}?({ACTION_VERBS}|{_ASKED_VERBS}|ack)\b"
-    rf"|\b{_TASK}\s+(?:to\s+)?(?:[\w']+\s+){{0,2}}?({ACTION_VERBS}|{_ASKED_VERBS})\b|\b{TASK_PASSIVE}\b"
+    rf"|\b{_TASK}\s+(?:to\s+)?(?:[\w']+\s+){{0,2}}?({_TASK_VERBS})\b|\b{TASK_PASSIVE}\b"
     # A clause-opening verb, or one after a subjectless "should" / "need to" (`_SHOULD`): one
     # alternative, as a second one opening at every clause start cost RE2 and Python a pass more.
     rf"|{_CLAUSE}(?:{_SHOULD}({ACTION_VERBS}|{_ASKED_VERBS})\b|({ACTION_VERBS}){_OBJECT})"
@@ -665,7 +669,7 @@ ACTION = Rx(
     # A reviewer's change put to the patch's author ("Note that you need to change ...", "You
     # should probably just call ...", "it might be better to rename your functions").
     r"|\b(?:you(?:'ll| will)? (?:should|need to|must|have to)|it (?:might|would) be better to)"
-    rf"\s+(?:\w+ly\s+|just\s+|also\s+)?({ACTION_VERBS}|{_ASKED_VERBS})\b"
+    rf"\s+(?:(?:\w+ly|just|also)\s+){{0,2}}({_TASK_VERBS})\b"
     # Read from "we" on, so that "we need a decision" is this and not the thing needed below.
     r"|\b(?:we (?:\w+ )?)?needs? (?:the |a |an )?(signed|approval|sign[- ]?off|signature|a decision)\b"
     # A thing the team needs made ("We need a wiki page that ...").
