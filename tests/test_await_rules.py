@@ -95,6 +95,8 @@ FRAGMENTS = [
     "you need to change ",
     "it might be better to rename ",
     "@keyframes ",
+    "the .org team can help ",
+    "the whole team ",
     "We need a ",
     "we need a decision",
     "\nOr, ",
@@ -549,6 +551,9 @@ QUIRKS = [
     ("Can you call me?", "await_action", False),
     ("We need to get the fixes merged upstream.", "await_action", True),
     ("Not sure this is expected:\n@keyframes spin {\n}", "await_assign", False),
+    ("Is there some way the .org team can help us out with this?", "await_assign", True),
+    ("Could the docs team review the draft?", "await_assign", True),
+    ("Can the whole team help with this?", "await_assign", False),
     # A link that ends the question leaves its question mark to the question (the link pattern
     # took it, and the text read as a statement).
     ("Is this the right doc https://docs.example.org/guide?", "is_request", True),

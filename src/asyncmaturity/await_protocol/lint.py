@@ -45,6 +45,8 @@ approve"); a single line break does not (e-mail wraps sentences over lines).
 * **Assign ownership**: a Slack user or group mention (`<@U123>`, `<!subteam^S1|@design>`), a
   Jira mention (`[~jdoe]`), an
   `@name` or `@team` (an e-mail address is no mention), "owner:/assignee: X", "assigned to X", a
+  team asked to help or look ("could the docs team review ...", "the .org team can help"; not
+  "the whole team"), a
   capitalised name opening a clause before an ask ("Dana, can you ..."), a name in the greeting
   ("Hi Sven,", "Dear Mrs. Okafor,", "Hey Ola!") or a name opening a line before a comma or a dash
   ("Aiko, ...", "Kenji — ...", lower-case "tom, ..." too), a capitalised name thanked at the head

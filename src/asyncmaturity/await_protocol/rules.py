@@ -162,7 +162,12 @@ CODE_NAMES = frozenset(
     | {"return", "returns", "rtype", "raise", "raises", "ivar", "cvar", "see", "since", "note"}
     | {"keyframes", "media", "font-face", "supports", "import", "charset"}
 )
-NOBODY = frozenset({"here", "channel", "everyone", "all", "anyone", "someone", "team"}) | CODE_NAMES
+NOBODY = (
+    frozenset({"here", "channel", "everyone", "all", "anyone", "someone", "team"})
+    # "the whole team can help" names no team in particular.
+    | frozenset({"whole", "entire", "same", "other", "rest"})
+    | CODE_NAMES
+)
 # A decorator or docstring field written onto more ("@inlineCallbacks-decorated generator"), and
 # an annotation with its arguments ("@Table(name = ...)"): removed before `@names` are read.
 DECORATOR = Rx(r"@(?:" + "|".join(sorted(CODE_NAMES)) + r")\b|@\w+\(")
@@ -170,6 +175,9 @@ OWNER = Rx(
     r"\b(?:owner|assignee|dri|responsible)\s*:\s*@?(\w[\w.-]*)"
     # Bugzilla and Phabricator ask a reviewer by name: "r?karlt".
     r"|(?:\bassigned to\s+@?|\br\?)(\w[\w.-]*)"
+    # A team asked to help ("Is there someway the .org team can help us out with this?").
+    r"|\b(?:(?:can|could|would)\s+)?the\s+(\.?\w[\w.-]*)\s+team\s+(?:(?:can|could|would|might)\s+)?"
+    r"(?:help|assist|look|review|check)\b"
 )
 # Words that open a line or follow a greeting like a name but name nobody in particular.
 NOT_NAMES = frozenset(
@@ -2972,7 +2980,7 @@ def signals_sql(text: str) -> str:
             # A name after "@" needs an "@", which removing decorators never adds.
             f"contains({plain}, '@') AND "
             + _names_sql(AT_NAME, DECORATOR.replace_sql(plain, " "), 1, NOBODY, strip_dot=True),
-            f"{rare} AND " + _names_sql(OWNER, plain, 2, NOBODY, strip_dot=True),
+            f"{rare} AND " + _names_sql(OWNER, plain, 3, NOBODY, strip_dot=True),
             f"{rare} AND " + _names_sql(NAMED_ASK, plain, 2, NOT_NAMES, strip_dot=False),
             _names_sql(NAMED_ASK_INTL, plain, 1, NOT_NAMES, strip_dot=False),
             _names_sql(ADDRESSEE, plain, 3, NOT_NAMES, strip_dot=False),
