@@ -43,6 +43,8 @@ EVAL_SETS = (
     "tracker_dev.jsonl",
     # Real Bugzilla texts (MPL-2.0), inline: review comments, "r?name", approval request forms.
     "tracker_dev2.jsonl",
+    # The fixture's other Bugzilla texts (MPL-2.0), inline: bug reports, meta bugs, landings.
+    "tracker_dev3.jsonl",
     # Real list mail and Bugzilla comments with time words (MIT, MPL-2.0), inline.
     "real_windows_dev.jsonl",
     # Real list mail of other years (MIT), inline: code, tracebacks, pipermail's "?" for non-ASCII.
@@ -84,6 +86,17 @@ FRAGMENTS = [
     "network.disable.ipc",
     "Done.Review ",
     "The goal of this bug is to ",
+    "Review of attachment 8476420:",
+    "filed from the Socorro interface",
+    "Add in ",
+    "get the ",
+    "let's add ",
+    "Let's move on",
+    "you need to change ",
+    "it might be better to rename ",
+    "@keyframes ",
+    "the .org team can help ",
+    "the whole team ",
     "We need a ",
     "we need a decision",
     "\nOr, ",
@@ -516,6 +529,31 @@ def test_signal_examples(text: str, expected: set[str]) -> None:
 
 # (text, signal, expected): one quirk of the rules each, expected values written by hand.
 QUIRKS = [
+    # Tracker text (issue 18, trk18): an issue that opens with its work as a bare imperative or
+    # "get ...", work proposed with "let's", a review's form and a crash report ask; advice that
+    # opens a list's answer, "let's move on" and a CSS at-rule do not.
+    ("Add in offline support for the sync client.", "is_request", True),
+    ("Add in offline support for the sync client.", "await_action", True),
+    ("Rename the settings module, it clashes.", "is_request", True),
+    ("get the build matrix under control", "is_request", True),
+    ("get the build matrix under control", "await_action", False),
+    ("Use the reactor's callLater instead.", "is_request", False),
+    ("Test results: all green.", "is_request", False),
+    ("We talked about it, let's add a changelog entry for every bug.", "is_request", True),
+    ("We talked about it, let's add a changelog entry for every bug.", "await_action", True),
+    ("Fine, let's move on.", "is_request", False),
+    ("Review of attachment 1234:\n-----\n\nLeftover `console.log` here.", "is_request", True),
+    ("This bug was filed from the Socorro interface and is report bp-1.", "is_request", True),
+    ("Review of attachment 1:\n\nNote that you need to change the IID.", "await_action", True),
+    ("So it might be better to rename your functions accordingly.", "await_action", True),
+    ("You should probably just call flush() in a loop.", "await_action", True),
+    ("We'll need to call this before the first paint.", "await_action", True),
+    ("Can you call me?", "await_action", False),
+    ("We need to get the fixes merged upstream.", "await_action", True),
+    ("Not sure this is expected:\n@keyframes spin {\n}", "await_assign", False),
+    ("Is there some way the .org team can help us out with this?", "await_assign", True),
+    ("Could the docs team review the draft?", "await_assign", True),
+    ("Can the whole team help with this?", "await_assign", False),
     # A link that ends the question leaves its question mark to the question (the link pattern
     # took it, and the text read as a statement).
     ("Is this the right doc https://docs.example.org/guide?", "is_request", True),
@@ -1047,6 +1085,29 @@ def test_bugzilla_dev_split_carries_its_texts_from_several_bugs() -> None:
     bugs = Counter(r["source"]["key"].split("#")[0] for r in records)
     assert len(records) == len({r["source"]["key"] for r in records}) >= 100
     assert max(bugs.values()) <= 3
+
+
+def test_third_tracker_dev_split_takes_no_bugzilla_text_another_set_holds() -> None:
+    # The draw takes the fixture's descriptions no labelled set holds, then comments, at most two
+    # a bug; a text already labelled in tracker_dev2 or the windows dev part would count twice.
+    records = [
+        json.loads(line) for line in (EVAL_DIR / "tracker_dev3.jsonl").read_text().splitlines()
+    ]
+    assert all(r["text"] and r["kind"] == "tracker" for r in records)
+    assert {r["source"]["origin"] for r in records} == {"mozilla/bugbug"}
+    keys = {r["source"]["key"] for r in records}
+    assert len(keys) == len(records) >= 120
+    for other in ("tracker_dev2.jsonl", "real_windows_dev.jsonl"):
+        held = {
+            json.loads(line)["source"]["key"]
+            for line in (EVAL_DIR / other).read_text().splitlines()
+        }
+        assert not keys & held
+    comments = Counter(
+        r["source"]["key"].split("#")[0] for r in records if r["stratum"] == "comment"
+    )
+    assert max(comments.values()) <= 2
+    assert sum(r["stratum"] == "description" for r in records) >= 30
 
 
 def test_windows_dev_part_carries_its_texts_and_takes_none_of_the_frozen_ones() -> None:

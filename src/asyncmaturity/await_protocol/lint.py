@@ -27,7 +27,13 @@ approve"); a single line break does not (e-mail wraps sentences over lines).
   the PR", "@juan review?", not "Test results: ..." or "Draft: ..."), or an ask for how to do
   something ("any ideas on how to fix ..."); or a task stated as the team's obligation, as a
   tracker issue states its work ("we need to ...", "we should ...", "Need to ...", "X needs to
-  be updated", "is required to"; not an opinion, "I think we should ...", nor "should be fine").
+  be updated", "is required to"; not an opinion, "I think we should ...", nor "should be fine");
+  or a tracker's form or opening: a review request ("r?karlt"), an approval request, a bug
+  report's "Steps to reproduce", a review's "Review of attachment N:", a crash report "filed from
+  the Socorro interface", a text that opens with the work as a bare imperative ("Add support for
+  ...", "Implement ...", "Create ...", "Rename ..."; not "Use ... instead", which advises) or with
+  "get ..." ("get the single page approach under control"), and work proposed with "let's" and
+  a verb of the action list with what it acts on ("let's add a bug link ...", not "let's move on").
   Anything else (FYIs, heads-ups, "shipped", "ack",
   "thanks!") is a statement, and so are a suggestion phrased as a question ("How about ...?",
   "Why not use ...?", "might I suggest ...?", "presumably ...?"), permission and conditional asks
@@ -39,6 +45,8 @@ approve"); a single line break does not (e-mail wraps sentences over lines).
 * **Assign ownership**: a Slack user or group mention (`<@U123>`, `<!subteam^S1|@design>`), a
   Jira mention (`[~jdoe]`), an
   `@name` or `@team` (an e-mail address is no mention), "owner:/assignee: X", "assigned to X", a
+  team asked to help or look ("could the docs team review ...", "the .org team can help"; not
+  "the whole team"), a
   capitalised name opening a clause before an ask ("Dana, can you ..."), a name in the greeting
   ("Hi Sven,", "Dear Mrs. Okafor,", "Hey Ola!") or a name opening a line before a comma or a dash
   ("Aiko, ...", "Kenji — ...", lower-case "tom, ..." too), a capitalised name thanked at the head
@@ -99,7 +107,9 @@ approve"); a single line break does not (e-mail wraps sentences over lines).
   tried ...?", "1) Am I ...?", "will that be ...?", "what do you suggest?"; a question may wrap
   over e-mail lines, open after "but"/"so", a closing quote or a list bullet, and hold dots such
   as "9.0.0"), a verb of the list in a task stated as the team's obligation ("we need to verify
-  ...", "the *-ds.xml support needs to be removed"), an
+  ...", "the *-ds.xml support needs to be removed", "we need to get ..."), in a text that opens
+  with it ("Add in jquery mobile support ..."), after "let's" ("let's add ..."), or put to the
+  patch's author by a reviewer ("you need to change ...", "it might be better to rename ..."), an
   ask for how to do something ("any ideas on how to ..."), or an indirect one ("I'm wondering if ...", "curious who ..."). Vague asks name no action: "thoughts?", "any input?",
   "let me know", "what do we do here?", "can you help with this?", "(take a) look at this"; nor do
   the same words used as nouns ("any update?", "the flaky test", "dry run", "Draft:", "read-only")

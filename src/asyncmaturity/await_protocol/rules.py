@@ -154,13 +154,20 @@ SLACK_MENTION = Rx(
 AT_NAME = Rx(r"(?:^|[^\w.@])@(\w[\w.-]*)")
 ANY_MENTION = Rx(r"<[@!][^>]{0,100}>|\[~[\w.@-]{1,80}\]|(^|[^\w.@])@\w[\w.-]*")
 # Code in a message names nobody either: Python decorators ("@inlineCallbacks") and docstring
-# fields ("@param", "@rtype") pasted into a mail.
+# fields ("@param", "@rtype") pasted into a mail, and CSS at-rules pasted into a bug report
+# ("@keyframes anim {", "@media print").
 CODE_NAMES = frozenset(
     {"inlinecallbacks", "deferred", "classmethod", "staticmethod", "property", "abstractmethod"}
     | {"implementer", "override", "dataclass", "contextmanager", "wraps", "param", "type"}
     | {"return", "returns", "rtype", "raise", "raises", "ivar", "cvar", "see", "since", "note"}
+    | {"keyframes", "media", "font-face", "supports", "import", "charset"}
 )
-NOBODY = frozenset({"here", "channel", "everyone", "all", "anyone", "someone", "team"}) | CODE_NAMES
+NOBODY = (
+    frozenset({"here", "channel", "everyone", "all", "anyone", "someone", "team"})
+    # "the whole team can help" names no team in particular.
+    | frozenset({"whole", "entire", "same", "other", "rest"})
+    | CODE_NAMES
+)
 # A decorator or docstring field written onto more ("@inlineCallbacks-decorated generator"), and
 # an annotation with its arguments ("@Table(name = ...)"): removed before `@names` are read.
 DECORATOR = Rx(r"@(?:" + "|".join(sorted(CODE_NAMES)) + r")\b|@\w+\(")
@@ -168,6 +175,9 @@ OWNER = Rx(
     r"\b(?:owner|assignee|dri|responsible)\s*:\s*@?(\w[\w.-]*)"
     # Bugzilla and Phabricator ask a reviewer by name: "r?karlt".
     r"|(?:\bassigned to\s+@?|\br\?)(\w[\w.-]*)"
+    # A team asked to help ("Is there someway the .org team can help us out with this?").
+    r"|\b(?:(?:can|could|would)\s+)?the\s+(\.?\w[\w.-]*)\s+team\s+(?:(?:can|could|would|might)\s+)?"
+    r"(?:help|assist|look|review|check)\b"
 )
 # Words that open a line or follow a greeting like a name but name nobody in particular.
 NOT_NAMES = frozenset(
@@ -589,8 +599,15 @@ TASK_PASSIVE = (
 # uplift?").
 _ASKED_VERBS = (
     r"try|mention|include|tell|show|point|recommend|suggest|unsubscribe|use|request|change|"
-    r"rename|move|implement|refactor|document|remake|skip|note|make|handle|put|open|give"
+    r"rename|move|implement|refactor|document|remake|skip|note|make|handle|put|open|give|"
+    # Work got done ("We need to get the changes ... integrated", "we need to get the sample
+    # rate from the decoder").
+    r"get"
 )
+# A function to call is work too where the team or the patch's author is told to ("We'll need to
+# call this if ...", "You should probably just call Decode(kAudio) in a loop"); where a person is
+# asked ("can you call me?") it is a phone call, which names no action.
+_TASK_VERBS = rf"{ACTION_VERBS}|{_ASKED_VERBS}|call"
 # After a bare imperative verb: what it acts on, or the end of the clause (not a colon, which
 # makes "Draft:" or "Update:" a label).
 _OBJECT = (
@@ -632,6 +649,18 @@ _LIKE_DONE = (
     + "|".join(sorted(TASK_PARTICIPLES, key=len, reverse=True))
     + r")\b"
 )
+# A tracker issue whose text opens with the work as a bare imperative, as its title would ("Add
+# in jquery mobile support for phones."): only at the text's start, and with verbs that seldom
+# open a statement as a noun ("Test results: ...", "Update: ..." do) nor a list's answer ("Use
+# spawnProcess instead" advises).
+TITLE_IMPERATIVE = (
+    r"^\s*(add|implement|create|remove|investigate|provide|document|rename|integrate|"
+    r"introduce|port|list out)\s+(?:in\s+)?[\w\"'`]"
+)
+# Work the team is proposed ("let's add a bug link for every line", "Let's use this bug to
+# figure out ..."), with what it acts on: not "let's move on", nor the sender's exhortations
+# that NOT_ASKING_MORE removes first.
+LETS_WORK = rf"\blet'?s\s+(?:just\s+|also\s+|now\s+)?({ACTION_VERBS}|{_ASKED_VERBS}){_OBJECT}"
 HOW_TO_ASK = (
     r"any (?:ideas?|hints?|pointers?|suggestions?|directions?|advice|tips?)(?:\s+or\s+\w+)?"
     r"\s+(?:on\s+|about\s+|as\s+to\s+)?how\s+(?:to|i\s+(?:can|could|should))"
@@ -643,7 +672,7 @@ ACTION = Rx(
     rf"\b(?:{_ASK})\s+(?:[\w']+\s+){{0,3}}?({ACTION_VERBS}|{_ASKED_VERBS}|ack)\b"
     # "Would you mind" takes its verb as a gerund ("would you mind submitting a patch?").
     r"|\bwould you mind (\w{2,}ing)\b"
-    rf"|\b{_TASK}\s+(?:to\s+)?(?:[\w']+\s+){{0,2}}?({ACTION_VERBS}|{_ASKED_VERBS})\b|\b{TASK_PASSIVE}\b"
+    rf"|\b{_TASK}\s+(?:to\s+)?(?:[\w']+\s+){{0,2}}?({_TASK_VERBS})\b|\b{TASK_PASSIVE}\b"
     # A clause-opening verb, or one after a subjectless "should" / "need to" (`_SHOULD`): one
     # alternative, as a second one opening at every clause start cost RE2 and Python a pass more.
     rf"|{_CLAUSE}(?:{_SHOULD}({ACTION_VERBS}|{_ASKED_VERBS})\b|({ACTION_VERBS}){_OBJECT})"
@@ -653,7 +682,11 @@ ACTION = Rx(
     r"|\b(r\?)[a-z]"
     # A bug that states its goal ("The goal of this bug is to encapsulate ...").
     r"|\bthe goal of this (?:bug|issue|ticket|task|story|epic) is to (\w+)"
-    rf"|{_LIKE_DONE}"
+    rf"|{_LIKE_DONE}|{TITLE_IMPERATIVE}|{LETS_WORK}"
+    # A reviewer's change put to the patch's author ("Note that you need to change ...", "You
+    # should probably just call ...", "it might be better to rename your functions").
+    r"|\b(?:you(?:'ll| will)? (?:should|need to|must|have to)|it (?:might|would) be better to)"
+    rf"\s+(?:(?:\w+ly|just|also)\s+){{0,2}}({_TASK_VERBS})\b"
     # Read from "we" on, so that "we need a decision" is this and not the thing needed below.
     r"|\b(?:we (?:\w+ )?)?needs? (?:the |a |an )?(signed|approval|sign[- ]?off|signature|a decision)\b"
     # A thing the team needs made ("We need a wiki page that ...").
@@ -811,6 +844,13 @@ REQUEST = Rx(
     # and a bug report's template (a problem report, as on a list).
     r"|\br\?[a-z]|\bapproval request\b|\bsteps to reproduce\b"
     r"|\bthe goal of this (?:bug|issue|ticket|task|story|epic) is to\b"
+    # A review's comments on a patch ("Review of attachment 8476420:" heads Splinter's form),
+    # and a crash report filed from the crash-stats site: each asks for a change, as a problem
+    # report does.
+    r"|\breview of attachment \d+:|\bfiled from the socorro interface\b"
+    # A title-like opening "get ..." asks for work too ("get the single page approach under
+    # control"), but names no action the lint could put back.
+    rf"|{TITLE_IMPERATIVE}|^\s*get\s+[\w\"'`]|{LETS_WORK}"
 )
 
 _APOSTROPHE = "['\u2019]"
@@ -2968,7 +3008,7 @@ def signals_sql(text: str) -> str:
             # A name after "@" needs an "@", which removing decorators never adds.
             f"contains({plain}, '@') AND "
             + _names_sql(AT_NAME, DECORATOR.replace_sql(plain, " "), 1, NOBODY, strip_dot=True),
-            f"{rare} AND " + _names_sql(OWNER, plain, 2, NOBODY, strip_dot=True),
+            f"{rare} AND " + _names_sql(OWNER, plain, 3, NOBODY, strip_dot=True),
             f"{rare} AND " + _names_sql(NAMED_ASK, plain, 2, NOT_NAMES, strip_dot=False),
             _names_sql(NAMED_ASK_INTL, plain, 1, NOT_NAMES, strip_dot=False),
             _names_sql(ADDRESSEE, plain, 3, NOT_NAMES, strip_dot=False),

@@ -1,0 +1,112 @@
+"""Draw the third tracker dev set: Bugzilla descriptions and comments no labelled set holds, seeded.
+
+    .venv/bin/python benchmarks/await_tracker_sample.py OUT.jsonl [--bugs GIT_DIR] [--size N]
+
+Writes one candidate a line (pointer, send time, zone, stratum and the text, for labelling), from
+the Bugzilla fixture of mozilla/bugbug (``tests/fixtures/bugs.json``, MPL-2.0, read from a bare git
+snapshot), cleaned as ``tracker_dev2.jsonl``'s draw did: no bots, no "Invalid Bugs", quoted lines
+and "(In reply to ...)" removed, 1 to 1,500 characters. A text whose key a labelled dev set holds
+(``tracker_dev2.jsonl``, ``real_windows_dev.jsonl``) is left out. Every remaining description
+(comment 0, stratum "description") is taken first, since the frozen tracker part is mostly
+descriptions; then comments (stratum "comment"), shuffled with seed 20261230, at most 2 a bug,
+until N texts (120).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from await_windows_sample import _BOT, BUGS, BUGS_FIXTURE, _git, bugzilla_text
+
+SEED = 20261230
+SIZE = 120
+COMMENTS_PER_BUG = 2
+HERE = Path(__file__).resolve().parent / "await_eval"
+# Labelled dev sets that hold Bugzilla texts of the same fixture.
+LABELLED = (HERE / "tracker_dev2.jsonl", HERE / "real_windows_dev.jsonl")
+
+
+def taken_keys() -> set[str]:
+    """The source keys the labelled Bugzilla sets already hold."""
+    return {
+        json.loads(line)["source"]["key"]
+        for path in LABELLED
+        for line in path.read_text(encoding="utf-8").splitlines()
+    }
+
+
+def candidates(bugs: Path) -> list[dict]:
+    """Every human description and comment of the fixture no labelled set holds, in file order."""
+    taken = taken_keys()
+    fixture = _git(bugs, "show", f"HEAD:{BUGS_FIXTURE}").decode("utf-8")
+    found = []
+    for line in fixture.splitlines():
+        bug = json.loads(line)
+        if bug.get("product") == "Invalid Bugs":
+            continue
+        for number, comment in enumerate(bug["comments"]):
+            if _BOT.search(comment.get("author") or ""):
+                continue
+            text = bugzilla_text(comment["text"])
+            place = "description" if number == 0 else f"comment-{number}"
+            key = f"bug-{bug['id']}#{place}"
+            if key in taken or not 0 < len(text) <= 1500:
+                continue
+            found.append(
+                {
+                    "source": {
+                        "archive": "inline",
+                        "origin": "mozilla/bugbug",
+                        "file": BUGS_FIXTURE,
+                        "key": key,
+                    },
+                    "kind": "tracker",
+                    "stratum": "description" if number == 0 else "comment",
+                    "sent_at": comment["creation_time"].removesuffix("Z")[:16],
+                    "timezone": "Etc/UTC",
+                    "subject": bug.get("summary"),
+                    "text": text,
+                }
+            )
+    return found
+
+
+def draw(rows: list[dict], size: int) -> list[dict]:
+    """All descriptions, then seeded comments at most ``COMMENTS_PER_BUG`` a bug, up to ``size``."""
+    descriptions = [r for r in rows if r["stratum"] == "description"]
+    comments = [r for r in rows if r["stratum"] == "comment"]
+    random.Random(SEED).shuffle(descriptions)
+    random.Random(SEED).shuffle(comments)
+    chosen = descriptions[:size]
+    per_bug: dict[str, int] = {}
+    for row in comments:
+        if len(chosen) >= size:
+            break
+        bug = row["source"]["key"].split("#")[0]
+        if per_bug.get(bug, 0) < COMMENTS_PER_BUG:
+            per_bug[bug] = per_bug.get(bug, 0) + 1
+            chosen.append(row)
+    return chosen
+
+
+def main(out: Path, bugs: Path, size: int) -> None:
+    rows = draw(candidates(bugs), size)
+    out.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
+    print(len(rows), "texts", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    where = {"--bugs": str(BUGS), "--size": str(SIZE)}
+    for option in where:
+        if option in args:
+            at = args.index(option)
+            where[option] = args[at + 1]
+            del args[at : at + 2]
+    main(Path(args[0]), Path(where["--bugs"]), int(where["--size"]))
