@@ -454,7 +454,9 @@ NAMED_ASK_INTL = Rx(
     "(?:^|[.!?\n]\\s*)([A-Z\u00c0-\u00d6\u00d8-\u00de][a-z\u00df-\u00f6\u00f8-\u00ff]+"
     r"(?: [A-Z][a-z]+)?)\s+(?:(?:tu peux|tu pourrais|vous pouvez"
     r"|vous pourriez|peux-tu|pourrais-tu|pouvez-vous|pourriez-vous|puedes|podrías|podés|podéis"
-    r"|appelle-moi|appelez-moi|envoie-moi)\b|llámame|llámeme|mándame|envíame|pásame)",
+    r"|appelle-moi|appelez-moi|envoie-moi"
+    # issue 18, dev part 5: "Yvan tu veux pas ...", "Armelle t'as eu ...", "Tati pudiste ...".
+    r"|tu veux|t'as|t'aurais|pudiste)\b|llámame|llámeme|mándame|envíame|pásame)",
     ignore_case=False,
 )
 # En and em dashes, and typographic quotes (written as escapes: they look like ASCII ones).
@@ -471,12 +473,14 @@ _GREETING_INTL = (
     r"|ch[èÈ]re|cher|buen(?:os|as) (?:d[íÍ]as|tardes)|buenas|hola|estimad[oa]|querid[oa]"
     r"|ol[áÁ]|oi|bom dia|boa tarde|prezad[oa]|hoi|beste|geachte|goedemorgen|goedemiddag"
     r"|all[ôÔ]|oye"
+    # issue 18, dev part 5: "Oiga Don Beto,", "Dis donc Amandine,", Colombian "Qué más Sebastián,".
+    r"|oiga|dis donc|qu[éÉ] m[áÁ]s"
 )
 _GREETING_EN = r"hi|hey|hello|hallo|hiya|dear|good (?:morning|afternoon|evening)|morning"
 _GREETING = rf"(?:{_GREETING_EN}|{_GREETING_INTL})"
 _TITLE = (
     r"(?:(?:(?:mr|mrs|ms|miss|mx|dr|prof|herr|frau|monsieur|madame|mme|sr|sra|srta|se[ñÑ]ora?"
-    r"|senhora?|dona|heer|mevrouw|mevr|dhr|don|do[ñÑ]a|ma[îÎ]tre)\.?|m\.)\s+)?"
+    r"|senhora?|dona|heer|mevrouw|mevr|dhr|don|do[ñÑ]a|ma[îÎ]tre|profe|lic)\.?|m\.)\s+)?"
 )
 # A name's letters: ASCII and the accented Latin letters of the five languages ("Tomás", "João").
 _NAME_START = "[a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]"
@@ -758,6 +762,10 @@ NOT_ASKING_ROMANCE = Rx(
     r"|\bc'est moi ou\b[^?\n]*\?+|¿?\bsoy yo o\b[^?\n]*\?+"
     r"|\b(?:pas|non|no|ni) (?:(?:en mp|en dm|par dm|par mp|por privado|en privado|por dm|"
     r"por md|por correo|por mail|par mail|par e-mail|par courriel)\b|en privé)"
+    # A past call only mentioned ("como hablamos por teléfono", "lo aprobó por teléfono"; issue
+    # 18, dev part 5) does not move the exchange.
+    r"|\b(?:como\s+(?:hablamos|quedamos|comentamos)|lo\s+(?:apro|confirm)[óÓ])\s+por\s+"
+    r"tel[éÉ]fono\b"
 )
 REQUEST = Rx(
     r"\?|\b(?:can|could|would|will) (?:you|u|someone|somebody|anyone)\b|\bwould you mind\b"
@@ -966,6 +974,13 @@ INTL_CALLED = [
     # issue 18, dev part 4: the plural of a visit, a call "de 15 min", the coffee machine.
     *["passez me voir", "passez à mon bureau", "pour un call", "un call de", "machine à café"],
     *["por mi sitio"],
+    # issue 18, dev part 5: a phone line offered ("je suis dispo au téléphone", "estoy al
+    # teléfono todo el día"), talk on the phone, a visit to an office, a call returned, coffee.
+    *["dispo au téléphone", "disponible au téléphone", "jaser au téléphone"],
+    *["parler au téléphone", "estoy al teléfono", "disponible al teléfono"],
+    *["acercarse a mi oficina", "pasar por mi oficina", "pase por mi oficina", "passes me voir"],
+    *["me devuelve la llamada", "devuélvame la llamada", "pour un café", "a un café"],
+    *["nos llamamos", "hacemos una llamada"],
 ]
 # The answer asked for by mail, text or a chat app ("par mail", "por correo", "por WhatsApp"):
 # apart from MOVE_INTL, as what follows them in the sentence is often the matter ("par mail, la
@@ -977,6 +992,7 @@ INTL_CHANNELS = [
     # issue 18, dev part 4: by post, Telegram, a video call's app, to an e-mail address.
     *["par courrier", "par la poste", "par telegram", "por telegram", "par zoom", "por zoom"],
     *["por meet", "escríbeme al correo", "escribime al correo", "a mi correo"],
+    "par voie postale",
 ]
 
 # An attachment and "because" in the five languages ("ci-joint", "im Anhang", "adjunto", "em
@@ -1025,11 +1041,13 @@ _MOVE_EN = (
 _CALL_BACK = (
     r"\b(?:me|nous)\s+rappeler\s*(?:[?!.,]|$|(?:au sujet|à propos|quand|dès|demain|avant|après"
     r"|vers|sur mon|au \d)\b)"
+    # A number to call ("appelez le 01 23 ...", "llame al 600 ..."; issue 18, dev part 5).
+    r"|\b(?:appelez|appelle|appeler|llame|llama|llamar|llamen)\s+(?:le|au|al|el)\s+\+?\d"
 )
 _TALK_AT_MEETING = (
     r"\b(?:parle|parler|parlons|reparle|reparler|discute|discuter|discutons|voit|voir|hablamos"
     r"|hablarlo|hablar|comentamos|comentarlo|vemos|verlo)\b[^.!?\n]{0,40}(?:\ben| à la|\blors de la|"
-    r"\ben la|\bdurante la|\bau) (?:réunion|reunión|daily|point|visio)\b"
+    r"\ben la|\ben el|\bdurante la|\bau) (?:réunion|reunión|daily|point|visio|pause|descanso)\b"
 )
 _MOVE_INTL = rf"{any_of(MOVE_INTL)}|\bbespreken\b[^.!?\n]{{0,30}}\bpersoonlijk\b"
 MOVE = Rx(f"{_MOVE_EN}|{_MOVE_INTL}")
@@ -1042,7 +1060,7 @@ MOVE_MORE_GATE = (
     *["appel", "phon", "fil", "visio", "call", "llam", "fono", "mail", "correo", "courriel"],
     *["texto", "sms", "whatsapp", "bureau", "voir", "caf", "mesa", "despacho", "sate", "union"],
     *["unión", "daily", "point", "rappeler", "courrier", "la poste", "telegram", "zoom"],
-    *["por meet", "sitio"],
+    *["por meet", "sitio", "oficina", "pause", "descanso", "postale"],
 )
 
 
@@ -1276,6 +1294,13 @@ INTL_NUMBERS: dict[str, int] = {
     **dict.fromkeys(["drei", "trois", "tres", "três", "drie"], 3),
     **dict.fromkeys(["vier", "quatre", "cuatro", "quatro"], 4),
     **dict.fromkeys(["fünf", "cinq", "cinco", "vijf"], 5),
+    # French and Spanish durations written in words up to ten ("un plazo de diez días hábiles",
+    # issue 18, dev part 5).
+    **dict.fromkeys(["six", "seis"], 6),
+    **dict.fromkeys(["sept", "siete"], 7),
+    **dict.fromkeys(["huit", "ocho"], 8),
+    **dict.fromkeys(["neuf", "nueve"], 9),
+    **dict.fromkeys(["dix", "diez"], 10),
 }
 # "next <weekday>": the weekday of the following calendar week, as the English "next Tuesday".
 INTL_NEXT = frozenset(
@@ -1419,6 +1444,9 @@ WITHIN_INTL = any_of(
         "no prazo de",
         "in de komende",
         "in de volgende",
+        # A time limit stated as such ("Délai : 10 jours", "Plazo: 10 días", "en un máximo de 2
+        # horas"; issue 18, dev part 5); "délai" without its colon is a property ("délai 48 h").
+        *["délai :", "délai:", "dans un délai de", "plazo:", "plazo :", "en un máximo de"],
     ]
 )
 # A clock time in the five languages: 15:00, 15h, 15h30, 15 Uhr, 15.00 uur, midi: groups hour,
@@ -1435,7 +1463,10 @@ _CLOCK_INTL = (
 INTL_MEETINGS = [
     *["réunion", "point", "call", "démo", "visio", "comité", "présentation", "ce soir"],
     *["reunión", "llamada", "demo", "presentación", "esta tarde", "esta noche"],
+    # issue 18, dev part 5: a visit (a doctor's round, a client's) at a time.
+    *["visite", "visita"],
 ]
+_BY_DAY_ES = ["a más tardar el", "a mas tardar el", "antes del", "para el", "hasta el"]
 INTL_NOON = frozenset(["mittag", "midi", "mediodía", "mediodia", "meio-dia", "meio dia", "middag"])
 INTL_WINDOWS: dict[str, Rx] = {
     "intl_weekday": Rx(
@@ -1470,6 +1501,15 @@ INTL_WINDOWS: dict[str, Rx] = {
         rf"{PREP_INTL}{_ARTICLE_INTL}\s+(?:{any_of(INTL_MEETINGS)}[^.!?\n\d]{{0,30}}?\s)?"
         rf"{_CLOCK_INTL}"
     ),
+    # A call proposed at a time ("en visio vers 15h", "on s'appelle à 14h30", "¿nos llamamos a
+    # las 14:30?"): the meeting the request is for, its start the deadline (issue 18, dev part 5).
+    "intl_call_time": Rx(
+        any_of(["on s'appelle", "en visio", "une visio", "nos llamamos", "una videollamada"])
+        + r"[^.!?\n\d]{0,20}?\s"
+        + any_of(["à", "vers", "a", "tipo", "hacia"])
+        + r"\s+"
+        + _CLOCK_INTL
+    ),
     "intl_eod": Rx(
         any_of(
             [
@@ -1496,6 +1536,20 @@ INTL_WINDOWS: dict[str, Rx] = {
             ]
         )
     ),
+    # The day after tomorrow; before "intl_tomorrow", whose word it holds at a later place.
+    "intl_day_after": Rx(
+        any_of(["après-demain", "apres-demain", "après demain", "pasado mañana", "pasado manana"])
+    ),
+    # A bare day of the month after "avant le", "pour le", "a más tardar el", "antes del" that
+    # ends its clause ("avant le 3 svp", "a más tardar el 15, firmamos el 16"): the next such
+    # day (issue 18, dev parts 4 and 5). Only where a mark, the line's end or a polite or
+    # deadline word follows: "pour le 15 personnes" or "el 3 de" are no day.
+    "intl_month_day": Rx(
+        any_of([*["avant le", "pour le", "d'ici le", "au plus tard le", "jusqu'au"], *_BY_DAY_ES])
+        + r"\s+(0?[1-9]|[12]\d|3[01])(?:er)?(?:\s*[,.;!?)]|\s*$|\s+"
+        + any_of(["svp", "stp", "porfa", "por favor", "au plus tard", "como tarde", "sinon"])
+        + ")"
+    ),
     "intl_eow": Rx(
         any_of(
             [
@@ -1516,6 +1570,10 @@ INTL_WINDOWS: dict[str, Rx] = {
                 "eind van de week",
                 "einde van deze week",
                 "eind van deze week",
+                # The end of next week: its Friday (issue 18, dev part 5).
+                *["fin de la semaine prochaine", "fin de semaine prochaine"],
+                *["fin de la semana que viene", "fin de la semana próxima"],
+                *["termine la semana que viene", "acabe la semana que viene"],
             ]
         )
     ),
@@ -2634,7 +2692,7 @@ def asking_text(plain: str) -> str:
     lower = plain.lower()
     if "?" in plain or any(
         word in lower
-        for word in ("mp", "dm", "md", "priv", "no por", "ni por", "pas par", "non par")
+        for word in ("mp", "dm", "md", "priv", "no por", "ni por", "pas par", "non par", "por tel")
     ):
         plain = NOT_ASKING_ROMANCE.compiled.sub(" ", plain)
     return plain
