@@ -897,6 +897,13 @@ INTL_ACTION_NOUNS = [
     *["unterschrift", "bestätigung", "antwort", "entscheidung", "reactie", "goedkeuring"],
     *["akkoord", "handtekening", "bevestiging", "antwoord", "beslissing"],
 ]
+# The nouns of actions that open an ask in French and Spanish chat, before what they are on.
+INTL_OPENING_NOUNS = [
+    *["validation", "relecture", "arbitrage", "approbation", "signature", "vérification"],
+    *["correction", "traduction", "confirmation", "décision", "aprobación", "revisión"],
+    *["decisión", "validación", "firma", "corrección", "traducción", "confirmación"],
+    "verificación",
+]
 # Needing or awaiting one of them from the reader ("j'attends ta validation", "besoin de votre
 # accord", "a la espera de su firma", "brauche deine Freigabe"), as "waiting on your ...".
 INTL_AWAITING = [
@@ -904,6 +911,9 @@ INTL_AWAITING = [
     *["necesito", "necesitamos", "espero", "esperamos", "a la espera de", "preciso de"],
     *["precisamos de", "aguardo", "aguardamos", "brauche", "brauchen", "warte auf", "warten auf"],
     *["wacht op", "wachten op"],
+    # issue 18, dev part 5: terse chat drops the "de" ("besoin validation du planning"); the
+    # conditional ("necesitaríamos su visto bueno").
+    *["besoin", "necesitaríamos", "necesitaría"],
 ]
 INTL_DETERMINERS = [
     *["ton", "ta", "tes", "votre", "vos", "le", "la", "les", "l'", "une", "un", "tu", "tus", "su"],
@@ -1892,6 +1902,11 @@ _ASK_INTL = any_of(
         *["serions reconnaissants", "le solicito", "les solicito", "hacés el favor de"],
         *["serais reconnaissante", "auriez-vous l'amabilité de", "te animás a", "agradecería"],
         *["agradeceríamos"],
+        # issue 18, dev part 5: a formal invitation to act, thinking one can, "¿será que me
+        # puede ...?" (Colombian), formal thanks in advance.
+        *["vous invitons à", "vous invitons à", "penses-tu pouvoir", "pensez-vous pouvoir"],
+        *["será que me puede", "será que me puedes", "será que puede", "le agradecemos"],
+        *["les agradecemos", "le solicitamos", "les solicitamos", "quelqu'un aurait"],
         *INTL_NEED_ASKS,
         *INTL_IMPERSONAL_NEEDS,
     ]
@@ -2184,6 +2199,12 @@ INTL_ACTION_VERBS = [
     "downloaden",
     "delen",
     "deel",
+    # issue 18, dev part 5: taking a task over, doing what is needed, lending, filing a paper,
+    # reminding of a fact ("tu peux me rappeler le code ?"), handling, forwarding a document;
+    # "verifier" as typed without its accent.
+    *["reprendre", "faire le nécessaire", "prêter", "déposer", "verifier", "me rappeler le"],
+    *["me rappeler la", "me rappeler les", "gestionar", "quedarte con", "prestar", "remitir"],
+    *["cargarla", "cargarlo", "cargarlos", "cargarlas", "quedar con"],
 ]
 # A verb that opens a clause and asks by itself, or a second person asking ("stuur me",
 # "schickst du mir", "tu m'envoies", "¿me mandas", "me enviem", "laat je me ... weten"). Not the
@@ -2254,6 +2275,12 @@ INTL_ASKING_VERBS = [
     # ("¿me pasás el link?", "¿me mergeás la rama?").
     *["me das", "nos das", "me dais", "mandadme", "pasadme", "confirmadme", "me pasás"],
     *["me mandás", "me confirmás", "me mergeás", "me decís", "me enviás", "me revisás"],
+    # issue 18, dev part 5: "usted" asking ("¿me envía ...?", "¿nos indica ...?"), lending,
+    # reminding, handing a task over ("je te laisse la main sur", "te dejo a cargo de"), the
+    # present asking ("Tu contactes le transporteur ... ?", "¿Contactás a ...?").
+    *["me envía", "nos indica", "me indica", "me presta", "me prestas", "me prestás"],
+    *["me recuerdas", "me recordás", "je te laisse la main", "te dejo a cargo", "tu contactes"],
+    "contactás",
 ]
 # Words that open a question asking for a fact, a confirmation or a choice, as the English
 # `QUESTION_OPENERS`: where, when, who, which, how much, why, "what is", and a verb first ("Hast
@@ -2274,12 +2301,20 @@ INTL_QUESTION_OPENERS = [
     *["à quelle heure", "avec qui", "de qui", "depuis quand", "jusqu'à quand", "à quel"],
     *["à quelle", "dans quel", "dans quelle", "sur quel", "sur quelle", "de quel", "de quelle"],
     *["tu sais", "vous savez", "quelqu'un a", "qqun a", "t'as", "tu aurais", "vous auriez"],
+    # issue 18, dev part 5: who holds something ("c'est toi qui as ...?"), knowing how to say,
+    # having ("t'aurais pas le numéro ?"), whether a way exists ("y aurait-il moyen d'avoir").
+    *["c'est toi qui", "c'est vous qui", "tu saurais", "vous sauriez", "t'aurais pas"],
+    *["tu n'aurais pas", "y aurait-il moyen", "c quoi"],
     # Spanish
     *["dónde", "cuándo", "quién", "quiénes", "cuál", "cuáles", "cuánto", "cuánta", "cuántos"],
     *["cuántas", "por qué", "hay", "está", "están", "tienes", "tenéis", "recibiste", "sabes"],
     *["sabéis", "funciona", "alguien sabe", "sabe alguien", "alguien conoce", "para cuándo"],
     *["hasta cuándo", "desde cuándo", "a qué hora", "a quién", "con quién", "de quién", "en qué"],
     *["de qué", "alguien tiene", "tenés", "sabés"],
+    *["eres tú quien", "es usted quien", "sabrías", "sabría", "no tendrá", "no tendrás"],
+    *["habría forma", "habría manera", "usted no tendrá", "les llegaron", "les llegó"],
+    *["te llegó", "le llegó", "alguien ha visto", "alguien las ha visto", "alguien lo ha visto"],
+    *["alguien los ha visto", "alguien la ha visto"],
     # Portuguese
     *["onde", "quando", "quem", "qual", "quais", "quanto", "quantos", "quantas", "por que"],
     *["você recebeu", "vocês receberam", "você tem", "vocês têm", "você sabe", "vocês sabem"],
@@ -2413,6 +2448,10 @@ TRAILING_ENDS = Rx(any_of([*INTL_POLITE_AFTER, *INTL_WOULD_BE_GREAT]))
 ACTION_INTL_AWAITED = Rx(
     rf"{_AWAITED}|{any_of(['pour', 'para', 'zur', 'ter'])}\s+({any_of(INTL_ACTION_NOUNS)})"
     f"|{INTL_MISSING}"
+    # The noun of the action opening the ask, of what it is on ("Validation du devis avant le
+    # 3", "¿Revisión del PR #88 para esta noche?", "Arbitrage entre les deux transporteurs";
+    # issue 18, dev part 5).
+    rf"|{_OPENER}¿?({any_of(INTL_OPENING_NOUNS)})\s+{any_of(['du', 'de', 'des', 'entre', 'del'])}"
 )
 INTL_ACTION_FORMS = (
     ACTION_INTL,
