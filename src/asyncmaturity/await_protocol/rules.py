@@ -1688,6 +1688,8 @@ INTL_ASKS_ANYHOW = [
     *["remercions de bien vouloir", "agradeceré que", "le agradeceré", "te agradeceré"],
     *["a ver si alguien", "a ver si puedes", "a ver si podéis", "a ver si podés", "a ver si me"],
     *["a ver si nos", "dispo pour", "t'es dispo", "tu es dispo", "vous êtes dispo", "es-tu dispo"],
+    # issue 18, dev part 5: handing a task over.
+    *["je te laisse la main", "te dejo a cargo"],
     *["veux-tu", "voudrais-tu", "voudriez-vous", "te dérangerait de", "vous dérangerait de"],
     *["harías el favor de", "hazme el favor de", "serías tan amable de", "sería tan amable de"],
     # issue 18, dev part 4: someone asked, formal thanks that ask, "les solicito".
@@ -1743,6 +1745,7 @@ REQUEST_INTL = Rx(
             "les rogamos",
             "os ruego",
             "te ruego",
+            "le ruego",
             "sería genial",
             "serían geniales",
             "sería ideal",
@@ -1766,13 +1769,19 @@ REQUEST_INTL = Rx(
         ]
     )
     + f"|{any_of(INTL_ASKS_ANYHOW)}|{INTL_MISSING}|¿"
-    + rf"|\bmerci\s+d(?:e\s+|{_APOSTROPHE})(?:bien\s+vouloir\s+|nous\s+|me\s+|m{_APOSTROPHE})?"
+    + rf"|\bmerci\s+d(?:e\s+|{_APOSTROPHE})(?:bien\s+vouloir\s+)?(?:nous\s+|me\s+|m{_APOSTROPHE})?"
     + r"[^\s,.!?]{0,30}(?:er|ir|re)\b"
     + f"|{any_of(INTL_NEED_ASKS)}|{_OPENER}¿?{any_of([*INTL_IMPERATIVES, *INTL_LOOK_IMPERATIVES, *ROMANCE_INFINITIVES])}"
     + f"|{any_of(INTL_HELP_WANTED)}|{_AWAITED}"
     + rf"|{any_of(INTL_IMPERSONAL_NEEDS)}\s+(?:[^\s,.!?]+\s+)?{any_of(ROMANCE_INFINITIVES)}"
     + r"|\bbrauche\s+(?:[^\s,.!?]+\s+){0,4}?"
     + any_of(["go", "ok", "okay", "freigabe", "feedback", "rückmeldung", "antwort", "input"])
+    # The noun of an action opening a clause, then a deadline in the same sentence ("Arbitrage
+    # entre les deux transporteurs ... pour le 15 au plus tard", "Aprobación del presupuesto ...
+    # a más tardar el 3"; issue 18, dev part 5).
+    + rf"|{_OPENER}¿?{any_of(INTL_OPENING_NOUNS)}\s+{any_of(['du', 'de', 'des', 'entre', 'del'])}"
+    + r"[^.!?\n]{0,80}?"
+    + any_of(["avant", "pour le", "d'ici", "au plus tard", "a más tardar", "antes de", "para el"])
 )
 NOT_ASKING_INTL = Rx(
     any_of(
