@@ -461,6 +461,8 @@ NAMED_ASK_INTL = Rx(
 )
 # En and em dashes, and typographic quotes (written as escapes: they look like ASCII ones).
 DASHES = "\u2013\u2014"
+# A hand pointing right (an escape: RE2 and Python read the character itself alike).
+POINTING_HAND = "\U0001f449"
 # What opens an item of a list: a hyphen, an asterisk, a bullet.
 BULLETS = "-*\u2022"
 OPEN_QUOTES = "'\"\u2018\u201c"
@@ -495,7 +497,9 @@ ADDRESSEE = Rx(
     rf"(?:[ \t]+{_NAME_START}{_NAME_REST}*)?[ \t]*(?:[,!:.\n{DASHES}]|\s-{{1,2}}\s)"
     rf"|(?:^|\n[ \t\r]*\n|[.!?][ \t\r]*\n)[ \t]*{_TITLE}({_NAME_START}{_NAME_REST}*)"
     r"(?:-san|-sama)?[ \t]*"
-    rf"(?:[,{DASHES}]|\s-{{1,2}}\s)"
+    # A pointing hand after the name points the ask at it ("Théo 👉 compte-rendu du conseil";
+    # issue 18, dev part 5).
+    rf"(?:[,{DASHES}{POINTING_HAND}]|\s-{{1,2}}\s)"
     # A chat line opened by a nick and a colon ("helix84: do you know ..."), IRC's mention: in
     # lower case, as nicks are typed, so that a label ("PR: ...", "Figma: ...") names nobody.
     r"|^[ \t]*(?-i:([a-z][a-z0-9_'-]*)):[ \t]"
