@@ -1252,7 +1252,12 @@ AWAIT_SETS = {
         "read the rules, committed before anything scored it; the rules may be tuned on it)"
         for code, name in (("fr", "French"), ("es", "Spanish"))
     },
-    "lang-tune": "five languages' tuning parts and the French and Spanish dev parts 3 and 4 "
+    **{
+        f"lang-{code}-5": f"{name} dev part 5 (`lang_{code}_dev5.jsonl`, written before its writer "
+        "read the rules, committed before anything scored it; the rules may be tuned on it)"
+        for code, name in (("fr", "French"), ("es", "Spanish"))
+    },
+    "lang-tune": "five languages' tuning parts and the French and Spanish dev parts 3, 4 and 5 "
     "together (`lang_??.jsonl`, `lang_??_dev?.jsonl`, the rules were extended on them)",
 }
 # Held-out parts the rules were since tuned on, and dev parts: shown, not judged as held-out.
@@ -1266,6 +1271,8 @@ SPENT_PARTS = frozenset(
         "lang-es-3",
         "lang-fr-4",
         "lang-es-4",
+        "lang-fr-5",
+        "lang-es-5",
     }
 )
 # The elements the five other languages are read for (issue 18): windows and requests; the

@@ -38,6 +38,8 @@ EVAL_SETS = (
     "lang_es_dev3.jsonl",
     "lang_fr_dev4.jsonl",
     "lang_es_dev4.jsonl",
+    "lang_fr_dev5.jsonl",
+    "lang_es_dev5.jsonl",
     # Real Jira texts (Apache-2.0), carried inline: CR LF line ends, wiki markup, [~mentions].
     "tracker_test.jsonl",
     "tracker_dev.jsonl",

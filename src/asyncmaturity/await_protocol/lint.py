@@ -162,8 +162,12 @@ is guessed (`asyncmaturity.await_protocol.rules.INTL_WINDOWS`, `REQUEST_INTL`):
   "vandaag", "einde van de dag"); "tomorrow" ("morgen", "demain", "mañana", "amanhã"; not
   "Guten Morgen", "esta mañana", "heute Morgen"; nor wishes: "schönes Wochenende", "schönen
   Feierabend", "buen fin de semana"); end of week ("Ende der Woche", "fin de la semaine", "fin de
-  semana", "fim da semana", "einde van de week"); durations ("innerhalb von 2 Tagen", "sous
-  48h", "dans les 24 heures", "en las próximas 24 horas", "em 3 dias úteis", "binnen 48 uur").
+  semana", "fim da semana", "einde van de week"; of next week: "fin de la semaine prochaine",
+  "termine la semana que viene"); durations ("innerhalb von 2 Tagen", "sous 48h", "dans les 24
+  heures", "en las próximas 24 horas", "em 3 dias úteis", "binnen 48 uur", "Délai : 10 jours",
+  "en un plazo de diez días hábiles", "en un máximo de 2 horas"); the day after tomorrow
+  ("après-demain", "pasado mañana"); a bare day of the month ending its clause ("avant le 3
+  svp", "a más tardar el 15,", "antes del 10?"): the next such day.
   "am Freitag", "le vendredi", "el viernes" say when, as "on Friday" does, and are not read.
 * **Action required**: an ask ("kannst du", "könnten Sie", "bitte", "peux-tu", "merci de",
   "¿puedes", "por favor", "você pode", "kun je", "graag", ...) followed in the same sentence by
@@ -508,6 +512,20 @@ def _year_date(year: int | None, month: int, day: int, sent: datetime | None) ->
         return None
 
 
+def _next_month_day(today: date, day: int) -> date | None:
+    """The next date after `today` whose day of the month is `day` ("avant le 3", "antes del 10")."""
+    year, month = today.year, today.month
+    for _ in range(3):
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            found = None
+        if found is not None and found > today:
+            return found
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return None
+
+
 def _within(m: re.Match[str], sent: datetime | None) -> datetime | None:
     """`sent` plus the duration of a "within N hours/days/business days/weeks" match."""
     raw, unit = m.group(1).lower(), m.group(2).lower()
@@ -557,7 +575,7 @@ def _date(kind: str, m: re.Match[str], sent: datetime | None, notes: list[str]) 
 def _duration_last(kind: str, m: re.Match[str]) -> int:
     """0 for a time of the five languages whose hour is one of the working day (9 to 20), 1 else:
     it breaks the tie with a duration read from the same words ("d'ici 16 h")."""
-    hour = m.group(3) if kind == "intl_time" else None
+    hour = m.group(3) if kind in ("intl_time", "intl_call_time") else None
     return 0 if hour is not None and 9 <= int(hour) <= 20 else 1
 
 
@@ -710,7 +728,7 @@ def _intl_window(
             if friday >= sent.date():
                 day = friday
                 break
-    elif kind == "intl_time":
+    elif kind in ("intl_time", "intl_call_time"):
         if m.group(4):
             clock = time(12, 0)
         else:
@@ -729,10 +747,17 @@ def _intl_window(
         past_eod = sent >= datetime.combine(today, end_of_day, tzinfo=zone)
         if kind == "intl_tomorrow":
             day = today + timedelta(days=1)
+        elif kind == "intl_day_after":
+            day = today + timedelta(days=2)
+        elif kind == "intl_month_day":
+            day = _next_month_day(today, int(m.group(1)))
         elif kind == "intl_eod":
             day = today + timedelta(days=1) if past_eod else today
         elif kind == "intl_eow":
             day = today + timedelta(days=(4 - today.weekday()) % 7)
+            # "la fin de la semaine prochaine": the Friday of the following week.
+            if any(word in evidence.lower() for word in ("prochaine", "que viene", "próxima")):
+                day += timedelta(days=7)
         elif kind == "intl_weekday":
             qualifier = " ".join((m.group(1) or m.group(3) or "").lower().split())
             target = rules.INTL_WEEKDAYS[m.group(2).lower()]

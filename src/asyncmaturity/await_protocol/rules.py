@@ -468,11 +468,15 @@ NAMED_ASK_INTL = Rx(
     "(?:^|[.!?\n]\\s*)([A-Z\u00c0-\u00d6\u00d8-\u00de][a-z\u00df-\u00f6\u00f8-\u00ff]+"
     r"(?: [A-Z][a-z]+)?)\s+(?:(?:tu peux|tu pourrais|vous pouvez"
     r"|vous pourriez|peux-tu|pourrais-tu|pouvez-vous|pourriez-vous|puedes|podrías|podés|podéis"
-    r"|appelle-moi|appelez-moi|envoie-moi)\b|llámame|llámeme|mándame|envíame|pásame)",
+    r"|appelle-moi|appelez-moi|envoie-moi"
+    # issue 18, dev part 5: "Yvan tu veux pas ...", "Armelle t'as eu ...", "Tati pudiste ...".
+    r"|tu veux|t'as|t'aurais|pudiste)\b|llámame|llámeme|mándame|envíame|pásame)",
     ignore_case=False,
 )
 # En and em dashes, and typographic quotes (written as escapes: they look like ASCII ones).
 DASHES = "\u2013\u2014"
+# A hand pointing right (an escape: RE2 and Python read the character itself alike).
+POINTING_HAND = "\U0001f449"
 # What opens an item of a list: a hyphen, an asterisk, a bullet.
 BULLETS = "-*\u2022"
 OPEN_QUOTES = "'\"\u2018\u201c"
@@ -485,12 +489,14 @@ _GREETING_INTL = (
     r"|ch[èÈ]re|cher|buen(?:os|as) (?:d[íÍ]as|tardes)|buenas|hola|estimad[oa]|querid[oa]"
     r"|ol[áÁ]|oi|bom dia|boa tarde|prezad[oa]|hoi|beste|geachte|goedemorgen|goedemiddag"
     r"|all[ôÔ]|oye"
+    # issue 18, dev part 5: "Oiga Don Beto,", "Dis donc Amandine,", Colombian "Qué más Sebastián,".
+    r"|oiga|dis donc|qu[éÉ] m[áÁ]s"
 )
 _GREETING_EN = r"hi|hey|hello|hallo|hiya|dear|good (?:morning|afternoon|evening)|morning"
 _GREETING = rf"(?:{_GREETING_EN}|{_GREETING_INTL})"
 _TITLE = (
     r"(?:(?:(?:mr|mrs|ms|miss|mx|dr|prof|herr|frau|monsieur|madame|mme|sr|sra|srta|se[ñÑ]ora?"
-    r"|senhora?|dona|heer|mevrouw|mevr|dhr|don|do[ñÑ]a|ma[îÎ]tre)\.?|m\.)\s+)?"
+    r"|senhora?|dona|heer|mevrouw|mevr|dhr|don|do[ñÑ]a|ma[îÎ]tre|profe|lic)\.?|m\.)\s+)?"
 )
 # A name's letters: ASCII and the accented Latin letters of the five languages ("Tomás", "João").
 _NAME_START = "[a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]"
@@ -505,7 +511,9 @@ ADDRESSEE = Rx(
     rf"(?:[ \t]+{_NAME_START}{_NAME_REST}*)?[ \t]*(?:[,!:.\n{DASHES}]|\s-{{1,2}}\s)"
     rf"|(?:^|\n[ \t\r]*\n|[.!?][ \t\r]*\n)[ \t]*{_TITLE}({_NAME_START}{_NAME_REST}*)"
     r"(?:-san|-sama)?[ \t]*"
-    rf"(?:[,{DASHES}]|\s-{{1,2}}\s)"
+    # A pointing hand after the name points the ask at it ("Théo 👉 compte-rendu du conseil";
+    # issue 18, dev part 5).
+    rf"(?:[,{DASHES}{POINTING_HAND}]|\s-{{1,2}}\s)"
     # A chat line opened by a nick and a colon ("helix84: do you know ..."), IRC's mention: in
     # lower case, as nicks are typed, so that a label ("PR: ...", "Figma: ...") names nobody.
     r"|^[ \t]*(?-i:([a-z][a-z0-9_'-]*)):[ \t]"
@@ -804,6 +812,10 @@ NOT_ASKING_ROMANCE = Rx(
     r"|\bc'est moi ou\b[^?\n]*\?+|¿?\bsoy yo o\b[^?\n]*\?+"
     r"|\b(?:pas|non|no|ni) (?:(?:en mp|en dm|par dm|par mp|por privado|en privado|por dm|"
     r"por md|por correo|por mail|par mail|par e-mail|par courriel)\b|en privé)"
+    # A past call only mentioned ("como hablamos por teléfono", "lo aprobó por teléfono"; issue
+    # 18, dev part 5) does not move the exchange.
+    r"|\b(?:como\s+(?:hablamos|quedamos|comentamos)|lo\s+(?:apro|confirm)[óÓ])\s+por\s+"
+    r"tel[éÉ]fono\b"
 )
 REQUEST = Rx(
     r"\?|\b(?:can|could|would|will) (?:you|u|someone|somebody|anyone)\b|\bwould you mind\b"
@@ -954,6 +966,13 @@ INTL_ACTION_NOUNS = [
     *["unterschrift", "bestätigung", "antwort", "entscheidung", "reactie", "goedkeuring"],
     *["akkoord", "handtekening", "bevestiging", "antwoord", "beslissing"],
 ]
+# The nouns of actions that open an ask in French and Spanish chat, before what they are on.
+INTL_OPENING_NOUNS = [
+    *["validation", "relecture", "arbitrage", "approbation", "signature", "vérification"],
+    *["correction", "traduction", "confirmation", "décision", "aprobación", "revisión"],
+    *["decisión", "validación", "firma", "corrección", "traducción", "confirmación"],
+    "verificación",
+]
 # Needing or awaiting one of them from the reader ("j'attends ta validation", "besoin de votre
 # accord", "a la espera de su firma", "brauche deine Freigabe"), as "waiting on your ...".
 INTL_AWAITING = [
@@ -961,6 +980,9 @@ INTL_AWAITING = [
     *["necesito", "necesitamos", "espero", "esperamos", "a la espera de", "preciso de"],
     *["precisamos de", "aguardo", "aguardamos", "brauche", "brauchen", "warte auf", "warten auf"],
     *["wacht op", "wachten op"],
+    # issue 18, dev part 5: terse chat drops the "de" ("besoin validation du planning"); the
+    # conditional ("necesitaríamos su visto bueno").
+    *["besoin", "necesitaríamos", "necesitaría"],
 ]
 INTL_DETERMINERS = [
     *["ton", "ta", "tes", "votre", "vos", "le", "la", "les", "l'", "une", "un", "tu", "tus", "su"],
@@ -1031,6 +1053,13 @@ INTL_CALLED = [
     # issue 18, dev part 4: the plural of a visit, a call "de 15 min", the coffee machine.
     *["passez me voir", "passez à mon bureau", "pour un call", "un call de", "machine à café"],
     *["por mi sitio"],
+    # issue 18, dev part 5: a phone line offered ("je suis dispo au téléphone", "estoy al
+    # teléfono todo el día"), talk on the phone, a visit to an office, a call returned, coffee.
+    *["dispo au téléphone", "disponible au téléphone", "jaser au téléphone"],
+    *["parler au téléphone", "estoy al teléfono", "disponible al teléfono"],
+    *["acercarse a mi oficina", "pasar por mi oficina", "pase por mi oficina", "passes me voir"],
+    *["me devuelve la llamada", "devuélvame la llamada", "pour un café", "a un café"],
+    *["nos llamamos", "hacemos una llamada"],
 ]
 # The answer asked for by mail, text or a chat app ("par mail", "por correo", "por WhatsApp"):
 # apart from MOVE_INTL, as what follows them in the sentence is often the matter ("par mail, la
@@ -1042,6 +1071,7 @@ INTL_CHANNELS = [
     # issue 18, dev part 4: by post, Telegram, a video call's app, to an e-mail address.
     *["par courrier", "par la poste", "par telegram", "por telegram", "par zoom", "por zoom"],
     *["por meet", "escríbeme al correo", "escribime al correo", "a mi correo"],
+    "par voie postale",
 ]
 
 # An attachment and "because" in the five languages ("ci-joint", "im Anhang", "adjunto", "em
@@ -1090,11 +1120,13 @@ _MOVE_EN = (
 _CALL_BACK = (
     r"\b(?:me|nous)\s+rappeler\s*(?:[?!.,]|$|(?:au sujet|à propos|quand|dès|demain|avant|après"
     r"|vers|sur mon|au \d)\b)"
+    # A number to call ("appelez le 01 23 ...", "llame al 600 ..."; issue 18, dev part 5).
+    r"|\b(?:appelez|appelle|appeler|llame|llama|llamar|llamen)\s+(?:le|au|al|el)\s+\+?\d"
 )
 _TALK_AT_MEETING = (
     r"\b(?:parle|parler|parlons|reparle|reparler|discute|discuter|discutons|voit|voir|hablamos"
     r"|hablarlo|hablar|comentamos|comentarlo|vemos|verlo)\b[^.!?\n]{0,40}(?:\ben| à la|\blors de la|"
-    r"\ben la|\bdurante la|\bau) (?:réunion|reunión|daily|point|visio)\b"
+    r"\ben la|\ben el|\bdurante la|\bau) (?:réunion|reunión|daily|point|visio|pause|descanso)\b"
 )
 _MOVE_INTL = rf"{any_of(MOVE_INTL)}|\bbespreken\b[^.!?\n]{{0,30}}\bpersoonlijk\b"
 MOVE = Rx(f"{_MOVE_EN}|{_MOVE_INTL}")
@@ -1107,7 +1139,7 @@ MOVE_MORE_GATE = (
     *["appel", "phon", "fil", "visio", "call", "llam", "fono", "mail", "correo", "courriel"],
     *["texto", "sms", "whatsapp", "bureau", "voir", "caf", "mesa", "despacho", "sate", "union"],
     *["unión", "daily", "point", "rappeler", "courrier", "la poste", "telegram", "zoom"],
-    *["por meet", "sitio"],
+    *["por meet", "sitio", "oficina", "pause", "descanso", "postale"],
 )
 
 
@@ -1344,6 +1376,13 @@ INTL_NUMBERS: dict[str, int] = {
     **dict.fromkeys(["drei", "trois", "tres", "três", "drie"], 3),
     **dict.fromkeys(["vier", "quatre", "cuatro", "quatro"], 4),
     **dict.fromkeys(["fünf", "cinq", "cinco", "vijf"], 5),
+    # French and Spanish durations written in words up to ten ("un plazo de diez días hábiles",
+    # issue 18, dev part 5).
+    **dict.fromkeys(["six", "seis"], 6),
+    **dict.fromkeys(["sept", "siete"], 7),
+    **dict.fromkeys(["huit", "ocho"], 8),
+    **dict.fromkeys(["neuf", "nueve"], 9),
+    **dict.fromkeys(["dix", "diez"], 10),
 }
 # "next <weekday>": the weekday of the following calendar week, as the English "next Tuesday".
 INTL_NEXT = frozenset(
@@ -1487,6 +1526,9 @@ WITHIN_INTL = any_of(
         "no prazo de",
         "in de komende",
         "in de volgende",
+        # A time limit stated as such ("Délai : 10 jours", "Plazo: 10 días", "en un máximo de 2
+        # horas"; issue 18, dev part 5); "délai" without its colon is a property ("délai 48 h").
+        *["délai :", "délai:", "dans un délai de", "plazo:", "plazo :", "en un máximo de"],
     ]
 )
 # A clock time in the five languages: 15:00, 15h, 15h30, 15 Uhr, 15.00 uur, midi: groups hour,
@@ -1503,7 +1545,10 @@ _CLOCK_INTL = (
 INTL_MEETINGS = [
     *["réunion", "point", "call", "démo", "visio", "comité", "présentation", "ce soir"],
     *["reunión", "llamada", "demo", "presentación", "esta tarde", "esta noche"],
+    # issue 18, dev part 5: a visit (a doctor's round, a client's) at a time.
+    *["visite", "visita"],
 ]
+_BY_DAY_ES = ["a más tardar el", "a mas tardar el", "antes del", "para el", "hasta el"]
 INTL_NOON = frozenset(["mittag", "midi", "mediodía", "mediodia", "meio-dia", "meio dia", "middag"])
 INTL_WINDOWS: dict[str, Rx] = {
     "intl_weekday": Rx(
@@ -1538,6 +1583,15 @@ INTL_WINDOWS: dict[str, Rx] = {
         rf"{PREP_INTL}{_ARTICLE_INTL}\s+(?:{any_of(INTL_MEETINGS)}[^.!?\n\d]{{0,30}}?\s)?"
         rf"{_CLOCK_INTL}"
     ),
+    # A call proposed at a time ("en visio vers 15h", "on s'appelle à 14h30", "¿nos llamamos a
+    # las 14:30?"): the meeting the request is for, its start the deadline (issue 18, dev part 5).
+    "intl_call_time": Rx(
+        any_of(["on s'appelle", "en visio", "une visio", "nos llamamos", "una videollamada"])
+        + r"[^.!?\n\d]{0,20}?\s"
+        + any_of(["à", "vers", "a", "tipo", "hacia"])
+        + r"\s+"
+        + _CLOCK_INTL
+    ),
     "intl_eod": Rx(
         any_of(
             [
@@ -1564,6 +1618,20 @@ INTL_WINDOWS: dict[str, Rx] = {
             ]
         )
     ),
+    # The day after tomorrow; before "intl_tomorrow", whose word it holds at a later place.
+    "intl_day_after": Rx(
+        any_of(["après-demain", "apres-demain", "après demain", "pasado mañana", "pasado manana"])
+    ),
+    # A bare day of the month after "avant le", "pour le", "a más tardar el", "antes del" that
+    # ends its clause ("avant le 3 svp", "a más tardar el 15, firmamos el 16"): the next such
+    # day (issue 18, dev parts 4 and 5). Only where a mark, the line's end or a polite or
+    # deadline word follows: "pour le 15 personnes" or "el 3 de" are no day.
+    "intl_month_day": Rx(
+        any_of([*["avant le", "pour le", "d'ici le", "au plus tard le", "jusqu'au"], *_BY_DAY_ES])
+        + r"\s+(0?[1-9]|[12]\d|3[01])(?:er)?(?:\s*[,.;!?)]|\s*$|\s+"
+        + any_of(["svp", "stp", "porfa", "por favor", "au plus tard", "como tarde", "sinon"])
+        + ")"
+    ),
     "intl_eow": Rx(
         any_of(
             [
@@ -1584,6 +1652,10 @@ INTL_WINDOWS: dict[str, Rx] = {
                 "eind van de week",
                 "einde van deze week",
                 "eind van deze week",
+                # The end of next week: its Friday (issue 18, dev part 5).
+                *["fin de la semaine prochaine", "fin de semaine prochaine"],
+                *["fin de la semana que viene", "fin de la semana próxima"],
+                *["termine la semana que viene", "acabe la semana que viene"],
             ]
         )
     ),
@@ -1688,6 +1760,8 @@ INTL_ASKS_ANYHOW = [
     *["remercions de bien vouloir", "agradeceré que", "le agradeceré", "te agradeceré"],
     *["a ver si alguien", "a ver si puedes", "a ver si podéis", "a ver si podés", "a ver si me"],
     *["a ver si nos", "dispo pour", "t'es dispo", "tu es dispo", "vous êtes dispo", "es-tu dispo"],
+    # issue 18, dev part 5: handing a task over.
+    *["je te laisse la main", "te dejo a cargo"],
     *["veux-tu", "voudrais-tu", "voudriez-vous", "te dérangerait de", "vous dérangerait de"],
     *["harías el favor de", "hazme el favor de", "serías tan amable de", "sería tan amable de"],
     # issue 18, dev part 4: someone asked, formal thanks that ask, "les solicito".
@@ -1743,6 +1817,7 @@ REQUEST_INTL = Rx(
             "les rogamos",
             "os ruego",
             "te ruego",
+            "le ruego",
             "sería genial",
             "serían geniales",
             "sería ideal",
@@ -1766,13 +1841,19 @@ REQUEST_INTL = Rx(
         ]
     )
     + f"|{any_of(INTL_ASKS_ANYHOW)}|{INTL_MISSING}|¿"
-    + rf"|\bmerci\s+d(?:e\s+|{_APOSTROPHE})(?:bien\s+vouloir\s+|nous\s+|me\s+|m{_APOSTROPHE})?"
+    + rf"|\bmerci\s+d(?:e\s+|{_APOSTROPHE})(?:bien\s+vouloir\s+)?(?:nous\s+|me\s+|m{_APOSTROPHE})?"
     + r"[^\s,.!?]{0,30}(?:er|ir|re)\b"
     + f"|{any_of(INTL_NEED_ASKS)}|{_OPENER}¿?{any_of([*INTL_IMPERATIVES, *INTL_LOOK_IMPERATIVES, *ROMANCE_INFINITIVES])}"
     + f"|{any_of(INTL_HELP_WANTED)}|{_AWAITED}"
     + rf"|{any_of(INTL_IMPERSONAL_NEEDS)}\s+(?:[^\s,.!?]+\s+)?{any_of(ROMANCE_INFINITIVES)}"
     + r"|\bbrauche\s+(?:[^\s,.!?]+\s+){0,4}?"
     + any_of(["go", "ok", "okay", "freigabe", "feedback", "rückmeldung", "antwort", "input"])
+    # The noun of an action opening a clause, then a deadline in the same sentence ("Arbitrage
+    # entre les deux transporteurs ... pour le 15 au plus tard", "Aprobación del presupuesto ...
+    # a más tardar el 3"; issue 18, dev part 5).
+    + rf"|{_OPENER}¿?{any_of(INTL_OPENING_NOUNS)}\s+{any_of(['du', 'de', 'des', 'entre', 'del'])}"
+    + r"[^.!?\n]{0,80}?"
+    + any_of(["avant", "pour le", "d'ici", "au plus tard", "a más tardar", "antes de", "para el"])
 )
 NOT_ASKING_INTL = Rx(
     any_of(
@@ -1902,6 +1983,11 @@ _ASK_INTL = any_of(
         *["serions reconnaissants", "le solicito", "les solicito", "hacés el favor de"],
         *["serais reconnaissante", "auriez-vous l'amabilité de", "te animás a", "agradecería"],
         *["agradeceríamos"],
+        # issue 18, dev part 5: a formal invitation to act, thinking one can, "¿será que me
+        # puede ...?" (Colombian), formal thanks in advance.
+        *["vous invitons à", "vous invitons à", "penses-tu pouvoir", "pensez-vous pouvoir"],
+        *["será que me puede", "será que me puedes", "será que puede", "le agradecemos"],
+        *["les agradecemos", "le solicitamos", "les solicitamos", "quelqu'un aurait"],
         *INTL_NEED_ASKS,
         *INTL_IMPERSONAL_NEEDS,
     ]
@@ -2194,6 +2280,12 @@ INTL_ACTION_VERBS = [
     "downloaden",
     "delen",
     "deel",
+    # issue 18, dev part 5: taking a task over, doing what is needed, lending, filing a paper,
+    # reminding of a fact ("tu peux me rappeler le code ?"), handling, forwarding a document;
+    # "verifier" as typed without its accent.
+    *["reprendre", "faire le nécessaire", "prêter", "déposer", "verifier", "me rappeler le"],
+    *["me rappeler la", "me rappeler les", "gestionar", "quedarte con", "prestar", "remitir"],
+    *["cargarla", "cargarlo", "cargarlos", "cargarlas", "quedar con"],
 ]
 # A verb that opens a clause and asks by itself, or a second person asking ("stuur me",
 # "schickst du mir", "tu m'envoies", "¿me mandas", "me enviem", "laat je me ... weten"). Not the
@@ -2264,6 +2356,12 @@ INTL_ASKING_VERBS = [
     # ("¿me pasás el link?", "¿me mergeás la rama?").
     *["me das", "nos das", "me dais", "mandadme", "pasadme", "confirmadme", "me pasás"],
     *["me mandás", "me confirmás", "me mergeás", "me decís", "me enviás", "me revisás"],
+    # issue 18, dev part 5: "usted" asking ("¿me envía ...?", "¿nos indica ...?"), lending,
+    # reminding, handing a task over ("je te laisse la main sur", "te dejo a cargo de"), the
+    # present asking ("Tu contactes le transporteur ... ?", "¿Contactás a ...?").
+    *["me envía", "nos indica", "me indica", "me presta", "me prestas", "me prestás"],
+    *["me recuerdas", "me recordás", "je te laisse la main", "te dejo a cargo", "tu contactes"],
+    "contactás",
 ]
 # Words that open a question asking for a fact, a confirmation or a choice, as the English
 # `QUESTION_OPENERS`: where, when, who, which, how much, why, "what is", and a verb first ("Hast
@@ -2284,12 +2382,20 @@ INTL_QUESTION_OPENERS = [
     *["à quelle heure", "avec qui", "de qui", "depuis quand", "jusqu'à quand", "à quel"],
     *["à quelle", "dans quel", "dans quelle", "sur quel", "sur quelle", "de quel", "de quelle"],
     *["tu sais", "vous savez", "quelqu'un a", "qqun a", "t'as", "tu aurais", "vous auriez"],
+    # issue 18, dev part 5: who holds something ("c'est toi qui as ...?"), knowing how to say,
+    # having ("t'aurais pas le numéro ?"), whether a way exists ("y aurait-il moyen d'avoir").
+    *["c'est toi qui", "c'est vous qui", "tu saurais", "vous sauriez", "t'aurais pas"],
+    *["tu n'aurais pas", "y aurait-il moyen", "c quoi"],
     # Spanish
     *["dónde", "cuándo", "quién", "quiénes", "cuál", "cuáles", "cuánto", "cuánta", "cuántos"],
     *["cuántas", "por qué", "hay", "está", "están", "tienes", "tenéis", "recibiste", "sabes"],
     *["sabéis", "funciona", "alguien sabe", "sabe alguien", "alguien conoce", "para cuándo"],
     *["hasta cuándo", "desde cuándo", "a qué hora", "a quién", "con quién", "de quién", "en qué"],
     *["de qué", "alguien tiene", "tenés", "sabés"],
+    *["eres tú quien", "es usted quien", "sabrías", "sabría", "no tendrá", "no tendrás"],
+    *["habría forma", "habría manera", "usted no tendrá", "les llegaron", "les llegó"],
+    *["te llegó", "le llegó", "alguien ha visto", "alguien las ha visto", "alguien lo ha visto"],
+    *["alguien los ha visto", "alguien la ha visto"],
     # Portuguese
     *["onde", "quando", "quem", "qual", "quais", "quanto", "quantos", "quantas", "por que"],
     *["você recebeu", "vocês receberam", "você tem", "vocês têm", "você sabe", "vocês sabem"],
@@ -2423,6 +2529,10 @@ TRAILING_ENDS = Rx(any_of([*INTL_POLITE_AFTER, *INTL_WOULD_BE_GREAT]))
 ACTION_INTL_AWAITED = Rx(
     rf"{_AWAITED}|{any_of(['pour', 'para', 'zur', 'ter'])}\s+({any_of(INTL_ACTION_NOUNS)})"
     f"|{INTL_MISSING}"
+    # The noun of the action opening the ask, of what it is on ("Validation du devis avant le
+    # 3", "¿Revisión del PR #88 para esta noche?", "Arbitrage entre les deux transporteurs";
+    # issue 18, dev part 5).
+    rf"|{_OPENER}¿?({any_of(INTL_OPENING_NOUNS)})\s+{any_of(['du', 'de', 'des', 'entre', 'del'])}"
 )
 INTL_ACTION_FORMS = (
     ACTION_INTL,
@@ -2702,7 +2812,7 @@ def asking_text(plain: str) -> str:
     lower = plain.lower()
     if "?" in plain or any(
         word in lower
-        for word in ("mp", "dm", "md", "priv", "no por", "ni por", "pas par", "non par")
+        for word in ("mp", "dm", "md", "priv", "no por", "ni por", "pas par", "non par", "por tel")
     ):
         plain = NOT_ASKING_ROMANCE.compiled.sub(" ", plain)
     return plain
