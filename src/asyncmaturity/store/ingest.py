@@ -281,6 +281,10 @@ def _ingest_all(
         # Row order carries no meaning in the store; keeping it costs dearly on many small files.
         store.con.execute("SET preserve_insertion_order = false")
         store.con.execute("SET enable_progress_bar = false")
+        # Checkpoint at commit, whatever the ingest added: its rows are written to the store file
+        # once, not to the write-ahead log first and again by the checkpoint at close (0.05 s of
+        # an 11k-message ingest's 1.1; a commit over 16 MiB of log checkpoints so anyway).
+        store.con.execute("SET checkpoint_threshold = '0b'")
         secret = store.secret
         results: list[ExportSummary] = []
         with store.transaction():
