@@ -281,10 +281,6 @@ def _ingest_all(
         # Row order carries no meaning in the store; keeping it costs dearly on many small files.
         store.con.execute("SET preserve_insertion_order = false")
         store.con.execute("SET enable_progress_bar = false")
-        # Checkpoint at commit, whatever the ingest added: its rows are written to the store file
-        # once, not to the write-ahead log first and again by the checkpoint at close (0.05 s of
-        # an 11k-message ingest's 1.1; a commit over 16 MiB of log checkpoints so anyway).
-        store.con.execute("SET checkpoint_threshold = '0b'")
         secret = store.secret
         results: list[ExportSummary] = []
         with store.transaction():
@@ -344,6 +340,12 @@ def _ingest_all(
                         report.skipped_total,
                     ],
                 )
+            # The commit checkpoints, whatever the ingest added: its rows are written to the
+            # store file once, not to the write-ahead log first and again by the checkpoint at
+            # close (0.05 s of an 11k-message ingest's 1.1; a commit over 16 MiB of log
+            # checkpoints so anyway). Set only now: the setting is the database's, and the
+            # commits of what sources stage in databases attached to it come before.
+            store.con.execute("SET checkpoint_threshold = '0b'")
         return IngestSummary(store=str(store_path), exports=results)
 
 
