@@ -48,6 +48,81 @@ def test_relaxing_widens_only_long_counted_repetitions() -> None:
     assert ACTION in COUNTED
 
 
+def _relaxed_by_hand(pattern: str, least: int) -> str:
+    """`_relaxed`, one character at a time: the reference its one-pass form is held to."""
+    out: list[str] = []
+    i = 0
+    in_class = False
+    while i < len(pattern):
+        char = pattern[i]
+        counted = (
+            re.match(r"\{(\d*),(\d+)\}", pattern[i:]) if char == "{" and not in_class else None
+        )
+        if char == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+        elif counted and int(counted.group(2)) >= least:
+            fewest = int(counted.group(1) or 0)
+            out.append(f"{{{fewest},}}" if fewest else "*")
+            i += counted.end()
+        elif not in_class and char == "[":
+            in_class = True
+            member = i + 1 + (pattern[i + 1 : i + 2] == "^")
+            member += pattern[member : member + 1] == "]"
+            out.append(pattern[i:member])
+            i = member
+        else:
+            in_class = in_class and char != "]"
+            out.append(char)
+            i += 1
+    return "".join(out)
+
+
+def _alternatives_by_hand(pattern: str) -> list[str]:
+    """`_alternatives`, one character at a time (for a pattern opening with no flags)."""
+    parts: list[str] = []
+    depth = start = i = 0
+    in_class = False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            i += 1 + (pattern[i + 1 : i + 2] == "^")
+            i += pattern[i : i + 1] == "]"
+            continue
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return [*parts, pattern[start:]]
+
+
+# Pattern pieces that meet every case: escapes (a lone one last), classes (with a leading `]`
+# or `^]`, unclosed), counted repetitions short and long, braces that count nothing, groups.
+pieces = st.sampled_from(
+    ["a", "|", "(", ")", "[", "]", "^", "\\", "\\{", "{", "}", "{0,200}", "{3,25}", "{,40}",
+     "{2,5}", "{7}", "{0,", ",", "1", "?", "*"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(pieces, max_size=12).map("".join), st.sampled_from([1, 20, 100]))
+@example("[]{0,50}]|(a|[^]|{0,90}])b{0,30}|\\", 20)
+def test_relaxing_and_splitting_read_escapes_and_classes_as_written(
+    pattern: str, least: int
+) -> None:
+    assert _relaxed(pattern, least) == _relaxed_by_hand(pattern, least)
+    if not re.match(r"\(\?[a-zA-Z]+\)", pattern):
+        assert _alternatives(pattern) == _alternatives_by_hand(pattern)
+
+
 words = st.sampled_from(
     ["where is", "can you", "review", " ", "\n", ".", "?", "!", "x", "the doc", "hi", "dm me"]
 )

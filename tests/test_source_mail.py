@@ -139,6 +139,12 @@ def test_byte_ranges_split_as_the_whole_file(
         assert chunks[-1].end == len(data) and all(
             a.end == b.start for a, b in itertools.pairwise(chunks)
         )
+    # Ranges that start small and double (the first rows come back soon): the same messages.
+    monkeypatch.setattr(mail, "FIRST_RANGE_BYTES", 50)
+    monkeypatch.setattr(mail, "RANGE_BYTES", 1_000)
+    chunks = list(mail._ranges(0, file, False, None))
+    assert [m for chunk in chunks for m in mail._chunk_messages(chunk)] == whole
+    assert chunks[0].end < 1_000 <= chunks[-2].end - chunks[-2].start
 
 
 # ---------------------------------------------------------------------------------------------

@@ -367,6 +367,12 @@ def _ingest_all(
                         report.skipped_total,
                     ],
                 )
+            # The commit checkpoints, whatever the ingest added: its rows are written to the
+            # store file once, not to the write-ahead log first and again by the checkpoint at
+            # close (0.05 s of an 11k-message ingest's 1.1; a commit over 16 MiB of log
+            # checkpoints so anyway). Set only now: the setting is the database's, and the
+            # commits of what sources stage in databases attached to it come before.
+            store.con.execute("SET checkpoint_threshold = '0b'")
         return IngestSummary(store=str(store_path), exports=results)
 
 
