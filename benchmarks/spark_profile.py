@@ -13,9 +13,9 @@ One `measure` on Spark local mode (``local[2]``, the session of :data:`LOCAL_SET
 that ran it (a kept frame by its name), so the report adds up by frame rather than by Spark's
 own call sites, which all name Ibis. Task CPU is the executor threads' own; the JVM's CPU (the
 process's user and system time, read from /proc) also holds the driver's planning, the JIT
-compiler and the collector's threads. On a shared machine compare CPU, not wall time, and run
-the two configurations in turn. ``--values`` writes every metric and scope (sorted JSON), so
-that two runs' figures can be compared with ``cmp``.
+compiler and the collector's threads, and the report splits it by thread. On a shared machine
+compare CPU, not wall time, and run the two configurations in turn. ``--values`` writes every
+metric and scope (sorted JSON), so that two runs' figures can be compared with ``cmp``.
 """
 
 from __future__ import annotations
@@ -70,18 +70,47 @@ def _label_jobs(session: Any) -> None:
         setattr(DataFrame, name, wrapped(getattr(DataFrame, name)))
 
 
-def _jvm_cpu_seconds() -> float:
-    """User and system seconds of this process's children (PySpark's JVM), from /proc."""
+# JVM threads by what they do, from the first characters of their names (Linux keeps 15).
+THREAD_KINDS = (
+    ("Executor task", "executor tasks"),
+    # Py4J runs each Python call (Ibis's planning, an action's analysis, optimization, physical
+    # planning and code generation) on a gateway thread of this name.
+    ("Thread-", "driver calls (Py4J)"),
+    ("C1 CompilerThre", "JIT compiler"),
+    ("C2 CompilerThre", "JIT compiler"),
+    ("GC Thread", "garbage collector"),
+    ("VM Thread", "garbage collector"),
+)
+
+
+def _jvm_cpu_by_thread() -> Counter[str]:
+    """User and system seconds of this process's children (PySpark's JVM), from /proc: in
+    all (``(JVM)``) and per kind of thread of :data:`THREAD_KINDS` (the rest ``other threads``,
+    and threads that have ended ``ended threads``)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    found: Counter[str] = Counter()
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[1]) == os.getpid():
-            total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
+        if int(fields[1]) != os.getpid():
+            continue
+        total = (int(fields[11]) + int(fields[12])) / ticks
+        found["(JVM)"] += total
+        live = 0.0
+        for thread in (stat.parent / "task").iterdir():
+            try:
+                name = (thread / "comm").read_text().strip()
+                own = (thread / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            seconds = (int(own[11]) + int(own[12])) / ticks
+            kind = next((k for prefix, k in THREAD_KINDS if name.startswith(prefix)), None)
+            found[kind or "other threads"] += seconds
+            live += seconds
+        found["ended threads"] += max(total - live, 0.0)
+    return found
 
 
 def _by_label(log: Path) -> dict[str, Counter[str]]:
@@ -149,7 +178,7 @@ def main() -> int:
     began = time.perf_counter()
     result = measure(store=args.folder, engine="spark")
     measured = time.perf_counter() - began
-    jvm_cpu = _jvm_cpu_seconds()
+    jvm_cpu = _jvm_cpu_by_thread()
     session.stop()
     if args.values:
         document = result.to_json()
@@ -161,8 +190,18 @@ def main() -> int:
     load = os.getloadavg()[0]
     print(
         f"{args.folder.name} on {args.master}: JVM start {jvm_started:.1f} s, measure "
-        f"{measured:.1f} s; JVM CPU {jvm_cpu:.1f} s, Python CPU {time.process_time():.1f} s; "
-        f"1-minute load {load:.1f}; event log {log}"
+        f"{measured:.1f} s; JVM CPU {jvm_cpu['(JVM)']:.1f} s, Python CPU "
+        f"{time.process_time():.1f} s; 1-minute load {load:.1f}; event log {log}"
+    )
+    # The JVM's CPU, start included, by thread: executor tasks against the driver's planning,
+    # the JIT compiler and the collector.
+    print(
+        "JVM CPU by thread: "
+        + ", ".join(
+            f"{kind} {seconds:.1f} s"
+            for kind, seconds in sorted(jvm_cpu.items(), key=lambda item: -item[1])
+            if kind != "(JVM)"
+        )
     )
     columns = ("jobs", "wall", "run", "cpu", "gc", "shuffled")
     print(f"{'jobs':>5} {'wall s':>8} {'run s':>8} {'cpu s':>8} {'gc s':>7} {'shuf MB':>8}  what")
