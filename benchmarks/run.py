@@ -1220,6 +1220,9 @@ AWAIT_SETS = {
     "tracker-dev": "tracker dev split (`tracker_dev.jsonl`, real Jira texts the rules were tuned on)",
     "tracker-dev2": "second tracker dev split (`tracker_dev2.jsonl`, real Bugzilla texts, labelled "
     "before any rule read them, then tuned on)",
+    "tracker-dev3": "third tracker dev split (`tracker_dev3.jsonl`, the remaining Bugzilla "
+    "descriptions and more comments of the same fixture, labelled before any rule read them, "
+    "then tuned on)",
     "friction": "friction set (`friction.jsonl`)",
     **{
         f"lang-{code}": f"{name} held-out part (`lang_{code}_heldout.jsonl`, written and committed "
