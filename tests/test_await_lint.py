@@ -1005,6 +1005,10 @@ def test_information_absent_in_five_languages(text: str) -> None:
         "Margot, on se retrouve à la cafétéria à 15h30 pour parler du nouveau stand du salon ?",
         "¿Os apetece quedar mañana a las 13:45 para hablar un rato del nuevo catálogo de otoño?",
         "Je reviens vers toi au sujet de ma demande du 9 : tu peux regarder les badges de l'équipe ?",
+        # A sentence that states the ask as a need or a polite formula is the ask, not its
+        # context, however long.
+        "Faudrait passer voir le service juridique avant la fin du mois pour la convention de stage",
+        "Sr. Medina, le agradecería que nos enviara la carta de aceptación firmada durante esta semana.",
         # A shortened link hides which record it is.
         "@lucas regarde ça stp https://bit.ly/9QwE",
         "@lucía mira esto https://tinyurl.com/4kd8 porfa",

@@ -1270,7 +1270,19 @@ QUESTION = Rx(r"[^.!?]{0,300}\?+")
 # statement alone is not read as its own context.
 # It starts at a sentence's start (tried at every character, the scan cost Python 120 us a
 # text), and a sentence is bounded by its stops alone: a counted repetition costs RE2 states.
-OBLIGATION = Rx(r"(?:^|[.!?\n])[^.!?\n]*?\b(?:need|needs|should|required to)\b[^.!?\n]*")
+# The same in French and Spanish: a sentence that states the ask as a need, a wish or a polite
+# formula ("Faudrait voir avec la compta pour ...", "hay que entregarla antes del lunes", "le
+# agradecería que nos devolviera ...", "ce serait top si tu pouvais ..."): the ask, not its
+# context (issue 18, info18: four dev messages of parts 3 and 4).
+INTL_OBLIGATIONS = [
+    *["merci de", "merci d'", "il faut", "il faudrait", "faudrait", "ce serait top si"],
+    *["je vous serais reconnaissant", "je vous serais reconnaissante", "hay que"],
+    *["le agradecería", "les agradecería", "le solicito", "les solicito", "sería ideal que"],
+]
+OBLIGATION = Rx(
+    r"(?:^|[.!?\n])[^.!?\n]*?(?:\b(?:need|needs|should|required to)\b"
+    rf"|{any_of(INTL_OBLIGATIONS)})[^.!?\n]*"
+)
 FACT = Rx(
     rf"\d|\w[._/]\w|\b[a-z]+[A-Z]\w*|(?:^|[^a-zA-Z])[`{OPEN_QUOTES}][^`{OPEN_QUOTES}"
     rf"{CLOSE_QUOTES}\n]{{2,40}}[`{CLOSE_QUOTES}]|(?i:\b(?:since|after|because|due to|as of|error|"
