@@ -998,6 +998,49 @@ def test_information_absent_in_five_languages(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        # A clock or a day of the month inside the question says when the asked thing happens,
+        # which the question names: no fact, however long the question (issue 18, info18).
+        "Margot, on se retrouve à la cafétéria à 15h30 pour parler du nouveau stand du salon ?",
+        "¿Os apetece quedar mañana a las 13:45 para hablar un rato del nuevo catálogo de otoño?",
+        "Je reviens vers toi au sujet de ma demande du 9 : tu peux regarder les badges de l'équipe ?",
+        # A sentence that states the ask as a need or a polite formula is the ask, not its
+        # context, however long.
+        "Faudrait passer voir le service juridique avant la fin du mois pour la convention de stage",
+        "Sr. Medina, le agradecería que nos enviara la carta de aceptación firmada durante esta semana.",
+        # A shortened link hides which record it is.
+        "@lucas regarde ça stp https://bit.ly/9QwE",
+        "@lucía mira esto https://tinyurl.com/4kd8 porfa",
+    ],
+)
+def test_a_time_asked_about_or_a_short_link_is_no_information(text: str) -> None:
+    assert not analyse(text).elements["information_complete"].present
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        # A clock in a statement tells why the time matters, and stays a fact.
+        (
+            "Qui peut installer les chaises dans la grande salle ? Les invités du conseil "
+            "arrivent à 14h30.",
+            "fact '1'",
+        ),
+        # A number in the question that is no time stays a fact ("version 3.2").
+        (
+            "¿Alguien puede comprobar si la versión 3.2 de la aplicación ya está instalada en "
+            "las tabletas?",
+            "fact '3'",
+        ),
+    ],
+)
+def test_a_clock_outside_the_question_is_still_a_fact(text: str, evidence: str) -> None:
+    element = analyse(text).elements["information_complete"]
+    assert element.present and evidence in element.evidence
+
+
+@pytest.mark.parametrize(
     ("text", "evidence"),
     [
         ("Tu peux valider ? Appelle-moi après.", "Appelle-moi"),

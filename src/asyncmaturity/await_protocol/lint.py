@@ -115,7 +115,8 @@ approve"); a single line break does not (e-mail wraps sentences over lines).
   the same words used as nouns ("any update?", "the flaky test", "dry run", "Draft:", "read-only")
   or where-to-reply phrases ("reply here", "ping me").
 * **Information complete**: a link to a record (the ingest's URL pattern; links to a web search,
-  YouTube or a GIF site are no record: `asyncmaturity.await_protocol.rules.NON_RECORD_URL`), an
+  YouTube, a GIF site or a link shortener such as bit.ly are no record:
+  `asyncmaturity.await_protocol.rules.NON_RECORD_URL`), an
   attachment marker ("attached", "[file ...]", 📎), a ticket reference (`#123`, `ABC-123`, "ticket
   55781"), a file name (`plan.pdf`), an amount or a share ("2,400 EUR", "18k", "3.1%"), a context
   marker ("context:", "background:", "details:", "tl;dr", "because", "so that"), or at least 18
@@ -241,7 +242,10 @@ is guessed (`asyncmaturity.await_protocol.rules.INTL_WINDOWS`, `REQUEST_INTL`):
   llámame"), after what the thanks are for ("Merci pour ton aide hier Clara !"), after "¡Hola";
   not "Buenas tardes,". Information leaves out the greeting, a signature after a blank line or
   a sign-off ("María José Fernández") and a deadline's clock time ("avant 14h": an hour is no
-  fact about the matter), and reads the options of a choice as context. A call or talk proposed
+  fact about the matter), a clock or a day of the month inside the question ("on s'appelle à
+  14h30 ?", "¿un café a las 9?", "ma demande du 12 : tu peux ...?": when the asked thing happens,
+  `asyncmaturity.await_protocol.rules.INTL_ASKED_WHEN`; one in a statement stays a fact), and
+  reads the options of a choice as context. A call or talk proposed
   for a day is the meeting the answer is due at, a window (the rulings' deadline: its start);
   "d'ici 16 h" is by four o'clock (an hour of the working day, 9 to 20), "d'ici 48 h" a duration;
   "antes de las 18" is 18:00.

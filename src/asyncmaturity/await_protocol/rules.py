@@ -137,10 +137,15 @@ def _sql_list(words: frozenset[str]) -> str:
 
 URL = Rx(URL_PATTERN)
 # Links to sites that hold no record of the work (a web search, a video, a GIF): no context.
+# A shortened link ("https://bit.ly/3xYz") hides which record it is: the receiver learns where
+# the material is only by following it, so it is no record either (issue 18, dev part 5).
 NON_RECORD_URL = Rx(
     r"https?://(?:www\.|m\.|media\.)?(?:google\.(?:com|co\.[a-z]{2}|[a-z]{2})|bing\.com"
     r"|duckduckgo\.com|youtube\.com|youtu\.be|giphy\.com|tenor\.com|gfycat\.com|lmgtfy\.com)"
     r"(?:[/?#][^\s<>|)\]\"']*)?"
+    # A shortener's host is followed by its code ("/3xYz"), not by more host ("t.company.com").
+    r"|https?://(?:bit\.ly|tinyurl\.com|goo\.gl|ow\.ly|t\.co|is\.gd|buff\.ly|rebrand\.ly"
+    r"|cutt\.ly)/[^\s<>|)\]\"']*"
 )
 
 # Mentions. Slack user and group mentions always name someone; an `@word` names someone unless
@@ -1265,13 +1270,36 @@ QUESTION = Rx(r"[^.!?]{0,300}\?+")
 # statement alone is not read as its own context.
 # It starts at a sentence's start (tried at every character, the scan cost Python 120 us a
 # text), and a sentence is bounded by its stops alone: a counted repetition costs RE2 states.
-OBLIGATION = Rx(r"(?:^|[.!?\n])[^.!?\n]*?\b(?:need|needs|should|required to)\b[^.!?\n]*")
+# The same in French and Spanish: a sentence that states the ask as a need, a wish or a polite
+# formula ("Faudrait voir avec la compta pour ...", "hay que entregarla antes del lunes", "le
+# agradecería que nos devolviera ...", "ce serait top si tu pouvais ..."): the ask, not its
+# context (issue 18, info18: four dev messages of parts 3 and 4).
+INTL_OBLIGATIONS = [
+    *["merci de", "merci d'", "il faut", "il faudrait", "faudrait", "ce serait top si"],
+    *["je vous serais reconnaissant", "je vous serais reconnaissante", "hay que"],
+    *["le agradecería", "les agradecería", "le solicito", "les solicito", "sería ideal que"],
+]
+OBLIGATION = Rx(
+    r"(?:^|[.!?\n])[^.!?\n]*?(?:\b(?:need|needs|should|required to)\b"
+    rf"|{any_of(INTL_OBLIGATIONS)})[^.!?\n]*"
+)
 FACT = Rx(
     rf"\d|\w[._/]\w|\b[a-z]+[A-Z]\w*|(?:^|[^a-zA-Z])[`{OPEN_QUOTES}][^`{OPEN_QUOTES}"
     rf"{CLOSE_QUOTES}\n]{{2,40}}[`{CLOSE_QUOTES}]|(?i:\b(?:since|after|because|due to|as of|error|"
     r"exception|traceback|tried|getting|fails?|failed|broken|down|changed)\b)"
     rf"|(?i:{any_of(INTL_SYMPTOMS)}|{_OR_INTL})",
     ignore_case=False,
+)
+# A French or Spanish clock time or day of the month inside a question ("on s'appelle à 14h30 ?",
+# "¿un café mañana a las 9?", "ma demande du 12 : peux-tu ... ?") says when the asked thing
+# happens, which the question itself names: no fact the recipient needs (issue 18, dev parts 4
+# and 5). It is removed, the rest of its question kept (group 1), before FACT is read; a clock
+# in a statement ("les auditeurs arrivent à 14 h 30") still tells why the time matters. The
+# words are French and Spanish only ("a las", "du", "del día"; "14h30" is how French writes a
+# clock), so the other languages read the same facts as before.
+INTL_ASKED_WHEN = Rx(
+    r"(?:\b\d{1,2}\s?h(?:\s?\d{2})?\b|\ba\s+las?\s+\d{1,2}(?:[:h.]\d{2})?\b"
+    r"|\b(?:du|del(?:\s+d[ií]a)?)\s+\d{1,2}(?:er)?\b)([^.!?:/\d][^.!?]*\?|\?|\s?:[^.!?]*\?)"
 )
 # "At least MIN_CONTEXT_WORDS words" as one match, for SQL: far cheaper there than listing the
 # words (Python counts them: the same answer, and linear in its backtracking engine).
@@ -2797,7 +2825,7 @@ def context_words(plain: str) -> tuple[str, int] | None:
     statements = count_words(OBLIGATION.compiled.sub(" ", QUESTION.compiled.sub(" ", matter)))
     if statements >= MIN_CONTEXT_WORDS:
         return "statements", statements
-    fact = FACT.search(matter)
+    fact = FACT.search(INTL_ASKED_WHEN.compiled.sub(r" \1", matter))
     if fact:
         return f"fact {fact.group(0).strip()!r}", words
     return None
@@ -3092,9 +3120,11 @@ def signals_sql(text: str) -> str:
             " ",
         )
     )
+    asked_when_removed = FACT.matches_sql(INTL_ASKED_WHEN.replace_sql(matter, r" \1"))
     information = (
         f"CASE WHEN {matter} IS NULL THEN true WHEN NOT {MANY_WORDS.matches_sql(matter)} "
-        f"THEN false WHEN {FACT.matches_sql(matter)} THEN true ELSE {statements} END"
+        f"THEN false WHEN {asked_when_removed} THEN true "
+        f"ELSE {statements} END"
     )
     owner = _first_true_sql(
         [
