@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/await_tracker_sample.py OUT.jsonl [--bugs GIT_DIR] [--size N]
 
 Writes one candidate a line (pointer, send time, zone, stratum and the text, for labelling), from
-the Bugzilla fixture of mozilla/bugbug (``tests/fixtures/bugs.json``, MPL-2.0, read from a bare git
-snapshot), cleaned as ``tracker_dev2.jsonl``'s draw did: no bots, no "Invalid Bugs", quoted lines
+the Bugzilla fixture of mozilla/bugbug (its ``bugs.json`` test fixture, MPL-2.0, read from a bare
+git snapshot), cleaned as ``tracker_dev2.jsonl``'s draw did: no bots, no "Invalid Bugs", quoted lines
 and "(In reply to ...)" removed, 1 to 1,500 characters. A text whose key a labelled dev set holds
 (``tracker_dev2.jsonl``, ``real_windows_dev.jsonl``) is left out. Every remaining description
 (comment 0, stratum "description") is taken first, since the frozen tracker part is mostly
