@@ -17,6 +17,7 @@ split, so the two never share a message.
 
 from __future__ import annotations
 
+import argparse
 import html
 import json
 import random
@@ -297,15 +298,31 @@ def irc(logs: Path, out: Path) -> None:
     )
 
 
-if __name__ == "__main__":
-    if sys.argv[1] == "--irc":
-        irc(Path(sys.argv[2]), Path(sys.argv[3]))
-    elif sys.argv[1] == "--lists":
-        lists(Path(sys.argv[2]), Path(sys.argv[3]))
-    elif sys.argv[1] == "--fresh2":
-        fresh2(Path(sys.argv[2]))
-    elif sys.argv[1] == "--fresh":
-        # Run before the round is added to real_dev.jsonl: afterwards its own messages are taken.
-        fresh(Path(sys.argv[2]), taken_pointers())
+def cli() -> None:
+    """Parse the command line (see the module's docstring) and write the draw it names."""
+    parser = argparse.ArgumentParser(
+        description=(__doc__ or "").split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    mode = parser.add_mutually_exclusive_group()
+    # Run before the round is added to real_dev.jsonl: afterwards its own messages are taken.
+    mode.add_argument("--fresh", action="store_true", help="the fifth dev round's draw")
+    mode.add_argument("--fresh2", action="store_true", help="real_dev3's draw")
+    mode.add_argument("--lists", type=Path, metavar="PIPERMAIL", help="real_dev2's draw")
+    mode.add_argument("--irc", type=Path, metavar="LOGS", help="real_chat_dev's draw")
+    parser.add_argument("out", type=Path, metavar="OUT.jsonl", help="the file to write")
+    args = parser.parse_args()
+    if args.irc:
+        irc(args.irc, args.out)
+    elif args.lists:
+        lists(args.lists, args.out)
+    elif args.fresh2:
+        fresh2(args.out)
+    elif args.fresh:
+        fresh(args.out, taken_pointers())
     else:
-        main(Path(sys.argv[1]))
+        main(args.out)
+
+
+if __name__ == "__main__":
+    cli()

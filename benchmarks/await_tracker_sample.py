@@ -14,6 +14,7 @@ until N texts (120).
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import sys
@@ -102,11 +103,11 @@ def main(out: Path, bugs: Path, size: int) -> None:
 
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    where = {"--bugs": str(BUGS), "--size": str(SIZE)}
-    for option in where:
-        if option in args:
-            at = args.index(option)
-            where[option] = args[at + 1]
-            del args[at : at + 2]
-    main(Path(args[0]), Path(where["--bugs"]), int(where["--size"]))
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("out", type=Path, metavar="OUT.jsonl", help="the file to write")
+    parser.add_argument(
+        "--bugs", type=Path, default=BUGS, metavar="GIT_DIR", help="bugbug's snapshot"
+    )
+    parser.add_argument("--size", type=int, default=SIZE, help=f"texts to draw (default {SIZE})")
+    args = parser.parse_args()
+    main(args.out, args.bugs, args.size)

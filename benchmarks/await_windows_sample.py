@@ -26,6 +26,7 @@ today, tomorrow, this/next week, ...). Every candidate is written, shuffled with
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import json
 import mailbox
@@ -203,11 +204,11 @@ def main(out: Path, mirror: Path, bugs: Path) -> None:
 
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    where = {"--mirror": MIRROR, "--bugs": BUGS}
-    for option in where:
-        if option in args:
-            at = args.index(option)
-            where[option] = Path(args[at + 1])
-            del args[at : at + 2]
-    main(Path(args[0]), where["--mirror"], where["--bugs"])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("out", type=Path, metavar="OUT.jsonl", help="the file to write")
+    parser.add_argument("--mirror", type=Path, default=MIRROR, help="the pipermail snapshot")
+    parser.add_argument(
+        "--bugs", type=Path, default=BUGS, metavar="GIT_DIR", help="bugbug's snapshot"
+    )
+    args = parser.parse_args()
+    main(args.out, args.mirror, args.bugs)
