@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from await_windows_sample import _BOT, BUGS, BUGS_FIXTURE, _git, bugzilla_text
+from await_windows_sample import BUGS, bugzilla_records
 
 SEED = 20261230
 SIZE = 120
@@ -42,38 +42,7 @@ def taken_keys() -> set[str]:
 
 def candidates(bugs: Path) -> list[dict]:
     """Every human description and comment of the fixture no labelled set holds, in file order."""
-    taken = taken_keys()
-    fixture = _git(bugs, "show", f"HEAD:{BUGS_FIXTURE}").decode("utf-8")
-    found = []
-    for line in fixture.splitlines():
-        bug = json.loads(line)
-        if bug.get("product") == "Invalid Bugs":
-            continue
-        for number, comment in enumerate(bug["comments"]):
-            if _BOT.search(comment.get("author") or ""):
-                continue
-            text = bugzilla_text(comment["text"])
-            place = "description" if number == 0 else f"comment-{number}"
-            key = f"bug-{bug['id']}#{place}"
-            if key in taken or not 0 < len(text) <= 1500:
-                continue
-            found.append(
-                {
-                    "source": {
-                        "archive": "inline",
-                        "origin": "mozilla/bugbug",
-                        "file": BUGS_FIXTURE,
-                        "key": key,
-                    },
-                    "kind": "tracker",
-                    "stratum": "description" if number == 0 else "comment",
-                    "sent_at": comment["creation_time"].removesuffix("Z")[:16],
-                    "timezone": "Etc/UTC",
-                    "subject": bug.get("summary"),
-                    "text": text,
-                }
-            )
-    return found
+    return list(bugzilla_records(bugs, taken_keys()))
 
 
 def draw(rows: list[dict], size: int) -> list[dict]:

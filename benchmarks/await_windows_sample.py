@@ -35,6 +35,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -155,13 +156,18 @@ def bugzilla_text(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def bugzilla_candidates(bugs: Path) -> list[dict]:
-    """Comments of the bugbug fixture with a time word that tracker_dev2.jsonl does not hold."""
-    taken = {
-        json.loads(line)["source"]["key"] for line in TAKEN.read_text(encoding="utf-8").splitlines()
-    }
+def bugzilla_records(bugs: Path, taken: set[str]) -> Iterator[dict]:
+    """The bugbug fixture's human texts whose key `taken` lacks, in file order, as records.
+
+    Parameters:
+        bugs: a bare git snapshot of mozilla/bugbug.
+        taken: the keys labelled sets hold already.
+
+    A text is a description (comment 0) or a comment of a bug outside "Invalid Bugs", by no bot,
+    of 1 to 1,500 characters once its quotes are removed; its stratum is "description" or
+    "comment".
+    """
     fixture = _git(bugs, "show", f"HEAD:{BUGS_FIXTURE}").decode("utf-8")
-    found = []
     for line in fixture.splitlines():
         bug = json.loads(line)
         if bug.get("product") == "Invalid Bugs":
@@ -172,26 +178,34 @@ def bugzilla_candidates(bugs: Path) -> list[dict]:
             text = bugzilla_text(comment["text"])
             place = "description" if number == 0 else f"comment-{number}"
             key = f"bug-{bug['id']}#{place}"
-            kind = stratum(text)
-            if key in taken or not 0 < len(text) <= 1500 or kind is None:
+            if key in taken or not 0 < len(text) <= 1500:
                 continue
-            found.append(
-                {
-                    "source": {
-                        "archive": "inline",
-                        "origin": "mozilla/bugbug",
-                        "file": BUGS_FIXTURE,
-                        "key": key,
-                    },
-                    "kind": "tracker",
-                    "stratum": kind,
-                    "sent_at": comment["creation_time"].removesuffix("Z")[:16],
-                    "timezone": "Etc/UTC",
-                    "subject": bug.get("summary"),
-                    "text": text,
-                }
-            )
-    return found
+            yield {
+                "source": {
+                    "archive": "inline",
+                    "origin": "mozilla/bugbug",
+                    "file": BUGS_FIXTURE,
+                    "key": key,
+                },
+                "kind": "tracker",
+                "stratum": "description" if number == 0 else "comment",
+                "sent_at": comment["creation_time"].removesuffix("Z")[:16],
+                "timezone": "Etc/UTC",
+                "subject": bug.get("summary"),
+                "text": text,
+            }
+
+
+def bugzilla_candidates(bugs: Path) -> list[dict]:
+    """Comments of the bugbug fixture with a time word that tracker_dev2.jsonl does not hold."""
+    taken = {
+        json.loads(line)["source"]["key"] for line in TAKEN.read_text(encoding="utf-8").splitlines()
+    }
+    return [
+        record | {"stratum": kind}
+        for record in bugzilla_records(bugs, taken)
+        if (kind := stratum(record["text"])) is not None
+    ]
 
 
 def main(out: Path, mirror: Path, bugs: Path) -> None:
