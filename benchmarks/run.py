@@ -1230,8 +1230,14 @@ AWAIT_SETS = {
         for code, name in (("de", "German"), ("pt", "Portuguese"), ("nl", "Dutch"))
     },
     **{
-        f"lang-{code}-h3": f"{name} held-out part 3 (`lang_{code}_heldout3.jsonl`, written blind "
+        f"lang-{code}-h4": f"{name} held-out part 4 (`lang_{code}_heldout4.jsonl`, written blind "
         "by someone who had not read the rules, committed before any rule read it)"
+        for code, name in (("fr", "French"), ("es", "Spanish"))
+    },
+    **{
+        f"lang-{code}-h3": f"{name} held-out part 3, spent for estimates (`lang_{code}_heldout3"
+        ".jsonl`, written blind, never tuned on, but scored three times while the rules were "
+        "tuned on parts 4 and 5)"
         for code, name in (("fr", "French"), ("es", "Spanish"))
     },
     **{
@@ -1270,6 +1276,8 @@ SPENT_PARTS = frozenset(
         "lang-es",
         "lang-fr-2",
         "lang-es-2",
+        "lang-fr-h3",
+        "lang-es-h3",
         "lang-fr-3",
         "lang-es-3",
         "lang-fr-4",

@@ -34,6 +34,8 @@ EVAL_SETS = (
     "lang_es_heldout2.jsonl",
     "lang_fr_heldout3.jsonl",
     "lang_es_heldout3.jsonl",
+    "lang_fr_heldout4.jsonl",
+    "lang_es_heldout4.jsonl",
     "lang_fr_dev3.jsonl",
     "lang_es_dev3.jsonl",
     "lang_fr_dev4.jsonl",
