@@ -92,27 +92,28 @@ for _lang in LANGUAGES:
 # The French and Spanish held-out parts were spent (the rules were tuned on their misses); fresh
 # ones, written blind by someone who had not read the rules, replace them as the held-out parts.
 SECOND_HELDOUT = ("fr", "es")
-for _lang in SECOND_HELDOUT:
-    SETS[f"lang-{_lang}-2"] = HERE / "await_eval" / f"lang_{_lang}_heldout2.jsonl"
-# A third French and Spanish part, 80 messages each, written before its writer read the rules and
-# committed before anything scored it: a dev part, the rules may be tuned on it.
-for _lang in SECOND_HELDOUT:
-    SETS[f"lang-{_lang}-3"] = HERE / "await_eval" / f"lang_{_lang}_dev3.jsonl"
-# A fourth, 80 messages each, written the same way to vary the forms further: a dev part too.
-for _lang in SECOND_HELDOUT:
-    SETS[f"lang-{_lang}-4"] = HERE / "await_eval" / f"lang_{_lang}_dev4.jsonl"
-# A fifth, 80 messages each, in other trades, settings and registers (hospital, school, logistics,
-# public administration, open source, retail, agencies; terse chat, formal mail, SMS): a dev part.
-for _lang in SECOND_HELDOUT:
-    SETS[f"lang-{_lang}-5"] = HERE / "await_eval" / f"lang_{_lang}_dev5.jsonl"
-# Part 2 was scored four times while the rules were tuned on parts 3 and 4: spent for estimates.
-# A third held-out part, written blind like part 2, is the held-out part now.
-for _lang in SECOND_HELDOUT:
-    SETS[f"lang-{_lang}-h3"] = HERE / "await_eval" / f"lang_{_lang}_heldout3.jsonl"
-# Part 3 was scored three times while the rules were tuned on parts 4 and 5: spent for estimates.
-# A fourth held-out part, written blind like parts 2 and 3, is the held-out part now.
-for _lang in SECOND_HELDOUT:
-    SETS[f"lang-{_lang}-h4"] = HERE / "await_eval" / f"lang_{_lang}_heldout4.jsonl"
+# Their later parts, each `lang-<code>-<part>` -> `lang_<code>_<stem>.jsonl`:
+# * 2: the first fresh held-out part, scored four times while the rules were tuned on parts 3 and
+#   4: spent for estimates;
+# * 3, 4, 5: dev parts of 80 messages each, written before their writer read the rules and
+#   committed before anything scored them (5 in other trades, settings and registers: hospital,
+#   school, logistics, public administration, open source, retail, agencies; terse chat, formal
+#   mail, SMS); the rules may be tuned on them;
+# * h3: the second blind held-out part, scored three times while the rules were tuned on parts 4
+#   and 5: spent for estimates;
+# * h4: the third blind held-out part, the held-out part now.
+LATER_PARTS = {
+    "2": "heldout2",
+    "3": "dev3",
+    "4": "dev4",
+    "5": "dev5",
+    "h3": "heldout3",
+    "h4": "heldout4",
+}
+DEV_PARTS = ("3", "4", "5")
+for _part, _stem in LATER_PARTS.items():
+    for _lang in SECOND_HELDOUT:
+        SETS[f"lang-{_lang}-{_part}"] = HERE / "await_eval" / f"lang_{_lang}_{_stem}.jsonl"
 # The sets whose records point into archives instead of carrying their text.
 REAL_SETS = frozenset(
     {
@@ -141,21 +142,18 @@ AWAIT_SETS: dict[str, tuple[str, ...]] = {
     "real-chat-dev": ("real-chat-dev",),
     **{f"lang-{lang}": (f"lang-{lang}",) for lang in LANGUAGES},
     **{f"lang-{lang}-tune": (f"lang-{lang}-tune",) for lang in LANGUAGES},
-    **{f"lang-{lang}-2": (f"lang-{lang}-2",) for lang in SECOND_HELDOUT},
-    **{f"lang-{lang}-3": (f"lang-{lang}-3",) for lang in SECOND_HELDOUT},
-    **{f"lang-{lang}-4": (f"lang-{lang}-4",) for lang in SECOND_HELDOUT},
-    **{f"lang-{lang}-5": (f"lang-{lang}-5",) for lang in SECOND_HELDOUT},
-    **{f"lang-{lang}-h3": (f"lang-{lang}-h3",) for lang in SECOND_HELDOUT},
-    **{f"lang-{lang}-h4": (f"lang-{lang}-h4",) for lang in SECOND_HELDOUT},
+    **{
+        f"lang-{lang}-{part}": (f"lang-{lang}-{part}",)
+        for part in LATER_PARTS
+        for lang in SECOND_HELDOUT
+    },
     # The held-out parts not yet tuned on nor spent: the fourth part where the first three are.
     "lang": tuple(
         f"lang-{lang}-h4" if lang in SECOND_HELDOUT else f"lang-{lang}" for lang in LANGUAGES
     ),
     "lang-tune": (
         *(f"lang-{lang}-tune" for lang in LANGUAGES),
-        *(f"lang-{lang}-3" for lang in SECOND_HELDOUT),
-        *(f"lang-{lang}-4" for lang in SECOND_HELDOUT),
-        *(f"lang-{lang}-5" for lang in SECOND_HELDOUT),
+        *(f"lang-{lang}-{part}" for part in DEV_PARTS for lang in SECOND_HELDOUT),
     ),
     "real-windows": ("real-windows",),
     "real-windows-dev": ("real-windows-dev",),

@@ -100,6 +100,13 @@ def mbox_candidates() -> list[dict]:
     return found
 
 
+def write_rows(out: Path, rows: list[dict]) -> None:
+    """Write `rows` to `out`, one JSON object a line, for labelling outside the repository."""
+    out.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
+
+
 def main(out: Path) -> None:
     rng = random.Random(SEED)
     rows = []
@@ -115,9 +122,7 @@ def main(out: Path) -> None:
             for split, chosen in (("test", pool[:n_test]), ("dev", pool[n_test : n_test + n_dev])):
                 rows += [{**c, "split": split, "stratum": stratum} for c in chosen]
             print(archive, stratum, len(pool), file=sys.stderr)
-    out.write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
-    )
+    write_rows(out, rows)
 
 
 # The fifth dev round: a fresh estimate drawn after the fourth round's rules, from messages in no
@@ -137,17 +142,16 @@ def taken_pointers() -> set[tuple[str, str]]:
     return taken
 
 
-def fresh(out: Path, taken: set[tuple[str, str]]) -> None:
-    """Write FRESH_COUNT candidates per archive that no labelled set holds, shuffled."""
-    rng = random.Random(FRESH_SEED)
+def fresh(out: Path, taken: set[tuple[str, str]], seed: int, count: int) -> None:
+    """Write `count` candidates per archive that `taken` does not hold, shuffled with `seed`."""
+    rng = random.Random(seed)
     rows = []
     for candidates in (slack_candidates(), mbox_candidates()):
         pool = [c for c in candidates if (c["source"]["file"], c["source"]["key"]) not in taken]
+        print(candidates[0]["source"]["archive"], "candidates", len(pool), file=sys.stderr)
         rng.shuffle(pool)
-        rows += pool[:FRESH_COUNT]
-    out.write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
-    )
+        rows += pool[:count]
+    write_rows(out, rows)
 
 
 # The third dev set (real_dev3.jsonl): a fresh draw of the same two archives after the rounds of
@@ -155,21 +159,6 @@ def fresh(out: Path, taken: set[tuple[str, str]]) -> None:
 # pointer), both strata together, with its own seed; --fresh stays as it was drawn.
 FRESH2_SEED = SEED + 32
 FRESH2_COUNT = 125
-
-
-def fresh2(out: Path) -> None:
-    """Write FRESH2_COUNT candidates per archive that no labelled set holds, shuffled."""
-    taken = taken_pointers()
-    rng = random.Random(FRESH2_SEED)
-    rows = []
-    for candidates in (slack_candidates(), mbox_candidates()):
-        pool = [c for c in candidates if (c["source"]["file"], c["source"]["key"]) not in taken]
-        print(candidates[0]["source"]["archive"], "candidates", len(pool), file=sys.stderr)
-        rng.shuffle(pool)
-        rows += pool[:FRESH2_COUNT]
-    out.write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
-    )
 
 
 # The second dev set (real_dev2.jsonl): list mail of the other years of the same archive
@@ -235,10 +224,7 @@ def lists(pipermail: Path, out: Path) -> None:
     pool = [c for c in list_candidates(pipermail) if c["source"]["key"] not in taken]
     random.Random(LISTS_SEED).shuffle(pool)
     print("list candidates", len(pool), file=sys.stderr)
-    out.write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in pool[:LISTS_COUNT]),
-        encoding="utf-8",
-    )
+    write_rows(out, pool[:LISTS_COUNT])
 
 
 # A chat dev set (real_chat_dev.jsonl): the #duraspace IRC channel's logs, 2009-2018
@@ -292,10 +278,7 @@ def irc(logs: Path, out: Path) -> None:
     pool = irc_candidates(logs)
     random.Random(IRC_SEED).shuffle(pool)
     print("irc candidates", len(pool), file=sys.stderr)
-    out.write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in pool[:IRC_COUNT]),
-        encoding="utf-8",
-    )
+    write_rows(out, pool[:IRC_COUNT])
 
 
 def cli() -> None:
@@ -317,9 +300,9 @@ def cli() -> None:
     elif args.lists:
         lists(args.lists, args.out)
     elif args.fresh2:
-        fresh2(args.out)
+        fresh(args.out, taken_pointers(), FRESH2_SEED, FRESH2_COUNT)
     elif args.fresh:
-        fresh(args.out, taken_pointers())
+        fresh(args.out, taken_pointers(), FRESH_SEED, FRESH_COUNT)
     else:
         main(args.out)
 

@@ -1252,18 +1252,10 @@ AWAIT_SETS = {
         for code, name in (("fr", "French"), ("es", "Spanish"))
     },
     **{
-        f"lang-{code}-3": f"{name} dev part 3 (`lang_{code}_dev3.jsonl`, written before its writer "
-        "read the rules, committed before anything scored it; the rules may be tuned on it)"
-        for code, name in (("fr", "French"), ("es", "Spanish"))
-    },
-    **{
-        f"lang-{code}-4": f"{name} dev part 4 (`lang_{code}_dev4.jsonl`, written before its writer "
-        "read the rules, committed before anything scored it; the rules may be tuned on it)"
-        for code, name in (("fr", "French"), ("es", "Spanish"))
-    },
-    **{
-        f"lang-{code}-5": f"{name} dev part 5 (`lang_{code}_dev5.jsonl`, written before its writer "
-        "read the rules, committed before anything scored it; the rules may be tuned on it)"
+        f"lang-{code}-{part}": f"{name} dev part {part} (`lang_{code}_dev{part}.jsonl`, written "
+        "before its writer read the rules, committed before anything scored it; the rules may be "
+        "tuned on it)"
+        for part in ("3", "4", "5")
         for code, name in (("fr", "French"), ("es", "Spanish"))
     },
     "lang-tune": "five languages' tuning parts and the French and Spanish dev parts 3, 4 and 5 "
