@@ -184,7 +184,7 @@ is guessed (`asyncmaturity.await_protocol.rules.INTL_WINDOWS`, `REQUEST_INTL`):
   before the verb ("Il faudrait que tu signes", "Necesito que firmes"), an imperative or an
   infinitive opening a clause ("envía", "vérifier"), with a pronoun on the verb ("¿Puedes
   revisarlo?", only on a verb that names an action: "¿Podéis solucionarlo?" names none); "échale
-  un vistazo", "jette un œil" name no action. Since helper `lang18t` they also ask by knowing
+  un vistazo", "jette un œil" name no action. They also ask by knowing
   ("Quelqu'un sait où ...?", "¿Alguien sabe dónde ...?"), an inversion ("La branche est-elle gelée
   ?", "Faut-il ...?", "passe-t-il"), a question on a definite subject with no comma or number
   before its mark ("Le build de nuit repasse ?"), a verb after "¿" ("¿Vuelve a funcionar ...?")
@@ -220,7 +220,7 @@ is guessed (`asyncmaturity.await_protocol.rules.INTL_WINDOWS`, `REQUEST_INTL`):
   English "by 12/03" stays ambiguous; a calendar week ends on its Friday (ISO week of the year
   sent, or of the next year when past); a time written the European way ("12 Uhr", "12h",
   "midi", "meio-dia") sets the hour of a named day ("bis Freitag 12 Uhr").
-* **French and Spanish, dev part 3** (issue 18, helper `lang18x`): a request also where the "?"
+* **French and Spanish, lost marks, polite and implicit asks**: a request also where the "?"
   is lost ("tu peux m'aider ? je galère" reads as encoding damage; "Pablo D.?"): the French ask
   in question order or the conditional ("peux-tu", "tu pourrais"), "¿", "is it possible" and "do
   you think you can" ("serait-il possible de", "¿sería posible que", "tu penses pouvoir", "¿crees
@@ -249,7 +249,7 @@ is guessed (`asyncmaturity.await_protocol.rules.INTL_WINDOWS`, `REQUEST_INTL`):
   for a day is the meeting the answer is due at, a window (the rulings' deadline: its start);
   "d'ici 16 h" is by four o'clock (an hour of the working day, 9 to 20), "d'ici 48 h" a duration;
   "antes de las 18" is 18:00.
-* **French and Spanish, dev part 4** (issue 18, helper `lang18y`): a request also in "quelqu'un
+* **French and Spanish, formal and regional forms**: a request also in "quelqu'un
   peut ...?", formal thanks that ask ("nous vous saurions gré de", "je vous serais
   reconnaissante de", "auriez-vous l'amabilité de") and "les solicito"; an action also after
   Latin American "ustedes" ("¿podrían revisar ...?") and voseo ("hacés el favor de", "¿me
